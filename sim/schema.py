@@ -1,0 +1,212 @@
+"""The scenario file format, declared as data.
+
+One declaration per key drives validation (type, bounds, warnings), the "did you mean" hints and
+the list of numeric parameters that sensitivity analysis may vary. Only `sim.scenario` reads files;
+this module only describes what a valid file holds.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from .model import RESIDUAL_TREATMENTS, SECTORS
+
+__all__ = ["Leaf", "Table", "AnyKeys", "YearMap", "SCHEMA", "MAX_HORIZON_YEARS", "check_leaf"]
+
+MAX_HORIZON_YEARS = 50
+"""A projection longer than this is refused: compound growth that far out is not a plan."""
+
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """A single value.
+
+    kind:  "number", "integer", "string" or "choice".
+    unit:  unit of a number, for messages and labels.
+    check: extra rule on a number; returns an error text or None.
+    warn:  extra advice on a number; returns a warning text or None.
+    choices: allowed strings for kind "choice".
+    description: what the value means (shown in messages and the README).
+    """
+
+    kind: str
+    description: str
+    unit: str = ""
+    check: Callable[[float], str | None] | None = None
+    warn: Callable[[float], str | None] | None = None
+    choices: tuple[str, ...] = ()
+    numeric_parameter: bool = False  # a model parameter that sensitivity analysis may vary
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with fixed keys."""
+
+    fields: Mapping[str, Leaf | Table | AnyKeys | YearMap]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class AnyKeys:
+    """A table whose keys are names chosen by the user (or from a fixed list), each the same shape."""
+
+    item: Table
+    allowed: tuple[str, ...] = ()  # empty: any lower-case identifier
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class YearMap:
+    """A table `{ 2021 = 4.0, 2022 = 12.0 }`: a value for single calendar years."""
+
+    item: Leaf
+    description: str = ""
+
+
+def _rate_check(value: float) -> str | None:
+    if value <= -100.0:
+        return "a growth rate must be above -100 %/yr (-100 % would wipe out the whole level)"
+    return None
+
+
+def _rate_warn(value: float) -> str | None:
+    if value != 0.0 and abs(value) < 1.0:
+        return (
+            f"looks like a fraction: rates are written in per cent, as the source writes them "
+            f"(16 means 16 %/yr); if you meant {value * 100:g} %/yr, write {value * 100:g}"
+        )
+    return None
+
+
+def _share_check(value: float) -> str | None:
+    if value < 0.0:
+        return "a share must not be negative"
+    if value > 100.0:
+        return "a share cannot exceed 100 %"
+    return None
+
+
+def _positive_check(value: float) -> str | None:
+    return None if value > 0.0 else "must be greater than 0"
+
+
+def _elasticity_warn(value: float) -> str | None:
+    if not 0.0 <= value <= 3.0:
+        return (
+            "an elasticity outside 0-3 is unusual (2016-2020 implies 0.43 for income and 1.91 for "
+            "the budget; figures.md c6, c7)"
+        )
+    return None
+
+
+def _year_check(value: float) -> str | None:
+    return None if 1900 <= value <= 2200 else "a calendar year between 1900 and 2200 is expected"
+
+
+RATE = Leaf(
+    "number", "growth rate", unit="%/yr", check=_rate_check, warn=_rate_warn, numeric_parameter=True
+)
+TEXT = Leaf("string", "free text")
+BILINGUAL = Table({"vi": TEXT, "en": TEXT}, "text in Vietnamese (vi) and English (en)")
+
+SECTOR = Table(
+    {
+        "share_pct": Leaf(
+            "number", "share of production value in the base year", unit="%",
+            check=_share_check, numeric_parameter=True,
+        ),
+        "growth_pct": RATE,
+        "growth_pct_by_year": YearMap(RATE, "growth fixed for single years"),
+        "source": TEXT,
+    },
+    "one sector",
+)
+
+INDICATOR = Table(
+    {
+        "base": Leaf(
+            "number", "value in the base year", check=_positive_check, numeric_parameter=True
+        ),
+        "unit": TEXT,
+        "label": BILINGUAL,
+        "rule": Leaf(
+            "choice", "how the indicator grows", choices=("growth", "elasticity"),
+        ),
+        "growth_pct": RATE,
+        "elasticity": Leaf(
+            "number",
+            "growth of the indicator / growth of total output, year by year",
+            warn=_elasticity_warn,
+            numeric_parameter=True,
+        ),
+        "growth_pct_by_year": YearMap(RATE, "growth fixed for single years"),
+        "source": TEXT,
+    },
+    "an indicator that compounds from a base value",
+)
+
+SCHEMA = Table(
+    {
+        "name": Leaf("string", "scenario name (defaults to the file name)"),
+        "extends": Leaf("string", "parent scenario: a name in the same folder, or a path"),
+        "title": BILINGUAL,
+        "description": BILINGUAL,
+        "base_year": Leaf("integer", "base year", check=_year_check),
+        "end_year": Leaf("integer", "last projected year", check=_year_check),
+        "structure": Table(
+            {
+                "residual": Leaf(
+                    "choice",
+                    "how base shares that do not sum to 100 % are treated",
+                    choices=RESIDUAL_TREATMENTS,
+                ),
+                "residual_growth_pct": RATE,
+                "base_total_bn_vnd": Leaf(
+                    "number",
+                    "total production value in the base year; without it levels are an index "
+                    "(base-year total = 100)",
+                    unit="billion VND",
+                    check=_positive_check,
+                ),
+                "source": TEXT,
+            },
+            "structure of production value",
+        ),
+        "sectors": AnyKeys(SECTOR, allowed=SECTORS, description="the three sectors"),
+        "indicators": AnyKeys(INDICATOR, description="linked indicators"),
+        "targets": Table(
+            {
+                "budget_concept": Leaf(
+                    "choice",
+                    "which budget line the 'about 600 billion by 2025' target is compared with",
+                    choices=("budget_revenue", "budget_revenue_total"),
+                ),
+            },
+            "how the congress targets are read",
+        ),
+    }
+)
+
+
+def check_leaf(leaf: Leaf, value: object) -> tuple[str | None, str | None]:
+    """Check one value against its declaration. Returns (error, warning), each text or None."""
+    if leaf.kind in ("string", "choice"):
+        if not isinstance(value, str):
+            return f"must be text in quotes, not {type(value).__name__}", None
+        if leaf.kind == "choice" and value not in leaf.choices:
+            return f"must be one of {', '.join(repr(c) for c in leaf.choices)}", None
+        return None, None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"must be a number, not {type(value).__name__}", None
+    if leaf.kind == "integer" and not isinstance(value, int):
+        return "must be a whole number", None
+    if not math.isfinite(value):
+        return "must be a finite number (NaN and infinity are not allowed)", None
+    if leaf.check is not None and (error := leaf.check(float(value))):
+        return error, None
+    return None, leaf.warn(float(value)) if leaf.warn is not None else None
