@@ -179,11 +179,16 @@ def scenario_files_in(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.toml") if p.is_file())
 
 
-def _resolve(name_or_path: str, folder: Path) -> Path:
-    """A scenario reference: a path (with a slash or .toml) or a name in `folder`."""
+def _resolve(name_or_path: str, folder: Path, paths_relative_to: Path | None = None) -> Path:
+    """A scenario reference: a path (with a slash or .toml), or a name looked up in `folder`.
+
+    Relative paths are taken from `paths_relative_to` (the current folder when None).
+    """
     if name_or_path.endswith(".toml") or "/" in name_or_path or "\\" in name_or_path:
         candidate = Path(name_or_path)
-        return candidate if candidate.is_absolute() else (folder / candidate)
+        if candidate.is_absolute() or paths_relative_to is None:
+            return candidate
+        return paths_relative_to / candidate
     return folder / f"{name_or_path}.toml"
 
 
@@ -334,7 +339,7 @@ def load_scenario(
                     ))
         current = None
         if isinstance(parent, str):
-            parent_path = _resolve(parent, chain[-1][0].parent)
+            parent_path = _resolve(parent, chain[-1][0].parent, chain[-1][0].parent)
             seen = [p.resolve() for p, _ in chain]
             if not parent_path.is_file():
                 problems.append(Problem(source, "extends", parent, f"parent scenario not found at {parent_path}"))

@@ -1,0 +1,64 @@
+"""The short terminal summary of a run (plain text; the CLI prints it)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .run import ScenarioResult
+from .targets import TARGETS
+
+__all__ = ["format_summary"]
+
+
+def _fmt(value: float, decimals: int = 1) -> str:
+    return "-" if value != value else f"{value:,.{decimals}f}"
+
+
+def format_summary(results: Sequence[ScenarioResult]) -> str:
+    """Per scenario: end-year output, growth of the total, income, budget; then the scorecard."""
+    lines: list[str] = []
+    width = max(12, *(len(r.scenario.name) for r in results))
+    lines.append(
+        f"{'scenario':<{width}}  {'year':>4}  {'output':>8}  {'growth':>8}  {'income':>8}  "
+        f"{'budget':>8}  {'budget+land':>11}  targets"
+    )
+    lines.append(
+        f"{'':<{width}}  {'':>4}  {'index':>8}  {'%/yr':>8}  {'mVND/p':>8}  "
+        f"{'bn VND':>8}  {'bn VND':>11}  met"
+    )
+    for r in results:
+        s, series = r.scenario, r.series
+        unit_note = "" if s.base_total_bn_vnd is None else " (bn VND)"
+        evaluated = [x for x in r.scores if x.status in ("met", "exceeded", "missed")]
+
+        def last(name: str) -> float:
+            return float(series[name][-1]) if name in series else float("nan")
+
+        lines.append(
+            f"{s.name:<{width}}  {s.end_year:>4}  {_fmt(last('output.total')):>8}  "
+            f"{_fmt(last('cagr.total'), 2):>8}  {_fmt(last('income_per_capita')):>8}  "
+            f"{_fmt(last('budget_revenue')):>8}  {_fmt(last('budget_revenue_total')):>11}  "
+            f"{sum(x.met for x in evaluated)}/{len(evaluated)}{unit_note}"
+        )
+    lines.append("")
+    for r in results:
+        lines.append(f"{r.scenario.name}: {r.scenario.residual_statement}; "
+                     f"budget target compared with {r.scenario.budget_concept}")
+    lines.append("")
+    names = [r.scenario.name for r in results]
+    col = max(16, *(len(n) + 2 for n in names))
+    label_width = max(len(f"{t.label_en} ({t.band_text} {t.unit})") for t in TARGETS) + 1
+    lines.append(f"{'scorecard: value, and met or the gap to the band':<{label_width}}"
+                 + "".join(f"{n:>{col}}" for n in names))
+    for i, target in enumerate(TARGETS):
+        label = f"{target.label_en} ({target.band_text} {target.unit})"
+        cells = []
+        for r in results:
+            row = r.scores[i]
+            if row.status in ("met", "exceeded", "missed"):
+                mark = "met" if row.status == "met" else f"{row.gap:+.2f}"
+                cells.append(f"{_fmt(row.value, 2)} {mark}")
+            else:
+                cells.append(row.status)
+        lines.append(f"{label:<{label_width}}" + "".join(f"{c:>{col}}" for c in cells))
+    return "\n".join(lines)

@@ -1,0 +1,110 @@
+"""Results as tidy tables (pandas DataFrames); no files are written here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .i18n import indicator_label, text, unit_text
+from .run import ScenarioResult
+from .targets import ScoreRow
+
+__all__ = [
+    "wide_table",
+    "long_table",
+    "scorecard_table",
+    "summary_table",
+    "linked_labels",
+    "SUMMARY_SERIES",
+]
+
+SUMMARY_SERIES = (
+    "output.total",
+    "cagr.total",
+    "income_per_capita",
+    "budget_revenue",
+    "budget_revenue_total",
+)
+"""The series shown per scenario in the terminal summary and the summary sheet (end-year values)."""
+
+
+def linked_labels(result: ScenarioResult) -> dict[str, tuple[str, str]]:
+    labels = {n: (i.label_vi, i.label_en) for n, i in result.scenario.indicators.items()}
+    labels["budget_revenue_total"] = (
+        text("budget_revenue_total", "vi"), text("budget_revenue_total", "en")
+    )
+    return labels
+
+
+def wide_table(result: ScenarioResult) -> pd.DataFrame:
+    """Rows = years, columns = stable series names."""
+    frame = pd.DataFrame(result.series, index=pd.Index(result.years, name="year"))
+    return frame
+
+
+def long_table(results: Sequence[ScenarioResult]) -> pd.DataFrame:
+    """Columns scenario, indicator, unit, year, value: one row per scenario, series and year."""
+    parts = []
+    for result in results:
+        for name, values in result.series.items():
+            parts.append(pd.DataFrame({
+                "scenario": result.scenario.name,
+                "indicator": name,
+                "unit": result.units[name],
+                "year": result.years,
+                "value": values,
+            }))
+    return pd.concat(parts, ignore_index=True)
+
+
+def scorecard_table(rows: Sequence[ScoreRow]) -> pd.DataFrame:
+    """One row per scenario and target: projected value, band, status and gap."""
+    records = []
+    for row in rows:
+        t = row.target
+        period = f"{t.start_year}-{t.end_year}" if t.measure != "level" else str(t.end_year)
+        records.append({
+            "scenario": row.scenario,
+            "target": t.key,
+            "label_vi": t.label_vi,
+            "label_en": t.label_en,
+            "indicator": row.indicator,
+            "measure": t.measure,
+            "period": period,
+            "low": np.nan if t.low is None else t.low,
+            "high": np.nan if t.high is None else t.high,
+            "band": t.band_text,
+            "unit": t.unit,
+            "value": row.value,
+            "status": row.status,
+            "gap": row.gap,
+            "source_lines": t.source_lines,
+        })
+    return pd.DataFrame.from_records(records)
+
+
+def summary_table(results: Sequence[ScenarioResult], lang: str) -> pd.DataFrame:
+    """One row per scenario: end-year headline values, targets met and the residual treatment."""
+    records = []
+    for result in results:
+        s = result.scenario
+        record: dict[str, object] = {
+            "scenario": s.name,
+            "title": s.title_vi if lang == "vi" else s.title_en,
+            "end_year": s.end_year,
+        }
+        for name in SUMMARY_SERIES:
+            if name in result.series:
+                record[name] = float(result.series[name][-1])
+        evaluated = [r for r in result.scores if r.status in ("met", "exceeded", "missed")]
+        record["targets_met"] = f"{sum(r.met for r in evaluated)}/{len(evaluated)}"
+        record["residual"] = s.residual_statement
+        records.append(record)
+    return pd.DataFrame.from_records(records)
+
+
+def header_label(name: str, unit: str, lang: str, labels: dict[str, tuple[str, str]]) -> str:
+    """"Label (unit)" for a column header."""
+    return f"{indicator_label(name, lang, labels)} ({unit_text(unit, lang)})"
