@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "scenario run)")
     parser.add_argument("--lang", choices=("vi", "en"), default="vi",
                         help="language of the workbook headers (default: vi)")
+    parser.add_argument("--no-charts", action="store_true",
+                        help="skip charts, the PDF chart pack and the HTML report (faster)")
     parser.add_argument("--quiet", action="store_true", help="print only errors")
     return parser
 

@@ -1,0 +1,52 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SCENARIOS = REPO / "scenarios"
+
+
+@pytest.fixture
+def scenario_dir(tmp_path):
+    """A writable copy of the bundled scenarios."""
+    target = tmp_path / "scenarios"
+    shutil.copytree(SCENARIOS, target)
+    return target
+
+
+@pytest.fixture
+def write_scenario(tmp_path):
+    """write_scenario(name, text) -> path of a scenario file in a temporary folder."""
+    folder = tmp_path / "user"
+    folder.mkdir()
+
+    def write(name: str, text: str) -> Path:
+        path = folder / f"{name}.toml"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+MINIMAL = """
+base_year = 2020
+end_year = 2025
+title = { vi = "Thử", en = "Test" }
+[structure]
+residual = "normalise"
+[sectors.services]
+share_pct = 48.5
+growth_pct = 16.0
+[sectors.industry]
+share_pct = 43.1
+growth_pct = 15.0
+[sectors.agriculture]
+share_pct = 7.5
+growth_pct = 3.5
+[indicators.income_per_capita]
+base = 46.0
+unit = "million VND/person"
+rule = "elasticity"
+elasticity = 0.3
+"""

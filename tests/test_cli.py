@@ -1,0 +1,174 @@
+"""End-to-end: the command line in a temporary folder, atomic results, golden outputs."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import REPO, SCENARIOS
+
+from sim.cli import main
+from sim.export import publish
+from sim.run import run_scenario
+from sim.scenario import load_scenario
+from sim.tables import wide_table
+
+BUNDLED = ("baseline", "covid_shock", "optimistic")
+GOLDEN = REPO / "tests" / "golden"
+
+
+@pytest.fixture
+def run(tmp_path, scenario_dir, monkeypatch, capsys):
+    """run(*args) -> (exit code, stdout, stderr), in a temp folder holding scenarios/."""
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args):
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke
+
+
+def test_full_run_writes_every_output(run, tmp_path):
+    code, out, err = run("--no-charts")
+    assert code == 0, err
+    results = tmp_path / "results"
+    for name in BUNDLED:
+        frame = pd.read_csv(results / f"{name}.csv", index_col="year")
+        assert list(frame.index) == list(range(2020, 2026))
+        assert frame.loc[2020, "output.total"] == pytest.approx(100.0)
+    long = pd.read_csv(results / "projections.csv")
+    assert list(long.columns) == ["scenario", "indicator", "unit", "year", "value"]
+    assert set(long.scenario) == set(BUNDLED)
+    for indicator in ["output.services", "output.industry", "output.agriculture", "output.total",
+                      "share.services", "growth.services", "growth.total", "income_per_capita",
+                      "budget_revenue", "land_use_revenue", "budget_revenue_total"]:
+        assert indicator in set(long.indicator), indicator
+    budget = long[(long.indicator == "budget_revenue") & (long.scenario == "baseline")]
+    assert set(budget.unit) == {"billion VND"}
+    card = pd.read_csv(results / "scorecard.csv")
+    assert len(card) == 3 * 10
+    base = card[(card.scenario == "baseline") & (card.target == "output_growth")].iloc[0]
+    assert base.value == pytest.approx(14.784, abs=1e-3) and base.status == "met"
+    manifest = json.loads((results / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["tool"] == "huongtra-sim"
+    assert [s["name"] for s in manifest["scenarios"]] == list(BUNDLED)
+    files = manifest["scenarios"][1]["files"]
+    assert any(k.endswith("covid_shock.toml") for k in files)
+    assert all(len(h) == 64 for h in files.values())
+    assert "baseline" in out and "14.78" in out
+
+
+def test_workbook_is_formatted_for_reading(run, tmp_path):
+    from openpyxl import load_workbook
+
+    assert run("--no-charts")[0] == 0
+    book = load_workbook(tmp_path / "results" / "projections.xlsx")
+    assert book.sheetnames == ["Tóm tắt", "Đánh giá chỉ tiêu", *BUNDLED]
+    sheet = book["baseline"]
+    assert sheet.freeze_panes == "B3"
+    headers = [c.value for c in sheet[1]]
+    assert "Thu nhập bình quân đầu người (triệu đồng/người)" in headers
+    assert sheet["B3"].number_format == "#,##0.0"
+    english = run("--no-charts", "--lang", "en", "--out", "en")[0]
+    assert english == 0
+    headers = [c.value for c in load_workbook(tmp_path / "en" / "projections.xlsx")["baseline"][1]]
+    assert "Per-capita income (million VND/person)" in headers
+
+
+def test_named_scenario_and_path(run, tmp_path, scenario_dir):
+    copy = tmp_path / "elsewhere" / "mine.toml"
+    copy.parent.mkdir()
+    copy.write_text((scenario_dir / "optimistic.toml").read_text(encoding="utf-8").replace(
+        'extends = "baseline"', f'extends = "{scenario_dir / "baseline.toml"}"'), encoding="utf-8")
+    code, out, err = run("--no-charts", "baseline", str(copy))
+    assert code == 0, err
+    long = pd.read_csv(tmp_path / "results" / "projections.csv")
+    assert set(long.scenario) == {"baseline", "mine"}
+
+
+def test_set_and_end_year_on_the_command_line(run, tmp_path):
+    code, out, err = run("--no-charts", "baseline", "--end-year", "2030",
+                         "--set", "sectors.industry.growth_pct=10")
+    assert code == 0, err
+    frame = pd.read_csv(tmp_path / "results" / "baseline.csv", index_col="year")
+    assert frame.index[-1] == 2030
+    assert frame["cagr.industry"].iloc[-1] == pytest.approx(10.0)
+    assert "sectors.industry.growth_pct=10" in out
+
+
+def test_bad_scenario_gives_a_message_not_a_traceback(run, scenario_dir):
+    (scenario_dir / "bad.toml").write_text('extends = "baseline"\n[sectors.services]\ngrowth_pct = "fast"\n', encoding="utf-8")
+    code, out, err = run("--no-charts")
+    assert code == 2
+    assert "bad.toml: sectors.services.growth_pct = 'fast': must be a number" in err
+    assert "Traceback" not in err
+
+
+def test_failed_run_leaves_earlier_results_untouched(run, tmp_path, scenario_dir):
+    assert run("--no-charts")[0] == 0
+    results = tmp_path / "results"
+    before = {p.name: p.read_bytes() for p in results.iterdir()}
+    (scenario_dir / "bad.toml").write_text("end_year = 1900\n", encoding="utf-8")
+    assert run("--no-charts")[0] == 2
+    assert {p.name: p.read_bytes() for p in results.iterdir()} == before
+
+
+def test_failure_while_writing_leaves_earlier_results_untouched(tmp_path):
+    out = tmp_path / "results"
+    publish(out, lambda folder: (folder / "manifest.json").write_text('{"tool": "huongtra-sim"}'))
+    (out / "keep.csv").write_text("old")
+
+    def failing(folder):
+        (folder / "half.csv").write_text("new")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        publish(out, failing)
+    assert sorted(p.name for p in out.iterdir()) == ["keep.csv", "manifest.json"]
+    assert [p.name for p in tmp_path.iterdir()] == ["results"]  # no staging folder left behind
+
+
+def test_refuses_to_replace_a_folder_it_did_not_write(run, tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.docx").write_text("precious")
+    code, out, err = run("--no-charts", "--out", str(mine))
+    assert code == 2 and "refusing to replace it" in err
+    assert (mine / "thesis.docx").read_text() == "precious"
+
+
+def test_command_runs_from_the_repo_root_as_a_script(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "run_scenarios.py", "--no-charts", "--out", str(tmp_path / "r"), "baseline"],
+        cwd=REPO, capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "r" / "baseline.csv").exists()
+    bad = subprocess.run(
+        [sys.executable, "run_scenarios.py", "--out", str(tmp_path / "r"), "--set", "nonsense=1"],
+        cwd=REPO, capture_output=True, text=True,
+    )
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert "nonsense = 1: unknown key" in bad.stderr
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_golden_output(name):
+    """Each bundled scenario against its expected output (tests/golden/<name>.csv).
+
+    After a deliberate change of a bundled scenario, refresh with UPDATE_GOLDEN=1 pytest and
+    review the diff of the golden files before committing.
+    """
+    frame = wide_table(run_scenario(load_scenario(name, SCENARIOS)))
+    path = GOLDEN / f"{name}.csv"
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.mkdir(exist_ok=True)
+        frame.to_csv(path, float_format="%.12g")
+    expected = pd.read_csv(path, index_col="year")
+    assert list(frame.columns) == list(expected.columns)
+    np.testing.assert_allclose(frame.to_numpy(), expected.to_numpy(), rtol=1e-10, equal_nan=True)

@@ -1,0 +1,180 @@
+"""The model against closed-form compound growth and the source's own arithmetic."""
+
+import numpy as np
+import pytest
+
+from sim.model import (
+    LinkedInputs,
+    ModelInputs,
+    SectorInputs,
+    cagr_pct,
+    compound_levels,
+    project,
+    project_sectors,
+    projection_series,
+    shares_pct,
+    yoy_growth_pct,
+)
+
+SHARES_2020 = np.array([48.5, 43.1, 7.5])  # figures.md A5-A7, lines 63-65
+
+
+def constant_rates(rates, years=5):
+    return np.repeat(np.asarray(rates, dtype=float)[..., None], years, axis=-1)
+
+
+def test_compound_levels_matches_closed_form():
+    levels = compound_levels(290.0, np.full(5, 15.0))
+    expected = 290.0 * 1.15 ** np.arange(6)
+    np.testing.assert_allclose(levels, expected, rtol=1e-12)
+    # the source: 290 at 15 %/yr gives 583.3 in 2025 (figures.md c7)
+    assert levels[-1] == pytest.approx(583.3, abs=0.05)
+
+
+def test_growth_round_trip_recovers_rates():
+    rates = np.array([4.0, 18.0, 16.0, 16.0, 16.0])
+    levels = compound_levels(48.5, rates)
+    np.testing.assert_allclose(yoy_growth_pct(levels), rates, rtol=1e-12)
+    expected_cagr = (np.cumprod(1 + rates / 100) ** (1 / np.arange(1, 6)) - 1) * 100
+    np.testing.assert_allclose(cagr_pct(levels), expected_cagr, rtol=1e-12)
+
+
+def test_six_year_index_at_14_5_percent():
+    # figures.md c3: the GO index 2025/2020 at 14.5 %/yr is 1.968 over 5 years, 2.253 over 6
+    assert compound_levels(1.0, np.full(5, 14.5))[-1] == pytest.approx(1.968, abs=5e-4)
+    assert compound_levels(1.0, np.full(6, 14.5))[-1] == pytest.approx(2.253, abs=5e-4)
+
+
+@pytest.mark.parametrize(
+    "rates, expected_cagr, expected_services_share",
+    [
+        ((15.5, 14.5, 3.0), 14.29, 51.6),  # figures.md c5, all low
+        ((16.0, 15.0, 3.5), 14.78, 51.6),  # mid
+        ((16.5, 15.5, 4.0), 15.28, 51.6),  # all high
+        ((16.5, 14.5, 3.0), 14.80, 52.7),  # services high, industry low
+    ],
+)
+def test_sector_targets_imply_total_growth(rates, expected_cagr, expected_services_share):
+    inputs = SectorInputs(SHARES_2020, constant_rates(rates), residual="normalise")
+    _, levels = project_sectors(inputs)
+    total = levels.sum(axis=-2)
+    assert cagr_pct(total)[-1] == pytest.approx(expected_cagr, abs=0.005)
+    assert shares_pct(levels)[0, -1] == pytest.approx(expected_services_share, abs=0.05)
+
+
+def test_normalise_scales_shares_to_100():
+    blocks, levels = project_sectors(SectorInputs(SHARES_2020, constant_rates((16, 15, 3.5))))
+    assert blocks == ("services", "industry", "agriculture")
+    np.testing.assert_allclose(levels[:, 0], SHARES_2020 / 99.1 * 100)
+    assert levels[:, 0].sum() == pytest.approx(100.0)
+
+
+def test_other_block_keeps_its_share_when_growing_with_the_aggregate():
+    inputs = SectorInputs(SHARES_2020, constant_rates((16, 15, 3.5)), residual="other")
+    blocks, levels = project_sectors(inputs)
+    assert blocks[-1] == "other"
+    shares = shares_pct(levels)
+    np.testing.assert_allclose(shares[3], 0.9, rtol=1e-12)
+    np.testing.assert_allclose(shares.sum(axis=0), 100.0, rtol=1e-12)
+    # the aggregate growth is the same as the three sectors' (the other block is neutral)
+    three = levels[:3].sum(axis=0)
+    np.testing.assert_allclose(yoy_growth_pct(levels.sum(axis=0)), yoy_growth_pct(three))
+
+
+def test_other_block_with_own_rate():
+    inputs = SectorInputs(SHARES_2020, constant_rates((16, 15, 3.5)), residual="other",
+                          residual_growth_pct=np.zeros(5))
+    _, levels = project_sectors(inputs)
+    np.testing.assert_allclose(levels[3], 0.9)  # held constant
+
+
+def test_year_override_and_recovery():
+    rates = constant_rates((16, 15, 3.5))
+    rates[0, 0] = 4.0  # services 2021
+    _, levels = project_sectors(SectorInputs(SHARES_2020, rates))
+    expected = SHARES_2020[0] / 99.1 * 100 * 1.04 * 1.16 ** 4
+    assert levels[0, -1] == pytest.approx(expected, rel=1e-12)
+
+
+def test_elasticity_rule_follows_output_growth_year_by_year():
+    sectors = SectorInputs(SHARES_2020, constant_rates((16, 15, 3.5)))
+    inputs = ModelInputs(np.arange(2020, 2026), sectors, {
+        "income_per_capita": LinkedInputs(base=46.0, elasticity=0.29),
+    })
+    projection = project(inputs)
+    total_growth = yoy_growth_pct(projection.total)
+    income = projection.indicators["income_per_capita"]
+    np.testing.assert_allclose(yoy_growth_pct(income), 0.29 * total_growth, rtol=1e-12)
+    assert income[-1] == pytest.approx(46 * np.prod(1 + 0.29 * total_growth / 100), rel=1e-12)
+
+
+def test_override_wins_over_the_rule():
+    sectors = SectorInputs(SHARES_2020, constant_rates((16, 15, 3.5)))
+    override = np.array([np.nan, -5.0, np.nan, np.nan, np.nan])
+    inputs = ModelInputs(np.arange(2020, 2026), sectors, {
+        "budget_revenue": LinkedInputs(base=290.0, elasticity=1.0, override_pct=override),
+        "retail": LinkedInputs(base=100.0, growth_pct=19.0, override_pct=override),
+    })
+    p = project(inputs)
+    total_growth = yoy_growth_pct(p.total)
+    assert yoy_growth_pct(p.indicators["budget_revenue"])[1] == pytest.approx(-5.0)
+    assert yoy_growth_pct(p.indicators["budget_revenue"])[2] == pytest.approx(total_growth[2])
+    np.testing.assert_allclose(yoy_growth_pct(p.indicators["retail"]), [19, -5, 19, 19, 19])
+
+
+def test_budget_total_adds_land_use_line():
+    sectors = SectorInputs(SHARES_2020, constant_rates((16, 15, 3.5)))
+    inputs = ModelInputs(np.arange(2020, 2026), sectors, {
+        "budget_revenue": LinkedInputs(base=290.0, growth_pct=15.0),
+        "land_use_revenue": LinkedInputs(base=80.0, growth_pct=0.0),
+    })
+    p = project(inputs)
+    np.testing.assert_allclose(p.indicators["budget_revenue_total"],
+                               290 * 1.15 ** np.arange(6) + 80)
+
+
+def test_600_billion_needs_15_65_percent():
+    # figures.md c7: 290 -> 600 needs 15.65 %/yr
+    rate = ((600 / 290) ** (1 / 5) - 1) * 100
+    assert rate == pytest.approx(15.65, abs=0.005)
+    assert compound_levels(290.0, np.full(5, rate))[-1] == pytest.approx(600.0)
+
+
+def test_draws_axis_equals_a_loop_over_draws():
+    rng = np.random.default_rng(1)
+    n = 7
+    services = rng.uniform(15.5, 16.5, n)
+    rates = np.broadcast_to(constant_rates((16, 15, 3.5)), (n, 3, 5)).copy()
+    rates[:, 0, :] = services[:, None]
+    elasticity = rng.uniform(0.24, 0.34, n)
+    batch = project(ModelInputs(np.arange(2020, 2026), SectorInputs(np.broadcast_to(SHARES_2020, (n, 3)), rates, residual="other"),
+                                {"income_per_capita": LinkedInputs(base=46.0, elasticity=elasticity)}))
+    series = projection_series(batch)
+    for i in range(n):
+        one = project(ModelInputs(np.arange(2020, 2026), SectorInputs(SHARES_2020, rates[i], residual="other"),
+                                  {"income_per_capita": LinkedInputs(base=46.0, elasticity=elasticity[i])}))
+        one_series = projection_series(one)
+        for name, values in one_series.items():
+            np.testing.assert_allclose(series[name][i], values, rtol=1e-12, err_msg=name)
+
+
+def test_series_names_are_stable():
+    p = project(ModelInputs(np.arange(2020, 2026), SectorInputs(SHARES_2020, constant_rates((16, 15, 3.5)), residual="other"),
+                            {"income_per_capita": LinkedInputs(base=46.0, growth_pct=4.0)}))
+    names = set(projection_series(p))
+    for expected in ["output.services", "output.industry", "output.agriculture", "output.other",
+                     "output.total", "share.services", "growth.services", "growth.total",
+                     "cagr.total", "income_per_capita", "growth.income_per_capita"]:
+        assert expected in names
+    assert np.isnan(projection_series(p)["growth.total"][0])
+
+
+def test_importing_the_model_loads_no_plotting_or_pandas():
+    import subprocess
+    import sys
+
+    code = ("import sys, sim.model, sim.scenario, sim.params; "
+            "bad = [m for m in ('matplotlib', 'pandas', 'scipy') if m in sys.modules]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
