@@ -44,11 +44,24 @@ def build_parser() -> argparse.ArgumentParser:
                         "--set sectors.industry.growth_pct=10 (repeatable; applies to every "
                         "scenario run)")
     parser.add_argument("--lang", choices=("vi", "en"), default="vi",
-                        help="language of the workbook headers (default: vi)")
+                        help="language of charts, report and workbook headers (default: vi)")
     parser.add_argument("--no-charts", action="store_true",
                         help="skip charts, the PDF chart pack and the HTML report (faster)")
     parser.add_argument("--quiet", action="store_true", help="print only errors")
     return parser
+
+
+def write_charts_and_report(results, folder: Path, lang: str, started: datetime) -> None:
+    """The chart pack (PNG, SVG, one PDF) under <folder>/charts and the HTML report."""
+    from .chartpack import main_chart_jobs, write_chart_pack
+    from .i18n import text
+    from .report import write_report
+
+    first = results[0].scenario
+    title = text("report_title", lang).format(base=first.base_year, end=first.end_year)
+    saved = write_chart_pack(main_chart_jobs(results, lang, started.date()), folder / "charts",
+                             "chart_pack.pdf", lang, title)
+    write_report(folder / "report.html", results, saved, lang, started)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -74,7 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     def write(folder: Path) -> None:
         write_csvs(results, folder)
         write_workbook(results, folder / "projections.xlsx", args.lang)
-        write_manifest(results, folder / "manifest.json", argv_used, started)
+        if not args.no_charts:
+            write_charts_and_report(results, folder, args.lang, started)
+        write_manifest(results, folder / "manifest.json", argv_used, started,
+                       {"lang": args.lang, "charts": not args.no_charts})
 
     try:
         publish(args.out, write)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["LANGS", "text", "unit_text", "indicator_label", "format_number", "format_pct"]
+__all__ = [
+    "LANGS", "text", "unit_text", "indicator_label", "format_number", "format_pct", "format_date",
+]
 
 LANGS = ("vi", "en")
 
@@ -16,7 +18,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "services": ("Dịch vụ", "Services"),
     "industry": ("Công nghiệp - xây dựng", "Industry & construction"),
     "agriculture": ("Nông lâm - thủy sản", "Agriculture, forestry & fishery"),
-    "other": ("Phần còn lại (thuế sản phẩm)", "Other (product taxes)"),
+    "other": ("Phần còn lại", "Other (residual)"),
     "total": ("Tổng", "Total"),
     # indicator families
     "output": ("Giá trị sản xuất", "Production value"),
@@ -48,6 +50,88 @@ _TEXT: dict[str, tuple[str, str]] = {
     "targets_met": ("Số chỉ tiêu đạt", "Targets met"),
     "residual": ("Xử lý phần chênh tỷ trọng", "Share residual"),
     "assumptions": ("Giả định", "Assumptions"),
+    # charts
+    "figure": ("Biểu", "Figure"),
+    "fig.output_index": ("Tổng giá trị sản xuất theo kịch bản", "Total production value by scenario"),
+    "fig.sector_output": ("Giá trị sản xuất theo ngành", "Production value by sector"),
+    "fig.sector_shares": ("Cơ cấu kinh tế: năm gốc và năm cuối kỳ",
+                          "Economic structure: base year and end year"),
+    "fig.sector_growth": ("Tốc độ tăng trưởng so với năm trước, theo ngành",
+                          "Growth on the previous year, by sector"),
+    "fig.income": ("Thu nhập bình quân đầu người", "Per-capita income"),
+    "fig.budget": ("Thu ngân sách trên địa bàn", "Budget revenue"),
+    "fig.end_year": ("Các kịch bản so với chỉ tiêu", "Scenarios against the targets"),
+    "fig.scorecard": ("Bảng đánh giá khả năng đạt chỉ tiêu", "Scorecard"),
+    "caption.output_index": (
+        "Chỉ số tổng giá trị sản xuất (năm {base} = 100); vùng tô: mục tiêu tăng bình quân "
+        "14-15 %/năm giai đoạn 2021-2025.",
+        "Total production value index ({base} = 100); shaded: the target of 14-15 %/yr "
+        "average growth in 2021-2025.",
+    ),
+    "caption.sector_output": (
+        "Giá trị sản xuất của từng ngành theo năm, mỗi ô một kịch bản.",
+        "Production value of each sector by year, one panel per scenario.",
+    ),
+    "caption.sector_shares": (
+        "Tỷ trọng các ngành trong tổng giá trị sản xuất năm {base} và năm {end}.",
+        "Sector shares of total production value in {base} and {end}.",
+    ),
+    "caption.sector_growth": (
+        "Tốc độ tăng so với năm trước của từng ngành; vùng tô: khoảng mục tiêu 2021-2025.",
+        "Growth on the previous year of each sector; shaded: the 2021-2025 target range.",
+    ),
+    "caption.income": (
+        "Thu nhập bình quân đầu người (giá hiện hành); mục tiêu 55-58 triệu đồng năm 2025.",
+        "Per-capita income (current prices); target 55-58 million VND in 2025.",
+    ),
+    "caption.budget": (
+        "Trên: thu ngân sách không tính tiền sử dụng đất, vùng tô là mục tiêu tăng 13-15 %/năm, "
+        "dấu sao là mục tiêu khoảng 600 tỷ đồng năm 2025. Dưới: thu tiền sử dụng đất, mục tiêu "
+        "trên 80 tỷ đồng/năm.",
+        "Top: budget revenue excluding land-use fees; shaded: the 13-15 %/yr target; star: "
+        "about 600 billion VND in 2025. Bottom: land-use fee revenue, target above 80 billion "
+        "VND a year.",
+    ),
+    "caption.end_year": (
+        "Giá trị dự báo của từng kịch bản so với khoảng mục tiêu (vùng tô) của từng chỉ tiêu.",
+        "Each scenario's projected value against each target's band (shaded).",
+    ),
+    "caption.scorecard": (
+        "Giá trị dự báo và đánh giá: ✓ đạt hoặc vượt, ✗ không đạt (chênh lệch so với cận dưới).",
+        "Projected value and status: ✓ met or exceeded, ✗ missed (gap to the lower end).",
+    ),
+    "target_corridor": ("Mục tiêu {band} %/năm", "Target {band} %/yr"),
+    "target_band": ("Mục tiêu {band}", "Target {band}"),
+    "target_range": ("Khoảng mục tiêu 2021-2025", "2021-2025 target range"),
+    "target_about": ("Mục tiêu khoảng {value}", "Target about {value}"),
+    "target_floor": ("Mục tiêu trên {value}", "Target above {value}"),
+    "index_unit": ("chỉ số, {base} = 100", "index, {base} = 100"),
+    "footer": (
+        "Nguồn: Báo cáo chính trị Đại hội Đảng bộ thị xã Hương Trà, 2020; tính toán của mô hình. "
+        "Ngày chạy: {date}.",
+        "Source: political report of the Hương Trà town party congress, 2020; model "
+        "projections. Run date: {date}.",
+    ),
+    "base_year_bar": ("Năm {year}", "{year}"),
+    "end_year_bar": ("{year}: {scenario}", "{year}: {scenario}"),
+    "report_title": (
+        "Dự báo kinh tế thị xã Hương Trà giai đoạn {base}-{end}",
+        "Economic projections for Hương Trà town, {base}-{end}",
+    ),
+    "projection_table": ("Bảng dự báo", "Projection table"),
+    "charts": ("Biểu đồ", "Charts"),
+    "generated": ("Tạo lúc", "Generated"),
+    "parameter": ("Tham số", "Parameter"),
+    "source": ("Nguồn", "Source"),
+    "rule_growth": ("tăng {rate} %/năm", "grows {rate} %/yr"),
+    "rule_elasticity": ("hệ số co giãn {e} theo tăng trưởng GTSX",
+                        "elasticity {e} to output growth"),
+    "by_year": ("riêng các năm", "single years"),
+    "footer_short": (
+        "Nguồn số liệu: Báo cáo chính trị Đại hội Đảng bộ thị xã Hương Trà, 2020.",
+        "Source figures: political report of the Hương Trà town party congress, 2020.",
+    ),
+    "budget_concept_note": ("Chỉ tiêu khoảng 600 tỷ đồng so với", "The about-600 target is compared with"),
 }
 
 _UNITS: dict[str, str] = {
@@ -72,8 +156,12 @@ def unit_text(unit: str, lang: str) -> str:
     """A unit in `lang`; index units "index (2020 = 100)" become "chỉ số (2020 = 100)"."""
     if lang != "vi":
         return unit
-    if unit.startswith("index"):
-        return unit.replace("index", "chỉ số", 1).replace(" total", " tổng")
+    if unit.startswith("index"):  # "index (2020 total = 100)" / "index (2020 = 100)"
+        inner = unit[unit.index("(") + 1 : unit.rindex(")")]
+        year, _, rest = inner.partition(" ")
+        if rest.startswith("total"):
+            return f"chỉ số (tổng năm {year}{rest.removeprefix('total')})"
+        return f"chỉ số (năm {year} {rest})"
     return _UNITS.get(unit, unit)
 
 
@@ -99,6 +187,11 @@ def indicator_label(name: str, lang: str, linked_labels: dict[str, tuple[str, st
         inner = text("output.total", lang) if short == "total" else base_label(short)
         return f"{text(family, lang)}: {inner}"
     return base_label(name)
+
+
+def format_date(day, lang: str) -> str:
+    """A date as planners write it: vi 27/11/2026; en 2026-11-27."""
+    return day.strftime("%d/%m/%Y") if lang == "vi" else day.strftime("%Y-%m-%d")
 
 
 def format_number(value: float, decimals: int, lang: str) -> str:

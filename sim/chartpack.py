@@ -1,0 +1,137 @@
+"""Saving the chart pack: every chart as PNG and SVG, and one numbered multi-page PDF.
+
+The only place where figures are written to disk. Charts are drawn in parallel worker
+processes (one per core): drawing text is most of the cost of a run, and the charts are
+independent. Workers save PNG and SVG and send the laid-out figure back; this process writes
+the PDF pages in order as they arrive.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import matplotlib
+
+from . import charts
+from .i18n import text
+from .run import ScenarioResult
+
+__all__ = [
+    "ChartJob", "CHARTS", "SavedChart", "save_figure", "freeze_layout", "main_chart_jobs",
+    "write_chart_pack", "PNG_DPI",
+]
+
+PNG_DPI = 200
+
+
+@dataclass(frozen=True)
+class ChartJob:
+    """One chart to draw: `plot(*args)` returns a Figure (plot must be a module-level function,
+    so that the job can be sent to a worker process)."""
+
+    stem: str
+    plot: Callable
+    args: tuple
+    caption: str
+
+
+CHARTS: tuple[tuple[str, Callable, str], ...] = (
+    ("01_output_index", charts.plot_output_index, "caption.output_index"),
+    ("02_sector_output", charts.plot_sector_output, "caption.sector_output"),
+    ("03_sector_shares", charts.plot_sector_shares, "caption.sector_shares"),
+    ("04_sector_growth", charts.plot_sector_growth, "caption.sector_growth"),
+    ("05_income", charts.plot_income, "caption.income"),
+    ("06_budget", charts.plot_budget, "caption.budget"),
+    ("07_targets_end_year", charts.plot_end_year_comparison, "caption.end_year"),
+    ("08_scorecard", charts.plot_scorecard_table, "caption.scorecard"),
+)
+
+
+@dataclass(frozen=True)
+class SavedChart:
+    number: int
+    stem: str
+    caption: str
+    png: Path
+    svg: Path
+
+
+def main_chart_jobs(results: Sequence[ScenarioResult], lang: str, run_date: date) -> list[ChartJob]:
+    """The congress charts for a run, in pack order."""
+    first = results[0].scenario
+    fields = {"base": first.base_year, "end": first.end_year}
+    return [ChartJob(stem, plot, (tuple(results), lang, run_date), text(caption, lang).format(**fields))
+            for stem, plot, caption in CHARTS]
+
+
+def freeze_layout(fig) -> None:
+    """Run the constrained layout once and keep it: saving in three formats would otherwise lay
+    the figure out three times."""
+    if fig.get_layout_engine() is not None:
+        fig.draw_without_rendering()
+        fig.set_layout_engine("none")
+
+
+def save_figure(fig, folder: Path, stem: str, formats: Sequence[str] = ("png", "svg")) -> list[Path]:
+    """Write `fig` as <folder>/<stem>.<format> for each format (PNG at 200 dpi)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    freeze_layout(fig)
+    paths = []
+    with matplotlib.rc_context(charts.STYLE):
+        for fmt in formats:
+            path = folder / f"{stem}.{fmt}"
+            options = {"dpi": PNG_DPI, "pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
+            if fmt == "svg":
+                options["metadata"] = {"Date": None}  # reproducible files
+            fig.savefig(path, **options)
+            paths.append(path)
+    return paths
+
+
+def _draw_and_save(job: ChartJob, folder: Path):
+    fig = job.plot(*job.args)
+    save_figure(fig, folder, job.stem)
+    return fig
+
+
+def _worker_count(jobs: int) -> int:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1  # spawning workers would re-import everything: slower than drawing here
+    return max(1, min(jobs, os.cpu_count() or 1))
+
+
+def write_chart_pack(jobs: Sequence[ChartJob], folder: Path, pdf_name: str, lang: str,
+                     title: str, workers: int | None = None) -> list[SavedChart]:
+    """Draw every job, save PNG + SVG under `folder`, and one PDF (`pdf_name`) with numbered
+    captions ("Biểu 1. ..."). Returns the saved charts in pack order."""
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    folder.mkdir(parents=True, exist_ok=True)
+    workers = _worker_count(len(jobs)) if workers is None else workers
+    saved = []
+    with matplotlib.rc_context(charts.STYLE), PdfPages(
+        folder / pdf_name, metadata={"Title": title, "Creator": "huongtra-sim"}
+    ) as pdf:
+        if workers > 1:
+            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+            figures = pool.map(_draw_and_save, jobs, [folder] * len(jobs))
+        else:
+            pool = None
+            figures = (_draw_and_save(job, folder) for job in jobs)
+        try:
+            for number, (job, fig) in enumerate(zip(jobs, figures, strict=True), start=1):
+                label = f"{text('figure', lang)} {number}. {job.caption}"
+                fig.text(0.5, 0.998, label, ha="center", va="top", fontsize=7.5, wrap=True)
+                pdf.savefig(fig)
+                saved.append(SavedChart(number, job.stem, job.caption,
+                                        folder / f"{job.stem}.png", folder / f"{job.stem}.svg"))
+        finally:
+            if pool is not None:
+                pool.shutdown()
+    return saved

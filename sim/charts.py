@@ -1,0 +1,542 @@
+"""The congress chart pack: plot functions that take data and return a matplotlib Figure.
+
+Plot functions never save or show; `sim.chartpack` saves. Figures are built with
+`matplotlib.figure.Figure` (no pyplot global state) under a local rc context (no global style).
+All words come from `sim.i18n`. Scenario colours, line styles and markers are fixed per scenario
+in a run (`scenario_styles`), from the Okabe-Ito colour-blind-safe palette, with line styles and
+markers that keep scenarios apart in grayscale print.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from datetime import date
+
+import matplotlib
+
+matplotlib.use("Agg")  # noqa: E402  (no screen; must precede any backend use)
+
+import numpy as np  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import Formatter, MaxNLocator, MultipleLocator  # noqa: E402
+
+from .i18n import format_date, format_number, text, unit_text  # noqa: E402
+from .model import SECTORS  # noqa: E402
+from .run import ScenarioResult  # noqa: E402
+from .targets import TARGETS, Target, target_indicator  # noqa: E402
+
+__all__ = [
+    "STYLE",
+    "scenario_styles",
+    "plot_output_index",
+    "plot_sector_output",
+    "plot_sector_shares",
+    "plot_sector_growth",
+    "plot_income",
+    "plot_budget",
+    "plot_end_year_comparison",
+    "plot_scorecard_table",
+]
+
+STYLE = {
+    "font.family": "DejaVu Sans",  # ships with matplotlib; has every Vietnamese diacritic
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#d9d9d9",
+    "grid.linewidth": 0.6,
+    "legend.fontsize": 8,
+    "legend.frameon": False,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "lines.linewidth": 1.8,
+    "lines.markersize": 5,
+    "svg.fonttype": "path",  # glyphs as outlines: diacritics render without the font installed
+    "pdf.fonttype": 42,  # embed TrueType fonts in PDF
+}
+
+# Okabe & Ito (2008) colour-blind-safe palette; luminance differs between the first three, and
+# line style and marker differ for every scenario, so grayscale print keeps them apart.
+_PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+_LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 1)), (0, (8, 2)))
+_MARKERS = ("o", "^", "s", "D", "v", "P", "X")
+_FIXED = {"baseline": 0, "covid_shock": 1, "optimistic": 2}
+
+SECTOR_COLOURS = {"services": "#0072B2", "industry": "#E69F00", "agriculture": "#009E73",
+                  "other": "#BBBBBB"}
+SECTOR_HATCHES = {"services": "", "industry": "///", "agriculture": "...", "other": "xx"}
+BAND_COLOUR = "#9E9E9E"
+BAND_ALPHA = 0.3
+MET_COLOUR, MISSED_COLOUR = "#D6E9F8", "#FBE0C8"  # light blue / light orange
+
+
+def scenario_styles(names: Sequence[str]) -> dict[str, dict]:
+    """name -> {color, linestyle, marker}: bundled scenarios keep theirs; others follow in order."""
+    styles: dict[str, dict] = {}
+    free = [i for i in range(len(_PALETTE)) if i not in _FIXED.values()]
+    for name in names:
+        i = _FIXED.get(name)
+        if i is None:
+            i = free.pop(0) if free else len(styles) % len(_PALETTE)
+        styles[name] = {"color": _PALETTE[i], "linestyle": _LINESTYLES[i], "marker": _MARKERS[i]}
+    return styles
+
+
+def _title(result: ScenarioResult, lang: str) -> str:
+    return result.scenario.title_vi if lang == "vi" else result.scenario.title_en
+
+
+class NumberFormatter(Formatter):
+    """Tick labels in the language's number format (vi 1.234,5; en 1,234.5).
+
+    decimals None: as few decimals as the tick needs. suffix: appended text (" %").
+    A class, not a closure, so that figures can be pickled between processes.
+    """
+
+    def __init__(self, lang: str, decimals: int | None = 0, suffix: str = ""):
+        self.lang, self.decimals, self.suffix = lang, decimals, suffix
+
+    def __call__(self, value: float, pos: int | None = None) -> str:
+        decimals = self.decimals
+        if decimals is None:
+            decimals = next((d for d in range(3) if abs(value * 10**d - round(value * 10**d)) < 1e-6), 2)
+        return f"{format_number(value, decimals, self.lang)}{self.suffix}"
+
+
+class YearFormatter(Formatter):
+    def __call__(self, value: float, pos: int | None = None) -> str:
+        return f"{int(round(value))}"
+
+
+def _year_axis(ax: Axes, years: np.ndarray) -> None:
+    if len(years) <= 16:
+        ax.xaxis.set_major_locator(MultipleLocator(1))
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=12))
+    ax.xaxis.set_major_formatter(YearFormatter())
+    ax.set_xlim(years[0] - 0.3, years[-1] + 0.3)
+
+
+def _new_figure(width: float, height: float) -> Figure:
+    fig = Figure(figsize=(width, height), dpi=100)
+    fig.set_layout_engine("constrained", rect=(0, 0.035, 1, 0.965))
+    return fig
+
+
+def _footer(fig: Figure, lang: str, run_date: date) -> None:
+    fig.text(0.01, 0.008, text("footer", lang).format(date=format_date(run_date, lang)),
+             fontsize=6.5, color="#555555", ha="left", va="bottom")
+
+
+def _target(key: str) -> Target:
+    return next(t for t in TARGETS if t.key == key)
+
+
+def _corridor(ax: Axes, base_level: float, base_year: int, end_year: int, target: Target,
+              years: np.ndarray, label: str) -> None:
+    """Shade the levels reached from `base_level` at the target's low..high growth."""
+    stop = min(target.end_year, int(years[-1]))
+    span = np.arange(base_year, stop + 1)
+    if len(span) < 2:
+        return
+    t = span - base_year
+    low = base_level * (1 + target.low / 100) ** t
+    high = base_level * (1 + target.high / 100) ** t
+    ax.fill_between(span, low, high, color=BAND_COLOUR, alpha=BAND_ALPHA, linewidth=0, label=label)
+
+
+def _applicable(results: Sequence[ScenarioResult], target: Target) -> bool:
+    """A 2020-2025 target band is drawn only when the scenarios start in its base year."""
+    return all(r.scenario.base_year == target.start_year for r in results)
+
+
+def _titled_legend(fig: Figure, ax: Axes, ncol: int, title: str) -> None:
+    """The title and one legend of a multi-panel figure, together above the panels.
+
+    (A suptitle and an "outside upper" figure legend overlap under constrained layout, so the
+    title is the legend's own title.)"""
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside upper center", ncol=ncol, title=title,
+               title_fontproperties={"weight": "bold", "size": 11})
+
+
+def _with_style(function):
+    """Build the figure under the chart style, without touching global matplotlib state."""
+
+    @functools.wraps(function)  # keeps the module-level name, so jobs can be pickled
+    def wrapped(*args, **kwargs):
+        with matplotlib.rc_context(STYLE):
+            return function(*args, **kwargs)
+
+    return wrapped
+
+
+def _line(ax: Axes, years, values, style: dict, label: str) -> None:
+    ax.plot(years, values, label=label, color=style["color"], linestyle=style["linestyle"],
+            marker=style["marker"], markevery=1)
+
+
+# ----------------------------------------------------------------------------- 1. output index
+
+
+@_with_style
+def plot_output_index(results: Sequence[ScenarioResult], lang: str, run_date: date,
+                      ax: Axes | None = None) -> Figure:
+    """Total production value by scenario, base year to end year, with the 14-15 %/yr corridor."""
+    fig = ax.figure if ax is not None else _new_figure(7.5, 4.6)
+    ax = ax or fig.add_subplot()
+    styles = scenario_styles([r.scenario.name for r in results])
+    first = results[0]
+    years = first.years
+    target = _target("output_growth")
+    if _applicable(results, target):
+        band = f"{format_number(target.low, 0, lang)}-{format_number(target.high, 0, lang)}"
+        _corridor(ax, float(first.series["output.total"][0]), first.scenario.base_year,
+                  first.scenario.end_year, target, years,
+                  text("target_corridor", lang).format(band=band))
+    for r in results:
+        _line(ax, r.years, r.series["output.total"], styles[r.scenario.name], _title(r, lang))
+        end = r.series["output.total"][-1]
+        ax.annotate(format_number(end, 1, lang), (r.years[-1], end), xytext=(4, 0),
+                    textcoords="offset points", va="center", fontsize=7.5,
+                    color=styles[r.scenario.name]["color"])
+    _year_axis(ax, years)
+    ax.set_xlim(years[0] - 0.3, years[-1] + 0.9)
+    ax.yaxis.set_major_formatter(NumberFormatter(lang))
+    ax.set_ylabel(unit_text(first.scenario.output_unit, lang))
+    ax.set_xlabel(text("year", lang))
+    ax.set_title(text("fig.output_index", lang))
+    ax.legend(loc="upper left")
+    _footer(fig, lang, run_date)
+    return fig
+
+
+# ----------------------------------------------------------------------------- 2. sectors
+
+
+@_with_style
+def plot_sector_output(results: Sequence[ScenarioResult], lang: str, run_date: date) -> Figure:
+    """Stacked production value by sector and year, one panel per scenario (shared scale)."""
+    n = len(results)
+    fig = _new_figure(max(7.5, 3.0 * n), 4.4)
+    axes = fig.subplots(1, n, sharey=True, squeeze=False)[0]
+    for ax, r in zip(axes, results, strict=True):
+        bottom = np.zeros(len(r.years))
+        for block in _blocks(r):
+            values = r.series[f"output.{block}"]
+            ax.bar(r.years, values, bottom=bottom, width=0.7, color=SECTOR_COLOURS[block],
+                   hatch=SECTOR_HATCHES[block], edgecolor="white", linewidth=0.4,
+                   label=text(block, lang))
+            bottom = bottom + values
+        ax.set_title(_title(r, lang))
+        _year_axis(ax, r.years)
+        ax.set_xlim(r.years[0] - 0.55, r.years[-1] + 0.55)
+        ax.grid(axis="x", visible=False)
+        ax.yaxis.set_major_formatter(NumberFormatter(lang))
+    axes[0].set_ylabel(unit_text(results[0].scenario.output_unit, lang))
+    _titled_legend(fig, axes[0], 4, text("fig.sector_output", lang))
+    _footer(fig, lang, run_date)
+    return fig
+
+
+def _blocks(result: ScenarioResult) -> list[str]:
+    return [b for b in (*SECTORS, "other") if f"output.{b}" in result.series]
+
+
+@_with_style
+def plot_sector_shares(results: Sequence[ScenarioResult], lang: str, run_date: date,
+                       ax: Axes | None = None) -> Figure:
+    """100 % bars of sector shares: the base year once, then the end year of each scenario."""
+    fig = ax.figure if ax is not None else _new_figure(7.5, 1.2 + 0.75 * (len(results) + 1))
+    ax = ax or fig.add_subplot()
+    first = results[0]
+    rows = [(text("base_year_bar", lang).format(year=first.scenario.base_year), first, 0)]
+    rows += [(text("end_year_bar", lang).format(year=r.scenario.end_year, scenario=_title(r, lang)), r, -1)
+             for r in results]
+    blocks = _blocks(first)
+    for y, (_label, r, col) in enumerate(rows):
+        left = 0.0
+        for block in blocks:
+            share = float(r.series[f"share.{block}"][col])
+            ax.barh(y, share, left=left, height=0.62, color=SECTOR_COLOURS[block],
+                    hatch=SECTOR_HATCHES[block], edgecolor="white", linewidth=0.4,
+                    label=text(block, lang) if y == 0 else None)
+            if share >= 4.0:
+                ax.text(left + share / 2, y, format_number(share, 1, lang), ha="center",
+                        va="center", fontsize=8, color="white" if block == "services" else "black",
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75}
+                        if block != "services" else None)
+            left += share
+    ax.set_yticks(range(len(rows)), [label for label, _r, _c in rows])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.xaxis.set_major_formatter(NumberFormatter(lang, 0, " %"))
+    ax.grid(axis="y", visible=False)
+    _titled_legend(fig, ax, len(blocks), text("fig.sector_shares", lang))
+    _footer(fig, lang, run_date)
+    return fig
+
+
+# ----------------------------------------------------------------------------- 3. growth
+
+
+@_with_style
+def plot_sector_growth(results: Sequence[ScenarioResult], lang: str, run_date: date) -> Figure:
+    """Year-on-year growth of each sector and the total, by scenario, with the target ranges."""
+    fig = _new_figure(8.0, 6.0)
+    axes = fig.subplots(2, 2, sharex=True).ravel()
+    styles = scenario_styles([r.scenario.name for r in results])
+    panels = [("services", "services_growth"), ("industry", "industry_growth"),
+              ("agriculture", "agriculture_growth"), ("total", "output_growth")]
+    for ax, (block, key) in zip(axes, panels, strict=True):
+        target = _target(key)
+        years = results[0].years
+        title = text("output.total", lang) if block == "total" else text(block, lang)
+        if _applicable(results, target):
+            ax.axhspan(target.low, target.high, xmin=0, xmax=1, color=BAND_COLOUR,
+                       alpha=BAND_ALPHA, linewidth=0, label=text("target_range", lang))
+            title += f" ({text('target', lang).lower()} {_band_text(target, lang)})"
+        for r in results:
+            _line(ax, r.years[1:], r.series[f"growth.{block}"][1:], styles[r.scenario.name],
+                  _title(r, lang))
+        ax.set_title(title)
+        _year_axis(ax, years[1:])
+        ax.yaxis.set_major_formatter(NumberFormatter(lang, None))
+        ax.set_ylabel(unit_text("%/yr", lang))
+    _titled_legend(fig, axes[0], len(results) + 1, text("fig.sector_growth", lang))
+    _footer(fig, lang, run_date)
+    return fig
+
+
+# ----------------------------------------------------------------------------- 4. income
+
+
+@_with_style
+def plot_income(results: Sequence[ScenarioResult], lang: str, run_date: date,
+                ax: Axes | None = None) -> Figure:
+    """Per-capita income by scenario against the 55-58 million VND band for 2025."""
+    fig = ax.figure if ax is not None else _new_figure(7.5, 4.6)
+    ax = ax or fig.add_subplot()
+    styles = scenario_styles([r.scenario.name for r in results])
+    target = _target("income_2025")
+    first = results[0]
+    if _applicable(results, target) and target.end_year <= first.years[-1]:
+        base = float(first.series["income_per_capita"][0])
+        span = np.arange(target.start_year, target.end_year + 1)
+        t = span - target.start_year
+        n = target.end_year - target.start_year
+        low = base * (target.low / base) ** (t / n)
+        high = base * (target.high / base) ** (t / n)
+        band = f"{format_number(target.low, 0, lang)}-{format_number(target.high, 0, lang)}"
+        ax.fill_between(span, low, high, color=BAND_COLOUR, alpha=BAND_ALPHA, linewidth=0,
+                        label=text("target_band", lang).format(
+                            band=f"{band} {unit_text(target.unit, lang)}"))
+        ax.plot([target.end_year] * 2, [target.low, target.high], color="#444444", linewidth=5,
+                solid_capstyle="butt", alpha=0.6)
+    for r in results:
+        _line(ax, r.years, r.series["income_per_capita"], styles[r.scenario.name], _title(r, lang))
+        end = r.series["income_per_capita"][-1]
+        ax.annotate(format_number(end, 1, lang), (r.years[-1], end), xytext=(6, 0),
+                    textcoords="offset points", va="center", fontsize=7.5,
+                    color=styles[r.scenario.name]["color"])
+    _year_axis(ax, first.years)
+    ax.set_xlim(first.years[0] - 0.3, first.years[-1] + 0.9)
+    ax.yaxis.set_major_formatter(NumberFormatter(lang))
+    unit = first.scenario.indicators["income_per_capita"].unit
+    ax.set_ylabel(unit_text(unit, lang))
+    ax.set_xlabel(text("year", lang))
+    ax.set_title(text("fig.income", lang))
+    ax.legend(loc="upper left")
+    _footer(fig, lang, run_date)
+    return fig
+
+
+# ----------------------------------------------------------------------------- 5. budget
+
+
+@_with_style
+def plot_budget(results: Sequence[ScenarioResult], lang: str, run_date: date) -> Figure:
+    """Budget revenue excl. land-use fees with the 13-15 %/yr corridor and 'about 600' in 2025;
+    land-use fee revenue in its own panel below."""
+    fig = _new_figure(7.5, 6.2)
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1.3))
+    styles = scenario_styles([r.scenario.name for r in results])
+    first = results[0]
+    years = first.years
+    growth_target, level_target = _target("budget_growth"), _target("budget_2025")
+    if _applicable(results, growth_target):
+        band = f"{format_number(growth_target.low, 0, lang)}-{format_number(growth_target.high, 0, lang)}"
+        _corridor(top, float(first.series["budget_revenue"][0]), first.scenario.base_year,
+                  first.scenario.end_year, growth_target, years,
+                  text("target_corridor", lang).format(band=band))
+        if level_target.end_year <= years[-1]:
+            top.plot([level_target.end_year], [level_target.low], marker="*", markersize=14,
+                     color="#333333", linestyle="none",
+                     label=text("target_about", lang).format(
+                         value=f"{format_number(level_target.low, 0, lang)} {unit_text('billion VND', lang)}"))
+    for r in results:
+        style = styles[r.scenario.name]
+        _line(top, r.years, r.series["budget_revenue"], style, _title(r, lang))
+        end = r.series["budget_revenue"][-1]
+        top.annotate(format_number(end, 0, lang), (r.years[-1], end), xytext=(6, 0),
+                     textcoords="offset points", va="center", fontsize=7.5, color=style["color"])
+        if "land_use_revenue" in r.series:
+            _line(bottom, r.years, r.series["land_use_revenue"], style, _title(r, lang))
+    land_target = _target("land_use_each_year")
+    if _applicable(results, land_target):
+        bottom.axhline(land_target.low, color="#333333", linewidth=1, linestyle=(0, (4, 2)),
+                       label=text("target_floor", lang).format(
+                           value=f"{format_number(land_target.low, 0, lang)} {unit_text('billion VND', lang)}"))
+        bottom.legend(loc="lower right", handles=bottom.get_legend_handles_labels()[0][-1:])
+    land_values = [r.series["land_use_revenue"] for r in results if "land_use_revenue" in r.series]
+    if land_values:
+        peak = max(float(np.max(v)) for v in land_values)
+        bottom.set_ylim(0, max(peak, land_target.low) * 1.35)
+    budget = first.scenario.indicators["budget_revenue"]
+    top.set_title(budget.label_vi if lang == "vi" else budget.label_en)
+    land_label = (first.scenario.indicators["land_use_revenue"].label_vi if lang == "vi"
+                  else first.scenario.indicators["land_use_revenue"].label_en) \
+        if "land_use_revenue" in first.scenario.indicators else ""
+    bottom.set_title(land_label, fontsize=9)
+    for ax in (top, bottom):
+        ax.yaxis.set_major_formatter(NumberFormatter(lang))
+        ax.set_ylabel(unit_text("billion VND", lang))
+    _year_axis(bottom, years)
+    bottom.set_xlim(years[0] - 0.3, years[-1] + 0.9)
+    bottom.set_xlabel(text("year", lang))
+    top.legend(loc="upper left")
+    _footer(fig, lang, run_date)
+    return fig
+
+
+# ----------------------------------------------------------------------------- 6. targets
+
+
+def _score_value(result: ScenarioResult, target: Target):
+    return next(row for row in result.scores if row.target.key == target.key)
+
+
+@_with_style
+def plot_end_year_comparison(results: Sequence[ScenarioResult], lang: str, run_date: date) -> Figure:
+    """One small panel per target: the band shaded, each scenario's projected value a marker."""
+    fig = _new_figure(9.0, 6.2)
+    axes = fig.subplots(2, 5).ravel()
+    styles = scenario_styles([r.scenario.name for r in results])
+    x = np.arange(len(results))
+    for ax, target in zip(axes, TARGETS, strict=True):
+        rows = [_score_value(r, target) for r in results]
+        values = np.array([row.value for row in rows])
+        low = target.low if target.low is not None else np.nanmin(values)
+        high = target.high if target.high is not None else low
+        if target.high is None or target.low == target.high:
+            ax.axhline(low, color="#333333", linewidth=1, linestyle=(0, (4, 2)))
+        else:
+            ax.axhspan(low, high, color=BAND_COLOUR, alpha=BAND_ALPHA * 1.5, linewidth=0)
+        for i, (r, v) in enumerate(zip(results, values, strict=True)):
+            if np.isfinite(v):
+                style = styles[r.scenario.name]
+                ax.plot(i, v, marker=style["marker"], color=style["color"], markersize=8,
+                        linestyle="none", label=_title(r, lang))
+        finite = values[np.isfinite(values)]
+        lo_lim = min([low, high, *finite]) if finite.size else low
+        hi_lim = max([low, high, *finite]) if finite.size else high
+        pad = max((hi_lim - lo_lim) * 0.25, abs(hi_lim) * 0.05, 0.5)
+        ax.set_ylim(lo_lim - pad, hi_lim + pad)
+        ax.set_xlim(-0.6, len(results) - 0.4)
+        ax.set_xticks(x, [""] * len(results))
+        ax.grid(axis="x", visible=False)
+        label = target.label_vi if lang == "vi" else target.label_en
+        ax.set_title(_wrap(label, 20), fontsize=7.5, fontweight="bold")
+        ax.set_ylabel(unit_text(target.unit, lang), fontsize=7)
+        ax.yaxis.set_major_formatter(NumberFormatter(lang, None))
+        ax.tick_params(axis="y", labelsize=7)
+    end_years = sorted({int(r.years[-1]) for r in results})
+    _titled_legend(fig, axes[0], len(results),
+                   f"{text('fig.end_year', lang)} ({', '.join(map(str, end_years))})")
+    _footer(fig, lang, run_date)
+    return fig
+
+
+def _wrap(label: str, width: int) -> str:
+    words, lines, line = label.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines)
+
+
+@_with_style
+def plot_scorecard_table(results: Sequence[ScenarioResult], lang: str, run_date: date) -> Figure:
+    """The scorecard as a table: targets down, scenarios across; ✓ met, ✗ missed with the gap."""
+    n = len(results)
+    fig = _new_figure(max(8.0, 3.0 + 1.7 * n), 4.4)
+    ax = fig.add_subplot()
+    ax.axis("off")
+    header = [text("target", lang), text("band", lang)] + [_wrap(_title(r, lang), 18) for r in results]
+    cells, colours = [], []
+    for target in TARGETS:
+        label = target.label_vi if lang == "vi" else target.label_en
+        band = _band_text(target, lang)
+        row, row_colours = [_wrap(label, 40), band], ["white", "white"]
+        for r in results:
+            score = _score_value(r, target)
+            if score.status in ("met", "exceeded"):
+                row.append(f"{format_number(score.value, _decimals(target), lang)} ✓")
+                row_colours.append(MET_COLOUR)
+            elif score.status == "missed":
+                row.append(f"{format_number(score.value, _decimals(target), lang)} ✗ "
+                           f"({'+' if score.gap > 0 else '−'}{format_number(abs(score.gap), _decimals(target), lang)})")
+                row_colours.append(MISSED_COLOUR)
+            else:
+                row.append(text(score.status, lang))
+                row_colours.append("#eeeeee")
+        cells.append(row)
+        colours.append(row_colours)
+    widths = [0.31, 0.2] + [0.49 / n] * n
+    table = ax.table(cellText=cells, colLabels=header, cellColours=colours, colWidths=widths,
+                     loc="upper center", cellLoc="center")
+    table.auto_set_font_size(False)
+    table.set_fontsize(7.5)
+    for (row, col), cell in table.get_celld().items():
+        cell.set_edgecolor("#bbbbbb")
+        if row == 0:
+            cell.set_text_props(fontweight="bold")
+            cell.set_facecolor("#DDE6F0")
+        if col == 0 and row > 0:
+            cell.set_text_props(ha="left")
+            cell.PAD = 0.02
+        cell.set_height(0.08 if row > 0 else 0.1)
+    ax.set_title(text("fig.scorecard", lang))
+    _footer(fig, lang, run_date)
+    return fig
+
+
+def _decimals(target: Target) -> int:
+    return 2 if target.unit == "%/yr" else 1
+
+
+def _band_text(target: Target, lang: str) -> str:
+    unit = unit_text(target.unit, lang)
+    if target.low is not None and target.high is not None and target.low != target.high:
+        return f"{format_number(target.low, 1, lang).removesuffix(',0').removesuffix('.0')}-" \
+               f"{format_number(target.high, 1, lang).removesuffix(',0').removesuffix('.0')} {unit}"
+    value = format_number(target.low, 0, lang)
+    if target.high is None:
+        return f"> {value} {unit}"
+    return f"≈ {value} {unit}" if target.approximate else f"{value} {unit}"
+
+
+def budget_concept_note(results: Sequence[ScenarioResult]) -> dict[str, str]:
+    """scenario -> the budget series its 'about 600' target is compared with."""
+    return {r.scenario.name: target_indicator(_target("budget_2025"), r.scenario.budget_concept)
+            for r in results}

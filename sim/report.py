@@ -1,0 +1,165 @@
+"""report.html: one self-contained file (images embedded, no external request) with the charts,
+projection tables, scorecard and each scenario's assumptions with their sources."""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from .chartpack import SavedChart
+from .i18n import format_date, format_number, indicator_label, text, unit_text
+from .model import SECTORS
+from .run import ScenarioResult
+from .tables import linked_labels
+
+__all__ = ["write_report", "REPORT_SERIES"]
+
+REPORT_SERIES = (
+    "output.total", "growth.total", "share.services", "share.industry", "share.agriculture",
+    "income_per_capita", "budget_revenue", "land_use_revenue", "budget_revenue_total",
+    "investment", "retail",
+)
+"""Rows of each scenario's projection table in the report (the CSV and Excel files hold all)."""
+
+_CSS = """
+body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; margin: 2em auto; max-width: 1100px;
+       color: #222; line-height: 1.45; padding: 0 1em; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { margin-top: 2em; border-bottom: 2px solid #0072B2; }
+h3 { margin-top: 1.4em; }
+.meta { color: #555; font-size: 0.9em; }
+figure { margin: 1.5em 0; page-break-inside: avoid; }
+figure img { max-width: 100%; height: auto; border: 1px solid #e5e5e5; }
+figcaption { font-style: italic; font-size: 0.9em; color: #333; }
+table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.85em; }
+th, td { border: 1px solid #ccc; padding: 3px 7px; }
+th { background: #DDE6F0; text-align: left; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.met { background: #D6E9F8; } td.missed { background: #FBE0C8; }
+.note { font-size: 0.85em; color: #444; }
+@media print { body { max-width: none; } h2 { page-break-before: always; } }
+"""
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value))
+
+
+def _num(value: float, decimals: int, lang: str) -> str:
+    return format_number(value, decimals, lang)
+
+
+def _decimals(name: str) -> int:
+    return 2 if name.startswith(("growth.", "cagr.", "share.")) else 1
+
+
+def _image(path: Path, alt: str) -> str:
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f'<img src="data:image/png;base64,{data}" alt="{_e(alt)}">'
+
+
+def _scorecard(results: Sequence[ScenarioResult], lang: str) -> str:
+    head = "".join(f"<th>{_e(r.scenario.title_vi if lang == 'vi' else r.scenario.title_en)}</th>" for r in results)
+    rows = []
+    for i, score in enumerate(results[0].scores):
+        target = score.target
+        label = target.label_vi if lang == "vi" else target.label_en
+        cells = []
+        for r in results:
+            row = r.scores[i]
+            if row.status in ("met", "exceeded", "missed"):
+                css = "met" if row.met else "missed"
+                gap = "" if row.gap == 0 else f" ({'+' if row.gap > 0 else '−'}{_num(abs(row.gap), 2, lang)})"
+                cells.append(f'<td class="num {css}">{_num(row.value, 2, lang)} '
+                             f'{_e(text(row.status, lang))}{gap}</td>')
+            else:
+                cells.append(f"<td>{_e(text(row.status, lang))}</td>")
+        rows.append(f"<tr><td>{_e(label)}</td><td>{_e(target.band_text)} {_e(unit_text(target.unit, lang))}</td>"
+                    f"<td>{_e(target.source_lines)}</td>{''.join(cells)}</tr>")
+    return (f"<table><tr><th>{_e(text('target', lang))}</th><th>{_e(text('band', lang))}</th>"
+            f"<th>{_e(text('source_lines', lang))}</th>{head}</tr>{''.join(rows)}</table>")
+
+
+def _projection_table(result: ScenarioResult, lang: str) -> str:
+    labels = linked_labels(result)
+    years = "".join(f"<th>{int(y)}</th>" for y in result.years)
+    rows = []
+    for name in REPORT_SERIES:
+        if name not in result.series:
+            continue
+        values = "".join(f'<td class="num">{_num(v, _decimals(name), lang)}</td>' for v in result.series[name])
+        rows.append(f"<tr><td>{_e(indicator_label(name, lang, labels))}</td>"
+                    f"<td>{_e(unit_text(result.units[name], lang))}</td>{values}</tr>")
+    return (f"<table><tr><th>{_e(text('parameter', lang))}</th><th>{_e(text('unit', lang))}</th>"
+            f"{years}</tr>{''.join(rows)}</table>")
+
+
+def _assumptions(result: ScenarioResult, lang: str) -> str:
+    s = result.scenario
+    rows = []
+    for name in SECTORS:
+        sector = s.sectors[name]
+        rule = text("rule_growth", lang).format(rate=_num(sector.growth_pct, 1, lang))
+        if sector.growth_pct_by_year:
+            years = ", ".join(f"{y}: {_num(v, 1, lang)}" for y, v in sector.growth_pct_by_year.items())
+            rule += f"; {text('by_year', lang)} {years}"
+        share = f"{text('share', lang)} {_num(sector.share_pct, 1, lang)} %"
+        rows.append((text(name, lang), f"{share}; {rule}", sector.source))
+    for ind in s.indicators.values():
+        if ind.rule == "growth":
+            rule = text("rule_growth", lang).format(rate=_num(ind.growth_pct, 1, lang))
+        else:
+            rule = text("rule_elasticity", lang).format(e=_num(ind.elasticity, 2, lang))
+        if ind.growth_pct_by_year:
+            years = ", ".join(f"{y}: {_num(v, 1, lang)}" for y, v in ind.growth_pct_by_year.items())
+            rule += f"; {text('by_year', lang)} {years}"
+        base = f"{_num(ind.base, 1, lang)} {unit_text(ind.unit, lang)} ({s.base_year}); {rule}"
+        rows.append((ind.label_vi if lang == "vi" else ind.label_en, base, ind.source))
+    body = "".join(f"<tr><td>{_e(a)}</td><td>{_e(b)}</td><td>{_e(c)}</td></tr>" for a, b, c in rows)
+    files = ", ".join(p.name for p in s.files)
+    settings = f"; --set {', '.join(s.settings)}" if s.settings else ""
+    description = s.description_vi if lang == "vi" else s.description_en
+    return (f"<p>{_e(description)}</p>"
+            f"<table><tr><th>{_e(text('parameter', lang))}</th><th>{_e(text('assumptions', lang))}</th>"
+            f"<th>{_e(text('source', lang))}</th></tr>{body}</table>"
+            f'<p class="note">{_e(s.residual_statement)}. {_e(text("budget_concept_note", lang))}: '
+            f"{_e(s.budget_concept)}. {_e(files)}{_e(settings)}</p>")
+
+
+def write_report(path: Path, results: Sequence[ScenarioResult], charts: Sequence[SavedChart],
+                 lang: str, generated: datetime, extra_sections: Sequence[tuple[str, str]] = ()) -> None:
+    """Write the self-contained HTML report. extra_sections: (heading, trusted HTML) pairs."""
+    first = results[0].scenario
+    title = text("report_title", lang).format(base=first.base_year, end=first.end_year)
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{lang}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        # Nothing may be fetched from the network: forbid it outright.
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        "img-src data:; style-src 'unsafe-inline'\">",
+        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{_e(title)}</h1>",
+        f'<p class="meta">{_e(text("generated", lang))}: {_e(format_date(generated, lang))} '
+        f"{generated:%H:%M}. {_e(text('footer_short', lang))}</p>",
+        f"<h2>{_e(text('scorecard', lang))}</h2>",
+        _scorecard(results, lang),
+        f"<h2>{_e(text('charts', lang))}</h2>",
+    ]
+    for chart in charts:
+        caption = f"{text('figure', lang)} {chart.number}. {chart.caption}"
+        parts.append(f"<figure>{_image(chart.png, caption)}<figcaption>{_e(caption)}</figcaption></figure>")
+    parts.append(f"<h2>{_e(text('projection_table', lang))}</h2>")
+    for r in results:
+        parts.append(f"<h3>{_e(r.scenario.title_vi if lang == 'vi' else r.scenario.title_en)}</h3>")
+        parts.append(_projection_table(r, lang))
+    for heading, body in extra_sections:
+        parts.append(f"<h2>{_e(heading)}</h2>{body}")
+    parts.append(f"<h2>{_e(text('assumptions', lang))}</h2>")
+    for r in results:
+        parts.append(f"<h3>{_e(r.scenario.title_vi if lang == 'vi' else r.scenario.title_en)}</h3>")
+        parts.append(_assumptions(r, lang))
+    parts.append("</body></html>")
+    path.write_text("\n".join(parts), encoding="utf-8")
