@@ -81,7 +81,6 @@ def freeze_layout(fig) -> None:
 def save_figure(fig, folder: Path, stem: str, formats: Sequence[str] = ("png", "svg")) -> list[Path]:
     """Write `fig` as <folder>/<stem>.<format> for each format (PNG at 200 dpi)."""
     folder.mkdir(parents=True, exist_ok=True)
-    freeze_layout(fig)
     paths = []
     with matplotlib.rc_context(charts.STYLE):
         for fmt in formats:
@@ -90,6 +89,9 @@ def save_figure(fig, folder: Path, stem: str, formats: Sequence[str] = ("png", "
             if fmt == "svg":
                 options["metadata"] = {"Date": None}  # reproducible files
             fig.savefig(path, **options)
+            # The first save ran the layout; keep it for the other formats and the PDF page
+            # (positions are fractions of the figure, the same at every dpi).
+            fig.set_layout_engine("none")
             paths.append(path)
     return paths
 

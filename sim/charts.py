@@ -77,13 +77,15 @@ MET_COLOUR, MISSED_COLOUR = "#D6E9F8", "#FBE0C8"  # light blue / light orange
 
 
 def scenario_styles(names: Sequence[str]) -> dict[str, dict]:
-    """name -> {color, linestyle, marker}: bundled scenarios keep theirs; others follow in order."""
+    """name -> {color, linestyle, marker}: bundled scenarios keep theirs; others take the free
+    styles in order."""
     styles: dict[str, dict] = {}
-    free = [i for i in range(len(_PALETTE)) if i not in _FIXED.values()]
-    for name in names:
+    taken = {_FIXED[n] for n in names if n in _FIXED}
+    free = [i for i in range(len(_PALETTE)) if i not in taken]
+    for k, name in enumerate(names):
         i = _FIXED.get(name)
         if i is None:
-            i = free.pop(0) if free else len(styles) % len(_PALETTE)
+            i = free.pop(0) if free else k % len(_PALETTE)  # more scenarios than styles: reuse
         styles[name] = {"color": _PALETTE[i], "linestyle": _LINESTYLES[i], "marker": _MARKERS[i]}
     return styles
 

@@ -9,6 +9,7 @@ import math
 
 __all__ = [
     "LANGS", "text", "unit_text", "indicator_label", "format_number", "format_pct", "format_date",
+    "residual_text",
 ]
 
 LANGS = ("vi", "en")
@@ -131,6 +132,16 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Nguồn số liệu: Báo cáo chính trị Đại hội Đảng bộ thị xã Hương Trà, 2020.",
         "Source figures: political report of the Hương Trà town party congress, 2020.",
     ),
+    "residual.none": ("Tỷ trọng gốc cộng lại {total} %: không có phần chênh",
+                      "Base shares sum to {total} %: no residual"),
+    "residual.normalise": ("Tỷ trọng gốc cộng lại {total} %: quy về 100 %",
+                           "Base shares sum to {total} %: normalised to 100 %"),
+    "residual.other": ("Tỷ trọng gốc cộng lại {total} %: giữ phần {gap} % còn lại thành khối "
+                       "riêng, tăng theo {how}",
+                       "Base shares sum to {total} %: the {gap} % gap is kept as an 'other' block "
+                       "growing with {how}"),
+    "residual.aggregate": ("tốc độ chung của ba ngành", "the three-sector aggregate"),
+    "residual.own": ("tốc độ riêng {rate} %/năm", "its own {rate} %/yr"),
     "budget_concept_note": ("Chỉ tiêu khoảng 600 tỷ đồng so với", "The about-600 target is compared with"),
 }
 
@@ -187,6 +198,21 @@ def indicator_label(name: str, lang: str, linked_labels: dict[str, tuple[str, st
         inner = text("output.total", lang) if short == "total" else base_label(short)
         return f"{text(family, lang)}: {inner}"
     return base_label(name)
+
+
+def residual_text(scenario, lang: str) -> str:
+    """How the scenario treats base shares that do not sum to 100 %, in `lang`."""
+    total = format_number(scenario.share_sum_pct, 1, lang)
+    if scenario.residual is None:
+        return text("residual.none", lang).format(total=total)
+    if scenario.residual == "normalise":
+        return text("residual.normalise", lang).format(total=total)
+    if scenario.residual_growth_pct is None:
+        how = text("residual.aggregate", lang)
+    else:
+        how = text("residual.own", lang).format(rate=format_number(scenario.residual_growth_pct, 1, lang))
+    gap = format_number(100 - scenario.share_sum_pct, 1, lang)
+    return text("residual.other", lang).format(total=total, gap=gap, how=how)
 
 
 def format_date(day, lang: str) -> str:

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .chartpack import SavedChart
-from .i18n import format_date, format_number, indicator_label, text, unit_text
+from .i18n import format_date, format_number, indicator_label, residual_text, text, unit_text
 from .model import SECTORS
 from .run import ScenarioResult
 from .tables import linked_labels
@@ -124,7 +124,7 @@ def _assumptions(result: ScenarioResult, lang: str) -> str:
     return (f"<p>{_e(description)}</p>"
             f"<table><tr><th>{_e(text('parameter', lang))}</th><th>{_e(text('assumptions', lang))}</th>"
             f"<th>{_e(text('source', lang))}</th></tr>{body}</table>"
-            f'<p class="note">{_e(s.residual_statement)}. {_e(text("budget_concept_note", lang))}: '
+            f'<p class="note">{_e(residual_text(s, lang))}. {_e(text("budget_concept_note", lang))}: '
             f"{_e(s.budget_concept)}. {_e(files)}{_e(settings)}</p>")
 
 
