@@ -129,7 +129,8 @@ def write_chart_pack(jobs: Sequence[ChartJob], folder: Path, pdf_name: str, lang
         try:
             for number, (job, fig) in enumerate(zip(jobs, figures, strict=True), start=1):
                 label = f"{text('figure', lang)} {number}. {job.caption}"
-                fig.text(0.5, 0.998, label, ha="center", va="top", fontsize=7.5, wrap=True)
+                fig.text(0.01, charts.CAPTION_BASELINE_IN / fig.get_figheight(), label,
+                         ha="left", va="bottom", fontsize=7, wrap=True)
                 pdf.savefig(fig)
                 saved.append(SavedChart(number, job.stem, job.caption,
                                         folder / f"{job.stem}.png", folder / f"{job.stem}.svg"))

@@ -75,6 +75,10 @@ BAND_COLOUR = "#9E9E9E"
 BAND_ALPHA = 0.3
 MET_COLOUR, MISSED_COLOUR = "#D6E9F8", "#FBE0C8"  # light blue / light orange
 
+BOTTOM_STRIP_IN = 0.45  # inches kept free under the panels: footer line + PDF caption (2 lines)
+FOOTER_BASELINE_IN = 0.05
+CAPTION_BASELINE_IN = 0.2
+
 
 def scenario_styles(names: Sequence[str]) -> dict[str, dict]:
     """name -> {color, linestyle, marker}: bundled scenarios keep theirs; others take the free
@@ -127,13 +131,16 @@ def _year_axis(ax: Axes, years: np.ndarray) -> None:
 
 def _new_figure(width: float, height: float) -> Figure:
     fig = Figure(figsize=(width, height), dpi=100)
-    fig.set_layout_engine("constrained", rect=(0, 0.035, 1, 0.965))
+    # The strip at the bottom holds the footer and, on a PDF page, the numbered caption.
+    bottom = BOTTOM_STRIP_IN / height
+    fig.set_layout_engine("constrained", rect=(0, bottom, 1, 1 - bottom))
     return fig
 
 
 def _footer(fig: Figure, lang: str, run_date: date) -> None:
-    fig.text(0.01, 0.008, text("footer", lang).format(date=format_date(run_date, lang)),
-             fontsize=6.5, color="#555555", ha="left", va="bottom")
+    fig.text(0.01, FOOTER_BASELINE_IN / fig.get_figheight(),
+             text("footer", lang).format(date=format_date(run_date, lang)),
+             fontsize=6.5, color="#555555", ha="left", va="bottom", gid="footer")
 
 
 def _target(key: str) -> Target:
