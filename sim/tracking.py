@@ -1,0 +1,255 @@
+"""Mid-term tracking: plan against actual, re-baselining, and the growth the rest of the term needs.
+
+Pure computations on a scenario, its projection and an `Actuals` value; tables out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from .actuals import Actuals
+from .model import SECTORS, LinkedInputs, ModelInputs, linked_growth_pct, project, project_sectors
+from .model import projection_series, yoy_growth_pct
+from .params import build_inputs
+from .run import ScenarioResult, series_units
+from .scenario import Scenario
+from .targets import TARGETS, Target, scorecard, target_indicator
+
+__all__ = [
+    "Rebaselined",
+    "rebaseline",
+    "plan_vs_actual",
+    "required_growth",
+    "PLAUSIBLE_CEILING_PCT",
+]
+
+PLAUSIBLE_CEILING_PCT: Mapping[str, float] = {
+    # The fastest average growth we still call plausible over the rest of a term. Each is well
+    # above the indicator's own best record in the source (2016-2020, figures.md section a).
+    "output.total": 25.0,  # best sector record 18.2 %/yr (services); total 15.5
+    "output.services": 25.0,  # record 18.2
+    "output.industry": 25.0,  # record 16.9
+    "output.agriculture": 8.0,  # record 2.9; the target is 3-4
+    "income_per_capita": 12.0,  # record 6.65 (x1.38 in 5 years), nominal
+    "budget_revenue": 30.0,  # record 29.64, which the source calls exceptional
+    "budget_revenue_total": 30.0,
+    "investment": 15.0,  # record 6.59 (from the 5-year sums, figures.md c8)
+    "retail": 30.0,  # record 19
+}
+
+
+@dataclass(frozen=True)
+class Rebaselined:
+    """A scenario re-projected through the observed values."""
+
+    result: ScenarioResult
+    latest_actual_year: int  # the latest year of any observation
+    observed_through: Mapping[str, int]  # series -> latest year that pins its path
+    notes: tuple[str, ...]
+
+
+def _year_index(scenario: Scenario, year: int) -> int:
+    return year - scenario.base_year
+
+
+def _sector_growth_with_actuals(inputs: ModelInputs, scenario: Scenario, actuals: Actuals,
+                                notes: list[str]) -> np.ndarray:
+    """(3, T) sector growth with observed years pinned; an observed total growth without full
+    sector detail shifts the unobserved sectors of that year by the same points."""
+    growth = np.array(inputs.sectors.growth_pct, dtype=float, copy=True)
+    totals = actuals.for_indicator("growth.total")
+    for s, sector in enumerate(SECTORS):
+        for year, obs in actuals.for_indicator(f"growth.{sector}").items():
+            growth[s, _year_index(scenario, year) - 1] = obs.value
+    for year, obs in sorted(totals.items()):
+        t = _year_index(scenario, year) - 1
+        observed = [s for s, sector in enumerate(SECTORS)
+                    if year in actuals.for_indicator(f"growth.{sector}")]
+        free = [s for s in range(len(SECTORS)) if s not in observed]
+        if not free:
+            notes.append(f"growth.total {year} not used: all three sectors are observed that year")
+            continue
+        sectors = replace(inputs.sectors, growth_pct=growth)
+        blocks, levels = project_sectors(sectors)
+        previous = levels[:, t]  # levels of the year before growth year t
+        weights = previous / previous.sum()
+        if scenario.residual == "other" and scenario.residual_growth_pct is None:
+            weights = weights[:3] / weights[:3].sum()  # the other block follows the aggregate
+            other_part = 0.0
+        else:
+            other_part = float(weights[3] * inputs.sectors.residual_growth_pct[t]) if len(blocks) > 3 else 0.0
+            weights = weights[:3]
+        current = float(np.dot(weights, growth[:, t])) + other_part
+        shift = (obs.value - current) / float(weights[free].sum())
+        growth[free, t] += shift
+        names = ", ".join(SECTORS[s] for s in free)
+        notes.append(f"growth.total {year} = {obs.value:g} %: {names} shifted by {shift:+.2f} points")
+    return growth
+
+
+def rebaseline(scenario: Scenario, actuals: Actuals) -> Rebaselined:
+    """Re-project `scenario` through the actuals: observed years are pinned, the remaining years
+    follow the scenario's own rates and rules from the latest observed level."""
+    notes: list[str] = []
+    inputs = build_inputs(scenario)
+    growth = _sector_growth_with_actuals(inputs, scenario, actuals, notes)
+    sectors = replace(inputs.sectors, growth_pct=growth)
+    _blocks, levels = project_sectors(sectors)
+    total_growth = yoy_growth_pct(levels.sum(axis=-2))
+
+    linked: dict[str, LinkedInputs] = {}
+    for name, spec in inputs.indicators.items():
+        base = float(np.asarray(spec.base))
+        level_obs = actuals.for_indicator(name)
+        growth_obs = actuals.for_indicator(f"growth.{name}")
+        if scenario.base_year in level_obs:
+            base = level_obs[scenario.base_year].value
+        rates = np.array(linked_growth_pct(spec, total_growth), dtype=float, copy=True)
+        for year, obs in growth_obs.items():
+            rates[_year_index(scenario, year) - 1] = obs.value
+        level = base
+        for t, year in enumerate(range(scenario.base_year + 1, scenario.end_year + 1)):
+            if year in level_obs:
+                rates[t] = (level_obs[year].value / level - 1.0) * 100.0
+                if year in growth_obs:
+                    notes.append(f"growth.{name} {year} not used: the level is observed that year")
+            level *= 1.0 + rates[t] / 100.0
+        linked[name] = LinkedInputs(base=base, growth_pct=rates, elasticity=None, override_pct=None)
+
+    projection = project(ModelInputs(inputs.years, sectors, linked))
+    series = projection_series(projection)
+    years = projection.years
+    result = ScenarioResult(scenario, years, series, series_units(scenario, list(series)),
+                            scorecard(scenario.name, years, series, scenario.budget_concept))
+    return Rebaselined(result, actuals.latest_year, _observed_through(actuals, scenario), tuple(notes))
+
+
+def _observed_through(actuals: Actuals, scenario: Scenario) -> dict[str, int]:
+    """The latest observed year of each series whose path the actuals pin."""
+    latest: dict[str, int] = {}
+
+    def note(series: str, year: int) -> None:
+        latest[series] = max(year, latest.get(series, year))
+
+    for obs in actuals.observations:
+        target = obs.target_series
+        if target in SECTORS:
+            note(f"output.{target}", obs.year)
+            note("output.total", obs.year)
+        elif target == "total":
+            for name in (*SECTORS, "total"):
+                note(f"output.{name}", obs.year)
+        else:
+            note(target, obs.year)
+    if "budget_revenue" in latest:
+        note("budget_revenue_total", latest["budget_revenue"])
+    return latest
+
+
+def plan_vs_actual(plans: Sequence[ScenarioResult], actuals: Actuals) -> pd.DataFrame:
+    """Every observation against every scenario's plan: deviation in points (growth) or % (levels)."""
+    records = []
+    for plan in plans:
+        years = list(map(int, plan.years))
+        for obs in actuals.observations:
+            if obs.indicator not in plan.series or obs.year not in years:
+                continue
+            planned = float(plan.series[obs.indicator][years.index(obs.year)])
+            deviation = obs.value - planned
+            records.append({
+                "scenario": plan.scenario.name,
+                "indicator": obs.indicator,
+                "unit": plan.units[obs.indicator],
+                "year": obs.year,
+                "plan": planned,
+                "actual": obs.value,
+                "status": obs.status,
+                "deviation": deviation,
+                "deviation_pct": math.nan if obs.is_growth else deviation / planned * 100.0,
+                "source": obs.source,
+            })
+    return pd.DataFrame.from_records(records, columns=[
+        "scenario", "indicator", "unit", "year", "plan", "actual", "status", "deviation",
+        "deviation_pct", "source"])
+
+
+def _required(target: Target, series: np.ndarray, years: list[int], latest: int, bound: float) -> float:
+    """Average growth, % per year over latest+1 .. target.end_year, that reaches `bound`."""
+    x_latest = series[years.index(latest)]
+    remaining = target.end_year - latest
+    if target.measure == "cagr":
+        x_start = series[years.index(target.start_year)]
+        goal = x_start * (1.0 + bound / 100.0) ** (target.end_year - target.start_year)
+    else:
+        goal = bound
+    return ((goal / x_latest) ** (1.0 / remaining) - 1.0) * 100.0
+
+
+def required_growth(rebased: Sequence[Rebaselined], plans: Sequence[ScenarioResult],
+                    targets: Sequence[Target] = TARGETS) -> pd.DataFrame:
+    """For each scenario and target: the growth the rest of the term needs from the latest
+    observed year, against what the scenario assumes, with a plain verdict.
+
+    Closed form: x_T = x_L (1 + g)^(T - L), so g = (x_T / x_L)^(1 / (T - L)) - 1, where x_T is the
+    target level (for an average-growth target: x_start (1 + target)^(T - start)).
+    """
+    records = []
+    for reb, plan in zip(rebased, plans, strict=True):
+        result = reb.result
+        years = list(map(int, result.years))
+        for target in targets:
+            indicator = target_indicator(target, result.scenario.budget_concept)
+            latest = reb.observed_through.get(indicator, reb.latest_actual_year)
+            record = {"scenario": result.scenario.name, "target": target.key, "indicator": indicator,
+                      "band": target.band_text, "unit": target.unit, "latest_actual_year": latest,
+                      "value_at_latest": math.nan, "required_low_pct": math.nan,
+                      "required_high_pct": math.nan, "assumed_pct": math.nan,
+                      "observed": indicator in reb.observed_through,
+                      "plausible_ceiling_pct": PLAUSIBLE_CEILING_PCT.get(indicator, math.nan),
+                      "verdict": ""}
+            if indicator not in result.series:
+                record["verdict"] = "not projected"
+            elif target.measure == "min_each_year":
+                record["verdict"] = "a floor for each year, not a growth path: see the scorecard"
+            elif target.end_year not in years or target.start_year not in years:
+                record["verdict"] = "outside the projection years"
+            elif latest >= target.end_year:
+                record["verdict"] = "the term is over: see the re-baselined scorecard"
+            else:
+                series = result.series[indicator]
+                record["value_at_latest"] = float(series[years.index(latest)])
+                low = _required(target, series, years, latest, target.low)
+                high = _required(target, series, years, latest, target.high) if target.high is not None else math.nan
+                assumed = _required_assumed(plan, indicator, latest, target.end_year)
+                ceiling = record["plausible_ceiling_pct"]
+                record.update(required_low_pct=low, required_high_pct=high, assumed_pct=assumed)
+                record["verdict"] = _verdict(low, high, assumed, ceiling, latest, target.end_year)
+                if not record["observed"]:
+                    record["verdict"] += f" (not observed: {latest} value from the scenario's path)"
+            records.append(record)
+    return pd.DataFrame.from_records(records)
+
+
+def _required_assumed(plan: ScenarioResult, indicator: str, latest: int, end: int) -> float:
+    years = list(map(int, plan.years))
+    series = plan.series[indicator]
+    start, stop = series[years.index(latest)], series[years.index(end)]
+    return ((stop / start) ** (1.0 / (end - latest)) - 1.0) * 100.0
+
+
+def _verdict(low: float, high: float, assumed: float, ceiling: float, latest: int, end: int) -> str:
+    span = f"{latest + 1}-{end}" if end > latest + 1 else f"{end}"
+    if low <= 0.0:
+        return "already met: reached even with no further growth"
+    if not math.isnan(ceiling) and low > ceiling:
+        return (f"out of reach at any plausible rate: needs {low:.1f} %/yr in {span}, above "
+                f"{ceiling:g} %/yr")
+    band = f"{low:.2f} %/yr" if math.isnan(high) or abs(high - low) < 5e-3 else f"{low:.2f}-{high:.2f} %/yr"
+    pace = "the scenario's own pace reaches it" if assumed >= low - 1e-9 else \
+        f"above the scenario's {assumed:.2f} %/yr"
+    return f"needs {band} in {span}; {pace}"
