@@ -18,7 +18,7 @@ from pathlib import Path
 
 import matplotlib
 
-from . import charts
+from . import chartbase, charts
 from .i18n import text
 from .run import ScenarioResult
 
@@ -82,7 +82,7 @@ def save_figure(fig, folder: Path, stem: str, formats: Sequence[str] = ("png", "
     """Write `fig` as <folder>/<stem>.<format> for each format (PNG at 200 dpi)."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    with matplotlib.rc_context(charts.STYLE):
+    with matplotlib.rc_context(chartbase.STYLE):
         for fmt in formats:
             path = folder / f"{stem}.{fmt}"
             options = {"dpi": PNG_DPI, "pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
@@ -117,7 +117,7 @@ def write_chart_pack(jobs: Sequence[ChartJob], folder: Path, pdf_name: str, lang
     folder.mkdir(parents=True, exist_ok=True)
     workers = _worker_count(len(jobs)) if workers is None else workers
     saved = []
-    with matplotlib.rc_context(charts.STYLE), PdfPages(
+    with matplotlib.rc_context(chartbase.STYLE), PdfPages(
         folder / pdf_name, metadata={"Title": title, "Creator": "huongtra-sim"}
     ) as pdf:
         if workers > 1:
@@ -129,7 +129,7 @@ def write_chart_pack(jobs: Sequence[ChartJob], folder: Path, pdf_name: str, lang
         try:
             for number, (job, fig) in enumerate(zip(jobs, figures, strict=True), start=1):
                 label = f"{text('figure', lang)} {number}. {job.caption}"
-                fig.text(0.01, charts.CAPTION_BASELINE_IN / fig.get_figheight(), label,
+                fig.text(0.01, chartbase.CAPTION_BASELINE_IN / fig.get_figheight(), label,
                          ha="left", va="bottom", fontsize=7, wrap=True)
                 pdf.savefig(fig)
                 saved.append(SavedChart(number, job.stem, job.caption,

@@ -2,34 +2,41 @@
 
 Plot functions never save or show; `sim.chartpack` saves. Figures are built with
 `matplotlib.figure.Figure` (no pyplot global state) under a local rc context (no global style).
-All words come from `sim.i18n`. Scenario colours, line styles and markers are fixed per scenario
-in a run (`scenario_styles`), from the Okabe-Ito colour-blind-safe palette, with line styles and
-markers that keep scenarios apart in grayscale print.
+All words come from `sim.i18n`; style, colours and the figure frame from `sim.chartbase`.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from datetime import date
 
-import matplotlib
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # noqa: E402  (no screen; must precede any backend use)
-
-import numpy as np  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import Formatter, MaxNLocator, MultipleLocator  # noqa: E402
-
-from .i18n import format_date, format_number, text, unit_text  # noqa: E402
-from .model import SECTORS  # noqa: E402
-from .run import ScenarioResult  # noqa: E402
-from .targets import TARGETS, Target, target_indicator  # noqa: E402
+from .chartbase import (
+    BAND_ALPHA,
+    BAND_COLOUR,
+    MET_COLOUR,
+    MISSED_COLOUR,
+    SECTOR_COLOURS,
+    SECTOR_HATCHES,
+    NumberFormatter,
+    footer,
+    line,
+    new_figure,
+    scenario_styles,
+    titled_legend,
+    with_style,
+    wrap,
+    year_axis,
+)
+from .i18n import format_number, text, unit_text
+from .model import SECTORS
+from .run import ScenarioResult
+from .targets import TARGETS, Target, target_indicator
 
 __all__ = [
-    "STYLE",
-    "scenario_styles",
     "plot_output_index",
     "plot_sector_output",
     "plot_sector_shares",
@@ -40,107 +47,8 @@ __all__ = [
     "plot_scorecard_table",
 ]
 
-STYLE = {
-    "font.family": "DejaVu Sans",  # ships with matplotlib; has every Vietnamese diacritic
-    "font.size": 9,
-    "axes.titlesize": 10,
-    "axes.titleweight": "bold",
-    "axes.labelsize": 9,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "grid.color": "#d9d9d9",
-    "grid.linewidth": 0.6,
-    "legend.fontsize": 8,
-    "legend.frameon": False,
-    "xtick.labelsize": 8,
-    "ytick.labelsize": 8,
-    "lines.linewidth": 1.8,
-    "lines.markersize": 5,
-    "svg.fonttype": "path",  # glyphs as outlines: diacritics render without the font installed
-    "pdf.fonttype": 42,  # embed TrueType fonts in PDF
-}
-
-# Okabe & Ito (2008) colour-blind-safe palette; luminance differs between the first three, and
-# line style and marker differ for every scenario, so grayscale print keeps them apart.
-_PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
-_LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 1)), (0, (8, 2)))
-_MARKERS = ("o", "^", "s", "D", "v", "P", "X")
-_FIXED = {"baseline": 0, "covid_shock": 1, "optimistic": 2}
-
-SECTOR_COLOURS = {"services": "#0072B2", "industry": "#E69F00", "agriculture": "#009E73",
-                  "other": "#BBBBBB"}
-SECTOR_HATCHES = {"services": "", "industry": "///", "agriculture": "...", "other": "xx"}
-BAND_COLOUR = "#9E9E9E"
-BAND_ALPHA = 0.3
-MET_COLOUR, MISSED_COLOUR = "#D6E9F8", "#FBE0C8"  # light blue / light orange
-
-BOTTOM_STRIP_IN = 0.45  # inches kept free under the panels: footer line + PDF caption (2 lines)
-FOOTER_BASELINE_IN = 0.05
-CAPTION_BASELINE_IN = 0.2
-
-
-def scenario_styles(names: Sequence[str]) -> dict[str, dict]:
-    """name -> {color, linestyle, marker}: bundled scenarios keep theirs; others take the free
-    styles in order."""
-    styles: dict[str, dict] = {}
-    taken = {_FIXED[n] for n in names if n in _FIXED}
-    free = [i for i in range(len(_PALETTE)) if i not in taken]
-    for k, name in enumerate(names):
-        i = _FIXED.get(name)
-        if i is None:
-            i = free.pop(0) if free else k % len(_PALETTE)  # more scenarios than styles: reuse
-        styles[name] = {"color": _PALETTE[i], "linestyle": _LINESTYLES[i], "marker": _MARKERS[i]}
-    return styles
-
-
 def _title(result: ScenarioResult, lang: str) -> str:
     return result.scenario.title_vi if lang == "vi" else result.scenario.title_en
-
-
-class NumberFormatter(Formatter):
-    """Tick labels in the language's number format (vi 1.234,5; en 1,234.5).
-
-    decimals None: as few decimals as the tick needs. suffix: appended text (" %").
-    A class, not a closure, so that figures can be pickled between processes.
-    """
-
-    def __init__(self, lang: str, decimals: int | None = 0, suffix: str = ""):
-        self.lang, self.decimals, self.suffix = lang, decimals, suffix
-
-    def __call__(self, value: float, pos: int | None = None) -> str:
-        decimals = self.decimals
-        if decimals is None:
-            decimals = next((d for d in range(3) if abs(value * 10**d - round(value * 10**d)) < 1e-6), 2)
-        return f"{format_number(value, decimals, self.lang)}{self.suffix}"
-
-
-class YearFormatter(Formatter):
-    def __call__(self, value: float, pos: int | None = None) -> str:
-        return f"{int(round(value))}"
-
-
-def _year_axis(ax: Axes, years: np.ndarray) -> None:
-    if len(years) <= 16:
-        ax.xaxis.set_major_locator(MultipleLocator(1))
-    else:
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=12))
-    ax.xaxis.set_major_formatter(YearFormatter())
-    ax.set_xlim(years[0] - 0.3, years[-1] + 0.3)
-
-
-def _new_figure(width: float, height: float) -> Figure:
-    fig = Figure(figsize=(width, height), dpi=100)
-    # The strip at the bottom holds the footer and, on a PDF page, the numbered caption.
-    bottom = BOTTOM_STRIP_IN / height
-    fig.set_layout_engine("constrained", rect=(0, bottom, 1, 1 - bottom))
-    return fig
-
-
-def _footer(fig: Figure, lang: str, run_date: date) -> None:
-    fig.text(0.01, FOOTER_BASELINE_IN / fig.get_figheight(),
-             text("footer", lang).format(date=format_date(run_date, lang)),
-             fontsize=6.5, color="#555555", ha="left", va="bottom", gid="footer")
 
 
 def _target(key: str) -> Target:
@@ -165,40 +73,14 @@ def _applicable(results: Sequence[ScenarioResult], target: Target) -> bool:
     return all(r.scenario.base_year == target.start_year for r in results)
 
 
-def _titled_legend(fig: Figure, ax: Axes, ncol: int, title: str) -> None:
-    """The title and one legend of a multi-panel figure, together above the panels.
-
-    (A suptitle and an "outside upper" figure legend overlap under constrained layout, so the
-    title is the legend's own title.)"""
-    handles, labels = ax.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside upper center", ncol=ncol, title=title,
-               title_fontproperties={"weight": "bold", "size": 11})
-
-
-def _with_style(function):
-    """Build the figure under the chart style, without touching global matplotlib state."""
-
-    @functools.wraps(function)  # keeps the module-level name, so jobs can be pickled
-    def wrapped(*args, **kwargs):
-        with matplotlib.rc_context(STYLE):
-            return function(*args, **kwargs)
-
-    return wrapped
-
-
-def _line(ax: Axes, years, values, style: dict, label: str) -> None:
-    ax.plot(years, values, label=label, color=style["color"], linestyle=style["linestyle"],
-            marker=style["marker"], markevery=1)
-
-
 # ----------------------------------------------------------------------------- 1. output index
 
 
-@_with_style
+@with_style
 def plot_output_index(results: Sequence[ScenarioResult], lang: str, run_date: date,
                       ax: Axes | None = None) -> Figure:
     """Total production value by scenario, base year to end year, with the 14-15 %/yr corridor."""
-    fig = ax.figure if ax is not None else _new_figure(7.5, 4.6)
+    fig = ax.figure if ax is not None else new_figure(7.5, 4.6)
     ax = ax or fig.add_subplot()
     styles = scenario_styles([r.scenario.name for r in results])
     first = results[0]
@@ -210,30 +92,30 @@ def plot_output_index(results: Sequence[ScenarioResult], lang: str, run_date: da
                   first.scenario.end_year, target, years,
                   text("target_corridor", lang).format(band=band))
     for r in results:
-        _line(ax, r.years, r.series["output.total"], styles[r.scenario.name], _title(r, lang))
+        line(ax, r.years, r.series["output.total"], styles[r.scenario.name], _title(r, lang))
         end = r.series["output.total"][-1]
         ax.annotate(format_number(end, 1, lang), (r.years[-1], end), xytext=(4, 0),
                     textcoords="offset points", va="center", fontsize=7.5,
                     color=styles[r.scenario.name]["color"])
-    _year_axis(ax, years)
+    year_axis(ax, years)
     ax.set_xlim(years[0] - 0.3, years[-1] + 0.9)
     ax.yaxis.set_major_formatter(NumberFormatter(lang))
     ax.set_ylabel(unit_text(first.scenario.output_unit, lang))
     ax.set_xlabel(text("year", lang))
     ax.set_title(text("fig.output_index", lang))
     ax.legend(loc="upper left")
-    _footer(fig, lang, run_date)
+    footer(fig, lang, run_date)
     return fig
 
 
 # ----------------------------------------------------------------------------- 2. sectors
 
 
-@_with_style
+@with_style
 def plot_sector_output(results: Sequence[ScenarioResult], lang: str, run_date: date) -> Figure:
     """Stacked production value by sector and year, one panel per scenario (shared scale)."""
     n = len(results)
-    fig = _new_figure(max(7.5, 3.0 * n), 4.4)
+    fig = new_figure(max(7.5, 3.0 * n), 4.4)
     axes = fig.subplots(1, n, sharey=True, squeeze=False)[0]
     for ax, r in zip(axes, results, strict=True):
         bottom = np.zeros(len(r.years))
@@ -244,13 +126,13 @@ def plot_sector_output(results: Sequence[ScenarioResult], lang: str, run_date: d
                    label=text(block, lang))
             bottom = bottom + values
         ax.set_title(_title(r, lang))
-        _year_axis(ax, r.years)
+        year_axis(ax, r.years)
         ax.set_xlim(r.years[0] - 0.55, r.years[-1] + 0.55)
         ax.grid(axis="x", visible=False)
         ax.yaxis.set_major_formatter(NumberFormatter(lang))
     axes[0].set_ylabel(unit_text(results[0].scenario.output_unit, lang))
-    _titled_legend(fig, axes[0], 4, text("fig.sector_output", lang))
-    _footer(fig, lang, run_date)
+    titled_legend(fig, axes[0], 4, text("fig.sector_output", lang))
+    footer(fig, lang, run_date)
     return fig
 
 
@@ -258,11 +140,11 @@ def _blocks(result: ScenarioResult) -> list[str]:
     return [b for b in (*SECTORS, "other") if f"output.{b}" in result.series]
 
 
-@_with_style
+@with_style
 def plot_sector_shares(results: Sequence[ScenarioResult], lang: str, run_date: date,
                        ax: Axes | None = None) -> Figure:
     """100 % bars of sector shares: the base year once, then the end year of each scenario."""
-    fig = ax.figure if ax is not None else _new_figure(7.5, 1.2 + 0.75 * (len(results) + 1))
+    fig = ax.figure if ax is not None else new_figure(7.5, 1.2 + 0.75 * (len(results) + 1))
     ax = ax or fig.add_subplot()
     first = results[0]
     rows = [(text("base_year_bar", lang).format(year=first.scenario.base_year), first, 0)]
@@ -287,18 +169,18 @@ def plot_sector_shares(results: Sequence[ScenarioResult], lang: str, run_date: d
     ax.set_xlim(0, 100)
     ax.xaxis.set_major_formatter(NumberFormatter(lang, 0, " %"))
     ax.grid(axis="y", visible=False)
-    _titled_legend(fig, ax, len(blocks), text("fig.sector_shares", lang))
-    _footer(fig, lang, run_date)
+    titled_legend(fig, ax, len(blocks), text("fig.sector_shares", lang))
+    footer(fig, lang, run_date)
     return fig
 
 
 # ----------------------------------------------------------------------------- 3. growth
 
 
-@_with_style
+@with_style
 def plot_sector_growth(results: Sequence[ScenarioResult], lang: str, run_date: date) -> Figure:
     """Year-on-year growth of each sector and the total, by scenario, with the target ranges."""
-    fig = _new_figure(8.0, 6.0)
+    fig = new_figure(8.0, 6.0)
     axes = fig.subplots(2, 2, sharex=True).ravel()
     styles = scenario_styles([r.scenario.name for r in results])
     panels = [("services", "services_growth"), ("industry", "industry_growth"),
@@ -312,25 +194,25 @@ def plot_sector_growth(results: Sequence[ScenarioResult], lang: str, run_date: d
                        alpha=BAND_ALPHA, linewidth=0, label=text("target_range", lang))
             title += f" ({text('target', lang).lower()} {_band_text(target, lang)})"
         for r in results:
-            _line(ax, r.years[1:], r.series[f"growth.{block}"][1:], styles[r.scenario.name],
+            line(ax, r.years[1:], r.series[f"growth.{block}"][1:], styles[r.scenario.name],
                   _title(r, lang))
         ax.set_title(title)
-        _year_axis(ax, years[1:])
+        year_axis(ax, years[1:])
         ax.yaxis.set_major_formatter(NumberFormatter(lang, None))
         ax.set_ylabel(unit_text("%/yr", lang))
-    _titled_legend(fig, axes[0], len(results) + 1, text("fig.sector_growth", lang))
-    _footer(fig, lang, run_date)
+    titled_legend(fig, axes[0], len(results) + 1, text("fig.sector_growth", lang))
+    footer(fig, lang, run_date)
     return fig
 
 
 # ----------------------------------------------------------------------------- 4. income
 
 
-@_with_style
+@with_style
 def plot_income(results: Sequence[ScenarioResult], lang: str, run_date: date,
                 ax: Axes | None = None) -> Figure:
     """Per-capita income by scenario against the 55-58 million VND band for 2025."""
-    fig = ax.figure if ax is not None else _new_figure(7.5, 4.6)
+    fig = ax.figure if ax is not None else new_figure(7.5, 4.6)
     ax = ax or fig.add_subplot()
     styles = scenario_styles([r.scenario.name for r in results])
     target = _target("income_2025")
@@ -349,12 +231,12 @@ def plot_income(results: Sequence[ScenarioResult], lang: str, run_date: date,
         ax.plot([target.end_year] * 2, [target.low, target.high], color="#444444", linewidth=5,
                 solid_capstyle="butt", alpha=0.6)
     for r in results:
-        _line(ax, r.years, r.series["income_per_capita"], styles[r.scenario.name], _title(r, lang))
+        line(ax, r.years, r.series["income_per_capita"], styles[r.scenario.name], _title(r, lang))
         end = r.series["income_per_capita"][-1]
         ax.annotate(format_number(end, 1, lang), (r.years[-1], end), xytext=(6, 0),
                     textcoords="offset points", va="center", fontsize=7.5,
                     color=styles[r.scenario.name]["color"])
-    _year_axis(ax, first.years)
+    year_axis(ax, first.years)
     ax.set_xlim(first.years[0] - 0.3, first.years[-1] + 0.9)
     ax.yaxis.set_major_formatter(NumberFormatter(lang))
     unit = first.scenario.indicators["income_per_capita"].unit
@@ -362,18 +244,18 @@ def plot_income(results: Sequence[ScenarioResult], lang: str, run_date: date,
     ax.set_xlabel(text("year", lang))
     ax.set_title(text("fig.income", lang))
     ax.legend(loc="upper left")
-    _footer(fig, lang, run_date)
+    footer(fig, lang, run_date)
     return fig
 
 
 # ----------------------------------------------------------------------------- 5. budget
 
 
-@_with_style
+@with_style
 def plot_budget(results: Sequence[ScenarioResult], lang: str, run_date: date) -> Figure:
     """Budget revenue excl. land-use fees with the 13-15 %/yr corridor and 'about 600' in 2025;
     land-use fee revenue in its own panel below."""
-    fig = _new_figure(7.5, 6.2)
+    fig = new_figure(7.5, 6.2)
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1.3))
     styles = scenario_styles([r.scenario.name for r in results])
     first = results[0]
@@ -391,12 +273,12 @@ def plot_budget(results: Sequence[ScenarioResult], lang: str, run_date: date) ->
                          value=f"{format_number(level_target.low, 0, lang)} {unit_text('billion VND', lang)}"))
     for r in results:
         style = styles[r.scenario.name]
-        _line(top, r.years, r.series["budget_revenue"], style, _title(r, lang))
+        line(top, r.years, r.series["budget_revenue"], style, _title(r, lang))
         end = r.series["budget_revenue"][-1]
         top.annotate(format_number(end, 0, lang), (r.years[-1], end), xytext=(6, 0),
                      textcoords="offset points", va="center", fontsize=7.5, color=style["color"])
         if "land_use_revenue" in r.series:
-            _line(bottom, r.years, r.series["land_use_revenue"], style, _title(r, lang))
+            line(bottom, r.years, r.series["land_use_revenue"], style, _title(r, lang))
     land_target = _target("land_use_each_year")
     if _applicable(results, land_target):
         bottom.axhline(land_target.low, color="#333333", linewidth=1, linestyle=(0, (4, 2)),
@@ -416,11 +298,11 @@ def plot_budget(results: Sequence[ScenarioResult], lang: str, run_date: date) ->
     for ax in (top, bottom):
         ax.yaxis.set_major_formatter(NumberFormatter(lang))
         ax.set_ylabel(unit_text("billion VND", lang))
-    _year_axis(bottom, years)
+    year_axis(bottom, years)
     bottom.set_xlim(years[0] - 0.3, years[-1] + 0.9)
     bottom.set_xlabel(text("year", lang))
     top.legend(loc="upper left")
-    _footer(fig, lang, run_date)
+    footer(fig, lang, run_date)
     return fig
 
 
@@ -431,10 +313,10 @@ def _score_value(result: ScenarioResult, target: Target):
     return next(row for row in result.scores if row.target.key == target.key)
 
 
-@_with_style
+@with_style
 def plot_end_year_comparison(results: Sequence[ScenarioResult], lang: str, run_date: date) -> Figure:
     """One small panel per target: the band shaded, each scenario's projected value a marker."""
-    fig = _new_figure(9.0, 6.2)
+    fig = new_figure(9.0, 6.2)
     axes = fig.subplots(2, 5).ravel()
     styles = scenario_styles([r.scenario.name for r in results])
     x = np.arange(len(results))
@@ -461,42 +343,30 @@ def plot_end_year_comparison(results: Sequence[ScenarioResult], lang: str, run_d
         ax.set_xticks(x, [""] * len(results))
         ax.grid(axis="x", visible=False)
         label = target.label_vi if lang == "vi" else target.label_en
-        ax.set_title(_wrap(label, 20), fontsize=7.5, fontweight="bold")
+        ax.set_title(wrap(label, 20), fontsize=7.5, fontweight="bold")
         ax.set_ylabel(unit_text(target.unit, lang), fontsize=7)
         ax.yaxis.set_major_formatter(NumberFormatter(lang, None))
         ax.tick_params(axis="y", labelsize=7)
     end_years = sorted({int(r.years[-1]) for r in results})
-    _titled_legend(fig, axes[0], len(results),
+    titled_legend(fig, axes[0], len(results),
                    f"{text('fig.end_year', lang)} ({', '.join(map(str, end_years))})")
-    _footer(fig, lang, run_date)
+    footer(fig, lang, run_date)
     return fig
 
 
-def _wrap(label: str, width: int) -> str:
-    words, lines, line = label.split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "\n".join(lines)
-
-
-@_with_style
+@with_style
 def plot_scorecard_table(results: Sequence[ScenarioResult], lang: str, run_date: date) -> Figure:
     """The scorecard as a table: targets down, scenarios across; ✓ met, ✗ missed with the gap."""
     n = len(results)
-    fig = _new_figure(max(8.0, 3.0 + 1.7 * n), 4.4)
+    fig = new_figure(max(8.0, 3.0 + 1.7 * n), 4.4)
     ax = fig.add_subplot()
     ax.axis("off")
-    header = [text("target", lang), text("band", lang)] + [_wrap(_title(r, lang), 18) for r in results]
+    header = [text("target", lang), text("band", lang)] + [wrap(_title(r, lang), 18) for r in results]
     cells, colours = [], []
     for target in TARGETS:
         label = target.label_vi if lang == "vi" else target.label_en
         band = _band_text(target, lang)
-        row, row_colours = [_wrap(label, 40), band], ["white", "white"]
+        row, row_colours = [wrap(label, 40), band], ["white", "white"]
         for r in results:
             score = _score_value(r, target)
             if score.status in ("met", "exceeded"):
@@ -526,7 +396,7 @@ def plot_scorecard_table(results: Sequence[ScenarioResult], lang: str, run_date:
             cell.PAD = 0.02
         cell.set_height(0.08 if row > 0 else 0.1)
     ax.set_title(text("fig.scorecard", lang))
-    _footer(fig, lang, run_date)
+    footer(fig, lang, run_date)
     return fig
 
 

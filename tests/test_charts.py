@@ -8,7 +8,7 @@ import pytest
 from conftest import SCENARIOS
 
 from sim.chartpack import CHARTS, PNG_DPI, main_chart_jobs, write_chart_pack
-from sim.charts import scenario_styles
+from sim.chartbase import scenario_styles
 from sim.i18n import format_number, format_pct, indicator_label, unit_text
 from sim.report import write_report
 from sim.run import load_scenarios, run_scenario

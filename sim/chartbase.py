@@ -1,0 +1,165 @@
+"""Shared chart machinery: the style, scenario colours, number formatters, figure frame
+(footer, caption strip) and small drawing helpers. Used by every chart module."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from datetime import date
+
+import matplotlib
+
+matplotlib.use("Agg")  # noqa: E402  (no screen; must precede any backend use)
+
+import numpy as np  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import Formatter, MaxNLocator, MultipleLocator  # noqa: E402
+
+from .i18n import format_date, format_number, text  # noqa: E402
+
+__all__ = [
+    "STYLE", "SECTOR_COLOURS", "SECTOR_HATCHES", "BAND_COLOUR", "BAND_ALPHA", "MET_COLOUR",
+    "MISSED_COLOUR", "BOTTOM_STRIP_IN", "CAPTION_BASELINE_IN", "scenario_styles",
+    "NumberFormatter", "YearFormatter", "year_axis", "new_figure", "footer", "titled_legend",
+    "with_style", "line", "wrap",
+]
+
+STYLE = {
+    "font.family": "DejaVu Sans",  # ships with matplotlib; has every Vietnamese diacritic
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#d9d9d9",
+    "grid.linewidth": 0.6,
+    "legend.fontsize": 8,
+    "legend.frameon": False,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "lines.linewidth": 1.8,
+    "lines.markersize": 5,
+    "svg.fonttype": "path",  # glyphs as outlines: diacritics render without the font installed
+    "pdf.fonttype": 42,  # embed TrueType fonts in PDF
+}
+
+# Okabe & Ito (2008) colour-blind-safe palette; luminance differs between the first three, and
+# line style and marker differ for every scenario, so grayscale print keeps them apart.
+_PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+_LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 1)), (0, (8, 2)))
+_MARKERS = ("o", "^", "s", "D", "v", "P", "X")
+_FIXED = {"baseline": 0, "covid_shock": 1, "optimistic": 2}
+
+SECTOR_COLOURS = {"services": "#0072B2", "industry": "#E69F00", "agriculture": "#009E73",
+                  "other": "#BBBBBB"}
+SECTOR_HATCHES = {"services": "", "industry": "///", "agriculture": "...", "other": "xx"}
+BAND_COLOUR = "#9E9E9E"
+BAND_ALPHA = 0.3
+MET_COLOUR, MISSED_COLOUR = "#D6E9F8", "#FBE0C8"  # light blue / light orange
+
+BOTTOM_STRIP_IN = 0.45  # inches kept free under the panels: footer line + PDF caption (2 lines)
+FOOTER_BASELINE_IN = 0.05
+CAPTION_BASELINE_IN = 0.2
+
+
+def scenario_styles(names: Sequence[str]) -> dict[str, dict]:
+    """name -> {color, linestyle, marker}: bundled scenarios keep theirs; others take the free
+    styles in order."""
+    styles: dict[str, dict] = {}
+    taken = {_FIXED[n] for n in names if n in _FIXED}
+    free = [i for i in range(len(_PALETTE)) if i not in taken]
+    for k, name in enumerate(names):
+        i = _FIXED.get(name)
+        if i is None:
+            i = free.pop(0) if free else k % len(_PALETTE)  # more scenarios than styles: reuse
+        styles[name] = {"color": _PALETTE[i], "linestyle": _LINESTYLES[i], "marker": _MARKERS[i]}
+    return styles
+
+
+
+class NumberFormatter(Formatter):
+    """Tick labels in the language's number format (vi 1.234,5; en 1,234.5).
+
+    decimals None: as few decimals as the tick needs. suffix: appended text (" %").
+    A class, not a closure, so that figures can be pickled between processes.
+    """
+
+    def __init__(self, lang: str, decimals: int | None = 0, suffix: str = ""):
+        self.lang, self.decimals, self.suffix = lang, decimals, suffix
+
+    def __call__(self, value: float, pos: int | None = None) -> str:
+        decimals = self.decimals
+        if decimals is None:
+            decimals = next((d for d in range(3) if abs(value * 10**d - round(value * 10**d)) < 1e-6), 2)
+        return f"{format_number(value, decimals, self.lang)}{self.suffix}"
+
+
+class YearFormatter(Formatter):
+    def __call__(self, value: float, pos: int | None = None) -> str:
+        return f"{int(round(value))}"
+
+
+def year_axis(ax: Axes, years: np.ndarray) -> None:
+    if len(years) <= 16:
+        ax.xaxis.set_major_locator(MultipleLocator(1))
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=12))
+    ax.xaxis.set_major_formatter(YearFormatter())
+    ax.set_xlim(years[0] - 0.3, years[-1] + 0.3)
+
+
+def new_figure(width: float, height: float) -> Figure:
+    fig = Figure(figsize=(width, height), dpi=100)
+    # The strip at the bottom holds the footer and, on a PDF page, the numbered caption.
+    bottom = BOTTOM_STRIP_IN / height
+    fig.set_layout_engine("constrained", rect=(0, bottom, 1, 1 - bottom))
+    return fig
+
+
+def footer(fig: Figure, lang: str, run_date: date) -> None:
+    fig.text(0.01, FOOTER_BASELINE_IN / fig.get_figheight(),
+             text("footer", lang).format(date=format_date(run_date, lang)),
+             fontsize=6.5, color="#555555", ha="left", va="bottom", gid="footer")
+
+
+
+def titled_legend(fig: Figure, ax: Axes, ncol: int, title: str) -> None:
+    """The title and one legend of a multi-panel figure, together above the panels.
+
+    (A suptitle and an "outside upper" figure legend overlap under constrained layout, so the
+    title is the legend's own title.)"""
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside upper center", ncol=ncol, title=title,
+               title_fontproperties={"weight": "bold", "size": 11})
+
+
+def with_style(function):
+    """Build the figure under the chart style, without touching global matplotlib state."""
+
+    @functools.wraps(function)  # keeps the module-level name, so jobs can be pickled
+    def wrapped(*args, **kwargs):
+        with matplotlib.rc_context(STYLE):
+            return function(*args, **kwargs)
+
+    return wrapped
+
+
+def line(ax: Axes, years, values, style: dict, label: str) -> None:
+    ax.plot(years, values, label=label, color=style["color"], linestyle=style["linestyle"],
+            marker=style["marker"], markevery=1)
+
+
+
+def wrap(label: str, width: int) -> str:
+    words, lines, line = label.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines)
