@@ -24,6 +24,7 @@ from .run import ScenarioResult
 
 __all__ = [
     "ChartJob", "CHARTS", "SavedChart", "save_figure", "freeze_layout", "main_chart_jobs",
+    "tracking_chart_jobs",
     "write_chart_pack", "PNG_DPI",
 ]
 
@@ -68,6 +69,22 @@ def main_chart_jobs(results: Sequence[ScenarioResult], lang: str, run_date: date
     fields = {"base": first.base_year, "end": first.end_year}
     return [ChartJob(stem, plot, (tuple(results), lang, run_date), text(caption, lang).format(**fields))
             for stem, plot, caption in CHARTS]
+
+
+def tracking_chart_jobs(results: Sequence[ScenarioResult], tracking, lang: str,
+                        run_date: date) -> list[ChartJob]:
+    """Plan against actual, and the deviation table (runs with --actuals)."""
+    from . import charts_tracking
+
+    rebased = tuple(r.result for r in tracking.rebased)
+    return [
+        ChartJob("09_plan_vs_actual", charts_tracking.plot_plan_vs_actual,
+                 (tuple(results), rebased, tracking.actuals, lang, run_date),
+                 text("caption.plan_vs_actual", lang)),
+        ChartJob("10_deviation", charts_tracking.plot_deviation_table,
+                 (tracking.plan_vs_actual, tuple(results), lang, run_date),
+                 text("caption.deviation", lang)),
+    ]
 
 
 def freeze_layout(fig) -> None:

@@ -45,23 +45,37 @@ def build_parser() -> argparse.ArgumentParser:
                         "scenario run)")
     parser.add_argument("--lang", choices=("vi", "en"), default="vi",
                         help="language of charts, report and workbook headers (default: vi)")
+    parser.add_argument("--actuals", type=Path, default=None, metavar="FILE",
+                        help="observed values (CSV, see scenarios/actuals_example.csv): adds plan "
+                        "against actual, re-baselined projections and the growth the rest of "
+                        "the term needs")
     parser.add_argument("--no-charts", action="store_true",
                         help="skip charts, the PDF chart pack and the HTML report (faster)")
     parser.add_argument("--quiet", action="store_true", help="print only errors")
     return parser
 
 
-def write_charts_and_report(results, folder: Path, lang: str, started: datetime) -> None:
+def write_charts_and_report(results, folder: Path, lang: str, started: datetime,
+                            tracking=None) -> None:
     """The chart pack (PNG, SVG, one PDF) under <folder>/charts and the HTML report."""
-    from .chartpack import main_chart_jobs, write_chart_pack
+    from .chartpack import main_chart_jobs, tracking_chart_jobs, write_chart_pack
     from .i18n import text
-    from .report import write_report
+    from .report import tracking_section, write_report
 
     first = results[0].scenario
     title = text("report_title", lang).format(base=first.base_year, end=first.end_year)
-    saved = write_chart_pack(main_chart_jobs(results, lang, started.date()), folder / "charts",
-                             "chart_pack.pdf", lang, title)
-    write_report(folder / "report.html", results, saved, lang, started)
+    jobs = main_chart_jobs(results, lang, started.date())
+    sections = []
+    if tracking is not None:
+        jobs += tracking_chart_jobs(results, tracking, lang, started.date())
+        sections.append((text("tracking", lang), tracking_section(tracking, lang)))
+    saved = write_chart_pack(jobs, folder / "charts", "chart_pack.pdf", lang, title)
+    write_report(folder / "report.html", results, saved, lang, started, sections)
+
+
+def _error(message: object) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_USER_ERROR
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -70,42 +84,73 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv_used = list(sys.argv if argv is None else ["run_scenarios.py", *argv])
 
     # Imported here so that `--help` and argument errors stay instant.
-    from .export import OutputFolderError, publish, write_csvs, write_manifest, write_workbook
+    from .export import (
+        OutputFolderError,
+        publish,
+        write_csvs,
+        write_manifest,
+        write_tracking_csvs,
+        write_workbook,
+    )
     from .run import load_scenarios, run_scenario
 
     try:
         scenarios = load_scenarios(args.scenarios, args.scenarios_dir, args.settings, args.end_year)
     except ScenarioError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USER_ERROR
+        return _error(exc)
     for scenario in scenarios:
         for warning in scenario.warnings:
             print(f"warning: {warning}", file=sys.stderr)
 
     results = [run_scenario(s) for s in scenarios]
 
+    tracking = None
+    if args.actuals is not None:
+        from .actuals import ActualsError, read_actuals
+        from .tracking import track
+
+        try:
+            actuals = read_actuals(args.actuals, {n for s in scenarios for n in s.indicators})
+            tracking = track(results, actuals)
+        except ActualsError as exc:
+            return _error(exc)
+    rebased = [r.result for r in tracking.rebased] if tracking else []
+
     def write(folder: Path) -> None:
-        write_csvs(results, folder)
-        write_workbook(results, folder / "projections.xlsx", args.lang)
+        write_csvs(results, folder, rebased)
+        write_workbook(results, folder / "projections.xlsx", args.lang, rebased)
+        if tracking is not None:
+            write_tracking_csvs(tracking, folder / "tracking")
         if not args.no_charts:
-            write_charts_and_report(results, folder, args.lang, started)
-        write_manifest(results, folder / "manifest.json", argv_used, started,
-                       {"lang": args.lang, "charts": not args.no_charts})
+            write_charts_and_report(results, folder, args.lang, started, tracking)
+        extra = {"lang": args.lang, "charts": not args.no_charts}
+        if tracking is not None:
+            extra["actuals"] = {"file": str(args.actuals), "sha256": _sha256(args.actuals),
+                                "latest_year": tracking.actuals.latest_year}
+        write_manifest(results, folder / "manifest.json", argv_used, started, extra)
 
     try:
         publish(args.out, write)
     except OutputFolderError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USER_ERROR
+        return _error(exc)
     except OSError as exc:
         print(f"error: could not write results to {args.out}: {exc}", file=sys.stderr)
         return 1
 
     if not args.quiet:
-        from .console import format_summary
+        from .console import format_summary, format_tracking
 
         print(format_summary(results))
+        if tracking is not None:
+            print()
+            print(format_tracking(tracking))
         if args.settings:
             print(f"\nwhat-if settings applied to every scenario: {', '.join(args.settings)}")
         print(f"\nresults written to {args.out}/")
     return 0
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

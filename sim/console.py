@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from .run import ScenarioResult
 from .targets import TARGETS
 
-__all__ = ["format_summary"]
+__all__ = ["format_summary", "format_tracking"]
 
 
 def _fmt(value: float, decimals: int = 1) -> str:
@@ -61,4 +61,19 @@ def format_summary(results: Sequence[ScenarioResult]) -> str:
             else:
                 cells.append(row.status)
         lines.append(f"{label:<{label_width}}" + "".join(f"{c:>{col}}" for c in cells))
+    return "\n".join(lines)
+
+
+def format_tracking(tracking) -> str:
+    """The growth each target needs for the rest of the term, per scenario."""
+    lines = [f"mid-term tracking: actuals to {tracking.actuals.latest_year} "
+             f"({tracking.actuals.path}); growth required for the rest of the term:"]
+    for reb in tracking.rebased:
+        name = reb.result.scenario.name
+        rows = tracking.required[tracking.required.scenario == name]
+        lines.append(f"  {name}:")
+        for row in rows.itertuples(index=False):
+            lines.append(f"    {row.target:<20} {row.verdict}")
+        for note in reb.notes:
+            lines.append(f"    note: {note}")
     return "\n".join(lines)

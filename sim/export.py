@@ -22,6 +22,7 @@ from . import __version__
 from .i18n import text, unit_text
 from .params import numeric_parameters
 from .run import ScenarioResult
+from .tracking import TrackingResult
 from .tables import (
     SUMMARY_SERIES,
     header_label,
@@ -36,6 +37,7 @@ __all__ = [
     "OutputFolderError",
     "publish",
     "write_csvs",
+    "write_tracking_csvs",
     "write_workbook",
     "write_manifest",
     "MANIFEST_NAME",
@@ -43,6 +45,7 @@ __all__ = [
 ]
 
 MANIFEST_NAME = "manifest.json"
+FLOAT_FORMAT = "%.10g"
 TOOL_NAME = "huongtra-sim"
 
 
@@ -94,13 +97,32 @@ def publish(out_dir: Path, write: Callable[[Path], None]) -> None:
         os.rename(staging, out_dir)
 
 
-def write_csvs(results: Sequence[ScenarioResult], folder: Path) -> None:
-    """<scenario>.csv per scenario (rows = years), projections.csv (long) and scorecard.csv."""
+def write_csvs(results: Sequence[ScenarioResult], folder: Path,
+               rebased: Sequence[ScenarioResult] = ()) -> None:
+    """<scenario>.csv per scenario (rows = years), projections.csv (long) and scorecard.csv
+    (the plan, and the re-baselined projections when actuals were given)."""
     for result in results:
-        wide_table(result).to_csv(folder / f"{result.scenario.name}.csv", float_format="%.10g")
-    long_table(results).to_csv(folder / "projections.csv", index=False, float_format="%.10g")
-    rows = [row for r in results for row in r.scores]
-    scorecard_table(rows).to_csv(folder / "scorecard.csv", index=False, float_format="%.10g")
+        wide_table(result).to_csv(folder / f"{result.scenario.name}.csv", float_format=FLOAT_FORMAT)
+    long_table(results).to_csv(folder / "projections.csv", index=False, float_format=FLOAT_FORMAT)
+    cards = [scorecard_table([row for r in results for row in r.scores], "plan")]
+    if rebased:
+        cards.append(scorecard_table([row for r in rebased for row in r.scores], "rebaselined"))
+    pd.concat(cards, ignore_index=True).to_csv(folder / "scorecard.csv", index=False,
+                                               float_format=FLOAT_FORMAT)
+
+
+def write_tracking_csvs(tracking: TrackingResult, folder: Path) -> None:
+    """tracking/: plan_vs_actual.csv, required_growth.csv, <scenario>_rebaselined.csv, notes.txt."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tracking.plan_vs_actual.to_csv(folder / "plan_vs_actual.csv", index=False, float_format=FLOAT_FORMAT)
+    tracking.required.to_csv(folder / "required_growth.csv", index=False, float_format=FLOAT_FORMAT)
+    notes = []
+    for reb in tracking.rebased:
+        name = reb.result.scenario.name
+        wide_table(reb.result).to_csv(folder / f"{name}_rebaselined.csv", float_format=FLOAT_FORMAT)
+        notes += [f"{name}: {note}" for note in reb.notes]
+    notes.insert(0, f"actuals: {tracking.actuals.path} (latest year {tracking.actuals.latest_year})")
+    (folder / "notes.txt").write_text("\n".join(notes) + "\n", encoding="utf-8")
 
 
 def _number_format(name: str) -> str:
@@ -125,7 +147,8 @@ def _style_sheet(sheet, widths: Sequence[float], header_rows: int) -> None:
     sheet.row_dimensions[1].height = 60
 
 
-def write_workbook(results: Sequence[ScenarioResult], path: Path, lang: str) -> None:
+def write_workbook(results: Sequence[ScenarioResult], path: Path, lang: str,
+                   rebased: Sequence[ScenarioResult] = ()) -> None:
     """An Excel workbook: a summary, the scorecard and one sheet per scenario.
 
     Each projection sheet has a header row of labels with units and a second row with the stable
@@ -156,25 +179,29 @@ def write_workbook(results: Sequence[ScenarioResult], path: Path, lang: str) -> 
     _style_sheet(summary, [16, 28, 10] + [18] * len(SUMMARY_SERIES) + [12, 70], 2)
 
     scores = book.create_sheet(text("scorecard", lang)[:31])
-    card = scorecard_table([row for r in results for row in r.scores])
+    cards = [scorecard_table([row for r in results for row in r.scores], "plan")]
+    if rebased:
+        cards.append(scorecard_table([row for r in rebased for row in r.scores], "rebaselined"))
+    card = pd.concat(cards, ignore_index=True)
     label_col = "label_vi" if lang == "vi" else "label_en"
-    columns = ["scenario", label_col, "band", "unit", "value", "status", "gap", "indicator",
-               "period", "source_lines"]
+    columns = ["scenario", "basis", label_col, "band", "unit", "value", "status", "gap",
+               "indicator", "period", "source_lines"]
     scores.append([
-        text("scenario", lang), text("target", lang), text("band", lang), text("unit", lang),
-        text("value", lang), text("status", lang), text("gap", lang), text("checked_on", lang),
-        text("year", lang), text("source_lines", lang),
+        text("scenario", lang), text("basis", lang), text("target", lang), text("band", lang),
+        text("unit", lang), text("value", lang), text("status", lang), text("gap", lang),
+        text("checked_on", lang), text("year", lang), text("source_lines", lang),
     ])
     scores.append(columns)
     for record in card[columns].itertuples(index=False):
         values = list(record)
-        values[3] = unit_text(values[3], lang)
-        values[5] = text(values[5], lang)
+        values[1] = text(values[1], lang)
+        values[4] = unit_text(values[4], lang)
+        values[6] = text(values[6], lang)
         scores.append([None if isinstance(v, float) and np.isnan(v) else v for v in values])
     for row in scores.iter_rows(min_row=3):
-        row[4].number_format = "#,##0.00"
-        row[6].number_format = "+#,##0.00;-#,##0.00;0"
-    _style_sheet(scores, [14, 44, 12, 18, 12, 12, 10, 22, 11, 16], 2)
+        row[5].number_format = "#,##0.00"
+        row[7].number_format = "+#,##0.00;-#,##0.00;0"
+    _style_sheet(scores, [14, 14, 44, 12, 18, 12, 12, 10, 22, 11, 16], 2)
 
     for result in results:
         sheet = book.create_sheet(result.scenario.name[:31])

@@ -128,6 +128,31 @@ _TEXT: dict[str, tuple[str, str]] = {
     "rule_elasticity": ("hệ số co giãn {e} theo tăng trưởng GTSX",
                         "elasticity {e} to output growth"),
     "by_year": ("riêng các năm", "single years"),
+    # mid-term tracking
+    "plan": ("kế hoạch", "plan"),
+    "basis": ("Cơ sở", "Basis"),
+    "rebaselined": ("cập nhật theo thực tế", "re-baselined"),
+    "actual_final": ("Thực hiện (chính thức)", "Actual (final)"),
+    "actual_estimate": ("Thực hiện (ước tính)", "Actual (estimate)"),
+    "actual": ("Thực hiện", "Actual"),
+    "estimate": ("ước", "estimate"),
+    "indicator": ("Chỉ số", "Indicator"),
+    "points": ("điểm %", "points"),
+    "fig.plan_vs_actual": ("Kế hoạch và thực hiện", "Plan and actual"),
+    "fig.deviation": ("Chênh lệch thực hiện so với kế hoạch", "Actual against plan: deviation"),
+    "caption.plan_vs_actual": (
+        "Đường mảnh: kế hoạch của từng kịch bản; đường đậm: dự báo cập nhật theo số liệu thực "
+        "hiện; chấm đen: thực hiện (chấm rỗng: ước tính).",
+        "Thin lines: each scenario's plan; thick lines: re-baselined through the actuals; black "
+        "dots: actual values (hollow: estimates).",
+    ),
+    "caption.deviation": (
+        "Chênh lệch giữa thực hiện và kế hoạch: điểm phần trăm với tốc độ tăng, % với giá trị.",
+        "Actual minus plan: percentage points for growth rates, % for levels.",
+    ),
+    "tracking": ("Theo dõi thực hiện giữa kỳ", "Mid-term tracking"),
+    "required_growth": ("Tốc độ tăng cần thiết cho các năm còn lại",
+                        "Growth required for the rest of the term"),
     "footer_short": (
         "Nguồn số liệu: Báo cáo chính trị Đại hội Đảng bộ thị xã Hương Trà, 2020.",
         "Source figures: political report of the Hương Trà town party congress, 2020.",

@@ -15,7 +15,7 @@ from .model import SECTORS
 from .run import ScenarioResult
 from .tables import linked_labels
 
-__all__ = ["write_report", "REPORT_SERIES"]
+__all__ = ["write_report", "tracking_section", "REPORT_SERIES"]
 
 REPORT_SERIES = (
     "output.total", "growth.total", "share.services", "share.industry", "share.agriculture",
@@ -126,6 +126,28 @@ def _assumptions(result: ScenarioResult, lang: str) -> str:
             f"<th>{_e(text('source', lang))}</th></tr>{body}</table>"
             f'<p class="note">{_e(residual_text(s, lang))}. {_e(text("budget_concept_note", lang))}: '
             f"{_e(s.budget_concept)}. {_e(files)}{_e(settings)}</p>")
+
+
+def tracking_section(tracking, lang: str) -> str:
+    """HTML: the growth each target needs for the rest of the term, per scenario, and notes."""
+    head = "".join(f"<th>{_e(h)}</th>" for h in (
+        text("scenario", lang), text("target", lang), text("band", lang), "L",
+        text("required_growth", lang), text("assumptions", lang), ""))
+    rows = []
+    for row in tracking.required.itertuples(index=False):
+        required = "–" if row.required_low_pct != row.required_low_pct else (
+            _num(row.required_low_pct, 2, lang) if row.required_high_pct != row.required_high_pct
+            else f"{_num(row.required_low_pct, 2, lang)} – {_num(row.required_high_pct, 2, lang)}")
+        assumed = "–" if row.assumed_pct != row.assumed_pct else _num(row.assumed_pct, 2, lang)
+        rows.append(f"<tr><td>{_e(row.scenario)}</td><td>{_e(row.target)}</td><td>{_e(row.band)} "
+                    f"{_e(unit_text(row.unit, lang))}</td><td>{row.latest_actual_year}</td>"
+                    f'<td class="num">{required}</td><td class="num">{assumed}</td>'
+                    f"<td>{_e(row.verdict)}</td></tr>")
+    notes = "".join(f"<li>{_e(r.result.scenario.name)}: {_e(n)}</li>" for r in tracking.rebased for n in r.notes)
+    return (f'<p class="note">{_e(str(tracking.actuals.path))}</p>'
+            f"<h3>{_e(text('required_growth', lang))} (%/{_e('năm' if lang == 'vi' else 'yr')})</h3>"
+            f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+            + (f"<ul class=\"note\">{notes}</ul>" if notes else ""))
 
 
 def write_report(path: Path, results: Sequence[ScenarioResult], charts: Sequence[SavedChart],

@@ -59,14 +59,18 @@ def long_table(results: Sequence[ScenarioResult]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def scorecard_table(rows: Sequence[ScoreRow]) -> pd.DataFrame:
-    """One row per scenario and target: projected value, band, status and gap."""
+def scorecard_table(rows: Sequence[ScoreRow], basis: str = "plan") -> pd.DataFrame:
+    """One row per scenario and target: projected value, band, status and gap.
+
+    basis: "plan" for the scenario as written, "rebaselined" for it re-projected through actuals.
+    """
     records = []
     for row in rows:
         t = row.target
         period = f"{t.start_year}-{t.end_year}" if t.measure != "level" else str(t.end_year)
         records.append({
             "scenario": row.scenario,
+            "basis": basis,
             "target": t.key,
             "label_vi": t.label_vi,
             "label_en": t.label_en,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from .actuals import Actuals
+from .actuals import Actuals, ActualsError, check_against
 from .model import SECTORS, LinkedInputs, ModelInputs, linked_growth_pct, project, project_sectors
 from .model import projection_series, yoy_growth_pct
 from .params import build_inputs
@@ -21,6 +21,8 @@ from .scenario import Scenario
 from .targets import TARGETS, Target, scorecard, target_indicator
 
 __all__ = [
+    "TrackingResult",
+    "track",
     "Rebaselined",
     "rebaseline",
     "plan_vs_actual",
@@ -60,7 +62,7 @@ def _year_index(scenario: Scenario, year: int) -> int:
 def _sector_growth_with_actuals(inputs: ModelInputs, scenario: Scenario, actuals: Actuals,
                                 notes: list[str]) -> np.ndarray:
     """(3, T) sector growth with observed years pinned; an observed total growth without full
-    sector detail shifts the unobserved sectors of that year by the same points."""
+    sector detail scales the unobserved sectors' growth of that year by one common factor."""
     growth = np.array(inputs.sectors.growth_pct, dtype=float, copy=True)
     totals = actuals.for_indicator("growth.total")
     for s, sector in enumerate(SECTORS):
@@ -85,10 +87,20 @@ def _sector_growth_with_actuals(inputs: ModelInputs, scenario: Scenario, actuals
             other_part = float(weights[3] * inputs.sectors.residual_growth_pct[t]) if len(blocks) > 3 else 0.0
             weights = weights[:3]
         current = float(np.dot(weights, growth[:, t])) + other_part
-        shift = (obs.value - current) / float(weights[free].sum())
-        growth[free, t] += shift
+        free_part = float(np.dot(weights[free], growth[free, t]))
         names = ", ".join(SECTORS[s] for s in free)
-        notes.append(f"growth.total {year} = {obs.value:g} %: {names} shifted by {shift:+.2f} points")
+        if abs(free_part) > 0.5:
+            # Scale the unobserved sectors' growth by one factor, so a small sector is not pushed
+            # by the same points as a large one (agriculture at 3.5 %/yr cannot take -3 points).
+            factor = 1.0 + (obs.value - current) / free_part
+            growth[free, t] *= factor
+            notes.append(f"growth.total {year} = {obs.value:g} %: growth of {names} scaled by "
+                         f"{factor:.3f}")
+        else:  # the plan has them near zero: a common shift in points instead
+            shift = (obs.value - current) / float(weights[free].sum())
+            growth[free, t] += shift
+            notes.append(f"growth.total {year} = {obs.value:g} %: {names} shifted by "
+                         f"{shift:+.2f} points")
     return growth
 
 
@@ -253,3 +265,31 @@ def _verdict(low: float, high: float, assumed: float, ceiling: float, latest: in
     pace = "the scenario's own pace reaches it" if assumed >= low - 1e-9 else \
         f"above the scenario's {assumed:.2f} %/yr"
     return f"needs {band} in {span}; {pace}"
+
+
+@dataclass(frozen=True)
+class TrackingResult:
+    """Everything a run with --actuals adds: re-baselined projections and the tables."""
+
+    actuals: Actuals
+    rebased: tuple[Rebaselined, ...]
+    plan_vs_actual: pd.DataFrame
+    required: pd.DataFrame
+
+
+def track(plans: Sequence[ScenarioResult], actuals: Actuals) -> TrackingResult:
+    """Check the actuals against every scenario, re-baseline each, and tabulate.
+
+    Raises ActualsError listing every problem (an observation outside a scenario's years, ...).
+    """
+    problems = []
+    for plan in plans:
+        s = plan.scenario
+        for problem in check_against(actuals, s.base_year, s.end_year, s.indicators):
+            if problem not in problems:
+                problems.append(problem)
+    if problems:
+        raise ActualsError(problems)
+    rebased = tuple(rebaseline(plan.scenario, actuals) for plan in plans)
+    return TrackingResult(actuals, rebased, plan_vs_actual(plans, actuals),
+                          required_growth(rebased, plans))

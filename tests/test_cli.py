@@ -172,3 +172,30 @@ def test_golden_output(name):
     expected = pd.read_csv(path, index_col="year")
     assert list(frame.columns) == list(expected.columns)
     np.testing.assert_allclose(frame.to_numpy(), expected.to_numpy(), rtol=1e-10, equal_nan=True)
+
+
+def test_actuals_run_adds_tracking_outputs(run, tmp_path):
+    code, out, err = run("--no-charts", "--actuals", str(SCENARIOS / "actuals_example.csv"))
+    assert code == 0, err
+    results = tmp_path / "results"
+    card = pd.read_csv(results / "scorecard.csv")
+    assert set(card.basis) == {"plan", "rebaselined"} and len(card) == 2 * 3 * 10
+    required = pd.read_csv(results / "tracking" / "required_growth.csv")
+    assert set(required.scenario) == set(BUNDLED)
+    income = required[(required.scenario == "baseline") & (required.target == "income_2025")].iloc[0]
+    assert income.latest_actual_year == 2022
+    assert income.required_low_pct == pytest.approx(((55 / 49.0) ** (1 / 3) - 1) * 100)
+    deviations = pd.read_csv(results / "tracking" / "plan_vs_actual.csv")
+    assert len(deviations) == 3 * 9
+    assert (results / "tracking" / "baseline_rebaselined.csv").exists()
+    assert "growth required for the rest of the term" in out
+    manifest = json.loads((results / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["actuals"]["sha256"]) == 64
+
+
+def test_bad_actuals_file_is_a_user_error(run, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("indicator,year,value,status\ngrowth.services,2031,5,final\n", encoding="utf-8")
+    code, out, err = run("--no-charts", "--actuals", str(bad))
+    assert code == 2 and "bad.csv:2: year = 2031: outside the projection years 2020-2025" in err
+    assert "Traceback" not in err

@@ -145,9 +145,9 @@ def test_observed_total_growth_shifts_the_sectors_of_that_year(write_actuals):
     series = reb.result.series
     assert series["growth.total"][2] == pytest.approx(13.5, abs=1e-9)
     assert series["growth.services"][2] == pytest.approx(12.0)
-    shift = series["growth.industry"][2] - 15.0
-    assert series["growth.agriculture"][2] - 3.5 == pytest.approx(shift)
-    assert any("industry, agriculture shifted by" in n for n in reb.notes)
+    factor = series["growth.industry"][2] / 15.0
+    assert series["growth.agriculture"][2] / 3.5 == pytest.approx(factor)
+    assert any("growth of industry, agriculture scaled by" in n for n in reb.notes)
 
 
 def test_plan_against_actual_deviation(write_actuals):
