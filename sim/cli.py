@@ -49,6 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="observed values (CSV, see scenarios/actuals_example.csv): adds plan "
                         "against actual, re-baselined projections and the growth the rest of "
                         "the term needs")
+    parser.add_argument("--rebase-year", type=int, default=None, metavar="YEAR",
+                        help="also write, for each scenario, a new scenario file starting from its "
+                        "state in YEAR (re-baselined through --actuals when given) into "
+                        "<out>/rebased/, to copy into a scenarios folder for the next term")
     parser.add_argument("--no-charts", action="store_true",
                         help="skip charts, the PDF chart pack and the HTML report (faster)")
     parser.add_argument("--quiet", action="store_true", help="print only errors")
@@ -71,6 +75,19 @@ def write_charts_and_report(results, folder: Path, lang: str, started: datetime,
         sections.append((text("tracking", lang), tracking_section(tracking, lang)))
     saved = write_chart_pack(jobs, folder / "charts", "chart_pack.pdf", lang, title)
     write_report(folder / "report.html", results, saved, lang, started, sections)
+
+
+def write_rebased(results, folder: Path, year: int, started: datetime, tracking=None) -> None:
+    """<folder>/<scenario>_<year>_<year+5>.toml: each scenario restarted from its state in year."""
+    from .rebase import NEXT_TERM_YEARS, rebased_scenario_text
+
+    folder.mkdir(parents=True, exist_ok=True)
+    basis = "plan" if tracking is None else \
+        f"re-baselined through actuals to {tracking.actuals.latest_year}"
+    for result in results:
+        name = f"{result.scenario.name}_{year}_{year + NEXT_TERM_YEARS}.toml"
+        text = rebased_scenario_text(result, year, basis, started.date())
+        (folder / name).write_text(text, encoding="utf-8")
 
 
 def _error(message: object) -> int:
@@ -103,6 +120,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"warning: {warning}", file=sys.stderr)
 
     results = [run_scenario(s) for s in scenarios]
+    if args.rebase_year is not None:
+        outside = [s.name for s in scenarios if args.rebase_year not in s.years]
+        if outside:
+            return _error(f"--rebase-year {args.rebase_year} is outside the projection years of "
+                          f"{', '.join(outside)}")
 
     tracking = None
     if args.actuals is not None:
@@ -121,6 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_workbook(results, folder / "projections.xlsx", args.lang, rebased)
         if tracking is not None:
             write_tracking_csvs(tracking, folder / "tracking")
+        if args.rebase_year is not None:
+            write_rebased(rebased or results, folder / "rebased", args.rebase_year, started,
+                          tracking)
         if not args.no_charts:
             write_charts_and_report(results, folder, args.lang, started, tracking)
         extra = {"lang": args.lang, "charts": not args.no_charts}

@@ -38,7 +38,8 @@ def format_summary(results: Sequence[ScenarioResult]) -> str:
             f"{s.name:<{width}}  {s.end_year:>4}  {_fmt(last('output.total')):>8}  "
             f"{_fmt(last('cagr.total'), 2):>8}  {_fmt(last('income_per_capita')):>8}  "
             f"{_fmt(last('budget_revenue')):>8}  {_fmt(last('budget_revenue_total')):>11}  "
-            f"{sum(x.met for x in evaluated)}/{len(evaluated)}{unit_note}"
+            f"{f'{sum(x.met for x in evaluated)}/{len(evaluated)}' if evaluated else 'none in these years'}"
+            f"{unit_note}"
         )
     lines.append("")
     for r in results:

@@ -199,3 +199,12 @@ def test_bad_actuals_file_is_a_user_error(run, tmp_path):
     code, out, err = run("--no-charts", "--actuals", str(bad))
     assert code == 2 and "bad.csv:2: year = 2031: outside the projection years 2020-2025" in err
     assert "Traceback" not in err
+
+
+def test_rebase_year_writes_next_term_files(run, tmp_path):
+    code, out, err = run("--no-charts", "baseline", "--rebase-year", "2025")
+    assert code == 0, err
+    written = tmp_path / "results" / "rebased" / "baseline_2025_2030.toml"
+    assert "base_year = 2025" in written.read_text(encoding="utf-8")
+    code, out, err = run("--no-charts", "baseline", "--rebase-year", "2031")
+    assert code == 2 and "outside the projection years of baseline" in err
