@@ -22,7 +22,7 @@ __all__ = [
     "STYLE", "SECTOR_COLOURS", "SECTOR_HATCHES", "BAND_COLOUR", "BAND_ALPHA", "MET_COLOUR",
     "MISSED_COLOUR", "BOTTOM_STRIP_IN", "CAPTION_BASELINE_IN", "scenario_styles",
     "NumberFormatter", "YearFormatter", "year_axis", "new_figure", "footer", "titled_legend",
-    "with_style", "line", "wrap",
+    "with_style", "line", "wrap", "table_figure",
 ]
 
 STYLE = {
@@ -163,3 +163,28 @@ def wrap(label: str, width: int) -> str:
             line = f"{line} {word}".strip()
     lines.append(line)
     return "\n".join(lines)
+
+
+def table_figure(ax: Axes, cells: list[list[str]], header: list[str], colours: list[list[str]],
+                 widths: Sequence[float], row_height: float | None = None):
+    """Draw a table filling `ax`: bold shaded header, grey rules, first column left-aligned.
+
+    row_height: fraction of the axes per body row; None fills the axes evenly.
+    """
+    ax.axis("off")
+    options = {"bbox": (0, 0, 1, 1)} if row_height is None else {"loc": "upper center"}
+    table = ax.table(cellText=cells, colLabels=header, cellColours=colours, colWidths=list(widths),
+                     cellLoc="center", **options)
+    table.auto_set_font_size(False)
+    table.set_fontsize(7.5)
+    for (row, col), cell in table.get_celld().items():
+        cell.set_edgecolor("#bbbbbb")
+        if row == 0:
+            cell.set_text_props(fontweight="bold")
+            cell.set_facecolor("#DDE6F0")
+        elif col == 0:
+            cell.set_text_props(ha="left")
+            cell.PAD = 0.02
+        if row_height is not None:
+            cell.set_height(row_height if row > 0 else row_height * 1.25)
+    return table

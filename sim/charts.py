@@ -26,6 +26,7 @@ from .chartbase import (
     line,
     new_figure,
     scenario_styles,
+    table_figure,
     titled_legend,
     with_style,
     wrap,
@@ -360,7 +361,6 @@ def plot_scorecard_table(results: Sequence[ScenarioResult], lang: str, run_date:
     n = len(results)
     fig = new_figure(max(8.0, 3.0 + 1.7 * n), 4.4)
     ax = fig.add_subplot()
-    ax.axis("off")
     header = [text("target", lang), text("band", lang)] + [wrap(_title(r, lang), 18) for r in results]
     cells, colours = [], []
     for target in TARGETS:
@@ -381,20 +381,7 @@ def plot_scorecard_table(results: Sequence[ScenarioResult], lang: str, run_date:
                 row_colours.append("#eeeeee")
         cells.append(row)
         colours.append(row_colours)
-    widths = [0.31, 0.2] + [0.49 / n] * n
-    table = ax.table(cellText=cells, colLabels=header, cellColours=colours, colWidths=widths,
-                     loc="upper center", cellLoc="center")
-    table.auto_set_font_size(False)
-    table.set_fontsize(7.5)
-    for (row, col), cell in table.get_celld().items():
-        cell.set_edgecolor("#bbbbbb")
-        if row == 0:
-            cell.set_text_props(fontweight="bold")
-            cell.set_facecolor("#DDE6F0")
-        if col == 0 and row > 0:
-            cell.set_text_props(ha="left")
-            cell.PAD = 0.02
-        cell.set_height(0.08 if row > 0 else 0.1)
+    table_figure(ax, cells, header, colours, [0.31, 0.2] + [0.49 / n] * n, row_height=0.08)
     ax.set_title(text("fig.scorecard", lang))
     footer(fig, lang, run_date)
     return fig

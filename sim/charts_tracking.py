@@ -17,6 +17,7 @@ from .chartbase import (
     footer,
     new_figure,
     scenario_styles,
+    table_figure,
     with_style,
     wrap,
     year_axis,
@@ -118,21 +119,9 @@ def plot_deviation_table(deviations: pd.DataFrame, plans: Sequence[ScenarioResul
     height = 1.2 + 0.3 * (len(cells) + 1.5)
     fig = new_figure(max(9.0, 6.0 + 1.6 * len(names)), height)
     ax = fig.add_subplot()
-    ax.axis("off")
     header = [text("indicator", lang), text("year", lang), text("actual", lang)] + \
         [wrap(p.scenario.title_vi if lang == "vi" else p.scenario.title_en, 18) for p in plans]
-    table = ax.table(cellText=cells, colLabels=header, cellColours=colours, bbox=(0, 0, 1, 1),
-                     cellLoc="center", colWidths=[0.4, 0.07, 0.13] + [0.4 / len(names)] * len(names))
-    table.auto_set_font_size(False)
-    table.set_fontsize(7.5)
-    for (r, c), cell in table.get_celld().items():
-        cell.set_edgecolor("#bbbbbb")
-        if r == 0:
-            cell.set_text_props(fontweight="bold")
-            cell.set_facecolor("#DDE6F0")
-        elif c == 0:
-            cell.set_text_props(ha="left")
-            cell.PAD = 0.02
+    table_figure(ax, cells, header, colours, [0.4, 0.07, 0.13] + [0.4 / len(names)] * len(names))
     ax.set_title(text("fig.deviation", lang))
     footer(fig, lang, run_date)
     return fig

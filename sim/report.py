@@ -144,7 +144,10 @@ def tracking_section(tracking, lang: str) -> str:
                     f'<td class="num">{required}</td><td class="num">{assumed}</td>'
                     f"<td>{_e(row.verdict)}</td></tr>")
     notes = "".join(f"<li>{_e(r.result.scenario.name)}: {_e(n)}</li>" for r in tracking.rebased for n in r.notes)
+    rebased = [r.result for r in tracking.rebased]
     return (f'<p class="note">{_e(str(tracking.actuals.path))}</p>'
+            f"<h3>{_e(text('scorecard', lang))}: {_e(text('rebaselined', lang))}</h3>"
+            f"{_scorecard(rebased, lang)}"
             f"<h3>{_e(text('required_growth', lang))} (%/{_e('năm' if lang == 'vi' else 'yr')})</h3>"
             f"<table><tr>{head}</tr>{''.join(rows)}</table>"
             + (f"<ul class=\"note\">{notes}</ul>" if notes else ""))
