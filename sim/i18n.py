@@ -128,6 +128,64 @@ _TEXT: dict[str, tuple[str, str]] = {
     "rule_elasticity": ("hệ số co giãn {e} theo tăng trưởng GTSX",
                         "elasticity {e} to output growth"),
     "by_year": ("riêng các năm", "single years"),
+    # sensitivity and uncertainty
+    "param.growth_pct": ("tăng trưởng", "growth"),
+    "param.growth_pct_by_year": ("tăng trưởng năm", "growth in"),
+    "param.share_pct": ("tỷ trọng gốc", "base share"),
+    "param.elasticity": ("hệ số co giãn", "elasticity"),
+    "param.base": ("giá trị năm gốc", "base value"),
+    "param.residual_growth_pct": ("tăng trưởng phần còn lại", "growth of the other block"),
+    "draws": ("lần mô phỏng", "draws"),
+    "band_5_95": ("Khoảng 5-95 %", "5-95 % band"),
+    "band_25_75": ("Khoảng 25-75 %", "25-75 % band"),
+    "median": ("Trung vị", "Median"),
+    "deterministic": ("Dự báo điểm", "Point projection"),
+    "fig.fan": ("Biểu đồ quạt: phân bố dự báo", "Fan charts: the spread of the projections"),
+    "fig.probabilities": ("Xác suất đạt từng chỉ tiêu", "Probability of meeting each target"),
+    "fig.sobol": ("Chỉ số Sobol: tham số nào quyết định kết quả",
+                  "Sobol indices: which parameters drive the result"),
+    "sobol_S1": ("Bậc một (S1)", "First order (S1)"),
+    "sobol_ST": ("Toàn phần (ST)", "Total (ST)"),
+    "fig.tornado": ("Biểu đồ lốc xoáy", "Tornado"),
+    "param_low": ("Tham số ở cận dưới", "Parameter at its low end"),
+    "param_high": ("Tham số ở cận trên", "Parameter at its high end"),
+    "fig.spider": ("Biểu đồ mạng nhện", "Spider"),
+    "spider_x": ("Thay đổi tham số (điểm)", "Change of the parameter (points)"),
+    "fig.grid": ("Lưới hai chiều: dịch vụ và công nghiệp", "Two-way grid: services and industry"),
+    "scenario_point": ("Giả định của kịch bản", "The scenario's assumption"),
+    "caption.fan": (
+        "Phân bố dự báo theo mô phỏng Monte Carlo: vùng đậm 25-75 %, vùng nhạt 5-95 %, đường liền "
+        "là trung vị, nét đứt là dự báo điểm; màu xám là mục tiêu.",
+        "Monte Carlo spread of the projections: dark band 25-75 %, light band 5-95 %, solid line "
+        "the median, dashed the point projection; grey is the target.",
+    ),
+    "caption.probabilities": (
+        "Tỷ lệ số lần mô phỏng đạt (hoặc vượt) từng chỉ tiêu.",
+        "Share of the draws that meet (or exceed) each target.",
+    ),
+    "caption.sobol": (
+        "Chỉ số Sobol bậc một (phần phương sai do riêng tham số) và toàn phần (kể cả tương tác), "
+        "với khoảng tin cậy 95 %.",
+        "Sobol first-order indices (variance share of the parameter alone) and total indices "
+        "(with interactions), with 95 % confidence intervals.",
+    ),
+    "caption.tornado": (
+        "Kết quả năm cuối khi lần lượt đưa từng tham số về cận dưới và cận trên của nó.",
+        "The end-year result with each parameter in turn at its low and high end.",
+    ),
+    "caption.spider": (
+        "Kết quả năm cuối khi từng tham số thay đổi từ -k đến +k điểm.",
+        "The end-year result as each parameter moves from -k to +k points.",
+    ),
+    "caption.grid": (
+        "Tăng bình quân của tổng giá trị sản xuất và thu ngân sách năm cuối theo tốc độ tăng của "
+        "dịch vụ và công nghiệp; đường trắng là mục tiêu.",
+        "Average growth of total production value and end-year budget by services and industry "
+        "growth; white lines are the targets.",
+    ),
+    "sensitivity": ("Phân tích độ nhạy và bất định", "Sensitivity and uncertainty"),
+    "goal_seek": ("Tìm giá trị cần đạt", "Goal seek"),
+    "probability": ("Xác suất đạt", "Probability of meeting"),
     # mid-term tracking
     "plan": ("kế hoạch", "plan"),
     "basis": ("Cơ sở", "Basis"),
