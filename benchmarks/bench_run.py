@@ -29,9 +29,13 @@ def timed(fn):
 
 
 def import_seconds() -> float:
-    code = ("import time; t = time.perf_counter(); import sim.cli, sim.run, sim.export, "
-            "sim.chartpack, sim.report; print(time.perf_counter() - t)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    code = (
+        "import time; t = time.perf_counter(); import sim.cli, sim.run, sim.export, "
+        "sim.chartpack, sim.report; print(time.perf_counter() - t)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
     return float(out.stdout)
 
 
@@ -43,7 +47,9 @@ def stages(out: Path) -> dict[str, float]:
     from sim.run import load_scenarios, run_scenario
 
     started = datetime.now().astimezone()
-    t_model, results = timed(lambda: [run_scenario(s) for s in load_scenarios([], REPO / "scenarios")])
+    t_model, results = timed(
+        lambda: [run_scenario(s) for s in load_scenarios([], REPO / "scenarios")]
+    )
     out.mkdir(parents=True, exist_ok=True)
 
     def tables():
@@ -52,8 +58,15 @@ def stages(out: Path) -> dict[str, float]:
         write_manifest(results, out / "manifest.json", [], started)
 
     t_tables, _ = timed(tables)
-    t_charts, saved = timed(lambda: write_chart_pack(
-        main_chart_jobs(results, "vi", started.date()), out / "charts", "chart_pack.pdf", "vi", "t"))
+    t_charts, saved = timed(
+        lambda: write_chart_pack(
+            main_chart_jobs(results, "vi", started.date()),
+            out / "charts",
+            "chart_pack.pdf",
+            "vi",
+            "t",
+        )
+    )
     t_report, _ = timed(lambda: write_report(out / "report.html", results, saved, "vi", started))
     return {"model": t_model, "tables": t_tables, "charts": t_charts, "report": t_report}
 
@@ -68,9 +81,19 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             for name, seconds in stages(Path(tmp) / "stages").items():
                 rows.setdefault(name, []).append(seconds)
-            t_cli, _ = timed(lambda: subprocess.run(
-                [sys.executable, "run_scenarios.py", "--quiet", "--out", str(Path(tmp) / "cli")],
-                cwd=REPO, check=True))
+            t_cli, _ = timed(
+                lambda: subprocess.run(
+                    [
+                        sys.executable,
+                        "run_scenarios.py",
+                        "--quiet",
+                        "--out",
+                        str(Path(tmp) / "cli"),
+                    ],
+                    cwd=REPO,
+                    check=True,
+                )
+            )
             rows.setdefault("whole command", []).append(t_cli)
     print(f"cores: {os.cpu_count()}, runs: {args.repeat} (median seconds, min-max)")
     for name, values in rows.items():

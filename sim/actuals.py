@@ -31,8 +31,15 @@ from pathlib import Path
 from .model import SECTORS
 from .scenario import Problem
 
-__all__ = ["Observation", "Actuals", "ActualsError", "read_actuals", "check_against",
-           "STATUSES", "REQUIRED_COLUMNS"]
+__all__ = [
+    "Observation",
+    "Actuals",
+    "ActualsError",
+    "read_actuals",
+    "check_against",
+    "STATUSES",
+    "REQUIRED_COLUMNS",
+]
 
 REQUIRED_COLUMNS = ("indicator", "year", "value", "status")
 OPTIONAL_COLUMNS = ("source", "note")
@@ -108,10 +115,15 @@ def read_actuals(path: Path | str, linked_indicators: Iterable[str] = ()) -> Act
     except FileNotFoundError:
         raise ActualsError([Problem(source, "", None, "actuals file not found")]) from None
     except UnicodeDecodeError as exc:
-        raise ActualsError([Problem(source, "", None, f"not UTF-8 text ({exc}); save as CSV UTF-8")]) from None
+        raise ActualsError(
+            [Problem(source, "", None, f"not UTF-8 text ({exc}); save as CSV UTF-8")]
+        ) from None
 
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1)
-             if line.strip() and not line.lstrip().startswith("#")]
+    lines = [
+        (n, line)
+        for n, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     if not lines:
         raise ActualsError([Problem(source, "", None, "no header row and no data")])
     reader = csv.reader([line for _n, line in lines])
@@ -122,10 +134,18 @@ def read_actuals(path: Path | str, linked_indicators: Iterable[str] = ()) -> Act
         if column not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
             close = difflib.get_close_matches(column, REQUIRED_COLUMNS + OPTIONAL_COLUMNS, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            problems.append(Problem(f"{source}:{lines[0][0]}", "header", column, f"unknown column{hint}"))
+            problems.append(
+                Problem(f"{source}:{lines[0][0]}", "header", column, f"unknown column{hint}")
+            )
     if missing:
-        problems.append(Problem(f"{source}:{lines[0][0]}", "header", ",".join(header),
-                                f"missing column(s): {', '.join(missing)}"))
+        problems.append(
+            Problem(
+                f"{source}:{lines[0][0]}",
+                "header",
+                ",".join(header),
+                f"missing column(s): {', '.join(missing)}",
+            )
+        )
         raise ActualsError(problems)
 
     allowed = _allowed_indicators(linked_indicators)
@@ -134,7 +154,9 @@ def read_actuals(path: Path | str, linked_indicators: Iterable[str] = ()) -> Act
     for (line_no, _raw), row in zip(lines[1:], reader, strict=True):
         where = f"{source}:{line_no}"
         if len(row) > len(header):
-            problems.append(Problem(where, "row", ",".join(row), f"{len(row)} fields for {len(header)} columns"))
+            problems.append(
+                Problem(where, "row", ",".join(row), f"{len(row)} fields for {len(header)} columns")
+            )
             continue
         record = dict(zip(header, (c.strip() for c in row), strict=False))
         indicator = record.get("indicator", "")
@@ -152,7 +174,9 @@ def read_actuals(path: Path | str, linked_indicators: Iterable[str] = ()) -> Act
         try:
             value = _parse_number(value_text)
         except ValueError:
-            problems.append(Problem(where, "value", value_text, "must be a number (decimal point or comma)"))
+            problems.append(
+                Problem(where, "value", value_text, "must be a number (decimal point or comma)")
+            )
             ok, value = False, math.nan
         if ok and not math.isfinite(value):
             problems.append(Problem(where, "value", value_text, "must be a finite number"))
@@ -165,18 +189,35 @@ def read_actuals(path: Path | str, linked_indicators: Iterable[str] = ()) -> Act
             ok = False
         status = record.get("status", "")
         if status not in STATUSES:
-            problems.append(Problem(where, "status", status, f"must be one of {', '.join(STATUSES)}"))
+            problems.append(
+                Problem(where, "status", status, f"must be one of {', '.join(STATUSES)}")
+            )
             ok = False
         if not ok:
             continue
         key = (indicator, int(year_text))
         if key in seen:
-            problems.append(Problem(where, "indicator", indicator,
-                                    f"{indicator} {year_text} is already given on line {seen[key]}"))
+            problems.append(
+                Problem(
+                    where,
+                    "indicator",
+                    indicator,
+                    f"{indicator} {year_text} is already given on line {seen[key]}",
+                )
+            )
             continue
         seen[key] = line_no
-        observations.append(Observation(indicator, int(year_text), value, status,
-                                        record.get("source", ""), record.get("note", ""), line_no))
+        observations.append(
+            Observation(
+                indicator,
+                int(year_text),
+                value,
+                status,
+                record.get("source", ""),
+                record.get("note", ""),
+                line_no,
+            )
+        )
     if not observations and not problems:
         problems.append(Problem(source, "", None, "the file holds a header but no observations"))
     if problems:
@@ -184,21 +225,33 @@ def read_actuals(path: Path | str, linked_indicators: Iterable[str] = ()) -> Act
     return Actuals(path, tuple(observations))
 
 
-def check_against(actuals: Actuals, base_year: int, end_year: int, linked: Iterable[str]) -> list[Problem]:
+def check_against(
+    actuals: Actuals, base_year: int, end_year: int, linked: Iterable[str]
+) -> list[Problem]:
     """Problems of applying `actuals` to a scenario with these years and linked indicators."""
     problems = []
     linked = set(linked)
     for o in actuals.observations:
         where = f"{actuals.path}:{o.line}"
         if o.year > end_year or o.year < base_year:
-            problems.append(Problem(where, "year", o.year,
-                                    f"outside the projection years {base_year}-{end_year}"))
+            problems.append(
+                Problem(
+                    where, "year", o.year, f"outside the projection years {base_year}-{end_year}"
+                )
+            )
         elif o.is_growth and o.year == base_year:
-            problems.append(Problem(where, "year", o.year,
-                                    f"growth in the base year {base_year} has no meaning in the "
-                                    "projection (give the level instead)"))
+            problems.append(
+                Problem(
+                    where,
+                    "year",
+                    o.year,
+                    f"growth in the base year {base_year} has no meaning in the "
+                    "projection (give the level instead)",
+                )
+            )
         target = o.target_series
         if target not in (*SECTORS, "total") and target not in linked:
-            problems.append(Problem(where, "indicator", o.indicator,
-                                    "the scenario has no such indicator"))
+            problems.append(
+                Problem(where, "indicator", o.indicator, "the scenario has no such indicator")
+            )
     return problems

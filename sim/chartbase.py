@@ -19,10 +19,26 @@ from matplotlib.ticker import Formatter, MaxNLocator, MultipleLocator  # noqa: E
 from .i18n import format_date, format_number, text  # noqa: E402
 
 __all__ = [
-    "STYLE", "SECTOR_COLOURS", "SECTOR_HATCHES", "BAND_COLOUR", "BAND_ALPHA", "MET_COLOUR",
-    "MISSED_COLOUR", "BOTTOM_STRIP_IN", "CAPTION_BASELINE_IN", "scenario_styles",
-    "NumberFormatter", "YearFormatter", "year_axis", "new_figure", "footer", "titled_legend",
-    "with_style", "line", "wrap", "table_figure",
+    "STYLE",
+    "SECTOR_COLOURS",
+    "SECTOR_HATCHES",
+    "BAND_COLOUR",
+    "BAND_ALPHA",
+    "MET_COLOUR",
+    "MISSED_COLOUR",
+    "BOTTOM_STRIP_IN",
+    "CAPTION_BASELINE_IN",
+    "scenario_styles",
+    "NumberFormatter",
+    "YearFormatter",
+    "year_axis",
+    "new_figure",
+    "footer",
+    "titled_legend",
+    "with_style",
+    "line",
+    "wrap",
+    "table_figure",
 ]
 
 STYLE = {
@@ -53,8 +69,12 @@ _LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 1)), (0, (
 _MARKERS = ("o", "^", "s", "D", "v", "P", "X")
 _FIXED = {"baseline": 0, "covid_shock": 1, "optimistic": 2}
 
-SECTOR_COLOURS = {"services": "#0072B2", "industry": "#E69F00", "agriculture": "#009E73",
-                  "other": "#BBBBBB"}
+SECTOR_COLOURS = {
+    "services": "#0072B2",
+    "industry": "#E69F00",
+    "agriculture": "#009E73",
+    "other": "#BBBBBB",
+}
 SECTOR_HATCHES = {"services": "", "industry": "///", "agriculture": "...", "other": "xx"}
 BAND_COLOUR = "#9E9E9E"
 BAND_ALPHA = 0.3
@@ -79,7 +99,6 @@ def scenario_styles(names: Sequence[str]) -> dict[str, dict]:
     return styles
 
 
-
 class NumberFormatter(Formatter):
     """Tick labels in the language's number format (vi 1.234,5; en 1,234.5).
 
@@ -93,7 +112,9 @@ class NumberFormatter(Formatter):
     def __call__(self, value: float, pos: int | None = None) -> str:
         decimals = self.decimals
         if decimals is None:
-            decimals = next((d for d in range(3) if abs(value * 10**d - round(value * 10**d)) < 1e-6), 2)
+            decimals = next(
+                (d for d in range(3) if abs(value * 10**d - round(value * 10**d)) < 1e-6), 2
+            )
         return f"{format_number(value, decimals, self.lang)}{self.suffix}"
 
 
@@ -120,10 +141,16 @@ def new_figure(width: float, height: float) -> Figure:
 
 
 def footer(fig: Figure, lang: str, run_date: date) -> None:
-    fig.text(0.01, FOOTER_BASELINE_IN / fig.get_figheight(),
-             text("footer", lang).format(date=format_date(run_date, lang)),
-             fontsize=6.5, color="#555555", ha="left", va="bottom", gid="footer")
-
+    fig.text(
+        0.01,
+        FOOTER_BASELINE_IN / fig.get_figheight(),
+        text("footer", lang).format(date=format_date(run_date, lang)),
+        fontsize=6.5,
+        color="#555555",
+        ha="left",
+        va="bottom",
+        gid="footer",
+    )
 
 
 def titled_legend(fig: Figure, ax: Axes, ncol: int, title: str) -> None:
@@ -132,8 +159,14 @@ def titled_legend(fig: Figure, ax: Axes, ncol: int, title: str) -> None:
     (A suptitle and an "outside upper" figure legend overlap under constrained layout, so the
     title is the legend's own title.)"""
     handles, labels = ax.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside upper center", ncol=ncol, title=title,
-               title_fontproperties={"weight": "bold", "size": 11})
+    fig.legend(
+        handles,
+        labels,
+        loc="outside upper center",
+        ncol=ncol,
+        title=title,
+        title_fontproperties={"weight": "bold", "size": 11},
+    )
 
 
 def with_style(function):
@@ -148,9 +181,15 @@ def with_style(function):
 
 
 def line(ax: Axes, years, values, style: dict, label: str) -> None:
-    ax.plot(years, values, label=label, color=style["color"], linestyle=style["linestyle"],
-            marker=style["marker"], markevery=1)
-
+    ax.plot(
+        years,
+        values,
+        label=label,
+        color=style["color"],
+        linestyle=style["linestyle"],
+        marker=style["marker"],
+        markevery=1,
+    )
 
 
 def wrap(label: str, width: int) -> str:
@@ -165,16 +204,28 @@ def wrap(label: str, width: int) -> str:
     return "\n".join(lines)
 
 
-def table_figure(ax: Axes, cells: list[list[str]], header: list[str], colours: list[list[str]],
-                 widths: Sequence[float], row_height: float | None = None):
+def table_figure(
+    ax: Axes,
+    cells: list[list[str]],
+    header: list[str],
+    colours: list[list[str]],
+    widths: Sequence[float],
+    row_height: float | None = None,
+):
     """Draw a table filling `ax`: bold shaded header, grey rules, first column left-aligned.
 
     row_height: fraction of the axes per body row; None fills the axes evenly.
     """
     ax.axis("off")
     options = {"bbox": (0, 0, 1, 1)} if row_height is None else {"loc": "upper center"}
-    table = ax.table(cellText=cells, colLabels=header, cellColours=colours, colWidths=list(widths),
-                     cellLoc="center", **options)
+    table = ax.table(
+        cellText=cells,
+        colLabels=header,
+        cellColours=colours,
+        colWidths=list(widths),
+        cellLoc="center",
+        **options,
+    )
     table.auto_set_font_size(False)
     table.set_fontsize(7.5)
     for (row, col), cell in table.get_celld().items():

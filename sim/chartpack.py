@@ -23,9 +23,15 @@ from .i18n import text
 from .run import ScenarioResult
 
 __all__ = [
-    "ChartJob", "CHARTS", "SavedChart", "save_figure", "freeze_layout", "main_chart_jobs",
+    "ChartJob",
+    "CHARTS",
+    "SavedChart",
+    "save_figure",
+    "freeze_layout",
+    "main_chart_jobs",
     "tracking_chart_jobs",
-    "write_chart_pack", "PNG_DPI",
+    "write_chart_pack",
+    "PNG_DPI",
 ]
 
 PNG_DPI = 200
@@ -67,23 +73,32 @@ def main_chart_jobs(results: Sequence[ScenarioResult], lang: str, run_date: date
     """The congress charts for a run, in pack order."""
     first = results[0].scenario
     fields = {"base": first.base_year, "end": first.end_year}
-    return [ChartJob(stem, plot, (tuple(results), lang, run_date), text(caption, lang).format(**fields))
-            for stem, plot, caption in CHARTS]
+    return [
+        ChartJob(stem, plot, (tuple(results), lang, run_date), text(caption, lang).format(**fields))
+        for stem, plot, caption in CHARTS
+    ]
 
 
-def tracking_chart_jobs(results: Sequence[ScenarioResult], tracking, lang: str,
-                        run_date: date) -> list[ChartJob]:
+def tracking_chart_jobs(
+    results: Sequence[ScenarioResult], tracking, lang: str, run_date: date
+) -> list[ChartJob]:
     """Plan against actual, and the deviation table (runs with --actuals)."""
     from . import charts_tracking
 
     rebased = tuple(r.result for r in tracking.rebased)
     return [
-        ChartJob("09_plan_vs_actual", charts_tracking.plot_plan_vs_actual,
-                 (tuple(results), rebased, tracking.actuals, lang, run_date),
-                 text("caption.plan_vs_actual", lang)),
-        ChartJob("10_deviation", charts_tracking.plot_deviation_table,
-                 (tracking.plan_vs_actual, tuple(results), lang, run_date),
-                 text("caption.deviation", lang)),
+        ChartJob(
+            "09_plan_vs_actual",
+            charts_tracking.plot_plan_vs_actual,
+            (tuple(results), rebased, tracking.actuals, lang, run_date),
+            text("caption.plan_vs_actual", lang),
+        ),
+        ChartJob(
+            "10_deviation",
+            charts_tracking.plot_deviation_table,
+            (tracking.plan_vs_actual, tuple(results), lang, run_date),
+            text("caption.deviation", lang),
+        ),
     ]
 
 
@@ -95,7 +110,9 @@ def freeze_layout(fig) -> None:
         fig.set_layout_engine("none")
 
 
-def save_figure(fig, folder: Path, stem: str, formats: Sequence[str] = ("png", "svg")) -> list[Path]:
+def save_figure(
+    fig, folder: Path, stem: str, formats: Sequence[str] = ("png", "svg")
+) -> list[Path]:
     """Write `fig` as <folder>/<stem>.<format> for each format (PNG at 200 dpi)."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -125,8 +142,14 @@ def _worker_count(jobs: int) -> int:
     return max(1, min(jobs, os.cpu_count() or 1))
 
 
-def write_chart_pack(jobs: Sequence[ChartJob], folder: Path, pdf_name: str, lang: str,
-                     title: str, workers: int | None = None) -> list[SavedChart]:
+def write_chart_pack(
+    jobs: Sequence[ChartJob],
+    folder: Path,
+    pdf_name: str,
+    lang: str,
+    title: str,
+    workers: int | None = None,
+) -> list[SavedChart]:
     """Draw every job, save PNG + SVG under `folder`, and one PDF (`pdf_name`) with numbered
     captions ("Biểu 1. ..."). Returns the saved charts in pack order."""
     from matplotlib.backends.backend_pdf import PdfPages
@@ -134,9 +157,10 @@ def write_chart_pack(jobs: Sequence[ChartJob], folder: Path, pdf_name: str, lang
     folder.mkdir(parents=True, exist_ok=True)
     workers = _worker_count(len(jobs)) if workers is None else workers
     saved = []
-    with matplotlib.rc_context(chartbase.STYLE), PdfPages(
-        folder / pdf_name, metadata={"Title": title, "Creator": "huongtra-sim"}
-    ) as pdf:
+    with (
+        matplotlib.rc_context(chartbase.STYLE),
+        PdfPages(folder / pdf_name, metadata={"Title": title, "Creator": "huongtra-sim"}) as pdf,
+    ):
         if workers > 1:
             pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
             figures = pool.map(_draw_and_save, jobs, [folder] * len(jobs))
@@ -146,11 +170,25 @@ def write_chart_pack(jobs: Sequence[ChartJob], folder: Path, pdf_name: str, lang
         try:
             for number, (job, fig) in enumerate(zip(jobs, figures, strict=True), start=1):
                 label = f"{text('figure', lang)} {number}. {job.caption}"
-                fig.text(0.01, chartbase.CAPTION_BASELINE_IN / fig.get_figheight(), label,
-                         ha="left", va="bottom", fontsize=7, wrap=True)
+                fig.text(
+                    0.01,
+                    chartbase.CAPTION_BASELINE_IN / fig.get_figheight(),
+                    label,
+                    ha="left",
+                    va="bottom",
+                    fontsize=7,
+                    wrap=True,
+                )
                 pdf.savefig(fig)
-                saved.append(SavedChart(number, job.stem, job.caption,
-                                        folder / f"{job.stem}.png", folder / f"{job.stem}.svg"))
+                saved.append(
+                    SavedChart(
+                        number,
+                        job.stem,
+                        job.caption,
+                        folder / f"{job.stem}.png",
+                        folder / f"{job.stem}.svg",
+                    )
+                )
         finally:
             if pool is not None:
                 pool.shutdown()

@@ -48,6 +48,7 @@ __all__ = [
     "plot_scorecard_table",
 ]
 
+
 def _title(result: ScenarioResult, lang: str) -> str:
     return result.scenario.title_vi if lang == "vi" else result.scenario.title_en
 
@@ -56,8 +57,15 @@ def _target(key: str) -> Target:
     return next(t for t in TARGETS if t.key == key)
 
 
-def _corridor(ax: Axes, base_level: float, base_year: int, end_year: int, target: Target,
-              years: np.ndarray, label: str) -> None:
+def _corridor(
+    ax: Axes,
+    base_level: float,
+    base_year: int,
+    end_year: int,
+    target: Target,
+    years: np.ndarray,
+    label: str,
+) -> None:
     """Shade the levels reached from `base_level` at the target's low..high growth."""
     stop = min(target.end_year, int(years[-1]))
     span = np.arange(base_year, stop + 1)
@@ -78,8 +86,9 @@ def _applicable(results: Sequence[ScenarioResult], target: Target) -> bool:
 
 
 @with_style
-def plot_output_index(results: Sequence[ScenarioResult], lang: str, run_date: date,
-                      ax: Axes | None = None) -> Figure:
+def plot_output_index(
+    results: Sequence[ScenarioResult], lang: str, run_date: date, ax: Axes | None = None
+) -> Figure:
     """Total production value by scenario, base year to end year, with the 14-15 %/yr corridor."""
     fig = ax.figure if ax is not None else new_figure(7.5, 4.6)
     ax = ax or fig.add_subplot()
@@ -89,15 +98,27 @@ def plot_output_index(results: Sequence[ScenarioResult], lang: str, run_date: da
     target = _target("output_growth")
     if _applicable(results, target):
         band = f"{format_number(target.low, 0, lang)}-{format_number(target.high, 0, lang)}"
-        _corridor(ax, float(first.series["output.total"][0]), first.scenario.base_year,
-                  first.scenario.end_year, target, years,
-                  text("target_corridor", lang).format(band=band))
+        _corridor(
+            ax,
+            float(first.series["output.total"][0]),
+            first.scenario.base_year,
+            first.scenario.end_year,
+            target,
+            years,
+            text("target_corridor", lang).format(band=band),
+        )
     for r in results:
         line(ax, r.years, r.series["output.total"], styles[r.scenario.name], _title(r, lang))
         end = r.series["output.total"][-1]
-        ax.annotate(format_number(end, 1, lang), (r.years[-1], end), xytext=(4, 0),
-                    textcoords="offset points", va="center", fontsize=7.5,
-                    color=styles[r.scenario.name]["color"])
+        ax.annotate(
+            format_number(end, 1, lang),
+            (r.years[-1], end),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7.5,
+            color=styles[r.scenario.name]["color"],
+        )
     year_axis(ax, years)
     ax.set_xlim(years[0] - 0.3, years[-1] + 0.9)
     ax.yaxis.set_major_formatter(NumberFormatter(lang))
@@ -122,9 +143,17 @@ def plot_sector_output(results: Sequence[ScenarioResult], lang: str, run_date: d
         bottom = np.zeros(len(r.years))
         for block in _blocks(r):
             values = r.series[f"output.{block}"]
-            ax.bar(r.years, values, bottom=bottom, width=0.7, color=SECTOR_COLOURS[block],
-                   hatch=SECTOR_HATCHES[block], edgecolor="white", linewidth=0.4,
-                   label=text(block, lang))
+            ax.bar(
+                r.years,
+                values,
+                bottom=bottom,
+                width=0.7,
+                color=SECTOR_COLOURS[block],
+                hatch=SECTOR_HATCHES[block],
+                edgecolor="white",
+                linewidth=0.4,
+                label=text(block, lang),
+            )
             bottom = bottom + values
         ax.set_title(_title(r, lang))
         year_axis(ax, r.years)
@@ -142,28 +171,51 @@ def _blocks(result: ScenarioResult) -> list[str]:
 
 
 @with_style
-def plot_sector_shares(results: Sequence[ScenarioResult], lang: str, run_date: date,
-                       ax: Axes | None = None) -> Figure:
+def plot_sector_shares(
+    results: Sequence[ScenarioResult], lang: str, run_date: date, ax: Axes | None = None
+) -> Figure:
     """100 % bars of sector shares: the base year once, then the end year of each scenario."""
     fig = ax.figure if ax is not None else new_figure(7.5, 1.2 + 0.75 * (len(results) + 1))
     ax = ax or fig.add_subplot()
     first = results[0]
     rows = [(text("base_year_bar", lang).format(year=first.scenario.base_year), first, 0)]
-    rows += [(text("end_year_bar", lang).format(year=r.scenario.end_year, scenario=_title(r, lang)), r, -1)
-             for r in results]
+    rows += [
+        (
+            text("end_year_bar", lang).format(year=r.scenario.end_year, scenario=_title(r, lang)),
+            r,
+            -1,
+        )
+        for r in results
+    ]
     blocks = _blocks(first)
     for y, (_label, r, col) in enumerate(rows):
         left = 0.0
         for block in blocks:
             share = float(r.series[f"share.{block}"][col])
-            ax.barh(y, share, left=left, height=0.62, color=SECTOR_COLOURS[block],
-                    hatch=SECTOR_HATCHES[block], edgecolor="white", linewidth=0.4,
-                    label=text(block, lang) if y == 0 else None)
+            ax.barh(
+                y,
+                share,
+                left=left,
+                height=0.62,
+                color=SECTOR_COLOURS[block],
+                hatch=SECTOR_HATCHES[block],
+                edgecolor="white",
+                linewidth=0.4,
+                label=text(block, lang) if y == 0 else None,
+            )
             if share >= 4.0:
-                ax.text(left + share / 2, y, format_number(share, 1, lang), ha="center",
-                        va="center", fontsize=8, color="white" if block == "services" else "black",
-                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75}
-                        if block != "services" else None)
+                ax.text(
+                    left + share / 2,
+                    y,
+                    format_number(share, 1, lang),
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if block == "services" else "black",
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75}
+                    if block != "services"
+                    else None,
+                )
             left += share
     ax.set_yticks(range(len(rows)), [label for label, _r, _c in rows])
     ax.invert_yaxis()
@@ -184,19 +236,36 @@ def plot_sector_growth(results: Sequence[ScenarioResult], lang: str, run_date: d
     fig = new_figure(8.0, 6.0)
     axes = fig.subplots(2, 2, sharex=True).ravel()
     styles = scenario_styles([r.scenario.name for r in results])
-    panels = [("services", "services_growth"), ("industry", "industry_growth"),
-              ("agriculture", "agriculture_growth"), ("total", "output_growth")]
+    panels = [
+        ("services", "services_growth"),
+        ("industry", "industry_growth"),
+        ("agriculture", "agriculture_growth"),
+        ("total", "output_growth"),
+    ]
     for ax, (block, key) in zip(axes, panels, strict=True):
         target = _target(key)
         years = results[0].years
         title = text("output.total", lang) if block == "total" else text(block, lang)
         if _applicable(results, target):
-            ax.axhspan(target.low, target.high, xmin=0, xmax=1, color=BAND_COLOUR,
-                       alpha=BAND_ALPHA, linewidth=0, label=text("target_range", lang))
+            ax.axhspan(
+                target.low,
+                target.high,
+                xmin=0,
+                xmax=1,
+                color=BAND_COLOUR,
+                alpha=BAND_ALPHA,
+                linewidth=0,
+                label=text("target_range", lang),
+            )
             title += f" ({text('target', lang).lower()} {_band_text(target, lang)})"
         for r in results:
-            line(ax, r.years[1:], r.series[f"growth.{block}"][1:], styles[r.scenario.name],
-                  _title(r, lang))
+            line(
+                ax,
+                r.years[1:],
+                r.series[f"growth.{block}"][1:],
+                styles[r.scenario.name],
+                _title(r, lang),
+            )
         ax.set_title(title)
         year_axis(ax, years[1:])
         ax.yaxis.set_major_formatter(NumberFormatter(lang, None))
@@ -210,8 +279,9 @@ def plot_sector_growth(results: Sequence[ScenarioResult], lang: str, run_date: d
 
 
 @with_style
-def plot_income(results: Sequence[ScenarioResult], lang: str, run_date: date,
-                ax: Axes | None = None) -> Figure:
+def plot_income(
+    results: Sequence[ScenarioResult], lang: str, run_date: date, ax: Axes | None = None
+) -> Figure:
     """Per-capita income by scenario against the 55-58 million VND band for 2025."""
     fig = ax.figure if ax is not None else new_figure(7.5, 4.6)
     ax = ax or fig.add_subplot()
@@ -226,17 +296,35 @@ def plot_income(results: Sequence[ScenarioResult], lang: str, run_date: date,
         low = base * (target.low / base) ** (t / n)
         high = base * (target.high / base) ** (t / n)
         band = f"{format_number(target.low, 0, lang)}-{format_number(target.high, 0, lang)}"
-        ax.fill_between(span, low, high, color=BAND_COLOUR, alpha=BAND_ALPHA, linewidth=0,
-                        label=text("target_band", lang).format(
-                            band=f"{band} {unit_text(target.unit, lang)}"))
-        ax.plot([target.end_year] * 2, [target.low, target.high], color="#444444", linewidth=5,
-                solid_capstyle="butt", alpha=0.6)
+        ax.fill_between(
+            span,
+            low,
+            high,
+            color=BAND_COLOUR,
+            alpha=BAND_ALPHA,
+            linewidth=0,
+            label=text("target_band", lang).format(band=f"{band} {unit_text(target.unit, lang)}"),
+        )
+        ax.plot(
+            [target.end_year] * 2,
+            [target.low, target.high],
+            color="#444444",
+            linewidth=5,
+            solid_capstyle="butt",
+            alpha=0.6,
+        )
     for r in results:
         line(ax, r.years, r.series["income_per_capita"], styles[r.scenario.name], _title(r, lang))
         end = r.series["income_per_capita"][-1]
-        ax.annotate(format_number(end, 1, lang), (r.years[-1], end), xytext=(6, 0),
-                    textcoords="offset points", va="center", fontsize=7.5,
-                    color=styles[r.scenario.name]["color"])
+        ax.annotate(
+            format_number(end, 1, lang),
+            (r.years[-1], end),
+            xytext=(6, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7.5,
+            color=styles[r.scenario.name]["color"],
+        )
     year_axis(ax, first.years)
     ax.set_xlim(first.years[0] - 0.3, first.years[-1] + 0.9)
     ax.yaxis.set_major_formatter(NumberFormatter(lang))
@@ -264,27 +352,53 @@ def plot_budget(results: Sequence[ScenarioResult], lang: str, run_date: date) ->
     growth_target, level_target = _target("budget_growth"), _target("budget_2025")
     if _applicable(results, growth_target):
         band = f"{format_number(growth_target.low, 0, lang)}-{format_number(growth_target.high, 0, lang)}"
-        _corridor(top, float(first.series["budget_revenue"][0]), first.scenario.base_year,
-                  first.scenario.end_year, growth_target, years,
-                  text("target_corridor", lang).format(band=band))
+        _corridor(
+            top,
+            float(first.series["budget_revenue"][0]),
+            first.scenario.base_year,
+            first.scenario.end_year,
+            growth_target,
+            years,
+            text("target_corridor", lang).format(band=band),
+        )
         if level_target.end_year <= years[-1]:
-            top.plot([level_target.end_year], [level_target.low], marker="*", markersize=14,
-                     color="#333333", linestyle="none",
-                     label=text("target_about", lang).format(
-                         value=f"{format_number(level_target.low, 0, lang)} {unit_text('billion VND', lang)}"))
+            top.plot(
+                [level_target.end_year],
+                [level_target.low],
+                marker="*",
+                markersize=14,
+                color="#333333",
+                linestyle="none",
+                label=text("target_about", lang).format(
+                    value=f"{format_number(level_target.low, 0, lang)} {unit_text('billion VND', lang)}"
+                ),
+            )
     for r in results:
         style = styles[r.scenario.name]
         line(top, r.years, r.series["budget_revenue"], style, _title(r, lang))
         end = r.series["budget_revenue"][-1]
-        top.annotate(format_number(end, 0, lang), (r.years[-1], end), xytext=(6, 0),
-                     textcoords="offset points", va="center", fontsize=7.5, color=style["color"])
+        top.annotate(
+            format_number(end, 0, lang),
+            (r.years[-1], end),
+            xytext=(6, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7.5,
+            color=style["color"],
+        )
         if "land_use_revenue" in r.series:
             line(bottom, r.years, r.series["land_use_revenue"], style, _title(r, lang))
     land_target = _target("land_use_each_year")
     if _applicable(results, land_target):
-        bottom.axhline(land_target.low, color="#333333", linewidth=1, linestyle=(0, (4, 2)),
-                       label=text("target_floor", lang).format(
-                           value=f"{format_number(land_target.low, 0, lang)} {unit_text('billion VND', lang)}"))
+        bottom.axhline(
+            land_target.low,
+            color="#333333",
+            linewidth=1,
+            linestyle=(0, (4, 2)),
+            label=text("target_floor", lang).format(
+                value=f"{format_number(land_target.low, 0, lang)} {unit_text('billion VND', lang)}"
+            ),
+        )
         bottom.legend(loc="lower right", handles=bottom.get_legend_handles_labels()[0][-1:])
     land_values = [r.series["land_use_revenue"] for r in results if "land_use_revenue" in r.series]
     if land_values:
@@ -292,9 +406,15 @@ def plot_budget(results: Sequence[ScenarioResult], lang: str, run_date: date) ->
         bottom.set_ylim(0, max(peak, land_target.low) * 1.35)
     budget = first.scenario.indicators["budget_revenue"]
     top.set_title(budget.label_vi if lang == "vi" else budget.label_en)
-    land_label = (first.scenario.indicators["land_use_revenue"].label_vi if lang == "vi"
-                  else first.scenario.indicators["land_use_revenue"].label_en) \
-        if "land_use_revenue" in first.scenario.indicators else ""
+    land_label = (
+        (
+            first.scenario.indicators["land_use_revenue"].label_vi
+            if lang == "vi"
+            else first.scenario.indicators["land_use_revenue"].label_en
+        )
+        if "land_use_revenue" in first.scenario.indicators
+        else ""
+    )
     bottom.set_title(land_label, fontsize=9)
     for ax in (top, bottom):
         ax.yaxis.set_major_formatter(NumberFormatter(lang))
@@ -315,7 +435,9 @@ def _score_value(result: ScenarioResult, target: Target):
 
 
 @with_style
-def plot_end_year_comparison(results: Sequence[ScenarioResult], lang: str, run_date: date) -> Figure:
+def plot_end_year_comparison(
+    results: Sequence[ScenarioResult], lang: str, run_date: date
+) -> Figure:
     """One small panel per target: the band shaded, each scenario's projected value a marker."""
     fig = new_figure(9.0, 6.2)
     axes = fig.subplots(2, 5).ravel()
@@ -333,8 +455,15 @@ def plot_end_year_comparison(results: Sequence[ScenarioResult], lang: str, run_d
         for i, (r, v) in enumerate(zip(results, values, strict=True)):
             if np.isfinite(v):
                 style = styles[r.scenario.name]
-                ax.plot(i, v, marker=style["marker"], color=style["color"], markersize=8,
-                        linestyle="none", label=_title(r, lang))
+                ax.plot(
+                    i,
+                    v,
+                    marker=style["marker"],
+                    color=style["color"],
+                    markersize=8,
+                    linestyle="none",
+                    label=_title(r, lang),
+                )
         finite = values[np.isfinite(values)]
         lo_lim = min([low, high, *finite]) if finite.size else low
         hi_lim = max([low, high, *finite]) if finite.size else high
@@ -349,8 +478,12 @@ def plot_end_year_comparison(results: Sequence[ScenarioResult], lang: str, run_d
         ax.yaxis.set_major_formatter(NumberFormatter(lang, None))
         ax.tick_params(axis="y", labelsize=7)
     end_years = sorted({int(r.years[-1]) for r in results})
-    titled_legend(fig, axes[0], len(results),
-                   f"{text('fig.end_year', lang)} ({', '.join(map(str, end_years))})")
+    titled_legend(
+        fig,
+        axes[0],
+        len(results),
+        f"{text('fig.end_year', lang)} ({', '.join(map(str, end_years))})",
+    )
     footer(fig, lang, run_date)
     return fig
 
@@ -361,7 +494,9 @@ def plot_scorecard_table(results: Sequence[ScenarioResult], lang: str, run_date:
     n = len(results)
     fig = new_figure(max(8.0, 3.0 + 1.7 * n), 4.4)
     ax = fig.add_subplot()
-    header = [text("target", lang), text("band", lang)] + [wrap(_title(r, lang), 18) for r in results]
+    header = [text("target", lang), text("band", lang)] + [
+        wrap(_title(r, lang), 18) for r in results
+    ]
     cells, colours = [], []
     for target in TARGETS:
         label = target.label_vi if lang == "vi" else target.label_en
@@ -373,8 +508,10 @@ def plot_scorecard_table(results: Sequence[ScenarioResult], lang: str, run_date:
                 row.append(f"{format_number(score.value, _decimals(target), lang)} ✓")
                 row_colours.append(MET_COLOUR)
             elif score.status == "missed":
-                row.append(f"{format_number(score.value, _decimals(target), lang)} ✗ "
-                           f"({'+' if score.gap > 0 else '−'}{format_number(abs(score.gap), _decimals(target), lang)})")
+                row.append(
+                    f"{format_number(score.value, _decimals(target), lang)} ✗ "
+                    f"({'+' if score.gap > 0 else '−'}{format_number(abs(score.gap), _decimals(target), lang)})"
+                )
                 row_colours.append(MISSED_COLOUR)
             else:
                 row.append(text(score.status, lang))
@@ -394,8 +531,10 @@ def _decimals(target: Target) -> int:
 def _band_text(target: Target, lang: str) -> str:
     unit = unit_text(target.unit, lang)
     if target.low is not None and target.high is not None and target.low != target.high:
-        return f"{format_number(target.low, 1, lang).removesuffix(',0').removesuffix('.0')}-" \
-               f"{format_number(target.high, 1, lang).removesuffix(',0').removesuffix('.0')} {unit}"
+        return (
+            f"{format_number(target.low, 1, lang).removesuffix(',0').removesuffix('.0')}-"
+            f"{format_number(target.high, 1, lang).removesuffix(',0').removesuffix('.0')} {unit}"
+        )
     value = format_number(target.low, 0, lang)
     if target.high is None:
         return f"> {value} {unit}"
@@ -404,5 +543,7 @@ def _band_text(target: Target, lang: str) -> str:
 
 def budget_concept_note(results: Sequence[ScenarioResult]) -> dict[str, str]:
     """scenario -> the budget series its 'about 600' target is compared with."""
-    return {r.scenario.name: target_indicator(_target("budget_2025"), r.scenario.budget_concept)
-            for r in results}
+    return {
+        r.scenario.name: target_indicator(_target("budget_2025"), r.scenario.budget_concept)
+        for r in results
+    }

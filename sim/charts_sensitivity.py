@@ -41,8 +41,11 @@ __all__ = [
 FAN_INDICATORS = ("output.total", "income_per_capita", "budget_revenue")
 """The indicators of the fan chart, each with its target band."""
 
-_FAN_TARGETS = {"output.total": "output_growth", "income_per_capita": "income_2025",
-                "budget_revenue": "budget_2025"}
+_FAN_TARGETS = {
+    "output.total": "output_growth",
+    "income_per_capita": "income_2025",
+    "budget_revenue": "budget_2025",
+}
 
 
 def _target(key: str) -> Target:
@@ -62,16 +65,24 @@ def parameter_label(path: str, lang: str, labels: dict[str, tuple[str, str]] | N
     if year:
         parts = parts[:-1]
     group, name, field = (parts + ["", "", ""])[:3]
-    who = text(name, lang) if group == "sectors" else (
-        (labels[name][0] if lang == "vi" else labels[name][1]) if name in labels else name)
+    who = (
+        text(name, lang)
+        if group == "sectors"
+        else ((labels[name][0] if lang == "vi" else labels[name][1]) if name in labels else name)
+    )
     what = text(f"param.{field}", lang)
     label = f"{who}: {what}"
     return f"{label} {year}" if year else label
 
 
 @with_style
-def plot_fan_charts(percentiles: pd.DataFrame, results: Sequence[ScenarioResult], lang: str,
-                    run_date: date, draws: int) -> Figure:
+def plot_fan_charts(
+    percentiles: pd.DataFrame,
+    results: Sequence[ScenarioResult],
+    lang: str,
+    run_date: date,
+    draws: int,
+) -> Figure:
     """Monte Carlo fan charts: rows = indicators, columns = scenarios. Bands p5-p95 and p25-p75,
     the median line, the deterministic projection dashed, and the target band."""
     indicators = [i for i in FAN_INDICATORS if i in set(percentiles.indicator)]
@@ -85,22 +96,47 @@ def plot_fan_charts(percentiles: pd.DataFrame, results: Sequence[ScenarioResult]
         for col, result in enumerate(results):
             ax = axes[row][col]
             colour = styles[result.scenario.name]["color"]
-            table = percentiles[(percentiles.scenario == result.scenario.name)
-                                & (percentiles.indicator == indicator)].sort_values("year")
+            table = percentiles[
+                (percentiles.scenario == result.scenario.name)
+                & (percentiles.indicator == indicator)
+            ].sort_values("year")
             years = table.year.to_numpy()
-            ax.fill_between(years, table.p5, table.p95, color=colour, alpha=0.18, linewidth=0,
-                            label=text("band_5_95", lang))
-            ax.fill_between(years, table.p25, table.p75, color=colour, alpha=0.38, linewidth=0,
-                            label=text("band_25_75", lang))
+            ax.fill_between(
+                years,
+                table.p5,
+                table.p95,
+                color=colour,
+                alpha=0.18,
+                linewidth=0,
+                label=text("band_5_95", lang),
+            )
+            ax.fill_between(
+                years,
+                table.p25,
+                table.p75,
+                color=colour,
+                alpha=0.38,
+                linewidth=0,
+                label=text("band_25_75", lang),
+            )
             ax.plot(years, table.p50, color=colour, linewidth=1.8, label=text("median", lang))
-            ax.plot(result.years, result.series[indicator], color="black", linewidth=1,
-                    linestyle=(0, (3, 2)), label=text("deterministic", lang))
+            ax.plot(
+                result.years,
+                result.series[indicator],
+                color="black",
+                linewidth=1,
+                linestyle=(0, (3, 2)),
+                label=text("deterministic", lang),
+            )
             _target_marker(ax, target, result, indicator, lang)
             if row == 0:
                 ax.set_title(_title(result, lang), fontsize=9)
             if col == 0:
-                ax.set_ylabel(f"{wrap(indicator_label(indicator, lang, labels), 22)}\n"
-                              f"({unit_text(result.units[indicator], lang)})", fontsize=7.5)
+                ax.set_ylabel(
+                    f"{wrap(indicator_label(indicator, lang, labels), 22)}\n"
+                    f"({unit_text(result.units[indicator], lang)})",
+                    fontsize=7.5,
+                )
             year_axis(ax, result.years)
             ax.yaxis.set_major_formatter(NumberFormatter(lang, None))
             ax.tick_params(labelsize=7)
@@ -119,21 +155,47 @@ def _target_marker(ax, target: Target, result: ScenarioResult, indicator: str, l
         base = float(result.series[indicator][years.index(target.start_year)])
         span = np.arange(target.start_year, target.end_year + 1)
         t = span - target.start_year
-        ax.fill_between(span, base * (1 + target.low / 100) ** t, base * (1 + target.high / 100) ** t,
-                        color=BAND_COLOUR, alpha=BAND_ALPHA, linewidth=0, label=text("target", lang))
+        ax.fill_between(
+            span,
+            base * (1 + target.low / 100) ** t,
+            base * (1 + target.high / 100) ** t,
+            color=BAND_COLOUR,
+            alpha=BAND_ALPHA,
+            linewidth=0,
+            label=text("target", lang),
+        )
     else:
         high = target.high if target.high is not None and target.high != target.low else None
         if high is None:
-            ax.plot([target.end_year], [target.low], marker="*", markersize=11, color="#333333",
-                    linestyle="none", label=text("target", lang))
+            ax.plot(
+                [target.end_year],
+                [target.low],
+                marker="*",
+                markersize=11,
+                color="#333333",
+                linestyle="none",
+                label=text("target", lang),
+            )
         else:
-            ax.plot([target.end_year] * 2, [target.low, high], color="#333333", linewidth=5,
-                    alpha=0.6, solid_capstyle="butt", label=text("target", lang))
+            ax.plot(
+                [target.end_year] * 2,
+                [target.low, high],
+                color="#333333",
+                linewidth=5,
+                alpha=0.6,
+                solid_capstyle="butt",
+                label=text("target", lang),
+            )
 
 
 @with_style
-def plot_target_probabilities(probabilities: pd.DataFrame, results: Sequence[ScenarioResult],
-                              lang: str, run_date: date, draws: int) -> Figure:
+def plot_target_probabilities(
+    probabilities: pd.DataFrame,
+    results: Sequence[ScenarioResult],
+    lang: str,
+    run_date: date,
+    draws: int,
+) -> Figure:
     """Horizontal bars: the probability of meeting each target, by scenario."""
     styles = scenario_styles([r.scenario.name for r in results])
     targets = [t for t in TARGETS if t.key in set(probabilities.target)]
@@ -145,19 +207,34 @@ def plot_target_probabilities(probabilities: pd.DataFrame, results: Sequence[Sce
         style = styles[result.scenario.name]
         table = probabilities[probabilities.scenario == result.scenario.name].set_index("target")
         values = [float(table.probability.get(t.key, np.nan)) * 100 for t in targets]
-        bars = ax.barh(y + (i - (len(results) - 1) / 2) * height, values, height=height * 0.92,
-                       color=style["color"], label=_title(result, lang),
-                       hatch=("", "///", "...", "xx", "\\\\", "++", "--")[i % 7], edgecolor="white")
+        bars = ax.barh(
+            y + (i - (len(results) - 1) / 2) * height,
+            values,
+            height=height * 0.92,
+            color=style["color"],
+            label=_title(result, lang),
+            hatch=("", "///", "...", "xx", "\\\\", "++", "--")[i % 7],
+            edgecolor="white",
+        )
         for bar, value in zip(bars, values, strict=True):
             if np.isfinite(value):
-                ax.text(min(value, 100) + 1, bar.get_y() + bar.get_height() / 2,
-                        f"{format_number(value, 0, lang)} %", va="center", fontsize=6.5)
-    ax.set_yticks(y, [wrap(t.label_vi if lang == "vi" else t.label_en, 34) for t in targets], fontsize=7.5)
+                ax.text(
+                    min(value, 100) + 1,
+                    bar.get_y() + bar.get_height() / 2,
+                    f"{format_number(value, 0, lang)} %",
+                    va="center",
+                    fontsize=6.5,
+                )
+    ax.set_yticks(
+        y, [wrap(t.label_vi if lang == "vi" else t.label_en, 34) for t in targets], fontsize=7.5
+    )
     ax.invert_yaxis()
     ax.set_xlim(0, 112)
     ax.xaxis.set_major_formatter(NumberFormatter(lang, 0, " %"))
     ax.grid(axis="y", visible=False)
-    title = f"{text('fig.probabilities', lang)} ({format_number(draws, 0, lang)} {text('draws', lang)})"
+    title = (
+        f"{text('fig.probabilities', lang)} ({format_number(draws, 0, lang)} {text('draws', lang)})"
+    )
     titled_legend(fig, ax, len(results), title)
     footer(fig, lang, run_date)
     return fig
@@ -176,12 +253,23 @@ def plot_sobol(sobol: pd.DataFrame, result: ScenarioResult, lang: str, run_date:
     y = np.arange(len(parameters))
     for ax, output in zip(axes, outputs, strict=False):
         rows = table[table.output == output].set_index("parameter").reindex(parameters)
-        for offset, key, colour, hatch in ((-0.2, "S1", "#0072B2", ""), (0.2, "ST", "#E69F00", "///")):
+        for offset, key, colour, hatch in (
+            (-0.2, "S1", "#0072B2", ""),
+            (0.2, "ST", "#E69F00", "///"),
+        ):
             values = rows[key].to_numpy()
             errors = np.abs(np.vstack([values - rows[f"{key}_low"], rows[f"{key}_high"] - values]))
-            ax.barh(y + offset, values, height=0.38, color=colour, hatch=hatch, edgecolor="white",
-                    xerr=errors, error_kw={"elinewidth": 0.8, "capsize": 2, "ecolor": "#333333"},
-                    label=text(f"sobol_{key}", lang))
+            ax.barh(
+                y + offset,
+                values,
+                height=0.38,
+                color=colour,
+                hatch=hatch,
+                edgecolor="white",
+                xerr=errors,
+                error_kw={"elinewidth": 0.8, "capsize": 2, "ecolor": "#333333"},
+                label=text(f"sobol_{key}", lang),
+            )
         ax.set_title(wrap(indicator_label(output.split("@")[0], lang, labels), 40), fontsize=8.5)
         ax.set_xlim(-0.05, 1.05)
         ax.grid(axis="y", visible=False)
@@ -190,7 +278,7 @@ def plot_sobol(sobol: pd.DataFrame, result: ScenarioResult, lang: str, run_date:
     axes[0].invert_yaxis()
     for ax in axes:
         ax.tick_params(axis="y", labelsize=7)
-    for ax in axes[len(outputs):]:
+    for ax in axes[len(outputs) :]:
         ax.set_visible(False)
     titled_legend(fig, axes[0], 2, f"{text('fig.sobol', lang)} – {_title(result, lang)}")
     footer(fig, lang, run_date)
@@ -198,27 +286,45 @@ def plot_sobol(sobol: pd.DataFrame, result: ScenarioResult, lang: str, run_date:
 
 
 @with_style
-def plot_tornado(tornado: pd.DataFrame, result: ScenarioResult, output: str, unit: str,
-                 lang: str, run_date: date) -> Figure:
+def plot_tornado(
+    tornado: pd.DataFrame, result: ScenarioResult, output: str, unit: str, lang: str, run_date: date
+) -> Figure:
     """Tornado: the end-year `output` with each parameter at its low and high end, around the
     scenario's own value; widest swing on top.
 
     tornado columns: parameter, low_value, high_value, output_low, output_high, output_base.
     """
     labels = linked_labels(result)
-    rows = tornado.assign(swing=(tornado.output_high - tornado.output_low).abs()).sort_values("swing")
+    rows = tornado.assign(swing=(tornado.output_high - tornado.output_low).abs()).sort_values(
+        "swing"
+    )
     base = float(rows.output_base.iloc[0])
     fig = new_figure(8.0, 1.5 + 0.34 * len(rows))
     ax = fig.add_subplot()
     y = np.arange(len(rows))
-    ax.barh(y, rows.output_low - base, left=base, color="#D55E00", hatch="///", edgecolor="white",
-            label=text("param_low", lang))
-    ax.barh(y, rows.output_high - base, left=base, color="#0072B2", edgecolor="white",
-            label=text("param_high", lang))
+    ax.barh(
+        y,
+        rows.output_low - base,
+        left=base,
+        color="#D55E00",
+        hatch="///",
+        edgecolor="white",
+        label=text("param_low", lang),
+    )
+    ax.barh(
+        y,
+        rows.output_high - base,
+        left=base,
+        color="#0072B2",
+        edgecolor="white",
+        label=text("param_high", lang),
+    )
     ax.axvline(base, color="black", linewidth=1)
-    names = [f"{wrap(parameter_label(p, lang, labels), 40)} "
-             f"[{format_number(lo, 2, lang)} – {format_number(hi, 2, lang)}]"
-             for p, lo, hi in zip(rows.parameter, rows.low_value, rows.high_value, strict=True)]
+    names = [
+        f"{wrap(parameter_label(p, lang, labels), 40)} "
+        f"[{format_number(lo, 2, lang)} – {format_number(hi, 2, lang)}]"
+        for p, lo, hi in zip(rows.parameter, rows.low_value, rows.high_value, strict=True)
+    ]
     ax.set_yticks(y, names, fontsize=7)
     ax.grid(axis="y", visible=False)
     ax.xaxis.set_major_formatter(NumberFormatter(lang, None))
@@ -230,8 +336,9 @@ def plot_tornado(tornado: pd.DataFrame, result: ScenarioResult, output: str, uni
 
 
 @with_style
-def plot_spider(spider: pd.DataFrame, result: ScenarioResult, output: str, unit: str, lang: str,
-                run_date: date) -> Figure:
+def plot_spider(
+    spider: pd.DataFrame, result: ScenarioResult, output: str, unit: str, lang: str, run_date: date
+) -> Figure:
     """Spider: the end-year `output` as each parameter moves by -k..+k points from its value.
 
     spider columns: parameter, delta, output (one row per parameter and step).
@@ -243,8 +350,15 @@ def plot_spider(spider: pd.DataFrame, result: ScenarioResult, output: str, unit:
     styles = ("-", "--", "-.", ":")
     for i, (parameter, rows) in enumerate(spider.groupby("parameter", sort=False)):
         rows = rows.sort_values("delta")
-        ax.plot(rows.delta, rows.output, color=palette[i % 7], linestyle=styles[(i // 7) % 4],
-                marker="o", markersize=3, label=wrap(parameter_label(parameter, lang, labels), 30))
+        ax.plot(
+            rows.delta,
+            rows.output,
+            color=palette[i % 7],
+            linestyle=styles[(i // 7) % 4],
+            marker="o",
+            markersize=3,
+            label=wrap(parameter_label(parameter, lang, labels), 30),
+        )
     ax.axvline(0, color="#555555", linewidth=0.8)
     ax.set_xlabel(text("spider_x", lang))
     ax.set_ylabel(f"{wrap(indicator_label(output, lang, labels), 30)} ({unit_text(unit, lang)})")
@@ -268,8 +382,10 @@ def plot_grid(grid: pd.DataFrame, result: ScenarioResult, lang: str, run_date: d
     table = grid.set_index(["industry_growth_pct", "services_growth_pct"])
     fig = new_figure(9.0, 4.4)
     axes = fig.subplots(1, 2)
-    panels = (("total_cagr_pct", (14.0, 15.0), "%/yr", "viridis"),
-              ("budget_end", (600.0,), "billion VND", "cividis"))
+    panels = (
+        ("total_cagr_pct", (14.0, 15.0), "%/yr", "viridis"),
+        ("budget_end", (600.0,), "billion VND", "cividis"),
+    )
     for ax, (column, levels, unit, cmap) in zip(axes, panels, strict=True):
         z = table[column].unstack("services_growth_pct").reindex(index=ys, columns=xs).to_numpy()
         mesh = ax.pcolormesh(xs, ys, z, shading="nearest", cmap=cmap)
@@ -277,10 +393,16 @@ def plot_grid(grid: pd.DataFrame, result: ScenarioResult, lang: str, run_date: d
         bar.set_label(unit_text(unit, lang), fontsize=7.5)
         contours = ax.contour(xs, ys, z, levels=list(levels), colors="white", linewidths=1.6)
         ax.clabel(contours, fmt=NumberFormatter(lang, 0), fontsize=7.5)
-        ax.plot(result.scenario.sectors["services"].growth_pct,
-                result.scenario.sectors["industry"].growth_pct, marker="X", color="#D55E00",
-                markersize=10, markeredgecolor="white", linestyle="none",
-                label=text("scenario_point", lang))
+        ax.plot(
+            result.scenario.sectors["services"].growth_pct,
+            result.scenario.sectors["industry"].growth_pct,
+            marker="X",
+            color="#D55E00",
+            markersize=10,
+            markeredgecolor="white",
+            linestyle="none",
+            label=text("scenario_point", lang),
+        )
         ax.set_xlabel(f"{text('services', lang)} ({unit_text('%/yr', lang)})")
         ax.set_ylabel(f"{text('industry', lang)} ({unit_text('%/yr', lang)})")
         ax.xaxis.set_major_formatter(NumberFormatter(lang, None))

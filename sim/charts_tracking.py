@@ -36,12 +36,18 @@ def _title(result: ScenarioResult, lang: str) -> str:
 
 
 @with_style
-def plot_plan_vs_actual(plans: Sequence[ScenarioResult], rebased: Sequence[ScenarioResult],
-                        actuals: Actuals, lang: str, run_date: date) -> Figure:
+def plot_plan_vs_actual(
+    plans: Sequence[ScenarioResult],
+    rebased: Sequence[ScenarioResult],
+    actuals: Actuals,
+    lang: str,
+    run_date: date,
+) -> Figure:
     """One panel per observed indicator: each scenario's plan (thin), its re-baselined path
     (thick) and the observations (black; hollow = estimate)."""
-    indicators = list(dict.fromkeys(o.indicator for o in actuals.observations
-                                    if o.indicator in plans[0].series))[:MAX_PANELS]
+    indicators = list(
+        dict.fromkeys(o.indicator for o in actuals.observations if o.indicator in plans[0].series)
+    )[:MAX_PANELS]
     cols = min(3, len(indicators))
     rows = int(np.ceil(len(indicators) / cols))
     fig = new_figure(3.2 * cols + 0.6, 2.7 * rows + 1.0)
@@ -52,26 +58,48 @@ def plot_plan_vs_actual(plans: Sequence[ScenarioResult], rebased: Sequence[Scena
         start = 1 if name.startswith("growth.") else 0
         for plan, reb in zip(plans, rebased, strict=True):
             style = styles[plan.scenario.name]
-            ax.plot(plan.years[start:], plan.series[name][start:], color=style["color"],
-                    linestyle=style["linestyle"], linewidth=0.9, alpha=0.55,
-                    label=f"{_title(plan, lang)}: {text('plan', lang)}")
-            ax.plot(reb.years[start:], reb.series[name][start:], color=style["color"],
-                    linestyle=style["linestyle"], linewidth=2.0, marker=style["marker"],
-                    markersize=3.5, label=f"{_title(plan, lang)}: {text('rebaselined', lang)}")
+            ax.plot(
+                plan.years[start:],
+                plan.series[name][start:],
+                color=style["color"],
+                linestyle=style["linestyle"],
+                linewidth=0.9,
+                alpha=0.55,
+                label=f"{_title(plan, lang)}: {text('plan', lang)}",
+            )
+            ax.plot(
+                reb.years[start:],
+                reb.series[name][start:],
+                color=style["color"],
+                linestyle=style["linestyle"],
+                linewidth=2.0,
+                marker=style["marker"],
+                markersize=3.5,
+                label=f"{_title(plan, lang)}: {text('rebaselined', lang)}",
+            )
         observed = actuals.for_indicator(name)
         for status, face in (("final", "black"), ("estimate", "white")):
             years = [y for y, o in observed.items() if o.status == status]
             values = [observed[y].value for y in years]
             if years:
-                ax.plot(years, values, linestyle="none", marker="o", markersize=7,
-                        markerfacecolor=face, markeredgecolor="black", markeredgewidth=1.4,
-                        zorder=5, label=text(f"actual_{status}", lang))
+                ax.plot(
+                    years,
+                    values,
+                    linestyle="none",
+                    marker="o",
+                    markersize=7,
+                    markerfacecolor=face,
+                    markeredgecolor="black",
+                    markeredgewidth=1.4,
+                    zorder=5,
+                    label=text(f"actual_{status}", lang),
+                )
         ax.set_title(wrap(indicator_label(name, lang, labels), 34), fontsize=8.5)
         ax.set_ylabel(unit_text(plans[0].units[name], lang), fontsize=7.5)
         year_axis(ax, plans[0].years[start:])
         ax.yaxis.set_major_formatter(NumberFormatter(lang, None))
         ax.tick_params(labelsize=7)
-    for ax in axes[len(indicators):]:
+    for ax in axes[len(indicators) :]:
         ax.set_visible(False)
     handles, names = [], []
     for ax in axes[: len(indicators)]:
@@ -79,31 +107,46 @@ def plot_plan_vs_actual(plans: Sequence[ScenarioResult], rebased: Sequence[Scena
             if label not in names:
                 handles.append(handle)
                 names.append(label)
-    fig.legend(handles, names, loc="outside upper center", ncol=min(4, len(names)),
-               title=text("fig.plan_vs_actual", lang),
-               title_fontproperties={"weight": "bold", "size": 11}, fontsize=7)
+    fig.legend(
+        handles,
+        names,
+        loc="outside upper center",
+        ncol=min(4, len(names)),
+        title=text("fig.plan_vs_actual", lang),
+        title_fontproperties={"weight": "bold", "size": 11},
+        fontsize=7,
+    )
     footer(fig, lang, run_date)
     return fig
 
 
 @with_style
-def plot_deviation_table(deviations: pd.DataFrame, plans: Sequence[ScenarioResult], lang: str,
-                         run_date: date) -> Figure:
+def plot_deviation_table(
+    deviations: pd.DataFrame, plans: Sequence[ScenarioResult], lang: str, run_date: date
+) -> Figure:
     """Observation by observation: the actual value and its deviation from each scenario's plan
     (points for growth rates, % for levels)."""
     labels = linked_labels(plans[0])
     names = [p.scenario.name for p in plans]
-    keys = deviations[["indicator", "year", "actual", "status"]].drop_duplicates(["indicator", "year"])
+    keys = deviations[["indicator", "year", "actual", "status"]].drop_duplicates(
+        ["indicator", "year"]
+    )
     cells, colours = [], []
     for row in keys.itertuples(index=False):
         is_growth = row.indicator.startswith("growth.")
         mark = "" if row.status == "final" else f" ({text('estimate', lang)})"
-        line = [indicator_label(row.indicator, lang, labels), str(row.year),
-                f"{format_number(row.actual, 1, lang)}{mark}"]
+        line = [
+            indicator_label(row.indicator, lang, labels),
+            str(row.year),
+            f"{format_number(row.actual, 1, lang)}{mark}",
+        ]
         line_colours = ["white"] * 3
         for name in names:
-            match = deviations[(deviations.scenario == name) & (deviations.indicator == row.indicator)
-                               & (deviations.year == row.year)]
+            match = deviations[
+                (deviations.scenario == name)
+                & (deviations.indicator == row.indicator)
+                & (deviations.year == row.year)
+            ]
             if match.empty:
                 line.append("–")
                 line_colours.append("white")
@@ -119,8 +162,9 @@ def plot_deviation_table(deviations: pd.DataFrame, plans: Sequence[ScenarioResul
     height = 1.2 + 0.3 * (len(cells) + 1.5)
     fig = new_figure(max(9.0, 6.0 + 1.6 * len(names)), height)
     ax = fig.add_subplot()
-    header = [text("indicator", lang), text("year", lang), text("actual", lang)] + \
-        [wrap(p.scenario.title_vi if lang == "vi" else p.scenario.title_en, 18) for p in plans]
+    header = [text("indicator", lang), text("year", lang), text("actual", lang)] + [
+        wrap(p.scenario.title_vi if lang == "vi" else p.scenario.title_en, 18) for p in plans
+    ]
     table_figure(ax, cells, header, colours, [0.4, 0.07, 0.13] + [0.4 / len(names)] * len(names))
     ax.set_title(text("fig.deviation", lang))
     footer(fig, lang, run_date)

@@ -27,40 +27,76 @@ def build_parser() -> argparse.ArgumentParser:
         "the 2020-2025 congress targets of Hương Trà town.",
     )
     parser.add_argument(
-        "scenarios", nargs="*", metavar="NAME_OR_PATH",
+        "scenarios",
+        nargs="*",
+        metavar="NAME_OR_PATH",
         help="scenarios to run: names in --scenarios-dir or paths to .toml files "
         "(default: every *.toml directly in --scenarios-dir)",
     )
-    parser.add_argument("--scenarios-dir", type=Path, default=Path("scenarios"),
-                        help="folder of scenario files (default: scenarios)")
-    parser.add_argument("--out", type=Path, default=Path("results"),
-                        help="output folder, replaced as a whole when the run succeeds "
-                        "(default: results)")
-    parser.add_argument("--end-year", type=int, default=None,
-                        help="project to this year instead of each scenario's end_year")
-    parser.add_argument("--set", dest="settings", action="append", default=[],
-                        metavar="KEY=VALUE",
-                        help="override a scenario value for this run only, e.g. "
-                        "--set sectors.industry.growth_pct=10 (repeatable; applies to every "
-                        "scenario run)")
-    parser.add_argument("--lang", choices=("vi", "en"), default="vi",
-                        help="language of charts, report and workbook headers (default: vi)")
-    parser.add_argument("--actuals", type=Path, default=None, metavar="FILE",
-                        help="observed values (CSV, see scenarios/actuals_example.csv): adds plan "
-                        "against actual, re-baselined projections and the growth the rest of "
-                        "the term needs")
-    parser.add_argument("--rebase-year", type=int, default=None, metavar="YEAR",
-                        help="also write, for each scenario, a new scenario file starting from its "
-                        "state in YEAR (re-baselined through --actuals when given) into "
-                        "<out>/rebased/, to copy into a scenarios folder for the next term")
-    parser.add_argument("--no-charts", action="store_true",
-                        help="skip charts, the PDF chart pack and the HTML report (faster)")
+    parser.add_argument(
+        "--scenarios-dir",
+        type=Path,
+        default=Path("scenarios"),
+        help="folder of scenario files (default: scenarios)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("results"),
+        help="output folder, replaced as a whole when the run succeeds (default: results)",
+    )
+    parser.add_argument(
+        "--end-year",
+        type=int,
+        default=None,
+        help="project to this year instead of each scenario's end_year",
+    )
+    parser.add_argument(
+        "--set",
+        dest="settings",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a scenario value for this run only, e.g. "
+        "--set sectors.industry.growth_pct=10 (repeatable; applies to every "
+        "scenario run)",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=("vi", "en"),
+        default="vi",
+        help="language of charts, report and workbook headers (default: vi)",
+    )
+    parser.add_argument(
+        "--actuals",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="observed values (CSV, see scenarios/actuals_example.csv): adds plan "
+        "against actual, re-baselined projections and the growth the rest of "
+        "the term needs",
+    )
+    parser.add_argument(
+        "--rebase-year",
+        type=int,
+        default=None,
+        metavar="YEAR",
+        help="also write, for each scenario, a new scenario file starting from its "
+        "state in YEAR (re-baselined through --actuals when given) into "
+        "<out>/rebased/, to copy into a scenarios folder for the next term",
+    )
+    parser.add_argument(
+        "--no-charts",
+        action="store_true",
+        help="skip charts, the PDF chart pack and the HTML report (faster)",
+    )
     parser.add_argument("--quiet", action="store_true", help="print only errors")
     return parser
 
 
-def write_charts_and_report(results, folder: Path, lang: str, started: datetime,
-                            tracking=None) -> None:
+def write_charts_and_report(
+    results, folder: Path, lang: str, started: datetime, tracking=None
+) -> None:
     """The chart pack (PNG, SVG, one PDF) under <folder>/charts and the HTML report."""
     from .chartpack import main_chart_jobs, tracking_chart_jobs, write_chart_pack
     from .i18n import text
@@ -82,8 +118,11 @@ def write_rebased(results, folder: Path, year: int, started: datetime, tracking=
     from .rebase import NEXT_TERM_YEARS, rebased_scenario_text
 
     folder.mkdir(parents=True, exist_ok=True)
-    basis = "plan" if tracking is None else \
-        f"re-baselined through actuals to {tracking.actuals.latest_year}"
+    basis = (
+        "plan"
+        if tracking is None
+        else f"re-baselined through actuals to {tracking.actuals.latest_year}"
+    )
     for result in results:
         name = f"{result.scenario.name}_{year}_{year + NEXT_TERM_YEARS}.toml"
         text = rebased_scenario_text(result, year, basis, started.date())
@@ -123,8 +162,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.rebase_year is not None:
         outside = [s.name for s in scenarios if args.rebase_year not in s.years]
         if outside:
-            return _error(f"--rebase-year {args.rebase_year} is outside the projection years of "
-                          f"{', '.join(outside)}")
+            return _error(
+                f"--rebase-year {args.rebase_year} is outside the projection years of "
+                f"{', '.join(outside)}"
+            )
 
     tracking = None
     if args.actuals is not None:
@@ -144,14 +185,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if tracking is not None:
             write_tracking_csvs(tracking, folder / "tracking")
         if args.rebase_year is not None:
-            write_rebased(rebased or results, folder / "rebased", args.rebase_year, started,
-                          tracking)
+            write_rebased(
+                rebased or results, folder / "rebased", args.rebase_year, started, tracking
+            )
         if not args.no_charts:
             write_charts_and_report(results, folder, args.lang, started, tracking)
         extra = {"lang": args.lang, "charts": not args.no_charts}
         if tracking is not None:
-            extra["actuals"] = {"file": str(args.actuals), "sha256": _sha256(args.actuals),
-                                "latest_year": tracking.actuals.latest_year}
+            extra["actuals"] = {
+                "file": str(args.actuals),
+                "sha256": _sha256(args.actuals),
+                "latest_year": tracking.actuals.latest_year,
+            }
         write_manifest(results, folder / "manifest.json", argv_used, started, extra)
 
     try:

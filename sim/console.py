@@ -31,26 +31,30 @@ def format_summary(results: Sequence[ScenarioResult]) -> str:
         unit_note = "" if s.base_total_bn_vnd is None else " (bn VND)"
         evaluated = [x for x in r.scores if x.status in ("met", "exceeded", "missed")]
 
-        def last(name: str) -> float:
+        def last(name: str, series=series) -> float:
             return float(series[name][-1]) if name in series else float("nan")
 
         lines.append(
             f"{s.name:<{width}}  {s.end_year:>4}  {_fmt(last('output.total')):>8}  "
             f"{_fmt(last('cagr.total'), 2):>8}  {_fmt(last('income_per_capita')):>8}  "
             f"{_fmt(last('budget_revenue')):>8}  {_fmt(last('budget_revenue_total')):>11}  "
-            f"{f'{sum(x.met for x in evaluated)}/{len(evaluated)}' if evaluated else 'none in these years'}"
+            f"{f'{sum(x.met for x in evaluated)}/{len(evaluated)}' if evaluated else 'none'}"
             f"{unit_note}"
         )
     lines.append("")
     for r in results:
-        lines.append(f"{r.scenario.name}: {r.scenario.residual_statement}; "
-                     f"budget target compared with {r.scenario.budget_concept}")
+        lines.append(
+            f"{r.scenario.name}: {r.scenario.residual_statement}; "
+            f"budget target compared with {r.scenario.budget_concept}"
+        )
     lines.append("")
     names = [r.scenario.name for r in results]
     col = max(16, *(len(n) + 2 for n in names))
     label_width = max(len(f"{t.label_en} ({t.band_text} {t.unit})") for t in TARGETS) + 1
-    lines.append(f"{'scorecard: value, and met or the gap to the band':<{label_width}}"
-                 + "".join(f"{n:>{col}}" for n in names))
+    lines.append(
+        f"{'scorecard: value, and met or the gap to the band':<{label_width}}"
+        + "".join(f"{n:>{col}}" for n in names)
+    )
     for i, target in enumerate(TARGETS):
         label = f"{target.label_en} ({target.band_text} {target.unit})"
         cells = []
@@ -67,8 +71,10 @@ def format_summary(results: Sequence[ScenarioResult]) -> str:
 
 def format_tracking(tracking) -> str:
     """The growth each target needs for the rest of the term, per scenario."""
-    lines = [f"mid-term tracking: actuals to {tracking.actuals.latest_year} "
-             f"({tracking.actuals.path}); growth required for the rest of the term:"]
+    lines = [
+        f"mid-term tracking: actuals to {tracking.actuals.latest_year} "
+        f"({tracking.actuals.path}); growth required for the rest of the term:"
+    ]
     for reb in tracking.rebased:
         name = reb.result.scenario.name
         rows = tracking.required[tracking.required.scenario == name]

@@ -22,7 +22,6 @@ from . import __version__
 from .i18n import text, unit_text
 from .params import numeric_parameters
 from .run import ScenarioResult
-from .tracking import TrackingResult
 from .tables import (
     SUMMARY_SERIES,
     header_label,
@@ -32,6 +31,7 @@ from .tables import (
     summary_table,
     wide_table,
 )
+from .tracking import TrackingResult
 
 __all__ = [
     "OutputFolderError",
@@ -97,8 +97,9 @@ def publish(out_dir: Path, write: Callable[[Path], None]) -> None:
         os.rename(staging, out_dir)
 
 
-def write_csvs(results: Sequence[ScenarioResult], folder: Path,
-               rebased: Sequence[ScenarioResult] = ()) -> None:
+def write_csvs(
+    results: Sequence[ScenarioResult], folder: Path, rebased: Sequence[ScenarioResult] = ()
+) -> None:
     """<scenario>.csv per scenario (rows = years), projections.csv (long) and scorecard.csv
     (the plan, and the re-baselined projections when actuals were given)."""
     for result in results:
@@ -107,21 +108,26 @@ def write_csvs(results: Sequence[ScenarioResult], folder: Path,
     cards = [scorecard_table([row for r in results for row in r.scores], "plan")]
     if rebased:
         cards.append(scorecard_table([row for r in rebased for row in r.scores], "rebaselined"))
-    pd.concat(cards, ignore_index=True).to_csv(folder / "scorecard.csv", index=False,
-                                               float_format=FLOAT_FORMAT)
+    pd.concat(cards, ignore_index=True).to_csv(
+        folder / "scorecard.csv", index=False, float_format=FLOAT_FORMAT
+    )
 
 
 def write_tracking_csvs(tracking: TrackingResult, folder: Path) -> None:
     """tracking/: plan_vs_actual.csv, required_growth.csv, <scenario>_rebaselined.csv, notes.txt."""
     folder.mkdir(parents=True, exist_ok=True)
-    tracking.plan_vs_actual.to_csv(folder / "plan_vs_actual.csv", index=False, float_format=FLOAT_FORMAT)
+    tracking.plan_vs_actual.to_csv(
+        folder / "plan_vs_actual.csv", index=False, float_format=FLOAT_FORMAT
+    )
     tracking.required.to_csv(folder / "required_growth.csv", index=False, float_format=FLOAT_FORMAT)
     notes = []
     for reb in tracking.rebased:
         name = reb.result.scenario.name
         wide_table(reb.result).to_csv(folder / f"{name}_rebaselined.csv", float_format=FLOAT_FORMAT)
         notes += [f"{name}: {note}" for note in reb.notes]
-    notes.insert(0, f"actuals: {tracking.actuals.path} (latest year {tracking.actuals.latest_year})")
+    notes.insert(
+        0, f"actuals: {tracking.actuals.path} (latest year {tracking.actuals.latest_year})"
+    )
     (folder / "notes.txt").write_text("\n".join(notes) + "\n", encoding="utf-8")
 
 
@@ -147,8 +153,9 @@ def _style_sheet(sheet, widths: Sequence[float], header_rows: int) -> None:
     sheet.row_dimensions[1].height = 60
 
 
-def write_workbook(results: Sequence[ScenarioResult], path: Path, lang: str,
-                   rebased: Sequence[ScenarioResult] = ()) -> None:
+def write_workbook(
+    results: Sequence[ScenarioResult], path: Path, lang: str, rebased: Sequence[ScenarioResult] = ()
+) -> None:
     """An Excel workbook: a summary, the scorecard and one sheet per scenario.
 
     Each projection sheet has a header row of labels with units and a second row with the stable
@@ -184,13 +191,34 @@ def write_workbook(results: Sequence[ScenarioResult], path: Path, lang: str,
         cards.append(scorecard_table([row for r in rebased for row in r.scores], "rebaselined"))
     card = pd.concat(cards, ignore_index=True)
     label_col = "label_vi" if lang == "vi" else "label_en"
-    columns = ["scenario", "basis", label_col, "band", "unit", "value", "status", "gap",
-               "indicator", "period", "source_lines"]
-    scores.append([
-        text("scenario", lang), text("basis", lang), text("target", lang), text("band", lang),
-        text("unit", lang), text("value", lang), text("status", lang), text("gap", lang),
-        text("checked_on", lang), text("year", lang), text("source_lines", lang),
-    ])
+    columns = [
+        "scenario",
+        "basis",
+        label_col,
+        "band",
+        "unit",
+        "value",
+        "status",
+        "gap",
+        "indicator",
+        "period",
+        "source_lines",
+    ]
+    scores.append(
+        [
+            text("scenario", lang),
+            text("basis", lang),
+            text("target", lang),
+            text("band", lang),
+            text("unit", lang),
+            text("value", lang),
+            text("status", lang),
+            text("gap", lang),
+            text("checked_on", lang),
+            text("year", lang),
+            text("source_lines", lang),
+        ]
+    )
     scores.append(columns)
     for record in card[columns].itertuples(index=False):
         values = list(record)
@@ -207,9 +235,9 @@ def write_workbook(results: Sequence[ScenarioResult], path: Path, lang: str,
         sheet = book.create_sheet(result.scenario.name[:31])
         labels = linked_labels(result)
         names = list(result.series)
-        sheet.append([text("year", lang)] + [
-            header_label(n, result.units[n], lang, labels) for n in names
-        ])
+        sheet.append(
+            [text("year", lang)] + [header_label(n, result.units[n], lang, labels) for n in names]
+        )
         sheet.append(["year"] + names)
         for i, year in enumerate(result.years):
             row = [int(year)]
@@ -226,7 +254,10 @@ def write_workbook(results: Sequence[ScenarioResult], path: Path, lang: str,
 
 
 def write_manifest(
-    results: Sequence[ScenarioResult], path: Path, argv: Sequence[str], started: datetime,
+    results: Sequence[ScenarioResult],
+    path: Path,
+    argv: Sequence[str],
+    started: datetime,
     extra: dict | None = None,
 ) -> None:
     """The run manifest: tool version, each scenario file's hash, resolved parameters, run time."""

@@ -8,7 +8,13 @@ from __future__ import annotations
 import math
 
 __all__ = [
-    "LANGS", "text", "unit_text", "indicator_label", "format_number", "format_pct", "format_date",
+    "LANGS",
+    "text",
+    "unit_text",
+    "indicator_label",
+    "format_number",
+    "format_pct",
+    "format_date",
     "residual_text",
 ]
 
@@ -28,7 +34,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "growth": ("Tăng trưởng so năm trước", "Growth on previous year"),
     "cagr": ("Tăng bình quân từ năm gốc", "Average growth since base year"),
     "budget_revenue_total": (
-        "Thu ngân sách (kể cả tiền sử dụng đất)", "Budget revenue (incl. land-use fees)"
+        "Thu ngân sách (kể cả tiền sử dụng đất)",
+        "Budget revenue (incl. land-use fees)",
     ),
     # scorecard
     "met": ("đạt", "met"),
@@ -53,12 +60,19 @@ _TEXT: dict[str, tuple[str, str]] = {
     "assumptions": ("Giả định", "Assumptions"),
     # charts
     "figure": ("Biểu", "Figure"),
-    "fig.output_index": ("Tổng giá trị sản xuất theo kịch bản", "Total production value by scenario"),
+    "fig.output_index": (
+        "Tổng giá trị sản xuất theo kịch bản",
+        "Total production value by scenario",
+    ),
     "fig.sector_output": ("Giá trị sản xuất theo ngành", "Production value by sector"),
-    "fig.sector_shares": ("Cơ cấu kinh tế: năm gốc và năm cuối kỳ",
-                          "Economic structure: base year and end year"),
-    "fig.sector_growth": ("Tốc độ tăng trưởng so với năm trước, theo ngành",
-                          "Growth on the previous year, by sector"),
+    "fig.sector_shares": (
+        "Cơ cấu kinh tế: năm gốc và năm cuối kỳ",
+        "Economic structure: base year and end year",
+    ),
+    "fig.sector_growth": (
+        "Tốc độ tăng trưởng so với năm trước, theo ngành",
+        "Growth on the previous year, by sector",
+    ),
     "fig.income": ("Thu nhập bình quân đầu người", "Per-capita income"),
     "fig.budget": ("Thu ngân sách trên địa bàn", "Budget revenue"),
     "fig.end_year": ("Các kịch bản so với chỉ tiêu", "Scenarios against the targets"),
@@ -125,8 +139,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "parameter": ("Tham số", "Parameter"),
     "source": ("Nguồn", "Source"),
     "rule_growth": ("tăng {rate} %/năm", "grows {rate} %/yr"),
-    "rule_elasticity": ("hệ số co giãn {e} theo tăng trưởng GTSX",
-                        "elasticity {e} to output growth"),
+    "rule_elasticity": (
+        "hệ số co giãn {e} theo tăng trưởng GTSX",
+        "elasticity {e} to output growth",
+    ),
     "by_year": ("riêng các năm", "single years"),
     # sensitivity and uncertainty
     "param.growth_pct": ("tăng trưởng", "growth"),
@@ -142,8 +158,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "deterministic": ("Dự báo điểm", "Point projection"),
     "fig.fan": ("Biểu đồ quạt: phân bố dự báo", "Fan charts: the spread of the projections"),
     "fig.probabilities": ("Xác suất đạt từng chỉ tiêu", "Probability of meeting each target"),
-    "fig.sobol": ("Chỉ số Sobol: tham số nào quyết định kết quả",
-                  "Sobol indices: which parameters drive the result"),
+    "fig.sobol": (
+        "Chỉ số Sobol: tham số nào quyết định kết quả",
+        "Sobol indices: which parameters drive the result",
+    ),
     "sobol_S1": ("Bậc một (S1)", "First order (S1)"),
     "sobol_ST": ("Toàn phần (ST)", "Total (ST)"),
     "fig.tornado": ("Biểu đồ lốc xoáy", "Tornado"),
@@ -209,23 +227,34 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Actual minus plan: percentage points for growth rates, % for levels.",
     ),
     "tracking": ("Theo dõi thực hiện giữa kỳ", "Mid-term tracking"),
-    "required_growth": ("Tốc độ tăng cần thiết cho các năm còn lại",
-                        "Growth required for the rest of the term"),
+    "required_growth": (
+        "Tốc độ tăng cần thiết cho các năm còn lại",
+        "Growth required for the rest of the term",
+    ),
     "footer_short": (
         "Nguồn số liệu: Báo cáo chính trị Đại hội Đảng bộ thị xã Hương Trà, 2020.",
         "Source figures: political report of the Hương Trà town party congress, 2020.",
     ),
-    "residual.none": ("Tỷ trọng gốc cộng lại {total} %: không có phần chênh",
-                      "Base shares sum to {total} %: no residual"),
-    "residual.normalise": ("Tỷ trọng gốc cộng lại {total} %: quy về 100 %",
-                           "Base shares sum to {total} %: normalised to 100 %"),
-    "residual.other": ("Tỷ trọng gốc cộng lại {total} %: giữ phần {gap} % còn lại thành khối "
-                       "riêng, tăng theo {how}",
-                       "Base shares sum to {total} %: the {gap} % gap is kept as an 'other' block "
-                       "growing with {how}"),
+    "residual.none": (
+        "Tỷ trọng gốc cộng lại {total} %: không có phần chênh",
+        "Base shares sum to {total} %: no residual",
+    ),
+    "residual.normalise": (
+        "Tỷ trọng gốc cộng lại {total} %: quy về 100 %",
+        "Base shares sum to {total} %: normalised to 100 %",
+    ),
+    "residual.other": (
+        "Tỷ trọng gốc cộng lại {total} %: giữ phần {gap} % còn lại thành khối "
+        "riêng, tăng theo {how}",
+        "Base shares sum to {total} %: the {gap} % gap is kept as an 'other' block "
+        "growing with {how}",
+    ),
     "residual.aggregate": ("tốc độ chung của ba ngành", "the three-sector aggregate"),
     "residual.own": ("tốc độ riêng {rate} %/năm", "its own {rate} %/yr"),
-    "budget_concept_note": ("Chỉ tiêu khoảng 600 tỷ đồng so với", "The about-600 target is compared with"),
+    "budget_concept_note": (
+        "Chỉ tiêu khoảng 600 tỷ đồng so với",
+        "The about-600 target is compared with",
+    ),
 }
 
 _UNITS: dict[str, str] = {
@@ -259,7 +288,9 @@ def unit_text(unit: str, lang: str) -> str:
     return _UNITS.get(unit, unit)
 
 
-def indicator_label(name: str, lang: str, linked_labels: dict[str, tuple[str, str]] | None = None) -> str:
+def indicator_label(
+    name: str, lang: str, linked_labels: dict[str, tuple[str, str]] | None = None
+) -> str:
     """Human label of a stable series name, e.g. "growth.services" -> "Tăng trưởng ...: Dịch vụ".
 
     linked_labels: name -> (vi, en) labels of the scenario's linked indicators.
@@ -293,7 +324,9 @@ def residual_text(scenario, lang: str) -> str:
     if scenario.residual_growth_pct is None:
         how = text("residual.aggregate", lang)
     else:
-        how = text("residual.own", lang).format(rate=format_number(scenario.residual_growth_pct, 1, lang))
+        how = text("residual.own", lang).format(
+            rate=format_number(scenario.residual_growth_pct, 1, lang)
+        )
     gap = format_number(100 - scenario.share_sum_pct, 1, lang)
     return text("residual.other", lang).format(total=total, gap=gap, how=how)
 

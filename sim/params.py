@@ -48,8 +48,14 @@ def numeric_parameters(scenario: Scenario) -> dict[str, float]:
     return params
 
 
-def _yearly(default: np.ndarray, by_year: Mapping[int, float], prefix: str, base_year: int,
-            horizon: int, values: Mapping[str, np.ndarray]) -> np.ndarray:
+def _yearly(
+    default: np.ndarray,
+    by_year: Mapping[int, float],
+    prefix: str,
+    base_year: int,
+    horizon: int,
+    values: Mapping[str, np.ndarray],
+) -> np.ndarray:
     """(..., T) rates: `default` every year, then the by-year overrides (each replaceable)."""
     rates = np.repeat(np.asarray(default, dtype=float)[..., None], horizon, axis=-1)
     for year, rate in by_year.items():
@@ -59,7 +65,9 @@ def _yearly(default: np.ndarray, by_year: Mapping[int, float], prefix: str, base
     return rates
 
 
-def build_inputs(scenario: Scenario, values: Mapping[str, np.ndarray | float] | None = None) -> ModelInputs:
+def build_inputs(
+    scenario: Scenario, values: Mapping[str, np.ndarray | float] | None = None
+) -> ModelInputs:
     """Model inputs for `scenario`, with the parameters named in `values` replaced.
 
     values: path -> scalar or (N,) array; all arrays must share the same length N (the draws).
@@ -82,15 +90,22 @@ def build_inputs(scenario: Scenario, values: Mapping[str, np.ndarray | float] | 
         np.broadcast_arrays(*[value(f"sectors.{s}.share_pct") for s in SECTORS]), axis=-1
     )
     growth = [
-        _yearly(value(f"sectors.{s}.growth_pct"), scenario.sectors[s].growth_pct_by_year,
-                f"sectors.{s}.growth_pct_by_year", base_year, horizon, values)
+        _yearly(
+            value(f"sectors.{s}.growth_pct"),
+            scenario.sectors[s].growth_pct_by_year,
+            f"sectors.{s}.growth_pct_by_year",
+            base_year,
+            horizon,
+            values,
+        )
         for s in SECTORS
     ]
     growth_pct = np.stack(np.broadcast_arrays(*growth), axis=-2)
     residual_growth = None
     if scenario.residual_growth_pct is not None:
-        residual_growth = _yearly(value("structure.residual_growth_pct"), {}, "", base_year,
-                                  horizon, values)
+        residual_growth = _yearly(
+            value("structure.residual_growth_pct"), {}, "", base_year, horizon, values
+        )
     sectors = SectorInputs(
         base_share_pct=share,
         growth_pct=growth_pct,
@@ -102,8 +117,14 @@ def build_inputs(scenario: Scenario, values: Mapping[str, np.ndarray | float] | 
     indicators: dict[str, LinkedInputs] = {}
     for name, ind in scenario.indicators.items():
         prefix = f"indicators.{name}"
-        override = _yearly(np.nan, ind.growth_pct_by_year, f"{prefix}.growth_pct_by_year",
-                           base_year, horizon, values)
+        override = _yearly(
+            np.nan,
+            ind.growth_pct_by_year,
+            f"{prefix}.growth_pct_by_year",
+            base_year,
+            horizon,
+            values,
+        )
         indicators[name] = LinkedInputs(
             base=value(f"{prefix}.base"),
             growth_pct=value(f"{prefix}.growth_pct") if ind.rule == "growth" else None,

@@ -61,8 +61,10 @@ def rebased_scenario_text(result: ScenarioResult, year: int, basis: str, written
     if s.residual_growth_pct is not None:
         lines.append(f"residual_growth_pct = {_num(s.residual_growth_pct)}")
     if s.base_total_bn_vnd is not None:
-        lines.append(f"base_total_bn_vnd = {_num(float(result.series['output.total'][t]))}"
-                     f"  # total production value in {year}")
+        lines.append(
+            f"base_total_bn_vnd = {_num(float(result.series['output.total'][t]))}"
+            f"  # total production value in {year}"
+        )
     for sector in SECTORS:
         spec = s.sectors[sector]
         share = float(result.series[f"share.{sector}"][t])

@@ -18,9 +18,17 @@ from .tables import linked_labels
 __all__ = ["write_report", "tracking_section", "REPORT_SERIES"]
 
 REPORT_SERIES = (
-    "output.total", "growth.total", "share.services", "share.industry", "share.agriculture",
-    "income_per_capita", "budget_revenue", "land_use_revenue", "budget_revenue_total",
-    "investment", "retail",
+    "output.total",
+    "growth.total",
+    "share.services",
+    "share.industry",
+    "share.agriculture",
+    "income_per_capita",
+    "budget_revenue",
+    "land_use_revenue",
+    "budget_revenue_total",
+    "investment",
+    "retail",
 )
 """Rows of each scenario's projection table in the report (the CSV and Excel files hold all)."""
 
@@ -61,7 +69,10 @@ def _image(path: Path, alt: str) -> str:
 
 
 def _scorecard(results: Sequence[ScenarioResult], lang: str) -> str:
-    head = "".join(f"<th>{_e(r.scenario.title_vi if lang == 'vi' else r.scenario.title_en)}</th>" for r in results)
+    head = "".join(
+        f"<th>{_e(r.scenario.title_vi if lang == 'vi' else r.scenario.title_en)}</th>"
+        for r in results
+    )
     rows = []
     for i, score in enumerate(results[0].scores):
         target = score.target
@@ -71,15 +82,25 @@ def _scorecard(results: Sequence[ScenarioResult], lang: str) -> str:
             row = r.scores[i]
             if row.status in ("met", "exceeded", "missed"):
                 css = "met" if row.met else "missed"
-                gap = "" if row.gap == 0 else f" ({'+' if row.gap > 0 else '−'}{_num(abs(row.gap), 2, lang)})"
-                cells.append(f'<td class="num {css}">{_num(row.value, 2, lang)} '
-                             f'{_e(text(row.status, lang))}{gap}</td>')
+                gap = (
+                    ""
+                    if row.gap == 0
+                    else f" ({'+' if row.gap > 0 else '−'}{_num(abs(row.gap), 2, lang)})"
+                )
+                cells.append(
+                    f'<td class="num {css}">{_num(row.value, 2, lang)} '
+                    f"{_e(text(row.status, lang))}{gap}</td>"
+                )
             else:
                 cells.append(f"<td>{_e(text(row.status, lang))}</td>")
-        rows.append(f"<tr><td>{_e(label)}</td><td>{_e(target.band_text)} {_e(unit_text(target.unit, lang))}</td>"
-                    f"<td>{_e(target.source_lines)}</td>{''.join(cells)}</tr>")
-    return (f"<table><tr><th>{_e(text('target', lang))}</th><th>{_e(text('band', lang))}</th>"
-            f"<th>{_e(text('source_lines', lang))}</th>{head}</tr>{''.join(rows)}</table>")
+        rows.append(
+            f"<tr><td>{_e(label)}</td><td>{_e(target.band_text)} {_e(unit_text(target.unit, lang))}</td>"
+            f"<td>{_e(target.source_lines)}</td>{''.join(cells)}</tr>"
+        )
+    return (
+        f"<table><tr><th>{_e(text('target', lang))}</th><th>{_e(text('band', lang))}</th>"
+        f"<th>{_e(text('source_lines', lang))}</th>{head}</tr>{''.join(rows)}</table>"
+    )
 
 
 def _projection_table(result: ScenarioResult, lang: str) -> str:
@@ -89,11 +110,17 @@ def _projection_table(result: ScenarioResult, lang: str) -> str:
     for name in REPORT_SERIES:
         if name not in result.series:
             continue
-        values = "".join(f'<td class="num">{_num(v, _decimals(name), lang)}</td>' for v in result.series[name])
-        rows.append(f"<tr><td>{_e(indicator_label(name, lang, labels))}</td>"
-                    f"<td>{_e(unit_text(result.units[name], lang))}</td>{values}</tr>")
-    return (f"<table><tr><th>{_e(text('parameter', lang))}</th><th>{_e(text('unit', lang))}</th>"
-            f"{years}</tr>{''.join(rows)}</table>")
+        values = "".join(
+            f'<td class="num">{_num(v, _decimals(name), lang)}</td>' for v in result.series[name]
+        )
+        rows.append(
+            f"<tr><td>{_e(indicator_label(name, lang, labels))}</td>"
+            f"<td>{_e(unit_text(result.units[name], lang))}</td>{values}</tr>"
+        )
+    return (
+        f"<table><tr><th>{_e(text('parameter', lang))}</th><th>{_e(text('unit', lang))}</th>"
+        f"{years}</tr>{''.join(rows)}</table>"
+    )
 
 
 def _assumptions(result: ScenarioResult, lang: str) -> str:
@@ -103,7 +130,9 @@ def _assumptions(result: ScenarioResult, lang: str) -> str:
         sector = s.sectors[name]
         rule = text("rule_growth", lang).format(rate=_num(sector.growth_pct, 1, lang))
         if sector.growth_pct_by_year:
-            years = ", ".join(f"{y}: {_num(v, 1, lang)}" for y, v in sector.growth_pct_by_year.items())
+            years = ", ".join(
+                f"{y}: {_num(v, 1, lang)}" for y, v in sector.growth_pct_by_year.items()
+            )
             rule += f"; {text('by_year', lang)} {years}"
         share = f"{text('share', lang)} {_num(sector.share_pct, 1, lang)} %"
         rows.append((text(name, lang), f"{share}; {rule}", sector.source))
@@ -121,40 +150,69 @@ def _assumptions(result: ScenarioResult, lang: str) -> str:
     files = ", ".join(p.name for p in s.files)
     settings = f"; --set {', '.join(s.settings)}" if s.settings else ""
     description = s.description_vi if lang == "vi" else s.description_en
-    return (f"<p>{_e(description)}</p>"
-            f"<table><tr><th>{_e(text('parameter', lang))}</th><th>{_e(text('assumptions', lang))}</th>"
-            f"<th>{_e(text('source', lang))}</th></tr>{body}</table>"
-            f'<p class="note">{_e(residual_text(s, lang))}. {_e(text("budget_concept_note", lang))}: '
-            f"{_e(s.budget_concept)}. {_e(files)}{_e(settings)}</p>")
+    return (
+        f"<p>{_e(description)}</p>"
+        f"<table><tr><th>{_e(text('parameter', lang))}</th><th>{_e(text('assumptions', lang))}</th>"
+        f"<th>{_e(text('source', lang))}</th></tr>{body}</table>"
+        f'<p class="note">{_e(residual_text(s, lang))}. {_e(text("budget_concept_note", lang))}: '
+        f"{_e(s.budget_concept)}. {_e(files)}{_e(settings)}</p>"
+    )
 
 
 def tracking_section(tracking, lang: str) -> str:
     """HTML: the growth each target needs for the rest of the term, per scenario, and notes."""
-    head = "".join(f"<th>{_e(h)}</th>" for h in (
-        text("scenario", lang), text("target", lang), text("band", lang), "L",
-        text("required_growth", lang), text("assumptions", lang), ""))
+    head = "".join(
+        f"<th>{_e(h)}</th>"
+        for h in (
+            text("scenario", lang),
+            text("target", lang),
+            text("band", lang),
+            "L",
+            text("required_growth", lang),
+            text("assumptions", lang),
+            "",
+        )
+    )
     rows = []
     for row in tracking.required.itertuples(index=False):
-        required = "–" if row.required_low_pct != row.required_low_pct else (
-            _num(row.required_low_pct, 2, lang) if row.required_high_pct != row.required_high_pct
-            else f"{_num(row.required_low_pct, 2, lang)} – {_num(row.required_high_pct, 2, lang)}")
+        required = (
+            "–"
+            if row.required_low_pct != row.required_low_pct
+            else (
+                _num(row.required_low_pct, 2, lang)
+                if row.required_high_pct != row.required_high_pct
+                else f"{_num(row.required_low_pct, 2, lang)} – {_num(row.required_high_pct, 2, lang)}"
+            )
+        )
         assumed = "–" if row.assumed_pct != row.assumed_pct else _num(row.assumed_pct, 2, lang)
-        rows.append(f"<tr><td>{_e(row.scenario)}</td><td>{_e(row.target)}</td><td>{_e(row.band)} "
-                    f"{_e(unit_text(row.unit, lang))}</td><td>{row.latest_actual_year}</td>"
-                    f'<td class="num">{required}</td><td class="num">{assumed}</td>'
-                    f"<td>{_e(row.verdict)}</td></tr>")
-    notes = "".join(f"<li>{_e(r.result.scenario.name)}: {_e(n)}</li>" for r in tracking.rebased for n in r.notes)
+        rows.append(
+            f"<tr><td>{_e(row.scenario)}</td><td>{_e(row.target)}</td><td>{_e(row.band)} "
+            f"{_e(unit_text(row.unit, lang))}</td><td>{row.latest_actual_year}</td>"
+            f'<td class="num">{required}</td><td class="num">{assumed}</td>'
+            f"<td>{_e(row.verdict)}</td></tr>"
+        )
+    notes = "".join(
+        f"<li>{_e(r.result.scenario.name)}: {_e(n)}</li>" for r in tracking.rebased for n in r.notes
+    )
     rebased = [r.result for r in tracking.rebased]
-    return (f'<p class="note">{_e(str(tracking.actuals.path))}</p>'
-            f"<h3>{_e(text('scorecard', lang))}: {_e(text('rebaselined', lang))}</h3>"
-            f"{_scorecard(rebased, lang)}"
-            f"<h3>{_e(text('required_growth', lang))} (%/{_e('năm' if lang == 'vi' else 'yr')})</h3>"
-            f"<table><tr>{head}</tr>{''.join(rows)}</table>"
-            + (f"<ul class=\"note\">{notes}</ul>" if notes else ""))
+    return (
+        f'<p class="note">{_e(str(tracking.actuals.path))}</p>'
+        f"<h3>{_e(text('scorecard', lang))}: {_e(text('rebaselined', lang))}</h3>"
+        f"{_scorecard(rebased, lang)}"
+        f"<h3>{_e(text('required_growth', lang))} (%/{_e('năm' if lang == 'vi' else 'yr')})</h3>"
+        f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+        + (f'<ul class="note">{notes}</ul>' if notes else "")
+    )
 
 
-def write_report(path: Path, results: Sequence[ScenarioResult], charts: Sequence[SavedChart],
-                 lang: str, generated: datetime, extra_sections: Sequence[tuple[str, str]] = ()) -> None:
+def write_report(
+    path: Path,
+    results: Sequence[ScenarioResult],
+    charts: Sequence[SavedChart],
+    lang: str,
+    generated: datetime,
+    extra_sections: Sequence[tuple[str, str]] = (),
+) -> None:
     """Write the self-contained HTML report. extra_sections: (heading, trusted HTML) pairs."""
     first = results[0].scenario
     title = text("report_title", lang).format(base=first.base_year, end=first.end_year)
@@ -163,7 +221,7 @@ def write_report(path: Path, results: Sequence[ScenarioResult], charts: Sequence
         f'<html lang="{lang}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         # Nothing may be fetched from the network: forbid it outright.
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "img-src data:; style-src 'unsafe-inline'\">",
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
@@ -175,7 +233,9 @@ def write_report(path: Path, results: Sequence[ScenarioResult], charts: Sequence
     ]
     for chart in charts:
         caption = f"{text('figure', lang)} {chart.number}. {chart.caption}"
-        parts.append(f"<figure>{_image(chart.png, caption)}<figcaption>{_e(caption)}</figcaption></figure>")
+        parts.append(
+            f"<figure>{_image(chart.png, caption)}<figcaption>{_e(caption)}</figcaption></figure>"
+        )
     parts.append(f"<h2>{_e(text('projection_table', lang))}</h2>")
     for r in results:
         parts.append(f"<h3>{_e(r.scenario.title_vi if lang == 'vi' else r.scenario.title_en)}</h3>")

@@ -31,7 +31,10 @@ class ScenarioResult:
 
 
 def load_scenarios(
-    names: Sequence[str], folder: Path, settings: Sequence[str] = (), end_year: int | None = None,
+    names: Sequence[str],
+    folder: Path,
+    settings: Sequence[str] = (),
+    end_year: int | None = None,
 ) -> list[Scenario]:
     """Load the named scenarios (all in `folder` when `names` is empty).
 
@@ -50,10 +53,14 @@ def load_scenarios(
     seen: dict[str, Path] = {}
     for scenario in scenarios:
         if scenario.name in seen:
-            problems.append(Problem(
-                str(scenario.files[0]), "name", scenario.name,
-                f"the same scenario name as {seen[scenario.name]}; names must be unique in a run",
-            ))
+            problems.append(
+                Problem(
+                    str(scenario.files[0]),
+                    "name",
+                    scenario.name,
+                    f"the same scenario name as {seen[scenario.name]}; names must be unique in a run",
+                )
+            )
         seen[scenario.name] = scenario.files[0]
     if problems:
         raise ScenarioError(problems)

@@ -33,7 +33,8 @@ SUMMARY_SERIES = (
 def linked_labels(result: ScenarioResult) -> dict[str, tuple[str, str]]:
     labels = {n: (i.label_vi, i.label_en) for n, i in result.scenario.indicators.items()}
     labels["budget_revenue_total"] = (
-        text("budget_revenue_total", "vi"), text("budget_revenue_total", "en")
+        text("budget_revenue_total", "vi"),
+        text("budget_revenue_total", "en"),
     )
     return labels
 
@@ -49,13 +50,17 @@ def long_table(results: Sequence[ScenarioResult]) -> pd.DataFrame:
     parts = []
     for result in results:
         for name, values in result.series.items():
-            parts.append(pd.DataFrame({
-                "scenario": result.scenario.name,
-                "indicator": name,
-                "unit": result.units[name],
-                "year": result.years,
-                "value": values,
-            }))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "scenario": result.scenario.name,
+                        "indicator": name,
+                        "unit": result.units[name],
+                        "year": result.years,
+                        "value": values,
+                    }
+                )
+            )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -68,24 +73,26 @@ def scorecard_table(rows: Sequence[ScoreRow], basis: str = "plan") -> pd.DataFra
     for row in rows:
         t = row.target
         period = f"{t.start_year}-{t.end_year}" if t.measure != "level" else str(t.end_year)
-        records.append({
-            "scenario": row.scenario,
-            "basis": basis,
-            "target": t.key,
-            "label_vi": t.label_vi,
-            "label_en": t.label_en,
-            "indicator": row.indicator,
-            "measure": t.measure,
-            "period": period,
-            "low": np.nan if t.low is None else t.low,
-            "high": np.nan if t.high is None else t.high,
-            "band": t.band_text,
-            "unit": t.unit,
-            "value": row.value,
-            "status": row.status,
-            "gap": row.gap,
-            "source_lines": t.source_lines,
-        })
+        records.append(
+            {
+                "scenario": row.scenario,
+                "basis": basis,
+                "target": t.key,
+                "label_vi": t.label_vi,
+                "label_en": t.label_en,
+                "indicator": row.indicator,
+                "measure": t.measure,
+                "period": period,
+                "low": np.nan if t.low is None else t.low,
+                "high": np.nan if t.high is None else t.high,
+                "band": t.band_text,
+                "unit": t.unit,
+                "value": row.value,
+                "status": row.status,
+                "gap": row.gap,
+                "source_lines": t.source_lines,
+            }
+        )
     return pd.DataFrame.from_records(records)
 
 
@@ -110,5 +117,5 @@ def summary_table(results: Sequence[ScenarioResult], lang: str) -> pd.DataFrame:
 
 
 def header_label(name: str, unit: str, lang: str, labels: dict[str, tuple[str, str]]) -> str:
-    """"Label (unit)" for a column header."""
+    """ "Label (unit)" for a column header."""
     return f"{indicator_label(name, lang, labels)} ({unit_text(unit, lang)})"

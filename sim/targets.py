@@ -14,7 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = [
-    "Target", "TARGETS", "ScoreRow", "evaluate", "status_of", "scorecard", "target_indicator",
+    "Target",
+    "TARGETS",
+    "ScoreRow",
+    "evaluate",
+    "status_of",
+    "scorecard",
+    "target_indicator",
 ]
 
 
@@ -57,33 +63,137 @@ class Target:
 
 
 TARGETS: tuple[Target, ...] = (
-    Target("output_growth", "output.total", "cagr", 2020, 2025, 14.0, 15.0, "%/yr", "1989-1991",
-           "Tốc độ tăng giá trị sản xuất bình quân", "Production value growth, average"),
-    Target("services_growth", "output.services", "cagr", 2020, 2025, 15.5, 16.5, "%/yr",
-           "2009; 2102-2104", "Ngành dịch vụ tăng", "Services growth"),
-    Target("industry_growth", "output.industry", "cagr", 2020, 2025, 14.5, 15.5, "%/yr",
-           "2009-2010; 2197-2201", "Ngành công nghiệp - xây dựng tăng",
-           "Industry and construction growth"),
-    Target("agriculture_growth", "output.agriculture", "cagr", 2020, 2025, 3.0, 4.0, "%/yr",
-           "2010; 2293-2295", "Ngành nông lâm - thủy sản tăng",
-           "Agriculture, forestry and fishery growth"),
-    Target("income_2025", "income_per_capita", "level", 2020, 2025, 55.0, 58.0,
-           "million VND/person", "1993-1995", "Thu nhập bình quân đầu người năm 2025",
-           "Per-capita income in 2025"),
-    Target("investment_growth", "investment", "cagr", 2020, 2025, 8.0, 10.0, "%/yr", "1997-1999",
-           "Tổng vốn đầu tư toàn xã hội tăng bình quân", "Total social investment growth"),
-    Target("budget_growth", "budget_concept", "cagr", 2020, 2025, 13.0, 15.0, "%/yr",
-           "2001-2003; 2435", "Tổng thu ngân sách nhà nước tăng bình quân",
-           "State budget revenue growth"),
-    Target("budget_2025", "budget_concept", "level", 2020, 2025, 600.0, 600.0, "billion VND",
-           "2012; 2435-2437", "Thu ngân sách năm 2025",
-           "Budget revenue in 2025", approximate=True),
-    Target("land_use_each_year", "land_use_revenue", "min_each_year", 2020, 2025, 80.0, None,
-           "billion VND/yr", "2443-2445", "Thu tiền sử dụng đất hằng năm",
-           "Land-use fee revenue, each year"),
-    Target("retail_growth", "retail", "cagr", 2020, 2025, 18.0, 20.0, "%/yr", "2112-2114",
-           "Tổng mức bán lẻ hàng hóa và doanh thu dịch vụ tăng",
-           "Retail sales and service revenue growth"),
+    Target(
+        "output_growth",
+        "output.total",
+        "cagr",
+        2020,
+        2025,
+        14.0,
+        15.0,
+        "%/yr",
+        "1989-1991",
+        "Tốc độ tăng giá trị sản xuất bình quân",
+        "Production value growth, average",
+    ),
+    Target(
+        "services_growth",
+        "output.services",
+        "cagr",
+        2020,
+        2025,
+        15.5,
+        16.5,
+        "%/yr",
+        "2009; 2102-2104",
+        "Ngành dịch vụ tăng",
+        "Services growth",
+    ),
+    Target(
+        "industry_growth",
+        "output.industry",
+        "cagr",
+        2020,
+        2025,
+        14.5,
+        15.5,
+        "%/yr",
+        "2009-2010; 2197-2201",
+        "Ngành công nghiệp - xây dựng tăng",
+        "Industry and construction growth",
+    ),
+    Target(
+        "agriculture_growth",
+        "output.agriculture",
+        "cagr",
+        2020,
+        2025,
+        3.0,
+        4.0,
+        "%/yr",
+        "2010; 2293-2295",
+        "Ngành nông lâm - thủy sản tăng",
+        "Agriculture, forestry and fishery growth",
+    ),
+    Target(
+        "income_2025",
+        "income_per_capita",
+        "level",
+        2020,
+        2025,
+        55.0,
+        58.0,
+        "million VND/person",
+        "1993-1995",
+        "Thu nhập bình quân đầu người năm 2025",
+        "Per-capita income in 2025",
+    ),
+    Target(
+        "investment_growth",
+        "investment",
+        "cagr",
+        2020,
+        2025,
+        8.0,
+        10.0,
+        "%/yr",
+        "1997-1999",
+        "Tổng vốn đầu tư toàn xã hội tăng bình quân",
+        "Total social investment growth",
+    ),
+    Target(
+        "budget_growth",
+        "budget_concept",
+        "cagr",
+        2020,
+        2025,
+        13.0,
+        15.0,
+        "%/yr",
+        "2001-2003; 2435",
+        "Tổng thu ngân sách nhà nước tăng bình quân",
+        "State budget revenue growth",
+    ),
+    Target(
+        "budget_2025",
+        "budget_concept",
+        "level",
+        2020,
+        2025,
+        600.0,
+        600.0,
+        "billion VND",
+        "2012; 2435-2437",
+        "Thu ngân sách năm 2025",
+        "Budget revenue in 2025",
+        approximate=True,
+    ),
+    Target(
+        "land_use_each_year",
+        "land_use_revenue",
+        "min_each_year",
+        2020,
+        2025,
+        80.0,
+        None,
+        "billion VND/yr",
+        "2443-2445",
+        "Thu tiền sử dụng đất hằng năm",
+        "Land-use fee revenue, each year",
+    ),
+    Target(
+        "retail_growth",
+        "retail",
+        "cagr",
+        2020,
+        2025,
+        18.0,
+        20.0,
+        "%/yr",
+        "2112-2114",
+        "Tổng mức bán lẻ hàng hóa và doanh thu dịch vụ tăng",
+        "Retail sales and service revenue growth",
+    ),
 )
 
 
@@ -155,11 +265,15 @@ def scorecard(
     for target in targets:
         indicator = target_indicator(target, budget_concept)
         if indicator not in series:
-            rows.append(ScoreRow(scenario_name, target, indicator, math.nan, "not projected", math.nan))
+            rows.append(
+                ScoreRow(scenario_name, target, indicator, math.nan, "not projected", math.nan)
+            )
             continue
         value = evaluate(target, years, series[indicator])
         if value is None:
-            rows.append(ScoreRow(scenario_name, target, indicator, math.nan, "outside horizon", math.nan))
+            rows.append(
+                ScoreRow(scenario_name, target, indicator, math.nan, "outside horizon", math.nan)
+            )
             continue
         status, gap = status_of(target, float(value))
         rows.append(ScoreRow(scenario_name, target, indicator, float(value), status, gap))

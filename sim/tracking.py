@@ -13,8 +13,16 @@ import numpy as np
 import pandas as pd
 
 from .actuals import Actuals, ActualsError, check_against
-from .model import SECTORS, LinkedInputs, ModelInputs, linked_growth_pct, project, project_sectors
-from .model import projection_series, yoy_growth_pct
+from .model import (
+    SECTORS,
+    LinkedInputs,
+    ModelInputs,
+    linked_growth_pct,
+    project,
+    project_sectors,
+    projection_series,
+    yoy_growth_pct,
+)
 from .params import build_inputs
 from .run import ScenarioResult, series_units
 from .scenario import Scenario
@@ -59,8 +67,9 @@ def _year_index(scenario: Scenario, year: int) -> int:
     return year - scenario.base_year
 
 
-def _sector_growth_with_actuals(inputs: ModelInputs, scenario: Scenario, actuals: Actuals,
-                                notes: list[str]) -> np.ndarray:
+def _sector_growth_with_actuals(
+    inputs: ModelInputs, scenario: Scenario, actuals: Actuals, notes: list[str]
+) -> np.ndarray:
     """(3, T) sector growth with observed years pinned; an observed total growth without full
     sector detail scales the unobserved sectors' growth of that year by one common factor."""
     growth = np.array(inputs.sectors.growth_pct, dtype=float, copy=True)
@@ -70,8 +79,11 @@ def _sector_growth_with_actuals(inputs: ModelInputs, scenario: Scenario, actuals
             growth[s, _year_index(scenario, year) - 1] = obs.value
     for year, obs in sorted(totals.items()):
         t = _year_index(scenario, year) - 1
-        observed = [s for s, sector in enumerate(SECTORS)
-                    if year in actuals.for_indicator(f"growth.{sector}")]
+        observed = [
+            s
+            for s, sector in enumerate(SECTORS)
+            if year in actuals.for_indicator(f"growth.{sector}")
+        ]
         free = [s for s in range(len(SECTORS)) if s not in observed]
         if not free:
             notes.append(f"growth.total {year} not used: all three sectors are observed that year")
@@ -84,7 +96,11 @@ def _sector_growth_with_actuals(inputs: ModelInputs, scenario: Scenario, actuals
             weights = weights[:3] / weights[:3].sum()  # the other block follows the aggregate
             other_part = 0.0
         else:
-            other_part = float(weights[3] * inputs.sectors.residual_growth_pct[t]) if len(blocks) > 3 else 0.0
+            other_part = (
+                float(weights[3] * inputs.sectors.residual_growth_pct[t])
+                if len(blocks) > 3
+                else 0.0
+            )
             weights = weights[:3]
         current = float(np.dot(weights, growth[:, t])) + other_part
         free_part = float(np.dot(weights[free], growth[free, t]))
@@ -94,13 +110,15 @@ def _sector_growth_with_actuals(inputs: ModelInputs, scenario: Scenario, actuals
             # by the same points as a large one (agriculture at 3.5 %/yr cannot take -3 points).
             factor = 1.0 + (obs.value - current) / free_part
             growth[free, t] *= factor
-            notes.append(f"growth.total {year} = {obs.value:g} %: growth of {names} scaled by "
-                         f"{factor:.3f}")
+            notes.append(
+                f"growth.total {year} = {obs.value:g} %: growth of {names} scaled by {factor:.3f}"
+            )
         else:  # the plan has them near zero: a common shift in points instead
             shift = (obs.value - current) / float(weights[free].sum())
             growth[free, t] += shift
-            notes.append(f"growth.total {year} = {obs.value:g} %: {names} shifted by "
-                         f"{shift:+.2f} points")
+            notes.append(
+                f"growth.total {year} = {obs.value:g} %: {names} shifted by {shift:+.2f} points"
+            )
     return growth
 
 
@@ -136,9 +154,16 @@ def rebaseline(scenario: Scenario, actuals: Actuals) -> Rebaselined:
     projection = project(ModelInputs(inputs.years, sectors, linked))
     series = projection_series(projection)
     years = projection.years
-    result = ScenarioResult(scenario, years, series, series_units(scenario, list(series)),
-                            scorecard(scenario.name, years, series, scenario.budget_concept))
-    return Rebaselined(result, actuals.latest_year, _observed_through(actuals, scenario), tuple(notes))
+    result = ScenarioResult(
+        scenario,
+        years,
+        series,
+        series_units(scenario, list(series)),
+        scorecard(scenario.name, years, series, scenario.budget_concept),
+    )
+    return Rebaselined(
+        result, actuals.latest_year, _observed_through(actuals, scenario), tuple(notes)
+    )
 
 
 def _observed_through(actuals: Actuals, scenario: Scenario) -> dict[str, int]:
@@ -173,24 +198,40 @@ def plan_vs_actual(plans: Sequence[ScenarioResult], actuals: Actuals) -> pd.Data
                 continue
             planned = float(plan.series[obs.indicator][years.index(obs.year)])
             deviation = obs.value - planned
-            records.append({
-                "scenario": plan.scenario.name,
-                "indicator": obs.indicator,
-                "unit": plan.units[obs.indicator],
-                "year": obs.year,
-                "plan": planned,
-                "actual": obs.value,
-                "status": obs.status,
-                "deviation": deviation,
-                "deviation_pct": math.nan if obs.is_growth else deviation / planned * 100.0,
-                "source": obs.source,
-            })
-    return pd.DataFrame.from_records(records, columns=[
-        "scenario", "indicator", "unit", "year", "plan", "actual", "status", "deviation",
-        "deviation_pct", "source"])
+            records.append(
+                {
+                    "scenario": plan.scenario.name,
+                    "indicator": obs.indicator,
+                    "unit": plan.units[obs.indicator],
+                    "year": obs.year,
+                    "plan": planned,
+                    "actual": obs.value,
+                    "status": obs.status,
+                    "deviation": deviation,
+                    "deviation_pct": math.nan if obs.is_growth else deviation / planned * 100.0,
+                    "source": obs.source,
+                }
+            )
+    return pd.DataFrame.from_records(
+        records,
+        columns=[
+            "scenario",
+            "indicator",
+            "unit",
+            "year",
+            "plan",
+            "actual",
+            "status",
+            "deviation",
+            "deviation_pct",
+            "source",
+        ],
+    )
 
 
-def _required(target: Target, series: np.ndarray, years: list[int], latest: int, bound: float) -> float:
+def _required(
+    target: Target, series: np.ndarray, years: list[int], latest: int, bound: float
+) -> float:
     """Average growth, % per year over latest+1 .. target.end_year, that reaches `bound`."""
     x_latest = series[years.index(latest)]
     remaining = target.end_year - latest
@@ -202,8 +243,11 @@ def _required(target: Target, series: np.ndarray, years: list[int], latest: int,
     return ((goal / x_latest) ** (1.0 / remaining) - 1.0) * 100.0
 
 
-def required_growth(rebased: Sequence[Rebaselined], plans: Sequence[ScenarioResult],
-                    targets: Sequence[Target] = TARGETS) -> pd.DataFrame:
+def required_growth(
+    rebased: Sequence[Rebaselined],
+    plans: Sequence[ScenarioResult],
+    targets: Sequence[Target] = TARGETS,
+) -> pd.DataFrame:
     """For each scenario and target: the growth the rest of the term needs from the latest
     observed year, against what the scenario assumes, with a plain verdict.
 
@@ -217,13 +261,21 @@ def required_growth(rebased: Sequence[Rebaselined], plans: Sequence[ScenarioResu
         for target in targets:
             indicator = target_indicator(target, result.scenario.budget_concept)
             latest = reb.observed_through.get(indicator, reb.latest_actual_year)
-            record = {"scenario": result.scenario.name, "target": target.key, "indicator": indicator,
-                      "band": target.band_text, "unit": target.unit, "latest_actual_year": latest,
-                      "value_at_latest": math.nan, "required_low_pct": math.nan,
-                      "required_high_pct": math.nan, "assumed_pct": math.nan,
-                      "observed": indicator in reb.observed_through,
-                      "plausible_ceiling_pct": PLAUSIBLE_CEILING_PCT.get(indicator, math.nan),
-                      "verdict": ""}
+            record = {
+                "scenario": result.scenario.name,
+                "target": target.key,
+                "indicator": indicator,
+                "band": target.band_text,
+                "unit": target.unit,
+                "latest_actual_year": latest,
+                "value_at_latest": math.nan,
+                "required_low_pct": math.nan,
+                "required_high_pct": math.nan,
+                "assumed_pct": math.nan,
+                "observed": indicator in reb.observed_through,
+                "plausible_ceiling_pct": PLAUSIBLE_CEILING_PCT.get(indicator, math.nan),
+                "verdict": "",
+            }
             if indicator not in result.series:
                 record["verdict"] = "not projected"
             elif target.measure == "min_each_year":
@@ -236,7 +288,11 @@ def required_growth(rebased: Sequence[Rebaselined], plans: Sequence[ScenarioResu
                 series = result.series[indicator]
                 record["value_at_latest"] = float(series[years.index(latest)])
                 low = _required(target, series, years, latest, target.low)
-                high = _required(target, series, years, latest, target.high) if target.high is not None else math.nan
+                high = (
+                    _required(target, series, years, latest, target.high)
+                    if target.high is not None
+                    else math.nan
+                )
                 assumed = _required_assumed(plan, indicator, latest, target.end_year)
                 ceiling = record["plausible_ceiling_pct"]
                 record.update(required_low_pct=low, required_high_pct=high, assumed_pct=assumed)
@@ -259,11 +315,20 @@ def _verdict(low: float, high: float, assumed: float, ceiling: float, latest: in
     if low <= 0.0:
         return "already met: reached even with no further growth"
     if not math.isnan(ceiling) and low > ceiling:
-        return (f"out of reach at any plausible rate: needs {low:.1f} %/yr in {span}, above "
-                f"{ceiling:g} %/yr")
-    band = f"{low:.2f} %/yr" if math.isnan(high) or abs(high - low) < 5e-3 else f"{low:.2f}-{high:.2f} %/yr"
-    pace = "the scenario's own pace reaches it" if assumed >= low - 1e-9 else \
-        f"above the scenario's {assumed:.2f} %/yr"
+        return (
+            f"out of reach at any plausible rate: needs {low:.1f} %/yr in {span}, above "
+            f"{ceiling:g} %/yr"
+        )
+    band = (
+        f"{low:.2f} %/yr"
+        if math.isnan(high) or abs(high - low) < 5e-3
+        else f"{low:.2f}-{high:.2f} %/yr"
+    )
+    pace = (
+        "the scenario's own pace reaches it"
+        if assumed >= low - 1e-9
+        else f"above the scenario's {assumed:.2f} %/yr"
+    )
     return f"needs {band} in {span}; {pace}"
 
 
@@ -291,5 +356,6 @@ def track(plans: Sequence[ScenarioResult], actuals: Actuals) -> TrackingResult:
     if problems:
         raise ActualsError(problems)
     rebased = tuple(rebaseline(plan.scenario, actuals) for plan in plans)
-    return TrackingResult(actuals, rebased, plan_vs_actual(plans, actuals),
-                          required_growth(rebased, plans))
+    return TrackingResult(
+        actuals, rebased, plan_vs_actual(plans, actuals), required_growth(rebased, plans)
+    )

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import SCENARIOS
 
-from sim.chartpack import CHARTS, PNG_DPI, main_chart_jobs, write_chart_pack
 from sim.chartbase import scenario_styles
+from sim.chartpack import CHARTS, PNG_DPI, main_chart_jobs, write_chart_pack
 from sim.i18n import format_number, format_pct, indicator_label, unit_text
 from sim.report import write_report
 from sim.run import load_scenarios, run_scenario
@@ -26,8 +26,9 @@ def pack(request, results, tmp_path_factory):
     """The whole chart pack and report, written once per language."""
     lang = request.param
     folder = tmp_path_factory.mktemp(f"pack_{lang}")
-    saved = write_chart_pack(main_chart_jobs(results, lang, RUN_DATE), folder / "charts",
-                             "chart_pack.pdf", lang, "title")
+    saved = write_chart_pack(
+        main_chart_jobs(results, lang, RUN_DATE), folder / "charts", "chart_pack.pdf", lang, "title"
+    )
     write_report(folder / "report.html", results, saved, lang, datetime(2026, 11, 27, 9, 30))
     return lang, folder, saved
 
@@ -55,7 +56,9 @@ def test_units_and_labels_translate():
     assert unit_text("index (2020 total = 100)", "vi") == "chỉ số (tổng năm 2020 = 100)"
     assert unit_text("index (2020 = 100)", "vi") == "chỉ số (năm 2020 = 100)"
     assert indicator_label("share.services", "vi") == "Tỷ trọng: Dịch vụ"
-    assert indicator_label("growth.total", "en") == "Growth on previous year: Total production value"
+    assert (
+        indicator_label("growth.total", "en") == "Growth on previous year: Total production value"
+    )
 
 
 # ----------------------------------------------------------------------------- charts
@@ -93,10 +96,21 @@ def test_charts_carry_vietnamese_labels_units_and_footer(results):
     texts = ""
     for job in main_chart_jobs(results, "vi", RUN_DATE):
         texts += figure_texts(job.plot(*job.args))
-    for expected in ["Tổng giá trị sản xuất", "Kịch bản cơ sở", "Kịch bản tác động dịch COVID-19",
-                     "Thu nhập bình quân đầu người", "triệu đồng/người", "tỷ đồng", "%/năm",
-                     "Nông lâm - thủy sản", "Mục tiêu 14-15 %/năm", "Ngày chạy: 27/11/2026",
-                     "Nguồn: Báo cáo chính trị", "48,5", "Năm"]:
+    for expected in [
+        "Tổng giá trị sản xuất",
+        "Kịch bản cơ sở",
+        "Kịch bản tác động dịch COVID-19",
+        "Thu nhập bình quân đầu người",
+        "triệu đồng/người",
+        "tỷ đồng",
+        "%/năm",
+        "Nông lâm - thủy sản",
+        "Mục tiêu 14-15 %/năm",
+        "Ngày chạy: 27/11/2026",
+        "Nguồn: Báo cáo chính trị",
+        "48,5",
+        "Năm",
+    ]:
         assert expected in texts, expected
 
 
@@ -104,8 +118,16 @@ def test_english_charts_are_english(results):
     texts = ""
     for job in main_chart_jobs(results, "en", RUN_DATE):
         texts += figure_texts(job.plot(*job.args))
-    for expected in ["Total production value", "Baseline", "COVID-19 shock", "Per-capita income",
-                     "million VND/person", "Target 14-15 %/yr", "Run date: 2026-11-27", "48.5"]:
+    for expected in [
+        "Total production value",
+        "Baseline",
+        "COVID-19 shock",
+        "Per-capita income",
+        "million VND/person",
+        "Target 14-15 %/yr",
+        "Run date: 2026-11-27",
+        "48.5",
+    ]:
         assert expected in texts, expected
     assert "Kịch bản" not in texts
 
@@ -116,7 +138,9 @@ def test_a_scenario_has_the_same_colour_in_every_chart(results):
     assert len({s["linestyle"] for s in styles.values()}) == len(results)  # grayscale print
     seen: dict[str, set] = {}
     for job in main_chart_jobs(results, "en", RUN_DATE):
-        for line in job.plot(*job.args).findobj(lambda a: hasattr(a, "get_linestyle") and hasattr(a, "get_label")):
+        for line in job.plot(*job.args).findobj(
+            lambda a: hasattr(a, "get_linestyle") and hasattr(a, "get_label")
+        ):
             for r in results:
                 if line.get_label() == r.scenario.title_en and hasattr(line, "get_color"):
                     seen.setdefault(r.scenario.name, set()).add(line.get_color())
@@ -124,7 +148,10 @@ def test_a_scenario_has_the_same_colour_in_every_chart(results):
 
 
 def test_scenario_styles_are_stable_for_bundled_names():
-    assert scenario_styles(["optimistic", "baseline"])["baseline"] == scenario_styles(["baseline"])["baseline"]
+    assert (
+        scenario_styles(["optimistic", "baseline"])["baseline"]
+        == scenario_styles(["baseline"])["baseline"]
+    )
     many = scenario_styles([f"s{i}" for i in range(5)])
     assert len({s["color"] for s in many.values()}) == 5
 
@@ -143,7 +170,9 @@ def test_report_is_self_contained(pack):
     lang, folder, saved = pack
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert html.count("<img ") == len(saved)
-    assert all(src.startswith("data:image/png;base64,") for src in re.findall(r'src="([^"]+)"', html))
+    assert all(
+        src.startswith("data:image/png;base64,") for src in re.findall(r'src="([^"]+)"', html)
+    )
     assert not re.search(r"(?:src|href)\s*=\s*[\"']?(?:https?:)?//", html)
     assert "url(" not in html and "@import" not in html
     assert "default-src 'none'" in html  # the page may not fetch anything
@@ -153,8 +182,17 @@ def test_report_holds_tables_scorecard_and_assumptions(pack):
     lang, folder, _saved = pack
     html = (folder / "report.html").read_text(encoding="utf-8")
     if lang == "vi":
-        for expected in ["Biểu 1.", "Đánh giá chỉ tiêu", "Kịch bản cơ sở", "Giả định", "14,78",
-                         "2009; 2102-2104", "line 63-65", "giữ phần 0,9 %", "Thu nhập bình quân đầu người"]:
+        for expected in [
+            "Biểu 1.",
+            "Đánh giá chỉ tiêu",
+            "Kịch bản cơ sở",
+            "Giả định",
+            "14,78",
+            "2009; 2102-2104",
+            "line 63-65",
+            "giữ phần 0,9 %",
+            "Thu nhập bình quân đầu người",
+        ]:
             assert expected in html, expected
     else:
         for expected in ["Figure 1.", "Scorecard", "Assumptions", "14.78", "COVID-19 shock"]:
@@ -164,21 +202,33 @@ def test_report_holds_tables_scorecard_and_assumptions(pack):
 def test_report_renders_in_a_real_browser(pack):
     """Headless Chromium loads the report: every image decodes, no network request is made."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    chromium = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None)
+    chromium = next(
+        (p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None
+    )
     if chromium is None:
-        pytest.skip("no Chromium browser on this machine (Debian package 'chromium'); "
-                    ".ci/run installs it")
+        pytest.skip(
+            "no Chromium browser on this machine (Debian package 'chromium'); .ci/run installs it"
+        )
     lang, folder, saved = pack
     requests = []
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         page = browser.new_page()
         page.on("request", lambda r: requests.append(r.url))
         page.goto((folder / "report.html").as_uri(), wait_until="load")
         images = page.evaluate(
-            "Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight])")
+            "Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight])"
+        )
         heading = page.inner_text("h1")
         browser.close()
     assert len(images) == len(saved)

@@ -44,9 +44,19 @@ def test_full_run_writes_every_output(run, tmp_path):
     long = pd.read_csv(results / "projections.csv")
     assert list(long.columns) == ["scenario", "indicator", "unit", "year", "value"]
     assert set(long.scenario) == set(BUNDLED)
-    for indicator in ["output.services", "output.industry", "output.agriculture", "output.total",
-                      "share.services", "growth.services", "growth.total", "income_per_capita",
-                      "budget_revenue", "land_use_revenue", "budget_revenue_total"]:
+    for indicator in [
+        "output.services",
+        "output.industry",
+        "output.agriculture",
+        "output.total",
+        "share.services",
+        "growth.services",
+        "growth.total",
+        "income_per_capita",
+        "budget_revenue",
+        "land_use_revenue",
+        "budget_revenue_total",
+    ]:
         assert indicator in set(long.indicator), indicator
     budget = long[(long.indicator == "budget_revenue") & (long.scenario == "baseline")]
     assert set(budget.unit) == {"billion VND"}
@@ -83,8 +93,12 @@ def test_workbook_is_formatted_for_reading(run, tmp_path):
 def test_named_scenario_and_path(run, tmp_path, scenario_dir):
     copy = tmp_path / "elsewhere" / "mine.toml"
     copy.parent.mkdir()
-    copy.write_text((scenario_dir / "optimistic.toml").read_text(encoding="utf-8").replace(
-        'extends = "baseline"', f'extends = "{scenario_dir / "baseline.toml"}"'), encoding="utf-8")
+    copy.write_text(
+        (scenario_dir / "optimistic.toml")
+        .read_text(encoding="utf-8")
+        .replace('extends = "baseline"', f'extends = "{scenario_dir / "baseline.toml"}"'),
+        encoding="utf-8",
+    )
     code, out, err = run("--no-charts", "baseline", str(copy))
     assert code == 0, err
     long = pd.read_csv(tmp_path / "results" / "projections.csv")
@@ -92,8 +106,9 @@ def test_named_scenario_and_path(run, tmp_path, scenario_dir):
 
 
 def test_set_and_end_year_on_the_command_line(run, tmp_path):
-    code, out, err = run("--no-charts", "baseline", "--end-year", "2030",
-                         "--set", "sectors.industry.growth_pct=10")
+    code, out, err = run(
+        "--no-charts", "baseline", "--end-year", "2030", "--set", "sectors.industry.growth_pct=10"
+    )
     assert code == 0, err
     frame = pd.read_csv(tmp_path / "results" / "baseline.csv", index_col="year")
     assert frame.index[-1] == 2030
@@ -102,7 +117,9 @@ def test_set_and_end_year_on_the_command_line(run, tmp_path):
 
 
 def test_bad_scenario_gives_a_message_not_a_traceback(run, scenario_dir):
-    (scenario_dir / "bad.toml").write_text('extends = "baseline"\n[sectors.services]\ngrowth_pct = "fast"\n', encoding="utf-8")
+    (scenario_dir / "bad.toml").write_text(
+        'extends = "baseline"\n[sectors.services]\ngrowth_pct = "fast"\n', encoding="utf-8"
+    )
     code, out, err = run("--no-charts")
     assert code == 2
     assert "bad.toml: sectors.services.growth_pct = 'fast': must be a number" in err
@@ -144,14 +161,25 @@ def test_refuses_to_replace_a_folder_it_did_not_write(run, tmp_path):
 
 def test_command_runs_from_the_repo_root_as_a_script(tmp_path):
     done = subprocess.run(
-        [sys.executable, "run_scenarios.py", "--no-charts", "--out", str(tmp_path / "r"), "baseline"],
-        cwd=REPO, capture_output=True, text=True,
+        [
+            sys.executable,
+            "run_scenarios.py",
+            "--no-charts",
+            "--out",
+            str(tmp_path / "r"),
+            "baseline",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "r" / "baseline.csv").exists()
     bad = subprocess.run(
         [sys.executable, "run_scenarios.py", "--out", str(tmp_path / "r"), "--set", "nonsense=1"],
-        cwd=REPO, capture_output=True, text=True,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
     )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert "nonsense = 1: unknown key" in bad.stderr
@@ -182,7 +210,9 @@ def test_actuals_run_adds_tracking_outputs(run, tmp_path):
     assert set(card.basis) == {"plan", "rebaselined"} and len(card) == 2 * 3 * 10
     required = pd.read_csv(results / "tracking" / "required_growth.csv")
     assert set(required.scenario) == set(BUNDLED)
-    income = required[(required.scenario == "baseline") & (required.target == "income_2025")].iloc[0]
+    income = required[(required.scenario == "baseline") & (required.target == "income_2025")].iloc[
+        0
+    ]
     assert income.latest_actual_year == 2022
     assert income.required_low_pct == pytest.approx(((55 / 49.0) ** (1 / 3) - 1) * 100)
     deviations = pd.read_csv(results / "tracking" / "plan_vs_actual.csv")

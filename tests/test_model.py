@@ -82,8 +82,12 @@ def test_other_block_keeps_its_share_when_growing_with_the_aggregate():
 
 
 def test_other_block_with_own_rate():
-    inputs = SectorInputs(SHARES_2020, constant_rates((16, 15, 3.5)), residual="other",
-                          residual_growth_pct=np.zeros(5))
+    inputs = SectorInputs(
+        SHARES_2020,
+        constant_rates((16, 15, 3.5)),
+        residual="other",
+        residual_growth_pct=np.zeros(5),
+    )
     _, levels = project_sectors(inputs)
     np.testing.assert_allclose(levels[3], 0.9)  # held constant
 
@@ -92,15 +96,19 @@ def test_year_override_and_recovery():
     rates = constant_rates((16, 15, 3.5))
     rates[0, 0] = 4.0  # services 2021
     _, levels = project_sectors(SectorInputs(SHARES_2020, rates))
-    expected = SHARES_2020[0] / 99.1 * 100 * 1.04 * 1.16 ** 4
+    expected = SHARES_2020[0] / 99.1 * 100 * 1.04 * 1.16**4
     assert levels[0, -1] == pytest.approx(expected, rel=1e-12)
 
 
 def test_elasticity_rule_follows_output_growth_year_by_year():
     sectors = SectorInputs(SHARES_2020, constant_rates((16, 15, 3.5)))
-    inputs = ModelInputs(np.arange(2020, 2026), sectors, {
-        "income_per_capita": LinkedInputs(base=46.0, elasticity=0.29),
-    })
+    inputs = ModelInputs(
+        np.arange(2020, 2026),
+        sectors,
+        {
+            "income_per_capita": LinkedInputs(base=46.0, elasticity=0.29),
+        },
+    )
     projection = project(inputs)
     total_growth = yoy_growth_pct(projection.total)
     income = projection.indicators["income_per_capita"]
@@ -111,10 +119,14 @@ def test_elasticity_rule_follows_output_growth_year_by_year():
 def test_override_wins_over_the_rule():
     sectors = SectorInputs(SHARES_2020, constant_rates((16, 15, 3.5)))
     override = np.array([np.nan, -5.0, np.nan, np.nan, np.nan])
-    inputs = ModelInputs(np.arange(2020, 2026), sectors, {
-        "budget_revenue": LinkedInputs(base=290.0, elasticity=1.0, override_pct=override),
-        "retail": LinkedInputs(base=100.0, growth_pct=19.0, override_pct=override),
-    })
+    inputs = ModelInputs(
+        np.arange(2020, 2026),
+        sectors,
+        {
+            "budget_revenue": LinkedInputs(base=290.0, elasticity=1.0, override_pct=override),
+            "retail": LinkedInputs(base=100.0, growth_pct=19.0, override_pct=override),
+        },
+    )
     p = project(inputs)
     total_growth = yoy_growth_pct(p.total)
     assert yoy_growth_pct(p.indicators["budget_revenue"])[1] == pytest.approx(-5.0)
@@ -124,13 +136,18 @@ def test_override_wins_over_the_rule():
 
 def test_budget_total_adds_land_use_line():
     sectors = SectorInputs(SHARES_2020, constant_rates((16, 15, 3.5)))
-    inputs = ModelInputs(np.arange(2020, 2026), sectors, {
-        "budget_revenue": LinkedInputs(base=290.0, growth_pct=15.0),
-        "land_use_revenue": LinkedInputs(base=80.0, growth_pct=0.0),
-    })
+    inputs = ModelInputs(
+        np.arange(2020, 2026),
+        sectors,
+        {
+            "budget_revenue": LinkedInputs(base=290.0, growth_pct=15.0),
+            "land_use_revenue": LinkedInputs(base=80.0, growth_pct=0.0),
+        },
+    )
     p = project(inputs)
-    np.testing.assert_allclose(p.indicators["budget_revenue_total"],
-                               290 * 1.15 ** np.arange(6) + 80)
+    np.testing.assert_allclose(
+        p.indicators["budget_revenue_total"], 290 * 1.15 ** np.arange(6) + 80
+    )
 
 
 def test_600_billion_needs_15_65_percent():
@@ -147,24 +164,49 @@ def test_draws_axis_equals_a_loop_over_draws():
     rates = np.broadcast_to(constant_rates((16, 15, 3.5)), (n, 3, 5)).copy()
     rates[:, 0, :] = services[:, None]
     elasticity = rng.uniform(0.24, 0.34, n)
-    batch = project(ModelInputs(np.arange(2020, 2026), SectorInputs(np.broadcast_to(SHARES_2020, (n, 3)), rates, residual="other"),
-                                {"income_per_capita": LinkedInputs(base=46.0, elasticity=elasticity)}))
+    batch = project(
+        ModelInputs(
+            np.arange(2020, 2026),
+            SectorInputs(np.broadcast_to(SHARES_2020, (n, 3)), rates, residual="other"),
+            {"income_per_capita": LinkedInputs(base=46.0, elasticity=elasticity)},
+        )
+    )
     series = projection_series(batch)
     for i in range(n):
-        one = project(ModelInputs(np.arange(2020, 2026), SectorInputs(SHARES_2020, rates[i], residual="other"),
-                                  {"income_per_capita": LinkedInputs(base=46.0, elasticity=elasticity[i])}))
+        one = project(
+            ModelInputs(
+                np.arange(2020, 2026),
+                SectorInputs(SHARES_2020, rates[i], residual="other"),
+                {"income_per_capita": LinkedInputs(base=46.0, elasticity=elasticity[i])},
+            )
+        )
         one_series = projection_series(one)
         for name, values in one_series.items():
             np.testing.assert_allclose(series[name][i], values, rtol=1e-12, err_msg=name)
 
 
 def test_series_names_are_stable():
-    p = project(ModelInputs(np.arange(2020, 2026), SectorInputs(SHARES_2020, constant_rates((16, 15, 3.5)), residual="other"),
-                            {"income_per_capita": LinkedInputs(base=46.0, growth_pct=4.0)}))
+    p = project(
+        ModelInputs(
+            np.arange(2020, 2026),
+            SectorInputs(SHARES_2020, constant_rates((16, 15, 3.5)), residual="other"),
+            {"income_per_capita": LinkedInputs(base=46.0, growth_pct=4.0)},
+        )
+    )
     names = set(projection_series(p))
-    for expected in ["output.services", "output.industry", "output.agriculture", "output.other",
-                     "output.total", "share.services", "growth.services", "growth.total",
-                     "cagr.total", "income_per_capita", "growth.income_per_capita"]:
+    for expected in [
+        "output.services",
+        "output.industry",
+        "output.agriculture",
+        "output.other",
+        "output.total",
+        "share.services",
+        "growth.services",
+        "growth.total",
+        "cagr.total",
+        "income_per_capita",
+        "growth.income_per_capita",
+    ]:
         assert expected in names
     assert np.isnan(projection_series(p)["growth.total"][0])
 
@@ -173,8 +215,10 @@ def test_importing_the_model_loads_no_plotting_or_pandas():
     import subprocess
     import sys
 
-    code = ("import sys, sim.model, sim.scenario, sim.params; "
-            "bad = [m for m in ('matplotlib', 'pandas', 'scipy') if m in sys.modules]; "
-            "print(bad); sys.exit(1 if bad else 0)")
+    code = (
+        "import sys, sim.model, sim.scenario, sim.params; "
+        "bad = [m for m in ('matplotlib', 'pandas', 'scipy') if m in sys.modules]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr

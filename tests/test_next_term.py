@@ -25,13 +25,23 @@ def test_a_2030_run_from_a_2025_rebase_continues_the_2020_run(tmp_path):
     assert rebased.warnings == ()
     result = run_scenario(rebased)
     scale = long_run.series["output.total"][5] / 100.0  # the new index: 2025 total = 100
-    np.testing.assert_allclose(result.series["output.total"] * scale, long_run.series["output.total"][5:], rtol=1e-5)
-    for name in ["share.services", "share.agriculture", "income_per_capita", "budget_revenue",
-                 "investment", "retail"]:
-        np.testing.assert_allclose(result.series[name], long_run.series[name][5:], rtol=1e-5,
-                                   err_msg=name)
-    np.testing.assert_allclose(result.series["growth.total"][1:], long_run.series["growth.total"][6:],
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        result.series["output.total"] * scale, long_run.series["output.total"][5:], rtol=1e-5
+    )
+    for name in [
+        "share.services",
+        "share.agriculture",
+        "income_per_capita",
+        "budget_revenue",
+        "investment",
+        "retail",
+    ]:
+        np.testing.assert_allclose(
+            result.series[name], long_run.series[name][5:], rtol=1e-5, err_msg=name
+        )
+    np.testing.assert_allclose(
+        result.series["growth.total"][1:], long_run.series["growth.total"][6:], rtol=1e-5
+    )
     assert np.isnan(result.series["growth.total"][0])  # no growth in the new base year
 
 
@@ -41,15 +51,17 @@ def test_bundled_next_term_set_runs_to_2030():
     base, slower = results
     assert list(base.years) == list(range(2025, 2031))
     assert base.series["income_per_capita"][0] == pytest.approx(
-        run_scenario(load_scenario("baseline", SCENARIOS)).series["income_per_capita"][-1], rel=1e-5)
+        run_scenario(load_scenario("baseline", SCENARIOS)).series["income_per_capita"][-1], rel=1e-5
+    )
     assert slower.series["cagr.services"][-1] == pytest.approx(14.0)
     assert all(row.status == "outside horizon" for row in base.scores)  # no 2025-2030 targets
 
 
 @pytest.mark.parametrize("residual", ["other", "normalise"])
 def test_long_horizons_stay_consistent(scenario_dir, residual):
-    scenario = load_scenario("covid_shock", scenario_dir, end_year=2070,
-                             settings=[f"structure.residual={residual}"])
+    scenario = load_scenario(
+        "covid_shock", scenario_dir, end_year=2070, settings=[f"structure.residual={residual}"]
+    )
     series = run_scenario(scenario).series
     blocks = ["services", "industry", "agriculture"] + (["other"] if residual == "other" else [])
     shares = np.array([series[f"share.{b}"] for b in blocks])
@@ -61,4 +73,5 @@ def test_long_horizons_stay_consistent(scenario_dir, residual):
     # year overrides stay on their own years; nothing extrapolates past them
     np.testing.assert_allclose(series["growth.services"][3:], 16.0)
     assert series["output.total"][-1] == pytest.approx(
-        np.sum([series[f"output.{b}"][-1] for b in blocks]))
+        np.sum([series[f"output.{b}"][-1] for b in blocks])
+    )

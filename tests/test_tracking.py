@@ -18,6 +18,7 @@ def write_actuals(tmp_path):
         path = tmp_path / "actuals.csv"
         path.write_text(header + body, encoding="utf-8")
         return path
+
     return write
 
 
@@ -44,7 +45,10 @@ def test_decimal_comma_in_quotes(write_actuals):
 
 def test_unknown_indicator_with_hint(write_actuals):
     [p] = problems(write_actuals("growth.service,2021,5,final,,\n"))
-    assert "actuals.csv:2: indicator = 'growth.service': unknown indicator (did you mean 'growth.services'?)" in p
+    assert (
+        "actuals.csv:2: indicator = 'growth.service': unknown indicator (did you mean 'growth.services'?)"
+        in p
+    )
 
 
 def test_bad_year(write_actuals):
@@ -52,8 +56,9 @@ def test_bad_year(write_actuals):
     assert "year = '21': a 4-digit year is expected" in p
 
 
-@pytest.mark.parametrize("value, rule", [("abc", "must be a number"), ("nan", "finite"),
-                                         ("-100", "above -100")])
+@pytest.mark.parametrize(
+    "value, rule", [("abc", "must be a number"), ("nan", "finite"), ("-100", "above -100")]
+)
 def test_bad_growth_value(write_actuals, value, rule):
     [p] = problems(write_actuals(f"growth.services,2021,{value},final,,\n"))
     assert rule in p
@@ -70,7 +75,9 @@ def test_bad_status(write_actuals):
 
 
 def test_duplicate_row(write_actuals):
-    [p] = problems(write_actuals("growth.services,2021,5,final,,\ngrowth.services,2021,6,final,,\n"))
+    [p] = problems(
+        write_actuals("growth.services,2021,5,final,,\ngrowth.services,2021,6,final,,\n")
+    )
     assert "actuals.csv:3" in p and "already given on line 2" in p
 
 
@@ -81,7 +88,9 @@ def test_missing_and_unknown_columns(write_actuals):
 
 
 def test_every_row_problem_is_reported_at_once(write_actuals):
-    body = "growth.service,2021,5,final,,\nincome_per_capita,20x1,47,final,,\nretail,2021,-1,final,,\n"
+    body = (
+        "growth.service,2021,5,final,,\nincome_per_capita,20x1,47,final,,\nretail,2021,-1,final,,\n"
+    )
     assert len(problems(write_actuals(body))) == 3
 
 
@@ -95,7 +104,9 @@ def test_missing_file(tmp_path):
 
 
 def test_actuals_outside_the_scenario_years(write_actuals):
-    actuals = read_actuals(write_actuals("growth.services,2027,5,final,,\ngrowth.industry,2020,5,final,,\n"))
+    actuals = read_actuals(
+        write_actuals("growth.services,2027,5,final,,\ngrowth.industry,2020,5,final,,\n")
+    )
     found = [str(p) for p in check_against(actuals, 2020, 2025, ["income_per_capita"])]
     assert any("2027: outside the projection years 2020-2025" in p for p in found)
     assert any("growth in the base year 2020" in p for p in found)
@@ -115,32 +126,51 @@ def plan_as_actuals(plan, write_actuals, indicators, years):
 def test_rebaselining_with_the_plan_as_actuals_reproduces_the_plan(write_actuals):
     scenario = load_scenario("covid_shock", SCENARIOS)
     plan = run_scenario(scenario)
-    actuals = plan_as_actuals(plan, write_actuals,
-                              ["growth.services", "growth.industry", "growth.agriculture",
-                               "income_per_capita", "budget_revenue", "investment"], [2021, 2022])
+    actuals = plan_as_actuals(
+        plan,
+        write_actuals,
+        [
+            "growth.services",
+            "growth.industry",
+            "growth.agriculture",
+            "income_per_capita",
+            "budget_revenue",
+            "investment",
+        ],
+        [2021, 2022],
+    )
     rebased = rebaseline(scenario, actuals).result
     for name, values in plan.series.items():
-        np.testing.assert_allclose(rebased.series[name], values, rtol=1e-12, equal_nan=True, err_msg=name)
+        np.testing.assert_allclose(
+            rebased.series[name], values, rtol=1e-12, equal_nan=True, err_msg=name
+        )
 
 
 def test_rebaselining_pins_observed_years_and_follows_the_rules_after(write_actuals):
     scenario = load_scenario("baseline", SCENARIOS)
-    actuals = read_actuals(write_actuals(
-        "growth.services,2021,6.0,final,,\nincome_per_capita,2022,49.0,estimate,,\n"))
+    actuals = read_actuals(
+        write_actuals("growth.services,2021,6.0,final,,\nincome_per_capita,2022,49.0,estimate,,\n")
+    )
     result = rebaseline(scenario, actuals).result
     assert result.series["growth.services"][1] == pytest.approx(6.0)
     np.testing.assert_allclose(result.series["growth.services"][2:], 16.0)
     assert result.series["income_per_capita"][2] == pytest.approx(49.0)
     # after the last observation income follows its elasticity rule again (0.29 x output growth)
-    np.testing.assert_allclose(result.series["growth.income_per_capita"][3:],
-                               0.29 * result.series["growth.total"][3:], rtol=1e-12)
+    np.testing.assert_allclose(
+        result.series["growth.income_per_capita"][3:],
+        0.29 * result.series["growth.total"][3:],
+        rtol=1e-12,
+    )
     assert result.series["income_per_capita"][-1] == pytest.approx(
-        49.0 * np.prod(1 + 0.29 * result.series["growth.total"][3:] / 100), rel=1e-12)
+        49.0 * np.prod(1 + 0.29 * result.series["growth.total"][3:] / 100), rel=1e-12
+    )
 
 
 def test_observed_total_growth_shifts_the_sectors_of_that_year(write_actuals):
     scenario = load_scenario("baseline", SCENARIOS)
-    actuals = read_actuals(write_actuals("growth.total,2022,13.5,estimate,,\ngrowth.services,2022,12.0,final,,\n"))
+    actuals = read_actuals(
+        write_actuals("growth.total,2022,13.5,estimate,,\ngrowth.services,2022,12.0,final,,\n")
+    )
     reb = rebaseline(scenario, actuals)
     series = reb.result.series
     assert series["growth.total"][2] == pytest.approx(13.5, abs=1e-9)
@@ -153,17 +183,23 @@ def test_observed_total_growth_shifts_the_sectors_of_that_year(write_actuals):
 def test_plan_against_actual_deviation(write_actuals):
     scenario = load_scenario("baseline", SCENARIOS)
     plan = run_scenario(scenario)
-    actuals = read_actuals(write_actuals("growth.services,2021,6.0,final,,\nbudget_revenue,2021,300,final,,\n"))
+    actuals = read_actuals(
+        write_actuals("growth.services,2021,6.0,final,,\nbudget_revenue,2021,300,final,,\n")
+    )
     table = plan_vs_actual([plan], actuals).set_index("indicator")
     assert table.loc["growth.services", "deviation"] == pytest.approx(6.0 - 16.0)
     planned_budget = plan.series["budget_revenue"][1]
-    assert table.loc["budget_revenue", "deviation_pct"] == pytest.approx((300 / planned_budget - 1) * 100)
+    assert table.loc["budget_revenue", "deviation_pct"] == pytest.approx(
+        (300 / planned_budget - 1) * 100
+    )
 
 
 def test_required_growth_matches_the_closed_form(write_actuals):
     scenario = load_scenario("baseline", SCENARIOS)
     plan = run_scenario(scenario)
-    actuals = read_actuals(write_actuals("income_per_capita,2022,49.0,final,,\nbudget_revenue,2023,400,final,,\n"))
+    actuals = read_actuals(
+        write_actuals("income_per_capita,2022,49.0,final,,\nbudget_revenue,2023,400,final,,\n")
+    )
     table = required_growth([rebaseline(scenario, actuals)], [plan]).set_index("target")
     income = table.loc["income_2025"]
     assert income.latest_actual_year == 2022
@@ -176,14 +212,18 @@ def test_required_growth_matches_the_closed_form(write_actuals):
     assert 400 * (1 + g) ** 2 == pytest.approx(600)
     # average-growth target: 290 * 1.13^5 reached from 400 in 2023
     growth = table.loc["budget_growth"]
-    assert 400 * (1 + growth.required_low_pct / 100) ** 2 == pytest.approx(290 * 1.13 ** 5)
+    assert 400 * (1 + growth.required_low_pct / 100) ** 2 == pytest.approx(290 * 1.13**5)
 
 
 def test_already_met_and_out_of_reach(write_actuals):
     scenario = load_scenario("baseline", SCENARIOS)
     plan = run_scenario(scenario)
-    actuals = read_actuals(write_actuals("income_per_capita,2024,60.0,final,,\nbudget_revenue,2024,300,final,,\n"))
+    actuals = read_actuals(
+        write_actuals("income_per_capita,2024,60.0,final,,\nbudget_revenue,2024,300,final,,\n")
+    )
     table = required_growth([rebaseline(scenario, actuals)], [plan]).set_index("target")
     assert table.loc["income_2025", "verdict"].startswith("already met")
     assert table.loc["budget_2025", "verdict"].startswith("out of reach at any plausible rate")
-    assert table.loc["budget_2025", "required_low_pct"] == pytest.approx(100.0)  # 300 -> 600 in a year
+    assert table.loc["budget_2025", "required_low_pct"] == pytest.approx(
+        100.0
+    )  # 300 -> 600 in a year
