@@ -12,9 +12,11 @@ import hashlib
 import math
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from .model import SECTORS
 from .schema import (
@@ -23,10 +25,13 @@ from .schema import (
     SCHEMA,
     AnyKeys,
     Leaf,
+    ParameterTree,
     Table,
     YearMap,
     check_leaf,
+    leaf_for_parameter,
 )
+from .uncertainty import Distribution, UncertaintySpec, correlation_rules, distribution_rules
 
 __all__ = [
     "Problem",
@@ -127,6 +132,7 @@ class Scenario:
     settings: tuple[str, ...] = ()  # --set overrides applied, as given
     resolved: Mapping[str, Any] = field(default_factory=dict)  # merged settings, for the manifest
     warnings: tuple[Problem, ...] = ()
+    uncertainty: UncertaintySpec | None = None  # the [uncertainty] section, None without one
 
     @property
     def years(self) -> range:
@@ -214,10 +220,13 @@ def _hint(key: str, options: Iterable[str]) -> str:
 
 
 def _check_structure(
-    value: Any, spec: Leaf | Table | AnyKeys | YearMap, path: str, source: str,
+    value: Any, spec: Leaf | Table | AnyKeys | YearMap | ParameterTree, path: str, source: str,
     problems: list[Problem], warnings: list[Problem],
 ) -> None:
     """Check types, bounds and unknown keys of one document against the schema, recursively."""
+    if isinstance(spec, ParameterTree):
+        _check_parameter_tree(value, spec, path, source, problems, warnings)
+        return
     if isinstance(spec, Leaf):
         error, warning = check_leaf(spec, value)
         if error:
@@ -253,7 +262,45 @@ def _check_structure(
             _check_structure(item, spec.item, sub, source, problems, warnings)
 
 
+def _is_leaf_table(node: Mapping[str, Any]) -> bool:
+    """In a ParameterTree, the innermost table: it holds a value that is not a table, or nothing."""
+    return not node or any(not isinstance(v, dict) for v in node.values())
+
+
+def _check_parameter_tree(
+    value: Any, spec: ParameterTree, path: str, source: str,
+    problems: list[Problem], warnings: list[Problem], depth: int = 0,
+) -> None:
+    """Check a ParameterTree: fixed tables by their own shape, every innermost table by `item`."""
+    if not isinstance(value, dict):
+        rule = ("must be a table naming dist, low and high" if depth
+                else f"must be a table ({spec.description})")
+        problems.append(Problem(source, path, value, rule))
+        return
+    if depth and _is_leaf_table(value):
+        _check_structure(value, spec.item, path, source, problems, warnings)
+        return
+    for key, item in value.items():
+        sub = f"{path}.{key}" if path else key
+        if depth == 0 and key in spec.fixed:
+            _check_structure(item, spec.fixed[key], sub, source, problems, warnings)
+        else:
+            _check_parameter_tree(item, spec, sub, source, problems, warnings, depth + 1)
+
+
 # ----------------------------------------------------------------------------- merging
+
+
+def _replaces_whole(path: str, value: Mapping[str, Any]) -> bool:
+    """Tables that a child replaces instead of amending key by key.
+
+    A distribution that names `dist` is a new distribution: the parent's `mode` or `sd` must not
+    leak into it. A correlation block is one matrix over one parameter list. A distribution table
+    without `dist` (e.g. `--set uncertainty.sectors.services.growth_pct.low=15`) amends.
+    """
+    if not path.startswith("uncertainty."):
+        return False
+    return path == "uncertainty.correlation" or "dist" in value
 
 
 def _merge(
@@ -263,7 +310,8 @@ def _merge(
     """Deep-merge `layer` into `target` (tables merge key by key; other values replace)."""
     for key, value in layer.items():
         path = f"{prefix}.{key}" if prefix else key
-        if isinstance(value, dict) and isinstance(target.get(key), dict):
+        if (isinstance(value, dict) and isinstance(target.get(key), dict)
+                and not _replaces_whole(path, value)):
             _merge(target[key], value, source, provenance, path)
         elif isinstance(value, dict):
             target[key] = {}
@@ -506,7 +554,7 @@ def _build(
         return None
     description = merged.get("description", {})
     files = tuple(Path(p) for p in hashes)
-    return Scenario(
+    scenario = Scenario(
         name=name,
         title_vi=title.get("vi", name),
         title_en=title.get("en", name),
@@ -526,6 +574,171 @@ def _build(
         resolved=merged,
         warnings=tuple(warnings),
     )
+    if "uncertainty" not in merged:
+        return scenario
+    spec = _uncertainty(scenario, merged["uncertainty"], where, problems, warnings)
+    if problems:
+        return None
+    return replace(scenario, uncertainty=spec, warnings=tuple(warnings))
+
+
+# ----------------------------------------------------------------------------- uncertainty
+
+
+def _distribution_tables(table: Mapping[str, Any], prefix: str = "") -> list[tuple[str, dict]]:
+    """(parameter path, distribution table) for every innermost table of [uncertainty]."""
+    found = []
+    for key, value in table.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if not prefix and key == "correlation":
+            continue
+        if _is_leaf_table(value):
+            found.append((path, value))
+        else:
+            found.extend(_distribution_tables(value, path))
+    return found
+
+
+def _inactive_rule_parameter(scenario: Scenario, path: str) -> str | None:
+    """The rule of the indicator when `path` is the parameter of its other rule, else None.
+
+    `indicators.budget_revenue.elasticity` under rule = "growth" (e.g. after `--set
+    indicators.budget_revenue.rule=growth`) is such a path: valid in the file, unused in this run.
+    """
+    parts = path.split(".")
+    if len(parts) != 3 or parts[0] != "indicators" or parts[1] not in scenario.indicators:
+        return None
+    rule = scenario.indicators[parts[1]].rule
+    other = {"growth": "elasticity", "elasticity": "growth_pct"}[rule]
+    return rule if parts[2] == other else None
+
+
+def _uncertainty(
+    scenario: Scenario, table: Mapping[str, Any], where: Any, problems: list[Problem],
+    warnings: list[Problem],
+) -> UncertaintySpec | None:
+    """The [uncertainty] section as an UncertaintySpec, checked against the resolved scenario.
+
+    Rules: the path is a numeric parameter of this scenario; dist, low and high are given;
+    low < high; mode (triangular) and mean (truncnormal) lie within [low, high]; sd > 0
+    (truncnormal); both bounds obey the parameter's own rule (a rate above -100 %, a share within
+    0-100 %, ...). The correlation block must name parameters that have a distribution and hold a
+    valid correlation matrix (see sim.uncertainty.correlation_rules).
+
+    Warnings, not errors, so that `--set` experiments still run: the scenario's value outside
+    [low, high] (a mode or mean left to default to it is then moved to the nearest bound); a
+    distribution of an indicator parameter that the indicator's rule does not use (ignored).
+    """
+    from .params import numeric_parameters  # here, not at the top: sim.params imports this module
+
+    nominal = numeric_parameters(scenario)
+    distributions: list[Distribution] = []
+    declared: list[str] = []
+    ignored: list[str] = []
+    for path, spec in _distribution_tables(table):
+        key = f"uncertainty.{path}"
+        declared.append(path)
+        source = where(f"{key}.dist") if "dist" in spec else where(f"{key}.low")
+        if path not in nominal:
+            rule_in_use = _inactive_rule_parameter(scenario, path)
+            if rule_in_use is not None:
+                ignored.append(path)
+                warnings.append(Problem(source, key, spec, (
+                    f"ignored: indicator rule = '{rule_in_use}' does not use this parameter")))
+                continue
+            rule = (f"not a numeric parameter of scenario '{scenario.name}'"
+                    f"{_hint(path, nominal)}; see the parameter list in the run manifest")
+            problems.append(Problem(source, key, spec, rule))
+            continue
+        missing = [k for k in ("dist", "low", "high") if k not in spec]
+        for k in missing:
+            problems.append(Problem(source, f"{key}.{k}", MISSING,
+                                    "required: the distribution kind and its bounds"))
+        if missing:
+            continue
+        value, kind = nominal[path], spec["dist"]
+        low, high, sd = float(spec["low"]), float(spec["high"]), spec.get("sd")
+        mode, mean = spec.get("mode"), spec.get("mean")
+        if not low <= value <= high and low < high:
+            warnings.append(Problem(
+                source, key, (low, high),
+                f"does not contain the scenario's own value {path} = {value:g} "
+                f"(set in {where(path)}): no draw is near the projection it accompanies",
+            ))
+        peak = min(max(value, low), high)  # the scenario's value, moved into the range
+        mode = peak if kind == "triangular" and mode is None else mode
+        mean = peak if kind == "truncnormal" and mean is None else mean
+        broken = distribution_rules(kind, low, high, mode, mean, sd)
+        for k, bad, rule in broken:
+            shown = MISSING if bad is None else bad
+            problems.append(Problem(where(f"{key}.{k}"), f"{key}.{k}", shown, rule))
+        leaf = leaf_for_parameter(path)
+        for k, bound in (("low", low), ("high", high)):
+            error = leaf.check(bound) if leaf is not None and leaf.check is not None else None
+            if error:
+                problems.append(Problem(where(f"{key}.{k}"), f"{key}.{k}", spec[k],
+                                        f"every draw must be a valid value: {error}"))
+                broken.append((k, bound, error))
+        if broken:
+            continue
+        distributions.append(Distribution(
+            parameter=path, kind=kind, low=low, high=high,
+            mode=None if mode is None else float(mode), mean=None if mean is None else float(mean),
+            sd=None if sd is None else float(sd), source=spec.get("source", ""),
+        ))
+    correlation = _correlation(table.get("correlation"), distributions, declared, ignored, where,
+                               problems)
+    if problems:
+        return None
+    return UncertaintySpec(tuple(distributions), correlation)
+
+
+def _correlation(
+    table: Mapping[str, Any] | None, distributions: Sequence[Distribution],
+    declared: Sequence[str], ignored: Sequence[str], where: Any, problems: list[Problem],
+) -> np.ndarray | None:
+    """The full (k, k) correlation over `distributions` (identity outside the listed block), or
+    None without a correlation block. Appends a Problem for every broken rule. Parameters whose
+    distribution was `ignored` (with a warning) are dropped with their row and column."""
+    if table is None:
+        return None
+    key = "uncertainty.correlation"
+    found = len(problems)
+    for k in ("parameters", "matrix"):
+        if k not in table:
+            problems.append(Problem(where(f"{key}.parameters"), f"{key}.{k}", MISSING,
+                                    "required: the correlated parameters and their matrix"))
+    if len(problems) > found:
+        return None
+    names, rows = table["parameters"], table["matrix"]
+    source = where(f"{key}.matrix")
+    for name in names:
+        if name not in declared:
+            problems.append(Problem(
+                where(f"{key}.parameters"), f"{key}.parameters", name,
+                f"has no distribution in [uncertainty]; give it one or remove it from the "
+                f"list{_hint(name, declared)}",
+            ))
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        problems.append(Problem(where(f"{key}.parameters"), f"{key}.parameters", repeated,
+                                "each parameter may be listed only once"))
+    if any(len(row) != len(rows) for row in rows):
+        problems.append(Problem(source, f"{key}.matrix", rows,
+                                f"must be square: {len(rows)} rows of lengths "
+                                f"{[len(row) for row in rows]}"))
+    else:
+        for rule in correlation_rules(np.array(rows, dtype=float).reshape(len(rows), len(rows)),
+                                      len(names)):
+            problems.append(Problem(source, f"{key}.matrix", rows, rule))
+    order = {d.parameter: i for i, d in enumerate(distributions)}
+    kept = [i for i, n in enumerate(names) if n not in ignored]
+    if len(problems) > found or any(names[i] not in order for i in kept):
+        return None  # a listed distribution is itself broken: already reported
+    full = np.eye(len(distributions))
+    index = [order[names[i]] for i in kept]
+    full[np.ix_(index, index)] = np.array(rows, dtype=float)[np.ix_(kept, kept)]
+    return full
 
 
 def _is_finite_number(value: object) -> bool:

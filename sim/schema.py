@@ -13,8 +13,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from .model import RESIDUAL_TREATMENTS, SECTORS
+from .uncertainty import DISTRIBUTIONS
 
-__all__ = ["Leaf", "Table", "AnyKeys", "YearMap", "SCHEMA", "MAX_HORIZON_YEARS", "check_leaf"]
+__all__ = [
+    "Leaf", "Table", "AnyKeys", "YearMap", "ParameterTree", "SCHEMA", "MAX_HORIZON_YEARS",
+    "check_leaf", "leaf_for_parameter",
+]
 
 MAX_HORIZON_YEARS = 50
 """A projection longer than this is refused: compound growth that far out is not a plan."""
@@ -26,7 +30,8 @@ NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 class Leaf:
     """A single value.
 
-    kind:  "number", "integer", "string" or "choice".
+    kind:  "number", "integer", "string", "choice", "strings" (a list of text) or "matrix" (a
+           list of rows of finite numbers).
     unit:  unit of a number, for messages and labels.
     check: extra rule on a number; returns an error text or None.
     warn:  extra advice on a number; returns a warning text or None.
@@ -65,6 +70,21 @@ class YearMap:
     """A table `{ 2021 = 4.0, 2022 = 12.0 }`: a value for single calendar years."""
 
     item: Leaf
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ParameterTree:
+    """Tables nested along parameter paths, each path ending in a table shaped like `item`.
+
+    `[uncertainty.sectors.services.growth_pct]` nests as uncertainty -> sectors -> services ->
+    growth_pct; the innermost table (one that holds a non-table value, or is empty) is checked
+    against `item`. Keys in `fixed` (e.g. "correlation") are tables of their own shape. Whether a
+    path names a real parameter depends on the resolved scenario, so the loader checks it later.
+    """
+
+    item: Table
+    fixed: Mapping[str, Table]
     description: str = ""
 
 
@@ -150,6 +170,35 @@ INDICATOR = Table(
     "an indicator that compounds from a base value",
 )
 
+DISTRIBUTION = Table(
+    {
+        "dist": Leaf("choice", "distribution kind", choices=DISTRIBUTIONS),
+        "low": Leaf("number", "lower bound of the draws, in the parameter's unit"),
+        "high": Leaf("number", "upper bound of the draws, in the parameter's unit"),
+        "mode": Leaf(
+            "number", "peak of a triangular distribution (default: the scenario's own value)"
+        ),
+        "mean": Leaf(
+            "number", "mean of the normal before truncation (default: the scenario's own value)"
+        ),
+        "sd": Leaf(
+            "number", "standard deviation of the normal before truncation",
+            check=_positive_check,
+        ),
+        "source": TEXT,
+    },
+    "the distribution of one numeric parameter",
+)
+
+CORRELATION = Table(
+    {
+        "parameters": Leaf("strings", "the correlated parameters, by path"),
+        "matrix": Leaf("matrix", "their correlation matrix (of the normal scores), row by row"),
+        "source": TEXT,
+    },
+    "correlation between uncertain parameters, applied through a Gaussian copula",
+)
+
 SCHEMA = Table(
     {
         "name": Leaf("string", "scenario name (defaults to the file name)"),
@@ -189,12 +238,46 @@ SCHEMA = Table(
             },
             "how the congress targets are read",
         ),
+        "uncertainty": ParameterTree(
+            DISTRIBUTION, {"correlation": CORRELATION},
+            "distributions of numeric parameters, by parameter path",
+        ),
     }
 )
 
 
+def leaf_for_parameter(path: str) -> Leaf | None:
+    """The declaration of a numeric parameter path ("sectors.services.growth_pct_by_year.2021"),
+    or None when the path does not lead to a numeric parameter."""
+    spec: Leaf | Table | AnyKeys | YearMap | ParameterTree = SCHEMA
+    for part in path.split("."):
+        if isinstance(spec, Table) and part in spec.fields:
+            spec = spec.fields[part]
+        elif isinstance(spec, AnyKeys) and (not spec.allowed or part in spec.allowed):
+            spec = spec.item
+        elif isinstance(spec, YearMap) and part.isdigit():
+            spec = spec.item
+        else:
+            return None
+    return spec if isinstance(spec, Leaf) and spec.numeric_parameter else None
+
+
 def check_leaf(leaf: Leaf, value: object) -> tuple[str | None, str | None]:
     """Check one value against its declaration. Returns (error, warning), each text or None."""
+    if leaf.kind == "strings":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return "must be a list of texts in quotes, e.g. [\"a\", \"b\"]", None
+        return None, None
+    if leaf.kind == "matrix":
+        if not isinstance(value, list) or not all(isinstance(row, list) for row in value):
+            return "must be a list of rows, e.g. [[1.0, 0.6], [0.6, 1.0]]", None
+        for row in value:
+            for item in row:
+                if isinstance(item, bool) or not isinstance(item, int | float):
+                    return f"must hold numbers only, not {type(item).__name__}", None
+                if not math.isfinite(item):
+                    return "must hold finite numbers only (NaN and infinity are not allowed)", None
+        return None, None
     if leaf.kind in ("string", "choice"):
         if not isinstance(value, str):
             return f"must be text in quotes, not {type(value).__name__}", None
