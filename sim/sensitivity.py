@@ -1,0 +1,465 @@
+"""Sensitivity, uncertainty and goal seek on a scenario's parameters.
+
+Pure analyses: no files, no printing, no plotting. Each takes a resolved `Scenario` (its
+`uncertainty` gives the ranges), runs the model through `sim.params.build_inputs(scenario,
+values)` with one array of values per varied parameter (one vectorised call per analysis), and
+returns a tidy pandas DataFrame or a frozen dataclass.
+
+    one_at_a_time   each uncertain parameter at its low and high end (tornado chart)
+    spider          each rate parameter moved by -k..+k percentage points (spider chart)
+    two_way_grid    services growth x industry growth -> total CAGR and end-year budget
+    monte_carlo     percentiles of every series and year, probability of each target
+                    (see sim.montecarlo)
+    sobol           first-order and total Sobol indices with bootstrap intervals (sim.sobol)
+    goal_seek       the parameter value that reaches a target, by bracketed root finding
+
+The end-year outputs (`END_YEAR_OUTPUTS`): total output level, total CAGR from the base year
+(%/yr), per-capita income, and the budget line the scenario compares with the 600 billion target
+(`scenario.budget_concept`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from .fastseries import series_names, series_time_major
+from .model import project, projection_series
+from .montecarlo import DEFAULT_DRAWS, MonteCarloResult, monte_carlo
+from .params import build_inputs, numeric_parameters
+from .scenario import Scenario
+from .schema import leaf_for_parameter
+from .sobol import estimate
+from .targets import TARGETS, Target, evaluate, target_indicator
+from .uncertainty import parameter_ranges, values_from_uniforms
+
+__all__ = [
+    "END_YEAR_OUTPUTS", "end_year_outputs", "output_units", "one_at_a_time", "spider",
+    "two_way_grid", "grid_column", "monte_carlo", "MonteCarloResult", "DEFAULT_DRAWS", "sobol",
+    "GoalSeekResult", "goal_seek", "target_by_key", "custom_target",
+]
+
+END_YEAR_OUTPUTS: tuple[str, ...] = ("output.total", "cagr.total", "income_per_capita", "budget")
+"""Outputs of the one-at-a-time, spider and Sobol analyses; "budget" stands for the scenario's
+budget_concept line (e.g. budget_revenue)."""
+
+SPIDER_UNITS = ("%/yr", "%")
+"""Parameters in these units move in percentage points in the spider analysis."""
+
+
+# ----------------------------------------------------------------------------- model runs
+
+
+def _safe_values(scenario: Scenario, values: Mapping[str, np.ndarray]) -> tuple[dict, int]:
+    """values as (n,) arrays, and n. With n equal to the number of growth years,
+    `sim.model.linked_growth_pct` would read a draws axis as a years axis, so such a batch gets
+    one extra (repeated) draw; callers keep the first n results."""
+    arrays = {k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in values.items()}
+    n = max((a.shape[0] for a in arrays.values()), default=1)
+    if n == scenario.horizon_years:
+        arrays = {k: np.concatenate([a, a[:1]]) if a.shape[0] == n else a
+                  for k, a in arrays.items()}
+    return arrays, n
+
+
+def _series(scenario: Scenario, values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Every projection series for a batch of parameter values: name -> (n, T + 1), or
+    (T + 1,) for a series that none of the values affects."""
+    arrays, n = _safe_values(scenario, values)
+    series = projection_series(project(build_inputs(scenario, arrays)))
+    return {name: s[:n] if s.ndim > 1 else s for name, s in series.items()}
+
+
+def _last(levels: np.ndarray, n: int) -> np.ndarray:
+    """End-year values of (n', T + 1) or (T + 1,) levels, as (n,)."""
+    return np.broadcast_to(levels[..., -1], (max(n, 1),) if levels.ndim == 1 else levels.shape[:1])[:n]
+
+
+def _budget(scenario: Scenario) -> str:
+    return scenario.budget_concept
+
+
+def output_units(scenario: Scenario) -> dict[str, str]:
+    """Unit of each end-year output, by its name in the results."""
+    units = {"output.total": scenario.output_unit, "cagr.total": "%/yr"}
+    for name in ("income_per_capita", _budget(scenario)):
+        if name in scenario.indicators:
+            units[name] = scenario.indicators[name].unit
+        elif name == "budget_revenue_total":
+            units[name] = scenario.indicators["budget_revenue"].unit
+    return units
+
+
+def end_year_outputs(scenario: Scenario,
+                     values: Mapping[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """The END_YEAR_OUTPUTS at the end year for a batch of parameter values.
+
+    values: path -> (n,) array (or scalar). Returns name -> (n,) array; the budget appears under
+    its own name (scenario.budget_concept). Outputs the scenario does not project are left out.
+    """
+    arrays, n = _safe_values(scenario, values or {})
+    p = project(build_inputs(scenario, arrays))
+    total_end = _last(p.total, n)
+    total_base = p.total[..., 0].reshape(-1)[0]  # the base year does not depend on rates
+    if p.total.ndim > 1:
+        total_base = p.total[:n, 0]
+    out = {
+        "output.total": total_end,
+        "cagr.total": ((total_end / total_base) ** (1.0 / scenario.horizon_years) - 1.0) * 100.0,
+    }
+    for name in ("income_per_capita", _budget(scenario)):
+        if name in p.indicators:
+            out[name] = _last(p.indicators[name], n)
+    return out
+
+
+def _end_year_outputs_fast(scenario: Scenario, values: Mapping[str, np.ndarray],
+                           n: int, chunk: int = 32_768) -> dict[str, np.ndarray]:
+    """`end_year_outputs` for a large batch, through the time-major kernel (levels only), a
+    chunk of draws at a time (a reused buffer stays in cache; one big batch would not)."""
+    names = series_names(build_inputs(scenario))
+    wanted = [name for name in ("output.total", "income_per_capita", _budget(scenario))
+              if name in names]
+    rows = [names.index(name) for name in wanted]
+    ends = np.empty((len(rows), 2, n))  # end-year value, and base-year value for the CAGR
+    buffer = None
+    for start in range(0, n, chunk):
+        stop = min(n, start + chunk)
+        part = {k: v[start:stop] for k, v in values.items()}
+        if buffer is None or buffer.shape[-1] != stop - start:
+            buffer = np.empty((len(names), scenario.horizon_years + 1, stop - start))
+        _, out = series_time_major(build_inputs(scenario, part), stop - start, buffer, cagr=())
+        ends[:, 0, start:stop] = out[rows, -1]
+        ends[:, 1, start:stop] = out[rows, 0]
+    total_end, total_base = ends[0]
+    result = {
+        "output.total": total_end,
+        "cagr.total": ((total_end / total_base) ** (1.0 / scenario.horizon_years) - 1.0) * 100.0,
+    }
+    for name, (end, _) in zip(wanted[1:], ends[1:], strict=True):
+        result[name] = end
+    return result
+
+
+# ----------------------------------------------------------------------------- one at a time
+
+
+def _ranges(scenario: Scenario, ranges: Mapping[str, tuple[float, float]] | None,
+            ) -> Mapping[str, tuple[float, float]]:
+    if ranges is not None:
+        return ranges
+    if scenario.uncertainty is None:
+        raise ValueError(f"scenario '{scenario.name}' has no [uncertainty] section: give ranges")
+    return parameter_ranges(scenario.uncertainty)
+
+
+def one_at_a_time(scenario: Scenario,
+                  ranges: Mapping[str, tuple[float, float]] | None = None) -> pd.DataFrame:
+    """Each parameter at its low and at its high end, the others at the scenario's values.
+
+    ranges: path -> (low, high); default: the scenario's uncertainty ranges.
+    Returns one row per output and parameter: scenario, output, unit, end_year, parameter,
+    low_value, base_value, high_value (of the parameter), output_low, output_base, output_high
+    (the output with the parameter at low, base, high), swing (|output_high - output_low|);
+    sorted by output, then largest swing first (the columns `sim.charts_sensitivity.plot_tornado`
+    reads).
+    """
+    ranges = _ranges(scenario, ranges)
+    nominal = numeric_parameters(scenario)
+    names = list(ranges)
+    k = len(names)
+    values = {}
+    for i, name in enumerate(names):  # run 0: base; runs 2i+1, 2i+2: low and high of name
+        column = np.full(2 * k + 1, nominal[name])
+        column[2 * i + 1], column[2 * i + 2] = ranges[name]
+        values[name] = column
+    outputs = end_year_outputs(scenario, values)
+    units = output_units(scenario)
+    rows = []
+    for output, result in outputs.items():
+        for i, name in enumerate(names):
+            at_low, at_high = result[2 * i + 1], result[2 * i + 2]
+            rows.append({
+                "scenario": scenario.name, "output": output, "unit": units[output],
+                "end_year": scenario.end_year, "parameter": name,
+                "low_value": ranges[name][0], "base_value": nominal[name],
+                "high_value": ranges[name][1], "output_low": at_low,
+                "output_base": result[0], "output_high": at_high,
+                "swing": abs(at_high - at_low),
+            })
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    order = {name: i for i, name in enumerate(outputs)}
+    frame["_order"] = frame["output"].map(order)
+    frame = frame.sort_values(["_order", "swing"], ascending=[True, False], kind="stable")
+    return frame.drop(columns="_order").reset_index(drop=True)
+
+
+def spider(scenario: Scenario, parameters: Sequence[str] | None = None, k_points: float = 2.0,
+           steps: int = 9) -> pd.DataFrame:
+    """Each parameter moved from -k_points to +k_points (percentage points) in `steps` steps.
+
+    parameters: default: the scenario's uncertain parameters measured in %/yr or %.
+    Returns one row per parameter, shift and output: scenario, output, unit, parameter, delta
+    (the shift, in points), parameter_value, value (of the output).
+    """
+    if parameters is None:
+        if scenario.uncertainty is None:
+            raise ValueError(f"scenario '{scenario.name}' has no [uncertainty] section: "
+                             "name the parameters")
+        parameters = [p for p in scenario.uncertainty.parameters
+                      if (leaf := leaf_for_parameter(p)) is not None and leaf.unit in SPIDER_UNITS]
+    nominal = numeric_parameters(scenario)
+    shifts = np.linspace(-k_points, k_points, steps)
+    values = {}
+    for i, name in enumerate(parameters):
+        column = np.full(len(parameters) * steps, nominal[name])
+        column[i * steps: (i + 1) * steps] += shifts
+        values[name] = column
+    outputs = end_year_outputs(scenario, values)
+    units = output_units(scenario)
+    frames = []
+    for output, result in outputs.items():
+        frames.append(pd.DataFrame({
+            "scenario": scenario.name, "output": output, "unit": units[output],
+            "parameter": np.repeat(np.array(parameters, dtype=object), steps),
+            "delta": np.tile(shifts, len(parameters)),
+            "parameter_value": np.concatenate([values[p][i * steps: (i + 1) * steps]
+                                               for i, p in enumerate(parameters)]),
+            "value": result,
+        }))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def two_way_grid(
+    scenario: Scenario,
+    x_parameter: str = "sectors.services.growth_pct",
+    y_parameter: str = "sectors.industry.growth_pct",
+    x_values: Sequence[float] | None = None,
+    y_values: Sequence[float] | None = None,
+    half_width_points: float = 2.0,
+    step_points: float = 0.1,
+) -> pd.DataFrame:
+    """Two parameters on a grid -> total CAGR (%/yr) and end-year budget, the rest at base.
+
+    x_values, y_values: default: each parameter's value +/- half_width_points in steps of
+    step_points (16 +/- 2 %/yr for services: the 14 % and 15 % total-growth contours and the
+    600 billion budget contour all cross that square in the bundled scenarios).
+    Returns one row per grid point: scenario, <x>, <y> (the two parameters' values, in columns
+    named by `grid_column`: services_growth_pct, industry_growth_pct by default), end_year,
+    total_cagr_pct, budget_indicator, budget_end (in the budget's unit).
+    """
+    nominal = numeric_parameters(scenario)
+
+    def axis(name: str, given: Sequence[float] | None) -> np.ndarray:
+        if given is not None:
+            return np.asarray(given, dtype=float)
+        count = int(round(2 * half_width_points / step_points)) + 1
+        return nominal[name] + np.linspace(-half_width_points, half_width_points, count)
+
+    xs, ys = axis(x_parameter, x_values), axis(y_parameter, y_values)
+    grid_x, grid_y = np.meshgrid(xs, ys, indexing="xy")
+    outputs = end_year_outputs(scenario, {x_parameter: grid_x.ravel(), y_parameter: grid_y.ravel()})
+    budget = _budget(scenario)
+    return pd.DataFrame({
+        "scenario": scenario.name, grid_column(x_parameter): grid_x.ravel(),
+        grid_column(y_parameter): grid_y.ravel(), "end_year": scenario.end_year,
+        "total_cagr_pct": outputs["cagr.total"], "budget_indicator": budget,
+        "budget_end": outputs.get(budget, np.full(grid_x.size, np.nan)),
+    })
+
+
+def grid_column(parameter: str) -> str:
+    """Column name of a grid axis: "sectors.services.growth_pct" -> "services_growth_pct",
+    "indicators.budget_revenue.elasticity" -> "budget_revenue_elasticity"."""
+    return "_".join(parameter.split(".")[1:])
+
+
+# ----------------------------------------------------------------------------- Sobol
+
+
+def sobol(scenario: Scenario, rng: np.random.Generator, n: int = 2**14, *,
+          n_resamples: int = 1000, confidence_level: float = 0.95) -> pd.DataFrame:
+    """First-order and total Sobol indices of each end-year output for each uncertain parameter.
+
+    n: base sample (the model runs n (k + 2) times, k = number of uncertain parameters).
+    The parameters are drawn independently from their marginal distributions; a correlation
+    matrix is ignored (indices of dependent inputs are not uniquely defined; see sim.sobol).
+    Returns one row per output and parameter: scenario, output, parameter, S1, S1_low, S1_high,
+    ST, ST_low, ST_high (interval at `confidence_level`, percentile bootstrap).
+    """
+    if scenario.uncertainty is None:
+        raise ValueError(f"scenario '{scenario.name}' has no [uncertainty] section")
+    spec = scenario.uncertainty
+    k = len(spec.distributions)
+    a = values_from_uniforms(spec, rng.random((n, k)))
+    b = values_from_uniforms(spec, rng.random((n, k)))
+    # the design A, B, AB_1..AB_k (AB_i: A with parameter i from B), one block at a time
+    blocks = [a, b] + [{**a, p: b[p]} for p in spec.parameters]
+    evaluated = [_end_year_outputs_fast(scenario, block, n) for block in blocks]
+    names = list(evaluated[0])
+    f = np.array([[block[name] for name in names] for block in evaluated])  # (k + 2, q, n)
+    f = f.transpose(0, 2, 1)  # (k + 2, n, q)
+    result = estimate(f[0], f[1], f[2:], rng, n_resamples=n_resamples,
+                      confidence_level=confidence_level)
+    rows = []
+    for j, output in enumerate(names):
+        for i, parameter in enumerate(spec.parameters):
+            rows.append({
+                "scenario": scenario.name, "output": output, "parameter": parameter,
+                "S1": result.first_order[j, i], "S1_low": result.first_order_ci[j, i, 0],
+                "S1_high": result.first_order_ci[j, i, 1], "ST": result.total[j, i],
+                "ST_low": result.total_ci[j, i, 0], "ST_high": result.total_ci[j, i, 1],
+            })
+    return pd.DataFrame(rows)
+
+
+# ----------------------------------------------------------------------------- goal seek
+
+
+@dataclass(frozen=True)
+class GoalSeekResult:
+    """The value of one parameter at which a target measure reaches a value.
+
+    measure_at_low / measure_at_high: the measure at the bracket's ends (always given, so that
+    "not reachable" says by how much). value_found is NaN when not reachable.
+    indicator_cagr_pct: at the value found, the indicator's average growth from the base year
+    to the target year, %/yr (290 -> 600 billion in 5 years: 15.65); NaN when not reachable.
+    """
+
+    scenario: str
+    parameter: str
+    indicator: str
+    measure: str
+    year: int
+    target_value: float
+    bracket_low: float
+    bracket_high: float
+    measure_at_low: float
+    measure_at_high: float
+    reachable: bool
+    value_found: float
+    crossings: int
+    note: str
+    indicator_cagr_pct: float = math.nan
+
+
+def target_by_key(key: str) -> Target:
+    """The congress target with this key from sim.targets.TARGETS."""
+    for target in TARGETS:
+        if target.key == key:
+            return target
+    raise KeyError(f"no target '{key}'; known: {', '.join(t.key for t in TARGETS)}")
+
+
+def custom_target(indicator: str, measure: str, start_year: int, end_year: int) -> Target:
+    """A goal that is not a congress target, for `goal_seek`: e.g. custom_target("retail",
+    "cagr", 2020, 2025) (average growth, %/yr) or custom_target("investment", "level", 2020,
+    2030) (the level in 2030). measure: "cagr", "level" or "min_each_year"."""
+    if measure not in ("cagr", "level", "min_each_year"):
+        raise ValueError(f"measure must be 'cagr', 'level' or 'min_each_year', not {measure!r}")
+    return Target(f"{indicator}_{measure}_{end_year}", indicator, measure, start_year, end_year,
+                  None, None, "", "", indicator, indicator)
+
+
+def _measure(scenario: Scenario, parameter: str, xs: np.ndarray, target: Target,
+             indicator: str) -> np.ndarray | None:
+    series = _series(scenario, {parameter: xs})
+    if indicator not in series:
+        return None
+    years = np.arange(scenario.base_year, scenario.end_year + 1)
+    value = evaluate(target, years, series[indicator])
+    return None if value is None else np.broadcast_to(np.asarray(value, dtype=float), xs.shape)
+
+
+def goal_seek(
+    scenario: Scenario,
+    parameter: str,
+    target: Target,
+    value: float | None = None,
+    bracket: tuple[float, float] | None = None,
+    *,
+    tolerance: float = 1e-10,
+    points: int = 65,
+) -> GoalSeekResult:
+    """The value of `parameter` in [low, high] at which the target's measure equals `value`.
+
+    target:  a sim.targets.Target (its indicator, measure and years); value defaults to its low
+             end. E.g. target_by_key("budget_2025") with value 600, or
+             target_by_key("output_growth") with value 15.0.
+    bracket: (low, high) of the parameter; default: its uncertainty range in the scenario.
+    Method: the measure is evaluated on `points` values across the bracket in one vectorised
+    run, the first sign change is kept and the search repeats inside it until the bracket is
+    narrower than `tolerance` (relative), then a secant step. A measure that does not reach the
+    value anywhere in the bracket is an answer (reachable = False), not an error.
+    """
+    indicator = target_indicator(target, scenario.budget_concept)
+    value = target.low if value is None else value
+    if value is None:
+        raise ValueError(f"target '{target.key}' has no low end: give a value")
+    if bracket is None:
+        if scenario.uncertainty is None or parameter not in scenario.uncertainty.parameters:
+            raise ValueError(f"no uncertainty range for {parameter} in '{scenario.name}': "
+                             "give a bracket")
+        bracket = parameter_ranges(scenario.uncertainty, [parameter])[parameter]
+    low, high = float(bracket[0]), float(bracket[1])
+    if not low < high:
+        raise ValueError(f"bracket must have low < high, not {bracket}")
+
+    def result(found: float, reachable: bool, crossings: int, at_low: float, at_high: float,
+               note: str) -> GoalSeekResult:
+        return GoalSeekResult(scenario.name, parameter, indicator, target.measure,
+                              target.end_year, value, low, high, at_low, at_high, reachable,
+                              found, crossings, note)
+
+    xs = np.linspace(low, high, points)
+    measured = _measure(scenario, parameter, xs, target, indicator)
+    if measured is None:
+        why = (f"{indicator} is not projected" if indicator not in _series(scenario, {})
+               else f"the target years {target.start_year}-{target.end_year} are outside the "
+               f"projection {scenario.base_year}-{scenario.end_year}")
+        return result(math.nan, False, 0, math.nan, math.nan, f"not computable: {why}")
+    at_low, at_high = float(measured[0]), float(measured[-1])
+    gap = measured - value
+    signs = np.sign(gap)
+    change = np.flatnonzero((signs[:-1] * signs[1:] <= 0) & np.isfinite(gap[:-1] * gap[1:]))
+    if change.size == 0:
+        side = "above" if np.nanmin(gap) > 0 else "below"
+        note = (f"not reachable within [{low:g}, {high:g}]: {_describe(target, indicator)} is "
+                f"{at_low:.4g} at {low:g} and {at_high:.4g} at {high:g}, {side} {value:g} "
+                "across the whole range")
+        return result(math.nan, False, 0, at_low, at_high, note)
+    crossings = int(np.count_nonzero(signs[change] != signs[change + 1])) or 1
+    a, b = xs[change[0]], xs[change[0] + 1]
+    for _ in range(40):
+        if b - a <= tolerance * max(1.0, abs(a)):
+            break
+        xs = np.linspace(a, b, points)
+        gap = _measure(scenario, parameter, xs, target, indicator) - value  # type: ignore[operator]
+        signs = np.sign(gap)
+        inner = np.flatnonzero(signs[:-1] * signs[1:] <= 0)
+        a, b = xs[inner[0]], xs[inner[0] + 1]
+    ends = _measure(scenario, parameter, np.array([a, b]), target, indicator) - value  # type: ignore[operator]
+    found = a if ends[0] == ends[1] else a - ends[0] * (b - a) / (ends[1] - ends[0])
+    note = f"{_describe(target, indicator)} = {value:g} at {parameter} = {found:.6g}"
+    if crossings > 1:
+        note += f"; the target is crossed {crossings} times in the bracket, the lowest is given"
+    levels = _series(scenario, {parameter: np.array([found])})[indicator]
+    levels = levels[0] if levels.ndim > 1 else levels
+    years = target.end_year - scenario.base_year
+    growth = ((levels[years] / levels[0]) ** (1.0 / years) - 1.0) * 100.0
+    return replace(result(float(found), True, crossings, at_low, at_high, note),
+                   indicator_cagr_pct=float(growth))
+
+
+def _describe(target: Target, indicator: str) -> str:
+    if target.measure == "cagr":
+        return f"{indicator} growth {target.start_year}-{target.end_year} (%/yr)"
+    if target.measure == "level":
+        return f"{indicator} in {target.end_year}"
+    return f"lowest yearly {indicator} {target.start_year + 1}-{target.end_year}"

@@ -1,0 +1,244 @@
+"""`--sensitivity`: every analysis of `sim.sensitivity` for every scenario, and its CSV files.
+
+`run_sensitivity` is pure apart from an optional progress bar on stderr; `write_sensitivity_csvs`
+is the only function that writes. Charts are drawn elsewhere from `SensitivityResults`.
+
+Randomness: one seed for the whole run. Each scenario's Monte Carlo and Sobol generators are
+derived from (seed, the scenario's name, the analysis), so a scenario's results do not change
+when other scenarios are added to or removed from the run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+import pandas as pd
+
+from .montecarlo import DEFAULT_DRAWS
+from .params import numeric_parameters
+from .scenario import Scenario
+from .sensitivity import (
+    GoalSeekResult,
+    goal_seek,
+    monte_carlo,
+    one_at_a_time,
+    sobol,
+    spider,
+    target_by_key,
+    two_way_grid,
+)
+from .uncertainty import parameter_ranges
+
+__all__ = [
+    "SensitivityResults", "run_sensitivity", "write_sensitivity_csvs", "CSV_COLUMNS",
+    "SOBOL_BASE_SAMPLE", "goal_seeks",
+]
+
+SOBOL_BASE_SAMPLE = 2**14
+"""n of the Saltelli design: intervals of about +/-0.01 on the indices."""
+
+CSV_COLUMNS: dict[str, tuple[str, ...]] = {
+    "tornado.csv": ("scenario", "output", "unit", "end_year", "parameter", "low_value",
+                    "base_value", "high_value", "output_low", "output_base", "output_high",
+                    "swing"),
+    "grid.csv": ("scenario", "services_growth_pct", "industry_growth_pct", "end_year",
+                 "total_cagr_pct", "budget_indicator", "budget_end"),
+    "monte_carlo_percentiles.csv": ("scenario", "indicator", "year", "p5", "p25", "p50", "p75",
+                                    "p95"),
+    "target_probabilities.csv": ("scenario", "target", "probability"),
+    "sobol.csv": ("scenario", "output", "parameter", "S1", "S1_low", "S1_high", "ST", "ST_low",
+                  "ST_high"),
+    "goal_seek.csv": ("scenario", "goal", "parameter", "target", "value_found", "reachable",
+                      "bracket_low", "bracket_high", "note"),
+}
+"""The files written under <out>/sensitivity and their columns, in order."""
+
+WIDE_BRACKETS = {"elasticity": (0.0, 3.0), "growth_pct": (0.0, 40.0)}
+"""Brackets of the goal seeks that ask "what value is needed": elasticities 0-3 (the range the
+scenario schema accepts without a warning), rates 0-40 %/yr."""
+
+
+@dataclass(frozen=True)
+class SensitivityResults:
+    """Every analysis for every scenario, as tidy tables (see the functions that make them).
+
+    seed: the seed used (drawn from the operating system when none was given, and kept so that
+    the run can be repeated).
+    """
+
+    tornado: pd.DataFrame
+    spider: pd.DataFrame
+    grid: pd.DataFrame
+    monte_carlo_percentiles: pd.DataFrame
+    target_probabilities: pd.DataFrame
+    sobol: pd.DataFrame
+    goal_seek: pd.DataFrame
+    draws: int
+    seed: int
+
+
+def _stable_key(name: str) -> int:
+    """A number for a scenario name that is the same on every machine (unlike hash())."""
+    return int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "little")
+
+
+def _rng(seed: int, scenario: str, analysis: int) -> np.random.Generator:
+    return np.random.default_rng(
+        np.random.SeedSequence(seed, spawn_key=(_stable_key(scenario), analysis)))
+
+
+class _ProgressBar:
+    """A one-line progress bar on a terminal, shown only once a run has taken over `delay` s."""
+
+    def __init__(self, label: str, stream: TextIO, delay: float = 1.0, width: int = 30):
+        self.label, self.stream, self.delay, self.width = label, stream, delay, width
+        self.started = time.perf_counter()
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        elapsed = time.perf_counter() - self.started
+        if not self.shown and (elapsed < self.delay or done >= total):
+            return
+        self.shown = True
+        filled = int(self.width * done / total)
+        rate = done / elapsed if elapsed > 0 else 0.0
+        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] "
+                          f"{done:,}/{total:,} draws, {rate:,.0f}/s")
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def goal_seeks(scenario: Scenario) -> list[tuple[str, GoalSeekResult]]:
+    """The goal seeks of the issue for one scenario, as (goal name, result).
+
+    budget_600_by_2025: the budget parameter (the elasticity, or the own growth rate under
+        rule = "growth") that brings the budget line to 600 billion VND in 2025, within a wide
+        bracket; the note gives the average growth this implies (290 -> 600 is 15.65 %/yr) and
+        whether the value lies inside the scenario's uncertainty range.
+    total_15_via_services: the services growth that lifts total growth 2020-2025 to 15 %/yr,
+        the other sectors as in the scenario.
+    total_15_via_agriculture: the same with agriculture growth, within its target range 3-4 %/yr
+        only: agriculture is 7.5 % of output, so this is (usually) not reachable.
+    """
+    results = []
+    params = numeric_parameters(scenario)
+    ranges = parameter_ranges(scenario.uncertainty) if scenario.uncertainty else {}
+    budget = "budget_revenue"
+    if budget in scenario.indicators:
+        rule = scenario.indicators[budget].rule
+        parameter = f"indicators.{budget}.{'elasticity' if rule == 'elasticity' else 'growth_pct'}"
+        bracket = WIDE_BRACKETS["elasticity" if rule == "elasticity" else "growth_pct"]
+        found = goal_seek(scenario, parameter, target_by_key("budget_2025"), 600.0, bracket)
+        if found.reachable:
+            note = found.note + f"; budget growth {found.indicator_cagr_pct:.2f} %/yr on average"
+            found = replace(found, note=note + _inside(found.value_found, ranges.get(parameter)))
+        results.append(("budget_600_by_2025", found))
+    services = "sectors.services.growth_pct"
+    found = goal_seek(scenario, services, target_by_key("output_growth"), 15.0,
+                      WIDE_BRACKETS["growth_pct"])
+    if found.reachable:
+        found = replace(found, note=found.note + _inside(found.value_found, ranges.get(services)))
+    results.append(("total_15_via_services", found))
+    agriculture = "sectors.agriculture.growth_pct"
+    bracket = ranges.get(agriculture, (3.0, 4.0))
+    if agriculture in params:
+        results.append(("total_15_via_agriculture",
+                        goal_seek(scenario, agriculture, target_by_key("output_growth"), 15.0,
+                                  bracket)))
+    return results
+
+
+def _inside(value: float, bounds: tuple[float, float] | None) -> str:
+    if bounds is None:
+        return ""
+    where = "inside" if bounds[0] <= value <= bounds[1] else "outside"
+    return f"; {where} the scenario's range {bounds[0]:g}-{bounds[1]:g}"
+
+
+def run_sensitivity(
+    scenarios: Sequence[Scenario],
+    draws: int = DEFAULT_DRAWS,
+    seed: int | None = None,
+    progress: bool = False,
+    *,
+    sobol_n: int = SOBOL_BASE_SAMPLE,
+    stream: TextIO | None = None,
+) -> SensitivityResults:
+    """Tornado, spider, grid, Monte Carlo, Sobol and goal seek for each scenario.
+
+    Scenarios without an [uncertainty] section get only the grid and the goal seeks (the
+    analyses that need no distributions). progress: show a progress bar on stderr (or
+    `stream`) for a Monte Carlo that takes more than a second, if it is a terminal.
+    """
+    if draws < 1:
+        raise ValueError("--draws must be at least 1")
+    seed = int(np.random.SeedSequence().entropy % 2**63) if seed is None else int(seed)
+    stream = sys.stderr if stream is None else stream
+    show = progress and hasattr(stream, "isatty") and stream.isatty()
+    parts: dict[str, list[pd.DataFrame]] = {k: [] for k in (
+        "tornado", "spider", "grid", "percentiles", "probabilities", "sobol", "goal_seek")}
+    for scenario in scenarios:
+        parts["grid"].append(two_way_grid(scenario))
+        rows = []
+        for goal, found in goal_seeks(scenario):
+            rows.append({
+                "scenario": scenario.name, "goal": goal, "parameter": found.parameter,
+                "target": found.target_value, "value_found": found.value_found,
+                "reachable": found.reachable, "bracket_low": found.bracket_low,
+                "bracket_high": found.bracket_high, "note": found.note,
+            })
+        parts["goal_seek"].append(pd.DataFrame(rows))
+        if scenario.uncertainty is None:
+            continue
+        parts["tornado"].append(one_at_a_time(scenario))
+        parts["spider"].append(spider(scenario))
+        bar = _ProgressBar(f"Monte Carlo {scenario.name}", stream) if show else None
+        result = monte_carlo(scenario, draws, _rng(seed, scenario.name, 0), progress=bar)
+        parts["percentiles"].append(result.percentiles)
+        parts["probabilities"].append(result.target_probabilities)
+        parts["sobol"].append(sobol(scenario, _rng(seed, scenario.name, 1), sobol_n))
+
+    def joined(key: str, csv: str | None = None) -> pd.DataFrame:
+        frames = [f for f in parts[key] if not f.empty]
+        if frames:
+            return pd.concat(frames, ignore_index=True)
+        return pd.DataFrame(columns=list(CSV_COLUMNS[csv])) if csv else pd.DataFrame()
+
+    return SensitivityResults(
+        tornado=joined("tornado", "tornado.csv"), spider=joined("spider"),
+        grid=joined("grid", "grid.csv"),
+        monte_carlo_percentiles=joined("percentiles", "monte_carlo_percentiles.csv"),
+        target_probabilities=joined("probabilities", "target_probabilities.csv"),
+        sobol=joined("sobol", "sobol.csv"), goal_seek=joined("goal_seek", "goal_seek.csv"),
+        draws=draws, seed=seed,
+    )
+
+
+def write_sensitivity_csvs(results: SensitivityResults, folder: Path) -> list[Path]:
+    """Write the CSV files of CSV_COLUMNS into `folder` (created if needed); returns their paths.
+
+    UTF-8, comma-separated, full float precision, empty cells for NaN.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "tornado.csv": results.tornado, "grid.csv": results.grid,
+        "monte_carlo_percentiles.csv": results.monte_carlo_percentiles,
+        "target_probabilities.csv": results.target_probabilities,
+        "sobol.csv": results.sobol, "goal_seek.csv": results.goal_seek,
+    }
+    written = []
+    for name, frame in tables.items():
+        path = folder / name
+        frame.reindex(columns=list(CSV_COLUMNS[name])).to_csv(path, index=False,
+                                                                 encoding="utf-8")
+        written.append(path)
+    return written

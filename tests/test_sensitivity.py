@@ -1,0 +1,461 @@
+"""Sensitivity, Monte Carlo, Sobol and goal seek, against closed forms and separate runs."""
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import SCENARIOS
+
+from sim.fastseries import series_names, series_time_major
+from sim.model import project, projection_series
+from sim.montecarlo import PERCENTILES, chunk_series, met_target, monte_carlo
+from sim.params import build_inputs, numeric_parameters
+from sim.quantiles import BinnedPercentiles
+from sim.run import run_scenario
+from sim.scenario import load_scenario
+from sim.sensitivity import (
+    custom_target,
+    end_year_outputs,
+    goal_seek,
+    one_at_a_time,
+    sobol,
+    spider,
+    target_by_key,
+    two_way_grid,
+)
+from sim.sensitivity_run import CSV_COLUMNS, _ProgressBar, run_sensitivity, write_sensitivity_csvs
+from sim.sobol import sobol_indices
+from sim.targets import TARGETS, evaluate, target_indicator
+from sim.uncertainty import sample
+
+BUNDLED = ("baseline", "covid_shock", "optimistic")
+
+
+@pytest.fixture(scope="module")
+def scenarios():
+    return {name: load_scenario(name, SCENARIOS) for name in BUNDLED}
+
+
+def single_run(name, settings=()):
+    """End-year series of a separate, ordinary projection (what `--set` would give)."""
+    scenario = load_scenario(name, SCENARIOS, settings=list(settings))
+    return scenario, projection_series(project(build_inputs(scenario)))
+
+
+# ----------------------------------------------------------------------------- fast series
+
+
+@pytest.mark.parametrize("name, settings", [
+    ("baseline", []), ("covid_shock", []), ("optimistic", []),
+    ("baseline", ["structure.residual=normalise"]),
+    ("covid_shock", ["structure.residual_growth_pct=7"]),
+])
+def test_time_major_kernel_equals_the_model(name, settings):
+    scenario = load_scenario(name, SCENARIOS, settings=settings)
+    values = sample(scenario.uncertainty, 500, np.random.default_rng(0))
+    inputs = build_inputs(scenario, values)
+    model = projection_series(project(inputs))
+    names, out = series_time_major(inputs, 500)
+    assert names == tuple(model) == series_names(inputs)
+    for i, name in enumerate(names):
+        np.testing.assert_allclose(out[i].T, model[name], rtol=1e-12, atol=1e-12, err_msg=name)
+    # only some CAGR series, or levels only: those rows are the same, the rest left alone
+    marker = np.full_like(out, -7.0)
+    series_time_major(inputs, 500, marker, cagr={"cagr.total"})
+    np.testing.assert_allclose(marker[names.index("cagr.total")], out[names.index("cagr.total")])
+    assert np.all(marker[names.index("cagr.services")] == -7.0)
+    levels_only = np.full_like(out, -7.0)
+    series_time_major(inputs, 500, levels_only, cagr=())
+    assert np.all(levels_only[names.index("growth.total")] == -7.0)
+    np.testing.assert_allclose(levels_only[names.index("output.total")],
+                               out[names.index("output.total")])
+
+
+# ----------------------------------------------------------------------------- streaming quantiles
+
+
+@pytest.mark.parametrize("n, chunk", [(1_000, 1_000), (20_000, 3_000), (200_000, 50_000)])
+def test_binned_percentiles_are_within_one_bin_of_numpy(n, chunk):
+    rng = np.random.default_rng(n)
+    data = np.stack([
+        rng.normal(14.8, 0.3, n),  # a CAGR-like column
+        rng.lognormal(6.3, 0.05, n),  # a skewed level
+        rng.uniform(80, 84, n),
+        np.full(n, 0.9),  # constant
+    ])
+    pilot = data[:, : min(chunk, 4096)]
+    acc = BinnedPercentiles(pilot.min(axis=1), pilot.max(axis=1), 4096)
+    for start in range(0, n, chunk):
+        acc.add(data[:, start: start + chunk])
+    estimate, reliable = acc.percentiles(PERCENTILES)
+    exact = np.percentile(data, PERCENTILES, axis=1).T
+    assert reliable.all()
+    error = np.abs(estimate - exact)
+    assert np.all(error <= acc.width[:, None] * (1 + 1e-9)), error / acc.width[:, None]
+    np.testing.assert_allclose(estimate[3], 0.9, rtol=1e-12)
+
+
+def test_binned_percentiles_flag_ranks_outside_the_range_and_nan_columns():
+    data = np.vstack([np.linspace(0.0, 100.0, 1001), np.linspace(0.0, 1.0, 1001)])
+    data[1, 500] = np.nan
+    acc = BinnedPercentiles(np.array([40.0, 0.0]), np.array([60.0, 1.0]), 64)
+    acc.add(data)
+    estimate, reliable = acc.percentiles([5, 50, 95])
+    assert list(reliable[0]) == [False, True, False]  # 5 and 95 lie outside [40, 60)
+    assert estimate[0, 1] == pytest.approx(50.0, abs=acc.width[0])
+    assert np.isnan(estimate[1]).all()  # as numpy.percentile does with a NaN
+
+
+def chunked_exact(scenario, draws, seed, chunk):
+    """Exact percentiles and target counts over the very draws monte_carlo uses."""
+    blocks = list(chunk_series(scenario, draws, np.random.default_rng(seed), chunk))
+    flat = np.concatenate([b.reshape(-1, b.shape[-1]) for b in blocks], axis=1)
+    series = np.concatenate(blocks, axis=2)
+    return flat, series
+
+
+@pytest.mark.parametrize("name, draws, chunk, pilot", [
+    ("baseline", 20_000, 4_096, None),
+    ("covid_shock", 25_000, 8_192, None),
+    ("covid_shock", 12_000, 4_096, 3),  # a pilot of 3 draws: forces the second pass
+])
+def test_streaming_monte_carlo_is_within_its_stated_bound(scenarios, name, draws, chunk, pilot):
+    scenario = scenarios[name]
+    result = monte_carlo(scenario, draws, np.random.default_rng(11), chunk_draws=chunk,
+                         pilot_draws=pilot)
+    assert not result.exact
+    assert result.passes == (2 if pilot else 1)
+    flat, series = chunked_exact(scenario, draws, 11, chunk)
+    exact = np.percentile(flat, PERCENTILES, axis=1).T
+    table = result.percentiles
+    estimate = table[[f"p{p}" for p in PERCENTILES]].to_numpy()
+    bound = table["error_bound"].to_numpy()
+    missing = np.isnan(exact[:, 0])
+    assert np.array_equal(np.isnan(estimate[:, 0]), missing)
+    error = np.abs(estimate - exact)[~missing].max(axis=1)
+    assert np.all(error <= bound[~missing] * (1 + 1e-6) + 1e-12)
+    # the bound is small: well under 0.1 % of each column's range
+    spread = (flat.max(axis=1) - flat.min(axis=1))[~missing]
+    assert np.all(bound[~missing] <= 0.001 * spread + 1e-12)
+    # target probabilities are exact counts
+    years = np.arange(scenario.base_year, scenario.end_year + 1)
+    names = list(series_names(build_inputs(scenario)))
+    for target, row in zip(TARGETS, result.target_probabilities.itertuples(), strict=True):
+        levels = series[names.index(target_indicator(target, scenario.budget_concept))].T
+        expected = np.count_nonzero(met_target(target, evaluate(target, years, levels))) / draws
+        assert row.target == target.key and row.probability == expected
+
+
+def test_one_chunk_is_numpy_percentile_exactly(scenarios):
+    scenario = scenarios["baseline"]
+    result = monte_carlo(scenario, 3_000, np.random.default_rng(2))
+    assert result.exact
+    flat, _ = chunked_exact(scenario, 3_000, 2, 32_768)
+    expected = np.percentile(flat, PERCENTILES, axis=1).T
+    np.testing.assert_array_equal(result.percentiles[["p5", "p25", "p50", "p75", "p95"]]
+                                  .to_numpy(), expected)
+
+
+def test_monte_carlo_is_reproducible_and_independent_of_threads(scenarios):
+    scenario = scenarios["covid_shock"]
+    one = monte_carlo(scenario, 40_000, np.random.default_rng(5), chunk_draws=8_192, workers=1)
+    two = monte_carlo(scenario, 40_000, np.random.default_rng(5), chunk_draws=8_192, workers=2)
+    pd.testing.assert_frame_equal(one.percentiles, two.percentiles)
+    pd.testing.assert_frame_equal(one.target_probabilities, two.target_probabilities)
+    other = monte_carlo(scenario, 40_000, np.random.default_rng(6), chunk_draws=8_192)
+    assert not one.percentiles["p50"].equals(other.percentiles["p50"])
+
+
+def test_percentile_table_covers_every_series_and_year(scenarios):
+    scenario = scenarios["baseline"]
+    result = monte_carlo(scenario, 2_000, np.random.default_rng(1))
+    table = result.percentiles
+    names = series_names(build_inputs(scenario))
+    assert len(table) == len(names) * 6
+    assert set(table["indicator"]) == set(names)
+    assert list(table.columns) == ["scenario", "indicator", "year", "p5", "p25", "p50", "p75",
+                                   "p95", "error_bound"]
+    growth = table[table.indicator == "growth.total"]
+    assert growth.p50.isna().tolist() == [True, False, False, False, False, False]
+    quantiles = table[["p5", "p25", "p50", "p75", "p95"]].dropna().to_numpy()
+    assert np.all(np.diff(quantiles, axis=1) >= -1e-9)  # ordered
+
+
+def test_narrow_distributions_reproduce_the_deterministic_projection(write_scenario):
+    base_text = (SCENARIOS / "baseline.toml").read_text(encoding="utf-8")
+    root = base_text.split("# -----")[0]
+    scenario = load_scenario("baseline", SCENARIOS)
+    narrow = "".join(
+        f"\n[uncertainty.{p}]\ndist = \"uniform\"\nlow = {v!r}\nhigh = {v + 1e-9 * max(1, v)!r}\n"
+        for p, v in numeric_parameters(scenario).items() if not p.endswith("share_pct"))
+    path = write_scenario("narrow", root + narrow)
+    narrow_scenario = load_scenario(path, path.parent)
+    result = monte_carlo(narrow_scenario, 20_000, np.random.default_rng(3), chunk_draws=4_096)
+    assert not result.exact
+    deterministic = run_scenario(scenario)
+    for row in result.percentiles.itertuples():
+        value = deterministic.series[row.indicator][row.year - 2020]
+        for p in PERCENTILES:
+            got = getattr(row, f"p{p}")
+            if np.isnan(value):
+                assert np.isnan(got)
+            else:
+                assert got == pytest.approx(value, rel=1e-7, abs=1e-7), (row.indicator, row.year)
+    met = {s.target.key: s.met for s in deterministic.scores}
+    for row in result.target_probabilities.itertuples():
+        assert row.probability == (1.0 if met[row.target] else 0.0), row.target
+
+
+def test_monte_carlo_needs_an_uncertainty_section(write_scenario):
+    from conftest import MINIMAL
+
+    path = write_scenario("plain", MINIMAL)
+    with pytest.raises(ValueError, match="no \\[uncertainty\\] section"):
+        monte_carlo(load_scenario(path, path.parent), 10, np.random.default_rng(0))
+
+
+# ----------------------------------------------------------------------------- Sobol
+
+
+def ishigami(u, a=7.0, b=0.1):
+    x = -np.pi + 2.0 * np.pi * u
+    return np.sin(x[:, 0]) + a * np.sin(x[:, 1]) ** 2 + b * x[:, 2] ** 4 * np.sin(x[:, 0])
+
+
+def test_sobol_estimator_on_the_ishigami_function():
+    result = sobol_indices(ishigami, 3, 2**14, np.random.default_rng(0))
+    first = np.array([0.3139, 0.4424, 0.0])
+    total = np.array([0.5576, 0.4424, 0.2437])
+    np.testing.assert_allclose(result.first_order[0], first, atol=0.03)
+    np.testing.assert_allclose(result.total[0], total, atol=0.03)
+    assert np.all(result.first_order_ci[0, :, 0] <= first)
+    assert np.all(first <= result.first_order_ci[0, :, 1])
+    assert np.all(result.total_ci[0, :, 0] <= total) and np.all(total <= result.total_ci[0, :, 1])
+    assert result.first_order_ci.shape == (1, 3, 2)
+    assert np.all(result.first_order_ci[0, :, 1] - result.first_order_ci[0, :, 0] < 0.05)
+
+
+def test_sobol_estimator_on_an_additive_linear_model():
+    coefficients = np.array([1.0, 2.0, 3.0, 0.0])
+    result = sobol_indices(lambda u: u @ coefficients, 4, 2**14, np.random.default_rng(1))
+    expected = coefficients**2 / np.sum(coefficients**2)  # equal input variances
+    np.testing.assert_allclose(result.first_order[0], expected, atol=0.02)
+    np.testing.assert_allclose(result.total[0], expected, atol=0.02)
+    assert np.all(result.first_order_ci[0, :, 0] <= expected + 1e-12)
+    assert np.all(expected <= result.first_order_ci[0, :, 1] + 1e-12)
+    assert result.first_order[0, 3] == 0.0 and result.total[0, 3] == 0.0
+
+
+def test_sobol_of_a_scenario(scenarios):
+    table = sobol(scenarios["baseline"], np.random.default_rng(2), 2**12, n_resamples=200)
+    assert list(table.columns) == ["scenario", "output", "parameter", "S1", "S1_low", "S1_high",
+                                   "ST", "ST_low", "ST_high"]
+    assert set(table.output) == {"output.total", "cagr.total", "income_per_capita",
+                                 "budget_revenue"}
+    budget = table[table.output == "budget_revenue"].set_index("parameter")
+    assert budget.ST.idxmax() == "indicators.budget_revenue.elasticity"
+    assert budget.loc["indicators.retail.growth_pct", "ST"] == 0.0  # does not enter the budget
+    total = table[table.output == "cagr.total"]
+    assert total.S1.sum() == pytest.approx(1.0, abs=0.05)  # nearly additive in the rates
+    assert np.all(table.S1_low <= table.S1_high) and np.all(table.ST_low <= table.ST_high)
+
+
+# ----------------------------------------------------------------------------- one at a time
+
+
+def test_one_at_a_time_equals_separate_runs(scenarios):
+    table = one_at_a_time(scenarios["covid_shock"])
+    end = 5
+    budget = scenarios["covid_shock"].budget_concept
+    for parameter, group in table.groupby("parameter"):
+        for side in ("low", "high"):
+            value = float(group[f"{side}_value"].iloc[0])
+            _, series = single_run("covid_shock", [f"{parameter}={value!r}"])
+            got = group.set_index("output")[f"output_{side}"]
+            assert got["output.total"] == pytest.approx(series["output.total"][end], rel=1e-12)
+            assert got["cagr.total"] == pytest.approx(series["cagr.total"][end], rel=1e-12)
+            assert got["income_per_capita"] == pytest.approx(
+                series["income_per_capita"][end], rel=1e-12)
+            assert got[budget] == pytest.approx(series[budget][end], rel=1e-12)
+    _, base = single_run("covid_shock")
+    assert table[table.output == "cagr.total"].output_base.iloc[0] == pytest.approx(
+        base["cagr.total"][end], rel=1e-12)
+    # sorted by swing within each output: the 2021 services shock leads the total's growth
+    first = table[table.output == "cagr.total"].iloc[0]
+    assert first.parameter == "sectors.services.growth_pct_by_year.2021"
+
+
+def test_spider_moves_rates_by_points(scenarios):
+    table = spider(scenarios["baseline"], k_points=2.0, steps=5)
+    assert set(table.delta) == {-2.0, -1.0, 0.0, 1.0, 2.0}
+    assert "indicators.budget_revenue.elasticity" not in set(table.parameter)  # not a rate
+    row = table[(table.parameter == "sectors.industry.growth_pct") & (table.delta == 1.0)
+                & (table.output == "cagr.total")]
+    _, series = single_run("baseline", ["sectors.industry.growth_pct=16.0"])
+    assert row.value.iloc[0] == pytest.approx(series["cagr.total"][5], rel=1e-12)
+    assert row.parameter_value.iloc[0] == 16.0
+
+
+def test_two_way_grid_points_and_target_contours(scenarios):
+    grid = two_way_grid(scenarios["baseline"])
+    assert len(grid) == 41 * 41
+    point = grid[np.isclose(grid.services_growth_pct, 15.0)
+                 & np.isclose(grid.industry_growth_pct, 16.0)].iloc[0]
+    _, series = single_run("baseline", ["sectors.services.growth_pct=15.0",
+                                        "sectors.industry.growth_pct=16.0"])
+    assert point.total_cagr_pct == pytest.approx(series["cagr.total"][5], rel=1e-12)
+    assert point.budget_end == pytest.approx(series["budget_revenue"][5], rel=1e-12)
+    # the 14 % and 15 % growth contours and the 600 billion contour cross the default grid
+    assert grid.total_cagr_pct.min() < 14.0 < 15.0 < grid.total_cagr_pct.max()
+    assert grid.budget_end.min() < 600.0 < grid.budget_end.max()
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_fast_end_year_outputs_of_sobol_equal_the_models(scenarios, name):
+    from sim.sensitivity import _end_year_outputs_fast
+
+    scenario = scenarios[name]
+    values = sample(scenario.uncertainty, 3_000, np.random.default_rng(4))
+    fast = _end_year_outputs_fast(scenario, values, 3_000, chunk=1_024)  # several chunks
+    model = end_year_outputs(scenario, values)
+    assert list(fast) == list(model)
+    for key in model:
+        np.testing.assert_allclose(fast[key], model[key], rtol=1e-12, err_msg=key)
+
+
+def test_end_year_outputs_with_no_values_is_the_projection(scenarios):
+    outputs = end_year_outputs(scenarios["optimistic"])
+    _, series = single_run("optimistic")
+    assert outputs["cagr.total"][0] == pytest.approx(series["cagr.total"][5], rel=1e-12)
+    assert outputs["budget_revenue"][0] == pytest.approx(series["budget_revenue"][5], rel=1e-12)
+
+
+# ----------------------------------------------------------------------------- goal seek
+
+
+def test_budget_growth_that_reaches_600_from_290_is_15_65_percent():
+    scenario = load_scenario("baseline", SCENARIOS, settings=[
+        'indicators.budget_revenue.rule="growth"', "indicators.budget_revenue.growth_pct=14"])
+    found = goal_seek(scenario, "indicators.budget_revenue.growth_pct",
+                      target_by_key("budget_2025"), 600.0, (10.0, 20.0))
+    closed_form = ((600.0 / 290.0) ** (1.0 / 5.0) - 1.0) * 100.0  # figures.md c7
+    assert found.reachable
+    assert found.value_found == pytest.approx(closed_form, abs=1e-8)
+    assert round(found.value_found, 2) == 15.65
+    assert found.indicator_cagr_pct == pytest.approx(closed_form, abs=1e-8)
+
+
+def test_budget_elasticity_that_reaches_600_implies_the_same_growth(scenarios):
+    found = goal_seek(scenarios["baseline"], "indicators.budget_revenue.elasticity",
+                      target_by_key("budget_2025"), 600.0, (0.0, 3.0))
+    assert found.reachable
+    _, series = single_run("baseline", [f"indicators.budget_revenue.elasticity="
+                                        f"{found.value_found!r}"])
+    assert series["budget_revenue"][5] == pytest.approx(600.0, abs=1e-6)
+    assert found.indicator_cagr_pct == pytest.approx(15.65, abs=0.005)
+
+
+def test_services_growth_that_lifts_the_total_to_15_percent(scenarios):
+    found = goal_seek(scenarios["baseline"], "sectors.services.growth_pct",
+                      target_by_key("output_growth"), 15.0, (0.0, 40.0))
+    # by hand: the 'other' block grows with the three sectors, so the total grows as they do:
+    # 48.5 (1 + x)^5 + 43.1 * 1.15^5 + 7.5 * 1.035^5 = 99.1 * 1.15^5
+    s, i, a = 48.5, 43.1, 7.5
+    x = (((s + i + a) * 1.15**5 - i * 1.15**5 - a * 1.035**5) / s) ** 0.2 - 1.0
+    assert found.value_found == pytest.approx(100.0 * x, abs=1e-8)
+    assert round(found.value_found, 2) == 16.42
+
+
+def test_goal_not_reachable_is_an_answer(scenarios):
+    found = goal_seek(scenarios["baseline"], "sectors.agriculture.growth_pct",
+                      target_by_key("output_growth"), 15.0)  # bracket: its range, 3-4 %/yr
+    assert not found.reachable and np.isnan(found.value_found)
+    assert (found.bracket_low, found.bracket_high) == (3.0, 4.0)
+    assert found.measure_at_low == pytest.approx(14.76, abs=0.005)
+    assert found.measure_at_high == pytest.approx(14.81, abs=0.005)
+    assert found.note.startswith("not reachable within [3, 4]:")
+    assert "below 15 across the whole range" in found.note
+
+
+def test_goal_seek_on_a_custom_goal_with_as_many_points_as_years(scenarios):
+    # 5 values for a 5-year horizon: sim.model would read an own-growth rate array of that
+    # length as one rate per year; the analyses add a draw so that it cannot
+    goal = custom_target("retail", "cagr", 2020, 2025)
+    found = goal_seek(scenarios["baseline"], "indicators.retail.growth_pct", goal, 19.5,
+                      (18.0, 20.0), points=5)
+    assert found.reachable and found.value_found == pytest.approx(19.5, abs=1e-9)
+    with pytest.raises(ValueError, match="has no low end"):
+        goal_seek(scenarios["baseline"], "indicators.retail.growth_pct", goal)
+
+
+def test_goal_seek_outside_the_horizon(scenarios):
+    short = load_scenario("baseline", SCENARIOS, end_year=2023)
+    found = goal_seek(short, "sectors.services.growth_pct", target_by_key("output_growth"),
+                      15.0, (0.0, 40.0))
+    assert not found.reachable and "outside the projection 2020-2023" in found.note
+
+
+# ----------------------------------------------------------------------------- the run and its files
+
+
+def test_run_writes_the_six_csv_files_with_their_columns(scenarios, tmp_path):
+    results = run_sensitivity(list(scenarios.values()), draws=5_000, seed=3, sobol_n=2**10)
+    paths = write_sensitivity_csvs(results, tmp_path / "sensitivity")
+    assert sorted(p.name for p in paths) == sorted(CSV_COLUMNS)
+    for path in paths:
+        frame = pd.read_csv(path)
+        assert tuple(frame.columns) == CSV_COLUMNS[path.name]
+        assert set(frame.scenario) == set(BUNDLED)
+    goals = pd.read_csv(tmp_path / "sensitivity" / "goal_seek.csv").set_index(["scenario", "goal"])
+    budget = goals.loc[("baseline", "budget_600_by_2025")]
+    assert budget.parameter == "indicators.budget_revenue.elasticity"
+    assert "budget growth 15.65 %/yr on average" in budget.note
+    assert goals.loc[("baseline", "total_15_via_services")].value_found == pytest.approx(16.421,
+                                                                                        abs=1e-3)
+    assert not goals.loc[("covid_shock", "total_15_via_agriculture")].reachable
+    probabilities = pd.read_csv(tmp_path / "sensitivity" / "target_probabilities.csv")
+    assert len(probabilities) == len(BUNDLED) * len(TARGETS)
+    assert probabilities.probability.between(0, 1).all()
+    # the same seed gives the same files; a scenario's results do not depend on the others
+    again = run_sensitivity([scenarios["covid_shock"]], draws=5_000, seed=3, sobol_n=2**10)
+    mine = results.monte_carlo_percentiles
+    pd.testing.assert_frame_equal(
+        mine[mine.scenario == "covid_shock"].reset_index(drop=True),
+        again.monte_carlo_percentiles)
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_only_on_a_terminal_after_a_delay(scenarios):
+    terminal = FakeTerminal()
+    bar = _ProgressBar("Monte Carlo baseline", terminal, delay=0.0)
+    bar(500, 1000)
+    bar(1000, 1000)
+    assert terminal.getvalue().endswith("1,000/1,000 draws, " + terminal.getvalue().split(
+        "draws, ")[-1])
+    assert "[###############...............] 500/1,000" in terminal.getvalue()
+    quiet = FakeTerminal()
+    bar = _ProgressBar("x", quiet, delay=60.0)
+    bar(500, 1000)
+    bar(1000, 1000)
+    assert quiet.getvalue() == ""  # fast runs show nothing
+    piped = io.StringIO()  # not a terminal: run_sensitivity shows no bar
+    run_sensitivity([scenarios["baseline"]], draws=100, seed=1, progress=True, sobol_n=64,
+                    stream=piped)
+    assert piped.getvalue() == ""
+
+
+def test_plain_run_imports_no_scipy_stats():
+    code = ("import sys, sim.cli, sim.run, sim.export, sim.sensitivity_run; "
+            "print('scipy.stats' in sys.modules, 'scipy' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "False"]
