@@ -199,7 +199,8 @@ def series_time_major(
         if linked.elasticity is not None:
             rate = _draws_last(linked.elasticity, 0, m) * total_growth
         else:
-            rate = np.broadcast_to(_draws_last(linked.growth_pct, 0, m), (horizon, m))
+            own = np.asarray(linked.growth_pct, dtype=float)
+            rate = np.broadcast_to(_draws_last(own, 0 if own.ndim == 0 else 1, m), (horizon, m))
         if linked.override_pct is not None and not np.all(np.isnan(linked.override_pct)):
             override = _draws_last(linked.override_pct, 1, m)
             rate = np.where(np.isnan(override), rate, override)

@@ -116,7 +116,8 @@ class LinkedInputs:
     """An indicator that compounds from a base value (income, budget, investment, ...).
 
     base:         (...) base-year value, in the indicator's unit.
-    growth_pct:   (...) or (..., T) own growth, % per year; used when elasticity is None.
+    growth_pct:   scalar (every year) or (..., T) own growth, % per year (a batch of draws
+                  carries a trailing years axis: (N, T)); used when elasticity is None.
     elasticity:   (...) ratio of the indicator's growth to total output growth in each year
                   (g_indicator = elasticity * g_output), or None for the own-growth rule.
     override_pct: (T,) or (..., T) growth fixed for single years, NaN where not fixed; wins over
@@ -189,8 +190,8 @@ def linked_growth_pct(linked: LinkedInputs, total_growth_pct: np.ndarray) -> np.
         rate = elasticity[..., None] * total_growth_pct
     else:
         rate = np.asarray(linked.growth_pct, dtype=float)
-        if rate.ndim == 0 or rate.shape[-1] != total_growth_pct.shape[-1]:
-            rate = rate[..., None]
+        if rate.ndim == 0:
+            rate = rate[None]  # one rate for every year
         rate = np.broadcast_to(rate, np.broadcast_shapes(rate.shape, total_growth_pct.shape))
     if linked.override_pct is None:
         return rate

@@ -127,7 +127,9 @@ def build_inputs(
         )
         indicators[name] = LinkedInputs(
             base=value(f"{prefix}.base"),
-            growth_pct=value(f"{prefix}.growth_pct") if ind.rule == "growth" else None,
+            growth_pct=_yearly(value(f"{prefix}.growth_pct"), {}, prefix, base_year, horizon, values)
+            if ind.rule == "growth"
+            else None,
             elasticity=value(f"{prefix}.elasticity") if ind.rule == "elasticity" else None,
             override_pct=override,
         )

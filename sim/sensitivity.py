@@ -54,22 +54,16 @@ SPIDER_UNITS = ("%/yr", "%")
 # ----------------------------------------------------------------------------- model runs
 
 
-def _safe_values(scenario: Scenario, values: Mapping[str, np.ndarray]) -> tuple[dict, int]:
-    """values as (n,) arrays, and n. With n equal to the number of growth years,
-    `sim.model.linked_growth_pct` would read a draws axis as a years axis, so such a batch gets
-    one extra (repeated) draw; callers keep the first n results."""
+def _safe_values(values: Mapping[str, np.ndarray]) -> tuple[dict, int]:
+    """values as (n,) arrays, and n."""
     arrays = {k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in values.items()}
-    n = max((a.shape[0] for a in arrays.values()), default=1)
-    if n == scenario.horizon_years:
-        arrays = {k: np.concatenate([a, a[:1]]) if a.shape[0] == n else a
-                  for k, a in arrays.items()}
-    return arrays, n
+    return arrays, max((a.shape[0] for a in arrays.values()), default=1)
 
 
 def _series(scenario: Scenario, values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Every projection series for a batch of parameter values: name -> (n, T + 1), or
     (T + 1,) for a series that none of the values affects."""
-    arrays, n = _safe_values(scenario, values)
+    arrays, n = _safe_values(values)
     series = projection_series(project(build_inputs(scenario, arrays)))
     return {name: s[:n] if s.ndim > 1 else s for name, s in series.items()}
 
@@ -101,7 +95,7 @@ def end_year_outputs(scenario: Scenario,
     values: path -> (n,) array (or scalar). Returns name -> (n,) array; the budget appears under
     its own name (scenario.budget_concept). Outputs the scenario does not project are left out.
     """
-    arrays, n = _safe_values(scenario, values or {})
+    arrays, n = _safe_values(values or {})
     p = project(build_inputs(scenario, arrays))
     total_end = _last(p.total, n)
     total_base = p.total[..., 0].reshape(-1)[0]  # the base year does not depend on rates

@@ -222,3 +222,15 @@ def test_importing_the_model_loads_no_plotting_or_pandas():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_batch_as_long_as_the_horizon_is_not_read_as_years():
+    """Five draws of an own-growth rate on a five-year horizon: each draw keeps its own rate."""
+    from sim.params import build_inputs
+    from sim.scenario import load_scenario
+    from conftest import SCENARIOS
+
+    scenario = load_scenario("baseline", SCENARIOS)
+    rates = np.array([8.0, 8.5, 9.0, 9.5, 10.0])
+    series = projection_series(project(build_inputs(scenario, {"indicators.investment.growth_pct": rates})))
+    np.testing.assert_allclose(series["growth.investment"][:, 1:], np.repeat(rates[:, None], 5, axis=1))
