@@ -30,6 +30,7 @@ __all__ = [
     "freeze_layout",
     "main_chart_jobs",
     "tracking_chart_jobs",
+    "sensitivity_chart_jobs",
     "write_chart_pack",
     "PNG_DPI",
 ]
@@ -100,6 +101,56 @@ def tracking_chart_jobs(
             text("caption.deviation", lang),
         ),
     ]
+
+
+def sensitivity_chart_jobs(
+    results: Sequence[ScenarioResult], sensitivity, lang: str, run_date: date
+) -> list[ChartJob]:
+    """Fan charts and target probabilities for all scenarios; tornado, spider, grid and Sobol
+    indices for each scenario that has them (runs with --sensitivity)."""
+    from . import charts_sensitivity as cs
+
+    results = tuple(results)
+    draws = sensitivity.draws
+    jobs = []
+    if not sensitivity.monte_carlo_percentiles.empty:
+        jobs.append(
+            ChartJob(
+                "s01_fan",
+                cs.plot_fan_charts,
+                (sensitivity.monte_carlo_percentiles, results, lang, run_date, draws),
+                text("caption.fan", lang),
+            )
+        )
+        jobs.append(
+            ChartJob(
+                "s02_probabilities",
+                cs.plot_target_probabilities,
+                (sensitivity.target_probabilities, results, lang, run_date, draws),
+                text("caption.probabilities", lang),
+            )
+        )
+    per_scenario = (
+        ("tornado", sensitivity.tornado, cs.plot_tornado, "caption.tornado"),
+        ("spider", sensitivity.spider, cs.plot_spider, "caption.spider"),
+        ("grid", sensitivity.grid, cs.plot_grid, "caption.grid"),
+        ("sobol", sensitivity.sobol, cs.plot_sobol, "caption.sobol"),
+    )
+    for i, (kind, table, plot, caption) in enumerate(per_scenario, start=3):
+        for result in results:
+            name = result.scenario.name
+            if table.empty or not (table.scenario == name).any():
+                continue
+            title = result.scenario.title_vi if lang == "vi" else result.scenario.title_en
+            jobs.append(
+                ChartJob(
+                    f"s{i:02d}_{kind}_{name}",
+                    plot,
+                    (table, result, lang, run_date),
+                    f"{text(caption, lang)} {title}.",
+                )
+            )
+    return jobs
 
 
 def freeze_layout(fig) -> None:

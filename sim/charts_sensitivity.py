@@ -285,87 +285,122 @@ def plot_sobol(sobol: pd.DataFrame, result: ScenarioResult, lang: str, run_date:
     return fig
 
 
+def _panel_grid(fig: Figure, n: int):
+    rows = int(np.ceil(n / 2))
+    axes = fig.subplots(rows, 2 if n > 1 else 1, squeeze=False).ravel()
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    return axes[:n]
+
+
 @with_style
 def plot_tornado(
-    tornado: pd.DataFrame, result: ScenarioResult, output: str, unit: str, lang: str, run_date: date
+    tornado: pd.DataFrame, result: ScenarioResult, lang: str, run_date: date
 ) -> Figure:
-    """Tornado: the end-year `output` with each parameter at its low and high end, around the
-    scenario's own value; widest swing on top.
+    """Tornado, one panel per end-year output: the output with each parameter in turn at its
+    low and high end, around the scenario's own value; widest swing on top. Parameters that do
+    not move an output are left out of its panel.
 
-    tornado columns: parameter, low_value, high_value, output_low, output_high, output_base.
+    tornado columns: scenario, output, unit, parameter, low_value, high_value, output_low,
+    output_base, output_high, swing.
     """
+    table = tornado[(tornado.scenario == result.scenario.name) & (tornado.swing > 0)]
+    outputs = list(dict.fromkeys(table.output))
     labels = linked_labels(result)
-    rows = tornado.assign(swing=(tornado.output_high - tornado.output_low).abs()).sort_values(
-        "swing"
-    )
-    base = float(rows.output_base.iloc[0])
-    fig = new_figure(8.0, 1.5 + 0.34 * len(rows))
-    ax = fig.add_subplot()
-    y = np.arange(len(rows))
-    ax.barh(
-        y,
-        rows.output_low - base,
-        left=base,
-        color="#D55E00",
-        hatch="///",
-        edgecolor="white",
-        label=text("param_low", lang),
-    )
-    ax.barh(
-        y,
-        rows.output_high - base,
-        left=base,
-        color="#0072B2",
-        edgecolor="white",
-        label=text("param_high", lang),
-    )
-    ax.axvline(base, color="black", linewidth=1)
-    names = [
-        f"{wrap(parameter_label(p, lang, labels), 40)} "
-        f"[{format_number(lo, 2, lang)} – {format_number(hi, 2, lang)}]"
-        for p, lo, hi in zip(rows.parameter, rows.low_value, rows.high_value, strict=True)
-    ]
-    ax.set_yticks(y, names, fontsize=7)
-    ax.grid(axis="y", visible=False)
-    ax.xaxis.set_major_formatter(NumberFormatter(lang, None))
-    ax.set_xlabel(f"{indicator_label(output, lang, labels)} ({unit_text(unit, lang)})")
+    longest = max((int((table.output == o).sum()) for o in outputs), default=1)
+    fig = new_figure(11.0, 1.6 + 0.3 * longest * int(np.ceil(len(outputs) / 2)))
+    for ax, output in zip(_panel_grid(fig, len(outputs)), outputs, strict=True):
+        rows = table[table.output == output].sort_values("swing")
+        base = float(rows.output_base.iloc[0])
+        y = np.arange(len(rows))
+        ax.barh(
+            y,
+            rows.output_low - base,
+            left=base,
+            color="#D55E00",
+            hatch="///",
+            edgecolor="white",
+            label=text("param_low", lang),
+        )
+        ax.barh(
+            y,
+            rows.output_high - base,
+            left=base,
+            color="#0072B2",
+            edgecolor="white",
+            label=text("param_high", lang),
+        )
+        ax.axvline(base, color="black", linewidth=1)
+        names = [
+            f"{wrap(parameter_label(p, lang, labels), 34)} "
+            f"[{format_number(lo, 2, lang)}–{format_number(hi, 2, lang)}]"
+            for p, lo, hi in zip(rows.parameter, rows.low_value, rows.high_value, strict=True)
+        ]
+        ax.set_yticks(y, names, fontsize=6.5)
+        ax.grid(axis="y", visible=False)
+        ax.xaxis.set_major_formatter(NumberFormatter(lang, None))
+        ax.tick_params(axis="x", labelsize=7)
+        unit = unit_text(str(rows.unit.iloc[0]), lang)
+        ax.set_title(wrap(f"{indicator_label(output, lang, labels)} ({unit})", 40), fontsize=8.5)
     title = f"{text('fig.tornado', lang)} – {_title(result, lang)}"
-    titled_legend(fig, ax, 2, title)
+    titled_legend(fig, fig.axes[0], 2, title)
     footer(fig, lang, run_date)
     return fig
 
 
 @with_style
-def plot_spider(
-    spider: pd.DataFrame, result: ScenarioResult, output: str, unit: str, lang: str, run_date: date
-) -> Figure:
-    """Spider: the end-year `output` as each parameter moves by -k..+k points from its value.
+def plot_spider(spider: pd.DataFrame, result: ScenarioResult, lang: str, run_date: date) -> Figure:
+    """Spider, one panel per end-year output: the output as each parameter moves by -k..+k
+    points from the scenario's value.
 
-    spider columns: parameter, delta, output (one row per parameter and step).
+    spider columns: scenario, output, unit, parameter, delta, value.
     """
+    table = spider[spider.scenario == result.scenario.name]
+    outputs = list(dict.fromkeys(table.output))
     labels = linked_labels(result)
-    fig = new_figure(8.0, 5.0)
-    ax = fig.add_subplot()
+    fig = new_figure(11.0, 1.8 + 2.9 * int(np.ceil(len(outputs) / 2)))
     palette = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
-    styles = ("-", "--", "-.", ":")
-    for i, (parameter, rows) in enumerate(spider.groupby("parameter", sort=False)):
-        rows = rows.sort_values("delta")
-        ax.plot(
-            rows.delta,
-            rows.output,
-            color=palette[i % 7],
-            linestyle=styles[(i // 7) % 4],
-            marker="o",
-            markersize=3,
-            label=wrap(parameter_label(parameter, lang, labels), 30),
-        )
-    ax.axvline(0, color="#555555", linewidth=0.8)
-    ax.set_xlabel(text("spider_x", lang))
-    ax.set_ylabel(f"{wrap(indicator_label(output, lang, labels), 30)} ({unit_text(unit, lang)})")
-    ax.xaxis.set_major_formatter(NumberFormatter(lang, None))
-    ax.yaxis.set_major_formatter(NumberFormatter(lang, None))
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=7)
-    ax.set_title(f"{text('fig.spider', lang)} – {_title(result, lang)}")
+    dashes = ("-", "--", "-.", ":")
+    parameters = list(dict.fromkeys(table.parameter))
+    style = {p: (palette[i % 7], dashes[(i // 7) % 4]) for i, p in enumerate(parameters)}
+    for ax, output in zip(_panel_grid(fig, len(outputs)), outputs, strict=True):
+        rows = table[table.output == output]
+        for parameter, points in rows.groupby("parameter", sort=False):
+            if np.ptp(points.value.to_numpy()) == 0:
+                continue  # this parameter does not move this output
+            points = points.sort_values("delta")
+            colour, dash = style[parameter]
+            ax.plot(
+                points.delta,
+                points.value,
+                color=colour,
+                linestyle=dash,
+                marker="o",
+                markersize=2.5,
+                label=wrap(parameter_label(parameter, lang, labels), 30),
+            )
+        ax.axvline(0, color="#555555", linewidth=0.8)
+        unit = unit_text(str(rows.unit.iloc[0]), lang)
+        ax.set_title(wrap(f"{indicator_label(output, lang, labels)} ({unit})", 40), fontsize=8.5)
+        ax.set_xlabel(text("spider_x", lang), fontsize=7.5)
+        ax.xaxis.set_major_formatter(NumberFormatter(lang, None))
+        ax.yaxis.set_major_formatter(NumberFormatter(lang, None))
+        ax.tick_params(labelsize=7)
+    handles, names = [], []
+    for ax in fig.axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            if label not in names:
+                handles.append(handle)
+                names.append(label)
+    fig.legend(
+        handles,
+        names,
+        loc="outside upper center",
+        ncol=3,
+        fontsize=7,
+        title=f"{text('fig.spider', lang)} – {_title(result, lang)}",
+        title_fontproperties={"weight": "bold", "size": 11},
+    )
     footer(fig, lang, run_date)
     return fig
 
@@ -375,8 +410,9 @@ def plot_grid(grid: pd.DataFrame, result: ScenarioResult, lang: str, run_date: d
     """Heat maps over services growth x industry growth: the total's average growth with the 14 %
     and 15 % contours, and the end-year budget with the 600 billion contour.
 
-    grid columns: services_growth_pct, industry_growth_pct, total_cagr_pct, budget_end.
+    grid columns: scenario, services_growth_pct, industry_growth_pct, total_cagr_pct, budget_end.
     """
+    grid = grid[grid.scenario == result.scenario.name]
     xs = np.sort(grid.services_growth_pct.unique())
     ys = np.sort(grid.industry_growth_pct.unique())
     table = grid.set_index(["industry_growth_pct", "services_growth_pct"])

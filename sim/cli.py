@@ -86,47 +86,44 @@ def build_parser() -> argparse.ArgumentParser:
         "<out>/rebased/, to copy into a scenarios folder for the next term",
     )
     parser.add_argument(
+        "--sensitivity",
+        action="store_true",
+        help="also run the sensitivity and uncertainty analyses (one-at-a-time, two-way grid, "
+        "Monte Carlo, Sobol, goal seek) into <out>/sensitivity/",
+    )
+    parser.add_argument(
+        "--draws",
+        type=int,
+        default=None,
+        metavar="N",
+        help="Monte Carlo draws with --sensitivity (default 10,000)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        metavar="S",
+        help="random seed with --sensitivity, for reproducible draws (default: a fresh seed, "
+        "recorded in the manifest)",
+    )
+    parser.add_argument(
         "--no-charts",
         action="store_true",
         help="skip charts, the PDF chart pack and the HTML report (faster)",
     )
+    parser.add_argument(
+        "--history",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="the history scenario for the track record and realism check (default: "
+        "<scenarios-dir>/history/backcast_2016_2020.toml when it exists)",
+    )
+    parser.add_argument(
+        "--no-history", action="store_true", help="skip the track record and realism check"
+    )
     parser.add_argument("--quiet", action="store_true", help="print only errors")
     return parser
-
-
-def write_charts_and_report(
-    results, folder: Path, lang: str, started: datetime, tracking=None
-) -> None:
-    """The chart pack (PNG, SVG, one PDF) under <folder>/charts and the HTML report."""
-    from .chartpack import main_chart_jobs, tracking_chart_jobs, write_chart_pack
-    from .i18n import text
-    from .report import tracking_section, write_report
-
-    first = results[0].scenario
-    title = text("report_title", lang).format(base=first.base_year, end=first.end_year)
-    jobs = main_chart_jobs(results, lang, started.date())
-    sections = []
-    if tracking is not None:
-        jobs += tracking_chart_jobs(results, tracking, lang, started.date())
-        sections.append((text("tracking", lang), tracking_section(tracking, lang)))
-    saved = write_chart_pack(jobs, folder / "charts", "chart_pack.pdf", lang, title)
-    write_report(folder / "report.html", results, saved, lang, started, sections)
-
-
-def write_rebased(results, folder: Path, year: int, started: datetime, tracking=None) -> None:
-    """<folder>/<scenario>_<year>_<year+5>.toml: each scenario restarted from its state in year."""
-    from .rebase import NEXT_TERM_YEARS, rebased_scenario_text
-
-    folder.mkdir(parents=True, exist_ok=True)
-    basis = (
-        "plan"
-        if tracking is None
-        else f"re-baselined through actuals to {tracking.actuals.latest_year}"
-    )
-    for result in results:
-        name = f"{result.scenario.name}_{year}_{year + NEXT_TERM_YEARS}.toml"
-        text = rebased_scenario_text(result, year, basis, started.date())
-        (folder / name).write_text(text, encoding="utf-8")
 
 
 def _error(message: object) -> int:
@@ -134,20 +131,19 @@ def _error(message: object) -> int:
     return EXIT_USER_ERROR
 
 
+DEFAULT_HISTORY = Path("history") / "backcast_2016_2020.toml"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     started = datetime.now().astimezone()
     argv_used = list(sys.argv if argv is None else ["run_scenarios.py", *argv])
+    if (args.draws is not None or args.seed is not None) and not args.sensitivity:
+        return _error("--draws and --seed apply to --sensitivity; add --sensitivity")
 
     # Imported here so that `--help` and argument errors stay instant.
-    from .export import (
-        OutputFolderError,
-        publish,
-        write_csvs,
-        write_manifest,
-        write_tracking_csvs,
-        write_workbook,
-    )
+    from .export import OutputFolderError, publish
+    from .outputs import RunOutputs, write_run
     from .run import load_scenarios, run_scenario
 
     try:
@@ -157,7 +153,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     for scenario in scenarios:
         for warning in scenario.warnings:
             print(f"warning: {warning}", file=sys.stderr)
-
     results = [run_scenario(s) for s in scenarios]
     if args.rebase_year is not None:
         outside = [s.name for s in scenarios if args.rebase_year not in s.years]
@@ -166,6 +161,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"--rebase-year {args.rebase_year} is outside the projection years of "
                 f"{', '.join(outside)}"
             )
+
+    history = None
+    history_path = args.history or (args.scenarios_dir / DEFAULT_HISTORY)
+    if not args.no_history and (args.history is not None or history_path.is_file()):
+        from .history import run_history
+
+        try:
+            history = run_history(
+                load_scenarios([str(history_path)], args.scenarios_dir)[0], results
+            )
+        except ScenarioError as exc:
+            return _error(exc)
 
     tracking = None
     if args.actuals is not None:
@@ -177,30 +184,32 @@ def main(argv: Sequence[str] | None = None) -> int:
             tracking = track(results, actuals)
         except ActualsError as exc:
             return _error(exc)
-    rebased = [r.result for r in tracking.rebased] if tracking else []
 
-    def write(folder: Path) -> None:
-        write_csvs(results, folder, rebased)
-        write_workbook(results, folder / "projections.xlsx", args.lang, rebased)
-        if tracking is not None:
-            write_tracking_csvs(tracking, folder / "tracking")
-        if args.rebase_year is not None:
-            write_rebased(
-                rebased or results, folder / "rebased", args.rebase_year, started, tracking
-            )
-        if not args.no_charts:
-            write_charts_and_report(results, folder, args.lang, started, tracking)
-        extra = {"lang": args.lang, "charts": not args.no_charts}
-        if tracking is not None:
-            extra["actuals"] = {
-                "file": str(args.actuals),
-                "sha256": _sha256(args.actuals),
-                "latest_year": tracking.actuals.latest_year,
-            }
-        write_manifest(results, folder / "manifest.json", argv_used, started, extra)
+    sensitivity = None
+    if args.sensitivity:
+        from .montecarlo import DEFAULT_DRAWS
+        from .sensitivity_run import run_sensitivity
 
+        draws = DEFAULT_DRAWS if args.draws is None else args.draws
+        try:
+            sensitivity = run_sensitivity(scenarios, draws, args.seed, progress=sys.stderr.isatty())
+        except ValueError as exc:
+            return _error(exc)
+
+    run = RunOutputs(
+        results=results,
+        lang=args.lang,
+        started=started,
+        argv=argv_used,
+        charts=not args.no_charts,
+        tracking=tracking,
+        sensitivity=sensitivity,
+        history=history,
+        rebase_year=args.rebase_year,
+        actuals_path=args.actuals,
+    )
     try:
-        publish(args.out, write)
+        publish(args.out, lambda folder: write_run(folder, run))
     except OutputFolderError as exc:
         return _error(exc)
     except OSError as exc:
@@ -208,19 +217,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
     if not args.quiet:
-        from .console import format_summary, format_tracking
+        from .console import format_history, format_sensitivity, format_summary, format_tracking
 
         print(format_summary(results))
-        if tracking is not None:
-            print()
-            print(format_tracking(tracking))
+        for block, formatter in (
+            (history, format_history),
+            (tracking, format_tracking),
+            (sensitivity, format_sensitivity),
+        ):
+            if block is not None:
+                print()
+                print(formatter(block))
         if args.settings:
             print(f"\nwhat-if settings applied to every scenario: {', '.join(args.settings)}")
         print(f"\nresults written to {args.out}/")
     return 0
-
-
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from .run import ScenarioResult
 from .targets import TARGETS
 
-__all__ = ["format_summary", "format_tracking"]
+__all__ = ["format_summary", "format_tracking", "format_sensitivity", "format_history"]
 
 
 def _fmt(value: float, decimals: int = 1) -> str:
@@ -83,4 +83,38 @@ def format_tracking(tracking) -> str:
             lines.append(f"    {row.target:<20} {row.verdict}")
         for note in reb.notes:
             lines.append(f"    note: {note}")
+    return "\n".join(lines)
+
+
+def format_sensitivity(sensitivity) -> str:
+    """Probabilities of meeting each target, and the goal seeks."""
+    lines = [
+        f"sensitivity: {sensitivity.draws:,} Monte Carlo draws, seed {sensitivity.seed}; "
+        "probability of meeting each target:"
+    ]
+    table = sensitivity.target_probabilities.pivot(
+        index="target", columns="scenario", values="probability"
+    )
+    names = list(table.columns)
+    lines.append(f"  {'target':<22}" + "".join(f"{n:>14}" for n in names))
+    for target, row in table.iterrows():
+        cells = "".join(f"{'-' if v != v else f'{v * 100:.0f} %':>14}" for v in row)
+        lines.append(f"  {target:<22}{cells}")
+    lines.append("goal seek:")
+    for g in sensitivity.goal_seek.itertuples(index=False):
+        lines.append(f"  {g.scenario}: {g.note}")
+    return "\n".join(lines)
+
+
+def format_history(history) -> str:
+    """The source's consistency and the realism flags."""
+    lines = [f"track record: {history.calibration_statement}"]
+    flagged = history.realism[history.realism.flag != ""]
+    for r in flagged.itertuples(index=False):
+        lines.append(
+            f"  {r.scenario}: {r.parameter} = {r.assumed:g}, {r.flag} "
+            f"(record {r.track_record:.2f}; supported {r.supported_low:.2f}-{r.supported_high:.2f})"
+        )
+    if flagged.empty:
+        lines.append("  every assumption lies within what the track record supports")
     return "\n".join(lines)

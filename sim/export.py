@@ -97,18 +97,35 @@ def publish(out_dir: Path, write: Callable[[Path], None]) -> None:
         os.rename(staging, out_dir)
 
 
+def _scorecards(results, rebased, probabilities) -> pd.DataFrame:
+    """The plan's scorecard (with the Monte Carlo probability of meeting each target when
+    given), and the re-baselined one when actuals were given."""
+    plan = scorecard_table([row for r in results for row in r.scores], "plan")
+    if probabilities is not None:
+        plan = plan.merge(
+            probabilities[["scenario", "target", "probability"]],
+            on=["scenario", "target"],
+            how="left",
+        )
+    cards = [plan]
+    if rebased:
+        cards.append(scorecard_table([row for r in rebased for row in r.scores], "rebaselined"))
+    return pd.concat(cards, ignore_index=True)
+
+
 def write_csvs(
-    results: Sequence[ScenarioResult], folder: Path, rebased: Sequence[ScenarioResult] = ()
+    results: Sequence[ScenarioResult],
+    folder: Path,
+    rebased: Sequence[ScenarioResult] = (),
+    probabilities: pd.DataFrame | None = None,
 ) -> None:
     """<scenario>.csv per scenario (rows = years), projections.csv (long) and scorecard.csv
-    (the plan, and the re-baselined projections when actuals were given)."""
+    (the plan, with the probability of meeting each target after --sensitivity, and the
+    re-baselined projections when actuals were given)."""
     for result in results:
         wide_table(result).to_csv(folder / f"{result.scenario.name}.csv", float_format=FLOAT_FORMAT)
     long_table(results).to_csv(folder / "projections.csv", index=False, float_format=FLOAT_FORMAT)
-    cards = [scorecard_table([row for r in results for row in r.scores], "plan")]
-    if rebased:
-        cards.append(scorecard_table([row for r in rebased for row in r.scores], "rebaselined"))
-    pd.concat(cards, ignore_index=True).to_csv(
+    _scorecards(results, rebased, probabilities).to_csv(
         folder / "scorecard.csv", index=False, float_format=FLOAT_FORMAT
     )
 
@@ -154,7 +171,11 @@ def _style_sheet(sheet, widths: Sequence[float], header_rows: int) -> None:
 
 
 def write_workbook(
-    results: Sequence[ScenarioResult], path: Path, lang: str, rebased: Sequence[ScenarioResult] = ()
+    results: Sequence[ScenarioResult],
+    path: Path,
+    lang: str,
+    rebased: Sequence[ScenarioResult] = (),
+    probabilities: pd.DataFrame | None = None,
 ) -> None:
     """An Excel workbook: a summary, the scorecard and one sheet per scenario.
 
@@ -186,10 +207,7 @@ def write_workbook(
     _style_sheet(summary, [16, 28, 10] + [18] * len(SUMMARY_SERIES) + [12, 70], 2)
 
     scores = book.create_sheet(text("scorecard", lang)[:31])
-    cards = [scorecard_table([row for r in results for row in r.scores], "plan")]
-    if rebased:
-        cards.append(scorecard_table([row for r in rebased for row in r.scores], "rebaselined"))
-    card = pd.concat(cards, ignore_index=True)
+    card = _scorecards(results, rebased, probabilities)
     label_col = "label_vi" if lang == "vi" else "label_en"
     columns = [
         "scenario",
@@ -204,6 +222,8 @@ def write_workbook(
         "period",
         "source_lines",
     ]
+    if "probability" in card:
+        columns.append("probability")
     scores.append(
         [
             text("scenario", lang),
@@ -218,6 +238,7 @@ def write_workbook(
             text("year", lang),
             text("source_lines", lang),
         ]
+        + ([text("probability", lang)] if "probability" in card else [])
     )
     scores.append(columns)
     for record in card[columns].itertuples(index=False):
@@ -229,6 +250,8 @@ def write_workbook(
     for row in scores.iter_rows(min_row=3):
         row[5].number_format = "#,##0.00"
         row[7].number_format = "+#,##0.00;-#,##0.00;0"
+        if len(row) > 11:
+            row[11].number_format = "0%"
     _style_sheet(scores, [14, 14, 44, 12, 18, 12, 12, 10, 22, 11, 16], 2)
 
     for result in results:

@@ -201,6 +201,12 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Average growth of total production value and end-year budget by services and industry "
         "growth; white lines are the targets.",
     ),
+    "history": ("Thực hiện giai đoạn trước và kiểm tra tính hiện thực",
+                "Track record and realism check"),
+    "realism": ("So sánh giả định với thực tế 2016-2020", "Assumptions against 2016-2020"),
+    "assumed": ("Giả định", "Assumed"),
+    "track_record": ("Thực tế 2016-2020", "2016-2020 record"),
+    "supported": ("Khoảng phù hợp", "Supported range"),
     "sensitivity": ("Phân tích độ nhạy và bất định", "Sensitivity and uncertainty"),
     "goal_seek": ("Tìm giá trị cần đạt", "Goal seek"),
     "probability": ("Xác suất đạt", "Probability of meeting"),

@@ -15,7 +15,13 @@ from .model import SECTORS
 from .run import ScenarioResult
 from .tables import linked_labels
 
-__all__ = ["write_report", "tracking_section", "REPORT_SERIES"]
+__all__ = [
+    "write_report",
+    "tracking_section",
+    "sensitivity_section",
+    "history_section",
+    "REPORT_SERIES",
+]
 
 REPORT_SERIES = (
     "output.total",
@@ -202,6 +208,65 @@ def tracking_section(tracking, lang: str) -> str:
         f"<h3>{_e(text('required_growth', lang))} (%/{_e('năm' if lang == 'vi' else 'yr')})</h3>"
         f"<table><tr>{head}</tr>{''.join(rows)}</table>"
         + (f'<ul class="note">{notes}</ul>' if notes else "")
+    )
+
+
+def sensitivity_section(sensitivity, lang: str) -> str:
+    """HTML: Monte Carlo probabilities of meeting each target, and the goal seeks."""
+    probabilities = sensitivity.target_probabilities
+    scenarios = list(dict.fromkeys(probabilities.scenario))
+    head = "".join(f"<th>{_e(name)}</th>" for name in scenarios)
+    rows = []
+    for target in dict.fromkeys(probabilities.target):
+        cells = []
+        for name in scenarios:
+            match = probabilities[
+                (probabilities.scenario == name) & (probabilities.target == target)
+            ]
+            value = float(match.probability.iloc[0]) if len(match) else float("nan")
+            cells.append(
+                f'<td class="num">{"–" if value != value else _num(value * 100, 1, lang) + " %"}</td>'
+            )
+        rows.append(f"<tr><td>{_e(target)}</td>{''.join(cells)}</tr>")
+    goals = "".join(
+        f"<tr><td>{_e(g.scenario)}</td><td>{_e(g.goal)}</td><td>{_e(g.parameter)}</td>"
+        f'<td class="num">{"–" if g.value_found != g.value_found else _num(g.value_found, 3, lang)}</td>'
+        f"<td>{_e(g.note)}</td></tr>"
+        for g in sensitivity.goal_seek.itertuples(index=False)
+    )
+    draws = format_number(sensitivity.draws, 0, lang)
+    return (
+        f'<p class="note">{draws} {_e(text("draws", lang))}; seed {sensitivity.seed}.</p>'
+        f"<h3>{_e(text('probability', lang))}</h3>"
+        f"<table><tr><th>{_e(text('target', lang))}</th>{head}</tr>{''.join(rows)}</table>"
+        f"<h3>{_e(text('goal_seek', lang))}</h3>"
+        f"<table><tr><th>{_e(text('scenario', lang))}</th><th>{_e(text('target', lang))}</th>"
+        f"<th>{_e(text('parameter', lang))}</th><th>{_e(text('value', lang))}</th><th></th></tr>"
+        f"{goals}</table>"
+    )
+
+
+def history_section(history, lang: str) -> str:
+    """HTML: the source's consistency, the 2016-2020 track record and the realism check."""
+    consistency = "".join(
+        f'<tr><td>{_e(r.item)}</td><td class="num">{_num(r.value, 3, lang)}</td><td>{_e(r.note)}</td></tr>'
+        for r in history.consistency.itertuples(index=False)
+        if r.value == r.value
+    )
+    realism = "".join(
+        f"<tr><td>{_e(r.scenario)}</td><td>{_e(r.parameter)}</td>"
+        f'<td class="num">{_num(r.assumed, 2, lang)}</td><td class="num">{_num(r.track_record, 2, lang)}</td>'
+        f'<td class="num">{_num(r.supported_low, 2, lang)} – {_num(r.supported_high, 2, lang)}</td>'
+        f'<td class="{"missed" if r.flag else ""}">{_e(r.flag)}</td></tr>'
+        for r in history.realism.itertuples(index=False)
+    )
+    return (
+        f'<p class="note">{_e(history.calibration_statement)}</p>'
+        f"<table>{consistency}</table>"
+        f"<h3>{_e(text('realism', lang))}</h3>"
+        f"<table><tr><th>{_e(text('scenario', lang))}</th><th>{_e(text('parameter', lang))}</th>"
+        f"<th>{_e(text('assumed', lang))}</th><th>{_e(text('track_record', lang))}</th>"
+        f"<th>{_e(text('supported', lang))}</th><th></th></tr>{realism}</table>"
     )
 
 

@@ -236,3 +236,22 @@ def test_report_renders_in_a_real_browser(pack):
     external = [u for u in requests if not u.startswith(("file:", "data:"))]
     assert external == []
     assert ("Dự báo kinh tế" if lang == "vi" else "Economic projections") in heading
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_sensitivity_charts_render_in_both_languages(results, lang):
+    from sim.chartpack import sensitivity_chart_jobs
+    from sim.sensitivity_run import run_sensitivity
+
+    sensitivity = run_sensitivity([r.scenario for r in results], draws=2000, seed=3, sobol_n=2**9)
+    jobs = sensitivity_chart_jobs(results, sensitivity, lang, RUN_DATE)
+    kinds = {job.stem.split("_")[1] for job in jobs}
+    assert kinds == {"fan", "probabilities", "tornado", "spider", "grid", "sobol"}
+    assert len(jobs) == 2 + 4 * len(results)
+    texts = "".join(figure_texts(job.plot(*job.args)) for job in jobs)
+    expected = (["Biểu đồ quạt", "Trung vị", "Xác suất đạt", "Chỉ số Sobol", "Biểu đồ lốc xoáy",
+                 "Lưới hai chiều", "Dịch vụ: tăng trưởng", "2.000 lần mô phỏng"] if lang == "vi" else
+                ["Fan charts", "Median", "Probability of meeting", "Sobol indices", "Tornado",
+                 "Two-way grid", "Services: growth", "2,000 draws"])
+    for word in expected:
+        assert word in texts, word

@@ -238,3 +238,32 @@ def test_rebase_year_writes_next_term_files(run, tmp_path):
     assert "base_year = 2025" in written.read_text(encoding="utf-8")
     code, out, err = run("--no-charts", "baseline", "--rebase-year", "2031")
     assert code == 2 and "outside the projection years of baseline" in err
+
+
+def test_sensitivity_run_writes_its_tables_and_probabilities(run, tmp_path):
+    code, out, err = run("--no-charts", "--sensitivity", "--draws", "3000", "--seed", "11")
+    assert code == 0, err
+    folder = tmp_path / "results" / "sensitivity"
+    percentiles = pd.read_csv(folder / "monte_carlo_percentiles.csv")
+    assert list(percentiles.columns[:8]) == ["scenario", "indicator", "year", "p5", "p25", "p50", "p75", "p95"]
+    assert set(pd.read_csv(folder / "sobol.csv").columns) >= {"S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"}
+    goals = pd.read_csv(folder / "goal_seek.csv")
+    budget = goals[(goals.scenario == "baseline") & (goals.goal == "budget_600_by_2025")].iloc[0]
+    assert "15.65 %/yr" in budget.note
+    card = pd.read_csv(tmp_path / "results" / "scorecard.csv")
+    probabilities = pd.read_csv(folder / "target_probabilities.csv")
+    merged = card.merge(probabilities, on=["scenario", "target"], suffixes=("", "_mc"))
+    np.testing.assert_allclose(merged.probability, merged.probability_mc)
+    manifest = json.loads((tmp_path / "results" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["sensitivity"] == {"draws": 3000, "seed": 11}
+    # the same seed gives the same draws
+    first = percentiles.copy()
+    assert run("--no-charts", "--sensitivity", "--draws", "3000", "--seed", "11")[0] == 0
+    pd.testing.assert_frame_equal(pd.read_csv(folder / "monte_carlo_percentiles.csv"), first)
+
+
+def test_draws_without_sensitivity_is_a_user_error(run):
+    code, out, err = run("--no-charts", "--draws", "100")
+    assert code == 2 and "add --sensitivity" in err
+    code, out, err = run("--no-charts", "--sensitivity", "--draws", "0")
+    assert code == 2 and "Traceback" not in err

@@ -1,0 +1,146 @@
+"""Everything a run writes, in one place: tables, workbook, tracking, sensitivity, rebased
+scenario files, charts, report and manifest. `write_run` fills a fresh folder; the CLI hands it
+to `sim.export.publish`, which swaps the folder in only when everything is written."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .export import write_csvs, write_manifest, write_tracking_csvs, write_workbook
+from .i18n import LANGS, text
+from .run import ScenarioResult
+
+__all__ = ["RunOutputs", "write_run"]
+
+
+@dataclass(frozen=True)
+class RunOutputs:
+    """The results of a run and how to write them.
+
+    tracking:    sim.tracking.TrackingResult, with --actuals.
+    sensitivity: sim.sensitivity_run.SensitivityResults, with --sensitivity.
+    history:     sim.history.HistoryResult, when a history scenario was run.
+    rebase_year: with --rebase-year.
+    """
+
+    results: Sequence[ScenarioResult]
+    lang: str
+    started: datetime
+    argv: Sequence[str]
+    charts: bool = True
+    tracking: object = None
+    sensitivity: object = None
+    history: object = None
+    rebase_year: int | None = None
+    actuals_path: Path | None = None
+
+
+def write_run(folder: Path, run: RunOutputs) -> None:
+    """Write every output of `run` into `folder`."""
+    rebased = [r.result for r in run.tracking.rebased] if run.tracking is not None else []
+    probabilities = run.sensitivity.target_probabilities if run.sensitivity is not None else None
+    write_csvs(run.results, folder, rebased, probabilities)
+    write_workbook(run.results, folder / "projections.xlsx", run.lang, rebased, probabilities)
+    if run.tracking is not None:
+        write_tracking_csvs(run.tracking, folder / "tracking")
+    if run.sensitivity is not None:
+        from .sensitivity_run import write_sensitivity_csvs
+
+        write_sensitivity_csvs(run.sensitivity, folder / "sensitivity")
+    if run.history is not None:
+        from .export import write_history_csvs
+
+        write_history_csvs(run.history, folder / "history")
+    if run.rebase_year is not None:
+        _write_rebased(rebased or run.results, folder / "rebased", run)
+    if run.charts:
+        _write_charts_and_report(folder, run)
+    write_manifest(
+        run.results, folder / "manifest.json", run.argv, run.started, _manifest_extra(run)
+    )
+
+
+def _manifest_extra(run: RunOutputs) -> dict:
+    extra: dict = {"lang": run.lang, "charts": run.charts}
+    if run.tracking is not None and run.actuals_path is not None:
+        extra["actuals"] = {
+            "file": str(run.actuals_path),
+            "sha256": hashlib.sha256(Path(run.actuals_path).read_bytes()).hexdigest(),
+            "latest_year": run.tracking.actuals.latest_year,
+        }
+    if run.sensitivity is not None:
+        extra["sensitivity"] = {"draws": run.sensitivity.draws, "seed": run.sensitivity.seed}
+    if run.history is not None:
+        extra["history"] = {
+            "scenario": run.history.result.scenario.name,
+            "calibration": run.history.calibration_statement,
+        }
+    return extra
+
+
+def _write_rebased(results: Sequence[ScenarioResult], folder: Path, run: RunOutputs) -> None:
+    """<folder>/<scenario>_<year>_<year+5>.toml: each scenario restarted from its state in year."""
+    from .rebase import NEXT_TERM_YEARS, rebased_scenario_text
+
+    folder.mkdir(parents=True, exist_ok=True)
+    year = run.rebase_year
+    basis = (
+        "plan"
+        if run.tracking is None
+        else f"re-baselined through actuals to {run.tracking.actuals.latest_year}"
+    )
+    for result in results:
+        name = f"{result.scenario.name}_{year}_{year + NEXT_TERM_YEARS}.toml"
+        text_ = rebased_scenario_text(result, year, basis, run.started.date())
+        (folder / name).write_text(text_, encoding="utf-8")
+
+
+def _write_charts_and_report(folder: Path, run: RunOutputs) -> None:
+    """The chart pack (PNG, SVG, one PDF) under <folder>/charts and the HTML report; with
+    sensitivity results, their charts in both languages under <folder>/sensitivity/ too."""
+    from .chartpack import (
+        main_chart_jobs,
+        sensitivity_chart_jobs,
+        tracking_chart_jobs,
+        write_chart_pack,
+    )
+    from .report import history_section, sensitivity_section, tracking_section, write_report
+
+    lang, day, results = run.lang, run.started.date(), run.results
+    first = results[0].scenario
+    title = text("report_title", lang).format(base=first.base_year, end=first.end_year)
+    jobs = main_chart_jobs(results, lang, day)
+    sections = []
+    if run.tracking is not None:
+        jobs += tracking_chart_jobs(results, run.tracking, lang, day)
+        sections.append((text("tracking", lang), tracking_section(run.tracking, lang)))
+    sensitivity_stems: list[str] = []
+    if run.sensitivity is not None:
+        extra = sensitivity_chart_jobs(results, run.sensitivity, lang, day)
+        sensitivity_stems = [job.stem for job in extra]
+        jobs += extra
+        sections.append((text("sensitivity", lang), sensitivity_section(run.sensitivity, lang)))
+    if run.history is not None:
+        sections.append((text("history", lang), history_section(run.history, lang)))
+    saved = write_chart_pack(jobs, folder / "charts", "chart_pack.pdf", lang, title)
+    write_report(folder / "report.html", results, saved, lang, run.started, sections)
+    if run.sensitivity is not None:
+        # The sensitivity charts in both languages: this run's language is drawn already.
+        here = folder / "sensitivity" / f"charts_{lang}"
+        here.mkdir(parents=True, exist_ok=True)
+        for stem in sensitivity_stems:
+            for suffix in (".png", ".svg"):
+                shutil.copy2(folder / "charts" / f"{stem}{suffix}", here / f"{stem}{suffix}")
+        for other in (code for code in LANGS if code != lang):
+            write_chart_pack(
+                sensitivity_chart_jobs(results, run.sensitivity, other, day),
+                folder / "sensitivity" / f"charts_{other}",
+                "sensitivity_charts.pdf",
+                other,
+                text("sensitivity", other),
+            )
