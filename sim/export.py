@@ -38,6 +38,7 @@ __all__ = [
     "publish",
     "write_csvs",
     "write_tracking_csvs",
+    "write_history_csvs",
     "write_workbook",
     "write_manifest",
     "MANIFEST_NAME",
@@ -127,6 +128,26 @@ def write_csvs(
     long_table(results).to_csv(folder / "projections.csv", index=False, float_format=FLOAT_FORMAT)
     _scorecards(results, rebased, probabilities).to_csv(
         folder / "scorecard.csv", index=False, float_format=FLOAT_FORMAT
+    )
+
+
+def write_history_csvs(history, folder: Path) -> None:
+    """history/: consistency.csv (the source's arithmetic), track_record.csv (average growth and
+    elasticities), realism.csv (each scenario's assumptions against the record), and the
+    back-cast itself (<name>.csv)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    history.consistency.to_csv(folder / "consistency.csv", index=False, float_format=FLOAT_FORMAT)
+    record = history.record
+    rows = [
+        {"measure": "growth_pct", "series": k, "value": v} for k, v in record.growth_pct.items()
+    ]
+    rows += [
+        {"measure": "elasticity", "series": k, "value": v} for k, v in record.elasticity.items()
+    ]
+    pd.DataFrame(rows).to_csv(folder / "track_record.csv", index=False, float_format=FLOAT_FORMAT)
+    history.realism.to_csv(folder / "realism.csv", index=False, float_format=FLOAT_FORMAT)
+    wide_table(history.result).to_csv(
+        folder / f"{history.result.scenario.name}.csv", float_format=FLOAT_FORMAT
     )
 
 

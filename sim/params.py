@@ -10,13 +10,28 @@ vectorised call.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 import numpy as np
 
-from .model import SECTORS, LinkedInputs, ModelInputs, SectorInputs
+from .model import (
+    SECTORS,
+    LinkedInputs,
+    ModelInputs,
+    SectorInputs,
+    cagr_pct,
+    linked_growth_pct,
+    project_sectors,
+    yoy_growth_pct,
+)
 from .scenario import Scenario
 
-__all__ = ["numeric_parameters", "build_inputs", "UnknownParameterError"]
+__all__ = [
+    "numeric_parameters",
+    "build_inputs",
+    "calibration_shift_pct",
+    "UnknownParameterError",
+]
 
 
 class UnknownParameterError(KeyError):
@@ -63,6 +78,52 @@ def _yearly(
         rates = np.broadcast_to(rates, np.broadcast_shapes(rates.shape, value.shape + (1,))).copy()
         rates[..., year - base_year - 1] = value
     return rates
+
+
+def _back_cast_sectors(sectors: SectorInputs, anchor: int) -> SectorInputs:
+    """Sector inputs whose shares are given for year index `anchor` (0 = the base year): the
+    base-year shares that compound to them. The index stays base-year total = 100."""
+    if anchor == 0:
+        return sectors
+    _blocks, levels = project_sectors(sectors)  # the given shares taken as a starting point
+    growth_to_anchor = levels[..., :3, anchor] / levels[..., :3, 0]
+    base = levels[..., :3, 0] / growth_to_anchor  # the anchor-year levels, back-cast
+    if sectors.residual == "other" and sectors.residual_growth_pct is not None:
+        other = levels[..., 3, 0] / (levels[..., 3, anchor] / levels[..., 3, 0])
+    elif sectors.residual == "other":  # the block keeps its share: the same share at the base
+        share_sum = np.asarray(sectors.base_share_pct, dtype=float).sum(axis=-1)
+        other = base.sum(axis=-1) * (100.0 - share_sum) / share_sum
+    else:
+        other = np.zeros(base.shape[:-1])
+    total = base.sum(axis=-1) + other
+    return replace(sectors, base_share_pct=base / total[..., None] * 100.0)
+
+
+def _total_cagr_pct(sectors: SectorInputs, anchor: int) -> np.ndarray:
+    """Average growth of total output over the whole projection, % per year: (...)."""
+    _blocks, levels = project_sectors(_back_cast_sectors(sectors, anchor))
+    return cagr_pct(levels.sum(axis=-2))[..., -1]
+
+
+def calibration_shift_pct(scenario: Scenario, sectors: SectorInputs, anchor: int) -> np.ndarray:
+    """The common shift, in points of growth, of the calibrated sectors' rates (every year) that
+    makes total output grow `scenario.calibration_total_cagr_pct` on average: (...).
+
+    Bisection on [-50, 50] points (total growth rises with the shift); 60 halvings leave an
+    error far below 1e-10 points.
+    """
+    target = scenario.calibration_total_cagr_pct
+    mask = np.array([s in scenario.calibration_sectors for s in SECTORS], dtype=float)
+    growth = np.asarray(sectors.growth_pct, dtype=float)
+    batch = growth.shape[:-2]
+    low, high = np.full(batch, -50.0), np.full(batch, 50.0)
+    for _ in range(60):
+        middle = (low + high) / 2.0
+        shifted = replace(sectors, growth_pct=growth + middle[..., None, None] * mask[:, None])
+        above = _total_cagr_pct(shifted, anchor) > target
+        high = np.where(above, middle, high)
+        low = np.where(above, low, middle)
+    return (low + high) / 2.0
 
 
 def build_inputs(
@@ -113,6 +174,13 @@ def build_inputs(
         residual=scenario.residual or "normalise",
         residual_growth_pct=residual_growth,
     )
+    anchor = scenario.level_year - base_year  # index of the year the shares and bases describe
+    if scenario.calibration_total_cagr_pct is not None:
+        shift = calibration_shift_pct(scenario, sectors, anchor)
+        mask = np.array([s in scenario.calibration_sectors for s in SECTORS], dtype=float)
+        sectors = replace(sectors, growth_pct=growth_pct + shift[..., None, None] * mask[:, None])
+    sectors = _back_cast_sectors(sectors, anchor)
+    total_growth = yoy_growth_pct(project_sectors(sectors)[1].sum(axis=-2)) if anchor else None
 
     indicators: dict[str, LinkedInputs] = {}
     for name, ind in scenario.indicators.items():
@@ -125,13 +193,20 @@ def build_inputs(
             horizon,
             values,
         )
-        indicators[name] = LinkedInputs(
+        linked = LinkedInputs(
             base=value(f"{prefix}.base"),
-            growth_pct=_yearly(value(f"{prefix}.growth_pct"), {}, prefix, base_year, horizon, values)
+            growth_pct=_yearly(
+                value(f"{prefix}.growth_pct"), {}, prefix, base_year, horizon, values
+            )
             if ind.rule == "growth"
             else None,
             elasticity=value(f"{prefix}.elasticity") if ind.rule == "elasticity" else None,
             override_pct=override,
         )
+        if anchor:  # the base value is given for the anchor year: back-cast it
+            rates = linked_growth_pct(linked, total_growth)[..., :anchor]
+            factor = np.prod(1.0 + rates / 100.0, axis=-1)
+            linked = replace(linked, base=np.asarray(linked.base, dtype=float) / factor)
+        indicators[name] = linked
     years = np.arange(base_year, scenario.end_year + 1)
     return ModelInputs(years=years, sectors=sectors, indicators=indicators)

@@ -133,6 +133,25 @@ class Scenario:
     resolved: Mapping[str, Any] = field(default_factory=dict)  # merged settings, for the manifest
     warnings: tuple[Problem, ...] = ()
     uncertainty: UncertaintySpec | None = None  # the [uncertainty] section, None without one
+    anchor_year: int | None = None  # shares and base values refer to this year (a back-cast)
+    calibration_total_cagr_pct: float | None = None  # calibrate sector growth to this total
+    calibration_sectors: tuple[str, ...] = ()  # ... by shifting these sectors' growth
+
+    @property
+    def level_year(self) -> int:
+        """The year whose shares and base values the scenario gives (base or anchor year)."""
+        return self.base_year if self.anchor_year is None else self.anchor_year
+
+    @property
+    def calibration_statement(self) -> str:
+        """One line saying whether and how sector growth is calibrated."""
+        if self.calibration_total_cagr_pct is None:
+            return "no calibration: the sector rates are used as given"
+        return (
+            f"calibrated: the growth of {', '.join(self.calibration_sectors)} is shifted by one "
+            f"common number of points every year so that total output grows "
+            f"{self.calibration_total_cagr_pct:g} %/yr on average {self.base_year}-{self.end_year}"
+        )
 
     @property
     def years(self) -> range:
@@ -543,6 +562,37 @@ def _build(
                 source=table.get("source", ""),
             )
 
+    anchor_year = structure.get("anchor_year")
+    if anchor_year is not None and horizon_ok and not base_year <= anchor_year <= end_year:
+        problems.append(Problem(
+            where("structure.anchor_year"), "structure.anchor_year", anchor_year,
+            f"must lie in the projection years {base_year}-{end_year}",
+        ))
+    if anchor_year not in (None, base_year) and "base_total_bn_vnd" in structure:
+        problems.append(Problem(
+            where("structure.anchor_year"), "structure.anchor_year", anchor_year,
+            "cannot be combined with structure.base_total_bn_vnd yet: a back-cast projects "
+            "an index (base-year total = 100)",
+        ))
+    calibration = merged.get("calibration", {})
+    calibration_target = calibration.get("total_cagr_pct")
+    calibration_sectors: tuple[str, ...] = ()
+    if calibration:
+        if calibration_target is None:
+            problems.append(Problem(own, "calibration.total_cagr_pct", MISSING,
+                                    "required: the total growth to calibrate to, %/yr"))
+        adjust = calibration.get("adjust", list(SECTORS))
+        for sector in adjust:
+            if sector not in SECTORS:
+                problems.append(Problem(
+                    where("calibration.adjust"), "calibration.adjust", sector,
+                    f"not a sector{_hint(sector, SECTORS)}; sectors: {', '.join(SECTORS)}",
+                ))
+        if not adjust:
+            problems.append(Problem(where("calibration.adjust"), "calibration.adjust", adjust,
+                                    "name at least one sector to adjust"))
+        calibration_sectors = tuple(dict.fromkeys(adjust))
+
     budget_concept = merged.get("targets", {}).get("budget_concept", "budget_revenue")
     if budget_concept == "budget_revenue_total" and "land_use_revenue" not in indicators:
         warnings.append(Problem(
@@ -573,6 +623,9 @@ def _build(
         settings=settings,
         resolved=merged,
         warnings=tuple(warnings),
+        anchor_year=None if anchor_year in (None, base_year) else int(anchor_year),
+        calibration_total_cagr_pct=None if calibration_target is None else float(calibration_target),
+        calibration_sectors=calibration_sectors,
     )
     if "uncertainty" not in merged:
         return scenario

@@ -217,14 +217,36 @@ SCHEMA = Table(
                 "residual_growth_pct": RATE,
                 "base_total_bn_vnd": Leaf(
                     "number",
-                    "total production value in the base year; without it levels are an index "
-                    "(base-year total = 100)",
+                    "total production value in the base year (the anchor year when one is "
+                    "given); without it levels are an index (that year's total = 100)",
                     unit="billion VND",
                     check=_positive_check,
+                ),
+                "anchor_year": Leaf(
+                    "integer",
+                    "the year the shares and base values refer to, when not the base year: a "
+                    "back-cast from a known end state (e.g. 2015-2020 from the 2020 shares)",
+                    check=_year_check,
                 ),
                 "source": TEXT,
             },
             "structure of production value",
+        ),
+        "calibration": Table(
+            {
+                "total_cagr_pct": Leaf(
+                    "number",
+                    "the average growth of total output over the projection that the sector "
+                    "rates are calibrated to reproduce",
+                    unit="%/yr",
+                    check=_rate_check,
+                ),
+                "adjust": Leaf(
+                    "strings", "the sectors whose growth is shifted by one common number of points"
+                ),
+                "source": TEXT,
+            },
+            "calibrate sector growth to a reported total",
         ),
         "sectors": AnyKeys(SECTOR, allowed=SECTORS, description="the three sectors"),
         "indicators": AnyKeys(INDICATOR, description="linked indicators"),

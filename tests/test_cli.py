@@ -129,10 +129,14 @@ def test_bad_scenario_gives_a_message_not_a_traceback(run, scenario_dir):
 def test_failed_run_leaves_earlier_results_untouched(run, tmp_path, scenario_dir):
     assert run("--no-charts")[0] == 0
     results = tmp_path / "results"
-    before = {p.name: p.read_bytes() for p in results.iterdir()}
+    def snapshot():
+        return {p.relative_to(results): p.read_bytes() for p in results.rglob("*") if p.is_file()}
+
+    before = snapshot()
+    assert len(before) > 5
     (scenario_dir / "bad.toml").write_text("end_year = 1900\n", encoding="utf-8")
     assert run("--no-charts")[0] == 2
-    assert {p.name: p.read_bytes() for p in results.iterdir()} == before
+    assert snapshot() == before
 
 
 def test_failure_while_writing_leaves_earlier_results_untouched(tmp_path):
@@ -267,3 +271,22 @@ def test_draws_without_sensitivity_is_a_user_error(run):
     assert code == 2 and "add --sensitivity" in err
     code, out, err = run("--no-charts", "--sensitivity", "--draws", "0")
     assert code == 2 and "Traceback" not in err
+
+
+def test_every_run_checks_the_scenarios_against_the_track_record(run, tmp_path):
+    code, out, err = run("--no-charts")
+    assert code == 0, err
+    assert "imply 15.96 %/yr for total output 2015-2020, against the reported 15.5 %/yr" in out
+    realism = pd.read_csv(tmp_path / "results" / "history" / "realism.csv")
+    assert set(realism.scenario) == set(BUNDLED)
+    manifest = json.loads((tmp_path / "results" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["history"]["scenario"] == "history_2016_2020"
+    assert run("--no-charts", "--no-history", "--out", "plain")[0] == 0
+    assert not (tmp_path / "plain" / "history").exists()
+
+
+def test_the_history_scenario_runs_on_its_own(run, tmp_path, scenario_dir):
+    code, out, err = run("--no-charts", "--no-history", str(scenario_dir / "history" / "backcast_2016_2020.toml"))
+    assert code == 0, err
+    frame = pd.read_csv(tmp_path / "results" / "history_2016_2020.csv", index_col="year")
+    assert frame["cagr.total"].iloc[-1] == pytest.approx(15.5)

@@ -1,0 +1,303 @@
+"""The 2016-2020 track record: the source's consistency, implied elasticities, and a realism
+check of each scenario's assumptions against what history supports.
+
+Pure: takes projections of the history scenario (a back-cast from the 2020 state) and the
+scenarios to check; returns tables.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from .model import SECTORS
+from .params import build_inputs, calibration_shift_pct
+from .run import ScenarioResult, run_scenario
+from .scenario import Scenario
+
+__all__ = [
+    "HistoryResult",
+    "run_history",
+    "TrackRecord",
+    "track_record",
+    "consistency_table",
+    "realism_table",
+    "GROWTH_TOLERANCE_POINTS",
+    "GROWTH_TOLERANCE_SHARE",
+    "ELASTICITY_RANGE",
+]
+
+GROWTH_TOLERANCE_POINTS = 2.0
+GROWTH_TOLERANCE_SHARE = 0.25
+"""A growth rate is supported by the record r when it lies within r +/- max(2 points, 25 % of r):
+wide enough for one five-year average not to be a straitjacket (the source's own targets move
+services from 18.2 to 15.5-16.5), narrow enough to flag a shock year or a rate no period shows."""
+
+ELASTICITY_RANGE = (0.5, 1.5)
+"""An elasticity is supported within 0.5-1.5 times the one the record implies."""
+
+
+@dataclass(frozen=True)
+class TrackRecord:
+    """What 2016-2020 shows, from the back-cast.
+
+    growth_pct:  series -> average growth over the period, % per year (output.<sector> as the
+                 source gives it, output.total as calibrated, and each linked indicator).
+    elasticity:  linked indicator -> its average growth / total output's average growth.
+    calibrated:  whether the output rates were calibrated to the reported total.
+    """
+
+    first_year: int
+    last_year: int
+    growth_pct: Mapping[str, float]
+    elasticity: Mapping[str, float]
+    calibrated: bool
+
+
+def _cagr(values, years: int) -> float:
+    return ((float(values[-1]) / float(values[0])) ** (1.0 / years) - 1.0) * 100.0
+
+
+def track_record(raw: ScenarioResult, calibrated: ScenarioResult | None = None) -> TrackRecord:
+    """Average growth of every series of the back-cast and the elasticities they imply.
+
+    Sector rates are the source's own (`raw`); total output and the elasticities to it come from
+    the calibrated back-cast when there is one (the total the source reports).
+    """
+    s = raw.scenario
+    n = s.end_year - s.base_year
+    used = calibrated or raw
+    growth = {f"output.{b}": _cagr(raw.series[f"output.{b}"], n) for b in SECTORS}
+    growth["output.total"] = _cagr(used.series["output.total"], n)
+    for name in s.indicators:
+        growth[name] = _cagr(used.series[name], n)
+    total = growth["output.total"]
+    elasticity = {name: growth[name] / total for name in s.indicators}
+    return TrackRecord(s.base_year, s.end_year, growth, elasticity, calibrated is not None)
+
+
+def consistency_table(
+    raw: ScenarioResult,
+    calibrated: ScenarioResult | None,
+    reported_total_pct: float | None,
+    delta_pct: float | None,
+) -> pd.DataFrame:
+    """The source's arithmetic as the tool sees it: sector rates with the end-year shares imply a
+    total growth; the source reports another; the calibration closes the gap."""
+    n = raw.scenario.end_year - raw.scenario.base_year
+    rows = [
+        {
+            "item": "implied_total_cagr_pct",
+            "value": _cagr(raw.series["output.total"], n),
+            "note": "the sector rates compounded back from the end-year shares",
+        }
+    ]
+    if reported_total_pct is not None:
+        rows.append(
+            {
+                "item": "reported_total_cagr_pct",
+                "value": reported_total_pct,
+                "note": "the total the source reports",
+            }
+        )
+        rows.append(
+            {
+                "item": "gap_points",
+                "value": rows[0]["value"] - reported_total_pct,
+                "note": "implied minus reported",
+            }
+        )
+    for sector in SECTORS:
+        rows.append(
+            {
+                "item": f"base_share_pct.{sector}",
+                "value": float(raw.series[f"share.{sector}"][0]),
+                "note": f"{raw.scenario.base_year} share implied by the back-cast",
+            }
+        )
+    if calibrated is not None:
+        rows.append(
+            {
+                "item": "calibrated_total_cagr_pct",
+                "value": _cagr(calibrated.series["output.total"], n),
+                "note": "after calibration",
+            }
+        )
+        rows.append(
+            {
+                "item": "calibration_shift_points",
+                "value": delta_pct,
+                "note": "added to the growth of the calibrated sectors, every year",
+            }
+        )
+        for sector in SECTORS:
+            rows.append(
+                {
+                    "item": f"calibrated_growth_pct.{sector}",
+                    "value": _cagr(calibrated.series[f"output.{sector}"], n),
+                    "note": "",
+                }
+            )
+    return pd.DataFrame.from_records(rows, columns=["item", "value", "note"])
+
+
+def _supported_growth(record: float) -> tuple[float, float]:
+    width = max(GROWTH_TOLERANCE_POINTS, GROWTH_TOLERANCE_SHARE * abs(record))
+    return record - width, record + width
+
+
+def realism_table(
+    scenarios: Sequence[Scenario], results: Sequence[ScenarioResult], record: TrackRecord
+) -> pd.DataFrame:
+    """Each scenario's growth and elasticity assumptions beside the track record, flagged when
+    outside the range the record supports."""
+    period = f"{record.first_year + 1}-{record.last_year}"
+    rows = []
+
+    def add(
+        scenario: str,
+        parameter: str,
+        assumed: float,
+        recorded: float,
+        low: float,
+        high: float,
+        kind: str,
+    ) -> None:
+        if math.isnan(recorded):
+            return
+        if assumed > high:
+            flag = f"above what {period} supports"
+        elif assumed < low:
+            flag = f"below what {period} supports"
+        else:
+            flag = ""
+        rows.append(
+            {
+                "scenario": scenario,
+                "parameter": parameter,
+                "kind": kind,
+                "assumed": assumed,
+                "track_record": recorded,
+                "supported_low": low,
+                "supported_high": high,
+                "flag": flag,
+            }
+        )
+
+    for scenario, result in zip(scenarios, results, strict=True):
+        name = scenario.name
+        for sector in SECTORS:
+            recorded = record.growth_pct.get(f"output.{sector}", math.nan)
+            low, high = _supported_growth(recorded)
+            spec = scenario.sectors[sector]
+            add(
+                name, f"sectors.{sector}.growth_pct", spec.growth_pct, recorded, low, high, "growth"
+            )
+            for year, rate in spec.growth_pct_by_year.items():
+                add(
+                    name,
+                    f"sectors.{sector}.growth_pct_by_year.{year}",
+                    rate,
+                    recorded,
+                    low,
+                    high,
+                    "growth",
+                )
+        n = scenario.end_year - scenario.base_year
+        recorded = record.growth_pct["output.total"]
+        low, high = _supported_growth(recorded)
+        add(
+            name,
+            "cagr.total (implied)",
+            _cagr(result.series["output.total"], n),
+            recorded,
+            low,
+            high,
+            "growth",
+        )
+        for ind in scenario.indicators.values():
+            if ind.rule == "elasticity":
+                recorded = record.elasticity.get(ind.name, math.nan)
+                add(
+                    name,
+                    f"indicators.{ind.name}.elasticity",
+                    ind.elasticity,
+                    recorded,
+                    recorded * ELASTICITY_RANGE[0],
+                    recorded * ELASTICITY_RANGE[1],
+                    "elasticity",
+                )
+            else:
+                recorded = record.growth_pct.get(ind.name, math.nan)
+                low, high = _supported_growth(recorded)
+                add(
+                    name,
+                    f"indicators.{ind.name}.growth_pct",
+                    ind.growth_pct,
+                    recorded,
+                    low,
+                    high,
+                    "growth",
+                )
+    return pd.DataFrame.from_records(
+        rows,
+        columns=[
+            "scenario",
+            "parameter",
+            "kind",
+            "assumed",
+            "track_record",
+            "supported_low",
+            "supported_high",
+            "flag",
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class HistoryResult:
+    """The history scenario run, as given and as calibrated, and what it says about the
+    scenarios of the run."""
+
+    result: ScenarioResult  # the projection the track record uses (calibrated when asked)
+    raw: ScenarioResult  # the sector rates as the source gives them
+    record: TrackRecord
+    consistency: pd.DataFrame
+    realism: pd.DataFrame
+    calibration_shift_pct: float | None
+    calibration_statement: str
+
+
+def run_history(history: Scenario, results: Sequence[ScenarioResult]) -> HistoryResult:
+    """Run the history scenario with and without its calibration, derive the track record and
+    check every scenario of `results` against it."""
+    raw = run_scenario(replace(history, calibration_total_cagr_pct=None))
+    calibrated = None
+    shift = None
+    if history.calibration_total_cagr_pct is not None:
+        calibrated = run_scenario(history)
+        inputs = build_inputs(replace(history, calibration_total_cagr_pct=None, anchor_year=None))
+        anchor = history.level_year - history.base_year
+        shift = float(calibration_shift_pct(history, inputs.sectors, anchor))
+    used = calibrated or raw
+    record = track_record(raw, calibrated)
+    n = history.end_year - history.base_year
+    implied = _cagr(raw.series["output.total"], n)
+    statement = (
+        f"{history.name}: the sector rates with the {history.level_year} shares imply "
+        f"{implied:.2f} %/yr for total output {history.base_year}-{history.end_year}"
+    )
+    if calibrated is not None:
+        statement += (
+            f", against the reported {history.calibration_total_cagr_pct:g} %/yr; this run "
+            f"calibrates: {', '.join(history.calibration_sectors)} growth shifted by "
+            f"{shift:+.2f} points every year"
+        )
+    else:
+        statement += "; no calibration (the rates are used as given)"
+    consistency = consistency_table(raw, calibrated, history.calibration_total_cagr_pct, shift)
+    realism = realism_table([r.scenario for r in results], results, record)
+    return HistoryResult(used, raw, record, consistency, realism, shift, statement)
