@@ -32,7 +32,7 @@ from .chartbase import (
     wrap,
     year_axis,
 )
-from .i18n import format_number, text, unit_text
+from .i18n import band_text, format_number, text, unit_text
 from .model import SECTORS
 from .run import ScenarioResult
 from .targets import TARGETS, Target, target_indicator
@@ -257,7 +257,7 @@ def plot_sector_growth(results: Sequence[ScenarioResult], lang: str, run_date: d
                 linewidth=0,
                 label=text("target_range", lang),
             )
-            title += f" ({text('target', lang).lower()} {_band_text(target, lang)})"
+            title += f" ({text('target', lang).lower()} {band_text(target, lang)})"
         for r in results:
             line(
                 ax,
@@ -500,7 +500,7 @@ def plot_scorecard_table(results: Sequence[ScenarioResult], lang: str, run_date:
     cells, colours = [], []
     for target in TARGETS:
         label = target.label_vi if lang == "vi" else target.label_en
-        band = _band_text(target, lang)
+        band = band_text(target, lang)
         row, row_colours = [wrap(label, 40), band], ["white", "white"]
         for r in results:
             score = _score_value(r, target)
@@ -526,19 +526,6 @@ def plot_scorecard_table(results: Sequence[ScenarioResult], lang: str, run_date:
 
 def _decimals(target: Target) -> int:
     return 2 if target.unit == "%/yr" else 1
-
-
-def _band_text(target: Target, lang: str) -> str:
-    unit = unit_text(target.unit, lang)
-    if target.low is not None and target.high is not None and target.low != target.high:
-        return (
-            f"{format_number(target.low, 1, lang).removesuffix(',0').removesuffix('.0')}-"
-            f"{format_number(target.high, 1, lang).removesuffix(',0').removesuffix('.0')} {unit}"
-        )
-    value = format_number(target.low, 0, lang)
-    if target.high is None:
-        return f"> {value} {unit}"
-    return f"≈ {value} {unit}" if target.approximate else f"{value} {unit}"
 
 
 def budget_concept_note(results: Sequence[ScenarioResult]) -> dict[str, str]:

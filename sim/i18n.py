@@ -15,7 +15,7 @@ __all__ = [
     "format_number",
     "format_pct",
     "format_date",
-    "residual_text",
+    "residual_text", "band_text",
 ]
 
 LANGS = ("vi", "en")
@@ -318,6 +318,24 @@ def indicator_label(
         inner = text("output.total", lang) if short == "total" else base_label(short)
         return f"{text(family, lang)}: {inner}"
     return base_label(name)
+
+
+def band_text(target, lang: str) -> str:
+    """A target's band with its unit, in `lang`: "15,5-16,5 %/năm", "> 80 tỷ đồng/năm",
+    "≈ 600 tỷ đồng"."""
+    unit = unit_text(target.unit, lang)
+
+    def short(value: float) -> str:  # 15,5 but 14, not 14,0
+        shown = format_number(value, 1, lang)
+        return shown[:-2] if shown.endswith((",0", ".0")) else shown
+
+    if target.low is not None and target.high is not None and target.low != target.high:
+        return f"{short(target.low)}-{short(target.high)} {unit}"
+    if target.low is None:
+        return f"< {short(target.high)} {unit}"
+    if target.high is None:
+        return f"> {short(target.low)} {unit}"
+    return f"≈ {short(target.low)} {unit}" if target.approximate else f"{short(target.low)} {unit}"
 
 
 def residual_text(scenario, lang: str) -> str:

@@ -10,7 +10,15 @@ from datetime import datetime
 from pathlib import Path
 
 from .chartpack import SavedChart
-from .i18n import format_date, format_number, indicator_label, residual_text, text, unit_text
+from .i18n import (
+    band_text,
+    format_date,
+    format_number,
+    indicator_label,
+    residual_text,
+    text,
+    unit_text,
+)
 from .model import SECTORS
 from .run import ScenarioResult
 from .tables import linked_labels
@@ -100,7 +108,7 @@ def _scorecard(results: Sequence[ScenarioResult], lang: str) -> str:
             else:
                 cells.append(f"<td>{_e(text(row.status, lang))}</td>")
         rows.append(
-            f"<tr><td>{_e(label)}</td><td>{_e(target.band_text)} {_e(unit_text(target.unit, lang))}</td>"
+            f"<tr><td>{_e(label)}</td><td>{_e(band_text(target, lang))}</td>"
             f"<td>{_e(target.source_lines)}</td>{''.join(cells)}</tr>"
         )
     return (

@@ -255,3 +255,14 @@ def test_sensitivity_charts_render_in_both_languages(results, lang):
                  "Two-way grid", "Services: growth", "2,000 draws"])
     for word in expected:
         assert word in texts, word
+
+
+def test_target_bands_read_in_each_language():
+    from sim.i18n import band_text
+    from sim.targets import TARGETS
+
+    bands = {t.key: t for t in TARGETS}
+    assert band_text(bands["services_growth"], "vi") == "15,5-16,5 %/năm"
+    assert band_text(bands["output_growth"], "vi") == "14-15 %/năm"
+    assert band_text(bands["budget_2025"], "vi") == "≈ 600 tỷ đồng"
+    assert band_text(bands["land_use_each_year"], "en") == "> 80 billion VND/yr"
