@@ -239,3 +239,14 @@ def table_figure(
         if row_height is not None:
             cell.set_height(row_height if row > 0 else row_height * 1.25)
     return table
+
+
+def legend_entries(axes) -> tuple[list, list[str]]:
+    """(handles, labels) of all `axes`, each label once, in order of appearance."""
+    handles, labels = [], []
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            if label not in labels:
+                handles.append(handle)
+                labels.append(label)
+    return handles, labels

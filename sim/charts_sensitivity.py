@@ -15,6 +15,7 @@ from .chartbase import (
     BAND_COLOUR,
     NumberFormatter,
     footer,
+    legend_entries,
     new_figure,
     scenario_styles,
     titled_legend,
@@ -386,12 +387,7 @@ def plot_spider(spider: pd.DataFrame, result: ScenarioResult, lang: str, run_dat
         ax.xaxis.set_major_formatter(NumberFormatter(lang, None))
         ax.yaxis.set_major_formatter(NumberFormatter(lang, None))
         ax.tick_params(labelsize=7)
-    handles, names = [], []
-    for ax in fig.axes:
-        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
-            if label not in names:
-                handles.append(handle)
-                names.append(label)
+    handles, names = legend_entries(fig.axes)
     fig.legend(
         handles,
         names,

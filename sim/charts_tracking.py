@@ -15,6 +15,7 @@ from .chartbase import (
     MISSED_COLOUR,
     NumberFormatter,
     footer,
+    legend_entries,
     new_figure,
     scenario_styles,
     table_figure,
@@ -101,12 +102,7 @@ def plot_plan_vs_actual(
         ax.tick_params(labelsize=7)
     for ax in axes[len(indicators) :]:
         ax.set_visible(False)
-    handles, names = [], []
-    for ax in axes[: len(indicators)]:
-        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
-            if label not in names:
-                handles.append(handle)
-                names.append(label)
+    handles, names = legend_entries(axes[: len(indicators)])
     fig.legend(
         handles,
         names,
