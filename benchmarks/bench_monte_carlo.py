@@ -37,38 +37,78 @@ sys.path.insert(0, str(REPO))
 SCENARIOS = ("baseline", "covid_shock")
 
 NOTES = """
-## Against the aims, and where the time goes
+## This revision against the previous one (one model, no time-major copy)
+
+`sim/fastseries.py`, a second, time-major copy of the model's formulas kept for speed, is gone.
+`sim.model` now computes each formula once, time-major (draws axis last and contiguous, one
+vector operation per year), and its public functions return time-last views of those results
+with the same shapes as before; `sim.model.projection_series_time_major` hands the time-major
+array itself to the Monte Carlo. Along the way: compounding builds each year's factors in the
+output row (no temporaries), each series' growth and CAGR are computed right after its levels;
+the Monte Carlo no longer counts "twin" rows (equal draw by draw to an earlier row up to
+rounding: a rate that is the same every year gives the same growth in every year; the 'other'
+block grows as the total), it checks them instead (24-37 of ~150 counted rows); pilot ranges no
+longer copy the pilot through np.where; Sobol uses `end_year_outputs` (as fast now as the
+former chunked kernel path, which is gone too).
+
+Paired runs, previous commit and this one alternately in fresh interpreters, 3 rounds (this
+machine's timings drift by 10-20 % from one minute to the next, so only interleaved runs
+compare); seconds, best round (range), 2 cores:
+
+| | previous | this revision |
+|---|---:|---:|
+| baseline, 10^6 draws | 0.97 (0.97-1.03) | 0.91 (0.91-0.99) |
+| baseline, 10^7 draws | 9.3 (9.3-11.2) | 9.9 (9.9-9.9) |
+| COVID shock, 10^6 draws | 1.13 (1.13-1.34) | 1.10 (1.10-1.15) |
+| COVID shock, 10^7 draws | 11.6 (11.6-12.5) | 11.5 (11.5-11.8) |
+
+On one thread a chunk's work fell by a fifth to a quarter (one chunk, µs per draw: baseline
+1.72 -> 1.29, COVID shock 2.08 -> 1.70; a million draws on one thread 1.6 -> 1.4 s and
+2.0 -> 1.8 s), but on two cores the gain nearly vanishes: see below.
+
+## Against the aims, and what limits them
 
 | aim (issue) | result |
 |---|---|
-| 10^6 draws end to end in under a second | baseline about 1.0 s, COVID shock about 1.2 s: at the aim, not clearly under it |
-| at least 100 times a plain loop | about 600-700 times |
+| 10^6 draws end to end in under a second | baseline about 0.9-1.0 s, COVID shock about 1.1-1.2 s: at the aim, not clearly under it |
+| at least 100 times a plain loop | about 700-850 times from 10^6 draws on (somewhat flattered: see the plain loop below) |
 | 10^7 draws in a few seconds | about 10-12 s: not met |
 | 10^7 draws under 2 GB peak memory | about 0.3 GB: met (memory does not grow with the draws) |
 | Sobol with intervals at n = 2^14, all end-year outputs, under a second | 0.3-0.8 s: met |
 | a plain run does not import scipy.stats | met (no scipy at all) |
 
-Per draw, on one core: sampling 0.2 µs (baseline) to 0.4 µs (COVID shock: 21 parameters, a
-correlated block), the projection of all 37 series x 6 years 0.6-0.7 µs, counting about 150
-streamed columns into bins 0.6-0.7 µs, targets 0.05 µs; two threads give 1.6-1.8 times one.
-That is several hundred array-element operations per draw at numpy's ~0.5-1 ns each here, so
-further gains need less work per draw rather than better numpy:
-
-* `sim.model` keeps the time axis last: a million draws become a million rows of 6 years, and
-  its cumulative products, shifts and powers run along those short rows (~2 s per million
-  draws). `sim/fastseries.py` re-expresses `project` + `projection_series` with the draws axis
-  last and contiguous (tested equal to the model to 1e-12). If `sim.model` computed time-major
-  internally (keeping its public shapes), that module could go.
-* A compiled kernel (numba, not a dependency today) fusing projection and binning per draw
-  would remove most passes over memory; float32 would halve the traffic at ~1e-7 relative
-  precision.
+* Work per draw (table above): the model writes 37 series x 6 years per draw in some 500
+  row operations, and some 110-130 rows are counted into bins at ~6 passes each (min, max,
+  scale, shift and truncate, np.bincount's own two); numpy does each at ~0.5-1.5 ns per
+  element here, so a draw costs 1.3-1.7 µs on one core whatever the layout. Sampling
+  (sim/uncertainty.py, not part of this change) is 0.13 µs per draw for the baseline and
+  0.37 for the COVID shock (correlated and truncated-normal draws).
+* Two cores give only about 1.6 times one (last column above). np.bincount holds the GIL for
+  part of its run (two threads counting give 1.1-1.3 times one), and the ~1,000 numpy calls of a
+  chunk each hand the GIL over; the run also page-faults ~20,000 times (0.2 s of system time
+  per million draws) as threads allocate temporaries. Measured: two processes, each running
+  half of a million baseline draws, finish in ~0.77 s where two threads need ~0.95 s. A process
+  pool would put 10^6 draws under a second here; it is not done: it brings process start-up,
+  shipping the bin counters back, and fork safety (OpenBLAS's threads; spawn on macOS and
+  Windows re-imports pandas per worker).
+* float32 is not used: it would halve the memory traffic, but the growth and CAGR rows are
+  computed from the levels; rounding the levels alone to float32 moves their percentiles by up
+  to 3 % of a bin width (measured, baseline), compounding in float32 by more. Percentiles could
+  then be further from numpy.percentile over float64 values than their stated bound (one bin
+  width) unless the bound were widened to match.
+* 10^7 draws in a few seconds needs several times less work per draw: a compiled kernel (numba,
+  not a dependency today) fusing sampling, projection and counting per draw, or a process pool
+  plus that.
+* The plain loop is 10-20 % slower than with the previous model: for a single draw the
+  time-major layout costs ~0.4 ms per `project` + `projection_series` against ~0.27 ms (a
+  loop over years instead of one cumulative product, and axis moves), so the "vs plain loop"
+  ratios are that much flattered.
 
 How the streaming stays cheap (sim/montecarlo.py): columns constant up to rounding, the CAGR
-over the first year (a copy of that year's growth) and the CAGR of a series whose base-year
-value is fixed (an increasing function of that year's level, so its percentiles are the
-function of the level's) are not counted; the rest are counted into 4096 bins per column in
-groups that stay in cache, with numpy operations that release the GIL (np.add.at and np.take
-would hold it), one thread per core.
+over the first year (a copy of that year's growth), the CAGR of a series whose base-year value
+is fixed (an increasing function of that year's level, so its percentiles are the function of
+the level's) and twin rows are not counted; the rest are counted into 4096 bins per column in
+groups of 8 columns, one thread per core.
 """
 
 
@@ -78,7 +118,7 @@ def _load(name: str):
     return load_scenario(name, REPO / "scenarios")
 
 
-def one_monte_carlo(name: str, draws: int, seed: int) -> dict:
+def one_monte_carlo(name: str, draws: int, seed: int, workers: int | None = None) -> dict:
     """Run in a child process: time and peak memory of one Monte Carlo."""
     import numpy as np
 
@@ -89,7 +129,7 @@ def one_monte_carlo(name: str, draws: int, seed: int) -> dict:
     times = []
     for _ in range(3 if draws <= 1_000_000 else 1):  # best of 3, as timeit does
         start = time.perf_counter()
-        result = monte_carlo(scenario, draws, np.random.default_rng(seed))
+        result = monte_carlo(scenario, draws, np.random.default_rng(seed), workers=workers)
         times.append(time.perf_counter() - start)
     seconds = min(times)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
@@ -127,6 +167,57 @@ def plain_loop(name: str, draws: int, seed: int) -> float:
     table = np.array(rows)
     np.percentile(table, [5, 25, 50, 75, 95], axis=0)
     return (time.perf_counter() - start) / draws
+
+
+def stage_costs(name: str) -> dict:
+    """Run in a child process: microseconds per draw of each step of one Monte Carlo chunk on
+    one thread (best of 10), and how the pilot plans the rows."""
+    import numpy as np
+
+    from sim import montecarlo as mc
+    from sim.model import projection_series_time_major
+    from sim.params import build_inputs
+    from sim.quantiles import BinnedPercentiles
+    from sim.uncertainty import sample
+
+    scenario = _load(name)
+    m = mc.CHUNK_DRAWS
+    run = mc._prepare(scenario, 2 * m, np.random.default_rng(0), m)
+    pilot = run.series(0)
+    flat = pilot.reshape(-1, m)
+    plan = mc._plan(run, flat)
+    low, high = mc._pilot_range(flat)
+    counter = BinnedPercentiles(low[plan.binned], high[plan.binned], rows=plan.binned)
+    worker = mc._Worker(counter, np.full(plan.constant.size, np.inf),
+                        np.full(plan.constant.size, -np.inf), np.zeros(len(plan.twin_rows)),
+                        np.zeros(len(run.targets), dtype=np.int64))
+    rng = np.random.default_rng(1)
+    values = sample(scenario.uncertainty, m, rng)
+    inputs = build_inputs(scenario, values)
+    buffer = np.empty_like(pilot)
+    read = {run.names[r // run.n_years] for r in [*plan.binned, *plan.constant,
+                                                   *(r for pair in plan.twin_rows for r in pair)]}
+    wanted = [name for name in run.names if not name.startswith("cagr.") or name in read]
+
+    def best(step) -> float:
+        times = []
+        for _ in range(10):
+            start = time.perf_counter()
+            step()
+            times.append(time.perf_counter() - start)
+        return min(times) * 1e6 / m
+
+    return {
+        "sampling": best(lambda: sample(scenario.uncertainty, m, rng)),
+        "build_inputs": best(lambda: build_inputs(scenario, values)),
+        "model": best(lambda: projection_series_time_major(inputs, buffer, wanted)),
+        "bins": best(lambda: counter.add(flat)),
+        "checks": best(lambda: (mc._check_twins(plan, flat, worker),
+                                run.count_targets(pilot, worker.met))),
+        "rows": flat.shape[0], "binned": int(plan.binned.size), "twins": len(plan.twin_rows),
+        "settled": int(plan.missing.size + plan.constant.size + len(plan.copies)
+                       + len(plan.derived)),
+    }
 
 
 def sobol_seconds(name: str) -> float:
@@ -173,6 +264,10 @@ def main() -> None:
         kind, name, draws = args.child[0], args.child[1], int(args.child[2])
         if kind == "mc":
             print(json.dumps(one_monte_carlo(name, draws, seed=1)))
+        elif kind == "mc1":
+            print(json.dumps(one_monte_carlo(name, draws, seed=1, workers=1)))
+        elif kind == "stages":
+            print(json.dumps(stage_costs(name)))
         elif kind == "loop":
             print(json.dumps({"seconds_per_draw": plain_loop(name, draws, seed=1)}))
         else:
@@ -224,6 +319,28 @@ def main() -> None:
         "about 0.00027 points at a million draws and 0.00009 at ten million: the bound is of the "
         "order of the Monte Carlo's own noise (a larger `bins` lowers it in proportion, at some "
         "cost in speed).")
+    say()
+    say("## Where the time goes: one chunk of 32,768 draws on one thread")
+    say()
+    say("Microseconds per draw of each step (best of 10), and the Monte Carlo of a million draws "
+        "on one thread against all cores (as in the table above, best of 3). 'model' computes "
+        "what the Monte Carlo asks of it (not the CAGRs it derives); 'checks' are the "
+        "twin rows and the targets; 'rows' are series x years, of which 'binned' are counted "
+        "into bins, 'twins' checked against their twin, and 'settled' need no counting "
+        "(no value, constant, copy, derived; see sim/montecarlo.py).")
+    say()
+    say("| scenario | sampling | build_inputs | model | bins | checks | total | rows: binned "
+        "/ twins / settled | 10^6 draws, 1 thread | all cores | speed-up |")
+    say("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|")
+    for name in SCENARIOS:
+        st = child(["stages", name, "0"])
+        steps = ("sampling", "build_inputs", "model", "bins", "checks")
+        one = child(["mc1", name, "1000000"])["seconds"]
+        every = child(["mc", name, "1000000"])["seconds"]
+        say(f"| {name} | " + " | ".join(f"{st[k]:.2f}" for k in steps)
+            + f" | {sum(st[k] for k in steps):.2f} | {st['rows']}: {st['binned']} / "
+            f"{st['twins']} / {st['settled']} | {one:.2f} s | {every:.2f} s | "
+            f"{one / every:.2f} |")
     say()
     say("## Sobol indices with 95 % bootstrap intervals, n = 2^14, four end-year outputs")
     say()

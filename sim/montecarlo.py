@@ -6,7 +6,8 @@ number of draws (ten million draws need the same ~100 MB per worker as a hundred
 1. Each chunk draws its parameters from its own generator, spawned from entropy taken from the
    injected `rng`: a result depends only on the rng's state, the number of draws and the chunk
    size, not on how chunks are shared between threads.
-2. The chunk is projected by `sim.fastseries` (the model's arithmetic, time-major).
+2. The chunk is projected by `sim.model.projection_series_time_major` (a year of every
+   series is one contiguous row of the chunk's draws).
 3. Every series of every year is summarised by `sim.quantiles` (fixed bins), and every target of
    `sim.targets.TARGETS` is checked draw by draw.
 
@@ -20,11 +21,17 @@ on the first chunk (the pilot):
     derived    CAGR to year t of a series whose base-year value is constant is an increasing
                function of the year-t level, and percentiles commute with increasing functions:
                CAGR percentiles are that function of the level's percentiles;
+    twin       the same value as an earlier row in every draw, up to rounding (each year's growth
+               of a series whose rate is the same every year; the growth of an 'other' block that
+               grows with the aggregate, which is the total's): that row's percentiles, the
+               largest difference checked on every chunk;
     binned     everything else: counted into 4096 bins over the pilot's range (+5 % margin).
 The `error_bound` of a row is one bin width (binned), the bin width carried through the function
-(derived), or the spread of the values (constant); see `sim.quantiles` for why. If a percentile's
-rank falls outside a binned column's range, or a constant column turns out to vary, those columns
-are counted again over their exact range (a second pass; it keeps the bound true for any input).
+(derived), the spread of the values (constant), or its twin's bound plus the largest difference
+from it (if |x_i - y_i| <= d for every draw, every order statistic of x is within d of y's); see
+`sim.quantiles` for the bins. If a percentile's rank falls outside a binned column's range, or a
+constant column turns out to vary, or twins to differ, those columns are counted again over their
+exact range (a second pass; it keeps the bound true for any input).
 
 numpy releases the GIL in its loops, so chunks run in threads, one per core.
 """
@@ -40,7 +47,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .fastseries import series_names, series_time_major
+from .model import projection_series_time_major, series_names
 from .params import build_inputs
 from .quantiles import DEFAULT_BINS, BinnedPercentiles
 from .scenario import Scenario
@@ -55,8 +62,9 @@ __all__ = [
 DEFAULT_DRAWS = 10_000
 CHUNK_DRAWS = 32768
 """Draws per chunk: ~60 MB of series per worker. Smaller chunks would fit the cache better, but
-each chunk has a fixed cost (~3 ms: Python overhead that holds the GIL, and summing the bin
-counts), which at this size is about a tenth of the chunk's work; measured fastest."""
+each chunk has a fixed cost (~1.5 ms: Python overhead that holds the GIL, and zeroing and adding
+the bin counters), a few per cent of the chunk's work at this size; measured fastest (16384 and
+65536 are slower)."""
 PERCENTILES: tuple[int, ...] = (5, 25, 50, 75, 95)
 PILOT_MARGIN = 0.05
 """A binned column's bins span its pilot range widened by 5 % on each side, so later chunks
@@ -133,11 +141,12 @@ class _Run:
         return f"output.{short}" if f"output.{short}" in self.names else short
 
     def series(self, i: int, out: np.ndarray | None = None,
-               cagr: frozenset[str] | None = None) -> np.ndarray:
-        """(n_series, T + 1, m) series of chunk i (only the `cagr` series of cagr.*, if given)."""
+               wanted: frozenset[str] | None = None) -> np.ndarray:
+        """(n_series, T + 1, m) series of chunk i (of the derived series, only those `wanted`,
+        if given; see `projection_series_time_major`)."""
         m = self.sizes[i]
         values = sample(self.spec, m, np.random.default_rng(self.seeds[i]))
-        return series_time_major(build_inputs(self.scenario, values), m, out, cagr)[1]
+        return projection_series_time_major(build_inputs(self.scenario, values), out, wanted)[1]
 
     def count_targets(self, block: np.ndarray, met: np.ndarray) -> None:
         for j, (target, row) in enumerate(self.targets):
@@ -156,14 +165,22 @@ class _Plan:
     constant: np.ndarray  # rows with one value up to rounding, checked on every chunk
     copies: list[tuple[int, int]]  # (row, row with the same numbers)
     derived: list[tuple[int, int, int, int]]  # (cagr row, level row, base-year row, years)
+    twins: list[tuple[int, int, int, int]]  # (first row, its twin, rows, step of the twins: 0, 1)
     binned: np.ndarray  # rows counted into bins
+
+    @property
+    def twin_rows(self) -> list[tuple[int, int]]:
+        """(row, twin) of every twin row, in the order of the gaps the workers keep."""
+        return [(first + k, twin + k * step) for first, twin, count, step in self.twins
+                for k in range(count)]
 
 
 def _plan(run: _Run, pilot: np.ndarray) -> _Plan:
     """Decide, from the pilot's (rows, draws) values, how each row is summarised."""
-    missing = np.all(np.isnan(pilot), axis=1)
+    nan = np.isnan(pilot)
+    missing = nan.all(axis=1)
     with np.errstate(invalid="ignore"):
-        constant = ~missing & ~np.any(np.isnan(pilot), axis=1) & _is_constant(
+        constant = ~missing & ~nan.any(axis=1) & _is_constant(
             pilot.min(axis=1), pilot.max(axis=1))
     settled = missing | constant
     copies, derived = [], []
@@ -182,8 +199,77 @@ def _plan(run: _Run, pilot: np.ndarray) -> _Plan:
             if not settled[row] and constant[base]:
                 derived.append((row, run.row(level, t), base, t))
                 settled[row] = True
+    twins = _twins(pilot, np.flatnonzero(~settled))
+    for row, _ in twins:
+        settled[row] = True
     return _Plan(np.flatnonzero(missing), np.flatnonzero(constant), copies, derived,
-                 np.flatnonzero(~settled))
+                 _runs_of_twins(twins), np.flatnonzero(~settled))
+
+
+TWIN_SCREEN = 16
+"""Draws of the pilot on which every pair of rows is compared; the pairs that agree there are
+compared on the whole pilot."""
+
+
+def _close(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a == b up to rounding (CONSTANT_TOLERANCE relative to their size), elementwise."""
+    size = np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
+    return np.abs(a - b) <= CONSTANT_TOLERANCE * size
+
+
+def _twins(pilot: np.ndarray, rows: np.ndarray) -> list[tuple[int, int]]:
+    """(row, earlier row) pairs among `rows` whose pilot values agree draw by draw up to
+    rounding; the earlier row of a pair is never itself a twin."""
+    screen = pilot[rows, :TWIN_SCREEN]
+    with np.errstate(invalid="ignore"):
+        alike = np.all(_close(screen[:, None, :], screen[None, :, :]), axis=2)
+    twins: list[tuple[int, int]] = []
+    is_twin = np.zeros(rows.size, dtype=bool)
+    for i in range(rows.size):
+        for j in np.flatnonzero(alike[i, :i] & ~is_twin[:i]):
+            twin = pilot[rows[j]]
+            with np.errstate(invalid="ignore"):  # the test that monte_carlo applies at the end
+                gap = np.max(np.abs(pilot[rows[i]] - twin))
+                if gap <= CONSTANT_TOLERANCE * np.max(np.abs(twin), initial=1.0):
+                    twins.append((int(rows[i]), int(rows[j])))
+                    is_twin[i] = True
+                    break
+    return twins
+
+
+def _runs_of_twins(pairs: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+    """Consecutive twin rows whose twins are one row (step 0) or consecutive rows (step 1),
+    as (first row, its twin, rows, step): each run is checked with one subtraction."""
+    runs: list[list[int]] = []
+    for row, twin in sorted(pairs):
+        if runs:
+            first, first_twin, count, step = runs[-1]
+            if row == first + count and count == 1 and twin - first_twin in (0, 1):
+                runs[-1] = [first, first_twin, 2, twin - first_twin]
+                continue
+            if row == first + count and count > 1 and twin == first_twin + step * count:
+                runs[-1][2] += 1
+                continue
+        runs.append([row, twin, 1, 0])
+    return [(first, twin, count, step) for first, twin, count, step in runs]
+
+
+def _check_twins(plan: _Plan, flat: np.ndarray, state: _Worker) -> None:
+    """Keep, in state.twin_gap, the largest |row - twin| of every twin row over the chunk's
+    (rows, m) values `flat`."""
+    if not plan.twins:
+        return
+    longest = max(count for _, _, count, _ in plan.twins)
+    m = flat.shape[1]
+    if state.scratch is None or state.scratch.shape != (longest, m):
+        state.scratch = np.empty((longest, m))
+    k = 0
+    for first, twin, count, step in plan.twins:
+        twins = flat[twin] if step == 0 else flat[twin: twin + count]
+        diff = np.subtract(flat[first: first + count], twins, out=state.scratch[:count])
+        gap = np.maximum(-diff.min(axis=1), diff.max(axis=1))  # NaN stays NaN
+        np.maximum(state.twin_gap[k: k + count], gap, out=state.twin_gap[k: k + count])
+        k += count
 
 
 def _cagr_of(level: np.ndarray, base: np.ndarray, years: int) -> np.ndarray:
@@ -199,8 +285,10 @@ class _Worker:
     binned: BinnedPercentiles | None
     constant_min: np.ndarray
     constant_max: np.ndarray
+    twin_gap: np.ndarray  # largest |row - twin| of each twin row so far (NaN once a NaN shows)
     met: np.ndarray
     buffers: dict[int, np.ndarray] = field(default_factory=dict)
+    scratch: np.ndarray | None = None
 
 
 def _map_chunks(chunks: Sequence[int], work: Callable[[int, _Worker], None],
@@ -236,6 +324,7 @@ def _map_chunks(chunks: Sequence[int], work: Callable[[int, _Worker], None],
             first.binned.merge(other.binned)
         np.minimum(first.constant_min, other.constant_min, out=first.constant_min)
         np.maximum(first.constant_max, other.constant_max, out=first.constant_max)
+        np.maximum(first.twin_gap, other.twin_gap, out=first.twin_gap)
         first.met += other.met
     return first
 
@@ -254,7 +343,7 @@ def _prepare(scenario: Scenario, draws: int, rng: np.random.Generator,
 def chunk_series(scenario: Scenario, draws: int, rng: np.random.Generator,
                  chunk_draws: int = CHUNK_DRAWS) -> Iterator[np.ndarray]:
     """The series of every chunk that `monte_carlo` sees for the same arguments and rng state:
-    (n_series, T + 1, m) arrays, series in `sim.fastseries.series_names` order. For checking
+    (n_series, T + 1, m) arrays, series in `sim.model.series_names` order. For checking
     the streaming results against exact ones; it holds one chunk at a time."""
     run = _prepare(scenario, draws, rng, chunk_draws)
     for i in range(len(run.sizes)):
@@ -303,7 +392,8 @@ def monte_carlo(
         return _result(run, draws, values, bound, met, exact=True, passes=1)
 
     plan = _plan(run, flat_pilot[:, : pilot_draws or sizes[0]])
-    low, high = _pilot_range(flat_pilot[plan.binned, : pilot_draws or sizes[0]])
+    pilot_low, pilot_high = _pilot_range(flat_pilot[:, : pilot_draws or sizes[0]])
+    low, high = pilot_low[plan.binned], pilot_high[plan.binned]
     margin = (high - low) * PILOT_MARGIN
     chunks = list(range(len(sizes)))
 
@@ -312,13 +402,18 @@ def monte_carlo(
             binned=BinnedPercentiles(lo, hi, bins, rows) if rows.size else None,
             constant_min=np.full(plan.constant.size, np.inf),
             constant_max=np.full(plan.constant.size, -np.inf),
+            twin_gap=np.zeros(len(twin_rows)),
             met=np.zeros(len(run.targets), dtype=np.int64),
         )
 
+    twin_rows = plan.twin_rows
+    breaks = np.flatnonzero(np.diff(plan.constant) != 1) + 1
+    edges = [0, *breaks.tolist(), plan.constant.size]
+    constant_runs = [(a, b) for a, b in zip(edges[:-1], edges[1:], strict=True) if b > a]
     # CAGR rows that are copied or derived need not be computed after the pilot
-    read = np.union1d(plan.binned, plan.constant)
-    needed = frozenset(run.names[r // run.n_years] for r in read
-                       if run.names[r // run.n_years].startswith("cagr."))
+    read = np.union1d(plan.binned, plan.constant).tolist() + [r for pair in twin_rows for r in pair]
+    read = {run.names[r // run.n_years] for r in read}
+    needed = frozenset(name for name in run.names if not name.startswith("cagr.") or name in read)
 
     def make_work(rows: np.ndarray, first_pass: bool) -> Callable[[int, _Worker], None]:
         def work(i: int, state: _Worker) -> None:
@@ -333,10 +428,12 @@ def monte_carlo(
             if state.binned is not None:
                 state.binned.add(flat)
             if first_pass:
-                if plan.constant.size:
-                    part = flat[plan.constant]
-                    np.minimum(state.constant_min, part.min(axis=1), out=state.constant_min)
-                    np.maximum(state.constant_max, part.max(axis=1), out=state.constant_max)
+                for start, stop in constant_runs:  # views: a gathered copy would cost more
+                    part = flat[plan.constant[start]: plan.constant[start] + stop - start]
+                    low, high = state.constant_min[start:stop], state.constant_max[start:stop]
+                    np.minimum(low, part.min(axis=1), out=low)
+                    np.maximum(high, part.max(axis=1), out=high)
+                _check_twins(plan, flat, state)
                 run.count_targets(block, state.met)
         return work
 
@@ -355,6 +452,10 @@ def monte_carlo(
     spread = c_max - c_min + np.spacing(np.abs(c_max))  # one unit of rounding for the midpoint
     bound[plan.constant] = np.where(has_nan, np.nan, spread)
     redo[plan.constant] = ~has_nan & ~_is_constant(c_min, c_max)
+    gap = state.twin_gap
+    for k, (row, twin) in enumerate(twin_rows):  # a NaN gap (a NaN showed up) is redone too
+        size = np.max(np.abs(values[twin]), initial=1.0)
+        redo[row] = not gap[k] <= CONSTANT_TOLERANCE * size
     derived_redo = [d for d in plan.derived if redo[d[2]]]  # the base was not constant after all
     passes = 1
     if redo.any() or derived_redo:
@@ -366,6 +467,9 @@ def monte_carlo(
         assert again.binned is not None
         _read(again.binned, rows, values, bound)
         passes = 2
+    for (row, twin), largest in zip(twin_rows, gap, strict=True):
+        if not redo[row]:
+            values[row], bound[row] = values[twin], bound[twin] + largest
     for row, level, base, years in plan.derived:
         if row in {d[0] for d in derived_redo}:
             continue
@@ -381,9 +485,11 @@ def monte_carlo(
 
 
 def _pilot_range(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    missing = np.isnan(values)
-    return (np.where(missing, np.inf, values).min(axis=1),
-            np.where(missing, -np.inf, values).max(axis=1))
+    """Smallest and largest value of each row of (rows, draws) values, NaN left out (inf and
+    -inf for a row of NaN). fmin/fmax skip NaN without a masked copy of the values."""
+    with np.errstate(invalid="ignore"):
+        low, high = np.fmin.reduce(values, axis=1), np.fmax.reduce(values, axis=1)
+    return np.where(np.isnan(low), np.inf, low), np.where(np.isnan(high), -np.inf, high)
 
 
 def _exact_range(run: _Run, rows: np.ndarray, chunks: Sequence[int],

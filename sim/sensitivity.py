@@ -27,7 +27,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from .fastseries import series_names, series_time_major
 from .model import project, projection_series
 from .montecarlo import DEFAULT_DRAWS, MonteCarloResult, monte_carlo
 from .params import build_inputs, numeric_parameters
@@ -109,34 +108,6 @@ def end_year_outputs(scenario: Scenario,
         if name in p.indicators:
             out[name] = _last(p.indicators[name], n)
     return out
-
-
-def _end_year_outputs_fast(scenario: Scenario, values: Mapping[str, np.ndarray],
-                           n: int, chunk: int = 32_768) -> dict[str, np.ndarray]:
-    """`end_year_outputs` for a large batch, through the time-major kernel (levels only), a
-    chunk of draws at a time (a reused buffer stays in cache; one big batch would not)."""
-    names = series_names(build_inputs(scenario))
-    wanted = [name for name in ("output.total", "income_per_capita", _budget(scenario))
-              if name in names]
-    rows = [names.index(name) for name in wanted]
-    ends = np.empty((len(rows), 2, n))  # end-year value, and base-year value for the CAGR
-    buffer = None
-    for start in range(0, n, chunk):
-        stop = min(n, start + chunk)
-        part = {k: v[start:stop] for k, v in values.items()}
-        if buffer is None or buffer.shape[-1] != stop - start:
-            buffer = np.empty((len(names), scenario.horizon_years + 1, stop - start))
-        _, out = series_time_major(build_inputs(scenario, part), stop - start, buffer, cagr=())
-        ends[:, 0, start:stop] = out[rows, -1]
-        ends[:, 1, start:stop] = out[rows, 0]
-    total_end, total_base = ends[0]
-    result = {
-        "output.total": total_end,
-        "cagr.total": ((total_end / total_base) ** (1.0 / scenario.horizon_years) - 1.0) * 100.0,
-    }
-    for name, (end, _) in zip(wanted[1:], ends[1:], strict=True):
-        result[name] = end
-    return result
 
 
 # ----------------------------------------------------------------------------- one at a time
@@ -295,7 +266,7 @@ def sobol(scenario: Scenario, rng: np.random.Generator, n: int = 2**14, *,
     b = values_from_uniforms(spec, rng.random((n, k)))
     # the design A, B, AB_1..AB_k (AB_i: A with parameter i from B), one block at a time
     blocks = [a, b] + [{**a, p: b[p]} for p in spec.parameters]
-    evaluated = [_end_year_outputs_fast(scenario, block, n) for block in blocks]
+    evaluated = [end_year_outputs(scenario, block) for block in blocks]
     names = list(evaluated[0])
     f = np.array([[block[name] for name in names] for block in evaluated])  # (k + 2, q, n)
     f = f.transpose(0, 2, 1)  # (k + 2, n, q)

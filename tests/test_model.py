@@ -1,9 +1,12 @@
 """The model against closed-form compound growth and the source's own arithmetic."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from sim.model import (
+    IN_PLACE_DRAWS,
     LinkedInputs,
     ModelInputs,
     SectorInputs,
@@ -12,6 +15,8 @@ from sim.model import (
     project,
     project_sectors,
     projection_series,
+    projection_series_time_major,
+    series_names,
     shares_pct,
     yoy_growth_pct,
 )
@@ -226,11 +231,168 @@ def test_importing_the_model_loads_no_plotting_or_pandas():
 
 def test_a_batch_as_long_as_the_horizon_is_not_read_as_years():
     """Five draws of an own-growth rate on a five-year horizon: each draw keeps its own rate."""
+    from conftest import SCENARIOS
+
     from sim.params import build_inputs
     from sim.scenario import load_scenario
-    from conftest import SCENARIOS
 
     scenario = load_scenario("baseline", SCENARIOS)
     rates = np.array([8.0, 8.5, 9.0, 9.5, 10.0])
     series = projection_series(project(build_inputs(scenario, {"indicators.investment.growth_pct": rates})))
     np.testing.assert_allclose(series["growth.investment"][:, 1:], np.repeat(rates[:, None], 5, axis=1))
+
+
+# ----------------------------------------------------------------------------- batches of draws
+
+
+def _closed_form_series(inputs, i):
+    """Every series of draw i, by the closed forms, one Python float at a time.
+
+    inputs: sim.params.build_inputs output whose batched values carry one leading axis of draws.
+    """
+    from math import prod
+
+    def pick(value, core):  # draw i of a value with `core` non-batch axes
+        value = np.asarray(value, dtype=float)
+        return value[i] if value.ndim > core else value
+
+    sectors, years = inputs.sectors, len(inputs.years) - 1
+    share = pick(sectors.base_share_pct, 1)
+    growth = pick(sectors.growth_pct, 2)
+    if sectors.residual == "normalise":
+        base = [s / share.sum() * sectors.base_total for s in share]
+    else:
+        base = [s / 100 * sectors.base_total for s in share]
+
+    def compound(start, rates):  # L_t = L_0 * prod_{u <= t} (1 + g_u / 100)
+        return [start * prod(1 + g / 100 for g in rates[:t]) for t in range(years + 1)]
+
+    blocks = {s: compound(base[k], growth[k]) for k, s in enumerate(("services", "industry",
+                                                                    "agriculture"))}
+    if sectors.residual == "other":
+        other = (100 - share.sum()) / 100 * sectors.base_total
+        three = [sum(b[t] for b in blocks.values()) for t in range(years + 1)]
+        if sectors.residual_growth_pct is None:
+            blocks["other"] = [other * three[t] / three[0] for t in range(years + 1)]
+        else:
+            blocks["other"] = compound(other, pick(sectors.residual_growth_pct, 1))
+    total = [sum(b[t] for b in blocks.values()) for t in range(years + 1)]
+    total_growth = [(total[t + 1] / total[t] - 1) * 100 for t in range(years)]
+    series = {f"output.{b}": levels for b, levels in blocks.items()}
+    series["output.total"] = total
+    for b, levels in blocks.items():
+        series[f"share.{b}"] = [levels[t] / total[t] * 100 for t in range(years + 1)]
+    for name, linked in inputs.indicators.items():
+        if linked.elasticity is not None:
+            rates = [float(pick(linked.elasticity, 0)) * g for g in total_growth]
+        else:
+            own = np.broadcast_to(pick(linked.growth_pct, 1), (years,))
+            rates = list(own)
+        if linked.override_pct is not None:
+            override = np.broadcast_to(pick(linked.override_pct, 1), (years,))
+            rates = [r if np.isnan(o) else o for r, o in zip(rates, override, strict=True)]
+        series[name] = compound(float(pick(linked.base, 0)), rates)
+    if "budget_revenue" in series:
+        series["budget_revenue_total"] = [
+            a + b for a, b in zip(series["budget_revenue"], series["land_use_revenue"], strict=True)
+        ]
+    growing = [n for n in series if not n.startswith("share.")]
+    for name in growing:
+        levels = series[name]
+        short = name.removeprefix("output.")
+        series[f"growth.{short}"] = [np.nan] + [
+            (levels[t] / levels[t - 1] - 1) * 100 for t in range(1, years + 1)
+        ]
+        series[f"cagr.{short}"] = [np.nan] + [
+            ((levels[t] / levels[0]) ** (1 / t) - 1) * 100 for t in range(1, years + 1)
+        ]
+    return series
+
+
+@pytest.mark.parametrize(
+    "name, settings",
+    [
+        ("baseline", []),
+        ("covid_shock", []),
+        ("optimistic", []),
+        ("baseline", ["structure.residual=normalise"]),
+        ("covid_shock", ["structure.residual_growth_pct=7"]),
+    ],
+)
+def test_batches_equal_a_loop_of_closed_form_compound_growth(name, settings):
+    """The vectorised model (time-major inside) against draws computed one at a time by the
+    closed forms, for every series of every bundled scenario; public shapes stay time-last."""
+    from conftest import SCENARIOS
+
+    from sim.params import build_inputs
+    from sim.scenario import load_scenario
+    from sim.uncertainty import sample
+
+    scenario = load_scenario(name, SCENARIOS, settings=settings)
+    for n in (40, IN_PLACE_DRAWS + 10):  # both ways of compounding
+        values = sample(scenario.uncertainty, n, np.random.default_rng(n))
+        inputs = build_inputs(scenario, values)
+        names, time_major = projection_series_time_major(inputs)
+        series = projection_series(project(inputs))
+        assert names == tuple(series) == series_names(inputs)
+        assert time_major.shape == (len(names), len(inputs.years), n)
+        assert time_major.flags.c_contiguous  # a year of a series is one contiguous row of draws
+        for k, key in enumerate(names):
+            assert series[key].shape == (n, len(inputs.years)), key
+            np.testing.assert_array_equal(time_major[k].T, series[key], err_msg=key)
+        for i in np.linspace(0, n - 1, 40).astype(int):
+            expected = _closed_form_series(inputs, i)
+            assert set(expected) == set(names)
+            for key in names:
+                np.testing.assert_allclose(series[key][i], expected[key], rtol=1e-12,
+                                           atol=1e-12, err_msg=f"{key}, draw {i} of {n}")
+
+
+def test_time_major_entry_computes_only_the_series_asked_for():
+    from conftest import SCENARIOS
+
+    from sim.params import build_inputs
+    from sim.scenario import load_scenario
+    from sim.uncertainty import sample
+
+    scenario = load_scenario("covid_shock", SCENARIOS)
+    inputs = build_inputs(scenario, sample(scenario.uncertainty, 50, np.random.default_rng(1)))
+    names, full = projection_series_time_major(inputs)
+    some = np.full_like(full, -7.0)
+    projection_series_time_major(inputs, some, series={"cagr.total", "share.other"})
+    levels = [k for k, name in enumerate(names) if not name.startswith(("share.", "growth.",
+                                                                        "cagr."))]
+    computed = levels + [names.index(n) for n in ("cagr.total", "share.services",
+                                                  "share.industry", "share.agriculture",
+                                                  "share.other")]
+    np.testing.assert_array_equal(some[computed], full[computed])
+    untouched = [k for k in range(len(names)) if k not in computed]
+    assert np.all(some[untouched] == -7.0)
+    with pytest.raises(ValueError, match="expected float64"):
+        projection_series_time_major(inputs, np.empty((3, 6, 50)))
+
+
+def test_batch_axes_keep_their_shapes_and_broadcast():
+    """Two batch axes (a 2 x 4 sweep), an own rate with no batch, a base with only the second
+    axis: each series has the batch shape numpy broadcasting gives, as time-last arrays."""
+    services = np.linspace(15.0, 17.0, 8).reshape(2, 4)
+    rates = np.broadcast_to(constant_rates((16, 15, 3.5)), (2, 4, 3, 5)).copy()
+    rates[..., 0, :] = services[..., None]
+    sectors = SectorInputs(SHARES_2020, rates, residual="other")
+    inputs = ModelInputs(
+        np.arange(2020, 2026),
+        sectors,
+        {
+            "retail": LinkedInputs(base=np.array([90.0, 100.0, 110.0, 120.0]), growth_pct=19.0),
+            "income_per_capita": LinkedInputs(base=46.0, elasticity=0.29),
+        },
+    )
+    p = project(inputs)
+    assert p.block_levels.shape == (2, 4, 4, 6) and p.total.shape == (2, 4, 6)
+    assert p.indicators["retail"].shape == (2, 4, 6)
+    np.testing.assert_allclose(p.indicators["retail"][1, 2], 110.0 * 1.19 ** np.arange(6))
+    assert compound_levels(np.ones((4, 1)), np.full((3, 5), 10.0)).shape == (4, 3, 6)
+    assert yoy_growth_pct(p.total).shape == (2, 4, 5) and cagr_pct(p.total).shape == (2, 4, 5)
+    assert shares_pct(p.block_levels).shape == (2, 4, 4, 6)
+    one = project_sectors(replace(sectors, growth_pct=rates[1, 3]))[1]
+    np.testing.assert_allclose(p.block_levels[1, 3], one, rtol=1e-15)

@@ -10,8 +10,7 @@ import pandas as pd
 import pytest
 from conftest import SCENARIOS
 
-from sim.fastseries import series_names, series_time_major
-from sim.model import project, projection_series
+from sim.model import project, projection_series, series_names
 from sim.montecarlo import PERCENTILES, chunk_series, met_target, monte_carlo
 from sim.params import build_inputs, numeric_parameters
 from sim.quantiles import BinnedPercentiles
@@ -30,7 +29,6 @@ from sim.sensitivity import (
 from sim.sensitivity_run import CSV_COLUMNS, _ProgressBar, run_sensitivity, write_sensitivity_csvs
 from sim.sobol import sobol_indices
 from sim.targets import TARGETS, evaluate, target_indicator
-from sim.uncertainty import sample
 
 BUNDLED = ("baseline", "covid_shock", "optimistic")
 
@@ -44,35 +42,6 @@ def single_run(name, settings=()):
     """End-year series of a separate, ordinary projection (what `--set` would give)."""
     scenario = load_scenario(name, SCENARIOS, settings=list(settings))
     return scenario, projection_series(project(build_inputs(scenario)))
-
-
-# ----------------------------------------------------------------------------- fast series
-
-
-@pytest.mark.parametrize("name, settings", [
-    ("baseline", []), ("covid_shock", []), ("optimistic", []),
-    ("baseline", ["structure.residual=normalise"]),
-    ("covid_shock", ["structure.residual_growth_pct=7"]),
-])
-def test_time_major_kernel_equals_the_model(name, settings):
-    scenario = load_scenario(name, SCENARIOS, settings=settings)
-    values = sample(scenario.uncertainty, 500, np.random.default_rng(0))
-    inputs = build_inputs(scenario, values)
-    model = projection_series(project(inputs))
-    names, out = series_time_major(inputs, 500)
-    assert names == tuple(model) == series_names(inputs)
-    for i, name in enumerate(names):
-        np.testing.assert_allclose(out[i].T, model[name], rtol=1e-12, atol=1e-12, err_msg=name)
-    # only some CAGR series, or levels only: those rows are the same, the rest left alone
-    marker = np.full_like(out, -7.0)
-    series_time_major(inputs, 500, marker, cagr={"cagr.total"})
-    np.testing.assert_allclose(marker[names.index("cagr.total")], out[names.index("cagr.total")])
-    assert np.all(marker[names.index("cagr.services")] == -7.0)
-    levels_only = np.full_like(out, -7.0)
-    series_time_major(inputs, 500, levels_only, cagr=())
-    assert np.all(levels_only[names.index("growth.total")] == -7.0)
-    np.testing.assert_allclose(levels_only[names.index("output.total")],
-                               out[names.index("output.total")])
 
 
 # ----------------------------------------------------------------------------- streaming quantiles
@@ -108,6 +77,27 @@ def test_binned_percentiles_flag_ranks_outside_the_range_and_nan_columns():
     assert list(reliable[0]) == [False, True, False]  # 5 and 95 lie outside [40, 60)
     assert estimate[0, 1] == pytest.approx(50.0, abs=acc.width[0])
     assert np.isnan(estimate[1]).all()  # as numpy.percentile does with a NaN
+
+
+def test_binned_percentiles_put_values_outside_the_range_into_the_edge_bins():
+    """Without NaN, values beyond the range take the cheap way (bin numbers clipped as
+    integers), extreme ones included; the counts are those of a direct count."""
+    rng = np.random.default_rng(3)
+    data = np.vstack([rng.normal(50.0, 10.0, 5000), rng.normal(0.0, 1.0, 5000)])
+    data[0, :3] = [-1e300, 1e300, 60.0]  # too large to scale to a bin number exactly
+    data[1, :2] = [-40.0, 25.0]
+    low, high = np.array([45.0, -1.0]), np.array([55.0, 1.0])
+    for rows_at_a_time in ([0, 1], [0], [1]):
+        acc = BinnedPercentiles(low[rows_at_a_time], high[rows_at_a_time], 66)
+        acc.add(data[rows_at_a_time])
+        below = (data[rows_at_a_time] < low[rows_at_a_time, None]).sum(axis=1)
+        above = (data[rows_at_a_time] >= high[rows_at_a_time, None]).sum(axis=1)
+        np.testing.assert_array_equal(acc.counts[:, 0], below)
+        np.testing.assert_array_equal(acc.counts[:, -1], above)
+        assert acc.counts.sum() == data[rows_at_a_time].size
+        estimate, reliable = acc.percentiles([50])
+        exact = np.percentile(data[rows_at_a_time], 50, axis=1)
+        assert reliable.all() and np.all(np.abs(estimate[:, 0] - exact) <= acc.width)
 
 
 def chunked_exact(scenario, draws, seed, chunk):
@@ -148,6 +138,42 @@ def test_streaming_monte_carlo_is_within_its_stated_bound(scenarios, name, draws
         levels = series[names.index(target_indicator(target, scenario.budget_concept))].T
         expected = np.count_nonzero(met_target(target, evaluate(target, years, levels))) / draws
         assert row.target == target.key and row.probability == expected
+
+
+def test_twin_rows_are_found_and_a_false_twin_is_counted_again(scenarios, monkeypatch):
+    """Rows equal draw by draw (a rate that is the same every year) take their twin's
+    percentiles; a pair that only looked equal on the pilot is counted again in a second pass,
+    and every percentile stays within its bound."""
+    import sim.montecarlo as mc
+
+    scenario = scenarios["baseline"]
+    run = mc._prepare(scenario, 8_192, np.random.default_rng(0), 4_096)
+    pilot = run.series(0).reshape(-1, 4_096)
+    plan = mc._plan(run, pilot)
+    twins = dict(plan.twin_rows)
+    services = run.names.index("growth.services") * run.n_years
+    assert all(twins[services + t] == services + 1 for t in range(2, run.n_years))
+    total, other = (run.names.index(n) * run.n_years for n in ("growth.total", "growth.other"))
+    assert all(twins[total + t] == other + t for t in range(1, run.n_years))
+
+    real = mc._twins
+
+    def with_a_false_twin(values, rows):
+        pairs = real(values, rows)
+        taken = {row for pair in pairs for row in pair}
+        free = [int(r) for r in rows if r not in taken]
+        return [*pairs, (free[1], free[0])]  # two rows that differ
+
+    monkeypatch.setattr(mc, "_twins", with_a_false_twin)
+    result = monte_carlo(scenario, 12_000, np.random.default_rng(8), chunk_draws=4_096)
+    assert result.passes == 2
+    flat, _ = chunked_exact(scenario, 12_000, 8, 4_096)
+    exact = np.percentile(flat, PERCENTILES, axis=1).T
+    estimate = result.percentiles[[f"p{p}" for p in PERCENTILES]].to_numpy()
+    bound = result.percentiles["error_bound"].to_numpy()
+    present = ~np.isnan(exact[:, 0])
+    error = np.abs(estimate - exact)[present].max(axis=1)
+    assert np.all(error <= bound[present] * (1 + 1e-6) + 1e-12)
 
 
 def test_one_chunk_is_numpy_percentile_exactly(scenarios):
@@ -312,19 +338,6 @@ def test_two_way_grid_points_and_target_contours(scenarios):
     # the 14 % and 15 % growth contours and the 600 billion contour cross the default grid
     assert grid.total_cagr_pct.min() < 14.0 < 15.0 < grid.total_cagr_pct.max()
     assert grid.budget_end.min() < 600.0 < grid.budget_end.max()
-
-
-@pytest.mark.parametrize("name", BUNDLED)
-def test_fast_end_year_outputs_of_sobol_equal_the_models(scenarios, name):
-    from sim.sensitivity import _end_year_outputs_fast
-
-    scenario = scenarios[name]
-    values = sample(scenario.uncertainty, 3_000, np.random.default_rng(4))
-    fast = _end_year_outputs_fast(scenario, values, 3_000, chunk=1_024)  # several chunks
-    model = end_year_outputs(scenario, values)
-    assert list(fast) == list(model)
-    for key in model:
-        np.testing.assert_allclose(fast[key], model[key], rtol=1e-12, err_msg=key)
 
 
 def test_end_year_outputs_with_no_values_is_the_projection(scenarios):
