@@ -163,6 +163,7 @@ def _target_marker(ax, target: Target, result: ScenarioResult, indicator: str, l
             color=BAND_COLOUR,
             alpha=BAND_ALPHA,
             linewidth=0,
+            zorder=0.5,  # under the fan: the spread must stay visible
             label=text("target", lang),
         )
     else:
