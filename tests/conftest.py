@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from sim.scenario import ScenarioError, load_scenario
+
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = REPO / "scenarios"
 
@@ -50,3 +52,16 @@ unit = "million VND/person"
 rule = "elasticity"
 elasticity = 0.3
 """
+
+
+def problems_of(path, **kwargs):
+    """Every problem message of loading the scenario at `path` (which must fail)."""
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path, path.parent, **kwargs)
+    return [str(p) for p in info.value.problems]
+
+
+def only_problem(path, **kwargs):
+    problems = problems_of(path, **kwargs)
+    assert len(problems) == 1, problems
+    return problems[0]

@@ -2,24 +2,11 @@
 
 import numpy as np
 import pytest
-from conftest import MINIMAL, SCENARIOS
+from conftest import MINIMAL, SCENARIOS, only_problem, problems_of
 
 from sim.model import project, projection_series
 from sim.params import UnknownParameterError, build_inputs, numeric_parameters
 from sim.scenario import ScenarioError, load_scenario
-
-
-def problems_of(path, **kwargs):
-    with pytest.raises(ScenarioError) as info:
-        load_scenario(path, path.parent, **kwargs)
-    return [str(p) for p in info.value.problems]
-
-
-def only_problem(path, **kwargs):
-    problems = problems_of(path, **kwargs)
-    assert len(problems) == 1, problems
-    return problems[0]
-
 
 # ----------------------------------------------------------------------------- bundled files
 

@@ -4,11 +4,11 @@ import math
 
 import numpy as np
 import pytest
-from conftest import MINIMAL, SCENARIOS
+from conftest import MINIMAL, SCENARIOS, only_problem, problems_of
 from scipy.special import ndtr, ndtri
 from scipy.stats import spearmanr
 
-from sim.scenario import ScenarioError, load_scenario
+from sim.scenario import load_scenario
 from sim.uncertainty import (
     Distribution,
     UncertaintySpec,
@@ -35,16 +35,6 @@ high = 15.5
 """
 
 
-def problems_of(path, **kwargs):
-    with pytest.raises(ScenarioError) as info:
-        load_scenario(path, path.parent, **kwargs)
-    return [str(p) for p in info.value.problems]
-
-
-def only_problem(path, **kwargs):
-    problems = problems_of(path, **kwargs)
-    assert len(problems) == 1, problems
-    return problems[0]
 
 
 def correlation(parameters, matrix):
