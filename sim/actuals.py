@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import difflib
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,8 +92,18 @@ class Actuals:
         return {o.year: o for o in self.observations if o.indicator == indicator}
 
 
+THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+$|^-?\d{1,3}(\.\d{3}){2,}$")
+"""1,700 or 1.234.567: a thousands separator (1.700 alone stays a decimal point)."""
+
+
 def _parse_number(text: str) -> float:
-    """5.2, or "5,2" (a quoted decimal comma, as Vietnamese spreadsheets write it)."""
+    """5.2, or "5,2" (a quoted decimal comma, as Vietnamese spreadsheets write it).
+
+    A thousands separator ("1,700", "1.234.567") is refused rather than guessed: 1,700 read as
+    1.7 would be silently a thousand times too small.
+    """
+    if THOUSANDS.match(text):
+        raise ValueError("thousands separator")
     if "," in text and "." not in text:
         text = text.replace(",", ".")
     return float(text)
@@ -174,9 +185,13 @@ def read_actuals(path: Path | str, linked_indicators: Iterable[str] = ()) -> Act
         try:
             value = _parse_number(value_text)
         except ValueError:
-            problems.append(
-                Problem(where, "value", value_text, "must be a number (decimal point or comma)")
+            rule = (
+                "looks like a thousands separator: write the number without one (1700, not "
+                "1,700 or 1.700)"
+                if THOUSANDS.match(value_text)
+                else "must be a number (decimal point or comma)"
             )
+            problems.append(Problem(where, "value", value_text, rule))
             ok, value = False, math.nan
         if ok and not math.isfinite(value):
             problems.append(Problem(where, "value", value_text, "must be a finite number"))
@@ -226,7 +241,7 @@ def read_actuals(path: Path | str, linked_indicators: Iterable[str] = ()) -> Act
 
 
 def check_against(
-    actuals: Actuals, base_year: int, end_year: int, linked: Iterable[str]
+    actuals: Actuals, base_year: int, end_year: int, linked: Iterable[str], scenario: str = ""
 ) -> list[Problem]:
     """Problems of applying `actuals` to a scenario with these years and linked indicators."""
     problems = []
@@ -252,6 +267,8 @@ def check_against(
         target = o.target_series
         if target not in (*SECTORS, "total") and target not in linked:
             problems.append(
-                Problem(where, "indicator", o.indicator, "the scenario has no such indicator")
+                Problem(where, "indicator", o.indicator,
+                        f"scenario '{scenario}' has no such indicator" if scenario
+                        else "the scenario has no such indicator")
             )
     return problems

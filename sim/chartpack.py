@@ -61,6 +61,10 @@ CHARTS: tuple[tuple[str, Callable, str], ...] = (
 )
 
 
+NEEDS = {"05_income": ("income_per_capita",), "06_budget": ("budget_revenue",)}
+"""Charts drawn only when some scenario of the run has these series."""
+
+
 @dataclass(frozen=True)
 class SavedChart:
     number: int
@@ -77,6 +81,7 @@ def main_chart_jobs(results: Sequence[ScenarioResult], lang: str, run_date: date
     return [
         ChartJob(stem, plot, (tuple(results), lang, run_date), text(caption, lang).format(**fields))
         for stem, plot, caption in CHARTS
+        if all(any(name in r.series for r in results) for name in NEEDS.get(stem, ()))
     ]
 
 

@@ -286,6 +286,7 @@ def plot_income(
     fig = ax.figure if ax is not None else new_figure(7.5, 4.6)
     ax = ax or fig.add_subplot()
     styles = scenario_styles([r.scenario.name for r in results])
+    results = [r for r in results if "income_per_capita" in r.series]  # colours stay the run's
     target = _target("income_2025")
     first = results[0]
     if _applicable(results, target) and target.end_year <= first.years[-1]:
@@ -347,6 +348,7 @@ def plot_budget(results: Sequence[ScenarioResult], lang: str, run_date: date) ->
     fig = new_figure(7.5, 6.2)
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1.3))
     styles = scenario_styles([r.scenario.name for r in results])
+    results = [r for r in results if "budget_revenue" in r.series]  # colours stay the run's
     first = results[0]
     years = first.years
     growth_target, level_target = _target("budget_growth"), _target("budget_2025")
@@ -390,8 +392,10 @@ def plot_budget(results: Sequence[ScenarioResult], lang: str, run_date: date) ->
             line(bottom, r.years, r.series["land_use_revenue"], style, _title(r, lang))
     land_target = _target("land_use_each_year")
     if _applicable(results, land_target):
-        bottom.axhline(
-            land_target.low,
+        stop = min(land_target.end_year, int(years[-1]))  # the target is for 2021-2025 only
+        bottom.plot(
+            [land_target.start_year + 1, stop],
+            [land_target.low, land_target.low],
             color="#333333",
             linewidth=1,
             linestyle=(0, (4, 2)),

@@ -96,6 +96,9 @@ def plot_fan_charts(
         target = _target(_FAN_TARGETS[indicator])
         for col, result in enumerate(results):
             ax = axes[row][col]
+            if indicator not in result.series:
+                ax.set_visible(False)
+                continue
             colour = styles[result.scenario.name]["color"]
             table = percentiles[
                 (percentiles.scenario == result.scenario.name)

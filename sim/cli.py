@@ -20,6 +20,19 @@ __all__ = ["main", "build_parser"]
 EXIT_USER_ERROR = 2
 
 
+def _at_least(minimum: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be {minimum} or more, not {value}")
+        return value
+
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="run_scenarios.py",
@@ -93,14 +106,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--draws",
-        type=int,
+        type=_at_least(1),
         default=None,
         metavar="N",
         help="Monte Carlo draws with --sensitivity (default 10,000)",
     )
     parser.add_argument(
         "--seed",
-        type=int,
+        type=_at_least(0),
         default=None,
         metavar="S",
         help="random seed with --sensitivity, for reproducible draws (default: a fresh seed, "
@@ -122,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-history", action="store_true", help="skip the track record and realism check"
     )
-    parser.add_argument("--quiet", action="store_true", help="print only errors")
+    parser.add_argument("--quiet", action="store_true", help="print only errors and warnings")
     return parser
 
 
@@ -191,10 +204,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .sensitivity_run import run_sensitivity
 
         draws = DEFAULT_DRAWS if args.draws is None else args.draws
-        try:
-            sensitivity = run_sensitivity(scenarios, draws, args.seed, progress=sys.stderr.isatty())
-        except ValueError as exc:
-            return _error(exc)
+        for scenario in scenarios:
+            if scenario.uncertainty is None:
+                print(f"warning: scenario '{scenario.name}' has no [uncertainty] section: only "
+                      "its two-way grid and goal seeks are computed", file=sys.stderr)
+        sensitivity = run_sensitivity(scenarios, draws, args.seed, progress=sys.stderr.isatty())
 
     run = RunOutputs(
         results=results,

@@ -212,7 +212,7 @@ def write_workbook(
     frame = summary_table(results, lang)
     first = results[0]
     labels = linked_labels(first)
-    headers = [text("scenario", lang), "", "end_year"]
+    headers = [text("scenario", lang), text("title", lang), text("end_year", lang)]
     for name in SUMMARY_SERIES:
         unit = first.units.get(name, "")
         headers.append(header_label(name, unit, lang, labels) if name in frame else name)

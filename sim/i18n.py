@@ -44,6 +44,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "not projected": ("không dự báo", "not projected"),
     "outside horizon": ("ngoài kỳ dự báo", "outside horizon"),
     "scenario": ("Kịch bản", "Scenario"),
+    "title": ("Tên kịch bản", "Title"),
+    "end_year": ("Năm cuối", "End year"),
     "target": ("Chỉ tiêu", "Target"),
     "band": ("Mục tiêu", "Target band"),
     "value": ("Dự báo", "Projected"),
@@ -321,7 +323,7 @@ def indicator_label(
 
 
 def band_text(target, lang: str) -> str:
-    """A target's band with its unit, in `lang`: "15,5-16,5 %/năm", "> 80 tỷ đồng/năm",
+    """A target's band with its unit, in `lang`: "15,5-16,5 %/năm", "≥ 80 tỷ đồng/năm",
     "≈ 600 tỷ đồng"."""
     unit = unit_text(target.unit, lang)
 
@@ -334,7 +336,7 @@ def band_text(target, lang: str) -> str:
     if target.low is None:
         return f"< {short(target.high)} {unit}"
     if target.high is None:
-        return f"> {short(target.low)} {unit}"
+        return f"≥ {short(target.low)} {unit}"
     return f"≈ {short(target.low)} {unit}" if target.approximate else f"{short(target.low)} {unit}"
 
 

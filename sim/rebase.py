@@ -27,6 +27,20 @@ def _num(value: float) -> str:
     return f"{value:.6g}" if abs(value) < 1e6 else f"{value:.1f}"
 
 
+def _not_carried(s, year: int) -> list[str]:
+    """Comment lines naming what the new file leaves out (by-year overrides, uncertainty)."""
+    later = [f"sectors.{name}.growth_pct_by_year.{y}" for name, spec in s.sectors.items()
+             for y in spec.growth_pct_by_year if y > year]
+    later += [f"indicators.{name}.growth_pct_by_year.{y}" for name, ind in s.indicators.items()
+              for y in ind.growth_pct_by_year if y > year]
+    lines = []
+    if later:
+        lines.append(f"# Not carried over (single-year rates after {year}): {', '.join(later)}.")
+    if s.uncertainty is not None:
+        lines.append("# Not carried over: the [uncertainty] ranges of the old term; give the new term's.")
+    return lines
+
+
 def rebased_scenario_text(result: ScenarioResult, year: int, basis: str, written: date) -> str:
     """A scenario file (TOML text) whose base year is `year`, with the shares and levels that
     `result` has in that year and the growth rules of its scenario carried over for editing.
@@ -45,6 +59,7 @@ def rebased_scenario_text(result: ScenarioResult, year: int, basis: str, written
         f"# Rebased from scenario '{s.name}' ({s.files[0].name}) at its {year} state ({basis}),",
         f"# written by run_scenarios.py on {written.isoformat()}. Shares and base values are that",
         "# state; the growth rates and rules are carried over from the old term: set the new term's.",
+        *_not_carried(s, year),
         "",
         f"name = {_toml_str(name)}",
         f"base_year = {year}",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import math
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -49,6 +48,9 @@ SHARE_SUM_TOLERANCE_PCT = 0.05
 """Base shares within this distance of 100 % count as summing to 100 (rounding)."""
 
 PER_FILE_KEYS = ("name", "extends", "title", "description")
+
+RESERVED_INDICATOR_NAMES = (*SECTORS, "other", "total", "budget_revenue_total")
+"""Names an indicator may not take: their growth.<name> and cagr.<name> series exist already."""
 """Keys that describe one file and are not inherited by a child scenario."""
 
 
@@ -211,9 +213,15 @@ def _resolve(name_or_path: str, folder: Path, paths_relative_to: Path | None = N
     """
     if name_or_path.endswith(".toml") or "/" in name_or_path or "\\" in name_or_path:
         candidate = Path(name_or_path)
-        if candidate.is_absolute() or paths_relative_to is None:
+        if candidate.is_absolute():
             return candidate
-        return paths_relative_to / candidate
+        if paths_relative_to is not None:
+            return paths_relative_to / candidate
+        if not candidate.is_file():  # "next_term/baseline_2025_2030" or "baseline.toml"
+            inside = folder / candidate.with_suffix(".toml")
+            if inside.is_file():
+                return inside
+        return candidate
     return folder / f"{name_or_path}.toml"
 
 
@@ -434,6 +442,10 @@ def load_scenario(
             continue
         layer = _nest(key, value)
         label = f"--set {text}"
+        if key.split(".")[0] in PER_FILE_KEYS:
+            problems.append(Problem(label, key, value, "describes a file; --set changes model "
+                                    "values only (edit or copy the file instead)"))
+            continue
         _check_structure(layer, SCHEMA, "", label, problems, warnings)
         _merge(merged, layer, label, provenance)
     if end_year is not None:
@@ -458,11 +470,15 @@ def _build(
     own = str(path)
 
     def where(key: str) -> str:
-        return provenance.get(key, own)
+        """The file (or option) that set `key`; for a missing key, the one that set its table."""
+        if key in provenance:
+            return provenance[key]
+        table = key.rpartition(".")[0] + "."
+        return next((src for k, src in provenance.items() if k.startswith(table)), own)
 
     def require(table: Mapping[str, Any], key: str, prefix: str, why: str) -> Any:
         if key not in table:
-            problems.append(Problem(own, f"{prefix}{key}", MISSING, f"required: {why}"))
+            problems.append(Problem(where(f"{prefix}{key}"), f"{prefix}{key}", MISSING, f"required: {why}"))
             return None
         return table[key]
 
@@ -492,6 +508,12 @@ def _build(
         result = {}
         for key, value in by_year.items():
             year = int(key)
+            if horizon_ok and year > end_year and provenance.get("end_year") == "--end-year":
+                warnings.append(Problem(
+                    where(f"{prefix}.{key}"), f"{prefix}.{key}", value,
+                    f"after --end-year {end_year}: not used in this run",
+                ))
+                continue
             if horizon_ok and not base_year < year <= end_year:
                 problems.append(Problem(
                     where(f"{prefix}.{key}"), f"{prefix}.{key}", value,
@@ -541,15 +563,21 @@ def _build(
     indicators: dict[str, Indicator] = {}
     for ind_name, table in merged.get("indicators", {}).items():
         prefix = f"indicators.{ind_name}."
+        if ind_name in RESERVED_INDICATOR_NAMES:
+            problems.append(Problem(
+                where(f"{prefix}base"), f"indicators.{ind_name}", "{...}",
+                f"'{ind_name}' is the name of a built-in series; choose another name",
+            ))
+            continue
         base = require(table, "base", prefix, "the base-year value")
         unit = require(table, "unit", prefix, "the unit, e.g. \"million VND/person\"")
         rule = require(table, "rule", prefix, "\"growth\" (own rate) or \"elasticity\" (to output)")
         growth = table.get("growth_pct")
         elasticity = table.get("elasticity")
         if rule == "growth" and growth is None:
-            problems.append(Problem(own, f"{prefix}growth_pct", MISSING, "required by rule = \"growth\""))
+            problems.append(Problem(where(f"{prefix}rule"), f"{prefix}growth_pct", MISSING, "required by rule = \"growth\""))
         if rule == "elasticity" and elasticity is None:
-            problems.append(Problem(own, f"{prefix}elasticity", MISSING, "required by rule = \"elasticity\""))
+            problems.append(Problem(where(f"{prefix}rule"), f"{prefix}elasticity", MISSING, "required by rule = \"elasticity\""))
         by_year = check_years(table.get("growth_pct_by_year", {}), f"{prefix}growth_pct_by_year")
         label = table.get("label", {})
         if None not in (base, unit, rule):
@@ -694,6 +722,17 @@ def _uncertainty(
         source = where(f"{key}.dist") if "dist" in spec else where(f"{key}.low")
         if path not in nominal:
             rule_in_use = _inactive_rule_parameter(scenario, path)
+            last = path.rpartition(".")[2]
+            if (
+                ".growth_pct_by_year." in path
+                and last.isdigit()
+                and int(last) > scenario.end_year
+                and where("end_year") == "--end-year"
+            ):
+                ignored.append(path)
+                warnings.append(Problem(source, key, spec,
+                                        f"after --end-year {scenario.end_year}: not used in this run"))
+                continue
             if rule_in_use is not None:
                 ignored.append(path)
                 warnings.append(Problem(source, key, spec, (
@@ -792,7 +831,3 @@ def _correlation(
     index = [order[names[i]] for i in kept]
     full[np.ix_(index, index)] = np.array(rows, dtype=float)[np.ix_(kept, kept)]
     return full
-
-
-def _is_finite_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

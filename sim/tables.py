@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .i18n import indicator_label, text, unit_text
+from .i18n import indicator_label, residual_text, text, unit_text
 from .run import ScenarioResult
 from .targets import ScoreRow
 
@@ -111,7 +111,7 @@ def summary_table(results: Sequence[ScenarioResult], lang: str) -> pd.DataFrame:
                 record[name] = float(result.series[name][-1])
         evaluated = [r for r in result.scores if r.status in ("met", "exceeded", "missed")]
         record["targets_met"] = f"{sum(r.met for r in evaluated)}/{len(evaluated)}"
-        record["residual"] = s.residual_statement
+        record["residual"] = residual_text(s, lang)
         records.append(record)
     return pd.DataFrame.from_records(records)
 

@@ -33,7 +33,8 @@ class Target:
     measure:    "cagr" (average growth from start_year to end_year, %/yr),
                 "level" (value in end_year), or
                 "min_each_year" (smallest value over start_year+1 .. end_year).
-    low, high:  the band; None for an open end ("above 80").
+    low, high:  the band; None for an open end. The source's "trên 80" (above 80) is checked as
+                at least 80 and shown as "≥ 80": a line held at the floor counts as meeting it.
     approximate: the source says "khoảng" (about); the band is then a single figure.
     """
 
@@ -55,7 +56,7 @@ class Target:
         if self.low is not None and self.high is not None and self.low != self.high:
             return f"{self.low:g}-{self.high:g}"
         if self.low is not None and self.high is None:
-            return f"> {self.low:g}"
+            return f"≥ {self.low:g}"
         if self.low is None and self.high is not None:
             return f"< {self.high:g}"
         prefix = "about " if self.approximate else ""

@@ -350,7 +350,7 @@ def track(plans: Sequence[ScenarioResult], actuals: Actuals) -> TrackingResult:
     problems = []
     for plan in plans:
         s = plan.scenario
-        for problem in check_against(actuals, s.base_year, s.end_year, s.indicators):
+        for problem in check_against(actuals, s.base_year, s.end_year, s.indicators, s.name):
             if problem not in problems:
                 problems.append(problem)
     if problems:

@@ -266,11 +266,22 @@ def test_sensitivity_run_writes_its_tables_and_probabilities(run, tmp_path):
     pd.testing.assert_frame_equal(pd.read_csv(folder / "monte_carlo_percentiles.csv"), first)
 
 
-def test_draws_without_sensitivity_is_a_user_error(run):
+def test_draws_without_sensitivity_is_a_user_error(run, capsys):
     code, out, err = run("--no-charts", "--draws", "100")
     assert code == 2 and "add --sensitivity" in err
-    code, out, err = run("--no-charts", "--sensitivity", "--draws", "0")
-    assert code == 2 and "Traceback" not in err
+    for flag, value, message in (("--draws", "0", "must be 1 or more"), ("--seed", "-1", "must be 0 or more")):
+        with pytest.raises(SystemExit) as info:  # argparse: usage, message, exit code 2
+            main(["--no-charts", "--sensitivity", flag, value])
+        assert info.value.code == 2
+        assert message in capsys.readouterr().err
+
+
+def test_sensitivity_without_uncertainty_says_so(run, scenario_dir):
+    code, out, err = run("--no-charts", "--no-history", "--scenarios-dir",
+                         str(scenario_dir / "next_term"), "--sensitivity", "--draws", "500")
+    assert code == 0, err
+    assert "has no [uncertainty] section" in err
+    assert "no scenario has an [uncertainty] section, so no Monte Carlo" in out
 
 
 def test_every_run_checks_the_scenarios_against_the_track_record(run, tmp_path):

@@ -156,7 +156,7 @@ def test_year_override_outside_the_horizon(write_scenario):
     assert "2026" in problems[1]
 
 
-def test_shortening_the_horizon_below_an_override_is_an_error():
+def _unused_shortening_test():
     problems = [str(p) for p in pytest.raises(
         ScenarioError, load_scenario, "covid_shock", SCENARIOS, end_year=2021).value.problems]
     assert any("growth_pct_by_year.2022" in p and "covid_shock.toml" in p for p in problems)
@@ -243,3 +243,34 @@ def test_set_without_equals(scenario_dir):
 def test_missing_file():
     with pytest.raises(ScenarioError, match="scenario file not found"):
         load_scenario("no_such_scenario", SCENARIOS)
+
+
+def test_a_name_with_a_subfolder_or_suffix_is_found_in_the_scenarios_folder(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    assert load_scenario("next_term/baseline_2025_2030", SCENARIOS).base_year == 2025
+    assert load_scenario("baseline.toml", SCENARIOS).name == "baseline"
+
+
+def test_set_cannot_change_what_describes_a_file(scenario_dir):
+    with pytest.raises(ScenarioError, match="describes a file"):
+        load_scenario("baseline", scenario_dir, settings=["extends=optimistic"])
+
+
+@pytest.mark.parametrize("name", ["services", "total", "budget_revenue_total"])
+def test_indicator_names_of_built_in_series_are_refused(scenario_dir, name):
+    settings = [f"indicators.{name}.base=5", f'indicators.{name}.unit="x"',
+                f'indicators.{name}.rule="growth"', f"indicators.{name}.growth_pct=5"]
+    with pytest.raises(ScenarioError, match="name of a built-in series"):
+        load_scenario("baseline", scenario_dir, settings=settings)
+
+
+def test_set_problems_name_the_option_not_the_file(scenario_dir):
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("baseline", scenario_dir, settings=["indicators.foo.base=3"])
+    assert all(str(p).startswith("--set indicators.foo.base=3") for p in info.value.problems)
+
+
+def test_a_shorter_end_year_drops_later_overrides_with_a_warning():
+    scenario = load_scenario("covid_shock", SCENARIOS, end_year=2021)
+    assert scenario.sectors["services"].growth_pct_by_year == {2021: 4.0}
+    assert any("after --end-year 2021: not used" in str(w) for w in scenario.warnings)

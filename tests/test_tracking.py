@@ -227,3 +227,13 @@ def test_already_met_and_out_of_reach(write_actuals):
     assert table.loc["budget_2025", "required_low_pct"] == pytest.approx(
         100.0
     )  # 300 -> 600 in a year
+
+
+@pytest.mark.parametrize("value", ['"1,700"', "1.234.567"])
+def test_thousands_separator_is_refused_not_guessed(write_actuals, value):
+    [p] = problems(write_actuals(f"investment,2021,{value},final,,\n"))
+    assert "thousands separator" in p
+
+
+def test_a_decimal_point_with_three_digits_is_a_decimal(write_actuals):
+    assert read_actuals(write_actuals("income_per_capita,2021,47.125,final,,\n")).observations[0].value == 47.125
