@@ -134,10 +134,14 @@ def one_monte_carlo(name: str, draws: int, seed: int, workers: int | None = None
     seconds = min(times)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     table = result.percentiles.set_index(["indicator", "year"])
-    return {"seconds": seconds, "peak_mb": peak_mb, "passes": result.passes,
-            "exact": result.exact,
-            "bound_cagr": float(table.loc[("cagr.total", 2025), "error_bound"]),
-            "bound_budget": float(table.loc[("budget_revenue", 2025), "error_bound"])}
+    return {
+        "seconds": seconds,
+        "peak_mb": peak_mb,
+        "passes": result.passes,
+        "exact": result.exact,
+        "bound_cagr": float(table.loc[("cagr.total", 2025), "error_bound"]),
+        "bound_budget": float(table.loc[("budget_revenue", 2025), "error_bound"]),
+    }
 
 
 def plain_loop(name: str, draws: int, seed: int) -> float:
@@ -188,15 +192,21 @@ def stage_costs(name: str) -> dict:
     plan = mc._plan(run, flat)
     low, high = mc._pilot_range(flat)
     counter = BinnedPercentiles(low[plan.binned], high[plan.binned], rows=plan.binned)
-    worker = mc._Worker(counter, np.full(plan.constant.size, np.inf),
-                        np.full(plan.constant.size, -np.inf), np.zeros(len(plan.twin_rows)),
-                        np.zeros(len(run.targets), dtype=np.int64))
+    worker = mc._Worker(
+        counter,
+        np.full(plan.constant.size, np.inf),
+        np.full(plan.constant.size, -np.inf),
+        np.zeros(len(plan.twin_rows)),
+        np.zeros(len(run.targets), dtype=np.int64),
+    )
     rng = np.random.default_rng(1)
     values = sample(scenario.uncertainty, m, rng)
     inputs = build_inputs(scenario, values)
     buffer = np.empty_like(pilot)
-    read = {run.names[r // run.n_years] for r in [*plan.binned, *plan.constant,
-                                                   *(r for pair in plan.twin_rows for r in pair)]}
+    read = {
+        run.names[r // run.n_years]
+        for r in [*plan.binned, *plan.constant, *(r for pair in plan.twin_rows for r in pair)]
+    }
     wanted = [name for name in run.names if not name.startswith("cagr.") or name in read]
 
     def best(step) -> float:
@@ -212,11 +222,15 @@ def stage_costs(name: str) -> dict:
         "build_inputs": best(lambda: build_inputs(scenario, values)),
         "model": best(lambda: projection_series_time_major(inputs, buffer, wanted)),
         "bins": best(lambda: counter.add(flat)),
-        "checks": best(lambda: (mc._check_twins(plan, flat, worker),
-                                run.count_targets(pilot, worker.met))),
-        "rows": flat.shape[0], "binned": int(plan.binned.size), "twins": len(plan.twin_rows),
-        "settled": int(plan.missing.size + plan.constant.size + len(plan.copies)
-                       + len(plan.derived)),
+        "checks": best(
+            lambda: (mc._check_twins(plan, flat, worker), run.count_targets(pilot, worker.met))
+        ),
+        "rows": flat.shape[0],
+        "binned": int(plan.binned.size),
+        "twins": len(plan.twin_rows),
+        "settled": int(
+            plan.missing.size + plan.constant.size + len(plan.copies) + len(plan.derived)
+        ),
     }
 
 
@@ -235,21 +249,44 @@ def sobol_seconds(name: str) -> float:
 
 
 def import_check() -> dict:
-    code = ("import sys, time; t = time.perf_counter(); import sim.cli, sim.run, sim.export; "
-            "t = time.perf_counter() - t; "
-            "print(t, 'scipy.stats' in sys.modules, 'scipy' in sys.modules)")
-    runs = [subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
-                           text=True, check=True).stdout.split() for _ in range(3)]
+    code = (
+        "import sys, time; t = time.perf_counter(); import sim.cli, sim.run, sim.export; "
+        "t = time.perf_counter() - t; "
+        "print(t, 'scipy.stats' in sys.modules, 'scipy' in sys.modules)"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+        ).stdout.split()
+        for _ in range(3)
+    ]
     scipy_stats = subprocess.run(
-        [sys.executable, "-c", "import time; t = time.perf_counter(); import scipy.stats; "
-         "print(time.perf_counter() - t)"], capture_output=True, text=True, check=True)
-    return {"seconds": min(float(r[0]) for r in runs), "scipy_stats": runs[0][1] == "True",
-            "scipy": runs[0][2] == "True", "scipy_stats_alone": float(scipy_stats.stdout)}
+        [
+            sys.executable,
+            "-c",
+            "import time; t = time.perf_counter(); import scipy.stats; "
+            "print(time.perf_counter() - t)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return {
+        "seconds": min(float(r[0]) for r in runs),
+        "scipy_stats": runs[0][1] == "True",
+        "scipy": runs[0][2] == "True",
+        "scipy_stats_alone": float(scipy_stats.stdout),
+    }
 
 
 def child(args: list[str]) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--child", *args], cwd=REPO,
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(done.stdout)
 
 
@@ -284,63 +321,80 @@ def main() -> None:
 
     say("# Monte Carlo, Sobol and import benchmarks")
     say()
-    say(f"Measured {datetime.now():%Y-%m-%d %H:%M} on {platform.processor() or platform.machine()}"
+    say(
+        f"Measured {datetime.now():%Y-%m-%d %H:%M} on {platform.processor() or platform.machine()}"
         f", {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"numpy {__import__('numpy').__version__}. Reproduce with:")
+        f"numpy {__import__('numpy').__version__}. Reproduce with:"
+    )
     say()
     say("    python benchmarks/bench_monte_carlo.py --write benchmarks/RESULTS.md")
     say()
     say("## Full Monte Carlo (sampling, model, percentiles of every series and year, targets)")
     say()
-    say("Each size runs in a fresh interpreter after a 20,000-draw warm-up; the time is the "
+    say(
+        "Each size runs in a fresh interpreter after a 20,000-draw warm-up; the time is the "
         "`monte_carlo` call alone, best of 3 up to a million draws, one run at ten million "
         "(imports not included; see below). Peak memory is the process's "
         "maximum resident set size, interpreter and libraries included. The plain loop is timed "
-        f"on {args.loop:,} draws and its rate scaled (it is O(N)).")
+        f"on {args.loop:,} draws and its rate scaled (it is O(N))."
+    )
     say()
-    say("| scenario | draws | seconds | draws/s | vs plain loop | peak memory | "
-        "error bound: total CAGR 2025 | error bound: budget 2025 | passes |")
+    say(
+        "| scenario | draws | seconds | draws/s | vs plain loop | peak memory | "
+        "error bound: total CAGR 2025 | error bound: budget 2025 | passes |"
+    )
     say("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name in SCENARIOS:
         loop = child(["loop", name, str(args.loop)])["seconds_per_draw"]
         for draws in args.sizes:
             r = child(["mc", name, str(draws)])
             rate = draws / r["seconds"]
-            say(f"| {name} | {draws:,} | {r['seconds']:.2f} | {rate:,.0f} | "
+            say(
+                f"| {name} | {draws:,} | {r['seconds']:.2f} | {rate:,.0f} | "
                 f"{rate * loop:,.0f}x | {r['peak_mb']:,.0f} MB | {r['bound_cagr']:.2g} points | "
-                f"{r['bound_budget']:.2g} bn VND | {r['passes']} |")
+                f"{r['bound_budget']:.2g} bn VND | {r['passes']} |"
+            )
         say(f"| {name} | plain loop | {loop * 1e6:,.0f} µs/draw | {1 / loop:,.0f} | 1x | | | | |")
     say()
-    say("'error bound' is the `error_bound` column of the percentile table for two rows: every "
+    say(
+        "'error bound' is the `error_bound` column of the percentile table for two rows: every "
         "percentile of a streamed row is within one bin width (its pilot range + 10 %, / 4094) "
         "of numpy.percentile over the same draws, and tests/test_sensitivity.py checks this "
         "against exact percentiles (the measured errors are mostly well under the bound). For "
         "scale, the sampling standard error of the baseline's 5th percentile of total CAGR is "
         "about 0.00027 points at a million draws and 0.00009 at ten million: the bound is of the "
         "order of the Monte Carlo's own noise (a larger `bins` lowers it in proportion, at some "
-        "cost in speed).")
+        "cost in speed)."
+    )
     say()
     say("## Where the time goes: one chunk of 32,768 draws on one thread")
     say()
-    say("Microseconds per draw of each step (best of 10), and the Monte Carlo of a million draws "
+    say(
+        "Microseconds per draw of each step (best of 10), and the Monte Carlo of a million draws "
         "on one thread against all cores (as in the table above, best of 3). 'model' computes "
         "what the Monte Carlo asks of it (not the CAGRs it derives); 'checks' are the "
         "twin rows and the targets; 'rows' are series x years, of which 'binned' are counted "
         "into bins, 'twins' checked against their twin, and 'settled' need no counting "
-        "(no value, constant, copy, derived; see sim/montecarlo.py).")
+        "(no value, constant, copy, derived; see sim/montecarlo.py)."
+    )
     say()
-    say("| scenario | sampling | build_inputs | model | bins | checks | total | rows: binned "
-        "/ twins / settled | 10^6 draws, 1 thread | all cores | speed-up |")
+    say(
+        "| scenario | sampling | build_inputs | model | bins | checks | total | rows: binned "
+        "/ twins / settled | 10^6 draws, 1 thread | all cores | speed-up |"
+    )
     say("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|")
     for name in SCENARIOS:
         st = child(["stages", name, "0"])
         steps = ("sampling", "build_inputs", "model", "bins", "checks")
         one = child(["mc1", name, "1000000"])["seconds"]
         every = child(["mc", name, "1000000"])["seconds"]
-        say(f"| {name} | " + " | ".join(f"{st[k]:.2f}" for k in steps)
+        say(
+            f"| {name} | "
+            + " | ".join(f"{st[k]:.2f}" for k in steps)
             + f" | {sum(st[k] for k in steps):.2f} | {st['rows']}: {st['binned']} / "
             f"{st['twins']} / {st['settled']} | {one:.2f} s | {every:.2f} s | "
-            f"{one / every:.2f} |")
+            f"{one / every:.2f} |"
+        )
     say()
     say("## Sobol indices with 95 % bootstrap intervals, n = 2^14, four end-year outputs")
     say()
@@ -351,18 +405,22 @@ def main() -> None:
         r = child(["sobol", name, "0"])
         say(f"| {name} | {k} | {2**14 * (k + 2):,} | {r['first']:.2f} | {r['best']:.2f} |")
     say()
-    say("1,000 bootstrap resamples of all indices of all outputs come from matrix products of "
+    say(
+        "1,000 bootstrap resamples of all indices of all outputs come from matrix products of "
         "resample counts (scipy's `sobol_indices(...).bootstrap()` re-runs the estimator per "
-        "resample: ~38 s for three outputs).")
+        "resample: ~38 s for three outputs)."
+    )
     say()
     say("## Imports of a plain run")
     say()
     imports = import_check()
-    say(f"`import sim.cli, sim.run, sim.export`: {imports['seconds']:.2f} s (best of 3); loads "
+    say(
+        f"`import sim.cli, sim.run, sim.export`: {imports['seconds']:.2f} s (best of 3); loads "
         f"scipy.stats: {'yes' if imports['scipy_stats'] else 'no'}; loads any scipy: "
         f"{'yes' if imports['scipy'] else 'no'}. For comparison, `import scipy.stats` alone: "
         f"{imports['scipy_stats_alone']:.2f} s. The sensitivity modules import scipy.special "
-        "(ndtr, ndtri) only when a truncated normal or a correlation is sampled.")
+        "(ndtr, ndtri) only when a truncated normal or a correlation is sampled."
+    )
     say()
     say(NOTES.strip())
     if args.write:

@@ -267,8 +267,13 @@ def check_against(
         target = o.target_series
         if target not in (*SECTORS, "total") and target not in linked:
             problems.append(
-                Problem(where, "indicator", o.indicator,
-                        f"scenario '{scenario}' has no such indicator" if scenario
-                        else "the scenario has no such indicator")
+                Problem(
+                    where,
+                    "indicator",
+                    o.indicator,
+                    f"scenario '{scenario}' has no such indicator"
+                    if scenario
+                    else "the scenario has no such indicator",
+                )
             )
     return problems

@@ -206,8 +206,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         draws = DEFAULT_DRAWS if args.draws is None else args.draws
         for scenario in scenarios:
             if scenario.uncertainty is None:
-                print(f"warning: scenario '{scenario.name}' has no [uncertainty] section: only "
-                      "its two-way grid and goal seeks are computed", file=sys.stderr)
+                print(
+                    f"warning: scenario '{scenario.name}' has no [uncertainty] section: only "
+                    "its two-way grid and goal seeks are computed",
+                    file=sys.stderr,
+                )
         sensitivity = run_sensitivity(scenarios, draws, args.seed, progress=sys.stderr.isatty())
 
     run = RunOutputs(

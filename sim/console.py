@@ -89,9 +89,12 @@ def format_tracking(tracking) -> str:
 def format_sensitivity(sensitivity) -> str:
     """Probabilities of meeting each target, and the goal seeks."""
     if sensitivity.target_probabilities.empty:
-        lines = ["sensitivity: no scenario has an [uncertainty] section, so no Monte Carlo; "
-                 "goal seek:"]
-        lines += [f"  {g.scenario}: {g.note}" for g in sensitivity.goal_seek.itertuples(index=False)]
+        lines = [
+            "sensitivity: no scenario has an [uncertainty] section, so no Monte Carlo; goal seek:"
+        ]
+        lines += [
+            f"  {g.scenario}: {g.note}" for g in sensitivity.goal_seek.itertuples(index=False)
+        ]
         return "\n".join(lines)
     lines = [
         f"sensitivity: {sensitivity.draws:,} Monte Carlo draws, seed {sensitivity.seed}; "

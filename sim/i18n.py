@@ -15,7 +15,8 @@ __all__ = [
     "format_number",
     "format_pct",
     "format_date",
-    "residual_text", "band_text",
+    "residual_text",
+    "band_text",
 ]
 
 LANGS = ("vi", "en")
@@ -203,8 +204,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Average growth of total production value and end-year budget by services and industry "
         "growth; white lines are the targets.",
     ),
-    "history": ("Thực hiện giai đoạn trước và kiểm tra tính hiện thực",
-                "Track record and realism check"),
+    "history": (
+        "Thực hiện giai đoạn trước và kiểm tra tính hiện thực",
+        "Track record and realism check",
+    ),
     "realism": ("So sánh giả định với thực tế 2016-2020", "Assumptions against 2016-2020"),
     "assumed": ("Giả định", "Assumed"),
     "track_record": ("Thực tế 2016-2020", "2016-2020 record"),

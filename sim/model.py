@@ -340,8 +340,14 @@ def _everything(name: str) -> bool:
     return True
 
 
-def _derive_shares(levels: np.ndarray, total: np.ndarray, first: str, allocate: Allocate,
-                   wanted: Wanted, derived: dict[str, np.ndarray]) -> None:
+def _derive_shares(
+    levels: np.ndarray,
+    total: np.ndarray,
+    first: str,
+    allocate: Allocate,
+    wanted: Wanted,
+    derived: dict[str, np.ndarray],
+) -> None:
     """The shares of the blocks, (S, T + 1, *b), into derived[first] (the first share.* name)."""
     if wanted(first):
         shares = allocate(first, levels.shape)
@@ -349,8 +355,13 @@ def _derive_shares(levels: np.ndarray, total: np.ndarray, first: str, allocate: 
         derived[first] = shares
 
 
-def _derive_rates(name: str, levels: np.ndarray, allocate: Allocate, wanted: Wanted,
-                  derived: dict[str, np.ndarray]) -> None:
+def _derive_rates(
+    name: str,
+    levels: np.ndarray,
+    allocate: Allocate,
+    wanted: Wanted,
+    derived: dict[str, np.ndarray],
+) -> None:
     """growth.<x> and cagr.<x> of the level series `name` ((T + 1, *b), time-major) into
     `derived`: those wanted and not there yet, NaN in the base year (no rate)."""
     for kind, formula in (("growth", _yoy_into), ("cagr", _cagr_into)):
@@ -372,8 +383,9 @@ def _input_rank(inputs: ModelInputs) -> int:
     return max(ranks)
 
 
-def _project(inputs: ModelInputs, rank: int, allocate: Allocate,
-             wanted: Wanted = _nothing) -> tuple[_Levels, dict[str, np.ndarray]]:
+def _project(
+    inputs: ModelInputs, rank: int, allocate: Allocate, wanted: Wanted = _nothing
+) -> tuple[_Levels, dict[str, np.ndarray]]:
     """Sectors, total, linked indicators and derived sums, time-major, and of the shares and
     rates the `wanted` ones (growth.total always: the linked indicators need it). Each series'
     rates are computed right after its levels, while those are still in cache."""
@@ -400,7 +412,8 @@ def _project(inputs: ModelInputs, rank: int, allocate: Allocate,
         _derive_rates(name, levels, allocate, wanted, derived)
         indicators[name] = levels
         batch[name] = np.broadcast_shapes(
-            _batch_shape(linked.base, 0), _linked_batch(linked, output_batch))
+            _batch_shape(linked.base, 0), _linked_batch(linked, output_batch)
+        )
     for name, parts in DERIVED_SUMS.items():
         if parts[0] not in indicators:
             continue
@@ -426,8 +439,11 @@ def _short(name: str) -> str:
 def _series_names(blocks: tuple[str, ...], indicators: Collection[str]) -> tuple[str, ...]:
     growing = [f"output.{b}" for b in blocks] + ["output.total"] + list(indicators)
     return tuple(
-        [f"output.{b}" for b in blocks] + ["output.total"] + [f"share.{b}" for b in blocks]
-        + list(indicators) + [f"growth.{_short(n)}" for n in growing]
+        [f"output.{b}" for b in blocks]
+        + ["output.total"]
+        + [f"share.{b}" for b in blocks]
+        + list(indicators)
+        + [f"growth.{_short(n)}" for n in growing]
         + [f"cagr.{_short(n)}" for n in growing]
     )
 
@@ -456,9 +472,13 @@ def projection_series_time_major(
             together: all of them when any share.* is named.
     """
     names = series_names(inputs)
-    batch = np.broadcast_shapes(_sector_batch(inputs.sectors), *(
-        np.broadcast_shapes(_batch_shape(linked.base, 0), _linked_batch(linked, ()))
-        for linked in inputs.indicators.values()))
+    batch = np.broadcast_shapes(
+        _sector_batch(inputs.sectors),
+        *(
+            np.broadcast_shapes(_batch_shape(linked.base, 0), _linked_batch(linked, ()))
+            for linked in inputs.indicators.values()
+        ),
+    )
     shape = (len(names), len(inputs.years)) + batch
     if out is None:
         out = np.empty(shape)
@@ -475,7 +495,7 @@ def projection_series_time_major(
         if name not in wanted:  # a working array (total output growth)
             return np.empty(_shape)
         if len(_shape) == out.ndim:  # S blocks (or shares) from this name on
-            return out[rows[name]: rows[name] + _shape[0]]
+            return out[rows[name] : rows[name] + _shape[0]]
         return out[rows[name]]
 
     _project(inputs, len(batch), allocate, wanted.__contains__)
@@ -561,8 +581,10 @@ def project(inputs: ModelInputs) -> Projection:
         blocks=levels.blocks,
         block_levels=_time_last(levels.block_levels, 2, output),
         total=_time_last(levels.total, 1, output),
-        indicators={name: _time_last(values, 1, levels.batch[name])
-                    for name, values in levels.indicators.items()},
+        indicators={
+            name: _time_last(values, 1, levels.batch[name])
+            for name, values in levels.indicators.items()
+        },
     )
 
 

@@ -55,8 +55,14 @@ from .targets import COMPARISON_TOLERANCE, TARGETS, Target, evaluate, target_ind
 from .uncertainty import UncertaintySpec, sample
 
 __all__ = [
-    "DEFAULT_DRAWS", "CHUNK_DRAWS", "PERCENTILES", "MonteCarloResult", "ProgressCallback",
-    "monte_carlo", "met_target", "chunk_series",
+    "DEFAULT_DRAWS",
+    "CHUNK_DRAWS",
+    "PERCENTILES",
+    "MonteCarloResult",
+    "ProgressCallback",
+    "monte_carlo",
+    "met_target",
+    "chunk_series",
 ]
 
 DEFAULT_DRAWS = 10_000
@@ -121,8 +127,13 @@ def _is_constant(low: np.ndarray, high: np.ndarray) -> np.ndarray:
 class _Run:
     """The chunks of one Monte Carlo and how to evaluate them (private; holds no results)."""
 
-    def __init__(self, scenario: Scenario, spec: UncertaintySpec, sizes: Sequence[int],
-                 seeds: Sequence[np.random.SeedSequence]):
+    def __init__(
+        self,
+        scenario: Scenario,
+        spec: UncertaintySpec,
+        sizes: Sequence[int],
+        seeds: Sequence[np.random.SeedSequence],
+    ):
         self.scenario, self.spec, self.sizes, self.seeds = scenario, spec, sizes, seeds
         self.years = np.arange(scenario.base_year, scenario.end_year + 1)
         self.names = series_names(build_inputs(scenario))
@@ -140,8 +151,9 @@ class _Run:
         """The level series behind growth.<short> / cagr.<short>."""
         return f"output.{short}" if f"output.{short}" in self.names else short
 
-    def series(self, i: int, out: np.ndarray | None = None,
-               wanted: frozenset[str] | None = None) -> np.ndarray:
+    def series(
+        self, i: int, out: np.ndarray | None = None, wanted: frozenset[str] | None = None
+    ) -> np.ndarray:
         """(n_series, T + 1, m) series of chunk i (of the derived series, only those `wanted`,
         if given; see `projection_series_time_major`)."""
         m = self.sizes[i]
@@ -171,8 +183,11 @@ class _Plan:
     @property
     def twin_rows(self) -> list[tuple[int, int]]:
         """(row, twin) of every twin row, in the order of the gaps the workers keep."""
-        return [(first + k, twin + k * step) for first, twin, count, step in self.twins
-                for k in range(count)]
+        return [
+            (first + k, twin + k * step)
+            for first, twin, count, step in self.twins
+            for k in range(count)
+        ]
 
 
 def _plan(run: _Run, pilot: np.ndarray) -> _Plan:
@@ -180,8 +195,7 @@ def _plan(run: _Run, pilot: np.ndarray) -> _Plan:
     nan = np.isnan(pilot)
     missing = nan.all(axis=1)
     with np.errstate(invalid="ignore"):
-        constant = ~missing & ~nan.any(axis=1) & _is_constant(
-            pilot.min(axis=1), pilot.max(axis=1))
+        constant = ~missing & ~nan.any(axis=1) & _is_constant(pilot.min(axis=1), pilot.max(axis=1))
     settled = missing | constant
     copies, derived = [], []
     for name in run.names:
@@ -202,8 +216,14 @@ def _plan(run: _Run, pilot: np.ndarray) -> _Plan:
     twins = _twins(pilot, np.flatnonzero(~settled))
     for row, _ in twins:
         settled[row] = True
-    return _Plan(np.flatnonzero(missing), np.flatnonzero(constant), copies, derived,
-                 _runs_of_twins(twins), np.flatnonzero(~settled))
+    return _Plan(
+        np.flatnonzero(missing),
+        np.flatnonzero(constant),
+        copies,
+        derived,
+        _runs_of_twins(twins),
+        np.flatnonzero(~settled),
+    )
 
 
 TWIN_SCREEN = 16
@@ -265,10 +285,10 @@ def _check_twins(plan: _Plan, flat: np.ndarray, state: _Worker) -> None:
         state.scratch = np.empty((longest, m))
     k = 0
     for first, twin, count, step in plan.twins:
-        twins = flat[twin] if step == 0 else flat[twin: twin + count]
-        diff = np.subtract(flat[first: first + count], twins, out=state.scratch[:count])
+        twins = flat[twin] if step == 0 else flat[twin : twin + count]
+        diff = np.subtract(flat[first : first + count], twins, out=state.scratch[:count])
         gap = np.maximum(-diff.min(axis=1), diff.max(axis=1))  # NaN stays NaN
-        np.maximum(state.twin_gap[k: k + count], gap, out=state.twin_gap[k: k + count])
+        np.maximum(state.twin_gap[k : k + count], gap, out=state.twin_gap[k : k + count])
         k += count
 
 
@@ -291,9 +311,13 @@ class _Worker:
     scratch: np.ndarray | None = None
 
 
-def _map_chunks(chunks: Sequence[int], work: Callable[[int, _Worker], None],
-                new_worker: Callable[[], _Worker], workers: int,
-                done: Callable[[int], None]) -> _Worker:
+def _map_chunks(
+    chunks: Sequence[int],
+    work: Callable[[int, _Worker], None],
+    new_worker: Callable[[], _Worker],
+    workers: int,
+    done: Callable[[int], None],
+) -> _Worker:
     """work(i, worker) for every chunk i on `workers` threads (one _Worker each); merged."""
     if workers <= 1 or len(chunks) <= 1:
         state = new_worker()
@@ -329,8 +353,7 @@ def _map_chunks(chunks: Sequence[int], work: Callable[[int, _Worker], None],
     return first
 
 
-def _prepare(scenario: Scenario, draws: int, rng: np.random.Generator,
-             chunk_draws: int) -> _Run:
+def _prepare(scenario: Scenario, draws: int, rng: np.random.Generator, chunk_draws: int) -> _Run:
     if scenario.uncertainty is None or not scenario.uncertainty.distributions:
         raise ValueError(f"scenario '{scenario.name}' has no [uncertainty] section to sample")
     if draws < 1:
@@ -340,8 +363,9 @@ def _prepare(scenario: Scenario, draws: int, rng: np.random.Generator,
     return _Run(scenario, scenario.uncertainty, sizes, root.spawn(len(sizes)))
 
 
-def chunk_series(scenario: Scenario, draws: int, rng: np.random.Generator,
-                 chunk_draws: int = CHUNK_DRAWS) -> Iterator[np.ndarray]:
+def chunk_series(
+    scenario: Scenario, draws: int, rng: np.random.Generator, chunk_draws: int = CHUNK_DRAWS
+) -> Iterator[np.ndarray]:
     """The series of every chunk that `monte_carlo` sees for the same arguments and rng state:
     (n_series, T + 1, m) arrays, series in `sim.model.series_names` order. For checking
     the streaming results against exact ones; it holds one chunk at a time."""
@@ -429,17 +453,22 @@ def monte_carlo(
                 state.binned.add(flat)
             if first_pass:
                 for start, stop in constant_runs:  # views: a gathered copy would cost more
-                    part = flat[plan.constant[start]: plan.constant[start] + stop - start]
+                    part = flat[plan.constant[start] : plan.constant[start] + stop - start]
                     low, high = state.constant_min[start:stop], state.constant_max[start:stop]
                     np.minimum(low, part.min(axis=1), out=low)
                     np.maximum(high, part.max(axis=1), out=high)
                 _check_twins(plan, flat, state)
                 run.count_targets(block, state.met)
+
         return work
 
-    state = _map_chunks(chunks, make_work(plan.binned, True),
-                        lambda: new_worker(plan.binned, low - margin, high + margin),
-                        workers, done)
+    state = _map_chunks(
+        chunks,
+        make_work(plan.binned, True),
+        lambda: new_worker(plan.binned, low - margin, high + margin),
+        workers,
+        done,
+    )
     values = np.full((n_rows, len(PERCENTILES)), np.nan)
     bound = np.full(n_rows, np.nan)
     redo = np.zeros(n_rows, dtype=bool)
@@ -462,8 +491,9 @@ def monte_carlo(
         rows = np.union1d(np.flatnonzero(redo), [d[0] for d in derived_redo]).astype(np.intp)
         finished[0] = 0
         lo, hi = _exact_range(run, rows, chunks, workers)
-        again = _map_chunks(chunks, make_work(rows, False),
-                            lambda: new_worker(rows, lo, hi), workers, done)
+        again = _map_chunks(
+            chunks, make_work(rows, False), lambda: new_worker(rows, lo, hi), workers, done
+        )
         assert again.binned is not None
         _read(again.binned, rows, values, bound)
         passes = 2
@@ -492,8 +522,9 @@ def _pilot_range(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.where(np.isnan(low), np.inf, low), np.where(np.isnan(high), -np.inf, high)
 
 
-def _exact_range(run: _Run, rows: np.ndarray, chunks: Sequence[int],
-                 workers: int) -> tuple[np.ndarray, np.ndarray]:
+def _exact_range(
+    run: _Run, rows: np.ndarray, chunks: Sequence[int], workers: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Smallest and largest value of each row over all chunks (for the second pass)."""
     lows = np.full((len(chunks), rows.size), np.inf)
     highs = np.full((len(chunks), rows.size), -np.inf)
@@ -508,8 +539,9 @@ def _exact_range(run: _Run, rows: np.ndarray, chunks: Sequence[int],
     return np.where(np.isfinite(low), low, 0.0), np.where(np.isfinite(high), high, 0.0)
 
 
-def _read(binned: BinnedPercentiles, rows: np.ndarray, values: np.ndarray,
-          bound: np.ndarray) -> np.ndarray:
+def _read(
+    binned: BinnedPercentiles, rows: np.ndarray, values: np.ndarray, bound: np.ndarray
+) -> np.ndarray:
     """Write the binned rows' percentiles and bounds; returns the (rows, P) reliability flags."""
     estimate, reliable = binned.percentiles(PERCENTILES)
     values[rows] = estimate
@@ -517,14 +549,23 @@ def _read(binned: BinnedPercentiles, rows: np.ndarray, values: np.ndarray,
     return reliable
 
 
-def _result(run: _Run, draws: int, values: np.ndarray, bound: np.ndarray, met: np.ndarray,
-            exact: bool, passes: int) -> MonteCarloResult:
+def _result(
+    run: _Run,
+    draws: int,
+    values: np.ndarray,
+    bound: np.ndarray,
+    met: np.ndarray,
+    exact: bool,
+    passes: int,
+) -> MonteCarloResult:
     name = run.scenario.name
-    table = pd.DataFrame({
-        "scenario": name,
-        "indicator": np.repeat(np.array(run.names, dtype=object), run.n_years),
-        "year": np.tile(run.years, len(run.names)),
-    })
+    table = pd.DataFrame(
+        {
+            "scenario": name,
+            "indicator": np.repeat(np.array(run.names, dtype=object), run.n_years),
+            "year": np.tile(run.years, len(run.names)),
+        }
+    )
     for j, p in enumerate(PERCENTILES):
         table[f"p{p}"] = values[:, j]
     table["error_bound"] = bound
@@ -532,9 +573,11 @@ def _result(run: _Run, draws: int, values: np.ndarray, bound: np.ndarray, met: n
     for j, (target, row) in enumerate(run.targets):
         outside = target.start_year not in run.years or target.end_year not in run.years
         probabilities.append(np.nan if row is None or outside else met[j] / draws)
-    targets = pd.DataFrame({
-        "scenario": name,
-        "target": [t.key for t, _ in run.targets],
-        "probability": probabilities,
-    })
+    targets = pd.DataFrame(
+        {
+            "scenario": name,
+            "target": [t.key for t, _ in run.targets],
+            "probability": probabilities,
+        }
+    )
     return MonteCarloResult(name, draws, table, targets, exact, passes)

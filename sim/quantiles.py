@@ -55,8 +55,13 @@ class BinnedPercentiles:
                accumulator's columns (default: every row, in order).
     """
 
-    def __init__(self, low: np.ndarray, high: np.ndarray, bins: int = DEFAULT_BINS,
-                 rows: np.ndarray | None = None):
+    def __init__(
+        self,
+        low: np.ndarray,
+        high: np.ndarray,
+        bins: int = DEFAULT_BINS,
+        rows: np.ndarray | None = None,
+    ):
         if bins < 3:
             raise ValueError("need at least 3 bins: underflow, one regular bin, overflow")
         low = np.asarray(low, dtype=float)
@@ -101,7 +106,7 @@ class BinnedPercentiles:
         assert self._buffer is not None and self._index is not None
         lowest, highest = np.empty(self.columns), np.empty(self.columns)
         for first, cols, scale, shift, low, high in self._groups:
-            x = source[first: first + cols.stop - cols.start]
+            x = source[first : first + cols.stop - cols.start]
             n = x.shape[0]
             y, index = self._buffer[:n], self._index[:n]
             lo = x.min(axis=1, out=lowest[cols])  # NaN propagates here
@@ -126,15 +131,30 @@ class BinnedPercentiles:
         for start, stop in _runs(self.rows, group):
             cols = slice(start, stop)
             local = np.arange(stop - start) * float(self.bins)  # the group's counters, in turn
-            self._groups.append((
-                int(self.rows[start]), cols, self._scale[cols, None],
-                (self._shift[cols] + local)[:, None], self.low[cols, None], self.high[cols, None],
-            ))
+            self._groups.append(
+                (
+                    int(self.rows[start]),
+                    cols,
+                    self._scale[cols, None],
+                    (self._shift[cols] + local)[:, None],
+                    self.low[cols, None],
+                    self.high[cols, None],
+                )
+            )
         self._buffer = np.empty((group, m))
         self._index = np.empty((group, m), dtype=np.intp)
 
-    def _index_beyond(self, x: np.ndarray, cols: slice, scale: np.ndarray, shift: np.ndarray,
-                      y: np.ndarray, index: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
+    def _index_beyond(
+        self,
+        x: np.ndarray,
+        cols: slice,
+        scale: np.ndarray,
+        shift: np.ndarray,
+        y: np.ndarray,
+        index: np.ndarray,
+        lo: np.ndarray,
+        hi: np.ndarray,
+    ) -> None:
         """Bin numbers of a group with values outside [low, high) or NaN: those go to the
         under- and overflow bins; lo, hi (the group's extremes) are made NaN-free."""
         n, bins = x.shape[0], self.bins
@@ -148,8 +168,12 @@ class BinnedPercentiles:
             np.copyto(y, 0.0, where=np.isnan(y))
         first = np.arange(n)[:, None] * bins
         # scaled values this small truncate to int exactly, so bin numbers can be clipped as ints
-        exact = np.all(np.abs(np.concatenate([lo, hi])[:, None] * np.tile(scale, (2, 1))
-                              + np.tile(shift, (2, 1))) < EXACT_INT)
+        exact = np.all(
+            np.abs(
+                np.concatenate([lo, hi])[:, None] * np.tile(scale, (2, 1)) + np.tile(shift, (2, 1))
+            )
+            < EXACT_INT
+        )
         if nan.any() or not exact:
             y += shift
             np.clip(y, first, first + bins - 1, out=y)

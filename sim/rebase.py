@@ -29,15 +29,25 @@ def _num(value: float) -> str:
 
 def _not_carried(s, year: int) -> list[str]:
     """Comment lines naming what the new file leaves out (by-year overrides, uncertainty)."""
-    later = [f"sectors.{name}.growth_pct_by_year.{y}" for name, spec in s.sectors.items()
-             for y in spec.growth_pct_by_year if y > year]
-    later += [f"indicators.{name}.growth_pct_by_year.{y}" for name, ind in s.indicators.items()
-              for y in ind.growth_pct_by_year if y > year]
+    later = [
+        f"sectors.{name}.growth_pct_by_year.{y}"
+        for name, spec in s.sectors.items()
+        for y in spec.growth_pct_by_year
+        if y > year
+    ]
+    later += [
+        f"indicators.{name}.growth_pct_by_year.{y}"
+        for name, ind in s.indicators.items()
+        for y in ind.growth_pct_by_year
+        if y > year
+    ]
     lines = []
     if later:
         lines.append(f"# Not carried over (single-year rates after {year}): {', '.join(later)}.")
     if s.uncertainty is not None:
-        lines.append("# Not carried over: the [uncertainty] ranges of the old term; give the new term's.")
+        lines.append(
+            "# Not carried over: the [uncertainty] ranges of the old term; give the new term's."
+        )
     return lines
 
 

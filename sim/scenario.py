@@ -247,8 +247,12 @@ def _hint(key: str, options: Iterable[str]) -> str:
 
 
 def _check_structure(
-    value: Any, spec: Leaf | Table | AnyKeys | YearMap | ParameterTree, path: str, source: str,
-    problems: list[Problem], warnings: list[Problem],
+    value: Any,
+    spec: Leaf | Table | AnyKeys | YearMap | ParameterTree,
+    path: str,
+    source: str,
+    problems: list[Problem],
+    warnings: list[Problem],
 ) -> None:
     """Check types, bounds and unknown keys of one document against the schema, recursively."""
     if isinstance(spec, ParameterTree):
@@ -295,13 +299,21 @@ def _is_leaf_table(node: Mapping[str, Any]) -> bool:
 
 
 def _check_parameter_tree(
-    value: Any, spec: ParameterTree, path: str, source: str,
-    problems: list[Problem], warnings: list[Problem], depth: int = 0,
+    value: Any,
+    spec: ParameterTree,
+    path: str,
+    source: str,
+    problems: list[Problem],
+    warnings: list[Problem],
+    depth: int = 0,
 ) -> None:
     """Check a ParameterTree: fixed tables by their own shape, every innermost table by `item`."""
     if not isinstance(value, dict):
-        rule = ("must be a table naming dist, low and high" if depth
-                else f"must be a table ({spec.description})")
+        rule = (
+            "must be a table naming dist, low and high"
+            if depth
+            else f"must be a table ({spec.description})"
+        )
         problems.append(Problem(source, path, value, rule))
         return
     if depth and _is_leaf_table(value):
@@ -331,14 +343,20 @@ def _replaces_whole(path: str, value: Mapping[str, Any]) -> bool:
 
 
 def _merge(
-    target: dict[str, Any], layer: Mapping[str, Any], source: str,
-    provenance: dict[str, str], prefix: str = "",
+    target: dict[str, Any],
+    layer: Mapping[str, Any],
+    source: str,
+    provenance: dict[str, str],
+    prefix: str = "",
 ) -> None:
     """Deep-merge `layer` into `target` (tables merge key by key; other values replace)."""
     for key, value in layer.items():
         path = f"{prefix}.{key}" if prefix else key
-        if (isinstance(value, dict) and isinstance(target.get(key), dict)
-                and not _replaces_whole(path, value)):
+        if (
+            isinstance(value, dict)
+            and isinstance(target.get(key), dict)
+            and not _replaces_whole(path, value)
+        ):
             _merge(target[key], value, source, provenance, path)
         elif isinstance(value, dict):
             target[key] = {}
@@ -354,7 +372,14 @@ def parse_setting(text: str) -> tuple[str, Any]:
     key, raw = key.strip(), raw.strip()
     if not sep or not key or not raw:
         raise ScenarioError(
-            [Problem(f"--set {text}", "", None, "expected KEY=VALUE, e.g. sectors.industry.growth_pct=10")]
+            [
+                Problem(
+                    f"--set {text}",
+                    "",
+                    None,
+                    "expected KEY=VALUE, e.g. sectors.industry.growth_pct=10",
+                )
+            ]
         )
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
@@ -407,17 +432,25 @@ def load_scenario(
         if "extends" in raw and "base_year" not in raw:
             for sector, spec in (raw.get("sectors") or {}).items():
                 if isinstance(spec, dict) and "share_pct" in spec:
-                    problems.append(Problem(
-                        source, f"sectors.{sector}.share_pct", spec["share_pct"],
-                        "base shares belong to the root scenario; a child may set them only "
-                        "together with its own base_year (a rebased projection)",
-                    ))
+                    problems.append(
+                        Problem(
+                            source,
+                            f"sectors.{sector}.share_pct",
+                            spec["share_pct"],
+                            "base shares belong to the root scenario; a child may set them only "
+                            "together with its own base_year (a rebased projection)",
+                        )
+                    )
         current = None
         if isinstance(parent, str):
             parent_path = _resolve(parent, chain[-1][0].parent, chain[-1][0].parent)
             seen = [p.resolve() for p, _ in chain]
             if not parent_path.is_file():
-                problems.append(Problem(source, "extends", parent, f"parent scenario not found at {parent_path}"))
+                problems.append(
+                    Problem(
+                        source, "extends", parent, f"parent scenario not found at {parent_path}"
+                    )
+                )
             elif parent_path.resolve() in seen:
                 loop = " -> ".join(p.name for p, _ in chain) + f" -> {parent_path.name}"
                 problems.append(Problem(source, "extends", parent, f"inheritance cycle: {loop}"))
@@ -443,8 +476,15 @@ def load_scenario(
         layer = _nest(key, value)
         label = f"--set {text}"
         if key.split(".")[0] in PER_FILE_KEYS:
-            problems.append(Problem(label, key, value, "describes a file; --set changes model "
-                                    "values only (edit or copy the file instead)"))
+            problems.append(
+                Problem(
+                    label,
+                    key,
+                    value,
+                    "describes a file; --set changes model "
+                    "values only (edit or copy the file instead)",
+                )
+            )
             continue
         _check_structure(layer, SCHEMA, "", label, problems, warnings)
         _merge(merged, layer, label, provenance)
@@ -463,8 +503,13 @@ def load_scenario(
 
 
 def _build(
-    path: Path, merged: dict[str, Any], provenance: Mapping[str, str], problems: list[Problem],
-    warnings: list[Problem], hashes: Mapping[str, str], settings: tuple[str, ...],
+    path: Path,
+    merged: dict[str, Any],
+    provenance: Mapping[str, str],
+    problems: list[Problem],
+    warnings: list[Problem],
+    hashes: Mapping[str, str],
+    settings: tuple[str, ...],
 ) -> Scenario | None:
     """Check the rules that span keys and build the Scenario (None if there are problems)."""
     own = str(path)
@@ -478,29 +523,51 @@ def _build(
 
     def require(table: Mapping[str, Any], key: str, prefix: str, why: str) -> Any:
         if key not in table:
-            problems.append(Problem(where(f"{prefix}{key}"), f"{prefix}{key}", MISSING, f"required: {why}"))
+            problems.append(
+                Problem(where(f"{prefix}{key}"), f"{prefix}{key}", MISSING, f"required: {why}")
+            )
             return None
         return table[key]
 
     name = merged.get("name", path.stem)
     if not NAME_PATTERN.match(name):
-        problems.append(Problem(own, "name", name, "a name must be lower-case letters, digits and _"))
+        problems.append(
+            Problem(own, "name", name, "a name must be lower-case letters, digits and _")
+        )
     title = merged.get("title", {})
     if "vi" not in title or "en" not in title:
-        warnings.append(Problem(own, "title", title or MISSING, "give a title in Vietnamese (vi) and English (en); the name is used meanwhile"))
+        warnings.append(
+            Problem(
+                own,
+                "title",
+                title or MISSING,
+                "give a title in Vietnamese (vi) and English (en); the name is used meanwhile",
+            )
+        )
 
     base_year = require(merged, "base_year", "", "the base year of the projection")
     end_year = require(merged, "end_year", "", "the last projected year")
     horizon_ok = False
     if base_year is not None and end_year is not None:
         if end_year <= base_year:
-            problems.append(Problem(where("end_year"), "end_year", end_year, f"must be after the base year {base_year}"))
+            problems.append(
+                Problem(
+                    where("end_year"),
+                    "end_year",
+                    end_year,
+                    f"must be after the base year {base_year}",
+                )
+            )
         elif end_year - base_year > MAX_HORIZON_YEARS:
-            problems.append(Problem(
-                where("end_year"), "end_year", end_year,
-                f"more than {MAX_HORIZON_YEARS} years after the base year {base_year}: "
-                "compound growth that far out is not a projection",
-            ))
+            problems.append(
+                Problem(
+                    where("end_year"),
+                    "end_year",
+                    end_year,
+                    f"more than {MAX_HORIZON_YEARS} years after the base year {base_year}: "
+                    "compound growth that far out is not a projection",
+                )
+            )
         else:
             horizon_ok = True
 
@@ -509,16 +576,24 @@ def _build(
         for key, value in by_year.items():
             year = int(key)
             if horizon_ok and year > end_year and provenance.get("end_year") == "--end-year":
-                warnings.append(Problem(
-                    where(f"{prefix}.{key}"), f"{prefix}.{key}", value,
-                    f"after --end-year {end_year}: not used in this run",
-                ))
+                warnings.append(
+                    Problem(
+                        where(f"{prefix}.{key}"),
+                        f"{prefix}.{key}",
+                        value,
+                        f"after --end-year {end_year}: not used in this run",
+                    )
+                )
                 continue
             if horizon_ok and not base_year < year <= end_year:
-                problems.append(Problem(
-                    where(f"{prefix}.{key}"), f"{prefix}.{key}", value,
-                    f"year {year} is outside the projected years {base_year + 1}-{end_year}",
-                ))
+                problems.append(
+                    Problem(
+                        where(f"{prefix}.{key}"),
+                        f"{prefix}.{key}",
+                        value,
+                        f"year {year} is outside the projected years {base_year + 1}-{end_year}",
+                    )
+                )
             result[year] = float(value)
         return dict(sorted(result.items()))
 
@@ -527,11 +602,20 @@ def _build(
     for sector in SECTORS:
         table = sector_tables.get(sector)
         if table is None:
-            problems.append(Problem(own, f"sectors.{sector}", MISSING, "required: every sector needs a share and a growth rate"))
+            problems.append(
+                Problem(
+                    own,
+                    f"sectors.{sector}",
+                    MISSING,
+                    "required: every sector needs a share and a growth rate",
+                )
+            )
             continue
         share = require(table, "share_pct", f"sectors.{sector}.", "the base-year share, %")
         growth = require(table, "growth_pct", f"sectors.{sector}.", "the growth rate, % per year")
-        by_year = check_years(table.get("growth_pct_by_year", {}), f"sectors.{sector}.growth_pct_by_year")
+        by_year = check_years(
+            table.get("growth_pct_by_year", {}), f"sectors.{sector}.growth_pct_by_year"
+        )
         if share is not None and growth is not None:
             sectors[sector] = Sector(float(share), float(growth), by_year, table.get("source", ""))
 
@@ -544,89 +628,151 @@ def _build(
         if total <= 0.0:
             problems.append(Problem(own, "sectors.*.share_pct", total, "the shares sum to 0"))
         elif off_by > SHARE_SUM_TOLERANCE_PCT and residual is None:
-            problems.append(Problem(
-                own, "structure.residual", MISSING,
-                f"the base shares sum to {total:g} %, not 100: say how the gap is treated with "
-                "structure.residual = \"normalise\" (scale to 100) or \"other\" (keep an 'other' block)",
-            ))
+            problems.append(
+                Problem(
+                    own,
+                    "structure.residual",
+                    MISSING,
+                    f"the base shares sum to {total:g} %, not 100: say how the gap is treated with "
+                    'structure.residual = "normalise" (scale to 100) or "other" (keep an \'other\' block)',
+                )
+            )
         elif residual == "other" and total > 100.0 + SHARE_SUM_TOLERANCE_PCT:
-            problems.append(Problem(
-                where("structure.residual"), "structure.residual", residual,
-                f"the base shares sum to {total:g} % > 100: an 'other' block would be negative",
-            ))
+            problems.append(
+                Problem(
+                    where("structure.residual"),
+                    "structure.residual",
+                    residual,
+                    f"the base shares sum to {total:g} % > 100: an 'other' block would be negative",
+                )
+            )
     if residual_growth is not None and residual != "other":
-        problems.append(Problem(
-            where("structure.residual_growth_pct"), "structure.residual_growth_pct", residual_growth,
-            "only has an effect with structure.residual = \"other\"",
-        ))
+        problems.append(
+            Problem(
+                where("structure.residual_growth_pct"),
+                "structure.residual_growth_pct",
+                residual_growth,
+                'only has an effect with structure.residual = "other"',
+            )
+        )
 
     indicators: dict[str, Indicator] = {}
     for ind_name, table in merged.get("indicators", {}).items():
         prefix = f"indicators.{ind_name}."
         if ind_name in RESERVED_INDICATOR_NAMES:
-            problems.append(Problem(
-                where(f"{prefix}base"), f"indicators.{ind_name}", "{...}",
-                f"'{ind_name}' is the name of a built-in series; choose another name",
-            ))
+            problems.append(
+                Problem(
+                    where(f"{prefix}base"),
+                    f"indicators.{ind_name}",
+                    "{...}",
+                    f"'{ind_name}' is the name of a built-in series; choose another name",
+                )
+            )
             continue
         base = require(table, "base", prefix, "the base-year value")
-        unit = require(table, "unit", prefix, "the unit, e.g. \"million VND/person\"")
-        rule = require(table, "rule", prefix, "\"growth\" (own rate) or \"elasticity\" (to output)")
+        unit = require(table, "unit", prefix, 'the unit, e.g. "million VND/person"')
+        rule = require(table, "rule", prefix, '"growth" (own rate) or "elasticity" (to output)')
         growth = table.get("growth_pct")
         elasticity = table.get("elasticity")
         if rule == "growth" and growth is None:
-            problems.append(Problem(where(f"{prefix}rule"), f"{prefix}growth_pct", MISSING, "required by rule = \"growth\""))
+            problems.append(
+                Problem(
+                    where(f"{prefix}rule"),
+                    f"{prefix}growth_pct",
+                    MISSING,
+                    'required by rule = "growth"',
+                )
+            )
         if rule == "elasticity" and elasticity is None:
-            problems.append(Problem(where(f"{prefix}rule"), f"{prefix}elasticity", MISSING, "required by rule = \"elasticity\""))
+            problems.append(
+                Problem(
+                    where(f"{prefix}rule"),
+                    f"{prefix}elasticity",
+                    MISSING,
+                    'required by rule = "elasticity"',
+                )
+            )
         by_year = check_years(table.get("growth_pct_by_year", {}), f"{prefix}growth_pct_by_year")
         label = table.get("label", {})
         if None not in (base, unit, rule):
             indicators[ind_name] = Indicator(
-                name=ind_name, base=float(base), unit=unit, rule=rule,
+                name=ind_name,
+                base=float(base),
+                unit=unit,
+                rule=rule,
                 growth_pct=None if growth is None else float(growth),
                 elasticity=None if elasticity is None else float(elasticity),
                 growth_pct_by_year=by_year,
-                label_vi=label.get("vi", ind_name), label_en=label.get("en", ind_name),
+                label_vi=label.get("vi", ind_name),
+                label_en=label.get("en", ind_name),
                 source=table.get("source", ""),
             )
 
     anchor_year = structure.get("anchor_year")
     if anchor_year is not None and horizon_ok and not base_year <= anchor_year <= end_year:
-        problems.append(Problem(
-            where("structure.anchor_year"), "structure.anchor_year", anchor_year,
-            f"must lie in the projection years {base_year}-{end_year}",
-        ))
+        problems.append(
+            Problem(
+                where("structure.anchor_year"),
+                "structure.anchor_year",
+                anchor_year,
+                f"must lie in the projection years {base_year}-{end_year}",
+            )
+        )
     if anchor_year not in (None, base_year) and "base_total_bn_vnd" in structure:
-        problems.append(Problem(
-            where("structure.anchor_year"), "structure.anchor_year", anchor_year,
-            "cannot be combined with structure.base_total_bn_vnd yet: a back-cast projects "
-            "an index (base-year total = 100)",
-        ))
+        problems.append(
+            Problem(
+                where("structure.anchor_year"),
+                "structure.anchor_year",
+                anchor_year,
+                "cannot be combined with structure.base_total_bn_vnd yet: a back-cast projects "
+                "an index (base-year total = 100)",
+            )
+        )
     calibration = merged.get("calibration", {})
     calibration_target = calibration.get("total_cagr_pct")
     calibration_sectors: tuple[str, ...] = ()
     if calibration:
         if calibration_target is None:
-            problems.append(Problem(own, "calibration.total_cagr_pct", MISSING,
-                                    "required: the total growth to calibrate to, %/yr"))
+            problems.append(
+                Problem(
+                    own,
+                    "calibration.total_cagr_pct",
+                    MISSING,
+                    "required: the total growth to calibrate to, %/yr",
+                )
+            )
         adjust = calibration.get("adjust", list(SECTORS))
         for sector in adjust:
             if sector not in SECTORS:
-                problems.append(Problem(
-                    where("calibration.adjust"), "calibration.adjust", sector,
-                    f"not a sector{_hint(sector, SECTORS)}; sectors: {', '.join(SECTORS)}",
-                ))
+                problems.append(
+                    Problem(
+                        where("calibration.adjust"),
+                        "calibration.adjust",
+                        sector,
+                        f"not a sector{_hint(sector, SECTORS)}; sectors: {', '.join(SECTORS)}",
+                    )
+                )
         if not adjust:
-            problems.append(Problem(where("calibration.adjust"), "calibration.adjust", adjust,
-                                    "name at least one sector to adjust"))
+            problems.append(
+                Problem(
+                    where("calibration.adjust"),
+                    "calibration.adjust",
+                    adjust,
+                    "name at least one sector to adjust",
+                )
+            )
         calibration_sectors = tuple(dict.fromkeys(adjust))
 
     budget_concept = merged.get("targets", {}).get("budget_concept", "budget_revenue")
     if budget_concept == "budget_revenue_total" and "land_use_revenue" not in indicators:
-        warnings.append(Problem(
-            where("targets.budget_concept"), "targets.budget_concept", budget_concept,
-            "no land_use_revenue indicator: the total equals budget_revenue",
-        ))
+        warnings.append(
+            Problem(
+                where("targets.budget_concept"),
+                "targets.budget_concept",
+                budget_concept,
+                "no land_use_revenue indicator: the total equals budget_revenue",
+            )
+        )
 
     if problems:
         return None
@@ -652,7 +798,9 @@ def _build(
         resolved=merged,
         warnings=tuple(warnings),
         anchor_year=None if anchor_year in (None, base_year) else int(anchor_year),
-        calibration_total_cagr_pct=None if calibration_target is None else float(calibration_target),
+        calibration_total_cagr_pct=None
+        if calibration_target is None
+        else float(calibration_target),
         calibration_sectors=calibration_sectors,
     )
     if "uncertainty" not in merged:
@@ -695,7 +843,10 @@ def _inactive_rule_parameter(scenario: Scenario, path: str) -> str | None:
 
 
 def _uncertainty(
-    scenario: Scenario, table: Mapping[str, Any], where: Any, problems: list[Problem],
+    scenario: Scenario,
+    table: Mapping[str, Any],
+    where: Any,
+    problems: list[Problem],
     warnings: list[Problem],
 ) -> UncertaintySpec | None:
     """The [uncertainty] section as an UncertaintySpec, checked against the resolved scenario.
@@ -730,33 +881,54 @@ def _uncertainty(
                 and where("end_year") == "--end-year"
             ):
                 ignored.append(path)
-                warnings.append(Problem(source, key, spec,
-                                        f"after --end-year {scenario.end_year}: not used in this run"))
+                warnings.append(
+                    Problem(
+                        source,
+                        key,
+                        spec,
+                        f"after --end-year {scenario.end_year}: not used in this run",
+                    )
+                )
                 continue
             if rule_in_use is not None:
                 ignored.append(path)
-                warnings.append(Problem(source, key, spec, (
-                    f"ignored: indicator rule = '{rule_in_use}' does not use this parameter")))
+                warnings.append(
+                    Problem(
+                        source,
+                        key,
+                        spec,
+                        (f"ignored: indicator rule = '{rule_in_use}' does not use this parameter"),
+                    )
+                )
                 continue
-            rule = (f"not a numeric parameter of scenario '{scenario.name}'"
-                    f"{_hint(path, nominal)}; see the parameter list in the run manifest")
+            rule = (
+                f"not a numeric parameter of scenario '{scenario.name}'"
+                f"{_hint(path, nominal)}; see the parameter list in the run manifest"
+            )
             problems.append(Problem(source, key, spec, rule))
             continue
         missing = [k for k in ("dist", "low", "high") if k not in spec]
         for k in missing:
-            problems.append(Problem(source, f"{key}.{k}", MISSING,
-                                    "required: the distribution kind and its bounds"))
+            problems.append(
+                Problem(
+                    source, f"{key}.{k}", MISSING, "required: the distribution kind and its bounds"
+                )
+            )
         if missing:
             continue
         value, kind = nominal[path], spec["dist"]
         low, high, sd = float(spec["low"]), float(spec["high"]), spec.get("sd")
         mode, mean = spec.get("mode"), spec.get("mean")
         if not low <= value <= high and low < high:
-            warnings.append(Problem(
-                source, key, (low, high),
-                f"does not contain the scenario's own value {path} = {value:g} "
-                f"(set in {where(path)}): no draw is near the projection it accompanies",
-            ))
+            warnings.append(
+                Problem(
+                    source,
+                    key,
+                    (low, high),
+                    f"does not contain the scenario's own value {path} = {value:g} "
+                    f"(set in {where(path)}): no draw is near the projection it accompanies",
+                )
+            )
         peak = min(max(value, low), high)  # the scenario's value, moved into the range
         mode = peak if kind == "triangular" and mode is None else mode
         mean = peak if kind == "truncnormal" and mean is None else mean
@@ -768,26 +940,44 @@ def _uncertainty(
         for k, bound in (("low", low), ("high", high)):
             error = leaf.check(bound) if leaf is not None and leaf.check is not None else None
             if error:
-                problems.append(Problem(where(f"{key}.{k}"), f"{key}.{k}", spec[k],
-                                        f"every draw must be a valid value: {error}"))
+                problems.append(
+                    Problem(
+                        where(f"{key}.{k}"),
+                        f"{key}.{k}",
+                        spec[k],
+                        f"every draw must be a valid value: {error}",
+                    )
+                )
                 broken.append((k, bound, error))
         if broken:
             continue
-        distributions.append(Distribution(
-            parameter=path, kind=kind, low=low, high=high,
-            mode=None if mode is None else float(mode), mean=None if mean is None else float(mean),
-            sd=None if sd is None else float(sd), source=spec.get("source", ""),
-        ))
-    correlation = _correlation(table.get("correlation"), distributions, declared, ignored, where,
-                               problems)
+        distributions.append(
+            Distribution(
+                parameter=path,
+                kind=kind,
+                low=low,
+                high=high,
+                mode=None if mode is None else float(mode),
+                mean=None if mean is None else float(mean),
+                sd=None if sd is None else float(sd),
+                source=spec.get("source", ""),
+            )
+        )
+    correlation = _correlation(
+        table.get("correlation"), distributions, declared, ignored, where, problems
+    )
     if problems:
         return None
     return UncertaintySpec(tuple(distributions), correlation)
 
 
 def _correlation(
-    table: Mapping[str, Any] | None, distributions: Sequence[Distribution],
-    declared: Sequence[str], ignored: Sequence[str], where: Any, problems: list[Problem],
+    table: Mapping[str, Any] | None,
+    distributions: Sequence[Distribution],
+    declared: Sequence[str],
+    ignored: Sequence[str],
+    where: Any,
+    problems: list[Problem],
 ) -> np.ndarray | None:
     """The full (k, k) correlation over `distributions` (identity outside the listed block), or
     None without a correlation block. Appends a Problem for every broken rule. Parameters whose
@@ -798,30 +988,52 @@ def _correlation(
     found = len(problems)
     for k in ("parameters", "matrix"):
         if k not in table:
-            problems.append(Problem(where(f"{key}.parameters"), f"{key}.{k}", MISSING,
-                                    "required: the correlated parameters and their matrix"))
+            problems.append(
+                Problem(
+                    where(f"{key}.parameters"),
+                    f"{key}.{k}",
+                    MISSING,
+                    "required: the correlated parameters and their matrix",
+                )
+            )
     if len(problems) > found:
         return None
     names, rows = table["parameters"], table["matrix"]
     source = where(f"{key}.matrix")
     for name in names:
         if name not in declared:
-            problems.append(Problem(
-                where(f"{key}.parameters"), f"{key}.parameters", name,
-                f"has no distribution in [uncertainty]; give it one or remove it from the "
-                f"list{_hint(name, declared)}",
-            ))
+            problems.append(
+                Problem(
+                    where(f"{key}.parameters"),
+                    f"{key}.parameters",
+                    name,
+                    f"has no distribution in [uncertainty]; give it one or remove it from the "
+                    f"list{_hint(name, declared)}",
+                )
+            )
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
-        problems.append(Problem(where(f"{key}.parameters"), f"{key}.parameters", repeated,
-                                "each parameter may be listed only once"))
+        problems.append(
+            Problem(
+                where(f"{key}.parameters"),
+                f"{key}.parameters",
+                repeated,
+                "each parameter may be listed only once",
+            )
+        )
     if any(len(row) != len(rows) for row in rows):
-        problems.append(Problem(source, f"{key}.matrix", rows,
-                                f"must be square: {len(rows)} rows of lengths "
-                                f"{[len(row) for row in rows]}"))
+        problems.append(
+            Problem(
+                source,
+                f"{key}.matrix",
+                rows,
+                f"must be square: {len(rows)} rows of lengths {[len(row) for row in rows]}",
+            )
+        )
     else:
-        for rule in correlation_rules(np.array(rows, dtype=float).reshape(len(rows), len(rows)),
-                                      len(names)):
+        for rule in correlation_rules(
+            np.array(rows, dtype=float).reshape(len(rows), len(rows)), len(names)
+        ):
             problems.append(Problem(source, f"{key}.matrix", rows, rule))
     order = {d.parameter: i for i, d in enumerate(distributions)}
     kept = [i for i, n in enumerate(names) if n not in ignored]

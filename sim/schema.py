@@ -16,8 +16,15 @@ from .model import RESIDUAL_TREATMENTS, SECTORS
 from .uncertainty import DISTRIBUTIONS
 
 __all__ = [
-    "Leaf", "Table", "AnyKeys", "YearMap", "ParameterTree", "SCHEMA", "MAX_HORIZON_YEARS",
-    "check_leaf", "leaf_for_parameter",
+    "Leaf",
+    "Table",
+    "AnyKeys",
+    "YearMap",
+    "ParameterTree",
+    "SCHEMA",
+    "MAX_HORIZON_YEARS",
+    "check_leaf",
+    "leaf_for_parameter",
 ]
 
 MAX_HORIZON_YEARS = 50
@@ -137,8 +144,11 @@ BILINGUAL = Table({"vi": TEXT, "en": TEXT}, "text in Vietnamese (vi) and English
 SECTOR = Table(
     {
         "share_pct": Leaf(
-            "number", "share of production value in the base year", unit="%",
-            check=_share_check, numeric_parameter=True,
+            "number",
+            "share of production value in the base year",
+            unit="%",
+            check=_share_check,
+            numeric_parameter=True,
         ),
         "growth_pct": RATE,
         "growth_pct_by_year": YearMap(RATE, "growth fixed for single years"),
@@ -155,7 +165,9 @@ INDICATOR = Table(
         "unit": TEXT,
         "label": BILINGUAL,
         "rule": Leaf(
-            "choice", "how the indicator grows", choices=("growth", "elasticity"),
+            "choice",
+            "how the indicator grows",
+            choices=("growth", "elasticity"),
         ),
         "growth_pct": RATE,
         "elasticity": Leaf(
@@ -182,7 +194,8 @@ DISTRIBUTION = Table(
             "number", "mean of the normal before truncation (default: the scenario's own value)"
         ),
         "sd": Leaf(
-            "number", "standard deviation of the normal before truncation",
+            "number",
+            "standard deviation of the normal before truncation",
             check=_positive_check,
         ),
         "source": TEXT,
@@ -261,7 +274,8 @@ SCHEMA = Table(
             "how the congress targets are read",
         ),
         "uncertainty": ParameterTree(
-            DISTRIBUTION, {"correlation": CORRELATION},
+            DISTRIBUTION,
+            {"correlation": CORRELATION},
             "distributions of numeric parameters, by parameter path",
         ),
     }
@@ -288,7 +302,7 @@ def check_leaf(leaf: Leaf, value: object) -> tuple[str | None, str | None]:
     """Check one value against its declaration. Returns (error, warning), each text or None."""
     if leaf.kind == "strings":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return "must be a list of texts in quotes, e.g. [\"a\", \"b\"]", None
+            return 'must be a list of texts in quotes, e.g. ["a", "b"]', None
         return None, None
     if leaf.kind == "matrix":
         if not isinstance(value, list) or not all(isinstance(row, list) for row in value):

@@ -37,9 +37,21 @@ from .targets import TARGETS, Target, evaluate, target_indicator
 from .uncertainty import parameter_ranges, values_from_uniforms
 
 __all__ = [
-    "END_YEAR_OUTPUTS", "end_year_outputs", "output_units", "one_at_a_time", "spider",
-    "two_way_grid", "grid_column", "monte_carlo", "MonteCarloResult", "DEFAULT_DRAWS", "sobol",
-    "GoalSeekResult", "goal_seek", "target_by_key", "custom_target",
+    "END_YEAR_OUTPUTS",
+    "end_year_outputs",
+    "output_units",
+    "one_at_a_time",
+    "spider",
+    "two_way_grid",
+    "grid_column",
+    "monte_carlo",
+    "MonteCarloResult",
+    "DEFAULT_DRAWS",
+    "sobol",
+    "GoalSeekResult",
+    "goal_seek",
+    "target_by_key",
+    "custom_target",
 ]
 
 END_YEAR_OUTPUTS: tuple[str, ...] = ("output.total", "cagr.total", "income_per_capita", "budget")
@@ -69,7 +81,9 @@ def _series(scenario: Scenario, values: Mapping[str, np.ndarray]) -> dict[str, n
 
 def _last(levels: np.ndarray, n: int) -> np.ndarray:
     """End-year values of (n', T + 1) or (T + 1,) levels, as (n,)."""
-    return np.broadcast_to(levels[..., -1], (max(n, 1),) if levels.ndim == 1 else levels.shape[:1])[:n]
+    return np.broadcast_to(levels[..., -1], (max(n, 1),) if levels.ndim == 1 else levels.shape[:1])[
+        :n
+    ]
 
 
 def _budget(scenario: Scenario) -> str:
@@ -87,8 +101,9 @@ def output_units(scenario: Scenario) -> dict[str, str]:
     return units
 
 
-def end_year_outputs(scenario: Scenario,
-                     values: Mapping[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+def end_year_outputs(
+    scenario: Scenario, values: Mapping[str, np.ndarray] | None = None
+) -> dict[str, np.ndarray]:
     """The END_YEAR_OUTPUTS at the end year for a batch of parameter values.
 
     values: path -> (n,) array (or scalar). Returns name -> (n,) array; the budget appears under
@@ -113,8 +128,10 @@ def end_year_outputs(scenario: Scenario,
 # ----------------------------------------------------------------------------- one at a time
 
 
-def _ranges(scenario: Scenario, ranges: Mapping[str, tuple[float, float]] | None,
-            ) -> Mapping[str, tuple[float, float]]:
+def _ranges(
+    scenario: Scenario,
+    ranges: Mapping[str, tuple[float, float]] | None,
+) -> Mapping[str, tuple[float, float]]:
     if ranges is not None:
         return ranges
     if scenario.uncertainty is None:
@@ -122,8 +139,9 @@ def _ranges(scenario: Scenario, ranges: Mapping[str, tuple[float, float]] | None
     return parameter_ranges(scenario.uncertainty)
 
 
-def one_at_a_time(scenario: Scenario,
-                  ranges: Mapping[str, tuple[float, float]] | None = None) -> pd.DataFrame:
+def one_at_a_time(
+    scenario: Scenario, ranges: Mapping[str, tuple[float, float]] | None = None
+) -> pd.DataFrame:
     """Each parameter at its low and at its high end, the others at the scenario's values.
 
     ranges: path -> (low, high); default: the scenario's uncertainty ranges.
@@ -148,14 +166,22 @@ def one_at_a_time(scenario: Scenario,
     for output, result in outputs.items():
         for i, name in enumerate(names):
             at_low, at_high = result[2 * i + 1], result[2 * i + 2]
-            rows.append({
-                "scenario": scenario.name, "output": output, "unit": units[output],
-                "end_year": scenario.end_year, "parameter": name,
-                "low_value": ranges[name][0], "base_value": nominal[name],
-                "high_value": ranges[name][1], "output_low": at_low,
-                "output_base": result[0], "output_high": at_high,
-                "swing": abs(at_high - at_low),
-            })
+            rows.append(
+                {
+                    "scenario": scenario.name,
+                    "output": output,
+                    "unit": units[output],
+                    "end_year": scenario.end_year,
+                    "parameter": name,
+                    "low_value": ranges[name][0],
+                    "base_value": nominal[name],
+                    "high_value": ranges[name][1],
+                    "output_low": at_low,
+                    "output_base": result[0],
+                    "output_high": at_high,
+                    "swing": abs(at_high - at_low),
+                }
+            )
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
@@ -165,8 +191,12 @@ def one_at_a_time(scenario: Scenario,
     return frame.drop(columns="_order").reset_index(drop=True)
 
 
-def spider(scenario: Scenario, parameters: Sequence[str] | None = None, k_points: float = 2.0,
-           steps: int = 9) -> pd.DataFrame:
+def spider(
+    scenario: Scenario,
+    parameters: Sequence[str] | None = None,
+    k_points: float = 2.0,
+    steps: int = 9,
+) -> pd.DataFrame:
     """Each parameter moved from -k_points to +k_points (percentage points) in `steps` steps.
 
     parameters: default: the scenario's uncertain parameters measured in %/yr or %.
@@ -175,29 +205,40 @@ def spider(scenario: Scenario, parameters: Sequence[str] | None = None, k_points
     """
     if parameters is None:
         if scenario.uncertainty is None:
-            raise ValueError(f"scenario '{scenario.name}' has no [uncertainty] section: "
-                             "name the parameters")
-        parameters = [p for p in scenario.uncertainty.parameters
-                      if (leaf := leaf_for_parameter(p)) is not None and leaf.unit in SPIDER_UNITS]
+            raise ValueError(
+                f"scenario '{scenario.name}' has no [uncertainty] section: name the parameters"
+            )
+        parameters = [
+            p
+            for p in scenario.uncertainty.parameters
+            if (leaf := leaf_for_parameter(p)) is not None and leaf.unit in SPIDER_UNITS
+        ]
     nominal = numeric_parameters(scenario)
     shifts = np.linspace(-k_points, k_points, steps)
     values = {}
     for i, name in enumerate(parameters):
         column = np.full(len(parameters) * steps, nominal[name])
-        column[i * steps: (i + 1) * steps] += shifts
+        column[i * steps : (i + 1) * steps] += shifts
         values[name] = column
     outputs = end_year_outputs(scenario, values)
     units = output_units(scenario)
     frames = []
     for output, result in outputs.items():
-        frames.append(pd.DataFrame({
-            "scenario": scenario.name, "output": output, "unit": units[output],
-            "parameter": np.repeat(np.array(parameters, dtype=object), steps),
-            "delta": np.tile(shifts, len(parameters)),
-            "parameter_value": np.concatenate([values[p][i * steps: (i + 1) * steps]
-                                               for i, p in enumerate(parameters)]),
-            "value": result,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "scenario": scenario.name,
+                    "output": output,
+                    "unit": units[output],
+                    "parameter": np.repeat(np.array(parameters, dtype=object), steps),
+                    "delta": np.tile(shifts, len(parameters)),
+                    "parameter_value": np.concatenate(
+                        [values[p][i * steps : (i + 1) * steps] for i, p in enumerate(parameters)]
+                    ),
+                    "value": result,
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
@@ -231,12 +272,17 @@ def two_way_grid(
     grid_x, grid_y = np.meshgrid(xs, ys, indexing="xy")
     outputs = end_year_outputs(scenario, {x_parameter: grid_x.ravel(), y_parameter: grid_y.ravel()})
     budget = _budget(scenario)
-    return pd.DataFrame({
-        "scenario": scenario.name, grid_column(x_parameter): grid_x.ravel(),
-        grid_column(y_parameter): grid_y.ravel(), "end_year": scenario.end_year,
-        "total_cagr_pct": outputs["cagr.total"], "budget_indicator": budget,
-        "budget_end": outputs.get(budget, np.full(grid_x.size, np.nan)),
-    })
+    return pd.DataFrame(
+        {
+            "scenario": scenario.name,
+            grid_column(x_parameter): grid_x.ravel(),
+            grid_column(y_parameter): grid_y.ravel(),
+            "end_year": scenario.end_year,
+            "total_cagr_pct": outputs["cagr.total"],
+            "budget_indicator": budget,
+            "budget_end": outputs.get(budget, np.full(grid_x.size, np.nan)),
+        }
+    )
 
 
 def grid_column(parameter: str) -> str:
@@ -248,8 +294,14 @@ def grid_column(parameter: str) -> str:
 # ----------------------------------------------------------------------------- Sobol
 
 
-def sobol(scenario: Scenario, rng: np.random.Generator, n: int = 2**14, *,
-          n_resamples: int = 1000, confidence_level: float = 0.95) -> pd.DataFrame:
+def sobol(
+    scenario: Scenario,
+    rng: np.random.Generator,
+    n: int = 2**14,
+    *,
+    n_resamples: int = 1000,
+    confidence_level: float = 0.95,
+) -> pd.DataFrame:
     """First-order and total Sobol indices of each end-year output for each uncertain parameter.
 
     n: base sample (the model runs n (k + 2) times, k = number of uncertain parameters).
@@ -270,17 +322,25 @@ def sobol(scenario: Scenario, rng: np.random.Generator, n: int = 2**14, *,
     names = list(evaluated[0])
     f = np.array([[block[name] for name in names] for block in evaluated])  # (k + 2, q, n)
     f = f.transpose(0, 2, 1)  # (k + 2, n, q)
-    result = estimate(f[0], f[1], f[2:], rng, n_resamples=n_resamples,
-                      confidence_level=confidence_level)
+    result = estimate(
+        f[0], f[1], f[2:], rng, n_resamples=n_resamples, confidence_level=confidence_level
+    )
     rows = []
     for j, output in enumerate(names):
         for i, parameter in enumerate(spec.parameters):
-            rows.append({
-                "scenario": scenario.name, "output": output, "parameter": parameter,
-                "S1": result.first_order[j, i], "S1_low": result.first_order_ci[j, i, 0],
-                "S1_high": result.first_order_ci[j, i, 1], "ST": result.total[j, i],
-                "ST_low": result.total_ci[j, i, 0], "ST_high": result.total_ci[j, i, 1],
-            })
+            rows.append(
+                {
+                    "scenario": scenario.name,
+                    "output": output,
+                    "parameter": parameter,
+                    "S1": result.first_order[j, i],
+                    "S1_low": result.first_order_ci[j, i, 0],
+                    "S1_high": result.first_order_ci[j, i, 1],
+                    "ST": result.total[j, i],
+                    "ST_low": result.total_ci[j, i, 0],
+                    "ST_high": result.total_ci[j, i, 1],
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -328,12 +388,24 @@ def custom_target(indicator: str, measure: str, start_year: int, end_year: int) 
     2030) (the level in 2030). measure: "cagr", "level" or "min_each_year"."""
     if measure not in ("cagr", "level", "min_each_year"):
         raise ValueError(f"measure must be 'cagr', 'level' or 'min_each_year', not {measure!r}")
-    return Target(f"{indicator}_{measure}_{end_year}", indicator, measure, start_year, end_year,
-                  None, None, "", "", indicator, indicator)
+    return Target(
+        f"{indicator}_{measure}_{end_year}",
+        indicator,
+        measure,
+        start_year,
+        end_year,
+        None,
+        None,
+        "",
+        "",
+        indicator,
+        indicator,
+    )
 
 
-def _measure(scenario: Scenario, parameter: str, xs: np.ndarray, target: Target,
-             indicator: str) -> np.ndarray | None:
+def _measure(
+    scenario: Scenario, parameter: str, xs: np.ndarray, target: Target, indicator: str
+) -> np.ndarray | None:
     series = _series(scenario, {parameter: xs})
     if indicator not in series:
         return None
@@ -369,25 +441,43 @@ def goal_seek(
         raise ValueError(f"target '{target.key}' has no low end: give a value")
     if bracket is None:
         if scenario.uncertainty is None or parameter not in scenario.uncertainty.parameters:
-            raise ValueError(f"no uncertainty range for {parameter} in '{scenario.name}': "
-                             "give a bracket")
+            raise ValueError(
+                f"no uncertainty range for {parameter} in '{scenario.name}': give a bracket"
+            )
         bracket = parameter_ranges(scenario.uncertainty, [parameter])[parameter]
     low, high = float(bracket[0]), float(bracket[1])
     if not low < high:
         raise ValueError(f"bracket must have low < high, not {bracket}")
 
-    def result(found: float, reachable: bool, crossings: int, at_low: float, at_high: float,
-               note: str) -> GoalSeekResult:
-        return GoalSeekResult(scenario.name, parameter, indicator, target.measure,
-                              target.end_year, value, low, high, at_low, at_high, reachable,
-                              found, crossings, note)
+    def result(
+        found: float, reachable: bool, crossings: int, at_low: float, at_high: float, note: str
+    ) -> GoalSeekResult:
+        return GoalSeekResult(
+            scenario.name,
+            parameter,
+            indicator,
+            target.measure,
+            target.end_year,
+            value,
+            low,
+            high,
+            at_low,
+            at_high,
+            reachable,
+            found,
+            crossings,
+            note,
+        )
 
     xs = np.linspace(low, high, points)
     measured = _measure(scenario, parameter, xs, target, indicator)
     if measured is None:
-        why = (f"{indicator} is not projected" if indicator not in _series(scenario, {})
-               else f"the target years {target.start_year}-{target.end_year} are outside the "
-               f"projection {scenario.base_year}-{scenario.end_year}")
+        why = (
+            f"{indicator} is not projected"
+            if indicator not in _series(scenario, {})
+            else f"the target years {target.start_year}-{target.end_year} are outside the "
+            f"projection {scenario.base_year}-{scenario.end_year}"
+        )
         return result(math.nan, False, 0, math.nan, math.nan, f"not computable: {why}")
     at_low, at_high = float(measured[0]), float(measured[-1])
     gap = measured - value
@@ -395,9 +485,11 @@ def goal_seek(
     change = np.flatnonzero((signs[:-1] * signs[1:] <= 0) & np.isfinite(gap[:-1] * gap[1:]))
     if change.size == 0:
         side = "above" if np.nanmin(gap) > 0 else "below"
-        note = (f"not reachable within [{low:g}, {high:g}]: {_describe(target, indicator)} is "
-                f"{at_low:.4g} at {low:g} and {at_high:.4g} at {high:g}, {side} {value:g} "
-                "across the whole range")
+        note = (
+            f"not reachable within [{low:g}, {high:g}]: {_describe(target, indicator)} is "
+            f"{at_low:.4g} at {low:g} and {at_high:.4g} at {high:g}, {side} {value:g} "
+            "across the whole range"
+        )
         return result(math.nan, False, 0, at_low, at_high, note)
     crossings = int(np.count_nonzero(signs[change] != signs[change + 1])) or 1
     a, b = xs[change[0]], xs[change[0] + 1]
@@ -418,8 +510,10 @@ def goal_seek(
     levels = levels[0] if levels.ndim > 1 else levels
     years = target.end_year - scenario.base_year
     growth = ((levels[years] / levels[0]) ** (1.0 / years) - 1.0) * 100.0
-    return replace(result(float(found), True, crossings, at_low, at_high, note),
-                   indicator_cagr_pct=float(growth))
+    return replace(
+        result(float(found), True, crossings, at_low, at_high, note),
+        indicator_cagr_pct=float(growth),
+    )
 
 
 def _describe(target: Target, indicator: str) -> str:

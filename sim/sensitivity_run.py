@@ -37,26 +37,74 @@ from .sensitivity import (
 from .uncertainty import parameter_ranges
 
 __all__ = [
-    "SensitivityResults", "run_sensitivity", "write_sensitivity_csvs", "CSV_COLUMNS",
-    "SOBOL_BASE_SAMPLE", "goal_seeks",
+    "SensitivityResults",
+    "run_sensitivity",
+    "write_sensitivity_csvs",
+    "CSV_COLUMNS",
+    "SOBOL_BASE_SAMPLE",
+    "goal_seeks",
 ]
 
 SOBOL_BASE_SAMPLE = 2**14
 """n of the Saltelli design: intervals of about +/-0.01 on the indices."""
 
 CSV_COLUMNS: dict[str, tuple[str, ...]] = {
-    "tornado.csv": ("scenario", "output", "unit", "end_year", "parameter", "low_value",
-                    "base_value", "high_value", "output_low", "output_base", "output_high",
-                    "swing"),
-    "grid.csv": ("scenario", "services_growth_pct", "industry_growth_pct", "end_year",
-                 "total_cagr_pct", "budget_indicator", "budget_end"),
-    "monte_carlo_percentiles.csv": ("scenario", "indicator", "year", "p5", "p25", "p50", "p75",
-                                    "p95"),
+    "tornado.csv": (
+        "scenario",
+        "output",
+        "unit",
+        "end_year",
+        "parameter",
+        "low_value",
+        "base_value",
+        "high_value",
+        "output_low",
+        "output_base",
+        "output_high",
+        "swing",
+    ),
+    "grid.csv": (
+        "scenario",
+        "services_growth_pct",
+        "industry_growth_pct",
+        "end_year",
+        "total_cagr_pct",
+        "budget_indicator",
+        "budget_end",
+    ),
+    "monte_carlo_percentiles.csv": (
+        "scenario",
+        "indicator",
+        "year",
+        "p5",
+        "p25",
+        "p50",
+        "p75",
+        "p95",
+    ),
     "target_probabilities.csv": ("scenario", "target", "probability"),
-    "sobol.csv": ("scenario", "output", "parameter", "S1", "S1_low", "S1_high", "ST", "ST_low",
-                  "ST_high"),
-    "goal_seek.csv": ("scenario", "goal", "parameter", "target", "value_found", "reachable",
-                      "bracket_low", "bracket_high", "note"),
+    "sobol.csv": (
+        "scenario",
+        "output",
+        "parameter",
+        "S1",
+        "S1_low",
+        "S1_high",
+        "ST",
+        "ST_low",
+        "ST_high",
+    ),
+    "goal_seek.csv": (
+        "scenario",
+        "goal",
+        "parameter",
+        "target",
+        "value_found",
+        "reachable",
+        "bracket_low",
+        "bracket_high",
+        "note",
+    ),
 }
 """The files written under <out>/sensitivity and their columns, in order."""
 
@@ -91,7 +139,8 @@ def _stable_key(name: str) -> int:
 
 def _rng(seed: int, scenario: str, analysis: int) -> np.random.Generator:
     return np.random.default_rng(
-        np.random.SeedSequence(seed, spawn_key=(_stable_key(scenario), analysis)))
+        np.random.SeedSequence(seed, spawn_key=(_stable_key(scenario), analysis))
+    )
 
 
 class _ProgressBar:
@@ -109,8 +158,10 @@ class _ProgressBar:
         self.shown = True
         filled = int(self.width * done / total)
         rate = done / elapsed if elapsed > 0 else 0.0
-        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] "
-                          f"{done:,}/{total:,} draws, {rate:,.0f}/s")
+        self.stream.write(
+            f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] "
+            f"{done:,}/{total:,} draws, {rate:,.0f}/s"
+        )
         if done >= total:
             self.stream.write("\n")
         self.stream.flush()
@@ -142,17 +193,21 @@ def goal_seeks(scenario: Scenario) -> list[tuple[str, GoalSeekResult]]:
             found = replace(found, note=note + _inside(found.value_found, ranges.get(parameter)))
         results.append(("budget_600_by_2025", found))
     services = "sectors.services.growth_pct"
-    found = goal_seek(scenario, services, target_by_key("output_growth"), 15.0,
-                      WIDE_BRACKETS["growth_pct"])
+    found = goal_seek(
+        scenario, services, target_by_key("output_growth"), 15.0, WIDE_BRACKETS["growth_pct"]
+    )
     if found.reachable:
         found = replace(found, note=found.note + _inside(found.value_found, ranges.get(services)))
     results.append(("total_15_via_services", found))
     agriculture = "sectors.agriculture.growth_pct"
     bracket = ranges.get(agriculture, (3.0, 4.0))
     if agriculture in params:
-        results.append(("total_15_via_agriculture",
-                        goal_seek(scenario, agriculture, target_by_key("output_growth"), 15.0,
-                                  bracket)))
+        results.append(
+            (
+                "total_15_via_agriculture",
+                goal_seek(scenario, agriculture, target_by_key("output_growth"), 15.0, bracket),
+            )
+        )
     return results
 
 
@@ -183,18 +238,27 @@ def run_sensitivity(
     seed = int(np.random.SeedSequence().entropy % 2**63) if seed is None else int(seed)
     stream = sys.stderr if stream is None else stream
     show = progress and hasattr(stream, "isatty") and stream.isatty()
-    parts: dict[str, list[pd.DataFrame]] = {k: [] for k in (
-        "tornado", "spider", "grid", "percentiles", "probabilities", "sobol", "goal_seek")}
+    parts: dict[str, list[pd.DataFrame]] = {
+        k: []
+        for k in ("tornado", "spider", "grid", "percentiles", "probabilities", "sobol", "goal_seek")
+    }
     for scenario in scenarios:
         parts["grid"].append(two_way_grid(scenario))
         rows = []
         for goal, found in goal_seeks(scenario):
-            rows.append({
-                "scenario": scenario.name, "goal": goal, "parameter": found.parameter,
-                "target": found.target_value, "value_found": found.value_found,
-                "reachable": found.reachable, "bracket_low": found.bracket_low,
-                "bracket_high": found.bracket_high, "note": found.note,
-            })
+            rows.append(
+                {
+                    "scenario": scenario.name,
+                    "goal": goal,
+                    "parameter": found.parameter,
+                    "target": found.target_value,
+                    "value_found": found.value_found,
+                    "reachable": found.reachable,
+                    "bracket_low": found.bracket_low,
+                    "bracket_high": found.bracket_high,
+                    "note": found.note,
+                }
+            )
         parts["goal_seek"].append(pd.DataFrame(rows))
         if scenario.uncertainty is None:
             continue
@@ -213,12 +277,15 @@ def run_sensitivity(
         return pd.DataFrame(columns=list(CSV_COLUMNS[csv])) if csv else pd.DataFrame()
 
     return SensitivityResults(
-        tornado=joined("tornado", "tornado.csv"), spider=joined("spider"),
+        tornado=joined("tornado", "tornado.csv"),
+        spider=joined("spider"),
         grid=joined("grid", "grid.csv"),
         monte_carlo_percentiles=joined("percentiles", "monte_carlo_percentiles.csv"),
         target_probabilities=joined("probabilities", "target_probabilities.csv"),
-        sobol=joined("sobol", "sobol.csv"), goal_seek=joined("goal_seek", "goal_seek.csv"),
-        draws=draws, seed=seed,
+        sobol=joined("sobol", "sobol.csv"),
+        goal_seek=joined("goal_seek", "goal_seek.csv"),
+        draws=draws,
+        seed=seed,
     )
 
 
@@ -230,15 +297,16 @@ def write_sensitivity_csvs(results: SensitivityResults, folder: Path) -> list[Pa
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     tables = {
-        "tornado.csv": results.tornado, "grid.csv": results.grid,
+        "tornado.csv": results.tornado,
+        "grid.csv": results.grid,
         "monte_carlo_percentiles.csv": results.monte_carlo_percentiles,
         "target_probabilities.csv": results.target_probabilities,
-        "sobol.csv": results.sobol, "goal_seek.csv": results.goal_seek,
+        "sobol.csv": results.sobol,
+        "goal_seek.csv": results.goal_seek,
     }
     written = []
     for name, frame in tables.items():
         path = folder / name
-        frame.reindex(columns=list(CSV_COLUMNS[name])).to_csv(path, index=False,
-                                                                 encoding="utf-8")
+        frame.reindex(columns=list(CSV_COLUMNS[name])).to_csv(path, index=False, encoding="utf-8")
         written.append(path)
     return written

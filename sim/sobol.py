@@ -82,8 +82,8 @@ def _terms(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray) -> np.ndarray:
     out = np.empty((n, q, 4 + 2 * k))
     out[:, :, 0], out[:, :, 1] = f_a, f_b
     out[:, :, 2], out[:, :, 3] = f_a**2, f_b**2
-    out[:, :, 4: 4 + k] = (f_b[None] * (f_ab - f_a[None])).transpose(1, 2, 0)
-    out[:, :, 4 + k:] = ((f_a[None] - f_ab) ** 2).transpose(1, 2, 0)
+    out[:, :, 4 : 4 + k] = (f_b[None] * (f_ab - f_a[None])).transpose(1, 2, 0)
+    out[:, :, 4 + k :] = ((f_a[None] - f_ab) ** 2).transpose(1, 2, 0)
     return out.reshape(n, -1)
 
 
@@ -92,14 +92,19 @@ def _indices(means: np.ndarray, q: int, k: int) -> tuple[np.ndarray, np.ndarray,
     m = means.reshape(*means.shape[:-1], q, 4 + 2 * k)
     centre = (m[..., 0] + m[..., 1]) / 2.0
     variance = (m[..., 2] + m[..., 3]) / 2.0 - centre**2
-    first = m[..., 4: 4 + k] / variance[..., None]
-    total = m[..., 4 + k:] / (2.0 * variance[..., None])
+    first = m[..., 4 : 4 + k] / variance[..., None]
+    total = m[..., 4 + k :] / (2.0 * variance[..., None])
     return first, total, variance
 
 
 def estimate(
-    f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray, rng: np.random.Generator, *,
-    n_resamples: int = DEFAULT_RESAMPLES, confidence_level: float = 0.95,
+    f_a: np.ndarray,
+    f_b: np.ndarray,
+    f_ab: np.ndarray,
+    rng: np.random.Generator,
+    *,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    confidence_level: float = 0.95,
 ) -> SobolEstimate:
     """Sobol indices from model outputs on the Saltelli design.
 
@@ -112,8 +117,9 @@ def estimate(
     n, q = f_a.shape
     k = f_ab.shape[0]
     if f_b.shape != (n, q) or f_ab.shape != (k, n, q):
-        raise ValueError(f"shapes do not match: f_A {f_a.shape}, f_B {f_b.shape}, "
-                         f"f_AB {f_ab.shape}")
+        raise ValueError(
+            f"shapes do not match: f_A {f_a.shape}, f_B {f_b.shape}, f_AB {f_ab.shape}"
+        )
     centre = (f_a.mean(axis=0) + f_b.mean(axis=0)) / 2.0  # Sobol' & Levitan (1999)
     terms = _terms(f_a - centre, f_b - centre, f_ab - centre)
     first, total, variance = _indices(terms.mean(axis=0), q, k)
@@ -137,8 +143,13 @@ def estimate(
 
 
 def sobol_indices(
-    func: Callable[[np.ndarray], np.ndarray], k: int, n: int, rng: np.random.Generator, *,
-    n_resamples: int = DEFAULT_RESAMPLES, confidence_level: float = 0.95,
+    func: Callable[[np.ndarray], np.ndarray],
+    k: int,
+    n: int,
+    rng: np.random.Generator,
+    *,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    confidence_level: float = 0.95,
 ) -> SobolEstimate:
     """Sobol indices of `func` of k independent U(0, 1) inputs.
 
@@ -149,7 +160,6 @@ def sobol_indices(
     out = np.asarray(func(design), dtype=float)
     if out.ndim == 1:
         out = out[:, None]
-    f_a, f_b = out[:n], out[n: 2 * n]
-    f_ab = out[2 * n:].reshape(k, n, -1)
-    return estimate(f_a, f_b, f_ab, rng, n_resamples=n_resamples,
-                    confidence_level=confidence_level)
+    f_a, f_b = out[:n], out[n : 2 * n]
+    f_ab = out[2 * n :].reshape(k, n, -1)
+    return estimate(f_a, f_b, f_ab, rng, n_resamples=n_resamples, confidence_level=confidence_level)

@@ -130,7 +130,11 @@ class UncertaintySpec:
 
 
 def distribution_rules(
-    kind: str, low: float, high: float, mode: float | None = None, mean: float | None = None,
+    kind: str,
+    low: float,
+    high: float,
+    mode: float | None = None,
+    mean: float | None = None,
     sd: float | None = None,
 ) -> list[tuple[str, object, str]]:
     """Every broken rule of one distribution, as (key, value, rule) triples; [] when valid."""
@@ -182,16 +186,22 @@ def correlation_rules(matrix: np.ndarray, size: int | None = None) -> list[str]:
     outside = np.argwhere(np.abs(matrix) > 1.0)
     if outside.size:
         i, j = outside[0]
-        broken.append(f"entries must lie in [-1, 1]; row {i + 1}, column {j + 1} is {matrix[i, j]:g}")
+        broken.append(
+            f"entries must lie in [-1, 1]; row {i + 1}, column {j + 1} is {matrix[i, j]:g}"
+        )
     diagonal = np.diag(matrix)
     if not np.allclose(diagonal, 1.0, rtol=0.0, atol=1e-12):
-        broken.append(f"the diagonal must be all 1 (a parameter is fully correlated with itself), "
-                      f"not {[float(d) for d in diagonal]}")
+        broken.append(
+            f"the diagonal must be all 1 (a parameter is fully correlated with itself), "
+            f"not {[float(d) for d in diagonal]}"
+        )
     asymmetric = np.argwhere(~np.isclose(matrix, matrix.T, rtol=0.0, atol=1e-12))
     if asymmetric.size:
         i, j = asymmetric[0]
-        broken.append(f"must be symmetric; row {i + 1}, column {j + 1} is {matrix[i, j]:g} but "
-                      f"row {j + 1}, column {i + 1} is {matrix[j, i]:g}")
+        broken.append(
+            f"must be symmetric; row {i + 1}, column {j + 1} is {matrix[i, j]:g} but "
+            f"row {j + 1}, column {i + 1} is {matrix[j, i]:g}"
+        )
     if not broken:
         smallest = float(np.linalg.eigvalsh(matrix)[0])
         if smallest < -PSD_TOLERANCE:
@@ -237,8 +247,9 @@ def inverse_cdf(dist: Distribution, u: np.ndarray) -> np.ndarray:
         left = u < (mode - low) / width
         # x = low + sqrt(u w (mode - low)) left of the peak, high - sqrt((1 - u) w (high - mode))
         # right of it; one square root for both sides
-        root = np.sqrt(np.where(left, u * (width * (mode - low)),
-                                (1.0 - u) * (width * (high - mode))))
+        root = np.sqrt(
+            np.where(left, u * (width * (mode - low)), (1.0 - u) * (width * (high - mode)))
+        )
         return np.where(left, low + root, high - root)
     if dist.kind == "truncnormal":
         from scipy.special import ndtr, ndtri  # lazily: scipy costs ~0.3 s to import
@@ -282,8 +293,9 @@ def sample(spec: UncertaintySpec, n: int, rng: np.random.Generator) -> dict[str,
     return values_from_uniforms(spec, sample_uniforms(spec, n, rng))
 
 
-def parameter_ranges(spec: UncertaintySpec,
-                     parameters: Sequence[str] | None = None) -> Mapping[str, tuple[float, float]]:
+def parameter_ranges(
+    spec: UncertaintySpec, parameters: Sequence[str] | None = None
+) -> Mapping[str, tuple[float, float]]:
     """(low, high) of each uncertain parameter, for one-at-a-time sweeps and goal-seek brackets."""
     chosen = spec.parameters if parameters is None else tuple(parameters)
     by_name = {d.parameter: d for d in spec.distributions}

@@ -249,10 +249,29 @@ def test_sensitivity_charts_render_in_both_languages(results, lang):
     assert kinds == {"fan", "probabilities", "tornado", "spider", "grid", "sobol"}
     assert len(jobs) == 2 + 4 * len(results)
     texts = "".join(figure_texts(job.plot(*job.args)) for job in jobs)
-    expected = (["Biểu đồ quạt", "Trung vị", "Xác suất đạt", "Chỉ số Sobol", "Biểu đồ lốc xoáy",
-                 "Lưới hai chiều", "Dịch vụ: tăng trưởng", "2.000 lần mô phỏng"] if lang == "vi" else
-                ["Fan charts", "Median", "Probability of meeting", "Sobol indices", "Tornado",
-                 "Two-way grid", "Services: growth", "2,000 draws"])
+    expected = (
+        [
+            "Biểu đồ quạt",
+            "Trung vị",
+            "Xác suất đạt",
+            "Chỉ số Sobol",
+            "Biểu đồ lốc xoáy",
+            "Lưới hai chiều",
+            "Dịch vụ: tăng trưởng",
+            "2.000 lần mô phỏng",
+        ]
+        if lang == "vi"
+        else [
+            "Fan charts",
+            "Median",
+            "Probability of meeting",
+            "Sobol indices",
+            "Tornado",
+            "Two-way grid",
+            "Services: growth",
+            "2,000 draws",
+        ]
+    )
     for word in expected:
         assert word in texts, word
 

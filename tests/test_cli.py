@@ -129,6 +129,7 @@ def test_bad_scenario_gives_a_message_not_a_traceback(run, scenario_dir):
 def test_failed_run_leaves_earlier_results_untouched(run, tmp_path, scenario_dir):
     assert run("--no-charts")[0] == 0
     results = tmp_path / "results"
+
     def snapshot():
         return {p.relative_to(results): p.read_bytes() for p in results.rglob("*") if p.is_file()}
 
@@ -249,8 +250,24 @@ def test_sensitivity_run_writes_its_tables_and_probabilities(run, tmp_path):
     assert code == 0, err
     folder = tmp_path / "results" / "sensitivity"
     percentiles = pd.read_csv(folder / "monte_carlo_percentiles.csv")
-    assert list(percentiles.columns[:8]) == ["scenario", "indicator", "year", "p5", "p25", "p50", "p75", "p95"]
-    assert set(pd.read_csv(folder / "sobol.csv").columns) >= {"S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"}
+    assert list(percentiles.columns[:8]) == [
+        "scenario",
+        "indicator",
+        "year",
+        "p5",
+        "p25",
+        "p50",
+        "p75",
+        "p95",
+    ]
+    assert set(pd.read_csv(folder / "sobol.csv").columns) >= {
+        "S1",
+        "S1_low",
+        "S1_high",
+        "ST",
+        "ST_low",
+        "ST_high",
+    }
     goals = pd.read_csv(folder / "goal_seek.csv")
     budget = goals[(goals.scenario == "baseline") & (goals.goal == "budget_600_by_2025")].iloc[0]
     assert "15.65 %/yr" in budget.note
@@ -269,7 +286,10 @@ def test_sensitivity_run_writes_its_tables_and_probabilities(run, tmp_path):
 def test_draws_without_sensitivity_is_a_user_error(run, capsys):
     code, out, err = run("--no-charts", "--draws", "100")
     assert code == 2 and "add --sensitivity" in err
-    for flag, value, message in (("--draws", "0", "must be 1 or more"), ("--seed", "-1", "must be 0 or more")):
+    for flag, value, message in (
+        ("--draws", "0", "must be 1 or more"),
+        ("--seed", "-1", "must be 0 or more"),
+    ):
         with pytest.raises(SystemExit) as info:  # argparse: usage, message, exit code 2
             main(["--no-charts", "--sensitivity", flag, value])
         assert info.value.code == 2
@@ -277,8 +297,15 @@ def test_draws_without_sensitivity_is_a_user_error(run, capsys):
 
 
 def test_sensitivity_without_uncertainty_says_so(run, scenario_dir):
-    code, out, err = run("--no-charts", "--no-history", "--scenarios-dir",
-                         str(scenario_dir / "next_term"), "--sensitivity", "--draws", "500")
+    code, out, err = run(
+        "--no-charts",
+        "--no-history",
+        "--scenarios-dir",
+        str(scenario_dir / "next_term"),
+        "--sensitivity",
+        "--draws",
+        "500",
+    )
     assert code == 0, err
     assert "has no [uncertainty] section" in err
     assert "no scenario has an [uncertainty] section, so no Monte Carlo" in out
@@ -297,7 +324,9 @@ def test_every_run_checks_the_scenarios_against_the_track_record(run, tmp_path):
 
 
 def test_the_history_scenario_runs_on_its_own(run, tmp_path, scenario_dir):
-    code, out, err = run("--no-charts", "--no-history", str(scenario_dir / "history" / "backcast_2016_2020.toml"))
+    code, out, err = run(
+        "--no-charts", "--no-history", str(scenario_dir / "history" / "backcast_2016_2020.toml")
+    )
     assert code == 0, err
     frame = pd.read_csv(tmp_path / "results" / "history_2016_2020.csv", index_col="year")
     assert frame["cagr.total"].iloc[-1] == pytest.approx(15.5)

@@ -238,8 +238,12 @@ def test_a_batch_as_long_as_the_horizon_is_not_read_as_years():
 
     scenario = load_scenario("baseline", SCENARIOS)
     rates = np.array([8.0, 8.5, 9.0, 9.5, 10.0])
-    series = projection_series(project(build_inputs(scenario, {"indicators.investment.growth_pct": rates})))
-    np.testing.assert_allclose(series["growth.investment"][:, 1:], np.repeat(rates[:, None], 5, axis=1))
+    series = projection_series(
+        project(build_inputs(scenario, {"indicators.investment.growth_pct": rates}))
+    )
+    np.testing.assert_allclose(
+        series["growth.investment"][:, 1:], np.repeat(rates[:, None], 5, axis=1)
+    )
 
 
 # ----------------------------------------------------------------------------- batches of draws
@@ -267,8 +271,10 @@ def _closed_form_series(inputs, i):
     def compound(start, rates):  # L_t = L_0 * prod_{u <= t} (1 + g_u / 100)
         return [start * prod(1 + g / 100 for g in rates[:t]) for t in range(years + 1)]
 
-    blocks = {s: compound(base[k], growth[k]) for k, s in enumerate(("services", "industry",
-                                                                    "agriculture"))}
+    blocks = {
+        s: compound(base[k], growth[k])
+        for k, s in enumerate(("services", "industry", "agriculture"))
+    }
     if sectors.residual == "other":
         other = (100 - share.sum()) / 100 * sectors.base_total
         three = [sum(b[t] for b in blocks.values()) for t in range(years + 1)]
@@ -344,8 +350,13 @@ def test_batches_equal_a_loop_of_closed_form_compound_growth(name, settings):
             expected = _closed_form_series(inputs, i)
             assert set(expected) == set(names)
             for key in names:
-                np.testing.assert_allclose(series[key][i], expected[key], rtol=1e-12,
-                                           atol=1e-12, err_msg=f"{key}, draw {i} of {n}")
+                np.testing.assert_allclose(
+                    series[key][i],
+                    expected[key],
+                    rtol=1e-12,
+                    atol=1e-12,
+                    err_msg=f"{key}, draw {i} of {n}",
+                )
 
 
 def test_time_major_entry_computes_only_the_series_asked_for():
@@ -360,11 +371,19 @@ def test_time_major_entry_computes_only_the_series_asked_for():
     names, full = projection_series_time_major(inputs)
     some = np.full_like(full, -7.0)
     projection_series_time_major(inputs, some, series={"cagr.total", "share.other"})
-    levels = [k for k, name in enumerate(names) if not name.startswith(("share.", "growth.",
-                                                                        "cagr."))]
-    computed = levels + [names.index(n) for n in ("cagr.total", "share.services",
-                                                  "share.industry", "share.agriculture",
-                                                  "share.other")]
+    levels = [
+        k for k, name in enumerate(names) if not name.startswith(("share.", "growth.", "cagr."))
+    ]
+    computed = levels + [
+        names.index(n)
+        for n in (
+            "cagr.total",
+            "share.services",
+            "share.industry",
+            "share.agriculture",
+            "share.other",
+        )
+    ]
     np.testing.assert_array_equal(some[computed], full[computed])
     untouched = [k for k in range(len(names)) if k not in computed]
     assert np.all(some[untouched] == -7.0)

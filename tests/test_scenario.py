@@ -40,13 +40,17 @@ def test_covid_year_overrides_reach_the_model():
 
 
 def test_set_overrides_a_value_for_one_run(scenario_dir):
-    scenario = load_scenario("baseline", scenario_dir,
-                             settings=["sectors.industry.growth_pct=10",
-                                       "sectors.services.growth_pct_by_year.2021=4"])
+    scenario = load_scenario(
+        "baseline",
+        scenario_dir,
+        settings=["sectors.industry.growth_pct=10", "sectors.services.growth_pct_by_year.2021=4"],
+    )
     assert scenario.sectors["industry"].growth_pct == 10.0
     assert scenario.sectors["services"].growth_pct_by_year == {2021: 4.0}
-    assert scenario.settings == ("sectors.industry.growth_pct=10",
-                                 "sectors.services.growth_pct_by_year.2021=4")
+    assert scenario.settings == (
+        "sectors.industry.growth_pct=10",
+        "sectors.services.growth_pct_by_year.2021=4",
+    )
     series = projection_series(project(build_inputs(scenario)))
     assert series["cagr.industry"][-1] == pytest.approx(10.0)
     # the file itself is untouched
@@ -65,13 +69,18 @@ def test_end_year_override_extends_the_horizon():
 
 def test_build_inputs_replaces_parameters_with_draws():
     scenario = load_scenario("covid_shock", SCENARIOS)
-    inputs = build_inputs(scenario, {
-        "sectors.services.growth_pct": np.array([15.5, 16.5]),
-        "sectors.services.growth_pct_by_year.2021": np.array([2.0, 6.0]),
-    })
+    inputs = build_inputs(
+        scenario,
+        {
+            "sectors.services.growth_pct": np.array([15.5, 16.5]),
+            "sectors.services.growth_pct_by_year.2021": np.array([2.0, 6.0]),
+        },
+    )
     assert inputs.sectors.growth_pct.shape == (2, 3, 5)
-    np.testing.assert_allclose(inputs.sectors.growth_pct[:, 0, :],
-                               [[2.0, 18.0, 15.5, 15.5, 15.5], [6.0, 18.0, 16.5, 16.5, 16.5]])
+    np.testing.assert_allclose(
+        inputs.sectors.growth_pct[:, 0, :],
+        [[2.0, 18.0, 15.5, 15.5, 15.5], [6.0, 18.0, 16.5, 16.5, 16.5]],
+    )
     with pytest.raises(UnknownParameterError, match="no numeric parameter sectors.services.growth"):
         build_inputs(scenario, {"sectors.services.growth": 1.0})
 
@@ -96,8 +105,10 @@ def test_toml_syntax_error_names_the_line(write_scenario):
 def test_unknown_key_suggests_the_right_one(write_scenario):
     path = write_scenario("typo", MINIMAL.replace("growth_pct = 16.0", "growth_pc = 16.0"))
     problems = problems_of(path)
-    assert any("sectors.services.growth_pc = 16.0: unknown key (did you mean 'growth_pct'?)" in p
-               for p in problems), problems
+    assert any(
+        "sectors.services.growth_pc = 16.0: unknown key (did you mean 'growth_pct'?)" in p
+        for p in problems
+    ), problems
 
 
 def test_unknown_sector_suggests_the_right_one(write_scenario):
@@ -123,7 +134,9 @@ def test_rate_at_or_below_minus_100_is_an_error(write_scenario):
 
 def test_negative_share_is_an_error(write_scenario):
     path = write_scenario("negative", MINIMAL.replace("share_pct = 7.5", "share_pct = -7.5"))
-    assert "sectors.agriculture.share_pct = -7.5: a share must not be negative" in only_problem(path)
+    assert "sectors.agriculture.share_pct = -7.5: a share must not be negative" in only_problem(
+        path
+    )
 
 
 def test_missing_share_is_an_error(write_scenario):
@@ -149,21 +162,32 @@ def test_text_where_a_number_belongs(write_scenario):
 
 
 def test_year_override_outside_the_horizon(write_scenario):
-    text = MINIMAL.replace("growth_pct = 16.0", "growth_pct = 16.0\ngrowth_pct_by_year = { 2020 = 4.0, 2026 = 5.0 }")
+    text = MINIMAL.replace(
+        "growth_pct = 16.0", "growth_pct = 16.0\ngrowth_pct_by_year = { 2020 = 4.0, 2026 = 5.0 }"
+    )
     problems = problems_of(write_scenario("years", text))
     assert len(problems) == 2
-    assert "growth_pct_by_year.2020 = 4.0: year 2020 is outside the projected years 2021-2025" in problems[0]
+    assert (
+        "growth_pct_by_year.2020 = 4.0: year 2020 is outside the projected years 2021-2025"
+        in problems[0]
+    )
     assert "2026" in problems[1]
 
 
 def _unused_shortening_test():
-    problems = [str(p) for p in pytest.raises(
-        ScenarioError, load_scenario, "covid_shock", SCENARIOS, end_year=2021).value.problems]
+    problems = [
+        str(p)
+        for p in pytest.raises(
+            ScenarioError, load_scenario, "covid_shock", SCENARIOS, end_year=2021
+        ).value.problems
+    ]
     assert any("growth_pct_by_year.2022" in p and "covid_shock.toml" in p for p in problems)
 
 
 def test_bad_year_key(write_scenario):
-    text = MINIMAL.replace("growth_pct = 16.0", 'growth_pct = 16.0\ngrowth_pct_by_year = { "next" = 4.0 }')
+    text = MINIMAL.replace(
+        "growth_pct = 16.0", 'growth_pct = 16.0\ngrowth_pct_by_year = { "next" = 4.0 }'
+    )
     assert "a year key must be a 4-digit year" in only_problem(write_scenario("yk", text))
 
 
@@ -197,7 +221,9 @@ def test_shares_not_summing_to_100_need_a_treatment(write_scenario):
 
 
 def test_other_block_cannot_be_negative(write_scenario):
-    text = MINIMAL.replace('residual = "normalise"', 'residual = "other"').replace("share_pct = 7.5", "share_pct = 9.5")
+    text = MINIMAL.replace('residual = "normalise"', 'residual = "other"').replace(
+        "share_pct = 7.5", "share_pct = 9.5"
+    )
     assert "an 'other' block would be negative" in only_problem(write_scenario("over", text))
 
 
@@ -205,12 +231,16 @@ def test_child_cannot_change_base_shares(write_scenario):
     write_scenario("root", MINIMAL)
     path = write_scenario("child", 'extends = "root"\n[sectors.services]\nshare_pct = 50.0\n')
     problem = only_problem(path)
-    assert "child.toml: sectors.services.share_pct = 50.0: base shares belong to the root" in problem
+    assert (
+        "child.toml: sectors.services.share_pct = 50.0: base shares belong to the root" in problem
+    )
 
 
 def test_rule_needs_its_parameter(write_scenario):
     path = write_scenario("rule", MINIMAL.replace("elasticity = 0.3\n", ""))
-    assert "indicators.income_per_capita.elasticity = (missing): required by rule" in only_problem(path)
+    assert "indicators.income_per_capita.elasticity = (missing): required by rule" in only_problem(
+        path
+    )
 
 
 def test_bad_choice(write_scenario):
@@ -219,9 +249,11 @@ def test_bad_choice(write_scenario):
 
 
 def test_every_problem_is_reported_at_once(write_scenario):
-    text = (MINIMAL.replace("growth_pct = 16.0", "growth_pct = -150")
-            .replace("share_pct = 7.5", "share_pct = -1")
-            .replace("end_year = 2025", "end_yaer = 2025"))
+    text = (
+        MINIMAL.replace("growth_pct = 16.0", "growth_pct = -150")
+        .replace("share_pct = 7.5", "share_pct = -1")
+        .replace("end_year = 2025", "end_yaer = 2025")
+    )
     problems = problems_of(write_scenario("many", text))
     assert len(problems) == 3, problems
     assert all("many.toml" in p for p in problems)
@@ -258,8 +290,12 @@ def test_set_cannot_change_what_describes_a_file(scenario_dir):
 
 @pytest.mark.parametrize("name", ["services", "total", "budget_revenue_total"])
 def test_indicator_names_of_built_in_series_are_refused(scenario_dir, name):
-    settings = [f"indicators.{name}.base=5", f'indicators.{name}.unit="x"',
-                f'indicators.{name}.rule="growth"', f"indicators.{name}.growth_pct=5"]
+    settings = [
+        f"indicators.{name}.base=5",
+        f'indicators.{name}.unit="x"',
+        f'indicators.{name}.rule="growth"',
+        f"indicators.{name}.growth_pct=5",
+    ]
     with pytest.raises(ScenarioError, match="name of a built-in series"):
         load_scenario("baseline", scenario_dir, settings=settings)
 

@@ -50,16 +50,18 @@ def single_run(name, settings=()):
 @pytest.mark.parametrize("n, chunk", [(1_000, 1_000), (20_000, 3_000), (200_000, 50_000)])
 def test_binned_percentiles_are_within_one_bin_of_numpy(n, chunk):
     rng = np.random.default_rng(n)
-    data = np.stack([
-        rng.normal(14.8, 0.3, n),  # a CAGR-like column
-        rng.lognormal(6.3, 0.05, n),  # a skewed level
-        rng.uniform(80, 84, n),
-        np.full(n, 0.9),  # constant
-    ])
+    data = np.stack(
+        [
+            rng.normal(14.8, 0.3, n),  # a CAGR-like column
+            rng.lognormal(6.3, 0.05, n),  # a skewed level
+            rng.uniform(80, 84, n),
+            np.full(n, 0.9),  # constant
+        ]
+    )
     pilot = data[:, : min(chunk, 4096)]
     acc = BinnedPercentiles(pilot.min(axis=1), pilot.max(axis=1), 4096)
     for start in range(0, n, chunk):
-        acc.add(data[:, start: start + chunk])
+        acc.add(data[:, start : start + chunk])
     estimate, reliable = acc.percentiles(PERCENTILES)
     exact = np.percentile(data, PERCENTILES, axis=1).T
     assert reliable.all()
@@ -108,15 +110,19 @@ def chunked_exact(scenario, draws, seed, chunk):
     return flat, series
 
 
-@pytest.mark.parametrize("name, draws, chunk, pilot", [
-    ("baseline", 20_000, 4_096, None),
-    ("covid_shock", 25_000, 8_192, None),
-    ("covid_shock", 12_000, 4_096, 3),  # a pilot of 3 draws: forces the second pass
-])
+@pytest.mark.parametrize(
+    "name, draws, chunk, pilot",
+    [
+        ("baseline", 20_000, 4_096, None),
+        ("covid_shock", 25_000, 8_192, None),
+        ("covid_shock", 12_000, 4_096, 3),  # a pilot of 3 draws: forces the second pass
+    ],
+)
 def test_streaming_monte_carlo_is_within_its_stated_bound(scenarios, name, draws, chunk, pilot):
     scenario = scenarios[name]
-    result = monte_carlo(scenario, draws, np.random.default_rng(11), chunk_draws=chunk,
-                         pilot_draws=pilot)
+    result = monte_carlo(
+        scenario, draws, np.random.default_rng(11), chunk_draws=chunk, pilot_draws=pilot
+    )
     assert not result.exact
     assert result.passes == (2 if pilot else 1)
     flat, series = chunked_exact(scenario, draws, 11, chunk)
@@ -182,8 +188,9 @@ def test_one_chunk_is_numpy_percentile_exactly(scenarios):
     assert result.exact
     flat, _ = chunked_exact(scenario, 3_000, 2, 32_768)
     expected = np.percentile(flat, PERCENTILES, axis=1).T
-    np.testing.assert_array_equal(result.percentiles[["p5", "p25", "p50", "p75", "p95"]]
-                                  .to_numpy(), expected)
+    np.testing.assert_array_equal(
+        result.percentiles[["p5", "p25", "p50", "p75", "p95"]].to_numpy(), expected
+    )
 
 
 def test_monte_carlo_is_reproducible_and_independent_of_threads(scenarios):
@@ -203,8 +210,17 @@ def test_percentile_table_covers_every_series_and_year(scenarios):
     names = series_names(build_inputs(scenario))
     assert len(table) == len(names) * 6
     assert set(table["indicator"]) == set(names)
-    assert list(table.columns) == ["scenario", "indicator", "year", "p5", "p25", "p50", "p75",
-                                   "p95", "error_bound"]
+    assert list(table.columns) == [
+        "scenario",
+        "indicator",
+        "year",
+        "p5",
+        "p25",
+        "p50",
+        "p75",
+        "p95",
+        "error_bound",
+    ]
     growth = table[table.indicator == "growth.total"]
     assert growth.p50.isna().tolist() == [True, False, False, False, False, False]
     quantiles = table[["p5", "p25", "p50", "p75", "p95"]].dropna().to_numpy()
@@ -216,8 +232,10 @@ def test_narrow_distributions_reproduce_the_deterministic_projection(write_scena
     root = base_text.split("# -----")[0]
     scenario = load_scenario("baseline", SCENARIOS)
     narrow = "".join(
-        f"\n[uncertainty.{p}]\ndist = \"uniform\"\nlow = {v!r}\nhigh = {v + 1e-9 * max(1, v)!r}\n"
-        for p, v in numeric_parameters(scenario).items() if not p.endswith("share_pct"))
+        f'\n[uncertainty.{p}]\ndist = "uniform"\nlow = {v!r}\nhigh = {v + 1e-9 * max(1, v)!r}\n'
+        for p, v in numeric_parameters(scenario).items()
+        if not p.endswith("share_pct")
+    )
     path = write_scenario("narrow", root + narrow)
     narrow_scenario = load_scenario(path, path.parent)
     result = monte_carlo(narrow_scenario, 20_000, np.random.default_rng(3), chunk_draws=4_096)
@@ -278,10 +296,23 @@ def test_sobol_estimator_on_an_additive_linear_model():
 
 def test_sobol_of_a_scenario(scenarios):
     table = sobol(scenarios["baseline"], np.random.default_rng(2), 2**12, n_resamples=200)
-    assert list(table.columns) == ["scenario", "output", "parameter", "S1", "S1_low", "S1_high",
-                                   "ST", "ST_low", "ST_high"]
-    assert set(table.output) == {"output.total", "cagr.total", "income_per_capita",
-                                 "budget_revenue"}
+    assert list(table.columns) == [
+        "scenario",
+        "output",
+        "parameter",
+        "S1",
+        "S1_low",
+        "S1_high",
+        "ST",
+        "ST_low",
+        "ST_high",
+    ]
+    assert set(table.output) == {
+        "output.total",
+        "cagr.total",
+        "income_per_capita",
+        "budget_revenue",
+    }
     budget = table[table.output == "budget_revenue"].set_index("parameter")
     assert budget.ST.idxmax() == "indicators.budget_revenue.elasticity"
     assert budget.loc["indicators.retail.growth_pct", "ST"] == 0.0  # does not enter the budget
@@ -305,11 +336,13 @@ def test_one_at_a_time_equals_separate_runs(scenarios):
             assert got["output.total"] == pytest.approx(series["output.total"][end], rel=1e-12)
             assert got["cagr.total"] == pytest.approx(series["cagr.total"][end], rel=1e-12)
             assert got["income_per_capita"] == pytest.approx(
-                series["income_per_capita"][end], rel=1e-12)
+                series["income_per_capita"][end], rel=1e-12
+            )
             assert got[budget] == pytest.approx(series[budget][end], rel=1e-12)
     _, base = single_run("covid_shock")
     assert table[table.output == "cagr.total"].output_base.iloc[0] == pytest.approx(
-        base["cagr.total"][end], rel=1e-12)
+        base["cagr.total"][end], rel=1e-12
+    )
     # sorted by swing within each output: the 2021 services shock leads the total's growth
     first = table[table.output == "cagr.total"].iloc[0]
     assert first.parameter == "sectors.services.growth_pct_by_year.2021"
@@ -319,8 +352,11 @@ def test_spider_moves_rates_by_points(scenarios):
     table = spider(scenarios["baseline"], k_points=2.0, steps=5)
     assert set(table.delta) == {-2.0, -1.0, 0.0, 1.0, 2.0}
     assert "indicators.budget_revenue.elasticity" not in set(table.parameter)  # not a rate
-    row = table[(table.parameter == "sectors.industry.growth_pct") & (table.delta == 1.0)
-                & (table.output == "cagr.total")]
+    row = table[
+        (table.parameter == "sectors.industry.growth_pct")
+        & (table.delta == 1.0)
+        & (table.output == "cagr.total")
+    ]
     _, series = single_run("baseline", ["sectors.industry.growth_pct=16.0"])
     assert row.value.iloc[0] == pytest.approx(series["cagr.total"][5], rel=1e-12)
     assert row.parameter_value.iloc[0] == 16.0
@@ -329,10 +365,12 @@ def test_spider_moves_rates_by_points(scenarios):
 def test_two_way_grid_points_and_target_contours(scenarios):
     grid = two_way_grid(scenarios["baseline"])
     assert len(grid) == 41 * 41
-    point = grid[np.isclose(grid.services_growth_pct, 15.0)
-                 & np.isclose(grid.industry_growth_pct, 16.0)].iloc[0]
-    _, series = single_run("baseline", ["sectors.services.growth_pct=15.0",
-                                        "sectors.industry.growth_pct=16.0"])
+    point = grid[
+        np.isclose(grid.services_growth_pct, 15.0) & np.isclose(grid.industry_growth_pct, 16.0)
+    ].iloc[0]
+    _, series = single_run(
+        "baseline", ["sectors.services.growth_pct=15.0", "sectors.industry.growth_pct=16.0"]
+    )
     assert point.total_cagr_pct == pytest.approx(series["cagr.total"][5], rel=1e-12)
     assert point.budget_end == pytest.approx(series["budget_revenue"][5], rel=1e-12)
     # the 14 % and 15 % growth contours and the 600 billion contour cross the default grid
@@ -351,10 +389,21 @@ def test_end_year_outputs_with_no_values_is_the_projection(scenarios):
 
 
 def test_budget_growth_that_reaches_600_from_290_is_15_65_percent():
-    scenario = load_scenario("baseline", SCENARIOS, settings=[
-        'indicators.budget_revenue.rule="growth"', "indicators.budget_revenue.growth_pct=14"])
-    found = goal_seek(scenario, "indicators.budget_revenue.growth_pct",
-                      target_by_key("budget_2025"), 600.0, (10.0, 20.0))
+    scenario = load_scenario(
+        "baseline",
+        SCENARIOS,
+        settings=[
+            'indicators.budget_revenue.rule="growth"',
+            "indicators.budget_revenue.growth_pct=14",
+        ],
+    )
+    found = goal_seek(
+        scenario,
+        "indicators.budget_revenue.growth_pct",
+        target_by_key("budget_2025"),
+        600.0,
+        (10.0, 20.0),
+    )
     closed_form = ((600.0 / 290.0) ** (1.0 / 5.0) - 1.0) * 100.0  # figures.md c7
     assert found.reachable
     assert found.value_found == pytest.approx(closed_form, abs=1e-8)
@@ -363,18 +412,29 @@ def test_budget_growth_that_reaches_600_from_290_is_15_65_percent():
 
 
 def test_budget_elasticity_that_reaches_600_implies_the_same_growth(scenarios):
-    found = goal_seek(scenarios["baseline"], "indicators.budget_revenue.elasticity",
-                      target_by_key("budget_2025"), 600.0, (0.0, 3.0))
+    found = goal_seek(
+        scenarios["baseline"],
+        "indicators.budget_revenue.elasticity",
+        target_by_key("budget_2025"),
+        600.0,
+        (0.0, 3.0),
+    )
     assert found.reachable
-    _, series = single_run("baseline", [f"indicators.budget_revenue.elasticity="
-                                        f"{found.value_found!r}"])
+    _, series = single_run(
+        "baseline", [f"indicators.budget_revenue.elasticity={found.value_found!r}"]
+    )
     assert series["budget_revenue"][5] == pytest.approx(600.0, abs=1e-6)
     assert found.indicator_cagr_pct == pytest.approx(15.65, abs=0.005)
 
 
 def test_services_growth_that_lifts_the_total_to_15_percent(scenarios):
-    found = goal_seek(scenarios["baseline"], "sectors.services.growth_pct",
-                      target_by_key("output_growth"), 15.0, (0.0, 40.0))
+    found = goal_seek(
+        scenarios["baseline"],
+        "sectors.services.growth_pct",
+        target_by_key("output_growth"),
+        15.0,
+        (0.0, 40.0),
+    )
     # by hand: the 'other' block grows with the three sectors, so the total grows as they do:
     # 48.5 (1 + x)^5 + 43.1 * 1.15^5 + 7.5 * 1.035^5 = 99.1 * 1.15^5
     s, i, a = 48.5, 43.1, 7.5
@@ -384,8 +444,12 @@ def test_services_growth_that_lifts_the_total_to_15_percent(scenarios):
 
 
 def test_goal_not_reachable_is_an_answer(scenarios):
-    found = goal_seek(scenarios["baseline"], "sectors.agriculture.growth_pct",
-                      target_by_key("output_growth"), 15.0)  # bracket: its range, 3-4 %/yr
+    found = goal_seek(
+        scenarios["baseline"],
+        "sectors.agriculture.growth_pct",
+        target_by_key("output_growth"),
+        15.0,
+    )  # bracket: its range, 3-4 %/yr
     assert not found.reachable and np.isnan(found.value_found)
     assert (found.bracket_low, found.bracket_high) == (3.0, 4.0)
     assert found.measure_at_low == pytest.approx(14.76, abs=0.005)
@@ -398,8 +462,9 @@ def test_goal_seek_on_a_custom_goal_with_as_many_points_as_years(scenarios):
     # 5 values for a 5-year horizon: sim.model would read an own-growth rate array of that
     # length as one rate per year; the analyses add a draw so that it cannot
     goal = custom_target("retail", "cagr", 2020, 2025)
-    found = goal_seek(scenarios["baseline"], "indicators.retail.growth_pct", goal, 19.5,
-                      (18.0, 20.0), points=5)
+    found = goal_seek(
+        scenarios["baseline"], "indicators.retail.growth_pct", goal, 19.5, (18.0, 20.0), points=5
+    )
     assert found.reachable and found.value_found == pytest.approx(19.5, abs=1e-9)
     with pytest.raises(ValueError, match="has no low end"):
         goal_seek(scenarios["baseline"], "indicators.retail.growth_pct", goal)
@@ -407,8 +472,9 @@ def test_goal_seek_on_a_custom_goal_with_as_many_points_as_years(scenarios):
 
 def test_goal_seek_outside_the_horizon(scenarios):
     short = load_scenario("baseline", SCENARIOS, end_year=2023)
-    found = goal_seek(short, "sectors.services.growth_pct", target_by_key("output_growth"),
-                      15.0, (0.0, 40.0))
+    found = goal_seek(
+        short, "sectors.services.growth_pct", target_by_key("output_growth"), 15.0, (0.0, 40.0)
+    )
     assert not found.reachable and "outside the projection 2020-2023" in found.note
 
 
@@ -427,8 +493,9 @@ def test_run_writes_the_six_csv_files_with_their_columns(scenarios, tmp_path):
     budget = goals.loc[("baseline", "budget_600_by_2025")]
     assert budget.parameter == "indicators.budget_revenue.elasticity"
     assert "budget growth 15.65 %/yr on average" in budget.note
-    assert goals.loc[("baseline", "total_15_via_services")].value_found == pytest.approx(16.421,
-                                                                                        abs=1e-3)
+    assert goals.loc[("baseline", "total_15_via_services")].value_found == pytest.approx(
+        16.421, abs=1e-3
+    )
     assert not goals.loc[("covid_shock", "total_15_via_agriculture")].reachable
     probabilities = pd.read_csv(tmp_path / "sensitivity" / "target_probabilities.csv")
     assert len(probabilities) == len(BUNDLED) * len(TARGETS)
@@ -437,8 +504,8 @@ def test_run_writes_the_six_csv_files_with_their_columns(scenarios, tmp_path):
     again = run_sensitivity([scenarios["covid_shock"]], draws=5_000, seed=3, sobol_n=2**10)
     mine = results.monte_carlo_percentiles
     pd.testing.assert_frame_equal(
-        mine[mine.scenario == "covid_shock"].reset_index(drop=True),
-        again.monte_carlo_percentiles)
+        mine[mine.scenario == "covid_shock"].reset_index(drop=True), again.monte_carlo_percentiles
+    )
 
 
 class FakeTerminal(io.StringIO):
@@ -451,8 +518,9 @@ def test_progress_bar_only_on_a_terminal_after_a_delay(scenarios):
     bar = _ProgressBar("Monte Carlo baseline", terminal, delay=0.0)
     bar(500, 1000)
     bar(1000, 1000)
-    assert terminal.getvalue().endswith("1,000/1,000 draws, " + terminal.getvalue().split(
-        "draws, ")[-1])
+    assert terminal.getvalue().endswith(
+        "1,000/1,000 draws, " + terminal.getvalue().split("draws, ")[-1]
+    )
     assert "[###############...............] 500/1,000" in terminal.getvalue()
     quiet = FakeTerminal()
     bar = _ProgressBar("x", quiet, delay=60.0)
@@ -460,15 +528,22 @@ def test_progress_bar_only_on_a_terminal_after_a_delay(scenarios):
     bar(1000, 1000)
     assert quiet.getvalue() == ""  # fast runs show nothing
     piped = io.StringIO()  # not a terminal: run_sensitivity shows no bar
-    run_sensitivity([scenarios["baseline"]], draws=100, seed=1, progress=True, sobol_n=64,
-                    stream=piped)
+    run_sensitivity(
+        [scenarios["baseline"]], draws=100, seed=1, progress=True, sobol_n=64, stream=piped
+    )
     assert piped.getvalue() == ""
 
 
 def test_plain_run_imports_no_scipy_stats():
-    code = ("import sys, sim.cli, sim.run, sim.export, sim.sensitivity_run; "
-            "print('scipy.stats' in sys.modules, 'scipy' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=Path(__file__).resolve().parent.parent)
+    code = (
+        "import sys, sim.cli, sim.run, sim.export, sim.sensitivity_run; "
+        "print('scipy.stats' in sys.modules, 'scipy' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "False"]

@@ -236,4 +236,7 @@ def test_thousands_separator_is_refused_not_guessed(write_actuals, value):
 
 
 def test_a_decimal_point_with_three_digits_is_a_decimal(write_actuals):
-    assert read_actuals(write_actuals("income_per_capita,2021,47.125,final,,\n")).observations[0].value == 47.125
+    assert (
+        read_actuals(write_actuals("income_per_capita,2021,47.125,final,,\n")).observations[0].value
+        == 47.125
+    )
