@@ -477,7 +477,7 @@ def plot_end_year_comparison(
         ax.set_xticks(x, [""] * len(results))
         ax.grid(axis="x", visible=False)
         label = target.label_vi if lang == "vi" else target.label_en
-        ax.set_title(wrap(label, 20), fontsize=7.5, fontweight="bold")
+        ax.set_title(wrap(label, 18), fontsize=7.5, fontweight="bold")
         ax.set_ylabel(unit_text(target.unit, lang), fontsize=7)
         ax.yaxis.set_major_formatter(NumberFormatter(lang, None))
         ax.tick_params(axis="y", labelsize=7)
