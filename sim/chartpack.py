@@ -146,7 +146,7 @@ def sensitivity_chart_jobs(
             name = result.scenario.name
             if table.empty or not (table.scenario == name).any():
                 continue
-            title = result.scenario.title_vi if lang == "vi" else result.scenario.title_en
+            title = result.scenario.title(lang)
             jobs.append(
                 ChartJob(
                     f"s{i:02d}_{kind}_{name}",

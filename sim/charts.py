@@ -35,7 +35,7 @@ from .chartbase import (
 from .i18n import band_text, format_number, text, unit_text
 from .model import SECTORS
 from .run import ScenarioResult
-from .targets import TARGETS, Target, target_indicator
+from .targets import TARGETS, Target
 
 __all__ = [
     "plot_output_index",
@@ -47,10 +47,6 @@ __all__ = [
     "plot_end_year_comparison",
     "plot_scorecard_table",
 ]
-
-
-def _title(result: ScenarioResult, lang: str) -> str:
-    return result.scenario.title_vi if lang == "vi" else result.scenario.title_en
 
 
 def _target(key: str) -> Target:
@@ -108,7 +104,7 @@ def plot_output_index(
             text("target_corridor", lang).format(band=band),
         )
     for r in results:
-        line(ax, r.years, r.series["output.total"], styles[r.scenario.name], _title(r, lang))
+        line(ax, r.years, r.series["output.total"], styles[r.scenario.name], r.scenario.title(lang))
         end = r.series["output.total"][-1]
         ax.annotate(
             format_number(end, 1, lang),
@@ -155,7 +151,7 @@ def plot_sector_output(results: Sequence[ScenarioResult], lang: str, run_date: d
                 label=text(block, lang),
             )
             bottom = bottom + values
-        ax.set_title(_title(r, lang))
+        ax.set_title(r.scenario.title(lang))
         year_axis(ax, r.years)
         ax.set_xlim(r.years[0] - 0.55, r.years[-1] + 0.55)
         ax.grid(axis="x", visible=False)
@@ -181,7 +177,9 @@ def plot_sector_shares(
     rows = [(text("base_year_bar", lang).format(year=first.scenario.base_year), first, 0)]
     rows += [
         (
-            text("end_year_bar", lang).format(year=r.scenario.end_year, scenario=_title(r, lang)),
+            text("end_year_bar", lang).format(
+                year=r.scenario.end_year, scenario=r.scenario.title(lang)
+            ),
             r,
             -1,
         )
@@ -264,7 +262,7 @@ def plot_sector_growth(results: Sequence[ScenarioResult], lang: str, run_date: d
                 r.years[1:],
                 r.series[f"growth.{block}"][1:],
                 styles[r.scenario.name],
-                _title(r, lang),
+                r.scenario.title(lang),
             )
         ax.set_title(title)
         year_axis(ax, years[1:])
@@ -315,7 +313,13 @@ def plot_income(
             alpha=0.6,
         )
     for r in results:
-        line(ax, r.years, r.series["income_per_capita"], styles[r.scenario.name], _title(r, lang))
+        line(
+            ax,
+            r.years,
+            r.series["income_per_capita"],
+            styles[r.scenario.name],
+            r.scenario.title(lang),
+        )
         end = r.series["income_per_capita"][-1]
         ax.annotate(
             format_number(end, 1, lang),
@@ -377,7 +381,7 @@ def plot_budget(results: Sequence[ScenarioResult], lang: str, run_date: date) ->
             )
     for r in results:
         style = styles[r.scenario.name]
-        line(top, r.years, r.series["budget_revenue"], style, _title(r, lang))
+        line(top, r.years, r.series["budget_revenue"], style, r.scenario.title(lang))
         end = r.series["budget_revenue"][-1]
         top.annotate(
             format_number(end, 0, lang),
@@ -389,7 +393,7 @@ def plot_budget(results: Sequence[ScenarioResult], lang: str, run_date: date) ->
             color=style["color"],
         )
         if "land_use_revenue" in r.series:
-            line(bottom, r.years, r.series["land_use_revenue"], style, _title(r, lang))
+            line(bottom, r.years, r.series["land_use_revenue"], style, r.scenario.title(lang))
     land_target = _target("land_use_each_year")
     if _applicable(results, land_target):
         stop = min(land_target.end_year, int(years[-1]))  # the target is for 2021-2025 only
@@ -466,7 +470,7 @@ def plot_end_year_comparison(
                     color=style["color"],
                     markersize=8,
                     linestyle="none",
-                    label=_title(r, lang),
+                    label=r.scenario.title(lang),
                 )
         finite = values[np.isfinite(values)]
         lo_lim = min([low, high, *finite]) if finite.size else low
@@ -499,7 +503,7 @@ def plot_scorecard_table(results: Sequence[ScenarioResult], lang: str, run_date:
     fig = new_figure(max(8.0, 3.0 + 1.7 * n), 4.4)
     ax = fig.add_subplot()
     header = [text("target", lang), text("band", lang)] + [
-        wrap(_title(r, lang), 18) for r in results
+        wrap(r.scenario.title(lang), 18) for r in results
     ]
     cells, colours = [], []
     for target in TARGETS:
@@ -530,11 +534,3 @@ def plot_scorecard_table(results: Sequence[ScenarioResult], lang: str, run_date:
 
 def _decimals(target: Target) -> int:
     return 2 if target.unit == "%/yr" else 1
-
-
-def budget_concept_note(results: Sequence[ScenarioResult]) -> dict[str, str]:
-    """scenario -> the budget series its 'about 600' target is compared with."""
-    return {
-        r.scenario.name: target_indicator(_target("budget_2025"), r.scenario.budget_concept)
-        for r in results
-    }

@@ -53,10 +53,6 @@ def _target(key: str) -> Target:
     return next(t for t in TARGETS if t.key == key)
 
 
-def _title(result: ScenarioResult, lang: str) -> str:
-    return result.scenario.title_vi if lang == "vi" else result.scenario.title_en
-
-
 def parameter_label(path: str, lang: str, labels: dict[str, tuple[str, str]] | None = None) -> str:
     """A readable name for a parameter path: 'sectors.services.growth_pct' -> 'Dịch vụ: tăng
     trưởng (%/năm)'; year overrides say their year."""
@@ -134,7 +130,7 @@ def plot_fan_charts(
             )
             _target_marker(ax, target, result, indicator, lang)
             if row == 0:
-                ax.set_title(_title(result, lang), fontsize=9)
+                ax.set_title(result.scenario.title(lang), fontsize=9)
             if col == 0:
                 ax.set_ylabel(
                     f"{wrap(indicator_label(indicator, lang, labels), 22)}\n"
@@ -217,7 +213,7 @@ def plot_target_probabilities(
             values,
             height=height * 0.92,
             color=style["color"],
-            label=_title(result, lang),
+            label=result.scenario.title(lang),
             hatch=("", "///", "...", "xx", "\\\\", "++", "--")[i % 7],
             edgecolor="white",
         )
@@ -285,7 +281,7 @@ def plot_sobol(sobol: pd.DataFrame, result: ScenarioResult, lang: str, run_date:
         ax.tick_params(axis="y", labelsize=7)
     for ax in axes[len(outputs) :]:
         ax.set_visible(False)
-    titled_legend(fig, axes[0], 2, f"{text('fig.sobol', lang)} – {_title(result, lang)}")
+    titled_legend(fig, axes[0], 2, f"{text('fig.sobol', lang)} – {result.scenario.title(lang)}")
     footer(fig, lang, run_date)
     return fig
 
@@ -347,7 +343,7 @@ def plot_tornado(
         ax.tick_params(axis="x", labelsize=7)
         unit = unit_text(str(rows.unit.iloc[0]), lang)
         ax.set_title(wrap(f"{indicator_label(output, lang, labels)} ({unit})", 40), fontsize=8.5)
-    title = f"{text('fig.tornado', lang)} – {_title(result, lang)}"
+    title = f"{text('fig.tornado', lang)} – {result.scenario.title(lang)}"
     titled_legend(fig, fig.axes[0], 2, title)
     footer(fig, lang, run_date)
     return fig
@@ -398,7 +394,7 @@ def plot_spider(spider: pd.DataFrame, result: ScenarioResult, lang: str, run_dat
         loc="outside upper center",
         ncol=3,
         fontsize=7,
-        title=f"{text('fig.spider', lang)} – {_title(result, lang)}",
+        title=f"{text('fig.spider', lang)} – {result.scenario.title(lang)}",
         title_fontproperties={"weight": "bold", "size": 11},
     )
     footer(fig, lang, run_date)
@@ -446,6 +442,6 @@ def plot_grid(grid: pd.DataFrame, result: ScenarioResult, lang: str, run_date: d
         ax.grid(False)
         name = "cagr.total" if column == "total_cagr_pct" else "budget_revenue"
         ax.set_title(wrap(indicator_label(name, lang, linked_labels(result)), 40), fontsize=9)
-    titled_legend(fig, axes[0], 1, f"{text('fig.grid', lang)} – {_title(result, lang)}")
+    titled_legend(fig, axes[0], 1, f"{text('fig.grid', lang)} – {result.scenario.title(lang)}")
     footer(fig, lang, run_date)
     return fig

@@ -32,10 +32,6 @@ __all__ = ["plot_plan_vs_actual", "plot_deviation_table"]
 MAX_PANELS = 6
 
 
-def _title(result: ScenarioResult, lang: str) -> str:
-    return result.scenario.title_vi if lang == "vi" else result.scenario.title_en
-
-
 @with_style
 def plot_plan_vs_actual(
     plans: Sequence[ScenarioResult],
@@ -66,7 +62,7 @@ def plot_plan_vs_actual(
                 linestyle=style["linestyle"],
                 linewidth=0.9,
                 alpha=0.55,
-                label=f"{_title(plan, lang)}: {text('plan', lang)}",
+                label=f"{plan.scenario.title(lang)}: {text('plan', lang)}",
             )
             ax.plot(
                 reb.years[start:],
@@ -76,7 +72,7 @@ def plot_plan_vs_actual(
                 linewidth=2.0,
                 marker=style["marker"],
                 markersize=3.5,
-                label=f"{_title(plan, lang)}: {text('rebaselined', lang)}",
+                label=f"{plan.scenario.title(lang)}: {text('rebaselined', lang)}",
             )
         observed = actuals.for_indicator(name)
         for status, face in (("final", "black"), ("estimate", "white")):
@@ -159,7 +155,7 @@ def plot_deviation_table(
     fig = new_figure(max(9.0, 6.0 + 1.6 * len(names)), height)
     ax = fig.add_subplot()
     header = [text("indicator", lang), text("year", lang), text("actual", lang)] + [
-        wrap(p.scenario.title_vi if lang == "vi" else p.scenario.title_en, 18) for p in plans
+        wrap(p.scenario.title(lang), 18) for p in plans
     ]
     table_figure(ax, cells, header, colours, [0.4, 0.07, 0.13] + [0.4 / len(names)] * len(names))
     ax.set_title(text("fig.deviation", lang))

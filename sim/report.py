@@ -83,10 +83,7 @@ def _image(path: Path, alt: str) -> str:
 
 
 def _scorecard(results: Sequence[ScenarioResult], lang: str) -> str:
-    head = "".join(
-        f"<th>{_e(r.scenario.title_vi if lang == 'vi' else r.scenario.title_en)}</th>"
-        for r in results
-    )
+    head = "".join(f"<th>{_e(r.scenario.title(lang))}</th>" for r in results)
     rows = []
     for i, score in enumerate(results[0].scores):
         target = score.target
@@ -311,13 +308,13 @@ def write_report(
         )
     parts.append(f"<h2>{_e(text('projection_table', lang))}</h2>")
     for r in results:
-        parts.append(f"<h3>{_e(r.scenario.title_vi if lang == 'vi' else r.scenario.title_en)}</h3>")
+        parts.append(f"<h3>{_e(r.scenario.title(lang))}</h3>")
         parts.append(_projection_table(r, lang))
     for heading, body in extra_sections:
         parts.append(f"<h2>{_e(heading)}</h2>{body}")
     parts.append(f"<h2>{_e(text('assumptions', lang))}</h2>")
     for r in results:
-        parts.append(f"<h3>{_e(r.scenario.title_vi if lang == 'vi' else r.scenario.title_en)}</h3>")
+        parts.append(f"<h3>{_e(r.scenario.title(lang))}</h3>")
         parts.append(_assumptions(r, lang))
     parts.append("</body></html>")
     path.write_text("\n".join(parts), encoding="utf-8")

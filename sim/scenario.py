@@ -155,6 +155,10 @@ class Scenario:
             f"{self.calibration_total_cagr_pct:g} %/yr on average {self.base_year}-{self.end_year}"
         )
 
+    def title(self, lang: str) -> str:
+        """The scenario's title in `lang` ("vi" or "en")."""
+        return self.title_vi if lang == "vi" else self.title_en
+
     @property
     def years(self) -> range:
         return range(self.base_year, self.end_year + 1)

@@ -103,7 +103,7 @@ def summary_table(results: Sequence[ScenarioResult], lang: str) -> pd.DataFrame:
         s = result.scenario
         record: dict[str, object] = {
             "scenario": s.name,
-            "title": s.title_vi if lang == "vi" else s.title_en,
+            "title": s.title(lang),
             "end_year": s.end_year,
         }
         for name in SUMMARY_SERIES:
