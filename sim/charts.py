@@ -255,7 +255,7 @@ def plot_sector_growth(results: Sequence[ScenarioResult], lang: str, run_date: d
                 linewidth=0,
                 label=text("target_range", lang),
             )
-            title += f" ({text('target', lang).lower()} {band_text(target, lang)})"
+            title += f"\n{text('target', lang).lower()} {band_text(target, lang)}"
         for r in results:
             line(
                 ax,

@@ -122,7 +122,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "target_band": ("Mục tiêu {band}", "Target {band}"),
     "target_range": ("Khoảng mục tiêu 2021-2025", "2021-2025 target range"),
     "target_about": ("Mục tiêu khoảng {value}", "Target about {value}"),
-    "target_floor": ("Mục tiêu trên {value}", "Target above {value}"),
+    "target_floor": ("Mục tiêu ≥ {value}", "Target ≥ {value}"),
     "index_unit": ("chỉ số, {base} = 100", "index, {base} = 100"),
     "footer": (
         "Nguồn: Báo cáo chính trị Đại hội Đảng bộ thị xã Hương Trà, 2020; tính toán của mô hình. "
