@@ -10,6 +10,8 @@ and year:
 indicator: a series name of the projection:
     growth.<sector> or growth.total      year-on-year growth, % (sector: services, industry,
                                          agriculture; total: total production value)
+    output.<sector>                      production value of a sector, billion VND (only for
+                                         a scenario that gives structure.base_total_bn_vnd)
     <linked indicator>                   level in the scenario's unit (income_per_capita,
                                          budget_revenue, land_use_revenue, investment, retail)
     growth.<linked indicator>            year-on-year growth of it, %
@@ -46,6 +48,7 @@ REQUIRED_COLUMNS = ("indicator", "year", "value", "status")
 OPTIONAL_COLUMNS = ("source", "note")
 STATUSES = ("final", "estimate")
 SECTOR_GROWTH = tuple(f"growth.{s}" for s in SECTORS) + ("growth.total",)
+SECTOR_LEVELS = tuple(f"output.{s}" for s in SECTORS)
 KNOWN_LINKED = ("income_per_capita", "budget_revenue", "land_use_revenue", "investment", "retail")
 
 
@@ -75,8 +78,9 @@ class Observation:
 
     @property
     def target_series(self) -> str:
-        """The indicator whose path this observation pins (growth.x -> x; output for sectors)."""
-        return self.indicator.removeprefix("growth.")
+        """The sector, "total" or linked indicator whose path this observation pins
+        (growth.services and output.services -> services; growth.x -> x)."""
+        return self.indicator.removeprefix("growth.").removeprefix("output.")
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,7 @@ def _parse_number(text: str) -> float:
 
 def _allowed_indicators(linked: Iterable[str]) -> list[str]:
     linked = list(dict.fromkeys([*KNOWN_LINKED, *linked]))
-    return [*SECTOR_GROWTH, *linked, *(f"growth.{n}" for n in linked)]
+    return [*SECTOR_GROWTH, *SECTOR_LEVELS, *linked, *(f"growth.{n}" for n in linked)]
 
 
 def read_actuals(path: Path | str, linked_indicators: Iterable[str] = ()) -> Actuals:
@@ -241,13 +245,45 @@ def read_actuals(path: Path | str, linked_indicators: Iterable[str] = ()) -> Act
 
 
 def check_against(
-    actuals: Actuals, base_year: int, end_year: int, linked: Iterable[str], scenario: str = ""
+    actuals: Actuals,
+    base_year: int,
+    end_year: int,
+    linked: Iterable[str],
+    scenario: str = "",
+    output_in_bn_vnd: bool = False,
 ) -> list[Problem]:
-    """Problems of applying `actuals` to a scenario with these years and linked indicators."""
+    """Problems of applying `actuals` to a scenario with these years and linked indicators.
+
+    output_in_bn_vnd: the scenario projects output in billion VND (it gives
+    structure.base_total_bn_vnd); sector levels can be observed only then.
+    """
     problems = []
     linked = set(linked)
     for o in actuals.observations:
         where = f"{actuals.path}:{o.line}"
+        if o.indicator in SECTOR_LEVELS and not output_in_bn_vnd:
+            problems.append(
+                Problem(
+                    where,
+                    "indicator",
+                    o.indicator,
+                    f"scenario '{scenario}' projects output as an index: a sector level (billion "
+                    "VND) needs structure.base_total_bn_vnd in the scenario; give growth.<sector> "
+                    "instead",
+                )
+            )
+            continue
+        if o.indicator in SECTOR_LEVELS and o.year == base_year:
+            problems.append(
+                Problem(
+                    where,
+                    "year",
+                    o.year,
+                    "the base-year sector levels come from the scenario's shares and "
+                    "base_total_bn_vnd; change those instead",
+                )
+            )
+            continue
         if o.year > end_year or o.year < base_year:
             problems.append(
                 Problem(

@@ -70,19 +70,32 @@ def _year_index(scenario: Scenario, year: int) -> int:
 def _sector_growth_with_actuals(
     inputs: ModelInputs, scenario: Scenario, actuals: Actuals, notes: list[str]
 ) -> np.ndarray:
-    """(3, T) sector growth with observed years pinned; an observed total growth without full
-    sector detail scales the unobserved sectors' growth of that year by one common factor."""
+    """(3, T) sector growth with observed years pinned (a growth rate directly; a level through
+    the growth from the year before); an observed total growth without full sector detail scales
+    the unobserved sectors' growth of that year by one common factor."""
     growth = np.array(inputs.sectors.growth_pct, dtype=float, copy=True)
     totals = actuals.for_indicator("growth.total")
     for s, sector in enumerate(SECTORS):
         for year, obs in actuals.for_indicator(f"growth.{sector}").items():
             growth[s, _year_index(scenario, year) - 1] = obs.value
+    levels_seen = sorted(
+        (year, s, obs)
+        for s, sector in enumerate(SECTORS)
+        for year, obs in actuals.for_indicator(f"output.{sector}").items()
+    )
+    for year, s, obs in levels_seen:  # in year order: each pins its year from the path so far
+        t = _year_index(scenario, year) - 1
+        _blocks, levels = project_sectors(replace(inputs.sectors, growth_pct=growth))
+        growth[s, t] = (obs.value / levels[s, t] - 1.0) * 100.0
+        if year in actuals.for_indicator(f"growth.{SECTORS[s]}"):
+            notes.append(f"growth.{SECTORS[s]} {year} not used: the level is observed that year")
     for year, obs in sorted(totals.items()):
         t = _year_index(scenario, year) - 1
         observed = [
             s
             for s, sector in enumerate(SECTORS)
             if year in actuals.for_indicator(f"growth.{sector}")
+            or year in actuals.for_indicator(f"output.{sector}")
         ]
         free = [s for s in range(len(SECTORS)) if s not in observed]
         if not free:
@@ -350,7 +363,9 @@ def track(plans: Sequence[ScenarioResult], actuals: Actuals) -> TrackingResult:
     problems = []
     for plan in plans:
         s = plan.scenario
-        for problem in check_against(actuals, s.base_year, s.end_year, s.indicators, s.name):
+        for problem in check_against(
+            actuals, s.base_year, s.end_year, s.indicators, s.name, s.base_total_bn_vnd is not None
+        ):
             if problem not in problems:
                 problems.append(problem)
     if problems:

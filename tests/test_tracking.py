@@ -240,3 +240,27 @@ def test_a_decimal_point_with_three_digits_is_a_decimal(write_actuals):
         read_actuals(write_actuals("income_per_capita,2021,47.125,final,,\n")).observations[0].value
         == 47.125
     )
+
+
+def test_an_observed_sector_level_pins_that_year(write_actuals, scenario_dir):
+    """With output in billion VND, a sector level sets that year's growth from the year before:
+    the level is hit exactly, later years grow at the scenario's rate from it."""
+    scenario = load_scenario("baseline", scenario_dir, settings=["structure.base_total_bn_vnd=7000"])
+    plan = run_scenario(scenario)
+    planned_2022 = plan.series["output.services"][2]
+    actuals = read_actuals(write_actuals(f"output.services,2022,{float(planned_2022) * 0.95!r},final,,\n"))
+    series = rebaseline(scenario, actuals).result.series
+    assert series["output.services"][2] == pytest.approx(planned_2022 * 0.95)
+    assert series["growth.services"][1] == pytest.approx(16.0)
+    assert series["growth.services"][2] == pytest.approx((0.95 * 1.16 - 1) * 100)
+    np.testing.assert_allclose(series["growth.services"][3:], 16.0)
+    # the plan as actuals reproduces the plan
+    same = read_actuals(write_actuals(f"output.services,2022,{float(planned_2022)!r},final,,\n"))
+    np.testing.assert_allclose(rebaseline(scenario, same).result.series["output.total"],
+                               plan.series["output.total"], rtol=1e-12)
+
+
+def test_a_sector_level_needs_output_in_billion_vnd(write_actuals):
+    actuals = read_actuals(write_actuals("output.services,2022,120,final,,\n"))
+    found = [str(p) for p in check_against(actuals, 2020, 2025, [], "baseline")]
+    assert any("projects output as an index" in p and "base_total_bn_vnd" in p for p in found)
