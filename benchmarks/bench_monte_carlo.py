@@ -122,10 +122,11 @@ def one_monte_carlo(name: str, draws: int, seed: int, workers: int | None = None
     """Run in a child process: time and peak memory of one Monte Carlo."""
     import numpy as np
 
-    from sim.montecarlo import monte_carlo
+    from sim.montecarlo import CHUNK_DRAWS, monte_carlo
 
     scenario = _load(name)
-    monte_carlo(scenario, 20_000, np.random.default_rng(0))  # warm up (first-call costs)
+    # warm up (first-call costs: numba loads its compiled loops) with more than one chunk
+    monte_carlo(scenario, 3 * CHUNK_DRAWS, np.random.default_rng(0))
     times = []
     for _ in range(3 if draws <= 1_000_000 else 1):  # best of 3, as timeit does
         start = time.perf_counter()
@@ -179,6 +180,7 @@ def stage_costs(name: str) -> dict:
     import numpy as np
 
     from sim import montecarlo as mc
+    from sim.kernels import extremes
     from sim.model import projection_series_time_major
     from sim.params import build_inputs
     from sim.quantiles import BinnedPercentiles
@@ -190,24 +192,15 @@ def stage_costs(name: str) -> dict:
     pilot = run.series(0)
     flat = pilot.reshape(-1, m)
     plan = mc._plan(run, flat)
-    low, high = mc._pilot_range(flat)
-    counter = BinnedPercentiles(low[plan.binned], high[plan.binned], rows=plan.binned)
-    worker = mc._Worker(
-        counter,
-        np.full(plan.constant.size, np.inf),
-        np.full(plan.constant.size, -np.inf),
-        np.zeros(len(plan.twin_rows)),
-        np.zeros(len(run.targets), dtype=np.int64),
-    )
+    binned, _ = run.columns(plan.binned)
+    constant, _ = run.columns(plan.constant)
+    low, high, _ = extremes(flat, binned)
+    counter = BinnedPercentiles(low, high, columns=binned)
+    met = np.zeros(len(run.targets), dtype=np.int64)
     rng = np.random.default_rng(1)
     values = sample(scenario.uncertainty, m, rng)
     inputs = build_inputs(scenario, values)
     buffer = np.empty_like(pilot)
-    read = {
-        run.names[r // run.n_years]
-        for r in [*plan.binned, *plan.constant, *(r for pair in plan.twin_rows for r in pair)]
-    }
-    wanted = [name for name in run.names if not name.startswith("cagr.") or name in read]
 
     def best(step) -> float:
         times = []
@@ -220,14 +213,11 @@ def stage_costs(name: str) -> dict:
     return {
         "sampling": best(lambda: sample(scenario.uncertainty, m, rng)),
         "build_inputs": best(lambda: build_inputs(scenario, values)),
-        "model": best(lambda: projection_series_time_major(inputs, buffer, wanted)),
+        "model": best(lambda: projection_series_time_major(inputs, buffer, frozenset())),
         "bins": best(lambda: counter.add(flat)),
-        "checks": best(
-            lambda: (mc._check_twins(plan, flat, worker), run.count_targets(pilot, worker.met))
-        ),
+        "checks": best(lambda: (extremes(flat, constant), run.count_targets(pilot, met))),
         "rows": flat.shape[0],
         "binned": int(plan.binned.size),
-        "twins": len(plan.twin_rows),
         "settled": int(
             plan.missing.size + plan.constant.size + len(plan.copies) + len(plan.derived)
         ),
@@ -332,7 +322,7 @@ def main() -> None:
     say("## Full Monte Carlo (sampling, model, percentiles of every series and year, targets)")
     say()
     say(
-        "Each size runs in a fresh interpreter after a 20,000-draw warm-up; the time is the "
+        "Each size runs in a fresh interpreter after a warm-up of three chunks (98,304 draws); the time is the "
         "`monte_carlo` call alone, best of 3 up to a million draws, one run at ten million "
         "(imports not included; see below). Peak memory is the process's "
         "maximum resident set size, interpreter and libraries included. The plain loop is timed "
@@ -372,15 +362,16 @@ def main() -> None:
     say(
         "Microseconds per draw of each step (best of 10), and the Monte Carlo of a million draws "
         "on one thread against all cores (as in the table above, best of 3). 'model' computes "
-        "what the Monte Carlo asks of it (not the CAGRs it derives); 'checks' are the "
-        "twin rows and the targets; 'rows' are series x years, of which 'binned' are counted "
-        "into bins, 'twins' checked against their twin, and 'settled' need no counting "
-        "(no value, constant, copy, derived; see sim/montecarlo.py)."
+        "what the Monte Carlo asks of it (the levels); 'bins' computes the growth rates, shares "
+        "and CAGR ratios of the counted rows from the levels and counts them (compiled); "
+        "'checks' are the constant rows and the targets; 'rows' are series x years, of which "
+        "'binned' are counted into bins and 'settled' need no counting (no value, constant, "
+        "copy, derived; see sim/montecarlo.py)."
     )
     say()
     say(
         "| scenario | sampling | build_inputs | model | bins | checks | total | rows: binned "
-        "/ twins / settled | 10^6 draws, 1 thread | all cores | speed-up |"
+        "/ settled | 10^6 draws, 1 thread | all cores | speed-up |"
     )
     say("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|")
     for name in SCENARIOS:
@@ -392,7 +383,7 @@ def main() -> None:
             f"| {name} | "
             + " | ".join(f"{st[k]:.2f}" for k in steps)
             + f" | {sum(st[k] for k in steps):.2f} | {st['rows']}: {st['binned']} / "
-            f"{st['twins']} / {st['settled']} | {one:.2f} s | {every:.2f} s | "
+            f"{st['settled']} | {one:.2f} s | {every:.2f} s | "
             f"{one / every:.2f} |"
         )
     say()

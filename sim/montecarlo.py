@@ -6,14 +6,17 @@ number of draws (ten million draws need the same ~100 MB per worker as a hundred
 1. Each chunk draws its parameters from its own generator, spawned from entropy taken from the
    injected `rng`: a result depends only on the rng's state, the number of draws and the chunk
    size, not on how chunks are shared between threads.
-2. The chunk is projected by `sim.model.projection_series_time_major` (a year of every
-   series is one contiguous row of the chunk's draws).
+2. The chunk is projected by `sim.model.projection_series_time_major`: a year of every series is
+   one contiguous row of the chunk's draws. After the first chunk only the levels are computed;
+   the growth rates, shares and CAGRs that are summarised are computed from them, draw by draw,
+   by the compiled loop that counts them (`sim.kernels`), which saves the model writing them out
+   and numpy reading them back.
 3. Every series of every year is summarised by `sim.quantiles` (fixed bins), and every target of
    `sim.targets.TARGETS` is checked draw by draw.
 
-Percentiles are exact (numpy.percentile) when all draws fit in one chunk. Otherwise each column
+Percentiles are exact (numpy.percentile) when all draws fit in one chunk. Otherwise each row
 of the result (series x year) is obtained in the cheapest way that keeps the stated bound, decided
-on the first chunk (the pilot):
+on the first chunk (the pilot), which the model computes in full:
     no value   growth and CAGR in the base year: NaN, as in the model;
     constant   the same value in every draw up to rounding (a base-year level, the 'other' share):
                that value, checked on every chunk;
@@ -21,19 +24,18 @@ on the first chunk (the pilot):
     derived    CAGR to year t of a series whose base-year value is constant is an increasing
                function of the year-t level, and percentiles commute with increasing functions:
                CAGR percentiles are that function of the level's percentiles;
-    twin       the same value as an earlier row in every draw, up to rounding (each year's growth
-               of a series whose rate is the same every year; the growth of an 'other' block that
-               grows with the aggregate, which is the total's): that row's percentiles, the
-               largest difference checked on every chunk;
-    binned     everything else: counted into 4096 bins over the pilot's range (+5 % margin).
-The `error_bound` of a row is one bin width (binned), the bin width carried through the function
-(derived), the spread of the values (constant), or its twin's bound plus the largest difference
-from it (if |x_i - y_i| <= d for every draw, every order statistic of x is within d of y's); see
-`sim.quantiles` for the bins. If a percentile's rank falls outside a binned column's range, or a
-constant column turns out to vary, or twins to differ, those columns are counted again over their
-exact range (a second pass; it keeps the bound true for any input).
+    binned     everything else: counted into 4096 bins over the pilot's range (+5 % margin); a
+               CAGR is counted as the ratio of its level to the base year's and read through
+               (ratio ** (1 / t) - 1) * 100 (a division per draw instead of a power).
+The `error_bound` of a row is one bin width (binned; through the function for a CAGR and for
+derived rows), or the spread of the values (constant); see `sim.quantiles` for the bins. If a
+percentile's rank falls outside a binned row's range, or a constant row turns out to vary, those
+rows are counted again over their exact range (a second pass; it keeps the bound true for any
+input).
 
-numpy releases the GIL in its loops, so chunks run in threads, one per core.
+Chunks run in threads, one per core: numpy releases the GIL in its loops and the compiled
+counting loops run without it. numba (`sim.kernels`) is imported only when there is more than
+one chunk.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -53,6 +56,9 @@ from .quantiles import DEFAULT_BINS, BinnedPercentiles
 from .scenario import Scenario
 from .targets import COMPARISON_TOLERANCE, TARGETS, Target, evaluate, target_indicator
 from .uncertainty import UncertaintySpec, sample
+
+if TYPE_CHECKING:
+    from .kernels import Columns
 
 __all__ = [
     "DEFAULT_DRAWS",
@@ -152,13 +158,44 @@ class _Run:
         return f"output.{short}" if f"output.{short}" in self.names else short
 
     def series(
-        self, i: int, out: np.ndarray | None = None, wanted: frozenset[str] | None = None
+        self, i: int, out: np.ndarray | None = None, levels_only: bool = False
     ) -> np.ndarray:
-        """(n_series, T + 1, m) series of chunk i (of the derived series, only those `wanted`,
-        if given; see `projection_series_time_major`)."""
+        """(n_series, T + 1, m) series of chunk i; with levels_only, only the rows of the level
+        series are computed (the others are left as they were in `out`)."""
         m = self.sizes[i]
         values = sample(self.spec, m, np.random.default_rng(self.seeds[i]))
-        return projection_series_time_major(build_inputs(self.scenario, values), out, wanted)[1]
+        inputs = build_inputs(self.scenario, values)
+        return projection_series_time_major(inputs, out, frozenset() if levels_only else None)[1]
+
+    def columns(self, rows: np.ndarray) -> tuple[Columns, np.ndarray]:
+        """Result rows as columns computed from the level rows (`sim.kernels`), and for each the
+        years t of its CAGR (0 for other series): a CAGR row is the ratio of the year-t level to
+        the base year's, to be read through `cagr_of(ratio, t)`."""
+        from .kernels import GROWTH, RATIO, SHARE, VALUE, Columns  # numba: only when streaming
+
+        kind, a, b = (np.empty(rows.size, dtype=np.int64) for _ in range(3))
+        years = np.zeros(rows.size, dtype=np.int64)
+        for c, row in enumerate(rows.tolist()):
+            name, t = self.names[row // self.n_years], row % self.n_years
+            prefix, _, short = name.partition(".")
+            if prefix == "share":
+                kind[c], a[c], b[c] = (
+                    SHARE,
+                    self.row(f"output.{short}", t),
+                    self.row("output.total", t),
+                )
+            elif prefix == "growth" and t > 0:
+                level = self.level_of(short)
+                kind[c], a[c], b[c] = GROWTH, self.row(level, t), self.row(level, t - 1)
+            elif prefix == "cagr" and t > 0:
+                level = self.level_of(short)
+                kind[c], a[c], b[c] = RATIO, self.row(level, t), self.row(level, 0)
+                years[c] = t
+            elif prefix in ("growth", "cagr"):
+                raise ValueError(f"{name} has no value in the base year")
+            else:
+                kind[c], a[c], b[c] = VALUE, row, row
+        return Columns(kind, a, b), years
 
     def count_targets(self, block: np.ndarray, met: np.ndarray) -> None:
         for j, (target, row) in enumerate(self.targets):
@@ -169,6 +206,24 @@ class _Run:
                 met[j] += int(np.count_nonzero(met_target(target, value)))
 
 
+def cagr_of(ratio: np.ndarray | float, years: np.ndarray | int) -> np.ndarray:
+    """CAGR in % over `years` years of a level that grew by `ratio` (increasing in ratio)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (np.power(ratio, 1.0 / np.asarray(years, dtype=float)) - 1.0) * 100.0
+
+
+def _through_cagr(years: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """The function reading columns (C,) as `Run.columns` made them: CAGR where years > 0."""
+    ratio = years > 0
+
+    def transform(values: np.ndarray) -> np.ndarray:
+        out = np.array(values, dtype=float)
+        out[ratio] = cagr_of(values[ratio], years[ratio])
+        return out
+
+    return transform
+
+
 @dataclass(frozen=True)
 class _Plan:
     """How each result row (series x year, flattened) is obtained; see the module docstring."""
@@ -177,17 +232,7 @@ class _Plan:
     constant: np.ndarray  # rows with one value up to rounding, checked on every chunk
     copies: list[tuple[int, int]]  # (row, row with the same numbers)
     derived: list[tuple[int, int, int, int]]  # (cagr row, level row, base-year row, years)
-    twins: list[tuple[int, int, int, int]]  # (first row, its twin, rows, step of the twins: 0, 1)
     binned: np.ndarray  # rows counted into bins
-
-    @property
-    def twin_rows(self) -> list[tuple[int, int]]:
-        """(row, twin) of every twin row, in the order of the gaps the workers keep."""
-        return [
-            (first + k, twin + k * step)
-            for first, twin, count, step in self.twins
-            for k in range(count)
-        ]
 
 
 def _plan(run: _Run, pilot: np.ndarray) -> _Plan:
@@ -213,89 +258,13 @@ def _plan(run: _Run, pilot: np.ndarray) -> _Plan:
             if not settled[row] and constant[base]:
                 derived.append((row, run.row(level, t), base, t))
                 settled[row] = True
-    twins = _twins(pilot, np.flatnonzero(~settled))
-    for row, _ in twins:
-        settled[row] = True
     return _Plan(
         np.flatnonzero(missing),
         np.flatnonzero(constant),
         copies,
         derived,
-        _runs_of_twins(twins),
         np.flatnonzero(~settled),
     )
-
-
-TWIN_SCREEN = 16
-"""Draws of the pilot on which every pair of rows is compared; the pairs that agree there are
-compared on the whole pilot."""
-
-
-def _close(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """a == b up to rounding (CONSTANT_TOLERANCE relative to their size), elementwise."""
-    size = np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
-    return np.abs(a - b) <= CONSTANT_TOLERANCE * size
-
-
-def _twins(pilot: np.ndarray, rows: np.ndarray) -> list[tuple[int, int]]:
-    """(row, earlier row) pairs among `rows` whose pilot values agree draw by draw up to
-    rounding; the earlier row of a pair is never itself a twin."""
-    screen = pilot[rows, :TWIN_SCREEN]
-    with np.errstate(invalid="ignore"):
-        alike = np.all(_close(screen[:, None, :], screen[None, :, :]), axis=2)
-    twins: list[tuple[int, int]] = []
-    is_twin = np.zeros(rows.size, dtype=bool)
-    for i in range(rows.size):
-        for j in np.flatnonzero(alike[i, :i] & ~is_twin[:i]):
-            twin = pilot[rows[j]]
-            with np.errstate(invalid="ignore"):  # the test that monte_carlo applies at the end
-                gap = np.max(np.abs(pilot[rows[i]] - twin))
-                if gap <= CONSTANT_TOLERANCE * np.max(np.abs(twin), initial=1.0):
-                    twins.append((int(rows[i]), int(rows[j])))
-                    is_twin[i] = True
-                    break
-    return twins
-
-
-def _runs_of_twins(pairs: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
-    """Consecutive twin rows whose twins are one row (step 0) or consecutive rows (step 1),
-    as (first row, its twin, rows, step): each run is checked with one subtraction."""
-    runs: list[list[int]] = []
-    for row, twin in sorted(pairs):
-        if runs:
-            first, first_twin, count, step = runs[-1]
-            if row == first + count and count == 1 and twin - first_twin in (0, 1):
-                runs[-1] = [first, first_twin, 2, twin - first_twin]
-                continue
-            if row == first + count and count > 1 and twin == first_twin + step * count:
-                runs[-1][2] += 1
-                continue
-        runs.append([row, twin, 1, 0])
-    return [(first, twin, count, step) for first, twin, count, step in runs]
-
-
-def _check_twins(plan: _Plan, flat: np.ndarray, state: _Worker) -> None:
-    """Keep, in state.twin_gap, the largest |row - twin| of every twin row over the chunk's
-    (rows, m) values `flat`."""
-    if not plan.twins:
-        return
-    longest = max(count for _, _, count, _ in plan.twins)
-    m = flat.shape[1]
-    if state.scratch is None or state.scratch.shape != (longest, m):
-        state.scratch = np.empty((longest, m))
-    k = 0
-    for first, twin, count, step in plan.twins:
-        twins = flat[twin] if step == 0 else flat[twin : twin + count]
-        diff = np.subtract(flat[first : first + count], twins, out=state.scratch[:count])
-        gap = np.maximum(-diff.min(axis=1), diff.max(axis=1))  # NaN stays NaN
-        np.maximum(state.twin_gap[k : k + count], gap, out=state.twin_gap[k : k + count])
-        k += count
-
-
-def _cagr_of(level: np.ndarray, base: np.ndarray, years: int) -> np.ndarray:
-    """CAGR in % from base to level over `years` years (increasing in level)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return ((level / base) ** (1.0 / years) - 1.0) * 100.0
 
 
 @dataclass
@@ -303,12 +272,11 @@ class _Worker:
     """One thread's buffers and running counts (mutable, private to its thread)."""
 
     binned: BinnedPercentiles | None
-    constant_min: np.ndarray
+    constant_min: np.ndarray  # in the columns' terms (a CAGR's ratio)
     constant_max: np.ndarray
-    twin_gap: np.ndarray  # largest |row - twin| of each twin row so far (NaN once a NaN shows)
+    constant_nan: np.ndarray
     met: np.ndarray
     buffers: dict[int, np.ndarray] = field(default_factory=dict)
-    scratch: np.ndarray | None = None
 
 
 def _map_chunks(
@@ -348,7 +316,7 @@ def _map_chunks(
             first.binned.merge(other.binned)
         np.minimum(first.constant_min, other.constant_min, out=first.constant_min)
         np.maximum(first.constant_max, other.constant_max, out=first.constant_max)
-        np.maximum(first.twin_gap, other.twin_gap, out=first.twin_gap)
+        first.constant_nan |= other.constant_nan
         first.met += other.met
     return first
 
@@ -415,31 +383,26 @@ def monte_carlo(
         bound = np.where(np.isnan(values[:, 0]), np.nan, 0.0)
         return _result(run, draws, values, bound, met, exact=True, passes=1)
 
+    from .kernels import extremes
+
     plan = _plan(run, flat_pilot[:, : pilot_draws or sizes[0]])
-    pilot_low, pilot_high = _pilot_range(flat_pilot[:, : pilot_draws or sizes[0]])
-    low, high = pilot_low[plan.binned], pilot_high[plan.binned]
+    binned, binned_years = run.columns(plan.binned)
+    constant, constant_years = run.columns(plan.constant)
+    low, high, _ = extremes(np.ascontiguousarray(flat_pilot[:, : pilot_draws or sizes[0]]), binned)
+    low, high = np.where(np.isfinite(low), low, 0.0), np.where(np.isfinite(high), high, 0.0)
     margin = (high - low) * PILOT_MARGIN
     chunks = list(range(len(sizes)))
 
-    def new_worker(rows: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> _Worker:
+    def new_worker(columns: Columns, lo: np.ndarray, hi: np.ndarray) -> _Worker:
         return _Worker(
-            binned=BinnedPercentiles(lo, hi, bins, rows) if rows.size else None,
-            constant_min=np.full(plan.constant.size, np.inf),
-            constant_max=np.full(plan.constant.size, -np.inf),
-            twin_gap=np.zeros(len(twin_rows)),
+            binned=BinnedPercentiles(lo, hi, bins, columns=columns) if len(columns) else None,
+            constant_min=np.full(len(constant), np.inf),
+            constant_max=np.full(len(constant), -np.inf),
+            constant_nan=np.zeros(len(constant), dtype=bool),
             met=np.zeros(len(run.targets), dtype=np.int64),
         )
 
-    twin_rows = plan.twin_rows
-    breaks = np.flatnonzero(np.diff(plan.constant) != 1) + 1
-    edges = [0, *breaks.tolist(), plan.constant.size]
-    constant_runs = [(a, b) for a, b in zip(edges[:-1], edges[1:], strict=True) if b > a]
-    # CAGR rows that are copied or derived need not be computed after the pilot
-    read = np.union1d(plan.binned, plan.constant).tolist() + [r for pair in twin_rows for r in pair]
-    read = {run.names[r // run.n_years] for r in read}
-    needed = frozenset(name for name in run.names if not name.startswith("cagr.") or name in read)
-
-    def make_work(rows: np.ndarray, first_pass: bool) -> Callable[[int, _Worker], None]:
+    def make_work(first_pass: bool) -> Callable[[int, _Worker], None]:
         def work(i: int, state: _Worker) -> None:
             m = sizes[i]
             if i == 0:
@@ -447,25 +410,24 @@ def monte_carlo(
             else:
                 if m not in state.buffers:
                     state.buffers[m] = np.empty((len(run.names), run.n_years, m))
-                block = run.series(i, state.buffers[m], needed if first_pass else None)
+                block = run.series(i, state.buffers[m], levels_only=True)
             flat = block.reshape(-1, m)
             if state.binned is not None:
                 state.binned.add(flat)
             if first_pass:
-                for start, stop in constant_runs:  # views: a gathered copy would cost more
-                    part = flat[plan.constant[start] : plan.constant[start] + stop - start]
-                    low, high = state.constant_min[start:stop], state.constant_max[start:stop]
-                    np.minimum(low, part.min(axis=1), out=low)
-                    np.maximum(high, part.max(axis=1), out=high)
-                _check_twins(plan, flat, state)
+                if len(constant):
+                    low, high, nan = extremes(flat, constant)
+                    np.minimum(state.constant_min, low, out=state.constant_min)
+                    np.maximum(state.constant_max, high, out=state.constant_max)
+                    state.constant_nan |= nan
                 run.count_targets(block, state.met)
 
         return work
 
     state = _map_chunks(
         chunks,
-        make_work(plan.binned, True),
-        lambda: new_worker(plan.binned, low - margin, high + margin),
+        make_work(True),
+        lambda: new_worker(binned, low - margin, high + margin),
         workers,
         done,
     )
@@ -473,39 +435,34 @@ def monte_carlo(
     bound = np.full(n_rows, np.nan)
     redo = np.zeros(n_rows, dtype=bool)
     if state.binned is not None:
-        reliable = _read(state.binned, plan.binned, values, bound)
+        reliable = _read(state.binned, plan.binned, binned_years, values, bound)
         redo[plan.binned] = ~reliable.all(axis=1)
-    c_min, c_max = state.constant_min, state.constant_max
-    has_nan = np.isnan(c_min) | np.isnan(c_max)
+    through = _through_cagr(constant_years)
+    c_min, c_max = through(state.constant_min), through(state.constant_max)
+    has_nan = state.constant_nan
     values[plan.constant] = np.where(has_nan, np.nan, c_min / 2.0 + c_max / 2.0)[:, None]
     spread = c_max - c_min + np.spacing(np.abs(c_max))  # one unit of rounding for the midpoint
     bound[plan.constant] = np.where(has_nan, np.nan, spread)
     redo[plan.constant] = ~has_nan & ~_is_constant(c_min, c_max)
-    gap = state.twin_gap
-    for k, (row, twin) in enumerate(twin_rows):  # a NaN gap (a NaN showed up) is redone too
-        size = np.max(np.abs(values[twin]), initial=1.0)
-        redo[row] = not gap[k] <= CONSTANT_TOLERANCE * size
     derived_redo = [d for d in plan.derived if redo[d[2]]]  # the base was not constant after all
     passes = 1
     if redo.any() or derived_redo:
         rows = np.union1d(np.flatnonzero(redo), [d[0] for d in derived_redo]).astype(np.intp)
+        again_columns, again_years = run.columns(rows)
         finished[0] = 0
-        lo, hi = _exact_range(run, rows, chunks, workers)
+        lo, hi = _exact_range(run, again_columns, chunks, workers)
         again = _map_chunks(
-            chunks, make_work(rows, False), lambda: new_worker(rows, lo, hi), workers, done
+            chunks, make_work(False), lambda: new_worker(again_columns, lo, hi), workers, done
         )
         assert again.binned is not None
-        _read(again.binned, rows, values, bound)
+        _read(again.binned, rows, again_years, values, bound)
         passes = 2
-    for (row, twin), largest in zip(twin_rows, gap, strict=True):
-        if not redo[row]:
-            values[row], bound[row] = values[twin], bound[twin] + largest
     for row, level, base, years in plan.derived:
         if row in {d[0] for d in derived_redo}:
             continue
         base_value = values[base, 0]
-        values[row] = _cagr_of(values[level], base_value, years)
-        step = _cagr_of(values[level] + bound[level], base_value, years) - values[row]
+        values[row] = cagr_of(values[level] / base_value, years)
+        step = cagr_of((values[level] + bound[level]) / base_value, years) - values[row]
         bound[row] = np.max(np.abs(step))  # the base's spread (< 1e-12 relative) is negligible
     for row, source in plan.copies:
         values[row], bound[row] = values[source], bound[source]
@@ -514,24 +471,18 @@ def monte_carlo(
     return _result(run, draws, values, bound, state.met, exact=False, passes=passes)
 
 
-def _pilot_range(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Smallest and largest value of each row of (rows, draws) values, NaN left out (inf and
-    -inf for a row of NaN). fmin/fmax skip NaN without a masked copy of the values."""
-    with np.errstate(invalid="ignore"):
-        low, high = np.fmin.reduce(values, axis=1), np.fmax.reduce(values, axis=1)
-    return np.where(np.isnan(low), np.inf, low), np.where(np.isnan(high), -np.inf, high)
-
-
 def _exact_range(
-    run: _Run, rows: np.ndarray, chunks: Sequence[int], workers: int
+    run: _Run, columns: Columns, chunks: Sequence[int], workers: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Smallest and largest value of each row over all chunks (for the second pass)."""
-    lows = np.full((len(chunks), rows.size), np.inf)
-    highs = np.full((len(chunks), rows.size), -np.inf)
+    """Smallest and largest value of each column over all chunks (for the second pass)."""
+    from .kernels import extremes
+
+    lows = np.full((len(chunks), len(columns)), np.inf)
+    highs = np.full((len(chunks), len(columns)), -np.inf)
 
     def one(i: int) -> None:
-        part = run.series(i).reshape(-1, run.sizes[i])[rows]
-        lows[i], highs[i] = _pilot_range(part)
+        flat = run.series(i, levels_only=True).reshape(-1, run.sizes[i])
+        lows[i], highs[i], _ = extremes(flat, columns)
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         list(pool.map(one, chunks))
@@ -540,13 +491,18 @@ def _exact_range(
 
 
 def _read(
-    binned: BinnedPercentiles, rows: np.ndarray, values: np.ndarray, bound: np.ndarray
+    binned: BinnedPercentiles,
+    rows: np.ndarray,
+    years: np.ndarray,
+    values: np.ndarray,
+    bound: np.ndarray,
 ) -> np.ndarray:
-    """Write the binned rows' percentiles and bounds; returns the (rows, P) reliability flags."""
-    estimate, reliable = binned.percentiles(PERCENTILES)
-    values[rows] = estimate
-    bound[rows] = np.where(binned.has_nan, np.nan, binned.width)
-    return reliable
+    """Write the binned rows' percentiles and bounds (CAGRs read through `cagr_of` from their
+    ratios); returns the (rows, P) reliability flags."""
+    estimate = binned.percentiles(PERCENTILES, _through_cagr(years) if years.any() else None)
+    values[rows] = estimate.values
+    bound[rows] = estimate.bound
+    return estimate.reliable
 
 
 def _result(

@@ -62,7 +62,8 @@ def test_binned_percentiles_are_within_one_bin_of_numpy(n, chunk):
     acc = BinnedPercentiles(pilot.min(axis=1), pilot.max(axis=1), 4096)
     for start in range(0, n, chunk):
         acc.add(data[:, start : start + chunk])
-    estimate, reliable = acc.percentiles(PERCENTILES)
+    read = acc.percentiles(PERCENTILES)
+    estimate, reliable = read.values, read.reliable
     exact = np.percentile(data, PERCENTILES, axis=1).T
     assert reliable.all()
     error = np.abs(estimate - exact)
@@ -75,7 +76,8 @@ def test_binned_percentiles_flag_ranks_outside_the_range_and_nan_columns():
     data[1, 500] = np.nan
     acc = BinnedPercentiles(np.array([40.0, 0.0]), np.array([60.0, 1.0]), 64)
     acc.add(data)
-    estimate, reliable = acc.percentiles([5, 50, 95])
+    read = acc.percentiles([5, 50, 95])
+    estimate, reliable = read.values, read.reliable
     assert list(reliable[0]) == [False, True, False]  # 5 and 95 lie outside [40, 60)
     assert estimate[0, 1] == pytest.approx(50.0, abs=acc.width[0])
     assert np.isnan(estimate[1]).all()  # as numpy.percentile does with a NaN
@@ -97,7 +99,8 @@ def test_binned_percentiles_put_values_outside_the_range_into_the_edge_bins():
         np.testing.assert_array_equal(acc.counts[:, 0], below)
         np.testing.assert_array_equal(acc.counts[:, -1], above)
         assert acc.counts.sum() == data[rows_at_a_time].size
-        estimate, reliable = acc.percentiles([50])
+        read = acc.percentiles([50])
+        estimate, reliable = read.values, read.reliable
         exact = np.percentile(data[rows_at_a_time], 50, axis=1)
         assert reliable.all() and np.all(np.abs(estimate[:, 0] - exact) <= acc.width)
 
@@ -146,40 +149,82 @@ def test_streaming_monte_carlo_is_within_its_stated_bound(scenarios, name, draws
         assert row.target == target.key and row.probability == expected
 
 
-def test_twin_rows_are_found_and_a_false_twin_is_counted_again(scenarios, monkeypatch):
-    """Rows equal draw by draw (a rate that is the same every year) take their twin's
-    percentiles; a pair that only looked equal on the pilot is counted again in a second pass,
-    and every percentile stays within its bound."""
+def test_kernel_columns_are_the_models_rows(scenarios):
+    """Growth, shares and CAGR ratios computed by the compiled loops from the levels alone are
+    the model's own rows (to the last bit for growth and shares), and the counts and extremes
+    they give are those of numpy over the model's values."""
     import sim.montecarlo as mc
+    from sim.kernels import Columns, count_into_bins, extremes
 
-    scenario = scenarios["baseline"]
-    run = mc._prepare(scenario, 8_192, np.random.default_rng(0), 4_096)
-    pilot = run.series(0).reshape(-1, 4_096)
-    plan = mc._plan(run, pilot)
-    twins = dict(plan.twin_rows)
-    services = run.names.index("growth.services") * run.n_years
-    assert all(twins[services + t] == services + 1 for t in range(2, run.n_years))
-    total, other = (run.names.index(n) * run.n_years for n in ("growth.total", "growth.other"))
-    assert all(twins[total + t] == other + t for t in range(1, run.n_years))
+    for name in ("baseline", "covid_shock"):
+        run = mc._prepare(scenarios[name], 4_096, np.random.default_rng(0), 4_096)
+        full = run.series(0).reshape(-1, 4_096)
+        levels = run.series(0, np.full_like(run.series(0), np.nan), levels_only=True)
+        levels = levels.reshape(-1, 4_096)
+        rows = np.flatnonzero(~np.isnan(full).any(axis=1))  # every row with a value
+        columns, years = run.columns(rows)
+        assert {int(k) for k in columns.kind} == {0, 1, 2, 3}
+        computed = columns.values(levels)
+        ratio = years > 0
+        np.testing.assert_array_equal(computed[~ratio], full[rows[~ratio]])
+        np.testing.assert_allclose(
+            mc.cagr_of(computed[ratio], years[ratio, None]), full[rows[ratio]], rtol=0, atol=1e-12
+        )
+        low, high, has_nan = extremes(levels, columns)
+        np.testing.assert_array_equal(low, computed.min(axis=1))
+        np.testing.assert_array_equal(high, computed.max(axis=1))
+        assert not has_nan.any()
+        # counts: bins over the middle half of each range, so all three kinds of bin are used
+        lo = low + (high - low) / 4
+        hi = np.maximum(high - (high - low) / 4, lo + 1e-9)
+        acc = BinnedPercentiles(lo, hi, 256, columns=columns)
+        acc.add(levels)
+        expected = np.clip(np.floor(computed * acc._scale[:, None] + acc._shift[:, None]), 0, 255)
+        for c in range(len(columns)):
+            np.testing.assert_array_equal(
+                acc.counts[c], np.bincount(expected[c].astype(int), minlength=256)
+            )
+        below, above = computed < lo[:, None], computed >= hi[:, None]
+        np.testing.assert_array_equal(
+            acc.minimum, np.where(below.any(axis=1), computed.min(axis=1), np.inf)
+        )
+        np.testing.assert_array_equal(
+            acc.maximum, np.where(above.any(axis=1), computed.max(axis=1), -np.inf)
+        )
+    with pytest.raises(ValueError, match="column rows"):
+        count_into_bins(
+            levels,
+            Columns.of_rows(np.array([levels.shape[0]])),
+            *([np.zeros(1)] * 2),
+            np.zeros((1, 3), np.int64),
+            np.zeros(1),
+            np.zeros(1),
+            np.zeros(1, bool),
+        )
 
-    real = mc._twins
 
-    def with_a_false_twin(values, rows):
-        pairs = real(values, rows)
-        taken = {row for pair in pairs for row in pair}
-        free = [int(r) for r in rows if r not in taken]
-        return [*pairs, (free[1], free[0])]  # two rows that differ
+def test_a_cagr_read_through_its_ratio_is_within_its_bound():
+    """Percentiles of (ratio ** (1 / t) - 1) * 100 read off the ratio's bins, against
+    numpy.percentile of the CAGRs themselves."""
+    from sim.kernels import RATIO, Columns
+    from sim.montecarlo import _through_cagr
 
-    monkeypatch.setattr(mc, "_twins", with_a_false_twin)
-    result = monte_carlo(scenario, 12_000, np.random.default_rng(8), chunk_draws=4_096)
-    assert result.passes == 2
-    flat, _ = chunked_exact(scenario, 12_000, 8, 4_096)
-    exact = np.percentile(flat, PERCENTILES, axis=1).T
-    estimate = result.percentiles[[f"p{p}" for p in PERCENTILES]].to_numpy()
-    bound = result.percentiles["error_bound"].to_numpy()
-    present = ~np.isnan(exact[:, 0])
-    error = np.abs(estimate - exact)[present].max(axis=1)
-    assert np.all(error <= bound[present] * (1 + 1e-6) + 1e-12)
+    rng = np.random.default_rng(4)
+    base = rng.uniform(290.0, 298.0, 50_000)
+    levels = np.vstack([base, base * rng.lognormal(0.7, 0.04, 50_000)])
+    columns = Columns(np.array([RATIO, RATIO]), np.array([1, 1]), np.array([0, 0]))
+    years = np.array([3, 5])
+    ratio = levels[1] / levels[0]
+    acc = BinnedPercentiles(np.full(2, ratio.min()), np.full(2, ratio.max()), 512, columns=columns)
+    for start in range(0, 50_000, 7_000):
+        acc.add(levels[:, start : start + 7_000])
+    read = acc.percentiles(PERCENTILES, _through_cagr(years))
+    cagr = (ratio[None, :] ** (1.0 / years[:, None]) - 1.0) * 100.0
+    exact = np.percentile(cagr, PERCENTILES, axis=1).T
+    assert read.reliable.all()
+    error = np.abs(read.values - exact).max(axis=1)
+    assert np.all(error <= read.bound) and np.all(read.bound < 3 / 510 * np.ptp(cagr, axis=1))
+    assert np.all(error > 0)  # binned, not exact: the comparison means something
 
 
 def test_one_chunk_is_numpy_percentile_exactly(scenarios):

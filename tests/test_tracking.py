@@ -245,10 +245,14 @@ def test_a_decimal_point_with_three_digits_is_a_decimal(write_actuals):
 def test_an_observed_sector_level_pins_that_year(write_actuals, scenario_dir):
     """With output in billion VND, a sector level sets that year's growth from the year before:
     the level is hit exactly, later years grow at the scenario's rate from it."""
-    scenario = load_scenario("baseline", scenario_dir, settings=["structure.base_total_bn_vnd=7000"])
+    scenario = load_scenario(
+        "baseline", scenario_dir, settings=["structure.base_total_bn_vnd=7000"]
+    )
     plan = run_scenario(scenario)
     planned_2022 = plan.series["output.services"][2]
-    actuals = read_actuals(write_actuals(f"output.services,2022,{float(planned_2022) * 0.95!r},final,,\n"))
+    actuals = read_actuals(
+        write_actuals(f"output.services,2022,{float(planned_2022) * 0.95!r},final,,\n")
+    )
     series = rebaseline(scenario, actuals).result.series
     assert series["output.services"][2] == pytest.approx(planned_2022 * 0.95)
     assert series["growth.services"][1] == pytest.approx(16.0)
@@ -256,8 +260,11 @@ def test_an_observed_sector_level_pins_that_year(write_actuals, scenario_dir):
     np.testing.assert_allclose(series["growth.services"][3:], 16.0)
     # the plan as actuals reproduces the plan
     same = read_actuals(write_actuals(f"output.services,2022,{float(planned_2022)!r},final,,\n"))
-    np.testing.assert_allclose(rebaseline(scenario, same).result.series["output.total"],
-                               plan.series["output.total"], rtol=1e-12)
+    np.testing.assert_allclose(
+        rebaseline(scenario, same).result.series["output.total"],
+        plan.series["output.total"],
+        rtol=1e-12,
+    )
 
 
 def test_a_sector_level_needs_output_in_billion_vnd(write_actuals):
