@@ -18,7 +18,8 @@ at most 0.018 away from C_ij.
 
 No draws happen at import and nothing touches numpy's global random state: every sampling
 function takes `rng: numpy.random.Generator`. scipy.special (ndtr, ndtri) is imported only when a
-truncated normal or a correlation needs it, so loading a scenario stays cheap.
+truncated normal or a correlation needs it, and numba (the compiled triangular inverse CDF in
+`sim.kernels`) only when a triangular distribution is sampled, so loading a scenario stays cheap.
 """
 
 from __future__ import annotations
@@ -242,15 +243,10 @@ def inverse_cdf(dist: Distribution, u: np.ndarray) -> np.ndarray:
     if dist.kind == "uniform":
         return low + u * (high - low)
     if dist.kind == "triangular":
+        from .kernels import triangular_quantile  # lazily: numba costs ~0.3 s to import
+
         assert dist.mode is not None
-        width, mode = high - low, dist.mode
-        left = u < (mode - low) / width
-        # x = low + sqrt(u w (mode - low)) left of the peak, high - sqrt((1 - u) w (high - mode))
-        # right of it; one square root for both sides
-        root = np.sqrt(
-            np.where(left, u * (width * (mode - low)), (1.0 - u) * (width * (high - mode)))
-        )
-        return np.where(left, low + root, high - root)
+        return triangular_quantile(u, low, dist.mode, high)
     if dist.kind == "truncnormal":
         from scipy.special import ndtr, ndtri  # lazily: scipy costs ~0.3 s to import
 
