@@ -9,7 +9,7 @@ vectorised call.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -71,13 +71,38 @@ def _yearly(
     horizon: int,
     values: Mapping[str, np.ndarray],
 ) -> np.ndarray:
-    """(..., T) rates: `default` every year, then the by-year overrides (each replaceable)."""
-    rates = np.repeat(np.asarray(default, dtype=float)[..., None], horizon, axis=-1)
-    for year, rate in by_year.items():
-        value = np.asarray(values.get(f"{prefix}.{year}", rate), dtype=float)
-        rates = np.broadcast_to(rates, np.broadcast_shapes(rates.shape, value.shape + (1,))).copy()
-        rates[..., year - base_year - 1] = value
-    return rates
+    """(..., T) rates: `default` every year, then the by-year overrides (each replaceable).
+
+    The array is a time-last view of time-major memory (years first, draws contiguous), the
+    layout `sim.model` computes in: the model then reads each year's rates as one contiguous
+    row instead of gathering them at a stride of T values (measured: a fifth of a Monte Carlo
+    chunk's model time)."""
+    default = np.asarray(default, dtype=float)
+    overrides = {
+        year: np.asarray(values.get(f"{prefix}.{year}", rate), dtype=float)
+        for year, rate in by_year.items()
+    }
+    batch = np.broadcast_shapes(default.shape, *(value.shape for value in overrides.values()))
+    rates = np.empty((horizon,) + batch)
+    rates[...] = default
+    for year, value in overrides.items():
+        rates[year - base_year - 1] = value
+    return _time_last(rates, 1)
+
+
+def _time_last(array: np.ndarray, core: int) -> np.ndarray:
+    """A view (*batch, *core axes) of a time-major array (*core axes, *batch)."""
+    return array.transpose(tuple(range(core, array.ndim)) + tuple(range(core)))
+
+
+def _stack_time_major(rates: Sequence[np.ndarray]) -> np.ndarray:
+    """(..., S, T) from S arrays (..., T), as a view of time-major (S, T, ...) memory."""
+    batch = np.broadcast_shapes(*(np.shape(r)[:-1] for r in rates))
+    years = np.shape(rates[0])[-1]
+    stacked = np.empty((len(rates), years) + batch)
+    for s, rate in enumerate(rates):
+        stacked[s] = np.moveaxis(np.broadcast_to(rate, batch + (years,)), -1, 0)
+    return _time_last(stacked, 2)
 
 
 def _back_cast_sectors(sectors: SectorInputs, anchor: int) -> SectorInputs:
@@ -161,7 +186,7 @@ def build_inputs(
         )
         for s in SECTORS
     ]
-    growth_pct = np.stack(np.broadcast_arrays(*growth), axis=-2)
+    growth_pct = _stack_time_major(growth)
     residual_growth = None
     if scenario.residual_growth_pct is not None:
         residual_growth = _yearly(
