@@ -44,6 +44,8 @@ __all__ = [
     "projection_series",
     "series_names",
     "projection_series_time_major",
+    "first_equal_rate_years",
+    "other_grows_with_total",
 ]
 
 SECTORS: tuple[str, ...] = ("services", "industry", "agriculture")
@@ -500,6 +502,50 @@ def projection_series_time_major(
 
     _project(inputs, len(batch), allocate, wanted.__contains__)
     return names, out
+
+
+def first_equal_rate_years(inputs: ModelInputs) -> dict[str, np.ndarray]:
+    """For each series compounding at an input rate, the first growth year with the same rate
+    as each growth year in every element of the batch: level series name -> (T,) int (element
+    t is for growth year t + 1, itself when no earlier year has its rate).
+
+    Listed: the sector blocks, an "other" block with its own rate and the linked indicators with
+    their own growth (single-year overrides included). Such a series' year-on-year growth is
+    its rate up to rounding (L_t / L_t-1 = 1 + g / 100 to a few units in the last place), so two
+    years with the same rate have the same growth up to rounding, and while every year so far
+    has the first year's rate, the CAGR is that year's growth. (An "other" block that grows with
+    the three-sector aggregate grows as the total does: `other_grows_with_total`.)
+    """
+    rank = _input_rank(inputs)
+    sectors = inputs.sectors
+    years = len(inputs.years) - 1
+    rates: dict[str, np.ndarray] = {}
+    growth = _time_major(sectors.growth_pct, 2, rank)
+    for s, block in enumerate(SECTORS):
+        rates[f"output.{block}"] = growth[s]
+    if sectors.residual == "other" and sectors.residual_growth_pct is not None:
+        rates[f"output.{OTHER_BLOCK}"] = _time_major(sectors.residual_growth_pct, 1, rank)
+    no_growth = np.zeros((years,) + (1,) * rank)  # an own rate does not depend on it
+    for name, linked in inputs.indicators.items():
+        if linked.elasticity is None:
+            rates[name] = _linked_rate(linked, no_growth, rank)
+    first = {}
+    for name, rate in rates.items():
+        rate = np.broadcast_to(rate, (years,) + rate.shape[1:])
+        first[name] = np.array(
+            [
+                next(u for u in range(t + 1) if np.array_equal(rate[u], rate[t]))
+                for t in range(years)
+            ]
+        )
+    return first
+
+
+def other_grows_with_total(inputs: ModelInputs) -> bool:
+    """Whether the model keeps an "other" block that grows with the three-sector aggregate: its
+    share is then constant and its year-on-year growth is the total's up to rounding."""
+    sectors = inputs.sectors
+    return sectors.residual == "other" and sectors.residual_growth_pct is None
 
 
 # ----------------------------------------------------------------------------- public, time-last

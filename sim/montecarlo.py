@@ -50,7 +50,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .model import projection_series_time_major, series_names
+from .model import (
+    ModelInputs,
+    first_equal_rate_years,
+    other_grows_with_total,
+    projection_series_time_major,
+    series_names,
+)
 from .params import build_inputs
 from .quantiles import DEFAULT_BINS, BinnedPercentiles
 from .scenario import Scenario
@@ -83,6 +89,11 @@ PILOT_MARGIN = 0.05
 seldom fall outside it (which costs a clipping pass)."""
 CONSTANT_TOLERANCE = 1e-12
 """Values that differ by at most this, relative to their size, count as one value (rounding)."""
+
+TWIN_ROUNDING = 1e-12
+"""Twin rows are equal up to rounding: growth rates and CAGRs computed from levels that
+compound at one rate differ by a few units in the last place of 1 + rate / 100, i.e. ~1e-14
+points. A twin's error_bound adds 1e-12 x (100 + its largest value), a hundred times that."""
 
 ProgressCallback = Callable[[int, int], None]
 """progress(draws_done, draws_total), called from the calling thread after each chunk."""
@@ -157,15 +168,47 @@ class _Run:
         """The level series behind growth.<short> / cagr.<short>."""
         return f"output.{short}" if f"output.{short}" in self.names else short
 
+    def inputs(self, i: int) -> ModelInputs:
+        """The model inputs of chunk i's draws."""
+        values = sample(self.spec, self.sizes[i], np.random.default_rng(self.seeds[i]))
+        return build_inputs(self.scenario, values)
+
     def series(
-        self, i: int, out: np.ndarray | None = None, levels_only: bool = False
+        self,
+        i: int,
+        out: np.ndarray | None = None,
+        levels_only: bool = False,
+        inputs: ModelInputs | None = None,
     ) -> np.ndarray:
-        """(n_series, T + 1, m) series of chunk i; with levels_only, only the rows of the level
-        series are computed (the others are left as they were in `out`)."""
-        m = self.sizes[i]
-        values = sample(self.spec, m, np.random.default_rng(self.seeds[i]))
-        inputs = build_inputs(self.scenario, values)
+        """(n_series, T + 1, m) series of chunk i (of `inputs`, if given: run.inputs(i)); with
+        levels_only, only the rows of the level series are computed (the others are left as
+        they were in `out`)."""
+        inputs = self.inputs(i) if inputs is None else inputs
         return projection_series_time_major(inputs, out, frozenset() if levels_only else None)[1]
+
+    def twins(self, inputs: ModelInputs) -> list[tuple[int, int]]:
+        """(row, twin row) pairs equal up to rounding by construction for these inputs (see
+        `sim.model.first_equal_rate_years`): the growth in a year whose rate an earlier year
+        had, and the first such year's growth; the CAGR while every year so far has the first
+        year's rate, and the first year's growth; the growth of an 'other' block growing with
+        the aggregate, and the total's."""
+        pairs = []
+        for level, first in first_equal_rate_years(inputs).items():
+            short = level.removeprefix("output.")
+            for t in range(2, self.n_years):  # t: year index (growth year t is element t - 1)
+                if first[t - 1] < t - 1:
+                    pairs.append(
+                        (
+                            self.row(f"growth.{short}", t),
+                            self.row(f"growth.{short}", first[t - 1] + 1),
+                        )
+                    )
+                if not first[:t].any():
+                    pairs.append((self.row(f"cagr.{short}", t), self.row(f"growth.{short}", 1)))
+        if other_grows_with_total(inputs):
+            for t in range(1, self.n_years):
+                pairs.append((self.row("growth.other", t), self.row("growth.total", t)))
+        return pairs
 
     def columns(self, rows: np.ndarray) -> tuple[Columns, np.ndarray]:
         """Result rows as columns computed from the level rows (`sim.kernels`), and for each the
@@ -232,11 +275,13 @@ class _Plan:
     constant: np.ndarray  # rows with one value up to rounding, checked on every chunk
     copies: list[tuple[int, int]]  # (row, row with the same numbers)
     derived: list[tuple[int, int, int, int]]  # (cagr row, level row, base-year row, years)
+    twins: list[tuple[int, int]]  # (row, its twin: the same numbers up to rounding)
     binned: np.ndarray  # rows counted into bins
 
 
-def _plan(run: _Run, pilot: np.ndarray) -> _Plan:
-    """Decide, from the pilot's (rows, draws) values, how each row is summarised."""
+def _plan(run: _Run, pilot: np.ndarray, twins: list[tuple[int, int]]) -> _Plan:
+    """Decide, from the pilot's (rows, draws) values and the twins of its inputs
+    (`_Run.twins`), how each row is summarised."""
     nan = np.isnan(pilot)
     missing = nan.all(axis=1)
     with np.errstate(invalid="ignore"):
@@ -258,11 +303,17 @@ def _plan(run: _Run, pilot: np.ndarray) -> _Plan:
             if not settled[row] and constant[base]:
                 derived.append((row, run.row(level, t), base, t))
                 settled[row] = True
+    kept = []
+    for row, twin in twins:  # a twin of a row that is itself counted or constant
+        if not settled[row] and not missing[twin] and twin not in dict(kept):
+            kept.append((row, twin))
+            settled[row] = True
     return _Plan(
         np.flatnonzero(missing),
         np.flatnonzero(constant),
         copies,
         derived,
+        kept,
         np.flatnonzero(~settled),
     )
 
@@ -276,6 +327,7 @@ class _Worker:
     constant_max: np.ndarray
     constant_nan: np.ndarray
     met: np.ndarray
+    broken_twins: set[tuple[int, int]]  # twins of the plan that a chunk's inputs did not make
     buffers: dict[int, np.ndarray] = field(default_factory=dict)
 
 
@@ -317,6 +369,7 @@ def _map_chunks(
         np.minimum(first.constant_min, other.constant_min, out=first.constant_min)
         np.maximum(first.constant_max, other.constant_max, out=first.constant_max)
         first.constant_nan |= other.constant_nan
+        first.broken_twins |= other.broken_twins
         first.met += other.met
     return first
 
@@ -372,7 +425,8 @@ def monte_carlo(
         if progress is not None:
             progress(finished[0], draws)
 
-    pilot = run.series(0)
+    pilot_inputs = run.inputs(0)
+    pilot = run.series(0, inputs=pilot_inputs)
     flat_pilot = pilot.reshape(-1, sizes[0])
     n_rows = flat_pilot.shape[0]
     if len(sizes) == 1:
@@ -385,7 +439,7 @@ def monte_carlo(
 
     from .kernels import extremes
 
-    plan = _plan(run, flat_pilot[:, : pilot_draws or sizes[0]])
+    plan = _plan(run, flat_pilot[:, : pilot_draws or sizes[0]], run.twins(pilot_inputs))
     binned, binned_years = run.columns(plan.binned)
     constant, constant_years = run.columns(plan.constant)
     low, high, _ = extremes(np.ascontiguousarray(flat_pilot[:, : pilot_draws or sizes[0]]), binned)
@@ -400,6 +454,7 @@ def monte_carlo(
             constant_max=np.full(len(constant), -np.inf),
             constant_nan=np.zeros(len(constant), dtype=bool),
             met=np.zeros(len(run.targets), dtype=np.int64),
+            broken_twins=set(),
         )
 
     def make_work(first_pass: bool) -> Callable[[int, _Worker], None]:
@@ -410,7 +465,10 @@ def monte_carlo(
             else:
                 if m not in state.buffers:
                     state.buffers[m] = np.empty((len(run.names), run.n_years, m))
-                block = run.series(i, state.buffers[m], levels_only=True)
+                inputs = run.inputs(i)
+                block = run.series(i, state.buffers[m], levels_only=True, inputs=inputs)
+                if first_pass and plan.twins:  # still twins by construction in this chunk?
+                    state.broken_twins.update(set(plan.twins) - set(run.twins(inputs)))
             flat = block.reshape(-1, m)
             if state.binned is not None:
                 state.binned.add(flat)
@@ -444,6 +502,8 @@ def monte_carlo(
     spread = c_max - c_min + np.spacing(np.abs(c_max))  # one unit of rounding for the midpoint
     bound[plan.constant] = np.where(has_nan, np.nan, spread)
     redo[plan.constant] = ~has_nan & ~_is_constant(c_min, c_max)
+    for row, _ in state.broken_twins:
+        redo[row] = True
     derived_redo = [d for d in plan.derived if redo[d[2]]]  # the base was not constant after all
     passes = 1
     if redo.any() or derived_redo:
@@ -457,6 +517,10 @@ def monte_carlo(
         assert again.binned is not None
         _read(again.binned, rows, again_years, values, bound)
         passes = 2
+    for row, twin in plan.twins:
+        if not redo[row]:
+            rounding = TWIN_ROUNDING * (100.0 + np.max(np.abs(values[twin]), initial=0.0))
+            values[row], bound[row] = values[twin], bound[twin] + rounding
     for row, level, base, years in plan.derived:
         if row in {d[0] for d in derived_redo}:
             continue

@@ -227,6 +227,47 @@ def test_a_cagr_read_through_its_ratio_is_within_its_bound():
     assert np.all(error > 0)  # binned, not exact: the comparison means something
 
 
+def test_twin_rows_by_construction_and_a_false_twin_counted_again(scenarios, monkeypatch):
+    """Rows equal up to rounding by construction (a rate that is the same every year; an 'other'
+    block growing with the total) take their twin's percentiles; a pair that the pilot's inputs
+    made twins but a later chunk's do not is counted again in a second pass; every percentile
+    stays within its bound."""
+    import sim.montecarlo as mc
+
+    scenario = scenarios["baseline"]
+    run = mc._prepare(scenario, 8_192, np.random.default_rng(0), 4_096)
+    twins = dict(run.twins(run.inputs(0)))
+    services = run.names.index("growth.services") * run.n_years
+    assert all(twins[services + t] == services + 1 for t in range(2, run.n_years))
+    total, other = (run.names.index(n) * run.n_years for n in ("growth.total", "growth.other"))
+    assert all(twins[other + t] == total + t for t in range(1, run.n_years))
+    covid = mc._prepare(scenarios["covid_shock"], 8_192, np.random.default_rng(0), 4_096)
+    covid_twins = dict(covid.twins(covid.inputs(0)))  # shock years 2021-2022, then steady
+    assert covid_twins[services + 5] == services + 3 and services + 3 not in covid_twins
+
+    real = mc._Run.twins
+    calls = []
+
+    def false_twin_on_the_pilot(self, inputs):
+        pairs = real(self, inputs)
+        calls.append(1)
+        if len(calls) == 1:  # the pilot: growth.budget_revenue 2023 as a twin of 2022's
+            budget = self.names.index("growth.budget_revenue") * self.n_years
+            pairs.append((budget + 3, budget + 2))
+        return pairs
+
+    monkeypatch.setattr(mc._Run, "twins", false_twin_on_the_pilot)
+    result = monte_carlo(scenario, 12_000, np.random.default_rng(8), chunk_draws=4_096)
+    assert result.passes == 2
+    flat, _ = chunked_exact(scenario, 12_000, 8, 4_096)
+    exact = np.percentile(flat, PERCENTILES, axis=1).T
+    estimate = result.percentiles[[f"p{p}" for p in PERCENTILES]].to_numpy()
+    bound = result.percentiles["error_bound"].to_numpy()
+    present = ~np.isnan(exact[:, 0])
+    error = np.abs(estimate - exact)[present].max(axis=1)
+    assert np.all(error <= bound[present] * (1 + 1e-6) + 1e-12)
+
+
 def test_one_chunk_is_numpy_percentile_exactly(scenarios):
     scenario = scenarios["baseline"]
     result = monte_carlo(scenario, 3_000, np.random.default_rng(2))
