@@ -505,16 +505,17 @@ def projection_series_time_major(
 
 
 def first_equal_rate_years(inputs: ModelInputs) -> dict[str, np.ndarray]:
-    """For each series compounding at an input rate, the first growth year with the same rate
-    as each growth year in every element of the batch: level series name -> (T,) int (element
-    t is for growth year t + 1, itself when no earlier year has its rate).
+    """For each series compounding at an input rate, the first growth year of the run of years
+    with the same rate, in every element of the batch, that each growth year belongs to: level
+    series name -> (T,) int (element t is for growth year t + 1; t itself when the year before
+    has another rate).
 
     Listed: the sector blocks, an "other" block with its own rate and the linked indicators with
     their own growth (single-year overrides included). Such a series' year-on-year growth is
-    its rate up to rounding (L_t / L_t-1 = 1 + g / 100 to a few units in the last place), so two
-    years with the same rate have the same growth up to rounding, and while every year so far
-    has the first year's rate, the CAGR is that year's growth. (An "other" block that grows with
-    the three-sector aggregate grows as the total does: `other_grows_with_total`.)
+    its rate up to rounding (L_t / L_t-1 = 1 + g / 100 to a few units in the last place), so the
+    years of a run have the same growth up to rounding, and while every year so far has the
+    first year's rate, the CAGR is that year's growth. (An "other" block that grows with the
+    three-sector aggregate grows as the total does: `other_grows_with_total`.)
     """
     rank = _input_rank(inputs)
     sectors = inputs.sectors
@@ -531,13 +532,15 @@ def first_equal_rate_years(inputs: ModelInputs) -> dict[str, np.ndarray]:
             rates[name] = _linked_rate(linked, no_growth, rank)
     first = {}
     for name, rate in rates.items():
-        rate = np.broadcast_to(rate, (years,) + rate.shape[1:])
-        first[name] = np.array(
-            [
-                next(u for u in range(t + 1) if np.array_equal(rate[u], rate[t]))
-                for t in range(years)
-            ]
-        )
+        if rate.shape[0] == 1:  # one rate, broadcast to every year
+            first[name] = np.zeros(years, dtype=int)
+            continue
+        same = (rate[1:] == rate[:-1]).reshape(years - 1, -1).all(axis=1)  # as the year before
+        start = np.arange(years)
+        for t in range(1, years):
+            if same[t - 1]:
+                start[t] = start[t - 1]
+        first[name] = start
     return first
 
 

@@ -241,10 +241,29 @@ class _Run:
         return Columns(kind, a, b), years
 
     def count_targets(self, block: np.ndarray, met: np.ndarray) -> None:
+        """Add to met[j] the draws of the chunk's (n_series, T + 1, m) block that meet target j
+        (`met_target` of `evaluate`). A growth target over n years is checked on the growth
+        ratio against the ratio its lower end implies, (1 + low / 100) ** n, which is the same
+        test (the CAGR increases with the ratio) without a power per draw."""
         for j, (target, row) in enumerate(self.targets):
-            if row is None:
+            if (
+                row is None
+                or target.start_year not in self.years
+                or target.end_year not in self.years
+            ):
                 continue
-            value = evaluate(target, self.years, block[row].T)
+            levels = block[row]
+            lowest = None if target.low is None else target.low - COMPARISON_TOLERANCE
+            if target.measure == "cagr" and lowest is not None and lowest > -100.0:
+                start, end = (
+                    int(np.flatnonzero(self.years == y)[0])
+                    for y in (target.start_year, target.end_year)
+                )
+                threshold = (1.0 + lowest / 100.0) ** (target.end_year - target.start_year)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    met[j] += int(np.count_nonzero(levels[end] / levels[start] >= threshold))
+                continue
+            value = evaluate(target, self.years, levels.T)
             if value is not None:
                 met[j] += int(np.count_nonzero(met_target(target, value)))
 
