@@ -242,7 +242,7 @@ def import_check() -> dict:
     code = (
         "import sys, time; t = time.perf_counter(); import sim.cli, sim.run, sim.export; "
         "t = time.perf_counter() - t; "
-        "print(t, 'scipy.stats' in sys.modules, 'scipy' in sys.modules)"
+        "print(t, 'scipy.stats' in sys.modules, 'scipy' in sys.modules, 'numba' in sys.modules)"
     )
     runs = [
         subprocess.run(
@@ -265,8 +265,25 @@ def import_check() -> dict:
         "seconds": min(float(r[0]) for r in runs),
         "scipy_stats": runs[0][1] == "True",
         "scipy": runs[0][2] == "True",
+        "numba": runs[0][3] == "True",
         "scipy_stats_alone": float(scipy_stats.stdout),
     }
+
+
+def fresh_run(name: str, draws: int) -> dict:
+    """Run in a child process: a Monte Carlo in a fresh interpreter, everything included
+    (imports, loading the scenario, numba loading its cached machine code)."""
+    start = time.perf_counter()
+    import numpy as np
+
+    from sim.montecarlo import monte_carlo
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(name, REPO / "scenarios")
+    loaded = time.perf_counter()
+    monte_carlo(scenario, draws, np.random.default_rng(1))
+    end = time.perf_counter()
+    return {"total": end - start, "imports": loaded - start, "monte_carlo": end - loaded}
 
 
 def child(args: list[str]) -> dict:
@@ -293,6 +310,8 @@ def main() -> None:
             print(json.dumps(one_monte_carlo(name, draws, seed=1)))
         elif kind == "mc1":
             print(json.dumps(one_monte_carlo(name, draws, seed=1, workers=1)))
+        elif kind == "fresh":
+            print(json.dumps(fresh_run(name, draws)))
         elif kind == "stages":
             print(json.dumps(stage_costs(name)))
         elif kind == "loop":
@@ -408,10 +427,33 @@ def main() -> None:
     say(
         f"`import sim.cli, sim.run, sim.export`: {imports['seconds']:.2f} s (best of 3); loads "
         f"scipy.stats: {'yes' if imports['scipy_stats'] else 'no'}; loads any scipy: "
-        f"{'yes' if imports['scipy'] else 'no'}. For comparison, `import scipy.stats` alone: "
+        f"{'yes' if imports['scipy'] else 'no'}; loads numba: "
+        f"{'yes' if imports['numba'] else 'no'}. For comparison, `import scipy.stats` alone: "
         f"{imports['scipy_stats_alone']:.2f} s. The sensitivity modules import scipy.special "
-        "(ndtr, ndtri) only when a truncated normal or a correlation is sampled."
+        "(ndtr, ndtri) only when a truncated normal or a correlation is sampled, and numba "
+        "(sim/kernels.py) only when a triangular distribution is sampled or a Monte Carlo has "
+        "more than one chunk."
     )
+    say()
+    say("## A million draws in a fresh interpreter, everything included")
+    say()
+    say(
+        "The table above times the `monte_carlo` call in a warm interpreter. Here one run in a "
+        "new interpreter, with the imports (numpy, pandas, the package; numba and its cached "
+        "machine code when first needed) and loading the scenario; one run each, after the "
+        "machine code is cached (the very first run on a machine also compiles it: about "
+        "1.5 s once)."
+    )
+    say()
+    say("| scenario | draws | imports + scenario | monte_carlo (numba loads inside) | total |")
+    say("|---|---:|---:|---:|---:|")
+    for name in SCENARIOS:
+        child(["fresh", name, "100000"])  # caches the machine code if it is not yet
+        r = child(["fresh", name, "1000000"])
+        say(
+            f"| {name} | 1,000,000 | {r['imports']:.2f} s | {r['monte_carlo']:.2f} s | "
+            f"{r['total']:.2f} s |"
+        )
     say()
     say(NOTES.strip())
     if args.write:

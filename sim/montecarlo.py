@@ -12,7 +12,7 @@ number of draws (ten million draws need the same ~100 MB per worker as a hundred
    by the compiled loop that counts them (`sim.kernels`), which saves the model writing them out
    and numpy reading them back.
 3. Every series of every year is summarised by `sim.quantiles` (fixed bins), and every target of
-   `sim.targets.TARGETS` is checked draw by draw.
+   `sim.targets.TARGETS` is checked draw by draw (a growth target on the growth ratio).
 
 Percentiles are exact (numpy.percentile) when all draws fit in one chunk. Otherwise each row
 of the result (series x year) is obtained in the cheapest way that keeps the stated bound, decided
@@ -24,18 +24,23 @@ on the first chunk (the pilot), which the model computes in full:
     derived    CAGR to year t of a series whose base-year value is constant is an increasing
                function of the year-t level, and percentiles commute with increasing functions:
                CAGR percentiles are that function of the level's percentiles;
+    twin       equal to an earlier row up to rounding by construction of the inputs (the growth
+               in a year with the same rate as the year before; the CAGR while every year has the
+               first year's rate; the growth of an 'other' block that grows with the total; see
+               `_Run.twins`): that row's percentiles; each chunk's inputs are checked;
     binned     everything else: counted into 4096 bins over the pilot's range (+5 % margin); a
                CAGR is counted as the ratio of its level to the base year's and read through
                (ratio ** (1 / t) - 1) * 100 (a division per draw instead of a power).
 The `error_bound` of a row is one bin width (binned; through the function for a CAGR and for
-derived rows), or the spread of the values (constant); see `sim.quantiles` for the bins. If a
-percentile's rank falls outside a binned row's range, or a constant row turns out to vary, those
+derived rows), the spread of the values (constant), or its twin's plus a rounding allowance
+(TWIN_ROUNDING); see `sim.quantiles` for the bins. If a percentile's rank falls outside a binned
+row's range, a constant row turns out to vary, or a chunk's inputs do not make a twin, those
 rows are counted again over their exact range (a second pass; it keeps the bound true for any
 input).
 
 Chunks run in threads, one per core: numpy releases the GIL in its loops and the compiled
-counting loops run without it. numba (`sim.kernels`) is imported only when there is more than
-one chunk.
+counting loops run without it (two processes measured no faster than two threads here).
+The counting loops (`sim.kernels`, numba) are loaded only when there is more than one chunk.
 """
 
 from __future__ import annotations
