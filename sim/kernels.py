@@ -154,9 +154,12 @@ def extremes(source: np.ndarray, columns: Columns) -> tuple[np.ndarray, np.ndarr
 # ----------------------------------------------------------------------------- compiled loops
 # cache=True keeps the machine code next to this file (__pycache__), so only the first run on a
 # machine compiles (about a second); fastmath stays off: the values must be the model's.
+# error_model="numpy": x / 0 gives inf or NaN as in numpy (and the model), where Python's rule
+# would raise ZeroDivisionError; it also lets the division be vectorised (measured: counting a
+# chunk ~12 % faster).
 
 
-@njit(nogil=True, cache=True, inline="always")
+@njit(nogil=True, cache=True, inline="always", error_model="numpy")
 def _value(source, kind, a, b, i):  # pragma: no cover (compiled)
     x = source[a, i]
     if kind == VALUE:
@@ -169,7 +172,7 @@ def _value(source, kind, a, b, i):  # pragma: no cover (compiled)
     return x / y
 
 
-@njit(nogil=True, cache=True)
+@njit(nogil=True, cache=True, error_model="numpy")
 def _count_into_bins(
     source, kind, a, b, scale, shift, counts, minimum, maximum, has_nan
 ):  # pragma: no cover (compiled)
@@ -198,7 +201,7 @@ def _count_into_bins(
             has_nan[c] = True
 
 
-@njit(nogil=True, cache=True)
+@njit(nogil=True, cache=True, error_model="numpy")
 def _extremes(source, kind, a, b, minimum, maximum, has_nan):  # pragma: no cover (compiled)
     m = source.shape[1]
     for c in range(kind.size):
@@ -228,7 +231,7 @@ def triangular_quantile(u: np.ndarray, low: float, mode: float, high: float) -> 
     return out.reshape(u.shape)
 
 
-@njit(nogil=True, cache=True)
+@njit(nogil=True, cache=True, error_model="numpy")
 def _triangular_quantile(u, low, mode, high, out):  # pragma: no cover (compiled)
     width = high - low
     peak = (mode - low) / width

@@ -203,6 +203,25 @@ def test_kernel_columns_are_the_models_rows(scenarios):
         )
 
 
+def test_kernel_columns_divide_as_numpy_does():
+    """A level of zero (a sector with no share) gives NaN or inf as numpy does, not an error."""
+    from sim.kernels import GROWTH, RATIO, SHARE, Columns, count_into_bins, extremes
+
+    source = np.array([[0.0, 0.0, 1.0], [0.0, 2.0, 0.0]])
+    columns = Columns(np.array([GROWTH, SHARE, RATIO]), np.array([1, 1, 1]), np.array([0, 0, 0]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected = columns.values(source)
+    assert np.isnan(expected).any() and np.isinf(expected).any()
+    low, high, has_nan = extremes(source, columns)
+    assert list(has_nan) == list(np.isnan(expected).any(axis=1))
+    counts = np.zeros((3, 8), np.int64)
+    minimum, maximum = np.full(3, np.inf), np.full(3, -np.inf)
+    flags = np.zeros(3, bool)
+    count_into_bins(source, columns, np.ones(3), np.ones(3), counts, minimum, maximum, flags)
+    assert list(flags) == list(np.isnan(expected).any(axis=1))
+    assert counts[:, -1].tolist() == np.isposinf(expected).sum(axis=1).tolist()
+
+
 def test_a_cagr_read_through_its_ratio_is_within_its_bound():
     """Percentiles of (ratio ** (1 / t) - 1) * 100 read off the ratio's bins, against
     numpy.percentile of the CAGRs themselves."""
