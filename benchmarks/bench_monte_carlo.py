@@ -189,9 +189,10 @@ def stage_costs(name: str) -> dict:
     scenario = _load(name)
     m = mc.CHUNK_DRAWS
     run = mc._prepare(scenario, 2 * m, np.random.default_rng(0), m)
-    pilot = run.series(0)
+    pilot_inputs = run.inputs(0)
+    pilot = run.series(0, inputs=pilot_inputs)
     flat = pilot.reshape(-1, m)
-    plan = mc._plan(run, flat)
+    plan = mc._plan(run, flat, run.twins(pilot_inputs))
     binned, _ = run.columns(plan.binned)
     constant, _ = run.columns(plan.constant)
     low, high, _ = extremes(flat, binned)
@@ -215,11 +216,21 @@ def stage_costs(name: str) -> dict:
         "build_inputs": best(lambda: build_inputs(scenario, values)),
         "model": best(lambda: projection_series_time_major(inputs, buffer, frozenset())),
         "bins": best(lambda: counter.add(flat)),
-        "checks": best(lambda: (extremes(flat, constant), run.count_targets(pilot, met))),
+        "checks": best(
+            lambda: (
+                extremes(flat, constant),
+                run.twins(inputs),
+                run.count_targets(pilot, met),
+            )
+        ),
         "rows": flat.shape[0],
         "binned": int(plan.binned.size),
         "settled": int(
-            plan.missing.size + plan.constant.size + len(plan.copies) + len(plan.derived)
+            plan.missing.size
+            + plan.constant.size
+            + len(plan.copies)
+            + len(plan.derived)
+            + len(plan.twins)
         ),
     }
 
@@ -383,9 +394,9 @@ def main() -> None:
         "on one thread against all cores (as in the table above, best of 3). 'model' computes "
         "what the Monte Carlo asks of it (the levels); 'bins' computes the growth rates, shares "
         "and CAGR ratios of the counted rows from the levels and counts them (compiled); "
-        "'checks' are the constant rows and the targets; 'rows' are series x years, of which "
+        "'checks' are the constant rows, the twins (on the inputs) and the targets; 'rows' are series x years, of which "
         "'binned' are counted into bins and 'settled' need no counting (no value, constant, "
-        "copy, derived; see sim/montecarlo.py)."
+        "copy, derived, twin; see sim/montecarlo.py)."
     )
     say()
     say(

@@ -532,7 +532,7 @@ def first_equal_rate_years(inputs: ModelInputs) -> dict[str, np.ndarray]:
             rates[name] = _linked_rate(linked, no_growth, rank)
     first = {}
     for name, rate in rates.items():
-        if rate.shape[0] == 1:  # one rate, broadcast to every year
+        if rate.shape[0] == 1 or rate.strides[0] == 0:  # one rate, repeated for every year
             first[name] = np.zeros(years, dtype=int)
             continue
         same = (rate[1:] == rate[:-1]).reshape(years - 1, -1).all(axis=1)  # as the year before

@@ -76,8 +76,11 @@ def _yearly(
     The array is a time-last view of time-major memory (years first, draws contiguous), the
     layout `sim.model` computes in: the model then reads each year's rates as one contiguous
     row instead of gathering them at a stride of T values (measured: a fifth of a Monte Carlo
-    chunk's model time)."""
+    chunk's model time). Without overrides it is a read-only view of `default` repeated (no
+    copy; `sim.model.first_equal_rate_years` then sees every year's rate is the same at once)."""
     default = np.asarray(default, dtype=float)
+    if not by_year:
+        return _time_last(np.broadcast_to(default, (horizon,) + default.shape), 1)
     overrides = {
         year: np.asarray(values.get(f"{prefix}.{year}", rate), dtype=float)
         for year, rate in by_year.items()
