@@ -37,78 +37,79 @@ sys.path.insert(0, str(REPO))
 SCENARIOS = ("baseline", "covid_shock")
 
 NOTES = """
-## This revision against the previous one (one model, no time-major copy)
+## This revision against the previous one (compiled counting loops)
 
-`sim/fastseries.py`, a second, time-major copy of the model's formulas kept for speed, is gone.
-`sim.model` now computes each formula once, time-major (draws axis last and contiguous, one
-vector operation per year), and its public functions return time-last views of those results
-with the same shapes as before; `sim.model.projection_series_time_major` hands the time-major
-array itself to the Monte Carlo. Along the way: compounding builds each year's factors in the
-output row (no temporaries), each series' growth and CAGR are computed right after its levels;
-the Monte Carlo no longer counts "twin" rows (equal draw by draw to an earlier row up to
-rounding: a rate that is the same every year gives the same growth in every year; the 'other'
-block grows as the total), it checks them instead (24-37 of ~150 counted rows); pilot ranges no
-longer copy the pilot through np.where; Sobol uses `end_year_outputs` (as fast now as the
-former chunked kernel path, which is gone too).
+Paired runs, the previous revision (9ffef74, numpy only) and this one alternately in fresh
+interpreters, 3 rounds (this machine's timings drift by 10-20 % from one minute to the next, so
+only interleaved runs compare); seconds of the `monte_carlo` call after a warm-up, best round
+(range), 2 cores:
 
-Paired runs, previous commit and this one alternately in fresh interpreters, 3 rounds (this
-machine's timings drift by 10-20 % from one minute to the next, so only interleaved runs
-compare); seconds, best round (range), 2 cores:
+| | previous | this revision | speed-up |
+|---|---:|---:|---:|
+| baseline, 10^6 draws | 1.08 (1.08-1.14) | 0.39 (0.39-0.42) | 2.8x |
+| baseline, 10^7 draws | 9.8 (9.8-10.5) | 3.3 (3.3-3.6) | 3.0x |
+| COVID shock, 10^6 draws | 1.34 (1.34-1.46) | 0.54 (0.54-0.60) | 2.5x |
+| COVID shock, 10^7 draws | 11.5 (11.5-12.2) | 4.5 (4.5-4.8) | 2.5x |
 
-| | previous | this revision |
-|---|---:|---:|
-| baseline, 10^6 draws | 0.97 (0.97-1.03) | 0.91 (0.91-0.99) |
-| baseline, 10^7 draws | 9.3 (9.3-11.2) | 9.9 (9.9-9.9) |
-| COVID shock, 10^6 draws | 1.13 (1.13-1.34) | 1.10 (1.10-1.15) |
-| COVID shock, 10^7 draws | 11.6 (11.6-12.5) | 11.5 (11.5-11.8) |
+What changed (each step measured and committed on its own; the commit messages give its gain):
 
-On one thread a chunk's work fell by a fifth to a quarter (one chunk, µs per draw: baseline
-1.72 -> 1.29, COVID shock 2.08 -> 1.70; a million draws on one thread 1.6 -> 1.4 s and
-2.0 -> 1.8 s), but on two cores the gain nearly vanishes: see below.
+* Counting into bins is one compiled loop per column (`sim/kernels.py`, numba, without the
+  GIL) that also computes the column from the model's levels: after the pilot chunk the model
+  computes levels only, and growth rates, shares and CAGR ratios are computed draw by draw as
+  they are counted (numpy needed five or six passes over memory per column, and the model wrote
+  out every derived series for numpy to read back). Growth and shares are the model's formulas
+  in its order of operations (tested bit for bit); a CAGR is counted as the ratio of its level
+  to the base year's and read through (r^(1/t) - 1) * 100 with the bin width carried through,
+  which costs a division per draw instead of a power.
+* numpy's division rule in the compiled loops (error_model="numpy"): x / 0 gives inf or NaN as
+  in the model instead of raising ZeroDivisionError, and the division can be vectorised.
+* Twin rows (a growth or CAGR equal to an earlier one up to rounding) are found by construction
+  from the inputs (`sim.model.first_equal_rate_years`: the same rate in consecutive years; an
+  'other' block growing with the total) and checked on each chunk's inputs, not draw by draw:
+  113 (baseline) and 126 (COVID shock) of 222 rows are counted.
+* A growth target is checked on the growth ratio against (1 + low / 100) ** n: no power per draw.
+* The triangular inverse CDF is one compiled loop (~1 ns a value instead of ~12 for numpy's nine
+  passes; a selection, not a branch, which a random u would mispredict half the time).
+* `build_inputs` lays rates out years first with the draws contiguous (the model's layout), and
+  a rate without single-year overrides is a view repeated over the years, not a copy.
+
+Why numba: the well-kept way to get a loop compiled to machine code without a C extension to
+build and ship; its wheels cover Linux, macOS and Windows. It is loaded only when a triangular
+distribution is sampled or a Monte Carlo has more than one chunk (a plain run does not import it;
+see the imports above), and it caches the machine code next to `sim/kernels.py`: the first run
+on a machine compiles for about 1.5 s, later runs load it (importing numba and loading: about
+0.5 s, included in the fresh-interpreter table above).
 
 ## Against the aims, and what limits them
 
 | aim (issue) | result |
 |---|---|
-| 10^6 draws end to end in under a second | baseline about 0.9-1.0 s, COVID shock about 1.1-1.2 s: at the aim, not clearly under it |
-| at least 100 times a plain loop | about 700-850 times from 10^6 draws on (somewhat flattered: see the plain loop below) |
-| 10^7 draws in a few seconds | about 10-12 s: not met |
-| 10^7 draws under 2 GB peak memory | about 0.3 GB: met (memory does not grow with the draws) |
-| Sobol with intervals at n = 2^14, all end-year outputs, under a second | 0.3-0.8 s: met |
-| a plain run does not import scipy.stats | met (no scipy at all) |
+| 10^6 draws end to end in under a second | 0.4 s (baseline) to 0.55 s (COVID shock) for the call; 1.3-1.4 s in a fresh interpreter with every import: met |
+| at least 100 times a plain loop | about 1,500-2,200 times from 10^6 draws on: met |
+| 10^7 draws in a few seconds | 3.3-3.6 s (baseline), 4.5-4.8 s (COVID shock): met, if "a few" admits 5 |
+| 10^7 draws under 2 GB peak memory | about 0.35 GB: met (memory does not grow with the draws) |
+| Sobol with intervals at n = 2^14, all end-year outputs, under a second | see its table: met |
+| a plain run does not import scipy.stats | met (no scipy, no numba) |
 
-* Work per draw (table above): the model writes 37 series x 6 years per draw in some 500
-  row operations, and some 110-130 rows are counted into bins at ~6 passes each (min, max,
-  scale, shift and truncate, np.bincount's own two); numpy does each at ~0.5-1.5 ns per
-  element here, so a draw costs 1.3-1.7 µs on one core whatever the layout. Sampling
-  (sim/uncertainty.py, not part of this change) is 0.13 µs per draw for the baseline and
-  0.37 for the COVID shock (correlated and truncated-normal draws).
-* Two cores give only about 1.6 times one (last column above). np.bincount holds the GIL for
-  part of its run (two threads counting give 1.1-1.3 times one), and the ~1,000 numpy calls of a
-  chunk each hand the GIL over; the run also page-faults ~20,000 times (0.2 s of system time
-  per million draws) as threads allocate temporaries. Measured: two processes, each running
-  half of a million baseline draws, finish in ~0.77 s where two threads need ~0.95 s. A process
-  pool would put 10^6 draws under a second here; it is not done: it brings process start-up,
-  shipping the bin counters back, and fork safety (OpenBLAS's threads; spawn on macOS and
-  Windows re-imports pandas per worker).
-* float32 is not used: it would halve the memory traffic, but the growth and CAGR rows are
-  computed from the levels; rounding the levels alone to float32 moves their percentiles by up
-  to 3 % of a bin width (measured, baseline), compounding in float32 by more. Percentiles could
-  then be further from numpy.percentile over float64 values than their stated bound (one bin
-  width) unless the bound were widened to match.
-* 10^7 draws in a few seconds needs several times less work per draw: a compiled kernel (numba,
-  not a dependency today) fusing sampling, projection and counting per draw, or a process pool
-  plus that.
-* The plain loop is 10-20 % slower than with the previous model: for a single draw the
-  time-major layout costs ~0.4 ms per `project` + `projection_series` against ~0.27 ms (a
-  loop over years instead of one cumulative product, and axis moves), so the "vs plain loop"
-  ratios are that much flattered.
+* What is left per draw, on one core (the stage table): counting ~0.25-0.28 us (113-126 columns
+  at ~2 ns each, near the ~1.4 ns a histogram increment costs here even with everything in the
+  L1 cache), the model's levels ~0.15 us (numpy passes over memory, three per compounded year),
+  sampling 0.04 us (baseline) and 0.17 us (COVID shock: its correlated block needs normal draws
+  and the normal CDF, ~12-18 ns a value each, in numpy and scipy). Two threads run 1.8-1.9 times
+  one; two processes, each with half the draws, were measured no faster than two threads.
+* Going further would need the model itself compiled (a second copy of its formulas, which this
+  project removed once already) or fewer counted columns by more structure (e.g. a sector's
+  levels are a function of its one rate when the rate is the same every year).
+* float32 is not used: it would halve memory traffic, but rounding the levels to float32 moves
+  their percentiles by up to 3 % of a bin width (measured, baseline); the bound would have to
+  widen to match.
+* The plain loop is the same as before (`project` + `projection_series` per draw), so the
+  "vs plain loop" ratios compare like with like.
 
-How the streaming stays cheap (sim/montecarlo.py): columns constant up to rounding, the CAGR
-over the first year (a copy of that year's growth), the CAGR of a series whose base-year value
-is fixed (an increasing function of that year's level, so its percentiles are the function of
-the level's) and twin rows are not counted; the rest are counted into 4096 bins per column in
-groups of 8 columns, one thread per core.
+How the streaming stays cheap (sim/montecarlo.py): constant columns, the CAGR over the first
+year (a copy of that year's growth), the CAGR of a series with a fixed base-year value (a
+function of that year's level) and twin rows are not counted; the rest are counted into 4096
+bins per column, one thread per core.
 """
 
 
@@ -158,6 +159,8 @@ def plain_loop(name: str, draws: int, seed: int) -> float:
     spec = scenario.uncertainty
     rng = np.random.default_rng(seed)
     years = np.arange(scenario.base_year, scenario.end_year + 1)
+    build_inputs(scenario, {k: float(v[0]) for k, v in sample(spec, 1, rng).items()})  # warm-up:
+    # first-call costs (numba loading the triangular inverse CDF) are not a cost per draw
     start = time.perf_counter()
     rows = []
     met = np.zeros(len(TARGETS), dtype=np.int64)
