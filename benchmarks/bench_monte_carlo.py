@@ -95,7 +95,7 @@ on a machine compiles for about 1.5 s, later runs load it (importing numba and l
   at ~2 ns each, near the ~1.4 ns a histogram increment costs here even with everything in the
   L1 cache), the model's levels ~0.15 us (numpy passes over memory, three per compounded year),
   sampling 0.04 us (baseline) and 0.17 us (COVID shock: its correlated block needs normal draws
-  and the normal CDF, ~12-18 ns a value each, in numpy and scipy). Two threads run 1.8-1.9 times
+  and the normal CDF, ~12-18 ns a value each, in numpy and scipy). Two threads run 1.6-1.8 times
   one; two processes, each with half the draws, were measured no faster than two threads.
 * Going further would need the model itself compiled (a second copy of its formulas, which this
   project removed once already) or fewer counted columns by more structure (e.g. a sector's
@@ -382,7 +382,8 @@ def main() -> None:
     say(
         "'error bound' is the `error_bound` column of the percentile table for two rows: every "
         "percentile of a streamed row is within one bin width (its pilot range + 10 %, / 4094) "
-        "of numpy.percentile over the same draws, and tests/test_sensitivity.py checks this "
+        "of numpy.percentile over the same draws, or for a CAGR the change of the CAGR over one "
+        "bin width of the level or ratio it is read from; tests/test_sensitivity.py checks this "
         "against exact percentiles (the measured errors are mostly well under the bound). For "
         "scale, the sampling standard error of the baseline's 5th percentile of total CAGR is "
         "about 0.00027 points at a million draws and 0.00009 at ten million: the bound is of the "

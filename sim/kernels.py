@@ -87,7 +87,7 @@ class Columns:
 
     def values(self, source: np.ndarray) -> np.ndarray:
         """(columns, m) values computed with numpy: the reference the kernels are tested
-        against, and the pilot's values for small inputs."""
+        against."""
         a, b = source[self.a], source[self.b]
         out = np.empty_like(a)
         with np.errstate(divide="ignore", invalid="ignore"):

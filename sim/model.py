@@ -37,6 +37,7 @@ __all__ = [
     "compound_levels",
     "yoy_growth_pct",
     "cagr_pct",
+    "cagr_from_ratio_pct",
     "shares_pct",
     "project_sectors",
     "linked_growth_pct",
@@ -215,22 +216,35 @@ def _yoy_into(levels: np.ndarray, out: np.ndarray) -> None:
 
 def _cagr_into(levels: np.ndarray, out: np.ndarray) -> None:
     """Compound annual growth from the base year, in %: levels (T + 1, *b) -> out (T, *b) with
-    out[t - 1] = ((L_t / L_0) ** (1 / t) - 1) * 100. Square and cube roots where they serve:
-    they are exact to rounding, as the power is, and cost a third of it."""
+    out[t - 1] = ((L_t / L_0) ** (1 / t) - 1) * 100."""
     np.divide(levels[1:], levels[:1], out=out)
-    for t in range(2, levels.shape[0]):
-        ratio = out[t - 1, ...]
-        if t == 2:
-            np.sqrt(ratio, out=ratio)
-        elif t == 3:
-            np.cbrt(ratio, out=ratio)
-        elif t == 4:
-            np.sqrt(ratio, out=ratio)
-            np.sqrt(ratio, out=ratio)
-        else:
-            np.power(ratio, 1.0 / t, out=ratio)
-    out -= 1.0
-    out *= 100.0
+    for t in range(1, levels.shape[0]):
+        _ratio_to_cagr_into(out[t - 1, ...], t)
+
+
+def _ratio_to_cagr_into(ratio: np.ndarray, years: int) -> None:
+    """ratio -> (ratio ** (1 / years) - 1) * 100 in place. Square and cube roots where they
+    serve: they are exact to rounding, as the power is, and cost a third of it."""
+    if years == 2:
+        np.sqrt(ratio, out=ratio)
+    elif years == 3:
+        np.cbrt(ratio, out=ratio)
+    elif years == 4:
+        np.sqrt(ratio, out=ratio)
+        np.sqrt(ratio, out=ratio)
+    elif years != 1:
+        np.power(ratio, 1.0 / years, out=ratio)
+    ratio -= 1.0
+    ratio *= 100.0
+
+
+def cagr_from_ratio_pct(ratio: np.ndarray | float, years: int) -> np.ndarray:
+    """CAGR in % over `years` years of a level that grew by `ratio` (L_t / L_0), computed as
+    the model computes cagr.* series (the same roots, so the same numbers)."""
+    out = np.array(ratio, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        _ratio_to_cagr_into(out[...], years)
+    return out
 
 
 def _shares_into(block_levels: np.ndarray, total: np.ndarray, out: np.ndarray) -> None:

@@ -76,8 +76,9 @@ def _yearly(
     The array is a time-last view of time-major memory (years first, draws contiguous), the
     layout `sim.model` computes in: the model then reads each year's rates as one contiguous
     row instead of gathering them at a stride of T values (measured: a fifth of a Monte Carlo
-    chunk's model time). Without overrides it is a read-only view of `default` repeated (no
-    copy; `sim.model.first_equal_rate_years` then sees every year's rate is the same at once)."""
+    chunk's model time). Without overrides, an array `default` (draws) is repeated as a read-only
+    view (no copy; `sim.model.first_equal_rate_years` then sees at once that every year's rate is
+    the same), and a single number becomes a (T,) array."""
     default = np.asarray(default, dtype=float)
     if not by_year and default.ndim == 0:
         return np.full(horizon, float(default))  # (np.broadcast_to costs ~6 us a call)

@@ -56,8 +56,10 @@ class Estimate:
     reliable: (C, P) False where an order statistic fell into an under- or overflow bin wider
               than a regular bin (the bound does not hold there; count again over the exact range).
     bound:    (C,) largest possible error of any of the column's percentiles: one bin width, or,
-              through a transform, the largest change of the transform over one bin width at the
-              estimated order statistics (NaN for a column that held a NaN).
+              through a transform, the largest change of the transform between each estimated
+              order statistic and either end of the range that holds the true one (its bin; NaN
+              for a column that held a NaN, or where the transform is undefined on that range,
+              which is then flagged unreliable too).
     """
 
     values: np.ndarray
@@ -160,38 +162,47 @@ class BinnedPercentiles:
             return Estimate(values, reliable, bound)
         if transform is not None:
             bound = np.zeros(c)
+            unbounded = np.zeros(c, dtype=bool)
         cumulative = np.cumsum(self.counts, axis=1)
         for j, p in enumerate(ps):
             h = (self.n - 1) * p / 100.0
             k = np.floor(h)
-            lower, ok_lower = self._order_statistic(cumulative, k)
-            upper, ok_upper = self._order_statistic(cumulative, min(k + 1, self.n - 1))
+            lower, ok_lower, lower_range = self._order_statistic(cumulative, k)
+            upper, ok_upper, upper_range = self._order_statistic(cumulative, min(k + 1, self.n - 1))
             if transform is not None:
-                for x in (lower, upper):
+                for x, (low, high) in ((lower, lower_range), (upper, upper_range)):
                     with np.errstate(invalid="ignore"):
-                        step = np.maximum(
-                            transform(x + self.width) - transform(x),
-                            transform(x) - transform(x - self.width),
-                        )
+                        fx = transform(x)
+                        step = np.maximum(transform(high) - fx, fx - transform(low))
+                    unbounded |= np.isnan(step)  # the transform is undefined there
                     bound = np.fmax(bound, step)
                 lower, upper = transform(lower), transform(upper)
             values[:, j] = lower + (h - k) * (upper - lower)
             reliable[:, j] = ok_lower & ok_upper
+        if transform is not None:
+            reliable[unbounded] = False
+            bound[unbounded] = np.nan
         values[self.has_nan] = np.nan
         reliable[self.has_nan] = True
         bound[self.has_nan] = np.nan
         return Estimate(values, reliable, bound)
 
-    def _order_statistic(self, cumulative: np.ndarray, k: float) -> tuple[np.ndarray, np.ndarray]:
-        """Estimate of the k-th smallest value (0-based) of each column, and whether it is
-        within one bin width."""
+    def _order_statistic(
+        self, cumulative: np.ndarray, k: float
+    ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+        """Estimate of the k-th smallest value (0-based) of each column, whether it is within
+        one bin width, and the range (low, high) that holds the true value: its bin, or from
+        the exact minimum to `low` (underflow), or from `high` to the exact maximum (overflow)."""
         rows = np.arange(self.counts.shape[0])
         b = np.argmax(cumulative > k, axis=1)  # the bin holding it
         before = np.where(b > 0, cumulative[rows, np.maximum(b - 1, 0)], 0)
         position = (k - before + 0.5) / self.counts[rows, b]
-        inside = self.low + (b - 1 + position) * self.width
+        edge = self.low + (b - 1) * self.width
+        inside = edge + position * self.width
         under, over = b == 0, b == self.bins - 1
         value = np.where(under, self.minimum, np.where(over, self.maximum, inside))
         wide_under = under & (self.minimum < self.low - self.width)
         wide_over = over & (self.maximum > self.high + self.width)
-        return value, ~wide_under & ~wide_over
+        low = np.where(under, self.minimum, np.where(over, self.high, edge))
+        high = np.where(under, self.low, np.where(over, self.maximum, edge + self.width))
+        return value, ~wide_under & ~wide_over, (low, high)
