@@ -88,7 +88,7 @@ on a machine compiles for about 1.5 s, later runs load it (importing numba and l
 | at least 100 times a plain loop | about 1,400-1,800 times from 10^6 draws on: met |
 | 10^7 draws in a few seconds | 3.3-3.6 s (baseline), 4.5-4.8 s (COVID shock): met, if "a few" admits 5 |
 | 10^7 draws under 2 GB peak memory | about 0.35 GB: met (memory does not grow with the draws) |
-| Sobol with intervals at n = 2^14, all end-year outputs, under a second | 0.27-0.35 s: met; the first call in a process also loads numba (0.8-1.2 s in all) |
+| Sobol with intervals at n = 2^14, all end-year outputs, under a second | 0.26-0.36 s: met; the first call in a process also loads numba (0.8-1.2 s in all) |
 | a plain run does not import scipy.stats | met (no scipy, no numba) |
 
 * What is left per draw, on one core (the stage table): counting ~0.25-0.28 us (113-126 columns
