@@ -21,9 +21,11 @@ on the first chunk (the pilot), which the model computes in full:
     constant   the same value in every draw up to rounding (a base-year level, the 'other' share):
                that value, checked on every chunk;
     copy       CAGR over the first year is that year's growth: the same numbers;
-    derived    CAGR to year t of a series whose base-year value is constant is an increasing
-               function of the year-t level, and percentiles commute with increasing functions:
-               CAGR percentiles are that function of the level's percentiles;
+    derived    CAGR to year t of a series whose base-year value is fixed (positive, constant up
+               to rounding relative to its size) is an increasing function of the year-t level,
+               and percentiles commute with increasing functions: CAGR percentiles are that
+               function of the level's order statistics (NaN if a level is negative, as in the
+               model, except over 3 years: a cube root);
     twin       equal to an earlier row up to rounding by construction of the inputs (the growth
                in a year with the same rate as the year before; the CAGR while every year has the
                first year's rate; the growth of an 'other' block that grows with the total; see
@@ -32,11 +34,13 @@ on the first chunk (the pilot), which the model computes in full:
                CAGR is counted as the ratio of its level to the base year's and read through
                (ratio ** (1 / t) - 1) * 100 (a division per draw instead of a power).
 The `error_bound` of a row is one bin width (binned; through the function for a CAGR and for
-derived rows), the spread of the values (constant), or its twin's plus a rounding allowance
-(TWIN_ROUNDING); see `sim.quantiles` for the bins. If a percentile's rank falls outside a binned
-row's range, a constant row turns out to vary, or a chunk's inputs do not make a twin, those
-rows are counted again over their exact range (a second pass; it keeps the bound true for any
-input).
+derived rows, plus the effect of the base's rounding-level spread), the spread of the values
+(constant), or its twin's plus a rounding allowance (TWIN_ROUNDING), and never less than a few
+units in the last place; see `sim.quantiles` for the bins. If a percentile's rank falls outside
+a binned row's range, a constant row or a derived row's base turns out to vary, or a chunk's
+inputs do not make a twin, those rows are counted again over their exact range (a second pass;
+it keeps the bound true for any input; a row whose bound still does not hold gets a NaN bound,
+which no valid scenario has shown).
 
 Chunks run in threads, one per core: numpy releases the GIL in its loops and the compiled
 counting loops run without it (two processes measured no faster than two threads here).
@@ -143,6 +147,13 @@ def _chunk_sizes(draws: int, chunk: int) -> list[int]:
     return [chunk] * full + ([rest] if rest else [])
 
 
+def _fixed_positive(low: np.ndarray | float, high: np.ndarray | float) -> np.ndarray:
+    """Positive and constant up to rounding relative to its own size (a base-year value that
+    a derived CAGR divides by; `_is_constant` allows 1e-12 absolute below 1)."""
+    with np.errstate(invalid="ignore"):
+        return (low > 0) & (high - low <= CONSTANT_TOLERANCE * low)
+
+
 def _is_constant(low: np.ndarray, high: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         size = np.maximum(1.0, np.maximum(np.abs(low), np.abs(high)))
@@ -222,7 +233,7 @@ class _Run:
         """Result rows as columns computed from the level rows (`sim.kernels`), and for each the
         years t of its CAGR (0 for other series): a CAGR row is the ratio of the year-t level to
         the base year's, to be read through `cagr_of(ratio, t)`."""
-        from .kernels import GROWTH, RATIO, SHARE, VALUE, Columns  # numba: only when streaming
+        from .kernels import GROWTH, RATIO, ROOT_RATIO, SHARE, VALUE, Columns  # numba: streaming
 
         kind, a, b = (np.empty(rows.size, dtype=np.int64) for _ in range(3))
         years = np.zeros(rows.size, dtype=np.int64)
@@ -240,7 +251,8 @@ class _Run:
                 kind[c], a[c], b[c] = GROWTH, self.row(level, t), self.row(level, t - 1)
             elif prefix == "cagr" and t > 0:
                 level = self.level_of(short)
-                kind[c], a[c], b[c] = RATIO, self.row(level, t), self.row(level, 0)
+                kind[c] = RATIO if t in (1, 3) else ROOT_RATIO  # NaN below zero, as the model
+                a[c], b[c] = self.row(level, t), self.row(level, 0)
                 years[c] = t
             elif prefix in ("growth", "cagr"):
                 raise ValueError(f"{name} has no value in the base year")
@@ -336,9 +348,10 @@ def _plan(run: _Run, pilot: np.ndarray, twins: list[tuple[int, int]]) -> _Plan:
             copies.append((first, run.row(f"growth.{short}", 1)))
             settled[first] = True
         base = run.row(level, 0)
+        base_fixed = constant[base] and _fixed_positive(pilot[base].min(), pilot[base].max())
         for t in range(2, run.n_years):
             row = run.row(name, t)
-            if not settled[row] and constant[base]:
+            if not settled[row] and base_fixed and not nan[row].any():
                 derived.append((row, run.row(level, t), base, t))
                 settled[row] = True
     kept = []
@@ -541,15 +554,19 @@ def monte_carlo(
         redo[plan.binned] = ~reliable.all(axis=1)
     through = _through_cagr(constant_years)
     c_min, c_max = through(state.constant_min), through(state.constant_max)
-    has_nan = state.constant_nan
+    has_nan = state.constant_nan | np.isnan(c_min) | np.isnan(c_max)  # NaN: as numpy.percentile
     values[plan.constant] = np.where(has_nan, np.nan, c_min / 2.0 + c_max / 2.0)[:, None]
     spread = c_max - c_min + np.spacing(np.abs(c_max))  # one unit of rounding for the midpoint
     bound[plan.constant] = np.where(has_nan, np.nan, spread)
     redo[plan.constant] = ~has_nan & ~_is_constant(c_min, c_max)
     for row, _ in state.broken_twins:
         redo[row] = True
-    derived_redo = [d for d in plan.derived if redo[d[2]]]  # the base was not constant after all
-    derived = [d for d in plan.derived if not redo[d[2]]]
+    # a derived row's base is a level (its constant_min and max are values): positive and fixed?
+    base_range = {
+        int(r): (state.constant_min[i], state.constant_max[i]) for i, r in enumerate(plan.constant)
+    }
+    derived_redo = [d for d in plan.derived if not _fixed_positive(*base_range[d[2]])]
+    derived = [d for d in plan.derived if d not in derived_redo]
     passes = 1
     if redo.any() or derived_redo:
         rows = np.union1d(np.flatnonzero(redo), [d[0] for d in derived_redo]).astype(np.intp)
@@ -560,15 +577,17 @@ def monte_carlo(
             chunks, make_work(False), lambda: new_worker(again_columns, lo, hi), workers, done
         )
         assert again.binned is not None
-        _read(again.binned, rows, again_years, values, bound)
-        _read_derived(again.binned, rows, [d for d in derived if redo[d[1]]], values, bound)
+        reliable = _read(again.binned, rows, again_years, values, bound)
+        bound[rows[~reliable.all(axis=1)]] = np.nan  # no bound holds (not seen on valid input)
+        again_derived = [d for d in derived if redo[d[1]]]
+        _read_derived(again.binned, rows, again_derived, base_range, values, bound)
         passes = 2
     counted = set(plan.binned.tolist())
     if state.binned is not None:
         first = [d for d in derived if d[1] in counted and not redo[d[1]]]
-        _read_derived(state.binned, plan.binned, first, values, bound)
+        _read_derived(state.binned, plan.binned, first, base_range, values, bound)
     constant_level = [d for d in derived if d[1] not in counted and not redo[d[1]]]
-    _derive_from_values(constant_level, values, bound)
+    _derive_from_values(constant_level, base_range, values, bound)
     for row, twin in plan.twins:
         if not redo[row]:
             rounding = TWIN_ROUNDING * (100.0 + np.max(np.abs(values[twin]), initial=0.0))
@@ -603,37 +622,62 @@ def _read_derived(
     binned: BinnedPercentiles,
     rows: np.ndarray,
     derived: Sequence[tuple[int, int, int, int]],
+    base_range: dict[int, tuple[float, float]],
     values: np.ndarray,
     bound: np.ndarray,
 ) -> None:
     """Write the percentiles and bounds of derived CAGR rows (row, level row, base-year row,
     years) from their level rows, columns of `binned` at `rows`: read through
-    cagr_of(level / base, years), the order statistics transformed as for a counted ratio.
-    The base-year values must be in `values` (constant rows; their spread, < 1e-12 relative,
-    is left out)."""
+    cagr_of(level / base, years), the order statistics transformed as for a counted ratio, base
+    the middle of the base-year row's range (in `values`), whose spread `base_range` adds to the
+    bound (`_base_spread`). A level below zero makes a CAGR over 2, 4 or more years NaN, as in
+    the model (a root of a negative ratio)."""
+    if not derived:
+        return
     column = {int(r): c for c, r in enumerate(rows)}
     years, base = np.zeros(len(rows), dtype=np.int64), np.ones(len(rows))
     for _, level, base_row, t in derived:
         years[column[level]], base[column[level]] = t, values[base_row, 0]
-    if not derived:
-        return
     estimate = binned.percentiles(PERCENTILES, _through_cagr(years, base))
-    for row, level, _, _ in derived:
-        values[row], bound[row] = estimate.values[column[level]], estimate.bound[column[level]]
+    lowest = np.minimum(binned.low, binned.minimum)  # the bins start at or above zero, or their
+    # start is the exact minimum (second pass): below zero, some level is negative
+    highest = np.maximum(binned.high, binned.maximum)
+    for row, level, base_row, t in derived:
+        c = column[level]
+        if t != 3 and lowest[c] < 0:
+            values[row], bound[row] = np.nan, np.nan
+            continue
+        spread = _base_spread(highest[c], base_range[base_row], t)
+        values[row], bound[row] = estimate.values[c], estimate.bound[c] + spread
+
+
+def _base_spread(level: float, base: tuple[float, float], years: int) -> float:
+    """Largest change of a CAGR over `years` years to a level of at most `level` when its base
+    moves within `base` (low, high): if the CAGR of every draw is within this of the one
+    computed with the base's middle, so is every order statistic."""
+    if base[1] == base[0] or level <= 0:
+        return 0.0
+    low, high = cagr_of(np.array([level / base[1], level / base[0]]), years)
+    return float(high - low)
 
 
 def _derive_from_values(
-    derived: Sequence[tuple[int, int, int, int]], values: np.ndarray, bound: np.ndarray
+    derived: Sequence[tuple[int, int, int, int]],
+    base_range: dict[int, tuple[float, float]],
+    values: np.ndarray,
+    bound: np.ndarray,
 ) -> None:
     """Derived CAGR rows whose level row is not counted (constant up to rounding): the function
-    of the level's percentiles, the bound its change over the level's bound either way."""
+    of the level's percentiles, the bound its change over the level's bound either way plus the
+    base's spread."""
     for row, level, base_row, t in derived:
         base_value = values[base_row, 0]
         values[row] = cagr_of(values[level] / base_value, t)
         with np.errstate(invalid="ignore"):
             up = cagr_of((values[level] + bound[level]) / base_value, t) - values[row]
             down = values[row] - cagr_of((values[level] - bound[level]) / base_value, t)
-        bound[row] = np.max(np.maximum(up, down))
+        top = float(np.max(values[level]) + bound[level])
+        bound[row] = np.max(np.maximum(up, down)) + _base_spread(top, base_range[base_row], t)
 
 
 def _read(

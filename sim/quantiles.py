@@ -44,6 +44,9 @@ __all__ = ["BinnedPercentiles", "DEFAULT_BINS", "Estimate"]
 DEFAULT_BINS = 4096
 """Counters per column: an error bound of about range / 4000."""
 
+ROUNDING_ULPS = 32
+"""No bound is smaller than this many units in the last place of the column's values."""
+
 Transform = Callable[[np.ndarray], np.ndarray]
 """An increasing function applied column by column to (C,) values of all columns."""
 
@@ -164,24 +167,32 @@ class BinnedPercentiles:
             bound = np.zeros(c)
             unbounded = np.zeros(c, dtype=bool)
         cumulative = np.cumsum(self.counts, axis=1)
-        for j, p in enumerate(ps):
-            h = (self.n - 1) * p / 100.0
-            k = np.floor(h)
-            lower, ok_lower, lower_range = self._order_statistic(cumulative, k)
-            upper, ok_upper, upper_range = self._order_statistic(cumulative, min(k + 1, self.n - 1))
-            if transform is not None:
-                for x, (low, high) in ((lower, lower_range), (upper, upper_range)):
-                    with np.errstate(invalid="ignore"):
+        # (columns that held a NaN may divide by a zero count here: they are overwritten below)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            for j, p in enumerate(ps):
+                h = (self.n - 1) * p / 100.0
+                k = np.floor(h)
+                lower, ok_lower, lower_range = self._order_statistic(cumulative, k)
+                upper, ok_upper, upper_range = self._order_statistic(
+                    cumulative, min(k + 1, self.n - 1)
+                )
+                if transform is not None:
+                    for x, (low, high) in ((lower, lower_range), (upper, upper_range)):
                         fx = transform(x)
                         step = np.maximum(transform(high) - fx, fx - transform(low))
-                    unbounded |= np.isnan(step)  # the transform is undefined there
-                    bound = np.fmax(bound, step)
-                lower, upper = transform(lower), transform(upper)
-            values[:, j] = lower + (h - k) * (upper - lower)
-            reliable[:, j] = ok_lower & ok_upper
+                        unbounded |= np.isnan(step)  # the transform is undefined there
+                        bound = np.fmax(bound, step)
+                    lower, upper = transform(lower), transform(upper)
+                values[:, j] = lower + (h - k) * (upper - lower)
+                reliable[:, j] = ok_lower & ok_upper
         if transform is not None:
             reliable[unbounded] = False
             bound[unbounded] = np.nan
+        # bins narrower than the numbers' own rounding: the bound is at least a few units in the
+        # last place of the values (the arithmetic above rounds at that scale)
+        with np.errstate(invalid="ignore"):
+            rounding = ROUNDING_ULPS * np.spacing(np.abs(values).max(axis=1))
+            bound = np.where(np.isnan(bound), bound, np.maximum(bound, rounding))
         values[self.has_nan] = np.nan
         reliable[self.has_nan] = True
         bound[self.has_nan] = np.nan
