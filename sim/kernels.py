@@ -14,9 +14,6 @@ The values a column can be (`Columns`), with a and b rows of the source:
     RATIO   a / b              a level over its base-year level; the CAGR over t years is the
                                increasing function (ratio ** (1 / t) - 1) * 100 of it
                                (`sim.montecarlo.cagr_of`),
-    ROOT_RATIO                 the same, NaN where negative: the ratio of a CAGR over 2, 4 or
-                               more years, which the model computes with a square root or a
-                               power, undefined below zero (over 3 years the cube root is not),
                                applied by the caller to percentiles and extremes: counting the
                                ratio costs a division where the CAGR costs a power per draw.
 GROWTH and SHARE are the formulas of `sim.model` (`_yoy_into`, `_shares_into`) in the same order
@@ -48,15 +45,14 @@ __all__ = [
     "GROWTH",
     "SHARE",
     "RATIO",
-    "ROOT_RATIO",
     "Columns",
     "count_into_bins",
     "extremes",
     "triangular_quantile",
 ]
 
-VALUE, GROWTH, SHARE, RATIO, ROOT_RATIO = 0, 1, 2, 3, 4
-KIND_NAMES = ("value", "growth", "share", "ratio", "root_ratio")
+VALUE, GROWTH, SHARE, RATIO = 0, 1, 2, 3
+KIND_NAMES = ("value", "growth", "share", "ratio")
 
 
 @dataclass(frozen=True)
@@ -73,8 +69,8 @@ class Columns:
             object.__setattr__(self, name, np.ascontiguousarray(getattr(self, name), np.int64))
         if not (self.kind.shape == self.a.shape == self.b.shape) or self.kind.ndim != 1:
             raise ValueError("kind, a and b must be 1-D arrays of one length")
-        if np.any((self.kind < VALUE) | (self.kind > ROOT_RATIO)):
-            raise ValueError(f"column kinds are 0..4 ({', '.join(KIND_NAMES)})")
+        if np.any((self.kind < VALUE) | (self.kind > RATIO)):
+            raise ValueError(f"column kinds are 0..3 ({', '.join(KIND_NAMES)})")
 
     @classmethod
     def of_rows(cls, rows: np.ndarray) -> Columns:
@@ -95,7 +91,7 @@ class Columns:
         a, b = source[self.a], source[self.b]
         out = np.empty_like(a)
         with np.errstate(divide="ignore", invalid="ignore"):
-            for kind in range(ROOT_RATIO + 1):
+            for kind in range(RATIO + 1):
                 rows = self.kind == kind
                 if not rows.any():
                     continue
@@ -107,8 +103,6 @@ class Columns:
                     out[rows] = a[rows] / b[rows] * 100.0
                 else:
                     out[rows] = a[rows] / b[rows]
-                    if kind == ROOT_RATIO:
-                        out[rows] = np.where(out[rows] < 0.0, np.nan, out[rows])
         return out
 
 
@@ -175,10 +169,7 @@ def _value(source, kind, a, b, i):  # pragma: no cover (compiled)
         return (x / y - 1.0) * 100.0
     if kind == SHARE:
         return x / y * 100.0
-    r = x / y
-    if kind == ROOT_RATIO and r < 0.0:
-        return np.nan
-    return r
+    return x / y
 
 
 @njit(nogil=True, cache=True, error_model="numpy")

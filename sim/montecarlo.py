@@ -233,7 +233,7 @@ class _Run:
         """Result rows as columns computed from the level rows (`sim.kernels`), and for each the
         years t of its CAGR (0 for other series): a CAGR row is the ratio of the year-t level to
         the base year's, to be read through `cagr_of(ratio, t)`."""
-        from .kernels import GROWTH, RATIO, ROOT_RATIO, SHARE, VALUE, Columns  # numba: streaming
+        from .kernels import GROWTH, RATIO, SHARE, VALUE, Columns  # numba: only when streaming
 
         kind, a, b = (np.empty(rows.size, dtype=np.int64) for _ in range(3))
         years = np.zeros(rows.size, dtype=np.int64)
@@ -251,8 +251,7 @@ class _Run:
                 kind[c], a[c], b[c] = GROWTH, self.row(level, t), self.row(level, t - 1)
             elif prefix == "cagr" and t > 0:
                 level = self.level_of(short)
-                kind[c] = RATIO if t in (1, 3) else ROOT_RATIO  # NaN below zero, as the model
-                a[c], b[c] = self.row(level, t), self.row(level, 0)
+                kind[c], a[c], b[c] = RATIO, self.row(level, t), self.row(level, 0)
                 years[c] = t
             elif prefix in ("growth", "cagr"):
                 raise ValueError(f"{name} has no value in the base year")
@@ -501,6 +500,7 @@ def monte_carlo(
     # (the CAGR of a negative ratio is undefined; a later negative value, if any, would still be
     # counted exactly in the underflow bin)
     nonnegative = (binned.kind != GROWTH) & (low >= 0.0)
+    nonnegative |= _root_of_ratio(binned_years)  # any negative ratio goes to the underflow bin
     bins_low[nonnegative] = np.maximum(bins_low[nonnegative], 0.0)
     chunks = list(range(len(sizes)))
 
@@ -692,7 +692,19 @@ def _read(
     estimate = binned.percentiles(PERCENTILES, _through_cagr(years) if years.any() else None)
     values[rows] = estimate.values
     bound[rows] = estimate.bound
-    return estimate.reliable
+    # a CAGR of a negative ratio over 2, 4 or more years is NaN in the model, and numpy's
+    # percentiles then NaN: such a ratio is below the bins (pass 1) or their start (pass 2)
+    negative = _root_of_ratio(years) & (np.minimum(binned.low, binned.minimum) < 0.0)
+    values[rows[negative]], bound[rows[negative]] = np.nan, np.nan
+    reliable = estimate.reliable.copy()
+    reliable[negative] = True
+    return reliable
+
+
+def _root_of_ratio(years: np.ndarray) -> np.ndarray:
+    """Columns counted as the ratio of a CAGR over 2, 4 or more years: the model takes a
+    square root or a power of the ratio, undefined below zero (not so the cube root)."""
+    return (years > 1) & (years != 3)
 
 
 def _result(
