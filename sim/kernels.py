@@ -81,30 +81,6 @@ class Columns:
     def __len__(self) -> int:
         return int(self.kind.size)
 
-    def take(self, index: np.ndarray) -> Columns:
-        """The columns at `index` (positions in this set)."""
-        return Columns(self.kind[index], self.a[index], self.b[index])
-
-    def values(self, source: np.ndarray) -> np.ndarray:
-        """(columns, m) values computed with numpy: the reference the kernels are tested
-        against."""
-        a, b = source[self.a], source[self.b]
-        out = np.empty_like(a)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            for kind in range(RATIO + 1):
-                rows = self.kind == kind
-                if not rows.any():
-                    continue
-                if kind == VALUE:
-                    out[rows] = a[rows]
-                elif kind == GROWTH:
-                    out[rows] = (a[rows] / b[rows] - 1.0) * 100.0
-                elif kind == SHARE:
-                    out[rows] = a[rows] / b[rows] * 100.0
-                else:
-                    out[rows] = a[rows] / b[rows]
-        return out
-
 
 def _check_source(source: np.ndarray, columns: Columns) -> None:
     if source.dtype != np.float64 or source.ndim != 2 or not source.flags.c_contiguous:

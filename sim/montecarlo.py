@@ -639,12 +639,11 @@ def _read_derived(
     for _, level, base_row, t in derived:
         years[column[level]], base[column[level]] = t, values[base_row, 0]
     estimate = binned.percentiles(PERCENTILES, _through_cagr(years, base))
-    lowest = np.minimum(binned.low, binned.minimum)  # the bins start at or above zero, or their
-    # start is the exact minimum (second pass): below zero, some level is negative
+    negative = _negative_under_root(binned, years)
     highest = np.maximum(binned.high, binned.maximum)
     for row, level, base_row, t in derived:
         c = column[level]
-        if t != 3 and lowest[c] < 0:
+        if negative[c]:
             values[row], bound[row] = np.nan, np.nan
             continue
         spread = _base_spread(highest[c], base_range[base_row], t)
@@ -692,13 +691,19 @@ def _read(
     estimate = binned.percentiles(PERCENTILES, _through_cagr(years) if years.any() else None)
     values[rows] = estimate.values
     bound[rows] = estimate.bound
-    # a CAGR of a negative ratio over 2, 4 or more years is NaN in the model, and numpy's
-    # percentiles then NaN: such a ratio is below the bins (pass 1) or their start (pass 2)
-    negative = _root_of_ratio(years) & (np.minimum(binned.low, binned.minimum) < 0.0)
+    negative = _negative_under_root(binned, years)
     values[rows[negative]], bound[rows[negative]] = np.nan, np.nan
     reliable = estimate.reliable.copy()
     reliable[negative] = True
     return reliable
+
+
+def _negative_under_root(binned: BinnedPercentiles, years: np.ndarray) -> np.ndarray:
+    """Columns read as a CAGR over 2, 4 or more years (`years`) that saw a value below zero:
+    the model's root of a negative ratio or level is NaN, and so are numpy's percentiles. Such a
+    column's bins start at zero or above (pass 1: a negative value lands in the underflow bin,
+    whose minimum is kept) or at its exact minimum (pass 2)."""
+    return _root_of_ratio(years) & (np.minimum(binned.low, binned.minimum) < 0.0)
 
 
 def _root_of_ratio(years: np.ndarray) -> np.ndarray:
