@@ -192,6 +192,13 @@ def line(ax: Axes, years, values, style: dict, label: str) -> None:
     )
 
 
+def target_point(ax: Axes, year: int, value: float, label: str, size: float = 14) -> None:
+    """A point target (a level to reach in one year, "about 600 billion"): a dark star."""
+    ax.plot(
+        [year], [value], marker="*", markersize=size, color="#333333", linestyle="none", label=label
+    )
+
+
 def wrap(label: str, width: int) -> str:
     words, lines, line = label.split(), [], ""
     for word in words:

@@ -27,6 +27,7 @@ from .chartbase import (
     new_figure,
     scenario_styles,
     table_figure,
+    target_point,
     titled_legend,
     with_style,
     wrap,
@@ -368,14 +369,11 @@ def plot_budget(results: Sequence[ScenarioResult], lang: str, run_date: date) ->
             text("target_corridor", lang).format(band=band),
         )
         if level_target.end_year <= years[-1]:
-            top.plot(
-                [level_target.end_year],
-                [level_target.low],
-                marker="*",
-                markersize=14,
-                color="#333333",
-                linestyle="none",
-                label=text("target_about", lang).format(
+            target_point(
+                top,
+                level_target.end_year,
+                level_target.low,
+                text("target_about", lang).format(
                     value=f"{format_number(level_target.low, 0, lang)} {unit_text('billion VND', lang)}"
                 ),
             )

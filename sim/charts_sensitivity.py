@@ -18,6 +18,7 @@ from .chartbase import (
     legend_entries,
     new_figure,
     scenario_styles,
+    target_point,
     titled_legend,
     with_style,
     wrap,
@@ -168,15 +169,7 @@ def _target_marker(ax, target: Target, result: ScenarioResult, indicator: str, l
     else:
         high = target.high if target.high is not None and target.high != target.low else None
         if high is None:
-            ax.plot(
-                [target.end_year],
-                [target.low],
-                marker="*",
-                markersize=11,
-                color="#333333",
-                linestyle="none",
-                label=text("target", lang),
-            )
+            target_point(ax, target.end_year, target.low, text("target", lang), size=11)
         else:
             ax.plot(
                 [target.end_year] * 2,
