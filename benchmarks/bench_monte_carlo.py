@@ -6,14 +6,14 @@
 Measures, for the bundled baseline (12 uncertain parameters) and COVID-shock (21, three of them
 correlated) scenarios:
 
-* the full Monte Carlo (`sim.montecarlo.monte_carlo`: sampling, model, percentiles of every
+* the full Monte Carlo (`sim.analysis.montecarlo.engine.monte_carlo`: sampling, model, percentiles of every
   series and year, target probabilities) at each size, each in a fresh interpreter so that its
   peak memory (resource.getrusage, maximum resident set size) is its own;
 * a plain Python loop over draws doing the same work (draw the parameters, `build_inputs`,
   `project`, `projection_series`, check every target, keep every value, then numpy.percentile of
   every column). The loop is O(N), so it is timed on `--loop` draws and its rate is scaled;
 * Sobol indices with bootstrap intervals at n = 2^14 for the four end-year outputs;
-* the import of a plain run (`import sim.cli, sim.run, sim.export`): its time, and that it loads
+* the import of a plain run (`import sim.cli, sim.run, sim.output.files`): its time, and that it loads
   no scipy.stats (which alone costs ~0.75 s).
 
 The figures are printed, and written to --write as Markdown.
@@ -53,7 +53,7 @@ only interleaved runs compare); seconds of the `monte_carlo` call after a warm-u
 
 What changed (each step measured and committed on its own; the commit messages give its gain):
 
-* Counting into bins is one compiled loop per column (`sim/kernels.py`, numba, without the
+* Counting into bins is one compiled loop per column (`sim/analysis/montecarlo/kernels.py`, numba, without the
   GIL) that also computes the column from the model's levels: after the pilot chunk the model
   computes levels only, and growth rates, shares and CAGR ratios are computed draw by draw as
   they are counted (numpy needed five or six passes over memory per column, and the model wrote
@@ -64,7 +64,7 @@ What changed (each step measured and committed on its own; the commit messages g
 * numpy's division rule in the compiled loops (error_model="numpy"): x / 0 gives inf or NaN as
   in the model instead of raising ZeroDivisionError, and the division can be vectorised.
 * Twin rows (a growth or CAGR equal to an earlier one up to rounding) are found by construction
-  from the inputs (`sim.model.first_equal_rate_years`: the same rate in consecutive years; an
+  from the inputs (`sim.core.model.first_equal_rate_years`: the same rate in consecutive years; an
   'other' block growing with the total) and checked on each chunk's inputs, not draw by draw:
   113 (baseline) and 126 (COVID shock) of 222 rows are counted.
 * A growth target is checked on the growth ratio against (1 + low / 100) ** n: no power per draw.
@@ -82,7 +82,7 @@ What changed (each step measured and committed on its own; the commit messages g
 Why numba: the well-kept way to get a loop compiled to machine code without a C extension to
 build and ship; its wheels cover Linux, macOS and Windows. It is loaded only when a triangular
 distribution is sampled or a Monte Carlo has more than one chunk (a plain run does not import it;
-see the imports above), and it caches the machine code next to `sim/kernels.py`: the first run
+see the imports above), and it caches the machine code next to `sim/analysis/montecarlo/kernels.py`: the first run
 on a machine compiles for about 1.5 s, later runs load it (importing numba and loading: about
 0.5 s, included in the fresh-interpreter table above).
 
@@ -112,7 +112,7 @@ on a machine compiles for about 1.5 s, later runs load it (importing numba and l
 * The plain loop is the same as before (`project` + `projection_series` per draw), so the
   "vs plain loop" ratios compare like with like.
 
-How the streaming stays cheap (sim/montecarlo.py): constant columns, the CAGR over the first
+How the streaming stays cheap (sim/analysis/montecarlo/engine.py): constant columns, the CAGR over the first
 year (a copy of that year's growth), the CAGR of a series with a fixed base-year value (a
 function of that year's level) and twin rows are not counted; the rest are counted into 4096
 bins per column, one thread per core.
@@ -120,7 +120,7 @@ bins per column, one thread per core.
 
 
 def _load(name: str):
-    from sim.scenario import load_scenario
+    from sim.scenario.loader import load_scenario
 
     return load_scenario(name, REPO / "scenarios")
 
@@ -129,7 +129,7 @@ def one_monte_carlo(name: str, draws: int, seed: int, workers: int | None = None
     """Run in a child process: time and peak memory of one Monte Carlo."""
     import numpy as np
 
-    from sim.montecarlo import CHUNK_DRAWS, monte_carlo
+    from sim.analysis.montecarlo.engine import CHUNK_DRAWS, monte_carlo
 
     scenario = _load(name)
     # warm up (first-call costs: numba loads its compiled loops) with more than one chunk
@@ -156,10 +156,10 @@ def plain_loop(name: str, draws: int, seed: int) -> float:
     """Seconds per draw of the same work as a Python loop over single draws."""
     import numpy as np
 
-    from sim.model import project, projection_series
-    from sim.params import build_inputs
-    from sim.targets import TARGETS, evaluate, status_of, target_indicator
-    from sim.uncertainty import sample
+    from sim.core.model import project, projection_series
+    from sim.core.targets import TARGETS, evaluate, status_of, target_indicator
+    from sim.scenario.params import build_inputs
+    from sim.scenario.uncertainty import sample
 
     scenario = _load(name)
     spec = scenario.uncertainty
@@ -189,11 +189,11 @@ def stage_costs(name: str) -> dict:
     import numpy as np
 
     from sim import montecarlo as mc
-    from sim.kernels import extremes
-    from sim.model import projection_series_time_major
-    from sim.params import build_inputs
-    from sim.quantiles import BinnedPercentiles
-    from sim.uncertainty import sample
+    from sim.analysis.montecarlo.kernels import extremes
+    from sim.analysis.montecarlo.quantiles import BinnedPercentiles
+    from sim.core.model import projection_series_time_major
+    from sim.scenario.params import build_inputs
+    from sim.scenario.uncertainty import sample
 
     scenario = _load(name)
     m = mc.CHUNK_DRAWS
@@ -247,7 +247,7 @@ def stage_costs(name: str) -> dict:
 def sobol_seconds(name: str) -> float:
     import numpy as np
 
-    from sim.sensitivity import sobol
+    from sim.analysis.sensitivity import sobol
 
     scenario = _load(name)
     times = []
@@ -260,7 +260,7 @@ def sobol_seconds(name: str) -> float:
 
 def import_check() -> dict:
     code = (
-        "import sys, time; t = time.perf_counter(); import sim.cli, sim.run, sim.export; "
+        "import sys, time; t = time.perf_counter(); import sim.cli, sim.run, sim.output.files; "
         "t = time.perf_counter() - t; "
         "print(t, 'scipy.stats' in sys.modules, 'scipy' in sys.modules, 'numba' in sys.modules)"
     )
@@ -296,8 +296,8 @@ def fresh_run(name: str, draws: int) -> dict:
     start = time.perf_counter()
     import numpy as np
 
-    from sim.montecarlo import monte_carlo
-    from sim.scenario import load_scenario
+    from sim.analysis.montecarlo.engine import monte_carlo
+    from sim.scenario.loader import load_scenario
 
     scenario = load_scenario(name, REPO / "scenarios")
     loaded = time.perf_counter()
@@ -406,7 +406,7 @@ def main() -> None:
         "and CAGR ratios of the counted rows from the levels and counts them (compiled); "
         "'checks' are the constant rows, the twins (on the inputs) and the targets; 'rows' are series x years, of which "
         "'binned' are counted into bins and 'settled' need no counting (no value, constant, "
-        "copy, derived, twin; see sim/montecarlo.py)."
+        "copy, derived, twin; see sim/analysis/montecarlo/engine.py)."
     )
     say()
     say(
@@ -446,13 +446,13 @@ def main() -> None:
     say()
     imports = import_check()
     say(
-        f"`import sim.cli, sim.run, sim.export`: {imports['seconds']:.2f} s (best of 3); loads "
+        f"`import sim.cli, sim.run, sim.output.files`: {imports['seconds']:.2f} s (best of 3); loads "
         f"scipy.stats: {'yes' if imports['scipy_stats'] else 'no'}; loads any scipy: "
         f"{'yes' if imports['scipy'] else 'no'}; loads numba: "
         f"{'yes' if imports['numba'] else 'no'}. For comparison, `import scipy.stats` alone: "
         f"{imports['scipy_stats_alone']:.2f} s. The sensitivity modules import scipy.special "
         "(ndtr, ndtri) only when a truncated normal or a correlation is sampled, and numba "
-        "(sim/kernels.py) only when a triangular distribution is sampled or a Monte Carlo has "
+        "(sim/analysis/montecarlo/kernels.py) only when a triangular distribution is sampled or a Monte Carlo has "
         "more than one chunk."
     )
     say()

@@ -31,8 +31,8 @@ def timed(fn):
 
 def import_seconds() -> float:
     code = (
-        "import time; t = time.perf_counter(); import sim.cli, sim.run, sim.export, "
-        "sim.chartpack, sim.report; print(time.perf_counter() - t)"
+        "import time; t = time.perf_counter(); import sim.cli, sim.run, sim.output.files, "
+        "sim.output.charts.pack, sim.output.report; print(time.perf_counter() - t)"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
@@ -42,9 +42,9 @@ def import_seconds() -> float:
 
 def stages(out: Path) -> dict[str, float]:
     sys.path.insert(0, str(REPO))
-    from sim.chartpack import main_chart_jobs, write_chart_pack
-    from sim.export import write_csvs, write_manifest, write_workbook
-    from sim.report import write_report
+    from sim.output.charts.pack import main_chart_jobs, write_chart_pack
+    from sim.output.files import write_csvs, write_manifest, write_workbook
+    from sim.output.report import write_report
     from sim.run import load_scenarios, run_scenario
 
     started = datetime.now().astimezone()

@@ -2,7 +2,7 @@
 
 Modules, imports flowing one way: `model` (pure numpy) <- `schema`, `scenario` (files) <-
 `params` (scenario -> arrays) <- `run` (pipeline) <- `tables`, `export`, `charts` <- `cli`.
-Importing `sim` or `sim.model` loads neither pandas nor matplotlib.
+Importing `sim` or `sim.core.model` loads neither pandas nor matplotlib.
 """
 
 __version__ = "0.1.0"

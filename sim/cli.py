@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from .scenario import ScenarioError
+from sim.scenario.loader import ScenarioError
 
 __all__ = ["main", "build_parser"]
 
@@ -155,9 +155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _error("--draws and --seed apply to --sensitivity; add --sensitivity")
 
     # Imported here so that `--help` and argument errors stay instant.
-    from .export import OutputFolderError, publish
-    from .outputs import RunOutputs, write_run
-    from .run import load_scenarios, run_scenario
+    from sim.output.files import OutputFolderError, publish
+    from sim.output.write import RunOutputs, write_run
+    from sim.run import load_scenarios, run_scenario
 
     try:
         scenarios = load_scenarios(args.scenarios, args.scenarios_dir, args.settings, args.end_year)
@@ -178,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     history = None
     history_path = args.history or (args.scenarios_dir / DEFAULT_HISTORY)
     if not args.no_history and (args.history is not None or history_path.is_file()):
-        from .history import run_history
+        from sim.term.history import run_history
 
         try:
             history = run_history(
@@ -189,8 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     tracking = None
     if args.actuals is not None:
-        from .actuals import ActualsError, read_actuals
-        from .tracking import track
+        from sim.scenario.actuals import ActualsError, read_actuals
+        from sim.term.tracking import track
 
         try:
             actuals = read_actuals(args.actuals, {n for s in scenarios for n in s.indicators})
@@ -200,8 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     sensitivity = None
     if args.sensitivity:
-        from .montecarlo import DEFAULT_DRAWS
-        from .sensitivity_run import run_sensitivity
+        from sim.analysis.montecarlo.engine import DEFAULT_DRAWS
+        from sim.analysis.suite import run_sensitivity
 
         draws = DEFAULT_DRAWS if args.draws is None else args.draws
         for scenario in scenarios:
@@ -234,7 +234,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
     if not args.quiet:
-        from .console import format_history, format_sensitivity, format_summary, format_tracking
+        from sim.output.console import (
+            format_history,
+            format_sensitivity,
+            format_summary,
+            format_tracking,
+        )
 
         print(format_summary(results))
         for block, formatter in (

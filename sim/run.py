@@ -11,10 +11,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .model import project, projection_series
-from .params import build_inputs
-from .scenario import Problem, Scenario, ScenarioError, load_scenario, scenario_files_in
-from .targets import ScoreRow, scorecard
+from sim.core.model import project, projection_series
+from sim.core.targets import ScoreRow, scorecard
+from sim.scenario.loader import Problem, Scenario, ScenarioError, load_scenario, scenario_files_in
+from sim.scenario.params import build_inputs
 
 __all__ = ["ScenarioResult", "load_scenarios", "run_scenario", "series_units"]
 

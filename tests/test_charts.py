@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from conftest import SCENARIOS
 
-from sim.chartbase import scenario_styles
-from sim.chartpack import CHARTS, PNG_DPI, main_chart_jobs, write_chart_pack
-from sim.i18n import format_number, format_pct, indicator_label, unit_text
-from sim.report import write_report
+from sim.output.charts.base import scenario_styles
+from sim.output.charts.pack import CHARTS, PNG_DPI, main_chart_jobs, write_chart_pack
+from sim.output.i18n import format_number, format_pct, indicator_label, unit_text
+from sim.output.report import write_report
 from sim.run import load_scenarios, run_scenario
 
 RUN_DATE = date(2026, 11, 27)
@@ -240,8 +240,8 @@ def test_report_renders_in_a_real_browser(pack):
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_sensitivity_charts_render_in_both_languages(results, lang):
-    from sim.chartpack import sensitivity_chart_jobs
-    from sim.sensitivity_run import run_sensitivity
+    from sim.analysis.suite import run_sensitivity
+    from sim.output.charts.pack import sensitivity_chart_jobs
 
     sensitivity = run_sensitivity([r.scenario for r in results], draws=2000, seed=3, sobol_n=2**9)
     jobs = sensitivity_chart_jobs(results, sensitivity, lang, RUN_DATE)
@@ -277,8 +277,8 @@ def test_sensitivity_charts_render_in_both_languages(results, lang):
 
 
 def test_target_bands_read_in_each_language():
-    from sim.i18n import band_text
-    from sim.targets import TARGETS
+    from sim.core.targets import TARGETS
+    from sim.output.i18n import band_text
 
     bands = {t.key: t for t in TARGETS}
     assert band_text(bands["services_growth"], "vi") == "15,5-16,5 %/năm"

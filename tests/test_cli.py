@@ -11,10 +11,10 @@ import pytest
 from conftest import REPO, SCENARIOS
 
 from sim.cli import main
-from sim.export import publish
+from sim.output.files import publish
+from sim.output.tables import wide_table
 from sim.run import run_scenario
-from sim.scenario import load_scenario
-from sim.tables import wide_table
+from sim.scenario.loader import load_scenario
 
 BUNDLED = ("baseline", "covid_shock", "optimistic")
 GOLDEN = REPO / "tests" / "golden"

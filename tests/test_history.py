@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from conftest import MINIMAL, SCENARIOS
 
-from sim.history import ELASTICITY_RANGE, run_history
 from sim.run import load_scenarios, run_scenario
-from sim.scenario import ScenarioError, load_scenario
+from sim.scenario.loader import ScenarioError, load_scenario
+from sim.term.history import ELASTICITY_RANGE, run_history
 
 HISTORY = SCENARIOS / "history" / "backcast_2016_2020.toml"
 

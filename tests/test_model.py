@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from sim.model import (
+from sim.core.model import (
     IN_PLACE_DRAWS,
     LinkedInputs,
     ModelInputs,
@@ -221,7 +221,7 @@ def test_importing_the_model_loads_no_plotting_or_pandas():
     import sys
 
     code = (
-        "import sys, sim.model, sim.scenario, sim.params; "
+        "import sys, sim.core.model, sim.scenario.loader, sim.scenario.params; "
         "bad = [m for m in ('matplotlib', 'pandas', 'scipy') if m in sys.modules]; "
         "print(bad); sys.exit(1 if bad else 0)"
     )
@@ -233,8 +233,8 @@ def test_a_batch_as_long_as_the_horizon_is_not_read_as_years():
     """Five draws of an own-growth rate on a five-year horizon: each draw keeps its own rate."""
     from conftest import SCENARIOS
 
-    from sim.params import build_inputs
-    from sim.scenario import load_scenario
+    from sim.scenario.loader import load_scenario
+    from sim.scenario.params import build_inputs
 
     scenario = load_scenario("baseline", SCENARIOS)
     rates = np.array([8.0, 8.5, 9.0, 9.5, 10.0])
@@ -252,7 +252,7 @@ def test_a_batch_as_long_as_the_horizon_is_not_read_as_years():
 def _closed_form_series(inputs, i):
     """Every series of draw i, by the closed forms, one Python float at a time.
 
-    inputs: sim.params.build_inputs output whose batched values carry one leading axis of draws.
+    inputs: sim.scenario.params.build_inputs output whose batched values carry one leading axis of draws.
     """
     from math import prod
 
@@ -330,9 +330,9 @@ def test_batches_equal_a_loop_of_closed_form_compound_growth(name, settings):
     closed forms, for every series of every bundled scenario; public shapes stay time-last."""
     from conftest import SCENARIOS
 
-    from sim.params import build_inputs
-    from sim.scenario import load_scenario
-    from sim.uncertainty import sample
+    from sim.scenario.loader import load_scenario
+    from sim.scenario.params import build_inputs
+    from sim.scenario.uncertainty import sample
 
     scenario = load_scenario(name, SCENARIOS, settings=settings)
     for n in (40, IN_PLACE_DRAWS + 10):  # both ways of compounding
@@ -362,9 +362,9 @@ def test_batches_equal_a_loop_of_closed_form_compound_growth(name, settings):
 def test_time_major_entry_computes_only_the_series_asked_for():
     from conftest import SCENARIOS
 
-    from sim.params import build_inputs
-    from sim.scenario import load_scenario
-    from sim.uncertainty import sample
+    from sim.scenario.loader import load_scenario
+    from sim.scenario.params import build_inputs
+    from sim.scenario.uncertainty import sample
 
     scenario = load_scenario("covid_shock", SCENARIOS)
     inputs = build_inputs(scenario, sample(scenario.uncertainty, 50, np.random.default_rng(1)))

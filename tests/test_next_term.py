@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from conftest import SCENARIOS
 
-from sim.rebase import rebased_scenario_text
 from sim.run import load_scenarios, run_scenario
-from sim.scenario import load_scenario
+from sim.scenario.loader import load_scenario
+from sim.term.rebase import rebased_scenario_text
 
 NEXT_TERM = SCENARIOS / "next_term"
 

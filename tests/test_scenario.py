@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from conftest import MINIMAL, SCENARIOS, only_problem, problems_of
 
-from sim.model import project, projection_series
-from sim.params import UnknownParameterError, build_inputs, numeric_parameters
-from sim.scenario import ScenarioError, load_scenario
+from sim.core.model import project, projection_series
+from sim.scenario.loader import ScenarioError, load_scenario
+from sim.scenario.params import UnknownParameterError, build_inputs, numeric_parameters
 
 # ----------------------------------------------------------------------------- bundled files
 

@@ -10,13 +10,9 @@ import pandas as pd
 import pytest
 from conftest import SCENARIOS
 
-from sim.model import project, projection_series, series_names
-from sim.montecarlo import PERCENTILES, chunk_series, met_target, monte_carlo
-from sim.params import build_inputs, numeric_parameters
-from sim.quantiles import BinnedPercentiles
-from sim.run import run_scenario
-from sim.scenario import load_scenario
-from sim.sensitivity import (
+from sim.analysis.montecarlo.engine import PERCENTILES, chunk_series, met_target, monte_carlo
+from sim.analysis.montecarlo.quantiles import BinnedPercentiles
+from sim.analysis.sensitivity import (
     custom_target,
     end_year_outputs,
     goal_seek,
@@ -26,9 +22,13 @@ from sim.sensitivity import (
     target_by_key,
     two_way_grid,
 )
-from sim.sensitivity_run import CSV_COLUMNS, _ProgressBar, run_sensitivity, write_sensitivity_csvs
-from sim.sobol import sobol_indices
-from sim.targets import TARGETS, evaluate, target_indicator
+from sim.analysis.sobol import sobol_indices
+from sim.analysis.suite import CSV_COLUMNS, _ProgressBar, run_sensitivity, write_sensitivity_csvs
+from sim.core.model import project, projection_series, series_names
+from sim.core.targets import TARGETS, evaluate, target_indicator
+from sim.run import run_scenario
+from sim.scenario.loader import load_scenario
+from sim.scenario.params import build_inputs, numeric_parameters
 
 BUNDLED = ("baseline", "covid_shock", "optimistic")
 
@@ -106,9 +106,9 @@ def test_binned_percentiles_put_values_outside_the_range_into_the_edge_bins():
 
 
 def column_values(columns, source):
-    """The values of `sim.kernels.Columns` computed with numpy, as references for the kernels:
+    """The values of `sim.analysis.montecarlo.kernels.Columns` computed with numpy, as references for the kernels:
     value a; growth (a / b - 1) * 100; share a / b * 100; ratio a / b."""
-    from sim.kernels import GROWTH, SHARE, VALUE
+    from sim.analysis.montecarlo.kernels import GROWTH, SHARE, VALUE
 
     a, b = source[columns.a], source[columns.b]
     kind = columns.kind[:, None]
@@ -169,8 +169,8 @@ def test_kernel_columns_are_the_models_rows(scenarios):
     """Growth, shares and CAGR ratios computed by the compiled loops from the levels alone are
     the model's own rows (to the last bit for growth and shares), and the counts and extremes
     they give are those of numpy over the model's values."""
-    import sim.montecarlo as mc
-    from sim.kernels import Columns, count_into_bins, extremes
+    import sim.analysis.montecarlo.engine as mc
+    from sim.analysis.montecarlo.kernels import Columns, count_into_bins, extremes
 
     for name in ("baseline", "covid_shock"):
         run = mc._prepare(scenarios[name], 4_096, np.random.default_rng(0), 4_096)
@@ -221,7 +221,14 @@ def test_kernel_columns_are_the_models_rows(scenarios):
 
 def test_kernel_columns_divide_as_numpy_does():
     """A level of zero (a sector with no share) gives NaN or inf as numpy does, not an error."""
-    from sim.kernels import GROWTH, RATIO, SHARE, Columns, count_into_bins, extremes
+    from sim.analysis.montecarlo.kernels import (
+        GROWTH,
+        RATIO,
+        SHARE,
+        Columns,
+        count_into_bins,
+        extremes,
+    )
 
     source = np.array([[0.0, 0.0, 1.0], [0.0, 2.0, 0.0]])
     columns = Columns(np.array([GROWTH, SHARE, RATIO]), np.array([1, 1, 1]), np.array([0, 0, 0]))
@@ -241,8 +248,8 @@ def test_kernel_columns_divide_as_numpy_does():
 def test_a_cagr_read_through_its_ratio_is_within_its_bound():
     """Percentiles of (ratio ** (1 / t) - 1) * 100 read off the ratio's bins, against
     numpy.percentile of the CAGRs themselves."""
-    from sim.kernels import RATIO, Columns
-    from sim.montecarlo import _through_cagr
+    from sim.analysis.montecarlo.engine import _through_cagr
+    from sim.analysis.montecarlo.kernels import RATIO, Columns
 
     rng = np.random.default_rng(4)
     base = rng.uniform(290.0, 298.0, 50_000)
@@ -278,7 +285,7 @@ def _stressed(name, change, settings=()):
     (correlations kept between the parameters that stay; none for new ones)."""
     import dataclasses
 
-    from sim.uncertainty import UncertaintySpec
+    from sim.scenario.uncertainty import UncertaintySpec
 
     scenario = load_scenario(name, SCENARIOS, settings=list(settings))
     spec = scenario.uncertainty or UncertaintySpec(())
@@ -302,7 +309,7 @@ def _without(parameter):
 
 def _wide(parameter, low, high):
     """Give `parameter` a uniform distribution on [low, high] (replacing or adding it)."""
-    from sim.uncertainty import Distribution
+    from sim.scenario.uncertainty import Distribution
 
     new = Distribution(parameter, "uniform", low, high)
     return lambda dists: tuple(d for d in dists if d.parameter != parameter) + (new,)
@@ -404,7 +411,7 @@ def test_twin_rows_by_construction_and_a_false_twin_counted_again(scenarios, mon
     block growing with the total) take their twin's percentiles; a pair that the pilot's inputs
     made twins but a later chunk's do not is counted again in a second pass; every percentile
     stays within its bound."""
-    import sim.montecarlo as mc
+    import sim.analysis.montecarlo.engine as mc
 
     scenario = scenarios["baseline"]
     run = mc._prepare(scenario, 8_192, np.random.default_rng(0), 4_096)
@@ -718,7 +725,7 @@ def test_goal_not_reachable_is_an_answer(scenarios):
 
 
 def test_goal_seek_on_a_custom_goal_with_as_many_points_as_years(scenarios):
-    # 5 values for a 5-year horizon: sim.model would read an own-growth rate array of that
+    # 5 values for a 5-year horizon: sim.core.model would read an own-growth rate array of that
     # length as one rate per year; the analyses add a draw so that it cannot
     goal = custom_target("retail", "cagr", 2020, 2025)
     found = goal_seek(
@@ -795,7 +802,7 @@ def test_progress_bar_only_on_a_terminal_after_a_delay(scenarios):
 
 def test_plain_run_imports_no_scipy_stats():
     code = (
-        "import sys, sim.cli, sim.run, sim.export, sim.sensitivity_run; "
+        "import sys, sim.cli, sim.run, sim.output.files, sim.analysis.suite; "
         "print('scipy.stats' in sys.modules, 'scipy' in sys.modules)"
     )
     done = subprocess.run(

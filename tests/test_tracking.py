@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from conftest import SCENARIOS
 
-from sim.actuals import ActualsError, check_against, read_actuals
 from sim.run import run_scenario
-from sim.scenario import load_scenario
-from sim.tracking import plan_vs_actual, rebaseline, required_growth
+from sim.scenario.actuals import ActualsError, check_against, read_actuals
+from sim.scenario.loader import load_scenario
+from sim.term.tracking import plan_vs_actual, rebaseline, required_growth
 
 HEADER = "indicator,year,value,status,source,note\n"
 

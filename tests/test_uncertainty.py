@@ -8,8 +8,8 @@ from conftest import MINIMAL, SCENARIOS, only_problem, problems_of
 from scipy.special import ndtr, ndtri
 from scipy.stats import spearmanr
 
-from sim.scenario import load_scenario
-from sim.uncertainty import (
+from sim.scenario.loader import load_scenario
+from sim.scenario.uncertainty import (
     Distribution,
     UncertaintySpec,
     copula_factor,
@@ -483,7 +483,7 @@ def test_loading_a_scenario_does_not_import_scipy():
     import sys
 
     code = (
-        "import sys; from sim.scenario import load_scenario; "
+        "import sys; from sim.scenario.loader import load_scenario; "
         f"s = load_scenario('covid_shock', {str(SCENARIOS)!r}); "
         "assert s.uncertainty is not None; "
         "print([m for m in sys.modules if m.startswith('scipy')])"

@@ -18,11 +18,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import __version__
-from .i18n import text, unit_text
-from .params import numeric_parameters
-from .run import ScenarioResult
-from .tables import (
+from sim import __version__
+from sim.output.i18n import text, unit_text
+from sim.output.tables import (
     SUMMARY_SERIES,
     header_label,
     linked_labels,
@@ -31,7 +29,9 @@ from .tables import (
     summary_table,
     wide_table,
 )
-from .tracking import TrackingResult
+from sim.run import ScenarioResult
+from sim.scenario.params import numeric_parameters
+from sim.term.tracking import TrackingResult
 
 __all__ = [
     "OutputFolderError",

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .model import (
+from sim.core.model import (
     SECTORS,
     LinkedInputs,
     ModelInputs,
@@ -24,7 +24,7 @@ from .model import (
     project_sectors,
     yoy_growth_pct,
 )
-from .scenario import Scenario
+from sim.scenario.loader import Scenario
 
 __all__ = [
     "numeric_parameters",
@@ -74,10 +74,10 @@ def _yearly(
     """(..., T) rates: `default` every year, then the by-year overrides (each replaceable).
 
     The array is a time-last view of time-major memory (years first, draws contiguous), the
-    layout `sim.model` computes in: the model then reads each year's rates as one contiguous
+    layout `sim.core.model` computes in: the model then reads each year's rates as one contiguous
     row instead of gathering them at a stride of T values (measured: a fifth of a Monte Carlo
     chunk's model time). Without overrides, an array `default` (draws) is repeated as a read-only
-    view (no copy; `sim.model.first_equal_rate_years` then sees at once that every year's rate is
+    view (no copy; `sim.core.model.first_equal_rate_years` then sees at once that every year's rate is
     the same), and a single number becomes a (T,) array."""
     default = np.asarray(default, dtype=float)
     if not by_year and default.ndim == 0:

@@ -1,7 +1,7 @@
 """Uncertain parameters: distributions, their rules, and sampling with an injected generator.
 
 A scenario's `[uncertainty]` section gives some numeric parameters (paths of
-`sim.params.numeric_parameters`) a distribution. The loader (`sim.scenario`) turns the section into
+`sim.scenario.params.numeric_parameters`) a distribution. The loader (`sim.scenario.loader`) turns the section into
 an `UncertaintySpec`; this module only knows the mathematics: which combinations of bounds are
 valid, how to draw values, and how correlation is imposed.
 
@@ -19,7 +19,7 @@ at most 0.018 away from C_ij.
 No draws happen at import and nothing touches numpy's global random state: every sampling
 function takes `rng: numpy.random.Generator`. scipy.special (ndtr, ndtri) is imported only when a
 truncated normal or a correlation needs it, and numba (the compiled triangular inverse CDF in
-`sim.kernels`) only when a triangular distribution is sampled, so loading a scenario stays cheap.
+`sim.analysis.montecarlo.kernels`) only when a triangular distribution is sampled, so loading a scenario stays cheap.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ semi-definite (rounding in a hand-written matrix)."""
 class Distribution:
     """The distribution of one numeric parameter.
 
-    parameter: path as in `sim.params.numeric_parameters`, e.g. "sectors.services.growth_pct".
+    parameter: path as in `sim.scenario.params.numeric_parameters`, e.g. "sectors.services.growth_pct".
     kind:      one of DISTRIBUTIONS.
     low, high: bounds, in the parameter's own unit (16.0 = 16 %/yr for a rate).
     mode:      peak of a triangular distribution, low <= mode <= high.
@@ -243,7 +243,9 @@ def inverse_cdf(dist: Distribution, u: np.ndarray) -> np.ndarray:
     if dist.kind == "uniform":
         return low + u * (high - low)
     if dist.kind == "triangular":
-        from .kernels import triangular_quantile  # lazily: numba costs ~0.3 s to import
+        from sim.analysis.montecarlo.kernels import (
+            triangular_quantile,  # lazily: numba costs ~0.3 s to import
+        )
 
         assert dist.mode is not None
         return triangular_quantile(u, low, dist.mode, high)
@@ -285,7 +287,7 @@ def values_from_uniforms(spec: UncertaintySpec, u: np.ndarray) -> dict[str, np.n
 
 def sample(spec: UncertaintySpec, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """n joint draws of the uncertain parameters: path -> (n,) values, ready for
-    `sim.params.build_inputs(scenario, values)`."""
+    `sim.scenario.params.build_inputs(scenario, values)`."""
     return values_from_uniforms(spec, sample_uniforms(spec, n, rng))
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .run import ScenarioResult
-from .targets import TARGETS
+from sim.core.targets import TARGETS
+from sim.run import ScenarioResult
 
 __all__ = ["format_summary", "format_tracking", "format_sensitivity", "format_history"]
 

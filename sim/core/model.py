@@ -108,7 +108,7 @@ class LinkedInputs:
 
 @dataclass(frozen=True)
 class ModelInputs:
-    """Everything the model needs, as arrays. Built from a scenario by `sim.params`."""
+    """Everything the model needs, as arrays. Built from a scenario by `sim.scenario.params`."""
 
     years: np.ndarray  # (T + 1,) calendar years, base year first
     sectors: SectorInputs

@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from .chartpack import SavedChart
-from .i18n import (
+from sim.core.model import SECTORS
+from sim.output.charts.pack import SavedChart
+from sim.output.i18n import (
     band_text,
     format_date,
     format_number,
@@ -19,9 +20,8 @@ from .i18n import (
     text,
     unit_text,
 )
-from .model import SECTORS
-from .run import ScenarioResult
-from .tables import linked_labels
+from sim.output.tables import linked_labels
+from sim.run import ScenarioResult
 
 __all__ = [
     "write_report",

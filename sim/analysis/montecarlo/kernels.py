@@ -13,14 +13,14 @@ The values a column can be (`Columns`), with a and b rows of the source:
     SHARE   a / b * 100        share in %, a a block's level, b the total of the same year
     RATIO   a / b              a level over its base-year level; the CAGR over t years is the
                                increasing function (ratio ** (1 / t) - 1) * 100 of it
-                               (`sim.montecarlo.cagr_of`),
+                               (`sim.analysis.montecarlo.engine.cagr_of`),
                                applied by the caller to percentiles and extremes: counting the
                                ratio costs a division where the CAGR costs a power per draw.
-GROWTH and SHARE are the formulas of `sim.model` (`_yoy_into`, `_shares_into`) in the same order
+GROWTH and SHARE are the formulas of `sim.core.model` (`_yoy_into`, `_shares_into`) in the same order
 of operations, so a column equals the model's row to the last bit; tests/test_sensitivity.py
 checks every column kind against the model's rows.
 
-Bins (as `sim.quantiles`): bin = floor(value * scale + shift) with shift = 1 - low * scale puts
+Bins (as `sim.analysis.montecarlo.quantiles`): bin = floor(value * scale + shift) with shift = 1 - low * scale puts
 [low, high) in bins 1 .. bins - 2; below goes to bin 0, at or above high to the last bin. Only
 values that fall into those two edge bins update the column's minimum and maximum (all that
 reading the percentiles needs); NaN is counted nowhere and flags the column.

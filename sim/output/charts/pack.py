@@ -18,9 +18,10 @@ from pathlib import Path
 
 import matplotlib
 
-from . import chartbase, charts
-from .i18n import text
-from .run import ScenarioResult
+from sim.output.charts import base as chartbase
+from sim.output.charts import projection as charts
+from sim.output.i18n import text
+from sim.run import ScenarioResult
 
 __all__ = [
     "ChartJob",
@@ -89,7 +90,7 @@ def tracking_chart_jobs(
     results: Sequence[ScenarioResult], tracking, lang: str, run_date: date
 ) -> list[ChartJob]:
     """Plan against actual, and the deviation table (runs with --actuals)."""
-    from . import charts_tracking
+    from sim.output.charts import tracking as charts_tracking
 
     rebased = tuple(r.result for r in tracking.rebased)
     return [
@@ -113,7 +114,7 @@ def sensitivity_chart_jobs(
 ) -> list[ChartJob]:
     """Fan charts and target probabilities for all scenarios; tornado, spider, grid and Sobol
     indices for each scenario that has them (runs with --sensitivity)."""
-    from . import charts_sensitivity as cs
+    from sim.output.charts import sensitivity as cs
 
     results = tuple(results)
     draws = sensitivity.draws

@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from .model import SECTORS
-from .schema import (
+from sim.core.model import SECTORS
+from sim.scenario.schema import (
     MAX_HORIZON_YEARS,
     NAME_PATTERN,
     SCHEMA,
@@ -30,7 +30,12 @@ from .schema import (
     check_leaf,
     leaf_for_parameter,
 )
-from .uncertainty import Distribution, UncertaintySpec, correlation_rules, distribution_rules
+from sim.scenario.uncertainty import (
+    Distribution,
+    UncertaintySpec,
+    correlation_rules,
+    distribution_rules,
+)
 
 __all__ = [
     "Problem",
@@ -859,13 +864,15 @@ def _uncertainty(
     low < high; mode (triangular) and mean (truncnormal) lie within [low, high]; sd > 0
     (truncnormal); both bounds obey the parameter's own rule (a rate above -100 %, a share within
     0-100 %, ...). The correlation block must name parameters that have a distribution and hold a
-    valid correlation matrix (see sim.uncertainty.correlation_rules).
+    valid correlation matrix (see sim.scenario.uncertainty.correlation_rules).
 
     Warnings, not errors, so that `--set` experiments still run: the scenario's value outside
     [low, high] (a mode or mean left to default to it is then moved to the nearest bound); a
     distribution of an indicator parameter that the indicator's rule does not use (ignored).
     """
-    from .params import numeric_parameters  # here, not at the top: sim.params imports this module
+    from sim.scenario.params import (
+        numeric_parameters,  # here, not at the top: sim.scenario.params imports this module
+    )
 
     nominal = numeric_parameters(scenario)
     distributions: list[Distribution] = []

@@ -31,8 +31,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import SECTORS
-from .scenario import Problem
+from sim.core.model import SECTORS
+from sim.scenario.loader import Problem
 
 __all__ = [
     "Observation",

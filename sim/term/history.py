@@ -13,10 +13,10 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from .model import SECTORS
-from .params import build_inputs, calibration_shift_pct
-from .run import ScenarioResult, run_scenario
-from .scenario import Scenario
+from sim.core.model import SECTORS
+from sim.run import ScenarioResult, run_scenario
+from sim.scenario.loader import Scenario
+from sim.scenario.params import build_inputs, calibration_shift_pct
 
 __all__ = [
     "HistoryResult",

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from .model import SECTORS
-from .run import ScenarioResult
+from sim.core.model import SECTORS
+from sim.run import ScenarioResult
 
 __all__ = ["rebased_scenario_text", "NEXT_TERM_YEARS"]
 

@@ -1,6 +1,6 @@
 """Everything a run writes, in one place: tables, workbook, tracking, sensitivity, rebased
 scenario files, charts, report and manifest. `write_run` fills a fresh folder; the CLI hands it
-to `sim.export.publish`, which swaps the folder in only when everything is written."""
+to `sim.output.files.publish`, which swaps the folder in only when everything is written."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .export import write_csvs, write_manifest, write_tracking_csvs, write_workbook
-from .i18n import LANGS, text
-from .run import ScenarioResult
+from sim.output.files import write_csvs, write_manifest, write_tracking_csvs, write_workbook
+from sim.output.i18n import LANGS, text
+from sim.run import ScenarioResult
 
 __all__ = ["RunOutputs", "write_run"]
 
@@ -22,9 +22,9 @@ __all__ = ["RunOutputs", "write_run"]
 class RunOutputs:
     """The results of a run and how to write them.
 
-    tracking:    sim.tracking.TrackingResult, with --actuals.
-    sensitivity: sim.sensitivity_run.SensitivityResults, with --sensitivity.
-    history:     sim.history.HistoryResult, when a history scenario was run.
+    tracking:    sim.term.tracking.TrackingResult, with --actuals.
+    sensitivity: sim.analysis.suite.SensitivityResults, with --sensitivity.
+    history:     sim.term.history.HistoryResult, when a history scenario was run.
     rebase_year: with --rebase-year.
     """
 
@@ -49,11 +49,11 @@ def write_run(folder: Path, run: RunOutputs) -> None:
     if run.tracking is not None:
         write_tracking_csvs(run.tracking, folder / "tracking")
     if run.sensitivity is not None:
-        from .sensitivity_run import write_sensitivity_csvs
+        from sim.analysis.suite import write_sensitivity_csvs
 
         write_sensitivity_csvs(run.sensitivity, folder / "sensitivity")
     if run.history is not None:
-        from .export import write_history_csvs
+        from sim.output.files import write_history_csvs
 
         write_history_csvs(run.history, folder / "history")
     if run.rebase_year is not None:
@@ -85,7 +85,7 @@ def _manifest_extra(run: RunOutputs) -> dict:
 
 def _write_rebased(results: Sequence[ScenarioResult], folder: Path, run: RunOutputs) -> None:
     """<folder>/<scenario>_<year>_<year+5>.toml: each scenario restarted from its state in year."""
-    from .rebase import NEXT_TERM_YEARS, rebased_scenario_text
+    from sim.term.rebase import NEXT_TERM_YEARS, rebased_scenario_text
 
     folder.mkdir(parents=True, exist_ok=True)
     year = run.rebase_year
@@ -103,13 +103,18 @@ def _write_rebased(results: Sequence[ScenarioResult], folder: Path, run: RunOutp
 def _write_charts_and_report(folder: Path, run: RunOutputs) -> None:
     """The chart pack (PNG, SVG, one PDF) under <folder>/charts and the HTML report; with
     sensitivity results, their charts in both languages under <folder>/sensitivity/ too."""
-    from .chartpack import (
+    from sim.output.charts.pack import (
         main_chart_jobs,
         sensitivity_chart_jobs,
         tracking_chart_jobs,
         write_chart_pack,
     )
-    from .report import history_section, sensitivity_section, tracking_section, write_report
+    from sim.output.report import (
+        history_section,
+        sensitivity_section,
+        tracking_section,
+        write_report,
+    )
 
     lang, day, results = run.lang, run.started.date(), run.results
     first = results[0].scenario

@@ -1,7 +1,7 @@
 """Sensitivity, uncertainty and goal seek on a scenario's parameters.
 
 Pure analyses: no files, no printing, no plotting. Each takes a resolved `Scenario` (its
-`uncertainty` gives the ranges), runs the model through `sim.params.build_inputs(scenario,
+`uncertainty` gives the ranges), runs the model through `sim.scenario.params.build_inputs(scenario,
 values)` with one array of values per varied parameter (one vectorised call per analysis), and
 returns a tidy pandas DataFrame or a frozen dataclass.
 
@@ -9,8 +9,8 @@ returns a tidy pandas DataFrame or a frozen dataclass.
     spider          each rate parameter moved by -k..+k percentage points (spider chart)
     two_way_grid    services growth x industry growth -> total CAGR and end-year budget
     monte_carlo     percentiles of every series and year, probability of each target
-                    (see sim.montecarlo)
-    sobol           first-order and total Sobol indices with bootstrap intervals (sim.sobol)
+                    (see sim.analysis.montecarlo.engine)
+    sobol           first-order and total Sobol indices with bootstrap intervals (sim.analysis.sobol)
     goal_seek       the parameter value that reaches a target, by bracketed root finding
 
 The end-year outputs (`END_YEAR_OUTPUTS`): total output level, total CAGR from the base year
@@ -27,14 +27,14 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from .model import project, projection_series
-from .montecarlo import DEFAULT_DRAWS, MonteCarloResult, monte_carlo
-from .params import build_inputs, numeric_parameters
-from .scenario import Scenario
-from .schema import leaf_for_parameter
-from .sobol import estimate
-from .targets import TARGETS, Target, evaluate, target_indicator
-from .uncertainty import parameter_ranges, values_from_uniforms
+from sim.analysis.montecarlo.engine import DEFAULT_DRAWS, MonteCarloResult, monte_carlo
+from sim.analysis.sobol import estimate
+from sim.core.model import project, projection_series
+from sim.core.targets import TARGETS, Target, evaluate, target_indicator
+from sim.scenario.loader import Scenario
+from sim.scenario.params import build_inputs, numeric_parameters
+from sim.scenario.schema import leaf_for_parameter
+from sim.scenario.uncertainty import parameter_ranges, values_from_uniforms
 
 __all__ = [
     "END_YEAR_OUTPUTS",
@@ -148,7 +148,7 @@ def one_at_a_time(
     Returns one row per output and parameter: scenario, output, unit, end_year, parameter,
     low_value, base_value, high_value (of the parameter), output_low, output_base, output_high
     (the output with the parameter at low, base, high), swing (|output_high - output_low|);
-    sorted by output, then largest swing first (the columns `sim.charts_sensitivity.plot_tornado`
+    sorted by output, then largest swing first (the columns `sim.output.charts.sensitivity.plot_tornado`
     reads).
     """
     ranges = _ranges(scenario, ranges)
@@ -306,7 +306,7 @@ def sobol(
 
     n: base sample (the model runs n (k + 2) times, k = number of uncertain parameters).
     The parameters are drawn independently from their marginal distributions; a correlation
-    matrix is ignored (indices of dependent inputs are not uniquely defined; see sim.sobol).
+    matrix is ignored (indices of dependent inputs are not uniquely defined; see sim.analysis.sobol).
     Returns one row per output and parameter: scenario, output, parameter, S1, S1_low, S1_high,
     ST, ST_low, ST_high (interval at `confidence_level`, percentile bootstrap).
     """
@@ -375,7 +375,7 @@ class GoalSeekResult:
 
 
 def target_by_key(key: str) -> Target:
-    """The congress target with this key from sim.targets.TARGETS."""
+    """The congress target with this key from sim.core.targets.TARGETS."""
     for target in TARGETS:
         if target.key == key:
             return target
@@ -426,7 +426,7 @@ def goal_seek(
 ) -> GoalSeekResult:
     """The value of `parameter` in [low, high] at which the target's measure equals `value`.
 
-    target:  a sim.targets.Target (its indicator, measure and years); value defaults to its low
+    target:  a sim.core.targets.Target (its indicator, measure and years); value defaults to its low
              end. E.g. target_by_key("budget_2025") with value 600, or
              target_by_key("output_growth") with value 15.0.
     bracket: (low, high) of the parameter; default: its uncertainty range in the scenario.

@@ -9,8 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .actuals import Actuals
-from .chartbase import (
+from sim.output.charts.base import (
     MET_COLOUR,
     MISSED_COLOUR,
     NumberFormatter,
@@ -23,9 +22,10 @@ from .chartbase import (
     wrap,
     year_axis,
 )
-from .i18n import format_number, indicator_label, text, unit_text
-from .run import ScenarioResult
-from .tables import linked_labels
+from sim.output.i18n import format_number, indicator_label, text, unit_text
+from sim.output.tables import linked_labels
+from sim.run import ScenarioResult
+from sim.scenario.actuals import Actuals
 
 __all__ = ["plot_plan_vs_actual", "plot_deviation_table"]
 

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .chartbase import (
+from sim.core.targets import TARGETS, Target
+from sim.output.charts.base import (
     BAND_ALPHA,
     BAND_COLOUR,
     NumberFormatter,
@@ -24,10 +25,9 @@ from .chartbase import (
     wrap,
     year_axis,
 )
-from .i18n import format_number, indicator_label, text, unit_text
-from .run import ScenarioResult
-from .tables import linked_labels
-from .targets import TARGETS, Target
+from sim.output.i18n import format_number, indicator_label, text, unit_text
+from sim.output.tables import linked_labels
+from sim.run import ScenarioResult
 
 __all__ = [
     "FAN_INDICATORS",

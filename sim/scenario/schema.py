@@ -1,7 +1,7 @@
 """The scenario file format, declared as data.
 
 One declaration per key drives validation (type, bounds, warnings), the "did you mean" hints and
-the list of numeric parameters that sensitivity analysis may vary. Only `sim.scenario` reads files;
+the list of numeric parameters that sensitivity analysis may vary. Only `sim.scenario.loader` reads files;
 this module only describes what a valid file holds.
 """
 
@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from .model import RESIDUAL_TREATMENTS, SECTORS
-from .uncertainty import DISTRIBUTIONS
+from sim.core.model import RESIDUAL_TREATMENTS, SECTORS
+from sim.scenario.uncertainty import DISTRIBUTIONS
 
 __all__ = [
     "Leaf",

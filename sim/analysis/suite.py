@@ -1,4 +1,4 @@
-"""`--sensitivity`: every analysis of `sim.sensitivity` for every scenario, and its CSV files.
+"""`--sensitivity`: every analysis of `sim.analysis.sensitivity` for every scenario, and its CSV files.
 
 `run_sensitivity` is pure apart from an optional progress bar on stderr; `write_sensitivity_csvs`
 is the only function that writes. Charts are drawn elsewhere from `SensitivityResults`.
@@ -21,10 +21,8 @@ from typing import TextIO
 import numpy as np
 import pandas as pd
 
-from .montecarlo import DEFAULT_DRAWS
-from .params import numeric_parameters
-from .scenario import Scenario
-from .sensitivity import (
+from sim.analysis.montecarlo.engine import DEFAULT_DRAWS
+from sim.analysis.sensitivity import (
     GoalSeekResult,
     goal_seek,
     monte_carlo,
@@ -34,7 +32,9 @@ from .sensitivity import (
     target_by_key,
     two_way_grid,
 )
-from .uncertainty import parameter_ranges
+from sim.scenario.loader import Scenario
+from sim.scenario.params import numeric_parameters
+from sim.scenario.uncertainty import parameter_ranges
 
 __all__ = [
     "SensitivityResults",

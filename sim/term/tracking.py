@@ -12,8 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from .actuals import Actuals, ActualsError, check_against
-from .model import (
+from sim.core.model import (
     SECTORS,
     LinkedInputs,
     ModelInputs,
@@ -23,10 +22,11 @@ from .model import (
     projection_series,
     yoy_growth_pct,
 )
-from .params import build_inputs
-from .run import ScenarioResult, series_units
-from .scenario import Scenario
-from .targets import TARGETS, Target, scorecard, target_indicator
+from sim.core.targets import TARGETS, Target, scorecard, target_indicator
+from sim.run import ScenarioResult, series_units
+from sim.scenario.actuals import Actuals, ActualsError, check_against
+from sim.scenario.loader import Scenario
+from sim.scenario.params import build_inputs
 
 __all__ = [
     "TrackingResult",

@@ -21,8 +21,8 @@ bin is narrower than w, and the caller then counts again over the exact range.
 
 The same rule as numpy's default (h = (n - 1) p / 100) defines the exact value tests compare with.
 
-Counting is one compiled loop per column (`sim.kernels.count_into_bins`), which also computes
-the column's values from model levels when asked (growth, shares, ratios: `sim.kernels.Columns`)
+Counting is one compiled loop per column (`sim.analysis.montecarlo.kernels.count_into_bins`), which also computes
+the column's values from model levels when asked (growth, shares, ratios: `sim.analysis.montecarlo.kernels.Columns`)
 and runs without the GIL, so accumulators in several threads count in parallel. A column counted
 as a ratio whose percentiles are wanted as a function of it (a CAGR) is read through that
 increasing function (`percentiles(transform=...)`), with the bin width carried through it.
@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from .kernels import Columns
+    from sim.analysis.montecarlo.kernels import Columns
 
 __all__ = ["BinnedPercentiles", "DEFAULT_BINS", "Estimate"]
 
@@ -78,7 +78,7 @@ class BinnedPercentiles:
     bins:      counters per column, including the under- and overflow bins (>= 3).
     rows:      (C,) indices of the rows of the arrays passed to `add` that are this
                accumulator's columns (default: every row, in order), or
-    columns:   the columns as values computed from those rows (`sim.kernels.Columns`).
+    columns:   the columns as values computed from those rows (`sim.analysis.montecarlo.kernels.Columns`).
     """
 
     def __init__(
@@ -109,7 +109,7 @@ class BinnedPercentiles:
         self.maximum = np.full(low.size, -np.inf)  # of the values in the overflow bin
         self.n = 0
         if columns is None:
-            from .kernels import Columns
+            from sim.analysis.montecarlo.kernels import Columns
 
             columns = Columns.of_rows(np.arange(low.size) if rows is None else rows)
         if len(columns) != low.size:
@@ -119,7 +119,7 @@ class BinnedPercentiles:
     def add(self, source: np.ndarray) -> None:
         """Count the values of one chunk of draws: the columns computed from source (R, m),
         which is not modified."""
-        from .kernels import count_into_bins
+        from sim.analysis.montecarlo.kernels import count_into_bins
 
         source = np.ascontiguousarray(source, dtype=np.float64)
         count_into_bins(

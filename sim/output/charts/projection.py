@@ -1,8 +1,8 @@
 """The congress chart pack: plot functions that take data and return a matplotlib Figure.
 
-Plot functions never save or show; `sim.chartpack` saves. Figures are built with
+Plot functions never save or show; `sim.output.charts.pack` saves. Figures are built with
 `matplotlib.figure.Figure` (no pyplot global state) under a local rc context (no global style).
-All words come from `sim.i18n`; style, colours and the figure frame from `sim.chartbase`.
+All words come from `sim.output.i18n`; style, colours and the figure frame from `sim.output.charts.base`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from .chartbase import (
+from sim.core.model import SECTORS
+from sim.core.targets import TARGETS, Target
+from sim.output.charts.base import (
     BAND_ALPHA,
     BAND_COLOUR,
     MET_COLOUR,
@@ -33,10 +35,8 @@ from .chartbase import (
     wrap,
     year_axis,
 )
-from .i18n import band_text, format_number, text, unit_text
-from .model import SECTORS
-from .run import ScenarioResult
-from .targets import TARGETS, Target
+from sim.output.i18n import band_text, format_number, text, unit_text
+from sim.run import ScenarioResult
 
 __all__ = [
     "plot_output_index",

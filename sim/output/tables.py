@@ -7,9 +7,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .i18n import indicator_label, residual_text, text, unit_text
-from .run import ScenarioResult
-from .targets import ScoreRow
+from sim.core.targets import ScoreRow
+from sim.output.i18n import indicator_label, residual_text, text, unit_text
+from sim.run import ScenarioResult
 
 __all__ = [
     "wide_table",

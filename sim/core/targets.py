@@ -1,7 +1,7 @@
 """The congress targets for 2020-2025, as data, and the scorecard that checks a projection.
 
 Every target names the indicator it is checked on (a stable series name of
-`sim.model.projection_series`), how it is measured, its band and the source line in
+`sim.core.model.projection_series`), how it is measured, its band and the source line in
 `congress_report_vi.txt` (see ../shared/source/figures.md, section b).
 """
 

@@ -16,7 +16,7 @@ from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import Formatter, MaxNLocator, MultipleLocator  # noqa: E402
 
-from .i18n import format_date, format_number, text  # noqa: E402
+from sim.output.i18n import format_date, format_number, text  # noqa: E402
 
 __all__ = [
     "STYLE",

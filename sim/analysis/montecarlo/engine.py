@@ -6,13 +6,13 @@ number of draws (ten million draws need the same ~100 MB per worker as a hundred
 1. Each chunk draws its parameters from its own generator, spawned from entropy taken from the
    injected `rng`: a result depends only on the rng's state, the number of draws and the chunk
    size, not on how chunks are shared between threads.
-2. The chunk is projected by `sim.model.projection_series_time_major`: a year of every series is
+2. The chunk is projected by `sim.core.model.projection_series_time_major`: a year of every series is
    one contiguous row of the chunk's draws. After the first chunk only the levels are computed;
    the growth rates, shares and CAGRs that are summarised are computed from them, draw by draw,
-   by the compiled loop that counts them (`sim.kernels`), which saves the model writing them out
+   by the compiled loop that counts them (`sim.analysis.montecarlo.kernels`), which saves the model writing them out
    and numpy reading them back.
-3. Every series of every year is summarised by `sim.quantiles` (fixed bins), and every target of
-   `sim.targets.TARGETS` is checked draw by draw (a growth target on the growth ratio).
+3. Every series of every year is summarised by `sim.analysis.montecarlo.quantiles` (fixed bins), and every target of
+   `sim.core.targets.TARGETS` is checked draw by draw (a growth target on the growth ratio).
 
 Percentiles are exact (numpy.percentile) when all draws fit in one chunk. Otherwise each row
 of the result (series x year) is obtained in the cheapest way that keeps the stated bound, decided
@@ -36,7 +36,7 @@ on the first chunk (the pilot), which the model computes in full:
 The `error_bound` of a row is one bin width (binned; through the function for a CAGR and for
 derived rows, plus the effect of the base's rounding-level spread), the spread of the values
 (constant), or its twin's plus a rounding allowance (TWIN_ROUNDING), and never less than a few
-units in the last place; see `sim.quantiles` for the bins. If a percentile's rank falls outside
+units in the last place; see `sim.analysis.montecarlo.quantiles` for the bins. If a percentile's rank falls outside
 a binned row's range, a constant row or a derived row's base turns out to vary, or a chunk's
 inputs do not make a twin, those rows are counted again over their exact range (a second pass;
 it keeps the bound true for any input; a row whose bound still does not hold gets a NaN bound,
@@ -44,7 +44,7 @@ which no valid scenario has shown).
 
 Chunks run in threads, one per core: numpy releases the GIL in its loops and the compiled
 counting loops run without it (two processes measured no faster than two threads here).
-The counting loops (`sim.kernels`, numba) are loaded only when there is more than one chunk
+The counting loops (`sim.analysis.montecarlo.kernels`, numba) are loaded only when there is more than one chunk
 (numba itself also when a triangular distribution is sampled).
 """
 
@@ -60,7 +60,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .model import (
+from sim.analysis.montecarlo.quantiles import DEFAULT_BINS, BinnedPercentiles
+from sim.core.model import (
     ModelInputs,
     cagr_from_ratio_pct,
     first_equal_rate_years,
@@ -68,14 +69,13 @@ from .model import (
     projection_series_time_major,
     series_names,
 )
-from .params import build_inputs
-from .quantiles import DEFAULT_BINS, BinnedPercentiles
-from .scenario import Scenario
-from .targets import COMPARISON_TOLERANCE, TARGETS, Target, evaluate, target_indicator
-from .uncertainty import UncertaintySpec, sample
+from sim.core.targets import COMPARISON_TOLERANCE, TARGETS, Target, evaluate, target_indicator
+from sim.scenario.loader import Scenario
+from sim.scenario.params import build_inputs
+from sim.scenario.uncertainty import UncertaintySpec, sample
 
 if TYPE_CHECKING:
-    from .kernels import Columns
+    from sim.analysis.montecarlo.kernels import Columns
 
 __all__ = [
     "DEFAULT_DRAWS",
@@ -119,7 +119,7 @@ class MonteCarloResult:
                  p95 (in the series' unit), error_bound (largest possible error of those
                  percentiles, same unit; 0 when exact; NaN for a series without a value, e.g.
                  growth in the base year).
-    target_probabilities: scenario, target (key in sim.targets.TARGETS), probability (share of
+    target_probabilities: scenario, target (key in sim.core.targets.TARGETS), probability (share of
                  draws that meet or exceed the target; NaN when the target is not projected).
     exact:       True when all draws fitted in one chunk and numpy.percentile was used.
     passes:      2 when some columns had to be counted again over their exact range.
@@ -135,7 +135,7 @@ class MonteCarloResult:
 
 def met_target(target: Target, values: np.ndarray) -> np.ndarray:
     """Draw by draw, whether `values` (the measure of `evaluate`) meets the target: the rule of
-    `sim.targets.status_of` ("met" or "exceeded" count), and False for NaN."""
+    `sim.core.targets.status_of` ("met" or "exceeded" count), and False for NaN."""
     values = np.asarray(values, dtype=float)
     if target.low is None:
         return np.isfinite(values)
@@ -207,7 +207,7 @@ class _Run:
 
     def twins(self, inputs: ModelInputs) -> list[tuple[int, int]]:
         """(row, twin row) pairs equal up to rounding by construction for these inputs (see
-        `sim.model.first_equal_rate_years`): the growth in a year whose rate an earlier year
+        `sim.core.model.first_equal_rate_years`): the growth in a year whose rate an earlier year
         had, and the first such year's growth; the CAGR while every year so far has the first
         year's rate, and the first year's growth; the growth of an 'other' block growing with
         the aggregate, and the total's."""
@@ -230,10 +230,16 @@ class _Run:
         return pairs
 
     def columns(self, rows: np.ndarray) -> tuple[Columns, np.ndarray]:
-        """Result rows as columns computed from the level rows (`sim.kernels`), and for each the
+        """Result rows as columns computed from the level rows (`sim.analysis.montecarlo.kernels`), and for each the
         years t of its CAGR (0 for other series): a CAGR row is the ratio of the year-t level to
         the base year's, to be read through `cagr_of(ratio, t)`."""
-        from .kernels import GROWTH, RATIO, SHARE, VALUE, Columns  # numba: only when streaming
+        from sim.analysis.montecarlo.kernels import (  # numba: only when streaming
+            GROWTH,
+            RATIO,
+            SHARE,
+            VALUE,
+            Columns,
+        )
 
         kind, a, b = (np.empty(rows.size, dtype=np.int64) for _ in range(3))
         years = np.zeros(rows.size, dtype=np.int64)
@@ -290,7 +296,7 @@ class _Run:
 def cagr_of(ratio: np.ndarray | float, years: np.ndarray | int) -> np.ndarray:
     """CAGR in % over `years` years (one number, or one per element of ratio, each >= 1) of a
     level that grew by `ratio`, computed as the model computes cagr.* series
-    (`sim.model.cagr_from_ratio_pct`); increasing in ratio."""
+    (`sim.core.model.cagr_from_ratio_pct`); increasing in ratio."""
     ratio, years = np.broadcast_arrays(np.asarray(ratio, dtype=float), np.asarray(years))
     out = np.empty(ratio.shape)
     for t in np.unique(years):
@@ -438,7 +444,7 @@ def chunk_series(
     scenario: Scenario, draws: int, rng: np.random.Generator, chunk_draws: int = CHUNK_DRAWS
 ) -> Iterator[np.ndarray]:
     """The series of every chunk that `monte_carlo` sees for the same arguments and rng state:
-    (n_series, T + 1, m) arrays, series in `sim.model.series_names` order. For checking
+    (n_series, T + 1, m) arrays, series in `sim.core.model.series_names` order. For checking
     the streaming results against exact ones; it holds one chunk at a time."""
     run = _prepare(scenario, draws, rng, chunk_draws)
     for i in range(len(run.sizes)):
@@ -487,7 +493,7 @@ def monte_carlo(
         bound = np.where(np.isnan(values[:, 0]), np.nan, 0.0)
         return _result(run, draws, values, bound, met, exact=True, passes=1)
 
-    from .kernels import GROWTH, extremes
+    from sim.analysis.montecarlo.kernels import GROWTH, extremes
 
     plan = _plan(run, flat_pilot[:, : pilot_draws or sizes[0]], run.twins(pilot_inputs))
     binned, binned_years = run.columns(plan.binned)
@@ -603,7 +609,7 @@ def _exact_range(
     run: _Run, columns: Columns, chunks: Sequence[int], workers: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Smallest and largest value of each column over all chunks (for the second pass)."""
-    from .kernels import extremes
+    from sim.analysis.montecarlo.kernels import extremes
 
     lows = np.full((len(chunks), len(columns)), np.inf)
     highs = np.full((len(chunks), len(columns)), -np.inf)

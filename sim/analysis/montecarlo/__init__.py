@@ -1,0 +1,1 @@
+"""The Monte Carlo: chunked, streaming percentiles, compiled counting loops."""

@@ -1,0 +1,1 @@
+"""The model core: pure numpy functions and the congress targets. Imports numpy only."""

@@ -1,0 +1,1 @@
+"""What users see: words and number formats, tables and files, the console, the report."""

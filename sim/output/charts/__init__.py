@@ -1,0 +1,1 @@
+"""Charts: plot functions returning figures, and the one place that saves them (`pack`)."""

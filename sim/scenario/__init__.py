@@ -1,0 +1,1 @@
+"""Input files: the schema, scenario loading and rules, uncertainty specs, actuals, scenario -> model arrays."""
