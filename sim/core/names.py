@@ -1,0 +1,172 @@
+"""One home for the names the tool speaks: series names and parameter paths.
+
+Series names are the stable column names of every output (CSV headers, workbook headers, the
+what-if page's `data-indicator`):
+
+    output.<block>     level of a sector block (services, industry, agriculture, other)
+    output.total       level of the total
+    share.<block>      share of the total, %
+    growth.<x>         year-on-year growth, %          x = a block, "total" or an indicator
+    cagr.<x>           average growth since the base year, %/yr
+    <indicator>        level of a linked indicator (income_per_capita, budget_revenue, ...)
+
+Parameter paths are the dotted keys of a scenario file, as `--set` takes them:
+
+    sectors.<sector>.<field>                 share_pct, growth_pct
+    sectors.<sector>.growth_pct_by_year.<Y>  a single year's rate
+    indicators.<name>.<field>                base, growth_pct, elasticity
+    indicators.<name>.growth_pct_by_year.<Y>
+    structure.<field>                        residual_growth_pct, base_total_bn_vnd, ...
+
+Code builds and parses both through this module only; it imports nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "RATE_FAMILIES",
+    "SeriesName",
+    "ParameterPath",
+    "output",
+    "share",
+    "growth",
+    "cagr",
+    "series_unit",
+]
+
+LEVEL_FAMILY = "output"
+SHARE_FAMILY = "share"
+RATE_FAMILIES = ("growth", "cagr")
+FAMILIES = (LEVEL_FAMILY, SHARE_FAMILY, *RATE_FAMILIES)
+TOTAL = "total"
+BY_YEAR = "growth_pct_by_year"
+
+
+@dataclass(frozen=True)
+class SeriesName:
+    """A parsed series name: `family` is "output", "share", "growth", "cagr", or "" for a linked
+    indicator's level; `subject` is the block, "total" or the indicator."""
+
+    family: str
+    subject: str
+
+    @classmethod
+    def parse(cls, name: str) -> SeriesName:
+        family, dot, subject = name.partition(".")
+        if dot and family in FAMILIES:
+            return cls(family, subject)
+        return cls("", name)
+
+    def __str__(self) -> str:
+        return f"{self.family}.{self.subject}" if self.family else self.subject
+
+    @property
+    def is_rate(self) -> bool:
+        """Growth or CAGR, in %/yr: compared by difference, not by ratio."""
+        return self.family in RATE_FAMILIES
+
+    @property
+    def level(self) -> str:
+        """The level series a rate is computed from: growth.services -> output.services,
+        cagr.total -> output.total, growth.income_per_capita -> income_per_capita."""
+        if self.family in (LEVEL_FAMILY, ""):
+            return str(self)
+        if self.family == SHARE_FAMILY:
+            return output(self.subject)
+        return self.subject if not _is_output_subject(self.subject) else output(self.subject)
+
+
+BLOCKS = ("services", "industry", "agriculture", "other")
+"""Sector blocks of the model (`sim.core.model.SECTORS` and its "other" block; a test checks)."""
+
+
+def _is_output_subject(subject: str) -> bool:
+    return subject in BLOCKS or subject == TOTAL
+
+
+def output(block: str) -> str:
+    """output.<block> ("total" for the total)."""
+    return f"{LEVEL_FAMILY}.{block}"
+
+
+def share(block: str) -> str:
+    return f"{SHARE_FAMILY}.{block}"
+
+
+def _rate_subject(level_name: str) -> str:
+    return level_name.removeprefix(f"{LEVEL_FAMILY}.")
+
+
+def growth(level_name: str) -> str:
+    """growth.<x> of a level series: "output.services" -> "growth.services",
+    "income_per_capita" -> "growth.income_per_capita"; a bare block or "total" also works."""
+    return f"growth.{_rate_subject(level_name)}"
+
+
+def cagr(level_name: str) -> str:
+    """cagr.<x> of a level series, as `growth`."""
+    return f"cagr.{_rate_subject(level_name)}"
+
+
+@dataclass(frozen=True)
+class ParameterPath:
+    """A parsed parameter path: group ("sectors", "indicators", "structure", ...), owner (the
+    sector or indicator; "" for a group without owners), field, and year for a single-year
+    override (None for every year)."""
+
+    group: str
+    owner: str
+    field: str
+    year: int | None = None
+
+    @classmethod
+    def parse(cls, path: str) -> ParameterPath:
+        parts = path.split(".")
+        year = None
+        if len(parts) >= 2 and parts[-2] == BY_YEAR and parts[-1].isascii() and parts[-1].isdigit():
+            year = int(parts[-1])
+            parts = parts[:-1]
+        if parts[0] in ("sectors", "indicators") and len(parts) == 3:
+            return cls(parts[0], parts[1], parts[2], year)
+        return cls(parts[0], "", ".".join(parts[1:]), year)
+
+    @classmethod
+    def sector(cls, sector: str, field: str, year: int | None = None) -> ParameterPath:
+        return cls("sectors", sector, BY_YEAR if year is not None else field, year)
+
+    @classmethod
+    def indicator(cls, name: str, field: str, year: int | None = None) -> ParameterPath:
+        return cls("indicators", name, BY_YEAR if year is not None else field, year)
+
+    def __str__(self) -> str:
+        parts = [self.group, self.owner, self.field] if self.owner else [self.group, self.field]
+        if self.year is not None:
+            parts.append(str(self.year))
+        return ".".join(parts)
+
+    @property
+    def every_year(self) -> str:
+        """The path without its year: a single-year override's yearly parameter."""
+        if self.year is None:
+            return str(self)
+        return str(ParameterPath(self.group, self.owner, self.field))
+
+
+def series_unit(name: str, output_unit: str, indicator_units: dict[str, str]) -> str:
+    """The unit of a series name: output levels in `output_unit`, shares in %, rates in %/yr,
+    an indicator in its own unit; budget_revenue_total in budget_revenue's unit (the one rule
+    for a derived sum); "" for a name the scenario does not have."""
+    parsed = SeriesName.parse(name)
+    if parsed.family == LEVEL_FAMILY:
+        return output_unit
+    if parsed.family == SHARE_FAMILY:
+        return "%"
+    if parsed.is_rate:
+        return "%/yr"
+    if name in indicator_units:
+        return indicator_units[name]
+    if name == "budget_revenue_total":
+        return indicator_units.get("budget_revenue", "")
+    return ""
