@@ -8,17 +8,15 @@ from conftest import MINIMAL, SCENARIOS, only_problem, problems_of
 from scipy.special import ndtr, ndtri
 from scipy.stats import spearmanr
 
-from sim.scenario.loader import load_scenario
-from sim.scenario.uncertainty import (
-    Distribution,
-    UncertaintySpec,
+from sim.analysis.sampling import (
     copula_factor,
-    correlation_rules,
     inverse_cdf,
     parameter_ranges,
     sample,
     sample_uniforms,
 )
+from sim.scenario.loader import load_scenario
+from sim.scenario.uncertainty import Distribution, UncertaintySpec, correlation_rules
 
 UNIFORM_SERVICES = """
 [uncertainty.sectors.services.growth_pct]
