@@ -298,34 +298,65 @@ def leaf_for_parameter(path: str) -> Leaf | None:
     return spec if isinstance(spec, Leaf) and spec.numeric_parameter else None
 
 
-def check_leaf(leaf: Leaf, value: object) -> tuple[str | None, str | None]:
-    """Check one value against its declaration. Returns (error, warning), each text or None."""
-    if leaf.kind == "strings":
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return 'must be a list of texts in quotes, e.g. ["a", "b"]', None
-        return None, None
-    if leaf.kind == "matrix":
-        if not isinstance(value, list) or not all(isinstance(row, list) for row in value):
-            return "must be a list of rows, e.g. [[1.0, 0.6], [0.6, 1.0]]", None
-        for row in value:
-            for item in row:
-                if isinstance(item, bool) or not isinstance(item, int | float):
-                    return f"must hold numbers only, not {type(item).__name__}", None
-                if not math.isfinite(item):
-                    return "must hold finite numbers only (NaN and infinity are not allowed)", None
-        return None, None
-    if leaf.kind in ("string", "choice"):
-        if not isinstance(value, str):
-            return f"must be text in quotes, not {type(value).__name__}", None
-        if leaf.kind == "choice" and value not in leaf.choices:
-            return f"must be one of {', '.join(repr(c) for c in leaf.choices)}", None
-        return None, None
+def _check_strings(leaf: Leaf, value: object) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return 'must be a list of texts in quotes, e.g. ["a", "b"]'
+    return None
+
+
+def _check_matrix(leaf: Leaf, value: object) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(row, list) for row in value):
+        return "must be a list of rows, e.g. [[1.0, 0.6], [0.6, 1.0]]"
+    for row in value:
+        for item in row:
+            if isinstance(item, bool) or not isinstance(item, int | float):
+                return f"must hold numbers only, not {type(item).__name__}"
+            if not math.isfinite(item):
+                return "must hold finite numbers only (NaN and infinity are not allowed)"
+    return None
+
+
+def _check_text(leaf: Leaf, value: object) -> str | None:
+    """Kinds "string" and "choice"."""
+    if not isinstance(value, str):
+        return f"must be text in quotes, not {type(value).__name__}"
+    if leaf.kind == "choice" and value not in leaf.choices:
+        return f"must be one of {', '.join(repr(c) for c in leaf.choices)}"
+    return None
+
+
+def _check_number(leaf: Leaf, value: object) -> str | None:
+    """Kinds "number" and "integer", with the leaf's own rule."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return f"must be a number, not {type(value).__name__}", None
+        return f"must be a number, not {type(value).__name__}"
     if leaf.kind == "integer" and not isinstance(value, int):
-        return "must be a whole number", None
+        return "must be a whole number"
     if not math.isfinite(value):
-        return "must be a finite number (NaN and infinity are not allowed)", None
-    if leaf.check is not None and (error := leaf.check(float(value))):
+        return "must be a finite number (NaN and infinity are not allowed)"
+    if leaf.check is not None:
+        return leaf.check(float(value))
+    return None
+
+
+_CHECKS: Mapping[str, Callable[[Leaf, object], str | None]] = {
+    "strings": _check_strings,
+    "matrix": _check_matrix,
+    "string": _check_text,
+    "choice": _check_text,
+}
+"""The check of each kind of leaf; every other kind is a number."""
+
+
+def check_leaf(leaf: Leaf, value: object) -> tuple[str | None, str | None]:
+    """Check one value against its declaration. Returns (error, warning), each text or None.
+
+    Only a valid number is warned about (the leaf's `warn`)."""
+    check = _CHECKS.get(leaf.kind)
+    if check is not None:
+        return check(leaf, value), None
+    error = _check_number(leaf, value)
+    if error:
         return error, None
-    return None, leaf.warn(float(value)) if leaf.warn is not None else None
+    if leaf.warn is None or not isinstance(value, int | float):  # (a number: checked above)
+        return None, None
+    return None, leaf.warn(float(value))

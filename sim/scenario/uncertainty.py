@@ -18,6 +18,7 @@ see `sim.analysis.sampling`); it must be a valid correlation matrix (`correlatio
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -118,6 +119,10 @@ class UncertaintySpec:
 # ----------------------------------------------------------------------------- rules
 
 
+Broken = list[tuple[str, object, str]]
+"""Broken rules of one distribution: (key, value, rule) triples."""
+
+
 def distribution_rules(
     kind: str,
     low: float,
@@ -125,36 +130,61 @@ def distribution_rules(
     mode: float | None = None,
     mean: float | None = None,
     sd: float | None = None,
-) -> list[tuple[str, object, str]]:
+) -> Broken:
     """Every broken rule of one distribution, as (key, value, rule) triples; [] when valid."""
-    broken: list[tuple[str, object, str]] = []
     if kind not in DISTRIBUTIONS:
         return [("dist", kind, f"must be one of {', '.join(repr(d) for d in DISTRIBUTIONS)}")]
     given = {"mode": mode, "mean": mean, "sd": sd}
-    for key, value in given.items():
-        if value is not None and _USED_BY[key] != kind:
-            broken.append((key, value, f"is used only by dist = '{_USED_BY[key]}', not '{kind}'"))
-    for key, value in (("low", low), ("high", high), *given.items()):
-        if value is not None and not math.isfinite(value):
-            broken.append((key, value, "must be a finite number"))
+    broken = _keys_of_other_kinds(kind, given) + _not_finite({"low": low, "high": high, **given})
     if broken:
         return broken
-    if not low < high:
-        broken.append(("low", low, f"must be below high = {high:g}"))
+    broken = [] if low < high else [("low", low, f"must be below high = {high:g}")]
     if kind == "triangular":
-        if mode is None:
-            broken.append(("mode", mode, "required by dist = 'triangular'"))
-        elif not low <= mode <= high:
-            broken.append(("mode", mode, f"must lie within [low, high] = [{low:g}, {high:g}]"))
+        broken += _triangular_rules(low, high, mode)
     if kind == "truncnormal":
-        if sd is None:
-            broken.append(("sd", sd, "required by dist = 'truncnormal'"))
-        elif not sd > 0.0:
-            broken.append(("sd", sd, "must be greater than 0"))
-        if mean is None:
-            broken.append(("mean", mean, "required by dist = 'truncnormal'"))
-        elif not low <= mean <= high:
-            broken.append(("mean", mean, f"must lie within [low, high] = [{low:g}, {high:g}]"))
+        broken += _truncnormal_rules(low, high, mean, sd)
+    return broken
+
+
+def _keys_of_other_kinds(kind: str, given: Mapping[str, float | None]) -> Broken:
+    """mode, mean or sd given for a kind that does not use it."""
+    return [
+        (key, value, f"is used only by dist = '{_USED_BY[key]}', not '{kind}'")
+        for key, value in given.items()
+        if value is not None and _USED_BY[key] != kind
+    ]
+
+
+def _not_finite(values: Mapping[str, float | None]) -> Broken:
+    return [
+        (key, value, "must be a finite number")
+        for key, value in values.items()
+        if value is not None and not math.isfinite(value)
+    ]
+
+
+def _within(key: str, value: float, low: float, high: float) -> Broken:
+    if low <= value <= high:
+        return []
+    return [(key, value, f"must lie within [low, high] = [{low:g}, {high:g}]")]
+
+
+def _triangular_rules(low: float, high: float, mode: float | None) -> Broken:
+    if mode is None:
+        return [("mode", mode, "required by dist = 'triangular'")]
+    return _within("mode", mode, low, high)
+
+
+def _truncnormal_rules(low: float, high: float, mean: float | None, sd: float | None) -> Broken:
+    broken: Broken = []
+    if sd is None:
+        broken.append(("sd", sd, "required by dist = 'truncnormal'"))
+    elif not sd > 0.0:
+        broken.append(("sd", sd, "must be greater than 0"))
+    if mean is None:
+        broken.append(("mean", mean, "required by dist = 'truncnormal'"))
+    else:
+        broken += _within("mean", mean, low, high)
     return broken
 
 
