@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from sim.core.model import SECTORS
+from sim.scenario.parameters import numeric_parameters, unused_by_setting
 from sim.scenario.schema import (
     MAX_HORIZON_YEARS,
     NAME_PATTERN,
@@ -837,20 +838,6 @@ def _distribution_tables(table: Mapping[str, Any], prefix: str = "") -> list[tup
     return found
 
 
-def _inactive_rule_parameter(scenario: Scenario, path: str) -> str | None:
-    """The rule of the indicator when `path` is the parameter of its other rule, else None.
-
-    `indicators.budget_revenue.elasticity` under rule = "growth" (e.g. after `--set
-    indicators.budget_revenue.rule=growth`) is such a path: valid in the file, unused in this run.
-    """
-    parts = path.split(".")
-    if len(parts) != 3 or parts[0] != "indicators" or parts[1] not in scenario.indicators:
-        return None
-    rule = scenario.indicators[parts[1]].rule
-    other = {"growth": "elasticity", "elasticity": "growth_pct"}[rule]
-    return rule if parts[2] == other else None
-
-
 def _uncertainty(
     scenario: Scenario,
     table: Mapping[str, Any],
@@ -870,10 +857,6 @@ def _uncertainty(
     [low, high] (a mode or mean left to default to it is then moved to the nearest bound); a
     distribution of an indicator parameter that the indicator's rule does not use (ignored).
     """
-    from sim.scenario.params import (
-        numeric_parameters,  # here, not at the top: sim.scenario.params imports this module
-    )
-
     nominal = numeric_parameters(scenario)
     distributions: list[Distribution] = []
     declared: list[str] = []
@@ -883,7 +866,7 @@ def _uncertainty(
         declared.append(path)
         source = where(f"{key}.dist") if "dist" in spec else where(f"{key}.low")
         if path not in nominal:
-            rule_in_use = _inactive_rule_parameter(scenario, path)
+            unused_by = unused_by_setting(scenario, path)
             last = path.rpartition(".")[2]
             if (
                 ".growth_pct_by_year." in path
@@ -901,14 +884,15 @@ def _uncertainty(
                     )
                 )
                 continue
-            if rule_in_use is not None:
+            if unused_by is not None:
                 ignored.append(path)
                 warnings.append(
                     Problem(
                         source,
                         key,
                         spec,
-                        (f"ignored: indicator rule = '{rule_in_use}' does not use this parameter"),
+                        f"ignored: indicator {unused_by[0]} = '{unused_by[1]}' does not use this "
+                        "parameter",
                     )
                 )
                 continue

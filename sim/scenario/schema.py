@@ -1,8 +1,9 @@
 """The scenario file format, declared as data.
 
 One declaration per key drives validation (type, bounds, warnings), the "did you mean" hints and
-the list of numeric parameters that sensitivity analysis may vary. Only `sim.scenario.loader` reads files;
-this module only describes what a valid file holds.
+the list of numeric parameters (`sim.scenario.parameters`: --set, sampling, sweeps, the
+manifest). Only `sim.scenario.loader` reads files; this module only describes what a valid file
+holds.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sim.core.model import RESIDUAL_TREATMENTS, SECTORS
 from sim.scenario.uncertainty import DISTRIBUTIONS
@@ -44,6 +45,11 @@ class Leaf:
     warn:  extra advice on a number; returns a warning text or None.
     choices: allowed strings for kind "choice".
     description: what the value means (shown in messages and the README).
+    numeric_parameter: the value is a numeric model parameter, listed by
+           `sim.scenario.parameters.numeric_parameters` (for --set, sampling, one-at-a-time
+           sweeps, the manifest, labels and rebasing).
+    used_when: (sibling key, value): the parameter is one only when the sibling key has that
+           value, e.g. ("rule", "growth") for an indicator's own growth rate.
     """
 
     kind: str
@@ -52,7 +58,8 @@ class Leaf:
     check: Callable[[float], str | None] | None = None
     warn: Callable[[float], str | None] | None = None
     choices: tuple[str, ...] = ()
-    numeric_parameter: bool = False  # a model parameter that sensitivity analysis may vary
+    numeric_parameter: bool = False  # a model parameter: --set, sampling, sweeps, the manifest
+    used_when: tuple[str, str] | None = None  # (sibling key, value), see above
 
 
 @dataclass(frozen=True)
@@ -169,12 +176,13 @@ INDICATOR = Table(
             "how the indicator grows",
             choices=("growth", "elasticity"),
         ),
-        "growth_pct": RATE,
+        "growth_pct": replace(RATE, used_when=("rule", "growth")),
         "elasticity": Leaf(
             "number",
             "growth of the indicator / growth of total output, year by year",
             warn=_elasticity_warn,
             numeric_parameter=True,
+            used_when=("rule", "elasticity"),
         ),
         "growth_pct_by_year": YearMap(RATE, "growth fixed for single years"),
         "source": TEXT,
@@ -220,6 +228,9 @@ SCHEMA = Table(
         "description": BILINGUAL,
         "base_year": Leaf("integer", "base year", check=_year_check),
         "end_year": Leaf("integer", "last projected year", check=_year_check),
+        # (the order of the fields is the order of a scenario's numeric parameters: sectors,
+        # structure, indicators, as the manifest and the sensitivity tables list them)
+        "sectors": AnyKeys(SECTOR, allowed=SECTORS, description="the three sectors"),
         "structure": Table(
             {
                 "residual": Leaf(
@@ -261,7 +272,6 @@ SCHEMA = Table(
             },
             "calibrate sector growth to a reported total",
         ),
-        "sectors": AnyKeys(SECTOR, allowed=SECTORS, description="the three sectors"),
         "indicators": AnyKeys(INDICATOR, description="linked indicators"),
         "targets": Table(
             {
