@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.core.model import SECTORS
-from sim.scenario.loader import Problem
+from sim.scenario.values import Problem
 
 __all__ = [
     "Observation",

@@ -24,8 +24,8 @@ from sim.core.model import (
     project_sectors,
     yoy_growth_pct,
 )
-from sim.scenario.loader import Scenario
 from sim.scenario.parameters import numeric_parameters  # (re-exported: its old home)
+from sim.scenario.values import Scenario
 
 __all__ = [
     "numeric_parameters",

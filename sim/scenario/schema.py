@@ -25,6 +25,7 @@ __all__ = [
     "SCHEMA",
     "MAX_HORIZON_YEARS",
     "check_leaf",
+    "is_leaf_table",
     "leaf_for_parameter",
 ]
 
@@ -66,7 +67,7 @@ class Leaf:
 class Table:
     """A table with fixed keys."""
 
-    fields: Mapping[str, Leaf | Table | AnyKeys | YearMap]
+    fields: Mapping[str, Leaf | Table | AnyKeys | YearMap | ParameterTree]
     description: str = ""
 
 
@@ -290,6 +291,11 @@ SCHEMA = Table(
         ),
     }
 )
+
+
+def is_leaf_table(node: Mapping[str, object]) -> bool:
+    """In a ParameterTree, the innermost table: it holds a value that is not a table, or nothing."""
+    return not node or any(not isinstance(v, dict) for v in node.values())
 
 
 def leaf_for_parameter(path: str) -> Leaf | None:
