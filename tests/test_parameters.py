@@ -39,7 +39,9 @@ def declared_patterns(spec=SCHEMA, path=""):
 
 def matches(path, pattern):
     parts, wanted = path.split("."), pattern.split(".")
-    return len(parts) == len(wanted) and all(w in ("*", p) for p, w in zip(parts, wanted))
+    return len(parts) == len(wanted) and all(
+        w in ("*", p) for p, w in zip(parts, wanted, strict=False)
+    )
 
 
 def load(name, settings=()):

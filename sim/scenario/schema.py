@@ -23,6 +23,9 @@ __all__ = [
     "YearMap",
     "ParameterTree",
     "SCHEMA",
+    "SECTOR",
+    "STRUCTURE",
+    "INDICATOR",
     "MAX_HORIZON_YEARS",
     "check_leaf",
     "is_leaf_table",
@@ -191,6 +194,32 @@ INDICATOR = Table(
     "an indicator that compounds from a base value",
 )
 
+STRUCTURE = Table(
+    {
+        "residual": Leaf(
+            "choice",
+            "how base shares that do not sum to 100 % are treated",
+            choices=RESIDUAL_TREATMENTS,
+        ),
+        "residual_growth_pct": RATE,
+        "base_total_bn_vnd": Leaf(
+            "number",
+            "total production value in the base year (the anchor year when one is "
+            "given); without it levels are an index (that year's total = 100)",
+            unit="billion VND",
+            check=_positive_check,
+        ),
+        "anchor_year": Leaf(
+            "integer",
+            "the year the shares and base values refer to, when not the base year: a "
+            "back-cast from a known end state (e.g. 2015-2020 from the 2020 shares)",
+            check=_year_check,
+        ),
+        "source": TEXT,
+    },
+    "structure of production value",
+)
+
 DISTRIBUTION = Table(
     {
         "dist": Leaf("choice", "distribution kind", choices=DISTRIBUTIONS),
@@ -232,31 +261,7 @@ SCHEMA = Table(
         # (the order of the fields is the order of a scenario's numeric parameters: sectors,
         # structure, indicators, as the manifest and the sensitivity tables list them)
         "sectors": AnyKeys(SECTOR, allowed=SECTORS, description="the three sectors"),
-        "structure": Table(
-            {
-                "residual": Leaf(
-                    "choice",
-                    "how base shares that do not sum to 100 % are treated",
-                    choices=RESIDUAL_TREATMENTS,
-                ),
-                "residual_growth_pct": RATE,
-                "base_total_bn_vnd": Leaf(
-                    "number",
-                    "total production value in the base year (the anchor year when one is "
-                    "given); without it levels are an index (that year's total = 100)",
-                    unit="billion VND",
-                    check=_positive_check,
-                ),
-                "anchor_year": Leaf(
-                    "integer",
-                    "the year the shares and base values refer to, when not the base year: a "
-                    "back-cast from a known end state (e.g. 2015-2020 from the 2020 shares)",
-                    check=_year_check,
-                ),
-                "source": TEXT,
-            },
-            "structure of production value",
-        ),
+        "structure": STRUCTURE,
         "calibration": Table(
             {
                 "total_cagr_pct": Leaf(
