@@ -300,15 +300,16 @@ def _read_chain(path: Path) -> _Chain:
 
 def _child_share_rules(raw: Mapping[str, Any], source: str) -> tuple[Problem, ...]:
     """A child scenario may set base shares only together with its own base year."""
-    if "extends" not in raw or "base_year" in raw:
-        return ()
+    sectors = raw.get("sectors")
+    if "extends" not in raw or "base_year" in raw or not isinstance(sectors, dict):
+        return ()  # (sectors that are not a table: the schema's check says so)
     rule = (
         "base shares belong to the root scenario; a child may set them only "
         "together with its own base_year (a rebased projection)"
     )
     return tuple(
         Problem(source, f"sectors.{sector}.share_pct", spec["share_pct"], rule)
-        for sector, spec in (raw.get("sectors") or {}).items()
+        for sector, spec in sectors.items()
         if isinstance(spec, dict) and "share_pct" in spec
     )
 

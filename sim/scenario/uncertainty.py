@@ -221,7 +221,7 @@ def correlation_rules(matrix: np.ndarray, size: int | None = None) -> list[str]:
             f"must be symmetric; row {i + 1}, column {j + 1} is {matrix[i, j]:g} but "
             f"row {j + 1}, column {i + 1} is {matrix[j, i]:g}"
         )
-    if not broken:
+    if not broken and matrix.size:  # (an empty matrix correlates nothing: valid)
         smallest = float(np.linalg.eigvalsh(matrix)[0])
         if smallest < -PSD_TOLERANCE:
             broken.append(

@@ -207,7 +207,8 @@ def _correlation(
         return None, problems  # a listed distribution is itself broken: already reported
     full = np.eye(len(distributions))
     index = [order[names[i]] for i in kept]
-    full[np.ix_(index, index)] = np.array(rows, dtype=float)[np.ix_(kept, kept)]
+    block = np.array(rows, dtype=float).reshape(len(rows), len(rows))  # ((0, 0) when empty)
+    full[np.ix_(index, index)] = block[np.ix_(kept, kept)]
     return full, []
 
 
