@@ -22,6 +22,7 @@ from sim.scenario.schema import (
     AnyKeys,
     Leaf,
     ParameterTree,
+    Spec,
     Table,
     YearMap,
     check_leaf,
@@ -95,8 +96,6 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
 
 
 # ----------------------------------------------------------------------------- structure check
-
-Spec = Leaf | Table | AnyKeys | YearMap | ParameterTree
 
 
 def _check_structure(value: Any, spec: Spec, path: str, source: str) -> Findings:

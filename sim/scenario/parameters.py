@@ -17,15 +17,13 @@ from sim.scenario.schema import (
     SCHEMA,
     AnyKeys,
     Leaf,
-    ParameterTree,
+    Spec,
     Table,
     YearMap,
     leaf_for_parameter,
 )
 
 __all__ = ["ResolvedValues", "numeric_parameters", "unused_by_setting"]
-
-Spec = Leaf | Table | AnyKeys | YearMap | ParameterTree
 
 
 class ResolvedValues(Protocol):

@@ -22,6 +22,7 @@ __all__ = [
     "AnyKeys",
     "YearMap",
     "ParameterTree",
+    "Spec",
     "SCHEMA",
     "SECTOR",
     "STRUCTURE",
@@ -104,6 +105,10 @@ class ParameterTree:
     item: Table
     fixed: Mapping[str, Table]
     description: str = ""
+
+
+Spec = Leaf | Table | AnyKeys | YearMap | ParameterTree
+"""Any declaration: what a key of the scenario file may hold."""
 
 
 def _rate_check(value: float) -> str | None:
@@ -306,7 +311,7 @@ def is_leaf_table(node: Mapping[str, object]) -> bool:
 def leaf_for_parameter(path: str) -> Leaf | None:
     """The declaration of a numeric parameter path ("sectors.services.growth_pct_by_year.2021"),
     or None when the path does not lead to a numeric parameter."""
-    spec: Leaf | Table | AnyKeys | YearMap | ParameterTree = SCHEMA
+    spec: Spec = SCHEMA
     for part in path.split("."):
         if isinstance(spec, Table) and part in spec.fields:
             spec = spec.fields[part]
