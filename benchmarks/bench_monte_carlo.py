@@ -156,10 +156,10 @@ def plain_loop(name: str, draws: int, seed: int) -> float:
     """Seconds per draw of the same work as a Python loop over single draws."""
     import numpy as np
 
+    from sim.analysis.sampling import sample
     from sim.core.model import project, projection_series
     from sim.core.targets import TARGETS, evaluate, status_of, target_indicator
     from sim.scenario.params import build_inputs
-    from sim.scenario.uncertainty import sample
 
     scenario = _load(name)
     spec = scenario.uncertainty
@@ -191,9 +191,9 @@ def stage_costs(name: str) -> dict:
     from sim import montecarlo as mc
     from sim.analysis.montecarlo.kernels import extremes
     from sim.analysis.montecarlo.quantiles import BinnedPercentiles
+    from sim.analysis.sampling import sample
     from sim.core.model import projection_series_time_major
     from sim.scenario.params import build_inputs
-    from sim.scenario.uncertainty import sample
 
     scenario = _load(name)
     m = mc.CHUNK_DRAWS

@@ -330,9 +330,9 @@ def test_batches_equal_a_loop_of_closed_form_compound_growth(name, settings):
     closed forms, for every series of every bundled scenario; public shapes stay time-last."""
     from conftest import SCENARIOS
 
+    from sim.analysis.sampling import sample
     from sim.scenario.loader import load_scenario
     from sim.scenario.params import build_inputs
-    from sim.scenario.uncertainty import sample
 
     scenario = load_scenario(name, SCENARIOS, settings=settings)
     for n in (40, IN_PLACE_DRAWS + 10):  # both ways of compounding
@@ -362,9 +362,9 @@ def test_batches_equal_a_loop_of_closed_form_compound_growth(name, settings):
 def test_time_major_entry_computes_only_the_series_asked_for():
     from conftest import SCENARIOS
 
+    from sim.analysis.sampling import sample
     from sim.scenario.loader import load_scenario
     from sim.scenario.params import build_inputs
-    from sim.scenario.uncertainty import sample
 
     scenario = load_scenario("covid_shock", SCENARIOS)
     inputs = build_inputs(scenario, sample(scenario.uncertainty, 50, np.random.default_rng(1)))

@@ -310,3 +310,9 @@ def test_a_shorter_end_year_drops_later_overrides_with_a_warning():
     scenario = load_scenario("covid_shock", SCENARIOS, end_year=2021)
     assert scenario.sectors["services"].growth_pct_by_year == {2021: 4.0}
     assert any("after --end-year 2021: not used" in str(w) for w in scenario.warnings)
+
+
+def test_a_child_whose_sectors_are_not_a_table_is_a_problem_not_a_crash(write_scenario):
+    write_scenario("parent", MINIMAL)
+    path = write_scenario("child", 'extends = "parent"\nsectors = "services"\n')
+    assert "sectors = 'services': must be a table (the three sectors)" in only_problem(path)

@@ -8,17 +8,15 @@ from conftest import MINIMAL, SCENARIOS, only_problem, problems_of
 from scipy.special import ndtr, ndtri
 from scipy.stats import spearmanr
 
-from sim.scenario.loader import load_scenario
-from sim.scenario.uncertainty import (
-    Distribution,
-    UncertaintySpec,
+from sim.analysis.sampling import (
     copula_factor,
-    correlation_rules,
     inverse_cdf,
     parameter_ranges,
     sample,
     sample_uniforms,
 )
+from sim.scenario.loader import load_scenario
+from sim.scenario.uncertainty import Distribution, UncertaintySpec, correlation_rules
 
 UNIFORM_SERVICES = """
 [uncertainty.sectors.services.growth_pct]
@@ -491,3 +489,10 @@ def test_loading_a_scenario_does_not_import_scipy():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_an_empty_correlation_block_correlates_nothing(write_scenario):
+    assert correlation_rules(np.zeros((0, 0))) == []
+    path = write_scenario("u", MINIMAL + UNIFORM_SERVICES + correlation([], []))
+    spec = load_scenario(path, path.parent).uncertainty
+    np.testing.assert_array_equal(spec.correlation, np.eye(1))

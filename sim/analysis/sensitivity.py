@@ -28,13 +28,13 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.montecarlo.engine import DEFAULT_DRAWS, MonteCarloResult, monte_carlo
+from sim.analysis.sampling import parameter_ranges, values_from_uniforms
 from sim.analysis.sobol import estimate
 from sim.core.model import project, projection_series
 from sim.core.targets import TARGETS, Target, evaluate, target_indicator
 from sim.scenario.loader import Scenario
 from sim.scenario.params import build_inputs, numeric_parameters
 from sim.scenario.schema import leaf_for_parameter
-from sim.scenario.uncertainty import parameter_ranges, values_from_uniforms
 
 __all__ = [
     "END_YEAR_OUTPUTS",

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.montecarlo.engine import DEFAULT_DRAWS
+from sim.analysis.sampling import parameter_ranges
 from sim.analysis.sensitivity import (
     GoalSeekResult,
     goal_seek,
@@ -34,7 +35,6 @@ from sim.analysis.sensitivity import (
 )
 from sim.scenario.loader import Scenario
 from sim.scenario.params import numeric_parameters
-from sim.scenario.uncertainty import parameter_ranges
 
 __all__ = [
     "SensitivityResults",

@@ -24,7 +24,6 @@ Only `read_actuals` reads files; everything else takes the `Actuals` value.
 from __future__ import annotations
 
 import csv
-import difflib
 import math
 import re
 from collections.abc import Iterable
@@ -32,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.core.model import SECTORS
-from sim.scenario.loader import Problem
+from sim.scenario.values import Problem, hint
 
 __all__ = [
     "Observation",
@@ -125,8 +124,34 @@ def read_actuals(path: Path | str, linked_indicators: Iterable[str] = ()) -> Act
     """
     path = Path(path)
     source = str(path)
+    lines = _data_lines(_read_text(path), source)
+    reader = csv.reader([line for _n, line in lines])
+    header = [h.strip() for h in next(reader)]
+    problems = _header_problems(header, f"{source}:{lines[0][0]}")
+    if any(c not in header for c in REQUIRED_COLUMNS):
+        raise ActualsError(problems)
+    allowed = _allowed_indicators(linked_indicators)
+    observations: list[Observation] = []
+    seen: dict[tuple[str, int], int] = {}
+    for (line_no, _raw), row in zip(lines[1:], reader, strict=True):
+        observation, found = _observation(row, header, allowed, line_no, f"{source}:{line_no}")
+        if observation is not None:
+            found += _duplicate(observation, seen, f"{source}:{line_no}")
+        problems += found
+        if observation is not None and not found:
+            seen[(observation.indicator, observation.year)] = line_no
+            observations.append(observation)
+    if not observations and not problems:
+        problems.append(Problem(source, "", None, "the file holds a header but no observations"))
+    if problems:
+        raise ActualsError(problems)
+    return Actuals(path, tuple(observations))
+
+
+def _read_text(path: Path) -> str:
+    source = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")  # Excel writes a byte-order mark
+        return path.read_text(encoding="utf-8-sig")  # Excel writes a byte-order mark
     except FileNotFoundError:
         raise ActualsError([Problem(source, "", None, "actuals file not found")]) from None
     except UnicodeDecodeError as exc:
@@ -134,6 +159,9 @@ def read_actuals(path: Path | str, linked_indicators: Iterable[str] = ()) -> Act
             [Problem(source, "", None, f"not UTF-8 text ({exc}); save as CSV UTF-8")]
         ) from None
 
+
+def _data_lines(text: str, source: str) -> list[tuple[int, str]]:
+    """(line number, text) of the lines that are neither blank nor comments; at least one."""
     lines = [
         (n, line)
         for n, line in enumerate(text.splitlines(), start=1)
@@ -141,107 +169,99 @@ def read_actuals(path: Path | str, linked_indicators: Iterable[str] = ()) -> Act
     ]
     if not lines:
         raise ActualsError([Problem(source, "", None, "no header row and no data")])
-    reader = csv.reader([line for _n, line in lines])
-    header = [h.strip() for h in next(reader)]
-    problems: list[Problem] = []
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    for column in header:
-        if column not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
-            close = difflib.get_close_matches(column, REQUIRED_COLUMNS + OPTIONAL_COLUMNS, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            problems.append(
-                Problem(f"{source}:{lines[0][0]}", "header", column, f"unknown column{hint}")
-            )
-    if missing:
-        problems.append(
-            Problem(
-                f"{source}:{lines[0][0]}",
-                "header",
-                ",".join(header),
-                f"missing column(s): {', '.join(missing)}",
-            )
-        )
-        raise ActualsError(problems)
+    return lines
 
-    allowed = _allowed_indicators(linked_indicators)
-    observations: list[Observation] = []
-    seen: dict[tuple[str, int], int] = {}
-    for (line_no, _raw), row in zip(lines[1:], reader, strict=True):
-        where = f"{source}:{line_no}"
-        if len(row) > len(header):
-            problems.append(
-                Problem(where, "row", ",".join(row), f"{len(row)} fields for {len(header)} columns")
-            )
-            continue
-        record = dict(zip(header, (c.strip() for c in row), strict=False))
-        indicator = record.get("indicator", "")
-        ok = True
-        if indicator not in allowed:
-            close = difflib.get_close_matches(indicator, allowed, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else f"; known: {', '.join(allowed)}"
-            problems.append(Problem(where, "indicator", indicator, f"unknown indicator{hint}"))
-            ok = False
-        year_text = record.get("year", "")
-        if not (year_text.isdigit() and len(year_text) == 4):
-            problems.append(Problem(where, "year", year_text, "a 4-digit year is expected"))
-            ok = False
-        value_text = record.get("value", "")
-        try:
-            value = _parse_number(value_text)
-        except ValueError:
-            rule = (
-                "looks like a thousands separator: write the number without one (1700, not "
-                "1,700 or 1.700)"
-                if THOUSANDS.match(value_text)
-                else "must be a number (decimal point or comma)"
-            )
-            problems.append(Problem(where, "value", value_text, rule))
-            ok, value = False, math.nan
-        if ok and not math.isfinite(value):
-            problems.append(Problem(where, "value", value_text, "must be a finite number"))
-            ok = False
-        if ok and indicator.startswith("growth.") and value <= -100:
-            problems.append(Problem(where, "value", value, "a growth rate must be above -100 %"))
-            ok = False
-        if ok and not indicator.startswith("growth.") and value <= 0:
-            problems.append(Problem(where, "value", value, "a level must be greater than 0"))
-            ok = False
-        status = record.get("status", "")
-        if status not in STATUSES:
-            problems.append(
-                Problem(where, "status", status, f"must be one of {', '.join(STATUSES)}")
-            )
-            ok = False
-        if not ok:
-            continue
-        key = (indicator, int(year_text))
-        if key in seen:
-            problems.append(
-                Problem(
-                    where,
-                    "indicator",
-                    indicator,
-                    f"{indicator} {year_text} is already given on line {seen[key]}",
-                )
-            )
-            continue
-        seen[key] = line_no
-        observations.append(
-            Observation(
-                indicator,
-                int(year_text),
-                value,
-                status,
-                record.get("source", ""),
-                record.get("note", ""),
-                line_no,
-            )
-        )
-    if not observations and not problems:
-        problems.append(Problem(source, "", None, "the file holds a header but no observations"))
+
+def _header_problems(header: list[str], where: str) -> list[Problem]:
+    """Unknown columns (with a hint), then missing required ones."""
+    known = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+    problems = [
+        Problem(where, "header", column, f"unknown column{hint(column, known)}")
+        for column in header
+        if column not in known
+    ]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        rule = f"missing column(s): {', '.join(missing)}"
+        problems.append(Problem(where, "header", ",".join(header), rule))
+    return problems
+
+
+def _observation(
+    row: list[str], header: list[str], allowed: list[str], line_no: int, where: str
+) -> tuple[Observation | None, list[Problem]]:
+    """One data row as an Observation, or None with the Problems of its fields."""
+    if len(row) > len(header):
+        rule = f"{len(row)} fields for {len(header)} columns"
+        return None, [Problem(where, "row", ",".join(row), rule)]
+    record = dict(zip(header, (c.strip() for c in row), strict=False))
+    indicator, year, status = (record.get(k, "") for k in ("indicator", "year", "status"))
+    problems = _indicator_problems(indicator, allowed, where) + _year_problems(year, where)
+    value, value_problems = _value(record.get("value", ""), where)
+    if not problems and not value_problems:  # (checked once indicator and year are valid)
+        value_problems = _range_problems(indicator, value, record.get("value", ""), where)
+    problems += value_problems + _status_problems(status, where)
     if problems:
-        raise ActualsError(problems)
-    return Actuals(path, tuple(observations))
+        return None, problems
+    source, note = record.get("source", ""), record.get("note", "")
+    return Observation(indicator, int(year), value, status, source, note, line_no), []
+
+
+def _indicator_problems(indicator: str, allowed: list[str], where: str) -> list[Problem]:
+    if indicator in allowed:
+        return []
+    suggestion = hint(indicator, allowed) or f"; known: {', '.join(allowed)}"
+    return [Problem(where, "indicator", indicator, f"unknown indicator{suggestion}")]
+
+
+def _year_problems(year: str, where: str) -> list[Problem]:
+    if year.isdigit() and len(year) == 4:
+        return []
+    return [Problem(where, "year", year, "a 4-digit year is expected")]
+
+
+def _value(text: str, where: str) -> tuple[float, list[Problem]]:
+    """The number in `text`, or NaN with a Problem when it holds none."""
+    try:
+        value = _parse_number(text)
+    except ValueError:
+        rule = (
+            "looks like a thousands separator: write the number without one (1700, not "
+            "1,700 or 1.700)"
+            if THOUSANDS.match(text)
+            else "must be a number (decimal point or comma)"
+        )
+        return math.nan, [Problem(where, "value", text, rule)]
+    return value, []
+
+
+def _range_problems(indicator: str, value: float, text: str, where: str) -> list[Problem]:
+    """A finite number; a growth rate above -100 %, a level above 0."""
+    if not math.isfinite(value):
+        return [Problem(where, "value", text, "must be a finite number")]
+    if indicator.startswith("growth."):
+        if value <= -100:
+            return [Problem(where, "value", value, "a growth rate must be above -100 %")]
+    elif value <= 0:
+        return [Problem(where, "value", value, "a level must be greater than 0")]
+    return []
+
+
+def _status_problems(status: str, where: str) -> list[Problem]:
+    if status in STATUSES:
+        return []
+    return [Problem(where, "status", status, f"must be one of {', '.join(STATUSES)}")]
+
+
+def _duplicate(
+    observation: Observation, seen: dict[tuple[str, int], int], where: str
+) -> list[Problem]:
+    """An indicator and year given on an earlier line."""
+    key = (observation.indicator, observation.year)
+    if key not in seen:
+        return []
+    rule = f"{observation.indicator} {observation.year} is already given on line {seen[key]}"
+    return [Problem(where, "indicator", observation.indicator, rule)]
 
 
 def check_against(
@@ -257,59 +277,64 @@ def check_against(
     output_in_bn_vnd: the scenario projects output in billion VND (it gives
     structure.base_total_bn_vnd); sector levels can be observed only then.
     """
-    problems = []
     linked = set(linked)
+    problems = []
     for o in actuals.observations:
         where = f"{actuals.path}:{o.line}"
-        if o.indicator in SECTOR_LEVELS and not output_in_bn_vnd:
-            problems.append(
-                Problem(
-                    where,
-                    "indicator",
-                    o.indicator,
-                    f"scenario '{scenario}' projects output as an index: a sector level (billion "
-                    "VND) needs structure.base_total_bn_vnd in the scenario; give growth.<sector> "
-                    "instead",
-                )
-            )
+        level_problems = _sector_level_problems(o, base_year, scenario, output_in_bn_vnd, where)
+        if level_problems:
+            problems += level_problems
             continue
-        if o.indicator in SECTOR_LEVELS and o.year == base_year:
-            problems.append(
-                Problem(
-                    where,
-                    "year",
-                    o.year,
-                    "the base-year sector levels come from the scenario's shares and "
-                    "base_total_bn_vnd; change those instead",
-                )
-            )
-            continue
-        if o.year > end_year or o.year < base_year:
-            problems.append(
-                Problem(
-                    where, "year", o.year, f"outside the projection years {base_year}-{end_year}"
-                )
-            )
-        elif o.is_growth and o.year == base_year:
-            problems.append(
-                Problem(
-                    where,
-                    "year",
-                    o.year,
-                    f"growth in the base year {base_year} has no meaning in the "
-                    "projection (give the level instead)",
-                )
-            )
-        target = o.target_series
-        if target not in (*SECTORS, "total") and target not in linked:
-            problems.append(
-                Problem(
-                    where,
-                    "indicator",
-                    o.indicator,
-                    f"scenario '{scenario}' has no such indicator"
-                    if scenario
-                    else "the scenario has no such indicator",
-                )
-            )
+        problems += _year_in_projection_problems(o, base_year, end_year, where)
+        problems += _series_problems(o, linked, scenario, where)
     return problems
+
+
+def _sector_level_problems(
+    o: Observation, base_year: int, scenario: str, output_in_bn_vnd: bool, where: str
+) -> list[Problem]:
+    """A sector level needs output in billion VND, and not for the base year."""
+    if o.indicator not in SECTOR_LEVELS:
+        return []
+    if not output_in_bn_vnd:
+        rule = (
+            f"scenario '{scenario}' projects output as an index: a sector level (billion "
+            "VND) needs structure.base_total_bn_vnd in the scenario; give growth.<sector> "
+            "instead"
+        )
+        return [Problem(where, "indicator", o.indicator, rule)]
+    if o.year == base_year:
+        rule = (
+            "the base-year sector levels come from the scenario's shares and "
+            "base_total_bn_vnd; change those instead"
+        )
+        return [Problem(where, "year", o.year, rule)]
+    return []
+
+
+def _year_in_projection_problems(
+    o: Observation, base_year: int, end_year: int, where: str
+) -> list[Problem]:
+    """The year is a projected one; growth is observed after the base year."""
+    if o.year > end_year or o.year < base_year:
+        rule = f"outside the projection years {base_year}-{end_year}"
+        return [Problem(where, "year", o.year, rule)]
+    if o.is_growth and o.year == base_year:
+        rule = (
+            f"growth in the base year {base_year} has no meaning in the "
+            "projection (give the level instead)"
+        )
+        return [Problem(where, "year", o.year, rule)]
+    return []
+
+
+def _series_problems(o: Observation, linked: set[str], scenario: str, where: str) -> list[Problem]:
+    """The observation pins a sector, the total or one of the scenario's indicators."""
+    if o.target_series in (*SECTORS, "total") or o.target_series in linked:
+        return []
+    rule = (
+        f"scenario '{scenario}' has no such indicator"
+        if scenario
+        else "the scenario has no such indicator"
+    )
+    return [Problem(where, "indicator", o.indicator, rule)]

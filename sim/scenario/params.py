@@ -24,7 +24,8 @@ from sim.core.model import (
     project_sectors,
     yoy_growth_pct,
 )
-from sim.scenario.loader import Scenario
+from sim.scenario.parameters import numeric_parameters  # (re-exported: its old home)
+from sim.scenario.values import Scenario
 
 __all__ = [
     "numeric_parameters",
@@ -39,28 +40,6 @@ class UnknownParameterError(KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0])
-
-
-def numeric_parameters(scenario: Scenario) -> dict[str, float]:
-    """Every numeric model parameter of the scenario, path -> value, in a stable order."""
-    params: dict[str, float] = {}
-    for name in SECTORS:
-        sector = scenario.sectors[name]
-        params[f"sectors.{name}.share_pct"] = sector.share_pct
-        params[f"sectors.{name}.growth_pct"] = sector.growth_pct
-        for year, rate in sector.growth_pct_by_year.items():
-            params[f"sectors.{name}.growth_pct_by_year.{year}"] = rate
-    if scenario.residual_growth_pct is not None:
-        params["structure.residual_growth_pct"] = scenario.residual_growth_pct
-    for name, ind in scenario.indicators.items():
-        params[f"indicators.{name}.base"] = ind.base
-        if ind.rule == "growth":
-            params[f"indicators.{name}.growth_pct"] = ind.growth_pct
-        else:
-            params[f"indicators.{name}.elasticity"] = ind.elasticity
-        for year, rate in ind.growth_pct_by_year.items():
-            params[f"indicators.{name}.growth_pct_by_year.{year}"] = rate
-    return params
 
 
 def _yearly(

@@ -1,8 +1,9 @@
 """The scenario file format, declared as data.
 
 One declaration per key drives validation (type, bounds, warnings), the "did you mean" hints and
-the list of numeric parameters that sensitivity analysis may vary. Only `sim.scenario.loader` reads files;
-this module only describes what a valid file holds.
+the list of numeric parameters (`sim.scenario.parameters`: --set, sampling, sweeps, the
+manifest). Only `sim.scenario.loader` reads files; this module only describes what a valid file
+holds.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sim.core.model import RESIDUAL_TREATMENTS, SECTORS
 from sim.scenario.uncertainty import DISTRIBUTIONS
@@ -21,9 +22,14 @@ __all__ = [
     "AnyKeys",
     "YearMap",
     "ParameterTree",
+    "Spec",
     "SCHEMA",
+    "SECTOR",
+    "STRUCTURE",
+    "INDICATOR",
     "MAX_HORIZON_YEARS",
     "check_leaf",
+    "is_leaf_table",
     "leaf_for_parameter",
 ]
 
@@ -44,6 +50,11 @@ class Leaf:
     warn:  extra advice on a number; returns a warning text or None.
     choices: allowed strings for kind "choice".
     description: what the value means (shown in messages and the README).
+    numeric_parameter: the value is a numeric model parameter, listed by
+           `sim.scenario.parameters.numeric_parameters` (for --set, sampling, one-at-a-time
+           sweeps, the manifest, labels and rebasing).
+    used_when: (sibling key, value): the parameter is one only when the sibling key has that
+           value, e.g. ("rule", "growth") for an indicator's own growth rate.
     """
 
     kind: str
@@ -52,14 +63,15 @@ class Leaf:
     check: Callable[[float], str | None] | None = None
     warn: Callable[[float], str | None] | None = None
     choices: tuple[str, ...] = ()
-    numeric_parameter: bool = False  # a model parameter that sensitivity analysis may vary
+    numeric_parameter: bool = False  # a model parameter: --set, sampling, sweeps, the manifest
+    used_when: tuple[str, str] | None = None  # (sibling key, value), see above
 
 
 @dataclass(frozen=True)
 class Table:
     """A table with fixed keys."""
 
-    fields: Mapping[str, Leaf | Table | AnyKeys | YearMap]
+    fields: Mapping[str, Leaf | Table | AnyKeys | YearMap | ParameterTree]
     description: str = ""
 
 
@@ -93,6 +105,10 @@ class ParameterTree:
     item: Table
     fixed: Mapping[str, Table]
     description: str = ""
+
+
+Spec = Leaf | Table | AnyKeys | YearMap | ParameterTree
+"""Any declaration: what a key of the scenario file may hold."""
 
 
 def _rate_check(value: float) -> str | None:
@@ -169,17 +185,44 @@ INDICATOR = Table(
             "how the indicator grows",
             choices=("growth", "elasticity"),
         ),
-        "growth_pct": RATE,
+        "growth_pct": replace(RATE, used_when=("rule", "growth")),
         "elasticity": Leaf(
             "number",
             "growth of the indicator / growth of total output, year by year",
             warn=_elasticity_warn,
             numeric_parameter=True,
+            used_when=("rule", "elasticity"),
         ),
         "growth_pct_by_year": YearMap(RATE, "growth fixed for single years"),
         "source": TEXT,
     },
     "an indicator that compounds from a base value",
+)
+
+STRUCTURE = Table(
+    {
+        "residual": Leaf(
+            "choice",
+            "how base shares that do not sum to 100 % are treated",
+            choices=RESIDUAL_TREATMENTS,
+        ),
+        "residual_growth_pct": RATE,
+        "base_total_bn_vnd": Leaf(
+            "number",
+            "total production value in the base year (the anchor year when one is "
+            "given); without it levels are an index (that year's total = 100)",
+            unit="billion VND",
+            check=_positive_check,
+        ),
+        "anchor_year": Leaf(
+            "integer",
+            "the year the shares and base values refer to, when not the base year: a "
+            "back-cast from a known end state (e.g. 2015-2020 from the 2020 shares)",
+            check=_year_check,
+        ),
+        "source": TEXT,
+    },
+    "structure of production value",
 )
 
 DISTRIBUTION = Table(
@@ -220,31 +263,10 @@ SCHEMA = Table(
         "description": BILINGUAL,
         "base_year": Leaf("integer", "base year", check=_year_check),
         "end_year": Leaf("integer", "last projected year", check=_year_check),
-        "structure": Table(
-            {
-                "residual": Leaf(
-                    "choice",
-                    "how base shares that do not sum to 100 % are treated",
-                    choices=RESIDUAL_TREATMENTS,
-                ),
-                "residual_growth_pct": RATE,
-                "base_total_bn_vnd": Leaf(
-                    "number",
-                    "total production value in the base year (the anchor year when one is "
-                    "given); without it levels are an index (that year's total = 100)",
-                    unit="billion VND",
-                    check=_positive_check,
-                ),
-                "anchor_year": Leaf(
-                    "integer",
-                    "the year the shares and base values refer to, when not the base year: a "
-                    "back-cast from a known end state (e.g. 2015-2020 from the 2020 shares)",
-                    check=_year_check,
-                ),
-                "source": TEXT,
-            },
-            "structure of production value",
-        ),
+        # (the order of the fields is the order of a scenario's numeric parameters: sectors,
+        # structure, indicators, as the manifest and the sensitivity tables list them)
+        "sectors": AnyKeys(SECTOR, allowed=SECTORS, description="the three sectors"),
+        "structure": STRUCTURE,
         "calibration": Table(
             {
                 "total_cagr_pct": Leaf(
@@ -261,7 +283,6 @@ SCHEMA = Table(
             },
             "calibrate sector growth to a reported total",
         ),
-        "sectors": AnyKeys(SECTOR, allowed=SECTORS, description="the three sectors"),
         "indicators": AnyKeys(INDICATOR, description="linked indicators"),
         "targets": Table(
             {
@@ -282,10 +303,15 @@ SCHEMA = Table(
 )
 
 
+def is_leaf_table(node: Mapping[str, object]) -> bool:
+    """In a ParameterTree, the innermost table: it holds a value that is not a table, or nothing."""
+    return not node or any(not isinstance(v, dict) for v in node.values())
+
+
 def leaf_for_parameter(path: str) -> Leaf | None:
     """The declaration of a numeric parameter path ("sectors.services.growth_pct_by_year.2021"),
     or None when the path does not lead to a numeric parameter."""
-    spec: Leaf | Table | AnyKeys | YearMap | ParameterTree = SCHEMA
+    spec: Spec = SCHEMA
     for part in path.split("."):
         if isinstance(spec, Table) and part in spec.fields:
             spec = spec.fields[part]
@@ -298,34 +324,65 @@ def leaf_for_parameter(path: str) -> Leaf | None:
     return spec if isinstance(spec, Leaf) and spec.numeric_parameter else None
 
 
-def check_leaf(leaf: Leaf, value: object) -> tuple[str | None, str | None]:
-    """Check one value against its declaration. Returns (error, warning), each text or None."""
-    if leaf.kind == "strings":
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return 'must be a list of texts in quotes, e.g. ["a", "b"]', None
-        return None, None
-    if leaf.kind == "matrix":
-        if not isinstance(value, list) or not all(isinstance(row, list) for row in value):
-            return "must be a list of rows, e.g. [[1.0, 0.6], [0.6, 1.0]]", None
-        for row in value:
-            for item in row:
-                if isinstance(item, bool) or not isinstance(item, int | float):
-                    return f"must hold numbers only, not {type(item).__name__}", None
-                if not math.isfinite(item):
-                    return "must hold finite numbers only (NaN and infinity are not allowed)", None
-        return None, None
-    if leaf.kind in ("string", "choice"):
-        if not isinstance(value, str):
-            return f"must be text in quotes, not {type(value).__name__}", None
-        if leaf.kind == "choice" and value not in leaf.choices:
-            return f"must be one of {', '.join(repr(c) for c in leaf.choices)}", None
-        return None, None
+def _check_strings(leaf: Leaf, value: object) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return 'must be a list of texts in quotes, e.g. ["a", "b"]'
+    return None
+
+
+def _check_matrix(leaf: Leaf, value: object) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(row, list) for row in value):
+        return "must be a list of rows, e.g. [[1.0, 0.6], [0.6, 1.0]]"
+    for row in value:
+        for item in row:
+            if isinstance(item, bool) or not isinstance(item, int | float):
+                return f"must hold numbers only, not {type(item).__name__}"
+            if not math.isfinite(item):
+                return "must hold finite numbers only (NaN and infinity are not allowed)"
+    return None
+
+
+def _check_text(leaf: Leaf, value: object) -> str | None:
+    """Kinds "string" and "choice"."""
+    if not isinstance(value, str):
+        return f"must be text in quotes, not {type(value).__name__}"
+    if leaf.kind == "choice" and value not in leaf.choices:
+        return f"must be one of {', '.join(repr(c) for c in leaf.choices)}"
+    return None
+
+
+def _check_number(leaf: Leaf, value: object) -> str | None:
+    """Kinds "number" and "integer", with the leaf's own rule."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return f"must be a number, not {type(value).__name__}", None
+        return f"must be a number, not {type(value).__name__}"
     if leaf.kind == "integer" and not isinstance(value, int):
-        return "must be a whole number", None
+        return "must be a whole number"
     if not math.isfinite(value):
-        return "must be a finite number (NaN and infinity are not allowed)", None
-    if leaf.check is not None and (error := leaf.check(float(value))):
+        return "must be a finite number (NaN and infinity are not allowed)"
+    if leaf.check is not None:
+        return leaf.check(float(value))
+    return None
+
+
+_CHECKS: Mapping[str, Callable[[Leaf, object], str | None]] = {
+    "strings": _check_strings,
+    "matrix": _check_matrix,
+    "string": _check_text,
+    "choice": _check_text,
+}
+"""The check of each kind of leaf; every other kind is a number."""
+
+
+def check_leaf(leaf: Leaf, value: object) -> tuple[str | None, str | None]:
+    """Check one value against its declaration. Returns (error, warning), each text or None.
+
+    Only a valid number is warned about (the leaf's `warn`)."""
+    check = _CHECKS.get(leaf.kind)
+    if check is not None:
+        return check(leaf, value), None
+    error = _check_number(leaf, value)
+    if error:
         return error, None
-    return None, leaf.warn(float(value)) if leaf.warn is not None else None
+    if leaf.warn is None or not isinstance(value, int | float):  # (a number: checked above)
+        return None, None
+    return None, leaf.warn(float(value))

@@ -1,31 +1,24 @@
-"""Uncertain parameters: distributions, their rules, and sampling with an injected generator.
+"""Uncertain parameters: the distributions a scenario declares, and their rules.
 
 A scenario's `[uncertainty]` section gives some numeric parameters (paths of
-`sim.scenario.params.numeric_parameters`) a distribution. The loader (`sim.scenario.loader`) turns the section into
-an `UncertaintySpec`; this module only knows the mathematics: which combinations of bounds are
-valid, how to draw values, and how correlation is imposed.
+`sim.scenario.parameters.numeric_parameters`) a distribution. The loader (`sim.scenario.loader`)
+turns the section into an `UncertaintySpec`; this module knows which combinations of bounds are
+valid and which matrices are correlation matrices. Drawing values is analysis:
+`sim.analysis.sampling`.
 
 Distributions (all bounded, so every draw is a value the scenario could hold):
     uniform      low, high
     triangular   low, mode, high (mode defaults to the scenario's own value; set by the loader)
     truncnormal  a normal with `mean` and `sd`, truncated to [low, high]
 
-Correlation is imposed with a Gaussian copula (Nelsen, An Introduction to Copulas, 2006, sec.
-2.9; Iman & Conover 1982 for the idea in risk analysis): draw z ~ N(0, C), map each z_i to
-u_i = Phi(z_i), and each u_i through its parameter's inverse CDF. C is therefore the correlation
-of the normal scores; the Spearman rank correlation of the parameters is (6 / pi) asin(C_ij / 2),
-at most 0.018 away from C_ij.
-
-No draws happen at import and nothing touches numpy's global random state: every sampling
-function takes `rng: numpy.random.Generator`. scipy.special (ndtr, ndtri) is imported only when a
-truncated normal or a correlation needs it, and numba (the compiled triangular inverse CDF in
-`sim.analysis.montecarlo.kernels`) only when a triangular distribution is sampled, so loading a scenario stays cheap.
+A correlation block gives the correlation of the parameters' normal scores (a Gaussian copula,
+see `sim.analysis.sampling`); it must be a valid correlation matrix (`correlation_rules`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,12 +29,7 @@ __all__ = [
     "UncertaintySpec",
     "distribution_rules",
     "correlation_rules",
-    "copula_factor",
-    "inverse_cdf",
-    "sample_uniforms",
-    "values_from_uniforms",
-    "sample",
-    "parameter_ranges",
+    "PSD_TOLERANCE",
 ]
 
 DISTRIBUTIONS: tuple[str, ...] = ("uniform", "triangular", "truncnormal")
@@ -59,7 +47,8 @@ semi-definite (rounding in a hand-written matrix)."""
 class Distribution:
     """The distribution of one numeric parameter.
 
-    parameter: path as in `sim.scenario.params.numeric_parameters`, e.g. "sectors.services.growth_pct".
+    parameter: path as in `sim.scenario.parameters.numeric_parameters`, e.g.
+               "sectors.services.growth_pct".
     kind:      one of DISTRIBUTIONS.
     low, high: bounds, in the parameter's own unit (16.0 = 16 %/yr for a rate).
     mode:      peak of a triangular distribution, low <= mode <= high.
@@ -130,6 +119,10 @@ class UncertaintySpec:
 # ----------------------------------------------------------------------------- rules
 
 
+Broken = list[tuple[str, object, str]]
+"""Broken rules of one distribution: (key, value, rule) triples."""
+
+
 def distribution_rules(
     kind: str,
     low: float,
@@ -137,36 +130,61 @@ def distribution_rules(
     mode: float | None = None,
     mean: float | None = None,
     sd: float | None = None,
-) -> list[tuple[str, object, str]]:
+) -> Broken:
     """Every broken rule of one distribution, as (key, value, rule) triples; [] when valid."""
-    broken: list[tuple[str, object, str]] = []
     if kind not in DISTRIBUTIONS:
         return [("dist", kind, f"must be one of {', '.join(repr(d) for d in DISTRIBUTIONS)}")]
     given = {"mode": mode, "mean": mean, "sd": sd}
-    for key, value in given.items():
-        if value is not None and _USED_BY[key] != kind:
-            broken.append((key, value, f"is used only by dist = '{_USED_BY[key]}', not '{kind}'"))
-    for key, value in (("low", low), ("high", high), *given.items()):
-        if value is not None and not math.isfinite(value):
-            broken.append((key, value, "must be a finite number"))
+    broken = _keys_of_other_kinds(kind, given) + _not_finite({"low": low, "high": high, **given})
     if broken:
         return broken
-    if not low < high:
-        broken.append(("low", low, f"must be below high = {high:g}"))
+    broken = [] if low < high else [("low", low, f"must be below high = {high:g}")]
     if kind == "triangular":
-        if mode is None:
-            broken.append(("mode", mode, "required by dist = 'triangular'"))
-        elif not low <= mode <= high:
-            broken.append(("mode", mode, f"must lie within [low, high] = [{low:g}, {high:g}]"))
+        broken += _triangular_rules(low, high, mode)
     if kind == "truncnormal":
-        if sd is None:
-            broken.append(("sd", sd, "required by dist = 'truncnormal'"))
-        elif not sd > 0.0:
-            broken.append(("sd", sd, "must be greater than 0"))
-        if mean is None:
-            broken.append(("mean", mean, "required by dist = 'truncnormal'"))
-        elif not low <= mean <= high:
-            broken.append(("mean", mean, f"must lie within [low, high] = [{low:g}, {high:g}]"))
+        broken += _truncnormal_rules(low, high, mean, sd)
+    return broken
+
+
+def _keys_of_other_kinds(kind: str, given: Mapping[str, float | None]) -> Broken:
+    """mode, mean or sd given for a kind that does not use it."""
+    return [
+        (key, value, f"is used only by dist = '{_USED_BY[key]}', not '{kind}'")
+        for key, value in given.items()
+        if value is not None and _USED_BY[key] != kind
+    ]
+
+
+def _not_finite(values: Mapping[str, float | None]) -> Broken:
+    return [
+        (key, value, "must be a finite number")
+        for key, value in values.items()
+        if value is not None and not math.isfinite(value)
+    ]
+
+
+def _within(key: str, value: float, low: float, high: float) -> Broken:
+    if low <= value <= high:
+        return []
+    return [(key, value, f"must lie within [low, high] = [{low:g}, {high:g}]")]
+
+
+def _triangular_rules(low: float, high: float, mode: float | None) -> Broken:
+    if mode is None:
+        return [("mode", mode, "required by dist = 'triangular'")]
+    return _within("mode", mode, low, high)
+
+
+def _truncnormal_rules(low: float, high: float, mean: float | None, sd: float | None) -> Broken:
+    broken: Broken = []
+    if sd is None:
+        broken.append(("sd", sd, "required by dist = 'truncnormal'"))
+    elif not sd > 0.0:
+        broken.append(("sd", sd, "must be greater than 0"))
+    if mean is None:
+        broken.append(("mean", mean, "required by dist = 'truncnormal'"))
+    else:
+        broken += _within("mean", mean, low, high)
     return broken
 
 
@@ -203,7 +221,7 @@ def correlation_rules(matrix: np.ndarray, size: int | None = None) -> list[str]:
             f"must be symmetric; row {i + 1}, column {j + 1} is {matrix[i, j]:g} but "
             f"row {j + 1}, column {i + 1} is {matrix[j, i]:g}"
         )
-    if not broken:
+    if not broken and matrix.size:  # (an empty matrix correlates nothing: valid)
         smallest = float(np.linalg.eigvalsh(matrix)[0])
         if smallest < -PSD_TOLERANCE:
             broken.append(
@@ -211,93 +229,3 @@ def correlation_rules(matrix: np.ndarray, size: int | None = None) -> list[str]:
                 "parameters can be correlated like this; weaken the strongest correlations"
             )
     return broken
-
-
-# ----------------------------------------------------------------------------- sampling
-
-
-def copula_factor(correlation: np.ndarray) -> np.ndarray:
-    """A (k, k) factor L with L @ L.T == correlation, for drawing z = L @ e, e ~ N(0, I).
-
-    Cholesky when the matrix is positive definite; for a positive semi-definite but singular
-    matrix (e.g. two parameters correlated 1.0) the eigen-decomposition with eigenvalues clipped
-    at 0, which is exact up to rounding.
-    """
-    correlation = np.asarray(correlation, dtype=float)
-    try:
-        return np.linalg.cholesky(correlation)
-    except np.linalg.LinAlgError:
-        eigenvalues, vectors = np.linalg.eigh(correlation)
-        return vectors * np.sqrt(np.clip(eigenvalues, 0.0, None))
-
-
-def inverse_cdf(dist: Distribution, u: np.ndarray) -> np.ndarray:
-    """Values of `dist` at probabilities u: (...) in [0, 1] -> (...) in [low, high].
-
-    Closed forms: uniform; triangular (piecewise square root); truncated normal through
-    ndtri(Phi(a) + u (Phi(b) - Phi(a))), with a <= 0 <= b because the mean lies within the bounds,
-    so neither tail is computed from a difference of numbers near 1.
-    """
-    u = np.asarray(u, dtype=float)
-    low, high = dist.low, dist.high
-    if dist.kind == "uniform":
-        return low + u * (high - low)
-    if dist.kind == "triangular":
-        from sim.analysis.montecarlo.kernels import (
-            triangular_quantile,  # lazily: numba costs ~0.3 s to import
-        )
-
-        assert dist.mode is not None
-        return triangular_quantile(u, low, dist.mode, high)
-    if dist.kind == "truncnormal":
-        from scipy.special import ndtr, ndtri  # lazily: scipy costs ~0.3 s to import
-
-        assert dist.mean is not None and dist.sd is not None
-        a, b = ndtr((low - dist.mean) / dist.sd), ndtr((high - dist.mean) / dist.sd)
-        values = dist.mean + dist.sd * ndtri(a + u * (b - a))
-        return np.clip(values, low, high)  # rounding at u = 0 or 1
-    raise ValueError(f"unknown distribution kind {dist.kind!r}")
-
-
-def sample_uniforms(spec: UncertaintySpec, n: int, rng: np.random.Generator) -> np.ndarray:
-    """(n, k) probabilities, one column per distribution, with the spec's copula applied.
-
-    Columns are independent U(0, 1), except the parameters with a non-zero correlation: for them
-    u = Phi(L e), e ~ N(0, I), L from `copula_factor` of their block of the matrix.
-    The array is a transposed (k, n) array, so that each column is contiguous in memory (the
-    inverse CDFs then run ~4x faster than on strided columns).
-    """
-    k = len(spec.distributions)
-    u = rng.random((k, n))
-    if spec.correlation is not None:
-        linked = np.flatnonzero(np.any(spec.correlation != np.eye(k), axis=1))
-        if linked.size:
-            from scipy.special import ndtr  # lazily, see the module docstring
-
-            factor = copula_factor(spec.correlation[np.ix_(linked, linked)])
-            u[linked] = ndtr(factor @ rng.standard_normal((linked.size, n)))
-    return u.T
-
-
-def values_from_uniforms(spec: UncertaintySpec, u: np.ndarray) -> dict[str, np.ndarray]:
-    """Parameter values from (n, k) probabilities: path -> (n,) values."""
-    u = np.asarray(u, dtype=float)
-    return {d.parameter: inverse_cdf(d, u[:, i]) for i, d in enumerate(spec.distributions)}
-
-
-def sample(spec: UncertaintySpec, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """n joint draws of the uncertain parameters: path -> (n,) values, ready for
-    `sim.scenario.params.build_inputs(scenario, values)`."""
-    return values_from_uniforms(spec, sample_uniforms(spec, n, rng))
-
-
-def parameter_ranges(
-    spec: UncertaintySpec, parameters: Sequence[str] | None = None
-) -> Mapping[str, tuple[float, float]]:
-    """(low, high) of each uncertain parameter, for one-at-a-time sweeps and goal-seek brackets."""
-    chosen = spec.parameters if parameters is None else tuple(parameters)
-    by_name = {d.parameter: d for d in spec.distributions}
-    missing = [p for p in chosen if p not in by_name]
-    if missing:
-        raise KeyError(f"no distribution for {', '.join(missing)}")
-    return {p: (by_name[p].low, by_name[p].high) for p in chosen}

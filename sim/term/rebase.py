@@ -4,51 +4,36 @@ At the end of a term, the next plan starts from where this one ends: the shares 
 that year (from the plan, or from the projection re-baselined through actuals). The text is a
 scenario file for the planner to copy into a scenarios folder and edit; the tool never writes
 into a scenarios folder itself.
+
+This module chooses what the new file holds: every numeric parameter of the old scenario
+(`sim.scenario.parameters.numeric_parameters`), the shares and base values taken from the state,
+the rates and elasticities carried over, single-year rates left out; and the keys that describe
+the indicators. `sim.scenario.writer` spells it as TOML.
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
 from datetime import date
 
 from sim.core.model import SECTORS
 from sim.run import ScenarioResult
+from sim.scenario.loader import Scenario
+from sim.scenario.parameters import numeric_parameters
+from sim.scenario.schema import INDICATOR, SECTOR, STRUCTURE, Table
+from sim.scenario.writer import Entry, Number, Section, scenario_text
 
 __all__ = ["rebased_scenario_text", "NEXT_TERM_YEARS"]
 
 NEXT_TERM_YEARS = 5
 
-
-def _toml_str(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
-
-
-def _num(value: float) -> str:
-    return f"{value:.6g}" if abs(value) < 1e6 else f"{value:.1f}"
+SINGLE_YEAR = ".growth_pct_by_year."
+"""Part of the path of a single-year rate: those belong to the old term and are not carried."""
 
 
-def _not_carried(s, year: int) -> list[str]:
-    """Comment lines naming what the new file leaves out (by-year overrides, uncertainty)."""
-    later = [
-        f"sectors.{name}.growth_pct_by_year.{y}"
-        for name, spec in s.sectors.items()
-        for y in spec.growth_pct_by_year
-        if y > year
-    ]
-    later += [
-        f"indicators.{name}.growth_pct_by_year.{y}"
-        for name, ind in s.indicators.items()
-        for y in ind.growth_pct_by_year
-        if y > year
-    ]
-    lines = []
-    if later:
-        lines.append(f"# Not carried over (single-year rates after {year}): {', '.join(later)}.")
-    if s.uncertainty is not None:
-        lines.append(
-            "# Not carried over: the [uncertainty] ranges of the old term; give the new term's."
-        )
-    return lines
+def _num(value: float) -> Number:
+    """Six significant digits; one decimal from a million up (no exponent in the file)."""
+    return Number(value, ".6g" if abs(value) < 1e6 else ".1f")
 
 
 def rebased_scenario_text(result: ScenarioResult, year: int, basis: str, written: date) -> str:
@@ -62,56 +47,111 @@ def rebased_scenario_text(result: ScenarioResult, year: int, basis: str, written
     years = list(map(int, result.years))
     if year not in years:
         raise ValueError(f"{year} is not a projected year of '{s.name}' ({years[0]}-{years[-1]})")
-    t = years.index(year)
     end = year + NEXT_TERM_YEARS
-    name = f"{s.name}_{year}_{end}"
-    lines = [
-        f"# Rebased from scenario '{s.name}' ({s.files[0].name}) at its {year} state ({basis}),",
-        f"# written by run_scenarios.py on {written.isoformat()}. Shares and base values are that",
-        "# state; the growth rates and rules are carried over from the old term: set the new term's.",
+    comments = [
+        f"Rebased from scenario '{s.name}' ({s.files[0].name}) at its {year} state ({basis}),",
+        f"written by run_scenarios.py on {written.isoformat()}. Shares and base values are that",
+        "state; the growth rates and rules are carried over from the old term: set the new term's.",
         *_not_carried(s, year),
-        "",
-        f"name = {_toml_str(name)}",
-        f"base_year = {year}",
-        f"end_year = {end}",
-        "",
-        "[title]",
-        f"vi = {_toml_str(f'{s.title_vi} ({year}-{end})')}",
-        f"en = {_toml_str(f'{s.title_en} ({year}-{end})')}",
-        "",
-        "[structure]",
     ]
-    if s.residual is not None:
-        lines.append(f"residual = {_toml_str(s.residual)}")
-    if s.residual_growth_pct is not None:
-        lines.append(f"residual_growth_pct = {_num(s.residual_growth_pct)}")
-    if s.base_total_bn_vnd is not None:
-        lines.append(
-            f"base_total_bn_vnd = {_num(float(result.series['output.total'][t]))}"
-            f"  # total production value in {year}"
-        )
-    for sector in SECTORS:
-        spec = s.sectors[sector]
-        share = float(result.series[f"share.{sector}"][t])
-        lines += [
-            "",
-            f"[sectors.{sector}]",
-            f"share_pct = {share:.4f}  # share in {year} ({basis})",
-            f"growth_pct = {_num(spec.growth_pct)}  # carried over: set the {year + 1}-{end} rate",
-        ]
-    for ind in s.indicators.values():
-        level = float(result.series[ind.name][t])
-        lines += [
-            "",
-            f"[indicators.{ind.name}]",
-            f"base = {_num(level)}  # value in {year} ({basis})",
-            f"unit = {_toml_str(ind.unit)}",  # an index keeps its old base year: continuity
-            f"label = {{ vi = {_toml_str(ind.label_vi)}, en = {_toml_str(ind.label_en)} }}",
-            f"rule = {_toml_str(ind.rule)}",
-        ]
-        if ind.rule == "growth":
-            lines.append(f"growth_pct = {_num(ind.growth_pct)}  # carried over")
+    t = years.index(year)
+    values = {
+        **_carried_over(s, f"{year + 1}-{end}"),
+        **_state(result, t, basis),  # the shares and base values: the state's, not the old ones
+        **_described(s),
+    }
+    sections = [
+        Section(
+            (),
+            [
+                Entry("name", f"{s.name}_{year}_{end}"),
+                Entry("base_year", year),
+                Entry("end_year", end),
+            ],
+        ),
+        Section(
+            ("title",),
+            [
+                Entry("vi", f"{s.title_vi} ({year}-{end})"),
+                Entry("en", f"{s.title_en} ({year}-{end})"),
+            ],
+        ),
+        _section(("structure",), STRUCTURE, values),
+        *(_section(("sectors", name), SECTOR, values) for name in SECTORS),
+        *(_section(("indicators", name), INDICATOR, values) for name in s.indicators),
+        Section(("targets",), [Entry("budget_concept", s.budget_concept)]),
+    ]
+    return scenario_text(sections, comments)
+
+
+def _section(table: tuple[str, ...], spec: Table, values: Mapping[str, Entry]) -> Section:
+    """The section of `table`: the entries of `values` under it, in the schema's key order."""
+    prefix = ".".join(table) + "."
+    return Section(table, [values[prefix + key] for key in spec.fields if prefix + key in values])
+
+
+def _carried_over(s: Scenario, new_term: str) -> dict[str, Entry]:
+    """Path -> entry of each numeric parameter of `s` carried over as it is (every one but the
+    single-year rates), with a comment saying so."""
+    entries = {}
+    for path, value in numeric_parameters(s).items():
+        table, _, key = path.rpartition(".")
+        if SINGLE_YEAR in path:
+            continue
+        if table.startswith("sectors.") and key == "growth_pct":
+            entries[path] = Entry(key, _num(value), f"carried over: set the {new_term} rate")
+        elif table.startswith(("sectors.", "indicators.")):
+            entries[path] = Entry(key, _num(value), "carried over")
         else:
-            lines.append(f"elasticity = {_num(ind.elasticity)}  # carried over")
-    lines += ["", "[targets]", f"budget_concept = {_toml_str(s.budget_concept)}", ""]
-    return "\n".join(lines)
+            entries[path] = Entry(key, _num(value))
+    return entries
+
+
+def _state(result: ScenarioResult, t: int, basis: str) -> dict[str, Entry]:
+    """Path -> entry of the values that describe the state in year index `t`: the sector
+    shares, the indicators' levels and (for output in billion VND) the total."""
+    s, year = result.scenario, int(result.years[t])
+    entries = {}
+    for sector in SECTORS:
+        share = Number(float(result.series[f"share.{sector}"][t]), ".4f")
+        comment = f"share in {year} ({basis})"
+        entries[f"sectors.{sector}.share_pct"] = Entry("share_pct", share, comment)
+    for name in s.indicators:
+        level = _num(float(result.series[name][t]))
+        entries[f"indicators.{name}.base"] = Entry("base", level, f"value in {year} ({basis})")
+    if s.base_total_bn_vnd is not None:
+        total = _num(float(result.series["output.total"][t]))
+        comment = f"total production value in {year}"
+        entries["structure.base_total_bn_vnd"] = Entry("base_total_bn_vnd", total, comment)
+    return entries
+
+
+def _described(s: Scenario) -> dict[str, Entry]:
+    """Path -> entry of the keys carried over that are not numbers: the residual treatment and
+    each indicator's unit, label and rule."""
+    entries = {}
+    if s.residual is not None:
+        entries["structure.residual"] = Entry("residual", s.residual)
+    for ind in s.indicators.values():
+        prefix = f"indicators.{ind.name}."
+        entries[f"{prefix}unit"] = Entry("unit", ind.unit)  # an index keeps its old base year
+        entries[f"{prefix}label"] = Entry("label", {"vi": ind.label_vi, "en": ind.label_en})
+        entries[f"{prefix}rule"] = Entry("rule", ind.rule)
+    return entries
+
+
+def _not_carried(s: Scenario, year: int) -> list[str]:
+    """Comment lines naming what the new file leaves out (by-year overrides, uncertainty)."""
+    later = [
+        path
+        for path in numeric_parameters(s)
+        if SINGLE_YEAR in path and int(path.rpartition(".")[2]) > year
+    ]
+    lines = []
+    if later:
+        lines.append(f"Not carried over (single-year rates after {year}): {', '.join(later)}.")
+    if s.uncertainty is not None:
+        lines.append(
+            "Not carried over: the [uncertainty] ranges of the old term; give the new term's."
+        )
+    return lines

@@ -61,6 +61,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.montecarlo.quantiles import DEFAULT_BINS, BinnedPercentiles
+from sim.analysis.sampling import sample
 from sim.core.model import (
     ModelInputs,
     cagr_from_ratio_pct,
@@ -72,7 +73,7 @@ from sim.core.model import (
 from sim.core.targets import COMPARISON_TOLERANCE, TARGETS, Target, evaluate, target_indicator
 from sim.scenario.loader import Scenario
 from sim.scenario.params import build_inputs
-from sim.scenario.uncertainty import UncertaintySpec, sample
+from sim.scenario.uncertainty import UncertaintySpec
 
 if TYPE_CHECKING:
     from sim.analysis.montecarlo.kernels import Columns

@@ -1,0 +1,456 @@
+"""The rules that span keys of a scenario, and the `Scenario` built once they hold.
+
+`sim.scenario.loader` reads the files, checks each value on its own against the schema and merges
+them; the rules here need several values at once (the shares and the residual treatment, a
+single-year rate and the projection years, an indicator's rule and its parameter, ...). Each rule
+is one function that takes the values it needs and returns the Problems it finds, in the order
+the messages are listed to the user. `build_scenario` runs them in that order and builds the
+Scenario when none is broken.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from sim.core.model import SECTORS
+from sim.scenario.schema import INDICATOR, MAX_HORIZON_YEARS, NAME_PATTERN, Leaf, Table
+from sim.scenario.uncertainty_section import uncertainty_spec
+from sim.scenario.values import (
+    MISSING,
+    Findings,
+    Indicator,
+    Problem,
+    Scenario,
+    ScenarioError,
+    Sector,
+    Where,
+    hint,
+)
+
+__all__ = [
+    "SHARE_SUM_TOLERANCE_PCT",
+    "RESERVED_INDICATOR_NAMES",
+    "Horizon",
+    "build_scenario",
+]
+
+SHARE_SUM_TOLERANCE_PCT = 0.05
+"""Base shares within this distance of 100 % count as summing to 100 (rounding)."""
+
+RESERVED_INDICATOR_NAMES = (*SECTORS, "other", "total", "budget_revenue_total")
+"""Names an indicator may not take: their growth.<name> and cagr.<name> series exist already."""
+
+SECTOR_KEYS = (
+    ("share_pct", "the base-year share, %"),
+    ("growth_pct", "the growth rate, % per year"),
+)
+INDICATOR_KEYS = (
+    ("base", "the base-year value"),
+    ("unit", 'the unit, e.g. "million VND/person"'),
+    ("rule", '"growth" (own rate) or "elasticity" (to output)'),
+)
+"""Required keys of a sector and of an indicator, with what each gives (for the message)."""
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """The projection years as the merged values give them.
+
+    base:            base_year (None when missing).
+    span:            (base_year, end_year) when both are given and end_year lies
+                     1..MAX_HORIZON_YEARS after base_year, else None (and the rules that need
+                     the years wait until that is fixed).
+    end_from_option: end_year was set by --end-year (later single-year rates are then dropped
+                     with a warning instead of refused).
+    """
+
+    base: int | None
+    span: tuple[int, int] | None
+    end_from_option: bool
+
+    def dropped(self, year: int) -> bool:
+        """A single year after a shorter --end-year: not used in this run."""
+        return self.span is not None and self.end_from_option and year > self.span[1]
+
+    def outside(self, year: int) -> bool:
+        """A single year outside the projected years (base year + 1 .. end year)."""
+        return self.span is not None and not self.span[0] < year <= self.span[1]
+
+
+# ----------------------------------------------------------------------------- building
+
+
+def build_scenario(
+    path: Path,
+    merged: dict[str, Any],
+    where: Where,
+    hashes: Mapping[str, str],
+    settings: tuple[str, ...],
+    warnings: Sequence[Problem],
+) -> Scenario:
+    """Check the rules that span keys and build the Scenario.
+
+    merged: the values of the scenario's files and options, each already checked on its own.
+    warnings: those found so far (by the schema), kept in the Scenario with the rules' own.
+    Raises ScenarioError listing every broken rule.
+    """
+    horizon = _horizon(merged, where)
+    sectors, indicators = _sectors(merged, horizon), _indicators(merged, horizon)
+    structure = merged.get("structure", {})
+    found = (
+        _file_rules(merged, path, where)
+        + Findings(_horizon_rules(merged, where))
+        + _sector_findings(merged.get("sectors", {}), horizon, where)
+        + Findings(_share_sum_rules(sectors, structure.get("residual"), where))
+        + Findings(_residual_growth_rules(structure, where))
+        + _indicator_findings(merged.get("indicators", {}), horizon, where)
+        + Findings(_anchor_rules(structure, horizon, where))
+        + Findings(_calibration_rules(merged.get("calibration", {}), where))
+        + Findings(warnings=_budget_concept_advice(merged, indicators, where))
+    )
+    if found.problems:
+        raise ScenarioError(found.problems)
+    warnings = (*warnings, *found.warnings)
+    scenario = _scenario(path, merged, sectors, indicators, hashes, settings, warnings)
+    if "uncertainty" not in merged:
+        return scenario
+    spec, found = uncertainty_spec(scenario, merged["uncertainty"], where)
+    if found.problems:
+        raise ScenarioError(found.problems)
+    return replace(scenario, uncertainty=spec, warnings=scenario.warnings + found.warnings)
+
+
+def _scenario(
+    path: Path,
+    merged: Mapping[str, Any],
+    sectors: dict[str, Sector],
+    indicators: dict[str, Indicator],
+    hashes: Mapping[str, str],
+    settings: tuple[str, ...],
+    warnings: tuple[Problem, ...],
+) -> Scenario:
+    """The Scenario of merged values that break no rule."""
+    name = merged.get("name", path.stem)
+    title, description = merged.get("title", {}), merged.get("description", {})
+    structure, calibration = merged.get("structure", {}), merged.get("calibration", {})
+    residual_growth = structure.get("residual_growth_pct")
+    anchor_year = structure.get("anchor_year")
+    target = calibration.get("total_cagr_pct")
+    return Scenario(
+        name=name,
+        title_vi=title.get("vi", name),
+        title_en=title.get("en", name),
+        description_vi=description.get("vi", ""),
+        description_en=description.get("en", ""),
+        base_year=int(merged["base_year"]),
+        end_year=int(merged["end_year"]),
+        residual=structure.get("residual"),
+        residual_growth_pct=None if residual_growth is None else float(residual_growth),
+        base_total_bn_vnd=structure.get("base_total_bn_vnd"),
+        sectors=sectors,
+        indicators=indicators,
+        budget_concept=_budget_concept(merged),
+        files=tuple(Path(p) for p in hashes),
+        file_sha256=dict(hashes),
+        settings=settings,
+        resolved=merged,
+        warnings=warnings,
+        anchor_year=None if anchor_year in (None, merged["base_year"]) else int(anchor_year),
+        calibration_total_cagr_pct=None if target is None else float(target),
+        calibration_sectors=tuple(dict.fromkeys(calibration.get("adjust", SECTORS)))
+        if calibration
+        else (),
+    )
+
+
+def _budget_concept(merged: Mapping[str, Any]) -> str:
+    return merged.get("targets", {}).get("budget_concept", "budget_revenue")
+
+
+def _required(
+    table: Mapping[str, Any], prefix: str, keys: Sequence[tuple[str, str]], where: Where
+) -> list[Problem]:
+    """A Problem for each of `keys` (key, what it gives) that `table` lacks."""
+    return [
+        Problem(where(f"{prefix}{key}"), f"{prefix}{key}", MISSING, f"required: {why}")
+        for key, why in keys
+        if key not in table
+    ]
+
+
+# ----------------------------------------------------------------------------- the file and years
+
+
+def _file_rules(merged: Mapping[str, Any], path: Path, where: Where) -> Findings:
+    """The scenario's name is an identifier; its title is given in both languages (advice)."""
+    name = merged.get("name", path.stem)
+    problems = []
+    if not NAME_PATTERN.match(name):
+        rule = "a name must be lower-case letters, digits and _"
+        problems.append(Problem(where.own, "name", name, rule))
+    title = merged.get("title", {})
+    warnings = []
+    if "vi" not in title or "en" not in title:
+        advice = "give a title in Vietnamese (vi) and English (en); the name is used meanwhile"
+        warnings.append(Problem(where.own, "title", title or MISSING, advice))
+    return Findings(problems, warnings)
+
+
+def _horizon(merged: Mapping[str, Any], where: Where) -> Horizon:
+    base, end = merged.get("base_year"), merged.get("end_year")
+    span = None
+    if base is not None and end is not None and 0 < end - base <= MAX_HORIZON_YEARS:
+        span = (base, end)
+    return Horizon(base, span, where.provenance.get("end_year") == "--end-year")
+
+
+def _horizon_rules(merged: Mapping[str, Any], where: Where) -> list[Problem]:
+    """Base and end year are given; the end year lies 1..MAX_HORIZON_YEARS after the base year."""
+    keys = (
+        ("base_year", "the base year of the projection"),
+        ("end_year", "the last projected year"),
+    )
+    problems = _required(merged, "", keys, where)
+    base, end = merged.get("base_year"), merged.get("end_year")
+    if base is None or end is None:
+        return problems
+    if end <= base:
+        rule = f"must be after the base year {base}"
+        problems.append(Problem(where("end_year"), "end_year", end, rule))
+    elif end - base > MAX_HORIZON_YEARS:
+        rule = (
+            f"more than {MAX_HORIZON_YEARS} years after the base year {base}: "
+            "compound growth that far out is not a projection"
+        )
+        problems.append(Problem(where("end_year"), "end_year", end, rule))
+    return problems
+
+
+def _years_outside(
+    by_year: Mapping[str, float], prefix: str, horizon: Horizon, where: Where
+) -> list[Problem]:
+    """Single-year rates must lie in the projected years (those dropped by --end-year aside)."""
+    if horizon.span is None:
+        return []
+    base, end = horizon.span
+    problems = []
+    for key, value in by_year.items():
+        year = int(key)
+        if horizon.outside(year) and not horizon.dropped(year):
+            rule = f"year {year} is outside the projected years {base + 1}-{end}"
+            problems.append(Problem(where(f"{prefix}.{key}"), f"{prefix}.{key}", value, rule))
+    return problems
+
+
+def _years_dropped(
+    by_year: Mapping[str, float], prefix: str, horizon: Horizon, where: Where
+) -> list[Problem]:
+    """Advice: single-year rates after a shorter --end-year are not used in this run."""
+    if horizon.span is None:
+        return []
+    advice = f"after --end-year {horizon.span[1]}: not used in this run"
+    return [
+        Problem(where(f"{prefix}.{key}"), f"{prefix}.{key}", value, advice)
+        for key, value in by_year.items()
+        if horizon.dropped(int(key))
+    ]
+
+
+def _year_values(by_year: Mapping[str, float], horizon: Horizon) -> dict[int, float]:
+    """The single-year rates used in this run, by year, ascending."""
+    kept = {int(key): float(value) for key, value in by_year.items()}
+    return {year: kept[year] for year in sorted(kept) if not horizon.dropped(year)}
+
+
+# ----------------------------------------------------------------------------- sectors
+
+
+def _sector_findings(tables: Mapping[str, Any], horizon: Horizon, where: Where) -> Findings:
+    """Every sector is given, with a share and a growth rate; its single years fit the horizon."""
+    found = Findings()
+    for name in SECTORS:
+        table = tables.get(name)
+        if table is None:
+            rule = "required: every sector needs a share and a growth rate"
+            found += Findings([Problem(where.own, f"sectors.{name}", MISSING, rule)])
+            continue
+        prefix = f"sectors.{name}."
+        by_year = table.get("growth_pct_by_year", {})
+        years = f"{prefix}growth_pct_by_year"
+        found += Findings(
+            _required(table, prefix, SECTOR_KEYS, where)
+            + _years_outside(by_year, years, horizon, where),
+            _years_dropped(by_year, years, horizon, where),
+        )
+    return found
+
+
+def _sectors(merged: Mapping[str, Any], horizon: Horizon) -> dict[str, Sector]:
+    """The sectors that have a share and a growth rate, in SECTORS order."""
+    tables = merged.get("sectors", {})
+    return {
+        name: Sector(
+            float(table["share_pct"]),
+            float(table["growth_pct"]),
+            _year_values(table.get("growth_pct_by_year", {}), horizon),
+            table.get("source", ""),
+        )
+        for name in SECTORS
+        if (table := tables.get(name)) is not None and all(k in table for k, _ in SECTOR_KEYS)
+    }
+
+
+def _share_sum_rules(
+    sectors: Mapping[str, Sector], residual: str | None, where: Where
+) -> list[Problem]:
+    """The base shares sum to 100, or the residual treatment says how their gap is treated; an
+    'other' block cannot be negative. Checked only when every sector has its share."""
+    if len(sectors) != len(SECTORS):
+        return []
+    total = sum(s.share_pct for s in sectors.values())
+    if total <= 0.0:
+        return [Problem(where.own, "sectors.*.share_pct", total, "the shares sum to 0")]
+    if abs(total - 100.0) > SHARE_SUM_TOLERANCE_PCT and residual is None:
+        rule = (
+            f"the base shares sum to {total:g} %, not 100: say how the gap is treated with "
+            'structure.residual = "normalise" (scale to 100) or "other" (keep an \'other\' block)'
+        )
+        return [Problem(where.own, "structure.residual", MISSING, rule)]
+    if residual == "other" and total > 100.0 + SHARE_SUM_TOLERANCE_PCT:
+        rule = f"the base shares sum to {total:g} % > 100: an 'other' block would be negative"
+        return [Problem(where("structure.residual"), "structure.residual", residual, rule)]
+    return []
+
+
+def _residual_growth_rules(structure: Mapping[str, Any], where: Where) -> list[Problem]:
+    """An own growth rate of the residual needs an 'other' block to grow."""
+    growth = structure.get("residual_growth_pct")
+    if growth is None or structure.get("residual") == "other":
+        return []
+    key = "structure.residual_growth_pct"
+    rule = 'only has an effect with structure.residual = "other"'
+    return [Problem(where(key), key, growth, rule)]
+
+
+# ----------------------------------------------------------------------------- indicators
+
+
+def _indicator_findings(tables: Mapping[str, Any], horizon: Horizon, where: Where) -> Findings:
+    """Each indicator: a free name, its required keys, the parameter its rule uses, its single
+    years within the horizon."""
+    found = Findings()
+    for name, table in tables.items():
+        prefix = f"indicators.{name}."
+        if name in RESERVED_INDICATOR_NAMES:
+            rule = f"'{name}' is the name of a built-in series; choose another name"
+            found += Findings(
+                [Problem(where(f"{prefix}base"), f"indicators.{name}", "{...}", rule)]
+            )
+            continue
+        by_year = table.get("growth_pct_by_year", {})
+        years = f"{prefix}growth_pct_by_year"
+        found += Findings(
+            _required(table, prefix, INDICATOR_KEYS, where)
+            + _rule_parameter_rules(table, INDICATOR, prefix, where)
+            + _years_outside(by_year, years, horizon, where),
+            _years_dropped(by_year, years, horizon, where),
+        )
+    return found
+
+
+def _rule_parameter_rules(
+    table: Mapping[str, Any], spec: Table, prefix: str, where: Where
+) -> list[Problem]:
+    """A key declared `used_when` a setting (an indicator's growth_pct under rule = "growth",
+    its elasticity under rule = "elasticity") is required by that setting."""
+    problems = []
+    for key, leaf in spec.fields.items():
+        if not isinstance(leaf, Leaf) or leaf.used_when is None:
+            continue
+        setting, value = leaf.used_when
+        if table.get(setting) == value and key not in table:
+            rule = f'required by {setting} = "{value}"'
+            problems.append(Problem(where(f"{prefix}{setting}"), f"{prefix}{key}", MISSING, rule))
+    return problems
+
+
+def _indicators(merged: Mapping[str, Any], horizon: Horizon) -> dict[str, Indicator]:
+    """The indicators with a free name and their required keys, in the files' order."""
+    return {
+        name: _indicator(name, table, horizon)
+        for name, table in merged.get("indicators", {}).items()
+        if name not in RESERVED_INDICATOR_NAMES and all(k in table for k, _ in INDICATOR_KEYS)
+    }
+
+
+def _indicator(name: str, table: Mapping[str, Any], horizon: Horizon) -> Indicator:
+    growth, elasticity = table.get("growth_pct"), table.get("elasticity")
+    label = table.get("label", {})
+    return Indicator(
+        name=name,
+        base=float(table["base"]),
+        unit=table["unit"],
+        rule=table["rule"],
+        growth_pct=None if growth is None else float(growth),
+        elasticity=None if elasticity is None else float(elasticity),
+        growth_pct_by_year=_year_values(table.get("growth_pct_by_year", {}), horizon),
+        label_vi=label.get("vi", name),
+        label_en=label.get("en", name),
+        source=table.get("source", ""),
+    )
+
+
+# ----------------------------------------------------------------------------- other tables
+
+
+def _anchor_rules(structure: Mapping[str, Any], horizon: Horizon, where: Where) -> list[Problem]:
+    """An anchor year lies in the projection years and is not combined with a total in VND."""
+    anchor = structure.get("anchor_year")
+    key = "structure.anchor_year"
+    problems = []
+    if anchor is not None and horizon.span is not None:
+        base, end = horizon.span
+        if not base <= anchor <= end:
+            rule = f"must lie in the projection years {base}-{end}"
+            problems.append(Problem(where(key), key, anchor, rule))
+    if anchor not in (None, horizon.base) and "base_total_bn_vnd" in structure:
+        rule = (
+            "cannot be combined with structure.base_total_bn_vnd yet: a back-cast projects "
+            "an index (base-year total = 100)"
+        )
+        problems.append(Problem(where(key), key, anchor, rule))
+    return problems
+
+
+def _calibration_rules(calibration: Mapping[str, Any], where: Where) -> list[Problem]:
+    """A calibration names its total growth and adjusts at least one real sector."""
+    if not calibration:
+        return []
+    problems = []
+    if calibration.get("total_cagr_pct") is None:
+        rule = "required: the total growth to calibrate to, %/yr"
+        problems.append(Problem(where.own, "calibration.total_cagr_pct", MISSING, rule))
+    adjust = calibration.get("adjust", list(SECTORS))
+    key = "calibration.adjust"
+    for sector in adjust:
+        if sector not in SECTORS:
+            rule = f"not a sector{hint(sector, SECTORS)}; sectors: {', '.join(SECTORS)}"
+            problems.append(Problem(where(key), key, sector, rule))
+    if not adjust:
+        problems.append(Problem(where(key), key, adjust, "name at least one sector to adjust"))
+    return problems
+
+
+def _budget_concept_advice(
+    merged: Mapping[str, Any], indicators: Mapping[str, Indicator], where: Where
+) -> tuple[Problem, ...]:
+    """Advice: the budget total with land-use fees needs a land_use_revenue indicator."""
+    concept = _budget_concept(merged)
+    if concept != "budget_revenue_total" or "land_use_revenue" in indicators:
+        return ()
+    key = "targets.budget_concept"
+    advice = "no land_use_revenue indicator: the total equals budget_revenue"
+    return (Problem(where(key), key, concept, advice),)

@@ -1,0 +1,214 @@
+"""What the scenario package hands on: a resolved `Scenario`, or the `Problem`s found in its files.
+
+Values only: reading and checking files is `sim.scenario.loader` and `sim.scenario.rules`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sim.scenario.uncertainty import UncertaintySpec
+
+__all__ = [
+    "MISSING",
+    "Problem",
+    "Findings",
+    "ScenarioError",
+    "Sector",
+    "Indicator",
+    "Scenario",
+    "Where",
+    "hint",
+]
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "(missing)"
+
+
+MISSING: Any = _Missing()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth a warning) in a scenario."""
+
+    source: str  # file path, or "--set KEY=VALUE", or "--end-year"
+    key: str  # dotted key path; "" for the file as a whole
+    value: object
+    rule: str
+
+    def __str__(self) -> str:
+        if not self.key:
+            return f"{self.source}: {self.rule}"
+        shown = "(missing)" if self.value is MISSING else _show(self.value)
+        return f"{self.source}: {self.key} = {shown}: {self.rule}"
+
+
+class ScenarioError(Exception):
+    """A user error in one or more scenario files; the message lists every problem."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in scenario input:"
+        super().__init__("\n".join([head] + [f"  - {p}" for p in self.problems]))
+
+
+@dataclass(frozen=True, init=False)
+class Findings:
+    """Problems (errors) and warnings found by one check, in the order found."""
+
+    problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+
+    def __init__(self, problems: Iterable[Problem] = (), warnings: Iterable[Problem] = ()):
+        object.__setattr__(self, "problems", tuple(problems))
+        object.__setattr__(self, "warnings", tuple(warnings))
+
+    def __add__(self, other: Findings) -> Findings:
+        return Findings(self.problems + other.problems, self.warnings + other.warnings)
+
+
+def hint(key: str, options: Iterable[str]) -> str:
+    """ " (did you mean 'x'?)" for the option closest to a misspelt `key`, or ""."""
+    close = difflib.get_close_matches(key, list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+@dataclass(frozen=True)
+class Sector:
+    share_pct: float  # base-year share of production value, %
+    growth_pct: float  # default growth, % per year
+    growth_pct_by_year: Mapping[int, float]  # growth fixed for single years
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An indicator compounding from a base value (income, budget, investment, ...)."""
+
+    name: str
+    base: float
+    unit: str
+    rule: str  # "growth" or "elasticity"
+    growth_pct: float | None
+    elasticity: float | None
+    growth_pct_by_year: Mapping[int, float]
+    label_vi: str
+    label_en: str
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A fully resolved scenario: inheritance applied, validated, ready to project."""
+
+    name: str
+    title_vi: str
+    title_en: str
+    description_vi: str
+    description_en: str
+    base_year: int
+    end_year: int
+    residual: str | None  # None when the shares sum to 100
+    residual_growth_pct: float | None
+    base_total_bn_vnd: float | None
+    sectors: Mapping[str, Sector]
+    indicators: Mapping[str, Indicator]
+    budget_concept: str
+    files: tuple[Path, ...]  # this scenario's file first, then its parents
+    file_sha256: Mapping[str, str]
+    settings: tuple[str, ...] = ()  # --set overrides applied, as given
+    resolved: Mapping[str, Any] = field(default_factory=dict)  # merged settings, for the manifest
+    warnings: tuple[Problem, ...] = ()
+    uncertainty: UncertaintySpec | None = None  # the [uncertainty] section, None without one
+    anchor_year: int | None = None  # shares and base values refer to this year (a back-cast)
+    calibration_total_cagr_pct: float | None = None  # calibrate sector growth to this total
+    calibration_sectors: tuple[str, ...] = ()  # ... by shifting these sectors' growth
+
+    @property
+    def level_year(self) -> int:
+        """The year whose shares and base values the scenario gives (base or anchor year)."""
+        return self.base_year if self.anchor_year is None else self.anchor_year
+
+    @property
+    def calibration_statement(self) -> str:
+        """One line saying whether and how sector growth is calibrated."""
+        if self.calibration_total_cagr_pct is None:
+            return "no calibration: the sector rates are used as given"
+        return (
+            f"calibrated: the growth of {', '.join(self.calibration_sectors)} is shifted by one "
+            f"common number of points every year so that total output grows "
+            f"{self.calibration_total_cagr_pct:g} %/yr on average {self.base_year}-{self.end_year}"
+        )
+
+    def title(self, lang: str) -> str:
+        """The scenario's title in `lang` ("vi" or "en")."""
+        return self.title_vi if lang == "vi" else self.title_en
+
+    @property
+    def years(self) -> range:
+        return range(self.base_year, self.end_year + 1)
+
+    @property
+    def horizon_years(self) -> int:
+        return self.end_year - self.base_year
+
+    @property
+    def output_unit(self) -> str:
+        if self.base_total_bn_vnd is None:
+            return f"index ({self.base_year} total = 100)"
+        return "billion VND"
+
+    @property
+    def share_sum_pct(self) -> float:
+        return sum(s.share_pct for s in self.sectors.values())
+
+    @property
+    def residual_statement(self) -> str:
+        """One line saying how the base shares' gap to 100 % is treated (printed by every run)."""
+        total = self.share_sum_pct
+        if self.residual is None:
+            return f"base shares sum to {total:.1f} %: no residual"
+        if self.residual == "normalise":
+            return f"base shares sum to {total:.1f} %: normalised to 100 %"
+        how = (
+            f"its own {self.residual_growth_pct:g} %/yr"
+            if self.residual_growth_pct is not None
+            else "the three-sector aggregate"
+        )
+        return (
+            f"base shares sum to {total:.1f} %: the {100 - total:.1f} % gap is kept as an "
+            f"'other' block growing with {how}"
+        )
+
+
+def _show(value: object) -> str:
+    if isinstance(value, dict):
+        return "{...}"
+    return repr(value)
+
+
+@dataclass(frozen=True)
+class Where:
+    """Which file (or option) set each key of the merged scenario.
+
+    own:        the scenario's own file (the first of its chain).
+    provenance: dotted key -> the file or option ("--set KEY=VALUE", "--end-year") that set it.
+    """
+
+    own: str
+    provenance: Mapping[str, str]
+
+    def __call__(self, key: str) -> str:
+        """The source of `key`; for a missing key, the one that set its table (else own file)."""
+        if key in self.provenance:
+            return self.provenance[key]
+        table = key.rpartition(".")[0] + "."
+        return next((src for k, src in self.provenance.items() if k.startswith(table)), self.own)
