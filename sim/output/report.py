@@ -73,7 +73,7 @@ def _e(value: object) -> str:
     return html.escape(str(value))
 
 
-def _num(value: float, decimals: int, lang: str) -> str:
+def _num(value: float | None, decimals: int, lang: str) -> str:
     return format_number(value, decimals, lang)
 
 

@@ -24,6 +24,8 @@ from sim.output.charts.base import (
     SECTOR_COLOURS,
     SECTOR_HATCHES,
     NumberFormatter,
+    band_bounds,
+    figure_and_axes,
     footer,
     line,
     new_figure,
@@ -69,8 +71,9 @@ def _corridor(
     if len(span) < 2:
         return
     t = span - base_year
-    low = base_level * (1 + target.low / 100) ** t
-    high = base_level * (1 + target.high / 100) ** t
+    low_pct, high_pct = band_bounds(target)
+    low = base_level * (1 + low_pct / 100) ** t
+    high = base_level * (1 + high_pct / 100) ** t
     ax.fill_between(span, low, high, color=BAND_COLOUR, alpha=BAND_ALPHA, linewidth=0, label=label)
 
 
@@ -108,8 +111,7 @@ def plot_output_index(
     results: Sequence[ScenarioResult], lang: str, run_date: date, ax: Axes | None = None
 ) -> Figure:
     """Total production value by scenario, base year to end year, with the 14-15 %/yr corridor."""
-    fig = ax.figure if ax is not None else new_figure(7.5, 4.6)
-    ax = ax or fig.add_subplot()
+    fig, ax = figure_and_axes(ax, 7.5, 4.6)
     styles = scenario_styles([r.scenario.name for r in results])
     first = results[0]
     years = first.years
@@ -184,8 +186,7 @@ def plot_sector_shares(
     results: Sequence[ScenarioResult], lang: str, run_date: date, ax: Axes | None = None
 ) -> Figure:
     """100 % bars of sector shares: the base year once, then the end year of each scenario."""
-    fig = ax.figure if ax is not None else new_figure(7.5, 1.2 + 0.75 * (len(results) + 1))
-    ax = ax or fig.add_subplot()
+    fig, ax = figure_and_axes(ax, 7.5, 1.2 + 0.75 * (len(results) + 1))
     first = results[0]
     rows = [(text("base_year_bar", lang).format(year=first.scenario.base_year), first, 0)]
     rows += [
@@ -294,8 +295,7 @@ def plot_income(
     results: Sequence[ScenarioResult], lang: str, run_date: date, ax: Axes | None = None
 ) -> Figure:
     """Per-capita income by scenario against the 55-58 million VND band for 2025."""
-    fig = ax.figure if ax is not None else new_figure(7.5, 4.6)
-    ax = ax or fig.add_subplot()
+    fig, ax = figure_and_axes(ax, 7.5, 4.6)
     styles = scenario_styles([r.scenario.name for r in results])
     results = [r for r in results if "income_per_capita" in r.series]  # colours stay the run's
     target = _target("income_2025")
@@ -321,7 +321,7 @@ def plot_income(
 def _income_band(ax: Axes, base: float, target: Target, lang: str) -> None:
     """The levels that reach the target's low..high in its end year at a steady rate from the
     base-year income, shaded, and the band itself as a bar at the end year."""
-    low_end, high_end = _bounds(target)
+    low_end, high_end = band_bounds(target)
     span = np.arange(target.start_year, target.end_year + 1)
     t = span - target.start_year
     n = target.end_year - target.start_year
@@ -345,13 +345,6 @@ def _income_band(ax: Axes, base: float, target: Target, lang: str) -> None:
         solid_capstyle="butt",
         alpha=0.6,
     )
-
-
-def _bounds(target: Target) -> tuple[float, float]:
-    """(low, high) of a band target (one with both ends)."""
-    if target.low is None or target.high is None:
-        raise ValueError(f"target {target.key} is not a band")
-    return target.low, target.high
 
 
 # ----------------------------------------------------------------------------- 5. budget

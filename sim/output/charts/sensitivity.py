@@ -16,6 +16,7 @@ from sim.output.charts.base import (
     BAND_ALPHA,
     BAND_COLOUR,
     NumberFormatter,
+    band_bounds,
     footer,
     legend_entries,
     new_figure,
@@ -179,24 +180,25 @@ def _target_marker(
         base = float(result.series[indicator][years.index(target.start_year)])
         span = np.arange(target.start_year, target.end_year + 1)
         t = span - target.start_year
+        low, high = band_bounds(target)
         ax.fill_between(
             span,
-            base * (1 + target.low / 100) ** t,
-            base * (1 + target.high / 100) ** t,
+            base * (1 + low / 100) ** t,
+            base * (1 + high / 100) ** t,
             color=BAND_COLOUR,
             alpha=BAND_ALPHA,
             linewidth=0,
             zorder=0.5,  # under the fan: the spread must stay visible
             label=text("target", lang),
         )
-    else:
-        high = target.high if target.high is not None and target.high != target.low else None
-        if high is None:
+    elif target.low is not None:  # a level: a point, or a band at its year
+        upper = target.high if target.high is not None and target.high != target.low else None
+        if upper is None:
             target_point(ax, target.end_year, target.low, text("target", lang), size=11)
         else:
             ax.plot(
                 [target.end_year] * 2,
-                [target.low, high],
+                [target.low, upper],
                 color="#333333",
                 linewidth=5,
                 alpha=0.6,

@@ -149,20 +149,20 @@ def plot_deviation_table(
         ["indicator", "year"]
     )
     cells, colours = [], []
-    for row in keys.itertuples(index=False):
-        is_growth = row.indicator.startswith("growth.")
-        mark = "" if row.status == "final" else f" ({text('estimate', lang)})"
+    for indicator, year, actual, status in keys.itertuples(index=False, name=None):
+        is_growth = indicator.startswith("growth.")
+        mark = "" if status == "final" else f" ({text('estimate', lang)})"
         line = [
-            indicator_label(row.indicator, lang, labels),
-            str(row.year),
-            f"{format_number(row.actual, 1, lang)}{mark}",
+            indicator_label(indicator, lang, labels),
+            str(year),
+            f"{format_number(actual, 1, lang)}{mark}",
         ]
         line_colours = ["white"] * 3
         for name in names:
             match = deviations[
                 (deviations.scenario == name)
-                & (deviations.indicator == row.indicator)
-                & (deviations.year == row.year)
+                & (deviations.indicator == indicator)
+                & (deviations.year == year)
             ]
             if match.empty:
                 line.append("–")
