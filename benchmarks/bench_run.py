@@ -43,8 +43,9 @@ def import_seconds() -> float:
 def stages(out: Path) -> dict[str, float]:
     sys.path.insert(0, str(REPO))
     from sim.output.charts.pack import main_chart_jobs, write_chart_pack
-    from sim.output.files import write_csvs, write_manifest, write_workbook
+    from sim.output.files import write_csvs, write_manifest
     from sim.output.report import write_report
+    from sim.output.workbook import write_workbook
     from sim.run import load_scenarios, run_scenario
 
     started = datetime.now().astimezone()

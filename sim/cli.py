@@ -9,18 +9,28 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.scenario.loader import ScenarioError
+
+if TYPE_CHECKING:
+    from sim.analysis.suite import SensitivityResults
+    from sim.output.write import RunOutputs
+    from sim.run import ScenarioResult
+    from sim.scenario.loader import Scenario
+    from sim.term.history import HistoryResult
+    from sim.term.tracking import TrackingResult
 
 __all__ = ["main", "build_parser"]
 
 EXIT_USER_ERROR = 2
+DEFAULT_HISTORY = Path("history") / "backcast_2016_2020.toml"
 
 
-def _at_least(minimum: int):
+def _at_least(minimum: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -34,11 +44,21 @@ def _at_least(minimum: int):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command's arguments, in the order --help lists them."""
     parser = argparse.ArgumentParser(
         prog="run_scenarios.py",
         description="Project output, income and budget for each scenario and check them against "
         "the 2020-2025 congress targets of Hương Trà town.",
     )
+    _add_run_arguments(parser)
+    _add_term_arguments(parser)
+    _add_sensitivity_arguments(parser)
+    _add_switches(parser)
+    return parser
+
+
+def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """Which scenarios, where to, how far, what-if settings and the language."""
     parser.add_argument(
         "scenarios",
         nargs="*",
@@ -80,6 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
         default="vi",
         help="language of charts, report and workbook headers (default: vi)",
     )
+
+
+def _add_term_arguments(parser: argparse.ArgumentParser) -> None:
+    """Mid-term tracking against actuals, and scenario files for the next term."""
     parser.add_argument(
         "--actuals",
         type=Path,
@@ -98,6 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
         "state in YEAR (re-baselined through --actuals when given) into "
         "<out>/rebased/, to copy into a scenarios folder for the next term",
     )
+
+
+def _add_sensitivity_arguments(parser: argparse.ArgumentParser) -> None:
+    """--sensitivity and its Monte Carlo's draws and seed."""
     parser.add_argument(
         "--sensitivity",
         action="store_true",
@@ -119,6 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="random seed with --sensitivity, for reproducible draws (default: a fresh seed, "
         "recorded in the manifest)",
     )
+
+
+def _add_switches(parser: argparse.ArgumentParser) -> None:
+    """Charts, the track record and the terminal summary, on or off."""
     parser.add_argument(
         "--no-charts",
         action="store_true",
@@ -136,15 +168,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-history", action="store_true", help="skip the track record and realism check"
     )
     parser.add_argument("--quiet", action="store_true", help="print only errors and warnings")
-    return parser
+
+
+class _UserError(Exception):
+    """A mistake in the run's input (files or arguments): its message is printed, no traceback."""
 
 
 def _error(message: object) -> int:
     print(f"error: {message}", file=sys.stderr)
     return EXIT_USER_ERROR
-
-
-DEFAULT_HISTORY = Path("history") / "backcast_2016_2020.toml"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -155,76 +187,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _error("--draws and --seed apply to --sensitivity; add --sensitivity")
 
     # Imported here so that `--help` and argument errors stay instant.
-    from sim.output.files import OutputFolderError, publish
-    from sim.output.write import RunOutputs, write_run
-    from sim.run import load_scenarios, run_scenario
+    from sim.output.publish import OutputFolderError, publish
+    from sim.output.write import write_run
 
     try:
-        scenarios = load_scenarios(args.scenarios, args.scenarios_dir, args.settings, args.end_year)
-    except ScenarioError as exc:
+        run = _compute(args, started, argv_used)
+    except _UserError as exc:
         return _error(exc)
-    for scenario in scenarios:
-        for warning in scenario.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-    results = [run_scenario(s) for s in scenarios]
-    if args.rebase_year is not None:
-        outside = [s.name for s in scenarios if args.rebase_year not in s.years]
-        if outside:
-            return _error(
-                f"--rebase-year {args.rebase_year} is outside the projection years of "
-                f"{', '.join(outside)}"
-            )
-
-    history = None
-    history_path = args.history or (args.scenarios_dir / DEFAULT_HISTORY)
-    if not args.no_history and (args.history is not None or history_path.is_file()):
-        from sim.term.history import run_history
-
-        try:
-            history = run_history(
-                load_scenarios([str(history_path)], args.scenarios_dir)[0], results
-            )
-        except ScenarioError as exc:
-            return _error(exc)
-
-    tracking = None
-    if args.actuals is not None:
-        from sim.scenario.actuals import ActualsError, read_actuals
-        from sim.term.tracking import track
-
-        try:
-            actuals = read_actuals(args.actuals, {n for s in scenarios for n in s.indicators})
-            tracking = track(results, actuals)
-        except ActualsError as exc:
-            return _error(exc)
-
-    sensitivity = None
-    if args.sensitivity:
-        from sim.analysis.montecarlo.engine import DEFAULT_DRAWS
-        from sim.analysis.suite import run_sensitivity
-
-        draws = DEFAULT_DRAWS if args.draws is None else args.draws
-        for scenario in scenarios:
-            if scenario.uncertainty is None:
-                print(
-                    f"warning: scenario '{scenario.name}' has no [uncertainty] section: only "
-                    "its two-way grid and goal seeks are computed",
-                    file=sys.stderr,
-                )
-        sensitivity = run_sensitivity(scenarios, draws, args.seed, progress=sys.stderr.isatty())
-
-    run = RunOutputs(
-        results=results,
-        lang=args.lang,
-        started=started,
-        argv=argv_used,
-        charts=not args.no_charts,
-        tracking=tracking,
-        sensitivity=sensitivity,
-        history=history,
-        rebase_year=args.rebase_year,
-        actuals_path=args.actuals,
-    )
     try:
         publish(args.out, lambda folder: write_run(folder, run))
     except OutputFolderError as exc:
@@ -232,25 +201,121 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"error: could not write results to {args.out}: {exc}", file=sys.stderr)
         return 1
-
     if not args.quiet:
-        from sim.output.console import (
-            format_history,
-            format_sensitivity,
-            format_summary,
-            format_tracking,
+        _print_summary(run, args.settings, args.out)
+    return 0
+
+
+def _compute(args: argparse.Namespace, started: datetime, argv: list[str]) -> RunOutputs:
+    """Every result of the run, in the order the run computes them (warnings print on the way).
+
+    Raises _UserError for a mistake in a scenario or actuals file or in --rebase-year."""
+    from sim.output.write import RunOutputs
+    from sim.run import load_scenarios, run_scenario
+
+    try:
+        scenarios = load_scenarios(args.scenarios, args.scenarios_dir, args.settings, args.end_year)
+    except ScenarioError as exc:
+        raise _UserError(exc) from exc
+    for scenario in scenarios:
+        for warning in scenario.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+    results = [run_scenario(s) for s in scenarios]
+    _check_rebase_year(args.rebase_year, scenarios)
+    history = _history(args, results)
+    tracking = None if args.actuals is None else _tracking(args.actuals, scenarios, results)
+    sensitivity = None
+    if args.sensitivity:
+        sensitivity = _sensitivity(scenarios, args.draws, args.seed)
+    return RunOutputs(
+        results=results,
+        lang=args.lang,
+        started=started,
+        argv=argv,
+        charts=not args.no_charts,
+        tracking=tracking,
+        sensitivity=sensitivity,
+        history=history,
+        rebase_year=args.rebase_year,
+        actuals_path=args.actuals,
+    )
+
+
+def _check_rebase_year(year: int | None, scenarios: Sequence[Scenario]) -> None:
+    if year is None:
+        return
+    outside = [s.name for s in scenarios if year not in s.years]
+    if outside:
+        raise _UserError(
+            f"--rebase-year {year} is outside the projection years of {', '.join(outside)}"
         )
 
-        print(format_summary(results))
-        for block, formatter in (
-            (history, format_history),
-            (tracking, format_tracking),
-            (sensitivity, format_sensitivity),
-        ):
-            if block is not None:
-                print()
-                print(formatter(block))
-        if args.settings:
-            print(f"\nwhat-if settings applied to every scenario: {', '.join(args.settings)}")
-        print(f"\nresults written to {args.out}/")
-    return 0
+
+def _history(args: argparse.Namespace, results: list[ScenarioResult]) -> HistoryResult | None:
+    """The track record, from --history or the scenarios folder's history scenario if any."""
+    history_path = args.history or (args.scenarios_dir / DEFAULT_HISTORY)
+    if args.no_history or (args.history is None and not history_path.is_file()):
+        return None
+    from sim.run import load_scenarios
+    from sim.term.history import run_history
+
+    try:
+        return run_history(load_scenarios([str(history_path)], args.scenarios_dir)[0], results)
+    except ScenarioError as exc:
+        raise _UserError(exc) from exc
+
+
+def _tracking(
+    path: Path, scenarios: Sequence[Scenario], results: list[ScenarioResult]
+) -> TrackingResult:
+    """Plan against the actuals in `path` (--actuals)."""
+    from sim.scenario.actuals import ActualsError, read_actuals
+    from sim.term.tracking import track
+
+    try:
+        actuals = read_actuals(path, {n for s in scenarios for n in s.indicators})
+        return track(results, actuals)
+    except ActualsError as exc:
+        raise _UserError(exc) from exc
+
+
+def _sensitivity(
+    scenarios: Sequence[Scenario], draws: int | None, seed: int | None
+) -> SensitivityResults:
+    """--sensitivity: every analysis, with a progress bar when stderr is a terminal."""
+    from sim.analysis.montecarlo.engine import DEFAULT_DRAWS
+    from sim.analysis.suite import run_sensitivity
+
+    for scenario in scenarios:
+        if scenario.uncertainty is None:
+            print(
+                f"warning: scenario '{scenario.name}' has no [uncertainty] section: only "
+                "its two-way grid and goal seeks are computed",
+                file=sys.stderr,
+            )
+    draws = DEFAULT_DRAWS if draws is None else draws
+    return run_sensitivity(scenarios, draws, seed, progress=sys.stderr.isatty())
+
+
+def _print_summary(run: RunOutputs, settings: Sequence[str], out: Path) -> None:
+    """The terminal summary: projections and scorecard, then each further analysis."""
+    from sim.output.console import (
+        format_history,
+        format_sensitivity,
+        format_summary,
+        format_tracking,
+    )
+
+    print(format_summary(run.results))
+    if run.history is not None:
+        print()
+        print(format_history(run.history))
+    if run.tracking is not None:
+        print()
+        print(format_tracking(run.tracking))
+    if run.sensitivity is not None:
+        print()
+        print(format_sensitivity(run.sensitivity))
+    if settings:
+        print(f"\nwhat-if settings applied to every scenario: {', '.join(settings)}")
+    print(f"\nresults written to {out}/")

@@ -1,11 +1,13 @@
 """The chart pack, the PDF and the HTML report, in both languages."""
 
 import re
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import SCENARIOS
+from conftest import REPO, SCENARIOS
 
 from sim.output.charts.base import scenario_styles
 from sim.output.charts.pack import CHARTS, PNG_DPI, main_chart_jobs, write_chart_pack
@@ -78,7 +80,7 @@ def test_png_resolution_is_at_least_200_dpi(pack, results):
 
     lang, folder, saved = pack
     for chart, job in zip(saved, main_chart_jobs(results, lang, RUN_DATE), strict=True):
-        fig = job.plot(*job.args)
+        fig = job.draw()
         width_in, height_in = fig.get_size_inches()
         with Image.open(chart.png) as image:
             assert image.size == (round(width_in * PNG_DPI), round(height_in * PNG_DPI))
@@ -95,7 +97,7 @@ def test_pdf_has_one_page_per_figure_and_embeds_its_fonts(pack):
 def test_charts_carry_vietnamese_labels_units_and_footer(results):
     texts = ""
     for job in main_chart_jobs(results, "vi", RUN_DATE):
-        texts += figure_texts(job.plot(*job.args))
+        texts += figure_texts(job.draw())
     for expected in [
         "Tổng giá trị sản xuất",
         "Kịch bản cơ sở",
@@ -117,7 +119,7 @@ def test_charts_carry_vietnamese_labels_units_and_footer(results):
 def test_english_charts_are_english(results):
     texts = ""
     for job in main_chart_jobs(results, "en", RUN_DATE):
-        texts += figure_texts(job.plot(*job.args))
+        texts += figure_texts(job.draw())
     for expected in [
         "Total production value",
         "Baseline",
@@ -138,13 +140,32 @@ def test_a_scenario_has_the_same_colour_in_every_chart(results):
     assert len({s["linestyle"] for s in styles.values()}) == len(results)  # grayscale print
     seen: dict[str, set] = {}
     for job in main_chart_jobs(results, "en", RUN_DATE):
-        for line in job.plot(*job.args).findobj(
+        for line in job.draw().findobj(
             lambda a: hasattr(a, "get_linestyle") and hasattr(a, "get_label")
         ):
             for r in results:
                 if line.get_label() == r.scenario.title_en and hasattr(line, "get_color"):
                     seen.setdefault(r.scenario.name, set()).add(line.get_color())
     assert seen and all(colours == {styles[name]["color"]} for name, colours in seen.items())
+
+
+def test_charts_leave_the_programs_matplotlib_backend_alone(tmp_path):
+    """A program that chose a backend keeps it after importing the charts, drawing one and
+    saving it (the charts never call matplotlib.use)."""
+    code = (
+        "import matplotlib; matplotlib.use('svg'); "
+        "from datetime import date; from pathlib import Path; "
+        "from sim.output.charts.pack import main_chart_jobs, save_figure; "
+        "from sim.run import load_scenarios, run_scenario; "
+        f"results = [run_scenario(s) for s in load_scenarios(['baseline'], Path({str(SCENARIOS)!r}))]; "
+        "job = main_chart_jobs(results, 'en', date(2026, 11, 27))[0]; "
+        f"save_figure(job.draw(), Path({str(tmp_path)!r}), job.stem); "
+        "print(matplotlib.get_backend())"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "svg"
+    assert (tmp_path / "01_output_index.png").read_bytes()[:4] == b"\x89PNG"
 
 
 def test_scenario_styles_are_stable_for_bundled_names():
@@ -159,7 +180,7 @@ def test_scenario_styles_are_stable_for_bundled_names():
 def test_charts_follow_a_longer_horizon(scenario_dir):
     results = [run_scenario(s) for s in load_scenarios([], scenario_dir, end_year=2030)]
     for job in main_chart_jobs(results, "vi", RUN_DATE):
-        fig = job.plot(*job.args)
+        fig = job.draw()
         assert fig.axes  # renders; the 2020-2025 bands stop at 2025
 
 
@@ -248,7 +269,7 @@ def test_sensitivity_charts_render_in_both_languages(results, lang):
     kinds = {job.stem.split("_")[1] for job in jobs}
     assert kinds == {"fan", "probabilities", "tornado", "spider", "grid", "sobol"}
     assert len(jobs) == 2 + 4 * len(results)
-    texts = "".join(figure_texts(job.plot(*job.args)) for job in jobs)
+    texts = "".join(figure_texts(job.draw()) for job in jobs)
     expected = (
         [
             "Biểu đồ quạt",

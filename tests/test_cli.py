@@ -11,7 +11,7 @@ import pytest
 from conftest import REPO, SCENARIOS
 
 from sim.cli import main
-from sim.output.files import publish
+from sim.output.publish import publish
 from sim.output.tables import wide_table
 from sim.run import run_scenario
 from sim.scenario.loader import load_scenario

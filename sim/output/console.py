@@ -1,17 +1,19 @@
-"""The short terminal summary of a run (plain text; the CLI prints it)."""
+"""The short terminal summary of a run (plain text, English; the CLI prints it)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from sim.core.targets import TARGETS
+from sim.output.i18n import format_number, format_pct
 from sim.run import ScenarioResult
 
 __all__ = ["format_summary", "format_tracking", "format_sensitivity", "format_history"]
 
 
 def _fmt(value: float, decimals: int = 1) -> str:
-    return "-" if value != value else f"{value:,.{decimals}f}"
+    """A number as the terminal shows it: 1,234.5, and "-" for none."""
+    return format_number(value, decimals, "en", missing="-")
 
 
 def format_summary(results: Sequence[ScenarioResult]) -> str:
@@ -28,7 +30,7 @@ def format_summary(results: Sequence[ScenarioResult]) -> str:
     )
     for r in results:
         s, series = r.scenario, r.series
-        unit_note = "" if s.base_total_bn_vnd is None else " (bn VND)"
+        unit_note = " (bn VND)" if s.output_unit == "billion VND" else ""
         evaluated = [x for x in r.scores if x.status in ("met", "exceeded", "missed")]
 
         def last(name: str, series=series) -> float:
@@ -106,7 +108,7 @@ def format_sensitivity(sensitivity) -> str:
     names = list(table.columns)
     lines.append(f"  {'target':<22}" + "".join(f"{n:>14}" for n in names))
     for target, row in table.iterrows():
-        cells = "".join(f"{'-' if v != v else f'{v * 100:.0f} %':>14}" for v in row)
+        cells = "".join(f"{'-' if v != v else format_pct(v * 100, 0, 'en'):>14}" for v in row)
         lines.append(f"  {target:<22}{cells}")
     lines.append("goal seek:")
     for g in sensitivity.goal_seek.itertuples(index=False):
@@ -121,7 +123,8 @@ def format_history(history) -> str:
     for r in flagged.itertuples(index=False):
         lines.append(
             f"  {r.scenario}: {r.parameter} = {r.assumed:g}, {r.flag} "
-            f"(record {r.track_record:.2f}; supported {r.supported_low:.2f}-{r.supported_high:.2f})"
+            f"(record {_fmt(r.track_record, 2)}; "
+            f"supported {_fmt(r.supported_low, 2)}-{_fmt(r.supported_high, 2)})"
         )
     if flagged.empty:
         lines.append("  every assumption lies within what the track record supports")

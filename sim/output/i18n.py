@@ -1,19 +1,31 @@
 """Every user-facing word in Vietnamese and English, and number formatting for both.
 
-Labels come from this one table, never from strings scattered in plot or export code.
+Labels come from this one table, never from strings scattered in plot or export code. A text
+given in both languages is one `Bilingual` value; `Bilingual.in_(lang)` is the only place that
+chooses between them.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from sim.run import ScenarioResult
 
 __all__ = [
     "LANGS",
+    "Bilingual",
     "text",
     "unit_text",
+    "label_text",
     "indicator_label",
+    "linked_labels",
+    "header_label",
     "format_number",
     "format_pct",
+    "format_signed",
     "format_date",
     "residual_text",
     "band_text",
@@ -21,7 +33,30 @@ __all__ = [
 
 LANGS = ("vi", "en")
 
-_TEXT: dict[str, tuple[str, str]] = {
+
+@dataclass(frozen=True)
+class Bilingual:
+    """One text in Vietnamese and English."""
+
+    vi: str
+    en: str
+
+    def in_(self, lang: str) -> str:
+        """The text in `lang`: Vietnamese for "vi", English otherwise."""
+        return self.vi if lang == "vi" else self.en
+
+
+class Labelled(Protocol):
+    """Anything with a label in both languages (a target, a linked indicator)."""
+
+    @property
+    def label_vi(self) -> str: ...
+
+    @property
+    def label_en(self) -> str: ...
+
+
+_PAIRS: dict[str, tuple[str, str]] = {
     # sectors and blocks
     "services": ("Dịch vụ", "Services"),
     "industry": ("Công nghiệp - xây dựng", "Industry & construction"),
@@ -268,6 +303,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
 }
 
+_TEXT: dict[str, Bilingual] = {key: Bilingual(*pair) for key, pair in _PAIRS.items()}
+
 _UNITS: dict[str, str] = {
     "%": "%",
     "%/yr": "%/năm",
@@ -280,10 +317,8 @@ _UNITS: dict[str, str] = {
 
 def text(key: str, lang: str) -> str:
     """The word or phrase for `key` in `lang` ("vi" or "en"); the key itself if unknown."""
-    pair = _TEXT.get(key)
-    if pair is None:
-        return key
-    return pair[0] if lang == "vi" else pair[1]
+    words = _TEXT.get(key)
+    return key if words is None else words.in_(lang)
 
 
 def unit_text(unit: str, lang: str) -> str:
@@ -299,20 +334,31 @@ def unit_text(unit: str, lang: str) -> str:
     return _UNITS.get(unit, unit)
 
 
-def indicator_label(
-    name: str, lang: str, linked_labels: dict[str, tuple[str, str]] | None = None
-) -> str:
+def label_text(item: Labelled, lang: str) -> str:
+    """The label of a target or a linked indicator in `lang`."""
+    return Bilingual(item.label_vi, item.label_en).in_(lang)
+
+
+def linked_labels(result: ScenarioResult) -> dict[str, Bilingual]:
+    """Series name -> label of each linked indicator of the result's scenario, and of the budget
+    with land-use fees (a series the model derives)."""
+    labels = {
+        name: Bilingual(spec.label_vi, spec.label_en)
+        for name, spec in result.scenario.indicators.items()
+    }
+    labels["budget_revenue_total"] = _TEXT["budget_revenue_total"]
+    return labels
+
+
+def indicator_label(name: str, lang: str, labels: dict[str, Bilingual] | None = None) -> str:
     """Human label of a stable series name, e.g. "growth.services" -> "Tăng trưởng ...: Dịch vụ".
 
-    linked_labels: name -> (vi, en) labels of the scenario's linked indicators.
+    labels: name -> label of the scenario's linked indicators (`linked_labels(result)`).
     """
-    linked_labels = linked_labels or {}
+    linked = labels or {}
 
     def base_label(short: str) -> str:
-        if short in linked_labels:
-            vi, en = linked_labels[short]
-            return vi if lang == "vi" else en
-        return text(short, lang)
+        return linked[short].in_(lang) if short in linked else text(short, lang)
 
     family, _, short = name.partition(".")
     if family == "output" and short == "total":
@@ -323,6 +369,11 @@ def indicator_label(
         inner = text("output.total", lang) if short == "total" else base_label(short)
         return f"{text(family, lang)}: {inner}"
     return base_label(name)
+
+
+def header_label(name: str, unit: str, lang: str, labels: dict[str, Bilingual]) -> str:
+    """ "Label (unit)" for a column header."""
+    return f"{indicator_label(name, lang, labels)} ({unit_text(unit, lang)})"
 
 
 def band_text(target, lang: str) -> str:
@@ -365,10 +416,12 @@ def format_date(day, lang: str) -> str:
     return day.strftime("%d/%m/%Y") if lang == "vi" else day.strftime("%Y-%m-%d")
 
 
-def format_number(value: float, decimals: int, lang: str) -> str:
-    """A number with thousands separators: vi 7.250,5 (dot, decimal comma); en 7,250.5."""
+def format_number(value: float | None, decimals: int, lang: str, missing: str = "–") -> str:
+    """A number with thousands separators: vi 7.250,5 (dot, decimal comma); en 7,250.5.
+
+    missing: shown for None or NaN (the terminal, plain ASCII, shows "-")."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
+        return missing
     shown = f"{value:,.{decimals}f}"
     if lang == "vi":
         shown = shown.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
@@ -378,3 +431,8 @@ def format_number(value: float, decimals: int, lang: str) -> str:
 def format_pct(value: float, decimals: int, lang: str) -> str:
     """A percentage: vi 48,5 %; en 48.5 %."""
     return f"{format_number(value, decimals, lang)} %"
+
+
+def format_signed(value: float, decimals: int, lang: str) -> str:
+    """A difference with its sign: +1,25 above zero, −1,25 (a true minus sign) otherwise."""
+    return f"{'+' if value > 0 else '−'}{format_number(abs(value), decimals, lang)}"

@@ -12,15 +12,19 @@ from pathlib import Path
 from sim.core.model import SECTORS
 from sim.output.charts.pack import SavedChart
 from sim.output.i18n import (
+    Bilingual,
     band_text,
     format_date,
     format_number,
+    format_pct,
+    format_signed,
     indicator_label,
+    label_text,
+    linked_labels,
     residual_text,
     text,
     unit_text,
 )
-from sim.output.tables import linked_labels
 from sim.run import ScenarioResult
 
 __all__ = [
@@ -69,7 +73,7 @@ def _e(value: object) -> str:
     return html.escape(str(value))
 
 
-def _num(value: float, decimals: int, lang: str) -> str:
+def _num(value: float | None, decimals: int, lang: str) -> str:
     return format_number(value, decimals, lang)
 
 
@@ -87,17 +91,13 @@ def _scorecard(results: Sequence[ScenarioResult], lang: str) -> str:
     rows = []
     for i, score in enumerate(results[0].scores):
         target = score.target
-        label = target.label_vi if lang == "vi" else target.label_en
+        label = label_text(target, lang)
         cells = []
         for r in results:
             row = r.scores[i]
             if row.status in ("met", "exceeded", "missed"):
                 css = "met" if row.met else "missed"
-                gap = (
-                    ""
-                    if row.gap == 0
-                    else f" ({'+' if row.gap > 0 else '−'}{_num(abs(row.gap), 2, lang)})"
-                )
+                gap = "" if row.gap == 0 else f" ({format_signed(row.gap, 2, lang)})"
                 cells.append(
                     f'<td class="num {css}">{_num(row.value, 2, lang)} '
                     f"{_e(text(row.status, lang))}{gap}</td>"
@@ -156,11 +156,11 @@ def _assumptions(result: ScenarioResult, lang: str) -> str:
             years = ", ".join(f"{y}: {_num(v, 1, lang)}" for y, v in ind.growth_pct_by_year.items())
             rule += f"; {text('by_year', lang)} {years}"
         base = f"{_num(ind.base, 1, lang)} {unit_text(ind.unit, lang)} ({s.base_year}); {rule}"
-        rows.append((ind.label_vi if lang == "vi" else ind.label_en, base, ind.source))
+        rows.append((label_text(ind, lang), base, ind.source))
     body = "".join(f"<tr><td>{_e(a)}</td><td>{_e(b)}</td><td>{_e(c)}</td></tr>" for a, b, c in rows)
     files = ", ".join(p.name for p in s.files)
     settings = f"; --set {', '.join(s.settings)}" if s.settings else ""
-    description = s.description_vi if lang == "vi" else s.description_en
+    description = Bilingual(s.description_vi, s.description_en).in_(lang)
     return (
         f"<p>{_e(description)}</p>"
         f"<table><tr><th>{_e(text('parameter', lang))}</th><th>{_e(text('assumptions', lang))}</th>"
@@ -195,7 +195,7 @@ def tracking_section(tracking, lang: str) -> str:
                 else f"{_num(row.required_low_pct, 2, lang)} – {_num(row.required_high_pct, 2, lang)}"
             )
         )
-        assumed = "–" if row.assumed_pct != row.assumed_pct else _num(row.assumed_pct, 2, lang)
+        assumed = _num(row.assumed_pct, 2, lang)  # "–" when there is none
         rows.append(
             f"<tr><td>{_e(row.scenario)}</td><td>{_e(row.target)}</td><td>{_e(row.band)} "
             f"{_e(unit_text(row.unit, lang))}</td><td>{row.latest_actual_year}</td>"
@@ -210,7 +210,7 @@ def tracking_section(tracking, lang: str) -> str:
         f'<p class="note">{_e(str(tracking.actuals.path))}</p>'
         f"<h3>{_e(text('scorecard', lang))}: {_e(text('rebaselined', lang))}</h3>"
         f"{_scorecard(rebased, lang)}"
-        f"<h3>{_e(text('required_growth', lang))} (%/{_e('năm' if lang == 'vi' else 'yr')})</h3>"
+        f"<h3>{_e(text('required_growth', lang))} ({_e(unit_text('%/yr', lang))})</h3>"
         f"<table><tr>{head}</tr>{''.join(rows)}</table>"
         + (f'<ul class="note">{notes}</ul>' if notes else "")
     )
@@ -229,13 +229,12 @@ def sensitivity_section(sensitivity, lang: str) -> str:
                 (probabilities.scenario == name) & (probabilities.target == target)
             ]
             value = float(match.probability.iloc[0]) if len(match) else float("nan")
-            cells.append(
-                f'<td class="num">{"–" if value != value else _num(value * 100, 1, lang) + " %"}</td>'
-            )
+            shown = "–" if value != value else format_pct(value * 100, 1, lang)
+            cells.append(f'<td class="num">{shown}</td>')
         rows.append(f"<tr><td>{_e(target)}</td>{''.join(cells)}</tr>")
     goals = "".join(
         f"<tr><td>{_e(g.scenario)}</td><td>{_e(g.goal)}</td><td>{_e(g.parameter)}</td>"
-        f'<td class="num">{"–" if g.value_found != g.value_found else _num(g.value_found, 3, lang)}</td>'
+        f'<td class="num">{_num(g.value_found, 3, lang)}</td>'
         f"<td>{_e(g.note)}</td></tr>"
         for g in sensitivity.goal_seek.itertuples(index=False)
     )

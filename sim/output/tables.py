@@ -1,4 +1,7 @@
-"""Results as tidy tables (pandas DataFrames); no files are written here."""
+"""Results as tidy tables (pandas DataFrames): pure, no files are written here.
+
+`sim.output.files` writes them as CSV, `sim.output.workbook` as Excel sheets.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +11,15 @@ import numpy as np
 import pandas as pd
 
 from sim.core.targets import ScoreRow
-from sim.output.i18n import indicator_label, residual_text, text, unit_text
+from sim.output.i18n import residual_text
 from sim.run import ScenarioResult
 
 __all__ = [
     "wide_table",
     "long_table",
     "scorecard_table",
+    "scorecards",
     "summary_table",
-    "linked_labels",
     "SUMMARY_SERIES",
 ]
 
@@ -28,15 +31,6 @@ SUMMARY_SERIES = (
     "budget_revenue_total",
 )
 """The series shown per scenario in the terminal summary and the summary sheet (end-year values)."""
-
-
-def linked_labels(result: ScenarioResult) -> dict[str, tuple[str, str]]:
-    labels = {n: (i.label_vi, i.label_en) for n, i in result.scenario.indicators.items()}
-    labels["budget_revenue_total"] = (
-        text("budget_revenue_total", "vi"),
-        text("budget_revenue_total", "en"),
-    )
-    return labels
 
 
 def wide_table(result: ScenarioResult) -> pd.DataFrame:
@@ -96,6 +90,26 @@ def scorecard_table(rows: Sequence[ScoreRow], basis: str = "plan") -> pd.DataFra
     return pd.DataFrame.from_records(records)
 
 
+def scorecards(
+    results: Sequence[ScenarioResult],
+    rebased: Sequence[ScenarioResult] = (),
+    probabilities: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The plan's scorecard (with the Monte Carlo probability of meeting each target when
+    given), and the re-baselined one when actuals were given: scorecard.csv and its sheet."""
+    plan = scorecard_table([row for r in results for row in r.scores], "plan")
+    if probabilities is not None:
+        plan = plan.merge(
+            probabilities[["scenario", "target", "probability"]],
+            on=["scenario", "target"],
+            how="left",
+        )
+    cards = [plan]
+    if rebased:
+        cards.append(scorecard_table([row for r in rebased for row in r.scores], "rebaselined"))
+    return pd.concat(cards, ignore_index=True)
+
+
 def summary_table(results: Sequence[ScenarioResult], lang: str) -> pd.DataFrame:
     """One row per scenario: end-year headline values, targets met and the residual treatment."""
     records = []
@@ -114,8 +128,3 @@ def summary_table(results: Sequence[ScenarioResult], lang: str) -> pd.DataFrame:
         record["residual"] = residual_text(s, lang)
         records.append(record)
     return pd.DataFrame.from_records(records)
-
-
-def header_label(name: str, unit: str, lang: str, labels: dict[str, tuple[str, str]]) -> str:
-    """ "Label (unit)" for a column header."""
-    return f"{indicator_label(name, lang, labels)} ({unit_text(unit, lang)})"

@@ -1,6 +1,10 @@
-"""Everything a run writes, in one place: tables, workbook, tracking, sensitivity, rebased
-scenario files, charts, report and manifest. `write_run` fills a fresh folder; the CLI hands it
-to `sim.output.files.publish`, which swaps the folder in only when everything is written."""
+"""Everything a run writes, in one place: which files, charts and report sections a run has.
+
+The writers live by what they write (`files`: CSVs and manifest, `workbook`, `charts.pack`,
+`report`, `sim.term.rebase`); this module only orchestrates them. It stays apart from `files` so
+that a plain import of the writers does not load the chart and report machinery, which it
+imports only when a run draws charts. `write_run` fills a fresh folder; the CLI hands it to
+`sim.output.publish.publish`, which swaps the folder in only when everything is written."""
 
 from __future__ import annotations
 
@@ -10,10 +14,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sim.output.files import write_csvs, write_manifest, write_tracking_csvs, write_workbook
+from sim.output.files import (
+    write_csvs,
+    write_history_csvs,
+    write_manifest,
+    write_tracking_csvs,
+)
 from sim.output.i18n import LANGS, text
+from sim.output.publish import MANIFEST_NAME
+from sim.output.workbook import write_workbook
 from sim.run import ScenarioResult
+
+if TYPE_CHECKING:
+    from sim.analysis.suite import SensitivityResults
+    from sim.output.charts.pack import ChartJob
+    from sim.term.history import HistoryResult
+    from sim.term.tracking import TrackingResult
 
 __all__ = ["RunOutputs", "write_run"]
 
@@ -22,9 +40,9 @@ __all__ = ["RunOutputs", "write_run"]
 class RunOutputs:
     """The results of a run and how to write them.
 
-    tracking:    sim.term.tracking.TrackingResult, with --actuals.
-    sensitivity: sim.analysis.suite.SensitivityResults, with --sensitivity.
-    history:     sim.term.history.HistoryResult, when a history scenario was run.
+    tracking:    with --actuals.
+    sensitivity: with --sensitivity.
+    history:     when a history scenario was run.
     rebase_year: with --rebase-year.
     """
 
@@ -33,9 +51,9 @@ class RunOutputs:
     started: datetime
     argv: Sequence[str]
     charts: bool = True
-    tracking: object = None
-    sensitivity: object = None
-    history: object = None
+    tracking: TrackingResult | None = None
+    sensitivity: SensitivityResults | None = None
+    history: HistoryResult | None = None
     rebase_year: int | None = None
     actuals_path: Path | None = None
 
@@ -53,20 +71,16 @@ def write_run(folder: Path, run: RunOutputs) -> None:
 
         write_sensitivity_csvs(run.sensitivity, folder / "sensitivity")
     if run.history is not None:
-        from sim.output.files import write_history_csvs
-
         write_history_csvs(run.history, folder / "history")
     if run.rebase_year is not None:
-        _write_rebased(rebased or run.results, folder / "rebased", run)
+        _write_rebased(rebased or run.results, folder / "rebased", run, run.rebase_year)
     if run.charts:
         _write_charts_and_report(folder, run)
-    write_manifest(
-        run.results, folder / "manifest.json", run.argv, run.started, _manifest_extra(run)
-    )
+    write_manifest(run.results, folder / MANIFEST_NAME, run.argv, run.started, _manifest_extra(run))
 
 
-def _manifest_extra(run: RunOutputs) -> dict:
-    extra: dict = {"lang": run.lang, "charts": run.charts}
+def _manifest_extra(run: RunOutputs) -> dict[str, Any]:
+    extra: dict[str, Any] = {"lang": run.lang, "charts": run.charts}
     if run.tracking is not None and run.actuals_path is not None:
         extra["actuals"] = {
             "file": str(run.actuals_path),
@@ -83,12 +97,13 @@ def _manifest_extra(run: RunOutputs) -> dict:
     return extra
 
 
-def _write_rebased(results: Sequence[ScenarioResult], folder: Path, run: RunOutputs) -> None:
+def _write_rebased(
+    results: Sequence[ScenarioResult], folder: Path, run: RunOutputs, year: int
+) -> None:
     """<folder>/<scenario>_<year>_<year+5>.toml: each scenario restarted from its state in year."""
     from sim.term.rebase import NEXT_TERM_YEARS, rebased_scenario_text
 
     folder.mkdir(parents=True, exist_ok=True)
-    year = run.rebase_year
     basis = (
         "plan"
         if run.tracking is None
@@ -109,36 +124,25 @@ def _write_charts_and_report(folder: Path, run: RunOutputs) -> None:
         tracking_chart_jobs,
         write_chart_pack,
     )
-    from sim.output.report import (
-        history_section,
-        sensitivity_section,
-        tracking_section,
-        write_report,
-    )
+    from sim.output.report import write_report
 
     lang, day, results = run.lang, run.started.date(), run.results
     first = results[0].scenario
     title = text("report_title", lang).format(base=first.base_year, end=first.end_year)
     jobs = main_chart_jobs(results, lang, day)
-    sections = []
+    sensitivity_jobs: list[ChartJob] = []
     if run.tracking is not None:
         jobs += tracking_chart_jobs(results, run.tracking, lang, day)
-        sections.append((text("tracking", lang), tracking_section(run.tracking, lang)))
-    sensitivity_stems: list[str] = []
     if run.sensitivity is not None:
-        extra = sensitivity_chart_jobs(results, run.sensitivity, lang, day)
-        sensitivity_stems = [job.stem for job in extra]
-        jobs += extra
-        sections.append((text("sensitivity", lang), sensitivity_section(run.sensitivity, lang)))
-    if run.history is not None:
-        sections.append((text("history", lang), history_section(run.history, lang)))
+        sensitivity_jobs = sensitivity_chart_jobs(results, run.sensitivity, lang, day)
+        jobs += sensitivity_jobs
     saved = write_chart_pack(jobs, folder / "charts", "chart_pack.pdf", lang, title)
-    write_report(folder / "report.html", results, saved, lang, run.started, sections)
+    write_report(folder / "report.html", results, saved, lang, run.started, _sections(run))
     if run.sensitivity is not None:
         # The sensitivity charts in both languages: this run's language is drawn already.
         here = folder / "sensitivity" / f"charts_{lang}"
         here.mkdir(parents=True, exist_ok=True)
-        for stem in sensitivity_stems:
+        for stem in (job.stem for job in sensitivity_jobs):
             for suffix in (".png", ".svg"):
                 shutil.copy2(folder / "charts" / f"{stem}{suffix}", here / f"{stem}{suffix}")
         for other in (code for code in LANGS if code != lang):
@@ -149,3 +153,19 @@ def _write_charts_and_report(folder: Path, run: RunOutputs) -> None:
                 other,
                 text("sensitivity", other),
             )
+
+
+def _sections(run: RunOutputs) -> list[tuple[str, str]]:
+    """The report's sections after the projection tables: (heading, HTML) of tracking,
+    sensitivity and history, those the run has."""
+    from sim.output.report import history_section, sensitivity_section, tracking_section
+
+    lang = run.lang
+    sections = []
+    if run.tracking is not None:
+        sections.append((text("tracking", lang), tracking_section(run.tracking, lang)))
+    if run.sensitivity is not None:
+        sections.append((text("sensitivity", lang), sensitivity_section(run.sensitivity, lang)))
+    if run.history is not None:
+        sections.append((text("history", lang), history_section(run.history, lang)))
+    return sections

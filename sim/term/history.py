@@ -25,6 +25,7 @@ __all__ = [
     "track_record",
     "consistency_table",
     "realism_table",
+    "REALISM_COLUMNS",
     "GROWTH_TOLERANCE_POINTS",
     "GROWTH_TOLERANCE_SHARE",
     "ELASTICITY_RANGE",
@@ -88,60 +89,70 @@ def consistency_table(
     """The source's arithmetic as the tool sees it: sector rates with the end-year shares imply a
     total growth; the source reports another; the calibration closes the gap."""
     n = raw.scenario.end_year - raw.scenario.base_year
+    rows = _source_rows(raw, reported_total_pct, n)
+    if calibrated is not None:
+        rows += _calibration_rows(calibrated, delta_pct, n)
+    return pd.DataFrame.from_records(rows, columns=["item", "value", "note"])
+
+
+def _row(item: str, value: float | None, note: str) -> dict[str, object]:
+    return {"item": item, "value": value, "note": note}
+
+
+def _source_rows(
+    raw: ScenarioResult, reported_total_pct: float | None, n: int
+) -> list[dict[str, object]]:
+    """The total growth the sector rates imply, the one the source reports and the gap, and
+    the base-year shares the back-cast implies."""
+    implied = _cagr(raw.series["output.total"], n)
     rows = [
-        {
-            "item": "implied_total_cagr_pct",
-            "value": _cagr(raw.series["output.total"], n),
-            "note": "the sector rates compounded back from the end-year shares",
-        }
+        _row(
+            "implied_total_cagr_pct",
+            implied,
+            "the sector rates compounded back from the end-year shares",
+        )
     ]
     if reported_total_pct is not None:
         rows.append(
-            {
-                "item": "reported_total_cagr_pct",
-                "value": reported_total_pct,
-                "note": "the total the source reports",
-            }
+            _row("reported_total_cagr_pct", reported_total_pct, "the total the source reports")
         )
-        rows.append(
-            {
-                "item": "gap_points",
-                "value": rows[0]["value"] - reported_total_pct,
-                "note": "implied minus reported",
-            }
-        )
+        rows.append(_row("gap_points", implied - reported_total_pct, "implied minus reported"))
     for sector in SECTORS:
         rows.append(
-            {
-                "item": f"base_share_pct.{sector}",
-                "value": float(raw.series[f"share.{sector}"][0]),
-                "note": f"{raw.scenario.base_year} share implied by the back-cast",
-            }
-        )
-    if calibrated is not None:
-        rows.append(
-            {
-                "item": "calibrated_total_cagr_pct",
-                "value": _cagr(calibrated.series["output.total"], n),
-                "note": "after calibration",
-            }
-        )
-        rows.append(
-            {
-                "item": "calibration_shift_points",
-                "value": delta_pct,
-                "note": "added to the growth of the calibrated sectors, every year",
-            }
-        )
-        for sector in SECTORS:
-            rows.append(
-                {
-                    "item": f"calibrated_growth_pct.{sector}",
-                    "value": _cagr(calibrated.series[f"output.{sector}"], n),
-                    "note": "",
-                }
+            _row(
+                f"base_share_pct.{sector}",
+                float(raw.series[f"share.{sector}"][0]),
+                f"{raw.scenario.base_year} share implied by the back-cast",
             )
-    return pd.DataFrame.from_records(rows, columns=["item", "value", "note"])
+        )
+    return rows
+
+
+def _calibration_rows(
+    calibrated: ScenarioResult, delta_pct: float | None, n: int
+) -> list[dict[str, object]]:
+    """The calibrated total growth, the shift that achieves it and each sector's growth after."""
+    rows = [
+        _row(
+            "calibrated_total_cagr_pct",
+            _cagr(calibrated.series["output.total"], n),
+            "after calibration",
+        ),
+        _row(
+            "calibration_shift_points",
+            delta_pct,
+            "added to the growth of the calibrated sectors, every year",
+        ),
+    ]
+    for sector in SECTORS:
+        rows.append(
+            _row(
+                f"calibrated_growth_pct.{sector}",
+                _cagr(calibrated.series[f"output.{sector}"], n),
+                "",
+            )
+        )
+    return rows
 
 
 def _supported_growth(record: float) -> tuple[float, float]:
@@ -149,112 +160,118 @@ def _supported_growth(record: float) -> tuple[float, float]:
     return record - width, record + width
 
 
+REALISM_COLUMNS = (
+    "scenario",
+    "parameter",
+    "kind",
+    "assumed",
+    "track_record",
+    "supported_low",
+    "supported_high",
+    "flag",
+)
+
+
+@dataclass(frozen=True)
+class _Check:
+    """One assumption beside the record: the range the record supports (low, high)."""
+
+    parameter: str
+    kind: str  # "growth" or "elasticity"
+    assumed: float
+    recorded: float
+    low: float
+    high: float
+
+
+def _growth_check(parameter: str, assumed: float, recorded: float) -> _Check:
+    low, high = _supported_growth(recorded)
+    return _Check(parameter, "growth", assumed, recorded, low, high)
+
+
 def realism_table(
     scenarios: Sequence[Scenario], results: Sequence[ScenarioResult], record: TrackRecord
 ) -> pd.DataFrame:
     """Each scenario's growth and elasticity assumptions beside the track record, flagged when
-    outside the range the record supports."""
+    outside the range the record supports. Assumptions the record says nothing of are left out."""
     period = f"{record.first_year + 1}-{record.last_year}"
     rows = []
-
-    def add(
-        scenario: str,
-        parameter: str,
-        assumed: float,
-        recorded: float,
-        low: float,
-        high: float,
-        kind: str,
-    ) -> None:
-        if math.isnan(recorded):
-            return
-        if assumed > high:
-            flag = f"above what {period} supports"
-        elif assumed < low:
-            flag = f"below what {period} supports"
-        else:
-            flag = ""
-        rows.append(
-            {
-                "scenario": scenario,
-                "parameter": parameter,
-                "kind": kind,
-                "assumed": assumed,
-                "track_record": recorded,
-                "supported_low": low,
-                "supported_high": high,
-                "flag": flag,
-            }
-        )
-
     for scenario, result in zip(scenarios, results, strict=True):
-        name = scenario.name
-        for sector in SECTORS:
-            recorded = record.growth_pct.get(f"output.{sector}", math.nan)
-            low, high = _supported_growth(recorded)
-            spec = scenario.sectors[sector]
-            add(
-                name, f"sectors.{sector}.growth_pct", spec.growth_pct, recorded, low, high, "growth"
+        checks = [
+            *_sector_checks(scenario, record),
+            _total_check(scenario, result, record),
+            *_indicator_checks(scenario, record),
+        ]
+        for check in checks:
+            if math.isnan(check.recorded):
+                continue
+            rows.append(
+                {
+                    "scenario": scenario.name,
+                    "parameter": check.parameter,
+                    "kind": check.kind,
+                    "assumed": check.assumed,
+                    "track_record": check.recorded,
+                    "supported_low": check.low,
+                    "supported_high": check.high,
+                    "flag": _flag(check, period),
+                }
             )
-            for year, rate in spec.growth_pct_by_year.items():
-                add(
-                    name,
-                    f"sectors.{sector}.growth_pct_by_year.{year}",
-                    rate,
-                    recorded,
-                    low,
-                    high,
-                    "growth",
-                )
-        n = scenario.end_year - scenario.base_year
-        recorded = record.growth_pct["output.total"]
-        low, high = _supported_growth(recorded)
-        add(
-            name,
-            "cagr.total (implied)",
-            _cagr(result.series["output.total"], n),
-            recorded,
-            low,
-            high,
-            "growth",
-        )
-        for ind in scenario.indicators.values():
-            if ind.rule == "elasticity":
-                recorded = record.elasticity.get(ind.name, math.nan)
-                add(
-                    name,
+    return pd.DataFrame.from_records(rows, columns=list(REALISM_COLUMNS))
+
+
+def _flag(check: _Check, period: str) -> str:
+    if check.assumed > check.high:
+        return f"above what {period} supports"
+    if check.assumed < check.low:
+        return f"below what {period} supports"
+    return ""
+
+
+def _sector_checks(scenario: Scenario, record: TrackRecord) -> list[_Check]:
+    """Each sector's growth rate and single-year overrides against the sector's record."""
+    checks = []
+    for sector in SECTORS:
+        recorded = record.growth_pct.get(f"output.{sector}", math.nan)
+        spec = scenario.sectors[sector]
+        checks.append(_growth_check(f"sectors.{sector}.growth_pct", spec.growth_pct, recorded))
+        for year, rate in spec.growth_pct_by_year.items():
+            parameter = f"sectors.{sector}.growth_pct_by_year.{year}"
+            checks.append(_growth_check(parameter, rate, recorded))
+    return checks
+
+
+def _total_check(scenario: Scenario, result: ScenarioResult, record: TrackRecord) -> _Check:
+    """The average growth of total output the scenario implies against the record's."""
+    n = scenario.end_year - scenario.base_year
+    return _growth_check(
+        "cagr.total (implied)",
+        _cagr(result.series["output.total"], n),
+        record.growth_pct["output.total"],
+    )
+
+
+def _indicator_checks(scenario: Scenario, record: TrackRecord) -> list[_Check]:
+    """Each linked indicator's elasticity or own growth rate against its record."""
+    checks = []
+    for ind in scenario.indicators.values():
+        if ind.rule == "elasticity":
+            recorded = record.elasticity.get(ind.name, math.nan)
+            checks.append(
+                _Check(
                     f"indicators.{ind.name}.elasticity",
+                    "elasticity",
                     ind.elasticity,
                     recorded,
                     recorded * ELASTICITY_RANGE[0],
                     recorded * ELASTICITY_RANGE[1],
-                    "elasticity",
                 )
-            else:
-                recorded = record.growth_pct.get(ind.name, math.nan)
-                low, high = _supported_growth(recorded)
-                add(
-                    name,
-                    f"indicators.{ind.name}.growth_pct",
-                    ind.growth_pct,
-                    recorded,
-                    low,
-                    high,
-                    "growth",
-                )
-    return pd.DataFrame.from_records(
-        rows,
-        columns=[
-            "scenario",
-            "parameter",
-            "kind",
-            "assumed",
-            "track_record",
-            "supported_low",
-            "supported_high",
-            "flag",
-        ],
-    )
+            )
+        else:
+            recorded = record.growth_pct.get(ind.name, math.nan)
+            parameter = f"indicators.{ind.name}.growth_pct"
+            checks.append(_growth_check(parameter, ind.growth_pct, recorded))
+    return checks
 
 
 @dataclass(frozen=True)

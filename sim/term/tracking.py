@@ -78,6 +78,21 @@ def _sector_growth_with_actuals(
     for s, sector in enumerate(SECTORS):
         for year, obs in actuals.for_indicator(f"growth.{sector}").items():
             growth[s, _year_index(scenario, year) - 1] = obs.value
+    _pin_sector_levels(growth, inputs, scenario, actuals, notes)
+    for year, obs in sorted(totals.items()):
+        _fit_total_growth(growth, inputs, scenario, actuals, year, obs.value, notes)
+    return growth
+
+
+def _pin_sector_levels(
+    growth: np.ndarray,
+    inputs: ModelInputs,
+    scenario: Scenario,
+    actuals: Actuals,
+    notes: list[str],
+) -> None:
+    """Set, in place, the growth that brings each observed sector level about from the path so
+    far (an observed level wins over an observed growth rate of the same year)."""
     levels_seen = sorted(
         (year, s, obs)
         for s, sector in enumerate(SECTORS)
@@ -89,50 +104,63 @@ def _sector_growth_with_actuals(
         growth[s, t] = (obs.value / levels[s, t] - 1.0) * 100.0
         if year in actuals.for_indicator(f"growth.{SECTORS[s]}"):
             notes.append(f"growth.{SECTORS[s]} {year} not used: the level is observed that year")
-    for year, obs in sorted(totals.items()):
-        t = _year_index(scenario, year) - 1
-        observed = [
-            s
-            for s, sector in enumerate(SECTORS)
-            if year in actuals.for_indicator(f"growth.{sector}")
-            or year in actuals.for_indicator(f"output.{sector}")
-        ]
-        free = [s for s in range(len(SECTORS)) if s not in observed]
-        if not free:
-            notes.append(f"growth.total {year} not used: all three sectors are observed that year")
-            continue
-        sectors = replace(inputs.sectors, growth_pct=growth)
-        blocks, levels = project_sectors(sectors)
-        previous = levels[:, t]  # levels of the year before growth year t
-        weights = previous / previous.sum()
-        if scenario.residual == "other" and scenario.residual_growth_pct is None:
-            weights = weights[:3] / weights[:3].sum()  # the other block follows the aggregate
-            other_part = 0.0
-        else:
-            other_part = (
-                float(weights[3] * inputs.sectors.residual_growth_pct[t])
-                if len(blocks) > 3
-                else 0.0
-            )
-            weights = weights[:3]
-        current = float(np.dot(weights, growth[:, t])) + other_part
-        free_part = float(np.dot(weights[free], growth[free, t]))
-        names = ", ".join(SECTORS[s] for s in free)
-        if abs(free_part) > 0.5:
-            # Scale the unobserved sectors' growth by one factor, so a small sector is not pushed
-            # by the same points as a large one (agriculture at 3.5 %/yr cannot take -3 points).
-            factor = 1.0 + (obs.value - current) / free_part
-            growth[free, t] *= factor
-            notes.append(
-                f"growth.total {year} = {obs.value:g} %: growth of {names} scaled by {factor:.3f}"
-            )
-        else:  # the plan has them near zero: a common shift in points instead
-            shift = (obs.value - current) / float(weights[free].sum())
-            growth[free, t] += shift
-            notes.append(
-                f"growth.total {year} = {obs.value:g} %: {names} shifted by {shift:+.2f} points"
-            )
-    return growth
+
+
+def _fit_total_growth(
+    growth: np.ndarray,
+    inputs: ModelInputs,
+    scenario: Scenario,
+    actuals: Actuals,
+    year: int,
+    total_pct: float,
+    notes: list[str],
+) -> None:
+    """Make, in place, total output grow `total_pct` in `year` by changing the growth of the
+    sectors not observed that year."""
+    t = _year_index(scenario, year) - 1
+    observed = [
+        s
+        for s, sector in enumerate(SECTORS)
+        if year in actuals.for_indicator(f"growth.{sector}")
+        or year in actuals.for_indicator(f"output.{sector}")
+    ]
+    free = [s for s in range(len(SECTORS)) if s not in observed]
+    if not free:
+        notes.append(f"growth.total {year} not used: all three sectors are observed that year")
+        return
+    weights, other_part = _growth_weights(growth, inputs, scenario, t)
+    current = float(np.dot(weights, growth[:, t])) + other_part
+    free_part = float(np.dot(weights[free], growth[free, t]))
+    names = ", ".join(SECTORS[s] for s in free)
+    if abs(free_part) > 0.5:
+        # Scale the unobserved sectors' growth by one factor, so a small sector is not pushed
+        # by the same points as a large one (agriculture at 3.5 %/yr cannot take -3 points).
+        factor = 1.0 + (total_pct - current) / free_part
+        growth[free, t] *= factor
+        notes.append(
+            f"growth.total {year} = {total_pct:g} %: growth of {names} scaled by {factor:.3f}"
+        )
+    else:  # the plan has them near zero: a common shift in points instead
+        shift = (total_pct - current) / float(weights[free].sum())
+        growth[free, t] += shift
+        notes.append(
+            f"growth.total {year} = {total_pct:g} %: {names} shifted by {shift:+.2f} points"
+        )
+
+
+def _growth_weights(
+    growth: np.ndarray, inputs: ModelInputs, scenario: Scenario, t: int
+) -> tuple[np.ndarray, float]:
+    """How total growth in growth year t is made of the sectors' growth: (3,) weights (the
+    sectors' shares of the year before), and the points the "other" block adds on its own."""
+    blocks, levels = project_sectors(replace(inputs.sectors, growth_pct=growth))
+    previous = levels[:, t]  # levels of the year before growth year t
+    weights = previous / previous.sum()
+    if scenario.residual == "other" and scenario.residual_growth_pct is None:
+        return weights[:3] / weights[:3].sum(), 0.0  # the other block follows the aggregate
+    own = inputs.sectors.residual_growth_pct
+    other_part = float(weights[3] * own[t]) if len(blocks) > 3 and own is not None else 0.0
+    return weights[:3], other_part
 
 
 def rebaseline(scenario: Scenario, actuals: Actuals) -> Rebaselined:

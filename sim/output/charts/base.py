@@ -1,22 +1,29 @@
 """Shared chart machinery: the style, scenario colours, number formatters, figure frame
-(footer, caption strip) and small drawing helpers. Used by every chart module."""
+(footer, caption strip) and small drawing helpers. Used by every chart module.
+
+Figures are `matplotlib.figure.Figure` objects, never pyplot's: no backend is chosen or changed
+(a program that imports the charts keeps its own), and `Figure.savefig` renders each file format
+with that format's own canvas (Agg for PNG), whatever the backend.
+"""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import matplotlib
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter, MaxNLocator, MultipleLocator
 
-matplotlib.use("Agg")  # noqa: E402  (no screen; must precede any backend use)
+from sim.core.targets import Target
+from sim.output.i18n import format_date, format_number, text
 
-import numpy as np  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import Formatter, MaxNLocator, MultipleLocator  # noqa: E402
-
-from sim.output.i18n import format_date, format_number, text  # noqa: E402
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 __all__ = [
     "STYLE",
@@ -41,7 +48,7 @@ __all__ = [
     "table_figure",
 ]
 
-STYLE = {
+STYLE: dict[RcKeyType, Any] = {
     "font.family": "DejaVu Sans",  # ships with matplotlib; has every Vietnamese diacritic
     "font.size": 9,
     "axes.titlesize": 10,
@@ -132,6 +139,18 @@ def year_axis(ax: Axes, years: np.ndarray) -> None:
     ax.set_xlim(years[0] - 0.3, years[-1] + 0.3)
 
 
+def figure_and_axes(ax: Axes | None, width: float, height: float) -> tuple[Figure, Axes]:
+    """The figure of `ax` and `ax` itself; without one, a new figure (width x height inches)
+    with one panel."""
+    if ax is None:
+        fig = new_figure(width, height)
+        return fig, fig.add_subplot()
+    parent = ax.figure
+    if not isinstance(parent, Figure):
+        raise TypeError("the axes to draw on must belong to a figure, not a subfigure")
+    return parent, ax
+
+
 def new_figure(width: float, height: float) -> Figure:
     fig = Figure(figsize=(width, height), dpi=100)
     # The strip at the bottom holds the footer and, on a PDF page, the numbered caption.
@@ -169,15 +188,26 @@ def titled_legend(fig: Figure, ax: Axes, ncol: int, title: str) -> None:
     )
 
 
-def with_style(function):
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def with_style(function: Callable[_P, _R]) -> Callable[_P, _R]:
     """Build the figure under the chart style, without touching global matplotlib state."""
 
     @functools.wraps(function)  # keeps the module-level name, so jobs can be pickled
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         with matplotlib.rc_context(STYLE):
             return function(*args, **kwargs)
 
     return wrapped
+
+
+def band_bounds(target: Target) -> tuple[float, float]:
+    """(low, high) of a target with both ends (a band, or a growth corridor)."""
+    if target.low is None or target.high is None:
+        raise ValueError(f"target {target.key} has no band: low {target.low}, high {target.high}")
+    return target.low, target.high
 
 
 def line(ax: Axes, years, values, style: dict, label: str) -> None:

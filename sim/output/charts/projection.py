@@ -24,6 +24,8 @@ from sim.output.charts.base import (
     SECTOR_COLOURS,
     SECTOR_HATCHES,
     NumberFormatter,
+    band_bounds,
+    figure_and_axes,
     footer,
     line,
     new_figure,
@@ -35,7 +37,7 @@ from sim.output.charts.base import (
     wrap,
     year_axis,
 )
-from sim.output.i18n import band_text, format_number, text, unit_text
+from sim.output.i18n import band_text, format_number, format_signed, label_text, text, unit_text
 from sim.run import ScenarioResult
 
 __all__ = [
@@ -69,14 +71,36 @@ def _corridor(
     if len(span) < 2:
         return
     t = span - base_year
-    low = base_level * (1 + target.low / 100) ** t
-    high = base_level * (1 + target.high / 100) ** t
+    low_pct, high_pct = band_bounds(target)
+    low = base_level * (1 + low_pct / 100) ** t
+    high = base_level * (1 + high_pct / 100) ** t
     ax.fill_between(span, low, high, color=BAND_COLOUR, alpha=BAND_ALPHA, linewidth=0, label=label)
 
 
 def _applicable(results: Sequence[ScenarioResult], target: Target) -> bool:
     """A 2020-2025 target band is drawn only when the scenarios start in its base year."""
     return all(r.scenario.base_year == target.start_year for r in results)
+
+
+def _band_words(target: Target, lang: str) -> str:
+    """ "14-15": a target's low and high, whole numbers."""
+    return f"{format_number(target.low, 0, lang)}-{format_number(target.high, 0, lang)}"
+
+
+def _end_value(
+    ax: Axes, result: ScenarioResult, name: str, decimals: int, colour: str, lang: str, gap: int
+) -> None:
+    """The end-year value of series `name` written just right of its line (gap: points)."""
+    end = result.series[name][-1]
+    ax.annotate(
+        format_number(end, decimals, lang),
+        (result.years[-1], end),
+        xytext=(gap, 0),
+        textcoords="offset points",
+        va="center",
+        fontsize=7.5,
+        color=colour,
+    )
 
 
 # ----------------------------------------------------------------------------- 1. output index
@@ -87,14 +111,12 @@ def plot_output_index(
     results: Sequence[ScenarioResult], lang: str, run_date: date, ax: Axes | None = None
 ) -> Figure:
     """Total production value by scenario, base year to end year, with the 14-15 %/yr corridor."""
-    fig = ax.figure if ax is not None else new_figure(7.5, 4.6)
-    ax = ax or fig.add_subplot()
+    fig, ax = figure_and_axes(ax, 7.5, 4.6)
     styles = scenario_styles([r.scenario.name for r in results])
     first = results[0]
     years = first.years
     target = _target("output_growth")
     if _applicable(results, target):
-        band = f"{format_number(target.low, 0, lang)}-{format_number(target.high, 0, lang)}"
         _corridor(
             ax,
             float(first.series["output.total"][0]),
@@ -102,20 +124,12 @@ def plot_output_index(
             first.scenario.end_year,
             target,
             years,
-            text("target_corridor", lang).format(band=band),
+            text("target_corridor", lang).format(band=_band_words(target, lang)),
         )
     for r in results:
-        line(ax, r.years, r.series["output.total"], styles[r.scenario.name], r.scenario.title(lang))
-        end = r.series["output.total"][-1]
-        ax.annotate(
-            format_number(end, 1, lang),
-            (r.years[-1], end),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=7.5,
-            color=styles[r.scenario.name]["color"],
-        )
+        style = styles[r.scenario.name]
+        line(ax, r.years, r.series["output.total"], style, r.scenario.title(lang))
+        _end_value(ax, r, "output.total", 1, style["color"], lang, gap=4)
     year_axis(ax, years)
     ax.set_xlim(years[0] - 0.3, years[-1] + 0.9)
     ax.yaxis.set_major_formatter(NumberFormatter(lang))
@@ -172,8 +186,7 @@ def plot_sector_shares(
     results: Sequence[ScenarioResult], lang: str, run_date: date, ax: Axes | None = None
 ) -> Figure:
     """100 % bars of sector shares: the base year once, then the end year of each scenario."""
-    fig = ax.figure if ax is not None else new_figure(7.5, 1.2 + 0.75 * (len(results) + 1))
-    ax = ax or fig.add_subplot()
+    fig, ax = figure_and_axes(ax, 7.5, 1.2 + 0.75 * (len(results) + 1))
     first = results[0]
     rows = [(text("base_year_bar", lang).format(year=first.scenario.base_year), first, 0)]
     rows += [
@@ -282,55 +295,17 @@ def plot_income(
     results: Sequence[ScenarioResult], lang: str, run_date: date, ax: Axes | None = None
 ) -> Figure:
     """Per-capita income by scenario against the 55-58 million VND band for 2025."""
-    fig = ax.figure if ax is not None else new_figure(7.5, 4.6)
-    ax = ax or fig.add_subplot()
+    fig, ax = figure_and_axes(ax, 7.5, 4.6)
     styles = scenario_styles([r.scenario.name for r in results])
     results = [r for r in results if "income_per_capita" in r.series]  # colours stay the run's
     target = _target("income_2025")
     first = results[0]
     if _applicable(results, target) and target.end_year <= first.years[-1]:
-        base = float(first.series["income_per_capita"][0])
-        span = np.arange(target.start_year, target.end_year + 1)
-        t = span - target.start_year
-        n = target.end_year - target.start_year
-        low = base * (target.low / base) ** (t / n)
-        high = base * (target.high / base) ** (t / n)
-        band = f"{format_number(target.low, 0, lang)}-{format_number(target.high, 0, lang)}"
-        ax.fill_between(
-            span,
-            low,
-            high,
-            color=BAND_COLOUR,
-            alpha=BAND_ALPHA,
-            linewidth=0,
-            label=text("target_band", lang).format(band=f"{band} {unit_text(target.unit, lang)}"),
-        )
-        ax.plot(
-            [target.end_year] * 2,
-            [target.low, target.high],
-            color="#444444",
-            linewidth=5,
-            solid_capstyle="butt",
-            alpha=0.6,
-        )
+        _income_band(ax, float(first.series["income_per_capita"][0]), target, lang)
     for r in results:
-        line(
-            ax,
-            r.years,
-            r.series["income_per_capita"],
-            styles[r.scenario.name],
-            r.scenario.title(lang),
-        )
-        end = r.series["income_per_capita"][-1]
-        ax.annotate(
-            format_number(end, 1, lang),
-            (r.years[-1], end),
-            xytext=(6, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=7.5,
-            color=styles[r.scenario.name]["color"],
-        )
+        style = styles[r.scenario.name]
+        line(ax, r.years, r.series["income_per_capita"], style, r.scenario.title(lang))
+        _end_value(ax, r, "income_per_capita", 1, style["color"], lang, gap=6)
     year_axis(ax, first.years)
     ax.set_xlim(first.years[0] - 0.3, first.years[-1] + 0.9)
     ax.yaxis.set_major_formatter(NumberFormatter(lang))
@@ -343,7 +318,40 @@ def plot_income(
     return fig
 
 
+def _income_band(ax: Axes, base: float, target: Target, lang: str) -> None:
+    """The levels that reach the target's low..high in its end year at a steady rate from the
+    base-year income, shaded, and the band itself as a bar at the end year."""
+    low_end, high_end = band_bounds(target)
+    span = np.arange(target.start_year, target.end_year + 1)
+    t = span - target.start_year
+    n = target.end_year - target.start_year
+    low = base * (low_end / base) ** (t / n)
+    high = base * (high_end / base) ** (t / n)
+    band = f"{_band_words(target, lang)} {unit_text(target.unit, lang)}"
+    ax.fill_between(
+        span,
+        low,
+        high,
+        color=BAND_COLOUR,
+        alpha=BAND_ALPHA,
+        linewidth=0,
+        label=text("target_band", lang).format(band=band),
+    )
+    ax.plot(
+        [target.end_year] * 2,
+        [low_end, high_end],
+        color="#444444",
+        linewidth=5,
+        solid_capstyle="butt",
+        alpha=0.6,
+    )
+
+
 # ----------------------------------------------------------------------------- 5. budget
+
+
+BUDGET_UNIT = "billion VND"
+"""The unit of the budget targets, in which the budget chart is drawn."""
 
 
 @with_style
@@ -356,81 +364,74 @@ def plot_budget(results: Sequence[ScenarioResult], lang: str, run_date: date) ->
     results = [r for r in results if "budget_revenue" in r.series]  # colours stay the run's
     first = results[0]
     years = first.years
-    growth_target, level_target = _target("budget_growth"), _target("budget_2025")
-    if _applicable(results, growth_target):
-        band = f"{format_number(growth_target.low, 0, lang)}-{format_number(growth_target.high, 0, lang)}"
-        _corridor(
-            top,
-            float(first.series["budget_revenue"][0]),
-            first.scenario.base_year,
-            first.scenario.end_year,
-            growth_target,
-            years,
-            text("target_corridor", lang).format(band=band),
-        )
-        if level_target.end_year <= years[-1]:
-            target_point(
-                top,
-                level_target.end_year,
-                level_target.low,
-                text("target_about", lang).format(
-                    value=f"{format_number(level_target.low, 0, lang)} {unit_text('billion VND', lang)}"
-                ),
-            )
+    _budget_targets(top, results, lang)
     for r in results:
         style = styles[r.scenario.name]
         line(top, r.years, r.series["budget_revenue"], style, r.scenario.title(lang))
-        end = r.series["budget_revenue"][-1]
-        top.annotate(
-            format_number(end, 0, lang),
-            (r.years[-1], end),
-            xytext=(6, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=7.5,
-            color=style["color"],
-        )
+        _end_value(top, r, "budget_revenue", 0, style["color"], lang, gap=6)
         if "land_use_revenue" in r.series:
             line(bottom, r.years, r.series["land_use_revenue"], style, r.scenario.title(lang))
-    land_target = _target("land_use_each_year")
-    if _applicable(results, land_target):
-        stop = min(land_target.end_year, int(years[-1]))  # the target is for 2021-2025 only
-        bottom.plot(
-            [land_target.start_year + 1, stop],
-            [land_target.low, land_target.low],
-            color="#333333",
-            linewidth=1,
-            linestyle=(0, (4, 2)),
-            label=text("target_floor", lang).format(
-                value=f"{format_number(land_target.low, 0, lang)} {unit_text('billion VND', lang)}"
-            ),
-        )
-        bottom.legend(loc="lower right", handles=bottom.get_legend_handles_labels()[0][-1:])
-    land_values = [r.series["land_use_revenue"] for r in results if "land_use_revenue" in r.series]
-    if land_values:
-        peak = max(float(np.max(v)) for v in land_values)
-        bottom.set_ylim(0, max(peak, land_target.low) * 1.35)
-    budget = first.scenario.indicators["budget_revenue"]
-    top.set_title(budget.label_vi if lang == "vi" else budget.label_en)
-    land_label = (
-        (
-            first.scenario.indicators["land_use_revenue"].label_vi
-            if lang == "vi"
-            else first.scenario.indicators["land_use_revenue"].label_en
-        )
-        if "land_use_revenue" in first.scenario.indicators
-        else ""
-    )
-    bottom.set_title(land_label, fontsize=9)
+    _land_use_target(bottom, results, lang)
+    indicators = first.scenario.indicators
+    top.set_title(label_text(indicators["budget_revenue"], lang))
+    land_use = indicators.get("land_use_revenue")
+    bottom.set_title("" if land_use is None else label_text(land_use, lang), fontsize=9)
     for ax in (top, bottom):
         ax.yaxis.set_major_formatter(NumberFormatter(lang))
-        ax.set_ylabel(unit_text("billion VND", lang))
+        ax.set_ylabel(unit_text(BUDGET_UNIT, lang))
     year_axis(bottom, years)
     bottom.set_xlim(years[0] - 0.3, years[-1] + 0.9)
     bottom.set_xlabel(text("year", lang))
     top.legend(loc="upper left")
     footer(fig, lang, run_date)
     return fig
+
+
+def _budget_targets(ax: Axes, results: Sequence[ScenarioResult], lang: str) -> None:
+    """The growth corridor from the base-year budget, and the 'about 600' star in its year."""
+    growth_target, level_target = _target("budget_growth"), _target("budget_2025")
+    if not _applicable(results, growth_target):
+        return
+    first = results[0]
+    years = first.years
+    _corridor(
+        ax,
+        float(first.series["budget_revenue"][0]),
+        first.scenario.base_year,
+        first.scenario.end_year,
+        growth_target,
+        years,
+        text("target_corridor", lang).format(band=_band_words(growth_target, lang)),
+    )
+    level = level_target.low
+    if level is not None and level_target.end_year <= years[-1]:
+        value = f"{format_number(level, 0, lang)} {unit_text(BUDGET_UNIT, lang)}"
+        target_point(
+            ax, level_target.end_year, level, text("target_about", lang).format(value=value)
+        )
+
+
+def _land_use_target(ax: Axes, results: Sequence[ScenarioResult], lang: str) -> None:
+    """The 'above 80 billion a year' floor (2021-2025) on the land-use panel, with its own
+    legend, and the panel's scale (room above the highest line and the floor)."""
+    land_target = _target("land_use_each_year")
+    floor = land_target.low if land_target.low is not None else 0.0
+    if _applicable(results, land_target):
+        stop = min(land_target.end_year, int(results[0].years[-1]))  # for 2021-2025 only
+        value = f"{format_number(floor, 0, lang)} {unit_text(BUDGET_UNIT, lang)}"
+        ax.plot(
+            [land_target.start_year + 1, stop],
+            [floor, floor],
+            color="#333333",
+            linewidth=1,
+            linestyle=(0, (4, 2)),
+            label=text("target_floor", lang).format(value=value),
+        )
+        ax.legend(loc="lower right", handles=ax.get_legend_handles_labels()[0][-1:])
+    land_values = [r.series["land_use_revenue"] for r in results if "land_use_revenue" in r.series]
+    if land_values:
+        peak = max(float(np.max(v)) for v in land_values)
+        ax.set_ylim(0, max(peak, floor) * 1.35)
 
 
 # ----------------------------------------------------------------------------- 6. targets
@@ -478,8 +479,7 @@ def plot_end_year_comparison(
         ax.set_xlim(-0.6, len(results) - 0.4)
         ax.set_xticks(x, [""] * len(results))
         ax.grid(axis="x", visible=False)
-        label = target.label_vi if lang == "vi" else target.label_en
-        ax.set_title(wrap(label, 18), fontsize=7.5, fontweight="bold")
+        ax.set_title(wrap(label_text(target, lang), 18), fontsize=7.5, fontweight="bold")
         ax.set_ylabel(unit_text(target.unit, lang), fontsize=7)
         ax.yaxis.set_major_formatter(NumberFormatter(lang, None))
         ax.tick_params(axis="y", labelsize=7)
@@ -505,18 +505,18 @@ def plot_scorecard_table(results: Sequence[ScenarioResult], lang: str, run_date:
     ]
     cells, colours = [], []
     for target in TARGETS:
-        label = target.label_vi if lang == "vi" else target.label_en
         band = band_text(target, lang)
-        row, row_colours = [wrap(label, 40), band], ["white", "white"]
+        row, row_colours = [wrap(label_text(target, lang), 40), band], ["white", "white"]
         for r in results:
             score = _score_value(r, target)
             if score.status in ("met", "exceeded"):
                 row.append(f"{format_number(score.value, _decimals(target), lang)} ✓")
                 row_colours.append(MET_COLOUR)
             elif score.status == "missed":
+                decimals = _decimals(target)
                 row.append(
-                    f"{format_number(score.value, _decimals(target), lang)} ✗ "
-                    f"({'+' if score.gap > 0 else '−'}{format_number(abs(score.gap), _decimals(target), lang)})"
+                    f"{format_number(score.value, decimals, lang)} ✗ "
+                    f"({format_signed(score.gap, decimals, lang)})"
                 )
                 row_colours.append(MISSED_COLOUR)
             else:

@@ -8,6 +8,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sim.core.targets import TARGETS, Target
@@ -15,6 +16,7 @@ from sim.output.charts.base import (
     BAND_ALPHA,
     BAND_COLOUR,
     NumberFormatter,
+    band_bounds,
     footer,
     legend_entries,
     new_figure,
@@ -25,8 +27,16 @@ from sim.output.charts.base import (
     wrap,
     year_axis,
 )
-from sim.output.i18n import format_number, indicator_label, text, unit_text
-from sim.output.tables import linked_labels
+from sim.output.i18n import (
+    Bilingual,
+    format_number,
+    format_pct,
+    indicator_label,
+    label_text,
+    linked_labels,
+    text,
+    unit_text,
+)
 from sim.run import ScenarioResult
 
 __all__ = [
@@ -54,7 +64,7 @@ def _target(key: str) -> Target:
     return next(t for t in TARGETS if t.key == key)
 
 
-def parameter_label(path: str, lang: str, labels: dict[str, tuple[str, str]] | None = None) -> str:
+def parameter_label(path: str, lang: str, labels: dict[str, Bilingual] | None = None) -> str:
     """A readable name for a parameter path: 'sectors.services.growth_pct' -> 'Dịch vụ: tăng
     trưởng (%/năm)'; year overrides say their year."""
     labels = labels or {}
@@ -63,11 +73,10 @@ def parameter_label(path: str, lang: str, labels: dict[str, tuple[str, str]] | N
     if year:
         parts = parts[:-1]
     group, name, field = (parts + ["", "", ""])[:3]
-    who = (
-        text(name, lang)
-        if group == "sectors"
-        else ((labels[name][0] if lang == "vi" else labels[name][1]) if name in labels else name)
-    )
+    if group == "sectors":
+        who = text(name, lang)
+    else:
+        who = labels[name].in_(lang) if name in labels else name
     what = text(f"param.{field}", lang)
     label = f"{who}: {what}"
     return f"{label} {year}" if year else label
@@ -101,34 +110,7 @@ def plot_fan_charts(
                 (percentiles.scenario == result.scenario.name)
                 & (percentiles.indicator == indicator)
             ].sort_values("year")
-            years = table.year.to_numpy()
-            ax.fill_between(
-                years,
-                table.p5,
-                table.p95,
-                color=colour,
-                alpha=0.18,
-                linewidth=0,
-                label=text("band_5_95", lang),
-            )
-            ax.fill_between(
-                years,
-                table.p25,
-                table.p75,
-                color=colour,
-                alpha=0.38,
-                linewidth=0,
-                label=text("band_25_75", lang),
-            )
-            ax.plot(years, table.p50, color=colour, linewidth=1.8, label=text("median", lang))
-            ax.plot(
-                result.years,
-                result.series[indicator],
-                color="black",
-                linewidth=1,
-                linestyle=(0, (3, 2)),
-                label=text("deterministic", lang),
-            )
+            _fan(ax, table, result, indicator, colour, lang)
             _target_marker(ax, target, result, indicator, lang)
             if row == 0:
                 ax.set_title(result.scenario.title(lang), fontsize=9)
@@ -147,7 +129,49 @@ def plot_fan_charts(
     return fig
 
 
-def _target_marker(ax, target: Target, result: ScenarioResult, indicator: str, lang: str) -> None:
+def _fan(
+    ax: Axes,
+    table: pd.DataFrame,
+    result: ScenarioResult,
+    indicator: str,
+    colour: str,
+    lang: str,
+) -> None:
+    """One panel's fan: the 5-95 % and 25-75 % bands and the median of `table` (one scenario's
+    percentiles of `indicator` by year), and the scenario's own projection dashed."""
+    years = table.year.to_numpy()
+    ax.fill_between(
+        years,
+        table.p5,
+        table.p95,
+        color=colour,
+        alpha=0.18,
+        linewidth=0,
+        label=text("band_5_95", lang),
+    )
+    ax.fill_between(
+        years,
+        table.p25,
+        table.p75,
+        color=colour,
+        alpha=0.38,
+        linewidth=0,
+        label=text("band_25_75", lang),
+    )
+    ax.plot(years, table.p50, color=colour, linewidth=1.8, label=text("median", lang))
+    ax.plot(
+        result.years,
+        result.series[indicator],
+        color="black",
+        linewidth=1,
+        linestyle=(0, (3, 2)),
+        label=text("deterministic", lang),
+    )
+
+
+def _target_marker(
+    ax: Axes, target: Target, result: ScenarioResult, indicator: str, lang: str
+) -> None:
     """The target as a grey bar at its year (levels) or the corridor (average growth)."""
     years = list(map(int, result.years))
     if target.start_year not in years or target.end_year not in years:
@@ -156,24 +180,25 @@ def _target_marker(ax, target: Target, result: ScenarioResult, indicator: str, l
         base = float(result.series[indicator][years.index(target.start_year)])
         span = np.arange(target.start_year, target.end_year + 1)
         t = span - target.start_year
+        low, high = band_bounds(target)
         ax.fill_between(
             span,
-            base * (1 + target.low / 100) ** t,
-            base * (1 + target.high / 100) ** t,
+            base * (1 + low / 100) ** t,
+            base * (1 + high / 100) ** t,
             color=BAND_COLOUR,
             alpha=BAND_ALPHA,
             linewidth=0,
             zorder=0.5,  # under the fan: the spread must stay visible
             label=text("target", lang),
         )
-    else:
-        high = target.high if target.high is not None and target.high != target.low else None
-        if high is None:
+    elif target.low is not None:  # a level: a point, or a band at its year
+        upper = target.high if target.high is not None and target.high != target.low else None
+        if upper is None:
             target_point(ax, target.end_year, target.low, text("target", lang), size=11)
         else:
             ax.plot(
                 [target.end_year] * 2,
-                [target.low, high],
+                [target.low, upper],
                 color="#333333",
                 linewidth=5,
                 alpha=0.6,
@@ -215,13 +240,11 @@ def plot_target_probabilities(
                 ax.text(
                     min(value, 100) + 1,
                     bar.get_y() + bar.get_height() / 2,
-                    f"{format_number(value, 0, lang)} %",
+                    format_pct(value, 0, lang),
                     va="center",
                     fontsize=6.5,
                 )
-    ax.set_yticks(
-        y, [wrap(t.label_vi if lang == "vi" else t.label_en, 34) for t in targets], fontsize=7.5
-    )
+    ax.set_yticks(y, [wrap(label_text(t, lang), 34) for t in targets], fontsize=7.5)
     ax.invert_yaxis()
     ax.set_xlim(0, 112)
     ax.xaxis.set_major_formatter(NumberFormatter(lang, 0, " %"))

@@ -7,6 +7,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sim.output.charts.base import (
@@ -22,8 +23,14 @@ from sim.output.charts.base import (
     wrap,
     year_axis,
 )
-from sim.output.i18n import format_number, indicator_label, text, unit_text
-from sim.output.tables import linked_labels
+from sim.output.i18n import (
+    format_number,
+    format_signed,
+    indicator_label,
+    linked_labels,
+    text,
+    unit_text,
+)
 from sim.run import ScenarioResult
 from sim.scenario.actuals import Actuals
 
@@ -52,45 +59,10 @@ def plot_plan_vs_actual(
     styles = scenario_styles([p.scenario.name for p in plans])
     labels = linked_labels(plans[0])
     for ax, name in zip(axes, indicators, strict=False):
-        start = 1 if name.startswith("growth.") else 0
+        start = 1 if name.startswith("growth.") else 0  # growth has no value in the base year
         for plan, reb in zip(plans, rebased, strict=True):
-            style = styles[plan.scenario.name]
-            ax.plot(
-                plan.years[start:],
-                plan.series[name][start:],
-                color=style["color"],
-                linestyle=style["linestyle"],
-                linewidth=0.9,
-                alpha=0.55,
-                label=f"{plan.scenario.title(lang)}: {text('plan', lang)}",
-            )
-            ax.plot(
-                reb.years[start:],
-                reb.series[name][start:],
-                color=style["color"],
-                linestyle=style["linestyle"],
-                linewidth=2.0,
-                marker=style["marker"],
-                markersize=3.5,
-                label=f"{plan.scenario.title(lang)}: {text('rebaselined', lang)}",
-            )
-        observed = actuals.for_indicator(name)
-        for status, face in (("final", "black"), ("estimate", "white")):
-            years = [y for y, o in observed.items() if o.status == status]
-            values = [observed[y].value for y in years]
-            if years:
-                ax.plot(
-                    years,
-                    values,
-                    linestyle="none",
-                    marker="o",
-                    markersize=7,
-                    markerfacecolor=face,
-                    markeredgecolor="black",
-                    markeredgewidth=1.4,
-                    zorder=5,
-                    label=text(f"actual_{status}", lang),
-                )
+            _plan_and_rebaselined(ax, plan, reb, name, start, styles[plan.scenario.name], lang)
+        _observations(ax, actuals, name, lang)
         ax.set_title(wrap(indicator_label(name, lang, labels), 34), fontsize=8.5)
         ax.set_ylabel(unit_text(plans[0].units[name], lang), fontsize=7.5)
         year_axis(ax, plans[0].years[start:])
@@ -112,6 +84,59 @@ def plot_plan_vs_actual(
     return fig
 
 
+def _plan_and_rebaselined(
+    ax: Axes,
+    plan: ScenarioResult,
+    rebased: ScenarioResult,
+    name: str,
+    start: int,
+    style: dict,
+    lang: str,
+) -> None:
+    """A scenario's plan of series `name` (thin) and its re-baselined path (thick), from year
+    index `start`."""
+    ax.plot(
+        plan.years[start:],
+        plan.series[name][start:],
+        color=style["color"],
+        linestyle=style["linestyle"],
+        linewidth=0.9,
+        alpha=0.55,
+        label=f"{plan.scenario.title(lang)}: {text('plan', lang)}",
+    )
+    ax.plot(
+        rebased.years[start:],
+        rebased.series[name][start:],
+        color=style["color"],
+        linestyle=style["linestyle"],
+        linewidth=2.0,
+        marker=style["marker"],
+        markersize=3.5,
+        label=f"{plan.scenario.title(lang)}: {text('rebaselined', lang)}",
+    )
+
+
+def _observations(ax: Axes, actuals: Actuals, name: str, lang: str) -> None:
+    """The observed values of series `name`: final ones black, estimates hollow."""
+    observed = actuals.for_indicator(name)
+    for status, face in (("final", "black"), ("estimate", "white")):
+        years = [y for y, o in observed.items() if o.status == status]
+        values = [observed[y].value for y in years]
+        if years:
+            ax.plot(
+                years,
+                values,
+                linestyle="none",
+                marker="o",
+                markersize=7,
+                markerfacecolor=face,
+                markeredgecolor="black",
+                markeredgewidth=1.4,
+                zorder=5,
+                label=text(f"actual_{status}", lang),
+            )
+
+
 @with_style
 def plot_deviation_table(
     deviations: pd.DataFrame, plans: Sequence[ScenarioResult], lang: str, run_date: date
@@ -124,20 +149,20 @@ def plot_deviation_table(
         ["indicator", "year"]
     )
     cells, colours = [], []
-    for row in keys.itertuples(index=False):
-        is_growth = row.indicator.startswith("growth.")
-        mark = "" if row.status == "final" else f" ({text('estimate', lang)})"
+    for indicator, year, actual, status in keys.itertuples(index=False, name=None):
+        is_growth = indicator.startswith("growth.")
+        mark = "" if status == "final" else f" ({text('estimate', lang)})"
         line = [
-            indicator_label(row.indicator, lang, labels),
-            str(row.year),
-            f"{format_number(row.actual, 1, lang)}{mark}",
+            indicator_label(indicator, lang, labels),
+            str(year),
+            f"{format_number(actual, 1, lang)}{mark}",
         ]
         line_colours = ["white"] * 3
         for name in names:
             match = deviations[
                 (deviations.scenario == name)
-                & (deviations.indicator == row.indicator)
-                & (deviations.year == row.year)
+                & (deviations.indicator == indicator)
+                & (deviations.year == year)
             ]
             if match.empty:
                 line.append("–")
@@ -146,8 +171,9 @@ def plot_deviation_table(
             value = float(match.deviation.iloc[0] if is_growth else match.deviation_pct.iloc[0])
             unit = text("points", lang) if is_growth else "%"
             shown = format_number(abs(value), 1, lang)
-            sign = "" if shown.strip("0,.") == "" else "+" if value > 0 else "−"
-            line.append(f"{sign}{shown} {unit}")
+            if shown.strip("0,.") != "":  # no sign on a deviation that shows as zero
+                shown = format_signed(value, 1, lang)
+            line.append(f"{shown} {unit}")
             line_colours.append(MET_COLOUR if value >= 0 else MISSED_COLOUR)
         cells.append(line)
         colours.append(line_colours)
