@@ -809,7 +809,7 @@ def test_plain_run_imports_no_scipy_stats():
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=Path(__file__).resolve().parents[2],  # the repository root
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "False"]
