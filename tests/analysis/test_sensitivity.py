@@ -128,6 +128,7 @@ def chunked_exact(scenario, draws, seed, chunk):
     return flat, series
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name, draws, chunk, pilot",
     [
@@ -331,6 +332,7 @@ def _only(*changes):
     return lambda dists: _both(*changes)(())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name, change, settings, bins",
     [
@@ -747,6 +749,7 @@ def test_goal_seek_outside_the_horizon(scenarios):
 # ----------------------------------------------------------------------------- the run and its files
 
 
+@pytest.mark.slow
 def test_run_writes_the_six_csv_files_with_their_columns(scenarios, tmp_path):
     results = run_sensitivity(list(scenarios.values()), draws=5_000, seed=3, sobol_n=2**10)
     paths = write_sensitivity_csvs(results, tmp_path / "sensitivity")
@@ -800,6 +803,7 @@ def test_progress_bar_only_on_a_terminal_after_a_delay(scenarios):
     assert piped.getvalue() == ""
 
 
+@pytest.mark.slow
 def test_plain_run_imports_no_scipy_stats():
     code = (
         "import sys, sim.cli, sim.run, sim.output.files, sim.analysis.suite; "

@@ -28,6 +28,7 @@ def run(tmp_path, scenario_dir, monkeypatch, capsys):
     return invoke
 
 
+@pytest.mark.slow
 def test_full_run_writes_every_output(run, tmp_path):
     code, out, err = run("--no-charts")
     assert code == 0, err
@@ -68,6 +69,7 @@ def test_full_run_writes_every_output(run, tmp_path):
     assert "baseline" in out and "14.78" in out
 
 
+@pytest.mark.slow
 def test_workbook_is_formatted_for_reading(run, tmp_path):
     from openpyxl import load_workbook
 
@@ -159,6 +161,7 @@ def test_refuses_to_replace_a_folder_it_did_not_write(run, tmp_path):
     assert (mine / "thesis.docx").read_text() == "precious"
 
 
+@pytest.mark.slow
 def test_command_runs_from_the_repo_root_as_a_script(tmp_path):
     done = subprocess.run(
         [
@@ -223,6 +226,7 @@ def test_rebase_year_writes_next_term_files(run, tmp_path):
     assert code == 2 and "outside the projection years of baseline" in err
 
 
+@pytest.mark.slow
 def test_sensitivity_run_writes_its_tables_and_probabilities(run, tmp_path):
     code, out, err = run("--no-charts", "--sensitivity", "--draws", "3000", "--seed", "11")
     assert code == 0, err
