@@ -672,7 +672,7 @@ def test_budget_growth_that_reaches_600_from_290_is_15_65_percent():
         600.0,
         (10.0, 20.0),
     )
-    closed_form = ((600.0 / 290.0) ** (1.0 / 5.0) - 1.0) * 100.0  # figures.md c7
+    closed_form = ((600.0 / 290.0) ** (1.0 / 5.0) - 1.0) * 100.0  # docs/source_figures.md c7
     assert found.reachable
     assert found.value_found == pytest.approx(closed_form, abs=1e-8)
     assert round(found.value_found, 2) == 15.65
