@@ -9,6 +9,7 @@ single modules). The layers, imports flowing one way:
 """
 
 import ast
+import functools
 import subprocess
 import sys
 from pathlib import Path
@@ -80,6 +81,7 @@ def layer_of(module: str) -> str | None:
     return parts[1] if len(parts) > 1 else None
 
 
+@functools.cache  # read once per test session
 def module_graph() -> dict[str, set[str]]:
     return {module_name(p): imported_modules(p) for p in sorted(SIM.rglob("*.py"))}
 
