@@ -389,7 +389,7 @@ def main() -> None:
         "'error bound' is the `error_bound` column of the percentile table for two rows: every "
         "percentile of a streamed row is within one bin width (its pilot range + 10 %, / 4094) "
         "of numpy.percentile over the same draws, or for a CAGR the change of the CAGR over one "
-        "bin width of the level or ratio it is read from; tests/test_sensitivity.py checks this "
+        "bin width of the level or ratio it is read from; tests/analysis/test_sensitivity.py checks this "
         "against exact percentiles (the measured errors are mostly well under the bound). For "
         "scale, the sampling standard error of the baseline's 5th percentile of total CAGR is "
         "about 0.00027 points at a million draws and 0.00009 at ten million: the bound is of the "

@@ -1,7 +1,7 @@
 """Economic projection and scenario simulation for the 2020-2025 targets of Hương Trà town.
 
-Modules, imports flowing one way: `model` (pure numpy) <- `schema`, `scenario` (files) <-
-`params` (scenario -> arrays) <- `run` (pipeline) <- `tables`, `export`, `charts` <- `cli`.
+Layers, imports flowing one way (ARCHITECTURE.md): `core` (pure numpy) <- `scenario` (files) <-
+`run` (pipeline) <- `analysis`, `term` <- `output` (tables, files, charts, report) <- `cli`.
 Importing `sim` or `sim.core.model` loads neither pandas nor matplotlib.
 """
 

@@ -56,7 +56,7 @@ RESIDUAL_TREATMENTS: tuple[str, ...] = ("normalise", "other")
 """How base shares that do not sum to 100 % are treated.
 
 normalise: scale the sector shares so they sum to 100 %.
-other:     keep the gap as an "other" block (figures.md c1: probably product taxes less subsidies)
+other:     keep the gap as an "other" block (docs/source_figures.md c1: likely net product taxes)
            that grows with the three-sector aggregate unless given its own rate.
 """
 

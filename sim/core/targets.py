@@ -2,7 +2,7 @@
 
 Every target names the indicator it is checked on (a stable series name of
 `sim.core.model.projection_series`), how it is measured, its band and the source line in
-`congress_report_vi.txt` (see ../shared/source/figures.md, section b).
+`congress_report_vi.txt` (quoted in docs/source_figures.md, section b).
 """
 
 from __future__ import annotations

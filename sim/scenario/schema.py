@@ -142,7 +142,7 @@ def _elasticity_warn(value: float) -> str | None:
     if not 0.0 <= value <= 3.0:
         return (
             "an elasticity outside 0-3 is unusual (2016-2020 implies 0.43 for income and 1.91 for "
-            "the budget; figures.md c6, c7)"
+            "the budget; docs/source_figures.md c6, c7)"
         )
     return None
 

@@ -40,7 +40,7 @@ __all__ = [
 
 PLAUSIBLE_CEILING_PCT: Mapping[str, float] = {
     # The fastest average growth we still call plausible over the rest of a term. Each is well
-    # above the indicator's own best record in the source (2016-2020, figures.md section a).
+    # above the indicator's own best record in the source (2016-2020, docs/source_figures.md (a)).
     "output.total": 25.0,  # best sector record 18.2 %/yr (services); total 15.5
     "output.services": 25.0,  # record 18.2
     "output.industry": 25.0,  # record 16.9
@@ -48,7 +48,7 @@ PLAUSIBLE_CEILING_PCT: Mapping[str, float] = {
     "income_per_capita": 12.0,  # record 6.65 (x1.38 in 5 years), nominal
     "budget_revenue": 30.0,  # record 29.64, which the source calls exceptional
     "budget_revenue_total": 30.0,
-    "investment": 15.0,  # record 6.59 (from the 5-year sums, figures.md c8)
+    "investment": 15.0,  # record 6.59 (from the 5-year sums, docs/source_figures.md c8)
     "retail": 30.0,  # record 19
 }
 

@@ -17,7 +17,7 @@ The values a column can be (`Columns`), with a and b rows of the source:
                                applied by the caller to percentiles and extremes: counting the
                                ratio costs a division where the CAGR costs a power per draw.
 GROWTH and SHARE are the formulas of `sim.core.model` (`_yoy_into`, `_shares_into`) in the same order
-of operations, so a column equals the model's row to the last bit; tests/test_sensitivity.py
+of operations, so a column equals the model's row to the last bit; tests/analysis/test_sensitivity.py
 checks every column kind against the model's rows.
 
 Bins (as `sim.analysis.montecarlo.quantiles`): bin = floor(value * scale + shift) with shift = 1 - low * scale puts

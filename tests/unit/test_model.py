@@ -21,7 +21,7 @@ from sim.core.model import (
     yoy_growth_pct,
 )
 
-SHARES_2020 = np.array([48.5, 43.1, 7.5])  # figures.md A5-A7, lines 63-65
+SHARES_2020 = np.array([48.5, 43.1, 7.5])  # docs/source_figures.md A5-A7, lines 63-65
 
 
 def constant_rates(rates, years=5):
@@ -32,7 +32,7 @@ def test_compound_levels_matches_closed_form():
     levels = compound_levels(290.0, np.full(5, 15.0))
     expected = 290.0 * 1.15 ** np.arange(6)
     np.testing.assert_allclose(levels, expected, rtol=1e-12)
-    # the source: 290 at 15 %/yr gives 583.3 in 2025 (figures.md c7)
+    # the source: 290 at 15 %/yr gives 583.3 in 2025 (docs/source_figures.md c7)
     assert levels[-1] == pytest.approx(583.3, abs=0.05)
 
 
@@ -45,7 +45,7 @@ def test_growth_round_trip_recovers_rates():
 
 
 def test_six_year_index_at_14_5_percent():
-    # figures.md c3: the GO index 2025/2020 at 14.5 %/yr is 1.968 over 5 years, 2.253 over 6
+    # docs/source_figures.md c3: the index 2025/2020 at 14.5 %/yr is 1.968 in 5 years, 2.253 in 6
     assert compound_levels(1.0, np.full(5, 14.5))[-1] == pytest.approx(1.968, abs=5e-4)
     assert compound_levels(1.0, np.full(6, 14.5))[-1] == pytest.approx(2.253, abs=5e-4)
 
@@ -53,7 +53,7 @@ def test_six_year_index_at_14_5_percent():
 @pytest.mark.parametrize(
     "rates, expected_cagr, expected_services_share",
     [
-        ((15.5, 14.5, 3.0), 14.29, 51.6),  # figures.md c5, all low
+        ((15.5, 14.5, 3.0), 14.29, 51.6),  # docs/source_figures.md c5, all low
         ((16.0, 15.0, 3.5), 14.78, 51.6),  # mid
         ((16.5, 15.5, 4.0), 15.28, 51.6),  # all high
         ((16.5, 14.5, 3.0), 14.80, 52.7),  # services high, industry low
@@ -156,7 +156,7 @@ def test_budget_total_adds_land_use_line():
 
 
 def test_600_billion_needs_15_65_percent():
-    # figures.md c7: 290 -> 600 needs 15.65 %/yr
+    # docs/source_figures.md c7: 290 -> 600 needs 15.65 %/yr
     rate = ((600 / 290) ** (1 / 5) - 1) * 100
     assert rate == pytest.approx(15.65, abs=0.005)
     assert compound_levels(290.0, np.full(5, rate))[-1] == pytest.approx(600.0)

@@ -128,6 +128,7 @@ def chunked_exact(scenario, draws, seed, chunk):
     return flat, series
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name, draws, chunk, pilot",
     [
@@ -331,6 +332,7 @@ def _only(*changes):
     return lambda dists: _both(*changes)(())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name, change, settings, bins",
     [
@@ -670,7 +672,7 @@ def test_budget_growth_that_reaches_600_from_290_is_15_65_percent():
         600.0,
         (10.0, 20.0),
     )
-    closed_form = ((600.0 / 290.0) ** (1.0 / 5.0) - 1.0) * 100.0  # figures.md c7
+    closed_form = ((600.0 / 290.0) ** (1.0 / 5.0) - 1.0) * 100.0  # docs/source_figures.md c7
     assert found.reachable
     assert found.value_found == pytest.approx(closed_form, abs=1e-8)
     assert round(found.value_found, 2) == 15.65
@@ -747,6 +749,7 @@ def test_goal_seek_outside_the_horizon(scenarios):
 # ----------------------------------------------------------------------------- the run and its files
 
 
+@pytest.mark.slow
 def test_run_writes_the_six_csv_files_with_their_columns(scenarios, tmp_path):
     results = run_sensitivity(list(scenarios.values()), draws=5_000, seed=3, sobol_n=2**10)
     paths = write_sensitivity_csvs(results, tmp_path / "sensitivity")
@@ -800,6 +803,7 @@ def test_progress_bar_only_on_a_terminal_after_a_delay(scenarios):
     assert piped.getvalue() == ""
 
 
+@pytest.mark.slow
 def test_plain_run_imports_no_scipy_stats():
     code = (
         "import sys, sim.cli, sim.run, sim.output.files, sim.analysis.suite; "
@@ -809,7 +813,7 @@ def test_plain_run_imports_no_scipy_stats():
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=Path(__file__).resolve().parents[2],  # the repository root
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "False"]

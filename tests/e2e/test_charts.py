@@ -66,6 +66,7 @@ def test_units_and_labels_translate():
 # ----------------------------------------------------------------------------- charts
 
 
+@pytest.mark.slow
 def test_every_chart_is_written_in_png_and_svg(pack):
     lang, folder, saved = pack
     assert [c.stem for c in saved] == [stem for stem, _p, _c in CHARTS]
@@ -75,6 +76,7 @@ def test_every_chart_is_written_in_png_and_svg(pack):
         assert b"<svg" in chart.svg.read_bytes()[:2000]
 
 
+@pytest.mark.slow
 def test_png_resolution_is_at_least_200_dpi(pack, results):
     from PIL import Image
 
@@ -86,6 +88,7 @@ def test_png_resolution_is_at_least_200_dpi(pack, results):
             assert image.size == (round(width_in * PNG_DPI), round(height_in * PNG_DPI))
 
 
+@pytest.mark.slow
 def test_pdf_has_one_page_per_figure_and_embeds_its_fonts(pack):
     lang, folder, saved = pack
     data = (folder / "charts" / "chart_pack.pdf").read_bytes()
@@ -94,6 +97,7 @@ def test_pdf_has_one_page_per_figure_and_embeds_its_fonts(pack):
     assert b"DejaVuSans" in data
 
 
+@pytest.mark.slow
 def test_charts_carry_vietnamese_labels_units_and_footer(results):
     texts = ""
     for job in main_chart_jobs(results, "vi", RUN_DATE):
@@ -116,6 +120,7 @@ def test_charts_carry_vietnamese_labels_units_and_footer(results):
         assert expected in texts, expected
 
 
+@pytest.mark.slow
 def test_english_charts_are_english(results):
     texts = ""
     for job in main_chart_jobs(results, "en", RUN_DATE):
@@ -134,6 +139,7 @@ def test_english_charts_are_english(results):
     assert "Kịch bản" not in texts
 
 
+@pytest.mark.slow
 def test_a_scenario_has_the_same_colour_in_every_chart(results):
     styles = scenario_styles([r.scenario.name for r in results])
     assert len({s["color"] for s in styles.values()}) == len(results)
@@ -177,6 +183,7 @@ def test_scenario_styles_are_stable_for_bundled_names():
     assert len({s["color"] for s in many.values()}) == 5
 
 
+@pytest.mark.slow
 def test_charts_follow_a_longer_horizon(scenario_dir):
     results = [run_scenario(s) for s in load_scenarios([], scenario_dir, end_year=2030)]
     for job in main_chart_jobs(results, "vi", RUN_DATE):
@@ -187,6 +194,7 @@ def test_charts_follow_a_longer_horizon(scenario_dir):
 # ----------------------------------------------------------------------------- report
 
 
+@pytest.mark.slow
 def test_report_is_self_contained(pack):
     lang, folder, saved = pack
     html = (folder / "report.html").read_text(encoding="utf-8")
@@ -199,6 +207,7 @@ def test_report_is_self_contained(pack):
     assert "default-src 'none'" in html  # the page may not fetch anything
 
 
+@pytest.mark.slow
 def test_report_holds_tables_scorecard_and_assumptions(pack):
     lang, folder, _saved = pack
     html = (folder / "report.html").read_text(encoding="utf-8")
@@ -220,6 +229,7 @@ def test_report_holds_tables_scorecard_and_assumptions(pack):
             assert expected in html, expected
 
 
+@pytest.mark.slow
 def test_report_renders_in_a_real_browser(pack):
     """Headless Chromium loads the report: every image decodes, no network request is made."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
@@ -259,6 +269,7 @@ def test_report_renders_in_a_real_browser(pack):
     assert ("Dự báo kinh tế" if lang == "vi" else "Economic projections") in heading
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_sensitivity_charts_render_in_both_languages(results, lang):
     from sim.analysis.suite import run_sensitivity

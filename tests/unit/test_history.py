@@ -21,7 +21,7 @@ def history():
 
 
 def test_back_cast_reproduces_the_source_arithmetic(history):
-    """figures.md c4: the rates with the 2020 shares imply 15.96 %/yr, not the reported 15.5."""
+    """docs/source_figures.md c4: the rates and the 2020 shares imply 15.96 %/yr, not 15.5."""
     raw = history.raw.series
     assert raw["cagr.total"][-1] == pytest.approx(15.96, abs=0.005)
     # the 2020 state is the source's: shares 48.5 / 43.1 / 7.5, income 46, budget 290
@@ -30,10 +30,10 @@ def test_back_cast_reproduces_the_source_arithmetic(history):
         [48.5, 43.1, 7.5],
     )
     assert raw["income_per_capita"][-1] == pytest.approx(46.0)
-    # 2015 by hand: income 46 / 1.38 = 33.3; budget 290 / 1.2964^5 = 79.2 (figures.md c6, c7)
+    # 2015: income 46 / 1.38 = 33.3; budget 290 / 1.2964^5 = 79.2 (docs/source_figures.md c6, c7)
     assert raw["income_per_capita"][0] == pytest.approx(46 / 1.38, abs=0.01)
     assert raw["budget_revenue"][0] == pytest.approx(290 / 1.2964**5)
-    # 2015 sector shares of the three sectors: 44.5 / 41.8 / 13.8 % (figures.md c4 table)
+    # 2015 sector shares of the three sectors: 44.5 / 41.8 / 13.8 % (docs/source_figures.md c4)
     three = np.array([48.5 / 1.182**5, 43.1 / 1.169**5, 7.5 / 1.029**5])
     shares = np.array([raw[f"share.{s}"][0] for s in ("services", "industry", "agriculture")])
     np.testing.assert_allclose(shares / shares.sum(), three / three.sum(), rtol=1e-12)
@@ -43,7 +43,7 @@ def test_back_cast_reproduces_the_source_arithmetic(history):
 def test_calibration_reproduces_the_reported_total(history):
     series = history.result.series
     assert series["cagr.total"][-1] == pytest.approx(15.5, abs=1e-9)
-    # figures.md c4: about 0.54 points less growth in both services and industry
+    # docs/source_figures.md c4: about 0.54 points less growth in both services and industry
     assert history.calibration_shift_pct == pytest.approx(-0.54, abs=0.005)
     assert series["cagr.services"][-1] == pytest.approx(18.2 + history.calibration_shift_pct)
     assert series["cagr.agriculture"][-1] == pytest.approx(2.9)
@@ -54,7 +54,7 @@ def test_calibration_reproduces_the_reported_total(history):
 
 
 def test_elasticities_of_2016_2020(history):
-    # figures.md c6, c7: income 6.65 / 15.5 = 0.43, budget 29.64 / 15.5 = 1.91
+    # docs/source_figures.md c6, c7: income 6.65 / 15.5 = 0.43, budget 29.64 / 15.5 = 1.91
     assert history.record.elasticity["income_per_capita"] == pytest.approx(
         (1.38**0.2 - 1) * 100 / 15.5, abs=1e-4
     )
