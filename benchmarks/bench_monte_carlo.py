@@ -64,7 +64,7 @@ What changed (each step measured and committed on its own; the commit messages g
 * numpy's division rule in the compiled loops (error_model="numpy"): x / 0 gives inf or NaN as
   in the model instead of raising ZeroDivisionError, and the division can be vectorised.
 * Twin rows (a growth or CAGR equal to an earlier one up to rounding) are found by construction
-  from the inputs (`sim.core.model.first_equal_rate_years`: the same rate in consecutive years; an
+  from the inputs (`sim.analysis.montecarlo.layout.first_equal_rate_years`: the same rate in consecutive years; an
   'other' block growing with the total) and checked on each chunk's inputs, not draw by draw:
   113 (baseline) and 126 (COVID shock) of 222 rows are counted.
 * A growth target is checked on the growth ratio against (1 + low / 100) ** n: no power per draw.
@@ -191,7 +191,7 @@ def stage_costs(name: str) -> dict:
     from sim import montecarlo as mc
     from sim.analysis.montecarlo.kernels import extremes
     from sim.analysis.montecarlo.quantiles import BinnedPercentiles
-    from sim.core.model import projection_series_time_major
+    from sim.analysis.montecarlo.layout import projection_series_time_major
     from sim.scenario.params import build_inputs
     from sim.scenario.uncertainty import sample
 

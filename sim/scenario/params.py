@@ -77,7 +77,7 @@ def _yearly(
     layout `sim.core.model` computes in: the model then reads each year's rates as one contiguous
     row instead of gathering them at a stride of T values (measured: a fifth of a Monte Carlo
     chunk's model time). Without overrides, an array `default` (draws) is repeated as a read-only
-    view (no copy; `sim.core.model.first_equal_rate_years` then sees at once that every year's rate is
+    view (no copy; `sim.analysis.montecarlo.layout.first_equal_rate_years` then sees at once that every year's rate is
     the same), and a single number becomes a (T,) array."""
     default = np.asarray(default, dtype=float)
     if not by_year and default.ndim == 0:

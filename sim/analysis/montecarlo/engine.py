@@ -6,7 +6,7 @@ number of draws (ten million draws need the same ~100 MB per worker as a hundred
 1. Each chunk draws its parameters from its own generator, spawned from entropy taken from the
    injected `rng`: a result depends only on the rng's state, the number of draws and the chunk
    size, not on how chunks are shared between threads.
-2. The chunk is projected by `sim.core.model.projection_series_time_major`: a year of every series is
+2. The chunk is projected by `layout.projection_series_time_major`: a year of every series is
    one contiguous row of the chunk's draws. After the first chunk only the levels are computed;
    the growth rates, shares and CAGRs that are summarised are computed from them, draw by draw,
    by the compiled loop that counts them (`sim.analysis.montecarlo.kernels`), which saves the model writing them out
@@ -60,15 +60,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim.analysis.montecarlo.quantiles import DEFAULT_BINS, BinnedPercentiles
-from sim.core.model import (
-    ModelInputs,
-    cagr_from_ratio_pct,
+from sim.analysis.montecarlo.layout import (
     first_equal_rate_years,
     other_grows_with_total,
     projection_series_time_major,
-    series_names,
 )
+from sim.analysis.montecarlo.quantiles import DEFAULT_BINS, BinnedPercentiles
+from sim.core.model import ModelInputs, cagr_from_ratio_pct, series_names
 from sim.core.targets import COMPARISON_TOLERANCE, TARGETS, Target, evaluate, target_indicator
 from sim.scenario.loader import Scenario
 from sim.scenario.params import build_inputs
