@@ -29,7 +29,7 @@ import pandas as pd
 
 from sim.analysis.montecarlo.engine import DEFAULT_DRAWS, MonteCarloResult, monte_carlo
 from sim.analysis.sobol import estimate
-from sim.core.model import project, projection_series
+from sim.core.model import cagr_from_ratio_pct, project, projection_series
 from sim.core.targets import TARGETS, Target, evaluate, target_indicator
 from sim.scenario.loader import Scenario
 from sim.scenario.params import build_inputs, numeric_parameters
@@ -117,7 +117,7 @@ def end_year_outputs(
         total_base = p.total[:n, 0]
     out = {
         "output.total": total_end,
-        "cagr.total": ((total_end / total_base) ** (1.0 / scenario.horizon_years) - 1.0) * 100.0,
+        "cagr.total": cagr_from_ratio_pct(total_end / total_base, scenario.horizon_years),
     }
     for name in ("income_per_capita", _budget(scenario)):
         if name in p.indicators:
@@ -509,7 +509,7 @@ def goal_seek(
     levels = _series(scenario, {parameter: np.array([found])})[indicator]
     levels = levels[0] if levels.ndim > 1 else levels
     years = target.end_year - scenario.base_year
-    growth = ((levels[years] / levels[0]) ** (1.0 / years) - 1.0) * 100.0
+    growth = cagr_from_ratio_pct(levels[years] / levels[0], years)
     return replace(
         result(float(found), True, crossings, at_low, at_high, note),
         indicator_cagr_pct=float(growth),

@@ -277,19 +277,20 @@ def cagr_from_ratio_pct(ratio: np.ndarray | float, years: np.ndarray | int) -> n
     same roots, so the same numbers). The one CAGR formula of the package.
 
     years: a number, or an array broadcasting with ratio (each >= 1). A negative ratio gives NaN,
-    except over 1 or 3 years (a cube root); increasing in ratio.
+    except over 1 or 3 years (a cube root); increasing in ratio. Returns an array of ratio's
+    shape (a numpy scalar for a scalar ratio).
     """
     if np.ndim(years) == 0:
         out = np.array(ratio, dtype=float)
         with np.errstate(invalid="ignore", divide="ignore"):
             _ratio_to_cagr_into(out[...], int(years))
-        return out
+        return out[()]  # a numpy scalar for a scalar ratio, as numpy's functions give
     ratios, each = np.broadcast_arrays(np.asarray(ratio, dtype=float), np.asarray(years))
     out = np.empty(ratios.shape)
     for t in np.unique(each):
         where = each == t
         out[where] = cagr_from_ratio_pct(ratios[where], int(t))
-    return out
+    return out[()]
 
 
 def shares_into(block_levels: np.ndarray, total: np.ndarray, out: np.ndarray) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from sim.core.model import SECTORS
+from sim.core.model import SECTORS, cagr_from_ratio_pct
 from sim.run import ScenarioResult, run_scenario
 from sim.scenario.loader import Scenario
 from sim.scenario.params import build_inputs, calibration_shift_pct
@@ -58,7 +58,7 @@ class TrackRecord:
 
 
 def _cagr(values, years: int) -> float:
-    return ((float(values[-1]) / float(values[0])) ** (1.0 / years) - 1.0) * 100.0
+    return float(cagr_from_ratio_pct(float(values[-1]) / float(values[0]), years))
 
 
 def track_record(raw: ScenarioResult, calibrated: ScenarioResult | None = None) -> TrackRecord:

@@ -16,6 +16,7 @@ from sim.core.model import (
     SECTORS,
     LinkedInputs,
     ModelInputs,
+    cagr_from_ratio_pct,
     linked_growth_pct,
     project,
     project_sectors,
@@ -253,7 +254,7 @@ def _required(
         goal = x_start * (1.0 + bound / 100.0) ** (target.end_year - target.start_year)
     else:
         goal = bound
-    return ((goal / x_latest) ** (1.0 / remaining) - 1.0) * 100.0
+    return float(cagr_from_ratio_pct(goal / x_latest, remaining))
 
 
 def required_growth(
@@ -320,7 +321,7 @@ def _required_assumed(plan: ScenarioResult, indicator: str, latest: int, end: in
     years = list(map(int, plan.years))
     series = plan.series[indicator]
     start, stop = series[years.index(latest)], series[years.index(end)]
-    return ((stop / start) ** (1.0 / (end - latest)) - 1.0) * 100.0
+    return float(cagr_from_ratio_pct(stop / start, end - latest))
 
 
 def _verdict(low: float, high: float, assumed: float, ceiling: float, latest: int, end: int) -> str:

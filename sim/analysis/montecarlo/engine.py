@@ -230,7 +230,7 @@ class _Run:
     def columns(self, rows: np.ndarray) -> tuple[Columns, np.ndarray]:
         """Result rows as columns computed from the level rows (`sim.analysis.montecarlo.kernels`), and for each the
         years t of its CAGR (0 for other series): a CAGR row is the ratio of the year-t level to
-        the base year's, to be read through `cagr_of(ratio, t)`."""
+        the base year's, to be read through `cagr_from_ratio_pct(ratio, t)`."""
         from sim.analysis.montecarlo.kernels import (  # numba: only when streaming
             GROWTH,
             RATIO,
@@ -291,22 +291,10 @@ class _Run:
                 met[j] += int(np.count_nonzero(met_target(target, value)))
 
 
-def cagr_of(ratio: np.ndarray | float, years: np.ndarray | int) -> np.ndarray:
-    """CAGR in % over `years` years (one number, or one per element of ratio, each >= 1) of a
-    level that grew by `ratio`, computed as the model computes cagr.* series
-    (`sim.core.model.cagr_from_ratio_pct`); increasing in ratio."""
-    ratio, years = np.broadcast_arrays(np.asarray(ratio, dtype=float), np.asarray(years))
-    out = np.empty(ratio.shape)
-    for t in np.unique(years):
-        where = years == t
-        out[where] = cagr_from_ratio_pct(ratio[where], int(t))
-    return out
-
-
 def _through_cagr(
     years: np.ndarray, base: np.ndarray | None = None
 ) -> Callable[[np.ndarray], np.ndarray]:
-    """The function reading columns (C,): cagr_of(value / base, years) where years > 0 (a CAGR
+    """The function reading columns (C,): cagr_from_ratio_pct(value / base, years) where years > 0 (a CAGR
     counted as its ratio, base 1; or derived from its year's level, base the base-year value),
     the value itself elsewhere."""
     cagr = years > 0
@@ -314,7 +302,7 @@ def _through_cagr(
 
     def transform(values: np.ndarray) -> np.ndarray:
         out = np.array(values, dtype=float)
-        out[cagr] = cagr_of(values[cagr] / scale[cagr], years[cagr])
+        out[cagr] = cagr_from_ratio_pct(values[cagr] / scale[cagr], years[cagr])
         return out
 
     return transform
@@ -632,7 +620,7 @@ def _read_derived(
 ) -> None:
     """Write the percentiles and bounds of derived CAGR rows (row, level row, base-year row,
     years) from their level rows, columns of `binned` at `rows`: read through
-    cagr_of(level / base, years), the order statistics transformed as for a counted ratio, base
+    cagr_from_ratio_pct(level / base, years), the order statistics transformed as for a counted ratio, base
     the middle of the base-year row's range (in `values`), whose spread `base_range` adds to the
     bound (`_base_spread`). A level below zero makes a CAGR over 2, 4 or more years NaN, as in
     the model (a root of a negative ratio)."""
@@ -660,7 +648,7 @@ def _base_spread(level: float, base: tuple[float, float], years: int) -> float:
     computed with the base's middle, so is every order statistic."""
     if base[1] == base[0] or level <= 0:
         return 0.0
-    low, high = cagr_of(np.array([level / base[1], level / base[0]]), years)
+    low, high = cagr_from_ratio_pct(np.array([level / base[1], level / base[0]]), years)
     return float(high - low)
 
 
@@ -675,10 +663,10 @@ def _derive_from_values(
     base's spread."""
     for row, level, base_row, t in derived:
         base_value = values[base_row, 0]
-        values[row] = cagr_of(values[level] / base_value, t)
+        values[row] = cagr_from_ratio_pct(values[level] / base_value, t)
         with np.errstate(invalid="ignore"):
-            up = cagr_of((values[level] + bound[level]) / base_value, t) - values[row]
-            down = values[row] - cagr_of((values[level] - bound[level]) / base_value, t)
+            up = cagr_from_ratio_pct((values[level] + bound[level]) / base_value, t) - values[row]
+            down = values[row] - cagr_from_ratio_pct((values[level] - bound[level]) / base_value, t)
         top = float(np.max(values[level]) + bound[level])
         bound[row] = np.max(np.maximum(up, down)) + _base_spread(top, base_range[base_row], t)
 
@@ -690,7 +678,7 @@ def _read(
     values: np.ndarray,
     bound: np.ndarray,
 ) -> np.ndarray:
-    """Write the binned rows' percentiles and bounds (CAGRs read through `cagr_of` from their
+    """Write the binned rows' percentiles and bounds (CAGRs read through `cagr_from_ratio_pct` from their
     ratios); returns the (rows, P) reliability flags."""
     estimate = binned.percentiles(PERCENTILES, _through_cagr(years) if years.any() else None)
     values[rows] = estimate.values
