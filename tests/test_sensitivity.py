@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import SCENARIOS
+from reference import chunk_series, sobol_indices
 
-from sim.analysis.montecarlo.engine import PERCENTILES, chunk_series, met_target, monte_carlo
+from sim.analysis.montecarlo.engine import PERCENTILES, met_target, monte_carlo
 from sim.analysis.montecarlo.quantiles import BinnedPercentiles
 from sim.analysis.sensitivity import (
     custom_target,
@@ -22,7 +23,6 @@ from sim.analysis.sensitivity import (
     target_by_key,
     two_way_grid,
 )
-from sim.analysis.sobol import sobol_indices
 from sim.analysis.suite import CSV_COLUMNS, _ProgressBar, run_sensitivity, write_sensitivity_csvs
 from sim.core.model import cagr_from_ratio_pct, project, projection_series, series_names
 from sim.core.targets import TARGETS, evaluate, target_indicator

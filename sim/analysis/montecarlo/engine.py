@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -83,7 +83,6 @@ __all__ = [
     "ProgressCallback",
     "monte_carlo",
     "met_target",
-    "chunk_series",
 ]
 
 DEFAULT_DRAWS = 10_000
@@ -308,6 +307,12 @@ def _through_cagr(
     return transform
 
 
+_Derived = tuple[int, int, int, int]
+"""A derived CAGR row: (cagr row, level row, base-year row, years)."""
+_BaseRange = dict[int, tuple[float, float]]
+"""Base-year row -> the (smallest, largest) value seen in it."""
+
+
 @dataclass(frozen=True)
 class _Plan:
     """How each result row (series x year, flattened) is obtained; see the module docstring."""
@@ -315,9 +320,23 @@ class _Plan:
     missing: np.ndarray  # rows without a value
     constant: np.ndarray  # rows with one value up to rounding, checked on every chunk
     copies: list[tuple[int, int]]  # (row, row with the same numbers)
-    derived: list[tuple[int, int, int, int]]  # (cagr row, level row, base-year row, years)
+    derived: list[_Derived]
     twins: list[tuple[int, int]]  # (row, its twin: the same numbers up to rounding)
     binned: np.ndarray  # rows counted into bins
+
+
+@dataclass(frozen=True)
+class _StreamPlan:
+    """A `_Plan` with the columns its counted and constant rows are computed as (and for each
+    the years of its CAGR, 0 for other series), and the bins of the counted rows."""
+
+    rows: _Plan
+    binned_columns: Columns
+    binned_years: np.ndarray
+    constant_columns: Columns
+    constant_years: np.ndarray
+    bins_low: np.ndarray
+    bins_high: np.ndarray
 
 
 def _plan(run: _Run, pilot: np.ndarray, twins: list[tuple[int, int]]) -> _Plan:
@@ -426,17 +445,6 @@ def _prepare(scenario: Scenario, draws: int, rng: np.random.Generator, chunk_dra
     return _Run(scenario, scenario.uncertainty, sizes, root.spawn(len(sizes)))
 
 
-def chunk_series(
-    scenario: Scenario, draws: int, rng: np.random.Generator, chunk_draws: int = CHUNK_DRAWS
-) -> Iterator[np.ndarray]:
-    """The series of every chunk that `monte_carlo` sees for the same arguments and rng state:
-    (n_series, T + 1, m) arrays, series in `sim.core.model.series_names` order. For checking
-    the streaming results against exact ones; it holds one chunk at a time."""
-    run = _prepare(scenario, draws, rng, chunk_draws)
-    for i in range(len(run.sizes)):
-        yield run.series(i)
-
-
 def monte_carlo(
     scenario: Scenario,
     draws: int,
@@ -458,137 +466,222 @@ def monte_carlo(
               chunk); tests lower it to exercise the second pass.
     """
     run = _prepare(scenario, draws, rng, chunk_draws)
-    sizes = run.sizes
     workers = max(1, workers or os.cpu_count() or 1)
-    finished = [0]
+    return _MonteCarlo(run, bins, workers, progress, pilot_draws).result()
 
-    def done(i: int) -> None:
-        finished[0] += sizes[i]
-        if progress is not None:
-            progress(finished[0], draws)
 
-    pilot_inputs = run.inputs(0)
-    pilot = run.series(0, inputs=pilot_inputs)
-    flat_pilot = pilot.reshape(-1, sizes[0])
-    n_rows = flat_pilot.shape[0]
-    if len(sizes) == 1:
-        met = np.zeros(len(run.targets), dtype=np.int64)
-        run.count_targets(pilot, met)
-        done(0)
-        values = np.percentile(flat_pilot, PERCENTILES, axis=1).T
+class _MonteCarlo:
+    """One Monte Carlo, pass by pass (see the module docstring for what each row needs):
+
+    pilot      the first chunk, every series computed by the model (in __init__)
+    exact      all draws in the pilot: numpy.percentile, and done
+    plan       how each row is summarised (`_plan`); bins over the pilot's range
+    stream     every chunk: binned rows counted, constant rows' extremes, twins checked,
+               targets counted
+    read       percentiles and bounds of the binned and constant rows; the rows to redo
+    recount    the rows to redo counted again over their exact range (a second pass)
+    settle     the derived, twin, copied and missing rows, from the others
+    """
+
+    def __init__(
+        self,
+        run: _Run,
+        bins: int,
+        workers: int,
+        progress: ProgressCallback | None,
+        pilot_draws: int | None,
+    ):
+        self.run, self.bins, self.workers, self.progress = run, bins, workers, progress
+        self.draws = sum(run.sizes)
+        self.chunks = range(len(run.sizes))
+        self.finished = 0  # draws done in the current pass, for `progress`
+        self.pilot_inputs = run.inputs(0)
+        self.pilot = run.series(0, inputs=self.pilot_inputs)
+        self.flat_pilot = self.pilot.reshape(-1, run.sizes[0])
+        self.range_pilot = self.flat_pilot[:, : pilot_draws or run.sizes[0]]  # sets the bins
+        n_rows = self.flat_pilot.shape[0]
+        self.values = np.full((n_rows, len(PERCENTILES)), np.nan)
+        self.bound = np.full(n_rows, np.nan)
+        self.redo = np.zeros(n_rows, dtype=bool)  # rows whose first reading does not hold
+        self.passes = 1
+
+    def result(self) -> MonteCarloResult:
+        if len(self.run.sizes) == 1:
+            return self.exact()
+        plan = self.plan()
+        state = self.stream(True, plan.binned_columns, plan.bins_low, plan.bins_high, plan)
+        base_range, derived, derived_redo = self.read(state, plan)
+        if self.redo.any() or derived_redo:
+            self.recount(plan, derived, derived_redo, base_range)
+        self.settle(state, plan, derived, base_range)
+        return _result(self.run, self.draws, self.values, self.bound, state.met, False, self.passes)
+
+    def done(self, i: int) -> None:
+        self.finished += self.run.sizes[i]
+        if self.progress is not None:
+            self.progress(self.finished, self.draws)
+
+    def exact(self) -> MonteCarloResult:
+        """All draws fit in the pilot: exact percentiles (numpy.percentile) and counts."""
+        met = np.zeros(len(self.run.targets), dtype=np.int64)
+        self.run.count_targets(self.pilot, met)
+        self.done(0)
+        values = np.percentile(self.flat_pilot, PERCENTILES, axis=1).T
         bound = np.where(np.isnan(values[:, 0]), np.nan, 0.0)
-        return _result(run, draws, values, bound, met, exact=True, passes=1)
+        return _result(self.run, self.draws, values, bound, met, True, 1)
 
-    from sim.analysis.montecarlo.kernels import GROWTH, extremes
+    def plan(self) -> _StreamPlan:
+        """How each row is summarised, and the bins of the counted ones: the pilot's range
+        widened by PILOT_MARGIN, from zero up for what cannot be negative."""
+        from sim.analysis.montecarlo.kernels import GROWTH, extremes
 
-    plan = _plan(run, flat_pilot[:, : pilot_draws or sizes[0]], run.twins(pilot_inputs))
-    binned, binned_years = run.columns(plan.binned)
-    constant, constant_years = run.columns(plan.constant)
-    low, high, _ = extremes(np.ascontiguousarray(flat_pilot[:, : pilot_draws or sizes[0]]), binned)
-    low, high = np.where(np.isfinite(low), low, 0.0), np.where(np.isfinite(high), high, 0.0)
-    margin = (high - low) * PILOT_MARGIN
-    bins_low = low - margin
-    # levels, shares and ratios are not negative when the pilot's are not: no bins below zero
-    # (the CAGR of a negative ratio is undefined; a later negative value, if any, would still be
-    # counted exactly in the underflow bin)
-    nonnegative = (binned.kind != GROWTH) & (low >= 0.0)
-    nonnegative |= _root_of_ratio(binned_years)  # any negative ratio goes to the underflow bin
-    bins_low[nonnegative] = np.maximum(bins_low[nonnegative], 0.0)
-    chunks = list(range(len(sizes)))
-
-    def new_worker(columns: Columns, lo: np.ndarray, hi: np.ndarray) -> _Worker:
-        return _Worker(
-            binned=BinnedPercentiles(lo, hi, bins, columns=columns) if len(columns) else None,
-            constant_min=np.full(len(constant), np.inf),
-            constant_max=np.full(len(constant), -np.inf),
-            constant_nan=np.zeros(len(constant), dtype=bool),
-            met=np.zeros(len(run.targets), dtype=np.int64),
-            broken_twins=set(),
+        plan = _plan(self.run, self.range_pilot, self.run.twins(self.pilot_inputs))
+        binned, binned_years = self.run.columns(plan.binned)
+        constant, constant_years = self.run.columns(plan.constant)
+        low, high, _ = extremes(np.ascontiguousarray(self.range_pilot), binned)
+        low, high = np.where(np.isfinite(low), low, 0.0), np.where(np.isfinite(high), high, 0.0)
+        margin = (high - low) * PILOT_MARGIN
+        bins_low = low - margin
+        # levels, shares and ratios are not negative when the pilot's are not: no bins below zero
+        # (the CAGR of a negative ratio is undefined; a later negative value, if any, would still
+        # be counted exactly in the underflow bin)
+        nonnegative = (binned.kind != GROWTH) & (low >= 0.0)
+        nonnegative |= _root_of_ratio(binned_years)  # any negative ratio goes to the underflow bin
+        bins_low[nonnegative] = np.maximum(bins_low[nonnegative], 0.0)
+        return _StreamPlan(
+            plan, binned, binned_years, constant, constant_years, bins_low, high + margin
         )
 
-    def make_work(first_pass: bool) -> Callable[[int, _Worker], None]:
+    def stream(
+        self,
+        first_pass: bool,
+        columns: Columns,
+        low: np.ndarray,
+        high: np.ndarray,
+        plan: _StreamPlan,
+    ) -> _Worker:
+        """Every chunk through `count` on the worker threads, their counts merged. The first
+        pass also takes the constant rows' extremes, checks the twins and counts the targets."""
+
+        def new_worker() -> _Worker:
+            n_constant = len(plan.constant_columns)
+            return _Worker(
+                binned=BinnedPercentiles(low, high, self.bins, columns=columns)
+                if len(columns)
+                else None,
+                constant_min=np.full(n_constant, np.inf),
+                constant_max=np.full(n_constant, -np.inf),
+                constant_nan=np.zeros(n_constant, dtype=bool),
+                met=np.zeros(len(self.run.targets), dtype=np.int64),
+                broken_twins=set(),
+            )
+
         def work(i: int, state: _Worker) -> None:
-            m = sizes[i]
-            if i == 0:
-                block = pilot
-            else:
-                if m not in state.buffers:
-                    state.buffers[m] = np.empty((len(run.names), run.n_years, m))
-                inputs = run.inputs(i)
-                block = run.series(i, state.buffers[m], levels_only=True, inputs=inputs)
-                if first_pass and plan.twins:  # still twins by construction in this chunk?
-                    state.broken_twins.update(set(plan.twins) - set(run.twins(inputs)))
-            flat = block.reshape(-1, m)
-            if state.binned is not None:
-                state.binned.add(flat)
-            if first_pass:
-                if len(constant):
-                    low, high, nan = extremes(flat, constant)
-                    np.minimum(state.constant_min, low, out=state.constant_min)
-                    np.maximum(state.constant_max, high, out=state.constant_max)
-                    state.constant_nan |= nan
-                run.count_targets(block, state.met)
+            self.count(i, state, first_pass, plan)
 
-        return work
+        return _map_chunks(self.chunks, work, new_worker, self.workers, self.done)
 
-    state = _map_chunks(
-        chunks,
-        make_work(True),
-        lambda: new_worker(binned, bins_low, high + margin),
-        workers,
-        done,
-    )
-    values = np.full((n_rows, len(PERCENTILES)), np.nan)
-    bound = np.full(n_rows, np.nan)
-    redo = np.zeros(n_rows, dtype=bool)
-    if state.binned is not None:
-        reliable = _read(state.binned, plan.binned, binned_years, values, bound)
-        redo[plan.binned] = ~reliable.all(axis=1)
-    through = _through_cagr(constant_years)
-    c_min, c_max = through(state.constant_min), through(state.constant_max)
-    has_nan = state.constant_nan | np.isnan(c_min) | np.isnan(c_max)  # NaN: as numpy.percentile
-    values[plan.constant] = np.where(has_nan, np.nan, c_min / 2.0 + c_max / 2.0)[:, None]
-    spread = c_max - c_min + np.spacing(np.abs(c_max))  # one unit of rounding for the midpoint
-    bound[plan.constant] = np.where(has_nan, np.nan, spread)
-    redo[plan.constant] = ~has_nan & ~_is_constant(c_min, c_max)
-    for row, _ in state.broken_twins:
-        redo[row] = True
-    # a derived row's base is a level (its constant_min and max are values): positive and fixed?
-    base_range = {
-        int(r): (state.constant_min[i], state.constant_max[i]) for i, r in enumerate(plan.constant)
-    }
-    derived_redo = [d for d in plan.derived if not _fixed_positive(*base_range[d[2]])]
-    derived = [d for d in plan.derived if d not in derived_redo]
-    passes = 1
-    if redo.any() or derived_redo:
-        rows = np.union1d(np.flatnonzero(redo), [d[0] for d in derived_redo]).astype(np.intp)
-        again_columns, again_years = run.columns(rows)
-        finished[0] = 0
-        lo, hi = _exact_range(run, again_columns, chunks, workers)
-        again = _map_chunks(
-            chunks, make_work(False), lambda: new_worker(again_columns, lo, hi), workers, done
-        )
-        assert again.binned is not None
-        reliable = _read(again.binned, rows, again_years, values, bound)
-        bound[rows[~reliable.all(axis=1)]] = np.nan  # no bound holds (not seen on valid input)
-        again_derived = [d for d in derived if redo[d[1]]]
-        _read_derived(again.binned, rows, again_derived, base_range, values, bound)
-        passes = 2
-    counted = set(plan.binned.tolist())
-    if state.binned is not None:
-        first = [d for d in derived if d[1] in counted and not redo[d[1]]]
-        _read_derived(state.binned, plan.binned, first, base_range, values, bound)
-    constant_level = [d for d in derived if d[1] not in counted and not redo[d[1]]]
-    _derive_from_values(constant_level, base_range, values, bound)
-    for row, twin in plan.twins:
-        if not redo[row]:
-            rounding = TWIN_ROUNDING * (100.0 + np.max(np.abs(values[twin]), initial=0.0))
-            values[row], bound[row] = values[twin], bound[twin] + rounding
-    for row, source in plan.copies:
-        values[row], bound[row] = values[source], bound[source]
-    values[plan.missing] = np.nan
-    bound[plan.missing] = np.nan
-    return _result(run, draws, values, bound, state.met, exact=False, passes=passes)
+    def count(self, i: int, state: _Worker, first_pass: bool, plan: _StreamPlan) -> None:
+        """Chunk i into one worker's counts (the pilot as computed; later chunks levels only)."""
+        from sim.analysis.montecarlo.kernels import extremes
+
+        m = self.run.sizes[i]
+        if i == 0:
+            block = self.pilot
+        else:
+            if m not in state.buffers:
+                state.buffers[m] = np.empty((len(self.run.names), self.run.n_years, m))
+            inputs = self.run.inputs(i)
+            block = self.run.series(i, state.buffers[m], levels_only=True, inputs=inputs)
+            if first_pass and plan.rows.twins:  # still twins by construction in this chunk?
+                state.broken_twins.update(set(plan.rows.twins) - set(self.run.twins(inputs)))
+        flat = block.reshape(-1, m)
+        if state.binned is not None:
+            state.binned.add(flat)
+        if first_pass:
+            if len(plan.constant_columns):
+                low, high, nan = extremes(flat, plan.constant_columns)
+                np.minimum(state.constant_min, low, out=state.constant_min)
+                np.maximum(state.constant_max, high, out=state.constant_max)
+                state.constant_nan |= nan
+            self.run.count_targets(block, state.met)
+
+    def read(
+        self, state: _Worker, plan: _StreamPlan
+    ) -> tuple[_BaseRange, list[_Derived], list[_Derived]]:
+        """Percentiles and bounds of the binned and constant rows; flags the rows to count
+        again (`self.redo`). Returns the base-year ranges of the constant rows, and the derived
+        rows whose base is fixed (positive, constant) and those whose base is not (redone)."""
+        rows = plan.rows
+        if state.binned is not None:
+            reliable = _read(state.binned, rows.binned, plan.binned_years, self.values, self.bound)
+            self.redo[rows.binned] = ~reliable.all(axis=1)
+        through = _through_cagr(plan.constant_years)
+        c_min, c_max = through(state.constant_min), through(state.constant_max)
+        has_nan = state.constant_nan | np.isnan(c_min) | np.isnan(c_max)  # NaN: as numpy does
+        self.values[rows.constant] = np.where(has_nan, np.nan, c_min / 2.0 + c_max / 2.0)[:, None]
+        spread = c_max - c_min + np.spacing(np.abs(c_max))  # one unit of rounding: the midpoint
+        self.bound[rows.constant] = np.where(has_nan, np.nan, spread)
+        self.redo[rows.constant] = ~has_nan & ~_is_constant(c_min, c_max)
+        for row, _ in state.broken_twins:
+            self.redo[row] = True
+        # a derived row's base is a level (its constant_min and max are values): positive, fixed?
+        base_range = {
+            int(r): (state.constant_min[i], state.constant_max[i])
+            for i, r in enumerate(rows.constant)
+        }
+        derived_redo = [d for d in rows.derived if not _fixed_positive(*base_range[d[2]])]
+        derived = [d for d in rows.derived if d not in derived_redo]
+        return base_range, derived, derived_redo
+
+    def recount(
+        self,
+        plan: _StreamPlan,
+        derived: list[_Derived],
+        derived_redo: list[_Derived],
+        base_range: _BaseRange,
+    ) -> None:
+        """The second pass: the rows to redo (and the derived rows whose base is not fixed,
+        counted as ratios) over their exact range; a bound that still does not hold is NaN.
+        Derived rows whose level row is recounted are read from it."""
+        rows = np.union1d(np.flatnonzero(self.redo), [d[0] for d in derived_redo]).astype(np.intp)
+        columns, years = self.run.columns(rows)
+        self.finished = 0
+        low, high = _exact_range(self.run, columns, self.chunks, self.workers)
+        again = _counted(self.stream(False, columns, low, high, plan))
+        reliable = _read(again, rows, years, self.values, self.bound)
+        self.bound[rows[~reliable.all(axis=1)]] = np.nan  # no bound holds (not seen on valid input)
+        again_derived = [d for d in derived if self.redo[d[1]]]
+        _read_derived(again, rows, again_derived, base_range, self.values, self.bound)
+        self.passes = 2
+
+    def settle(
+        self, state: _Worker, plan: _StreamPlan, derived: list[_Derived], base_range: _BaseRange
+    ) -> None:
+        """The rows that need no counting of their own, from the rows read: derived CAGRs (from
+        their level's bins, or from its value when constant), twins, copies, missing rows."""
+        rows, values, bound = plan.rows, self.values, self.bound
+        counted = set(rows.binned.tolist())
+        if state.binned is not None:
+            first = [d for d in derived if d[1] in counted and not self.redo[d[1]]]
+            _read_derived(state.binned, rows.binned, first, base_range, values, bound)
+        constant_level = [d for d in derived if d[1] not in counted and not self.redo[d[1]]]
+        _derive_from_values(constant_level, base_range, values, bound)
+        for row, twin in rows.twins:
+            if not self.redo[row]:
+                rounding = TWIN_ROUNDING * (100.0 + np.max(np.abs(values[twin]), initial=0.0))
+                values[row], bound[row] = values[twin], bound[twin] + rounding
+        for row, source in rows.copies:
+            values[row], bound[row] = values[source], bound[source]
+        values[rows.missing] = np.nan
+        bound[rows.missing] = np.nan
+
+
+def _counted(state: _Worker) -> BinnedPercentiles:
+    """The bins of a pass that counted some rows."""
+    if state.binned is None:
+        raise ValueError("a pass over no rows has no bins")
+    return state.binned
 
 
 def _exact_range(
