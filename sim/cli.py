@@ -202,6 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.sensitivity:
         from sim.analysis.montecarlo.engine import DEFAULT_DRAWS
         from sim.analysis.suite import run_sensitivity
+        from sim.output.console import ProgressBar
 
         draws = DEFAULT_DRAWS if args.draws is None else args.draws
         for scenario in scenarios:
@@ -211,7 +212,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "its two-way grid and goal seeks are computed",
                     file=sys.stderr,
                 )
-        sensitivity = run_sensitivity(scenarios, draws, args.seed, progress=sys.stderr.isatty())
+        sensitivity = run_sensitivity(
+            scenarios, draws, args.seed, on_progress=ProgressBar(sys.stderr)
+        )
 
     run = RunOutputs(
         results=results,

@@ -23,9 +23,11 @@ from sim.analysis.sensitivity import (
     target_by_key,
     two_way_grid,
 )
-from sim.analysis.suite import CSV_COLUMNS, _ProgressBar, run_sensitivity, write_sensitivity_csvs
+from sim.analysis.suite import CSV_COLUMNS, run_sensitivity
 from sim.core.model import cagr_from_ratio_pct, project, projection_series, series_names
 from sim.core.targets import TARGETS, evaluate, target_indicator
+from sim.output.console import ProgressBar
+from sim.output.files import write_sensitivity_csvs
 from sim.run import run_scenario
 from sim.scenario.loader import load_scenario
 from sim.scenario.params import build_inputs, numeric_parameters
@@ -784,21 +786,21 @@ class FakeTerminal(io.StringIO):
 
 def test_progress_bar_only_on_a_terminal_after_a_delay(scenarios):
     terminal = FakeTerminal()
-    bar = _ProgressBar("Monte Carlo baseline", terminal, delay=0.0)
-    bar(500, 1000)
-    bar(1000, 1000)
+    bar = ProgressBar(terminal, delay=0.0)
+    bar("Monte Carlo baseline", 500, 1000)
+    bar("Monte Carlo baseline", 1000, 1000)
     assert terminal.getvalue().endswith(
         "1,000/1,000 draws, " + terminal.getvalue().split("draws, ")[-1]
     )
     assert "[###############...............] 500/1,000" in terminal.getvalue()
     quiet = FakeTerminal()
-    bar = _ProgressBar("x", quiet, delay=60.0)
-    bar(500, 1000)
-    bar(1000, 1000)
+    bar = ProgressBar(quiet, delay=60.0)
+    bar("x", 500, 1000)
+    bar("x", 1000, 1000)
     assert quiet.getvalue() == ""  # fast runs show nothing
     piped = io.StringIO()  # not a terminal: run_sensitivity shows no bar
     run_sensitivity(
-        [scenarios["baseline"]], draws=100, seed=1, progress=True, sobol_n=64, stream=piped
+        [scenarios["baseline"]], draws=100, seed=1, sobol_n=64, on_progress=ProgressBar(piped)
     )
     assert piped.getvalue() == ""
 

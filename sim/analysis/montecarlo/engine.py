@@ -9,9 +9,9 @@ number of draws (ten million draws need the same ~100 MB per worker as a hundred
 2. The chunk is projected by `layout.projection_series_time_major`: a year of every series is
    one contiguous row of the chunk's draws. After the first chunk only the levels are computed;
    the growth rates, shares and CAGRs that are summarised are computed from them, draw by draw,
-   by the compiled loop that counts them (`sim.analysis.montecarlo.kernels`), which saves the model writing them out
+   by the compiled loop that counts them (`kernels`), which saves the model writing them out
    and numpy reading them back.
-3. Every series of every year is summarised by `sim.analysis.montecarlo.quantiles` (fixed bins), and every target of
+3. Every series of every year is summarised by `quantiles` (fixed bins), and every target of
    `sim.core.targets.TARGETS` is checked draw by draw (a growth target on the growth ratio).
 
 Percentiles are exact (numpy.percentile) when all draws fit in one chunk. Otherwise each row
@@ -36,16 +36,20 @@ on the first chunk (the pilot), which the model computes in full:
 The `error_bound` of a row is one bin width (binned; through the function for a CAGR and for
 derived rows, plus the effect of the base's rounding-level spread), the spread of the values
 (constant), or its twin's plus a rounding allowance (TWIN_ROUNDING), and never less than a few
-units in the last place; see `sim.analysis.montecarlo.quantiles` for the bins. If a percentile's rank falls outside
-a binned row's range, a constant row or a derived row's base turns out to vary, or a chunk's
+units in the last place; see `quantiles` for the bins. If a percentile's rank falls outside a
+binned row's range, a constant row or a derived row's base turns out to vary, or a chunk's
 inputs do not make a twin, those rows are counted again over their exact range (a second pass;
 it keeps the bound true for any input; a row whose bound still does not hold gets a NaN bound,
 which no valid scenario has shown).
 
+The passes of a run are the methods of `_MonteCarlo`, in order: the pilot, then either the
+exact result or the plan, the stream of every chunk, the reading of the counted rows, the second
+pass if any, and the rows settled from the others.
+
 Chunks run in threads, one per core: numpy releases the GIL in its loops and the compiled
 counting loops run without it (two processes measured no faster than two threads here).
-The counting loops (`sim.analysis.montecarlo.kernels`, numba) are loaded only when there is more than one chunk
-(numba itself also when a triangular distribution is sampled).
+The counting loops (`kernels`, numba) are loaded only when there is more than one chunk (numba
+itself also when a triangular distribution is sampled).
 """
 
 from __future__ import annotations
@@ -204,7 +208,7 @@ class _Run:
 
     def twins(self, inputs: ModelInputs) -> list[tuple[int, int]]:
         """(row, twin row) pairs equal up to rounding by construction for these inputs (see
-        `sim.core.model.first_equal_rate_years`): the growth in a year whose rate an earlier year
+        `layout.first_equal_rate_years`): the growth in a year whose rate an earlier year
         had, and the first such year's growth; the CAGR while every year so far has the first
         year's rate, and the first year's growth; the growth of an 'other' block growing with
         the aggregate, and the total's."""
