@@ -158,21 +158,21 @@ def plain_loop(name: str, draws: int, seed: int) -> float:
 
     from sim.core.model import project, projection_series
     from sim.core.targets import TARGETS, evaluate, status_of, target_indicator
-    from sim.scenario.params import build_inputs
+    from sim.run import model_inputs
     from sim.scenario.uncertainty import sample
 
     scenario = _load(name)
     spec = scenario.uncertainty
     rng = np.random.default_rng(seed)
     years = np.arange(scenario.base_year, scenario.end_year + 1)
-    build_inputs(scenario, {k: float(v[0]) for k, v in sample(spec, 1, rng).items()})  # warm-up:
+    model_inputs(scenario, {k: float(v[0]) for k, v in sample(spec, 1, rng).items()})  # warm-up:
     # first-call costs (numba loading the triangular inverse CDF) are not a cost per draw
     start = time.perf_counter()
     rows = []
     met = np.zeros(len(TARGETS), dtype=np.int64)
     for _ in range(draws):
         values = {k: float(v[0]) for k, v in sample(spec, 1, rng).items()}
-        series = projection_series(project(build_inputs(scenario, values)))
+        series = projection_series(project(model_inputs(scenario, values)))
         rows.append(np.concatenate([s for s in series.values()]))
         for j, target in enumerate(TARGETS):
             indicator = target_indicator(target, scenario.budget_concept)
@@ -190,9 +190,9 @@ def stage_costs(name: str) -> dict:
 
     from sim import montecarlo as mc
     from sim.analysis.montecarlo.kernels import extremes
-    from sim.analysis.montecarlo.quantiles import BinnedPercentiles
     from sim.analysis.montecarlo.layout import projection_series_time_major
-    from sim.scenario.params import build_inputs
+    from sim.analysis.montecarlo.quantiles import BinnedPercentiles
+    from sim.run import model_inputs
     from sim.scenario.uncertainty import sample
 
     scenario = _load(name)
@@ -209,7 +209,7 @@ def stage_costs(name: str) -> dict:
     met = np.zeros(len(run.targets), dtype=np.int64)
     rng = np.random.default_rng(1)
     values = sample(scenario.uncertainty, m, rng)
-    inputs = build_inputs(scenario, values)
+    inputs = model_inputs(scenario, values)
     buffer = np.empty_like(pilot)
 
     def best(step) -> float:
@@ -222,7 +222,7 @@ def stage_costs(name: str) -> dict:
 
     return {
         "sampling": best(lambda: sample(scenario.uncertainty, m, rng)),
-        "build_inputs": best(lambda: build_inputs(scenario, values)),
+        "build_inputs": best(lambda: model_inputs(scenario, values)),
         "model": best(lambda: projection_series_time_major(inputs, buffer, frozenset())),
         "bins": best(lambda: counter.add(flat)),
         "checks": best(

@@ -28,9 +28,9 @@ from sim.core.model import cagr_from_ratio_pct, project, projection_series, seri
 from sim.core.targets import TARGETS, evaluate, target_indicator
 from sim.output.console import ProgressBar
 from sim.output.files import write_sensitivity_csvs
-from sim.run import run_scenario
+from sim.run import model_inputs, run_scenario
 from sim.scenario.loader import load_scenario
-from sim.scenario.params import build_inputs, numeric_parameters
+from sim.scenario.params import numeric_parameters
 
 BUNDLED = ("baseline", "covid_shock", "optimistic")
 
@@ -43,7 +43,7 @@ def scenarios():
 def single_run(name, settings=()):
     """End-year series of a separate, ordinary projection (what `--set` would give)."""
     scenario = load_scenario(name, SCENARIOS, settings=list(settings))
-    return scenario, projection_series(project(build_inputs(scenario)))
+    return scenario, projection_series(project(model_inputs(scenario)))
 
 
 # ----------------------------------------------------------------------------- streaming quantiles
@@ -160,7 +160,7 @@ def test_streaming_monte_carlo_is_within_its_stated_bound(scenarios, name, draws
     assert np.all(bound[~missing] <= 0.001 * spread + 1e-12)
     # target probabilities are exact counts
     years = np.arange(scenario.base_year, scenario.end_year + 1)
-    names = list(series_names(build_inputs(scenario)))
+    names = list(series_names(model_inputs(scenario)))
     for target, row in zip(TARGETS, result.target_probabilities.itertuples(), strict=True):
         levels = series[names.index(target_indicator(target, scenario.budget_concept))].T
         expected = np.count_nonzero(met_target(target, evaluate(target, years, levels))) / draws
@@ -478,7 +478,7 @@ def test_percentile_table_covers_every_series_and_year(scenarios):
     scenario = scenarios["baseline"]
     result = monte_carlo(scenario, 2_000, np.random.default_rng(1))
     table = result.percentiles
-    names = series_names(build_inputs(scenario))
+    names = series_names(model_inputs(scenario))
     assert len(table) == len(names) * 6
     assert set(table["indicator"]) == set(names)
     assert list(table.columns) == [

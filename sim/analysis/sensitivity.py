@@ -1,9 +1,9 @@
 """Sensitivity, uncertainty and goal seek on a scenario's parameters.
 
 Pure analyses: no files, no printing, no plotting. Each takes a resolved `Scenario` (its
-`uncertainty` gives the ranges), runs the model through `sim.scenario.params.build_inputs(scenario,
-values)` with one array of values per varied parameter (one vectorised call per analysis), and
-returns a tidy pandas DataFrame or a frozen dataclass.
+`uncertainty` gives the ranges), runs the model through `sim.run.model_inputs(scenario, values)`
+with one array of values per varied parameter (one vectorised call per analysis), and returns a
+tidy pandas DataFrame or a frozen dataclass.
 
     one_at_a_time   each uncertain parameter at its low and high end (tornado chart)
     spider          each rate parameter moved by -k..+k percentage points (spider chart)
@@ -31,8 +31,9 @@ from sim.analysis.montecarlo.engine import DEFAULT_DRAWS, MonteCarloResult, mont
 from sim.analysis.sobol import estimate
 from sim.core.model import cagr_from_ratio_pct, project, projection_series
 from sim.core.targets import TARGETS, Target, evaluate, target_indicator
+from sim.run import model_inputs
 from sim.scenario.loader import Scenario
-from sim.scenario.params import build_inputs, numeric_parameters
+from sim.scenario.params import numeric_parameters
 from sim.scenario.schema import leaf_for_parameter
 from sim.scenario.uncertainty import parameter_ranges, values_from_uniforms
 
@@ -75,7 +76,7 @@ def _series(scenario: Scenario, values: Mapping[str, np.ndarray]) -> dict[str, n
     """Every projection series for a batch of parameter values: name -> (n, T + 1), or
     (T + 1,) for a series that none of the values affects."""
     arrays, n = _safe_values(values)
-    series = projection_series(project(build_inputs(scenario, arrays)))
+    series = projection_series(project(model_inputs(scenario, arrays)))
     return {name: s[:n] if s.ndim > 1 else s for name, s in series.items()}
 
 
@@ -110,7 +111,7 @@ def end_year_outputs(
     its own name (scenario.budget_concept). Outputs the scenario does not project are left out.
     """
     arrays, n = _safe_values(values or {})
-    p = project(build_inputs(scenario, arrays))
+    p = project(model_inputs(scenario, arrays))
     total_end = _last(p.total, n)
     total_base = p.total[..., 0].reshape(-1)[0]  # the base year does not depend on rates
     if p.total.ndim > 1:

@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from sim.core.model import SECTORS, cagr_from_ratio_pct
-from sim.run import ScenarioResult, run_scenario
+from sim.run import ScenarioResult, calibration_shift_pct, run_scenario
 from sim.scenario.loader import Scenario
-from sim.scenario.params import build_inputs, calibration_shift_pct
+from sim.scenario.params import build_inputs
 
 __all__ = [
     "HistoryResult",
@@ -279,9 +279,8 @@ def run_history(history: Scenario, results: Sequence[ScenarioResult]) -> History
     shift = None
     if history.calibration_total_cagr_pct is not None:
         calibrated = run_scenario(history)
-        inputs = build_inputs(replace(history, calibration_total_cagr_pct=None, anchor_year=None))
-        anchor = history.level_year - history.base_year
-        shift = float(calibration_shift_pct(history, inputs.sectors, anchor))
+        inputs = build_inputs(history)  # the sector rates as the source gives them
+        shift = float(calibration_shift_pct(history, inputs.sectors))
     used = calibrated or raw
     record = track_record(raw, calibrated)
     n = history.end_year - history.base_year

@@ -24,10 +24,9 @@ from sim.core.model import (
     yoy_growth_pct,
 )
 from sim.core.targets import TARGETS, Target, scorecard, target_indicator
-from sim.run import ScenarioResult, series_units
+from sim.run import ScenarioResult, model_inputs, series_units
 from sim.scenario.actuals import Actuals, ActualsError, check_against
 from sim.scenario.loader import Scenario
-from sim.scenario.params import build_inputs
 
 __all__ = [
     "TrackingResult",
@@ -140,7 +139,7 @@ def rebaseline(scenario: Scenario, actuals: Actuals) -> Rebaselined:
     """Re-project `scenario` through the actuals: observed years are pinned, the remaining years
     follow the scenario's own rates and rules from the latest observed level."""
     notes: list[str] = []
-    inputs = build_inputs(scenario)
+    inputs = model_inputs(scenario)
     growth = _sector_growth_with_actuals(inputs, scenario, actuals, notes)
     sectors = replace(inputs.sectors, growth_pct=growth)
     _blocks, levels = project_sectors(sectors)

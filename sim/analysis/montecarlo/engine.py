@@ -72,8 +72,8 @@ from sim.analysis.montecarlo.layout import (
 from sim.analysis.montecarlo.quantiles import DEFAULT_BINS, BinnedPercentiles
 from sim.core.model import ModelInputs, cagr_from_ratio_pct, series_names
 from sim.core.targets import COMPARISON_TOLERANCE, TARGETS, Target, evaluate, target_indicator
+from sim.run import model_inputs
 from sim.scenario.loader import Scenario
-from sim.scenario.params import build_inputs
 from sim.scenario.uncertainty import UncertaintySpec, sample
 
 if TYPE_CHECKING:
@@ -173,7 +173,7 @@ class _Run:
     ):
         self.scenario, self.spec, self.sizes, self.seeds = scenario, spec, sizes, seeds
         self.years = np.arange(scenario.base_year, scenario.end_year + 1)
-        self.names = series_names(build_inputs(scenario))
+        self.names = series_names(model_inputs(scenario))
         self.n_years = len(self.years)
         self.targets: list[tuple[Target, int | None]] = []
         for target in TARGETS:
@@ -191,7 +191,7 @@ class _Run:
     def inputs(self, i: int) -> ModelInputs:
         """The model inputs of chunk i's draws."""
         values = sample(self.spec, self.sizes[i], np.random.default_rng(self.seeds[i]))
-        return build_inputs(self.scenario, values)
+        return model_inputs(self.scenario, values)
 
     def series(
         self,
