@@ -28,6 +28,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -188,7 +189,7 @@ def stage_costs(name: str) -> dict:
     one thread (best of 10), and how the pilot plans the rows."""
     import numpy as np
 
-    from sim import montecarlo as mc
+    from sim.analysis.montecarlo import engine as mc
     from sim.analysis.montecarlo.kernels import extremes
     from sim.analysis.montecarlo.layout import projection_series_time_major
     from sim.analysis.montecarlo.quantiles import BinnedPercentiles
@@ -317,6 +318,27 @@ def child(args: list[str]) -> dict:
     return json.loads(done.stdout)
 
 
+def run_child(args: list[str]) -> None:
+    """One measurement in this (fresh) interpreter, printed as JSON: kind, scenario, draws."""
+    kind, name, draws = args[0], args[1], int(args[2])
+    if kind == "mc":
+        print(json.dumps(one_monte_carlo(name, draws, seed=1)))
+    elif kind == "mc1":
+        print(json.dumps(one_monte_carlo(name, draws, seed=1, workers=1)))
+    elif kind == "fresh":
+        print(json.dumps(fresh_run(name, draws)))
+    elif kind == "stages":
+        print(json.dumps(stage_costs(name)))
+    elif kind == "loop":
+        print(json.dumps({"seconds_per_draw": plain_loop(name, draws, seed=1)}))
+    else:
+        print(json.dumps(sobol_seconds(name)))
+
+
+Say = Callable[..., None]
+"""say(text=""): print a line of the report and keep it for --write."""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000, 10_000_000])
@@ -325,28 +347,28 @@ def main() -> None:
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        kind, name, draws = args.child[0], args.child[1], int(args.child[2])
-        if kind == "mc":
-            print(json.dumps(one_monte_carlo(name, draws, seed=1)))
-        elif kind == "mc1":
-            print(json.dumps(one_monte_carlo(name, draws, seed=1, workers=1)))
-        elif kind == "fresh":
-            print(json.dumps(fresh_run(name, draws)))
-        elif kind == "stages":
-            print(json.dumps(stage_costs(name)))
-        elif kind == "loop":
-            print(json.dumps({"seconds_per_draw": plain_loop(name, draws, seed=1)}))
-        else:
-            print(json.dumps(sobol_seconds(name)))
+        run_child(args.child)
         return
-
-    import os
-
     lines = []
 
     def say(text: str = "") -> None:
         print(text, flush=True)
         lines.append(text)
+
+    header(say)
+    monte_carlo_table(say, args.sizes, args.loop)
+    stages_table(say)
+    sobol_table(say)
+    imports_section(say)
+    fresh_table(say)
+    say()
+    say(NOTES.strip())
+    if args.write:
+        args.write.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def header(say: Say) -> None:
+    import os
 
     say("# Monte Carlo, Sobol and import benchmarks")
     say()
@@ -358,6 +380,9 @@ def main() -> None:
     say()
     say("    python benchmarks/bench_monte_carlo.py --write benchmarks/RESULTS.md")
     say()
+
+
+def monte_carlo_table(say: Say, sizes: list[int], loop_draws: int) -> None:
     say("## Full Monte Carlo (sampling, model, percentiles of every series and year, targets)")
     say()
     say(
@@ -365,7 +390,7 @@ def main() -> None:
         "`monte_carlo` call alone, best of 3 up to a million draws, one run at ten million "
         "(imports not included; see below). Peak memory is the process's "
         "maximum resident set size, interpreter and libraries included. The plain loop is timed "
-        f"on {args.loop:,} draws and its rate scaled (it is O(N))."
+        f"on {loop_draws:,} draws and its rate scaled (it is O(N))."
     )
     say()
     say(
@@ -374,8 +399,8 @@ def main() -> None:
     )
     say("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name in SCENARIOS:
-        loop = child(["loop", name, str(args.loop)])["seconds_per_draw"]
-        for draws in args.sizes:
+        loop = child(["loop", name, str(loop_draws)])["seconds_per_draw"]
+        for draws in sizes:
             r = child(["mc", name, str(draws)])
             rate = draws / r["seconds"]
             say(
@@ -397,6 +422,9 @@ def main() -> None:
         "cost in speed)."
     )
     say()
+
+
+def stages_table(say: Say) -> None:
     say("## Where the time goes: one chunk of 32,768 draws on one thread")
     say()
     say(
@@ -427,6 +455,9 @@ def main() -> None:
             f"{one / every:.2f} |"
         )
     say()
+
+
+def sobol_table(say: Say) -> None:
     say("## Sobol indices with 95 % bootstrap intervals, n = 2^14, four end-year outputs")
     say()
     say("| scenario | parameters | model runs | seconds, first run | seconds, best of 3 |")
@@ -442,6 +473,9 @@ def main() -> None:
         "resample: ~38 s for three outputs)."
     )
     say()
+
+
+def imports_section(say: Say) -> None:
     say("## Imports of a plain run")
     say()
     imports = import_check()
@@ -456,6 +490,9 @@ def main() -> None:
         "more than one chunk."
     )
     say()
+
+
+def fresh_table(say: Say) -> None:
     say("## A million draws in a fresh interpreter, everything included")
     say()
     say(
@@ -475,10 +512,6 @@ def main() -> None:
             f"| {name} | 1,000,000 | {r['imports']:.2f} s | {r['monte_carlo']:.2f} s | "
             f"{r['total']:.2f} s |"
         )
-    say()
-    say(NOTES.strip())
-    if args.write:
-        args.write.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
