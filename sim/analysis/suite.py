@@ -16,6 +16,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -212,7 +213,9 @@ def run_sensitivity(
     """
     if draws < 1:
         raise ValueError("--draws must be at least 1")
-    seed = int(np.random.SeedSequence().entropy % 2**63) if seed is None else int(seed)
+    if seed is None:
+        seed = int(cast(int, np.random.SeedSequence().entropy) % 2**63)  # a fresh one: an int
+    seed = int(seed)
     parts: dict[str, list[pd.DataFrame]] = {key: [] for key in _PARTS}
     for scenario in scenarios:
         parts["grid"].append(two_way_grid(scenario))

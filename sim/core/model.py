@@ -40,6 +40,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = [
     "SECTORS",
@@ -165,13 +166,13 @@ class Projection:
 Shape = tuple[int, ...]
 
 
-def _batch_of(value: object, core: int) -> Shape:
+def _batch_of(value: ArrayLike, core: int) -> Shape:
     """The batch axes of a time-last value with `core` trailing non-batch axes."""
     shape = np.shape(value)
     return shape[: len(shape) - core]
 
 
-def to_time_major(value: object, core: int, rank: int) -> np.ndarray:
+def to_time_major(value: ArrayLike, core: int, rank: int) -> np.ndarray:
     """(*b, *core axes) time-last -> a view (*core axes, 1, ..., 1, *b) with `rank` batch axes."""
     array = np.asarray(value, dtype=float)
     n_batch = array.ndim - core
@@ -205,7 +206,7 @@ def _linked_batch(linked: LinkedInputs, total_batch: Shape) -> Shape:
     shapes = [total_batch]
     if linked.elasticity is not None:
         shapes.append(_batch_of(linked.elasticity, 0))
-    elif np.ndim(linked.growth_pct) > 0:
+    elif linked.growth_pct is not None and np.ndim(linked.growth_pct) > 0:
         shapes.append(_batch_of(linked.growth_pct, 1))
     if linked.override_pct is not None:
         shapes.append(_batch_of(linked.override_pct, 1))

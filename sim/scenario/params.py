@@ -58,7 +58,7 @@ def numeric_parameters(scenario: Scenario) -> dict[str, float]:
 
 
 def _yearly(
-    default: np.ndarray,
+    default: np.ndarray | float,
     by_year: Mapping[int, float],
     prefix: str,
     base_year: int,
@@ -118,21 +118,22 @@ def build_inputs(
     values: path -> scalar or (N,) array; all arrays must share the same length N (the draws).
     Raises UnknownParameterError for a path that is not a numeric parameter of the scenario.
     """
-    values = {k: np.asarray(v, dtype=float) for k, v in (values or {}).items()}
+    replaced = {k: np.asarray(v, dtype=float) for k, v in (values or {}).items()}
     known = numeric_parameters(scenario)
-    unknown = [k for k in values if k not in known]
+    unknown = [k for k in replaced if k not in known]
     if unknown:
         raise UnknownParameterError(
             f"scenario '{scenario.name}' has no numeric parameter {', '.join(unknown)}; "
             f"known: {', '.join(known)}"
         )
-    parameters = {path: values.get(path, np.asarray(known[path], dtype=float)) for path in known}
+    parameters = {path: replaced.get(path, np.asarray(known[path], dtype=float)) for path in known}
     years = np.arange(scenario.base_year, scenario.end_year + 1)
     return ModelInputs(
         years=years,
-        sectors=_sector_inputs(scenario, parameters, values),
+        sectors=_sector_inputs(scenario, parameters, replaced),
         indicators={
-            name: _linked_inputs(scenario, name, parameters, values) for name in scenario.indicators
+            name: _linked_inputs(scenario, name, parameters, replaced)
+            for name in scenario.indicators
         },
     )
 

@@ -148,7 +148,7 @@ def _chunk_sizes(draws: int, chunk: int) -> list[int]:
     return [chunk] * full + ([rest] if rest else [])
 
 
-def _fixed_positive(low: np.ndarray | float, high: np.ndarray | float) -> np.ndarray:
+def _fixed_positive(low: np.ndarray | float, high: np.ndarray | float) -> np.ndarray | bool:
     """Positive and constant up to rounding relative to its own size (a base-year value that
     a derived CAGR divides by; `_is_constant` allows 1e-12 absolute below 1)."""
     with np.errstate(invalid="ignore"):
@@ -368,7 +368,7 @@ def _plan(run: _Run, pilot: np.ndarray, twins: list[tuple[int, int]]) -> _Plan:
             if not settled[row] and base_fixed and not nan[row].any():
                 derived.append((row, run.row(level, t), base, t))
                 settled[row] = True
-    kept = []
+    kept: list[tuple[int, int]] = []
     for row, twin in twins:  # a twin of a row that is itself counted or constant
         if not settled[row] and not missing[twin] and twin not in dict(kept):
             kept.append((row, twin))
