@@ -28,6 +28,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -64,7 +65,7 @@ What changed (each step measured and committed on its own; the commit messages g
 * numpy's division rule in the compiled loops (error_model="numpy"): x / 0 gives inf or NaN as
   in the model instead of raising ZeroDivisionError, and the division can be vectorised.
 * Twin rows (a growth or CAGR equal to an earlier one up to rounding) are found by construction
-  from the inputs (`sim.core.model.first_equal_rate_years`: the same rate in consecutive years; an
+  from the inputs (`sim.analysis.montecarlo.layout.first_equal_rate_years`: the same rate in consecutive years; an
   'other' block growing with the total) and checked on each chunk's inputs, not draw by draw:
   113 (baseline) and 126 (COVID shock) of 222 rows are counted.
 * A growth target is checked on the growth ratio against (1 + low / 100) ** n: no power per draw.
@@ -116,6 +117,36 @@ How the streaming stays cheap (sim/analysis/montecarlo/engine.py): constant colu
 year (a copy of that year's growth), the CAGR of a series with a fixed base-year value (a
 function of that year's level) and twin rows are not counted; the rest are counted into 4096
 bins per column, one thread per core.
+
+## Before and after the house (issue 9)
+
+Paired runs of `python benchmarks/bench_monte_carlo.py --sizes 100000 1000000 --loop 500`, each
+revision's own copy, alternately in one session (before, after, before, after; about 80-150 s a
+run): before is 6cda639 (the flat `sim/` folder); after is the h2-analysis branch (layers in
+folders, the Monte Carlo's buffer layout in `sim/analysis/montecarlo/layout.py` calling the
+core's formulas, `monte_carlo` a run object with named passes, calibration and back-cast as steps
+of the pipeline). The machine was shared with other work (load average 1.4-2.7 on 2 cores), so
+every figure is two to three times the tables above, and round 1 of the old revision was slowed
+most; the rounds closest in time compare best. Seconds of the `monte_carlo` call after a
+warm-up, best of 3, all cores, unless said:
+
+| | before, round 1 | after, round 1 | before, round 2 | after, round 2 |
+|---|---:|---:|---:|---:|
+| baseline, 10^5 draws | 0.22 | 0.16 | 0.32 | 0.20 |
+| baseline, 10^6 draws | 1.11 | 0.79 | 0.97 | 0.96 |
+| COVID shock, 10^5 draws | 0.59 | 0.25 | 0.27 | 0.27 |
+| COVID shock, 10^6 draws | 3.35 | 0.86 | 1.34 | 1.32 |
+| one chunk, the model step, µs/draw: baseline | 0.37 | 0.19 | 0.18 | 0.18 |
+| one chunk, the model step, µs/draw: COVID shock | 0.35 | 0.19 | 0.17 | 0.22 |
+| peak memory, baseline 10^6 draws | 342 MB | 337 MB | 341 MB | 341 MB |
+| Sobol n = 2^14, best of 3: baseline / COVID shock | 1.12 / 1.25 | 0.42 / 0.89 | 0.65 / 0.92 | 0.68 / 0.91 |
+| import of a plain run | 1.06 | 0.73 | 0.69 | 0.86 |
+
+No change beyond this machine's noise: in round 2 the Monte Carlo of a million draws takes 0.97
+and 0.96 s (baseline), 1.34 and 1.32 s (COVID shock); the model step, the code that moved, is
+0.18 µs a draw in both; error bounds, passes and rows binned / settled (113 / 109, 126 / 96) are
+the same, as the numbers are. The import of a plain run, timed again five times alternately
+right after: 0.56-0.82 s before, 0.58-0.68 s after.
 """
 
 
@@ -159,20 +190,20 @@ def plain_loop(name: str, draws: int, seed: int) -> float:
     from sim.analysis.sampling import sample
     from sim.core.model import project, projection_series
     from sim.core.targets import TARGETS, evaluate, status_of, target_indicator
-    from sim.scenario.params import build_inputs
+    from sim.run import model_inputs
 
     scenario = _load(name)
     spec = scenario.uncertainty
     rng = np.random.default_rng(seed)
     years = np.arange(scenario.base_year, scenario.end_year + 1)
-    build_inputs(scenario, {k: float(v[0]) for k, v in sample(spec, 1, rng).items()})  # warm-up:
+    model_inputs(scenario, {k: float(v[0]) for k, v in sample(spec, 1, rng).items()})  # warm-up:
     # first-call costs (numba loading the triangular inverse CDF) are not a cost per draw
     start = time.perf_counter()
     rows = []
     met = np.zeros(len(TARGETS), dtype=np.int64)
     for _ in range(draws):
         values = {k: float(v[0]) for k, v in sample(spec, 1, rng).items()}
-        series = projection_series(project(build_inputs(scenario, values)))
+        series = projection_series(project(model_inputs(scenario, values)))
         rows.append(np.concatenate([s for s in series.values()]))
         for j, target in enumerate(TARGETS):
             indicator = target_indicator(target, scenario.budget_concept)
@@ -188,12 +219,12 @@ def stage_costs(name: str) -> dict:
     one thread (best of 10), and how the pilot plans the rows."""
     import numpy as np
 
-    from sim import montecarlo as mc
+    from sim.analysis.montecarlo import engine as mc
     from sim.analysis.montecarlo.kernels import extremes
+    from sim.analysis.montecarlo.layout import projection_series_time_major
     from sim.analysis.montecarlo.quantiles import BinnedPercentiles
     from sim.analysis.sampling import sample
-    from sim.core.model import projection_series_time_major
-    from sim.scenario.params import build_inputs
+    from sim.run import model_inputs
 
     scenario = _load(name)
     m = mc.CHUNK_DRAWS
@@ -209,7 +240,7 @@ def stage_costs(name: str) -> dict:
     met = np.zeros(len(run.targets), dtype=np.int64)
     rng = np.random.default_rng(1)
     values = sample(scenario.uncertainty, m, rng)
-    inputs = build_inputs(scenario, values)
+    inputs = model_inputs(scenario, values)
     buffer = np.empty_like(pilot)
 
     def best(step) -> float:
@@ -222,7 +253,7 @@ def stage_costs(name: str) -> dict:
 
     return {
         "sampling": best(lambda: sample(scenario.uncertainty, m, rng)),
-        "build_inputs": best(lambda: build_inputs(scenario, values)),
+        "build_inputs": best(lambda: model_inputs(scenario, values)),
         "model": best(lambda: projection_series_time_major(inputs, buffer, frozenset())),
         "bins": best(lambda: counter.add(flat)),
         "checks": best(
@@ -317,6 +348,27 @@ def child(args: list[str]) -> dict:
     return json.loads(done.stdout)
 
 
+def run_child(args: list[str]) -> None:
+    """One measurement in this (fresh) interpreter, printed as JSON: kind, scenario, draws."""
+    kind, name, draws = args[0], args[1], int(args[2])
+    if kind == "mc":
+        print(json.dumps(one_monte_carlo(name, draws, seed=1)))
+    elif kind == "mc1":
+        print(json.dumps(one_monte_carlo(name, draws, seed=1, workers=1)))
+    elif kind == "fresh":
+        print(json.dumps(fresh_run(name, draws)))
+    elif kind == "stages":
+        print(json.dumps(stage_costs(name)))
+    elif kind == "loop":
+        print(json.dumps({"seconds_per_draw": plain_loop(name, draws, seed=1)}))
+    else:
+        print(json.dumps(sobol_seconds(name)))
+
+
+Say = Callable[..., None]
+"""say(text=""): print a line of the report and keep it for --write."""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000, 10_000_000])
@@ -325,28 +377,28 @@ def main() -> None:
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        kind, name, draws = args.child[0], args.child[1], int(args.child[2])
-        if kind == "mc":
-            print(json.dumps(one_monte_carlo(name, draws, seed=1)))
-        elif kind == "mc1":
-            print(json.dumps(one_monte_carlo(name, draws, seed=1, workers=1)))
-        elif kind == "fresh":
-            print(json.dumps(fresh_run(name, draws)))
-        elif kind == "stages":
-            print(json.dumps(stage_costs(name)))
-        elif kind == "loop":
-            print(json.dumps({"seconds_per_draw": plain_loop(name, draws, seed=1)}))
-        else:
-            print(json.dumps(sobol_seconds(name)))
+        run_child(args.child)
         return
-
-    import os
-
     lines = []
 
     def say(text: str = "") -> None:
         print(text, flush=True)
         lines.append(text)
+
+    header(say)
+    monte_carlo_table(say, args.sizes, args.loop)
+    stages_table(say)
+    sobol_table(say)
+    imports_section(say)
+    fresh_table(say)
+    say()
+    say(NOTES.strip())
+    if args.write:
+        args.write.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def header(say: Say) -> None:
+    import os
 
     say("# Monte Carlo, Sobol and import benchmarks")
     say()
@@ -358,6 +410,9 @@ def main() -> None:
     say()
     say("    python benchmarks/bench_monte_carlo.py --write benchmarks/RESULTS.md")
     say()
+
+
+def monte_carlo_table(say: Say, sizes: list[int], loop_draws: int) -> None:
     say("## Full Monte Carlo (sampling, model, percentiles of every series and year, targets)")
     say()
     say(
@@ -365,7 +420,7 @@ def main() -> None:
         "`monte_carlo` call alone, best of 3 up to a million draws, one run at ten million "
         "(imports not included; see below). Peak memory is the process's "
         "maximum resident set size, interpreter and libraries included. The plain loop is timed "
-        f"on {args.loop:,} draws and its rate scaled (it is O(N))."
+        f"on {loop_draws:,} draws and its rate scaled (it is O(N))."
     )
     say()
     say(
@@ -374,8 +429,8 @@ def main() -> None:
     )
     say("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name in SCENARIOS:
-        loop = child(["loop", name, str(args.loop)])["seconds_per_draw"]
-        for draws in args.sizes:
+        loop = child(["loop", name, str(loop_draws)])["seconds_per_draw"]
+        for draws in sizes:
             r = child(["mc", name, str(draws)])
             rate = draws / r["seconds"]
             say(
@@ -397,6 +452,9 @@ def main() -> None:
         "cost in speed)."
     )
     say()
+
+
+def stages_table(say: Say) -> None:
     say("## Where the time goes: one chunk of 32,768 draws on one thread")
     say()
     say(
@@ -427,6 +485,9 @@ def main() -> None:
             f"{one / every:.2f} |"
         )
     say()
+
+
+def sobol_table(say: Say) -> None:
     say("## Sobol indices with 95 % bootstrap intervals, n = 2^14, four end-year outputs")
     say()
     say("| scenario | parameters | model runs | seconds, first run | seconds, best of 3 |")
@@ -442,6 +503,9 @@ def main() -> None:
         "resample: ~38 s for three outputs)."
     )
     say()
+
+
+def imports_section(say: Say) -> None:
     say("## Imports of a plain run")
     say()
     imports = import_check()
@@ -456,6 +520,9 @@ def main() -> None:
         "more than one chunk."
     )
     say()
+
+
+def fresh_table(say: Say) -> None:
     say("## A million draws in a fresh interpreter, everything included")
     say()
     say(
@@ -475,10 +542,6 @@ def main() -> None:
             f"| {name} | 1,000,000 | {r['imports']:.2f} s | {r['monte_carlo']:.2f} s | "
             f"{r['total']:.2f} s |"
         )
-    say()
-    say(NOTES.strip())
-    if args.write:
-        args.write.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

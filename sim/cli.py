@@ -285,6 +285,7 @@ def _sensitivity(
     """--sensitivity: every analysis, with a progress bar when stderr is a terminal."""
     from sim.analysis.montecarlo.engine import DEFAULT_DRAWS
     from sim.analysis.suite import run_sensitivity
+    from sim.output.console import ProgressBar
 
     for scenario in scenarios:
         if scenario.uncertainty is None:
@@ -294,7 +295,7 @@ def _sensitivity(
                 file=sys.stderr,
             )
     draws = DEFAULT_DRAWS if draws is None else draws
-    return run_sensitivity(scenarios, draws, seed, progress=sys.stderr.isatty())
+    return run_sensitivity(scenarios, draws, seed, on_progress=ProgressBar(sys.stderr))
 
 
 def _print_summary(run: RunOutputs, settings: Sequence[str], out: Path) -> None:

@@ -1,22 +1,48 @@
 """The projection pipeline without any I/O of results: load scenarios, project, score.
 
-Loading reports the problems of every scenario at once; projecting is pure.
+Loading reports the problems of every scenario at once; projecting is pure. A scenario becomes
+model inputs in three named steps (`model_inputs`):
+
+    build_inputs   the numbers as the scenario gives them (sim.scenario.params; no model run)
+    calibrate      with [calibration]: the calibrated sectors' rates shifted by one common number
+                   of points so that total output grows at the reported average rate
+    back_cast      with anchor_year: the shares and base values given for that year turned into
+                   the base year's, by running the model backwards from them
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-from sim.core.model import project, projection_series
+from sim.core.model import (
+    SECTORS,
+    ModelInputs,
+    SectorInputs,
+    cagr_pct,
+    linked_growth_pct,
+    project,
+    project_sectors,
+    projection_series,
+    yoy_growth_pct,
+)
 from sim.core.targets import ScoreRow, scorecard
 from sim.scenario.loader import Problem, Scenario, ScenarioError, load_scenario, scenario_files_in
 from sim.scenario.params import build_inputs
 
-__all__ = ["ScenarioResult", "load_scenarios", "run_scenario", "series_units"]
+__all__ = [
+    "ScenarioResult",
+    "load_scenarios",
+    "model_inputs",
+    "calibrate",
+    "calibration_shift_pct",
+    "back_cast",
+    "run_scenario",
+    "series_units",
+]
 
 
 @dataclass(frozen=True)
@@ -89,8 +115,102 @@ def series_units(scenario: Scenario, names: Sequence[str]) -> dict[str, str]:
 
 def run_scenario(scenario: Scenario) -> ScenarioResult:
     """Project one scenario and score it against the congress targets."""
-    projection = project(build_inputs(scenario))
+    projection = project(model_inputs(scenario))
     series = projection_series(projection)
     years = projection.years
     scores = scorecard(scenario.name, years, series, scenario.budget_concept)
     return ScenarioResult(scenario, years, series, series_units(scenario, list(series)), scores)
+
+
+# ----------------------------------------------------------------------------- model inputs
+
+
+def model_inputs(
+    scenario: Scenario, values: Mapping[str, np.ndarray | float] | None = None
+) -> ModelInputs:
+    """The inputs the model projects `scenario` from, with the parameters named in `values`
+    replaced (path -> scalar or (N,) array, as `build_inputs`): translated, calibrated,
+    back-cast (each draw on its own)."""
+    return back_cast(scenario, calibrate(scenario, build_inputs(scenario, values)))
+
+
+def _anchor(scenario: Scenario) -> int:
+    """Index of the year whose shares and base values the scenario gives (0: the base year)."""
+    return scenario.level_year - scenario.base_year
+
+
+def calibrate(scenario: Scenario, inputs: ModelInputs) -> ModelInputs:
+    """With a [calibration]: the rates of `scenario.calibration_sectors` shifted, every year, by
+    `calibration_shift_pct`. The inputs as given (their shares those of the level year)."""
+    if scenario.calibration_total_cagr_pct is None:
+        return inputs
+    sectors = inputs.sectors
+    shift = calibration_shift_pct(scenario, sectors)
+    mask = np.array([s in scenario.calibration_sectors for s in SECTORS], dtype=float)
+    growth = sectors.growth_pct + shift[..., None, None] * mask[:, None]
+    return replace(inputs, sectors=replace(sectors, growth_pct=growth))
+
+
+def calibration_shift_pct(scenario: Scenario, sectors: SectorInputs) -> np.ndarray:
+    """The common shift, in points of growth, of the calibrated sectors' rates (every year) that
+    makes total output grow `scenario.calibration_total_cagr_pct` on average: (...). sectors:
+    as given (shares of the level year).
+
+    Bisection on [-50, 50] points (total growth rises with the shift); 60 halvings leave an
+    error far below 1e-10 points.
+    """
+    target = scenario.calibration_total_cagr_pct
+    anchor = _anchor(scenario)
+    mask = np.array([s in scenario.calibration_sectors for s in SECTORS], dtype=float)
+    growth = np.asarray(sectors.growth_pct, dtype=float)
+    batch = growth.shape[:-2]
+    low, high = np.full(batch, -50.0), np.full(batch, 50.0)
+    for _ in range(60):
+        middle = (low + high) / 2.0
+        shifted = replace(sectors, growth_pct=growth + middle[..., None, None] * mask[:, None])
+        above = _total_cagr_pct(shifted, anchor) > target
+        high = np.where(above, middle, high)
+        low = np.where(above, low, middle)
+    return (low + high) / 2.0
+
+
+def _total_cagr_pct(sectors: SectorInputs, anchor: int) -> np.ndarray:
+    """Average growth of total output over the whole projection, % per year: (...)."""
+    _blocks, levels = project_sectors(_back_cast_sectors(sectors, anchor))
+    return cagr_pct(levels.sum(axis=-2))[..., -1]
+
+
+def back_cast(scenario: Scenario, inputs: ModelInputs) -> ModelInputs:
+    """With an anchor year: the base year's shares and base values that compound, at the
+    inputs' rates, to the ones the scenario gives for the anchor year. The index stays base-year
+    total = 100; indicators are back-cast along total output's growth of the back-cast sectors."""
+    anchor = _anchor(scenario)
+    if not anchor:
+        return inputs
+    sectors = _back_cast_sectors(inputs.sectors, anchor)
+    total_growth = yoy_growth_pct(project_sectors(sectors)[1].sum(axis=-2))
+    indicators = {}
+    for name, linked in inputs.indicators.items():
+        rates = linked_growth_pct(linked, total_growth)[..., :anchor]
+        factor = np.prod(1.0 + rates / 100.0, axis=-1)
+        indicators[name] = replace(linked, base=np.asarray(linked.base, dtype=float) / factor)
+    return replace(inputs, sectors=sectors, indicators=indicators)
+
+
+def _back_cast_sectors(sectors: SectorInputs, anchor: int) -> SectorInputs:
+    """Sector inputs whose shares are given for year index `anchor` (0 = the base year): the
+    base-year shares that compound to them. The index stays base-year total = 100."""
+    if anchor == 0:
+        return sectors
+    _blocks, levels = project_sectors(sectors)  # the given shares taken as a starting point
+    growth_to_anchor = levels[..., :3, anchor] / levels[..., :3, 0]
+    base = levels[..., :3, 0] / growth_to_anchor  # the anchor-year levels, back-cast
+    if sectors.residual == "other" and sectors.residual_growth_pct is not None:
+        other = levels[..., 3, 0] / (levels[..., 3, anchor] / levels[..., 3, 0])
+    elif sectors.residual == "other":  # the block keeps its share: the same share at the base
+        share_sum = np.asarray(sectors.base_share_pct, dtype=float).sum(axis=-1)
+        other = base.sum(axis=-1) * (100.0 - share_sum) / share_sum
+    else:
+        other = np.zeros(base.shape[:-1])
+    total = base.sum(axis=-1) + other
+    return replace(sectors, base_share_pct=base / total[..., None] * 100.0)

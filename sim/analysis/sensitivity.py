@@ -1,9 +1,9 @@
 """Sensitivity, uncertainty and goal seek on a scenario's parameters.
 
 Pure analyses: no files, no printing, no plotting. Each takes a resolved `Scenario` (its
-`uncertainty` gives the ranges), runs the model through `sim.scenario.params.build_inputs(scenario,
-values)` with one array of values per varied parameter (one vectorised call per analysis), and
-returns a tidy pandas DataFrame or a frozen dataclass.
+`uncertainty` gives the ranges), runs the model through `sim.run.model_inputs(scenario, values)`
+with one array of values per varied parameter (one vectorised call per analysis), and returns a
+tidy pandas DataFrame or a frozen dataclass.
 
     one_at_a_time   each uncertain parameter at its low and high end (tornado chart)
     spider          each rate parameter moved by -k..+k percentage points (spider chart)
@@ -30,10 +30,11 @@ import pandas as pd
 from sim.analysis.montecarlo.engine import DEFAULT_DRAWS, MonteCarloResult, monte_carlo
 from sim.analysis.sampling import parameter_ranges, values_from_uniforms
 from sim.analysis.sobol import estimate
-from sim.core.model import project, projection_series
+from sim.core.model import cagr_from_ratio_pct, project, projection_series
 from sim.core.targets import TARGETS, Target, evaluate, target_indicator
+from sim.run import model_inputs
 from sim.scenario.loader import Scenario
-from sim.scenario.params import build_inputs, numeric_parameters
+from sim.scenario.params import numeric_parameters
 from sim.scenario.schema import leaf_for_parameter
 
 __all__ = [
@@ -75,7 +76,7 @@ def _series(scenario: Scenario, values: Mapping[str, np.ndarray]) -> dict[str, n
     """Every projection series for a batch of parameter values: name -> (n, T + 1), or
     (T + 1,) for a series that none of the values affects."""
     arrays, n = _safe_values(values)
-    series = projection_series(project(build_inputs(scenario, arrays)))
+    series = projection_series(project(model_inputs(scenario, arrays)))
     return {name: s[:n] if s.ndim > 1 else s for name, s in series.items()}
 
 
@@ -110,14 +111,14 @@ def end_year_outputs(
     its own name (scenario.budget_concept). Outputs the scenario does not project are left out.
     """
     arrays, n = _safe_values(values or {})
-    p = project(build_inputs(scenario, arrays))
+    p = project(model_inputs(scenario, arrays))
     total_end = _last(p.total, n)
     total_base = p.total[..., 0].reshape(-1)[0]  # the base year does not depend on rates
     if p.total.ndim > 1:
         total_base = p.total[:n, 0]
     out = {
         "output.total": total_end,
-        "cagr.total": ((total_end / total_base) ** (1.0 / scenario.horizon_years) - 1.0) * 100.0,
+        "cagr.total": cagr_from_ratio_pct(total_end / total_base, scenario.horizon_years),
     }
     for name in ("income_per_capita", _budget(scenario)):
         if name in p.indicators:
@@ -403,15 +404,71 @@ def custom_target(indicator: str, measure: str, start_year: int, end_year: int) 
     )
 
 
-def _measure(
-    scenario: Scenario, parameter: str, xs: np.ndarray, target: Target, indicator: str
-) -> np.ndarray | None:
-    series = _series(scenario, {parameter: xs})
-    if indicator not in series:
-        return None
-    years = np.arange(scenario.base_year, scenario.end_year + 1)
-    value = evaluate(target, years, series[indicator])
-    return None if value is None else np.broadcast_to(np.asarray(value, dtype=float), xs.shape)
+@dataclass(frozen=True)
+class _Goal:
+    """What goal_seek solves for: the target's measure of `indicator` as a function of the
+    values of `parameter`, against `value`."""
+
+    scenario: Scenario
+    parameter: str
+    target: Target
+    indicator: str
+    value: float
+
+    def measure(self, xs: np.ndarray) -> np.ndarray | None:
+        """The measure at each of xs (one vectorised run), or None when it is not projected
+        (the indicator, or the target's years)."""
+        series = _series(self.scenario, {self.parameter: xs})
+        if self.indicator not in series:
+            return None
+        years = np.arange(self.scenario.base_year, self.scenario.end_year + 1)
+        value = evaluate(self.target, years, series[self.indicator])
+        return None if value is None else np.broadcast_to(np.asarray(value, dtype=float), xs.shape)
+
+    def gap(self, xs: np.ndarray) -> np.ndarray:
+        """measure - value at each of xs, for a measure known to be projected."""
+        measured = self.measure(xs)
+        if measured is None:
+            raise ValueError(f"{self.indicator}: the target's measure is not projected")
+        return measured - self.value
+
+    def root(self, a: float, b: float, tolerance: float, points: int) -> float:
+        """The crossing of `value` in [a, b], whose ends straddle it: the first sign change on
+        `points` values across the bracket is kept until the bracket is narrower than
+        `tolerance` (relative), then a secant step."""
+        for _ in range(40):
+            if b - a <= tolerance * max(1.0, abs(a)):
+                break
+            xs = np.linspace(a, b, points)
+            signs = np.sign(self.gap(xs))
+            inner = np.flatnonzero(signs[:-1] * signs[1:] <= 0)
+            a, b = xs[inner[0]], xs[inner[0] + 1]
+        ends = self.gap(np.array([a, b]))
+        return a if ends[0] == ends[1] else a - ends[0] * (b - a) / (ends[1] - ends[0])
+
+    def growth_pct(self, x: float) -> float:
+        """The indicator's average growth from the base year to the target year, %/yr, with
+        the parameter at x."""
+        levels = _series(self.scenario, {self.parameter: np.array([x])})[self.indicator]
+        levels = levels[0] if levels.ndim > 1 else levels
+        years = self.target.end_year - self.scenario.base_year
+        return float(cagr_from_ratio_pct(levels[years] / levels[0], years))
+
+
+def _bracket(
+    scenario: Scenario, parameter: str, bracket: tuple[float, float] | None
+) -> tuple[float, float]:
+    """(low, high) of the parameter: as given, or its uncertainty range in the scenario."""
+    if bracket is None:
+        if scenario.uncertainty is None or parameter not in scenario.uncertainty.parameters:
+            raise ValueError(
+                f"no uncertainty range for {parameter} in '{scenario.name}': give a bracket"
+            )
+        bracket = parameter_ranges(scenario.uncertainty, [parameter])[parameter]
+    low, high = float(bracket[0]), float(bracket[1])
+    if not low < high:
+        raise ValueError(f"bracket must have low < high, not {bracket}")
+    return low, high
 
 
 def goal_seek(
@@ -439,80 +496,73 @@ def goal_seek(
     value = target.low if value is None else value
     if value is None:
         raise ValueError(f"target '{target.key}' has no low end: give a value")
-    if bracket is None:
-        if scenario.uncertainty is None or parameter not in scenario.uncertainty.parameters:
-            raise ValueError(
-                f"no uncertainty range for {parameter} in '{scenario.name}': give a bracket"
-            )
-        bracket = parameter_ranges(scenario.uncertainty, [parameter])[parameter]
-    low, high = float(bracket[0]), float(bracket[1])
-    if not low < high:
-        raise ValueError(f"bracket must have low < high, not {bracket}")
-
-    def result(
-        found: float, reachable: bool, crossings: int, at_low: float, at_high: float, note: str
-    ) -> GoalSeekResult:
-        return GoalSeekResult(
-            scenario.name,
-            parameter,
-            indicator,
-            target.measure,
-            target.end_year,
-            value,
-            low,
-            high,
-            at_low,
-            at_high,
-            reachable,
-            found,
-            crossings,
-            note,
-        )
-
+    low, high = _bracket(scenario, parameter, bracket)
+    goal = _Goal(scenario, parameter, target, indicator, value)
+    answer = _unanswered(goal, low, high)
     xs = np.linspace(low, high, points)
-    measured = _measure(scenario, parameter, xs, target, indicator)
+    measured = goal.measure(xs)
     if measured is None:
-        why = (
-            f"{indicator} is not projected"
-            if indicator not in _series(scenario, {})
-            else f"the target years {target.start_year}-{target.end_year} are outside the "
-            f"projection {scenario.base_year}-{scenario.end_year}"
-        )
-        return result(math.nan, False, 0, math.nan, math.nan, f"not computable: {why}")
-    at_low, at_high = float(measured[0]), float(measured[-1])
+        return replace(answer, note=f"not computable: {_why_not_computable(goal)}")
+    answer = replace(answer, measure_at_low=float(measured[0]), measure_at_high=float(measured[-1]))
     gap = measured - value
     signs = np.sign(gap)
     change = np.flatnonzero((signs[:-1] * signs[1:] <= 0) & np.isfinite(gap[:-1] * gap[1:]))
     if change.size == 0:
-        side = "above" if np.nanmin(gap) > 0 else "below"
-        note = (
-            f"not reachable within [{low:g}, {high:g}]: {_describe(target, indicator)} is "
-            f"{at_low:.4g} at {low:g} and {at_high:.4g} at {high:g}, {side} {value:g} "
-            "across the whole range"
-        )
-        return result(math.nan, False, 0, at_low, at_high, note)
+        return replace(answer, note=_unreachable(goal, answer, gap))
     crossings = int(np.count_nonzero(signs[change] != signs[change + 1])) or 1
-    a, b = xs[change[0]], xs[change[0] + 1]
-    for _ in range(40):
-        if b - a <= tolerance * max(1.0, abs(a)):
-            break
-        xs = np.linspace(a, b, points)
-        gap = _measure(scenario, parameter, xs, target, indicator) - value  # type: ignore[operator]
-        signs = np.sign(gap)
-        inner = np.flatnonzero(signs[:-1] * signs[1:] <= 0)
-        a, b = xs[inner[0]], xs[inner[0] + 1]
-    ends = _measure(scenario, parameter, np.array([a, b]), target, indicator) - value  # type: ignore[operator]
-    found = a if ends[0] == ends[1] else a - ends[0] * (b - a) / (ends[1] - ends[0])
+    found = goal.root(xs[change[0]], xs[change[0] + 1], tolerance, points)
     note = f"{_describe(target, indicator)} = {value:g} at {parameter} = {found:.6g}"
     if crossings > 1:
         note += f"; the target is crossed {crossings} times in the bracket, the lowest is given"
-    levels = _series(scenario, {parameter: np.array([found])})[indicator]
-    levels = levels[0] if levels.ndim > 1 else levels
-    years = target.end_year - scenario.base_year
-    growth = ((levels[years] / levels[0]) ** (1.0 / years) - 1.0) * 100.0
     return replace(
-        result(float(found), True, crossings, at_low, at_high, note),
-        indicator_cagr_pct=float(growth),
+        answer,
+        reachable=True,
+        value_found=float(found),
+        crossings=crossings,
+        note=note,
+        indicator_cagr_pct=goal.growth_pct(found),
+    )
+
+
+def _unanswered(goal: _Goal, low: float, high: float) -> GoalSeekResult:
+    """The result before the search: nothing measured, nothing found."""
+    return GoalSeekResult(
+        scenario=goal.scenario.name,
+        parameter=goal.parameter,
+        indicator=goal.indicator,
+        measure=goal.target.measure,
+        year=goal.target.end_year,
+        target_value=goal.value,
+        bracket_low=low,
+        bracket_high=high,
+        measure_at_low=math.nan,
+        measure_at_high=math.nan,
+        reachable=False,
+        value_found=math.nan,
+        crossings=0,
+        note="",
+    )
+
+
+def _unreachable(goal: _Goal, answer: GoalSeekResult, gap: np.ndarray) -> str:
+    """The note of a measure that stays on one side of the value across the bracket."""
+    side = "above" if np.nanmin(gap) > 0 else "below"
+    low, high = answer.bracket_low, answer.bracket_high
+    return (
+        f"not reachable within [{low:g}, {high:g}]: "
+        f"{_describe(goal.target, goal.indicator)} is {answer.measure_at_low:.4g} at {low:g} and "
+        f"{answer.measure_at_high:.4g} at {high:g}, {side} {answer.target_value:g} "
+        "across the whole range"
+    )
+
+
+def _why_not_computable(goal: _Goal) -> str:
+    scenario, target = goal.scenario, goal.target
+    if goal.indicator not in _series(scenario, {}):
+        return f"{goal.indicator} is not projected"
+    return (
+        f"the target years {target.start_year}-{target.end_year} are outside the "
+        f"projection {scenario.base_year}-{scenario.end_year}"
     )
 
 

@@ -22,12 +22,11 @@ uniquely defined, so a scenario's correlation matrix is ignored here (the Monte 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["SobolEstimate", "saltelli_design", "estimate", "sobol_indices"]
+__all__ = ["SobolEstimate", "estimate"]
 
 DEFAULT_RESAMPLES = 1000
 RESAMPLE_BATCH = 250  # resamples per matrix product: 250 x 2^14 counts = 16 MB in float32
@@ -50,25 +49,6 @@ class SobolEstimate:
     variance: np.ndarray
     n: int
     confidence_level: float
-
-
-def saltelli_design(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The (n (k + 2), k) matrix [A; B; AB_1; ...; AB_k], each block n rows.
-
-    a, b: (n, k) independent draws (probabilities, or parameter values: AB_i only copies
-    columns, so transforming A and B first and stacking after is the same and k / 2 times
-    cheaper). AB_i is A with column i from B.
-    """
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    if a.shape != b.shape or a.ndim != 2:
-        raise ValueError(f"A and B must be (n, k) arrays of one shape, not {a.shape}, {b.shape}")
-    k = a.shape[1]
-    blocks = [a, b]
-    for i in range(k):
-        ab = a.copy()
-        ab[:, i] = b[:, i]
-        blocks.append(ab)
-    return np.concatenate(blocks)
 
 
 def _terms(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray) -> np.ndarray:
@@ -140,26 +120,3 @@ def estimate(
     first_ci = np.moveaxis(np.quantile(first_boot, [low_q, high_q], axis=0), 0, -1)
     total_ci = np.moveaxis(np.quantile(total_boot, [low_q, high_q], axis=0), 0, -1)
     return SobolEstimate(first, first_ci, total, total_ci, variance, n, confidence_level)
-
-
-def sobol_indices(
-    func: Callable[[np.ndarray], np.ndarray],
-    k: int,
-    n: int,
-    rng: np.random.Generator,
-    *,
-    n_resamples: int = DEFAULT_RESAMPLES,
-    confidence_level: float = 0.95,
-) -> SobolEstimate:
-    """Sobol indices of `func` of k independent U(0, 1) inputs.
-
-    func: (N, k) probabilities -> (N,) or (N, q) outputs, vectorised over rows; called once on
-    the whole design of n (k + 2) rows.
-    """
-    design = saltelli_design(rng.random((n, k)), rng.random((n, k)))
-    out = np.asarray(func(design), dtype=float)
-    if out.ndim == 1:
-        out = out[:, None]
-    f_a, f_b = out[:n], out[n : 2 * n]
-    f_ab = out[2 * n :].reshape(k, n, -1)
-    return estimate(f_a, f_b, f_ab, rng, n_resamples=n_resamples, confidence_level=confidence_level)

@@ -1,7 +1,9 @@
-"""`--sensitivity`: every analysis of `sim.analysis.sensitivity` for every scenario, and its CSV files.
+"""`--sensitivity`: every analysis of `sim.analysis.sensitivity` for every scenario.
 
-`run_sensitivity` is pure apart from an optional progress bar on stderr; `write_sensitivity_csvs`
-is the only function that writes. Charts are drawn elsewhere from `SensitivityResults`.
+`run_sensitivity` is pure: it reports progress through an optional callback (the command line
+passes `sim.output.console.ProgressBar`), and `sim.output.files.write_sensitivity_csvs` writes
+the tables as the CSV files of `CSV_COLUMNS`. Charts are drawn elsewhere from
+`SensitivityResults`.
 
 Randomness: one seed for the whole run. Each scenario's Monte Carlo and Sobol generators are
 derived from (seed, the scenario's name, the analysis), so a scenario's results do not change
@@ -11,12 +13,10 @@ when other scenarios are added to or removed from the run.
 from __future__ import annotations
 
 import hashlib
-import sys
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import TextIO
+from functools import partial
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -38,8 +38,8 @@ from sim.scenario.params import numeric_parameters
 
 __all__ = [
     "SensitivityResults",
+    "ProgressReport",
     "run_sensitivity",
-    "write_sensitivity_csvs",
     "CSV_COLUMNS",
     "SOBOL_BASE_SAMPLE",
     "goal_seeks",
@@ -108,6 +108,9 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 """The files written under <out>/sensitivity and their columns, in order."""
 
+ProgressReport = Callable[[str, int, int], None]
+"""on_progress(label, done, total): a long analysis has done `done` of `total` units (draws)."""
+
 WIDE_BRACKETS = {"elasticity": (0.0, 3.0), "growth_pct": (0.0, 40.0)}
 """Brackets of the goal seeks that ask "what value is needed": elasticities 0-3 (the range the
 scenario schema accepts without a warning), rates 0-40 %/yr."""
@@ -141,30 +144,6 @@ def _rng(seed: int, scenario: str, analysis: int) -> np.random.Generator:
     return np.random.default_rng(
         np.random.SeedSequence(seed, spawn_key=(_stable_key(scenario), analysis))
     )
-
-
-class _ProgressBar:
-    """A one-line progress bar on a terminal, shown only once a run has taken over `delay` s."""
-
-    def __init__(self, label: str, stream: TextIO, delay: float = 1.0, width: int = 30):
-        self.label, self.stream, self.delay, self.width = label, stream, delay, width
-        self.started = time.perf_counter()
-        self.shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        elapsed = time.perf_counter() - self.started
-        if not self.shown and (elapsed < self.delay or done >= total):
-            return
-        self.shown = True
-        filled = int(self.width * done / total)
-        rate = done / elapsed if elapsed > 0 else 0.0
-        self.stream.write(
-            f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] "
-            f"{done:,}/{total:,} draws, {rate:,.0f}/s"
-        )
-        if done >= total:
-            self.stream.write("\n")
-        self.stream.flush()
 
 
 def goal_seeks(scenario: Scenario) -> list[tuple[str, GoalSeekResult]]:
@@ -222,91 +201,86 @@ def run_sensitivity(
     scenarios: Sequence[Scenario],
     draws: int = DEFAULT_DRAWS,
     seed: int | None = None,
-    progress: bool = False,
     *,
     sobol_n: int = SOBOL_BASE_SAMPLE,
-    stream: TextIO | None = None,
+    on_progress: ProgressReport | None = None,
 ) -> SensitivityResults:
     """Tornado, spider, grid, Monte Carlo, Sobol and goal seek for each scenario.
 
     Scenarios without an [uncertainty] section get only the grid and the goal seeks (the
-    analyses that need no distributions). progress: show a progress bar on stderr (or
-    `stream`) for a Monte Carlo that takes more than a second, if it is a terminal.
+    analyses that need no distributions). on_progress(label, done, total) is called after each
+    chunk of a Monte Carlo, label "Monte Carlo <scenario>", done and total in draws.
     """
     if draws < 1:
         raise ValueError("--draws must be at least 1")
-    seed = int(np.random.SeedSequence().entropy % 2**63) if seed is None else int(seed)
-    stream = sys.stderr if stream is None else stream
-    show = progress and hasattr(stream, "isatty") and stream.isatty()
-    parts: dict[str, list[pd.DataFrame]] = {
-        k: []
-        for k in ("tornado", "spider", "grid", "percentiles", "probabilities", "sobol", "goal_seek")
-    }
+    if seed is None:
+        seed = int(cast(int, np.random.SeedSequence().entropy) % 2**63)  # a fresh one: an int
+    seed = int(seed)
+    parts: dict[str, list[pd.DataFrame]] = {key: [] for key in _PARTS}
     for scenario in scenarios:
         parts["grid"].append(two_way_grid(scenario))
-        rows = []
-        for goal, found in goal_seeks(scenario):
-            rows.append(
-                {
-                    "scenario": scenario.name,
-                    "goal": goal,
-                    "parameter": found.parameter,
-                    "target": found.target_value,
-                    "value_found": found.value_found,
-                    "reachable": found.reachable,
-                    "bracket_low": found.bracket_low,
-                    "bracket_high": found.bracket_high,
-                    "note": found.note,
-                }
-            )
-        parts["goal_seek"].append(pd.DataFrame(rows))
-        if scenario.uncertainty is None:
-            continue
-        parts["tornado"].append(one_at_a_time(scenario))
-        parts["spider"].append(spider(scenario))
-        bar = _ProgressBar(f"Monte Carlo {scenario.name}", stream) if show else None
-        result = monte_carlo(scenario, draws, _rng(seed, scenario.name, 0), progress=bar)
-        parts["percentiles"].append(result.percentiles)
-        parts["probabilities"].append(result.target_probabilities)
-        parts["sobol"].append(sobol(scenario, _rng(seed, scenario.name, 1), sobol_n))
-
-    def joined(key: str, csv: str | None = None) -> pd.DataFrame:
-        frames = [f for f in parts[key] if not f.empty]
-        if frames:
-            return pd.concat(frames, ignore_index=True)
-        return pd.DataFrame(columns=list(CSV_COLUMNS[csv])) if csv else pd.DataFrame()
-
+        parts["goal_seek"].append(goal_seek_table(scenario))
+        if scenario.uncertainty is not None:
+            _uncertainty_parts(scenario, draws, seed, sobol_n, on_progress, parts)
     return SensitivityResults(
-        tornado=joined("tornado", "tornado.csv"),
-        spider=joined("spider"),
-        grid=joined("grid", "grid.csv"),
-        monte_carlo_percentiles=joined("percentiles", "monte_carlo_percentiles.csv"),
-        target_probabilities=joined("probabilities", "target_probabilities.csv"),
-        sobol=joined("sobol", "sobol.csv"),
-        goal_seek=joined("goal_seek", "goal_seek.csv"),
+        tornado=_joined(parts["tornado"], "tornado.csv"),
+        spider=_joined(parts["spider"]),
+        grid=_joined(parts["grid"], "grid.csv"),
+        monte_carlo_percentiles=_joined(parts["percentiles"], "monte_carlo_percentiles.csv"),
+        target_probabilities=_joined(parts["probabilities"], "target_probabilities.csv"),
+        sobol=_joined(parts["sobol"], "sobol.csv"),
+        goal_seek=_joined(parts["goal_seek"], "goal_seek.csv"),
         draws=draws,
         seed=seed,
     )
 
 
-def write_sensitivity_csvs(results: SensitivityResults, folder: Path) -> list[Path]:
-    """Write the CSV files of CSV_COLUMNS into `folder` (created if needed); returns their paths.
+_PARTS = ("tornado", "spider", "grid", "percentiles", "probabilities", "sobol", "goal_seek")
 
-    UTF-8, comma-separated, full float precision, empty cells for NaN.
-    """
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    tables = {
-        "tornado.csv": results.tornado,
-        "grid.csv": results.grid,
-        "monte_carlo_percentiles.csv": results.monte_carlo_percentiles,
-        "target_probabilities.csv": results.target_probabilities,
-        "sobol.csv": results.sobol,
-        "goal_seek.csv": results.goal_seek,
-    }
-    written = []
-    for name, frame in tables.items():
-        path = folder / name
-        frame.reindex(columns=list(CSV_COLUMNS[name])).to_csv(path, index=False, encoding="utf-8")
-        written.append(path)
-    return written
+
+def goal_seek_table(scenario: Scenario) -> pd.DataFrame:
+    """The goal seeks of one scenario (`goal_seeks`) as the rows of goal_seek.csv."""
+    rows = []
+    for goal, found in goal_seeks(scenario):
+        rows.append(
+            {
+                "scenario": scenario.name,
+                "goal": goal,
+                "parameter": found.parameter,
+                "target": found.target_value,
+                "value_found": found.value_found,
+                "reachable": found.reachable,
+                "bracket_low": found.bracket_low,
+                "bracket_high": found.bracket_high,
+                "note": found.note,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _uncertainty_parts(
+    scenario: Scenario,
+    draws: int,
+    seed: int,
+    sobol_n: int,
+    on_progress: ProgressReport | None,
+    parts: dict[str, list[pd.DataFrame]],
+) -> None:
+    """The analyses that sample the scenario's [uncertainty]: tornado, spider, Monte Carlo and
+    Sobol, appended to `parts`."""
+    parts["tornado"].append(one_at_a_time(scenario))
+    parts["spider"].append(spider(scenario))
+    label = f"Monte Carlo {scenario.name}"
+    progress = None if on_progress is None else partial(on_progress, label)
+    result = monte_carlo(scenario, draws, _rng(seed, scenario.name, 0), progress=progress)
+    parts["percentiles"].append(result.percentiles)
+    parts["probabilities"].append(result.target_probabilities)
+    parts["sobol"].append(sobol(scenario, _rng(seed, scenario.name, 1), sobol_n))
+
+
+def _joined(frames: list[pd.DataFrame], csv: str | None = None) -> pd.DataFrame:
+    """The scenarios' tables as one; an empty one has the columns of its CSV file."""
+    frames = [f for f in frames if not f.empty]
+    if frames:
+        return pd.concat(frames, ignore_index=True)
+    return pd.DataFrame(columns=list(CSV_COLUMNS[csv])) if csv else pd.DataFrame()

@@ -1,4 +1,4 @@
-"""The projection core: pure functions on numpy arrays.
+"""The projection model: pure functions on numpy arrays.
 
 No files, no printing, no plotting and no random draws happen here. Every array may carry any
 number of leading batch axes (a Monte Carlo "draws" axis, a sweep axis, ...); the time axis is
@@ -10,26 +10,42 @@ Shapes used in the docstrings:
     T     growth years (base_year + 1 .. end_year); levels have T + 1 points (base year first)
     K     projection series (`series_names`)
 
-Layout. The public functions take and return time-last arrays, but every formula is computed
-once, time-major: on arrays (T + 1, *b) whose batch axes come last (left-padded with axes of
-length 1 to a common number). With a million draws a time-last array is a million rows of a few
-years, and a cumulative product, shift or power along such short rows is slow (~2 s per million
-draws for every series); time-major, each year is one long contiguous vector operation. The
-public arrays are views of the time-major results with the axes moved back, so batched outputs
-are not C-contiguous. `projection_series_time_major` hands the time-major array itself to
-callers that work per year (the Monte Carlo), without moving or copying it.
+The model, year by year (t = 1 .. T; every rule applies to each element of the batch):
+    sector s      L_s(0) = share_s / sum(shares) * base_total        (residual "normalise")
+                  L_s(0) = share_s / 100 * base_total                 (residual "other")
+                  L_s(t) = L_s(t - 1) * (1 + g_s(t) / 100)
+    other block   L_o(0) = (100 - sum(shares)) / 100 * base_total; it grows with the three-sector
+                  aggregate A (L_o(t) = L_o(0) * A(t) / A(0): a constant share) or at its own rate
+    total         the sum of the blocks
+    indicator     L_i(t) = L_i(t - 1) * (1 + r_i(t) / 100), with r_i(t) = e_i * g_total(t)
+                  (elasticity to total output growth) or its own rate; a single-year override wins
+    derived sums  e.g. budget_revenue_total = budget_revenue + land_use_revenue
+    reported      shares (%), year-on-year growth (%) and CAGR from the base year (%/yr)
+
+Years first. The formulas (`compound_into`, `yoy_into`, `cagr_into`, `shares_into`,
+`linked_rate`, `levels_into`) are written on arrays whose first axis is the year (row t = year t)
+and whose batch axes follow ("time-major"), left-padded with axes of length 1 to the batch rank
+of the run so that numpy broadcasts them as it would time-last arrays. With a million draws a
+time-last array is a million rows of a few years, and a cumulative product or a power along such
+short rows is slow (~2 s per million draws for every series); years first, each year is one long
+contiguous vector operation. The public functions take and return time-last arrays and move the
+axes on the way (`to_time_major`, `to_time_last`: views, no copies), so batched outputs are not
+C-contiguous. The Monte Carlo calls the same formulas on its own buffers
+(`sim.analysis.montecarlo.layout`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = [
     "SECTORS",
     "RESIDUAL_TREATMENTS",
+    "OTHER_BLOCK",
     "SectorInputs",
     "LinkedInputs",
     "ModelInputs",
@@ -44,9 +60,19 @@ __all__ = [
     "project",
     "projection_series",
     "series_names",
-    "projection_series_time_major",
-    "first_equal_rate_years",
-    "other_grows_with_total",
+    # years first (time-major), for callers that keep their own buffers
+    "Shape",
+    "LevelArrays",
+    "to_time_major",
+    "to_time_last",
+    "batch_shape",
+    "compound_into",
+    "yoy_into",
+    "cagr_into",
+    "shares_into",
+    "rate_series_into",
+    "linked_rate",
+    "levels_into",
 ]
 
 SECTORS: tuple[str, ...] = ("services", "industry", "agriculture")
@@ -108,7 +134,7 @@ class LinkedInputs:
 
 @dataclass(frozen=True)
 class ModelInputs:
-    """Everything the model needs, as arrays. Built from a scenario by `sim.scenario.params`."""
+    """Everything the model needs, as arrays. Built from a scenario by `sim.run.model_inputs`."""
 
     years: np.ndarray  # (T + 1,) calendar years, base year first
     sectors: SectorInputs
@@ -133,21 +159,20 @@ class Projection:
     indicators: Mapping[str, np.ndarray]
 
 
-# ----------------------------------------------------------------------------- layout
+# ----------------------------------------------------------------------------- years first
 # A time-major array has its c "core" axes (years; sectors and years) first and its batch axes
-# last, padded on the left with axes of length 1 to the `rank` shared by all arrays of a call,
-# so that numpy broadcasts their batch axes as it broadcasts time-last arrays.
+# last, padded on the left with axes of length 1 to the `rank` shared by all arrays of a run.
 
 Shape = tuple[int, ...]
 
 
-def _batch_shape(value: object, core: int) -> Shape:
+def _batch_of(value: ArrayLike, core: int) -> Shape:
     """The batch axes of a time-last value with `core` trailing non-batch axes."""
     shape = np.shape(value)
     return shape[: len(shape) - core]
 
 
-def _time_major(value: object, core: int, rank: int) -> np.ndarray:
+def to_time_major(value: ArrayLike, core: int, rank: int) -> np.ndarray:
     """(*b, *core axes) time-last -> a view (*core axes, 1, ..., 1, *b) with `rank` batch axes."""
     array = np.asarray(value, dtype=float)
     n_batch = array.ndim - core
@@ -158,9 +183,9 @@ def _time_major(value: object, core: int, rank: int) -> np.ndarray:
     return array
 
 
-def _time_last(array: np.ndarray, core: int, batch: Shape) -> np.ndarray:
-    """Inverse of `_time_major`: (*core axes, *padded b) -> a view (*b, *core axes); `batch` is
-    the unpadded b (the padding axes, all of length 1, are dropped)."""
+def to_time_last(array: np.ndarray, core: int, batch: Shape) -> np.ndarray:
+    """Inverse of `to_time_major`: (*core axes, *padded b) -> a view (*b, *core axes); `batch`
+    is the unpadded b (the padding axes, all of length 1, are dropped)."""
     if array.ndim != core + len(batch):
         array = array.reshape(array.shape[:core] + batch)
     if not batch:
@@ -168,53 +193,62 @@ def _time_last(array: np.ndarray, core: int, batch: Shape) -> np.ndarray:
     return array.transpose(tuple(range(core, array.ndim)) + tuple(range(core)))
 
 
-Allocate = Callable[[str, Shape], np.ndarray]
-"""allocate(name, shape) -> the time-major array a series (or, for a leading axis of S, the S
-series from `name` on) is written to: a new array, or rows of a caller's buffer."""
+def _sector_batch(sectors: SectorInputs) -> Shape:
+    shapes = [_batch_of(sectors.base_share_pct, 1), _batch_of(sectors.growth_pct, 2)]
+    if sectors.residual == "other" and sectors.residual_growth_pct is not None:
+        shapes.append(_batch_of(sectors.residual_growth_pct, 1))
+    return np.broadcast_shapes(*shapes)
 
 
-def _new_array(name: str, shape: Shape) -> np.ndarray:
-    return np.empty(shape)
+def _linked_batch(linked: LinkedInputs, total_batch: Shape) -> Shape:
+    """Unpadded batch shape of a linked indicator's rates: that of its inputs and of total
+    output (an own rate is broadcast over the draws of total output, as the elasticity is)."""
+    shapes = [total_batch]
+    if linked.elasticity is not None:
+        shapes.append(_batch_of(linked.elasticity, 0))
+    elif linked.growth_pct is not None and np.ndim(linked.growth_pct) > 0:
+        shapes.append(_batch_of(linked.growth_pct, 1))
+    if linked.override_pct is not None:
+        shapes.append(_batch_of(linked.override_pct, 1))
+    return np.broadcast_shapes(*shapes)
+
+
+def _indicator_batch(linked: LinkedInputs, output_batch: Shape) -> Shape:
+    """Unpadded batch shape of a linked indicator's levels."""
+    return np.broadcast_shapes(_batch_of(linked.base, 0), _linked_batch(linked, output_batch))
+
+
+def batch_shape(inputs: ModelInputs) -> Shape:
+    """The batch shape of all the inputs together (its length is the run's rank)."""
+    indicators = (_indicator_batch(linked, ()) for linked in inputs.indicators.values())
+    return np.broadcast_shapes(_sector_batch(inputs.sectors), *indicators)
 
 
 # ----------------------------------------------------------------------------- the formulas
 # Each formula exists once, here, on time-major arrays; the public functions below move axes.
 
 
-IN_PLACE_DRAWS = 4096
-"""From this many values per year on, compounding builds each year's factors in the output row
-itself (no temporary array to allocate and stream through memory); below it, three calls per
-year would cost more than the temporary."""
-
-
-def _compound_into(base: np.ndarray, growth_pct: np.ndarray, out: np.ndarray) -> None:
+def compound_into(base: np.ndarray, growth_pct: np.ndarray, out: np.ndarray) -> None:
     """out = base, base (1 + g1 / 100), base (1 + g1 / 100) (1 + g2 / 100), ... year by year.
 
     base: (*b) level in the base year; growth_pct: (T, *b) % per year; out: (T + 1, *b) levels.
     b broadcasts (a base or a rate shared by every draw is given once).
     """
     out[0] = base
-    if growth_pct.shape[1:] == out.shape[1:] and out[0].size >= IN_PLACE_DRAWS:
-        for t in range(growth_pct.shape[0]):  # each factor built in the year's row of `out`
-            level = out[t + 1, ...]  # `[t, ...]`: a 0-d view, not a scalar, without batch axes
-            np.divide(growth_pct[t, ...], 100.0, out=level)
-            level += 1.0
-            level *= out[t, ...]  # the same product as below: L (1 + g / 100)
-        return
-    factors = np.divide(growth_pct, 100.0)  # few draws, or a rate shared by the draws
+    factors = np.divide(growth_pct, 100.0)
     factors += 1.0
-    for t in range(growth_pct.shape[0]):
+    for t in range(growth_pct.shape[0]):  # `[t, ...]`: a 0-d view, not a scalar, without batch
         np.multiply(out[t, ...], factors[t, ...], out=out[t + 1, ...])
 
 
-def _yoy_into(levels: np.ndarray, out: np.ndarray) -> None:
+def yoy_into(levels: np.ndarray, out: np.ndarray) -> None:
     """Year-on-year growth in %: levels (T + 1, *b) -> out (T, *b) = (L_t / L_t-1 - 1) * 100."""
     np.divide(levels[1:], levels[:-1], out=out)
     out -= 1.0
     out *= 100.0
 
 
-def _cagr_into(levels: np.ndarray, out: np.ndarray) -> None:
+def cagr_into(levels: np.ndarray, out: np.ndarray) -> None:
     """Compound annual growth from the base year, in %: levels (T + 1, *b) -> out (T, *b) with
     out[t - 1] = ((L_t / L_0) ** (1 / t) - 1) * 100."""
     np.divide(levels[1:], levels[:1], out=out)
@@ -238,33 +272,53 @@ def _ratio_to_cagr_into(ratio: np.ndarray, years: int) -> None:
     ratio *= 100.0
 
 
-def cagr_from_ratio_pct(ratio: np.ndarray | float, years: int) -> np.ndarray:
-    """CAGR in % over `years` years of a level that grew by `ratio` (L_t / L_0), computed as
-    the model computes cagr.* series (the same roots, so the same numbers)."""
-    out = np.array(ratio, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        _ratio_to_cagr_into(out[...], years)
-    return out
+def cagr_from_ratio_pct(ratio: np.ndarray | float, years: np.ndarray | int) -> np.ndarray:
+    """Compound annual growth in % over `years` years of a level that grew by `ratio` (L_t / L_0):
+    (ratio ** (1 / years) - 1) * 100, computed as the model computes its cagr.* series (the
+    same roots, so the same numbers). The one CAGR formula of the package.
+
+    years: a number, or an array broadcasting with ratio (each >= 1). A negative ratio gives NaN,
+    except over 1 or 3 years (a cube root); increasing in ratio. Returns an array of ratio's
+    shape (a numpy scalar for a scalar ratio).
+    """
+    if np.ndim(years) == 0:
+        out = np.array(ratio, dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            _ratio_to_cagr_into(out[...], int(years))
+        return out[()]  # a numpy scalar for a scalar ratio, as numpy's functions give
+    ratios, each = np.broadcast_arrays(np.asarray(ratio, dtype=float), np.asarray(years))
+    out = np.empty(ratios.shape)
+    for t in np.unique(each):
+        where = each == t
+        out[where] = cagr_from_ratio_pct(ratios[where], int(t))
+    return out[()]
 
 
-def _shares_into(block_levels: np.ndarray, total: np.ndarray, out: np.ndarray) -> None:
+def shares_into(block_levels: np.ndarray, total: np.ndarray, out: np.ndarray) -> None:
     """Shares in %: block_levels (S, T + 1, *b), total (T + 1, *b) -> out (S, T + 1, *b)."""
     np.divide(block_levels, total, out=out)
     out *= 100.0
 
 
-def _linked_rate(linked: LinkedInputs, total_growth: np.ndarray, rank: int) -> np.ndarray:
+def rate_series_into(kind: str, levels: np.ndarray, out: np.ndarray) -> None:
+    """The growth.<x> ("growth") or cagr.<x> ("cagr") series of levels (T + 1, *b) into out
+    (T + 1, *b): NaN in the base year (no rate), then `yoy_into` or `cagr_into`."""
+    out[0] = np.nan
+    (yoy_into if kind == "growth" else cagr_into)(levels, out[1:])
+
+
+def linked_rate(linked: LinkedInputs, total_growth: np.ndarray, rank: int) -> np.ndarray:
     """Growth of a linked indicator, time-major (T, *b) in % per year (possibly a read-only
     broadcast view). total_growth: (T, *b) year-on-year growth of total output."""
     years = total_growth.shape[0]
     if linked.elasticity is not None:
-        rate = _time_major(linked.elasticity, 0, rank) * total_growth
+        rate = to_time_major(linked.elasticity, 0, rank) * total_growth
     else:
         own = np.asarray(linked.growth_pct, dtype=float)
-        own = _time_major(own[None] if own.ndim == 0 else own, 1, rank)  # (T or 1, *b)
+        own = to_time_major(own[None] if own.ndim == 0 else own, 1, rank)  # (T or 1, *b)
         rate = np.broadcast_to(own, (years,) + own.shape[1:])
     if linked.override_pct is not None:
-        override = _time_major(linked.override_pct, 1, rank)
+        override = to_time_major(linked.override_pct, 1, rank)
         fixed = ~np.isnan(override)
         if fixed.all():
             rate = np.broadcast_to(override, np.broadcast_shapes(rate.shape, override.shape))
@@ -273,179 +327,99 @@ def _linked_rate(linked: LinkedInputs, total_growth: np.ndarray, rank: int) -> n
     return rate
 
 
-def _linked_batch(linked: LinkedInputs, total_batch: Shape) -> Shape:
-    """Unpadded batch shape of a linked indicator's rates: that of its inputs and of total
-    output (an own rate is broadcast over the draws of total output, as the elasticity is)."""
-    shapes = [total_batch]
-    if linked.elasticity is not None:
-        shapes.append(_batch_shape(linked.elasticity, 0))
-    elif np.ndim(linked.growth_pct) > 0:
-        shapes.append(_batch_shape(linked.growth_pct, 1))
-    if linked.override_pct is not None:
-        shapes.append(_batch_shape(linked.override_pct, 1))
-    return np.broadcast_shapes(*shapes)
-
-
-# ----------------------------------------------------------------------------- the model, time-major
-
-
 def _blocks(sectors: SectorInputs) -> tuple[str, ...]:
     if sectors.residual not in RESIDUAL_TREATMENTS:
         raise ValueError(f"residual must be one of {RESIDUAL_TREATMENTS}, not {sectors.residual!r}")
     return SECTORS + ((OTHER_BLOCK,) if sectors.residual == "other" else ())
 
 
-def _sector_batch(sectors: SectorInputs) -> Shape:
-    shapes = [_batch_shape(sectors.base_share_pct, 1), _batch_shape(sectors.growth_pct, 2)]
-    if sectors.residual == "other" and sectors.residual_growth_pct is not None:
-        shapes.append(_batch_shape(sectors.residual_growth_pct, 1))
-    return np.broadcast_shapes(*shapes)
-
-
-def _sector_levels(sectors: SectorInputs, rank: int, allocate: Allocate) -> np.ndarray:
-    """Levels of every block, time-major (S, T + 1, *b); see `project_sectors`."""
-    blocks = _blocks(sectors)
-    share = _time_major(sectors.base_share_pct, 1, rank)  # (3, *b)
+def _sector_levels_into(sectors: SectorInputs, rank: int, out: np.ndarray | None) -> np.ndarray:
+    """Levels of every block, time-major (S, T + 1, *b), into `out` (a new array if None)."""
+    share = to_time_major(sectors.base_share_pct, 1, rank)  # (3, *b)
     share_sum = share.sum(axis=0)
     if sectors.residual == "normalise":
         base_levels = share / share_sum * sectors.base_total
     else:
         base_levels = share / 100.0 * sectors.base_total
-    growth = _time_major(sectors.growth_pct, 2, rank)  # (3, T, *b)
+    growth = to_time_major(sectors.growth_pct, 2, rank)  # (3, T, *b)
     batch = np.broadcast_shapes(share.shape[1:], growth.shape[2:])
     other_rate = None
     if sectors.residual == "other" and sectors.residual_growth_pct is not None:
-        other_rate = _time_major(sectors.residual_growth_pct, 1, rank)
+        other_rate = to_time_major(sectors.residual_growth_pct, 1, rank)
         batch = np.broadcast_shapes(batch, other_rate.shape[1:])
-    levels = allocate(f"output.{blocks[0]}", (len(blocks), growth.shape[1] + 1) + batch)
+    if out is None:
+        out = np.empty((len(_blocks(sectors)), growth.shape[1] + 1) + batch)
     for s in range(len(SECTORS)):
-        _compound_into(base_levels[s], growth[s], levels[s])
+        compound_into(base_levels[s], growth[s], out[s])
     if sectors.residual == "other":
         other_base = (100.0 - share_sum) / 100.0 * sectors.base_total
         if other_rate is None:  # grows with the three-sector aggregate: its share is constant
-            other = levels[3]
-            levels[:3].sum(axis=0, out=other)
+            other = out[3]
+            out[:3].sum(axis=0, out=other)
             three_base = other[:1].copy()
             np.multiply(other_base, other, out=other)
             other /= three_base
         else:
-            _compound_into(other_base, other_rate, levels[3])
-    return levels
+            compound_into(other_base, other_rate, out[3])
+    return out
 
 
 @dataclass(frozen=True)
-class _Levels:
-    """The levels of one run, time-major, and the unpadded batch shape of each series."""
+class LevelArrays:
+    """The levels of one run, time-major (every array may be a view of a caller's buffer).
 
-    blocks: tuple[str, ...]
-    block_levels: np.ndarray  # (S, T + 1, *b)
-    total: np.ndarray  # (T + 1, *b)
-    indicators: dict[str, np.ndarray]  # name -> (T + 1, *b)
-    batch: dict[str, Shape]  # "output" (blocks and total) or an indicator name -> unpadded b
+    blocks:     (S, T + 1, *b) output of each block.
+    total:      (T + 1, *b) total output.
+    indicators: name -> (T + 1, *b) levels of each linked indicator and derived sum.
+    """
 
-
-Wanted = Callable[[str], bool]
-"""wanted(name): whether a share.*, growth.* or cagr.* series is to be computed."""
-
-
-def _nothing(name: str) -> bool:
-    return False
+    blocks: np.ndarray
+    total: np.ndarray
+    indicators: Mapping[str, np.ndarray]
 
 
-def _everything(name: str) -> bool:
-    return True
-
-
-def _derive_shares(
-    levels: np.ndarray,
-    total: np.ndarray,
-    first: str,
-    allocate: Allocate,
-    wanted: Wanted,
-    derived: dict[str, np.ndarray],
-) -> None:
-    """The shares of the blocks, (S, T + 1, *b), into derived[first] (the first share.* name)."""
-    if wanted(first):
-        shares = allocate(first, levels.shape)
-        _shares_into(levels, total, shares)
-        derived[first] = shares
-
-
-def _derive_rates(
-    name: str,
-    levels: np.ndarray,
-    allocate: Allocate,
-    wanted: Wanted,
-    derived: dict[str, np.ndarray],
-) -> None:
-    """growth.<x> and cagr.<x> of the level series `name` ((T + 1, *b), time-major) into
-    `derived`: those wanted and not there yet, NaN in the base year (no rate)."""
-    for kind, formula in (("growth", _yoy_into), ("cagr", _cagr_into)):
-        target = f"{kind}.{_short(name)}"
-        if target not in derived and wanted(target):
-            values = allocate(target, levels.shape)
-            values[0] = np.nan
-            formula(levels, values[1:])
-            derived[target] = values
-
-
-def _input_rank(inputs: ModelInputs) -> int:
-    """The number of batch axes of a run: the most of any input."""
-    sectors = inputs.sectors
-    ranks = [len(_sector_batch(sectors))]
-    for linked in inputs.indicators.values():
-        ranks.append(len(_linked_batch(linked, ())))
-        ranks.append(len(_batch_shape(linked.base, 0)))
-    return max(ranks)
-
-
-def _project(
-    inputs: ModelInputs, rank: int, allocate: Allocate, wanted: Wanted = _nothing
-) -> tuple[_Levels, dict[str, np.ndarray]]:
-    """Sectors, total, linked indicators and derived sums, time-major, and of the shares and
-    rates the `wanted` ones (growth.total always: the linked indicators need it). Each series'
-    rates are computed right after its levels, while those are still in cache."""
-    blocks = _blocks(inputs.sectors)
-    block_levels = _sector_levels(inputs.sectors, rank, allocate)
-    output_batch = _sector_batch(inputs.sectors)
-    total = allocate("output.total", block_levels.shape[1:])
-    block_levels.sum(axis=0, out=total)
-    derived: dict[str, np.ndarray] = {}
-    _derive_rates("output.total", total, allocate, lambda name: name == "growth.total", derived)
-    total_growth = derived["growth.total"][1:]
-    _derive_shares(block_levels, total, f"share.{blocks[0]}", allocate, wanted, derived)
-    for i, block in enumerate(blocks):
-        _derive_rates(f"output.{block}", block_levels[i], allocate, wanted, derived)
-    _derive_rates("output.total", total, allocate, wanted, derived)
-    batch = {"output": output_batch}
+def levels_into(inputs: ModelInputs, rank: int, out: LevelArrays | None = None) -> LevelArrays:
+    """The model's levels, time-major with `rank` batch axes: sectors, total, linked indicators
+    and derived sums, written into the arrays of `out` (new arrays, each of its own batch
+    shape, if None). Returns the arrays written."""
+    blocks = _sector_levels_into(inputs.sectors, rank, None if out is None else out.blocks)
+    total = np.empty(blocks.shape[1:]) if out is None else out.total
+    blocks.sum(axis=0, out=total)
+    total_growth = np.empty((total.shape[0] - 1,) + total.shape[1:])
+    yoy_into(total, total_growth)
     indicators: dict[str, np.ndarray] = {}
     for name, linked in inputs.indicators.items():
-        rate = _linked_rate(linked, total_growth, rank)
-        base = _time_major(linked.base, 0, rank)
-        shape = np.broadcast_shapes(base.shape, rate.shape[1:], total.shape[1:])
-        levels = allocate(name, total.shape[:1] + shape)
-        _compound_into(base, rate, levels)
-        _derive_rates(name, levels, allocate, wanted, derived)
-        indicators[name] = levels
-        batch[name] = np.broadcast_shapes(
-            _batch_shape(linked.base, 0), _linked_batch(linked, output_batch)
-        )
+        rate = linked_rate(linked, total_growth, rank)
+        base = to_time_major(linked.base, 0, rank)
+        if out is None:
+            shape = np.broadcast_shapes(base.shape, rate.shape[1:], total.shape[1:])
+            indicators[name] = np.empty(total.shape[:1] + shape)
+        else:
+            indicators[name] = out.indicators[name]
+        compound_into(base, rate, indicators[name])
     for name, parts in DERIVED_SUMS.items():
         if parts[0] not in indicators:
             continue
-        present = [p for p in parts if p in indicators]
-        shape = np.broadcast_shapes(*(indicators[p].shape for p in present))
-        levels = allocate(name, shape)
-        if len(present) == 1:
-            np.copyto(levels, indicators[present[0]])
+        present = [indicators[p] for p in parts if p in indicators]
+        if out is None:
+            indicators[name] = np.empty(np.broadcast_shapes(*(p.shape for p in present)))
         else:
-            np.add(indicators[present[0]], indicators[present[1]], out=levels)
-        for part in present[2:]:
-            levels += indicators[part]
-        _derive_rates(name, levels, allocate, wanted, derived)
-        indicators[name] = levels
-        batch[name] = np.broadcast_shapes(*(batch[p] for p in present))
-    return _Levels(blocks, block_levels, total, indicators, batch), derived
+            indicators[name] = out.indicators[name]
+        _sum_into(present, indicators[name])
+    return LevelArrays(blocks, total, indicators)
+
+
+def _sum_into(parts: list[np.ndarray], out: np.ndarray) -> None:
+    """out = parts[0] + parts[1] + ..., added in that order."""
+    if len(parts) == 1:
+        np.copyto(out, parts[0])
+    else:
+        np.add(parts[0], parts[1], out=out)
+    for part in parts[2:]:
+        out += part
+
+
+# ----------------------------------------------------------------------------- series names
 
 
 def _short(name: str) -> str:
@@ -471,100 +445,6 @@ def series_names(inputs: ModelInputs) -> tuple[str, ...]:
     return _series_names(_blocks(inputs.sectors), indicators)
 
 
-def projection_series_time_major(
-    inputs: ModelInputs,
-    out: np.ndarray | None = None,
-    series: Collection[str] | None = None,
-) -> tuple[tuple[str, ...], np.ndarray]:
-    """Every projection series, time-major: (names, (K, T + 1, *B) array).
-
-    names: `series_names(inputs)`; row k of the array is `projection_series(project(inputs))
-    [names[k]]` with its time axis first and broadcast to B, the batch shape of all the inputs
-    together (for a Monte Carlo chunk of N draws: (K, T + 1, N), each year a contiguous row).
-    out:    optional preallocated (K, T + 1, *B) float64 array, e.g. reused across chunks.
-    series: names of the share.*, growth.* and cagr.* series to compute (default: all); the
-            rows of the others are left as they were in `out` (uninitialised without `out`).
-            Levels (output.*, the indicators) are always computed. The shares are computed
-            together: all of them when any share.* is named.
-    """
-    names = series_names(inputs)
-    batch = np.broadcast_shapes(
-        _sector_batch(inputs.sectors),
-        *(
-            np.broadcast_shapes(_batch_shape(linked.base, 0), _linked_batch(linked, ()))
-            for linked in inputs.indicators.values()
-        ),
-    )
-    shape = (len(names), len(inputs.years)) + batch
-    if out is None:
-        out = np.empty(shape)
-    elif out.shape != shape or out.dtype != np.float64:
-        raise ValueError(f"out is {out.dtype} {out.shape}, expected float64 {shape}")
-    rows = {name: k for k, name in enumerate(names)}
-    wanted = set(names if series is None else series)
-    shares = [n for n in names if n.startswith("share.")]
-    if wanted & set(shares):
-        wanted.add(shares[0])
-    wanted.update(n for n in names if not n.startswith(("share.", "growth.", "cagr.")))
-
-    def allocate(name: str, _shape: Shape) -> np.ndarray:
-        if name not in wanted:  # a working array (total output growth)
-            return np.empty(_shape)
-        if len(_shape) == out.ndim:  # S blocks (or shares) from this name on
-            return out[rows[name] : rows[name] + _shape[0]]
-        return out[rows[name]]
-
-    _project(inputs, len(batch), allocate, wanted.__contains__)
-    return names, out
-
-
-def first_equal_rate_years(inputs: ModelInputs) -> dict[str, np.ndarray]:
-    """For each series compounding at an input rate, the first growth year of the run of years
-    with the same rate, in every element of the batch, that each growth year belongs to: level
-    series name -> (T,) int (element t is for growth year t + 1; t itself when the year before
-    has another rate).
-
-    Listed: the sector blocks, an "other" block with its own rate and the linked indicators with
-    their own growth (single-year overrides included). Such a series' year-on-year growth is
-    its rate up to rounding (L_t / L_t-1 = 1 + g / 100 to a few units in the last place), so the
-    years of a run have the same growth up to rounding, and while every year so far has the
-    first year's rate, the CAGR is that year's growth. (An "other" block that grows with the
-    three-sector aggregate grows as the total does: `other_grows_with_total`.)
-    """
-    rank = _input_rank(inputs)
-    sectors = inputs.sectors
-    years = len(inputs.years) - 1
-    rates: dict[str, np.ndarray] = {}
-    growth = _time_major(sectors.growth_pct, 2, rank)
-    for s, block in enumerate(SECTORS):
-        rates[f"output.{block}"] = growth[s]
-    if sectors.residual == "other" and sectors.residual_growth_pct is not None:
-        rates[f"output.{OTHER_BLOCK}"] = _time_major(sectors.residual_growth_pct, 1, rank)
-    no_growth = np.zeros((years,) + (1,) * rank)  # an own rate does not depend on it
-    for name, linked in inputs.indicators.items():
-        if linked.elasticity is None:
-            rates[name] = _linked_rate(linked, no_growth, rank)
-    first = {}
-    for name, rate in rates.items():
-        if rate.shape[0] == 1 or rate.strides[0] == 0:  # one rate, repeated for every year
-            first[name] = np.zeros(years, dtype=int)
-            continue
-        same = (rate[1:] == rate[:-1]).reshape(years - 1, -1).all(axis=1)  # as the year before
-        start = np.arange(years)
-        for t in range(1, years):
-            if same[t - 1]:
-                start[t] = start[t - 1]
-        first[name] = start
-    return first
-
-
-def other_grows_with_total(inputs: ModelInputs) -> bool:
-    """Whether the model keeps an "other" block that grows with the three-sector aggregate: its
-    share is then constant and its year-on-year growth is the total's up to rounding."""
-    sectors = inputs.sectors
-    return sectors.residual == "other" and sectors.residual_growth_pct is None
-
-
 # ----------------------------------------------------------------------------- public, time-last
 
 
@@ -574,20 +454,20 @@ def compound_levels(base: np.ndarray | float, growth_pct: np.ndarray) -> np.ndar
     base: (...) level in the base year; growth_pct: (..., T) % per year.
     Returns (..., T + 1): base, base * (1 + g1), base * (1 + g1) * (1 + g2), ...
     """
-    batch = np.broadcast_shapes(_batch_shape(base, 0), _batch_shape(growth_pct, 1))
-    growth = _time_major(growth_pct, 1, len(batch))
+    batch = np.broadcast_shapes(_batch_of(base, 0), _batch_of(growth_pct, 1))
+    growth = to_time_major(growth_pct, 1, len(batch))
     levels = np.empty((growth.shape[0] + 1,) + batch)
-    _compound_into(_time_major(base, 0, len(batch)), growth, levels)
-    return _time_last(levels, 1, batch)
+    compound_into(to_time_major(base, 0, len(batch)), growth, levels)
+    return to_time_last(levels, 1, batch)
 
 
 def yoy_growth_pct(levels: np.ndarray) -> np.ndarray:
     """Year-on-year growth in %: (..., T + 1) levels -> (..., T) rates."""
-    batch = _batch_shape(levels, 1)
-    tm = _time_major(levels, 1, len(batch))
+    batch = _batch_of(levels, 1)
+    tm = to_time_major(levels, 1, len(batch))
     growth = np.empty((tm.shape[0] - 1,) + batch)
-    _yoy_into(tm, growth)
-    return _time_last(growth, 1, batch)
+    yoy_into(tm, growth)
+    return to_time_last(growth, 1, batch)
 
 
 def cagr_pct(levels: np.ndarray) -> np.ndarray:
@@ -596,20 +476,20 @@ def cagr_pct(levels: np.ndarray) -> np.ndarray:
     levels: (..., T + 1). Returns (..., T); element t is the average growth over the first t + 1
     years, so the last element is the growth of the whole horizon.
     """
-    batch = _batch_shape(levels, 1)
-    tm = _time_major(levels, 1, len(batch))
+    batch = _batch_of(levels, 1)
+    tm = to_time_major(levels, 1, len(batch))
     cagr = np.empty((tm.shape[0] - 1,) + batch)
-    _cagr_into(tm, cagr)
-    return _time_last(cagr, 1, batch)
+    cagr_into(tm, cagr)
+    return to_time_last(cagr, 1, batch)
 
 
 def shares_pct(block_levels: np.ndarray) -> np.ndarray:
     """Shares of each block in the total, in %: (..., S, T + 1) -> (..., S, T + 1)."""
-    batch = _batch_shape(block_levels, 2)
-    tm = _time_major(block_levels, 2, len(batch))
+    batch = _batch_of(block_levels, 2)
+    tm = to_time_major(block_levels, 2, len(batch))
     shares = np.empty(tm.shape)
-    _shares_into(tm, tm.sum(axis=0), shares)
-    return _time_last(shares, 2, batch)
+    shares_into(tm, tm.sum(axis=0), shares)
+    return to_time_last(shares, 2, batch)
 
 
 def project_sectors(sectors: SectorInputs) -> tuple[tuple[str, ...], np.ndarray]:
@@ -618,9 +498,10 @@ def project_sectors(sectors: SectorInputs) -> tuple[tuple[str, ...], np.ndarray]
     The "other" block (residual "other") starts at 100 % minus the sector shares and grows
     with the three-sector aggregate, or at residual_growth_pct when given.
     """
+    blocks = _blocks(sectors)
     batch = _sector_batch(sectors)
-    levels = _sector_levels(sectors, len(batch), _new_array)
-    return _blocks(sectors), _time_last(levels, 2, batch)
+    levels = _sector_levels_into(sectors, len(batch), None)
+    return blocks, to_time_last(levels, 2, batch)
 
 
 def linked_growth_pct(linked: LinkedInputs, total_growth_pct: np.ndarray) -> np.ndarray:
@@ -628,25 +509,29 @@ def linked_growth_pct(linked: LinkedInputs, total_growth_pct: np.ndarray) -> np.
 
     total_growth_pct: (..., T) year-on-year growth of total output.
     """
-    batch = _linked_batch(linked, _batch_shape(total_growth_pct, 1))
-    total_growth = _time_major(total_growth_pct, 1, len(batch))
-    rate = _linked_rate(linked, total_growth, len(batch))
+    batch = _linked_batch(linked, _batch_of(total_growth_pct, 1))
+    total_growth = to_time_major(total_growth_pct, 1, len(batch))
+    rate = linked_rate(linked, total_growth, len(batch))
     shape = total_growth.shape[:1] + batch
-    return _time_last(rate if rate.shape == shape else np.broadcast_to(rate, shape), 1, batch)
+    return to_time_last(rate if rate.shape == shape else np.broadcast_to(rate, shape), 1, batch)
 
 
 def project(inputs: ModelInputs) -> Projection:
     """Run the whole model: sectors, total, linked indicators and derived sums."""
-    levels, _ = _project(inputs, _input_rank(inputs), _new_array)
-    output = levels.batch["output"]
+    blocks = _blocks(inputs.sectors)
+    levels = levels_into(inputs, len(batch_shape(inputs)))
+    output = _sector_batch(inputs.sectors)
+    batch = {name: _indicator_batch(linked, output) for name, linked in inputs.indicators.items()}
+    for name, parts in DERIVED_SUMS.items():
+        if name in levels.indicators:
+            batch[name] = np.broadcast_shapes(*(batch[p] for p in parts if p in batch))
     return Projection(
         years=np.asarray(inputs.years),
-        blocks=levels.blocks,
-        block_levels=_time_last(levels.block_levels, 2, output),
-        total=_time_last(levels.total, 1, output),
+        blocks=blocks,
+        block_levels=to_time_last(levels.blocks, 2, output),
+        total=to_time_last(levels.total, 1, output),
         indicators={
-            name: _time_last(values, 1, levels.batch[name])
-            for name, values in levels.indicators.items()
+            name: to_time_last(values, 1, batch[name]) for name, values in levels.indicators.items()
         },
     )
 
@@ -656,35 +541,28 @@ def projection_series(projection: Projection) -> dict[str, np.ndarray]:
 
     Names are the stable public ones: output.<block>, output.total, share.<block> (%),
     growth.<x> (year-on-year %, NaN in the base year), cagr.<x> (average % per year from the
-    base year to that year, NaN in the base year), and each linked indicator by its own name.
+    base year to that year, NaN in the base year), and each linked indicator by its own name;
+    in the order of `series_names`.
     """
     blocks = projection.blocks
-    output = _batch_shape(projection.block_levels, 2)
-    batch = {"output": output}
-    batch.update({name: _batch_shape(v, 1) for name, v in projection.indicators.items()})
-    rank = max(len(b) for b in batch.values())
-    total = _time_major(projection.total, 1, rank)
-    block_levels = _time_major(projection.block_levels, 2, rank)
-    derived: dict[str, np.ndarray] = {}
-    _derive_shares(block_levels, total, f"share.{blocks[0]}", _new_array, _everything, derived)
-    for i, block in enumerate(blocks):
-        _derive_rates(f"output.{block}", block_levels[i], _new_array, _everything, derived)
-    _derive_rates("output.total", total, _new_array, _everything, derived)
-    for name, values in projection.indicators.items():
-        _derive_rates(name, _time_major(values, 1, rank), _new_array, _everything, derived)
-    series: dict[str, np.ndarray] = {}
-    for name in _series_names(blocks, list(projection.indicators)):
-        kind, _, short = name.partition(".")
-        if kind == "share":
-            shares = _time_last(derived[f"share.{blocks[0]}"], 2, output)
-            series[name] = shares[..., blocks.index(short), :]
-        elif kind in ("growth", "cagr"):
-            level = short if short in projection.indicators else "output"
-            series[name] = _time_last(derived[name], 1, batch[level])
-        elif kind == "output" and short != "total":
-            series[name] = projection.block_levels[..., blocks.index(short), :]
-        elif kind == "output":
-            series[name] = projection.total
-        else:
-            series[name] = projection.indicators[name]
+    output = _batch_of(projection.block_levels, 2)
+    growing = {
+        f"output.{b}": (projection.block_levels[..., i, :], output) for i, b in enumerate(blocks)
+    }
+    growing["output.total"] = (projection.total, output)
+    growing.update({n: (v, _batch_of(v, 1)) for n, v in projection.indicators.items()})
+    rank = max(len(b) for _, b in growing.values())
+    series = {name: values for name, (values, _) in growing.items() if name.startswith("output.")}
+    block_levels = to_time_major(projection.block_levels, 2, rank)
+    shares = np.empty(block_levels.shape)
+    shares_into(block_levels, to_time_major(projection.total, 1, rank), shares)
+    shares = to_time_last(shares, 2, output)
+    series.update({f"share.{b}": shares[..., i, :] for i, b in enumerate(blocks)})
+    series.update(projection.indicators)
+    for kind in ("growth", "cagr"):
+        for name, (values, batch) in growing.items():
+            levels = to_time_major(values, 1, rank)
+            rates = np.empty(levels.shape)
+            rate_series_into(kind, levels, rates)
+            series[f"{kind}.{_short(name)}"] = to_time_last(rates, 1, batch)
     return series

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.core.model import cagr_from_ratio_pct
+
 __all__ = [
     "Target",
     "TARGETS",
@@ -216,7 +218,7 @@ def evaluate(target: Target, years: np.ndarray, levels: np.ndarray) -> np.ndarra
     end = int(np.flatnonzero(years == target.end_year)[0])
     if target.measure == "cagr":
         ratio = levels[..., end] / levels[..., start]
-        return (ratio ** (1.0 / (target.end_year - target.start_year)) - 1.0) * 100.0
+        return cagr_from_ratio_pct(ratio, target.end_year - target.start_year)
     if target.measure == "level":
         return levels[..., end]
     if target.measure == "min_each_year":

@@ -1,14 +1,23 @@
-"""The short terminal summary of a run (plain text, English; the CLI prints it)."""
+"""The short terminal summary of a run (plain text, English; the CLI prints it), and the
+progress bar."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
+from typing import TextIO
 
 from sim.core.targets import TARGETS
 from sim.output.i18n import format_number, format_pct
 from sim.run import ScenarioResult
 
-__all__ = ["format_summary", "format_tracking", "format_sensitivity", "format_history"]
+__all__ = [
+    "format_summary",
+    "format_tracking",
+    "format_sensitivity",
+    "format_history",
+    "ProgressBar",
+]
 
 
 def _fmt(value: float, decimals: int = 1) -> str:
@@ -129,3 +138,38 @@ def format_history(history) -> str:
     if flagged.empty:
         lines.append("  every assumption lies within what the track record supports")
     return "\n".join(lines)
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal, shown only once a task has taken over `delay` s;
+    nothing at all on a stream that is not a terminal (a pipe, a file).
+
+    Called as on_progress(label, done, total) (`sim.analysis.suite.ProgressReport`): a new
+    label starts a new bar, with its own clock.
+    """
+
+    def __init__(self, stream: TextIO, delay: float = 1.0, width: int = 30):
+        self.stream, self.delay, self.width = stream, delay, width
+        self.terminal = hasattr(stream, "isatty") and stream.isatty()
+        self.label: str | None = None
+        self.started = time.perf_counter()
+        self.shown = False
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        if not self.terminal:
+            return
+        if label != self.label:
+            self.label, self.started, self.shown = label, time.perf_counter(), False
+        elapsed = time.perf_counter() - self.started
+        if not self.shown and (elapsed < self.delay or done >= total):
+            return
+        self.shown = True
+        filled = int(self.width * done / total)
+        rate = done / elapsed if elapsed > 0 else 0.0
+        self.stream.write(
+            f"\r{label} [{'#' * filled}{'.' * (self.width - filled)}] "
+            f"{done:,}/{total:,} draws, {rate:,.0f}/s"
+        )
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()

@@ -26,10 +26,14 @@ if TYPE_CHECKING:
     from sim.term.history import HistoryResult
     from sim.term.tracking import TrackingResult
 
+if TYPE_CHECKING:
+    from sim.analysis.suite import SensitivityResults
+
 __all__ = [
     "write_csvs",
     "write_tracking_csvs",
     "write_history_csvs",
+    "write_sensitivity_csvs",
     "write_manifest",
     "FLOAT_FORMAT",
 ]
@@ -130,3 +134,29 @@ def write_manifest(
     }
     manifest.update(extra or {})
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def write_sensitivity_csvs(results: SensitivityResults, folder: Path) -> list[Path]:
+    """sensitivity/: the CSV files of `sim.analysis.suite.CSV_COLUMNS`, with those columns in
+    that order (folder created if needed); returns their paths.
+
+    UTF-8, comma-separated, full float precision, empty cells for NaN.
+    """
+    from sim.analysis.suite import CSV_COLUMNS  # the analyses load only with --sensitivity
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "tornado.csv": results.tornado,
+        "grid.csv": results.grid,
+        "monte_carlo_percentiles.csv": results.monte_carlo_percentiles,
+        "target_probabilities.csv": results.target_probabilities,
+        "sobol.csv": results.sobol,
+        "goal_seek.csv": results.goal_seek,
+    }
+    written = []
+    for name, frame in tables.items():
+        path = folder / name
+        frame.reindex(columns=list(CSV_COLUMNS[name])).to_csv(path, index=False, encoding="utf-8")
+        written.append(path)
+    return written

@@ -67,7 +67,7 @@ def write_run(folder: Path, run: RunOutputs) -> None:
     if run.tracking is not None:
         write_tracking_csvs(run.tracking, folder / "tracking")
     if run.sensitivity is not None:
-        from sim.analysis.suite import write_sensitivity_csvs
+        from sim.output.files import write_sensitivity_csvs
 
         write_sensitivity_csvs(run.sensitivity, folder / "sensitivity")
     if run.history is not None:

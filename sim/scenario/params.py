@@ -5,32 +5,26 @@ Parameters are named by their key path in the scenario file, e.g. `sectors.servi
 `values={"sectors.services.growth_pct": np.array([15.5, 16.5])}` gives a model input with a
 leading axis of two draws: this is how sweeps, Monte Carlo and goal seeking run the model in one
 vectorised call.
+
+`build_inputs` only translates: the numbers as the scenario gives them, no model run. A scenario
+that states its shares and base values for a later year (`anchor_year`) or calibrates its sector
+rates to a reported total (`[calibration]`) needs two further steps, which run the model:
+`sim.run.calibrate` and `sim.run.back_cast` (`sim.run.model_inputs` does all three).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 
 import numpy as np
 
-from sim.core.model import (
-    SECTORS,
-    LinkedInputs,
-    ModelInputs,
-    SectorInputs,
-    cagr_pct,
-    linked_growth_pct,
-    project_sectors,
-    yoy_growth_pct,
-)
+from sim.core.model import SECTORS, LinkedInputs, ModelInputs, SectorInputs
 from sim.scenario.parameters import numeric_parameters  # (re-exported: its old home)
 from sim.scenario.values import Scenario
 
 __all__ = [
     "numeric_parameters",
     "build_inputs",
-    "calibration_shift_pct",
     "UnknownParameterError",
 ]
 
@@ -43,7 +37,7 @@ class UnknownParameterError(KeyError):
 
 
 def _yearly(
-    default: np.ndarray,
+    default: np.ndarray | float,
     by_year: Mapping[int, float],
     prefix: str,
     base_year: int,
@@ -56,8 +50,8 @@ def _yearly(
     layout `sim.core.model` computes in: the model then reads each year's rates as one contiguous
     row instead of gathering them at a stride of T values (measured: a fifth of a Monte Carlo
     chunk's model time). Without overrides, an array `default` (draws) is repeated as a read-only
-    view (no copy; `sim.core.model.first_equal_rate_years` then sees at once that every year's rate is
-    the same), and a single number becomes a (T,) array."""
+    view (no copy; `sim.analysis.montecarlo.layout.first_equal_rate_years` then sees at once
+    that every year's rate is the same), and a single number becomes a (T,) array."""
     default = np.asarray(default, dtype=float)
     if not by_year and default.ndim == 0:
         return np.full(horizon, float(default))  # (np.broadcast_to costs ~6 us a call)
@@ -93,79 +87,47 @@ def _stack_time_major(rates: Sequence[np.ndarray]) -> np.ndarray:
     return _time_last(stacked, 2)
 
 
-def _back_cast_sectors(sectors: SectorInputs, anchor: int) -> SectorInputs:
-    """Sector inputs whose shares are given for year index `anchor` (0 = the base year): the
-    base-year shares that compound to them. The index stays base-year total = 100."""
-    if anchor == 0:
-        return sectors
-    _blocks, levels = project_sectors(sectors)  # the given shares taken as a starting point
-    growth_to_anchor = levels[..., :3, anchor] / levels[..., :3, 0]
-    base = levels[..., :3, 0] / growth_to_anchor  # the anchor-year levels, back-cast
-    if sectors.residual == "other" and sectors.residual_growth_pct is not None:
-        other = levels[..., 3, 0] / (levels[..., 3, anchor] / levels[..., 3, 0])
-    elif sectors.residual == "other":  # the block keeps its share: the same share at the base
-        share_sum = np.asarray(sectors.base_share_pct, dtype=float).sum(axis=-1)
-        other = base.sum(axis=-1) * (100.0 - share_sum) / share_sum
-    else:
-        other = np.zeros(base.shape[:-1])
-    total = base.sum(axis=-1) + other
-    return replace(sectors, base_share_pct=base / total[..., None] * 100.0)
-
-
-def _total_cagr_pct(sectors: SectorInputs, anchor: int) -> np.ndarray:
-    """Average growth of total output over the whole projection, % per year: (...)."""
-    _blocks, levels = project_sectors(_back_cast_sectors(sectors, anchor))
-    return cagr_pct(levels.sum(axis=-2))[..., -1]
-
-
-def calibration_shift_pct(scenario: Scenario, sectors: SectorInputs, anchor: int) -> np.ndarray:
-    """The common shift, in points of growth, of the calibrated sectors' rates (every year) that
-    makes total output grow `scenario.calibration_total_cagr_pct` on average: (...).
-
-    Bisection on [-50, 50] points (total growth rises with the shift); 60 halvings leave an
-    error far below 1e-10 points.
-    """
-    target = scenario.calibration_total_cagr_pct
-    mask = np.array([s in scenario.calibration_sectors for s in SECTORS], dtype=float)
-    growth = np.asarray(sectors.growth_pct, dtype=float)
-    batch = growth.shape[:-2]
-    low, high = np.full(batch, -50.0), np.full(batch, 50.0)
-    for _ in range(60):
-        middle = (low + high) / 2.0
-        shifted = replace(sectors, growth_pct=growth + middle[..., None, None] * mask[:, None])
-        above = _total_cagr_pct(shifted, anchor) > target
-        high = np.where(above, middle, high)
-        low = np.where(above, low, middle)
-    return (low + high) / 2.0
-
-
 def build_inputs(
     scenario: Scenario, values: Mapping[str, np.ndarray | float] | None = None
 ) -> ModelInputs:
-    """Model inputs for `scenario`, with the parameters named in `values` replaced.
+    """Model inputs for `scenario` as it gives them, with the parameters named in `values`
+    replaced: shares and base values of `scenario.level_year`, sector rates as written (see the
+    module docstring for the steps that complete them).
 
     values: path -> scalar or (N,) array; all arrays must share the same length N (the draws).
     Raises UnknownParameterError for a path that is not a numeric parameter of the scenario.
     """
-    values = {k: np.asarray(v, dtype=float) for k, v in (values or {}).items()}
+    replaced = {k: np.asarray(v, dtype=float) for k, v in (values or {}).items()}
     known = numeric_parameters(scenario)
-    unknown = [k for k in values if k not in known]
+    unknown = [k for k in replaced if k not in known]
     if unknown:
         raise UnknownParameterError(
             f"scenario '{scenario.name}' has no numeric parameter {', '.join(unknown)}; "
             f"known: {', '.join(known)}"
         )
+    parameters = {path: replaced.get(path, np.asarray(known[path], dtype=float)) for path in known}
+    years = np.arange(scenario.base_year, scenario.end_year + 1)
+    return ModelInputs(
+        years=years,
+        sectors=_sector_inputs(scenario, parameters, replaced),
+        indicators={
+            name: _linked_inputs(scenario, name, parameters, replaced)
+            for name in scenario.indicators
+        },
+    )
 
-    def value(path: str) -> np.ndarray:
-        return values.get(path, np.asarray(known[path], dtype=float))
 
+def _sector_inputs(
+    scenario: Scenario, parameters: Mapping[str, np.ndarray], values: Mapping[str, np.ndarray]
+) -> SectorInputs:
+    """The production-value block: parameters is path -> value (replaced or the scenario's)."""
     horizon, base_year = scenario.horizon_years, scenario.base_year
     share = np.stack(
-        np.broadcast_arrays(*[value(f"sectors.{s}.share_pct") for s in SECTORS]), axis=-1
+        np.broadcast_arrays(*[parameters[f"sectors.{s}.share_pct"] for s in SECTORS]), axis=-1
     )
     growth = [
         _yearly(
-            value(f"sectors.{s}.growth_pct"),
+            parameters[f"sectors.{s}.growth_pct"],
             scenario.sectors[s].growth_pct_by_year,
             f"sectors.{s}.growth_pct_by_year",
             base_year,
@@ -174,52 +136,39 @@ def build_inputs(
         )
         for s in SECTORS
     ]
-    growth_pct = _stack_time_major(growth)
     residual_growth = None
     if scenario.residual_growth_pct is not None:
         residual_growth = _yearly(
-            value("structure.residual_growth_pct"), {}, "", base_year, horizon, values
+            parameters["structure.residual_growth_pct"], {}, "", base_year, horizon, values
         )
-    sectors = SectorInputs(
+    return SectorInputs(
         base_share_pct=share,
-        growth_pct=growth_pct,
+        growth_pct=_stack_time_major(growth),
         base_total=scenario.base_total_bn_vnd or 100.0,
         residual=scenario.residual or "normalise",
         residual_growth_pct=residual_growth,
     )
-    anchor = scenario.level_year - base_year  # index of the year the shares and bases describe
-    if scenario.calibration_total_cagr_pct is not None:
-        shift = calibration_shift_pct(scenario, sectors, anchor)
-        mask = np.array([s in scenario.calibration_sectors for s in SECTORS], dtype=float)
-        sectors = replace(sectors, growth_pct=growth_pct + shift[..., None, None] * mask[:, None])
-    sectors = _back_cast_sectors(sectors, anchor)
-    total_growth = yoy_growth_pct(project_sectors(sectors)[1].sum(axis=-2)) if anchor else None
 
-    indicators: dict[str, LinkedInputs] = {}
-    for name, ind in scenario.indicators.items():
-        prefix = f"indicators.{name}"
-        override = _yearly(
-            np.nan,
-            ind.growth_pct_by_year,
-            f"{prefix}.growth_pct_by_year",
-            base_year,
-            horizon,
-            values,
-        )
-        linked = LinkedInputs(
-            base=value(f"{prefix}.base"),
-            growth_pct=_yearly(
-                value(f"{prefix}.growth_pct"), {}, prefix, base_year, horizon, values
-            )
-            if ind.rule == "growth"
-            else None,
-            elasticity=value(f"{prefix}.elasticity") if ind.rule == "elasticity" else None,
-            override_pct=override,
-        )
-        if anchor:  # the base value is given for the anchor year: back-cast it
-            rates = linked_growth_pct(linked, total_growth)[..., :anchor]
-            factor = np.prod(1.0 + rates / 100.0, axis=-1)
-            linked = replace(linked, base=np.asarray(linked.base, dtype=float) / factor)
-        indicators[name] = linked
-    years = np.arange(base_year, scenario.end_year + 1)
-    return ModelInputs(years=years, sectors=sectors, indicators=indicators)
+
+def _linked_inputs(
+    scenario: Scenario,
+    name: str,
+    parameters: Mapping[str, np.ndarray],
+    values: Mapping[str, np.ndarray],
+) -> LinkedInputs:
+    """One linked indicator: its rule's parameter, its base and its single-year overrides."""
+    ind = scenario.indicators[name]
+    prefix = f"indicators.{name}"
+    horizon, base_year = scenario.horizon_years, scenario.base_year
+    override = _yearly(
+        np.nan, ind.growth_pct_by_year, f"{prefix}.growth_pct_by_year", base_year, horizon, values
+    )
+    growth = None
+    if ind.rule == "growth":
+        growth = _yearly(parameters[f"{prefix}.growth_pct"], {}, prefix, base_year, horizon, values)
+    return LinkedInputs(
+        base=parameters[f"{prefix}.base"],
+        growth_pct=growth,
+        elasticity=parameters[f"{prefix}.elasticity"] if ind.rule == "elasticity" else None,
+        override_pct=override,
+    )

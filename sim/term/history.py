@@ -13,10 +13,10 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from sim.core.model import SECTORS
-from sim.run import ScenarioResult, run_scenario
+from sim.core.model import SECTORS, cagr_from_ratio_pct
+from sim.run import ScenarioResult, calibration_shift_pct, run_scenario
 from sim.scenario.loader import Scenario
-from sim.scenario.params import build_inputs, calibration_shift_pct
+from sim.scenario.params import build_inputs
 
 __all__ = [
     "HistoryResult",
@@ -59,7 +59,7 @@ class TrackRecord:
 
 
 def _cagr(values, years: int) -> float:
-    return ((float(values[-1]) / float(values[0])) ** (1.0 / years) - 1.0) * 100.0
+    return float(cagr_from_ratio_pct(float(values[-1]) / float(values[0]), years))
 
 
 def track_record(raw: ScenarioResult, calibrated: ScenarioResult | None = None) -> TrackRecord:
@@ -296,9 +296,8 @@ def run_history(history: Scenario, results: Sequence[ScenarioResult]) -> History
     shift = None
     if history.calibration_total_cagr_pct is not None:
         calibrated = run_scenario(history)
-        inputs = build_inputs(replace(history, calibration_total_cagr_pct=None, anchor_year=None))
-        anchor = history.level_year - history.base_year
-        shift = float(calibration_shift_pct(history, inputs.sectors, anchor))
+        inputs = build_inputs(history)  # the sector rates as the source gives them
+        shift = float(calibration_shift_pct(history, inputs.sectors))
     used = calibrated or raw
     record = track_record(raw, calibrated)
     n = history.end_year - history.base_year

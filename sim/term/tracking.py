@@ -16,6 +16,7 @@ from sim.core.model import (
     SECTORS,
     LinkedInputs,
     ModelInputs,
+    cagr_from_ratio_pct,
     linked_growth_pct,
     project,
     project_sectors,
@@ -23,10 +24,9 @@ from sim.core.model import (
     yoy_growth_pct,
 )
 from sim.core.targets import TARGETS, Target, scorecard, target_indicator
-from sim.run import ScenarioResult, series_units
+from sim.run import ScenarioResult, model_inputs, series_units
 from sim.scenario.actuals import Actuals, ActualsError, check_against
 from sim.scenario.loader import Scenario
-from sim.scenario.params import build_inputs
 
 __all__ = [
     "TrackingResult",
@@ -167,7 +167,7 @@ def rebaseline(scenario: Scenario, actuals: Actuals) -> Rebaselined:
     """Re-project `scenario` through the actuals: observed years are pinned, the remaining years
     follow the scenario's own rates and rules from the latest observed level."""
     notes: list[str] = []
-    inputs = build_inputs(scenario)
+    inputs = model_inputs(scenario)
     growth = _sector_growth_with_actuals(inputs, scenario, actuals, notes)
     sectors = replace(inputs.sectors, growth_pct=growth)
     _blocks, levels = project_sectors(sectors)
@@ -281,7 +281,7 @@ def _required(
         goal = x_start * (1.0 + bound / 100.0) ** (target.end_year - target.start_year)
     else:
         goal = bound
-    return ((goal / x_latest) ** (1.0 / remaining) - 1.0) * 100.0
+    return float(cagr_from_ratio_pct(goal / x_latest, remaining))
 
 
 def required_growth(
@@ -348,7 +348,7 @@ def _required_assumed(plan: ScenarioResult, indicator: str, latest: int, end: in
     years = list(map(int, plan.years))
     series = plan.series[indicator]
     start, stop = series[years.index(latest)], series[years.index(end)]
-    return ((stop / start) ** (1.0 / (end - latest)) - 1.0) * 100.0
+    return float(cagr_from_ratio_pct(stop / start, end - latest))
 
 
 def _verdict(low: float, high: float, assumed: float, ceiling: float, latest: int, end: int) -> str:

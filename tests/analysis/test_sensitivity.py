@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import SCENARIOS
+from reference import chunk_series, sobol_indices
 
-from sim.analysis.montecarlo.engine import PERCENTILES, chunk_series, met_target, monte_carlo
+from sim.analysis.montecarlo.engine import PERCENTILES, met_target, monte_carlo
 from sim.analysis.montecarlo.quantiles import BinnedPercentiles
 from sim.analysis.sensitivity import (
     custom_target,
@@ -22,13 +23,14 @@ from sim.analysis.sensitivity import (
     target_by_key,
     two_way_grid,
 )
-from sim.analysis.sobol import sobol_indices
-from sim.analysis.suite import CSV_COLUMNS, _ProgressBar, run_sensitivity, write_sensitivity_csvs
-from sim.core.model import project, projection_series, series_names
+from sim.analysis.suite import CSV_COLUMNS, run_sensitivity
+from sim.core.model import cagr_from_ratio_pct, project, projection_series, series_names
 from sim.core.targets import TARGETS, evaluate, target_indicator
-from sim.run import run_scenario
+from sim.output.console import ProgressBar
+from sim.output.files import write_sensitivity_csvs
+from sim.run import model_inputs, run_scenario
 from sim.scenario.loader import load_scenario
-from sim.scenario.params import build_inputs, numeric_parameters
+from sim.scenario.params import numeric_parameters
 
 BUNDLED = ("baseline", "covid_shock", "optimistic")
 
@@ -41,7 +43,7 @@ def scenarios():
 def single_run(name, settings=()):
     """End-year series of a separate, ordinary projection (what `--set` would give)."""
     scenario = load_scenario(name, SCENARIOS, settings=list(settings))
-    return scenario, projection_series(project(build_inputs(scenario)))
+    return scenario, projection_series(project(model_inputs(scenario)))
 
 
 # ----------------------------------------------------------------------------- streaming quantiles
@@ -159,7 +161,7 @@ def test_streaming_monte_carlo_is_within_its_stated_bound(scenarios, name, draws
     assert np.all(bound[~missing] <= 0.001 * spread + 1e-12)
     # target probabilities are exact counts
     years = np.arange(scenario.base_year, scenario.end_year + 1)
-    names = list(series_names(build_inputs(scenario)))
+    names = list(series_names(model_inputs(scenario)))
     for target, row in zip(TARGETS, result.target_probabilities.itertuples(), strict=True):
         levels = series[names.index(target_indicator(target, scenario.budget_concept))].T
         expected = np.count_nonzero(met_target(target, evaluate(target, years, levels))) / draws
@@ -185,7 +187,10 @@ def test_kernel_columns_are_the_models_rows(scenarios):
         ratio = years > 0
         np.testing.assert_array_equal(computed[~ratio], full[rows[~ratio]])
         np.testing.assert_allclose(
-            mc.cagr_of(computed[ratio], years[ratio, None]), full[rows[ratio]], rtol=0, atol=1e-12
+            cagr_from_ratio_pct(computed[ratio], years[ratio, None]),
+            full[rows[ratio]],
+            rtol=0,
+            atol=1e-12,
         )
         low, high, has_nan = extremes(levels, columns)
         np.testing.assert_array_equal(low, computed.min(axis=1))
@@ -475,7 +480,7 @@ def test_percentile_table_covers_every_series_and_year(scenarios):
     scenario = scenarios["baseline"]
     result = monte_carlo(scenario, 2_000, np.random.default_rng(1))
     table = result.percentiles
-    names = series_names(build_inputs(scenario))
+    names = series_names(model_inputs(scenario))
     assert len(table) == len(names) * 6
     assert set(table["indicator"]) == set(names)
     assert list(table.columns) == [
@@ -784,21 +789,21 @@ class FakeTerminal(io.StringIO):
 
 def test_progress_bar_only_on_a_terminal_after_a_delay(scenarios):
     terminal = FakeTerminal()
-    bar = _ProgressBar("Monte Carlo baseline", terminal, delay=0.0)
-    bar(500, 1000)
-    bar(1000, 1000)
+    bar = ProgressBar(terminal, delay=0.0)
+    bar("Monte Carlo baseline", 500, 1000)
+    bar("Monte Carlo baseline", 1000, 1000)
     assert terminal.getvalue().endswith(
         "1,000/1,000 draws, " + terminal.getvalue().split("draws, ")[-1]
     )
     assert "[###############...............] 500/1,000" in terminal.getvalue()
     quiet = FakeTerminal()
-    bar = _ProgressBar("x", quiet, delay=60.0)
-    bar(500, 1000)
-    bar(1000, 1000)
+    bar = ProgressBar(quiet, delay=60.0)
+    bar("x", 500, 1000)
+    bar("x", 1000, 1000)
     assert quiet.getvalue() == ""  # fast runs show nothing
     piped = io.StringIO()  # not a terminal: run_sensitivity shows no bar
     run_sensitivity(
-        [scenarios["baseline"]], draws=100, seed=1, progress=True, sobol_n=64, stream=piped
+        [scenarios["baseline"]], draws=100, seed=1, sobol_n=64, on_progress=ProgressBar(piped)
     )
     assert piped.getvalue() == ""
 

@@ -5,8 +5,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from sim.analysis.montecarlo.layout import projection_series_time_major
 from sim.core.model import (
-    IN_PLACE_DRAWS,
     LinkedInputs,
     ModelInputs,
     SectorInputs,
@@ -15,7 +15,6 @@ from sim.core.model import (
     project,
     project_sectors,
     projection_series,
-    projection_series_time_major,
     series_names,
     shares_pct,
     yoy_growth_pct,
@@ -233,13 +232,13 @@ def test_a_batch_as_long_as_the_horizon_is_not_read_as_years():
     """Five draws of an own-growth rate on a five-year horizon: each draw keeps its own rate."""
     from conftest import SCENARIOS
 
+    from sim.run import model_inputs
     from sim.scenario.loader import load_scenario
-    from sim.scenario.params import build_inputs
 
     scenario = load_scenario("baseline", SCENARIOS)
     rates = np.array([8.0, 8.5, 9.0, 9.5, 10.0])
     series = projection_series(
-        project(build_inputs(scenario, {"indicators.investment.growth_pct": rates}))
+        project(model_inputs(scenario, {"indicators.investment.growth_pct": rates}))
     )
     np.testing.assert_allclose(
         series["growth.investment"][:, 1:], np.repeat(rates[:, None], 5, axis=1)
@@ -252,7 +251,7 @@ def test_a_batch_as_long_as_the_horizon_is_not_read_as_years():
 def _closed_form_series(inputs, i):
     """Every series of draw i, by the closed forms, one Python float at a time.
 
-    inputs: sim.scenario.params.build_inputs output whose batched values carry one leading axis of draws.
+    inputs: sim.run.model_inputs output whose batched values carry one leading axis of draws.
     """
     from math import prod
 
@@ -331,13 +330,13 @@ def test_batches_equal_a_loop_of_closed_form_compound_growth(name, settings):
     from conftest import SCENARIOS
 
     from sim.analysis.sampling import sample
+    from sim.run import model_inputs
     from sim.scenario.loader import load_scenario
-    from sim.scenario.params import build_inputs
 
     scenario = load_scenario(name, SCENARIOS, settings=settings)
-    for n in (40, IN_PLACE_DRAWS + 10):  # both ways of compounding
+    for n in (40, 4106):  # a small batch and one of more than 4096 draws
         values = sample(scenario.uncertainty, n, np.random.default_rng(n))
-        inputs = build_inputs(scenario, values)
+        inputs = model_inputs(scenario, values)
         names, time_major = projection_series_time_major(inputs)
         series = projection_series(project(inputs))
         assert names == tuple(series) == series_names(inputs)
@@ -363,11 +362,11 @@ def test_time_major_entry_computes_only_the_series_asked_for():
     from conftest import SCENARIOS
 
     from sim.analysis.sampling import sample
+    from sim.run import model_inputs
     from sim.scenario.loader import load_scenario
-    from sim.scenario.params import build_inputs
 
     scenario = load_scenario("covid_shock", SCENARIOS)
-    inputs = build_inputs(scenario, sample(scenario.uncertainty, 50, np.random.default_rng(1)))
+    inputs = model_inputs(scenario, sample(scenario.uncertainty, 50, np.random.default_rng(1)))
     names, full = projection_series_time_major(inputs)
     some = np.full_like(full, -7.0)
     projection_series_time_major(inputs, some, series={"cagr.total", "share.other"})

@@ -6,12 +6,12 @@ number of draws (ten million draws need the same ~100 MB per worker as a hundred
 1. Each chunk draws its parameters from its own generator, spawned from entropy taken from the
    injected `rng`: a result depends only on the rng's state, the number of draws and the chunk
    size, not on how chunks are shared between threads.
-2. The chunk is projected by `sim.core.model.projection_series_time_major`: a year of every series is
+2. The chunk is projected by `layout.projection_series_time_major`: a year of every series is
    one contiguous row of the chunk's draws. After the first chunk only the levels are computed;
    the growth rates, shares and CAGRs that are summarised are computed from them, draw by draw,
-   by the compiled loop that counts them (`sim.analysis.montecarlo.kernels`), which saves the model writing them out
+   by the compiled loop that counts them (`kernels`), which saves the model writing them out
    and numpy reading them back.
-3. Every series of every year is summarised by `sim.analysis.montecarlo.quantiles` (fixed bins), and every target of
+3. Every series of every year is summarised by `quantiles` (fixed bins), and every target of
    `sim.core.targets.TARGETS` is checked draw by draw (a growth target on the growth ratio).
 
 Percentiles are exact (numpy.percentile) when all draws fit in one chunk. Otherwise each row
@@ -36,23 +36,27 @@ on the first chunk (the pilot), which the model computes in full:
 The `error_bound` of a row is one bin width (binned; through the function for a CAGR and for
 derived rows, plus the effect of the base's rounding-level spread), the spread of the values
 (constant), or its twin's plus a rounding allowance (TWIN_ROUNDING), and never less than a few
-units in the last place; see `sim.analysis.montecarlo.quantiles` for the bins. If a percentile's rank falls outside
-a binned row's range, a constant row or a derived row's base turns out to vary, or a chunk's
+units in the last place; see `quantiles` for the bins. If a percentile's rank falls outside a
+binned row's range, a constant row or a derived row's base turns out to vary, or a chunk's
 inputs do not make a twin, those rows are counted again over their exact range (a second pass;
 it keeps the bound true for any input; a row whose bound still does not hold gets a NaN bound,
 which no valid scenario has shown).
 
+The passes of a run are the methods of `_MonteCarlo`, in order: the pilot, then either the
+exact result or the plan, the stream of every chunk, the reading of the counted rows, the second
+pass if any, and the rows settled from the others.
+
 Chunks run in threads, one per core: numpy releases the GIL in its loops and the compiled
 counting loops run without it (two processes measured no faster than two threads here).
-The counting loops (`sim.analysis.montecarlo.kernels`, numba) are loaded only when there is more than one chunk
-(numba itself also when a triangular distribution is sampled).
+The counting loops (`kernels`, numba) are loaded only when there is more than one chunk (numba
+itself also when a triangular distribution is sampled).
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -60,19 +64,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim.analysis.montecarlo.quantiles import DEFAULT_BINS, BinnedPercentiles
-from sim.analysis.sampling import sample
-from sim.core.model import (
-    ModelInputs,
-    cagr_from_ratio_pct,
+from sim.analysis.montecarlo.layout import (
     first_equal_rate_years,
     other_grows_with_total,
     projection_series_time_major,
-    series_names,
 )
+from sim.analysis.montecarlo.quantiles import DEFAULT_BINS, BinnedPercentiles
+from sim.analysis.sampling import sample
+from sim.core.model import ModelInputs, cagr_from_ratio_pct, series_names
 from sim.core.targets import COMPARISON_TOLERANCE, TARGETS, Target, evaluate, target_indicator
+from sim.run import model_inputs
 from sim.scenario.loader import Scenario
-from sim.scenario.params import build_inputs
 from sim.scenario.uncertainty import UncertaintySpec
 
 if TYPE_CHECKING:
@@ -86,7 +88,6 @@ __all__ = [
     "ProgressCallback",
     "monte_carlo",
     "met_target",
-    "chunk_series",
 ]
 
 DEFAULT_DRAWS = 10_000
@@ -148,7 +149,7 @@ def _chunk_sizes(draws: int, chunk: int) -> list[int]:
     return [chunk] * full + ([rest] if rest else [])
 
 
-def _fixed_positive(low: np.ndarray | float, high: np.ndarray | float) -> np.ndarray:
+def _fixed_positive(low: np.ndarray | float, high: np.ndarray | float) -> np.ndarray | bool:
     """Positive and constant up to rounding relative to its own size (a base-year value that
     a derived CAGR divides by; `_is_constant` allows 1e-12 absolute below 1)."""
     with np.errstate(invalid="ignore"):
@@ -173,7 +174,7 @@ class _Run:
     ):
         self.scenario, self.spec, self.sizes, self.seeds = scenario, spec, sizes, seeds
         self.years = np.arange(scenario.base_year, scenario.end_year + 1)
-        self.names = series_names(build_inputs(scenario))
+        self.names = series_names(model_inputs(scenario))
         self.n_years = len(self.years)
         self.targets: list[tuple[Target, int | None]] = []
         for target in TARGETS:
@@ -191,7 +192,7 @@ class _Run:
     def inputs(self, i: int) -> ModelInputs:
         """The model inputs of chunk i's draws."""
         values = sample(self.spec, self.sizes[i], np.random.default_rng(self.seeds[i]))
-        return build_inputs(self.scenario, values)
+        return model_inputs(self.scenario, values)
 
     def series(
         self,
@@ -208,7 +209,7 @@ class _Run:
 
     def twins(self, inputs: ModelInputs) -> list[tuple[int, int]]:
         """(row, twin row) pairs equal up to rounding by construction for these inputs (see
-        `sim.core.model.first_equal_rate_years`): the growth in a year whose rate an earlier year
+        `layout.first_equal_rate_years`): the growth in a year whose rate an earlier year
         had, and the first such year's growth; the CAGR while every year so far has the first
         year's rate, and the first year's growth; the growth of an 'other' block growing with
         the aggregate, and the total's."""
@@ -233,7 +234,7 @@ class _Run:
     def columns(self, rows: np.ndarray) -> tuple[Columns, np.ndarray]:
         """Result rows as columns computed from the level rows (`sim.analysis.montecarlo.kernels`), and for each the
         years t of its CAGR (0 for other series): a CAGR row is the ratio of the year-t level to
-        the base year's, to be read through `cagr_of(ratio, t)`."""
+        the base year's, to be read through `cagr_from_ratio_pct(ratio, t)`."""
         from sim.analysis.montecarlo.kernels import (  # numba: only when streaming
             GROWTH,
             RATIO,
@@ -294,22 +295,10 @@ class _Run:
                 met[j] += int(np.count_nonzero(met_target(target, value)))
 
 
-def cagr_of(ratio: np.ndarray | float, years: np.ndarray | int) -> np.ndarray:
-    """CAGR in % over `years` years (one number, or one per element of ratio, each >= 1) of a
-    level that grew by `ratio`, computed as the model computes cagr.* series
-    (`sim.core.model.cagr_from_ratio_pct`); increasing in ratio."""
-    ratio, years = np.broadcast_arrays(np.asarray(ratio, dtype=float), np.asarray(years))
-    out = np.empty(ratio.shape)
-    for t in np.unique(years):
-        where = years == t
-        out[where] = cagr_from_ratio_pct(ratio[where], int(t))
-    return out
-
-
 def _through_cagr(
     years: np.ndarray, base: np.ndarray | None = None
 ) -> Callable[[np.ndarray], np.ndarray]:
-    """The function reading columns (C,): cagr_of(value / base, years) where years > 0 (a CAGR
+    """The function reading columns (C,): cagr_from_ratio_pct(value / base, years) where years > 0 (a CAGR
     counted as its ratio, base 1; or derived from its year's level, base the base-year value),
     the value itself elsewhere."""
     cagr = years > 0
@@ -317,10 +306,16 @@ def _through_cagr(
 
     def transform(values: np.ndarray) -> np.ndarray:
         out = np.array(values, dtype=float)
-        out[cagr] = cagr_of(values[cagr] / scale[cagr], years[cagr])
+        out[cagr] = cagr_from_ratio_pct(values[cagr] / scale[cagr], years[cagr])
         return out
 
     return transform
+
+
+_Derived = tuple[int, int, int, int]
+"""A derived CAGR row: (cagr row, level row, base-year row, years)."""
+_BaseRange = dict[int, tuple[float, float]]
+"""Base-year row -> the (smallest, largest) value seen in it."""
 
 
 @dataclass(frozen=True)
@@ -330,9 +325,23 @@ class _Plan:
     missing: np.ndarray  # rows without a value
     constant: np.ndarray  # rows with one value up to rounding, checked on every chunk
     copies: list[tuple[int, int]]  # (row, row with the same numbers)
-    derived: list[tuple[int, int, int, int]]  # (cagr row, level row, base-year row, years)
+    derived: list[_Derived]
     twins: list[tuple[int, int]]  # (row, its twin: the same numbers up to rounding)
     binned: np.ndarray  # rows counted into bins
+
+
+@dataclass(frozen=True)
+class _StreamPlan:
+    """A `_Plan` with the columns its counted and constant rows are computed as (and for each
+    the years of its CAGR, 0 for other series), and the bins of the counted rows."""
+
+    rows: _Plan
+    binned_columns: Columns
+    binned_years: np.ndarray
+    constant_columns: Columns
+    constant_years: np.ndarray
+    bins_low: np.ndarray
+    bins_high: np.ndarray
 
 
 def _plan(run: _Run, pilot: np.ndarray, twins: list[tuple[int, int]]) -> _Plan:
@@ -360,7 +369,7 @@ def _plan(run: _Run, pilot: np.ndarray, twins: list[tuple[int, int]]) -> _Plan:
             if not settled[row] and base_fixed and not nan[row].any():
                 derived.append((row, run.row(level, t), base, t))
                 settled[row] = True
-    kept = []
+    kept: list[tuple[int, int]] = []
     for row, twin in twins:  # a twin of a row that is itself counted or constant
         if not settled[row] and not missing[twin] and twin not in dict(kept):
             kept.append((row, twin))
@@ -441,17 +450,6 @@ def _prepare(scenario: Scenario, draws: int, rng: np.random.Generator, chunk_dra
     return _Run(scenario, scenario.uncertainty, sizes, root.spawn(len(sizes)))
 
 
-def chunk_series(
-    scenario: Scenario, draws: int, rng: np.random.Generator, chunk_draws: int = CHUNK_DRAWS
-) -> Iterator[np.ndarray]:
-    """The series of every chunk that `monte_carlo` sees for the same arguments and rng state:
-    (n_series, T + 1, m) arrays, series in `sim.core.model.series_names` order. For checking
-    the streaming results against exact ones; it holds one chunk at a time."""
-    run = _prepare(scenario, draws, rng, chunk_draws)
-    for i in range(len(run.sizes)):
-        yield run.series(i)
-
-
 def monte_carlo(
     scenario: Scenario,
     draws: int,
@@ -473,137 +471,222 @@ def monte_carlo(
               chunk); tests lower it to exercise the second pass.
     """
     run = _prepare(scenario, draws, rng, chunk_draws)
-    sizes = run.sizes
     workers = max(1, workers or os.cpu_count() or 1)
-    finished = [0]
+    return _MonteCarlo(run, bins, workers, progress, pilot_draws).result()
 
-    def done(i: int) -> None:
-        finished[0] += sizes[i]
-        if progress is not None:
-            progress(finished[0], draws)
 
-    pilot_inputs = run.inputs(0)
-    pilot = run.series(0, inputs=pilot_inputs)
-    flat_pilot = pilot.reshape(-1, sizes[0])
-    n_rows = flat_pilot.shape[0]
-    if len(sizes) == 1:
-        met = np.zeros(len(run.targets), dtype=np.int64)
-        run.count_targets(pilot, met)
-        done(0)
-        values = np.percentile(flat_pilot, PERCENTILES, axis=1).T
+class _MonteCarlo:
+    """One Monte Carlo, pass by pass (see the module docstring for what each row needs):
+
+    pilot      the first chunk, every series computed by the model (in __init__)
+    exact      all draws in the pilot: numpy.percentile, and done
+    plan       how each row is summarised (`_plan`); bins over the pilot's range
+    stream     every chunk: binned rows counted, constant rows' extremes, twins checked,
+               targets counted
+    read       percentiles and bounds of the binned and constant rows; the rows to redo
+    recount    the rows to redo counted again over their exact range (a second pass)
+    settle     the derived, twin, copied and missing rows, from the others
+    """
+
+    def __init__(
+        self,
+        run: _Run,
+        bins: int,
+        workers: int,
+        progress: ProgressCallback | None,
+        pilot_draws: int | None,
+    ):
+        self.run, self.bins, self.workers, self.progress = run, bins, workers, progress
+        self.draws = sum(run.sizes)
+        self.chunks = range(len(run.sizes))
+        self.finished = 0  # draws done in the current pass, for `progress`
+        self.pilot_inputs = run.inputs(0)
+        self.pilot = run.series(0, inputs=self.pilot_inputs)
+        self.flat_pilot = self.pilot.reshape(-1, run.sizes[0])
+        self.range_pilot = self.flat_pilot[:, : pilot_draws or run.sizes[0]]  # sets the bins
+        n_rows = self.flat_pilot.shape[0]
+        self.values = np.full((n_rows, len(PERCENTILES)), np.nan)
+        self.bound = np.full(n_rows, np.nan)
+        self.redo = np.zeros(n_rows, dtype=bool)  # rows whose first reading does not hold
+        self.passes = 1
+
+    def result(self) -> MonteCarloResult:
+        if len(self.run.sizes) == 1:
+            return self.exact()
+        plan = self.plan()
+        state = self.stream(True, plan.binned_columns, plan.bins_low, plan.bins_high, plan)
+        base_range, derived, derived_redo = self.read(state, plan)
+        if self.redo.any() or derived_redo:
+            self.recount(plan, derived, derived_redo, base_range)
+        self.settle(state, plan, derived, base_range)
+        return _result(self.run, self.draws, self.values, self.bound, state.met, False, self.passes)
+
+    def done(self, i: int) -> None:
+        self.finished += self.run.sizes[i]
+        if self.progress is not None:
+            self.progress(self.finished, self.draws)
+
+    def exact(self) -> MonteCarloResult:
+        """All draws fit in the pilot: exact percentiles (numpy.percentile) and counts."""
+        met = np.zeros(len(self.run.targets), dtype=np.int64)
+        self.run.count_targets(self.pilot, met)
+        self.done(0)
+        values = np.percentile(self.flat_pilot, PERCENTILES, axis=1).T
         bound = np.where(np.isnan(values[:, 0]), np.nan, 0.0)
-        return _result(run, draws, values, bound, met, exact=True, passes=1)
+        return _result(self.run, self.draws, values, bound, met, True, 1)
 
-    from sim.analysis.montecarlo.kernels import GROWTH, extremes
+    def plan(self) -> _StreamPlan:
+        """How each row is summarised, and the bins of the counted ones: the pilot's range
+        widened by PILOT_MARGIN, from zero up for what cannot be negative."""
+        from sim.analysis.montecarlo.kernels import GROWTH, extremes
 
-    plan = _plan(run, flat_pilot[:, : pilot_draws or sizes[0]], run.twins(pilot_inputs))
-    binned, binned_years = run.columns(plan.binned)
-    constant, constant_years = run.columns(plan.constant)
-    low, high, _ = extremes(np.ascontiguousarray(flat_pilot[:, : pilot_draws or sizes[0]]), binned)
-    low, high = np.where(np.isfinite(low), low, 0.0), np.where(np.isfinite(high), high, 0.0)
-    margin = (high - low) * PILOT_MARGIN
-    bins_low = low - margin
-    # levels, shares and ratios are not negative when the pilot's are not: no bins below zero
-    # (the CAGR of a negative ratio is undefined; a later negative value, if any, would still be
-    # counted exactly in the underflow bin)
-    nonnegative = (binned.kind != GROWTH) & (low >= 0.0)
-    nonnegative |= _root_of_ratio(binned_years)  # any negative ratio goes to the underflow bin
-    bins_low[nonnegative] = np.maximum(bins_low[nonnegative], 0.0)
-    chunks = list(range(len(sizes)))
-
-    def new_worker(columns: Columns, lo: np.ndarray, hi: np.ndarray) -> _Worker:
-        return _Worker(
-            binned=BinnedPercentiles(lo, hi, bins, columns=columns) if len(columns) else None,
-            constant_min=np.full(len(constant), np.inf),
-            constant_max=np.full(len(constant), -np.inf),
-            constant_nan=np.zeros(len(constant), dtype=bool),
-            met=np.zeros(len(run.targets), dtype=np.int64),
-            broken_twins=set(),
+        plan = _plan(self.run, self.range_pilot, self.run.twins(self.pilot_inputs))
+        binned, binned_years = self.run.columns(plan.binned)
+        constant, constant_years = self.run.columns(plan.constant)
+        low, high, _ = extremes(np.ascontiguousarray(self.range_pilot), binned)
+        low, high = np.where(np.isfinite(low), low, 0.0), np.where(np.isfinite(high), high, 0.0)
+        margin = (high - low) * PILOT_MARGIN
+        bins_low = low - margin
+        # levels, shares and ratios are not negative when the pilot's are not: no bins below zero
+        # (the CAGR of a negative ratio is undefined; a later negative value, if any, would still
+        # be counted exactly in the underflow bin)
+        nonnegative = (binned.kind != GROWTH) & (low >= 0.0)
+        nonnegative |= _root_of_ratio(binned_years)  # any negative ratio goes to the underflow bin
+        bins_low[nonnegative] = np.maximum(bins_low[nonnegative], 0.0)
+        return _StreamPlan(
+            plan, binned, binned_years, constant, constant_years, bins_low, high + margin
         )
 
-    def make_work(first_pass: bool) -> Callable[[int, _Worker], None]:
+    def stream(
+        self,
+        first_pass: bool,
+        columns: Columns,
+        low: np.ndarray,
+        high: np.ndarray,
+        plan: _StreamPlan,
+    ) -> _Worker:
+        """Every chunk through `count` on the worker threads, their counts merged. The first
+        pass also takes the constant rows' extremes, checks the twins and counts the targets."""
+
+        def new_worker() -> _Worker:
+            n_constant = len(plan.constant_columns)
+            return _Worker(
+                binned=BinnedPercentiles(low, high, self.bins, columns=columns)
+                if len(columns)
+                else None,
+                constant_min=np.full(n_constant, np.inf),
+                constant_max=np.full(n_constant, -np.inf),
+                constant_nan=np.zeros(n_constant, dtype=bool),
+                met=np.zeros(len(self.run.targets), dtype=np.int64),
+                broken_twins=set(),
+            )
+
         def work(i: int, state: _Worker) -> None:
-            m = sizes[i]
-            if i == 0:
-                block = pilot
-            else:
-                if m not in state.buffers:
-                    state.buffers[m] = np.empty((len(run.names), run.n_years, m))
-                inputs = run.inputs(i)
-                block = run.series(i, state.buffers[m], levels_only=True, inputs=inputs)
-                if first_pass and plan.twins:  # still twins by construction in this chunk?
-                    state.broken_twins.update(set(plan.twins) - set(run.twins(inputs)))
-            flat = block.reshape(-1, m)
-            if state.binned is not None:
-                state.binned.add(flat)
-            if first_pass:
-                if len(constant):
-                    low, high, nan = extremes(flat, constant)
-                    np.minimum(state.constant_min, low, out=state.constant_min)
-                    np.maximum(state.constant_max, high, out=state.constant_max)
-                    state.constant_nan |= nan
-                run.count_targets(block, state.met)
+            self.count(i, state, first_pass, plan)
 
-        return work
+        return _map_chunks(self.chunks, work, new_worker, self.workers, self.done)
 
-    state = _map_chunks(
-        chunks,
-        make_work(True),
-        lambda: new_worker(binned, bins_low, high + margin),
-        workers,
-        done,
-    )
-    values = np.full((n_rows, len(PERCENTILES)), np.nan)
-    bound = np.full(n_rows, np.nan)
-    redo = np.zeros(n_rows, dtype=bool)
-    if state.binned is not None:
-        reliable = _read(state.binned, plan.binned, binned_years, values, bound)
-        redo[plan.binned] = ~reliable.all(axis=1)
-    through = _through_cagr(constant_years)
-    c_min, c_max = through(state.constant_min), through(state.constant_max)
-    has_nan = state.constant_nan | np.isnan(c_min) | np.isnan(c_max)  # NaN: as numpy.percentile
-    values[plan.constant] = np.where(has_nan, np.nan, c_min / 2.0 + c_max / 2.0)[:, None]
-    spread = c_max - c_min + np.spacing(np.abs(c_max))  # one unit of rounding for the midpoint
-    bound[plan.constant] = np.where(has_nan, np.nan, spread)
-    redo[plan.constant] = ~has_nan & ~_is_constant(c_min, c_max)
-    for row, _ in state.broken_twins:
-        redo[row] = True
-    # a derived row's base is a level (its constant_min and max are values): positive and fixed?
-    base_range = {
-        int(r): (state.constant_min[i], state.constant_max[i]) for i, r in enumerate(plan.constant)
-    }
-    derived_redo = [d for d in plan.derived if not _fixed_positive(*base_range[d[2]])]
-    derived = [d for d in plan.derived if d not in derived_redo]
-    passes = 1
-    if redo.any() or derived_redo:
-        rows = np.union1d(np.flatnonzero(redo), [d[0] for d in derived_redo]).astype(np.intp)
-        again_columns, again_years = run.columns(rows)
-        finished[0] = 0
-        lo, hi = _exact_range(run, again_columns, chunks, workers)
-        again = _map_chunks(
-            chunks, make_work(False), lambda: new_worker(again_columns, lo, hi), workers, done
-        )
-        assert again.binned is not None
-        reliable = _read(again.binned, rows, again_years, values, bound)
-        bound[rows[~reliable.all(axis=1)]] = np.nan  # no bound holds (not seen on valid input)
-        again_derived = [d for d in derived if redo[d[1]]]
-        _read_derived(again.binned, rows, again_derived, base_range, values, bound)
-        passes = 2
-    counted = set(plan.binned.tolist())
-    if state.binned is not None:
-        first = [d for d in derived if d[1] in counted and not redo[d[1]]]
-        _read_derived(state.binned, plan.binned, first, base_range, values, bound)
-    constant_level = [d for d in derived if d[1] not in counted and not redo[d[1]]]
-    _derive_from_values(constant_level, base_range, values, bound)
-    for row, twin in plan.twins:
-        if not redo[row]:
-            rounding = TWIN_ROUNDING * (100.0 + np.max(np.abs(values[twin]), initial=0.0))
-            values[row], bound[row] = values[twin], bound[twin] + rounding
-    for row, source in plan.copies:
-        values[row], bound[row] = values[source], bound[source]
-    values[plan.missing] = np.nan
-    bound[plan.missing] = np.nan
-    return _result(run, draws, values, bound, state.met, exact=False, passes=passes)
+    def count(self, i: int, state: _Worker, first_pass: bool, plan: _StreamPlan) -> None:
+        """Chunk i into one worker's counts (the pilot as computed; later chunks levels only)."""
+        from sim.analysis.montecarlo.kernels import extremes
+
+        m = self.run.sizes[i]
+        if i == 0:
+            block = self.pilot
+        else:
+            if m not in state.buffers:
+                state.buffers[m] = np.empty((len(self.run.names), self.run.n_years, m))
+            inputs = self.run.inputs(i)
+            block = self.run.series(i, state.buffers[m], levels_only=True, inputs=inputs)
+            if first_pass and plan.rows.twins:  # still twins by construction in this chunk?
+                state.broken_twins.update(set(plan.rows.twins) - set(self.run.twins(inputs)))
+        flat = block.reshape(-1, m)
+        if state.binned is not None:
+            state.binned.add(flat)
+        if first_pass:
+            if len(plan.constant_columns):
+                low, high, nan = extremes(flat, plan.constant_columns)
+                np.minimum(state.constant_min, low, out=state.constant_min)
+                np.maximum(state.constant_max, high, out=state.constant_max)
+                state.constant_nan |= nan
+            self.run.count_targets(block, state.met)
+
+    def read(
+        self, state: _Worker, plan: _StreamPlan
+    ) -> tuple[_BaseRange, list[_Derived], list[_Derived]]:
+        """Percentiles and bounds of the binned and constant rows; flags the rows to count
+        again (`self.redo`). Returns the base-year ranges of the constant rows, and the derived
+        rows whose base is fixed (positive, constant) and those whose base is not (redone)."""
+        rows = plan.rows
+        if state.binned is not None:
+            reliable = _read(state.binned, rows.binned, plan.binned_years, self.values, self.bound)
+            self.redo[rows.binned] = ~reliable.all(axis=1)
+        through = _through_cagr(plan.constant_years)
+        c_min, c_max = through(state.constant_min), through(state.constant_max)
+        has_nan = state.constant_nan | np.isnan(c_min) | np.isnan(c_max)  # NaN: as numpy does
+        self.values[rows.constant] = np.where(has_nan, np.nan, c_min / 2.0 + c_max / 2.0)[:, None]
+        spread = c_max - c_min + np.spacing(np.abs(c_max))  # one unit of rounding: the midpoint
+        self.bound[rows.constant] = np.where(has_nan, np.nan, spread)
+        self.redo[rows.constant] = ~has_nan & ~_is_constant(c_min, c_max)
+        for row, _ in state.broken_twins:
+            self.redo[row] = True
+        # a derived row's base is a level (its constant_min and max are values): positive, fixed?
+        base_range = {
+            int(r): (state.constant_min[i], state.constant_max[i])
+            for i, r in enumerate(rows.constant)
+        }
+        derived_redo = [d for d in rows.derived if not _fixed_positive(*base_range[d[2]])]
+        derived = [d for d in rows.derived if d not in derived_redo]
+        return base_range, derived, derived_redo
+
+    def recount(
+        self,
+        plan: _StreamPlan,
+        derived: list[_Derived],
+        derived_redo: list[_Derived],
+        base_range: _BaseRange,
+    ) -> None:
+        """The second pass: the rows to redo (and the derived rows whose base is not fixed,
+        counted as ratios) over their exact range; a bound that still does not hold is NaN.
+        Derived rows whose level row is recounted are read from it."""
+        rows = np.union1d(np.flatnonzero(self.redo), [d[0] for d in derived_redo]).astype(np.intp)
+        columns, years = self.run.columns(rows)
+        self.finished = 0
+        low, high = _exact_range(self.run, columns, self.chunks, self.workers)
+        again = _counted(self.stream(False, columns, low, high, plan))
+        reliable = _read(again, rows, years, self.values, self.bound)
+        self.bound[rows[~reliable.all(axis=1)]] = np.nan  # no bound holds (not seen on valid input)
+        again_derived = [d for d in derived if self.redo[d[1]]]
+        _read_derived(again, rows, again_derived, base_range, self.values, self.bound)
+        self.passes = 2
+
+    def settle(
+        self, state: _Worker, plan: _StreamPlan, derived: list[_Derived], base_range: _BaseRange
+    ) -> None:
+        """The rows that need no counting of their own, from the rows read: derived CAGRs (from
+        their level's bins, or from its value when constant), twins, copies, missing rows."""
+        rows, values, bound = plan.rows, self.values, self.bound
+        counted = set(rows.binned.tolist())
+        if state.binned is not None:
+            first = [d for d in derived if d[1] in counted and not self.redo[d[1]]]
+            _read_derived(state.binned, rows.binned, first, base_range, values, bound)
+        constant_level = [d for d in derived if d[1] not in counted and not self.redo[d[1]]]
+        _derive_from_values(constant_level, base_range, values, bound)
+        for row, twin in rows.twins:
+            if not self.redo[row]:
+                rounding = TWIN_ROUNDING * (100.0 + np.max(np.abs(values[twin]), initial=0.0))
+                values[row], bound[row] = values[twin], bound[twin] + rounding
+        for row, source in rows.copies:
+            values[row], bound[row] = values[source], bound[source]
+        values[rows.missing] = np.nan
+        bound[rows.missing] = np.nan
+
+
+def _counted(state: _Worker) -> BinnedPercentiles:
+    """The bins of a pass that counted some rows."""
+    if state.binned is None:
+        raise ValueError("a pass over no rows has no bins")
+    return state.binned
 
 
 def _exact_range(
@@ -635,7 +718,7 @@ def _read_derived(
 ) -> None:
     """Write the percentiles and bounds of derived CAGR rows (row, level row, base-year row,
     years) from their level rows, columns of `binned` at `rows`: read through
-    cagr_of(level / base, years), the order statistics transformed as for a counted ratio, base
+    cagr_from_ratio_pct(level / base, years), the order statistics transformed as for a counted ratio, base
     the middle of the base-year row's range (in `values`), whose spread `base_range` adds to the
     bound (`_base_spread`). A level below zero makes a CAGR over 2, 4 or more years NaN, as in
     the model (a root of a negative ratio)."""
@@ -663,7 +746,7 @@ def _base_spread(level: float, base: tuple[float, float], years: int) -> float:
     computed with the base's middle, so is every order statistic."""
     if base[1] == base[0] or level <= 0:
         return 0.0
-    low, high = cagr_of(np.array([level / base[1], level / base[0]]), years)
+    low, high = cagr_from_ratio_pct(np.array([level / base[1], level / base[0]]), years)
     return float(high - low)
 
 
@@ -678,10 +761,10 @@ def _derive_from_values(
     base's spread."""
     for row, level, base_row, t in derived:
         base_value = values[base_row, 0]
-        values[row] = cagr_of(values[level] / base_value, t)
+        values[row] = cagr_from_ratio_pct(values[level] / base_value, t)
         with np.errstate(invalid="ignore"):
-            up = cagr_of((values[level] + bound[level]) / base_value, t) - values[row]
-            down = values[row] - cagr_of((values[level] - bound[level]) / base_value, t)
+            up = cagr_from_ratio_pct((values[level] + bound[level]) / base_value, t) - values[row]
+            down = values[row] - cagr_from_ratio_pct((values[level] - bound[level]) / base_value, t)
         top = float(np.max(values[level]) + bound[level])
         bound[row] = np.max(np.maximum(up, down)) + _base_spread(top, base_range[base_row], t)
 
@@ -693,7 +776,7 @@ def _read(
     values: np.ndarray,
     bound: np.ndarray,
 ) -> np.ndarray:
-    """Write the binned rows' percentiles and bounds (CAGRs read through `cagr_of` from their
+    """Write the binned rows' percentiles and bounds (CAGRs read through `cagr_from_ratio_pct` from their
     ratios); returns the (rows, P) reliability flags."""
     estimate = binned.percentiles(PERCENTILES, _through_cagr(years) if years.any() else None)
     values[rows] = estimate.values

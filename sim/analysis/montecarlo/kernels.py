@@ -13,10 +13,10 @@ The values a column can be (`Columns`), with a and b rows of the source:
     SHARE   a / b * 100        share in %, a a block's level, b the total of the same year
     RATIO   a / b              a level over its base-year level; the CAGR over t years is the
                                increasing function (ratio ** (1 / t) - 1) * 100 of it
-                               (`sim.analysis.montecarlo.engine.cagr_of`),
+                               (`sim.core.model.cagr_from_ratio_pct`),
                                applied by the caller to percentiles and extremes: counting the
                                ratio costs a division where the CAGR costs a power per draw.
-GROWTH and SHARE are the formulas of `sim.core.model` (`_yoy_into`, `_shares_into`) in the same order
+GROWTH and SHARE are the formulas of `sim.core.model` (`yoy_into`, `shares_into`) in the same order
 of operations, so a column equals the model's row to the last bit; tests/analysis/test_sensitivity.py
 checks every column kind against the model's rows.
 

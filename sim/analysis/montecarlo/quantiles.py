@@ -30,7 +30,7 @@ increasing function (`percentiles(transform=...)`), with the bin width carried t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -145,7 +145,7 @@ class BinnedPercentiles:
         self.n += other.n
 
     def percentiles(
-        self, ps: np.ndarray | list[float], transform: Transform | None = None
+        self, ps: np.ndarray | Sequence[float], transform: Transform | None = None
     ) -> Estimate:
         """Percentiles ps (in %) of every column, of transform(values) if given.
 
