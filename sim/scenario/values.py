@@ -104,6 +104,15 @@ class Indicator:
     label_en: str
     source: str = ""
 
+    @property
+    def rule_value(self) -> float:
+        """The parameter of its rule: the elasticity, or the own growth rate in %/yr (the
+        loader requires the one the rule uses, so it is never None for a loaded scenario)."""
+        value = self.elasticity if self.rule == "elasticity" else self.growth_pct
+        if value is None:
+            raise ValueError(f"indicator {self.name!r} has no value for its rule {self.rule!r}")
+        return value
+
 
 @dataclass(frozen=True)
 class Scenario:

@@ -261,7 +261,7 @@ def _indicator_checks(scenario: Scenario, record: TrackRecord) -> list[_Check]:
                 _Check(
                     f"indicators.{ind.name}.elasticity",
                     "elasticity",
-                    ind.elasticity,
+                    ind.rule_value,
                     recorded,
                     recorded * ELASTICITY_RANGE[0],
                     recorded * ELASTICITY_RANGE[1],
@@ -270,7 +270,7 @@ def _indicator_checks(scenario: Scenario, record: TrackRecord) -> list[_Check]:
         else:
             recorded = record.growth_pct.get(ind.name, math.nan)
             parameter = f"indicators.{ind.name}.growth_pct"
-            checks.append(_growth_check(parameter, ind.growth_pct, recorded))
+            checks.append(_growth_check(parameter, ind.rule_value, recorded))
     return checks
 
 

@@ -328,18 +328,19 @@ def required_growth(
             else:
                 series = result.series[indicator]
                 record["value_at_latest"] = float(series[years.index(latest)])
-                low = _required(target, series, years, latest, target.low)
-                high = (
-                    _required(target, series, years, latest, target.high)
-                    if target.high is not None
+                low, high = (
+                    _required(target, series, years, latest, bound)
+                    if bound is not None
                     else math.nan
+                    for bound in (target.low, target.high)
                 )
                 assumed = _required_assumed(plan, indicator, latest, target.end_year)
-                ceiling = record["plausible_ceiling_pct"]
+                ceiling = PLAUSIBLE_CEILING_PCT.get(indicator, math.nan)
                 record.update(required_low_pct=low, required_high_pct=high, assumed_pct=assumed)
-                record["verdict"] = _verdict(low, high, assumed, ceiling, latest, target.end_year)
-                if not record["observed"]:
-                    record["verdict"] += f" (not observed: {latest} value from the scenario's path)"
+                verdict = _verdict(low, high, assumed, ceiling, latest, target.end_year)
+                if indicator not in reb.observed_through:
+                    verdict += f" (not observed: {latest} value from the scenario's path)"
+                record["verdict"] = verdict
             records.append(record)
     return pd.DataFrame.from_records(records)
 
