@@ -482,7 +482,7 @@ def _mutate(document: dict, rng: random.Random) -> dict:
             parent[path[-1]] = rng.choice(JUNK)
         elif isinstance(parent[path[-1]], dict):
             parent[rng.choice(["2021", "２０２２", "copy", path[-1] + "_2"])] = parent[path[-1]]
-        elif isinstance(parent[path[-1]], int | float):
+        elif isinstance(parent[path[-1]], int | float) and abs(parent[path[-1]]) < 1e300:
             parent[path[-1]] = parent[path[-1]] * rng.choice([-1, 10, 1e6, 1e300])
     return document
 
