@@ -71,11 +71,15 @@ def load_scenarios(
         raise ScenarioError([Problem(str(folder), "", None, "no scenario files (*.toml) found")])
     scenarios: list[Scenario] = []
     problems: list[Problem] = []
+    seen_problems: set[str] = set()  # (by text: linear, and a NaN value equals itself)
     for ref in refs:
         try:
             scenarios.append(load_scenario(ref, folder, settings, end_year))
         except ScenarioError as exc:
-            problems.extend(p for p in exc.problems if p not in problems)
+            for problem in exc.problems:
+                if str(problem) not in seen_problems:
+                    seen_problems.add(str(problem))
+                    problems.append(problem)
     seen: dict[str, Path] = {}
     for scenario in scenarios:
         if scenario.name in seen:

@@ -8,7 +8,10 @@ path, the bad value and the rule. Here each value is checked on its own against 
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -16,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.scenario.rules import SHARE_SUM_TOLERANCE_PCT, build_scenario
+from sim.scenario.sanity import projection_problems
 from sim.scenario.schema import (
     NAME_PATTERN,
     SCHEMA,
@@ -27,6 +31,7 @@ from sim.scenario.schema import (
     YearMap,
     check_leaf,
     is_leaf_table,
+    is_year_key,
 )
 from sim.scenario.values import (
     Findings,
@@ -54,13 +59,53 @@ __all__ = [
 PER_FILE_KEYS = ("name", "extends", "title", "description")
 """Keys that describe one file and are not inherited by a child scenario."""
 
+MAX_FILE_BYTES = 1_000_000
+"""A scenario file larger than this (1 MB; the bundled ones are under 10 KB) is refused unread."""
+MAX_KEYS = 2000
+"""A scenario file (or --set) with more keys than this, counting tables and list items, is
+refused before its keys are checked (the bundled ones have about 100)."""
+MAX_DEPTH = 12
+"""Tables and lists nested deeper than this are refused (a scenario needs 7: uncertainty.
+indicators.<name>.growth_pct_by_year.<year>.low)."""
+MAX_SETTING_CHARS = 10_000
+"""The longest --set KEY=VALUE, in characters."""
+
 
 # ----------------------------------------------------------------------------- locating files
 
 
 def scenario_files_in(folder: Path) -> list[Path]:
-    """The scenario files directly in `folder` (not its subfolders), sorted by name."""
-    return sorted(p for p in folder.glob("*.toml") if p.is_file())
+    """The scenario files directly in `folder` (not its subfolders), sorted by name.
+
+    A `*.toml` that is not a readable file (a broken or looping symbolic link, a pipe) is listed
+    too, so that loading it names the problem instead of skipping it without a word."""
+    return sorted(p for p in folder.glob("*.toml") if not p.is_dir())
+
+
+def file_problem(path: Path) -> str | None:
+    """Why `path` cannot be read as a scenario file, or None: it is missing, a folder, a pipe or
+    device, a broken or looping symbolic link, not a .toml file, or over MAX_FILE_BYTES."""
+    try:
+        info = path.stat()
+    except ValueError:  # a NUL character in the name
+        return "not a valid file name"
+    except FileNotFoundError:
+        if os.path.islink(path):
+            return f"a symbolic link to {os.readlink(path)}, which does not exist"
+        return "scenario file not found"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symbolic link that loops (it leads back to itself)"
+        return f"cannot be read: {exc.strerror or exc}"
+    if stat.S_ISDIR(info.st_mode):
+        return "a folder, not a scenario file"
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file (a pipe, device or socket): a scenario is a .toml file"
+    if path.suffix != ".toml":
+        return "not a .toml file: only scenario files ending in .toml are read"
+    if info.st_size > MAX_FILE_BYTES:
+        return f"{info.st_size:,} bytes: a scenario file may have at most {MAX_FILE_BYTES:,}"
+    return None
 
 
 def _resolve(name_or_path: str, folder: Path, paths_relative_to: Path | None = None) -> Path:
@@ -74,25 +119,80 @@ def _resolve(name_or_path: str, folder: Path, paths_relative_to: Path | None = N
             return candidate
         if paths_relative_to is not None:
             return paths_relative_to / candidate
-        if not candidate.is_file():  # "next_term/baseline_2025_2030" or "baseline.toml"
+        if not _is_file(candidate):  # "next_term/baseline_2025_2030" or "baseline.toml"
             inside = folder / candidate.with_suffix(".toml")
-            if inside.is_file():
+            if _is_file(inside):
                 return inside
         return candidate
     return folder / f"{name_or_path}.toml"
 
 
+def _is_file(path: Path) -> bool:
+    """Path.is_file, False also where it raises (a name too long for the file system)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # (ValueError: a NUL character in the name)
+        return False
+
+
 def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
-    data = path.read_bytes()
+    """The TOML document in `path` and the SHA-256 of its bytes; ScenarioError if it cannot be
+    read, is too large, or is not TOML a scenario can hold."""
+
+    def fail(rule: str) -> ScenarioError:
+        return ScenarioError([Problem(str(path), "", None, rule)])
+
+    try:
+        with path.open("rb") as file:  # (at most one byte over the limit: a file may grow)
+            data = file.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise fail(f"cannot be read: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise fail(f"a scenario file may have at most {MAX_FILE_BYTES:,} bytes")
     digest = hashlib.sha256(data).hexdigest()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ScenarioError([Problem(str(path), "", None, f"not UTF-8 text ({exc})")]) from None
+        raise fail(f"not UTF-8 text ({exc})") from None
+    document = _parse_toml(text)
+    if isinstance(document, str):
+        raise fail(document)
+    rule = _shape_rule(document)
+    if rule:
+        raise fail(rule)
+    return document, digest
+
+
+def _parse_toml(text: str) -> dict[str, Any] | str:
+    """The TOML document in `text`, or why it cannot be read."""
     try:
-        return tomllib.loads(text), digest
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError([Problem(str(path), "", None, f"TOML syntax error: {exc}")]) from None
+        return f"TOML syntax error: {exc}"
+    except RecursionError:  # (tomllib recurses into nested lists and inline tables)
+        return f"lists or tables nested too deep: a scenario needs at most {MAX_DEPTH} levels"
+    except ValueError as exc:  # (an integer of more than 4,300 digits: Python's own limit)
+        return f"a value that cannot be read: {str(exc)[:80]}"
+
+
+def _shape_rule(document: Mapping[str, Any]) -> str | None:
+    """Why `document` is too large or too deep to check key by key (MAX_KEYS, MAX_DEPTH), or
+    None. Walks without recursion, so that no depth can exhaust the stack."""
+    count = 0
+    stack: list[tuple[object, int]] = [(document, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return f"tables or lists nested more than {MAX_DEPTH} levels deep"
+        children = (
+            node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        )
+        for child in children:
+            count += 1
+            if count > MAX_KEYS:
+                return f"more than {MAX_KEYS:,} keys and values: a scenario needs far fewer"
+            stack.append((child, depth + 1))
+    return None
 
 
 # ----------------------------------------------------------------------------- structure check
@@ -137,8 +237,8 @@ def _key_rule(spec: Table | AnyKeys | YearMap, key: str) -> tuple[str, Spec]:
         if not NAME_PATTERN.match(key):
             return "a name must be lower-case letters, digits and _ and start with a letter", spec
         return "", spec.item
-    if not (key.isdigit() and len(key) == 4):  # a YearMap
-        return "a year key must be a 4-digit year", spec
+    if not is_year_key(key):  # a YearMap
+        return "a year key must be a 4-digit year, in the digits 0-9", spec
     return "", spec.item
 
 
@@ -205,24 +305,32 @@ def _merge(
 
 
 def parse_setting(text: str) -> tuple[str, Any]:
-    """Parse a `--set KEY=VALUE` override; VALUE is read as a TOML value (10, 0.3, "other")."""
+    """Parse a `--set KEY=VALUE` override; VALUE is read as a TOML value (10, 0.3, "other").
+
+    One --set sets one key: a line break (or any control character) is refused, as TOML would
+    read `5\nend_year=2030` as two keys and drop the second."""
+
+    def fail(rule: str) -> ScenarioError:
+        return ScenarioError([Problem(f"--set {text}", "", None, rule)])
+
+    if len(text) > MAX_SETTING_CHARS:
+        raise fail(f"at most {MAX_SETTING_CHARS:,} characters")
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
+        raise fail("a line break or control character: one --set sets one KEY=VALUE")
     key, sep, raw = text.partition("=")
     key, raw = key.strip(), raw.strip()
     if not sep or not key or not raw:
-        raise ScenarioError(
-            [
-                Problem(
-                    f"--set {text}",
-                    "",
-                    None,
-                    "expected KEY=VALUE, e.g. sectors.industry.growth_pct=10",
-                )
-            ]
-        )
-    try:
-        value = tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
+        raise fail("expected KEY=VALUE, e.g. sectors.industry.growth_pct=10")
+    document = _parse_toml(f"v = {raw}")
+    if isinstance(document, dict) and list(document) == ["v"]:
+        value = document["v"]
+    elif isinstance(document, str) and not document.startswith("TOML syntax error"):
+        raise fail(document)  # too deep, or an integer too long to read
+    else:
         value = raw  # a bare word, e.g. residual=other
+    rule = _shape_rule({"v": value})
+    if rule:
+        raise fail(rule)
     return key, value
 
 
@@ -251,8 +359,9 @@ def load_scenario(
     Raises ScenarioError listing every problem found.
     """
     path = _resolve(str(name_or_path), Path(folder))
-    if not path.is_file():
-        raise ScenarioError([Problem(str(path), "", None, "scenario file not found")])
+    rule = file_problem(path)
+    if rule:
+        raise ScenarioError([Problem(str(path), "", None, rule)])
     chain = _read_chain(path)
     merged, provenance = _merge_files(chain.files)
     layers, found = _option_layers(settings, end_year)
@@ -262,7 +371,11 @@ def load_scenario(
     if found.problems:  # the rules that span keys need well-typed values
         raise ScenarioError(found.problems)
     where = Where(str(path), provenance)
-    return build_scenario(path, merged, where, chain.hashes, tuple(settings), found.warnings)
+    scenario = build_scenario(path, merged, where, chain.hashes, tuple(settings), found.warnings)
+    problems = projection_problems(scenario, where)
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
 
 
 @dataclass(frozen=True)
@@ -323,9 +436,13 @@ def _parent(
         return None, ()
     here = files[-1][0].parent
     parent_path = _resolve(parent, here, here)
-    if not parent_path.is_file():
-        rule = f"parent scenario not found at {parent_path}"
-        return None, (Problem(source, "extends", parent, rule),)
+    why = file_problem(parent_path)
+    if why == "scenario file not found":
+        return None, (
+            Problem(source, "extends", parent, f"parent scenario not found at {parent_path}"),
+        )
+    if why:
+        return None, (Problem(source, "extends", parent, f"parent scenario {parent_path}: {why}"),)
     if parent_path.resolve() in [p.resolve() for p, _ in files]:
         loop = " -> ".join(p.name for p, _ in files) + f" -> {parent_path.name}"
         return None, (Problem(source, "extends", parent, f"inheritance cycle: {loop}"),)
@@ -371,6 +488,10 @@ def _option_layers(
             found += Findings([Problem(label, key, value, rule)])
             continue
         layer = _nest(key, value)
+        too_big = _shape_rule(layer)
+        if too_big:
+            found += Findings([Problem(label, "", None, too_big)])
+            continue
         found += _check_structure(layer, SCHEMA, "", label)
         layers.append((label, layer))
     if end_year is not None:

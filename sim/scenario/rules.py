@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from sim.core.model import SECTORS
-from sim.scenario.schema import INDICATOR, MAX_HORIZON_YEARS, NAME_PATTERN, Leaf, Table
+from sim.scenario.schema import (
+    INDICATOR,
+    MAX_HORIZON_YEARS,
+    MAX_NAME_CHARS,
+    NAME_PATTERN,
+    Leaf,
+    Table,
+)
 from sim.scenario.uncertainty_section import uncertainty_spec
 from sim.scenario.values import (
     MISSING,
@@ -32,6 +39,9 @@ from sim.scenario.values import (
 
 __all__ = [
     "SHARE_SUM_TOLERANCE_PCT",
+    "NORMALISE_WARN_PCT",
+    "NORMALISE_MAX_PCT",
+    "RESERVED_SCENARIO_NAMES",
     "RESERVED_INDICATOR_NAMES",
     "Horizon",
     "build_scenario",
@@ -39,6 +49,34 @@ __all__ = [
 
 SHARE_SUM_TOLERANCE_PCT = 0.05
 """Base shares within this distance of 100 % count as summing to 100 (rounding)."""
+NORMALISE_WARN_PCT = 2.0
+"""With residual = "normalise", shares further than this from 100 % (points) get a warning."""
+NORMALISE_MAX_PCT = 10.0
+"""With residual = "normalise", shares further than this from 100 % (points) are an error: scaling
+them would change every share by more than a tenth (a typing slip, not a rounding gap)."""
+
+RESERVED_SCENARIO_NAMES = (
+    "projections",
+    "scorecard",
+    "manifest",
+    "report",
+    "whatif",
+    "charts",
+    "history",
+    "tracking",
+    "sensitivity",
+    "rebased",
+    "consistency",
+    "track_record",
+    "realism",
+    "plan_vs_actual",
+    "required_growth",
+    "notes",
+)
+"""Names a scenario may not take: a run writes `<name>.csv` beside these files and folders (at the
+top of the results folder, and in history/ and tracking/), which the scenario's table would
+overwrite or be confused with. tests/unit/test_scenario_hardening.py checks the list against
+what a run writes."""
 
 RESERVED_INDICATOR_NAMES = (*SECTORS, "other", "total", "budget_revenue_total")
 """Names an indicator may not take: their growth.<name> and cagr.<name> series exist already."""
@@ -104,7 +142,7 @@ def build_scenario(
         _file_rules(merged, path, where)
         + Findings(_horizon_rules(merged, where))
         + _sector_findings(merged.get("sectors", {}), horizon, where)
-        + Findings(_share_sum_rules(sectors, structure.get("residual"), where))
+        + _share_sum_rules(sectors, structure.get("residual"), where)
         + Findings(_residual_growth_rules(structure, where))
         + _indicator_findings(merged.get("indicators", {}), horizon, where)
         + Findings(_anchor_rules(structure, horizon, where))
@@ -187,16 +225,27 @@ def _required(
 def _file_rules(merged: Mapping[str, Any], path: Path, where: Where) -> Findings:
     """The scenario's name is an identifier; its title is given in both languages (advice)."""
     name = merged.get("name", path.stem)
-    problems = []
-    if not NAME_PATTERN.match(name):
-        rule = "a name must be lower-case letters, digits and _"
-        problems.append(Problem(where.own, "name", name, rule))
+    problems = [Problem(where.own, "name", name, rule) for rule in _name_rules(name)]
     title = merged.get("title", {})
     warnings = []
     if "vi" not in title or "en" not in title:
         advice = "give a title in Vietnamese (vi) and English (en); the name is used meanwhile"
         warnings.append(Problem(where.own, "title", title or MISSING, advice))
     return Findings(problems, warnings)
+
+
+def _name_rules(name: str) -> list[str]:
+    """A scenario name is a short identifier that names no other output file."""
+    if len(name) > MAX_NAME_CHARS:
+        return [f"a name may have at most {MAX_NAME_CHARS} characters: it names output files"]
+    if not NAME_PATTERN.match(name):
+        return ["a name must be lower-case letters, digits and _"]
+    if name in RESERVED_SCENARIO_NAMES:
+        return [
+            f"'{name}' is the name of a file or folder every run writes; choose another name "
+            "(rename the file or set name = ...)"
+        ]
+    return []
 
 
 def _horizon(merged: Mapping[str, Any], where: Where) -> Horizon:
@@ -219,14 +268,28 @@ def _horizon_rules(merged: Mapping[str, Any], where: Where) -> list[Problem]:
         return problems
     if end <= base:
         rule = f"must be after the base year {base}"
-        problems.append(Problem(where("end_year"), "end_year", end, rule))
     elif end - base > MAX_HORIZON_YEARS:
         rule = (
             f"more than {MAX_HORIZON_YEARS} years after the base year {base}: "
             "compound growth that far out is not a projection"
         )
-        problems.append(Problem(where("end_year"), "end_year", end, rule))
+    else:
+        return problems
+    # Blame the option that moved a year (--set base_year=..., --end-year), not the file that
+    # holds the other one.
+    key = "base_year" if _from_option(where("base_year")) else "end_year"
+    if key == "base_year" and not _from_option(where("end_year")):
+        rule = f"the end year {end} (set in {where('end_year')}) must be after the base year"
+        if end > base:
+            rule = f"the end year {end} (set in {where('end_year')}) is {end - base} years later"
+            rule += f": more than {MAX_HORIZON_YEARS}"
+    problems.append(Problem(where(key), key, merged[key], rule))
     return problems
+
+
+def _from_option(source: str) -> bool:
+    """A value set on the command line (--set, --end-year), not in a file."""
+    return source.startswith("--")
 
 
 def _years_outside(
@@ -236,11 +299,13 @@ def _years_outside(
     if horizon.span is None:
         return []
     base, end = horizon.span
+    moved = [src for src in (where("base_year"), where("end_year")) if _from_option(src)]
+    by = f" (the years set by {' and '.join(moved)})" if moved else ""
     problems = []
     for key, value in by_year.items():
         year = int(key)
         if horizon.outside(year) and not horizon.dropped(year):
-            rule = f"year {year} is outside the projected years {base + 1}-{end}"
+            rule = f"year {year} is outside the projected years {base + 1}-{end}{by}"
             problems.append(Problem(where(f"{prefix}.{key}"), f"{prefix}.{key}", value, rule))
     return problems
 
@@ -303,26 +368,41 @@ def _sectors(merged: Mapping[str, Any], horizon: Horizon) -> dict[str, Sector]:
     }
 
 
-def _share_sum_rules(
-    sectors: Mapping[str, Sector], residual: str | None, where: Where
-) -> list[Problem]:
+def _share_sum_rules(sectors: Mapping[str, Sector], residual: str | None, where: Where) -> Findings:
     """The base shares sum to 100, or the residual treatment says how their gap is treated; an
-    'other' block cannot be negative. Checked only when every sector has its share."""
+    'other' block cannot be negative; normalising may close a gap of NORMALISE_MAX_PCT points at
+    most (with a warning above NORMALISE_WARN_PCT). Checked only when every sector has its share."""
     if len(sectors) != len(SECTORS):
-        return []
+        return Findings()
     total = sum(s.share_pct for s in sectors.values())
     if total <= 0.0:
-        return [Problem(where.own, "sectors.*.share_pct", total, "the shares sum to 0")]
+        return Findings([Problem(where.own, "sectors.*.share_pct", total, "the shares sum to 0")])
     if abs(total - 100.0) > SHARE_SUM_TOLERANCE_PCT and residual is None:
         rule = (
             f"the base shares sum to {total:g} %, not 100: say how the gap is treated with "
             'structure.residual = "normalise" (scale to 100) or "other" (keep an \'other\' block)'
         )
-        return [Problem(where.own, "structure.residual", MISSING, rule)]
+        return Findings([Problem(where.own, "structure.residual", MISSING, rule)])
+    key = "structure.residual"
     if residual == "other" and total > 100.0 + SHARE_SUM_TOLERANCE_PCT:
         rule = f"the base shares sum to {total:g} % > 100: an 'other' block would be negative"
-        return [Problem(where("structure.residual"), "structure.residual", residual, rule)]
-    return []
+        return Findings([Problem(where(key), key, residual, rule)])
+    gap = abs(total - 100.0)
+    if residual != "normalise" or gap <= NORMALISE_WARN_PCT:
+        return Findings()
+    shares = ", ".join(f"{name} {s.share_pct:g}" for name, s in sectors.items())
+    if gap > NORMALISE_MAX_PCT:
+        rule = (
+            f"the base shares ({shares}) sum to {total:g} %: normalising closes a gap of at most "
+            f"{NORMALISE_MAX_PCT:g} points; check the shares"
+        )
+        return Findings([Problem(where("sectors.services.share_pct"), key, residual, rule)])
+    advice = (
+        f"CHECK THE SHARES: they ({shares}) sum to {total:g} %, {gap:.1f} points from 100; "
+        f"normalising scales every share by {100.0 / total:.3f} (a gap above "
+        f"{NORMALISE_WARN_PCT:g} points is more than rounding)"
+    )
+    return Findings(warnings=[Problem(where("sectors.services.share_pct"), key, residual, advice)])
 
 
 def _residual_growth_rules(structure: Mapping[str, Any], where: Where) -> list[Problem]:

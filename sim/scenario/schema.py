@@ -28,7 +28,15 @@ __all__ = [
     "STRUCTURE",
     "INDICATOR",
     "MAX_HORIZON_YEARS",
+    "MAX_RATE_PCT",
+    "MAX_ELASTICITY",
+    "MAX_BASE_VALUE",
+    "MAX_NUMBER",
+    "MAX_TEXT_CHARS",
+    "MAX_TITLE_CHARS",
+    "MAX_NAME_CHARS",
     "check_leaf",
+    "is_year_key",
     "is_leaf_table",
     "leaf_for_parameter",
 ]
@@ -37,6 +45,25 @@ MAX_HORIZON_YEARS = 50
 """A projection longer than this is refused: compound growth that far out is not a plan."""
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+
+# Bounds on values: beyond them a number is a typing slip, not a plan, and compounding it over
+# MAX_HORIZON_YEARS could overflow a float (1e308). Within them every projection stays finite:
+# 1e12 x (1 + 20 x 1000 %)^50 is about 1e127.
+MAX_RATE_PCT = 1000.0
+"""A growth rate above this (%/yr, i.e. x11 in one year) is an error."""
+MAX_ELASTICITY = 20.0
+"""An elasticity beyond +-this is an error (2016-2020 implies 0.43 and 1.91)."""
+MAX_BASE_VALUE = 1e12
+"""A base value (an indicator's, or the total in billion VND) above this is an error."""
+MAX_NUMBER = 1e15
+"""Any number of a scenario file beyond +-this is an error (a number without a bound of its own:
+a distribution's mode, mean or standard deviation)."""
+MAX_TEXT_CHARS = 2000
+"""The longest free text (a description, a source note), in characters."""
+MAX_TITLE_CHARS = 200
+"""The longest title, label or unit, in characters: they are drawn on charts."""
+MAX_NAME_CHARS = 64
+"""The longest scenario name: it names output files (<name>_rebaselined.csv, ...)."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +82,7 @@ class Leaf:
            sweeps, the manifest, labels and rebasing).
     used_when: (sibling key, value): the parameter is one only when the sibling key has that
            value, e.g. ("rule", "growth") for an indicator's own growth rate.
+    max_chars: the longest text allowed, for kinds "string" and "strings" (each item).
     """
 
     kind: str
@@ -65,6 +93,7 @@ class Leaf:
     choices: tuple[str, ...] = ()
     numeric_parameter: bool = False  # a model parameter: --set, sampling, sweeps, the manifest
     used_when: tuple[str, str] | None = None  # (sibling key, value), see above
+    max_chars: int = MAX_TEXT_CHARS
 
 
 @dataclass(frozen=True)
@@ -114,6 +143,8 @@ Spec = Leaf | Table | AnyKeys | YearMap | ParameterTree
 def _rate_check(value: float) -> str | None:
     if value <= -100.0:
         return "a growth rate must be above -100 %/yr (-100 % would wipe out the whole level)"
+    if value > MAX_RATE_PCT:
+        return f"a growth rate above {MAX_RATE_PCT:,.0f} %/yr is out of range"
     return None
 
 
@@ -138,6 +169,18 @@ def _positive_check(value: float) -> str | None:
     return None if value > 0.0 else "must be greater than 0"
 
 
+def _base_check(value: float) -> str | None:
+    if value > MAX_BASE_VALUE:
+        return f"must not exceed {MAX_BASE_VALUE:g}"
+    return _positive_check(value)
+
+
+def _elasticity_check(value: float) -> str | None:
+    if abs(value) > MAX_ELASTICITY:
+        return f"an elasticity must lie within -{MAX_ELASTICITY:g} and {MAX_ELASTICITY:g}"
+    return None
+
+
 def _elasticity_warn(value: float) -> str | None:
     if not 0.0 <= value <= 3.0:
         return (
@@ -155,7 +198,11 @@ RATE = Leaf(
     "number", "growth rate", unit="%/yr", check=_rate_check, warn=_rate_warn, numeric_parameter=True
 )
 TEXT = Leaf("string", "free text")
+SHORT_TEXT = Leaf("string", "a short text (drawn on charts)", max_chars=MAX_TITLE_CHARS)
 BILINGUAL = Table({"vi": TEXT, "en": TEXT}, "text in Vietnamese (vi) and English (en)")
+SHORT_BILINGUAL = Table(
+    {"vi": SHORT_TEXT, "en": SHORT_TEXT}, "text in Vietnamese (vi) and English (en)"
+)
 
 SECTOR = Table(
     {
@@ -175,11 +222,9 @@ SECTOR = Table(
 
 INDICATOR = Table(
     {
-        "base": Leaf(
-            "number", "value in the base year", check=_positive_check, numeric_parameter=True
-        ),
-        "unit": TEXT,
-        "label": BILINGUAL,
+        "base": Leaf("number", "value in the base year", check=_base_check, numeric_parameter=True),
+        "unit": SHORT_TEXT,
+        "label": SHORT_BILINGUAL,
         "rule": Leaf(
             "choice",
             "how the indicator grows",
@@ -189,6 +234,7 @@ INDICATOR = Table(
         "elasticity": Leaf(
             "number",
             "growth of the indicator / growth of total output, year by year",
+            check=_elasticity_check,
             warn=_elasticity_warn,
             numeric_parameter=True,
             used_when=("rule", "elasticity"),
@@ -212,7 +258,7 @@ STRUCTURE = Table(
             "total production value in the base year (the anchor year when one is "
             "given); without it levels are an index (that year's total = 100)",
             unit="billion VND",
-            check=_positive_check,
+            check=_base_check,
         ),
         "anchor_year": Leaf(
             "integer",
@@ -257,9 +303,11 @@ CORRELATION = Table(
 
 SCHEMA = Table(
     {
-        "name": Leaf("string", "scenario name (defaults to the file name)"),
+        "name": Leaf(
+            "string", "scenario name (defaults to the file name)", max_chars=MAX_NAME_CHARS
+        ),
         "extends": Leaf("string", "parent scenario: a name in the same folder, or a path"),
-        "title": BILINGUAL,
+        "title": SHORT_BILINGUAL,
         "description": BILINGUAL,
         "base_year": Leaf("integer", "base year", check=_year_check),
         "end_year": Leaf("integer", "last projected year", check=_year_check),
@@ -303,6 +351,12 @@ SCHEMA = Table(
 )
 
 
+def is_year_key(key: str) -> bool:
+    """A key of a YearMap: four ASCII digits ("2021"; not "２０２１" or "202²", which Python's
+    str.isdigit also accepts)."""
+    return len(key) == 4 and key.isascii() and key.isdigit()
+
+
 def is_leaf_table(node: Mapping[str, object]) -> bool:
     """In a ParameterTree, the innermost table: it holds a value that is not a table, or nothing."""
     return not node or any(not isinstance(v, dict) for v in node.values())
@@ -317,7 +371,7 @@ def leaf_for_parameter(path: str) -> Leaf | None:
             spec = spec.fields[part]
         elif isinstance(spec, AnyKeys) and (not spec.allowed or part in spec.allowed):
             spec = spec.item
-        elif isinstance(spec, YearMap) and part.isdigit():
+        elif isinstance(spec, YearMap) and is_year_key(part):
             spec = spec.item
         else:
             return None
@@ -327,6 +381,8 @@ def leaf_for_parameter(path: str) -> Leaf | None:
 def _check_strings(leaf: Leaf, value: object) -> str | None:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         return 'must be a list of texts in quotes, e.g. ["a", "b"]'
+    if any(len(v) > leaf.max_chars for v in value):
+        return f"each text may have at most {leaf.max_chars:,} characters"
     return None
 
 
@@ -337,8 +393,10 @@ def _check_matrix(leaf: Leaf, value: object) -> str | None:
         for item in row:
             if isinstance(item, bool) or not isinstance(item, int | float):
                 return f"must hold numbers only, not {type(item).__name__}"
-            if not math.isfinite(item):
+            if not (isinstance(item, int) or math.isfinite(item)):
                 return "must hold finite numbers only (NaN and infinity are not allowed)"
+            if abs(item) > MAX_NUMBER:
+                return f"must hold numbers within +-{MAX_NUMBER:g} only"
     return None
 
 
@@ -346,6 +404,8 @@ def _check_text(leaf: Leaf, value: object) -> str | None:
     """Kinds "string" and "choice"."""
     if not isinstance(value, str):
         return f"must be text in quotes, not {type(value).__name__}"
+    if len(value) > leaf.max_chars:
+        return f"at most {leaf.max_chars:,} characters, not {len(value):,}"
     if leaf.kind == "choice" and value not in leaf.choices:
         return f"must be one of {', '.join(repr(c) for c in leaf.choices)}"
     return None
@@ -357,11 +417,14 @@ def _check_number(leaf: Leaf, value: object) -> str | None:
         return f"must be a number, not {type(value).__name__}"
     if leaf.kind == "integer" and not isinstance(value, int):
         return "must be a whole number"
+    out_of_range = f"out of range: a number of a scenario file must lie within +-{MAX_NUMBER:g}"
+    # (an int may have thousands of digits: compare it as an int before converting it to float)
+    if isinstance(value, int) and abs(value) > 1e300:
+        return out_of_range
     if not math.isfinite(value):
         return "must be a finite number (NaN and infinity are not allowed)"
-    if leaf.check is not None:
-        return leaf.check(float(value))
-    return None
+    error = None if leaf.check is None else leaf.check(float(value))
+    return error or (out_of_range if abs(value) > MAX_NUMBER else None)
 
 
 _CHECKS: Mapping[str, Callable[[Leaf, object], str | None]] = {

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from sim.scenario.parameters import numeric_parameters, unused_by_setting
-from sim.scenario.schema import is_leaf_table, leaf_for_parameter
+from sim.scenario.schema import DISTRIBUTION, Leaf, check_leaf, is_leaf_table, leaf_for_parameter
 from sim.scenario.uncertainty import (
     Distribution,
     UncertaintySpec,
@@ -131,6 +131,9 @@ def _distribution(
     if missing:
         rule = "required: the distribution kind and its bounds"
         return None, Findings(Problem(source, f"{key}.{k}", MISSING, rule) for k in missing)
+    mistyped = _mistyped(spec, key, where)
+    if mistyped:
+        return None, Findings(mistyped)
     kind, low, high = spec["dist"], float(spec["low"]), float(spec["high"])
     mode, mean, sd = spec.get("mode"), spec.get("mean"), spec.get("sd")
     advice: tuple[Problem, ...] = ()
@@ -160,6 +163,21 @@ def _distribution(
         source=spec.get("source", ""),
     )
     return distribution, Findings(warnings=advice)
+
+
+def _mistyped(spec: Mapping[str, Any], key: str, where: Where) -> list[Problem]:
+    """Each value of the merged table checked against its declaration once more: each file and
+    --set was checked on its own, but a --set that is itself a table (`...growth_pct.low.dist=
+    "uniform"`) can put a table where the file had a number."""
+    problems = []
+    for name, value in spec.items():
+        leaf = DISTRIBUTION.fields.get(name)
+        error = check_leaf(leaf, value)[0] if isinstance(leaf, Leaf) else None
+        if error:
+            inner = f".{next(iter(value))}" if isinstance(value, dict) and value else ""
+            source = where(f"{key}.{name}{inner}")  # (who set the table, not the file's number)
+            problems.append(Problem(source, f"{key}.{name}", value, error))
+    return problems
 
 
 def _bound_rules(path: str, spec: Mapping[str, Any], where: Where) -> list[Problem]:

@@ -23,7 +23,19 @@ __all__ = [
     "Scenario",
     "Where",
     "hint",
+    "clip",
 ]
+
+
+ECHO_CHARS = 60
+"""A key or value echoed in a message is cut to this many characters (and "...")."""
+MAX_SOURCE_ECHO = 300
+"""A file path or --set option naming a problem's source is cut to this many characters."""
+
+
+def clip(text: str, limit: int = ECHO_CHARS) -> str:
+    """`text`, cut to `limit` characters and "..." when longer (a key or value echoed back)."""
+    return text if len(text) <= limit else f"{text[:limit]}..."
 
 
 class _Missing:
@@ -44,10 +56,12 @@ class Problem:
     rule: str
 
     def __str__(self) -> str:
+        limit = ECHO_CHARS + 6 if self.source.startswith("--set ") else MAX_SOURCE_ECHO
+        source = clip(self.source, limit)
         if not self.key:
-            return f"{self.source}: {self.rule}"
+            return f"{source}: {self.rule}"
         shown = "(missing)" if self.value is MISSING else _show(self.value)
-        return f"{self.source}: {self.key} = {shown}: {self.rule}"
+        return f"{source}: {clip(self.key)} = {shown}: {self.rule}"
 
 
 class ScenarioError(Exception):
@@ -77,6 +91,8 @@ class Findings:
 
 def hint(key: str, options: Iterable[str]) -> str:
     """ " (did you mean 'x'?)" for the option closest to a misspelt `key`, or ""."""
+    if len(key) > ECHO_CHARS:  # (no option is that long; difflib's time grows with the length)
+        return ""
     close = difflib.get_close_matches(key, list(options), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -199,9 +215,15 @@ class Scenario:
 
 
 def _show(value: object) -> str:
+    """A value as echoed in a message: its TOML-like repr, cut to ECHO_CHARS."""
     if isinstance(value, dict):
         return "{...}"
-    return repr(value)
+    if isinstance(value, int) and abs(value) > 10**ECHO_CHARS:
+        return f"(a whole number of about {int(value.bit_length() * 0.30103):,} digits)"
+    try:
+        return clip(repr(value))
+    except (RecursionError, ValueError):  # (a list nested very deep; an int over 4,300 digits)
+        return f"({type(value).__name__})"
 
 
 @dataclass(frozen=True)
