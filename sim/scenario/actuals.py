@@ -18,6 +18,12 @@ indicator: a series name of the projection:
 status: "final" or "estimate" (an estimate is used like a final figure, and marked as such).
 source, note: optional free text.
 
+Reading is strict and never guesses (every refusal names the file and line): a quoted field may
+span lines (Excel's Alt+Enter), but a quote never closed, text after a closing quote, a column
+given twice, invalid UTF-8, a file over MAX_FILE_BYTES or anything but a regular file is refused;
+so are a growth rate at or below -100 % or above MAX_GROWTH_PCT and a level above MAX_LEVEL.
+Whether a figure is plausible is for sim.term.tracking, which knows the scenario.
+
 Only `read_actuals` reads files; everything else takes the `Actuals` value.
 """
 
