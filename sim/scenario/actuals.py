@@ -179,20 +179,22 @@ def _read_text(path: Path) -> str:
     def fail(rule: str) -> ActualsError:
         return ActualsError([Problem(source, "", None, rule)])
 
-    if path.is_dir():
-        raise fail("is a folder: give the path of the CSV file itself")
+    folder = "is a folder: give the path of the CSV file itself"
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise fail("actuals file not found") from None
-    except OSError as exc:  # PermissionError, a symlink loop, ...
+    except OSError as exc:  # PermissionError, a symlink loop, a name too long, ...
+        if isinstance(exc, (PermissionError, IsADirectoryError)) and _is_folder(path):
+            raise fail(folder) from None  # (Windows refuses to open a folder)
         raise fail(f"cannot be read ({exc.strerror or exc})") from None
-    with os.fdopen(fd, "rb") as stream:
-        kind = os.fstat(fd).st_mode
+    kind = os.fstat(fd).st_mode
+    if not stat.S_ISREG(kind):
+        os.close(fd)
         if stat.S_ISDIR(kind):
-            raise fail("is a folder: give the path of the CSV file itself")
-        if not stat.S_ISREG(kind):
-            raise fail("is not a regular file (a FIFO, device or socket): give a CSV file")
+            raise fail(folder)
+        raise fail("is not a regular file (a FIFO, device or socket): give a CSV file")
+    with os.fdopen(fd, "rb") as stream:
         try:
             data = stream.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
@@ -200,6 +202,13 @@ def _read_text(path: Path) -> str:
     if len(data) > MAX_FILE_BYTES:
         raise fail(f"larger than {MAX_FILE_BYTES:,} bytes: an actuals file holds a few rows a year")
     return _decode(data, source)
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -316,6 +325,9 @@ def _header_problems(header: list[str], where: str) -> list[Problem]:
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         rule = f"missing column(s): {', '.join(missing)}"
+        if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+            # Excel in a locale with the decimal comma separates columns with ";"
+            rule += "; the columns seem separated by ';' or tabs: save as CSV with commas"
         problems.append(Problem(where, "header", _clip(",".join(header)), rule))
     return problems
 

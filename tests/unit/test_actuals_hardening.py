@@ -94,6 +94,16 @@ def _unreadable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+def _symlink_loop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "actuals.csv").symlink_to(tmp_path / "other.csv")
+    (tmp_path / "other.csv").symlink_to(tmp_path / "actuals.csv")
+    return tmp_path / "actuals.csv"
+
+
+def _name_too_long(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return tmp_path / ("a" * 300 + ".csv")
+
+
 Setup = bytes | Callable[[Path, pytest.MonkeyPatch], Path]
 
 CRASHING = [
@@ -108,9 +118,23 @@ CRASHING = [
         ["actuals.csv:2", "a field longer than 131,072 characters"],
         id="field-over-128KB",
     ),
+    pytest.param(
+        HEADER + b"# " + b"x" * 2_000_000 + b"\r\n",
+        ["actuals.csv: larger than 2,000,000 bytes"],
+        id="file-over-2MB",
+    ),
     pytest.param(_folder, ["actuals_folder: is a folder"], id="folder"),
     pytest.param(_fifo, ["actuals.csv: is not a regular file"], id="fifo"),
     pytest.param(_unreadable, ["actuals.csv: cannot be read (Permission denied)"], id="unreadable"),
+    pytest.param(
+        _symlink_loop, ["actuals.csv: cannot be read (Too many levels"], id="symlink-loop"
+    ),
+    pytest.param(_name_too_long, ["cannot be read (File name too long)"], id="name-too-long"),
+    pytest.param(
+        b"indicator;year;value;status\r\ngrowth.services;2021;6,1;final\r\n",
+        ["missing column(s): indicator, year, value, status; the columns seem separated by ';'"],
+        id="semicolon-separated",
+    ),
     pytest.param(
         HEADER + b"growth.services,2021,6.1,final,example,\r\nretail,2021,1\xff9,final,\xfe,\r\n",
         ["actuals.csv: not UTF-8 text: line 3 (byte 0xff at column 14)"],
@@ -186,7 +210,7 @@ def test_bad_actuals_are_refused_and_previous_results_kept(
     err = capsys.readouterr().err
     assert code == 2, err
     assert "Traceback" not in err
-    assert err.startswith("error: 1 problem in the actuals file:"), err
+    assert err.startswith("error: ") and " in the actuals file:\n" in err, err
     for word in words:
         assert word in err
     assert snapshot(results) == before
