@@ -274,9 +274,12 @@ def _tracking(
 
     try:
         actuals = read_actuals(path, {n for s in scenarios for n in s.indicators})
-        return track(results, actuals)
+        tracking = track(results, actuals)
     except ActualsError as exc:
         raise _UserError(exc) from exc
+    for warning in tracking.warnings:  # implausible figures, used as given
+        print(f"warning: {warning}", file=sys.stderr)
+    return tracking
 
 
 def _sensitivity(

@@ -18,14 +18,24 @@ indicator: a series name of the projection:
 status: "final" or "estimate" (an estimate is used like a final figure, and marked as such).
 source, note: optional free text.
 
+Reading is strict and never guesses (every refusal names the file and line): a quoted field may
+span lines (Excel's Alt+Enter), but a quote never closed, text after a closing quote, a column
+given twice, invalid UTF-8, a file over MAX_FILE_BYTES or anything but a regular file is refused;
+so are a growth rate at or below -100 % or above MAX_GROWTH_PCT and a level above MAX_LEVEL.
+Whether a figure is plausible is for sim.term.tracking, which knows the scenario.
+
 Only `read_actuals` reads files; everything else takes the `Actuals` value.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import math
+import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +59,14 @@ STATUSES = ("final", "estimate")
 SECTOR_GROWTH = tuple(f"growth.{s}" for s in SECTORS) + ("growth.total",)
 SECTOR_LEVELS = tuple(f"output.{s}" for s in SECTORS)
 KNOWN_LINKED = ("income_per_capita", "budget_revenue", "land_use_revenue", "investment", "retail")
+
+MAX_FILE_BYTES = 2_000_000
+"""An actuals file larger than this is refused unread (a town's file is a few kilobytes)."""
+MAX_GROWTH_PCT = 1000.0
+"""An observed growth rate above this, % on the previous year, is an error, not a figure."""
+MAX_LEVEL = 1e12
+"""An observed level above this (in any indicator's unit: billion VND, million VND/person, an
+index) is an error: no town's figure comes near it, and larger ones overflow the arithmetic."""
 
 
 class ActualsError(Exception):
@@ -124,16 +142,18 @@ def read_actuals(path: Path | str, linked_indicators: Iterable[str] = ()) -> Act
     """
     path = Path(path)
     source = str(path)
-    lines = _data_lines(_read_text(path), source)
-    reader = csv.reader([line for _n, line in lines])
-    header = [h.strip() for h in next(reader)]
-    problems = _header_problems(header, f"{source}:{lines[0][0]}")
-    if any(c not in header for c in REQUIRED_COLUMNS):
+    records, problems = _records(_read_text(path), source)
+    if not records:
+        raise ActualsError(problems or [Problem(source, "", None, "no header row and no data")])
+    header_line, raw_header = records[0]
+    header = [h.strip() for h in raw_header]
+    problems += _header_problems(header, f"{source}:{header_line}")
+    if any(c not in header for c in REQUIRED_COLUMNS) or len(set(header)) < len(header):
         raise ActualsError(problems)
     allowed = _allowed_indicators(linked_indicators)
     observations: list[Observation] = []
     seen: dict[tuple[str, int], int] = {}
-    for (line_no, _raw), row in zip(lines[1:], reader, strict=True):
+    for line_no, row in records[1:]:
         observation, found = _observation(row, header, allowed, line_no, f"{source}:{line_no}")
         if observation is not None:
             found += _duplicate(observation, seen, f"{source}:{line_no}")
@@ -149,42 +169,176 @@ def read_actuals(path: Path | str, linked_indicators: Iterable[str] = ()) -> Act
 
 
 def _read_text(path: Path) -> str:
+    """The file's text (UTF-8, an optional byte-order mark dropped); at most MAX_FILE_BYTES.
+
+    Only a regular file is read: a folder, FIFO or device is refused before anything is read
+    from it (opening is non-blocking, so a FIFO with no writer cannot hang the run).
+    """
     source = str(path)
+
+    def fail(rule: str) -> ActualsError:
+        return ActualsError([Problem(source, "", None, rule)])
+
+    folder = "is a folder: give the path of the CSV file itself"
     try:
-        return path.read_text(encoding="utf-8-sig")  # Excel writes a byte-order mark
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise ActualsError([Problem(source, "", None, "actuals file not found")]) from None
-    except UnicodeDecodeError as exc:
-        raise ActualsError(
-            [Problem(source, "", None, f"not UTF-8 text ({exc}); save as CSV UTF-8")]
-        ) from None
+        raise fail("actuals file not found") from None
+    except OSError as exc:  # PermissionError, a symlink loop, a name too long, ...
+        if isinstance(exc, (PermissionError, IsADirectoryError)) and _is_folder(path):
+            raise fail(folder) from None  # (Windows refuses to open a folder)
+        raise fail(f"cannot be read ({exc.strerror or exc})") from None
+    kind = os.fstat(fd).st_mode
+    if not stat.S_ISREG(kind):
+        os.close(fd)
+        if stat.S_ISDIR(kind):
+            raise fail(folder)
+        raise fail("is not a regular file (a FIFO, device or socket): give a CSV file")
+    with os.fdopen(fd, "rb") as stream:
+        try:
+            data = stream.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise fail(f"cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise fail(f"larger than {MAX_FILE_BYTES:,} bytes: an actuals file holds a few rows a year")
+    return _decode(data, source)
 
 
-def _data_lines(text: str, source: str) -> list[tuple[int, str]]:
-    """(line number, text) of the lines that are neither blank nor comments; at least one."""
-    lines = [
-        (n, line)
-        for n, line in enumerate(text.splitlines(), start=1)
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
-    if not lines:
-        raise ActualsError([Problem(source, "", None, "no header row and no data")])
-    return lines
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def _decode(data: bytes, source: str) -> str:
+    """UTF-8 text, or an ActualsError naming the lines that are not UTF-8."""
+    try:
+        return data.decode("utf-8-sig")  # Excel writes a byte-order mark
+    except UnicodeDecodeError:
+        pass
+    bad = []
+    for number, line in enumerate(data.removeprefix(codecs.BOM_UTF8).split(b"\n"), start=1):
+        try:
+            line.decode("utf-8")  # "\n" is never part of a multi-byte UTF-8 sequence
+        except UnicodeDecodeError as exc:
+            bad.append(f"line {number} (byte 0x{line[exc.start]:02x} at column {exc.start + 1})")
+    shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more lines" if len(bad) > 5 else "")
+    rule = f"not UTF-8 text: {shown}; save the file as 'CSV UTF-8'"
+    raise ActualsError([Problem(source, "", None, rule)])
+
+
+class _Lines:
+    """The file's physical lines for csv.reader, with comment and blank lines dropped where
+    they stand between records (inside a quoted field a line is data, whatever it starts with).
+
+    number: the last line handed on (1-based); first: the first line of the current record.
+    The caller sets `between` before asking the reader for the next record.
+    """
+
+    def __init__(self, text: str):
+        self._lines = io.StringIO(text, newline="")  # splits at \n, \r\n and \r, as CSV does
+        self.number = 0
+        self.first = 0
+        self.between = True
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        for line in self._lines:
+            self.number += 1
+            if self.between:
+                if not line.strip() or line.lstrip().startswith("#"):
+                    continue
+                self.first, self.between = self.number, False
+            return line
+        raise StopIteration
+
+
+def _records(text: str, source: str) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
+    """(first line number, fields) of each CSV record that is not blank, and the Problems of
+    records that are not valid CSV. A quoted field may span lines (Excel's Alt+Enter).
+
+    Parsing is strict: text after a closing quote, or a quote that is never closed, is an
+    error rather than a guess. After an unclosed quote or an over-long field the rest of the
+    file cannot be split into records, so reading stops there.
+    """
+    lines = _Lines(text)
+    reader = csv.reader(lines, strict=True)
+    records: list[tuple[int, list[str]]] = []
+    problems: list[Problem] = []
+    while True:
+        lines.between = True
+        try:
+            row = next(reader)
+        except StopIteration:
+            return records, problems
+        except csv.Error as exc:
+            rule, fatal = _csv_rule(str(exc), lines)
+            problems.append(Problem(f"{source}:{lines.first}", "", None, rule))
+            if fatal:
+                return records, problems
+            continue
+        if any(field.strip() for field in row):  # Excel writes ",,,,," for an empty row
+            records.append((lines.first, row))
+
+
+def _csv_rule(error: str, lines: _Lines) -> tuple[str, bool]:
+    """A plain rule for csv.Error text, and whether reading cannot go on after it."""
+    if "field larger than field limit" in error:
+        limit = csv.field_size_limit()
+        span = f"lines {lines.first}-{lines.number}" if lines.number > lines.first else "one line"
+        return (
+            f"a field longer than {limit:,} characters ({span}); a quote that is never closed "
+            "makes the rest of the file one field",
+            True,
+        )
+    if "unexpected end of data" in error:
+        return (
+            f'a quote (") opened in the record starting here is never closed (the file ends at '
+            f"line {lines.number})",
+            True,
+        )
+    if "expected after" in error:
+        return (
+            'text after the closing quote of a field: a quoted field ends with " followed by '
+            'a comma or the end of the line (write a quote inside a field as "")',
+            False,
+        )
+    return f"not valid CSV ({error})", False
 
 
 def _header_problems(header: list[str], where: str) -> list[Problem]:
-    """Unknown columns (with a hint), then missing required ones."""
+    """Unknown columns (with a hint), columns given twice, then missing required ones."""
     known = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
     problems = [
-        Problem(where, "header", column, f"unknown column{hint(column, known)}")
-        for column in header
+        Problem(where, "header", _clip(column), f"unknown column{hint(column, known)}")
+        for column in dict.fromkeys(header)
         if column not in known
     ]
+    for column in dict.fromkeys(header):
+        positions = [n for n, name in enumerate(header, start=1) if name == column]
+        if len(positions) > 1:  # which one holds the figure would be a guess
+            rule = f"column given {len(positions)} times (columns {_and(positions)}): keep one"
+            problems.append(Problem(where, "header", _clip(column), rule))
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         rule = f"missing column(s): {', '.join(missing)}"
-        problems.append(Problem(where, "header", ",".join(header), rule))
+        if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+            # Excel in a locale with the decimal comma separates columns with ";"
+            rule += "; the columns seem separated by ';' or tabs: save as CSV with commas"
+        problems.append(Problem(where, "header", _clip(",".join(header)), rule))
     return problems
+
+
+def _and(numbers: list[int]) -> str:
+    return ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    """`text` cut to `limit` characters for a message (a whole 100 KB field helps nobody)."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
 
 
 def _observation(
@@ -193,7 +347,7 @@ def _observation(
     """One data row as an Observation, or None with the Problems of its fields."""
     if len(row) > len(header):
         rule = f"{len(row)} fields for {len(header)} columns"
-        return None, [Problem(where, "row", ",".join(row), rule)]
+        return None, [Problem(where, "row", _clip(",".join(row)), rule)]
     record = dict(zip(header, (c.strip() for c in row), strict=False))
     indicator, year, status = (record.get(k, "") for k in ("indicator", "year", "status"))
     problems = _indicator_problems(indicator, allowed, where) + _year_problems(year, where)
@@ -211,13 +365,13 @@ def _indicator_problems(indicator: str, allowed: list[str], where: str) -> list[
     if indicator in allowed:
         return []
     suggestion = hint(indicator, allowed) or f"; known: {', '.join(allowed)}"
-    return [Problem(where, "indicator", indicator, f"unknown indicator{suggestion}")]
+    return [Problem(where, "indicator", _clip(indicator), f"unknown indicator{suggestion}")]
 
 
 def _year_problems(year: str, where: str) -> list[Problem]:
-    if year.isdigit() and len(year) == 4:
+    if year.isascii() and year.isdigit() and len(year) == 4:  # not "２０２１" nor "202²"
         return []
-    return [Problem(where, "year", year, "a 4-digit year is expected")]
+    return [Problem(where, "year", _clip(year), "a 4-digit year is expected")]
 
 
 def _value(text: str, where: str) -> tuple[float, list[Problem]]:
@@ -231,26 +385,33 @@ def _value(text: str, where: str) -> tuple[float, list[Problem]]:
             if THOUSANDS.match(text)
             else "must be a number (decimal point or comma)"
         )
-        return math.nan, [Problem(where, "value", text, rule)]
+        return math.nan, [Problem(where, "value", _clip(text), rule)]
     return value, []
 
 
 def _range_problems(indicator: str, value: float, text: str, where: str) -> list[Problem]:
-    """A finite number; a growth rate above -100 %, a level above 0."""
+    """A finite number; a growth rate above -100 % and at most MAX_GROWTH_PCT, a level above 0
+    and at most MAX_LEVEL. (Whether a figure is plausible is sim.term.tracking's question.)"""
     if not math.isfinite(value):
-        return [Problem(where, "value", text, "must be a finite number")]
+        return [Problem(where, "value", _clip(text), "must be a finite number")]
     if indicator.startswith("growth."):
         if value <= -100:
             return [Problem(where, "value", value, "a growth rate must be above -100 %")]
+        if value > MAX_GROWTH_PCT:
+            rule = f"a growth rate above {MAX_GROWTH_PCT:,.0f} % in one year is not a figure"
+            return [Problem(where, "value", value, rule)]
     elif value <= 0:
         return [Problem(where, "value", value, "a level must be greater than 0")]
+    elif value > MAX_LEVEL:
+        rule = f"a level above {MAX_LEVEL:g} (in the indicator's unit) is not a figure"
+        return [Problem(where, "value", value, rule)]
     return []
 
 
 def _status_problems(status: str, where: str) -> list[Problem]:
     if status in STATUSES:
         return []
-    return [Problem(where, "status", status, f"must be one of {', '.join(STATUSES)}")]
+    return [Problem(where, "status", _clip(status), f"must be one of {', '.join(STATUSES)}")]
 
 
 def _duplicate(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,8 +26,9 @@ from sim.core.model import (
 )
 from sim.core.targets import TARGETS, Target, scorecard, target_indicator
 from sim.run import ScenarioResult, model_inputs, series_units
-from sim.scenario.actuals import Actuals, ActualsError, check_against
+from sim.scenario.actuals import MAX_GROWTH_PCT, Actuals, ActualsError, Observation, check_against
 from sim.scenario.loader import Scenario
+from sim.scenario.values import Problem
 
 __all__ = [
     "TrackingResult",
@@ -36,6 +38,9 @@ __all__ = [
     "plan_vs_actual",
     "required_growth",
     "PLAUSIBLE_CEILING_PCT",
+    "plausible_year_range",
+    "Flag",
+    "flag_warnings",
 ]
 
 PLAUSIBLE_CEILING_PCT: Mapping[str, float] = {
@@ -60,7 +65,8 @@ class Rebaselined:
     result: ScenarioResult
     latest_actual_year: int  # the latest year of any observation
     observed_through: Mapping[str, int]  # series -> latest year that pins its path
-    notes: tuple[str, ...]
+    notes: tuple[str, ...]  # how the actuals were applied, and the warnings
+    flags: tuple[Flag, ...] = ()  # observed figures outside the plausible one-year range
 
 
 def _year_index(scenario: Scenario, year: int) -> int:
@@ -165,35 +171,30 @@ def _growth_weights(
 
 def rebaseline(scenario: Scenario, actuals: Actuals) -> Rebaselined:
     """Re-project `scenario` through the actuals: observed years are pinned, the remaining years
-    follow the scenario's own rates and rules from the latest observed level."""
+    follow the scenario's own rates and rules from the latest observed level.
+
+    Raises ActualsError when the re-baselined path is impossible (a growth rate at or below
+    -100 %/yr, i.e. a level at or below zero; above MAX_GROWTH_PCT; not finite), blaming the
+    observations of that year; figures outside the plausible one-year range are kept and
+    flagged in `flags` (and the notes).
+    """
     notes: list[str] = []
     inputs = model_inputs(scenario)
     growth = _sector_growth_with_actuals(inputs, scenario, actuals, notes)
     sectors = replace(inputs.sectors, growth_pct=growth)
     _blocks, levels = project_sectors(sectors)
     total_growth = yoy_growth_pct(levels.sum(axis=-2))
-
-    linked: dict[str, LinkedInputs] = {}
-    for name, spec in inputs.indicators.items():
-        base = float(np.asarray(spec.base))
-        level_obs = actuals.for_indicator(name)
-        growth_obs = actuals.for_indicator(f"growth.{name}")
-        if scenario.base_year in level_obs:
-            base = level_obs[scenario.base_year].value
-        rates = np.array(linked_growth_pct(spec, total_growth), dtype=float, copy=True)
-        for year, obs in growth_obs.items():
-            rates[_year_index(scenario, year) - 1] = obs.value
-        level = base
-        for t, year in enumerate(range(scenario.base_year + 1, scenario.end_year + 1)):
-            if year in level_obs:
-                rates[t] = (level_obs[year].value / level - 1.0) * 100.0
-                if year in growth_obs:
-                    notes.append(f"growth.{name} {year} not used: the level is observed that year")
-            level *= 1.0 + rates[t] / 100.0
-        linked[name] = LinkedInputs(base=base, growth_pct=rates, elasticity=None, override_pct=None)
-
-    projection = project(ModelInputs(inputs.years, sectors, linked))
-    series = projection_series(projection)
+    linked = {
+        name: _linked_with_actuals(name, spec, total_growth, scenario, actuals, notes)
+        for name, spec in inputs.indicators.items()
+    }
+    with np.errstate(all="ignore"):  # an impossible path is refused just below, not warned of
+        projection = project(ModelInputs(inputs.years, sectors, linked))
+        series = projection_series(projection)
+    problems = _path_problems(scenario, actuals, series)
+    if problems:
+        raise ActualsError(problems)
+    flags = _implausible(scenario, actuals, series)
     years = projection.years
     result = ScenarioResult(
         scenario,
@@ -203,8 +204,173 @@ def rebaseline(scenario: Scenario, actuals: Actuals) -> Rebaselined:
         scorecard(scenario.name, years, series, scenario.budget_concept),
     )
     return Rebaselined(
-        result, actuals.latest_year, _observed_through(actuals, scenario), tuple(notes)
+        result,
+        actuals.latest_year,
+        _observed_through(actuals, scenario),
+        tuple(notes + flag_warnings(flags, actuals.path)),
+        tuple(flags),
     )
+
+
+def _linked_with_actuals(
+    name: str,
+    spec: LinkedInputs,
+    total_growth: np.ndarray,
+    scenario: Scenario,
+    actuals: Actuals,
+    notes: list[str],
+) -> LinkedInputs:
+    """A linked indicator's inputs with its observed years pinned: an observed base-year level
+    replaces the base; an observed level sets that year's growth from the path so far (and wins
+    over an observed growth rate of the same year)."""
+    base = float(np.asarray(spec.base))
+    level_obs = actuals.for_indicator(name)
+    growth_obs = actuals.for_indicator(f"growth.{name}")
+    if scenario.base_year in level_obs:
+        base = level_obs[scenario.base_year].value
+    rates = np.array(linked_growth_pct(spec, total_growth), dtype=float, copy=True)
+    for year, obs in growth_obs.items():
+        rates[_year_index(scenario, year) - 1] = obs.value
+    level = base
+    for t, year in enumerate(range(scenario.base_year + 1, scenario.end_year + 1)):
+        if year in level_obs:
+            # (a level at or below zero is refused after the projection, by _path_problems)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                rates[t] = (level_obs[year].value / level - 1.0) * 100.0
+            if year in growth_obs:
+                notes.append(f"growth.{name} {year} not used: the level is observed that year")
+        level *= 1.0 + rates[t] / 100.0
+    return LinkedInputs(base=base, growth_pct=rates, elasticity=None, override_pct=None)
+
+
+def plausible_year_range(series: str) -> tuple[float, float] | None:
+    """The growth, % on the previous year, that one observed year of `series` ("output.total",
+    "output.services", "income_per_capita", ...) may show without a warning, or None where the
+    tool declares no plausible ceiling for it (land-use revenue swings too much to have one).
+
+    From minus the plausible ceiling (PLAUSIBLE_CEILING_PCT) to twice it: a single year swings
+    further than an average over a term, but a fall deeper than the fastest plausible rise, or
+    a rise past twice it, is far more likely a typo (or a figure in the wrong unit) than news.
+    """
+    ceiling = PLAUSIBLE_CEILING_PCT.get(series)
+    return None if ceiling is None else (-ceiling, 2.0 * ceiling)
+
+
+def _blamed(actuals: Actuals, target: str, year: int) -> list[Observation]:
+    """The observations of `year` that set the growth of `target` (a sector, "total", "other"
+    or a linked indicator): its own, else the sector and total ones, else any of that year."""
+    same_year = [o for o in actuals.observations if o.year == year]
+    own = [o for o in same_year if o.target_series == target]
+    sectoral = [o for o in same_year if o.target_series in (*SECTORS, "total")]
+    return own or sectoral or same_year or list(actuals.observations)
+
+
+def _path_problems(
+    scenario: Scenario, actuals: Actuals, series: Mapping[str, np.ndarray]
+) -> list[Problem]:
+    """One Problem per observation whose year, re-baselined, needs an impossible growth rate
+    (at or below -100 %/yr, above MAX_GROWTH_PCT, or not finite) in some series."""
+    found: dict[Observation, list[str]] = {}
+    for name, values in series.items():
+        if not name.startswith("growth."):
+            continue
+        for t, rate in enumerate(np.asarray(values, dtype=float)[1:], start=1):
+            if math.isfinite(rate) and -100.0 < rate <= MAX_GROWTH_PCT:
+                continue
+            year = scenario.base_year + t
+            for obs in _blamed(actuals, name.removeprefix("growth."), year):
+                found.setdefault(obs, []).append(f"{name} {year} = {rate:.1f} %")
+    problems = []
+    for obs, effects in found.items():
+        rule = (
+            f"scenario '{scenario.name}' re-baselined through this figure needs "
+            f"{_and_list(effects)}: a level cannot fall by 100 % or more, nor grow by more "
+            f"than {MAX_GROWTH_PCT:,.0f} % in a year; check the figure"
+        )
+        if obs.indicator == "growth.total":
+            rule += (
+                " (an observed total moves the sectors not observed that year by one "
+                "common factor: if the total is right, give their own growth too)"
+            )
+        problems.append(Problem(f"{actuals.path}:{obs.line}", obs.indicator, obs.value, rule))
+    if not problems and not all(np.isfinite(v[1:]).all() for v in series.values()):
+        rule = f"scenario '{scenario.name}' re-baselined through these figures is not finite"
+        problems.append(Problem(str(actuals.path), "", None, rule))
+    return problems
+
+
+def _and_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" and {items[-1]}"
+
+
+def _checked_series(obs: Observation) -> list[str]:
+    """The series whose growth in the observation's year it sets: a sector's, the total's and
+    every sector's for a total, or a linked indicator's."""
+    if obs.target_series == "total":
+        return ["output.total", *(f"output.{s}" for s in SECTORS)]
+    if obs.target_series in SECTORS:
+        return [f"output.{obs.target_series}"]
+    return [obs.target_series]
+
+
+@dataclass(frozen=True)
+class Flag:
+    """An observation whose year, re-baselined, grows `series` by `rate` %, outside `bounds`
+    (plausible_year_range); the figure is used as given."""
+
+    obs: Observation
+    series: str
+    rate: float
+    bounds: tuple[float, float]
+    scenario: str
+
+
+def _implausible(
+    scenario: Scenario, actuals: Actuals, series: Mapping[str, np.ndarray]
+) -> list[Flag]:
+    """The observations and series whose re-baselined growth in the observed year is outside
+    plausible_year_range."""
+    flags = []
+    for obs in actuals.observations:
+        for name in _checked_series(obs):
+            bounds = plausible_year_range(name)
+            growth = series.get(f"growth.{name.removeprefix('output.')}")
+            if bounds is None or growth is None or obs.year == scenario.base_year:
+                continue
+            rate = float(growth[obs.year - scenario.base_year])
+            if not bounds[0] <= rate <= bounds[1]:
+                flags.append(Flag(obs, name, rate, bounds, scenario.name))
+    return flags
+
+
+def flag_warnings(flags: Sequence[Flag], path: object) -> list[str]:
+    """One warning per flagged observation (of any number of scenarios), in file order:
+
+    file:line: growth.total 2021 = -40 is outside the growth taken as plausible for one year:
+    output.total -40 % (-25 to 50 %); output.services -43.8 % in baseline, -26.4 % in
+    covid_shock (-25 to 50 %); used as given: check the figure
+    """
+    by_obs: dict[Observation, dict[str, list[Flag]]] = {}
+    for flag in flags:
+        by_obs.setdefault(flag.obs, {}).setdefault(flag.series, []).append(flag)
+    warnings = []
+    for obs in sorted(by_obs, key=lambda o: o.line):
+        parts = []
+        for name, group in by_obs[obs].items():
+            rates = dict.fromkeys(f"{f.rate:.1f} %" for f in group)
+            shown = (
+                next(iter(rates))
+                if len(rates) == 1
+                else ", ".join(f"{f.rate:.1f} % in {f.scenario}" for f in group)
+            )
+            low, high = group[0].bounds
+            parts.append(f"{name} {shown} ({low:g} to {high:g} %)")
+        warnings.append(
+            f"{path}:{obs.line}: {obs.indicator} {obs.year} = {obs.value:g} is outside the "
+            f"growth taken as plausible for one year: {'; '.join(parts)}; used as given: "
+            "check the figure"
+        )
+    return warnings
 
 
 def _observed_through(actuals: Actuals, scenario: Scenario) -> dict[str, int]:
@@ -271,9 +437,12 @@ def plan_vs_actual(plans: Sequence[ScenarioResult], actuals: Actuals) -> pd.Data
 
 
 def _required(
-    target: Target, series: np.ndarray, years: list[int], latest: int, bound: float
+    target: Target, series: np.ndarray, years: list[int], latest: int, bound: float | None
 ) -> float:
-    """Average growth, % per year over latest+1 .. target.end_year, that reaches `bound`."""
+    """Average growth, % per year over latest+1 .. target.end_year, that reaches `bound` (NaN
+    for an open end of the band)."""
+    if bound is None:
+        return math.nan
     x_latest = series[years.index(latest)]
     remaining = target.end_year - latest
     if target.measure == "cagr":
@@ -302,7 +471,7 @@ def required_growth(
         for target in targets:
             indicator = target_indicator(target, result.scenario.budget_concept)
             latest = reb.observed_through.get(indicator, reb.latest_actual_year)
-            record = {
+            record: dict[str, Any] = {
                 "scenario": result.scenario.name,
                 "target": target.key,
                 "indicator": indicator,
@@ -328,12 +497,8 @@ def required_growth(
             else:
                 series = result.series[indicator]
                 record["value_at_latest"] = float(series[years.index(latest)])
-                low, high = (
-                    _required(target, series, years, latest, bound)
-                    if bound is not None
-                    else math.nan
-                    for bound in (target.low, target.high)
-                )
+                low = _required(target, series, years, latest, target.low)
+                high = _required(target, series, years, latest, target.high)
                 assumed = _required_assumed(plan, indicator, latest, target.end_year)
                 ceiling = PLAUSIBLE_CEILING_PCT.get(indicator, math.nan)
                 record.update(required_low_pct=low, required_high_pct=high, assumed_pct=assumed)
@@ -382,6 +547,7 @@ class TrackingResult:
     rebased: tuple[Rebaselined, ...]
     plan_vs_actual: pd.DataFrame
     required: pd.DataFrame
+    warnings: tuple[str, ...] = ()  # implausible figures, once each, for the caller to print
 
 
 def track(plans: Sequence[ScenarioResult], actuals: Actuals) -> TrackingResult:
@@ -399,7 +565,19 @@ def track(plans: Sequence[ScenarioResult], actuals: Actuals) -> TrackingResult:
                 problems.append(problem)
     if problems:
         raise ActualsError(problems)
-    rebased = tuple(rebaseline(plan.scenario, actuals) for plan in plans)
+    rebased = []
+    for plan in plans:  # every scenario's impossible paths at once
+        try:
+            rebased.append(rebaseline(plan.scenario, actuals))
+        except ActualsError as exc:
+            problems += [p for p in exc.problems if p not in problems]
+    if problems:
+        raise ActualsError(problems)
+    warnings = tuple(flag_warnings([f for reb in rebased for f in reb.flags], actuals.path))
     return TrackingResult(
-        actuals, rebased, plan_vs_actual(plans, actuals), required_growth(rebased, plans)
+        actuals,
+        tuple(rebased),
+        plan_vs_actual(plans, actuals),
+        required_growth(rebased, plans),
+        warnings,
     )
