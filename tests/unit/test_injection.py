@@ -99,3 +99,117 @@ def test_csvs_keep_the_texts_as_written(write_scenario, tmp_path):
         (tmp_path / "projections.csv").read_text(encoding="utf-8"),
         re.M,
     )
+
+
+# --- --rebase-year: whatever a title holds, the file written loads again with the same title ---
+
+PIECES = [
+    *(chr(c) for c in range(0x20)),
+    "\x7f",
+    "\x85",
+    '"',
+    "\\",
+    '\\"',
+    "'''",
+    '"""',
+    "#",
+    "[x]",
+    "\\u0041",
+    "Kịch bản cơ sở",
+    "Thu ngân sách (không tính tiền sử dụng đất)",
+    "Hương Trà",
+    "ữ",
+    "\u2028",
+    "😀",
+    "👨‍👩‍👧",
+    "=1+1",
+    "$x$",
+    " ",
+    "abc",
+]
+
+
+def quoted(text):
+    """`text` as a TOML basic string, spelt apart from the writer under test (\\UXXXXXXXX
+    escapes), so that a fault in the writer cannot also narrow the input."""
+    escaped = "".join(
+        f"\\U{ord(c):08X}" if c in '"\\' or ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F else c
+        for c in text
+    )
+    return f'"{escaped}"'
+
+
+def with_texts(base, title, description, label):
+    """The bundled baseline's text with its title, description and income label replaced."""
+    replaced = (
+        base.replace('vi = "Kịch bản cơ sở"', f"vi = {quoted(title[0])}")
+        .replace('en = "Baseline"', f"en = {quoted(title[1])}")
+        .replace(
+            'vi = "Điểm giữa các khoảng chỉ tiêu Nghị quyết Đại hội giai đoạn 2021-2025."',
+            f"vi = {quoted(description[0])}",
+        )
+        .replace(
+            'en = "Midpoints of the congress target ranges for 2021-2025."',
+            f"en = {quoted(description[1])}",
+        )
+        .replace(
+            'label = { vi = "Thu nhập bình quân đầu người", en = "Per-capita income" }',
+            f"label = {{ vi = {quoted(label[0])}, en = {quoted(label[1])} }}",
+        )
+    )
+    assert replaced.count(quoted(title[1])) >= 1
+    return replaced
+
+
+def accepted_pieces(base, folder):
+    """The pieces the loader takes in a title, a description and a label: the fuzz respects
+    whatever the loader refuses (a stricter loader narrows the fuzz, it does not fail it)."""
+    from sim.scenario.loader import ScenarioError
+
+    kept = []
+    for n, piece in enumerate(PIECES):
+        path = folder / f"probe{n}.toml"
+        path.write_text(with_texts(base, (piece,) * 2, (piece,) * 2, (piece,) * 2), "utf-8")
+        try:
+            load_scenario(path, folder)
+            kept.append(piece)
+        except ScenarioError:
+            pass
+    return kept
+
+
+def test_rebase_year_writes_files_that_load_with_the_same_fuzzed_texts(tmp_path, monkeypatch):
+    import random
+
+    from conftest import SCENARIOS
+
+    from sim.cli import main
+
+    base = (SCENARIOS / "baseline.toml").read_text(encoding="utf-8")
+    probes = tmp_path / "probes"
+    probes.mkdir()
+    pieces = accepted_pieces(base, probes)
+    assert "abc" in pieces and "Hương Trà" in pieces
+    rng = random.Random(15)
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    expected = {}
+    for n in range(8):
+        texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 10))) for _ in range(6)]
+        title, description, label = texts[0:2], texts[2:4], texts[4:6]
+        text = with_texts(base, title, description, label)
+        (folder / f"fuzz{n}.toml").write_text(text, encoding="utf-8")
+        expected[f"fuzz{n}"] = (title, label)
+    monkeypatch.chdir(tmp_path)
+    code = main(["--scenarios-dir", "scenarios", "--no-charts", "--no-history", "--quiet",
+                 "--rebase-year", "2025"])  # fmt: skip
+    assert code == 0
+    written = sorted((tmp_path / "results" / "rebased").iterdir())
+    assert [p.name for p in written] == [f"fuzz{n}_2025_2030.toml" for n in range(8)]
+    for path in written:
+        title, label = expected[path.name.removesuffix("_2025_2030.toml")]
+        scenario = load_scenario(path, path.parent)
+        assert scenario.title_vi == f"{title[0]} (2025-2030)"
+        assert scenario.title_en == f"{title[1]} (2025-2030)"
+        income = scenario.indicators["income_per_capita"]
+        assert (income.label_vi, income.label_en) == tuple(label)
