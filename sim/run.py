@@ -62,6 +62,11 @@ def load_scenarios(
                 )
             )
         seen[scenario.name] = scenario.files[0]
+        if scenario.calibration_total_cagr_pct is not None:
+            try:  # an unreachable calibration target is a mistake in the file: say so now
+                build_inputs(scenario)
+            except ScenarioError as exc:
+                problems.extend(exc.problems)
     if problems:
         raise ScenarioError(problems)
     return scenarios

@@ -5,7 +5,8 @@ import zipfile
 from xml.etree import ElementTree
 
 import pandas as pd
-from conftest import MINIMAL
+import pytest
+from conftest import MINIMAL, SCENARIOS
 
 from sim.output.files import write_csvs
 from sim.output.workbook import write_workbook
@@ -181,8 +182,6 @@ def accepted_pieces(base, folder):
 def test_rebase_year_writes_files_that_load_with_the_same_fuzzed_texts(tmp_path, monkeypatch):
     import random
 
-    from conftest import SCENARIOS
-
     from sim.cli import main
 
     base = (SCENARIOS / "baseline.toml").read_text(encoding="utf-8")
@@ -213,3 +212,70 @@ def test_rebase_year_writes_files_that_load_with_the_same_fuzzed_texts(tmp_path,
         assert scenario.title_en == f"{title[1]} (2025-2030)"
         income = scenario.indicators["income_per_capita"]
         assert (income.label_vi, income.label_en) == tuple(label)
+
+
+# --- an unreachable calibration target is refused with the reachable range ---------------------
+
+
+def backcast_with_target(folder, target, adjust=None):
+    """The bundled history scenario, copied into `folder` with its calibration target changed."""
+    text = (SCENARIOS / "history" / "backcast_2016_2020.toml").read_text(encoding="utf-8")
+    assert "\ntotal_cagr_pct = 15.5\n" in text
+    text = text.replace("\ntotal_cagr_pct = 15.5\n", f"\ntotal_cagr_pct = {target}\n")
+    if adjust is not None:
+        text = text.replace('adjust = ["services", "industry"]', f"adjust = {adjust}")
+    path = folder / "backcast.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_an_unreachable_calibration_target_is_refused_with_the_reachable_range(tmp_path):
+    from sim.run import load_scenarios
+    from sim.scenario.loader import ScenarioError
+
+    path = backcast_with_target(tmp_path, 99)
+    with pytest.raises(ScenarioError) as info:
+        load_scenarios([str(path)], tmp_path)
+    (problem,) = info.value.problems
+    assert (problem.source, problem.key, problem.value) == (
+        str(path),
+        "calibration.total_cagr_pct",
+        99.0,
+    )
+    assert "out of reach" in problem.rule
+    assert "by -50 to +50 points" in problem.rule
+    assert "gives -31.49 to 49.14 %/yr on average 2015-2020" in problem.rule
+    assert "adjust more sectors" in problem.rule
+    # Every sector adjusted: the range is wider and there is no sector left to add.
+    path = backcast_with_target(tmp_path, -60, '["services", "industry", "agriculture"]')
+    with pytest.raises(ScenarioError) as info:
+        load_scenarios([str(path)], tmp_path)
+    (problem,) = info.value.problems
+    assert "gives -34.65 to 66.14 %/yr" in problem.rule
+    assert "adjust more sectors" not in problem.rule
+
+
+def test_a_target_inside_the_reachable_range_is_met_exactly(tmp_path):
+    from sim.run import load_scenarios
+
+    for target in (-31.4, 15.5, 49.1):
+        path = backcast_with_target(tmp_path, target)
+        (scenario,) = load_scenarios([str(path)], tmp_path)
+        assert run_scenario(scenario).series["cagr.total"][-1] == pytest.approx(target, abs=1e-9)
+
+
+def test_the_command_line_refuses_an_unreachable_calibration_and_keeps_results(
+    tmp_path, monkeypatch, capsys
+):
+    from sim.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    history = backcast_with_target(tmp_path, 99)
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "old.csv").write_text("kept\n")
+    code = main(["--scenarios-dir", str(SCENARIOS), "--no-charts", "--history", str(history)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Traceback" not in err
+    assert f"{history}: calibration.total_cagr_pct = 99.0: out of reach" in err
+    assert [p.name for p in (tmp_path / "results").iterdir()] == ["old.csv"]
