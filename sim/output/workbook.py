@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from sim.output.files import check_finite
 from sim.output.i18n import Bilingual, header_label, linked_labels, text, unit_text
 from sim.output.tables import SUMMARY_SERIES, scorecards, summary_table
 from sim.run import ScenarioResult
@@ -55,15 +56,18 @@ def write_workbook(
 
     Each projection sheet has a header row of labels with units and a second row with the stable
     series names; both are frozen, and numbers carry formats (Excel shows them in its locale).
+    Raises NonFiniteError (`sim.output.files.check_finite`) before writing anything not finite.
     """
     from openpyxl import Workbook
 
+    card = scorecards(results, rebased, probabilities)
+    check_finite([*results, *rebased], {"projections.xlsx": card})
     book = Workbook()
     summary = book.active
     summary.title = text("summary", lang)[:SHEET_NAME_MAX]
     _fill_summary(summary, results, lang)
     scores = book.create_sheet(text("scorecard", lang)[:SHEET_NAME_MAX])
-    _fill_scorecard(scores, scorecards(results, rebased, probabilities), lang)
+    _fill_scorecard(scores, card, lang)
     for result in results:
         _fill_projection(book.create_sheet(result.scenario.name[:SHEET_NAME_MAX]), result, lang)
     book.save(path)

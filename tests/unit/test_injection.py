@@ -4,6 +4,7 @@ import re
 import zipfile
 from xml.etree import ElementTree
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import MINIMAL, SCENARIOS
@@ -279,3 +280,108 @@ def test_the_command_line_refuses_an_unreachable_calibration_and_keeps_results(
     assert "Traceback" not in err
     assert f"{history}: calibration.total_cagr_pct = 99.0: out of reach" in err
     assert [p.name for p in (tmp_path / "results").iterdir()] == ["old.csv"]
+
+
+# --- inf and NaN never reach an output file ------------------------------------------------------
+
+
+def minimal_result(write_scenario, text=MINIMAL, name="plain"):
+    path = write_scenario(name, text)
+    return run_scenario(load_scenario(path, path.parent))
+
+
+def with_series(result, name, index, value):
+    """`result` with series[name][index] = value (a copy)."""
+    from dataclasses import replace
+
+    series = {k: v.copy() for k, v in result.series.items()}
+    series[name][index] = value
+    return replace(result, series=series)
+
+
+def test_inf_in_a_projection_fails_before_any_file_is_written(write_scenario, tmp_path):
+    from sim.output.files import NonFiniteError
+
+    result = with_series(minimal_result(write_scenario), "output.total", slice(3, None), np.inf)
+    result = with_series(result, "income_per_capita", 1, np.nan)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for write in (
+        lambda: write_csvs([result], folder),
+        lambda: write_workbook([result], folder / "projections.xlsx", "en"),
+    ):
+        with pytest.raises(NonFiniteError) as info:
+            write()
+        assert info.value.problems[:2] == (
+            "scenario 'plain': series output.total is inf in 2023-2025",
+            "scenario 'plain': series income_per_capita is nan in 2021",
+        )
+        assert "nothing was written" in str(info.value)
+        assert list(folder.iterdir()) == []
+
+
+def test_rates_without_a_value_are_written_as_empty_cells(write_scenario, tmp_path):
+    zero = MINIMAL.replace("share_pct = 7.5", "share_pct = 0.0")  # no agriculture: no growth
+    result = minimal_result(write_scenario, zero, "zero")
+    assert np.isnan(result.series["growth.agriculture"]).all()
+    assert np.isnan(result.series["growth.total"][0])
+    write_csvs([result], tmp_path)
+    write_workbook([result], tmp_path / "projections.xlsx", "en")
+    frame = pd.read_csv(tmp_path / "zero.csv", index_col="year")
+    assert frame["growth.agriculture"].isna().all() and frame.loc[2021, "growth.total"] > 15
+    lines = (tmp_path / "zero.csv").read_text().splitlines()
+    column = lines[0].split(",").index("growth.total")
+    assert lines[1].split(",")[column] == ""  # the base year: an empty cell
+    assert "inf" not in (tmp_path / "projections.csv").read_text()
+    # A rate may have no value, but never an infinite one.
+    from sim.output.files import NonFiniteError, check_finite
+
+    with pytest.raises(NonFiniteError, match=r"series growth.total is -inf in 2022$"):
+        check_finite([with_series(result, "growth.total", 2, -np.inf)])
+
+
+def test_an_infinite_number_in_a_table_is_refused():
+    from sim.output.files import NonFiniteError, check_finite
+
+    frame = pd.DataFrame(
+        {"scenario": ["a", "b", "b"], "value": [1.0, np.inf, np.nan], "note": ["x", "y", "z"]}
+    )
+    with pytest.raises(NonFiniteError) as info:
+        check_finite([], {"realism.csv": frame})
+    assert info.value.problems == (
+        "realism.csv: scenario 'b': column value is infinite in 1 row(s)",
+    )
+    check_finite([], {"realism.csv": frame.iloc[[0, 2]]})  # NaN: no value, allowed
+
+
+def files_of(folder):
+    """Relative path -> bytes of every file under `folder`."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_the_command_line_refuses_inf_and_keeps_the_previous_results(tmp_path, monkeypatch, capsys):
+    import sim.run
+    from sim.cli import main
+
+    original = sim.run.projection_series
+
+    def with_inf(projection):
+        series = original(projection)
+        series["budget_revenue"][-2:] = np.inf
+        return series
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["--scenarios-dir", str(SCENARIOS), "--no-charts", "--quiet"]) == 0
+    before = files_of(tmp_path / "results")
+    assert "history/realism.csv" in before
+    monkeypatch.setattr(sim.run, "projection_series", with_inf)
+    code = main(["--scenarios-dir", str(SCENARIOS), "--no-charts", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Traceback" not in err
+    assert "  - scenario 'baseline': series budget_revenue is inf in 2024-2025\n" in err
+    assert "scorecard.csv: scenario 'baseline', 'covid_shock', 'optimistic': column value" in err
+    assert files_of(tmp_path / "results") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results"]
