@@ -187,6 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _error("--draws and --seed apply to --sensitivity; add --sensitivity")
 
     # Imported here so that `--help` and argument errors stay instant.
+    from sim.output.files import NonFiniteError
     from sim.output.publish import OutputFolderError, publish
     from sim.output.write import write_run
 
@@ -196,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _error(exc)
     try:
         publish(args.out, lambda folder: write_run(folder, run))
-    except OutputFolderError as exc:
+    except (OutputFolderError, NonFiniteError) as exc:
         return _error(exc)
     except OSError as exc:
         print(f"error: could not write results to {args.out}: {exc}", file=sys.stderr)

@@ -92,6 +92,11 @@ def load_scenarios(
                 )
             )
         seen[scenario.name] = scenario.files[0]
+        if scenario.calibration_total_cagr_pct is not None:
+            try:  # an unreachable calibration target is a mistake in the file: say so now
+                model_inputs(scenario)
+            except ScenarioError as exc:
+                problems.extend(exc.problems)
     if problems:
         raise ScenarioError(problems)
     return scenarios
@@ -155,27 +160,63 @@ def calibrate(scenario: Scenario, inputs: ModelInputs) -> ModelInputs:
     return replace(inputs, sectors=replace(sectors, growth_pct=growth))
 
 
+CALIBRATION_SHIFT_MAX_POINTS = 50.0
+"""The most a calibration may shift the adjusted sectors' growth, points per year either way."""
+
+
 def calibration_shift_pct(scenario: Scenario, sectors: SectorInputs) -> np.ndarray:
     """The common shift, in points of growth, of the calibrated sectors' rates (every year) that
     makes total output grow `scenario.calibration_total_cagr_pct` on average: (...). sectors:
     as given (shares of the level year).
 
     Bisection on [-50, 50] points (total growth rises with the shift); 60 halvings leave an
-    error far below 1e-10 points.
+    error far below 1e-10 points. Raises ScenarioError when the total is out of reach within
+    those shifts (it was silently clamped to the nearest end), with the reachable range.
     """
     target = scenario.calibration_total_cagr_pct
     anchor = _anchor(scenario)
     mask = np.array([s in scenario.calibration_sectors for s in SECTORS], dtype=float)
     growth = np.asarray(sectors.growth_pct, dtype=float)
+
+    def total_with(shift: np.ndarray) -> np.ndarray:
+        shifted = replace(sectors, growth_pct=growth + shift[..., None, None] * mask[:, None])
+        return _total_cagr_pct(shifted, anchor)
+
     batch = growth.shape[:-2]
-    low, high = np.full(batch, -50.0), np.full(batch, 50.0)
+    low = np.full(batch, -CALIBRATION_SHIFT_MAX_POINTS)
+    high = np.full(batch, CALIBRATION_SHIFT_MAX_POINTS)
+    _check_reachable(scenario, total_with(low), total_with(high))
     for _ in range(60):
         middle = (low + high) / 2.0
-        shifted = replace(sectors, growth_pct=growth + middle[..., None, None] * mask[:, None])
-        above = _total_cagr_pct(shifted, anchor) > target
+        above = total_with(middle) > target
         high = np.where(above, middle, high)
         low = np.where(above, low, middle)
     return (low + high) / 2.0
+
+
+def _check_reachable(scenario: Scenario, lowest: np.ndarray, highest: np.ndarray) -> None:
+    """Raise ScenarioError unless the calibration target lies within [lowest, highest] (%/yr,
+    the total growth at the largest shifts down and up), naming the reachable range."""
+    target = scenario.calibration_total_cagr_pct
+    # NaN (a broken draw) also fails `lowest <= target <= highest`: it is refused, not clamped.
+    outside = ~((lowest <= target) & (target <= highest))
+    if not outside.any():
+        return
+    first = np.flatnonzero(outside.ravel())[0]
+    low, high = float(lowest.ravel()[first]), float(highest.ravel()[first])
+    draws = f" (in {outside.sum()} of {outside.size} draws)" if outside.ndim else ""
+    key = "calibration.total_cagr_pct"
+    given = [s for s in scenario.settings if s.replace(" ", "").startswith(f"{key}=")]
+    rule = (
+        f"out of reach{draws}: shifting the growth of {', '.join(scenario.calibration_sectors)} "
+        f"by -{CALIBRATION_SHIFT_MAX_POINTS:g} to +{CALIBRATION_SHIFT_MAX_POINTS:g} points a year "
+        f"(the most a calibration may move them) gives {low:.2f} to {high:.2f} %/yr on average "
+        f"{scenario.base_year}-{scenario.end_year}; give a total in that range"
+    )
+    if len(scenario.calibration_sectors) < len(SECTORS):
+        rule += ", or adjust more sectors"
+    source = f"--set {given[-1]}" if given else str(scenario.files[0])
+    raise ScenarioError([Problem(source, key, target, rule)])
 
 
 def _total_cagr_pct(sectors: SectorInputs, anchor: int) -> np.ndarray:

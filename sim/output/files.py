@@ -1,7 +1,9 @@
 """The run's plain files: CSV tables (one writer per output folder) and the manifest.
 
 Each writer takes results and a folder; `sim.output.write.write_run` decides which are written.
-Numbers are written with FLOAT_FORMAT, the same in every CSV.
+Numbers are written with FLOAT_FORMAT, the same in every CSV. An empty number is a value that does
+not exist (growth in the base year); `inf` is never written, nor NaN where a value must exist
+(`check_finite`): the run fails before anything is published.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
     from sim.analysis.suite import SensitivityResults
 
 __all__ = [
+    "NonFiniteError",
+    "check_finite",
     "write_csvs",
     "write_tracking_csvs",
     "write_history_csvs",
@@ -39,6 +43,73 @@ __all__ = [
 ]
 
 FLOAT_FORMAT = "%.10g"
+
+RATE_FAMILIES = ("growth.", "cagr.", "share.")
+"""Series that may have no value (NaN, an empty cell): in the base year, or of a zero level."""
+
+_LISTED = 10  # problems listed in full in a NonFiniteError; the rest are counted
+
+
+class NonFiniteError(ValueError):
+    """A number about to be written is not finite: inf anywhere, or NaN where a value must
+    exist (a level). A fault, or input beyond what the model can compute; nothing is published."""
+
+    def __init__(self, problems: Sequence[str]):
+        self.problems = tuple(problems)
+        shown = [f"  - {p}" for p in self.problems[:_LISTED]]
+        if len(self.problems) > _LISTED:
+            shown.append(f"  - and {len(self.problems) - _LISTED} more")
+        head = (
+            "a result is not a finite number (some input is beyond what the model can compute); "
+            "nothing was written and the previous results are unchanged:"
+        )
+        super().__init__("\n".join([head, *shown]))
+
+
+def check_finite(
+    results: Sequence[ScenarioResult], frames: dict[str, pd.DataFrame] | None = None
+) -> None:
+    """Raise NonFiniteError unless every value of `results` is finite, but for rates (growth,
+    CAGR, share: NaN where they have no value), and no number of `frames` (file name -> table)
+    is infinite (their NaN are "no value", written as empty cells)."""
+    problems = []
+    for result in results:
+        for name, values in result.series.items():
+            values = np.asarray(values, dtype=float)
+            bad = np.isinf(values) if name.startswith(RATE_FAMILIES) else ~np.isfinite(values)
+            if bad.any():
+                years = [int(y) for y in np.asarray(result.years)[bad]]
+                kinds = "/".join(sorted({str(v) for v in values[bad]}))
+                problems.append(
+                    f"scenario '{result.scenario.name}': series {name} is {kinds} in "
+                    f"{_years_text(years)}"
+                )
+    for file, frame in (frames or {}).items():
+        numbers = frame.select_dtypes("number").to_numpy(dtype=float, na_value=np.nan)
+        infinite = np.isinf(numbers)
+        for n, column in enumerate(frame.select_dtypes("number").columns):
+            if not infinite[:, n].any():
+                continue
+            rows = frame[infinite[:, n]]
+            where = (
+                f"scenario {', '.join(map(repr, dict.fromkeys(rows['scenario'])))}: "
+                if "scenario" in frame
+                else ""
+            )
+            problems.append(f"{file}: {where}column {column} is infinite in {len(rows)} row(s)")
+    if problems:
+        raise NonFiniteError(problems)
+
+
+def _years_text(years: Sequence[int]) -> str:
+    """2021, 2023-2025: the years, consecutive ones as a range."""
+    spans: list[list[int]] = []
+    for year in years:
+        if spans and year == spans[-1][1] + 1:
+            spans[-1][1] = year
+        else:
+            spans.append([year, year])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
 
 
 def write_csvs(
@@ -50,20 +121,18 @@ def write_csvs(
     """<scenario>.csv per scenario (rows = years), projections.csv (long) and scorecard.csv
     (the plan, with the probability of meeting each target after --sensitivity, and the
     re-baselined projections when actuals were given)."""
+    card = scorecards(results, rebased, probabilities)
+    check_finite([*results, *rebased], {"scorecard.csv": card})
     for result in results:
         wide_table(result).to_csv(folder / f"{result.scenario.name}.csv", float_format=FLOAT_FORMAT)
     long_table(results).to_csv(folder / "projections.csv", index=False, float_format=FLOAT_FORMAT)
-    scorecards(results, rebased, probabilities).to_csv(
-        folder / "scorecard.csv", index=False, float_format=FLOAT_FORMAT
-    )
+    card.to_csv(folder / "scorecard.csv", index=False, float_format=FLOAT_FORMAT)
 
 
 def write_history_csvs(history: HistoryResult, folder: Path) -> None:
     """history/: consistency.csv (the source's arithmetic), track_record.csv (average growth and
     elasticities), realism.csv (each scenario's assumptions against the record), and the
     back-cast itself (<name>.csv)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    history.consistency.to_csv(folder / "consistency.csv", index=False, float_format=FLOAT_FORMAT)
     record = history.record
     rows = [
         {"measure": "growth_pct", "series": k, "value": v} for k, v in record.growth_pct.items()
@@ -71,7 +140,16 @@ def write_history_csvs(history: HistoryResult, folder: Path) -> None:
     rows += [
         {"measure": "elasticity", "series": k, "value": v} for k, v in record.elasticity.items()
     ]
-    pd.DataFrame(rows).to_csv(folder / "track_record.csv", index=False, float_format=FLOAT_FORMAT)
+    track = pd.DataFrame(rows)
+    frames = {
+        "consistency.csv": history.consistency,
+        "track_record.csv": track,
+        "realism.csv": history.realism,
+    }
+    check_finite([history.result], frames)
+    folder.mkdir(parents=True, exist_ok=True)
+    history.consistency.to_csv(folder / "consistency.csv", index=False, float_format=FLOAT_FORMAT)
+    track.to_csv(folder / "track_record.csv", index=False, float_format=FLOAT_FORMAT)
     history.realism.to_csv(folder / "realism.csv", index=False, float_format=FLOAT_FORMAT)
     wide_table(history.result).to_csv(
         folder / f"{history.result.scenario.name}.csv", float_format=FLOAT_FORMAT
@@ -80,6 +158,11 @@ def write_history_csvs(history: HistoryResult, folder: Path) -> None:
 
 def write_tracking_csvs(tracking: TrackingResult, folder: Path) -> None:
     """tracking/: plan_vs_actual.csv, required_growth.csv, <scenario>_rebaselined.csv, notes.txt."""
+    frames = {
+        "plan_vs_actual.csv": tracking.plan_vs_actual,
+        "required_growth.csv": tracking.required,
+    }
+    check_finite([reb.result for reb in tracking.rebased], frames)
     folder.mkdir(parents=True, exist_ok=True)
     tracking.plan_vs_actual.to_csv(
         folder / "plan_vs_actual.csv", index=False, float_format=FLOAT_FORMAT

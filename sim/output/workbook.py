@@ -4,12 +4,14 @@ per scenario), with labels and units in the run's language, frozen headers and n
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from sim.output.files import check_finite
 from sim.output.i18n import Bilingual, header_label, linked_labels, text, unit_text
 from sim.output.tables import SUMMARY_SERIES, scorecards, summary_table
 from sim.run import ScenarioResult
@@ -21,6 +23,10 @@ __all__ = ["write_workbook"]
 
 SHEET_NAME_MAX = 31
 """Excel's limit on the length of a sheet name."""
+
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""The control characters an XML 1.0 cell cannot hold (openpyxl refuses them); tab, line feed
+and carriage return are kept."""
 
 _SCORECARD_COLUMNS = (
     # (column of the scorecard table, its header's text key)
@@ -50,23 +56,43 @@ def write_workbook(
 
     Each projection sheet has a header row of labels with units and a second row with the stable
     series names; both are frozen, and numbers carry formats (Excel shows them in its locale).
+    Raises NonFiniteError (`sim.output.files.check_finite`) before writing anything not finite.
     """
     from openpyxl import Workbook
 
+    card = scorecards(results, rebased, probabilities)
+    check_finite([*results, *rebased], {"projections.xlsx": card})
     book = Workbook()
     summary = book.active
     summary.title = text("summary", lang)[:SHEET_NAME_MAX]
     _fill_summary(summary, results, lang)
     scores = book.create_sheet(text("scorecard", lang)[:SHEET_NAME_MAX])
-    _fill_scorecard(scores, scorecards(results, rebased, probabilities), lang)
+    _fill_scorecard(scores, card, lang)
     for result in results:
         _fill_projection(book.create_sheet(result.scenario.name[:SHEET_NAME_MAX]), result, lang)
     book.save(path)
 
 
 def _cell(value: object) -> object:
-    """A value as Excel takes it: an empty cell for NaN."""
+    """A value as Excel takes it: an empty cell for NaN (a deliberate gap, e.g. growth in the
+    base year), a text with the control characters XML cannot hold shown as U+FFFD."""
+    if isinstance(value, str):
+        return XML_ILLEGAL.sub("\ufffd", value)
     return None if isinstance(value, float) and math.isnan(value) else value
+
+
+def _append(sheet: Worksheet, values: Sequence[object]) -> None:
+    """Append a row of values; every text is a text cell, never a formula.
+
+    openpyxl takes a str starting with "=" as a formula, so a title such as
+    `=HYPERLINK(...)` would be stored live; here each text cell is typed as a string after its
+    value is set ("s": written as an inline string, no <f> element). This is the only way this
+    module writes cells: a formula the tool means (the live workbook to come) is written apart.
+    """
+    sheet.append([_cell(v) for v in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def _number_format(name: str) -> str:
@@ -85,10 +111,10 @@ def _fill_summary(sheet: Worksheet, results: Sequence[ScenarioResult], lang: str
         unit = first.units.get(name, "")
         headers.append(header_label(name, unit, lang, labels) if name in frame else name)
     headers += [text("targets_met", lang), text("residual", lang)]
-    sheet.append(headers)
-    sheet.append(list(frame.columns))
+    _append(sheet, headers)
+    _append(sheet, list(frame.columns))
     for record in frame.itertuples(index=False):
-        sheet.append([_cell(v) for v in record])
+        _append(sheet, list(record))
     for col, name in enumerate(frame.columns, start=1):
         for column in sheet.iter_cols(min_col=col, max_col=col, min_row=3):
             for c in column:
@@ -105,14 +131,14 @@ def _fill_scorecard(sheet: Worksheet, card: pd.DataFrame, lang: str) -> None:
     if "probability" in card:
         columns.append("probability")
         headers.append(text("probability", lang))
-    sheet.append(headers)
-    sheet.append(columns)
+    _append(sheet, headers)
+    _append(sheet, columns)
     for record in card[columns].itertuples(index=False):
         values = list(record)
         values[1] = text(values[1], lang)  # basis
         values[4] = unit_text(values[4], lang)
         values[6] = text(values[6], lang)  # status
-        sheet.append([_cell(v) for v in values])
+        _append(sheet, values)
     for row in sheet.iter_rows(min_row=3):
         row[5].number_format = "#,##0.00"  # value
         row[7].number_format = "+#,##0.00;-#,##0.00;0"  # gap
@@ -127,12 +153,13 @@ def _fill_projection(sheet: Worksheet, result: ScenarioResult, lang: str) -> Non
 
     labels = linked_labels(result)
     names = list(result.series)
-    sheet.append(
-        [text("year", lang)] + [header_label(n, result.units[n], lang, labels) for n in names]
+    _append(
+        sheet,
+        [text("year", lang)] + [header_label(n, result.units[n], lang, labels) for n in names],
     )
-    sheet.append(["year"] + names)
+    _append(sheet, ["year"] + names)
     for i, year in enumerate(result.years):
-        sheet.append([int(year)] + [_cell(float(result.series[n][i])) for n in names])
+        _append(sheet, [int(year)] + [float(result.series[n][i]) for n in names])
     for col, name in enumerate(names, start=2):
         for cell in sheet[get_column_letter(col)][2:]:
             cell.number_format = _number_format(name)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.core.model import project, projection_series
+from sim.core.names import SeriesName
 from sim.scenario.params import build_inputs
 from sim.scenario.values import Problem, Scenario, Where
 
@@ -20,11 +21,15 @@ __all__ = ["projection_problems"]
 
 
 def _first_bad(values: np.ndarray, levels: bool) -> int | None:
-    """Index of the first value that is not finite (a level: not finite or <= 0), or None.
-    Growth and CAGR are NaN in the base year by definition: index 0 is skipped for them."""
+    """Index of the first value that is not finite, or None. A level must also stay positive;
+    a block that is zero from the base year on (a ward without agriculture: share 0) stays
+    zero and is sound. Growth and CAGR are NaN in the base year by definition: index 0 is
+    skipped for them."""
     start = 0 if levels else 1
     rest = np.asarray(values[start:], dtype=float)
-    bad = ~np.isfinite(rest) | (rest <= 0.0) if levels else ~np.isfinite(rest)
+    bad = ~np.isfinite(rest)
+    if levels:
+        bad |= (rest < 0.0) | ((rest == 0.0) & (values[0] != 0.0))
     hits = np.flatnonzero(bad)
     return None if hits.size == 0 else int(hits[0]) + start
 
@@ -36,7 +41,10 @@ def projection_problems(scenario: Scenario, where: Where) -> list[Problem]:
         series = projection_series(project(build_inputs(scenario)))
     years = list(scenario.years)
     for name, values in series.items():
-        level = not name.startswith(("growth.", "cagr.", "share."))
+        parsed = SeriesName.parse(name)
+        if parsed.is_rate and not np.any(series[parsed.level]):
+            continue  # the growth of a level that is zero throughout is 0/0: no rate, no fault
+        level = parsed.family in ("output", "")
         index = _first_bad(values, level)
         if index is None:
             continue

@@ -67,6 +67,12 @@ STYLE: dict[RcKeyType, Any] = {
     "lines.markersize": 5,
     "svg.fonttype": "path",  # glyphs as outlines: diacritics render without the font installed
     "pdf.fonttype": 42,  # embed TrueType fonts in PDF
+    # User text (titles, labels, units, captions) is drawn as written: a `$` never starts
+    # mathtext ("FDI $5m to $10m" was italic math; a stray TeX command raised after the whole
+    # run). Every Text takes this when it is made, and all of them are made under this style:
+    # the plot functions run under `with_style`, saving and the PDF captions under
+    # `rc_context(STYLE)` (pack.py). The charts use no math of their own.
+    "text.parse_math": False,
 }
 
 # Okabe & Ito (2008) colour-blind-safe palette; luminance differs between the first three, and
