@@ -138,6 +138,7 @@ def test_no_macros_no_external_links(written):
     assert all("<f>" not in s or "HYPERLINK" not in s for s in sheets)
 
 
+@pytest.mark.slow
 def test_english_and_the_value_sheets_of_a_simulation(tmp_path):
     results = results_of(["baseline"], SCENARIOS)
     tables = {}
