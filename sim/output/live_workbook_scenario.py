@@ -112,9 +112,10 @@ class _Formulas:
 
     @property
     def blocks(self) -> tuple[str, ...]:
-        return tuple(n.removeprefix("output.") for n in self._columns if n.startswith("output."))[
-            :-1
-        ]  # (the last output series is the total)
+        """The output blocks (the three sectors, and "other" when kept): every output.<x>
+        series but the total."""
+        outputs = [n.removeprefix("output.") for n in self._columns if n.startswith("output.")]
+        return tuple(b for b in outputs if b != "total")
 
     def _sector(self, sector: str, t: int) -> str:
         prefix = f"sectors.{sector}"
