@@ -297,6 +297,38 @@ _PAIRS: dict[str, tuple[str, str]] = {
     ),
     "residual.aggregate": ("tốc độ chung của ba ngành", "the three-sector aggregate"),
     "residual.own": ("tốc độ riêng {rate} %/năm", "its own {rate} %/yr"),
+    # the live workbook (projections.xlsx)
+    "assumption_value": ("Giá trị (ô nhập)", "Value (input)"),
+    "band_low": ("Cận dưới", "Low end"),
+    "band_high": ("Cận trên", "High end"),
+    "input_note": (
+        "Ô nhập (nền vàng): gõ giá trị mới, các trang kịch bản, bảng tóm tắt và đánh giá chỉ "
+        "tiêu tự tính lại. Các ô khác là công thức, được khóa (Xem lại > Bỏ bảo vệ trang để sửa).",
+        "Input cells (yellow): type a new value and the scenario sheets, the summary and the "
+        "scorecard recalculate. Other cells are formulas, locked (Review > Unprotect sheet to "
+        "edit them).",
+    ),
+    "values_only_note": (
+        "Chỉ để tham khảo: trang của kịch bản này là số liệu, không tự tính lại.",
+        "For reference only: this scenario's sheet holds values and does not recalculate.",
+    ),
+    "values_only_sheet": (
+        "Trang này là số liệu, không phải công thức: kịch bản tính ngược từ năm mốc hoặc hiệu "
+        "chỉnh tốc độ (giải bằng phép lặp), nên không tự cập nhật khi sửa giả định.",
+        "This sheet holds values, not formulas: the scenario is back-cast from an anchor year "
+        "or calibrated (solved by iteration), so it does not update when an assumption changes.",
+    ),
+    "simulated_note": (
+        "tính từ mô phỏng, không tự cập nhật",
+        "computed by the simulation, does not update",
+    ),
+    "simulated_run": ("{draws} lần mô phỏng, seed {seed}", "{draws} draws, seed {seed}"),
+    "sheet.percentiles": ("MC phân vị", "MC percentiles"),
+    "sheet.probabilities": ("MC xác suất đạt", "MC target probabilities"),
+    "sheet.tornado": ("Độ nhạy từng tham số", "One at a time"),
+    "sheet.grid": ("Lưới dịch vụ - công nghiệp", "Services-industry grid"),
+    "sheet.sobol": ("Chỉ số Sobol", "Sobol indices"),
+    "sheet.goal_seek": ("Tìm giá trị cần đạt", "Goal seek"),
     "budget_concept_note": (
         "Chỉ tiêu khoảng 600 tỷ đồng so với",
         "The about-600 target is compared with",

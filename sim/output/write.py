@@ -23,8 +23,8 @@ from sim.output.files import (
     write_tracking_csvs,
 )
 from sim.output.i18n import LANGS, text
+from sim.output.live_workbook import write_live_workbook
 from sim.output.publish import MANIFEST_NAME
-from sim.output.workbook import write_workbook
 from sim.run import ScenarioResult
 
 if TYPE_CHECKING:
@@ -63,7 +63,9 @@ def write_run(folder: Path, run: RunOutputs) -> None:
     rebased = [r.result for r in run.tracking.rebased] if run.tracking is not None else []
     probabilities = run.sensitivity.target_probabilities if run.sensitivity is not None else None
     write_csvs(run.results, folder, rebased, probabilities)
-    write_workbook(run.results, folder / "projections.xlsx", run.lang, rebased, probabilities)
+    write_live_workbook(
+        run.results, folder / "projections.xlsx", run.lang, rebased, run.sensitivity
+    )
     if run.tracking is not None:
         write_tracking_csvs(run.tracking, folder / "tracking")
     if run.sensitivity is not None:

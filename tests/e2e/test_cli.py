@@ -75,7 +75,7 @@ def test_workbook_is_formatted_for_reading(run, tmp_path):
 
     assert run("--no-charts")[0] == 0
     book = load_workbook(tmp_path / "results" / "projections.xlsx")
-    assert book.sheetnames == ["Tóm tắt", "Đánh giá chỉ tiêu", *BUNDLED]
+    assert book.sheetnames == ["Tóm tắt", "Đánh giá chỉ tiêu", "Giả định", *BUNDLED]
     sheet = book["baseline"]
     assert sheet.freeze_panes == "B3"
     headers = [c.value for c in sheet[1]]

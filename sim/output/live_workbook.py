@@ -1,0 +1,89 @@
+"""projections.xlsx as a live workbook: the projection as Excel formulas over an assumptions
+sheet, so that a planner who types 15 instead of 16 sees every year and the scorecard update, in
+Excel or LibreOffice, with no Python.
+
+Sheets, in order: the summary, the scorecard, the assumptions (the input cells), one sheet per
+scenario (named after it), and with --sensitivity the simulation's results as value sheets. Every
+formula is written with the CLI's result cached, so a viewer that does not calculate shows the
+same numbers. No macros and no external links; every text (titles, labels, sources) is written as
+a text, never as a formula. XlsxWriter writes it: it stores a formula's cached result, which
+openpyxl cannot.
+
+Pieces: `live_workbook_cells` (styles, safe cell writing, references), `..._assumptions`,
+`..._scenario` (the model's formulas), `..._scorecard` (scorecard and summary), `..._values`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sim.output.i18n import text
+from sim.output.live_workbook_assumptions import assumptions, fill_assumptions
+from sim.output.live_workbook_cells import BOOK_OPTIONS, SHEET_NAME_MAX, Styles
+from sim.output.live_workbook_scenario import fill_scenario
+from sim.output.live_workbook_scorecard import fill_scorecard, fill_summary
+from sim.output.live_workbook_values import VALUE_SHEETS, fill_values, value_tables
+from sim.output.tables import scorecards
+from sim.run import ScenarioResult
+
+if TYPE_CHECKING:
+    from sim.analysis.suite import SensitivityResults
+
+__all__ = ["write_live_workbook", "sheet_names"]
+
+
+def sheet_names(names: Sequence[str]) -> list[str]:
+    """The names as sheet names: cut to Excel's 31 characters and made unique (Excel compares
+    them without case) by a "~2", "~3" ... ending."""
+    taken: set[str] = set()
+    unique = []
+    for name in names:
+        candidate, n = name[:SHEET_NAME_MAX], 1
+        while candidate.lower() in taken:
+            n += 1
+            ending = f"~{n}"
+            candidate = name[: SHEET_NAME_MAX - len(ending)] + ending
+        taken.add(candidate.lower())
+        unique.append(candidate)
+    return unique
+
+
+def write_live_workbook(
+    results: Sequence[ScenarioResult],
+    path: Path,
+    lang: str,
+    rebased: Sequence[ScenarioResult] = (),
+    sensitivity: SensitivityResults | None = None,
+) -> None:
+    """Write the live workbook of a run to `path` (see the module docstring).
+
+    rebased: the scenarios re-projected through --actuals (their scorecard rows, as values);
+    sensitivity: the --sensitivity results (value sheets, and each target's probability).
+    """
+    from xlsxwriter import Workbook
+
+    probabilities = sensitivity.target_probabilities if sensitivity is not None else None
+    card = scorecards(results, rebased, probabilities)
+    tables = value_tables(sensitivity) if sensitivity is not None else {}
+    keys = [key for csv, key in VALUE_SHEETS if csv in tables]
+    fixed = [text(key, lang) for key in ("summary", "scorecard", "assumptions")]
+    names = sheet_names(fixed + [r.scenario.name for r in results] + [text(k, lang) for k in keys])
+    summary_name, score_name, assumptions_name = names[:3]
+    by_scenario = {r.scenario.name: n for r, n in zip(results, names[3:], strict=False)}
+    book = Workbook(str(path), BOOK_OPTIONS)  # (the file is written on close)
+    styles = Styles.of(book)
+    sheets = {name: book.add_worksheet(name) for name in names}
+    defined = fill_assumptions(book, sheets[assumptions_name], assumptions(results), lang, styles)
+    for result in results:
+        fill_scenario(sheets[by_scenario[result.scenario.name]], result, defined, lang, styles)
+    plan_rows = fill_scorecard(sheets[score_name], card, results, by_scenario, lang, styles)
+    fill_summary(sheets[summary_name], results, by_scenario, (score_name, plan_rows), lang, styles)
+    if sensitivity is not None:
+        value_names = names[3 + len(results) :]
+        for csv, name in zip([c for c, _ in VALUE_SHEETS if c in tables], value_names, strict=True):
+            draws, seed = sensitivity.draws, sensitivity.seed
+            fill_values(sheets[name], tables[csv], draws, seed, lang, styles)
+    sheets[summary_name].activate()
+    book.close()
