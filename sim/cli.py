@@ -250,12 +250,13 @@ def _run(
 ) -> int:
     """Compute, publish and summarise the run; the exit code."""
     # Imported here so that `--help` and argument errors stay instant.
-    from sim.output.publish import OutputFolderError, publish
+    from sim.output.publish import OutputFolderError, check_output_folder, publish
     from sim.output.write import write_run
 
     try:
+        check_output_folder(args.out)  # before the computation: a bad --out fails at once
         run = _compute(args, started, argv)
-    except _UserError as exc:
+    except (_UserError, OutputFolderError) as exc:
         return _error(exc)
     try:
         publish(args.out, lambda folder: write_run(folder, run), on_swapped, _note)

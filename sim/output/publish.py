@@ -31,6 +31,7 @@ from pathlib import Path
 
 __all__ = [
     "OutputFolderError",
+    "check_output_folder",
     "publish",
     "remove_leftovers",
     "MANIFEST_NAME",
@@ -78,8 +79,7 @@ def publish(
     unchanged unless the message says otherwise.
     """
     tell: Note = note if note is not None else (lambda _message: None)
-    out_dir = _through_symlink(Path(out_dir).absolute())
-    _check_replaceable(out_dir)
+    out_dir = check_output_folder(out_dir)
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -97,6 +97,15 @@ def publish(
             tell(left)
         raise
     _swap(staging, out_dir, on_swapped, tell)
+
+
+def check_output_folder(out_dir: Path) -> Path:
+    """The folder that a run into `out_dir` replaces: `out_dir`, or the target of its symbolic
+    link. Raises OutputFolderError if it may not be replaced. Quick: the command checks this
+    before computing, `publish` again before writing."""
+    target = _through_symlink(Path(out_dir).absolute())
+    _check_replaceable(target)
+    return target
 
 
 def _through_symlink(out_dir: Path) -> Path:
@@ -212,28 +221,35 @@ def _swap(staging: Path, out_dir: Path, on_swapped: Callable[[], None] | None, t
     """Move `staging` to `out_dir`, the previous `out_dir` aside and then away. A failure puts
     the previous results back and removes `staging`, or says where each is."""
     retired = None
-    with _signals_held():
-        if os.path.lexists(out_dir):
-            retired = _temp_name(out_dir, "old")
+    swapped = False
+    try:
+        with _signals_held():
+            if os.path.lexists(out_dir):
+                retired = _temp_name(out_dir, "old")
+                try:
+                    os.rename(out_dir, retired)
+                except OSError as exc:
+                    raise OutputFolderError(
+                        f"{out_dir}: cannot move the previous results aside ({exc.strerror}); they "
+                        f"are unchanged and the new results were discarded"
+                        f"{_discard(staging, '; ')}"
+                    ) from exc
             try:
-                os.rename(out_dir, retired)
+                os.rename(staging, out_dir)
             except OSError as exc:
-                raise OutputFolderError(
-                    f"{out_dir}: cannot move the previous results aside ({exc.strerror}); they "
-                    f"are unchanged and the new results were discarded{_discard(staging, '; ')}"
-                ) from exc
-        try:
-            os.rename(staging, out_dir)
-        except OSError as exc:
-            raise OutputFolderError(_put_back(staging, out_dir, retired, exc)) from exc
-        if on_swapped is not None:
-            on_swapped()
-    if retired is not None:
-        left = _discard(retired)
-        if left:
-            tell(
-                f"the new results are in {out_dir}, but the previous ones could not be removed: {left}"
-            )
+                raise OutputFolderError(_put_back(staging, out_dir, retired, exc)) from exc
+            swapped = True
+            if on_swapped is not None:
+                on_swapped()
+    finally:
+        # Also when a signal held during the swap is let through as the block ends.
+        if swapped and retired is not None:
+            left = _discard(retired)
+            if left:
+                tell(
+                    f"the new results are in {out_dir}, but the previous ones could not be "
+                    f"removed: {left}"
+                )
 
 
 def _put_back(staging: Path, out_dir: Path, retired: Path | None, exc: OSError) -> str:
