@@ -541,3 +541,33 @@ def test_an_odd_manifest_is_refused_quickly(run, tmp_path, make, words):
     assert code == 2 and "Traceback" not in err and words in err
     assert (out / "keep.txt").read_text() == "user data"
     assert leftovers(tmp_path) == []
+
+
+# --- The chart pack stops at once when a chart fails --------------------------------------------
+
+
+class FailingChart:
+    def draw(self):
+        raise RuntimeError("a chart failed")
+
+
+class SlowChart:
+    def draw(self):
+        time.sleep(30)  # a chart that would take long to draw
+        raise AssertionError("never waited for")
+
+
+@pytest.mark.slow
+def test_a_failed_chart_kills_the_other_workers_and_drops_the_pdf(tmp_path):
+    from sim.output.charts.pack import ChartJob, write_chart_pack
+
+    jobs = [ChartJob("01_bad", FailingChart(), "x"), ChartJob("02_slow", SlowChart(), "y")]
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="a chart failed"):
+        write_chart_pack(jobs, tmp_path / "charts", "pack.pdf", "en", "t", workers=2)
+    assert time.monotonic() - started < 5  # not the 30 s the slow chart would take
+    assert not (tmp_path / "charts" / "pack.pdf").exists()  # unfinished: removed
+    deadline = time.monotonic() + 2
+    while children_of(os.getpid()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert children_of(os.getpid()) == []  # no worker left
