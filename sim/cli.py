@@ -8,12 +8,16 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sim.output.publish import STOP_SIGNALS
 from sim.scenario.loader import ScenarioError
 
 if TYPE_CHECKING:
@@ -27,6 +31,8 @@ if TYPE_CHECKING:
 __all__ = ["main", "build_parser"]
 
 EXIT_USER_ERROR = 2
+EXIT_INTERRUPTED = 128
+"""Interrupted by a signal: the exit code is this plus the signal's number (130 for Ctrl-C)."""
 DEFAULT_HISTORY = Path("history") / "backcast_2016_2020.toml"
 
 
@@ -174,29 +180,87 @@ class _UserError(Exception):
     """A mistake in the run's input (files or arguments): its message is printed, no traceback."""
 
 
+class _Interrupted(KeyboardInterrupt):
+    """Ctrl-C, SIGTERM or SIGHUP during a run; `signum` says which."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
 def _error(message: object) -> int:
     print(f"error: {message}", file=sys.stderr)
     return EXIT_USER_ERROR
 
 
+def _note(message: str) -> None:
+    print(f"note: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; the exit code: 0, 1 (results could not be written), 2 (a user error),
+    128 + the signal's number when interrupted (130 for Ctrl-C, 143 SIGTERM, 129 SIGHUP)."""
     args = build_parser().parse_args(argv)
     started = datetime.now().astimezone()
     argv_used = list(sys.argv if argv is None else ["run_scenarios.py", *argv])
     if (args.draws is not None or args.seed is not None) and not args.sensitivity:
         return _error("--draws and --seed apply to --sensitivity; add --sensitivity")
+    published: list[bool] = []
+    with _stop_signals_raise():
+        try:
+            return _run(args, started, argv_used, lambda: published.append(True))
+        except KeyboardInterrupt as exc:
+            # One line, no traceback: the workers are stopped and the new folder removed by now.
+            signum = exc.signum if isinstance(exc, _Interrupted) else signal.SIGINT
+            where = "results were already published" if published else "previous results unchanged"
+            print(f"interrupted; {where}", file=sys.stderr)
+            return EXIT_INTERRUPTED + signum
 
+
+@contextmanager
+def _stop_signals_raise() -> Iterator[None]:
+    """While the run lasts, Ctrl-C, SIGTERM and SIGHUP raise _Interrupted in the main thread, so
+    that each stops the run the same way (workers killed, the new folder removed); the first
+    one only: a second one during that cleanup is ignored. Signals ignored by the caller (nohup)
+    stay ignored; the previous handlers come back afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    fired: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        if not fired:
+            fired.append(signum)
+            raise _Interrupted(signum)
+
+    previous = {
+        signum: signal.signal(signum, stop)
+        for signum in STOP_SIGNALS
+        if signal.getsignal(signum) is not signal.SIG_IGN
+    }
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+
+
+def _run(
+    args: argparse.Namespace, started: datetime, argv: list[str], on_swapped: Callable[[], None]
+) -> int:
+    """Compute, publish and summarise the run; the exit code."""
     # Imported here so that `--help` and argument errors stay instant.
     from sim.output.files import NonFiniteError
-    from sim.output.publish import OutputFolderError, publish
+    from sim.output.publish import OutputFolderError, check_output_folder, publish
     from sim.output.write import write_run
 
     try:
-        run = _compute(args, started, argv_used)
-    except _UserError as exc:
+        check_output_folder(args.out)  # before the computation: a bad --out fails at once
+        run = _compute(args, started, argv)
+    except (_UserError, OutputFolderError) as exc:
         return _error(exc)
     try:
-        publish(args.out, lambda folder: write_run(folder, run))
+        publish(args.out, lambda folder: write_run(folder, run), on_swapped, _note)
     except (OutputFolderError, NonFiniteError) as exc:
         return _error(exc)
     except OSError as exc:

@@ -3,67 +3,369 @@
 A run writes everything into a fresh folder beside the output folder and swaps it in only when
 every file is written, so a failed run leaves the previous results exactly as they were. Only a
 folder that this tool wrote (it holds the tool's manifest) or an empty one is ever replaced.
+
+The fresh folder is `.<name>.new-<host>-<pid>-<random>` and the previous results, for the
+moment of the swap, `.<name>.old-<host>-<pid>-<random>` (host: a short hash of this machine's
+name; pid: the run's process). A run that is killed (SIGKILL, power cut) cannot remove them; the
+next run does, for runs of this machine whose process is gone, and never a live run's folders.
+An `--out` that is a symbolic link is written through: its target folder is replaced and the
+link kept, so there is one latest result.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import secrets
 import shutil
-import tempfile
-from collections.abc import Callable
+import signal
+import socket
+import stat
+import sys
+import threading
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["OutputFolderError", "publish", "MANIFEST_NAME", "TOOL_NAME"]
+__all__ = [
+    "OutputFolderError",
+    "check_output_folder",
+    "publish",
+    "remove_leftovers",
+    "MANIFEST_NAME",
+    "MANIFEST_MAX_BYTES",
+    "TOOL_NAME",
+    "STOP_SIGNALS",
+]
 
 MANIFEST_NAME = "manifest.json"
 TOOL_NAME = "huongtra-sim"
 """The manifest's "tool": a folder whose manifest says so was written by this tool."""
 
+MANIFEST_MAX_BYTES = 8 * 2**20
+"""The largest manifest.json the replaceability check reads, in bytes (8 MiB; a manifest holds
+about 10 kB per scenario). A larger file is not one this tool wrote."""
+
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+"""The signals that stop a run (Ctrl-C, kill, a closed terminal); held back during the swap."""
+
+HOST_TAG = f"{zlib.crc32(socket.gethostname().encode('utf-8', 'replace')):08x}"
+"""This machine in the names of a run's temporary folders: a pid means something only here."""
+
+Note = Callable[[str], None]
+
 
 class OutputFolderError(Exception):
-    """The output folder cannot be (safely) replaced."""
+    """The output folder cannot be (safely) replaced; the message says what was left and where."""
+
+
+def publish(
+    out_dir: Path,
+    write: Callable[[Path], None],
+    on_swapped: Callable[[], None] | None = None,
+    note: Note | None = None,
+) -> None:
+    """Call `write(folder)` on a fresh folder, then swap it in place of `out_dir`.
+
+    If `write` raises, the fresh folder is removed and `out_dir` is untouched. `on_swapped` is
+    called right after the swap, before any Ctrl-C or SIGTERM that arrived during the swap is
+    let through (so the caller knows whether the new results are in place). `note` receives
+    plain sentences about folders a killed run left, removed here, and anything left behind.
+    Raises OutputFolderError when the folder cannot be replaced; the previous results are then
+    unchanged unless the message says otherwise.
+    """
+    tell: Note = note if note is not None else (lambda _message: None)
+    out_dir = check_output_folder(out_dir)
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputFolderError(
+            f"{out_dir.parent}: cannot create the folder ({exc.strerror}); nothing was written"
+        ) from exc
+    for message in remove_leftovers(out_dir):
+        tell(message)
+    staging = _new_folder(out_dir)
+    try:
+        write(staging)
+    except BaseException:
+        left = _discard(staging)
+        if left:
+            tell(left)
+        raise
+    _swap(staging, out_dir, on_swapped, tell)
+
+
+def check_output_folder(out_dir: Path) -> Path:
+    """The folder that a run into `out_dir` replaces: `out_dir`, or the target of its symbolic
+    link. Raises OutputFolderError if it may not be replaced. Quick: the command checks this
+    before computing, `publish` again before writing."""
+    target = _through_symlink(Path(out_dir).absolute())
+    _check_replaceable(target)
+    return target
+
+
+def _through_symlink(out_dir: Path) -> Path:
+    """The folder to replace: `out_dir`, or the folder its symbolic link points to."""
+    if not out_dir.is_symlink():
+        return out_dir
+    try:
+        target = Path(os.path.realpath(out_dir, strict=True))
+    except FileNotFoundError as exc:
+        raise OutputFolderError(
+            f"{out_dir}: is a symbolic link to {os.readlink(out_dir)}, which does not exist; "
+            "create that folder or remove the link. Nothing was written."
+        ) from exc
+    except OSError as exc:
+        raise OutputFolderError(
+            f"{out_dir}: is a symbolic link that cannot be followed ({exc.strerror}); "
+            "choose another --out. Nothing was written."
+        ) from exc
+    if not target.is_dir():
+        raise OutputFolderError(
+            f"{out_dir}: is a symbolic link to {target}, which is not a folder; "
+            "choose another --out. Nothing was written."
+        )
+    return target
 
 
 def _check_replaceable(out_dir: Path) -> None:
     """Refuse to replace anything that this tool did not write (a typo in --out must not delete
     a user's folder)."""
-    if not out_dir.exists():
-        return
-    if not out_dir.is_dir():
-        raise OutputFolderError(f"{out_dir}: exists and is not a folder; choose another --out")
-    if not any(out_dir.iterdir()):
-        return
-    manifest = out_dir / MANIFEST_NAME
     try:
-        tool = json.loads(manifest.read_text(encoding="utf-8")).get("tool")
-    except (OSError, ValueError, AttributeError):
-        tool = None
-    if tool != TOOL_NAME:
+        mode = os.lstat(out_dir).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise OutputFolderError(f"{out_dir}: cannot be examined ({exc.strerror})") from exc
+    if not stat.S_ISDIR(mode):
+        raise OutputFolderError(f"{out_dir}: exists and is not a folder; choose another --out")
+    try:
+        with os.scandir(out_dir) as entries:
+            empty = next(entries, None) is None
+    except OSError as exc:
+        raise OutputFolderError(f"{out_dir}: cannot be read ({exc.strerror})") from exc
+    if empty:
+        return
+    problem = _manifest_problem(out_dir / MANIFEST_NAME)
+    if problem is not None:
         raise OutputFolderError(
-            f"{out_dir}: exists, is not empty and holds no {MANIFEST_NAME} written by this tool; "
-            "refusing to replace it. Choose an empty or new folder with --out."
+            f"{out_dir}: exists, is not empty and {problem}; refusing to replace it. "
+            "Choose an empty or new folder with --out."
         )
 
 
-def publish(out_dir: Path, write: Callable[[Path], None]) -> None:
-    """Call `write(folder)` on a fresh folder, then swap it in place of `out_dir`.
+def _manifest_problem(path: Path) -> str | None:
+    """None if `path` is a manifest this tool wrote, else why not (a phrase).
 
-    If `write` raises, the fresh folder is removed and `out_dir` is untouched.
-    """
-    out_dir = Path(out_dir).absolute()
-    _check_replaceable(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    Reads only a regular file (never through a symbolic link, a FIFO or a device) and at most
+    MANIFEST_MAX_BYTES of it."""
+    foreign = f"holds no {MANIFEST_NAME} written by this tool"
     try:
-        write(staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    if out_dir.exists():
-        retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-        os.rename(out_dir, retired / out_dir.name)
-        os.rename(staging, out_dir)
-        shutil.rmtree(retired, ignore_errors=True)
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return foreign
+    except OSError as exc:
+        return f"its {MANIFEST_NAME} cannot be examined ({exc.strerror})"
+    if not stat.S_ISREG(mode):
+        kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
+        return f"its {MANIFEST_NAME} is {kind}, not one this tool wrote"
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        # O_NOFOLLOW / O_NONBLOCK: the file may have been swapped for a link or FIFO since.
+        fd = os.open(path, flags)
+    except OSError as exc:
+        return f"its {MANIFEST_NAME} cannot be read ({exc.strerror})"
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MANIFEST_MAX_BYTES:
+            return foreign
+        data = handle.read(MANIFEST_MAX_BYTES + 1)
+    try:
+        tool = json.loads(data.decode("utf-8")).get("tool")
+    except (ValueError, AttributeError, RecursionError):
+        tool = None
+    return None if tool == TOOL_NAME and len(data) <= MANIFEST_MAX_BYTES else foreign
+
+
+def _temp_name(out_dir: Path, kind: str) -> Path:
+    """A fresh `.<name>.<kind>-<host>-<pid>-<random>` path beside `out_dir` (not created)."""
+    while True:
+        token = secrets.token_hex(4)
+        path = out_dir.parent / f".{out_dir.name}.{kind}-{HOST_TAG}-{os.getpid()}-{token}"
+        if not os.path.lexists(path):
+            return path
+
+
+def _new_folder(out_dir: Path) -> Path:
+    """The fresh folder the run writes into. Created with mode 0o777 less the umask, like any
+    folder the user makes (mkdtemp would make it 0700, and the swap would keep that)."""
+    while True:
+        path = _temp_name(out_dir, "new")
+        try:
+            os.mkdir(path, 0o777)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise OutputFolderError(
+                f"{out_dir.parent}: cannot create a folder there ({exc.strerror}); "
+                "nothing was written"
+            ) from exc
+        return path
+
+
+def _swap(staging: Path, out_dir: Path, on_swapped: Callable[[], None] | None, tell: Note) -> None:
+    """Move `staging` to `out_dir`, the previous `out_dir` aside and then away. A failure puts
+    the previous results back and removes `staging`, or says where each is."""
+    retired = None
+    swapped = False
+    try:
+        with _signals_held():
+            if os.path.lexists(out_dir):
+                retired = _temp_name(out_dir, "old")
+                try:
+                    os.rename(out_dir, retired)
+                except OSError as exc:
+                    raise OutputFolderError(
+                        f"{out_dir}: cannot move the previous results aside ({exc.strerror}); they "
+                        f"are unchanged and the new results were discarded"
+                        f"{_discard(staging, '; ')}"
+                    ) from exc
+            try:
+                os.rename(staging, out_dir)
+            except OSError as exc:
+                raise OutputFolderError(_put_back(staging, out_dir, retired, exc)) from exc
+            swapped = True
+            if on_swapped is not None:
+                on_swapped()
+    finally:
+        # Also when a signal held during the swap is let through as the block ends.
+        if swapped and retired is not None:
+            left = _discard(retired)
+            if left:
+                tell(
+                    f"the new results are in {out_dir}, but the previous ones could not be "
+                    f"removed: {left}"
+                )
+
+
+def _put_back(staging: Path, out_dir: Path, retired: Path | None, exc: OSError) -> str:
+    """After a failed move of the new results into place: put the previous ones back, discard
+    the new ones, and say what happened (the error message)."""
+    failed = f"{out_dir}: cannot move the new results into place ({exc.strerror})"
+    if retired is not None:
+        try:
+            os.rename(retired, out_dir)
+        except OSError as back:
+            return (
+                f"{failed}; the previous results are in {retired} (moving them back failed: "
+                f"{back.strerror}) and the new ones in {staging}"
+            )
+    return f"{failed}; the previous results are unchanged{_discard(staging, '; ')}"
+
+
+def _discard(path: Path, lead: str = "") -> str:
+    """Remove the folder `path`; "" if it is gone, else `lead` and what is left and why."""
+    errors: list[str] = []
+
+    def record(_function: object, failed: str, info: object) -> None:
+        error = info[1] if isinstance(info, tuple) else info  # onerror: exc_info; onexc: error
+        errors.append(f"{failed}: {getattr(error, 'strerror', None) or error}")
+
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(path, onexc=record)
     else:
-        os.rename(staging, out_dir)
+        shutil.rmtree(path, onerror=record)
+    if not os.path.lexists(path):
+        return ""
+    reason = errors[0] if errors else "unknown reason"
+    return f"{lead}{path} is left behind ({reason}); delete it by hand"
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold back Ctrl-C, SIGTERM and SIGHUP for the few system calls of the swap, then deliver
+    them to the handlers they had: an interrupt never splits the swap from `on_swapped`."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread can set handlers; Python runs them only there anyway
+        return
+    caught: list[int] = []
+    held = {}
+    for signum in STOP_SIGNALS:
+        if signal.getsignal(signum) not in (signal.SIG_IGN, None):
+            held[signum] = signal.signal(signum, lambda number, _frame: caught.append(number))
+    try:
+        yield
+    finally:
+        for signum, handler in held.items():
+            signal.signal(signum, handler)
+        for signum in dict.fromkeys(caught):
+            signal.raise_signal(signum)
+
+
+def remove_leftovers(out_dir: Path) -> list[str]:
+    """Remove the temporary folders of `out_dir` that killed runs of this machine left; return
+    a sentence for each folder removed, restored or left.
+
+    Only folders named as `publish` names them, with this machine's tag and the pid of a process
+    that no longer exists. If a run was killed between moving the previous results aside and
+    moving the new ones in, the previous results are put back rather than removed."""
+    if os.name != "posix":
+        return []  # os.kill(pid, 0) would stop the process on Windows
+    pattern = re.compile(
+        rf"\.{re.escape(out_dir.name)}\.(new|old)-{HOST_TAG}-([0-9]{{1,10}})-[0-9a-f]{{8}}"
+    )
+    try:
+        with os.scandir(out_dir.parent) as entries:
+            found = sorted(
+                (entry.name, match)
+                for entry in entries
+                if (match := pattern.fullmatch(entry.name)) and entry.is_dir(follow_symlinks=False)
+            )
+    except OSError:
+        return []
+    notes = []
+    for name, match in found:
+        pid = int(match[2])
+        if pid == os.getpid() or _alive(pid):
+            continue  # a live run's folder (maybe a concurrent run)
+        path = out_dir.parent / name
+        if match[1] == "old" and not os.path.lexists(out_dir):
+            notes.append(_restore(path, out_dir, pid))
+            continue
+        left = _discard(path)
+        notes.append(left or f"removed {path}, left by an interrupted run (process {pid})")
+    return notes
+
+
+def _restore(path: Path, out_dir: Path, pid: int) -> str:
+    try:
+        os.rename(path, out_dir)
+    except OSError as exc:
+        return (
+            f"the previous results of an interrupted run (process {pid}) are in {path}; "
+            f"moving them back to {out_dir} failed ({exc.strerror})"
+        )
+    return f"put back the previous results from {path}, left by an interrupted run (process {pid})"
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` exists on this machine and is not a zombie."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    except (OverflowError, OSError):
+        return False  # not a possible pid
+    if sys.platform.startswith("linux"):
+        try:
+            stat_line = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return True
+        return stat_line.rpartition(")")[2].split()[:1] != ["Z"]
+    return True

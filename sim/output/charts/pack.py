@@ -8,14 +8,20 @@ the PDF pages in order as they arrive.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 import matplotlib
 import pandas as pd
@@ -24,6 +30,7 @@ from matplotlib.figure import Figure
 from sim.output.charts import base as chartbase
 from sim.output.charts import projection as charts
 from sim.output.i18n import text
+from sim.output.publish import STOP_SIGNALS
 from sim.run import ScenarioResult
 
 if TYPE_CHECKING:
@@ -315,6 +322,141 @@ def _worker_count(jobs: int) -> int:
     return max(1, min(jobs, os.cpu_count() or 1))
 
 
+PR_SET_PDEATHSIG = 1
+"""prctl(2) option: the signal a process gets when its parent dies (Linux)."""
+
+PARENT_POLL_S = 0.5
+"""How often a worker without a parent-death signal checks that its parent lives, in seconds."""
+
+_WORKER_DEFAULT = tuple(s for s in STOP_SIGNALS if s != signal.SIGINT)
+"""Stop signals that end a worker the default way (at once, without a word)."""
+
+
+def _die_with_parent(parent: int) -> None:
+    """Pool initializer: the worker dies with the run that started it, silently.
+
+    A killed run (SIGKILL, or SIGTERM before it could stop its pool) must not leave workers
+    drawing forever, re-parented and holding the caller's stdout. On Linux the kernel sends the
+    worker SIGKILL when its parent dies; elsewhere a thread watches the parent's pid. The
+    worker ignores Ctrl-C (a terminal sends it to every process of the group, and the run stops
+    its pool itself) and dies of SIGTERM and SIGHUP: the handlers forked from the run would
+    raise in the worker and print its traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for signum in _WORKER_DEFAULT:
+        signal.signal(signum, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # blocked at fork: see below
+    if not _set_parent_death_signal():
+        watcher = threading.Thread(target=_watch_parent, args=(parent,), daemon=True)
+        watcher.start()
+    if os.getppid() != parent:
+        os._exit(1)  # the parent died before the death signal was set: it will never come
+
+
+def _set_parent_death_signal() -> bool:
+    """prctl(PR_SET_PDEATHSIG, SIGKILL) for this process; False where unavailable."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    """The portable fallback: exit as soon as the parent is gone (the worker is re-parented)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)
+
+
+@contextmanager
+def _stop_signals_blocked() -> Iterator[None]:
+    """Block Ctrl-C, SIGTERM and SIGHUP in this thread while the workers are forked, so that no
+    worker runs this process's handlers before `_die_with_parent` resets them; a signal
+    meanwhile reaches this process on unblocking."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
+def _start_pool(
+    jobs: Sequence[ChartJob], folder: Path, workers: int
+) -> tuple[ProcessPoolExecutor, Iterator[Figure]]:
+    """A pool of `workers` forked processes drawing `jobs`, and their figures in job order."""
+    with _stop_signals_blocked():
+        pool = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_die_with_parent,
+            initargs=(os.getpid(),),
+        )
+        try:
+            # With fork, the first submit forks every worker, here, in the blocked thread.
+            futures = [pool.submit(_draw_and_save, job, folder) for job in jobs]
+        except BaseException:
+            _stop_pool(pool, finished=False)
+            raise
+    return pool, _in_order(futures)
+
+
+SIGNAL_POLL_S = 0.1
+"""How long the run waits for a figure before it looks at pending signals again, in seconds."""
+
+
+def _in_order(futures: Sequence[Future[Figure]]) -> Iterator[Figure]:
+    """The futures' figures in order, waking up every SIGNAL_POLL_S: a signal that the kernel
+    delivers to another thread (the pool's, numba's) is handled by Python in the main thread,
+    which must not sleep until the next chart is drawn (a second or more) to notice it."""
+    for future in futures:
+        while True:
+            try:
+                figure = future.result(timeout=SIGNAL_POLL_S)
+            except TimeoutError:
+                continue
+            yield figure
+            break
+
+
+def _stop_pool(pool: ProcessPoolExecutor, finished: bool) -> None:
+    """Shut the pool down; when the pack did not finish (Ctrl-C, SIGTERM, a failed chart), kill
+    the workers at once instead of waiting for the charts they are drawing (seconds each)."""
+    if finished:
+        pool.shutdown()
+        return
+    # No public way to stop a running worker: the pool's own table of processes.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)  # its manager thread reaps the workers
+
+
+def _add_page(
+    pdf: Any, fig: Figure, number: int, job: ChartJob, lang: str, folder: Path
+) -> SavedChart:
+    """Caption `fig` ("Biểu 1. ..."), add it to the PDF, and describe its saved files."""
+    label = f"{text('figure', lang)} {number}. {job.caption}"
+    fig.text(
+        0.01,
+        chartbase.CAPTION_BASELINE_IN / fig.get_figheight(),
+        label,
+        ha="left",
+        va="bottom",
+        fontsize=7,
+        wrap=True,
+    )
+    pdf.savefig(fig)
+    return SavedChart(
+        number, job.stem, job.caption, folder / f"{job.stem}.png", folder / f"{job.stem}.svg"
+    )
+
+
 def write_chart_pack(
     jobs: Sequence[ChartJob],
     folder: Path,
@@ -324,45 +466,43 @@ def write_chart_pack(
     workers: int | None = None,
 ) -> list[SavedChart]:
     """Draw every job, save PNG + SVG under `folder`, and one PDF (`pdf_name`) with numbered
-    captions ("Biểu 1. ..."). Returns the saved charts in pack order."""
-    from matplotlib.backends.backend_pdf import PdfPages
+    captions ("Biểu 1. ..."). Returns the saved charts in pack order.
 
+    Charts are drawn by forked workers (one per core) that die with this process. If drawing
+    stops early (an exception, Ctrl-C, SIGTERM) the workers are killed, not waited for, and the
+    unfinished PDF is removed, not finished (finishing embeds the fonts: a second or more)."""
     folder.mkdir(parents=True, exist_ok=True)
     workers = _worker_count(len(jobs)) if workers is None else workers
-    saved = []
-    with (
-        matplotlib.rc_context(chartbase.STYLE),
-        PdfPages(folder / pdf_name, metadata={"Title": title, "Creator": "huongtra-sim"}) as pdf,
-    ):
-        if workers > 1:
-            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-            figures = pool.map(_draw_and_save, jobs, [folder] * len(jobs))
-        else:
-            pool = None
-            figures = (_draw_and_save(job, folder) for job in jobs)
-        try:
-            for number, (job, fig) in enumerate(zip(jobs, figures, strict=True), start=1):
-                label = f"{text('figure', lang)} {number}. {job.caption}"
-                fig.text(
-                    0.01,
-                    chartbase.CAPTION_BASELINE_IN / fig.get_figheight(),
-                    label,
-                    ha="left",
-                    va="bottom",
-                    fontsize=7,
-                    wrap=True,
-                )
-                pdf.savefig(fig)
-                saved.append(
-                    SavedChart(
-                        number,
-                        job.stem,
-                        job.caption,
-                        folder / f"{job.stem}.png",
-                        folder / f"{job.stem}.svg",
-                    )
-                )
-        finally:
-            if pool is not None:
-                pool.shutdown()
+    path = folder / pdf_name
+    try:
+        with matplotlib.rc_context(chartbase.STYLE), open(path, "wb") as handle:
+            return _draw_pack(jobs, folder, handle, lang, title, workers)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def _draw_pack(
+    jobs: Sequence[ChartJob], folder: Path, handle: BinaryIO, lang: str, title: str, workers: int
+) -> list[SavedChart]:
+    """write_chart_pack's drawing: pages into the open PDF file `handle`, finished only when
+    every chart is drawn."""
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    pdf = PdfPages(handle, metadata={"Title": title, "Creator": "huongtra-sim"})
+    pool = None
+    figures: Iterator[Figure]
+    if workers > 1:
+        pool, figures = _start_pool(jobs, folder, workers)
+    else:
+        figures = (_draw_and_save(job, folder) for job in jobs)
+    finished = False
+    try:
+        pages = enumerate(zip(jobs, figures, strict=True), start=1)
+        saved = [_add_page(pdf, fig, number, job, lang, folder) for number, (job, fig) in pages]
+        finished = True
+    finally:
+        if pool is not None:
+            _stop_pool(pool, finished)
+    pdf.close()
     return saved
