@@ -26,6 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "BLOCKS",
+    "TOTAL",
     "RATE_FAMILIES",
     "SeriesName",
     "ParameterPath",
@@ -38,7 +40,9 @@ __all__ = [
 
 LEVEL_FAMILY = "output"
 SHARE_FAMILY = "share"
-RATE_FAMILIES = ("growth", "cagr")
+GROWTH_FAMILY = "growth"
+CAGR_FAMILY = "cagr"
+RATE_FAMILIES = (GROWTH_FAMILY, CAGR_FAMILY)
 FAMILIES = (LEVEL_FAMILY, SHARE_FAMILY, *RATE_FAMILIES)
 TOTAL = "total"
 BY_YEAR = "growth_pct_by_year"
@@ -61,6 +65,28 @@ class SeriesName:
 
     def __str__(self) -> str:
         return f"{self.family}.{self.subject}" if self.family else self.subject
+
+    @property
+    def is_output(self) -> bool:
+        """A level of a block or of the total (output.<block>, output.total)."""
+        return self.family == LEVEL_FAMILY
+
+    @property
+    def is_share(self) -> bool:
+        return self.family == SHARE_FAMILY
+
+    @property
+    def is_growth(self) -> bool:
+        return self.family == GROWTH_FAMILY
+
+    @property
+    def is_cagr(self) -> bool:
+        return self.family == CAGR_FAMILY
+
+    @property
+    def is_indicator(self) -> bool:
+        """A linked indicator's level (or a derived sum): a name of no family."""
+        return not self.family
 
     @property
     def is_rate(self) -> bool:
@@ -102,12 +128,12 @@ def _rate_subject(level_name: str) -> str:
 def growth(level_name: str) -> str:
     """growth.<x> of a level series: "output.services" -> "growth.services",
     "income_per_capita" -> "growth.income_per_capita"; a bare block or "total" also works."""
-    return f"growth.{_rate_subject(level_name)}"
+    return f"{GROWTH_FAMILY}.{_rate_subject(level_name)}"
 
 
 def cagr(level_name: str) -> str:
     """cagr.<x> of a level series, as `growth`."""
-    return f"cagr.{_rate_subject(level_name)}"
+    return f"{CAGR_FAMILY}.{_rate_subject(level_name)}"
 
 
 @dataclass(frozen=True)

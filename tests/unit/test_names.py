@@ -102,3 +102,16 @@ def test_series_units_follow_one_rule():
     assert unit("income_per_capita") == "million VND/person"
     assert unit("budget_revenue_total") == "billion VND"
     assert unit("unknown") == ""
+
+
+def test_series_name_families():
+    kinds = lambda n: [  # noqa: E731
+        kind
+        for kind in ("is_output", "is_share", "is_growth", "is_cagr", "is_indicator")
+        if getattr(SeriesName.parse(n), kind)
+    ]
+    assert kinds("output.total") == ["is_output"]
+    assert kinds("share.services") == ["is_share"]
+    assert kinds("growth.retail") == ["is_growth"]
+    assert kinds("cagr.other") == ["is_cagr"]
+    assert kinds("budget_revenue_total") == ["is_indicator"]
