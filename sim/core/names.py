@@ -173,6 +173,12 @@ class ParameterPath:
         return ".".join(parts)
 
     @property
+    def column(self) -> str:
+        """The path as a column name, its group left out: "sectors.services.growth_pct" ->
+        "services_growth_pct", "structure.residual_growth_pct" -> "residual_growth_pct"."""
+        return "_".join(str(self).split(".")[1:])
+
+    @property
     def every_year(self) -> str:
         """The path without its year: a single-year override's yearly parameter."""
         if self.year is None:

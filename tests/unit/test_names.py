@@ -115,3 +115,13 @@ def test_series_name_families():
     assert kinds("growth.retail") == ["is_growth"]
     assert kinds("cagr.other") == ["is_cagr"]
     assert kinds("budget_revenue_total") == ["is_indicator"]
+
+
+def test_parameter_path_as_a_column():
+    assert ParameterPath.parse("sectors.services.growth_pct").column == "services_growth_pct"
+    assert ParameterPath.parse("indicators.retail.elasticity").column == "retail_elasticity"
+    assert ParameterPath.parse("structure.residual_growth_pct").column == "residual_growth_pct"
+    assert (
+        ParameterPath.parse("sectors.industry.growth_pct_by_year.2022").column
+        == "industry_growth_pct_by_year_2022"
+    )

@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from sim.core.targets import TARGETS, Target
+from sim.core.targets import TARGETS, Target, target_by_key
 from sim.output.charts.base import (
     BAND_ALPHA,
     BAND_COLOUR,
@@ -60,10 +60,6 @@ _FAN_TARGETS = {
 }
 
 
-def _target(key: str) -> Target:
-    return next(t for t in TARGETS if t.key == key)
-
-
 def parameter_label(path: str, lang: str, labels: dict[str, Bilingual] | None = None) -> str:
     """A readable name for a parameter path: 'sectors.services.growth_pct' -> 'Dịch vụ: tăng
     trưởng (%/năm)'; year overrides say their year."""
@@ -99,7 +95,7 @@ def plot_fan_charts(
     styles = scenario_styles([r.scenario.name for r in results])
     labels = linked_labels(results[0])
     for row, indicator in enumerate(indicators):
-        target = _target(_FAN_TARGETS[indicator])
+        target = target_by_key(_FAN_TARGETS[indicator])
         for col, result in enumerate(results):
             ax = axes[row][col]
             if indicator not in result.series:
