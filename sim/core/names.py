@@ -94,6 +94,11 @@ class SeriesName:
         return self.family in RATE_FAMILIES
 
     @property
+    def in_percent(self) -> bool:
+        """A share (%) or a rate (%/yr): shown with two decimals."""
+        return self.is_share or self.is_rate
+
+    @property
     def level(self) -> str:
         """The level series a rate is computed from: growth.services -> output.services,
         cagr.total -> output.total, growth.income_per_capita -> income_per_capita."""

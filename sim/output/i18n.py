@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Protocol
 
+from sim.core.names import TOTAL, SeriesName
 from sim.core.text import Bilingual
 
 if TYPE_CHECKING:
@@ -343,13 +344,14 @@ def indicator_label(name: str, lang: str, labels: dict[str, Bilingual] | None = 
     def base_label(short: str) -> str:
         return linked[short].in_(lang) if short in linked else text(short, lang)
 
-    family, _, short = name.partition(".")
-    if family == "output" and short == "total":
+    series = SeriesName.parse(name)
+    family, short = series.family, series.subject
+    if series.is_output and short == TOTAL:
         return text("output.total", lang)
-    if family in ("output", "share"):
+    if series.is_output or series.is_share:
         return f"{text(family, lang)}: {text(short, lang)}"
-    if family in ("growth", "cagr"):
-        inner = text("output.total", lang) if short == "total" else base_label(short)
+    if series.is_rate:
+        inner = text("output.total", lang) if short == TOTAL else base_label(short)
         return f"{text(family, lang)}: {inner}"
     return base_label(name)
 

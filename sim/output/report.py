@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sim.core.model import SECTORS
+from sim.core.names import SeriesName
 from sim.output.charts.pack import SavedChart
 from sim.output.i18n import (
     band_text,
@@ -77,7 +78,7 @@ def _num(value: float | None, decimals: int, lang: str) -> str:
 
 
 def _decimals(name: str) -> int:
-    return 2 if name.startswith(("growth.", "cagr.", "share.")) else 1
+    return 2 if SeriesName.parse(name).in_percent else 1
 
 
 def _image(path: Path, alt: str) -> str:

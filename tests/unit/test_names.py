@@ -125,3 +125,15 @@ def test_parameter_path_as_a_column():
         ParameterPath.parse("sectors.industry.growth_pct_by_year.2022").column
         == "industry_growth_pct_by_year_2022"
     )
+
+
+def test_shares_and_rates_are_in_percent():
+    assert [
+        SeriesName.parse(n).in_percent for n in ("share.other", "growth.total", "cagr.retail")
+    ] == [
+        True,
+        True,
+        True,
+    ]
+    assert not SeriesName.parse("output.total").in_percent
+    assert not SeriesName.parse("budget_revenue").in_percent

@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from sim.core.model import SECTORS
+from sim.core import names
 from sim.core.targets import TARGETS, Target, target_by_key
 from sim.output.charts.base import (
     BAND_ALPHA,
@@ -149,7 +149,7 @@ def plot_sector_output(results: Sequence[ScenarioResult], lang: str, run_date: d
     for ax, r in zip(axes, results, strict=True):
         bottom = np.zeros(len(r.years))
         for block in _blocks(r):
-            values = r.series[f"output.{block}"]
+            values = r.series[names.output(block)]
             ax.bar(
                 r.years,
                 values,
@@ -174,7 +174,7 @@ def plot_sector_output(results: Sequence[ScenarioResult], lang: str, run_date: d
 
 
 def _blocks(result: ScenarioResult) -> list[str]:
-    return [b for b in (*SECTORS, "other") if f"output.{b}" in result.series]
+    return [b for b in names.BLOCKS if names.output(b) in result.series]
 
 
 @with_style
@@ -199,7 +199,7 @@ def plot_sector_shares(
     for y, (_label, r, col) in enumerate(rows):
         left = 0.0
         for block in blocks:
-            share = float(r.series[f"share.{block}"][col])
+            share = float(r.series[names.share(block)][col])
             ax.barh(
                 y,
                 share,
@@ -270,7 +270,7 @@ def plot_sector_growth(results: Sequence[ScenarioResult], lang: str, run_date: d
             line(
                 ax,
                 r.years[1:],
-                r.series[f"growth.{block}"][1:],
+                r.series[names.growth(block)][1:],
                 styles[r.scenario.name],
                 r.scenario.title(lang),
             )
