@@ -31,6 +31,8 @@ __all__ = [
     "RATE_FAMILIES",
     "SeriesName",
     "ParameterPath",
+    "sector_path",
+    "indicator_path",
     "output",
     "share",
     "growth",
@@ -183,12 +185,27 @@ class ParameterPath:
         "services_growth_pct", "structure.residual_growth_pct" -> "residual_growth_pct"."""
         return "_".join(str(self).split(".")[1:])
 
+    def in_year(self, year: int) -> ParameterPath:
+        """The single-year override of this yearly rate: sectors.services.growth_pct ->
+        sectors.services.growth_pct_by_year.<year>."""
+        return ParameterPath(self.group, self.owner, BY_YEAR, year)
+
     @property
     def every_year(self) -> str:
         """The path without its year: a single-year override's yearly parameter."""
         if self.year is None:
             return str(self)
         return str(ParameterPath(self.group, self.owner, self.field))
+
+
+def sector_path(sector: str, field: str, year: int | None = None) -> str:
+    """sectors.<sector>.<field>, or sectors.<sector>.growth_pct_by_year.<year> with a year."""
+    return str(ParameterPath.sector(sector, field, year))
+
+
+def indicator_path(name: str, field: str, year: int | None = None) -> str:
+    """indicators.<name>.<field>, or indicators.<name>.growth_pct_by_year.<year> with a year."""
+    return str(ParameterPath.indicator(name, field, year))
 
 
 def series_unit(name: str, output_unit: str, indicator_units: dict[str, str]) -> str:

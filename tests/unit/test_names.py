@@ -137,3 +137,20 @@ def test_shares_and_rates_are_in_percent():
     ]
     assert not SeriesName.parse("output.total").in_percent
     assert not SeriesName.parse("budget_revenue").in_percent
+
+
+def test_parameter_path_strings():
+    assert names.sector_path("industry", "share_pct") == "sectors.industry.share_pct"
+    assert names.sector_path("industry", "growth_pct", 2023) == (
+        "sectors.industry.growth_pct_by_year.2023"
+    )
+    assert names.indicator_path("retail", "base") == "indicators.retail.base"
+    assert names.indicator_path("retail", "growth_pct", 2021) == (
+        "indicators.retail.growth_pct_by_year.2021"
+    )
+
+
+def test_single_year_override_of_a_yearly_rate():
+    rate = ParameterPath.indicator("retail", "growth_pct")
+    assert str(rate.in_year(2022)) == "indicators.retail.growth_pct_by_year.2022"
+    assert rate.in_year(2022).every_year == "indicators.retail.growth_pct_by_year"
