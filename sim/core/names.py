@@ -23,6 +23,7 @@ Code builds and parses both through this module only; it imports nothing.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 __all__ = [
@@ -60,10 +61,7 @@ class SeriesName:
 
     @classmethod
     def parse(cls, name: str) -> SeriesName:
-        family, dot, subject = name.partition(".")
-        if dot and family in FAMILIES:
-            return cls(family, subject)
-        return cls("", name)
+        return _parse_series(name)
 
     def __str__(self) -> str:
         return f"{self.family}.{self.subject}" if self.family else self.subject
@@ -109,6 +107,14 @@ class SeriesName:
         if self.family == SHARE_FAMILY:
             return output(self.subject)
         return self.subject if not _is_output_subject(self.subject) else output(self.subject)
+
+
+@functools.lru_cache(maxsize=4096)  # the Monte Carlo parses its K names once per chunk
+def _parse_series(name: str) -> SeriesName:
+    family, dot, subject = name.partition(".")
+    if dot and family in FAMILIES:
+        return SeriesName(family, subject)
+    return SeriesName("", name)
 
 
 BLOCKS = ("services", "industry", "agriculture", "other")
@@ -198,11 +204,13 @@ class ParameterPath:
         return str(ParameterPath(self.group, self.owner, self.field))
 
 
+@functools.lru_cache(maxsize=4096)  # built once per Monte Carlo chunk (`build_inputs`)
 def sector_path(sector: str, field: str, year: int | None = None) -> str:
     """sectors.<sector>.<field>, or sectors.<sector>.growth_pct_by_year.<year> with a year."""
     return str(ParameterPath.sector(sector, field, year))
 
 
+@functools.lru_cache(maxsize=4096)
 def indicator_path(name: str, field: str, year: int | None = None) -> str:
     """indicators.<name>.<field>, or indicators.<name>.growth_pct_by_year.<year> with a year."""
     return str(ParameterPath.indicator(name, field, year))
