@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.core.model import SECTORS
+from sim.core.names import TOTAL, SeriesName, growth, output
 from sim.scenario.values import Problem, hint
 
 __all__ = [
@@ -46,8 +47,8 @@ __all__ = [
 REQUIRED_COLUMNS = ("indicator", "year", "value", "status")
 OPTIONAL_COLUMNS = ("source", "note")
 STATUSES = ("final", "estimate")
-SECTOR_GROWTH = tuple(f"growth.{s}" for s in SECTORS) + ("growth.total",)
-SECTOR_LEVELS = tuple(f"output.{s}" for s in SECTORS)
+SECTOR_GROWTH = tuple(growth(s) for s in SECTORS) + (growth(TOTAL),)
+SECTOR_LEVELS = tuple(output(s) for s in SECTORS)
 KNOWN_LINKED = ("income_per_capita", "budget_revenue", "land_use_revenue", "investment", "retail")
 
 
@@ -73,13 +74,14 @@ class Observation:
 
     @property
     def is_growth(self) -> bool:
-        return self.indicator.startswith("growth.")
+        return SeriesName.parse(self.indicator).is_growth
 
     @property
     def target_series(self) -> str:
         """The sector, "total" or linked indicator whose path this observation pins
         (growth.services and output.services -> services; growth.x -> x)."""
-        return self.indicator.removeprefix("growth.").removeprefix("output.")
+        series = SeriesName.parse(self.indicator)
+        return series.subject if series.is_growth or series.is_output else self.indicator
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,7 @@ def _parse_number(text: str) -> float:
 
 def _allowed_indicators(linked: Iterable[str]) -> list[str]:
     linked = list(dict.fromkeys([*KNOWN_LINKED, *linked]))
-    return [*SECTOR_GROWTH, *SECTOR_LEVELS, *linked, *(f"growth.{n}" for n in linked)]
+    return [*SECTOR_GROWTH, *SECTOR_LEVELS, *linked, *(growth(n) for n in linked)]
 
 
 def read_actuals(path: Path | str, linked_indicators: Iterable[str] = ()) -> Actuals:
@@ -239,7 +241,7 @@ def _range_problems(indicator: str, value: float, text: str, where: str) -> list
     """A finite number; a growth rate above -100 %, a level above 0."""
     if not math.isfinite(value):
         return [Problem(where, "value", text, "must be a finite number")]
-    if indicator.startswith("growth."):
+    if SeriesName.parse(indicator).is_growth:
         if value <= -100:
             return [Problem(where, "value", value, "a growth rate must be above -100 %")]
     elif value <= 0:
