@@ -154,3 +154,26 @@ def test_single_year_override_of_a_yearly_rate():
     rate = ParameterPath.indicator("retail", "growth_pct")
     assert str(rate.in_year(2022)) == "indicators.retail.growth_pct_by_year.2022"
     assert rate.in_year(2022).every_year == "indicators.retail.growth_pct_by_year"
+
+
+def test_the_run_and_the_analyses_take_units_from_the_one_rule():
+    from dataclasses import replace
+
+    from sim.analysis.sensitivity import output_units
+    from sim.run import load_scenarios, series_units
+
+    (scenario,) = load_scenarios(["baseline"], "scenarios")
+    assert series_units(scenario, ["output.total", "share.services", "growth.retail", "nope"]) == {
+        "output.total": "index (2020 total = 100)",
+        "share.services": "%",
+        "growth.retail": "%/yr",
+        "nope": "",
+    }
+    assert output_units(scenario) == {
+        "output.total": "index (2020 total = 100)",
+        "cagr.total": "%/yr",
+        "income_per_capita": "million VND/person",
+        "budget_revenue": "billion VND",
+    }
+    with_fees = replace(scenario, budget_concept="budget_revenue_total")
+    assert output_units(with_fees)["budget_revenue_total"] == "billion VND"
