@@ -29,6 +29,7 @@ from sim.core.model import (
     projection_series,
     yoy_growth_pct,
 )
+from sim.core.names import series_unit
 from sim.core.targets import ScoreRow, scorecard
 from sim.scenario.loader import Problem, Scenario, ScenarioError, load_scenario, scenario_files_in
 from sim.scenario.params import build_inputs
@@ -103,23 +104,9 @@ def load_scenarios(
 
 
 def series_units(scenario: Scenario, names: Sequence[str]) -> dict[str, str]:
-    """The unit of each series name for this scenario."""
-    units = {}
-    for name in names:
-        family, _, short = name.partition(".")
-        if family == "output":
-            units[name] = scenario.output_unit
-        elif family == "share":
-            units[name] = "%"
-        elif family in ("growth", "cagr"):
-            units[name] = "%/yr"
-        elif name in scenario.indicators:
-            units[name] = scenario.indicators[name].unit
-        elif name == "budget_revenue_total":
-            units[name] = scenario.indicators["budget_revenue"].unit
-        else:
-            units[name] = ""
-    return units
+    """The unit of each series name for this scenario (`sim.core.names.series_unit`)."""
+    indicator_units = {name: ind.unit for name, ind in scenario.indicators.items()}
+    return {name: series_unit(name, scenario.output_unit, indicator_units) for name in names}
 
 
 def run_scenario(scenario: Scenario) -> ScenarioResult:

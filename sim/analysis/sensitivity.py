@@ -31,8 +31,9 @@ from sim.analysis.montecarlo.engine import DEFAULT_DRAWS, MonteCarloResult, mont
 from sim.analysis.sampling import parameter_ranges, values_from_uniforms
 from sim.analysis.sobol import estimate
 from sim.core.model import cagr_from_ratio_pct, project, projection_series
-from sim.core.targets import TARGETS, Target, evaluate, target_indicator
-from sim.run import model_inputs
+from sim.core.names import ParameterPath
+from sim.core.targets import Target, evaluate, target_by_key, target_indicator
+from sim.run import model_inputs, series_units
 from sim.scenario.loader import Scenario
 from sim.scenario.params import numeric_parameters
 from sim.scenario.schema import leaf_for_parameter
@@ -92,14 +93,14 @@ def _budget(scenario: Scenario) -> str:
 
 
 def output_units(scenario: Scenario) -> dict[str, str]:
-    """Unit of each end-year output, by its name in the results."""
-    units = {"output.total": scenario.output_unit, "cagr.total": "%/yr"}
-    for name in ("income_per_capita", _budget(scenario)):
-        if name in scenario.indicators:
-            units[name] = scenario.indicators[name].unit
-        elif name == "budget_revenue_total":
-            units[name] = scenario.indicators["budget_revenue"].unit
-    return units
+    """Unit of each end-year output, by its name in the results (the indicators the scenario
+    does not have are left out)."""
+    wanted = ["output.total", "cagr.total"] + [
+        name
+        for name in ("income_per_capita", _budget(scenario))
+        if name in scenario.indicators or name == "budget_revenue_total"
+    ]
+    return series_units(scenario, wanted)
 
 
 def end_year_outputs(
@@ -289,7 +290,7 @@ def two_way_grid(
 def grid_column(parameter: str) -> str:
     """Column name of a grid axis: "sectors.services.growth_pct" -> "services_growth_pct",
     "indicators.budget_revenue.elasticity" -> "budget_revenue_elasticity"."""
-    return "_".join(parameter.split(".")[1:])
+    return ParameterPath.parse(parameter).column
 
 
 # ----------------------------------------------------------------------------- Sobol
@@ -375,14 +376,6 @@ class GoalSeekResult:
     indicator_cagr_pct: float = math.nan
 
 
-def target_by_key(key: str) -> Target:
-    """The congress target with this key from sim.core.targets.TARGETS."""
-    for target in TARGETS:
-        if target.key == key:
-            return target
-    raise KeyError(f"no target '{key}'; known: {', '.join(t.key for t in TARGETS)}")
-
-
 def custom_target(indicator: str, measure: str, start_year: int, end_year: int) -> Target:
     """A goal that is not a congress target, for `goal_seek`: e.g. custom_target("retail",
     "cagr", 2020, 2025) (average growth, %/yr) or custom_target("investment", "level", 2020,
@@ -390,17 +383,17 @@ def custom_target(indicator: str, measure: str, start_year: int, end_year: int) 
     if measure not in ("cagr", "level", "min_each_year"):
         raise ValueError(f"measure must be 'cagr', 'level' or 'min_each_year', not {measure!r}")
     return Target(
-        f"{indicator}_{measure}_{end_year}",
-        indicator,
-        measure,
-        start_year,
-        end_year,
-        None,
-        None,
-        "",
-        "",
-        indicator,
-        indicator,
+        key=f"{indicator}_{measure}_{end_year}",
+        indicator=indicator,
+        measure=measure,
+        start_year=start_year,
+        end_year=end_year,
+        low=None,
+        high=None,
+        unit="",
+        source_lines="",
+        label_vi=indicator,
+        label_en=indicator,
     )
 
 

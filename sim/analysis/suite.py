@@ -33,6 +33,7 @@ from sim.analysis.sensitivity import (
     target_by_key,
     two_way_grid,
 )
+from sim.core.names import ParameterPath
 from sim.scenario.loader import Scenario
 from sim.scenario.params import numeric_parameters
 
@@ -164,8 +165,9 @@ def goal_seeks(scenario: Scenario) -> list[tuple[str, GoalSeekResult]]:
     budget = "budget_revenue"
     if budget in scenario.indicators:
         rule = scenario.indicators[budget].rule
-        parameter = f"indicators.{budget}.{'elasticity' if rule == 'elasticity' else 'growth_pct'}"
-        bracket = WIDE_BRACKETS["elasticity" if rule == "elasticity" else "growth_pct"]
+        field = "elasticity" if rule == "elasticity" else "growth_pct"
+        parameter = str(ParameterPath.indicator(budget, field))
+        bracket = WIDE_BRACKETS[field]
         found = goal_seek(scenario, parameter, target_by_key("budget_2025"), 600.0, bracket)
         if found.reachable:
             note = found.note + f"; budget growth {found.indicator_cagr_pct:.2f} %/yr on average"

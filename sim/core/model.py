@@ -42,6 +42,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from sim.core import names
+
 __all__ = [
     "SECTORS",
     "RESIDUAL_TREATMENTS",
@@ -422,19 +424,15 @@ def _sum_into(parts: list[np.ndarray], out: np.ndarray) -> None:
 # ----------------------------------------------------------------------------- series names
 
 
-def _short(name: str) -> str:
-    return name.removeprefix("output.")
-
-
 def _series_names(blocks: tuple[str, ...], indicators: Collection[str]) -> tuple[str, ...]:
-    growing = [f"output.{b}" for b in blocks] + ["output.total"] + list(indicators)
+    levels = [names.output(b) for b in blocks] + [names.output(names.TOTAL)]
+    growing = levels + list(indicators)
     return tuple(
-        [f"output.{b}" for b in blocks]
-        + ["output.total"]
-        + [f"share.{b}" for b in blocks]
+        levels
+        + [names.share(b) for b in blocks]
         + list(indicators)
-        + [f"growth.{_short(n)}" for n in growing]
-        + [f"cagr.{_short(n)}" for n in growing]
+        + [names.growth(n) for n in growing]
+        + [names.cagr(n) for n in growing]
     )
 
 
@@ -547,22 +545,22 @@ def projection_series(projection: Projection) -> dict[str, np.ndarray]:
     blocks = projection.blocks
     output = _batch_of(projection.block_levels, 2)
     growing = {
-        f"output.{b}": (projection.block_levels[..., i, :], output) for i, b in enumerate(blocks)
+        names.output(b): (projection.block_levels[..., i, :], output) for i, b in enumerate(blocks)
     }
-    growing["output.total"] = (projection.total, output)
+    growing[names.output(names.TOTAL)] = (projection.total, output)
+    series = {name: values for name, (values, _) in growing.items()}  # the output levels
     growing.update({n: (v, _batch_of(v, 1)) for n, v in projection.indicators.items()})
     rank = max(len(b) for _, b in growing.values())
-    series = {name: values for name, (values, _) in growing.items() if name.startswith("output.")}
     block_levels = to_time_major(projection.block_levels, 2, rank)
     shares = np.empty(block_levels.shape)
     shares_into(block_levels, to_time_major(projection.total, 1, rank), shares)
     shares = to_time_last(shares, 2, output)
-    series.update({f"share.{b}": shares[..., i, :] for i, b in enumerate(blocks)})
+    series.update({names.share(b): shares[..., i, :] for i, b in enumerate(blocks)})
     series.update(projection.indicators)
-    for kind in ("growth", "cagr"):
+    for kind, rate_name in (("growth", names.growth), ("cagr", names.cagr)):
         for name, (values, batch) in growing.items():
             levels = to_time_major(values, 1, rank)
             rates = np.empty(levels.shape)
             rate_series_into(kind, levels, rates)
-            series[f"{kind}.{_short(name)}"] = to_time_last(rates, 1, batch)
+            series[rate_name(name)] = to_time_last(rates, 1, batch)
     return series

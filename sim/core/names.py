@@ -23,12 +23,17 @@ Code builds and parses both through this module only; it imports nothing.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 __all__ = [
+    "BLOCKS",
+    "TOTAL",
     "RATE_FAMILIES",
     "SeriesName",
     "ParameterPath",
+    "sector_path",
+    "indicator_path",
     "output",
     "share",
     "growth",
@@ -38,7 +43,9 @@ __all__ = [
 
 LEVEL_FAMILY = "output"
 SHARE_FAMILY = "share"
-RATE_FAMILIES = ("growth", "cagr")
+GROWTH_FAMILY = "growth"
+CAGR_FAMILY = "cagr"
+RATE_FAMILIES = (GROWTH_FAMILY, CAGR_FAMILY)
 FAMILIES = (LEVEL_FAMILY, SHARE_FAMILY, *RATE_FAMILIES)
 TOTAL = "total"
 BY_YEAR = "growth_pct_by_year"
@@ -54,18 +61,42 @@ class SeriesName:
 
     @classmethod
     def parse(cls, name: str) -> SeriesName:
-        family, dot, subject = name.partition(".")
-        if dot and family in FAMILIES:
-            return cls(family, subject)
-        return cls("", name)
+        return _parse_series(name)
 
     def __str__(self) -> str:
         return f"{self.family}.{self.subject}" if self.family else self.subject
 
     @property
+    def is_output(self) -> bool:
+        """A level of a block or of the total (output.<block>, output.total)."""
+        return self.family == LEVEL_FAMILY
+
+    @property
+    def is_share(self) -> bool:
+        return self.family == SHARE_FAMILY
+
+    @property
+    def is_growth(self) -> bool:
+        return self.family == GROWTH_FAMILY
+
+    @property
+    def is_cagr(self) -> bool:
+        return self.family == CAGR_FAMILY
+
+    @property
+    def is_indicator(self) -> bool:
+        """A linked indicator's level (or a derived sum): a name of no family."""
+        return not self.family
+
+    @property
     def is_rate(self) -> bool:
         """Growth or CAGR, in %/yr: compared by difference, not by ratio."""
         return self.family in RATE_FAMILIES
+
+    @property
+    def in_percent(self) -> bool:
+        """A share (%) or a rate (%/yr): shown with two decimals."""
+        return self.is_share or self.is_rate
 
     @property
     def level(self) -> str:
@@ -76,6 +107,14 @@ class SeriesName:
         if self.family == SHARE_FAMILY:
             return output(self.subject)
         return self.subject if not _is_output_subject(self.subject) else output(self.subject)
+
+
+@functools.lru_cache(maxsize=4096)  # the Monte Carlo parses its K names once per chunk
+def _parse_series(name: str) -> SeriesName:
+    family, dot, subject = name.partition(".")
+    if dot and family in FAMILIES:
+        return SeriesName(family, subject)
+    return SeriesName("", name)
 
 
 BLOCKS = ("services", "industry", "agriculture", "other")
@@ -102,12 +141,12 @@ def _rate_subject(level_name: str) -> str:
 def growth(level_name: str) -> str:
     """growth.<x> of a level series: "output.services" -> "growth.services",
     "income_per_capita" -> "growth.income_per_capita"; a bare block or "total" also works."""
-    return f"growth.{_rate_subject(level_name)}"
+    return f"{GROWTH_FAMILY}.{_rate_subject(level_name)}"
 
 
 def cagr(level_name: str) -> str:
     """cagr.<x> of a level series, as `growth`."""
-    return f"cagr.{_rate_subject(level_name)}"
+    return f"{CAGR_FAMILY}.{_rate_subject(level_name)}"
 
 
 @dataclass(frozen=True)
@@ -147,11 +186,34 @@ class ParameterPath:
         return ".".join(parts)
 
     @property
+    def column(self) -> str:
+        """The path as a column name, its group left out: "sectors.services.growth_pct" ->
+        "services_growth_pct", "structure.residual_growth_pct" -> "residual_growth_pct"."""
+        return "_".join(str(self).split(".")[1:])
+
+    def in_year(self, year: int) -> ParameterPath:
+        """The single-year override of this yearly rate: sectors.services.growth_pct ->
+        sectors.services.growth_pct_by_year.<year>."""
+        return ParameterPath(self.group, self.owner, BY_YEAR, year)
+
+    @property
     def every_year(self) -> str:
         """The path without its year: a single-year override's yearly parameter."""
         if self.year is None:
             return str(self)
         return str(ParameterPath(self.group, self.owner, self.field))
+
+
+@functools.lru_cache(maxsize=4096)  # built once per Monte Carlo chunk (`build_inputs`)
+def sector_path(sector: str, field: str, year: int | None = None) -> str:
+    """sectors.<sector>.<field>, or sectors.<sector>.growth_pct_by_year.<year> with a year."""
+    return str(ParameterPath.sector(sector, field, year))
+
+
+@functools.lru_cache(maxsize=4096)
+def indicator_path(name: str, field: str, year: int | None = None) -> str:
+    """indicators.<name>.<field>, or indicators.<name>.growth_pct_by_year.<year> with a year."""
+    return str(ParameterPath.indicator(name, field, year))
 
 
 def series_unit(name: str, output_unit: str, indicator_units: dict[str, str]) -> str:

@@ -1,15 +1,17 @@
 """Every user-facing word in Vietnamese and English, and number formatting for both.
 
 Labels come from this one table, never from strings scattered in plot or export code. A text
-given in both languages is one `Bilingual` value; `Bilingual.in_(lang)` is the only place that
-chooses between them.
+given in both languages is one `Bilingual` value (`sim.core.text`, re-exported here);
+`Bilingual.in_(lang)` is the only place that chooses between them.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
+
+from sim.core.names import TOTAL, SeriesName
+from sim.core.text import Bilingual
 
 if TYPE_CHECKING:
     from sim.run import ScenarioResult
@@ -34,26 +36,11 @@ __all__ = [
 LANGS = ("vi", "en")
 
 
-@dataclass(frozen=True)
-class Bilingual:
-    """One text in Vietnamese and English."""
-
-    vi: str
-    en: str
-
-    def in_(self, lang: str) -> str:
-        """The text in `lang`: Vietnamese for "vi", English otherwise."""
-        return self.vi if lang == "vi" else self.en
-
-
 class Labelled(Protocol):
     """Anything with a label in both languages (a target, a linked indicator)."""
 
     @property
-    def label_vi(self) -> str: ...
-
-    @property
-    def label_en(self) -> str: ...
+    def label(self) -> Bilingual: ...
 
 
 _PAIRS: dict[str, tuple[str, str]] = {
@@ -368,16 +355,13 @@ def unit_text(unit: str, lang: str) -> str:
 
 def label_text(item: Labelled, lang: str) -> str:
     """The label of a target or a linked indicator in `lang`."""
-    return Bilingual(item.label_vi, item.label_en).in_(lang)
+    return item.label.in_(lang)
 
 
 def linked_labels(result: ScenarioResult) -> dict[str, Bilingual]:
     """Series name -> label of each linked indicator of the result's scenario, and of the budget
     with land-use fees (a series the model derives)."""
-    labels = {
-        name: Bilingual(spec.label_vi, spec.label_en)
-        for name, spec in result.scenario.indicators.items()
-    }
+    labels = {name: spec.label for name, spec in result.scenario.indicators.items()}
     labels["budget_revenue_total"] = _TEXT["budget_revenue_total"]
     return labels
 
@@ -392,13 +376,14 @@ def indicator_label(name: str, lang: str, labels: dict[str, Bilingual] | None = 
     def base_label(short: str) -> str:
         return linked[short].in_(lang) if short in linked else text(short, lang)
 
-    family, _, short = name.partition(".")
-    if family == "output" and short == "total":
+    series = SeriesName.parse(name)
+    family, short = series.family, series.subject
+    if series.is_output and short == TOTAL:
         return text("output.total", lang)
-    if family in ("output", "share"):
+    if series.is_output or series.is_share:
         return f"{text(family, lang)}: {text(short, lang)}"
-    if family in ("growth", "cagr"):
-        inner = text("output.total", lang) if short == "total" else base_label(short)
+    if series.is_rate:
+        inner = text("output.total", lang) if short == TOTAL else base_label(short)
         return f"{text(family, lang)}: {inner}"
     return base_label(name)
 

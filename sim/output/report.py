@@ -10,9 +10,9 @@ from datetime import datetime
 from pathlib import Path
 
 from sim.core.model import SECTORS
+from sim.core.names import SeriesName
 from sim.output.charts.pack import SavedChart
 from sim.output.i18n import (
-    Bilingual,
     band_text,
     format_date,
     format_number,
@@ -78,7 +78,7 @@ def _num(value: float | None, decimals: int, lang: str) -> str:
 
 
 def _decimals(name: str) -> int:
-    return 2 if name.startswith(("growth.", "cagr.", "share.")) else 1
+    return 2 if SeriesName.parse(name).in_percent else 1
 
 
 def _image(path: Path, alt: str) -> str:
@@ -160,7 +160,7 @@ def _assumptions(result: ScenarioResult, lang: str) -> str:
     body = "".join(f"<tr><td>{_e(a)}</td><td>{_e(b)}</td><td>{_e(c)}</td></tr>" for a, b, c in rows)
     files = ", ".join(p.name for p in s.files)
     settings = f"; --set {', '.join(s.settings)}" if s.settings else ""
-    description = Bilingual(s.description_vi, s.description_en).in_(lang)
+    description = s.description(lang)
     return (
         f"<p>{_e(description)}</p>"
         f"<table><tr><th>{_e(text('parameter', lang))}</th><th>{_e(text('assumptions', lang))}</th>"

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from sim.core.names import SeriesName
 from sim.output.files import check_finite
 from sim.output.i18n import Bilingual, header_label, linked_labels, text, unit_text
 from sim.output.tables import SUMMARY_SERIES, scorecards, summary_table
@@ -96,7 +97,7 @@ def _append(sheet: Worksheet, values: Sequence[object]) -> None:
 
 
 def _number_format(name: str) -> str:
-    if name.startswith(("growth.", "cagr.", "share.")):
+    if SeriesName.parse(name).in_percent:
         return "0.00"
     return "#,##0.0"
 

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.core.model import SECTORS
+from sim.core.names import TOTAL, SeriesName, growth, output
 from sim.scenario.values import Problem, hint
 
 __all__ = [
@@ -56,8 +57,8 @@ __all__ = [
 REQUIRED_COLUMNS = ("indicator", "year", "value", "status")
 OPTIONAL_COLUMNS = ("source", "note")
 STATUSES = ("final", "estimate")
-SECTOR_GROWTH = tuple(f"growth.{s}" for s in SECTORS) + ("growth.total",)
-SECTOR_LEVELS = tuple(f"output.{s}" for s in SECTORS)
+SECTOR_GROWTH = tuple(growth(s) for s in SECTORS) + (growth(TOTAL),)
+SECTOR_LEVELS = tuple(output(s) for s in SECTORS)
 KNOWN_LINKED = ("income_per_capita", "budget_revenue", "land_use_revenue", "investment", "retail")
 
 MAX_FILE_BYTES = 2_000_000
@@ -91,13 +92,14 @@ class Observation:
 
     @property
     def is_growth(self) -> bool:
-        return self.indicator.startswith("growth.")
+        return SeriesName.parse(self.indicator).is_growth
 
     @property
     def target_series(self) -> str:
         """The sector, "total" or linked indicator whose path this observation pins
         (growth.services and output.services -> services; growth.x -> x)."""
-        return self.indicator.removeprefix("growth.").removeprefix("output.")
+        series = SeriesName.parse(self.indicator)
+        return series.subject if series.is_growth or series.is_output else self.indicator
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ def _parse_number(text: str) -> float:
 
 def _allowed_indicators(linked: Iterable[str]) -> list[str]:
     linked = list(dict.fromkeys([*KNOWN_LINKED, *linked]))
-    return [*SECTOR_GROWTH, *SECTOR_LEVELS, *linked, *(f"growth.{n}" for n in linked)]
+    return [*SECTOR_GROWTH, *SECTOR_LEVELS, *linked, *(growth(n) for n in linked)]
 
 
 def read_actuals(path: Path | str, linked_indicators: Iterable[str] = ()) -> Actuals:
@@ -394,7 +396,7 @@ def _range_problems(indicator: str, value: float, text: str, where: str) -> list
     and at most MAX_LEVEL. (Whether a figure is plausible is sim.term.tracking's question.)"""
     if not math.isfinite(value):
         return [Problem(where, "value", _clip(text), "must be a finite number")]
-    if indicator.startswith("growth."):
+    if SeriesName.parse(indicator).is_growth:
         if value <= -100:
             return [Problem(where, "value", value, "a growth rate must be above -100 %")]
         if value > MAX_GROWTH_PCT:

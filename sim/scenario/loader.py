@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sim.core.names import ParameterPath, sector_path
 from sim.scenario.rules import SHARE_SUM_TOLERANCE_PCT, build_scenario
 from sim.scenario.sanity import projection_problems
 from sim.scenario.schema import (
@@ -420,7 +421,7 @@ def _child_share_rules(raw: Mapping[str, Any], source: str) -> tuple[Problem, ..
         "together with its own base_year (a rebased projection)"
     )
     return tuple(
-        Problem(source, f"sectors.{sector}.share_pct", spec["share_pct"], rule)
+        Problem(source, sector_path(sector, "share_pct"), spec["share_pct"], rule)
         for sector, spec in sectors.items()
         if isinstance(spec, dict) and "share_pct" in spec
     )
@@ -481,7 +482,7 @@ def _option_layers(
             found += Findings(exc.problems)
             continue
         label = f"--set {text}"
-        if key.split(".")[0] in PER_FILE_KEYS:
+        if ParameterPath.parse(key).group in PER_FILE_KEYS:
             rule = (
                 "describes a file; --set changes model values only (edit or copy the file instead)"
             )

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from sim.core.model import SECTORS, LinkedInputs, ModelInputs, SectorInputs
+from sim.core.names import ParameterPath, indicator_path, sector_path
 from sim.scenario.parameters import numeric_parameters  # (re-exported: its old home)
 from sim.scenario.values import Scenario
 
@@ -39,12 +40,13 @@ class UnknownParameterError(KeyError):
 def _yearly(
     default: np.ndarray | float,
     by_year: Mapping[int, float],
-    prefix: str,
+    rate: ParameterPath,
     base_year: int,
     horizon: int,
     values: Mapping[str, np.ndarray],
 ) -> np.ndarray:
-    """(..., T) rates: `default` every year, then the by-year overrides (each replaceable).
+    """(..., T) rates: `default` every year, then the by-year overrides (each replaceable, by
+    the path `rate.in_year(year)`; rate: the path of the yearly rate).
 
     The array is a time-last view of time-major memory (years first, draws contiguous), the
     layout `sim.core.model` computes in: the model then reads each year's rates as one contiguous
@@ -58,8 +60,8 @@ def _yearly(
     if not by_year:
         return _time_last(np.broadcast_to(default, (horizon,) + default.shape), 1)
     overrides = {
-        year: np.asarray(values.get(f"{prefix}.{year}", rate), dtype=float)
-        for year, rate in by_year.items()
+        year: np.asarray(values.get(str(rate.in_year(year)), given), dtype=float)
+        for year, given in by_year.items()
     }
     batch = np.broadcast_shapes(default.shape, *(value.shape for value in overrides.values()))
     rates = np.empty((horizon,) + batch)
@@ -123,13 +125,13 @@ def _sector_inputs(
     """The production-value block: parameters is path -> value (replaced or the scenario's)."""
     horizon, base_year = scenario.horizon_years, scenario.base_year
     share = np.stack(
-        np.broadcast_arrays(*[parameters[f"sectors.{s}.share_pct"] for s in SECTORS]), axis=-1
+        np.broadcast_arrays(*[parameters[sector_path(s, "share_pct")] for s in SECTORS]), axis=-1
     )
     growth = [
         _yearly(
-            parameters[f"sectors.{s}.growth_pct"],
+            parameters[sector_path(s, "growth_pct")],
             scenario.sectors[s].growth_pct_by_year,
-            f"sectors.{s}.growth_pct_by_year",
+            ParameterPath.sector(s, "growth_pct"),
             base_year,
             horizon,
             values,
@@ -138,9 +140,8 @@ def _sector_inputs(
     ]
     residual_growth = None
     if scenario.residual_growth_pct is not None:
-        residual_growth = _yearly(
-            parameters["structure.residual_growth_pct"], {}, "", base_year, horizon, values
-        )
+        path = ParameterPath.parse("structure.residual_growth_pct")  # no single-year rates
+        residual_growth = _yearly(parameters[str(path)], {}, path, base_year, horizon, values)
     return SectorInputs(
         base_share_pct=share,
         growth_pct=_stack_time_major(growth),
@@ -158,17 +159,18 @@ def _linked_inputs(
 ) -> LinkedInputs:
     """One linked indicator: its rule's parameter, its base and its single-year overrides."""
     ind = scenario.indicators[name]
-    prefix = f"indicators.{name}"
     horizon, base_year = scenario.horizon_years, scenario.base_year
-    override = _yearly(
-        np.nan, ind.growth_pct_by_year, f"{prefix}.growth_pct_by_year", base_year, horizon, values
-    )
-    growth = None
+    rate = ParameterPath.indicator(name, "growth_pct")  # its by-year overrides, either rule
+    override = _yearly(np.nan, ind.growth_pct_by_year, rate, base_year, horizon, values)
+    growth: np.ndarray | None = None
+    elasticity: np.ndarray | None = None
     if ind.rule == "growth":
-        growth = _yearly(parameters[f"{prefix}.growth_pct"], {}, prefix, base_year, horizon, values)
+        growth = _yearly(parameters[str(rate)], {}, rate, base_year, horizon, values)
+    elif ind.rule == "elasticity":
+        elasticity = parameters[indicator_path(name, "elasticity")]
     return LinkedInputs(
-        base=parameters[f"{prefix}.base"],
+        base=parameters[indicator_path(name, "base")],
         growth_pct=growth,
-        elasticity=parameters[f"{prefix}.elasticity"] if ind.rule == "elasticity" else None,
+        elasticity=elasticity,
         override_pct=override,
     )

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.core.names import ParameterPath
 from sim.scenario.parameters import numeric_parameters, unused_by_setting
 from sim.scenario.schema import DISTRIBUTION, Leaf, check_leaf, is_leaf_table, leaf_for_parameter
 from sim.scenario.uncertainty import (
@@ -90,13 +91,8 @@ def _unused_distribution(
     scenario: Scenario, path: str, key: str, spec: Mapping[str, Any], source: str, where: Where
 ) -> Problem | None:
     """Advice when `path` names a parameter this run does not use, else None."""
-    last = path.rpartition(".")[2]
-    if (
-        ".growth_pct_by_year." in path
-        and last.isdigit()
-        and int(last) > scenario.end_year
-        and where("end_year") == "--end-year"
-    ):
+    year = ParameterPath.parse(path).year  # a single-year rate's year, else None
+    if year is not None and year > scenario.end_year and where("end_year") == "--end-year":
         advice = f"after --end-year {scenario.end_year}: not used in this run"
         return Problem(source, key, spec, advice)
     unused_by = unused_by_setting(scenario, path)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sim.core.text import Bilingual
 from sim.scenario.uncertainty import UncertaintySpec
 
 __all__ = [
@@ -121,6 +122,10 @@ class Indicator:
     source: str = ""
 
     @property
+    def label(self) -> Bilingual:
+        return Bilingual(self.label_vi, self.label_en)
+
+    @property
     def rule_value(self) -> float:
         """The parameter of its rule: the elasticity, or the own growth rate in %/yr (the
         loader requires the one the rule uses, so it is never None for a loaded scenario)."""
@@ -175,7 +180,11 @@ class Scenario:
 
     def title(self, lang: str) -> str:
         """The scenario's title in `lang` ("vi" or "en")."""
-        return self.title_vi if lang == "vi" else self.title_en
+        return Bilingual(self.title_vi, self.title_en).in_(lang)
+
+    def description(self, lang: str) -> str:
+        """The scenario's description in `lang` ("vi" or "en"); "" when the file has none."""
+        return Bilingual(self.description_vi, self.description_en).in_(lang)
 
     @property
     def years(self) -> range:

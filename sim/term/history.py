@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from sim.core.model import SECTORS, cagr_from_ratio_pct
+from sim.core.names import ParameterPath, output, share
 from sim.run import ScenarioResult, calibration_shift_pct, run_scenario
 from sim.scenario.loader import Scenario
 from sim.scenario.params import build_inputs
@@ -71,7 +72,7 @@ def track_record(raw: ScenarioResult, calibrated: ScenarioResult | None = None) 
     s = raw.scenario
     n = s.end_year - s.base_year
     used = calibrated or raw
-    growth = {f"output.{b}": _cagr(raw.series[f"output.{b}"], n) for b in SECTORS}
+    growth = {output(b): _cagr(raw.series[output(b)], n) for b in SECTORS}
     growth["output.total"] = _cagr(used.series["output.total"], n)
     for name in s.indicators:
         growth[name] = _cagr(used.series[name], n)
@@ -121,7 +122,7 @@ def _source_rows(
         rows.append(
             _row(
                 f"base_share_pct.{sector}",
-                float(raw.series[f"share.{sector}"][0]),
+                float(raw.series[share(sector)][0]),
                 f"{raw.scenario.base_year} share implied by the back-cast",
             )
         )
@@ -148,7 +149,7 @@ def _calibration_rows(
         rows.append(
             _row(
                 f"calibrated_growth_pct.{sector}",
-                _cagr(calibrated.series[f"output.{sector}"], n),
+                _cagr(calibrated.series[output(sector)], n),
                 "",
             )
         )
@@ -232,11 +233,12 @@ def _sector_checks(scenario: Scenario, record: TrackRecord) -> list[_Check]:
     """Each sector's growth rate and single-year overrides against the sector's record."""
     checks = []
     for sector in SECTORS:
-        recorded = record.growth_pct.get(f"output.{sector}", math.nan)
+        recorded = record.growth_pct.get(output(sector), math.nan)
         spec = scenario.sectors[sector]
-        checks.append(_growth_check(f"sectors.{sector}.growth_pct", spec.growth_pct, recorded))
+        parameter = str(ParameterPath.sector(sector, "growth_pct"))
+        checks.append(_growth_check(parameter, spec.growth_pct, recorded))
         for year, rate in spec.growth_pct_by_year.items():
-            parameter = f"sectors.{sector}.growth_pct_by_year.{year}"
+            parameter = str(ParameterPath.sector(sector, "growth_pct", year))
             checks.append(_growth_check(parameter, rate, recorded))
     return checks
 
@@ -259,7 +261,7 @@ def _indicator_checks(scenario: Scenario, record: TrackRecord) -> list[_Check]:
             recorded = record.elasticity.get(ind.name, math.nan)
             checks.append(
                 _Check(
-                    f"indicators.{ind.name}.elasticity",
+                    str(ParameterPath.indicator(ind.name, "elasticity")),
                     "elasticity",
                     ind.rule_value,
                     recorded,
@@ -269,7 +271,7 @@ def _indicator_checks(scenario: Scenario, record: TrackRecord) -> list[_Check]:
             )
         else:
             recorded = record.growth_pct.get(ind.name, math.nan)
-            parameter = f"indicators.{ind.name}.growth_pct"
+            parameter = str(ParameterPath.indicator(ind.name, "growth_pct"))
             checks.append(_growth_check(parameter, ind.rule_value, recorded))
     return checks
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from sim.core import names
 from sim.core.model import SECTORS
+from sim.core.names import ParameterPath
 from sim.run import ScenarioResult
 from sim.scenario.loader import Scenario
 from sim.scenario.parameters import numeric_parameters
@@ -27,8 +29,8 @@ __all__ = ["rebased_scenario_text", "NEXT_TERM_YEARS"]
 
 NEXT_TERM_YEARS = 5
 
-SINGLE_YEAR = ".growth_pct_by_year."
-"""Part of the path of a single-year rate: those belong to the old term and are not carried."""
+INDICATOR_TEXT = ("unit", "label", "rule")
+"""An indicator's keys that are not numbers, carried over as they are."""
 
 
 def _num(value: float) -> Number:
@@ -95,12 +97,13 @@ def _carried_over(s: Scenario, new_term: str) -> dict[str, Entry]:
     single-year rates), with a comment saying so."""
     entries = {}
     for path, value in numeric_parameters(s).items():
-        table, _, key = path.rpartition(".")
-        if SINGLE_YEAR in path:
+        parsed = ParameterPath.parse(path)
+        key = parsed.field
+        if parsed.year is not None:
             continue
-        if table.startswith("sectors.") and key == "growth_pct":
+        if parsed.group == "sectors" and key == "growth_pct":
             entries[path] = Entry(key, _num(value), f"carried over: set the {new_term} rate")
-        elif table.startswith(("sectors.", "indicators.")):
+        elif parsed.owner:  # a sector's or an indicator's
             entries[path] = Entry(key, _num(value), "carried over")
         else:
             entries[path] = Entry(key, _num(value))
@@ -113,12 +116,13 @@ def _state(result: ScenarioResult, t: int, basis: str) -> dict[str, Entry]:
     s, year = result.scenario, int(result.years[t])
     entries = {}
     for sector in SECTORS:
-        share = Number(float(result.series[f"share.{sector}"][t]), ".4f")
+        share = Number(float(result.series[names.share(sector)][t]), ".4f")
         comment = f"share in {year} ({basis})"
-        entries[f"sectors.{sector}.share_pct"] = Entry("share_pct", share, comment)
+        entries[str(ParameterPath.sector(sector, "share_pct"))] = Entry("share_pct", share, comment)
     for name in s.indicators:
         level = _num(float(result.series[name][t]))
-        entries[f"indicators.{name}.base"] = Entry("base", level, f"value in {year} ({basis})")
+        path = str(ParameterPath.indicator(name, "base"))
+        entries[path] = Entry("base", level, f"value in {year} ({basis})")
     if s.base_total_bn_vnd is not None:
         total = _num(float(result.series["output.total"][t]))
         comment = f"total production value in {year}"
@@ -133,20 +137,21 @@ def _described(s: Scenario) -> dict[str, Entry]:
     if s.residual is not None:
         entries["structure.residual"] = Entry("residual", s.residual)
     for ind in s.indicators.values():
-        prefix = f"indicators.{ind.name}."
-        entries[f"{prefix}unit"] = Entry("unit", ind.unit)  # an index keeps its old base year
-        entries[f"{prefix}label"] = Entry("label", {"vi": ind.label_vi, "en": ind.label_en})
-        entries[f"{prefix}rule"] = Entry("rule", ind.rule)
+        unit, label, rule = (str(ParameterPath.indicator(ind.name, k)) for k in INDICATOR_TEXT)
+        entries[unit] = Entry("unit", ind.unit)  # an index keeps its old base year
+        entries[label] = Entry("label", {"vi": ind.label.vi, "en": ind.label.en})
+        entries[rule] = Entry("rule", ind.rule)
     return entries
+
+
+def _year_of(path: str) -> int:
+    """The year of a single-year rate's path; 0 for a parameter of every year."""
+    return ParameterPath.parse(path).year or 0
 
 
 def _not_carried(s: Scenario, year: int) -> list[str]:
     """Comment lines naming what the new file leaves out (by-year overrides, uncertainty)."""
-    later = [
-        path
-        for path in numeric_parameters(s)
-        if SINGLE_YEAR in path and int(path.rpartition(".")[2]) > year
-    ]
+    later = [path for path in numeric_parameters(s) if _year_of(path) > year]
     lines = []
     if later:
         lines.append(f"Not carried over (single-year rates after {year}): {', '.join(later)}.")

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.core import names as naming
 from sim.core.model import (
     SECTORS,
     LinkedInputs,
@@ -80,9 +81,9 @@ def _sector_growth_with_actuals(
     the growth from the year before); an observed total growth without full sector detail scales
     the unobserved sectors' growth of that year by one common factor."""
     growth = np.array(inputs.sectors.growth_pct, dtype=float, copy=True)
-    totals = actuals.for_indicator("growth.total")
+    totals = actuals.for_indicator(naming.growth(naming.TOTAL))
     for s, sector in enumerate(SECTORS):
-        for year, obs in actuals.for_indicator(f"growth.{sector}").items():
+        for year, obs in actuals.for_indicator(naming.growth(sector)).items():
             growth[s, _year_index(scenario, year) - 1] = obs.value
     _pin_sector_levels(growth, inputs, scenario, actuals, notes)
     for year, obs in sorted(totals.items()):
@@ -102,14 +103,15 @@ def _pin_sector_levels(
     levels_seen = sorted(
         (year, s, obs)
         for s, sector in enumerate(SECTORS)
-        for year, obs in actuals.for_indicator(f"output.{sector}").items()
+        for year, obs in actuals.for_indicator(naming.output(sector)).items()
     )
     for year, s, obs in levels_seen:  # in year order: each pins its year from the path so far
         t = _year_index(scenario, year) - 1
         _blocks, levels = project_sectors(replace(inputs.sectors, growth_pct=growth))
         growth[s, t] = (obs.value / levels[s, t] - 1.0) * 100.0
-        if year in actuals.for_indicator(f"growth.{SECTORS[s]}"):
-            notes.append(f"growth.{SECTORS[s]} {year} not used: the level is observed that year")
+        rate = naming.growth(SECTORS[s])
+        if year in actuals.for_indicator(rate):
+            notes.append(f"{rate} {year} not used: the level is observed that year")
 
 
 def _fit_total_growth(
@@ -127,8 +129,8 @@ def _fit_total_growth(
     observed = [
         s
         for s, sector in enumerate(SECTORS)
-        if year in actuals.for_indicator(f"growth.{sector}")
-        or year in actuals.for_indicator(f"output.{sector}")
+        if year in actuals.for_indicator(naming.growth(sector))
+        or year in actuals.for_indicator(naming.output(sector))
     ]
     free = [s for s in range(len(SECTORS)) if s not in observed]
     if not free:
@@ -225,7 +227,7 @@ def _linked_with_actuals(
     over an observed growth rate of the same year)."""
     base = float(np.asarray(spec.base))
     level_obs = actuals.for_indicator(name)
-    growth_obs = actuals.for_indicator(f"growth.{name}")
+    growth_obs = actuals.for_indicator(naming.growth(name))
     if scenario.base_year in level_obs:
         base = level_obs[scenario.base_year].value
     rates = np.array(linked_growth_pct(spec, total_growth), dtype=float, copy=True)
@@ -238,7 +240,7 @@ def _linked_with_actuals(
             with np.errstate(divide="ignore", invalid="ignore"):
                 rates[t] = (level_obs[year].value / level - 1.0) * 100.0
             if year in growth_obs:
-                notes.append(f"growth.{name} {year} not used: the level is observed that year")
+                notes.append(f"{naming.growth(name)} {year} not used: the level is observed that year")
         level *= 1.0 + rates[t] / 100.0
     return LinkedInputs(base=base, growth_pct=rates, elasticity=None, override_pct=None)
 
@@ -383,11 +385,11 @@ def _observed_through(actuals: Actuals, scenario: Scenario) -> dict[str, int]:
     for obs in actuals.observations:
         target = obs.target_series
         if target in SECTORS:
-            note(f"output.{target}", obs.year)
+            note(naming.output(target), obs.year)
             note("output.total", obs.year)
         elif target == "total":
             for name in (*SECTORS, "total"):
-                note(f"output.{name}", obs.year)
+                note(naming.output(name), obs.year)
         else:
             note(target, obs.year)
     if "budget_revenue" in latest:

@@ -102,3 +102,78 @@ def test_series_units_follow_one_rule():
     assert unit("income_per_capita") == "million VND/person"
     assert unit("budget_revenue_total") == "billion VND"
     assert unit("unknown") == ""
+
+
+def test_series_name_families():
+    kinds = lambda n: [  # noqa: E731
+        kind
+        for kind in ("is_output", "is_share", "is_growth", "is_cagr", "is_indicator")
+        if getattr(SeriesName.parse(n), kind)
+    ]
+    assert kinds("output.total") == ["is_output"]
+    assert kinds("share.services") == ["is_share"]
+    assert kinds("growth.retail") == ["is_growth"]
+    assert kinds("cagr.other") == ["is_cagr"]
+    assert kinds("budget_revenue_total") == ["is_indicator"]
+
+
+def test_parameter_path_as_a_column():
+    assert ParameterPath.parse("sectors.services.growth_pct").column == "services_growth_pct"
+    assert ParameterPath.parse("indicators.retail.elasticity").column == "retail_elasticity"
+    assert ParameterPath.parse("structure.residual_growth_pct").column == "residual_growth_pct"
+    assert (
+        ParameterPath.parse("sectors.industry.growth_pct_by_year.2022").column
+        == "industry_growth_pct_by_year_2022"
+    )
+
+
+def test_shares_and_rates_are_in_percent():
+    assert [
+        SeriesName.parse(n).in_percent for n in ("share.other", "growth.total", "cagr.retail")
+    ] == [
+        True,
+        True,
+        True,
+    ]
+    assert not SeriesName.parse("output.total").in_percent
+    assert not SeriesName.parse("budget_revenue").in_percent
+
+
+def test_parameter_path_strings():
+    assert names.sector_path("industry", "share_pct") == "sectors.industry.share_pct"
+    assert names.sector_path("industry", "growth_pct", 2023) == (
+        "sectors.industry.growth_pct_by_year.2023"
+    )
+    assert names.indicator_path("retail", "base") == "indicators.retail.base"
+    assert names.indicator_path("retail", "growth_pct", 2021) == (
+        "indicators.retail.growth_pct_by_year.2021"
+    )
+
+
+def test_single_year_override_of_a_yearly_rate():
+    rate = ParameterPath.indicator("retail", "growth_pct")
+    assert str(rate.in_year(2022)) == "indicators.retail.growth_pct_by_year.2022"
+    assert rate.in_year(2022).every_year == "indicators.retail.growth_pct_by_year"
+
+
+def test_the_run_and_the_analyses_take_units_from_the_one_rule():
+    from dataclasses import replace
+
+    from sim.analysis.sensitivity import output_units
+    from sim.run import load_scenarios, series_units
+
+    (scenario,) = load_scenarios(["baseline"], "scenarios")
+    assert series_units(scenario, ["output.total", "share.services", "growth.retail", "nope"]) == {
+        "output.total": "index (2020 total = 100)",
+        "share.services": "%",
+        "growth.retail": "%/yr",
+        "nope": "",
+    }
+    assert output_units(scenario) == {
+        "output.total": "index (2020 total = 100)",
+        "cagr.total": "%/yr",
+        "income_per_capita": "million VND/person",
+        "budget_revenue": "billion VND",
+    }
+    with_fees = replace(scenario, budget_concept="budget_revenue_total")
+    assert output_units(with_fees)["budget_revenue_total"] == "billion VND"

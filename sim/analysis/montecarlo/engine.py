@@ -71,7 +71,8 @@ from sim.analysis.montecarlo.layout import (
 )
 from sim.analysis.montecarlo.quantiles import DEFAULT_BINS, BinnedPercentiles
 from sim.analysis.sampling import sample
-from sim.core.model import ModelInputs, cagr_from_ratio_pct, series_names
+from sim.core import names as naming
+from sim.core.model import OTHER_BLOCK, ModelInputs, cagr_from_ratio_pct, series_names
 from sim.core.targets import COMPARISON_TOLERANCE, TARGETS, Target, evaluate, target_indicator
 from sim.run import model_inputs
 from sim.scenario.loader import Scenario
@@ -185,10 +186,6 @@ class _Run:
     def row(self, name: str, year_index: int) -> int:
         return self.names.index(name) * self.n_years + year_index
 
-    def level_of(self, short: str) -> str:
-        """The level series behind growth.<short> / cagr.<short>."""
-        return f"output.{short}" if f"output.{short}" in self.names else short
-
     def inputs(self, i: int) -> ModelInputs:
         """The model inputs of chunk i's draws."""
         values = sample(self.spec, self.sizes[i], np.random.default_rng(self.seeds[i]))
@@ -215,20 +212,16 @@ class _Run:
         the aggregate, and the total's."""
         pairs = []
         for level, first in first_equal_rate_years(inputs).items():
-            short = level.removeprefix("output.")
+            growth, cagr = naming.growth(level), naming.cagr(level)
             for t in range(2, self.n_years):  # t: year index (growth year t is element t - 1)
                 if first[t - 1] < t - 1:
-                    pairs.append(
-                        (
-                            self.row(f"growth.{short}", t),
-                            self.row(f"growth.{short}", first[t - 1] + 1),
-                        )
-                    )
+                    pairs.append((self.row(growth, t), self.row(growth, first[t - 1] + 1)))
                 if not first[:t].any():
-                    pairs.append((self.row(f"cagr.{short}", t), self.row(f"growth.{short}", 1)))
+                    pairs.append((self.row(cagr, t), self.row(growth, 1)))
         if other_grows_with_total(inputs):
+            other, total = naming.growth(OTHER_BLOCK), naming.growth(naming.TOTAL)
             for t in range(1, self.n_years):
-                pairs.append((self.row("growth.other", t), self.row("growth.total", t)))
+                pairs.append((self.row(other, t), self.row(total, t)))
         return pairs
 
     def columns(self, rows: np.ndarray) -> tuple[Columns, np.ndarray]:
@@ -247,21 +240,17 @@ class _Run:
         years = np.zeros(rows.size, dtype=np.int64)
         for c, row in enumerate(rows.tolist()):
             name, t = self.names[row // self.n_years], row % self.n_years
-            prefix, _, short = name.partition(".")
-            if prefix == "share":
-                kind[c], a[c], b[c] = (
-                    SHARE,
-                    self.row(f"output.{short}", t),
-                    self.row("output.total", t),
-                )
-            elif prefix == "growth" and t > 0:
-                level = self.level_of(short)
+            parsed = naming.SeriesName.parse(name)
+            level = parsed.level
+            if parsed.is_share:
+                total = naming.output(naming.TOTAL)
+                kind[c], a[c], b[c] = SHARE, self.row(level, t), self.row(total, t)
+            elif parsed.is_growth and t > 0:
                 kind[c], a[c], b[c] = GROWTH, self.row(level, t), self.row(level, t - 1)
-            elif prefix == "cagr" and t > 0:
-                level = self.level_of(short)
+            elif parsed.is_cagr and t > 0:
                 kind[c], a[c], b[c] = RATIO, self.row(level, t), self.row(level, 0)
                 years[c] = t
-            elif prefix in ("growth", "cagr"):
+            elif parsed.is_rate:
                 raise ValueError(f"{name} has no value in the base year")
             else:
                 kind[c], a[c], b[c] = VALUE, row, row
@@ -354,13 +343,13 @@ def _plan(run: _Run, pilot: np.ndarray, twins: list[tuple[int, int]]) -> _Plan:
     settled = missing | constant
     copies, derived = [], []
     for name in run.names:
-        if not name.startswith("cagr."):
+        parsed = naming.SeriesName.parse(name)
+        if not parsed.is_cagr:
             continue
-        short = name.removeprefix("cagr.")
-        level = run.level_of(short)
+        level = parsed.level
         first = run.row(name, 1)
         if not settled[first]:  # CAGR over one year = that year's growth
-            copies.append((first, run.row(f"growth.{short}", 1)))
+            copies.append((first, run.row(naming.growth(level), 1)))
             settled[first] = True
         base = run.row(level, 0)
         base_fixed = constant[base] and _fixed_positive(pilot[base].min(), pilot[base].max())

@@ -18,6 +18,7 @@ from collections.abc import Collection
 
 import numpy as np
 
+from sim.core import names as naming
 from sim.core.model import (
     OTHER_BLOCK,
     SECTORS,
@@ -34,9 +35,6 @@ from sim.core.model import (
 
 __all__ = ["projection_series_time_major", "first_equal_rate_years", "other_grows_with_total"]
 
-DERIVED_KINDS = ("share", "growth", "cagr")
-"""Series computed from the levels (the others are levels: output.*, the indicators)."""
-
 
 def _buffer(out: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray:
     if out is None:
@@ -49,14 +47,14 @@ def _buffer(out: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray:
 def _level_rows(names: tuple[str, ...], out: np.ndarray) -> LevelArrays:
     """Views of the rows of `out` that the model's levels are written to."""
     rows = {name: k for k, name in enumerate(names)}
-    blocks = [n for n in names if n.startswith("output.") and n != "output.total"]
+    total = naming.output(naming.TOTAL)
+    blocks = [n for n in names if naming.SeriesName.parse(n).is_output and n != total]
     first = rows[blocks[0]]  # the blocks are consecutive rows
+    # the levels of the linked indicators; share.*, growth.* and cagr.* are computed from levels
     indicators = {
-        name: out[k]
-        for name, k in rows.items()
-        if name.partition(".")[0] not in DERIVED_KINDS + ("output",)
+        name: out[k] for name, k in rows.items() if naming.SeriesName.parse(name).is_indicator
     }
-    return LevelArrays(out[first : first + len(blocks)], out[rows["output.total"]], indicators)
+    return LevelArrays(out[first : first + len(blocks)], out[rows[total]], indicators)
 
 
 def projection_series_time_major(
@@ -81,15 +79,14 @@ def projection_series_time_major(
     levels = levels_into(inputs, len(batch), _level_rows(names, out))
     rows = {name: k for k, name in enumerate(names)}
     wanted = set(names if series is None else series)
-    shares = [n for n in names if n.startswith("share.")]
+    parsed = [naming.SeriesName.parse(name) for name in names]  # once per chunk: K names
+    shares = [str(p) for p in parsed if p.is_share]
     if wanted & set(shares):
         first = rows[shares[0]]
         shares_into(levels.blocks, levels.total, out[first : first + len(shares)])
-    for name in names:
-        kind, _, short = name.partition(".")
-        if kind in ("growth", "cagr") and name in wanted:
-            level = f"output.{short}" if f"output.{short}" in rows else short
-            rate_series_into(kind, out[rows[level]], out[rows[name]])
+    for name in parsed:
+        if name.is_rate and str(name) in wanted:
+            rate_series_into(name.family, out[rows[name.level]], out[rows[str(name)]])
     return names, out
 
 
@@ -112,9 +109,9 @@ def first_equal_rate_years(inputs: ModelInputs) -> dict[str, np.ndarray]:
     rates: dict[str, np.ndarray] = {}
     growth = to_time_major(sectors.growth_pct, 2, rank)
     for s, block in enumerate(SECTORS):
-        rates[f"output.{block}"] = growth[s]
+        rates[naming.output(block)] = growth[s]
     if sectors.residual == "other" and sectors.residual_growth_pct is not None:
-        rates[f"output.{OTHER_BLOCK}"] = to_time_major(sectors.residual_growth_pct, 1, rank)
+        rates[naming.output(OTHER_BLOCK)] = to_time_major(sectors.residual_growth_pct, 1, rank)
     no_growth = np.zeros((years,) + (1,) * rank)  # an own rate does not depend on it
     for name, linked in inputs.indicators.items():
         if linked.elasticity is None:

@@ -14,8 +14,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from sim.core.model import SECTORS
-from sim.core.targets import TARGETS, Target
+from sim.core import names
+from sim.core.targets import TARGETS, Target, target_by_key
 from sim.output.charts.base import (
     BAND_ALPHA,
     BAND_COLOUR,
@@ -50,10 +50,6 @@ __all__ = [
     "plot_end_year_comparison",
     "plot_scorecard_table",
 ]
-
-
-def _target(key: str) -> Target:
-    return next(t for t in TARGETS if t.key == key)
 
 
 def _corridor(
@@ -115,7 +111,7 @@ def plot_output_index(
     styles = scenario_styles([r.scenario.name for r in results])
     first = results[0]
     years = first.years
-    target = _target("output_growth")
+    target = target_by_key("output_growth")
     if _applicable(results, target):
         _corridor(
             ax,
@@ -153,7 +149,7 @@ def plot_sector_output(results: Sequence[ScenarioResult], lang: str, run_date: d
     for ax, r in zip(axes, results, strict=True):
         bottom = np.zeros(len(r.years))
         for block in _blocks(r):
-            values = r.series[f"output.{block}"]
+            values = r.series[names.output(block)]
             ax.bar(
                 r.years,
                 values,
@@ -178,7 +174,7 @@ def plot_sector_output(results: Sequence[ScenarioResult], lang: str, run_date: d
 
 
 def _blocks(result: ScenarioResult) -> list[str]:
-    return [b for b in (*SECTORS, "other") if f"output.{b}" in result.series]
+    return [b for b in names.BLOCKS if names.output(b) in result.series]
 
 
 @with_style
@@ -203,7 +199,7 @@ def plot_sector_shares(
     for y, (_label, r, col) in enumerate(rows):
         left = 0.0
         for block in blocks:
-            share = float(r.series[f"share.{block}"][col])
+            share = float(r.series[names.share(block)][col])
             ax.barh(
                 y,
                 share,
@@ -255,7 +251,7 @@ def plot_sector_growth(results: Sequence[ScenarioResult], lang: str, run_date: d
         ("total", "output_growth"),
     ]
     for ax, (block, key) in zip(axes, panels, strict=True):
-        target = _target(key)
+        target = target_by_key(key)
         years = results[0].years
         title = text("output.total", lang) if block == "total" else text(block, lang)
         if _applicable(results, target):
@@ -274,7 +270,7 @@ def plot_sector_growth(results: Sequence[ScenarioResult], lang: str, run_date: d
             line(
                 ax,
                 r.years[1:],
-                r.series[f"growth.{block}"][1:],
+                r.series[names.growth(block)][1:],
                 styles[r.scenario.name],
                 r.scenario.title(lang),
             )
@@ -298,7 +294,7 @@ def plot_income(
     fig, ax = figure_and_axes(ax, 7.5, 4.6)
     styles = scenario_styles([r.scenario.name for r in results])
     results = [r for r in results if "income_per_capita" in r.series]  # colours stay the run's
-    target = _target("income_2025")
+    target = target_by_key("income_2025")
     first = results[0]
     if _applicable(results, target) and target.end_year <= first.years[-1]:
         _income_band(ax, float(first.series["income_per_capita"][0]), target, lang)
@@ -389,7 +385,7 @@ def plot_budget(results: Sequence[ScenarioResult], lang: str, run_date: date) ->
 
 def _budget_targets(ax: Axes, results: Sequence[ScenarioResult], lang: str) -> None:
     """The growth corridor from the base-year budget, and the 'about 600' star in its year."""
-    growth_target, level_target = _target("budget_growth"), _target("budget_2025")
+    growth_target, level_target = target_by_key("budget_growth"), target_by_key("budget_2025")
     if not _applicable(results, growth_target):
         return
     first = results[0]
@@ -414,7 +410,7 @@ def _budget_targets(ax: Axes, results: Sequence[ScenarioResult], lang: str) -> N
 def _land_use_target(ax: Axes, results: Sequence[ScenarioResult], lang: str) -> None:
     """The 'above 80 billion a year' floor (2021-2025) on the land-use panel, with its own
     legend, and the panel's scale (room above the highest line and the floor)."""
-    land_target = _target("land_use_each_year")
+    land_target = target_by_key("land_use_each_year")
     floor = land_target.low if land_target.low is not None else 0.0
     if _applicable(results, land_target):
         stop = min(land_target.end_year, int(results[0].years[-1]))  # for 2021-2025 only

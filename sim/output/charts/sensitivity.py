@@ -11,7 +11,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from sim.core.targets import TARGETS, Target
+from sim.core.names import ParameterPath
+from sim.core.targets import TARGETS, Target, target_by_key
 from sim.output.charts.base import (
     BAND_ALPHA,
     BAND_COLOUR,
@@ -60,26 +61,22 @@ _FAN_TARGETS = {
 }
 
 
-def _target(key: str) -> Target:
-    return next(t for t in TARGETS if t.key == key)
-
-
 def parameter_label(path: str, lang: str, labels: dict[str, Bilingual] | None = None) -> str:
     """A readable name for a parameter path: 'sectors.services.growth_pct' -> 'Dịch vụ: tăng
     trưởng (%/năm)'; year overrides say their year."""
     labels = labels or {}
-    parts = path.split(".")
-    year = parts[-1] if parts[-1].isdigit() else None
-    if year:
-        parts = parts[:-1]
-    group, name, field = (parts + ["", "", ""])[:3]
-    if group == "sectors":
+    parsed = ParameterPath.parse(path)
+    year = parsed.year
+    # structure.<field> has no owner: its field stands as the name and no field word follows
+    # (it reads "residual_growth_pct: param.", as it always has)
+    name, field = (parsed.owner, parsed.field) if parsed.owner else (parsed.field, "")
+    if parsed.group == "sectors":
         who = text(name, lang)
     else:
         who = labels[name].in_(lang) if name in labels else name
     what = text(f"param.{field}", lang)
     label = f"{who}: {what}"
-    return f"{label} {year}" if year else label
+    return f"{label} {year}" if year is not None else label
 
 
 @with_style
@@ -99,7 +96,7 @@ def plot_fan_charts(
     styles = scenario_styles([r.scenario.name for r in results])
     labels = linked_labels(results[0])
     for row, indicator in enumerate(indicators):
-        target = _target(_FAN_TARGETS[indicator])
+        target = target_by_key(_FAN_TARGETS[indicator])
         for col, result in enumerate(results):
             ax = axes[row][col]
             if indicator not in result.series:

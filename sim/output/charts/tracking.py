@@ -10,6 +10,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from sim.core.names import SeriesName
 from sim.output.charts.base import (
     MET_COLOUR,
     MISSED_COLOUR,
@@ -59,7 +60,7 @@ def plot_plan_vs_actual(
     styles = scenario_styles([p.scenario.name for p in plans])
     labels = linked_labels(plans[0])
     for ax, name in zip(axes, indicators, strict=False):
-        start = 1 if name.startswith("growth.") else 0  # growth has no value in the base year
+        start = 1 if SeriesName.parse(name).is_growth else 0  # growth has no value in the base year
         for plan, reb in zip(plans, rebased, strict=True):
             _plan_and_rebaselined(ax, plan, reb, name, start, styles[plan.scenario.name], lang)
         _observations(ax, actuals, name, lang)
@@ -150,7 +151,7 @@ def plot_deviation_table(
     )
     cells, colours = [], []
     for indicator, year, actual, status in keys.itertuples(index=False, name=None):
-        is_growth = indicator.startswith("growth.")
+        is_growth = SeriesName.parse(indicator).is_growth
         mark = "" if status == "final" else f" ({text('estimate', lang)})"
         line = [
             indicator_label(indicator, lang, labels),
