@@ -3,8 +3,8 @@
     python benchmarks/bench_run.py [--repeat 3]
 
 Stages: imports (a fresh interpreter importing what a run imports), model (load + project +
-score), tables (CSV + Excel + manifest), charts (8 charts as PNG + SVG and the PDF pack, drawn in
-parallel workers), report (HTML). The whole command is timed too, as a user runs it. Baseline
+score), tables (CSV + the live Excel workbook + manifest), charts (8 charts as PNG + SVG and the
+PDF pack, drawn in parallel workers), report (HTML). The whole command is timed too, as a user runs it. Baseline
 in the same run: the same charts drawn one after another in one process. The figures go in
 the README.
 """
@@ -44,8 +44,8 @@ def stages(out: Path) -> dict[str, float]:
     sys.path.insert(0, str(REPO))
     from sim.output.charts.pack import main_chart_jobs, write_chart_pack
     from sim.output.files import write_csvs, write_manifest
+    from sim.output.live_workbook import write_live_workbook
     from sim.output.report import write_report
-    from sim.output.workbook import write_workbook
     from sim.run import load_scenarios, run_scenario
 
     started = datetime.now().astimezone()
@@ -56,7 +56,7 @@ def stages(out: Path) -> dict[str, float]:
 
     def tables():
         write_csvs(results, out)
-        write_workbook(results, out / "projections.xlsx", "vi")
+        write_live_workbook(results, out / "projections.xlsx", "vi")
         write_manifest(results, out / "manifest.json", [], started)
 
     t_tables, _ = timed(tables)

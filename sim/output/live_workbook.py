@@ -6,7 +6,8 @@ Sheets, in order: the summary, the scorecard, the assumptions (the input cells),
 scenario (named after it), and with --sensitivity the simulation's results as value sheets. Every
 formula is written with the CLI's result cached, so a viewer that does not calculate shows the
 same numbers. No macros and no external links; every text (titles, labels, sources) is written as
-a text, never as a formula. XlsxWriter writes it: it stores a formula's cached result, which
+a text, never as a formula, with the control characters XML cannot hold shown as U+FFFD; nothing
+is written when a number is infinite or NaN where it must have a value. XlsxWriter writes it: it stores a formula's cached result, which
 openpyxl cannot.
 
 Pieces: `live_workbook_cells` (styles, safe cell writing, references), `..._assumptions`,
@@ -19,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sim.output.files import check_finite
 from sim.output.i18n import text
 from sim.output.live_workbook_assumptions import assumptions, fill_assumptions
 from sim.output.live_workbook_cells import BOOK_OPTIONS, SHEET_NAME_MAX, Styles
@@ -61,12 +63,18 @@ def write_live_workbook(
 
     rebased: the scenarios re-projected through --actuals (their scorecard rows, as values);
     sensitivity: the --sensitivity results (value sheets, and each target's probability).
+    Raises NonFiniteError (`sim.output.files.check_finite`) before writing anything when a
+    result, a scorecard number or a value sheet's number is not finite (NaN allowed where it
+    means "no value": rates, table cells), so that no cell silently turns a fault into a blank.
     """
     from xlsxwriter import Workbook
 
     probabilities = sensitivity.target_probabilities if sensitivity is not None else None
     card = scorecards(results, rebased, probabilities)
     tables = value_tables(sensitivity) if sensitivity is not None else {}
+    frames = {"projections.xlsx": card}
+    frames.update({f"projections.xlsx ({csv})": frame for csv, frame in tables.items()})
+    check_finite([*results, *rebased], frames)
     keys = [key for csv, key in VALUE_SHEETS if csv in tables]
     fixed = [text(key, lang) for key in ("summary", "scorecard", "assumptions")]
     names = sheet_names(fixed + [r.scenario.name for r in results] + [text(k, lang) for k in keys])

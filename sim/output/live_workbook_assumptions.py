@@ -144,8 +144,8 @@ def fill_assumptions(
     defined name. Input cells are pale yellow and unlocked; the sheet is protected (no
     password) so that only they take typing."""
     for col, key in enumerate(_HEADER_KEYS):
-        sheet.write_string(0, col, text(key, lang), styles.header)
-        sheet.write_string(1, col, COLUMNS[col], styles.names)
+        put(sheet, 0, col, text(key, lang), styles.header)
+        put(sheet, 1, col, COLUMNS[col], styles.names)
         sheet.set_column(col, col, _WIDTHS[col])
     sheet.write_comment(0, _VALUE_COL, text("input_note", lang), {"x_scale": 2, "y_scale": 1.5})
     sheet.set_row(0, 30)

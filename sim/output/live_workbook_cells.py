@@ -1,5 +1,6 @@
 """Shared pieces of the live workbook (`sim.output.live_workbook`): cell styles, writing a cell
-without ever turning a user's text into a formula, A1 references, and where each sheet puts what.
+without ever turning a user's text into a formula (nor letting a control character spoil the
+file), A1 references, and where each sheet puts what.
 
 Every sheet of the live workbook has two header rows: row 1 in the run's language, row 2 the
 stable names tools read (`year`, `output.total`, ...; `scenario | parameter | year | value | unit
@@ -9,6 +10,7 @@ stable names tools read (`year`, `output.total`, ...; `scenario | parameter | ye
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +24,8 @@ __all__ = [
     "FIRST_DATA_ROW",
     "BOOK_OPTIONS",
     "Styles",
+    "XML_ILLEGAL",
+    "plain_text",
     "put",
     "put_formula",
     "sheet_ref",
@@ -50,6 +54,10 @@ INPUT_FILL = "#FFF2CC"
 """Fill colour of the input cells (the assumptions a planner types over): pale yellow."""
 
 HEADER_FILL = "#DDE6F0"
+
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""The control characters an XML 1.0 file cannot hold; tab, line feed and carriage return are
+kept (U+007F and above are legal)."""
 
 
 @dataclass(frozen=True)
@@ -92,11 +100,23 @@ class Styles:
         )
 
 
+def plain_text(value: str) -> str:
+    """A text as a cell holds it: each control character XML cannot hold shown as U+FFFD.
+
+    Why not XlsxWriter's own escape: it writes U+0001 as `_x0001_`, which Excel turns back into
+    an invisible control character and openpyxl shows as the six characters `_x0001_`; U+FFFD
+    reads the same everywhere and says "a character was here". Only the workbook changes: the
+    CSVs keep the text as written."""
+    return XML_ILLEGAL.sub("\ufffd", value)
+
+
 def put(sheet: Worksheet, row: int, col: int, value: object, style: Format | None = None) -> None:
     """Write a value as what it is: a text as a text (never a formula, even one starting with
-    "="), a number as a number, an empty cell for None, NaN or infinity."""
+    "="; see `plain_text`), a number as a number, an empty cell for None, NaN or infinity.
+
+    Every text cell of the live workbook is written here (write_string nowhere else)."""
     if isinstance(value, str):
-        sheet.write_string(row, col, value, style)
+        sheet.write_string(row, col, plain_text(value), style)
         return
     if isinstance(value, bool):
         sheet.write_boolean(row, col, value, style)
@@ -107,7 +127,7 @@ def put(sheet: Worksheet, row: int, col: int, value: object, style: Format | Non
         if value is None or str(value) in ("<NA>", "NaT"):
             sheet.write_blank(row, col, None, style)
         else:
-            sheet.write_string(row, col, str(value), style)
+            sheet.write_string(row, col, plain_text(str(value)), style)
         return
     if math.isfinite(number):
         sheet.write_number(row, col, number, style)
@@ -122,6 +142,8 @@ def put_formula(
     shows). A NaN result (no value) is cached as an empty text."""
     if isinstance(cached, float) and not math.isfinite(cached):
         cached = ""
+    elif isinstance(cached, str):
+        cached = plain_text(cached)
     sheet.write_formula(row, col, formula, style, cached)  # type: ignore[arg-type]
 
 

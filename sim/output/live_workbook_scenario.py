@@ -14,8 +14,9 @@ before, $3 the base year's row):
     indicator         base year: its base value; then prev * (1 + rate / 100), the rate being its
                       own growth or elasticity * growth.total of the year (an override wins)
     derived sums      budget_revenue_total = budget_revenue + land_use_revenue
-    growth.<x>        (level / prev - 1) * 100, empty in the base year
-    cagr.<x>          ((level / level$3) ^ (1 / (year - year$3)) - 1) * 100, empty in the base year
+    growth.<x>        (level / prev - 1) * 100, empty in the base year and where prev is 0
+    cagr.<x>          ((level / level$3) ^ (1 / (year - year$3)) - 1) * 100, empty in the base
+                      year and where level$3 is 0
 """
 
 from __future__ import annotations
@@ -152,11 +153,15 @@ class _Formulas:
     def _rate_series(self, family: str, series: str, t: int) -> str:
         level = level_series(series, self.blocks)
         now = self.ref(level, t)
+        # A rate over a zero level is 0/0 (a block absent from the base year on): no value, an
+        # empty text as the CLI's empty cell, not #DIV/0! (x/0 with x > 0 is inf, refused
+        # before writing).
         if family == "growth":
-            return f"=({now}/{self.ref(level, t - 1)}-1)*100"
+            prev = self.ref(level, t - 1)
+            return f'=IF({prev}=0,"",({now}/{prev}-1)*100)'
         base = self.ref(level, 0, True)
         years = f"({cell(FIRST_DATA_ROW + t, 0)}-{cell(FIRST_DATA_ROW, 0, fix_row=True)})"
-        return f"=(({now}/{base})^(1/{years})-1)*100"
+        return f'=IF({base}=0,"",(({now}/{base})^(1/{years})-1)*100)'
 
 
 def fill_scenario(
@@ -170,12 +175,12 @@ def fill_scenario(
     calibrated scenario, with a note on A1 saying so)."""
     labels = linked_labels(result)
     series = list(result.series)
-    sheet.write_string(0, 0, text("year", lang), styles.header)
-    sheet.write_string(1, 0, "year", styles.names)
+    put(sheet, 0, 0, text("year", lang), styles.header)
+    put(sheet, 1, 0, "year", styles.names)
     for col, name in enumerate(series, start=1):
         label = header_label(name, result.units[name], lang, labels)
-        sheet.write_string(0, col, label, styles.header)
-        sheet.write_string(1, col, name, styles.names)
+        put(sheet, 0, col, label, styles.header)
+        put(sheet, 1, col, name, styles.names)
     live = is_live(result.scenario)
     formulas = _Formulas(result, names)
     for t, year in enumerate(result.years):

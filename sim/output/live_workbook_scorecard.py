@@ -147,8 +147,8 @@ def fill_scorecard(
         [("probability", "probability", 12)] if probability else []
     )
     for col, (name, key, width) in enumerate(columns):
-        sheet.write_string(0, col, text(key, lang), styles.header)
-        sheet.write_string(1, col, name, styles.names)
+        put(sheet, 0, col, text(key, lang), styles.header)
+        put(sheet, 1, col, name, styles.names)
         sheet.set_column(col, col, width)
     if probability:
         sheet.write_comment(0, len(SCORECARD_COLUMNS), text("simulated_note", lang))
@@ -196,8 +196,8 @@ def fill_summary(
             headers.append(header_label(name, first.units.get(name, ""), lang, labels))
     headers += [text("targets_met", lang), text("residual", lang)]
     for col, (header, name) in enumerate(zip(headers, frame.columns, strict=True)):
-        sheet.write_string(0, col, header, styles.header)
-        sheet.write_string(1, col, str(name), styles.names)
+        put(sheet, 0, col, header, styles.header)
+        put(sheet, 1, col, str(name), styles.names)
     score_sheet, plan_rows = scorecard
     for i, (result, record) in enumerate(zip(results, frame.to_dict("records"), strict=True)):
         row = FIRST_DATA_ROW + i

@@ -54,10 +54,10 @@ def fill_values(
     """One value sheet: the note, the stable column names, the values as they are."""
     note = text("simulated_note", lang)
     run = text("simulated_run", lang).format(draws=format_number(draws, 0, lang), seed=seed)
-    sheet.write_string(0, 0, f"{note} ({run})", styles.note)
+    put(sheet, 0, 0, f"{note} ({run})", styles.note)
     sheet.set_row(0, 30)
     for col, name in enumerate(frame.columns):
-        sheet.write_string(1, col, str(name), styles.names)
+        put(sheet, 1, col, str(name), styles.names)
         numeric = pd.api.types.is_numeric_dtype(frame[name])
         sheet.set_column(col, col, 14 if numeric else 22)
     for i, values in enumerate(frame.itertuples(index=False)):

@@ -1,6 +1,6 @@
 """Results as tidy tables (pandas DataFrames): pure, no files are written here.
 
-`sim.output.files` writes them as CSV, `sim.output.workbook` as Excel sheets.
+`sim.output.files` writes them as CSV, `sim.output.live_workbook` as Excel sheets.
 """
 
 from __future__ import annotations

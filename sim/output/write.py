@@ -1,6 +1,6 @@
 """Everything a run writes, in one place: which files, charts and report sections a run has.
 
-The writers live by what they write (`files`: CSVs and manifest, `workbook`, `charts.pack`,
+The writers live by what they write (`files`: CSVs and manifest, `live_workbook`, `charts.pack`,
 `report`, `sim.term.rebase`); this module only orchestrates them. It stays apart from `files` so
 that a plain import of the writers does not load the chart and report machinery, which it
 imports only when a run draws charts. `write_run` fills a fresh folder; the CLI hands it to

@@ -1,7 +1,10 @@
-"""User text never becomes a formula in a workbook; CSVs keep it as written (issue 15)."""
+"""User text never becomes a formula in the workbook (projections.xlsx, the live workbook); CSVs
+keep it as written (issue 15)."""
 
 import re
 import zipfile
+from pathlib import Path
+from typing import NamedTuple
 from xml.etree import ElementTree
 
 import numpy as np
@@ -10,7 +13,7 @@ import pytest
 from conftest import MINIMAL, SCENARIOS
 
 from sim.output.files import write_csvs
-from sim.output.workbook import write_workbook
+from sim.output.live_workbook import write_live_workbook
 from sim.run import run_scenario
 from sim.scenario.loader import load_scenario
 from sim.scenario.writer import toml_string
@@ -19,7 +22,7 @@ TITLE = '=HYPERLINK("http://x","y")'
 DESCRIPTION = "+1"
 LABEL_VI, LABEL_EN = "-2", "@SUM(A1)"
 UNIT = "=1+1"
-ERROR_LIKE = "#N/A"  # openpyxl would store this as an error value, not a text
+ERROR_LIKE = "#N/A"  # a spreadsheet error value when not stored as a text
 
 
 def injected_result(write_scenario, title_en=ERROR_LIKE):
@@ -46,13 +49,41 @@ def sheet_xml(path):
         }
 
 
-def inline_texts(root):
-    """The texts of the sheet's inline-string cells (t="inlineStr", <is><t>...</t></is>)."""
-    return [
-        cell.findtext(f"{MAIN}is/{MAIN}t")
-        for cell in root.iter(f"{MAIN}c")
-        if cell.get("t") == "inlineStr"
-    ]
+def shared_strings(path):
+    """The workbook's shared strings (xl/sharedStrings.xml), in order: each <si>'s text, its
+    rich-text runs joined."""
+    with zipfile.ZipFile(path) as book:
+        if "xl/sharedStrings.xml" not in book.namelist():
+            return []
+        root = ElementTree.fromstring(book.read("xl/sharedStrings.xml"))
+    return ["".join(t.text or "" for t in si.iter(f"{MAIN}t")) for si in root.iter(f"{MAIN}si")]
+
+
+class Cell(NamedTuple):
+    sheet: str  # the sheet's file: xl/worksheets/sheet1.xml ...
+    ref: str  # "B3"
+    kind: str  # "text" (t="s" or t="inlineStr"), "formula" (has <f>), "other" (number, blank)
+    text: str | None  # the text, the formula, or the <v> of another cell (None if absent)
+    cached: str | None = None  # a formula's cached result (<v>)
+
+
+def cells(path):
+    """Every cell of the workbook at `path`, a text resolved through the shared strings."""
+    shared = shared_strings(path)
+    found = []
+    for name, root in sheet_xml(path).items():
+        for cell in root.iter(f"{MAIN}c"):
+            formula, kind, ref = cell.find(f"{MAIN}f"), cell.get("t"), cell.get("r")
+            value = cell.findtext(f"{MAIN}v")
+            if formula is not None:
+                found.append(Cell(name, ref, "formula", formula.text or "", value))
+            elif kind == "s":
+                found.append(Cell(name, ref, "text", shared[int(value)]))
+            elif kind == "inlineStr":
+                found.append(Cell(name, ref, "text", "".join(cell.itertext())))
+            else:
+                found.append(Cell(name, ref, "other", value))
+    return found
 
 
 def test_texts_starting_with_formula_characters_are_text_cells(write_scenario, tmp_path):
@@ -61,25 +92,28 @@ def test_texts_starting_with_formula_characters_are_text_cells(write_scenario, t
     result = injected_result(write_scenario)
     for lang, title in (("vi", TITLE), ("en", ERROR_LIKE)):
         path = tmp_path / f"projections_{lang}.xlsx"
-        write_workbook([result], path, lang)
-        sheets = sheet_xml(path)
-        assert len(sheets) == 3
-        assert not [f for root in sheets.values() for f in root.iter(f"{MAIN}f")]
-        texts = [t for root in sheets.values() for t in inline_texts(root)]
-        assert title in texts
-        cells = {
+        write_live_workbook([result], path, lang)
+        label = LABEL_VI if lang == "vi" else LABEL_EN
+        header = f"{label} ({UNIT})"  # the income column's header: label (unit)
+        found = cells(path)
+        assert len({c.sheet for c in found}) == 4  # summary, scorecard, assumptions, scenario
+        texts = {c.text for c in found if c.kind == "text"}
+        assert {title, header} <= texts
+        assert "=1+1" in texts  # the unit column of the assumptions sheet
+        # The live workbook's own formulas are its only formulas: there are many, and not one
+        # holds a user's text (a title or label stored live would be one of them).
+        formulas = [c.text for c in found if c.kind == "formula"]
+        assert len(formulas) > 100
+        for user_text in (TITLE, ERROR_LIKE, header, LABEL_EN, UNIT, "HYPERLINK"):
+            assert not [f for f in formulas if user_text in f or user_text in "=" + f], user_text
+        typed = {
             c.value: c.data_type
             for sheet in load_workbook(path).worksheets
             for row in sheet.iter_rows()
             for c in row
-            if isinstance(c.value, str)
+            if c.value in (title, header, UNIT)
         }
-        label = LABEL_VI if lang == "vi" else LABEL_EN
-        header = next(v for v in cells if v.startswith(label))
-        assert header == f"{label} ({UNIT})"  # the income column's header: label (unit)
-        assert cells[title] == "s"
-        assert cells[header] == "s"
-        assert set(cells.values()) == {"s"}
+        assert typed == {title: "s", header: "s", UNIT: "s"}
 
 
 def test_control_characters_in_a_title_do_not_stop_the_workbook(write_scenario, tmp_path):
@@ -87,9 +121,30 @@ def test_control_characters_in_a_title_do_not_stop_the_workbook(write_scenario, 
 
     result = injected_result(write_scenario, title_en="a\x01b\tc\x7f")
     path = tmp_path / "projections.xlsx"
-    write_workbook([result], path, "en")  # openpyxl refuses U+0001: this raised before
+    write_live_workbook([result], path, "en")
+    # XML 1.0 cannot hold U+0001: XlsxWriter would write it as "_x0001_", which Excel turns back
+    # into an invisible control character and openpyxl shows as written; the workbook shows
+    # U+FFFD instead (tab and U+007F are legal and kept).
+    title = [c.text for c in cells(path) if c.kind == "text" and c.text.startswith("a")]
+    assert "a\ufffdb\tc\x7f" in title
+    assert not [t for t in shared_strings(path) if "_x00" in t]
     summary = load_workbook(path).worksheets[0]
     assert summary.cell(row=3, column=2).value == "a\ufffdb\tc\x7f"
+    assert result.scenario.title_en == "a\x01b\tc\x7f"  # (the scenario itself is untouched)
+
+
+def test_every_text_cell_of_the_live_workbook_is_written_by_put():
+    """`put` is where a text is kept a text and its control characters replaced: no other
+    module of the live workbook writes a cell by another way."""
+    from sim.output import live_workbook_cells
+
+    folder = Path(live_workbook_cells.__file__).parent
+    sources = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("live_workbook*.py")}
+    assert len(sources) >= 6
+    bypass = re.compile(r"\.write(_string|_rich_string)?\(|\.write_row\(|\.write_column\(")
+    assert {name for name, source in sources.items() if bypass.search(source)} == {
+        "live_workbook_cells.py"
+    }
 
 
 def test_csvs_keep_the_texts_as_written(write_scenario, tmp_path):
@@ -308,7 +363,7 @@ def test_inf_in_a_projection_fails_before_any_file_is_written(write_scenario, tm
     folder.mkdir()
     for write in (
         lambda: write_csvs([result], folder),
-        lambda: write_workbook([result], folder / "projections.xlsx", "en"),
+        lambda: write_live_workbook([result], folder / "projections.xlsx", "en"),
     ):
         with pytest.raises(NonFiniteError) as info:
             write()
@@ -320,19 +375,65 @@ def test_inf_in_a_projection_fails_before_any_file_is_written(write_scenario, tm
         assert list(folder.iterdir()) == []
 
 
+def test_inf_in_a_sensitivity_table_fails_before_the_workbook_is_written(write_scenario, tmp_path):
+    from sim.analysis.suite import CSV_COLUMNS, SensitivityResults
+    from sim.output.files import NonFiniteError
+
+    result = minimal_result(write_scenario)
+    tables = {name: pd.DataFrame(columns=list(columns)) for name, columns in CSV_COLUMNS.items()}
+    tables["sobol.csv"] = pd.DataFrame(
+        [{"scenario": "plain", "output": "cagr.total", "parameter": "x", "S1": np.inf}],
+        columns=list(CSV_COLUMNS["sobol.csv"]),
+    )
+    sensitivity = SensitivityResults(
+        tornado=tables["tornado.csv"],
+        spider=pd.DataFrame(),
+        grid=tables["grid.csv"],
+        monte_carlo_percentiles=tables["monte_carlo_percentiles.csv"],
+        target_probabilities=tables["target_probabilities.csv"],
+        sobol=tables["sobol.csv"],
+        goal_seek=tables["goal_seek.csv"],
+        draws=10,
+        seed=1,
+    )
+    path = tmp_path / "projections.xlsx"
+    with pytest.raises(NonFiniteError) as info:
+        write_live_workbook([result], path, "en", sensitivity=sensitivity)
+    assert info.value.problems == (
+        "projections.xlsx (sobol.csv): scenario 'plain': column S1 is infinite in 1 row(s)",
+    )
+    assert not path.exists()
+    tables["sobol.csv"].loc[0, "S1"] = np.nan  # no value: an empty cell, allowed
+    write_live_workbook([result], path, "en", sensitivity=sensitivity)
+    assert path.is_file()
+
+
 def test_rates_without_a_value_are_written_as_empty_cells(write_scenario, tmp_path):
     zero = MINIMAL.replace("share_pct = 7.5", "share_pct = 0.0")  # no agriculture: no growth
     result = minimal_result(write_scenario, zero, "zero")
     assert np.isnan(result.series["growth.agriculture"]).all()
     assert np.isnan(result.series["growth.total"][0])
     write_csvs([result], tmp_path)
-    write_workbook([result], tmp_path / "projections.xlsx", "en")
+    write_live_workbook([result], tmp_path / "projections.xlsx", "en")
     frame = pd.read_csv(tmp_path / "zero.csv", index_col="year")
     assert frame["growth.agriculture"].isna().all() and frame.loc[2021, "growth.total"] > 15
     lines = (tmp_path / "zero.csv").read_text().splitlines()
     column = lines[0].split(",").index("growth.total")
     assert lines[1].split(",")[column] == ""  # the base year: an empty cell
     assert "inf" not in (tmp_path / "projections.csv").read_text()
+    # The workbook: an empty cell in the base year, then formulas that give an empty text where
+    # the level they divide by is 0 (not #DIV/0! once a spreadsheet recalculates), cached empty.
+    found = cells(tmp_path / "projections.xlsx")
+    (name,) = [c for c in found if c.kind == "text" and c.text == "growth.agriculture"]
+    column = name.ref.removesuffix("2")
+    rates = {c.ref: c for c in found if c.sheet == name.sheet and c.ref[len(column) :].isdigit()}
+    rates = {ref: c for ref, c in rates.items() if ref.rstrip("0123456789") == column}
+    assert rates[f"{column}3"] == Cell(name.sheet, f"{column}3", "other", None)
+    following = [rates[f"{column}{row}"] for row in range(4, 9)]
+    assert [(c.kind, c.cached) for c in following] == [("formula", "")] * 5
+    assert all(c.text.startswith("IF(") and '=0,"",' in c.text for c in following)
+    values = [c.cached if c.kind == "formula" else c.text for c in found]
+    assert not {v for v in values if v is not None and v.lower() in ("nan", "inf", "-inf")}
     # A rate may have no value, but never an infinite one.
     from sim.output.files import NonFiniteError, check_finite
 
