@@ -33,7 +33,7 @@ Two ways to the same numbers. Each loop has a numpy twin here, and the compiled 
 `sim.analysis.montecarlo.compiled`, which imports numba. Loading numba and its cached machine
 code costs ~0.5-1 s in a fresh interpreter, more than the loops save on small work (a Monte Carlo
 of 10,000 draws is one chunk: only its sampling would use them), so `use_compiled` picks numpy
-below COMPILED_FROM values of work (draws x columns, or values of u) and the compiled loops
+below COMPILED_FROM values of work (draws x rows, or values of u) and the compiled loops
 above it, or whenever numba is loaded already. The twins compute the same expressions in the
 same order with the same IEEE operations (no fastmath, no fused multiply-add), so counts,
 extremes and quantiles are the same to the last bit either way (tested on both paths).
@@ -64,16 +64,20 @@ __all__ = [
 VALUE, GROWTH, SHARE, RATIO = 0, 1, 2, 3
 KIND_NAMES = ("value", "growth", "share", "ratio")
 
-COMPILED_FROM = 40_000_000
-"""Values of work (draws x columns counted, or probabilities of a triangular distribution) from
-which loading numba pays. Measured in fresh interpreters (benchmarks/bench_numba_threshold.py;
-benchmarks/RESULTS.md): numba's import and the first call of a loop cost ~0.5-1 s, the numpy
-twins ~10-25 ns a value more than the compiled loops: break-even near 4e7 values. A Monte Carlo
-of 10,000 draws is far below it; one of 10^6 draws (~2e8 values) far above."""
+COMPILED_FROM = 150_000_000
+"""Values of work (a Monte Carlo: draws x result rows; the triangular inverse CDF: values of u)
+from which loading numba pays. Measured (benchmarks/bench_numba_threshold.py, RESULTS.md):
+numba's import and the first call of its loops cost ~0.6-1.5 s in a fresh interpreter; the numpy
+twins cost ~10 ns more a value counted (~1.3 us a draw of the baseline), and a fresh
+interpreter's Monte Carlo of the baseline (222 rows) was faster on numpy up to 700,000 draws and
+on numba from 1,000,000: 150e6 is ~680,000 draws of it. The default 10,000 draws are far below,
+10^6 draws above (unchanged: compiled)."""
 
 _COMPILED = "sim.analysis.montecarlo.compiled"
-_BATCH = 1 << 20
-"""Values per numpy pass: blocks of columns of about this many values (8 MB) bound the memory."""
+_BATCH = 1 << 16
+"""Values per numpy pass: the twins work in blocks of about this many values (512 kB), which
+stay in the cache and bound the memory (measured: 2^16 values ~2.5 times faster than 2^20,
+whose temporaries each cost fresh pages)."""
 
 
 def use_compiled(work: int) -> bool:
@@ -203,9 +207,13 @@ def triangular_quantile(
     width = high - low  # the compiled loop's expressions, in its order
     peak = (mode - low) / width
     left_scale, right_scale = width * (mode - low), width * (high - mode)
-    left = flat < peak
-    root = np.sqrt(np.where(left, flat * left_scale, (1.0 - flat) * right_scale))
-    return np.where(left, low + root, high - root).reshape(u.shape)
+    out = np.empty_like(flat)
+    for start in range(0, flat.size, _BATCH):  # blocks that stay in the cache
+        x = flat[start : start + _BATCH]
+        left = x < peak
+        root = np.sqrt(np.where(left, x * left_scale, (1.0 - x) * right_scale))
+        np.copyto(out[start : start + _BATCH], np.where(left, low + root, high - root))
+    return out.reshape(u.shape)
 
 
 # ----------------------------------------------------------------------------- numpy twins
@@ -221,16 +229,25 @@ def _blocks(columns: Columns, width: int) -> list[slice]:
 def column_values(source: np.ndarray, columns: Columns, block: slice = slice(None)) -> np.ndarray:
     """(C, m) values of the columns (or of a block of them) over the draws of `source` (rows,
     m), with numpy: value a; growth (a / b - 1) * 100; share a / b * 100; ratio a / b; the
-    compiled loop's expressions (`compiled._value`), so the same numbers."""
-    kind = columns.kind[block, None]
-    a, b = source[columns.a[block]], source[columns.b[block]]
+    compiled loop's expressions (`compiled._value`), so the same numbers. Each kind is computed
+    only for its own columns."""
+    kind, a_rows, b_rows = columns.kind[block], columns.a[block], columns.b[block]
+    out = np.empty((kind.size, source.shape[1]))
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = a / b
-        growth = (ratio - 1.0) * 100.0
-        share = ratio * 100.0
-    return np.where(
-        kind == VALUE, a, np.where(kind == GROWTH, growth, np.where(kind == SHARE, share, ratio))
-    )
+        for k in np.unique(kind).tolist():
+            which = np.flatnonzero(kind == k)
+            a = source[a_rows[which]]
+            if k == VALUE:
+                out[which] = a
+                continue
+            ratio = np.divide(a, source[b_rows[which]], out=a)
+            if k == GROWTH:
+                out[which] = (ratio - 1.0) * 100.0
+            elif k == SHARE:
+                out[which] = ratio * 100.0
+            else:
+                out[which] = ratio
+    return out
 
 
 def _count_numpy(
@@ -248,20 +265,25 @@ def _count_numpy(
     floor(v scale + shift) in 1 .. bins - 2, below to bin 0 and at or above to the last bin
     (with the column's minimum / maximum), NaN counted nowhere and flagged."""
     values = column_values(source, columns, block)
-    with np.errstate(invalid="ignore"):
-        f = values * scale[block, None] + shift[block, None]
+    f = values * scale[block, None]
+    f += shift[block, None]  # v * scale + shift, rounded after each operation as compiled
     top = counts.shape[1] - 1
-    below, above = f < 1.0, f >= top
-    regular = (f >= 1.0) & (f < top)
-    index = np.zeros(f.shape, dtype=np.int64)
-    index[regular] = f[regular].astype(np.int64)  # truncation = floor, as int() for f >= 1
-    index[above] = top
-    counted = regular | below | above  # NaN: neither
-    rows = np.arange(index.shape[0])[:, None] * counts.shape[1]
-    flat = np.bincount((index + rows)[counted], minlength=index.shape[0] * counts.shape[1])
+    # below 1 -> bin 0 and at or above top -> top; in between, truncation is floor (f >= 1),
+    # as int() in the compiled loop
+    clipped = np.clip(f, 0.0, float(top))
+    nan = np.isnan(clipped)
+    any_nan = bool(nan.any())
+    if any_nan:
+        clipped[nan] = 0.0
+    index = clipped.astype(np.int64)
+    index += (np.arange(index.shape[0]) * counts.shape[1])[:, None]
+    size = index.shape[0] * counts.shape[1]
+    flat = np.bincount(index[~nan] if any_nan else index.reshape(-1), minlength=size)
     counts[block] += flat.reshape(index.shape[0], counts.shape[1])
-    low = np.where(below, values, np.inf).min(axis=1, initial=np.inf)
-    high = np.where(above, values, -np.inf).max(axis=1, initial=-np.inf)
+    with np.errstate(invalid="ignore"):
+        below, above = f < 1.0, f >= top
+    low = values.min(axis=1, initial=np.inf, where=below)
+    high = values.max(axis=1, initial=-np.inf, where=above)
     minimum[block] = np.minimum(minimum[block], low)
     maximum[block] = np.maximum(maximum[block], high)
-    has_nan[block] |= ~counted.all(axis=1)
+    has_nan[block] |= nan.any(axis=1)
