@@ -147,6 +147,86 @@ and 0.96 s (baseline), 1.34 and 1.32 s (COVID shock); the model step, the code t
 0.18 µs a draw in both; error bounds, passes and rows binned / settled (113 / 109, 126 / 96) are
 the same, as the numbers are. The import of a plain run, timed again five times alternately
 right after: 0.56-0.82 s before, 0.58-0.68 s after.
+
+## Sobol' points instead of random draws (issue 10)
+
+`python benchmarks/bench_sobol_spread.py --json F` in each revision (before: 023ec61, plain random
+A and B; after: A and B the two halves of one 24-dimensional scrambled Sobol' sequence,
+`scipy.stats.qmc.Sobol`), then `--compare BEFORE AFTER`: the bundled baseline, 20 seeds
+(0-19), n = 2^14 (the default, 229,376 model runs), standard deviation over the seeds of each
+index (indices that are exactly 0, parameters that do not enter the output, left out; the
+interval is the mean width of the 95 % bootstrap interval after):
+
+| output | parameter | S1 | ST | sd S1 before | after | ratio | sd ST before | after | ratio | 95 % interval S1 / ST, after |
+|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+| output.total | services.growth_pct | 0.5726 | 0.5726 | 7.0e-03 | 1.3e-05 | 527x | 6.6e-03 | 1.6e-05 | 420x | 0.0308 / 0.0234 |
+| output.total | industry.growth_pct | 0.4219 | 0.4219 | 8.8e-03 | 8.4e-05 | 105x | 5.3e-03 | 8.5e-05 | 62x | 0.0263 / 0.0179 |
+| output.total | agriculture.growth_pct | 0.0055 | 0.0055 | 8.2e-04 | 3.9e-06 | 207x | 6.4e-05 | 2.0e-07 | 324x | 0.0032 / 0.0003 |
+| cagr.total | services.growth_pct | 0.5726 | 0.5726 | 7.0e-03 | 1.4e-05 | 499x | 6.6e-03 | 1.6e-05 | 418x | 0.0308 / 0.0234 |
+| cagr.total | industry.growth_pct | 0.4219 | 0.4219 | 8.8e-03 | 8.4e-05 | 105x | 5.3e-03 | 8.5e-05 | 62x | 0.0263 / 0.0179 |
+| cagr.total | agriculture.growth_pct | 0.0055 | 0.0055 | 8.2e-04 | 3.9e-06 | 209x | 6.4e-05 | 2.0e-07 | 321x | 0.0032 / 0.0003 |
+| income_per_capita | services.growth_pct | 0.0083 | 0.0084 | 1.0e-03 | 4.2e-06 | 240x | 1.0e-04 | 3.8e-07 | 268x | 0.0040 / 0.0004 |
+| income_per_capita | industry.growth_pct | 0.0061 | 0.0062 | 6.8e-04 | 2.4e-05 | 28x | 7.7e-05 | 1.2e-06 | 63x | 0.0034 / 0.0003 |
+| income_per_capita | agriculture.growth_pct | 0.0001 | 0.0001 | 1.1e-04 | 1.5e-06 | 75x | 1.0e-06 | 3.0e-08 | 34x | 0.0004 / 0.0000 |
+| income_per_capita | income_per_capita.base | 0.1560 | 0.1560 | 4.8e-03 | 2.0e-05 | 243x | 1.8e-03 | 2.2e-06 | 835x | 0.0161 / 0.0068 |
+| income_per_capita | income_per_capita.elasticity | 0.8293 | 0.8294 | 1.0e-02 | 2.6e-05 | 395x | 6.3e-03 | 1.8e-05 | 340x | 0.0366 / 0.0289 |
+| budget_revenue | services.growth_pct | 0.0245 | 0.0246 | 1.7e-03 | 5.5e-05 | 31x | 3.2e-04 | 8.7e-07 | 371x | 0.0068 / 0.0012 |
+| budget_revenue | industry.growth_pct | 0.0181 | 0.0182 | 1.6e-03 | 4.4e-06 | 370x | 2.5e-04 | 3.5e-06 | 70x | 0.0058 / 0.0009 |
+| budget_revenue | agriculture.growth_pct | 0.0002 | 0.0002 | 1.7e-04 | 1.2e-06 | 149x | 3.0e-06 | 1.9e-08 | 163x | 0.0007 / 0.0000 |
+| budget_revenue | budget_revenue.base | 0.0832 | 0.0833 | 2.9e-03 | 1.6e-05 | 175x | 7.7e-04 | 1.5e-06 | 515x | 0.0122 / 0.0037 |
+| budget_revenue | budget_revenue.elasticity | 0.8737 | 0.8739 | 1.1e-02 | 6.7e-05 | 164x | 8.8e-03 | 1.1e-04 | 80x | 0.0381 / 0.0298 |
+
+Ratio of the spreads (before / after) over the 32 indices that vary: median 209x, smallest 28x, largest 835x. Seconds per call (best / median of the seeds): before 1.44 / 1.93, after 1.54 / 2.14.
+
+The bootstrap intervals are kept; they treat the rows as independent draws, so on Sobol' points
+they are conservative (hundreds of times wider than the seed-to-seed spread above) and cover the exact
+indices of the Ishigami function and of the additive model on every seed tried
+(`test_sobol_intervals_cover_the_exact_indices_on_sobol_points`, 5 seeds at n = 2^12; 30 of 30
+seeds in a separate check). The same seed gives identical indices
+(`test_seeded_sobol_of_a_scenario_is_reproducible`). `--sobol-n N` chooses n; it must be a power
+of two (a Sobol' sequence is balanced in blocks of 2^m points), and anything else is refused with
+the two nearest powers, not silently rounded.
+
+Cost: the Sobol' points come from `scipy.stats.qmc`, so a `--sensitivity` run now imports
+scipy.stats (0.75 s on a quiet machine, 1.4 s CPU measured under this session's load); a plain
+run still does not (`test_plain_run_imports_no_scipy_stats`).
+
+## numba only where it pays (issue 10)
+
+`python benchmarks/bench_numba_threshold.py` (this machine was shared by several sessions, load
+average 6-10 on 2 cores: wall times doubled and drifted; CPU seconds and interleaved runs are the
+comparable figures):
+
+* Loading numba and the loops' cached machine code in a fresh interpreter: 1.5-2.3 s under that
+  load (0.6-1 s when quiet).
+* Per value on one thread, a baseline chunk (32,768 draws, 113 counted columns), after blocking
+  the numpy twins in 2^16 values (2-3 times faster than whole arrays): counting into 4096 bins
+  11-16 ns numpy, 3.7-5.5 ns compiled; extremes 5-7 / 1.4-2.3 ns; triangular inverse CDF 20 / 0.8 ns.
+* Crossover, a fresh interpreter's whole baseline Monte Carlo with each path forced (best of 3):
+  100,000 draws 1.60 s numpy / 2.96 s numba; 300,000: 1.80 / 3.29; 500,000: 3.97 / 4.23; 700,000:
+  4.38 / 4.83; 1,000,000: 6.56 / 5.72. Hence `COMPILED_FROM` = 150e6 values of work (draws x result
+  rows), about 680,000 draws of the baseline.
+* The default 10,000-draw Monte Carlo in a fresh interpreter (imports, scenario, the run), best
+  of 5: 2.39 s with numba, 0.91 s without it: numba was ~60 % of it here.
+
+`python run_scenarios.py baseline --sensitivity --draws D --seed 1 --no-charts --no-history`,
+fresh interpreters, interleaved rounds; before = 023ec61, A = Sobol' points only (15a9f1b),
+after = both; median (best) seconds:
+
+| | before | A: Sobol' points | after: + numba where it pays |
+|---|---:|---:|---:|
+| 10,000 draws, CPU | 3.83 (3.66) | 5.29 (4.65) | 4.18 (3.86) |
+| 10,000 draws, wall | 6.76 (5.75) | 11.52 (7.85) | 8.89 (7.74) |
+| 10^6 draws, CPU (before / after, then A / after) | 4.47 (4.32) / 6.09 (5.82) | 6.05 (5.57) | 6.10 (5.72) |
+
+A default `--sensitivity` run no longer loads numba (`test_a_default_sensitivity_run_does_not_load_numba`):
+that saves about a second of CPU against A, which the scipy.stats import of the Sobol' points
+(about the same cost) takes back, so the whole run is about as fast as before. 10^6 draws are
+unchanged by the numba rule (A 6.05 s, after 6.10 s CPU: still compiled); their rise from before is
+the scipy.stats import. Results are the same either way: the twins compute the compiled loops'
+expressions in their order, and the tests force each path on the same inputs
+(`test_numpy_twins_give_the_compiled_loops_numbers_bit_for_bit`,
+`test_monte_carlo_is_the_same_on_both_paths`, and the kernel tests on both paths).
 """
 
 
@@ -516,8 +596,8 @@ def imports_section(say: Say) -> None:
         f"{'yes' if imports['numba'] else 'no'}. For comparison, `import scipy.stats` alone: "
         f"{imports['scipy_stats_alone']:.2f} s. The sensitivity modules import scipy.special "
         "(ndtr, ndtri) only when a truncated normal or a correlation is sampled, and numba "
-        "(sim/analysis/montecarlo/kernels.py) only when a triangular distribution is sampled or a Monte Carlo has "
-        "more than one chunk."
+        "(sim/analysis/montecarlo/compiled.py) only when a Monte Carlo or a triangular sample is "
+        "large enough to pay for it (sim/analysis/montecarlo/kernels.py: COMPILED_FROM)."
     )
     say()
 

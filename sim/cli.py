@@ -49,6 +49,17 @@ def _at_least(minimum: int) -> Callable[[str], int]:
     return parse
 
 
+def _power_of_two(text: str) -> int:
+    """--sobol-n: a power of two (a Sobol' sequence is balanced in blocks of 2^m points)."""
+    value = _at_least(2)(text)
+    if value & (value - 1):
+        lower = 1 << (value.bit_length() - 1)
+        raise argparse.ArgumentTypeError(
+            f"must be a power of two, e.g. {lower:,} or {2 * lower:,}, not {value:,}"
+        )
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command's arguments, in the order --help lists them."""
     parser = argparse.ArgumentParser(
@@ -153,6 +164,14 @@ def _add_sensitivity_arguments(parser: argparse.ArgumentParser) -> None:
         help="random seed with --sensitivity, for reproducible draws (default: a fresh seed, "
         "recorded in the manifest)",
     )
+    parser.add_argument(
+        "--sobol-n",
+        type=_power_of_two,
+        default=None,
+        metavar="N",
+        help="base sample of the Sobol analysis with --sensitivity, a power of two (default "
+        "16,384; the model runs N x (parameters + 2) times)",
+    )
 
 
 def _add_switches(parser: argparse.ArgumentParser) -> None:
@@ -203,8 +222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     started = datetime.now().astimezone()
     argv_used = list(sys.argv if argv is None else ["run_scenarios.py", *argv])
-    if (args.draws is not None or args.seed is not None) and not args.sensitivity:
-        return _error("--draws and --seed apply to --sensitivity; add --sensitivity")
+    if (args.draws, args.seed, args.sobol_n) != (None, None, None) and not args.sensitivity:
+        return _error("--draws, --seed and --sobol-n apply to --sensitivity; add --sensitivity")
     published: list[bool] = []
     with _stop_signals_raise():
         try:
@@ -291,7 +310,7 @@ def _compute(args: argparse.Namespace, started: datetime, argv: list[str]) -> Ru
     tracking = None if args.actuals is None else _tracking(args.actuals, scenarios, results)
     sensitivity = None
     if args.sensitivity:
-        sensitivity = _sensitivity(scenarios, args.draws, args.seed)
+        sensitivity = _sensitivity(scenarios, args.draws, args.seed, args.sobol_n)
     return RunOutputs(
         results=results,
         lang=args.lang,
@@ -348,11 +367,11 @@ def _tracking(
 
 
 def _sensitivity(
-    scenarios: Sequence[Scenario], draws: int | None, seed: int | None
+    scenarios: Sequence[Scenario], draws: int | None, seed: int | None, sobol_n: int | None
 ) -> SensitivityResults:
     """--sensitivity: every analysis, with a progress bar when stderr is a terminal."""
     from sim.analysis.montecarlo.engine import DEFAULT_DRAWS
-    from sim.analysis.suite import run_sensitivity
+    from sim.analysis.suite import SOBOL_BASE_SAMPLE, run_sensitivity
     from sim.output.console import ProgressBar
 
     for scenario in scenarios:
@@ -363,7 +382,10 @@ def _sensitivity(
                 file=sys.stderr,
             )
     draws = DEFAULT_DRAWS if draws is None else draws
-    return run_sensitivity(scenarios, draws, seed, on_progress=ProgressBar(sys.stderr))
+    sobol_n = SOBOL_BASE_SAMPLE if sobol_n is None else sobol_n
+    return run_sensitivity(
+        scenarios, draws, seed, sobol_n=sobol_n, on_progress=ProgressBar(sys.stderr)
+    )
 
 
 def _print_summary(run: RunOutputs, settings: Sequence[str], out: Path) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from sim.analysis.montecarlo import engine
-from sim.analysis.sobol import DEFAULT_RESAMPLES, SobolEstimate, estimate
+from sim.analysis.sobol import DEFAULT_RESAMPLES, SobolEstimate, design, estimate
 from sim.scenario.loader import Scenario
 
 
@@ -56,10 +56,10 @@ def sobol_indices(
     """Sobol indices of `func` of k independent U(0, 1) inputs.
 
     func: (N, k) probabilities -> (N,) or (N, q) outputs, vectorised over rows; called once on
-    the whole design of n (k + 2) rows.
+    the whole design of n (k + 2) rows. A and B: the scrambled Sobol' points of
+    `sim.analysis.sobol.design` (n a power of two), as the scenarios' Sobol analysis draws them.
     """
-    design = saltelli_design(rng.random((n, k)), rng.random((n, k)))
-    out = np.asarray(func(design), dtype=float)
+    out = np.asarray(func(saltelli_design(*design(k, n, rng))), dtype=float)
     if out.ndim == 1:
         out = out[:, None]
     f_a, f_b = out[:n], out[n : 2 * n]

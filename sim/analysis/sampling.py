@@ -11,8 +11,9 @@ at most 0.018 away from C_ij.
 
 No draws happen at import and nothing touches numpy's global random state: every sampling
 function takes `rng: numpy.random.Generator`. scipy.special (ndtr, ndtri) is imported only when a
-truncated normal or a correlation needs it, and numba (the compiled triangular inverse CDF in
-`sim.analysis.montecarlo.kernels`) only when a triangular distribution is sampled.
+truncated normal or a correlation needs it. The triangular inverse CDF
+(`sim.analysis.montecarlo.kernels.triangular_quantile`) is numpy on small arrays and a compiled
+loop (numba) on large ones or once numba is loaded, with the same values either way.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from sim.analysis.montecarlo.kernels import triangular_quantile
 from sim.scenario.uncertainty import Distribution, UncertaintySpec
 
 __all__ = [
@@ -60,10 +62,6 @@ def inverse_cdf(dist: Distribution, u: np.ndarray) -> np.ndarray:
     if dist.kind == "uniform":
         return low + u * (high - low)
     if dist.kind == "triangular":
-        from sim.analysis.montecarlo.kernels import (
-            triangular_quantile,  # lazily: numba costs ~0.3 s to import
-        )
-
         if dist.mode is None:  # a Distribution checks this when built
             raise ValueError(f"triangular distribution of {dist.parameter} without a mode")
         return triangular_quantile(u, low, dist.mode, high)

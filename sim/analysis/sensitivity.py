@@ -29,7 +29,7 @@ import pandas as pd
 
 from sim.analysis.montecarlo.engine import DEFAULT_DRAWS, MonteCarloResult, monte_carlo
 from sim.analysis.sampling import parameter_ranges, values_from_uniforms
-from sim.analysis.sobol import estimate
+from sim.analysis.sobol import design, estimate
 from sim.core.model import cagr_from_ratio_pct, project, projection_series
 from sim.core.names import ParameterPath
 from sim.core.targets import Target, evaluate, target_by_key, target_indicator
@@ -306,9 +306,11 @@ def sobol(
 ) -> pd.DataFrame:
     """First-order and total Sobol indices of each end-year output for each uncertain parameter.
 
-    n: base sample (the model runs n (k + 2) times, k = number of uncertain parameters).
-    The parameters are drawn independently from their marginal distributions; a correlation
-    matrix is ignored (indices of dependent inputs are not uniquely defined; see sim.analysis.sobol).
+    n: base sample, a power of two (the model runs n (k + 2) times, k = number of uncertain
+    parameters). The design's probabilities are scrambled Sobol' points (`sim.analysis.sobol.design`,
+    the scrambling drawn from rng), mapped through each parameter's inverse CDF; the parameters are
+    independent: a correlation matrix is ignored (indices of dependent inputs are not uniquely
+    defined; see sim.analysis.sobol). The same rng state gives the same indices.
     Returns one row per output and parameter: scenario, output, parameter, S1, S1_low, S1_high,
     ST, ST_low, ST_high (interval at `confidence_level`, percentile bootstrap).
     """
@@ -316,8 +318,8 @@ def sobol(
         raise ValueError(f"scenario '{scenario.name}' has no [uncertainty] section")
     spec = scenario.uncertainty
     k = len(spec.distributions)
-    a = values_from_uniforms(spec, rng.random((n, k)))
-    b = values_from_uniforms(spec, rng.random((n, k)))
+    u_a, u_b = design(k, n, rng)
+    a, b = values_from_uniforms(spec, u_a), values_from_uniforms(spec, u_b)
     # the design A, B, AB_1..AB_k (AB_i: A with parameter i from B), one block at a time
     blocks = [a, b] + [{**a, p: b[p]} for p in spec.parameters]
     evaluated = [end_year_outputs(scenario, block) for block in blocks]

@@ -1,7 +1,14 @@
 """Variance-based (Sobol) sensitivity indices with bootstrap confidence intervals.
 
-Estimators, on the sampling design of Saltelli (2002): two independent (n, k) matrices A and B
-of parameter draws, and for each parameter i the matrix AB_i = A with column i taken from B.
+Estimators, on the sampling design of Saltelli (2002): two (n, k) matrices A and B of parameter
+draws, and for each parameter i the matrix AB_i = A with column i taken from B.
+
+Design (`design`): A and B are the first and last k columns of n points of one 2k-dimensional
+scrambled Sobol' sequence (Owen-type linear matrix scrambling and a digital shift,
+`scipy.stats.qmc.Sobol`), the construction of Saltelli et al. (2010), sec. 4; n is a power of
+two, so the points keep the sequence's balance. For the same number of model runs the indices
+vary far less from seed to seed than on plain random draws (measured on the bundled baseline at
+n = 2^14: benchmarks/RESULTS.md, "Sobol' points instead of random draws").
 With f centred on the mean of f(A) and f(B), and V the variance of f(A) and f(B) together:
 
     first order  S1_i = mean(f(B) (f(AB_i) - f(A))) / V        Saltelli et al. (2010), table 2 (b)
@@ -11,7 +18,10 @@ With f centred on the mean of f(A) and f(B), and V the variance of f(A) and f(B)
 Communications 181, 259-270.) These are the estimators of `scipy.stats.sobol_indices`.
 
 Confidence intervals: percentile bootstrap over the n rows (a row of A, B and every AB_i is
-resampled together). scipy's `.bootstrap()` re-runs the estimator once per resample in Python
+resampled together). The bootstrap treats the rows as independent draws, which scrambled Sobol'
+rows are not: the intervals describe the spread of a random design of the same size and are
+therefore conservative for this one (wider than its seed-to-seed spread, which is measured in
+benchmarks/RESULTS.md); they still cover the exact indices of the closed-form tests. scipy's `.bootstrap()` re-runs the estimator once per resample in Python
 (~38 s for three outputs at n = 2^14); here a resample is a vector of counts w (how often each
 row is drawn), every estimator above is a weighted mean, and all resamples of all outputs come out
 of one matrix product: (resamples x n counts) @ (n x per-row terms).
@@ -26,7 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["SobolEstimate", "estimate"]
+__all__ = ["SobolEstimate", "estimate", "design", "check_base_sample"]
 
 DEFAULT_RESAMPLES = 1000
 RESAMPLE_BATCH = 250  # resamples per matrix product: 250 x 2^14 counts = 16 MB in float32
@@ -49,6 +59,31 @@ class SobolEstimate:
     variance: np.ndarray
     n: int
     confidence_level: float
+
+
+def check_base_sample(n: int) -> None:
+    """Raise ValueError unless n (rows of A) is a power of two, at least 2: a Sobol' sequence is
+    balanced only in blocks of 2^m points, and the estimators need two rows for a variance."""
+    if n < 2 or n & (n - 1):
+        lower = 1 << max(n.bit_length() - 1, 1)
+        raise ValueError(
+            f"the Sobol base sample must be a power of two, at least 2, not {n} "
+            f"(e.g. {lower} or {lower * 2})"
+        )
+
+
+def design(k: int, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """(A, B): two (n, k) matrices of probabilities in [0, 1) for k independent parameters, the
+    first and last k columns of the first n points of a 2k-dimensional scrambled Sobol'
+    sequence. rng draws the scrambling, so the same generator state gives the same design.
+    n must be a power of two (`check_base_sample`)."""
+    check_base_sample(n)
+    if k < 1:
+        raise ValueError("the Sobol design needs at least one parameter")
+    from scipy.stats import qmc  # lazily: scipy.stats costs ~0.75 s to import
+
+    points = qmc.Sobol(2 * k, scramble=True, rng=rng).random_base2(n.bit_length() - 1)
+    return points[:, :k], points[:, k:]
 
 
 def _terms(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray) -> np.ndarray:

@@ -90,7 +90,12 @@ def _manifest_extra(run: RunOutputs) -> dict[str, Any]:
             "latest_year": run.tracking.actuals.latest_year,
         }
     if run.sensitivity is not None:
-        extra["sensitivity"] = {"draws": run.sensitivity.draws, "seed": run.sensitivity.seed}
+        sensitivity = run.sensitivity
+        extra["sensitivity"] = {
+            "draws": sensitivity.draws,
+            "seed": sensitivity.seed,
+            "sobol_n": sensitivity.sobol_n,
+        }
     if run.history is not None:
         extra["history"] = {
             "scenario": run.history.result.scenario.name,

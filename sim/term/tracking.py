@@ -240,7 +240,9 @@ def _linked_with_actuals(
             with np.errstate(divide="ignore", invalid="ignore"):
                 rates[t] = (level_obs[year].value / level - 1.0) * 100.0
             if year in growth_obs:
-                notes.append(f"{naming.growth(name)} {year} not used: the level is observed that year")
+                notes.append(
+                    f"{naming.growth(name)} {year} not used: the level is observed that year"
+                )
         level *= 1.0 + rates[t] / 100.0
     return LinkedInputs(base=base, growth_pct=rates, elasticity=None, override_pct=None)
 

@@ -23,6 +23,7 @@ from sim.analysis.sensitivity import (
     target_by_key,
     two_way_grid,
 )
+from sim.analysis.sobol import design
 from sim.analysis.suite import CSV_COLUMNS, run_sensitivity
 from sim.core.model import cagr_from_ratio_pct, project, projection_series, series_names
 from sim.core.targets import TARGETS, evaluate, target_indicator
@@ -168,10 +169,30 @@ def test_streaming_monte_carlo_is_within_its_stated_bound(scenarios, name, draws
         assert row.target == target.key and row.probability == expected
 
 
-def test_kernel_columns_are_the_models_rows(scenarios):
-    """Growth, shares and CAGR ratios computed by the compiled loops from the levels alone are
-    the model's own rows (to the last bit for growth and shares), and the counts and extremes
-    they give are those of numpy over the model's values."""
+@pytest.fixture(params=["numpy", "compiled"])
+def kernel_path(request, monkeypatch):
+    """Every kernel call on one path: the numpy twins or the compiled (numba) loops, by forcing
+    the threshold of `kernels.use_compiled` (and, for numpy, whether numba counts as loaded);
+    the other path fails if called."""
+    from sim.analysis.montecarlo import kernels
+
+    def not_this_path(*args, **kwargs):
+        raise AssertionError(f"the {request.param} path was forced")
+
+    if request.param == "numpy":
+        monkeypatch.setattr(kernels, "COMPILED_FROM", 2**62)
+        monkeypatch.setattr(kernels, "_COMPILED", "numba is not loaded")
+        monkeypatch.setattr(kernels, "_compiled", not_this_path)
+    else:
+        monkeypatch.setattr(kernels, "COMPILED_FROM", 0)
+        monkeypatch.setattr(kernels, "column_values", not_this_path)
+    return request.param
+
+
+def test_kernel_columns_are_the_models_rows(scenarios, kernel_path):
+    """Growth, shares and CAGR ratios computed by the loops (compiled or numpy) from the levels
+    alone are the model's own rows (to the last bit for growth and shares), and the counts and
+    extremes they give are those of numpy over the model's values."""
     import sim.analysis.montecarlo.engine as mc
     from sim.analysis.montecarlo.kernels import Columns, count_into_bins, extremes
 
@@ -225,7 +246,7 @@ def test_kernel_columns_are_the_models_rows(scenarios):
         )
 
 
-def test_kernel_columns_divide_as_numpy_does():
+def test_kernel_columns_divide_as_numpy_does(kernel_path):
     """A level of zero (a sector with no share) gives NaN or inf as numpy does, not an error."""
     from sim.analysis.montecarlo.kernels import (
         GROWTH,
@@ -249,6 +270,143 @@ def test_kernel_columns_divide_as_numpy_does():
     count_into_bins(source, columns, np.ones(3), np.ones(3), counts, minimum, maximum, flags)
     assert list(flags) == list(np.isnan(expected).any(axis=1))
     assert counts[:, -1].tolist() == np.isposinf(expected).sum(axis=1).tolist()
+
+
+def _kernel_inputs(scenarios):
+    """Levels of a chunk of two bundled scenarios, with a row of zeros, NaN and
+    infinities appended, and every kind of column over them (pairs of rows at random)."""
+    import sim.analysis.montecarlo.engine as mc
+    from sim.analysis.montecarlo.kernels import Columns
+
+    rng = np.random.default_rng(12)
+    for name in ("baseline", "covid_shock"):
+        run = mc._prepare(scenarios[name], 3_000, np.random.default_rng(1), 3_000)
+        levels = run.series(0).reshape(-1, 3_000)
+        levels = np.nan_to_num(levels, nan=0.0)
+        odd = rng.choice([0.0, -0.0, np.nan, np.inf, -np.inf, 1e-300, 5.0], size=3_000)
+        source = np.ascontiguousarray(np.vstack([levels, odd]))
+        c = 400
+        columns = Columns(
+            rng.integers(0, 4, c),
+            rng.integers(0, source.shape[0], c),
+            rng.integers(0, source.shape[0], c),
+        )
+        yield source, columns
+
+
+def test_numpy_twins_give_the_compiled_loops_numbers_bit_for_bit(scenarios):
+    """Counts, extremes and NaN flags (counting and extremes) and triangular quantiles are the
+    same on both paths, on the same inputs: model levels and zeros, NaN and infinities."""
+    from sim.analysis.montecarlo import compiled as compiled_module
+    from sim.analysis.montecarlo import kernels
+    from sim.analysis.montecarlo.kernels import count_into_bins, extremes, triangular_quantile
+
+    codes = ("VALUE", "GROWTH", "SHARE")
+    assert [getattr(compiled_module, k) for k in codes] == [getattr(kernels, k) for k in codes]
+
+    for source, columns in _kernel_inputs(scenarios):
+        c = len(columns)
+        with np.errstate(all="ignore"):
+            low, high, _ = extremes(source, columns, compiled=False)
+            low = np.where(np.isfinite(low), low, -1.0)
+            high = np.where(np.isfinite(high), high, 1.0)
+            middle, half = (low + high) / 2, np.maximum((high - low) / 4, 1e-9)
+            scale = 1.0 / (2 * half / 254)
+            shift = 1.0 - (middle - half) * scale  # bins over the middle half: all kinds used
+        results = []
+        for compiled in (False, True):
+            counts = np.zeros((c, 256), np.int64)
+            minimum, maximum = np.full(c, np.inf), np.full(c, -np.inf)
+            has_nan = np.zeros(c, bool)
+            count_into_bins(
+                source, columns, scale, shift, counts, minimum, maximum, has_nan, compiled
+            )
+            count_into_bins(
+                source, columns, scale, shift, counts, minimum, maximum, has_nan, compiled
+            )
+            results.append(
+                (counts, minimum, maximum, has_nan, *extremes(source, columns, compiled))
+            )
+        for numpy_result, compiled_result in zip(*results, strict=True):
+            np.testing.assert_array_equal(numpy_result, compiled_result)
+        counts = results[0][0]
+        assert counts[:, 0].any() and counts[:, -1].any() and counts[:, 1:-1].any()
+        assert results[0][3].any() and not results[0][3].all()  # NaN in some columns
+    u = np.random.default_rng(5).random(10_001)
+    u[:4] = [0.0, 0.3, 0.999999999, 0.5]
+    for low, mode, high in (
+        (0.0, 0.3, 1.0),
+        (14.0, 16.0, 18.5),
+        (-2.0, -2.0, 3.0),
+        (1.0, 4.0, 4.0),
+    ):
+        numpy_values = triangular_quantile(u, low, mode, high, compiled=False)
+        compiled_values = triangular_quantile(u, low, mode, high, compiled=True)
+        assert numpy_values.view(np.int64).tolist() == compiled_values.view(np.int64).tolist()
+
+
+def test_monte_carlo_is_the_same_on_both_paths(scenarios, monkeypatch):
+    """A streamed Monte Carlo (several chunks, a second pass) gives identical tables whether it
+    counts with numba or with numpy."""
+    from sim.analysis.montecarlo import kernels
+
+    tables = {}
+    for path in ("numpy", "compiled"):
+        with monkeypatch.context() as patch:
+            if path == "numpy":
+                patch.setattr(kernels, "COMPILED_FROM", 2**62)
+                patch.setattr(kernels, "_COMPILED", "numba is not loaded")
+            else:
+                patch.setattr(kernels, "COMPILED_FROM", 0)
+            for name, pilot in (("baseline", None), ("covid_shock", 3)):
+                result = monte_carlo(
+                    scenarios[name],
+                    12_000,
+                    np.random.default_rng(4),
+                    chunk_draws=4_096,
+                    pilot_draws=pilot,
+                )
+                tables[path, name] = result
+    for name in ("baseline", "covid_shock"):
+        one, two = tables["numpy", name], tables["compiled", name]
+        pd.testing.assert_frame_equal(one.percentiles, two.percentiles, check_exact=True)
+        pd.testing.assert_frame_equal(one.target_probabilities, two.target_probabilities)
+    assert tables["numpy", "covid_shock"].passes == 2
+
+
+def test_numba_is_used_only_where_it_pays(scenarios, monkeypatch):
+    """The decision: numpy below COMPILED_FROM values of work unless numba is loaded already;
+    a default Monte Carlo (10,000 draws) is below it, a million draws above."""
+    import sim.analysis.montecarlo.engine as mc
+    from sim.analysis.montecarlo import kernels
+
+    monkeypatch.setattr(kernels, "_COMPILED", "numba is not loaded")
+    assert not kernels.use_compiled(kernels.COMPILED_FROM - 1)
+    assert kernels.use_compiled(kernels.COMPILED_FROM)
+    rng = np.random.default_rng(0)
+    assert not mc._prepare(scenarios["covid_shock"], 10_000, rng, mc.CHUNK_DRAWS).compiled
+    assert mc._prepare(scenarios["baseline"], 1_000_000, rng, mc.CHUNK_DRAWS).compiled
+    monkeypatch.setattr(kernels, "_COMPILED", "numpy")  # a module that is loaded: numba's stand-in
+    assert kernels.use_compiled(1)
+
+
+@pytest.mark.slow
+def test_a_default_sensitivity_run_does_not_load_numba():
+    code = (
+        "import sys, numpy as np; from sim.analysis.suite import run_sensitivity; "
+        "from sim.scenario.loader import load_scenario; "
+        "s = [load_scenario(n, 'scenarios') for n in ('baseline', 'covid_shock')]; "
+        "run_sensitivity(s, 10_000, seed=1, sobol_n=2**10); "
+        "print('numba' in sys.modules, 'sim.analysis.montecarlo.compiled' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],  # the repository root
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "False"]
 
 
 def test_a_cagr_read_through_its_ratio_is_within_its_bound():
@@ -592,6 +750,115 @@ def test_sobol_of_a_scenario(scenarios):
     total = table[table.output == "cagr.total"]
     assert total.S1.sum() == pytest.approx(1.0, abs=0.05)  # nearly additive in the rates
     assert np.all(table.S1_low <= table.S1_high) and np.all(table.ST_low <= table.ST_high)
+
+
+ISHIGAMI_V = 7.0**2 / 8 + 0.1 * np.pi**4 / 5 + 0.1**2 * np.pi**8 / 18 + 0.5
+ISHIGAMI_V1 = 0.5 * (1 + 0.1 * np.pi**4 / 5) ** 2
+ISHIGAMI_V13 = 0.1**2 * np.pi**8 * (1 / 18 - 1 / 50)
+ISHIGAMI_FIRST = np.array([ISHIGAMI_V1, 7.0**2 / 8, 0.0]) / ISHIGAMI_V
+ISHIGAMI_TOTAL = np.array([ISHIGAMI_V1 + ISHIGAMI_V13, 7.0**2 / 8, ISHIGAMI_V13]) / ISHIGAMI_V
+"""The exact indices of the Ishigami function (a = 7, b = 0.1; Saltelli et al. 2008, 4.8)."""
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_sobol_intervals_cover_the_exact_indices_on_sobol_points(seed):
+    """The bootstrap intervals on the scrambled Sobol' design still hold the exact answer (they
+    are conservative there: the rows are not independent draws)."""
+    result = sobol_indices(ishigami, 3, 2**12, np.random.default_rng(seed), n_resamples=400)
+    assert np.all(result.first_order_ci[0, :, 0] <= ISHIGAMI_FIRST + 1e-12)
+    assert np.all(ISHIGAMI_FIRST <= result.first_order_ci[0, :, 1] + 1e-12)
+    assert np.all(result.total_ci[0, :, 0] <= ISHIGAMI_TOTAL)
+    assert np.all(ISHIGAMI_TOTAL <= result.total_ci[0, :, 1])
+    coefficients = np.array([1.0, 2.0, 3.0, 0.0])
+    additive = sobol_indices(
+        lambda u: u @ coefficients, 4, 2**12, np.random.default_rng(seed), n_resamples=400
+    )
+    expected = coefficients**2 / np.sum(coefficients**2)
+    for ci in (additive.first_order_ci[0], additive.total_ci[0]):
+        assert np.all(ci[:, 0] <= expected + 1e-12) and np.all(expected <= ci[:, 1] + 1e-12)
+
+
+def test_sobol_design_is_scrambled_sobol_points():
+    """A and B: in every column each of the n intervals [j / n, (j + 1) / n) holds exactly one
+    point (the balance of a scrambled Sobol' sequence, which random draws do not have); the same
+    generator state gives the same design, another state another one."""
+    a, b = design(5, 2**10, np.random.default_rng(3))
+    assert a.shape == b.shape == (2**10, 5)
+    for u in np.hstack([a, b]).T:
+        np.testing.assert_array_equal(np.sort(np.floor(u * 2**10)), np.arange(2**10))
+    again, _ = design(5, 2**10, np.random.default_rng(3))
+    np.testing.assert_array_equal(a, again)
+    assert not np.array_equal(a, design(5, 2**10, np.random.default_rng(4))[0])
+
+
+def test_sobol_points_vary_far_less_from_seed_to_seed_than_random_draws():
+    """The reason for the design: at the same n the indices of the additive model spread at
+    least ten times less over seeds than on plain random draws (measured: ~50-100 times)."""
+    from reference import saltelli_design
+
+    from sim.analysis.sobol import estimate
+
+    coefficients = np.array([1.0, 2.0, 3.0, 0.5])
+    n, k = 2**10, 4
+
+    def indices(a, b, rng):
+        out = saltelli_design(a, b) @ coefficients
+        f_ab = out[2 * n :].reshape(k, n)
+        return estimate(out[:n], out[n : 2 * n], f_ab, rng, n_resamples=10).first_order[0]
+
+    sobol_points, random_draws = [], []
+    for seed in range(8):
+        rng = np.random.default_rng(seed)
+        sobol_points.append(indices(*design(k, n, rng), rng))
+        random_draws.append(indices(rng.random((n, k)), rng.random((n, k)), rng))
+    spread_sobol = np.std(sobol_points, axis=0, ddof=1)
+    spread_random = np.std(random_draws, axis=0, ddof=1)
+    assert np.all(spread_sobol * 10 < spread_random), (spread_sobol, spread_random)
+
+
+def test_seeded_sobol_of_a_scenario_is_reproducible(scenarios):
+    scenario = scenarios["covid_shock"]
+    first = sobol(scenario, np.random.default_rng(7), 2**8, n_resamples=50)
+    again = sobol(scenario, np.random.default_rng(7), 2**8, n_resamples=50)
+    pd.testing.assert_frame_equal(first, again)
+    other = sobol(scenario, np.random.default_rng(8), 2**8, n_resamples=50)
+    assert not np.array_equal(first.S1.to_numpy(), other.S1.to_numpy())
+    # through run_sensitivity too: the same seed gives the same table
+    one = run_sensitivity([scenario], draws=50, seed=5, sobol_n=2**6).sobol
+    two = run_sensitivity([scenario], draws=50, seed=5, sobol_n=2**6).sobol
+    pd.testing.assert_frame_equal(one, two)
+
+
+def test_sobol_base_sample_must_be_a_power_of_two(scenarios):
+    with pytest.raises(ValueError, match="power of two, at least 2, not 1000 \\(e.g. 512 or 1024"):
+        sobol(scenarios["baseline"], np.random.default_rng(0), 1000)
+    with pytest.raises(ValueError, match="power of two"):
+        run_sensitivity([scenarios["baseline"]], draws=10, seed=1, sobol_n=3)
+
+
+def test_sobol_n_on_the_command_line(scenario_dir, tmp_path, monkeypatch, capsys):
+    """--sobol-n: a power of two, only with --sensitivity, passed on and kept in the manifest."""
+    import json
+
+    from sim.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as info:
+        main(["--no-charts", "--sensitivity", "--sobol-n", "10000"])
+    assert info.value.code == 2
+    assert "must be a power of two, e.g. 8,192 or 16,384, not 10,000" in capsys.readouterr().err
+    assert main(["--no-charts", "--sobol-n", "64"]) == 2
+    assert "add --sensitivity" in capsys.readouterr().err
+    args = ["baseline", "--no-charts", "--no-history", "--quiet", "--sensitivity"]
+    code = main([*args, "--draws", "200", "--seed", "4", "--sobol-n", "64"])
+    assert code == 0, capsys.readouterr().err
+    manifest = json.loads((tmp_path / "results" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["sensitivity"] == {"draws": 200, "seed": 4, "sobol_n": 64}
+    written = pd.read_csv(tmp_path / "results" / "sensitivity" / "sobol.csv")
+    expected = run_sensitivity(
+        [load_scenario("baseline", scenario_dir)], draws=200, seed=4, sobol_n=64
+    ).sobol
+    np.testing.assert_allclose(written.S1, expected.S1, rtol=1e-12)
 
 
 # ----------------------------------------------------------------------------- one at a time

@@ -258,7 +258,7 @@ def test_sensitivity_run_writes_its_tables_and_probabilities(run, tmp_path):
     merged = card.merge(probabilities, on=["scenario", "target"], suffixes=("", "_mc"))
     np.testing.assert_allclose(merged.probability, merged.probability_mc)
     manifest = json.loads((tmp_path / "results" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["sensitivity"] == {"draws": 3000, "seed": 11}
+    assert manifest["sensitivity"] == {"draws": 3000, "seed": 11, "sobol_n": 16384}
     # the same seed gives the same draws
     first = percentiles.copy()
     assert run("--no-charts", "--sensitivity", "--draws", "3000", "--seed", "11")[0] == 0

@@ -9,7 +9,7 @@ number of draws (ten million draws need the same ~100 MB per worker as a hundred
 2. The chunk is projected by `layout.projection_series_time_major`: a year of every series is
    one contiguous row of the chunk's draws. After the first chunk only the levels are computed;
    the growth rates, shares and CAGRs that are summarised are computed from them, draw by draw,
-   by the compiled loop that counts them (`kernels`), which saves the model writing them out
+   by the loop that counts them (`kernels`), which saves the model writing them out
    and numpy reading them back.
 3. Every series of every year is summarised by `quantiles` (fixed bins), and every target of
    `sim.core.targets.TARGETS` is checked draw by draw (a growth target on the growth ratio).
@@ -48,8 +48,9 @@ pass if any, and the rows settled from the others.
 
 Chunks run in threads, one per core: numpy releases the GIL in its loops and the compiled
 counting loops run without it (two processes measured no faster than two threads here).
-The counting loops (`kernels`, numba) are loaded only when there is more than one chunk (numba
-itself also when a triangular distribution is sampled).
+numba, which compiles those loops, costs ~0.5-1 s to load: a run decides once, from its draws x
+rows, whether it pays (`kernels.use_compiled`); below that the loops' numpy twins count the same
+numbers. A run that fits in one chunk (the default 10,000 draws) uses neither.
 """
 
 from __future__ import annotations
@@ -59,11 +60,19 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from sim.analysis.montecarlo.kernels import (
+    GROWTH,
+    RATIO,
+    SHARE,
+    VALUE,
+    Columns,
+    extremes,
+    use_compiled,
+)
 from sim.analysis.montecarlo.layout import (
     first_equal_rate_years,
     other_grows_with_total,
@@ -77,9 +86,6 @@ from sim.core.targets import COMPARISON_TOLERANCE, TARGETS, Target, evaluate, ta
 from sim.run import model_inputs
 from sim.scenario.loader import Scenario
 from sim.scenario.uncertainty import UncertaintySpec
-
-if TYPE_CHECKING:
-    from sim.analysis.montecarlo.kernels import Columns
 
 __all__ = [
     "DEFAULT_DRAWS",
@@ -164,7 +170,11 @@ def _is_constant(low: np.ndarray, high: np.ndarray) -> np.ndarray:
 
 
 class _Run:
-    """The chunks of one Monte Carlo and how to evaluate them (private; holds no results)."""
+    """The chunks of one Monte Carlo and how to evaluate them (private; holds no results).
+
+    compiled: whether the run counts with the compiled loops or their numpy twins (the same
+    numbers), decided once from its size, draws x result rows (`kernels.use_compiled`).
+    """
 
     def __init__(
         self,
@@ -177,6 +187,7 @@ class _Run:
         self.years = np.arange(scenario.base_year, scenario.end_year + 1)
         self.names = series_names(model_inputs(scenario))
         self.n_years = len(self.years)
+        self.compiled = use_compiled(sum(sizes) * len(self.names) * self.n_years)
         self.targets: list[tuple[Target, int | None]] = []
         for target in TARGETS:
             name = target_indicator(target, scenario.budget_concept)
@@ -228,14 +239,6 @@ class _Run:
         """Result rows as columns computed from the level rows (`sim.analysis.montecarlo.kernels`), and for each the
         years t of its CAGR (0 for other series): a CAGR row is the ratio of the year-t level to
         the base year's, to be read through `cagr_from_ratio_pct(ratio, t)`."""
-        from sim.analysis.montecarlo.kernels import (  # numba: only when streaming
-            GROWTH,
-            RATIO,
-            SHARE,
-            VALUE,
-            Columns,
-        )
-
         kind, a, b = (np.empty(rows.size, dtype=np.int64) for _ in range(3))
         years = np.zeros(rows.size, dtype=np.int64)
         for c, row in enumerate(rows.tolist()):
@@ -527,12 +530,10 @@ class _MonteCarlo:
     def plan(self) -> _StreamPlan:
         """How each row is summarised, and the bins of the counted ones: the pilot's range
         widened by PILOT_MARGIN, from zero up for what cannot be negative."""
-        from sim.analysis.montecarlo.kernels import GROWTH, extremes
-
         plan = _plan(self.run, self.range_pilot, self.run.twins(self.pilot_inputs))
         binned, binned_years = self.run.columns(plan.binned)
         constant, constant_years = self.run.columns(plan.constant)
-        low, high, _ = extremes(np.ascontiguousarray(self.range_pilot), binned)
+        low, high, _ = extremes(np.ascontiguousarray(self.range_pilot), binned, self.run.compiled)
         low, high = np.where(np.isfinite(low), low, 0.0), np.where(np.isfinite(high), high, 0.0)
         margin = (high - low) * PILOT_MARGIN
         bins_low = low - margin
@@ -560,7 +561,9 @@ class _MonteCarlo:
         def new_worker() -> _Worker:
             n_constant = len(plan.constant_columns)
             return _Worker(
-                binned=BinnedPercentiles(low, high, self.bins, columns=columns)
+                binned=BinnedPercentiles(
+                    low, high, self.bins, columns=columns, compiled=self.run.compiled
+                )
                 if len(columns)
                 else None,
                 constant_min=np.full(n_constant, np.inf),
@@ -577,8 +580,6 @@ class _MonteCarlo:
 
     def count(self, i: int, state: _Worker, first_pass: bool, plan: _StreamPlan) -> None:
         """Chunk i into one worker's counts (the pilot as computed; later chunks levels only)."""
-        from sim.analysis.montecarlo.kernels import extremes
-
         m = self.run.sizes[i]
         if i == 0:
             block = self.pilot
@@ -594,7 +595,7 @@ class _MonteCarlo:
             state.binned.add(flat)
         if first_pass:
             if len(plan.constant_columns):
-                low, high, nan = extremes(flat, plan.constant_columns)
+                low, high, nan = extremes(flat, plan.constant_columns, self.run.compiled)
                 np.minimum(state.constant_min, low, out=state.constant_min)
                 np.maximum(state.constant_max, high, out=state.constant_max)
                 state.constant_nan |= nan
@@ -682,14 +683,12 @@ def _exact_range(
     run: _Run, columns: Columns, chunks: Sequence[int], workers: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Smallest and largest value of each column over all chunks (for the second pass)."""
-    from sim.analysis.montecarlo.kernels import extremes
-
     lows = np.full((len(chunks), len(columns)), np.inf)
     highs = np.full((len(chunks), len(columns)), -np.inf)
 
     def one(i: int) -> None:
         flat = run.series(i, levels_only=True).reshape(-1, run.sizes[i])
-        lows[i], highs[i], _ = extremes(flat, columns)
+        lows[i], highs[i], _ = extremes(flat, columns, run.compiled)
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         list(pool.map(one, chunks))

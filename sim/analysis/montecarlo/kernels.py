@@ -29,16 +29,23 @@ reading the percentiles needs); NaN is counted nowhere and flags the column.
 where the numpy expression needs nine (most bundled uncertain parameters are
 triangular, so this is most of the sampling).
 
-numba is imported with this module: only sampling a triangular distribution and a Monte Carlo of
-more than one chunk need it.
+Two ways to the same numbers. Each loop has a numpy twin here, and the compiled loop lives in
+`sim.analysis.montecarlo.compiled`, which imports numba. Loading numba and its cached machine
+code costs ~0.5-1 s in a fresh interpreter, more than the loops save on small work (a Monte Carlo
+of 10,000 draws is one chunk: only its sampling would use them), so `use_compiled` picks numpy
+below COMPILED_FROM values of work (draws x rows, or values of u) and the compiled loops
+above it, or whenever numba is loaded already. The twins compute the same expressions in the
+same order with the same IEEE operations (no fastmath, no fused multiply-add), so counts,
+extremes and quantiles are the same to the last bit either way (tested on both paths).
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
-from numba import njit
 
 __all__ = [
     "VALUE",
@@ -49,10 +56,40 @@ __all__ = [
     "count_into_bins",
     "extremes",
     "triangular_quantile",
+    "column_values",
+    "use_compiled",
+    "COMPILED_FROM",
 ]
 
 VALUE, GROWTH, SHARE, RATIO = 0, 1, 2, 3
 KIND_NAMES = ("value", "growth", "share", "ratio")
+
+COMPILED_FROM = 150_000_000
+"""Values of work (a Monte Carlo: draws x result rows; the triangular inverse CDF: values of u)
+from which loading numba pays. Measured (benchmarks/bench_numba_threshold.py, RESULTS.md):
+numba's import and the first call of its loops cost ~0.6-1.5 s in a fresh interpreter; the numpy
+twins cost ~10 ns more a value counted (~1.3 us a draw of the baseline), and a fresh
+interpreter's Monte Carlo of the baseline (222 rows) was faster on numpy up to 700,000 draws and
+on numba from 1,000,000: 150e6 is ~680,000 draws of it. The default 10,000 draws are far below,
+10^6 draws above (unchanged: compiled)."""
+
+_COMPILED = "sim.analysis.montecarlo.compiled"
+_BATCH = 1 << 16
+"""Values per numpy pass: the twins work in blocks of about this many values (512 kB), which
+stay in the cache and bound the memory (measured: 2^16 values ~2.5 times faster than 2^20,
+whose temporaries each cost fresh pages)."""
+
+
+def use_compiled(work: int) -> bool:
+    """Whether the compiled loops pay for `work` values: at or above COMPILED_FROM, or at any
+    size once numba is loaded (its cost is paid; the loops are then always the faster)."""
+    return work >= COMPILED_FROM or _COMPILED in sys.modules
+
+
+def _compiled() -> ModuleType:
+    from sim.analysis.montecarlo import compiled  # lazily: imports numba (~0.5-1 s)
+
+    return compiled
 
 
 @dataclass(frozen=True)
@@ -101,120 +138,152 @@ def count_into_bins(
     minimum: np.ndarray,
     maximum: np.ndarray,
     has_nan: np.ndarray,
+    compiled: bool | None = None,
 ) -> None:
     """Add the columns' values over the m draws of `source` (rows, m) to `counts` (C, bins),
     int64; lower `minimum` / raise `maximum` (C,) by the values of the two edge bins; set
-    has_nan (C,) where a value is NaN. Runs without the GIL."""
+    has_nan (C,) where a value is NaN. compiled: the numba loop (runs without the GIL) or its
+    numpy twin (the same counts); None: `use_compiled(C x m)`."""
     _check_source(source, columns)
     c = len(columns)
     if not (scale.shape == shift.shape == minimum.shape == maximum.shape == has_nan.shape == (c,)):
         raise ValueError("scale, shift, minimum, maximum and has_nan need one value per column")
     if counts.ndim != 2 or counts.shape[0] != c or counts.shape[1] < 3 or counts.dtype != np.int64:
         raise ValueError("counts must be an int64 array (columns, bins) with bins >= 3")
-    _count_into_bins(
-        source, columns.kind, columns.a, columns.b, scale, shift, counts, minimum, maximum, has_nan
-    )
+    if use_compiled(c * source.shape[1]) if compiled is None else compiled:
+        _compiled().count_into_bins(
+            source,
+            columns.kind,
+            columns.a,
+            columns.b,
+            scale,
+            shift,
+            counts,
+            minimum,
+            maximum,
+            has_nan,
+        )
+        return
+    for block in _blocks(columns, max(source.shape[1], counts.shape[1])):
+        _count_numpy(source, columns, block, scale, shift, counts, minimum, maximum, has_nan)
 
 
-def extremes(source: np.ndarray, columns: Columns) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def extremes(
+    source: np.ndarray, columns: Columns, compiled: bool | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(minimum, maximum, has_nan) of each column over the draws of `source`, NaN left out
-    (inf and -inf for a column of NaN only). Runs without the GIL."""
+    (inf and -inf for a column of NaN only). compiled: the numba loop (runs without the GIL) or
+    its numpy twin; None: `use_compiled(C x m)`."""
     _check_source(source, columns)
     c = len(columns)
     minimum, maximum = np.full(c, np.inf), np.full(c, -np.inf)
     has_nan = np.zeros(c, dtype=np.bool_)
-    _extremes(source, columns.kind, columns.a, columns.b, minimum, maximum, has_nan)
+    if use_compiled(c * source.shape[1]) if compiled is None else compiled:
+        _compiled().extremes(source, columns.kind, columns.a, columns.b, minimum, maximum, has_nan)
+        return minimum, maximum, has_nan
+    for block in _blocks(columns, source.shape[1]):
+        values = column_values(source, columns, block)
+        # fmin / fmax leave NaN out, as the compiled loop's comparisons do
+        minimum[block] = np.fmin(minimum[block], np.fmin.reduce(values, axis=1))
+        maximum[block] = np.fmax(maximum[block], np.fmax.reduce(values, axis=1))
+        has_nan[block] = np.isnan(values).any(axis=1)
     return minimum, maximum, has_nan
 
 
-# ----------------------------------------------------------------------------- compiled loops
-# cache=True keeps the machine code next to this file (__pycache__), so only the first run on a
-# machine compiles (about a second); fastmath stays off: the values must be the model's.
-# error_model="numpy": x / 0 gives inf or NaN as in numpy (and the model), where Python's rule
-# would raise ZeroDivisionError; it also lets the division be vectorised (measured: counting a
-# chunk ~12 % faster).
-
-
-@njit(nogil=True, cache=True, inline="always", error_model="numpy")
-def _value(source, kind, a, b, i):  # pragma: no cover (compiled)
-    x = source[a, i]
-    if kind == VALUE:
-        return x
-    y = source[b, i]
-    if kind == GROWTH:
-        return (x / y - 1.0) * 100.0
-    if kind == SHARE:
-        return x / y * 100.0
-    return x / y
-
-
-@njit(nogil=True, cache=True, error_model="numpy")
-def _count_into_bins(
-    source, kind, a, b, scale, shift, counts, minimum, maximum, has_nan
-):  # pragma: no cover (compiled)
-    m = source.shape[1]
-    top = counts.shape[1] - 1
-    for c in range(kind.size):
-        k, ra, rb = kind[c], a[c], b[c]
-        sc, sh = scale[c], shift[c]
-        bins = counts[c]
-        low, high, nan = minimum[c], maximum[c], False
-        for i in range(m):
-            v = _value(source, k, ra, rb, i)
-            f = v * sc + sh
-            if f >= 1.0 and f < top:
-                bins[int(f)] += 1
-            elif f < 1.0:
-                bins[0] += 1
-                low = min(low, v)
-            elif f >= top:
-                bins[top] += 1
-                high = max(high, v)
-            else:  # NaN
-                nan = True
-        minimum[c], maximum[c] = low, high
-        if nan:
-            has_nan[c] = True
-
-
-@njit(nogil=True, cache=True, error_model="numpy")
-def _extremes(source, kind, a, b, minimum, maximum, has_nan):  # pragma: no cover (compiled)
-    m = source.shape[1]
-    for c in range(kind.size):
-        k, ra, rb = kind[c], a[c], b[c]
-        low, high, nan = minimum[c], maximum[c], False
-        for i in range(m):
-            v = _value(source, k, ra, rb, i)
-            if v < low:
-                low = v
-            if v > high:
-                high = v
-            if v != v:
-                nan = True
-        minimum[c], maximum[c] = low, high
-        if nan:
-            has_nan[c] = True
-
-
-def triangular_quantile(u: np.ndarray, low: float, mode: float, high: float) -> np.ndarray:
+def triangular_quantile(
+    u: np.ndarray, low: float, mode: float, high: float, compiled: bool | None = None
+) -> np.ndarray:
     """The values at probabilities u (any shape) of the triangular distribution (low, mode,
     high): low + sqrt(u w (mode - low)) left of the peak, high - sqrt((1 - u) w (high - mode))
-    right of it, w = high - low."""
+    right of it, w = high - low. compiled: the numba loop or the numpy twin (the same values);
+    None: `use_compiled(u.size)`."""
     u = np.asarray(u, dtype=np.float64)
     flat = np.ascontiguousarray(u).reshape(-1)
+    low, mode, high = float(low), float(mode), float(high)
+    if use_compiled(flat.size) if compiled is None else compiled:
+        out = np.empty_like(flat)
+        _compiled().triangular_quantile(flat, low, mode, high, out)
+        return out.reshape(u.shape)
+    width = high - low  # the compiled loop's expressions, in its order
+    peak = (mode - low) / width
+    left_scale, right_scale = width * (mode - low), width * (high - mode)
     out = np.empty_like(flat)
-    _triangular_quantile(flat, float(low), float(mode), float(high), out)
+    for start in range(0, flat.size, _BATCH):  # blocks that stay in the cache
+        x = flat[start : start + _BATCH]
+        left = x < peak
+        root = np.sqrt(np.where(left, x * left_scale, (1.0 - x) * right_scale))
+        np.copyto(out[start : start + _BATCH], np.where(left, low + root, high - root))
     return out.reshape(u.shape)
 
 
-@njit(nogil=True, cache=True, error_model="numpy")
-def _triangular_quantile(u, low, mode, high, out):  # pragma: no cover (compiled)
-    width = high - low
-    peak = (mode - low) / width
-    left_scale, right_scale = width * (mode - low), width * (high - mode)
-    for i in range(u.size):
-        # both sides computed and one chosen: selects, not a branch that u, being random,
-        # would make the processor mispredict half the time (~9 ns a value instead of ~1)
-        left = u[i] < peak
-        root = np.sqrt(u[i] * left_scale if left else (1.0 - u[i]) * right_scale)
-        out[i] = low + root if left else high - root
+# ----------------------------------------------------------------------------- numpy twins
+
+
+def _blocks(columns: Columns, width: int) -> list[slice]:
+    """The columns in blocks of about _BATCH values, `width` values a column (its draws, or its
+    bins when they are more)."""
+    step = max(1, _BATCH // max(width, 1))
+    return [slice(i, i + step) for i in range(0, len(columns), step)]
+
+
+def column_values(source: np.ndarray, columns: Columns, block: slice = slice(None)) -> np.ndarray:
+    """(C, m) values of the columns (or of a block of them) over the draws of `source` (rows,
+    m), with numpy: value a; growth (a / b - 1) * 100; share a / b * 100; ratio a / b; the
+    compiled loop's expressions (`compiled._value`), so the same numbers. Each kind is computed
+    only for its own columns."""
+    kind, a_rows, b_rows = columns.kind[block], columns.a[block], columns.b[block]
+    out = np.empty((kind.size, source.shape[1]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for k in np.unique(kind).tolist():
+            which = np.flatnonzero(kind == k)
+            a = source[a_rows[which]]
+            if k == VALUE:
+                out[which] = a
+                continue
+            ratio = np.divide(a, source[b_rows[which]], out=a)
+            if k == GROWTH:
+                out[which] = (ratio - 1.0) * 100.0
+            elif k == SHARE:
+                out[which] = ratio * 100.0
+            else:
+                out[which] = ratio
+    return out
+
+
+def _count_numpy(
+    source: np.ndarray,
+    columns: Columns,
+    block: slice,
+    scale: np.ndarray,
+    shift: np.ndarray,
+    counts: np.ndarray,
+    minimum: np.ndarray,
+    maximum: np.ndarray,
+    has_nan: np.ndarray,
+) -> None:
+    """The numpy twin of the compiled `count_into_bins`, on one block of columns: bin =
+    floor(v scale + shift) in 1 .. bins - 2, below to bin 0 and at or above to the last bin
+    (with the column's minimum / maximum), NaN counted nowhere and flagged."""
+    values = column_values(source, columns, block)
+    f = values * scale[block, None]
+    f += shift[block, None]  # v * scale + shift, rounded after each operation as compiled
+    top = counts.shape[1] - 1
+    # below 1 -> bin 0 and at or above top -> top; in between, truncation is floor (f >= 1),
+    # as int() in the compiled loop
+    clipped = np.clip(f, 0.0, float(top))
+    nan = np.isnan(clipped)
+    any_nan = bool(nan.any())
+    if any_nan:
+        clipped[nan] = 0.0
+    index = clipped.astype(np.int64)
+    index += (np.arange(index.shape[0]) * counts.shape[1])[:, None]
+    size = index.shape[0] * counts.shape[1]
+    flat = np.bincount(index[~nan] if any_nan else index.reshape(-1), minlength=size)
+    counts[block] += flat.reshape(index.shape[0], counts.shape[1])
+    with np.errstate(invalid="ignore"):
+        below, above = f < 1.0, f >= top
+    low = values.min(axis=1, initial=np.inf, where=below)
+    high = values.max(axis=1, initial=-np.inf, where=above)
+    minimum[block] = np.minimum(minimum[block], low)
+    maximum[block] = np.maximum(maximum[block], high)
+    has_nan[block] |= nan.any(axis=1)

@@ -23,7 +23,8 @@ The same rule as numpy's default (h = (n - 1) p / 100) defines the exact value t
 
 Counting is one compiled loop per column (`sim.analysis.montecarlo.kernels.count_into_bins`), which also computes
 the column's values from model levels when asked (growth, shares, ratios: `sim.analysis.montecarlo.kernels.Columns`)
-and runs without the GIL, so accumulators in several threads count in parallel. A column counted
+and runs without the GIL, so accumulators in several threads count in parallel; on small work its
+numpy twin counts the same (`kernels.use_compiled`). A column counted
 as a ratio whose percentiles are wanted as a function of it (a CAGR) is read through that
 increasing function (`percentiles(transform=...)`), with the bin width carried through it.
 """
@@ -32,12 +33,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from sim.analysis.montecarlo.kernels import Columns
+from sim.analysis.montecarlo.kernels import Columns, count_into_bins
 
 __all__ = ["BinnedPercentiles", "DEFAULT_BINS", "Estimate"]
 
@@ -79,6 +78,8 @@ class BinnedPercentiles:
     rows:      (C,) indices of the rows of the arrays passed to `add` that are this
                accumulator's columns (default: every row, in order), or
     columns:   the columns as values computed from those rows (`sim.analysis.montecarlo.kernels.Columns`).
+    compiled:  count with the compiled loop (True) or its numpy twin (False), the same counts;
+               None: decided by the size of each chunk (`kernels.use_compiled`).
     """
 
     def __init__(
@@ -88,6 +89,7 @@ class BinnedPercentiles:
         bins: int = DEFAULT_BINS,
         rows: np.ndarray | None = None,
         columns: Columns | None = None,
+        compiled: bool | None = None,
     ):
         if bins < 3:
             raise ValueError("need at least 3 bins: underflow, one regular bin, overflow")
@@ -108,9 +110,8 @@ class BinnedPercentiles:
         self.minimum = np.full(low.size, np.inf)  # of the values in the underflow bin
         self.maximum = np.full(low.size, -np.inf)  # of the values in the overflow bin
         self.n = 0
+        self.compiled = compiled
         if columns is None:
-            from sim.analysis.montecarlo.kernels import Columns
-
             columns = Columns.of_rows(np.arange(low.size) if rows is None else rows)
         if len(columns) != low.size:
             raise ValueError("need one column per range")
@@ -119,8 +120,6 @@ class BinnedPercentiles:
     def add(self, source: np.ndarray) -> None:
         """Count the values of one chunk of draws: the columns computed from source (R, m),
         which is not modified."""
-        from sim.analysis.montecarlo.kernels import count_into_bins
-
         source = np.ascontiguousarray(source, dtype=np.float64)
         count_into_bins(
             source,
@@ -131,6 +130,7 @@ class BinnedPercentiles:
             self.minimum,
             self.maximum,
             self.has_nan,
+            self.compiled,
         )
         self.n += source.shape[1]
 
