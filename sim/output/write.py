@@ -24,6 +24,7 @@ from sim.output.files import (
 )
 from sim.output.i18n import LANGS, text
 from sim.output.publish import MANIFEST_NAME
+from sim.output.whatif import write_whatif
 from sim.output.workbook import write_workbook
 from sim.run import ScenarioResult
 
@@ -64,6 +65,7 @@ def write_run(folder: Path, run: RunOutputs) -> None:
     probabilities = run.sensitivity.target_probabilities if run.sensitivity is not None else None
     write_csvs(run.results, folder, rebased, probabilities)
     write_workbook(run.results, folder / "projections.xlsx", run.lang, rebased, probabilities)
+    write_whatif(folder / "whatif.html", run.results, run.lang, run.started)
     if run.tracking is not None:
         write_tracking_csvs(run.tracking, folder / "tracking")
     if run.sensitivity is not None:

@@ -22,7 +22,7 @@ from sim.scenario.parameters import numeric_parameters
 from sim.scenario.values import Scenario
 from sim.scenario.writer import toml_value
 
-__all__ = ["page_data", "skip_reason", "PAGE_WORDS"]
+__all__ = ["page_data", "scenario_payload", "skip_reason", "PAGE_WORDS"]
 
 PAGE_WORDS: dict[str, tuple[str, str]] = {
     "page_title": ("Thử giả định: dự báo {base}-{end}", "What-if: projections {base}-{end}"),
@@ -112,7 +112,7 @@ def page_data(results: Sequence[ScenarioResult], lang: str, generated: datetime)
         "generated": generated.strftime("%Y-%m-%d %H:%M"),
         "period": {"base": first.base_year, "end": first.end_year},
         "words": {key: _both(w) for key, w in words.items()},
-        "scenarios": [_scenario(r) for r in shown],
+        "scenarios": [scenario_payload(r) for r in shown],
         "skipped": [r.scenario.name for r in results if skip_reason(r.scenario) is not None],
         "targets": [_target(t) for t in TARGETS],
         "tolerance": COMPARISON_TOLERANCE,
@@ -123,7 +123,7 @@ def _both(words: Bilingual) -> dict[str, str]:
     return {lang: words.in_(lang) for lang in LANGS}
 
 
-def _scenario(result: ScenarioResult) -> dict[str, Any]:
+def scenario_payload(result: ScenarioResult) -> dict[str, Any]:
     """One scenario: its structure, its parameters (the `--set` paths), labels and ranges."""
     s = result.scenario
     labels = linked_labels(result)
