@@ -23,8 +23,8 @@ import numpy as np
 import pytest
 from conftest import REPO, SCENARIOS
 
-from sim.core.targets import TARGETS, evaluate, target_indicator
 from sim.core.model import project, projection_series
+from sim.core.targets import TARGETS, evaluate, target_indicator
 from sim.output.whatif import write_whatif
 from sim.output.whatif.data import scenario_payload
 from sim.run import load_scenarios, model_inputs, run_scenario
@@ -367,6 +367,7 @@ def test_the_fragment_restores_the_state(browser, default_page):
     page.set("sectors.agriculture.growth_pct", "2")
     page.set("indicators.investment.growth_pct_by_year.2024", "12,5")
     page.page.click('[data-action="lang"]')
+    page.page.wait_for_timeout(400)  # the fragment follows 150 ms after the last change
     fragment = page.page.evaluate("location.hash")
     shown, statuses = page.shown(), page.statuses()
     assert page.close() == []
@@ -397,7 +398,9 @@ def test_a_bad_value_is_refused_and_said(browser, default_page):
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_screenshot_in_both_languages(browser, default_page, lang):
     """Saved under /tmp to be looked at; the words and number format of the language."""
-    page = Page(browser, default_page, f"#s=baseline&lang={lang}", viewport={"width": 1400, "height": 900})
+    page = Page(
+        browser, default_page, f"#s=baseline&lang={lang}", viewport={"width": 1400, "height": 900}
+    )
     page.set("sectors.services.growth_pct", "15,5" if lang == "vi" else "15.5")
     page.page.screenshot(path=str(SCREENSHOTS / f"whatif_{lang}.png"), full_page=True)
     body = page.page.inner_text("body")

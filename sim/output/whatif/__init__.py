@@ -85,7 +85,9 @@ def whatif_html(results: Sequence[ScenarioResult], lang: str, generated: datetim
     )
 
 
-def write_whatif(path: Path, results: Sequence[ScenarioResult], lang: str, generated: datetime) -> None:
+def write_whatif(
+    path: Path, results: Sequence[ScenarioResult], lang: str, generated: datetime
+) -> None:
     """Write whatif.html for the scenarios of a run (see the module docstring)."""
     if results:
         path.write_text(whatif_html(results, lang, generated), encoding="utf-8")

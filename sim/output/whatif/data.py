@@ -14,8 +14,15 @@ from typing import Any
 
 from sim.core.model import DERIVED_SUMS, SECTORS
 from sim.core.targets import COMPARISON_TOLERANCE, TARGETS, Target
-from sim.output.i18n import LANGS, Bilingual, band_text, indicator_label, linked_labels, text
-from sim.output.i18n import unit_text
+from sim.output.i18n import (
+    LANGS,
+    Bilingual,
+    band_text,
+    indicator_label,
+    linked_labels,
+    text,
+    unit_text,
+)
 from sim.run import ScenarioResult
 from sim.scenario.loader import ScenarioError, load_scenario, parse_setting
 from sim.scenario.parameters import numeric_parameters

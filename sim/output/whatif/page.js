@@ -185,7 +185,7 @@ function overrideGrid(rows) {
         title: label + ", " + y,
       });
       input.value = inputText(state.values[path]);
-      input.placeholder = defaultPath ? inputText(state.values[defaultPath]) : "";
+      if (defaultPath) input.setAttribute("data-default", defaultPath);
       state.fields[path] = input;
       row.append(el("td", {}, input));
     }
@@ -268,6 +268,13 @@ function onInput(event, showErrors) {
 
 // ---------------------------------------------------------------------------- results
 
+/* A fixed table layout needs a width: the label and unit columns and one per year (em). (Set
+   through the CSSOM, which the policy allows; a style attribute in markup it would not.) */
+function fixedTable(table, columns) {
+  table.style.width = 31 + 5.6 * columns + "em";
+  return table;
+}
+
 function resultsTable() {
   const s = scenario();
   const years = [];
@@ -285,7 +292,7 @@ function resultsTable() {
     });
     body.append(row);
   }
-  return el("div", { class: "scroll" }, el("table", { class: "results" }, el("thead", {}, head), body));
+  return el("div", { class: "scroll" }, fixedTable(el("table", { class: "results" }, el("thead", {}, head), body), years.length));
 }
 
 function diffTable() {
@@ -307,7 +314,7 @@ function diffTable() {
     });
     body.append(row);
   }
-  return el("div", { class: "scroll" }, el("table", { class: "results" }, el("thead", {}, head), body));
+  return el("div", { class: "scroll" }, fixedTable(el("table", { class: "results" }, el("thead", {}, head), body), years.length));
 }
 
 function scorecardTable() {
@@ -382,43 +389,55 @@ function render() {
   update();
 }
 
+/* A cell's number and text, written only when they change: most cells keep theirs when one
+   input moves, and an untouched cell costs the browser no layout. */
+function show(cell, value, text) {
+  const full = String(value);
+  if (cell.getAttribute("data-value") === full) return;
+  cell.setAttribute("data-value", full);
+  if (cell.textContent !== text) cell.textContent = text;
+}
+
+/* Model and redraw: every number, the scorecard, the charts and the list of changes. */
 function update() {
   const s = scenario();
   const now = whatifModel(spec(state.values));
   for (const [name, cells] of Object.entries(state.cells)) {
     const values = now.series[name];
     const digits = decimalsOf(name);
-    cells.forEach((cell, t) => {
-      cell.setAttribute("data-value", String(values[t]));
-      cell.textContent = fmt(values[t], digits);
-    });
+    cells.forEach((cell, t) => show(cell, values[t], fmt(values[t], digits)));
   }
   for (const [name, cells] of Object.entries(state.diffCells)) {
     const values = now.series[name];
     const loaded = state.loaded.series[name];
     cells.forEach((cell, t) => {
       const difference = values[t + 1] - loaded[t + 1];
-      cell.setAttribute("data-value", String(difference));
-      cell.textContent = difference === 0 ? "0" : fmtSigned(difference, decimalsOf(name));
+      show(cell, difference, difference === 0 ? "0" : fmtSigned(difference, decimalsOf(name)));
     });
   }
   now.scores.forEach((score, i) => {
     const { row, cells } = state.scoreRows[i];
     const before = state.loaded.scores[i];
-    row.setAttribute("data-status", score.status);
-    row.className = "status-" + score.status.replace(" ", "-");
-    cells[0].setAttribute("data-value", String(score.value));
-    cells[0].textContent = fmt(score.value, 2);
-    cells[1].textContent = word(score.status);
-    cells[2].textContent = score.gap === 0 ? "" : fmtSigned(score.gap, 2);
-    cells[3].textContent = fmt(before.value, 2) + " " + word(before.status);
+    if (row.getAttribute("data-status") !== score.status) {
+      row.setAttribute("data-status", score.status);
+      row.className = "status-" + score.status.replace(" ", "-");
+      cells[1].textContent = word(score.status);
+      cells[3].textContent = fmt(before.value, 2) + " " + word(before.status);
+    }
+    show(cells[0], score.value, fmt(score.value, 2));
+    const gap = score.gap === 0 ? "" : fmtSigned(score.gap, 2);
+    if (cells[2].textContent !== gap) cells[2].textContent = gap;
   });
   for (const [path, input] of Object.entries(state.fields)) {
-    input.classList.toggle("changed", state.values[path] !== s.params[path]);
+    const changed = state.values[path] !== s.params[path];
+    if (input.classList.contains("changed") !== changed) input.classList.toggle("changed", changed);
+    const general = input.getAttribute("data-default"); // a year without its own rate shows it
+    const placeholder = general ? inputText(state.values[general]) : "";
+    if (general && input.placeholder !== placeholder) input.placeholder = placeholder;
   }
   drawCharts(now);
   listChanges();
-  writeFragment();
+  laterWriteFragment();
   return now;
 }
 
@@ -431,6 +450,9 @@ function changedPaths() {
 function listChanges() {
   const list = document.getElementById("changes");
   const s = scenario();
+  const key = JSON.stringify(changedPaths().map((p) => [p, state.values[p] === undefined ? null : state.values[p]]));
+  if (list.getAttribute("data-shown") === key) return;
+  list.setAttribute("data-shown", key);
   const items = changedPaths().map((path) => {
     const year = path.match(/_by_year\.(\d+)$/);
     const [label, unit] = year
@@ -515,6 +537,14 @@ function target(key) {
   return DATA.targets.find((t) => t.key === key);
 }
 
+function draw(id, markup) {
+  const box = document.getElementById(id);
+  if (box.markup !== markup) {
+    box.markup = markup;
+    box.innerHTML = markup;
+  }
+}
+
 function drawCharts(now) {
   const s = scenario();
   const years = now.years;
@@ -526,7 +556,7 @@ function drawCharts(now) {
   output.push({ values: loaded["output.total"], cls: "total", label: word("as_loaded"), dashed: true });
   const outputTarget = target("output_growth");
   const outputBand = Object.assign(growthBand(outputTarget, years, series["output.total"]), { cls: "band-total", label: outputTarget.band[state.lang] });
-  document.getElementById("chart-output").innerHTML = lineChart(word("chart_output"), s.series["output.total"].unit[state.lang], years, output, [outputBand], []);
+  draw("chart-output", lineChart(word("chart_output"), s.series["output.total"].unit[state.lang], years, output, [outputBand], []));
 
   const bandYears = (t, v) => years.map((y) => (y > t.start_year && y <= t.end_year ? v : null));
   const growth = [
@@ -535,7 +565,7 @@ function drawCharts(now) {
     { values: loaded["growth.total"], cls: "total", label: word("as_loaded"), dashed: true },
   ];
   const growthBandRow = { low: bandYears(outputTarget, outputTarget.low), high: bandYears(outputTarget, outputTarget.high), cls: "band-total", label: outputTarget.band[state.lang] };
-  document.getElementById("chart-growth").innerHTML = lineChart(word("chart_growth"), DATA.words.percent_per_year[state.lang], years, growth, [growthBandRow], []);
+  draw("chart-growth", lineChart(word("chart_growth"), DATA.words.percent_per_year[state.lang], years, growth, [growthBandRow], []));
 
   const budgetLines = [];
   ["budget_revenue", "budget_revenue_total", "land_use_revenue"].forEach((name, k) => {
@@ -552,12 +582,17 @@ function drawCharts(now) {
     marks.push({ year: level.end_year, value: level.low, label: level.label[state.lang] + ": " + level.band[state.lang] });
   }
   const unit = concept in s.series ? s.series[concept].unit[state.lang] : "";
-  document.getElementById("chart-budget").innerHTML = budgetLines.length
-    ? lineChart(word("chart_budget"), unit, years, budgetLines, bands, marks)
-    : "";
+  draw("chart-budget", budgetLines.length ? lineChart(word("chart_budget"), unit, years, budgetLines, bands, marks) : "");
 }
 
 // ---------------------------------------------------------------------------- the fragment
+
+/* The fragment follows the state a moment after the last change: browsers limit how often a
+   page may rewrite its address (Chromium: 100 times in 10 s), and typing is many changes. */
+function laterWriteFragment() {
+  clearTimeout(state.fragmentTimer);
+  state.fragmentTimer = setTimeout(writeFragment, 150);
+}
 
 function writeFragment() {
   const parts = ["s=" + encodeURIComponent(scenario().name), "lang=" + state.lang];
