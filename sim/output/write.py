@@ -25,6 +25,7 @@ from sim.output.files import (
 from sim.output.i18n import LANGS, text
 from sim.output.live_workbook import write_live_workbook
 from sim.output.publish import MANIFEST_NAME
+from sim.output.whatif import write_whatif
 from sim.run import ScenarioResult
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ def write_run(folder: Path, run: RunOutputs) -> None:
     write_live_workbook(
         run.results, folder / "projections.xlsx", run.lang, rebased, run.sensitivity
     )
+    write_whatif(folder / "whatif.html", run.results, run.lang, run.started)
     if run.tracking is not None:
         write_tracking_csvs(run.tracking, folder / "tracking")
     if run.sensitivity is not None:

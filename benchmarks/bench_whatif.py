@@ -1,0 +1,85 @@
+"""Time one update of the what-if page in Chromium: the model and the redraw of every number,
+the scorecard and the three charts, for the bundled scenarios projected 2020-2030.
+
+    python benchmarks/bench_whatif.py [--updates 300] [--repeat 3]
+
+An update is what one changed input costs: a parameter set, the page's `update()` (model of the
+what-if and the redraw of the results, scorecard, charts, changes list and URL fragment), and
+the layout that the browser then computes (forced by reading a layout property, so that the
+style and layout work is inside the measurement). The target is one frame, 16 ms. The model
+alone is timed too. Needs Debian's chromium and playwright (as the browser tests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from sim.output.whatif import write_whatif  # noqa: E402
+from sim.run import load_scenarios, run_scenario  # noqa: E402
+
+UPDATES_JS = """(n) => {
+  const state = whatif.state, times = [], model = [];
+  for (let i = 0; i < n; i++) {
+    state.values["sectors.services.growth_pct"] = 14 + (i % 10) / 5;
+    const start = performance.now();
+    whatif.update();
+    document.body.offsetHeight;  // the layout the change causes
+    times.push(performance.now() - start);
+  }
+  const spec = Object.assign({}, whatif.data.scenarios[0], {params: state.values});
+  for (let k = 0; k < 10; k++) {  // (the clock ticks in 0.1 ms: time 100 runs at once)
+    const start = performance.now();
+    for (let i = 0; i < 100; i++) whatifModel(spec);
+    model.push((performance.now() - start) / 100);
+  }
+  return [times, model];
+}"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--updates", type=int, default=300)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    results = [run_scenario(s) for s in load_scenarios([], REPO / "scenarios", end_year=2030)]
+    with tempfile.TemporaryDirectory() as folder:
+        page_path = Path(folder) / "whatif.html"
+        write_whatif(page_path, results, "vi", datetime.now())
+        size = page_path.stat().st_size
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+            )
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(page_path.as_uri())
+            page.evaluate(UPDATES_JS, 50)  # warm up the JIT
+            print(f"whatif.html: {size / 1000:.0f} kB, {len(results)} scenarios, 2020-2030")
+            for view, selector in (("top of the page", "h1"), ("projection table", ".results")):
+                page.locator(selector).first.scroll_into_view_if_needed()
+                medians, models, worst = [], [], []
+                for _ in range(args.repeat):
+                    times, model = page.evaluate(UPDATES_JS, args.updates)
+                    medians.append(statistics.median(times))
+                    worst.append(sorted(times)[int(0.95 * len(times))])
+                    models.append(statistics.median(model))
+                print(
+                    f"one update, {view} in view (model + redraw + layout): median "
+                    f"{min(medians):.2f} ms, 95th percentile {min(worst):.2f} ms "
+                    f"(best of {args.repeat} x {args.updates}); the model alone: median "
+                    f"{min(models) * 1000:.0f} us"
+                )
+            browser.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,208 @@
+"""The what-if page's data: each scenario's resolved parameters, the targets and the words, as
+one JSON-ready mapping that the page's script reads (`sim/output/whatif/page.js`).
+
+The page recomputes the model from these numbers in JavaScript; everything it needs to do that,
+and to label what it shows, is here, so the script holds no number of the model and no word of
+the tool's vocabulary that Python already has (`sim.output.i18n`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sim.core.model import DERIVED_SUMS, SECTORS
+from sim.core.targets import COMPARISON_TOLERANCE, TARGETS, Target
+from sim.output.i18n import (
+    LANGS,
+    Bilingual,
+    band_text,
+    indicator_label,
+    linked_labels,
+    text,
+    unit_text,
+)
+from sim.run import ScenarioResult
+from sim.scenario.loader import ScenarioError, load_scenario, parse_setting
+from sim.scenario.parameters import numeric_parameters
+from sim.scenario.values import Scenario
+from sim.scenario.writer import toml_value
+
+__all__ = ["page_data", "scenario_payload", "skip_reason", "PAGE_WORDS"]
+
+PAGE_WORDS: dict[str, tuple[str, str]] = {
+    "page_title": ("Thử giả định: dự báo {base}-{end}", "What-if: projections {base}-{end}"),
+    "intro": (
+        "Thay đổi giả định và xem ngay mọi chỉ số, đánh giá chỉ tiêu và biểu đồ. Trang chạy "
+        "hoàn toàn trên máy này, không cần mạng. Lưu kịch bản để chạy lại bằng dòng lệnh.",
+        "Change the assumptions and every number, the scorecard and the charts follow at once. "
+        "The page runs entirely on this computer, offline. Save the scenario to run it again "
+        "from the command line.",
+    ),
+    "switch_lang": ("English", "Tiếng Việt"),
+    "pick": ("Kịch bản", "Scenario"),
+    "reset": ("Về giá trị kịch bản", "Reset to the scenario"),
+    "save": ("Lưu kịch bản", "Save scenario"),
+    "inputs": ("Giả định", "Assumptions"),
+    "sectors": ("Các ngành", "Sectors"),
+    "indicators": ("Chỉ số liên kết", "Linked indicators"),
+    "structure": ("Cơ cấu", "Structure"),
+    "by_year_title": ("Tăng trưởng từng năm", "Growth in single years"),
+    "by_year_note": (
+        "Tăng trưởng riêng từng năm (%/năm); để trống: theo tốc độ chung.",
+        "Growth for single years (%/yr); empty: the general rate.",
+    ),
+    "scenario_value": ("kịch bản", "scenario"),
+    "source_range": ("khoảng nguồn", "source range"),
+    "results": ("Kết quả dự báo", "Projection"),
+    "changes": ("Thay đổi so với kịch bản", "Changes from the scenario"),
+    "no_changes": ("Chưa thay đổi giả định nào.", "No assumption changed."),
+    "difference": ("Chênh lệch so với kịch bản gốc", "Difference from the scenario as loaded"),
+    "as_loaded": ("Kịch bản gốc", "As loaded"),
+    "what_if": ("Giả định mới", "What-if"),
+    "invalid_number": ("không phải một số", "not a number"),
+    "rate_floor": ("tốc độ tăng phải lớn hơn -100 %/năm", "a growth rate must be above -100 %/yr"),
+    "share_floor": ("tỷ trọng không được âm", "a share cannot be negative"),
+    "not_applied": ("chưa áp dụng", "not applied"),
+    "chart_output": ("Giá trị sản xuất", "Production value"),
+    "chart_growth": ("Tăng trưởng giá trị sản xuất", "Production value growth"),
+    "chart_budget": ("Thu ngân sách", "Budget revenue"),
+    "chart_loaded": ("nét đứt: kịch bản gốc", "dashed: the scenario as loaded"),
+    "yoy": ("so năm trước", "on previous year"),
+    "skipped": (
+        "Không có trên trang này: {names} ({reason}).",
+        "Not on this page: {names} ({reason}).",
+    ),
+    "skipped_reason": (
+        "kịch bản tính ngược hoặc hiệu chỉnh; xem report.html",
+        "back-cast or calibrated scenarios; see report.html",
+    ),
+    "saved_title": ("{title} (giả định mới)", "{title} (what-if)"),
+    "needs_js": (
+        "Trang này cần JavaScript để tính toán.",
+        "This page needs JavaScript to compute.",
+    ),
+    "generated": ("Tạo lúc", "Generated"),
+}
+"""Words of the page itself (the tool's vocabulary comes from `sim.output.i18n`)."""
+
+_I18N_KEYS = (
+    "scorecard", "target", "band", "value", "status", "gap", "unit", "year", "source_lines",
+    "met", "exceeded", "missed", "not projected", "outside horizon", "parameter",
+    "services", "industry", "agriculture", "other", "total",
+    "param.growth_pct", "param.growth_pct_by_year", "param.share_pct", "param.elasticity",
+    "param.base", "param.residual_growth_pct", "footer_short",
+)  # fmt: skip
+
+
+def skip_reason(scenario: Scenario) -> str | None:
+    """Why the page cannot recompute `scenario` (None when it can): a back-cast (anchor year) or
+    a calibration runs the model inside the translation to model inputs, which the page does
+    not repeat."""
+    if scenario.anchor_year is not None:
+        return "anchor_year"
+    if scenario.calibration_total_cagr_pct is not None:
+        return "calibration"
+    return None
+
+
+def page_data(results: Sequence[ScenarioResult], lang: str, generated: datetime) -> dict[str, Any]:
+    """Everything the page shows and computes from, JSON-ready (floats in full precision)."""
+    shown = [r for r in results if skip_reason(r.scenario) is None]
+    first = results[0].scenario
+    words = {key: Bilingual(*pair) for key, pair in PAGE_WORDS.items()}
+    words.update({key: Bilingual(text(key, "vi"), text(key, "en")) for key in _I18N_KEYS})
+    words["percent_per_year"] = Bilingual(unit_text("%/yr", "vi"), unit_text("%/yr", "en"))
+    return {
+        "lang": lang,
+        "generated": generated.strftime("%Y-%m-%d %H:%M"),
+        "period": {"base": first.base_year, "end": first.end_year},
+        "words": {key: _both(w) for key, w in words.items()},
+        "scenarios": [scenario_payload(r) for r in shown],
+        "skipped": [r.scenario.name for r in results if skip_reason(r.scenario) is not None],
+        "targets": [_target(t) for t in TARGETS],
+        "tolerance": COMPARISON_TOLERANCE,
+    }
+
+
+def _both(words: Bilingual) -> dict[str, str]:
+    return {lang: words.in_(lang) for lang in LANGS}
+
+
+def scenario_payload(result: ScenarioResult) -> dict[str, Any]:
+    """One scenario: its structure, its parameters (the `--set` paths), labels and ranges."""
+    s = result.scenario
+    labels = linked_labels(result)
+    return {
+        "name": s.name,
+        "file": s.files[0].name,
+        "extends": s.files[0].stem,
+        "title": {"vi": s.title_vi, "en": s.title_en},
+        "description": {"vi": s.description_vi, "en": s.description_en},
+        "base_year": s.base_year,
+        "end_year": s.end_year,
+        "residual": s.residual or "normalise",
+        "base_total": s.base_total_bn_vnd or 100.0,
+        "budget_concept": s.budget_concept,
+        "sectors": list(SECTORS),
+        "indicators": [
+            {"name": name, "rule": ind.rule, "unit": _units(ind.unit), "label": _both(labels[name])}
+            for name, ind in s.indicators.items()
+        ],
+        "derived": {n: list(p) for n, p in DERIVED_SUMS.items() if p[0] in s.indicators},
+        "params": numeric_parameters(s),
+        "ranges": _ranges(s),
+        "carried": _carried(s),
+        "series": {
+            name: {
+                "label": {lang: indicator_label(name, lang, labels) for lang in LANGS},
+                "unit": _units(result.units[name]),
+            }
+            for name in result.series
+        },
+    }
+
+
+def _units(unit: str) -> dict[str, str]:
+    return {lang: unit_text(unit, lang) for lang in LANGS}
+
+
+def _ranges(scenario: Scenario) -> dict[str, list[float]]:
+    """path -> [low, high] of the parameters the scenario's [uncertainty] gives a range (the
+    ranges of the bundled scenarios are the source's target ranges)."""
+    if scenario.uncertainty is None:
+        return {}
+    return {d.parameter: [d.low, d.high] for d in scenario.uncertainty.distributions}
+
+
+def _carried(scenario: Scenario) -> list[list[str]]:
+    """[key, TOML value] of each `--set` of the run, and the end year when `--end-year` moved
+    it: a file saved from the page must carry them to reproduce what the page started from."""
+    carried = []
+    try:
+        as_filed = load_scenario(scenario.files[0], scenario.files[0].parent)
+    except ScenarioError:  # (loaded once already; only a file changed since would fail)
+        as_filed = scenario
+    if as_filed.end_year != scenario.end_year:
+        carried.append(["end_year", toml_value(scenario.end_year)])
+    for setting in scenario.settings:
+        key, value = parse_setting(setting)
+        carried.append([key, toml_value(value)])
+    return carried
+
+
+def _target(target: Target) -> dict[str, Any]:
+    return {
+        "key": target.key,
+        "indicator": target.indicator,
+        "measure": target.measure,
+        "start_year": target.start_year,
+        "end_year": target.end_year,
+        "low": target.low,
+        "high": target.high,
+        "label": {"vi": target.label_vi, "en": target.label_en},
+        "band": {lang: band_text(target, lang) for lang in LANGS},
+        "unit": _units(target.unit),
+        "source_lines": target.source_lines,
+    }

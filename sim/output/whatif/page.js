@@ -1,0 +1,767 @@
+/* The what-if page: inputs, results, scorecard, charts, the URL fragment and the saved file.
+   The model is model.js (written before this file into the same script). Nothing here makes
+   a request: the Content-Security-Policy forbids every one, and the saved file is a Blob. */
+"use strict";
+
+const DATA = JSON.parse(document.getElementById("whatif-data").textContent);
+const APP = document.getElementById("app");
+const SVG_NS = "http://www.w3.org/2000/svg";
+const LEVEL_DIFF_SERIES = [
+  "output.total",
+  "growth.total",
+  "income_per_capita",
+  "budget_revenue",
+  "land_use_revenue",
+  "budget_revenue_total",
+  "investment",
+  "retail",
+];
+
+const state = {
+  lang: DATA.lang === "en" ? "en" : "vi",
+  index: 0, // the scenario shown
+  values: {}, // path -> the page's value (an override absent: no override)
+  loaded: null, // the model of the scenario as loaded
+  cells: {}, // series -> [cell per year]
+  fields: {}, // path -> input
+  errors: {}, // path -> message of a value not applied
+};
+
+// ---------------------------------------------------------------------------- words, numbers
+
+function word(key) {
+  const entry = DATA.words[key];
+  return entry ? entry[state.lang] : key;
+}
+
+/* 1.234,5 (vi) or 1,234.5 (en); "–" for a missing number, as sim.output.i18n.format_number. */
+function fmt(value, decimals) {
+  if (value === null || value === undefined || Number.isNaN(value)) return "–";
+  const text = value.toFixed(decimals);
+  const [whole, fraction] = text.split(".");
+  const group = state.lang === "vi" ? "." : ",";
+  const point = state.lang === "vi" ? "," : ".";
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, group);
+  return fraction === undefined ? grouped : grouped + point + fraction;
+}
+
+function fmtSigned(value, decimals) {
+  if (Number.isNaN(value)) return "–";
+  return (value > 0 ? "+" : "−") + fmt(Math.abs(value), decimals);
+}
+
+function decimalsOf(name) {
+  return /^(growth|cagr|share)\./.test(name) ? 2 : 1;
+}
+
+/* A number as an input shows it: in full, with the language's decimal sign. */
+function inputText(value) {
+  if (value === undefined) return "";
+  const text = String(value);
+  return state.lang === "vi" ? text.replace(".", ",") : text;
+}
+
+/* A typed number: 15,5 or 15.5; 1.641 in Vietnamese and 1,641 in English group thousands. */
+function parseNumber(raw) {
+  let text = raw.replace(/[\s\u00a0]/g, "").replace("−", "-");
+  const group = state.lang === "vi" ? "." : ",";
+  const grouped = new RegExp("^[-+]?[1-9]\\d{0,2}(\\" + group + "\\d{3})+([.,]\\d*)?$");
+  if (grouped.test(text)) text = text.split(group).join("");
+  text = text.replace(",", ".");
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) return NaN;
+  return Number(text);
+}
+
+// ---------------------------------------------------------------------------- DOM helpers
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value !== null && value !== undefined && value !== false) node.setAttribute(key, value);
+  }
+  for (const child of children) {
+    if (child === null || child === undefined) continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+function escapeXml(text) {
+  return String(text).replace(/[<>&"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;" })[c]);
+}
+
+// ---------------------------------------------------------------------------- the scenario
+
+function scenario() {
+  return DATA.scenarios[state.index];
+}
+
+function spec(values) {
+  return Object.assign({}, scenario(), {
+    params: values,
+    targets: DATA.targets,
+    tolerance: DATA.tolerance,
+  });
+}
+
+function sectorLabel(name) {
+  return word(name);
+}
+
+/* What a parameter path is called and measured in: [label, unit]. */
+function paramLabel(path) {
+  const parts = path.split(".");
+  const s = scenario();
+  if (parts[0] === "sectors") {
+    const unit = parts[2] === "share_pct" ? "%" : DATA.words.percent_per_year[state.lang];
+    return [sectorLabel(parts[1]) + ": " + word("param." + parts[2]), unit];
+  }
+  if (parts[0] === "structure") {
+    return [word("param." + parts[1]), DATA.words.percent_per_year[state.lang]];
+  }
+  const ind = s.indicators.find((i) => i.name === parts[1]);
+  const unit =
+    parts[2] === "base"
+      ? ind.unit[state.lang]
+      : parts[2] === "elasticity"
+        ? ""
+        : DATA.words.percent_per_year[state.lang];
+  return [ind.label[state.lang] + ": " + word("param." + parts[2]), unit];
+}
+
+function yearsOfScenario() {
+  const s = scenario();
+  const years = [];
+  for (let y = s.base_year + 1; y <= s.end_year; y++) years.push(y);
+  return years;
+}
+
+// ---------------------------------------------------------------------------- inputs
+
+function field(path, label, unit) {
+  const id = "p-" + path.replace(/\./g, "-");
+  const loaded = scenario().params[path];
+  const range = scenario().ranges[path];
+  let hint = word("scenario_value") + ": " + inputText(loaded);
+  if (range) hint += "; " + word("source_range") + ": " + fmt(range[0], 2) + " – " + fmt(range[1], 2);
+  const input = el("input", {
+    id: id,
+    type: "text",
+    inputmode: "decimal",
+    autocomplete: "off",
+    spellcheck: "false",
+    "data-param": path,
+    "aria-describedby": id + "-hint " + id + "-error",
+  });
+  input.value = inputText(state.values[path]);
+  state.fields[path] = input;
+  return el(
+    "div",
+    { class: "field" },
+    el("label", { for: id }, label, unit ? el("span", { class: "unit" }, " (" + unit + ")") : null),
+    input,
+    el("small", { id: id + "-hint", class: "hint" }, hint),
+    el("span", { id: id + "-error", class: "error", role: "alert" })
+  );
+}
+
+function overrideGrid(rows) {
+  const years = yearsOfScenario();
+  const head = el("tr", {}, el("th", { scope: "col" }, word("parameter")));
+  for (const y of years) head.append(el("th", { scope: "col" }, String(y)));
+  const table = el("table", { class: "grid" }, el("thead", {}, head));
+  const body = el("tbody");
+  for (const [prefix, label, defaultPath] of rows) {
+    const row = el("tr", {}, el("th", { scope: "row" }, label));
+    for (const y of years) {
+      const path = prefix + ".growth_pct_by_year." + y;
+      const input = el("input", {
+        type: "text",
+        inputmode: "decimal",
+        autocomplete: "off",
+        "data-param": path,
+        "data-year": String(y),
+        "aria-label": label + ", " + y,
+        title: label + ", " + y,
+      });
+      input.value = inputText(state.values[path]);
+      if (defaultPath) input.setAttribute("data-default", defaultPath);
+      state.fields[path] = input;
+      row.append(el("td", {}, input));
+    }
+    body.append(row);
+  }
+  table.append(body);
+  return el("div", { class: "scroll" }, table);
+}
+
+function inputsSection() {
+  const s = scenario();
+  const params = s.params;
+  const sectors = el("fieldset", {}, el("legend", {}, word("sectors")));
+  for (const name of s.sectors) {
+    for (const key of ["share_pct", "growth_pct"]) {
+      const path = "sectors." + name + "." + key;
+      if (path in params) sectors.append(field(path, ...paramLabel(path)));
+    }
+  }
+  if ("structure.residual_growth_pct" in params) {
+    const path = "structure.residual_growth_pct";
+    sectors.append(field(path, ...paramLabel(path)));
+  }
+  const indicators = el("fieldset", {}, el("legend", {}, word("indicators")));
+  for (const ind of s.indicators) {
+    for (const key of ["base", "elasticity", "growth_pct"]) {
+      const path = "indicators." + ind.name + "." + key;
+      if (path in params) indicators.append(field(path, ...paramLabel(path)));
+    }
+  }
+  const rows = s.sectors.map((n) => ["sectors." + n, sectorLabel(n), "sectors." + n + ".growth_pct"]);
+  for (const ind of s.indicators) {
+    const own = ind.rule === "growth" ? "indicators." + ind.name + ".growth_pct" : null;
+    rows.push(["indicators." + ind.name, ind.label[state.lang], own]);
+  }
+  const byYear = el(
+    "fieldset",
+    { class: "by-year" },
+    el("legend", {}, word("by_year_title")),
+    el("p", { class: "hint" }, word("by_year_note")),
+    overrideGrid(rows)
+  );
+  return [el("section", { class: "inputs", "aria-labelledby": "h-inputs" },
+    el("h2", { id: "h-inputs" }, word("inputs")), sectors, indicators), byYear];
+}
+
+/* A typed value: [value or undefined for "no override", error message or ""]. */
+function readInput(path, raw) {
+  const isOverride = path.indexOf("_by_year.") > 0;
+  if (raw.trim() === "") {
+    return isOverride ? [undefined, ""] : [NaN, word("invalid_number")];
+  }
+  const value = parseNumber(raw);
+  if (!Number.isFinite(value)) return [NaN, word("invalid_number")];
+  if (/growth_pct/.test(path) && value <= -100) return [NaN, word("rate_floor")];
+  if (/share_pct$/.test(path) && value < 0) return [NaN, word("share_floor")];
+  return [value, ""];
+}
+
+function onInput(event, showErrors) {
+  const input = event.target;
+  const path = input.getAttribute("data-param");
+  if (!path) return;
+  const [value, error] = readInput(path, input.value);
+  const message = document.getElementById(input.id + "-error");
+  if (error) {
+    if (!showErrors) return;
+    state.errors[path] = error;
+    input.setAttribute("aria-invalid", "true");
+    if (message) message.textContent = error + " (" + word("not_applied") + ")";
+    return;
+  }
+  delete state.errors[path];
+  input.removeAttribute("aria-invalid");
+  if (message) message.textContent = "";
+  if (value === undefined) delete state.values[path];
+  else state.values[path] = value;
+  update();
+}
+
+// ---------------------------------------------------------------------------- results
+
+/* A fixed table layout needs a width: the label and unit columns and one per year (em). (Set
+   through the CSSOM, which the policy allows; a style attribute in markup it would not.) */
+function fixedTable(table, columns) {
+  table.style.width = 31 + 5.6 * columns + "em";
+  return table;
+}
+
+function resultsTable() {
+  const s = scenario();
+  const years = [];
+  for (let y = s.base_year; y <= s.end_year; y++) years.push(y);
+  const head = el("tr", {}, el("th", { scope: "col" }, word("parameter")), el("th", { scope: "col" }, word("unit")));
+  for (const y of years) head.append(el("th", { scope: "col", class: "num" }, String(y)));
+  const body = el("tbody");
+  state.cells = {};
+  for (const [name, info] of Object.entries(s.series)) {
+    const row = el("tr", {}, el("th", { scope: "row" }, info.label[state.lang]), el("td", {}, info.unit[state.lang]));
+    state.cells[name] = years.map((y) => {
+      const cell = el("td", { class: "num", "data-indicator": name, "data-year": String(y) });
+      row.append(cell);
+      return cell;
+    });
+    body.append(row);
+  }
+  return el("div", { class: "scroll" }, fixedTable(el("table", { class: "results" }, el("thead", {}, head), body), years.length));
+}
+
+function diffTable() {
+  const s = scenario();
+  const years = [];
+  for (let y = s.base_year + 1; y <= s.end_year; y++) years.push(y);
+  const head = el("tr", {}, el("th", { scope: "col" }, word("parameter")), el("th", { scope: "col" }, word("unit")));
+  for (const y of years) head.append(el("th", { scope: "col", class: "num" }, String(y)));
+  const body = el("tbody");
+  state.diffCells = {};
+  for (const name of LEVEL_DIFF_SERIES) {
+    if (!(name in s.series)) continue;
+    const info = s.series[name];
+    const row = el("tr", {}, el("th", { scope: "row" }, info.label[state.lang]), el("td", {}, info.unit[state.lang]));
+    state.diffCells[name] = years.map((y) => {
+      const cell = el("td", { class: "num", "data-difference": name, "data-year": String(y) });
+      row.append(cell);
+      return cell;
+    });
+    body.append(row);
+  }
+  return el("div", { class: "scroll" }, fixedTable(el("table", { class: "results" }, el("thead", {}, head), body), years.length));
+}
+
+function scorecardTable() {
+  const head = el("tr", {});
+  for (const key of ["target", "band", "value", "status", "gap", "as_loaded"]) {
+    head.append(el("th", { scope: "col" }, word(key)));
+  }
+  const body = el("tbody");
+  state.scoreRows = DATA.targets.map((target) => {
+    const cells = [0, 1, 2, 3].map(() => el("td", { class: "num" }));
+    const row = el(
+      "tr",
+      { "data-target": target.key },
+      el("th", { scope: "row" }, target.label[state.lang]),
+      el("td", {}, target.band[state.lang]),
+      ...cells
+    );
+    body.append(row);
+    return { row: row, cells: cells };
+  });
+  return el("table", { class: "scorecard" }, el("thead", {}, head), body);
+}
+
+function render() {
+  const s = scenario();
+  document.documentElement.lang = state.lang;
+  document.title = word("page_title").replace("{base}", s.base_year).replace("{end}", s.end_year);
+  state.fields = {};
+  state.loaded = whatifModel(spec(s.params));
+  const picker = el("select", { id: "scenario", "data-role": "scenario" });
+  DATA.scenarios.forEach((item, i) => {
+    const option = el("option", { value: item.name }, item.title[state.lang]);
+    option.selected = i === state.index;
+    picker.append(option);
+  });
+  const skipped = DATA.skipped.length
+    ? el("p", { class: "note" }, word("skipped").replace("{names}", DATA.skipped.join(", ")).replace("{reason}", word("skipped_reason")))
+    : null;
+  const controls = el(
+    "div",
+    { class: "controls" },
+    el("label", { for: "scenario" }, word("pick") + " "),
+    picker,
+    el("button", { type: "button", "data-action": "reset" }, word("reset")),
+    el("button", { type: "button", "data-action": "save-scenario" }, word("save")),
+    el("button", { type: "button", "data-action": "lang", lang: state.lang === "vi" ? "en" : "vi" }, word("switch_lang"))
+  );
+  const [inputs, byYear] = inputsSection();
+  const main = el(
+    "div",
+    { class: "main" },
+    byYear,
+    el("section", { "aria-labelledby": "h-score" }, el("h2", { id: "h-score" }, word("scorecard")), scorecardTable()),
+    el("section", { "aria-labelledby": "h-changes" }, el("h2", { id: "h-changes" }, word("changes")), el("ul", { id: "changes" })),
+    el("section", { class: "charts", "aria-labelledby": "h-charts" }, el("h2", { id: "h-charts" }, word("chart_output") + " · " + word("chart_growth") + " · " + word("chart_budget")),
+      el("div", { id: "chart-output", class: "chart" }), el("div", { id: "chart-growth", class: "chart" }), el("div", { id: "chart-budget", class: "chart" }),
+      el("p", { class: "note" }, word("chart_loaded"))),
+    el("section", { "aria-labelledby": "h-results" }, el("h2", { id: "h-results" }, word("results")), resultsTable()),
+    el("section", { "aria-labelledby": "h-diff" }, el("h2", { id: "h-diff" }, word("difference")), diffTable())
+  );
+  const header = el(
+    "header",
+    {},
+    el("h1", {}, document.title),
+    el("p", { class: "meta" }, s.title[state.lang] + (s.description[state.lang] ? ": " + s.description[state.lang] : "")),
+    el("p", { class: "meta" }, word("intro")),
+    controls,
+    skipped
+  );
+  APP.replaceChildren(header, el("div", { class: "layout" }, inputs, main),
+    el("footer", { class: "meta" }, word("generated") + ": " + DATA.generated + ". " + word("footer_short")));
+  update();
+}
+
+/* A cell's number and text, written only when they change: most cells keep theirs when one
+   input moves, and an untouched cell costs the browser no layout. */
+function show(cell, value, text) {
+  const full = String(value);
+  if (cell.getAttribute("data-value") === full) return;
+  cell.setAttribute("data-value", full);
+  if (cell.textContent !== text) cell.textContent = text;
+}
+
+/* Model and redraw: every number, the scorecard, the charts and the list of changes. */
+function update() {
+  const s = scenario();
+  const now = whatifModel(spec(state.values));
+  for (const [name, cells] of Object.entries(state.cells)) {
+    const values = now.series[name];
+    const digits = decimalsOf(name);
+    cells.forEach((cell, t) => show(cell, values[t], fmt(values[t], digits)));
+  }
+  for (const [name, cells] of Object.entries(state.diffCells)) {
+    const values = now.series[name];
+    const loaded = state.loaded.series[name];
+    cells.forEach((cell, t) => {
+      const difference = values[t + 1] - loaded[t + 1];
+      show(cell, difference, difference === 0 ? "0" : fmtSigned(difference, decimalsOf(name)));
+    });
+  }
+  now.scores.forEach((score, i) => {
+    const { row, cells } = state.scoreRows[i];
+    const before = state.loaded.scores[i];
+    if (row.getAttribute("data-status") !== score.status) {
+      row.setAttribute("data-status", score.status);
+      row.className = "status-" + score.status.replace(" ", "-");
+      cells[1].textContent = word(score.status);
+      cells[3].textContent = fmt(before.value, 2) + " " + word(before.status);
+    }
+    show(cells[0], score.value, fmt(score.value, 2));
+    const gap = score.gap === 0 ? "" : fmtSigned(score.gap, 2);
+    if (cells[2].textContent !== gap) cells[2].textContent = gap;
+  });
+  for (const [path, input] of Object.entries(state.fields)) {
+    const changed = state.values[path] !== s.params[path];
+    if (input.classList.contains("changed") !== changed) input.classList.toggle("changed", changed);
+    const general = input.getAttribute("data-default"); // a year without its own rate shows it
+    const placeholder = general ? inputText(state.values[general]) : "";
+    if (general && input.placeholder !== placeholder) input.placeholder = placeholder;
+  }
+  drawCharts(now);
+  listChanges();
+  laterWriteFragment();
+  return now;
+}
+
+function changedPaths() {
+  const s = scenario();
+  const paths = new Set(Object.keys(s.params).concat(Object.keys(state.values)));
+  return Array.from(paths).filter((p) => state.values[p] !== s.params[p]);
+}
+
+function listChanges() {
+  const list = document.getElementById("changes");
+  const s = scenario();
+  const key = JSON.stringify(changedPaths().map((p) => [p, state.values[p] === undefined ? null : state.values[p]]));
+  if (list.getAttribute("data-shown") === key) return;
+  list.setAttribute("data-shown", key);
+  const items = changedPaths().map((path) => {
+    const year = path.match(/_by_year\.(\d+)$/);
+    const [label, unit] = year
+      ? [paramLabel(path.replace(/_by_year\.\d+$/, ""))[0] + " " + year[1], DATA.words.percent_per_year[state.lang]]
+      : paramLabel(path);
+    const show = (v) => (v === undefined ? "–" : fmt(v, 2));
+    return el("li", {}, label + ": " + show(s.params[path]) + " → " + show(state.values[path]) + (unit ? " " + unit : ""));
+  });
+  list.replaceChildren(...(items.length ? items : [el("li", {}, word("no_changes"))]));
+}
+
+// ---------------------------------------------------------------------------- charts
+
+const CHART = { width: 560, height: 250, left: 58, right: 14, top: 18, bottom: 24 };
+
+function niceTicks(low, high) {
+  const span = high - low || Math.abs(high) || 1;
+  const raw = span / 5;
+  const power = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => span / s <= 6);
+  const ticks = [];
+  for (let v = Math.ceil(low / step) * step; v <= high + step * 1e-9; v += step) ticks.push(v);
+  return ticks;
+}
+
+/* An SVG line chart as text. lines: [{values, cls, label, dashed}]; bands: [{low, high, cls,
+   label}] (arrays by year, null where none); marks: [{year, value, label}]. */
+function lineChart(title, unit, years, lines, bands, marks) {
+  const all = [];
+  for (const line of lines) all.push(...line.values);
+  for (const band of bands) all.push(...band.low, ...band.high);
+  for (const mark of marks) all.push(mark.value);
+  const finite = all.filter((v) => v !== null && Number.isFinite(v));
+  let low = Math.min(...finite, 0 < Math.min(...finite) && Math.min(...finite) < 0.3 * Math.max(...finite) ? 0 : Infinity);
+  let high = Math.max(...finite);
+  if (low === high) { low -= 1; high += 1; }
+  const pad = (high - low) * 0.06;
+  low -= pad; high += pad;
+  const c = CHART;
+  const x = (i) => c.left + (i * (c.width - c.left - c.right)) / Math.max(years.length - 1, 1);
+  const y = (v) => c.top + ((high - v) * (c.height - c.top - c.bottom)) / (high - low);
+  const parts = [];
+  for (const v of niceTicks(low, high)) {
+    parts.push(`<line class="gridline" x1="${c.left}" x2="${c.width - c.right}" y1="${y(v)}" y2="${y(v)}"/>`);
+    parts.push(`<text class="tick" x="${c.left - 6}" y="${y(v) + 4}" text-anchor="end">${escapeXml(fmt(v, Math.abs(high - low) < 10 ? 1 : 0))}</text>`);
+  }
+  years.forEach((year, i) => parts.push(`<text class="tick" x="${x(i)}" y="${c.height - c.bottom + 15}" text-anchor="middle">${year}</text>`));
+  for (const band of bands) {
+    const idx = years.map((_, i) => i).filter((i) => band.low[i] !== null && band.high[i] !== null);
+    if (!idx.length) continue;
+    const upper = idx.map((i) => `${x(i)},${y(band.high[i])}`);
+    const lower = idx.slice().reverse().map((i) => `${x(i)},${y(band.low[i])}`);
+    parts.push(`<polygon class="band ${band.cls}" points="${upper.concat(lower).join(" ")}"><title>${escapeXml(band.label)}</title></polygon>`);
+  }
+  for (const line of lines) {
+    const points = line.values.map((v, i) => (Number.isFinite(v) ? `${x(i)},${y(v)}` : null)).filter(Boolean);
+    parts.push(`<polyline class="line ${line.cls}${line.dashed ? " dashed" : ""}" points="${points.join(" ")}"><title>${escapeXml(line.label)}</title></polyline>`);
+  }
+  for (const mark of marks) {
+    const i = years.indexOf(mark.year);
+    if (i < 0) continue;
+    parts.push(`<circle class="mark" cx="${x(i)}" cy="${y(mark.value)}" r="5"><title>${escapeXml(mark.label)}</title></circle>`);
+  }
+  const keys = lines.filter((l) => !l.dashed).concat(bands).map((item) =>
+    `<li><span class="key ${item.cls}${item.values ? "" : " band"}"></span>${escapeXml(item.label)}</li>`);
+  const label = `${title} (${unit})`;
+  return `<svg xmlns="${SVG_NS}" viewBox="0 0 ${c.width} ${c.height}" role="img" aria-label="${escapeXml(label)}"><title>${escapeXml(label)}</title>` +
+    `<text class="chart-title" x="${c.left}" y="11">${escapeXml(label)}</text>${parts.join("")}</svg><ul class="keys">${keys.join("")}</ul>`;
+}
+
+/* The band of a growth target applied to a series' start value: [low, high] by year. */
+function growthBand(target, years, levels) {
+  const start = years.indexOf(target.start_year);
+  const end = years.indexOf(target.end_year);
+  const none = years.map(() => null);
+  if (start < 0 || end < 0) return { low: none, high: none };
+  const path = (rate) => years.map((y, i) => (i < start || i > end ? null : levels[start] * Math.pow(1 + rate / 100, i - start)));
+  return { low: path(target.low), high: path(target.high) };
+}
+
+function target(key) {
+  return DATA.targets.find((t) => t.key === key);
+}
+
+function draw(id, markup) {
+  const box = document.getElementById(id);
+  if (box.markup !== markup) {
+    box.markup = markup;
+    box.innerHTML = markup;
+  }
+}
+
+function drawCharts(now) {
+  const s = scenario();
+  const years = now.years;
+  const series = now.series;
+  const loaded = state.loaded.series;
+  const label = (name) => s.series[name].label[state.lang];
+  const output = s.sectors.concat(s.residual === "other" ? ["other"] : []).map((b, k) => ({ values: series["output." + b], cls: "c" + k, label: sectorLabel(b) }));
+  output.push({ values: series["output.total"], cls: "total", label: word("total") });
+  output.push({ values: loaded["output.total"], cls: "total", label: word("as_loaded"), dashed: true });
+  const outputTarget = target("output_growth");
+  const outputBand = Object.assign(growthBand(outputTarget, years, series["output.total"]), { cls: "band-total", label: outputTarget.band[state.lang] });
+  draw("chart-output", lineChart(word("chart_output"), s.series["output.total"].unit[state.lang], years, output, [outputBand], []));
+
+  const bandYears = (t, v) => years.map((y) => (y > t.start_year && y <= t.end_year ? v : null));
+  const growth = [
+    { values: series["growth.total"], cls: "total", label: word("total") + " (" + word("yoy") + ")" },
+    { values: series["cagr.total"], cls: "c1", label: label("cagr.total") },
+    { values: loaded["growth.total"], cls: "total", label: word("as_loaded"), dashed: true },
+  ];
+  const growthBandRow = { low: bandYears(outputTarget, outputTarget.low), high: bandYears(outputTarget, outputTarget.high), cls: "band-total", label: outputTarget.band[state.lang] };
+  draw("chart-growth", lineChart(word("chart_growth"), DATA.words.percent_per_year[state.lang], years, growth, [growthBandRow], []));
+
+  const budgetLines = [];
+  ["budget_revenue", "budget_revenue_total", "land_use_revenue"].forEach((name, k) => {
+    if (name in series) budgetLines.push({ values: series[name], cls: "c" + k, label: label(name) });
+  });
+  const concept = s.budget_concept;
+  const bands = [];
+  const marks = [];
+  if (concept in series) {
+    budgetLines.push({ values: loaded[concept], cls: "c0", label: word("as_loaded"), dashed: true });
+    const budgetTarget = target("budget_growth");
+    bands.push(Object.assign(growthBand(budgetTarget, years, series[concept]), { cls: "band-budget", label: budgetTarget.band[state.lang] }));
+    const level = target("budget_2025");
+    marks.push({ year: level.end_year, value: level.low, label: level.label[state.lang] + ": " + level.band[state.lang] });
+  }
+  const unit = concept in s.series ? s.series[concept].unit[state.lang] : "";
+  draw("chart-budget", budgetLines.length ? lineChart(word("chart_budget"), unit, years, budgetLines, bands, marks) : "");
+}
+
+// ---------------------------------------------------------------------------- the fragment
+
+/* The fragment follows the state a moment after the last change: browsers limit how often a
+   page may rewrite its address (Chromium: 100 times in 10 s), and typing is many changes. */
+function laterWriteFragment() {
+  clearTimeout(state.fragmentTimer);
+  state.fragmentTimer = setTimeout(writeFragment, 150);
+}
+
+function writeFragment() {
+  const parts = ["s=" + encodeURIComponent(scenario().name), "lang=" + state.lang];
+  for (const path of changedPaths()) {
+    const value = state.values[path];
+    parts.push(encodeURIComponent(path) + "=" + (value === undefined ? "" : encodeURIComponent(String(value))));
+  }
+  const fragment = "#" + parts.join("&");
+  if (location.hash === fragment) return;
+  try {
+    history.replaceState(null, "", fragment);
+  } catch (error) {
+    location.replace(fragment);
+  }
+}
+
+/* The state a fragment names (the page's own, or a copied link); unknown keys are ignored. */
+function readFragment() {
+  const pairs = location.hash.replace(/^#/, "").split("&").filter(Boolean).map((pair) => {
+    const at = pair.indexOf("=");
+    return at < 0 ? [decodeURIComponent(pair), ""] : [decodeURIComponent(pair.slice(0, at)), decodeURIComponent(pair.slice(at + 1))];
+  });
+  const found = Object.fromEntries(pairs);
+  const index = DATA.scenarios.findIndex((s) => s.name === found.s);
+  state.index = index < 0 ? 0 : index;
+  if (found.lang === "vi" || found.lang === "en") state.lang = found.lang;
+  const s = scenario();
+  state.values = Object.assign({}, s.params);
+  const overridable = new Set(s.sectors.map((n) => "sectors." + n).concat(s.indicators.map((i) => "indicators." + i.name)));
+  for (const [path, raw] of pairs) {
+    const override = path.match(/^(.*)\.growth_pct_by_year\.(\d+)$/);
+    const known = path in s.params || (override && overridable.has(override[1]) && +override[2] > s.base_year && +override[2] <= s.end_year);
+    if (!known) continue;
+    if (raw === "" && override) delete state.values[path];
+    else if (raw !== "" && Number.isFinite(Number(raw))) state.values[path] = Number(raw);
+  }
+}
+
+// ---------------------------------------------------------------------------- the saved file
+
+function tomlString(text) {
+  return '"' + text.replace(/["\\\u0000-\u001f\u007f-\u009f]/g, (c) =>
+    c === '"' || c === "\\" ? "\\" + c : "\\u" + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")) + '"';
+}
+
+function tomlNumber(value) {
+  const text = String(value);
+  return /^-?\d+$/.test(text) ? text + ".0" : text;
+}
+
+function commentText(text) {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, " ");
+}
+
+/* The rate a year without an override has: the general rate, or elasticity x output growth. */
+function defaultRate(path, now) {
+  const [, prefix, year] = path.match(/^(.*)\.growth_pct_by_year\.(\d+)$/);
+  if (prefix + ".growth_pct" in state.values) return state.values[prefix + ".growth_pct"];
+  return state.values[prefix + ".elasticity"] * now.series["growth.total"][+year - scenario().base_year];
+}
+
+/* The scenario file of the what-if: extends the scenario, lists only what changed. */
+function scenarioToml(now, day) {
+  const s = scenario();
+  const top = new Map();
+  const tables = new Map();
+  const put = (path, text) => {
+    const parts = path.split(".");
+    if (parts.length === 1) { top.set(parts[0], text); return; }
+    const byYear = parts.length > 2 && /_by_year$/.test(parts[parts.length - 2]);
+    const table = parts.slice(0, byYear ? -2 : -1).join(".");
+    if (!tables.has(table)) tables.set(table, new Map());
+    const keys = tables.get(table);
+    if (byYear) {
+      const key = parts[parts.length - 2];
+      if (!(keys.get(key) instanceof Map)) keys.set(key, new Map());
+      keys.get(key).set(parts[parts.length - 1], text);
+    } else keys.set(parts[parts.length - 1], text);
+  };
+  const notes = [];
+  for (const [key, text] of s.carried) put(key, text);
+  for (const path of changedPaths()) {
+    let value = state.values[path];
+    if (value === undefined) {
+      // A parent's single-year rate removed: a child cannot delete it, so it is written as
+      // the rate that year then has (exactly: the same number the model then uses).
+      value = defaultRate(path, now);
+      notes.push(path + ": the parent's single-year rate removed; written as the rate the year then has");
+    }
+    if (/share_pct$/.test(path)) top.set("base_year", String(s.base_year)); // a child sets shares only with its base year
+    put(path, tomlNumber(value));
+  }
+  const lines = [
+    "# What-if of scenario \"" + commentText(s.name) + "\" (file " + commentText(s.file) + "), saved from whatif.html on " + day + ";",
+    "# the page was written by the run of " + DATA.generated + ". It lists only what differs from the scenario;",
+    "# keep it in the folder of " + commentText(s.file) + " and run: python run_scenarios.py <this file>",
+  ].concat(notes.map((n) => "# " + commentText(n)));
+  const head = ["extends = " + tomlString(s.extends),
+    "title = { vi = " + tomlString(DATA.words.saved_title.vi.replace("{title}", s.title.vi)) + ", en = " + tomlString(DATA.words.saved_title.en.replace("{title}", s.title.en)) + " }"];
+  for (const [key, text] of top) head.push(key + " = " + text);
+  const blocks = [lines.join("\n"), head.join("\n")];
+  for (const [table, keys] of tables) {
+    const body = ["[" + table + "]"];
+    for (const [key, value] of keys) {
+      if (value instanceof Map) {
+        const items = Array.from(value).sort((a, b) => +a[0] - +b[0]).map(([y, v]) => y + " = " + v);
+        body.push(key + " = { " + items.join(", ") + " }");
+      } else body.push(key + " = " + value);
+    }
+    blocks.push(body.join("\n"));
+  }
+  return blocks.join("\n\n") + "\n";
+}
+
+function saveScenario() {
+  const day = new Date();
+  const iso = day.getFullYear() + "-" + String(day.getMonth() + 1).padStart(2, "0") + "-" + String(day.getDate()).padStart(2, "0");
+  const text = scenarioToml(whatifModel(spec(state.values)), iso);
+  const url = URL.createObjectURL(new Blob([text], { type: "application/toml" }));
+  const link = el("a", { href: url, download: scenario().extends + "_whatif.toml" });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  return text;
+}
+
+// ---------------------------------------------------------------------------- events
+
+APP.addEventListener("input", (event) => onInput(event, false));
+APP.addEventListener("change", (event) => {
+  if (event.target.getAttribute("data-role") === "scenario") {
+    state.index = event.target.selectedIndex;
+    state.values = Object.assign({}, scenario().params);
+    state.errors = {};
+    render();
+    document.getElementById("scenario").focus();
+    return;
+  }
+  onInput(event, true);
+});
+APP.addEventListener("click", (event) => {
+  const action = event.target.closest("[data-action]");
+  if (!action) return;
+  const what = action.getAttribute("data-action");
+  if (what === "save-scenario") saveScenario();
+  if (what === "reset") {
+    state.values = Object.assign({}, scenario().params);
+    state.errors = {};
+    render();
+  }
+  if (what === "lang") {
+    state.lang = state.lang === "vi" ? "en" : "vi";
+    render();
+  }
+  const again = APP.querySelector('[data-action="' + what + '"]');
+  if (again && again !== action) again.focus();
+});
+window.addEventListener("hashchange", () => {
+  const before = location.hash;
+  readFragment();
+  render();
+  if (location.hash !== before) writeFragment();
+});
+
+window.whatifModel = (scenarioSpec) => whatifModel(Object.assign({ targets: DATA.targets, tolerance: DATA.tolerance }, scenarioSpec));
+window.whatif = { update: update, render: render, state: state, data: DATA, scenarioToml: () => scenarioToml(whatifModel(spec(state.values)), "today") };
+
+if (DATA.scenarios.length) {
+  readFragment();
+  render();
+}

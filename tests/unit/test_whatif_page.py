@@ -1,0 +1,79 @@
+"""whatif.html as text: the embedded data cannot end its element, the CSP hashes are those of
+the inline script and style, the page stays small. (The browser tests: tests/e2e/test_whatif.py.)"""
+
+import base64
+import hashlib
+import json
+import re
+from datetime import datetime
+
+from conftest import MINIMAL, SCENARIOS
+
+from sim.output.whatif import json_for_script, whatif_html
+from sim.output.whatif.data import skip_reason
+from sim.run import load_scenarios, run_scenario
+from sim.scenario.loader import load_scenario
+
+GENERATED = datetime(2026, 11, 27, 9, 30)
+
+
+def page_of(results, lang="vi"):
+    return whatif_html(results, lang, GENERATED)
+
+
+def test_text_of_a_scenario_cannot_end_the_data_element(write_scenario):
+    hostile = '</script><script>alert("x")</script> & <!--'
+    text = MINIMAL.replace(
+        'title = { vi = "Thử", en = "Test" }', f'title = {{ vi = {json.dumps(hostile)}, en = "T" }}'
+    )
+    path = write_scenario("hostile", text)
+    page = page_of([run_scenario(load_scenario(path, path.parent))])
+    data = re.search(r'<script type="application/json" id="whatif-data">(.*?)</script>', page, re.S)
+    assert data is not None
+    assert "<" not in data.group(1) and "&" not in data.group(1)
+    assert json.loads(data.group(1))["scenarios"][0]["title"]["vi"] == hostile
+    assert page.count("</script>") == 2  # the data's and the script's own
+
+
+def test_json_for_script_escapes_markup_and_keeps_values():
+    value = {"a": "<b>&</b>", "n": 0.1 + 0.2, "u": "Hương Trà"}
+    text = json_for_script(value)
+    assert "<" not in text and ">" not in text and "&" not in text and "Hương Trà" in text
+    assert json.loads(text) == value
+
+
+def sha256_source(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def test_the_policy_allows_exactly_the_inline_script_and_style():
+    page = page_of([run_scenario(s) for s in load_scenarios([], SCENARIOS)])
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1)
+    script = re.search(r"<script>(.*?)</script>", page, re.S).group(1)
+    style = re.search(r"<style>(.*?)</style>", page, re.S).group(1)
+    assert policy.startswith("default-src 'none'; ")
+    assert f"script-src {sha256_source(script)};" in policy
+    assert f"style-src {sha256_source(style)};" in policy
+    assert "img-src data:" in policy and "unsafe" not in policy
+    assert 50_000 < len(page.encode()) < 400_000  # hundreds of kilobytes at most
+
+
+def test_back_cast_and_calibrated_scenarios_are_left_out_and_named():
+    history = load_scenarios(["history/backcast_2016_2020"], SCENARIOS)[0]
+    assert skip_reason(history) == "anchor_year"
+    baseline = load_scenarios(["baseline"], SCENARIOS)[0]
+    assert skip_reason(baseline) is None
+    page = page_of([run_scenario(baseline), run_scenario(history)], "en")
+    data = json.loads(re.search(r'id="whatif-data">(.*?)</script>', page, re.S).group(1))
+    assert [s["name"] for s in data["scenarios"]] == ["baseline"]
+    assert data["skipped"] == ["history_2016_2020"]
+
+
+def test_the_page_carries_the_runs_settings_for_the_saved_file():
+    scenario = load_scenarios(["baseline"], SCENARIOS, ["sectors.services.growth_pct=15"], 2030)[0]
+    page = page_of([run_scenario(scenario)])
+    data = json.loads(re.search(r'id="whatif-data">(.*?)</script>', page, re.S).group(1))
+    (payload,) = data["scenarios"]
+    assert payload["carried"] == [["end_year", "2030"], ["sectors.services.growth_pct", "15"]]
+    assert payload["params"]["sectors.services.growth_pct"] == 15.0
+    assert payload["ranges"]["sectors.services.growth_pct"] == [15.5, 16.5]
