@@ -1,6 +1,7 @@
 """User text never becomes a formula in the workbook (projections.xlsx, the live workbook); CSVs
 keep it as written (issue 15)."""
 
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -14,6 +15,7 @@ from conftest import MINIMAL, SCENARIOS
 
 from sim.output.files import write_csvs
 from sim.output.live_workbook import write_live_workbook
+from sim.output.publish import TOOL_NAME
 from sim.run import run_scenario
 from sim.scenario.loader import load_scenario
 from sim.scenario.writer import toml_string
@@ -329,12 +331,13 @@ def test_the_command_line_refuses_an_unreachable_calibration_and_keeps_results(
     history = backcast_with_target(tmp_path, 99)
     (tmp_path / "results").mkdir()
     (tmp_path / "results" / "old.csv").write_text("kept\n")
+    (tmp_path / "results" / "manifest.json").write_text(json.dumps({"tool": TOOL_NAME}))
     code = main(["--scenarios-dir", str(SCENARIOS), "--no-charts", "--history", str(history)])
     err = capsys.readouterr().err
     assert code == 2
     assert "Traceback" not in err
     assert f"{history}: calibration.total_cagr_pct = 99.0: out of reach" in err
-    assert [p.name for p in (tmp_path / "results").iterdir()] == ["old.csv"]
+    assert sorted(p.name for p in (tmp_path / "results").iterdir()) == ["manifest.json", "old.csv"]
 
 
 # --- inf and NaN never reach an output file ------------------------------------------------------

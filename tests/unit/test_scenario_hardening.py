@@ -19,6 +19,7 @@ import pytest
 from conftest import MINIMAL, SCENARIOS, problems_of
 
 from sim.cli import main
+from sim.output.publish import TOOL_NAME
 from sim.run import run_scenario
 from sim.scenario.loader import MAX_KEYS, ScenarioError, load_scenario, parse_setting
 from sim.scenario.rules import RESERVED_SCENARIO_NAMES
@@ -30,10 +31,12 @@ EXIT_USER_ERROR = 2
 
 @pytest.fixture
 def earlier_results(tmp_path):
-    """An output folder holding an earlier run's file: a failed run must leave it as it was."""
+    """An output folder holding an earlier run's files (the tool's manifest among them, so the
+    folder is one the tool may replace): a failed run must leave it as it was."""
     out = tmp_path / "results"
     out.mkdir()
     (out / "scorecard.csv").write_bytes(b"earlier,results\n1,2\n")
+    (out / "manifest.json").write_text(json.dumps({"tool": TOOL_NAME}))
     return out
 
 
