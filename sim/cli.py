@@ -290,6 +290,21 @@ def _run(
     return 0
 
 
+def _with_actuals_problems(error: ScenarioError, actuals: Path | None) -> str:
+    """The scenario problems, and those of the actuals file when it has any: one run reports
+    every input problem at once, not one stage at a time. The scenarios did not load, so the
+    actuals' indicator names are not checked here (the next run checks them)."""
+    if actuals is None:
+        return str(error)
+    from sim.scenario.actuals import ActualsError, read_actuals
+
+    try:
+        read_actuals(actuals, any_indicator=True)
+    except ActualsError as more:
+        return f"{error}\n{more}"
+    return str(error)
+
+
 def _compute(args: argparse.Namespace, started: datetime, argv: list[str]) -> RunOutputs:
     """Every result of the run, in the order the run computes them (warnings print on the way).
 
@@ -300,7 +315,7 @@ def _compute(args: argparse.Namespace, started: datetime, argv: list[str]) -> Ru
     try:
         scenarios = load_scenarios(args.scenarios, args.scenarios_dir, args.settings, args.end_year)
     except ScenarioError as exc:
-        raise _UserError(exc) from exc
+        raise _UserError(_with_actuals_problems(exc, args.actuals)) from exc
     for scenario in scenarios:
         for warning in scenario.warnings:
             print(f"warning: {warning}", file=sys.stderr)

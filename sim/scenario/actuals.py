@@ -137,10 +137,15 @@ def _allowed_indicators(linked: Iterable[str]) -> list[str]:
     return [*SECTOR_GROWTH, *SECTOR_LEVELS, *linked, *(growth(n) for n in linked)]
 
 
-def read_actuals(path: Path | str, linked_indicators: Iterable[str] = ()) -> Actuals:
+def read_actuals(
+    path: Path | str, linked_indicators: Iterable[str] = (), *, any_indicator: bool = False
+) -> Actuals:
     """Read and validate an actuals file; raises ActualsError listing every problem.
 
     linked_indicators: further indicator names the scenarios define (beyond the bundled ones).
+    any_indicator: accept any indicator name (the file's form is still checked): for reporting
+    an actuals file's problems beside those of scenarios that did not load, whose indicators
+    are therefore unknown.
     """
     path = Path(path)
     source = str(path)
@@ -152,7 +157,7 @@ def read_actuals(path: Path | str, linked_indicators: Iterable[str] = ()) -> Act
     problems += _header_problems(header, f"{source}:{header_line}")
     if any(c not in header for c in REQUIRED_COLUMNS) or len(set(header)) < len(header):
         raise ActualsError(problems)
-    allowed = _allowed_indicators(linked_indicators)
+    allowed = None if any_indicator else _allowed_indicators(linked_indicators)
     observations: list[Observation] = []
     seen: dict[tuple[str, int], int] = {}
     for line_no, row in records[1:]:
@@ -344,7 +349,7 @@ def _clip(text: str, limit: int = 80) -> str:
 
 
 def _observation(
-    row: list[str], header: list[str], allowed: list[str], line_no: int, where: str
+    row: list[str], header: list[str], allowed: list[str] | None, line_no: int, where: str
 ) -> tuple[Observation | None, list[Problem]]:
     """One data row as an Observation, or None with the Problems of its fields."""
     if len(row) > len(header):
@@ -363,9 +368,12 @@ def _observation(
     return Observation(indicator, int(year), value, status, source, note, line_no), []
 
 
-def _indicator_problems(indicator: str, allowed: list[str], where: str) -> list[Problem]:
-    if indicator in allowed:
+def _indicator_problems(indicator: str, allowed: list[str] | None, where: str) -> list[Problem]:
+    """An unknown indicator name (with a hint); allowed None: any non-empty name."""
+    if indicator in allowed if allowed is not None else indicator:
         return []
+    if allowed is None:
+        return [Problem(where, "indicator", "", "missing: name a series, e.g. growth.services")]
     suggestion = hint(indicator, allowed) or f"; known: {', '.join(allowed)}"
     return [Problem(where, "indicator", _clip(indicator), f"unknown indicator{suggestion}")]
 

@@ -394,3 +394,30 @@ def test_fuzzed_actuals_never_crash_nor_write_inf_or_nan(tmp_path, capsys):
             assert snapshot(out) == before, context
         codes.append(code)
     assert 20 < codes.count(2) < 190, codes  # the mutants exercise both paths
+
+
+def test_a_bad_set_does_not_hide_bad_actuals(results, tmp_path, capsys):
+    """Every input problem in one run: a bad --set and a bad actuals row are both reported
+    (before, the scenario error stopped the run and the actuals were never read)."""
+    actuals = tmp_path / "actuals.csv"
+    actuals.write_bytes(HEADER + b"growth.services,2021,five,final,,\r\n")
+    before = snapshot(results)
+    code = main(
+        ["baseline", *RUN, "--set", "sectors.services.growth_pct=-150"]
+        + ["--actuals", str(actuals), "--out", str(results)]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "sectors.services.growth_pct" in err
+    assert f"{actuals}:2" in err and "five" in err
+    assert snapshot(results) == before
+
+
+def test_with_scenarios_unknown_an_actuals_name_is_not_judged(tmp_path):
+    """any_indicator: the form of the file is checked, its indicator names are not (they
+    belong to scenarios that did not load)."""
+    actuals = tmp_path / "actuals.csv"
+    actuals.write_bytes(HEADER + b"my_indicator,2021,5,final,,\r\n")
+    assert read_actuals(actuals, any_indicator=True).observations[0].indicator == "my_indicator"
+    with pytest.raises(Exception, match="unknown indicator"):
+        read_actuals(actuals)
