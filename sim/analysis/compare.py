@@ -42,6 +42,9 @@ __all__ = [
     "MAX_PARAMETERS",
     "Attribution",
     "CompareError",
+    "CompareResult",
+    "compare_run",
+    "differences",
     "Difference",
     "attribute",
     "attributed_indicators",
@@ -294,3 +297,31 @@ def iter_compared(base_name: str, results: Sequence[Any]) -> list[tuple[Any, Any
         names = ", ".join(r.scenario.name for r in results)
         raise CompareError(f"--compare {base_name}: no such scenario in this run (ran: {names})")
     return [(found[0], r) for r in results if r is not found[0]]
+
+
+@dataclass(frozen=True)
+class CompareResult:
+    """The compare view of a run: every other scenario against the base `base`."""
+
+    base: str
+    differences: tuple[Difference, ...]
+    attribution: tuple[Attribution, ...]
+
+
+def compare_run(base_name: str, results: Sequence[Any]) -> CompareResult:
+    """Differences and attribution of every result of the run against the one named
+    `base_name` (`sim.run.ScenarioResult`s). Raises CompareError naming every scenario that
+    cannot be compared, or an unknown base."""
+    pairs = iter_compared(base_name, results)
+    found: list[Difference] = []
+    shares: list[Attribution] = []
+    problems = []
+    for base, other in pairs:
+        try:
+            found += differences(base, other)
+            shares += attribute(base.scenario, other.scenario)
+        except CompareError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise CompareError("; ".join(problems))
+    return CompareResult(base_name, tuple(found), tuple(shares))
