@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from sim.core.model import project, projection_series
+from sim.run import model_inputs
 from sim.scenario.parameters import numeric_parameters
 from sim.scenario.values import Scenario
 
@@ -255,8 +256,6 @@ def attribute(base: Scenario, other: Scenario) -> list[Attribution]:
 
 def _run(scenario: Scenario, values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The model's series (2^p, T + 1) for the subsets' parameter values, calibrated as a run."""
-    from sim.run import model_inputs  # (the run layer sits above analysis' model helpers)
-
     return projection_series(project(model_inputs(scenario, values)))
 
 

@@ -170,3 +170,35 @@ def test_differences_hold_end_year_levels_and_targets(bundled):
     target = rows[("covid_shock", "target:budget_2025")]
     assert target.difference == pytest.approx(budget.difference)
     assert {d.scenario for d in compare.differences} == {"covid_shock", "optimistic"}
+
+
+def test_above_the_cap_parameters_are_grouped_by_sector_or_indicator(bundled):
+    # covid's 9 single-year rates and 8 more settings: 17 parameters > 16, so 7 groups
+    settings = [
+        "sectors.services.growth_pct=17",
+        "sectors.industry.growth_pct=14",
+        "sectors.agriculture.growth_pct=3",
+        "indicators.income_per_capita.elasticity=0.3",
+        "indicators.budget_revenue.elasticity=0.9",
+        "indicators.investment.growth_pct=8",
+        "indicators.retail.growth_pct=18",
+        "indicators.budget_revenue.base=300",
+    ]
+    scenarios, _ = bundled
+    other = _load("baseline", settings=settings)["baseline"]
+    assert len(differing_parameters(scenarios["covid_shock"], other)) == 17
+    rows = attribute(scenarios["covid_shock"], other)
+    budget = _by(rows, "budget_revenue")
+    assert set(budget) == {
+        "sectors.services",
+        "sectors.industry",
+        "sectors.agriculture",
+        "indicators.income_per_capita",
+        "indicators.budget_revenue",
+        "indicators.investment",
+        "indicators.retail",
+    }
+    gap = run_scenario(other).series["budget_revenue"][-1]
+    gap -= run_scenario(scenarios["covid_shock"]).series["budget_revenue"][-1]
+    assert sum(budget.values()) == pytest.approx(gap, rel=1e-9)
+    assert budget["indicators.investment"] == 0.0
