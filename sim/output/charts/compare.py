@@ -16,7 +16,14 @@ from matplotlib.figure import Figure
 from sim.analysis.compare import Attribution
 from sim.output.charts.base import NumberFormatter, footer, new_figure, with_style, wrap
 from sim.output.charts.sensitivity import parameter_label
-from sim.output.i18n import Bilingual, format_signed, indicator_label, linked_labels, text
+from sim.output.i18n import (
+    Bilingual,
+    format_signed,
+    indicator_label,
+    linked_labels,
+    text,
+    unit_text,
+)
 from sim.run import ScenarioResult
 
 __all__ = ["plot_waterfall"]
@@ -79,7 +86,7 @@ def plot_waterfall(
         ax.set_xlim(low - pad, high + pad)  # the gap, not the level, is what the eye must see
         ax.xaxis.set_major_formatter(NumberFormatter(lang, None))
         ax.tick_params(axis="x", labelsize=7)
-        unit = result.units.get(ind, "")
+        unit = unit_text(result.units.get(ind, ""), lang)
         ax.set_title(f"{indicator_label(ind, lang, labels)} ({unit})", fontsize=8.5)
     fig.suptitle(
         f"{text('fig.compare', lang)} {base.scenario.title(lang)} {text('fig.compare_end', lang)}"
