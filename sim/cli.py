@@ -21,6 +21,7 @@ from sim.output.publish import STOP_SIGNALS
 from sim.scenario.loader import ScenarioError
 
 if TYPE_CHECKING:
+    from sim.analysis.compare import CompareResult
     from sim.analysis.suite import SensitivityResults
     from sim.output.write import RunOutputs
     from sim.run import ScenarioResult
@@ -110,6 +111,13 @@ def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
         help="override a scenario value for this run only, e.g. "
         "--set sectors.industry.growth_pct=10 (repeatable; applies to every "
         "scenario run)",
+    )
+    parser.add_argument(
+        "--compare",
+        metavar="BASE",
+        default=None,
+        help="compare every other scenario with BASE (e.g. baseline): end-year differences and "
+        "the Shapley attribution of the gap to each differing parameter, under <out>/compare",
     )
     parser.add_argument(
         "--lang",
@@ -327,6 +335,7 @@ def _compute(args: argparse.Namespace, started: datetime, argv: list[str]) -> Ru
     if args.sensitivity:
         sensitivity = _sensitivity(scenarios, args.draws, args.seed, args.sobol_n)
     return RunOutputs(
+        compare=_compare(args.compare, results),
         results=results,
         lang=args.lang,
         started=started,
@@ -338,6 +347,19 @@ def _compute(args: argparse.Namespace, started: datetime, argv: list[str]) -> Ru
         rebase_year=args.rebase_year,
         actuals_path=args.actuals,
     )
+
+
+def _compare(base: str | None, results: list[ScenarioResult]) -> CompareResult | None:
+    """With --compare: the compare view. Raises _UserError for an unknown base or scenarios of
+    different years or structure."""
+    if base is None:
+        return None
+    from sim.analysis.compare import CompareError, compare_run
+
+    try:
+        return compare_run(base, results)
+    except CompareError as exc:
+        raise _UserError(exc) from exc
 
 
 def _check_rebase_year(year: int | None, scenarios: Sequence[Scenario]) -> None:

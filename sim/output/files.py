@@ -25,6 +25,7 @@ from sim.run import ScenarioResult
 from sim.scenario.params import numeric_parameters
 
 if TYPE_CHECKING:
+    from sim.analysis.compare import CompareResult
     from sim.term.history import HistoryResult
     from sim.term.tracking import TrackingResult
 
@@ -243,3 +244,28 @@ def write_sensitivity_csvs(results: SensitivityResults, folder: Path) -> list[Pa
         frame.reindex(columns=list(CSV_COLUMNS[name])).to_csv(path, index=False, encoding="utf-8")
         written.append(path)
     return written
+
+
+ATTRIBUTION_COLUMNS = ["scenario", "base", "indicator", "year", "parameter", "contribution"]
+DIFFERENCE_COLUMNS = ["scenario", "base", "indicator", "base_value", "value", "difference"]
+
+
+def write_compare_csvs(compare: CompareResult, folder: Path) -> None:
+    """<folder>/attribution.csv (each parameter's Shapley share of an end-year gap, in the
+    indicator's unit) and differences.csv (end-year indicators and targets; a target's row is
+    named target:<key>, its value the measure the target checks, e.g. %/yr)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    attribution = pd.DataFrame(
+        [[getattr(r, c) for c in ATTRIBUTION_COLUMNS] for r in compare.attribution],
+        columns=ATTRIBUTION_COLUMNS,
+    )
+    found = pd.DataFrame(
+        [
+            [d.scenario, d.base, d.item, d.base_value, d.value, d.difference]
+            for d in compare.differences
+        ],
+        columns=DIFFERENCE_COLUMNS,
+    )
+    # 12 digits: the contributions of an indicator still add up to its gap to 1e-9 of it
+    attribution.to_csv(folder / "attribution.csv", index=False, float_format="%.12g")
+    found.to_csv(folder / "differences.csv", index=False, float_format=FLOAT_FORMAT)

@@ -193,6 +193,18 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "param_low": ("Tham số ở cận dưới", "Parameter at its low end"),
     "param_high": ("Tham số ở cận trên", "Parameter at its high end"),
     "fig.spider": ("Biểu đồ mạng nhện", "Spider"),
+    # --compare: the attribution of a scenario's end-year gap from the base
+    "fig.compare": ("Phân rã chênh lệch so với", "Where the gap from"),
+    "fig.compare_end": ("năm cuối", "comes from"),
+    "compare_up": ("Làm tăng", "Raises"),
+    "compare_down": ("Làm giảm", "Lowers"),
+    "compare_level": ("Mức của kịch bản", "Scenario level"),
+    "caption.compare": (
+        "Chênh lệch năm cuối so với kịch bản gốc, phân cho từng tham số khác nhau theo giá trị "
+        "Shapley (không phụ thuộc thứ tự; các phần cộng lại bằng đúng chênh lệch).",
+        "The end-year gap from the base scenario, shared among the parameters that differ by "
+        "their Shapley values (independent of order; the parts add up to the whole gap).",
+    ),
     "spider_x": ("Thay đổi tham số (điểm)", "Change of the parameter (points)"),
     "fig.grid": ("Lưới hai chiều: dịch vụ và công nghiệp", "Two-way grid: services and industry"),
     "scenario_point": ("Giả định của kịch bản", "The scenario's assumption"),

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.output.files import (
+    write_compare_csvs,
     write_csvs,
     write_history_csvs,
     write_manifest,
@@ -29,6 +30,7 @@ from sim.output.whatif import write_whatif
 from sim.run import ScenarioResult
 
 if TYPE_CHECKING:
+    from sim.analysis.compare import CompareResult
     from sim.analysis.suite import SensitivityResults
     from sim.output.charts.pack import ChartJob
     from sim.term.history import HistoryResult
@@ -57,6 +59,7 @@ class RunOutputs:
     history: HistoryResult | None = None
     rebase_year: int | None = None
     actuals_path: Path | None = None
+    compare: CompareResult | None = None
 
 
 def write_run(folder: Path, run: RunOutputs) -> None:
@@ -76,6 +79,8 @@ def write_run(folder: Path, run: RunOutputs) -> None:
         write_sensitivity_csvs(run.sensitivity, folder / "sensitivity")
     if run.history is not None:
         write_history_csvs(run.history, folder / "history")
+    if run.compare is not None:
+        write_compare_csvs(run.compare, folder / "compare")
     if run.rebase_year is not None:
         _write_rebased(rebased or run.results, folder / "rebased", run, run.rebase_year)
     if run.charts:
@@ -147,6 +152,8 @@ def _write_charts_and_report(folder: Path, run: RunOutputs) -> None:
         jobs += sensitivity_jobs
     saved = write_chart_pack(jobs, folder / "charts", "chart_pack.pdf", lang, title)
     write_report(folder / "report.html", results, saved, lang, run.started, _sections(run))
+    if run.compare is not None:
+        _write_compare_charts(folder / "compare", run)
     if run.sensitivity is not None:
         # The sensitivity charts in both languages: this run's language is drawn already.
         here = folder / "sensitivity" / f"charts_{lang}"
@@ -162,6 +169,24 @@ def _write_charts_and_report(folder: Path, run: RunOutputs) -> None:
                 other,
                 text("sensitivity", other),
             )
+
+
+def _write_compare_charts(folder: Path, run: RunOutputs) -> None:
+    """The compare view's waterfalls, one per compared scenario, in both languages under
+    <folder>/charts_<lang>/ (PNG, SVG and one PDF each)."""
+    from sim.output.charts.pack import compare_chart_jobs, write_chart_pack
+
+    if run.compare is None or not run.compare.attribution:
+        return
+    for lang in LANGS:
+        jobs = compare_chart_jobs(run.results, run.compare, lang, run.started.date())
+        write_chart_pack(
+            jobs,
+            folder / f"charts_{lang}",
+            "compare_charts.pdf",
+            lang,
+            text("caption.compare", lang),
+        )
 
 
 def _sections(run: RunOutputs) -> list[tuple[str, str]]:

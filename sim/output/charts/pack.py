@@ -34,6 +34,7 @@ from sim.output.publish import STOP_SIGNALS
 from sim.run import ScenarioResult
 
 if TYPE_CHECKING:
+    from sim.analysis.compare import CompareResult
     from sim.analysis.suite import SensitivityResults
     from sim.scenario.actuals import Actuals
     from sim.term.tracking import TrackingResult
@@ -53,6 +54,7 @@ __all__ = [
     "main_chart_jobs",
     "tracking_chart_jobs",
     "sensitivity_chart_jobs",
+    "compare_chart_jobs",
     "write_chart_pack",
     "PNG_DPI",
 ]
@@ -277,6 +279,37 @@ def sensitivity_chart_jobs(
                     f"{text(caption, lang)} {title}.",
                 )
             )
+    return jobs
+
+
+@dataclass(frozen=True)
+class CompareChart:
+    """The waterfall of one compared scenario (sim.output.charts.compare)."""
+
+    rows: tuple[Any, ...]  # its sim.analysis.compare.Attribution rows
+    base: ScenarioResult
+    result: ScenarioResult
+    lang: str
+    run_date: date
+
+    def draw(self) -> Figure:
+        from sim.output.charts.compare import plot_waterfall
+
+        return plot_waterfall(self.rows, self.base, self.result, self.lang, self.run_date)
+
+
+def compare_chart_jobs(
+    results: Sequence[ScenarioResult], compare: CompareResult, lang: str, run_date: date
+) -> list[ChartJob]:
+    """One waterfall per scenario compared with the base (runs with --compare)."""
+    base = next(r for r in results if r.scenario.name == compare.base)
+    jobs = []
+    for i, result in enumerate((r for r in results if r is not base), start=1):
+        rows = tuple(a for a in compare.attribution if a.scenario == result.scenario.name)
+        if rows:
+            chart = CompareChart(rows, base, result, lang, run_date)
+            caption = f"{text('caption.compare', lang)} {result.scenario.title(lang)}."
+            jobs.append(ChartJob(f"c{i:02d}_waterfall_{result.scenario.name}", chart, caption))
     return jobs
 
 

@@ -1,0 +1,326 @@
+"""A scenario compared with a base: end-year differences, and a Shapley attribution of the gap.
+
+Method. The parameters that differ are the numeric parameters (`numeric_parameters`) whose values
+differ between the base B and the scenario S. For p such parameters the model is run once for
+each of the 2^p subsets T (one vectorised call): the base with the parameters in T set to S's
+values. The share of parameter i in the end-year gap of an indicator is its exact Shapley value
+
+    phi_i = sum over T not holding i of |T|! (p - |T| - 1)! / p! * (v(T + i) - v(T)),
+
+which does not depend on any order of the parameters, gives equal shares to parameters of equal
+effect, and adds up to the whole gap v(all) - v(none) = S - B (the efficiency property).
+
+A parameter present in one scenario only (a single-year rate, e.g. COVID's 2021 services growth)
+counts as differing. The other scenario's value for it is the one that scenario uses that year:
+for a sector its default rate (`growth_pct`), for a linked indicator "no override" (the model's
+NaN, so the indicator's own rule, with whatever rate or elasticity the subset gives it, applies).
+A sector's missing single-year rate is fixed at its scenario's default rate, so when both the
+default and a single year differ, that year's part of the default's change is booked to the
+single-year parameter.
+
+Above MAX_PARAMETERS differing parameters the parameters are grouped by their sector or indicator
+(`sectors.services`, `indicators.retail`, ...) and the groups are the players; each row then
+names a group. Comparisons need scenarios of the same years and structure (indicators, rules,
+residual, anchor year, calibration); otherwise CompareError says what differs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sim.core.model import project, projection_series
+from sim.run import model_inputs
+from sim.scenario.parameters import numeric_parameters
+from sim.scenario.values import Scenario
+
+__all__ = [
+    "MAX_PARAMETERS",
+    "Attribution",
+    "CompareError",
+    "CompareResult",
+    "compare_run",
+    "differences",
+    "Difference",
+    "attribute",
+    "attributed_indicators",
+    "differing_parameters",
+    "shapley_values",
+]
+
+MAX_PARAMETERS = 16
+"""The most players of an exact Shapley attribution: 2^16 = 65,536 model runs in one call."""
+
+BY_YEAR = ".growth_pct_by_year."
+
+
+class CompareError(ValueError):
+    """Two scenarios that cannot be compared (different years or structure)."""
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One parameter's (or group's) share of an indicator's end-year gap, in its unit."""
+
+    scenario: str
+    base: str
+    indicator: str
+    year: int
+    parameter: str
+    contribution: float
+
+
+@dataclass(frozen=True)
+class Difference:
+    """An end-year indicator or a target's value in both scenarios (value - base_value)."""
+
+    scenario: str
+    base: str
+    item: str  # a series name, or "target:<key>"
+    base_value: float
+    value: float
+
+    @property
+    def difference(self) -> float:
+        return self.value - self.base_value
+
+
+def attributed_indicators(scenario: Scenario) -> tuple[str, ...]:
+    """The indicators whose gap is attributed: total output, income, the scenario's budget."""
+    wanted = ("output.total", "income_per_capita", scenario.budget_concept)
+    return tuple(dict.fromkeys(wanted))
+
+
+def check_comparable(base: Scenario, other: Scenario) -> None:
+    """Raise CompareError listing every structural difference between the two scenarios."""
+    problems = []
+    checks: list[tuple[str, Any, Any]] = [
+        ("years", (base.base_year, base.end_year), (other.base_year, other.end_year)),
+        ("indicators", tuple(base.indicators), tuple(other.indicators)),
+        ("rules", _rules(base), _rules(other)),
+        ("residual", base.residual, other.residual),
+        ("anchor_year", base.anchor_year, other.anchor_year),
+        ("calibration", _calibration(base), _calibration(other)),
+        ("budget_concept", base.budget_concept, other.budget_concept),
+        (
+            "base_total_bn_vnd given",
+            base.base_total_bn_vnd is None,
+            other.base_total_bn_vnd is None,
+        ),
+    ]
+    for what, mine, theirs in checks:
+        if mine != theirs:
+            problems.append(f"{what}: {base.name} has {mine}, {other.name} has {theirs}")
+    if problems:
+        raise CompareError(
+            f"cannot compare '{other.name}' with '{base.name}': they differ in structure, not "
+            "only in numbers (" + "; ".join(problems) + ")"
+        )
+
+
+def _rules(scenario: Scenario) -> dict[str, str]:
+    return {name: ind.rule for name, ind in scenario.indicators.items()}
+
+
+def _calibration(scenario: Scenario) -> tuple[bool, tuple[str, ...]]:
+    return scenario.calibration_total_cagr_pct is not None, scenario.calibration_sectors
+
+
+def _missing_value(scenario: Scenario, path: str) -> float:
+    """The value `scenario` uses for a single-year rate path it does not have (see module)."""
+    owner = path.split(BY_YEAR)[0]
+    if owner.startswith("sectors."):
+        return scenario.sectors[owner.split(".")[1]].growth_pct
+    return math.nan  # an indicator without an override follows its rule that year
+
+
+def differing_parameters(base: Scenario, other: Scenario) -> dict[str, tuple[float, float]]:
+    """path -> (base value, other value) of every parameter that differs (NaN: no override)."""
+    check_comparable(base, other)
+    mine, theirs = numeric_parameters(base), numeric_parameters(other)
+    paths = list(mine) + [p for p in theirs if p not in mine]
+    pairs = {
+        path: (
+            mine[path] if path in mine else _missing_value(base, path),
+            theirs[path] if path in theirs else _missing_value(other, path),
+        )
+        for path in paths
+    }
+    return {p: (a, b) for p, (a, b) in pairs.items() if not _same(a, b)}
+
+
+def _same(a: float, b: float) -> bool:
+    return a == b or (math.isnan(a) and math.isnan(b))
+
+
+def with_single_years(scenario: Scenario, paths: Sequence[str]) -> Scenario:
+    """`scenario` with the single-year rate `paths` it lacks added, each at the value it uses
+    that year (so the model gives the same numbers, and the paths become parameters)."""
+    resolved = _deep_copy(scenario.resolved)
+    sectors, indicators = dict(scenario.sectors), dict(scenario.indicators)
+    known = numeric_parameters(scenario)
+    for path in paths:
+        if path in known or BY_YEAR not in path:
+            continue
+        owner, year = path.split(BY_YEAR)
+        kind, name = owner.split(".")
+        value = _missing_value(scenario, path)
+        resolved[kind][name].setdefault("growth_pct_by_year", {})[year] = value
+        if kind == "sectors":
+            sector = sectors[name]
+            by_year = {**sector.growth_pct_by_year, int(year): value}
+            sectors[name] = dataclasses.replace(sector, growth_pct_by_year=by_year)
+        else:
+            ind = indicators[name]
+            by_year = {**ind.growth_pct_by_year, int(year): value}
+            indicators[name] = dataclasses.replace(ind, growth_pct_by_year=by_year)
+    return dataclasses.replace(scenario, resolved=resolved, sectors=sectors, indicators=indicators)
+
+
+def _deep_copy(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _deep_copy(item) for key, item in value.items()}
+    return value
+
+
+def _players(paths: Sequence[str]) -> dict[str, list[str]]:
+    """Player name -> its parameter paths: each parameter alone, or grouped above the cap."""
+    if len(paths) <= MAX_PARAMETERS:
+        return {path: [path] for path in paths}
+    groups: dict[str, list[str]] = {}
+    for path in paths:
+        groups.setdefault(".".join(path.split(".")[:2]), []).append(path)
+    if len(groups) > MAX_PARAMETERS:
+        raise CompareError(
+            f"{len(paths)} parameters in {len(groups)} sectors and indicators differ: more than "
+            f"the {MAX_PARAMETERS} an exact attribution can take (2^{MAX_PARAMETERS} model runs)"
+        )
+    return groups
+
+
+def subsets(players: int) -> np.ndarray:
+    """(2^p, p) bools: row k holds the players in the binary digits of k."""
+    rows = np.arange(2**players)[:, None]
+    return ((rows >> np.arange(players)[None, :]) & 1).astype(bool)
+
+
+def shapley_values(worth: np.ndarray, players: int) -> np.ndarray:
+    """Exact Shapley values (p, ...) from the worth (2^p, ...) of each subset (row k: the players
+    in k's binary digits, as `subsets`), weights |T|! (p - |T| - 1)! / p!."""
+    member = subsets(players)
+    size = member.sum(axis=1)
+    weight = np.array(
+        [
+            math.factorial(s) * math.factorial(players - s - 1) / math.factorial(players)
+            for s in range(players)
+        ]
+    )
+    values = np.zeros((players,) + worth.shape[1:])
+    for i in range(players):
+        without = np.flatnonzero(~member[:, i])
+        gain = worth[without + (1 << i)] - worth[without]
+        values[i] = np.tensordot(weight[size[without]], gain, axes=1)
+    return values
+
+
+def attribute(base: Scenario, other: Scenario) -> list[Attribution]:
+    """The Shapley attribution of the end-year gap (other - base) of each attributed indicator
+    to the parameters that differ (rows in the parameters' order; none when none differ)."""
+    pairs = differing_parameters(base, other)
+    if not pairs:
+        return []
+    players = _players(list(pairs))
+    member = subsets(len(players))
+    values: dict[str, np.ndarray] = {}
+    for k, paths in enumerate(players.values()):
+        for path in paths:
+            low, high = pairs[path]
+            values[path] = np.where(member[:, k], high, low)
+    aligned = with_single_years(base, list(pairs))
+    series = _run(aligned, values)
+    rows = []
+    for indicator in attributed_indicators(base):
+        worth = series[indicator][:, -1]
+        contributions = shapley_values(worth, len(players))
+        rows += [
+            Attribution(other.name, base.name, indicator, base.end_year, name, float(c))
+            for name, c in zip(players, contributions, strict=True)
+        ]
+    return rows
+
+
+def _run(scenario: Scenario, values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The model's series (2^p, T + 1) for the subsets' parameter values, calibrated as a run."""
+    return projection_series(project(model_inputs(scenario, values)))
+
+
+def differences(base: Any, other: Any, indicators: Sequence[str] | None = None) -> list[Difference]:
+    """End-year values of every level indicator, and every target's value, in both results
+    (`sim.run.ScenarioResult`s of comparable scenarios)."""
+    check_comparable(base.scenario, other.scenario)
+    names = indicators or [n for n in base.series if not n.startswith(("growth.", "cagr."))]
+    rows = [
+        Difference(
+            other.scenario.name,
+            base.scenario.name,
+            name,
+            float(base.series[name][-1]),
+            float(other.series[name][-1]),
+        )
+        for name in names
+    ]
+    theirs = {row.target.key: row for row in other.scores}
+    for row in base.scores:
+        if row.target.key in theirs:
+            rows.append(
+                Difference(
+                    other.scenario.name,
+                    base.scenario.name,
+                    f"target:{row.target.key}",
+                    row.value,
+                    theirs[row.target.key].value,
+                )
+            )
+    return rows
+
+
+def iter_compared(base_name: str, results: Sequence[Any]) -> list[tuple[Any, Any]]:
+    """(base result, other result) for every other result; CompareError for an unknown base."""
+    found = [r for r in results if r.scenario.name == base_name]
+    if not found:
+        names = ", ".join(r.scenario.name for r in results)
+        raise CompareError(f"--compare {base_name}: no such scenario in this run (ran: {names})")
+    return [(found[0], r) for r in results if r is not found[0]]
+
+
+@dataclass(frozen=True)
+class CompareResult:
+    """The compare view of a run: every other scenario against the base `base`."""
+
+    base: str
+    differences: tuple[Difference, ...]
+    attribution: tuple[Attribution, ...]
+
+
+def compare_run(base_name: str, results: Sequence[Any]) -> CompareResult:
+    """Differences and attribution of every result of the run against the one named
+    `base_name` (`sim.run.ScenarioResult`s). Raises CompareError naming every scenario that
+    cannot be compared, or an unknown base."""
+    pairs = iter_compared(base_name, results)
+    found: list[Difference] = []
+    shares: list[Attribution] = []
+    problems = []
+    for base, other in pairs:
+        try:
+            found += differences(base, other)
+            shares += attribute(base.scenario, other.scenario)
+        except CompareError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise CompareError("; ".join(problems))
+    return CompareResult(base_name, tuple(found), tuple(shares))

@@ -1,0 +1,86 @@
+"""End-to-end: `--compare BASE` writes <out>/compare/ (CSV always, waterfalls with charts)."""
+
+import pandas as pd
+import pytest
+
+from sim.cli import main
+
+
+@pytest.fixture
+def run(tmp_path, scenario_dir, monkeypatch, capsys):
+    """run(*args) -> (exit code, stdout, stderr), in a temp folder holding scenarios/."""
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args):
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke
+
+
+def test_compare_writes_the_attribution_with_its_exact_header(run, tmp_path):
+    code, _, err = run("--no-charts", "--no-history", "--compare", "baseline")
+    assert code == 0, err
+    folder = tmp_path / "results" / "compare"
+    header = (folder / "attribution.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header == "scenario,base,indicator,year,parameter,contribution"
+    table = pd.read_csv(folder / "attribution.csv")
+    assert set(table.scenario) == {"covid_shock", "optimistic"}
+    assert set(table.base) == {"baseline"}
+    levels = {
+        name: pd.read_csv(tmp_path / "results" / f"{name}.csv", index_col="year")
+        for name in ("baseline", "covid_shock")
+    }
+    covid = table[(table.scenario == "covid_shock") & (table.indicator == "budget_revenue")]
+    gap = (
+        levels["covid_shock"].loc[2025, "budget_revenue"]
+        - levels["baseline"].loc[2025, "budget_revenue"]
+    )
+    assert covid.contribution.sum() == pytest.approx(gap, rel=1e-9)
+    found = pd.read_csv(folder / "differences.csv")
+    assert list(found.columns) == [
+        "scenario",
+        "base",
+        "indicator",
+        "base_value",
+        "value",
+        "difference",
+    ]
+    assert "target:budget_2025" in set(found.indicator)
+
+
+def test_a_plain_run_has_no_compare_folder(run, tmp_path):
+    assert run("--no-charts", "--no-history", "baseline")[0] == 0
+    assert not (tmp_path / "results" / "compare").exists()
+
+
+def test_unknown_base_is_a_plain_error_and_keeps_earlier_results(run, tmp_path):
+    assert run("--no-charts", "--no-history", "baseline")[0] == 0
+    before = (tmp_path / "results" / "baseline.csv").read_bytes()
+    code, _, err = run("--no-charts", "--no-history", "--compare", "nosuch")
+    assert code != 0
+    assert "--compare nosuch: no such scenario" in err and "Traceback" not in err
+    assert (tmp_path / "results" / "baseline.csv").read_bytes() == before
+
+
+def test_different_years_are_refused_with_a_message(run, tmp_path, scenario_dir):
+    text = (scenario_dir / "optimistic.toml").read_text(encoding="utf-8")
+    (scenario_dir / "optimistic.toml").write_text("end_year = 2030\n" + text, encoding="utf-8")
+    code, _, err = run("--no-charts", "--no-history", "--compare", "baseline")
+    assert code != 0
+    assert "cannot compare 'optimistic' with 'baseline'" in err and "years" in err
+
+
+@pytest.mark.slow
+def test_waterfalls_are_drawn_in_both_languages(run, tmp_path):
+    code, _, err = run("--no-history", "--compare", "baseline", "baseline", "covid_shock")
+    assert code == 0, err
+    for lang in ("vi", "en"):
+        folder = tmp_path / "results" / "compare" / f"charts_{lang}"
+        png = folder / "c01_waterfall_covid_shock.png"
+        assert png.stat().st_size > 10_000
+        assert (folder / "compare_charts.pdf").stat().st_size > 5_000
+    english = tmp_path / "results" / "compare" / "charts_en" / "c01_waterfall_covid_shock.svg"
+    vietnamese = english.parent.parent / "charts_vi" / "c01_waterfall_covid_shock.svg"
+    assert english.read_bytes() != vietnamese.read_bytes()
