@@ -190,6 +190,14 @@ def _add_switches(parser: argparse.ArgumentParser) -> None:
         help="skip charts, the PDF chart pack and the HTML report (faster)",
     )
     parser.add_argument(
+        "--formats",
+        type=_formats,
+        default=("png", "pdf"),
+        metavar="LIST",
+        help="chart formats, comma-separated from png, pdf, svg (default: png,pdf: PNG files "
+        "for Word and the PDF chart pack for print; png is always written, the report shows it)",
+    )
+    parser.add_argument(
         "--history",
         type=Path,
         default=None,
@@ -341,6 +349,8 @@ def _compute(args: argparse.Namespace, started: datetime, argv: list[str]) -> Ru
         started=started,
         argv=argv,
         charts=not args.no_charts,
+        formats=args.formats,
+        on_progress=_chart_progress(),
         tracking=tracking,
         sensitivity=sensitivity,
         history=history,
@@ -360,6 +370,24 @@ def _compare(base: str | None, results: list[ScenarioResult]) -> CompareResult |
         return compare_run(base, results)
     except CompareError as exc:
         raise _UserError(exc) from exc
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    """--formats png,pdf,svg: the chart formats, in that order, each once; png always."""
+    names = [name.strip().lower() for name in value.split(",") if name.strip()]
+    unknown = [name for name in names if name not in ("png", "pdf", "svg")]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown chart format {', '.join(unknown)}: choose from png, pdf, svg"
+        )
+    return tuple(name for name in ("png", "pdf", "svg") if name == "png" or name in names)
+
+
+def _chart_progress() -> Callable[[str, int, int], None]:
+    """The chart stage's progress line: on stderr when it is a terminal, after about 1 s."""
+    from sim.output.console import ProgressBar
+
+    return ProgressBar(sys.stderr, unit="charts")
 
 
 def _check_rebase_year(year: int | None, scenarios: Sequence[Scenario]) -> None:

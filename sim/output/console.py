@@ -145,11 +145,11 @@ class ProgressBar:
     nothing at all on a stream that is not a terminal (a pipe, a file).
 
     Called as on_progress(label, done, total) (`sim.analysis.suite.ProgressReport`): a new
-    label starts a new bar, with its own clock.
+    label starts a new bar, with its own clock. `unit` names what is counted ("draws").
     """
 
-    def __init__(self, stream: TextIO, delay: float = 1.0, width: int = 30):
-        self.stream, self.delay, self.width = stream, delay, width
+    def __init__(self, stream: TextIO, delay: float = 1.0, width: int = 30, unit: str = "draws"):
+        self.stream, self.delay, self.width, self.unit = stream, delay, width, unit
         self.terminal = hasattr(stream, "isatty") and stream.isatty()
         self.label: str | None = None
         self.started = time.perf_counter()
@@ -168,7 +168,7 @@ class ProgressBar:
         rate = done / elapsed if elapsed > 0 else 0.0
         self.stream.write(
             f"\r{label} [{'#' * filled}{'.' * (self.width - filled)}] "
-            f"{done:,}/{total:,} draws, {rate:,.0f}/s"
+            f"{done:,}/{total:,} {self.unit}, {rate:,.0f}/s"
         )
         if done >= total:
             self.stream.write("\n")

@@ -29,7 +29,12 @@ def pack(request, results, tmp_path_factory):
     lang = request.param
     folder = tmp_path_factory.mktemp(f"pack_{lang}")
     saved = write_chart_pack(
-        main_chart_jobs(results, lang, RUN_DATE), folder / "charts", "chart_pack.pdf", lang, "title"
+        main_chart_jobs(results, lang, RUN_DATE),
+        folder / "charts",
+        "chart_pack.pdf",
+        lang,
+        "title",
+        formats=("png", "pdf", "svg"),
     )
     write_report(folder / "report.html", results, saved, lang, datetime(2026, 11, 27, 9, 30))
     return lang, folder, saved

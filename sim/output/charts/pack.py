@@ -1,9 +1,10 @@
-"""Saving the chart pack: every chart as PNG and SVG, and one numbered multi-page PDF.
+"""Saving the chart pack: every chart as PNG (and SVG when asked), and one numbered
+multi-page PDF.
 
 The only place where figures are written to disk. Charts are drawn in parallel worker
 processes (one per core): drawing text is most of the cost of a run, and the charts are
-independent. Workers save PNG and SVG and send the laid-out figure back; this process writes
-the PDF pages in order as they arrive.
+independent. Workers lay each figure out once, save its files and send the laid-out figure
+back; this process writes the PDF pages in order as they arrive.
 """
 
 from __future__ import annotations
@@ -57,9 +58,18 @@ __all__ = [
     "compare_chart_jobs",
     "write_chart_pack",
     "PNG_DPI",
+    "FORMATS",
+    "DEFAULT_FORMATS",
 ]
 
 PNG_DPI = 200
+
+FORMATS = ("png", "pdf", "svg")
+"""The chart formats a run can write: PNG files (for Word), the PDF pack (for print), SVG files."""
+
+DEFAULT_FORMATS = ("png", "pdf")
+"""What a run writes unless --formats says otherwise: SVG, with every glyph drawn as an outline,
+costs as much as the PNG and is only asked for by those who edit the charts."""
 
 # Chart jobs are sent to worker processes (pickled): each holds its data and a module-level plot
 # function, and `draw()` calls it with the arguments its signature names.
@@ -196,7 +206,7 @@ class SavedChart:
     stem: str
     caption: str
     png: Path
-    svg: Path
+    svg: Path | None
 
 
 def main_chart_jobs(results: Sequence[ScenarioResult], lang: str, run_date: date) -> list[ChartJob]:
@@ -313,22 +323,35 @@ def compare_chart_jobs(
     return jobs
 
 
+def _keep_layout(fig: Figure) -> None:
+    """Drop the layout engine once the figure is laid out, keeping the positions it found.
+
+    Not `set_layout_engine("none")`: that leaves a placeholder engine, and `savefig` draws a
+    figure that has any engine twice (once to lay it out, once to render), which cost every
+    later format and the PDF page a second full text layout."""
+    with matplotlib.rc_context(
+        {"figure.autolayout": False, "figure.constrained_layout.use": False}
+    ):
+        fig.set_layout_engine(None)
+
+
 def freeze_layout(fig: Figure) -> None:
     """Run the constrained layout once and keep it: saving in three formats would otherwise lay
     the figure out three times."""
     if fig.get_layout_engine() is not None:
         fig.draw_without_rendering()
-        fig.set_layout_engine("none")
+        _keep_layout(fig)
 
 
 def save_figure(
     fig: Figure, folder: Path, stem: str, formats: Sequence[str] = ("png", "svg")
 ) -> list[Path]:
-    """Write `fig` as <folder>/<stem>.<format> for each format (PNG at 200 dpi)."""
+    """Write `fig` as <folder>/<stem>.<format> for each format (PNG at 200 dpi); "pdf" in
+    `formats` is ignored (the PDF is the pack, written by `write_chart_pack`)."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     with matplotlib.rc_context(chartbase.STYLE):
-        for fmt in formats:
+        for fmt in (f for f in formats if f != "pdf"):
             path = folder / f"{stem}.{fmt}"
             options: dict[str, Any] = (
                 {"dpi": PNG_DPI, "pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
@@ -338,14 +361,16 @@ def save_figure(
             fig.savefig(path, **options)
             # The first save ran the layout; keep it for the other formats and the PDF page
             # (positions are fractions of the figure, the same at every dpi).
-            fig.set_layout_engine("none")
+            _keep_layout(fig)
             paths.append(path)
     return paths
 
 
-def _draw_and_save(job: ChartJob, folder: Path) -> Figure:
+def _draw_and_save(job: ChartJob, folder: Path, formats: Sequence[str]) -> Figure:
     fig = job.draw()
-    save_figure(fig, folder, job.stem)
+    save_figure(fig, folder, job.stem, formats)
+    if "pdf" in formats:
+        freeze_layout(fig)  # a no-op after a PNG or SVG: the page reuses their layout
     return fig
 
 
@@ -420,7 +445,7 @@ def _stop_signals_blocked() -> Iterator[None]:
 
 
 def _start_pool(
-    jobs: Sequence[ChartJob], folder: Path, workers: int
+    jobs: Sequence[ChartJob], folder: Path, workers: int, formats: Sequence[str]
 ) -> tuple[ProcessPoolExecutor, Iterator[Figure]]:
     """A pool of `workers` forked processes drawing `jobs`, and their figures in job order."""
     with _stop_signals_blocked():
@@ -432,7 +457,7 @@ def _start_pool(
         )
         try:
             # With fork, the first submit forks every worker, here, in the blocked thread.
-            futures = [pool.submit(_draw_and_save, job, folder) for job in jobs]
+            futures = [pool.submit(_draw_and_save, job, folder, formats) for job in jobs]
         except BaseException:
             _stop_pool(pool, finished=False)
             raise
@@ -470,10 +495,8 @@ def _stop_pool(pool: ProcessPoolExecutor, finished: bool) -> None:
     pool.shutdown(wait=False, cancel_futures=True)  # its manager thread reaps the workers
 
 
-def _add_page(
-    pdf: Any, fig: Figure, number: int, job: ChartJob, lang: str, folder: Path
-) -> SavedChart:
-    """Caption `fig` ("Biểu 1. ..."), add it to the PDF, and describe its saved files."""
+def _add_page(pdf: Any, fig: Figure, number: int, job: ChartJob, lang: str) -> None:
+    """Caption `fig` ("Biểu 1. ...") and add it to the PDF."""
     label = f"{text('figure', lang)} {number}. {job.caption}"
     fig.text(
         0.01,
@@ -485,9 +508,6 @@ def _add_page(
         wrap=True,
     )
     pdf.savefig(fig)
-    return SavedChart(
-        number, job.stem, job.caption, folder / f"{job.stem}.png", folder / f"{job.stem}.svg"
-    )
 
 
 def write_chart_pack(
@@ -497,45 +517,77 @@ def write_chart_pack(
     lang: str,
     title: str,
     workers: int | None = None,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    on_progress: Progress | None = None,
 ) -> list[SavedChart]:
-    """Draw every job, save PNG + SVG under `folder`, and one PDF (`pdf_name`) with numbered
-    captions ("Biểu 1. ..."). Returns the saved charts in pack order.
+    """Draw every job, save it under `folder` in each of `formats` ("png", "svg"; "pdf": one
+    PDF `pdf_name` with numbered captions, "Biểu 1. ..."). Returns the saved charts in pack
+    order. `on_progress("charts", done, total)` is called as each chart is finished.
 
     Charts are drawn by forked workers (one per core) that die with this process. If drawing
     stops early (an exception, Ctrl-C, SIGTERM) the workers are killed, not waited for, and the
     unfinished PDF is removed, not finished (finishing embeds the fonts: a second or more)."""
     folder.mkdir(parents=True, exist_ok=True)
     workers = _worker_count(len(jobs)) if workers is None else workers
+    formats = tuple(formats)
+    pack = _Pack(jobs, folder, lang, title, formats, on_progress)
+    if "pdf" not in formats:
+        with matplotlib.rc_context(chartbase.STYLE):
+            return pack.draw(None, workers)
     path = folder / pdf_name
     try:
         with matplotlib.rc_context(chartbase.STYLE), open(path, "wb") as handle:
-            return _draw_pack(jobs, folder, handle, lang, title, workers)
+            return pack.draw(handle, workers)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
 
 
-def _draw_pack(
-    jobs: Sequence[ChartJob], folder: Path, handle: BinaryIO, lang: str, title: str, workers: int
-) -> list[SavedChart]:
-    """write_chart_pack's drawing: pages into the open PDF file `handle`, finished only when
-    every chart is drawn."""
-    from matplotlib.backends.backend_pdf import PdfPages
+Progress = Callable[[str, int, int], None]
+"""on_progress(label, done, total), as `sim.output.console.ProgressBar` takes it."""
 
-    pdf = PdfPages(handle, metadata={"Title": title, "Creator": "huongtra-sim"})
-    pool = None
-    figures: Iterator[Figure]
-    if workers > 1:
-        pool, figures = _start_pool(jobs, folder, workers)
-    else:
-        figures = (_draw_and_save(job, folder) for job in jobs)
-    finished = False
-    try:
-        pages = enumerate(zip(jobs, figures, strict=True), start=1)
-        saved = [_add_page(pdf, fig, number, job, lang, folder) for number, (job, fig) in pages]
-        finished = True
-    finally:
-        if pool is not None:
-            _stop_pool(pool, finished)
-    pdf.close()
-    return saved
+
+@dataclass(frozen=True)
+class _Pack:
+    """What write_chart_pack draws and where."""
+
+    jobs: Sequence[ChartJob]
+    folder: Path
+    lang: str
+    title: str
+    formats: tuple[str, ...]
+    on_progress: Progress | None
+
+    def draw(self, handle: BinaryIO | None, workers: int) -> list[SavedChart]:
+        """The drawing: pages into the open PDF file `handle` (None: no PDF), finished only
+        when every chart is drawn."""
+        from matplotlib.backends.backend_pdf import PdfPages
+
+        jobs, folder = self.jobs, self.folder
+        pdf = None
+        if handle is not None:
+            pdf = PdfPages(handle, metadata={"Title": self.title, "Creator": "huongtra-sim"})
+        pool = None
+        figures: Iterator[Figure]
+        if workers > 1:
+            pool, figures = _start_pool(jobs, folder, workers, self.formats)
+        else:
+            figures = (_draw_and_save(job, folder, self.formats) for job in jobs)
+        finished = False
+        saved = []
+        try:
+            for number, (job, fig) in enumerate(zip(jobs, figures, strict=True), start=1):
+                if pdf is not None:
+                    _add_page(pdf, fig, number, job, self.lang)
+                svg = folder / f"{job.stem}.svg" if "svg" in self.formats else None
+                png = folder / f"{job.stem}.png"
+                saved.append(SavedChart(number, job.stem, job.caption, png, svg))
+                if self.on_progress is not None:
+                    self.on_progress("charts", number, len(jobs))
+            finished = True
+        finally:
+            if pool is not None:
+                _stop_pool(pool, finished)
+        if pdf is not None:
+            pdf.close()
+        return saved
