@@ -74,7 +74,15 @@ def test_different_years_are_refused_with_a_message(run, tmp_path, scenario_dir)
 
 @pytest.mark.slow
 def test_waterfalls_are_drawn_in_both_languages(run, tmp_path):
-    code, _, err = run("--no-history", "--compare", "baseline", "baseline", "covid_shock")
+    code, _, err = run(
+        "--no-history",
+        "--compare",
+        "baseline",
+        "--formats",
+        "png,pdf,svg",
+        "baseline",
+        "covid_shock",
+    )
     assert code == 0, err
     for lang in ("vi", "en"):
         folder = tmp_path / "results" / "compare" / f"charts_{lang}"
