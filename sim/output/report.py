@@ -58,7 +58,7 @@ body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; margin: 2em au
 h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { margin-top: 2em; border-bottom: 2px solid #0072B2; }
 h3 { margin-top: 1.4em; }
 .meta { color: #555; font-size: 0.9em; }
-.what-if { color: #9C0006; background: #FFEB9C; padding: 0.2em 0.5em; font-weight: bold; }
+.override { color: #9C0006; background: #FFEB9C; padding: 0.2em 0.5em; font-weight: bold; }
 figure { margin: 1.5em 0; page-break-inside: avoid; }
 figure img { max-width: 100%; height: auto; border: 1px solid #e5e5e5; }
 figcaption { font-style: italic; font-size: 0.9em; color: #333; }
@@ -281,7 +281,7 @@ def _scenario_heading(result: ScenarioResult, lang: str) -> str:
     """A scenario's <h3> (its title, marked what-if when --set changed it) and, for a what-if,
     the line naming the changed values."""
     s = result.scenario
-    note = f'<p class="what-if">{_e(s.what_if_note(lang))}</p>' if s.settings else ""
+    note = f'<p class="override">{_e(s.what_if_note(lang))}</p>' if s.settings else ""
     return f"<h3>{_e(s.title(lang))}</h3>{note}"
 
 
@@ -310,7 +310,7 @@ def write_report(
         f"<h1>{_e(title)}</h1>",
         f'<p class="meta">{_e(text("generated", lang))}: {_e(format_date(generated, lang))} '
         f"{generated:%H:%M}. {_e(text('footer_short', lang))}</p>",
-        f'<p class="what-if">{_e(run_note)}</p>' if run_note else "",
+        f'<p class="override">{_e(run_note)}</p>' if run_note else "",
         f"<h2>{_e(text('scorecard', lang))}</h2>",
         _scorecard(results, lang),
         f"<h2>{_e(text('charts', lang))}</h2>",
