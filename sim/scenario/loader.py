@@ -309,7 +309,8 @@ def _merge(
 
 
 def parse_setting(text: str) -> tuple[str, Any]:
-    """Parse a `--set KEY=VALUE` override; VALUE is read as a TOML value (10, 0.3, "other").
+    """Parse a `--set [SCENARIO:]KEY=VALUE` override; VALUE is read as a TOML value (10, 0.3,
+    "other"). Returns (KEY, value); which scenarios it applies to is `settings_for`'s business.
 
     One --set sets one key: a line break (or any control character) is refused, as TOML would
     read `5\nend_year=2030` as two keys and drop the second."""
@@ -321,7 +322,7 @@ def parse_setting(text: str) -> tuple[str, Any]:
         raise fail(f"at most {MAX_SETTING_CHARS:,} characters")
     if any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
         raise fail("a line break or control character: one --set sets one KEY=VALUE")
-    key, sep, raw = text.partition("=")
+    key, sep, raw = split_scope(text)[1].partition("=")  # (the scenario is picked elsewhere)
     key, raw = key.strip(), raw.strip()
     if not sep or not key or not raw:
         raise fail("expected KEY=VALUE, e.g. sectors.industry.growth_pct=10")
@@ -417,15 +418,17 @@ def load_scenario(
     merged, provenance = _merge_files(chain.files)
     # (a file whose name is not a string fails the schema; the stem then scopes nothing wrong)
     name = merged.get("name") if isinstance(merged.get("name"), str) else path.stem
-    settings = settings_for(name, settings)
-    layers, found = _option_layers(settings, end_year)
+    applied = [text for text in settings if split_scope(text)[0] in (None, name)]
+    layers, found = _option_layers(applied, end_year)  # (problems name the --set as given)
     for source, layer in layers:
         _merge(merged, layer, source, provenance)
     found = chain.found + found
     if found.problems:  # the rules that span keys need well-typed values
         raise ScenarioError(found.problems)
     where = Where(str(path), provenance)
-    scenario = build_scenario(path, merged, where, chain.hashes, tuple(settings), found.warnings)
+    scenario = build_scenario(
+        path, merged, where, chain.hashes, settings_for(name, settings), found.warnings
+    )
     problems = projection_problems(scenario, where)
     if problems:
         raise ScenarioError(problems)

@@ -89,3 +89,12 @@ def test_the_terminal_lists_the_scenarios_each_setting_changed():
         f"  --set optimistic:{SERVICES}=15: optimistic",
         "  --set sectors.industry.growth_pct=9: baseline, covid_shock, optimistic",
     ]
+
+
+def test_a_bad_scoped_setting_is_named_as_given():
+    with pytest.raises(ScenarioError) as caught:
+        load_scenarios([], SCENARIOS, ["optimistic:sectors.services.grwth_pct=15"])
+    message = str(caught.value)
+    assert "--set optimistic:sectors.services.grwth_pct=15" in message
+    assert "unknown key" in message
+    assert len(caught.value.problems) == 1  # (only the scenario it names read it)
