@@ -128,7 +128,8 @@ def scorecard_mismatches(book, results: Sequence[ScenarioResult], lang: str) -> 
             wrong.append(f"{where}: {row['value']}, {row['gap']} != {score.value}, {score.gap}")
     summary = book[text("summary", lang)]
     columns = [c.value for c in summary[2]]
-    for values, result in zip(summary.iter_rows(min_row=3, values_only=True), results, strict=True):
+    table = takewhile(lambda r: r[0] is not None, summary.iter_rows(min_row=3, values_only=True))
+    for values, result in zip(table, results, strict=True):  # (what-if notes below: not rows)
         row = dict(zip(columns, values, strict=True))
         for name in columns[3:-2]:
             if not close(row[name], float(result.series[name][-1])):
