@@ -107,10 +107,11 @@ def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
         dest="settings",
         action="append",
         default=[],
-        metavar="KEY=VALUE",
+        metavar="[SCENARIO:]KEY=VALUE",
         help="override a scenario value for this run only, e.g. "
-        "--set sectors.industry.growth_pct=10 (repeatable; applies to every "
-        "scenario run)",
+        "--set sectors.industry.growth_pct=10 (every scenario of the run) or "
+        "--set optimistic:sectors.industry.growth_pct=10 (that scenario only); repeatable; "
+        "a scenario changed so is marked what-if in every output",
     )
     parser.add_argument(
         "--compare",
@@ -460,6 +461,7 @@ def _print_summary(run: RunOutputs, settings: Sequence[str], out: Path) -> None:
         format_sensitivity,
         format_summary,
         format_tracking,
+        format_what_if,
     )
 
     print(format_summary(run.results))
@@ -473,5 +475,6 @@ def _print_summary(run: RunOutputs, settings: Sequence[str], out: Path) -> None:
         print()
         print(format_sensitivity(run.sensitivity))
     if settings:
-        print(f"\nwhat-if settings applied to every scenario: {', '.join(settings)}")
+        print()
+        print(format_what_if(settings, [r.scenario.name for r in run.results]))
     print(f"\nresults written to {out}/")

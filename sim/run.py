@@ -31,7 +31,14 @@ from sim.core.model import (
 )
 from sim.core.names import series_unit
 from sim.core.targets import ScoreRow, scorecard
-from sim.scenario.loader import Problem, Scenario, ScenarioError, load_scenario, scenario_files_in
+from sim.scenario.loader import (
+    Problem,
+    Scenario,
+    ScenarioError,
+    load_scenario,
+    scenario_files_in,
+    unknown_scope_problems,
+)
 from sim.scenario.params import build_inputs
 
 __all__ = [
@@ -98,6 +105,8 @@ def load_scenarios(
                 model_inputs(scenario)
             except ScenarioError as exc:
                 problems.extend(exc.problems)
+    if not problems:  # (a scenario that failed to load might be the one a --set names)
+        problems.extend(unknown_scope_problems(settings, [s.name for s in scenarios]))
     if problems:
         raise ScenarioError(problems)
     return scenarios

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import takewhile
 from pathlib import Path
 
 from sim.output.i18n import text
@@ -87,13 +88,15 @@ def close(got: object, want: float) -> bool:
 
 def scenario_mismatches(book, result: ScenarioResult) -> list[str]:
     """Cells of the scenario's sheet (read with data_only=True) that differ from the CLI's
-    series; also a missing or extra column or year."""
+    series; also a missing or extra column or year. A what-if's note under the years (after an
+    empty row) is not a year."""
     sheet = book[result.scenario.name]
     header = [c.value for c in sheet[2]]
     wrong = []
     if header[1:] != list(result.series):
         wrong.append(f"columns {header[1:]} != {list(result.series)}")
-    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    # The years end at the first row with an empty year cell (a what-if's note follows it).
+    rows = list(takewhile(lambda r: r[0] is not None, sheet.iter_rows(min_row=3, values_only=True)))
     if [r[0] for r in rows] != [int(y) for y in result.years]:
         wrong.append(f"years {[r[0] for r in rows]}")
     for t, row in enumerate(rows):
@@ -125,7 +128,8 @@ def scorecard_mismatches(book, results: Sequence[ScenarioResult], lang: str) -> 
             wrong.append(f"{where}: {row['value']}, {row['gap']} != {score.value}, {score.gap}")
     summary = book[text("summary", lang)]
     columns = [c.value for c in summary[2]]
-    for values, result in zip(summary.iter_rows(min_row=3, values_only=True), results, strict=True):
+    table = takewhile(lambda r: r[0] is not None, summary.iter_rows(min_row=3, values_only=True))
+    for values, result in zip(table, results, strict=True):  # (what-if notes below: not rows)
         row = dict(zip(columns, values, strict=True))
         for name in columns[3:-2]:
             if not close(row[name], float(result.series[name][-1])):

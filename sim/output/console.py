@@ -80,6 +80,16 @@ def format_summary(results: Sequence[ScenarioResult]) -> str:
     return "\n".join(lines)
 
 
+def format_what_if(settings: Sequence[str], names: Sequence[str]) -> str:
+    """Which scenarios of the run each --set changed (they are marked what-if everywhere)."""
+    from sim.scenario.loader import setting_targets
+
+    lines = ["what-if settings (the scenarios they changed are marked what-if in every output):"]
+    for text, changed in setting_targets(settings, names):
+        lines.append(f"  --set {text}: {', '.join(changed)}")
+    return "\n".join(lines)
+
+
 def format_tracking(tracking) -> str:
     """The growth each target needs for the rest of the term, per scenario."""
     lines = [

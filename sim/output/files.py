@@ -199,12 +199,14 @@ def write_manifest(
         "started": started.isoformat(timespec="seconds"),
         "finished": finished.isoformat(timespec="seconds"),
         "seconds": round((finished - started).total_seconds(), 3),
+        "what_if": [r.scenario.name for r in results if r.scenario.settings],
         "scenarios": [
             {
                 "name": r.scenario.name,
                 "title": {"vi": r.scenario.title_vi, "en": r.scenario.title_en},
                 "files": r.scenario.file_sha256,
                 "settings": list(r.scenario.settings),
+                "what_if": r.scenario.what_if_note("en"),
                 "base_year": r.scenario.base_year,
                 "end_year": r.scenario.end_year,
                 "residual": r.scenario.residual_statement,

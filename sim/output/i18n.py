@@ -8,6 +8,7 @@ given in both languages is one `Bilingual` value (`sim.core.text`, re-exported h
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol
 
 from sim.core.names import TOTAL, SeriesName
@@ -15,8 +16,11 @@ from sim.core.text import Bilingual
 
 if TYPE_CHECKING:
     from sim.run import ScenarioResult
+    from sim.scenario.values import Scenario
 
 __all__ = [
+    "what_if_note",
+    "what_if_title",
     "LANGS",
     "Bilingual",
     "text",
@@ -421,6 +425,22 @@ def band_text(target, lang: str) -> str:
     if target.high is None:
         return f"≥ {short(target.low)} {unit}"
     return f"≈ {short(target.low)} {unit}" if target.approximate else f"{short(target.low)} {unit}"
+
+
+def what_if_note(scenarios: Iterable[Scenario], lang: str) -> str:
+    """One line naming every --set value of the run and the scenario it changed ("what-if:
+    optimistic: sectors.services.growth_pct=15"), or "" when no scenario was changed."""
+    from sim.scenario.values import WHAT_IF
+
+    changed = [f"{s.name}: {s.what_if}" for s in scenarios if s.settings]
+    return f"{WHAT_IF.in_(lang)}: {'; '.join(changed)}" if changed else ""
+
+
+def what_if_title(title: str, scenarios: Iterable[Scenario], lang: str) -> str:
+    """`title` marked " (what-if)" when --set changed a scenario of the run."""
+    from sim.scenario.values import WHAT_IF
+
+    return f"{title} ({WHAT_IF.in_(lang)})" if any(s.settings for s in scenarios) else title
 
 
 def residual_text(scenario, lang: str) -> str:

@@ -194,6 +194,9 @@ def fill_scenario(
                 put(sheet, row, col, value, style)
             else:
                 put_formula(sheet, row, col, formula, value, style)
+    if result.scenario.settings:  # a what-if says so under its years
+        row = FIRST_DATA_ROW + len(result.years) + 1
+        put(sheet, row, 0, result.scenario.what_if_note(lang), styles.note)
     if not live:
         sheet.write_comment(0, 0, text("values_only_sheet", lang), {"x_scale": 3, "y_scale": 2})
     sheet.set_column(0, 0, 8)

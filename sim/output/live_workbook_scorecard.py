@@ -212,6 +212,10 @@ def fill_summary(
                 put_formula(sheet, row, col, formula, value, styles.text)
             else:
                 put(sheet, row, col, value, styles.year if name == "end_year" else styles.text)
+    notes = [f"{r.scenario.name}: {r.scenario.what_if_note(lang)}" for r in results]
+    for i, note in enumerate(n for r, n in zip(results, notes, strict=True) if r.scenario.settings):
+        # Below the table (a row of its own would change the columns a reader sorts or filters).
+        put(sheet, FIRST_DATA_ROW + len(results) + 1 + i, 1, note, styles.note)
     widths = [16, 28, 10] + [18] * (len(frame.columns) - 5) + [12, 70]
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)

@@ -24,6 +24,8 @@ from sim.output.i18n import (
     residual_text,
     text,
     unit_text,
+    what_if_note,
+    what_if_title,
 )
 from sim.run import ScenarioResult
 
@@ -56,6 +58,7 @@ body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; margin: 2em au
 h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { margin-top: 2em; border-bottom: 2px solid #0072B2; }
 h3 { margin-top: 1.4em; }
 .meta { color: #555; font-size: 0.9em; }
+.override { color: #9C0006; background: #FFEB9C; padding: 0.2em 0.5em; font-weight: bold; }
 figure { margin: 1.5em 0; page-break-inside: avoid; }
 figure img { max-width: 100%; height: auto; border: 1px solid #e5e5e5; }
 figcaption { font-style: italic; font-size: 0.9em; color: #333; }
@@ -274,6 +277,14 @@ def history_section(history, lang: str) -> str:
     )
 
 
+def _scenario_heading(result: ScenarioResult, lang: str) -> str:
+    """A scenario's <h3> (its title, marked what-if when --set changed it) and, for a what-if,
+    the line naming the changed values."""
+    s = result.scenario
+    note = f'<p class="override">{_e(s.what_if_note(lang))}</p>' if s.settings else ""
+    return f"<h3>{_e(s.title(lang))}</h3>{note}"
+
+
 def write_report(
     path: Path,
     results: Sequence[ScenarioResult],
@@ -284,7 +295,10 @@ def write_report(
 ) -> None:
     """Write the self-contained HTML report. extra_sections: (heading, trusted HTML) pairs."""
     first = results[0].scenario
+    scenarios = [r.scenario for r in results]
     title = text("report_title", lang).format(base=first.base_year, end=first.end_year)
+    title = what_if_title(title, scenarios, lang)
+    run_note = what_if_note(scenarios, lang)
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{lang}"><head><meta charset="utf-8">',
@@ -296,6 +310,7 @@ def write_report(
         f"<h1>{_e(title)}</h1>",
         f'<p class="meta">{_e(text("generated", lang))}: {_e(format_date(generated, lang))} '
         f"{generated:%H:%M}. {_e(text('footer_short', lang))}</p>",
+        f'<p class="override">{_e(run_note)}</p>' if run_note else "",
         f"<h2>{_e(text('scorecard', lang))}</h2>",
         _scorecard(results, lang),
         f"<h2>{_e(text('charts', lang))}</h2>",
@@ -307,13 +322,13 @@ def write_report(
         )
     parts.append(f"<h2>{_e(text('projection_table', lang))}</h2>")
     for r in results:
-        parts.append(f"<h3>{_e(r.scenario.title(lang))}</h3>")
+        parts.append(_scenario_heading(r, lang))
         parts.append(_projection_table(r, lang))
     for heading, body in extra_sections:
         parts.append(f"<h2>{_e(heading)}</h2>{body}")
     parts.append(f"<h2>{_e(text('assumptions', lang))}</h2>")
     for r in results:
-        parts.append(f"<h3>{_e(r.scenario.title(lang))}</h3>")
+        parts.append(_scenario_heading(r, lang))
         parts.append(_assumptions(r, lang))
     parts.append("</body></html>")
-    path.write_text("\n".join(parts), encoding="utf-8")
+    path.write_text("\n".join(part for part in parts if part), encoding="utf-8")

@@ -107,7 +107,13 @@ def scorecards(
     cards = [plan]
     if rebased:
         cards.append(scorecard_table([row for r in rebased for row in r.scores], "rebaselined"))
-    return pd.concat(cards, ignore_index=True)
+    card = pd.concat(cards, ignore_index=True)
+    # what_if: the --set values that changed the row's scenario ("" as filed), so that a row of a
+    # what-if run never passes for the scenario as filed.
+    what_if = {r.scenario.name: r.scenario.what_if for r in results}
+    names = card["scenario"] if "scenario" in card else []
+    card.insert(min(1, card.shape[1]), "what_if", [what_if.get(str(n), "") for n in names])
+    return card
 
 
 def summary_table(results: Sequence[ScenarioResult], lang: str) -> pd.DataFrame:

@@ -53,6 +53,9 @@ __all__ = [
     "Scenario",
     "load_scenario",
     "parse_setting",
+    "settings_for",
+    "setting_targets",
+    "unknown_scope_problems",
     "scenario_files_in",
     "SHARE_SUM_TOLERANCE_PCT",
 ]
@@ -306,7 +309,8 @@ def _merge(
 
 
 def parse_setting(text: str) -> tuple[str, Any]:
-    """Parse a `--set KEY=VALUE` override; VALUE is read as a TOML value (10, 0.3, "other").
+    """Parse a `--set [SCENARIO:]KEY=VALUE` override; VALUE is read as a TOML value (10, 0.3,
+    "other"). Returns (KEY, value); which scenarios it applies to is `settings_for`'s business.
 
     One --set sets one key: a line break (or any control character) is refused, as TOML would
     read `5\nend_year=2030` as two keys and drop the second."""
@@ -318,7 +322,7 @@ def parse_setting(text: str) -> tuple[str, Any]:
         raise fail(f"at most {MAX_SETTING_CHARS:,} characters")
     if any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
         raise fail("a line break or control character: one --set sets one KEY=VALUE")
-    key, sep, raw = text.partition("=")
+    key, sep, raw = split_scope(text)[1].partition("=")  # (the scenario is picked elsewhere)
     key, raw = key.strip(), raw.strip()
     if not sep or not key or not raw:
         raise fail("expected KEY=VALUE, e.g. sectors.industry.growth_pct=10")
@@ -333,6 +337,52 @@ def parse_setting(text: str) -> tuple[str, Any]:
     if rule:
         raise fail(rule)
     return key, value
+
+
+def split_scope(text: str) -> tuple[str | None, str]:
+    """(SCENARIO, KEY=VALUE) of a `--set SCENARIO:KEY=VALUE`, (None, text) of a `--set
+    KEY=VALUE` (every scenario). Only a colon before the first "=" scopes: keys are dotted
+    names, and a value (after "=") may hold colons of its own."""
+    key_part, sep, _ = text.partition("=")
+    if ":" not in key_part:
+        return None, text
+    scope, _, rest = text.partition(":")
+    return scope.strip(), rest
+
+
+def settings_for(name: str, settings: Sequence[str]) -> tuple[str, ...]:
+    """The `--set` texts that apply to the scenario called `name`, as KEY=VALUE: those without
+    a SCENARIO: and those scoped to `name`, in the order given."""
+    picked = []
+    for text in settings:
+        scope, rest = split_scope(text)
+        if scope is None or scope == name:
+            picked.append(rest.strip())
+    return tuple(picked)
+
+
+def setting_targets(settings: Sequence[str], names: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """(each --set as given, the names of the scenarios of the run it changed)."""
+    return [
+        (text, [name for name in names if (split_scope(text)[0] or name) == name])
+        for text in settings
+    ]
+
+
+def unknown_scope_problems(settings: Sequence[str], names: Sequence[str]) -> list[Problem]:
+    """A Problem for each `--set SCENARIO:KEY=VALUE` whose SCENARIO is not a scenario of the
+    run (`names`), naming the known ones."""
+    problems = []
+    for text in settings:
+        scope, _ = split_scope(text)
+        if scope is None or scope in names:
+            continue
+        rule = (
+            f"no scenario '{scope}' in this run{hint(scope, names)}; "
+            f"the run's scenarios: {', '.join(names)}"
+        )
+        problems.append(Problem(f"--set {text}", "", None, rule))
+    return problems
 
 
 def _nest(dotted: str, value: Any) -> dict[str, Any]:
@@ -355,7 +405,8 @@ def load_scenario(
     """Load, merge and validate a scenario and its parents.
 
     name_or_path: a scenario name (looked up as `<folder>/<name>.toml`) or a path to a file.
-    settings:     `KEY=VALUE` overrides applied on top (the CLI's `--set`).
+    settings:     `KEY=VALUE` overrides applied on top (the CLI's `--set`); a
+                  `SCENARIO:KEY=VALUE` applies only when SCENARIO is this scenario's name.
     end_year:     overrides the end year (the CLI's `--end-year`).
     Raises ScenarioError listing every problem found.
     """
@@ -365,14 +416,19 @@ def load_scenario(
         raise ScenarioError([Problem(str(path), "", None, rule)])
     chain = _read_chain(path)
     merged, provenance = _merge_files(chain.files)
-    layers, found = _option_layers(settings, end_year)
+    # (a file whose name is not a string fails the schema; the stem then scopes nothing wrong)
+    name = merged.get("name") if isinstance(merged.get("name"), str) else path.stem
+    applied = [text for text in settings if split_scope(text)[0] in (None, name)]
+    layers, found = _option_layers(applied, end_year)  # (problems name the --set as given)
     for source, layer in layers:
         _merge(merged, layer, source, provenance)
     found = chain.found + found
     if found.problems:  # the rules that span keys need well-typed values
         raise ScenarioError(found.problems)
     where = Where(str(path), provenance)
-    scenario = build_scenario(path, merged, where, chain.hashes, tuple(settings), found.warnings)
+    scenario = build_scenario(
+        path, merged, where, chain.hashes, settings_for(name, settings), found.warnings
+    )
     problems = projection_problems(scenario, where)
     if problems:
         raise ScenarioError(problems)

@@ -25,8 +25,12 @@ __all__ = [
     "Where",
     "hint",
     "clip",
+    "WHAT_IF",
 ]
 
+
+WHAT_IF = Bilingual("giả định thay đổi", "what-if")
+"""The mark of a scenario changed by --set (tools and tests look for "what-if")."""
 
 ECHO_CHARS = 60
 """A key or value echoed in a message is cut to this many characters (and "...")."""
@@ -154,7 +158,7 @@ class Scenario:
     budget_concept: str
     files: tuple[Path, ...]  # this scenario's file first, then its parents
     file_sha256: Mapping[str, str]
-    settings: tuple[str, ...] = ()  # --set overrides applied, as given
+    settings: tuple[str, ...] = ()  # --set KEY=VALUE applied to this scenario (no SCENARIO:)
     resolved: Mapping[str, Any] = field(default_factory=dict)  # merged settings, for the manifest
     warnings: tuple[Problem, ...] = ()
     uncertainty: UncertaintySpec | None = None  # the [uncertainty] section, None without one
@@ -179,8 +183,21 @@ class Scenario:
         )
 
     def title(self, lang: str) -> str:
-        """The scenario's title in `lang` ("vi" or "en")."""
-        return Bilingual(self.title_vi, self.title_en).in_(lang)
+        """The scenario's title in `lang` ("vi" or "en"), marked " (what-if)" when --set changed
+        it: a what-if must never pass for the scenario as filed."""
+        title = Bilingual(self.title_vi, self.title_en).in_(lang)
+        return f"{title} ({WHAT_IF.in_(lang)})" if self.settings else title
+
+    @property
+    def what_if(self) -> str:
+        """The --set values that changed this scenario, "; "-joined (e.g.
+        "sectors.services.growth_pct=15"); "" for the scenario as filed."""
+        return "; ".join(self.settings)
+
+    def what_if_note(self, lang: str) -> str:
+        """One line naming the changed values ("what-if: sectors.services.growth_pct=15"), or
+        "" for the scenario as filed."""
+        return f"{WHAT_IF.in_(lang)}: {self.what_if}" if self.settings else ""
 
     def description(self, lang: str) -> str:
         """The scenario's description in `lang` ("vi" or "en"); "" when the file has none."""

@@ -17,6 +17,7 @@ import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import Formatter, MaxNLocator, MultipleLocator
 
 from sim.core.targets import Target
@@ -41,6 +42,7 @@ __all__ = [
     "year_axis",
     "new_figure",
     "footer",
+    "what_if_line",
     "titled_legend",
     "with_style",
     "line",
@@ -175,6 +177,37 @@ def footer(fig: Figure, lang: str, run_date: date) -> None:
         ha="left",
         va="bottom",
         gid="footer",
+    )
+
+
+WHAT_IF_STRIP_IN = 0.22
+"""Inches kept free at the top of a chart that shows a what-if, for the line naming it."""
+
+
+def what_if_line(fig: Figure, note: str) -> None:
+    """Name the --set values behind a chart (`note`, e.g. "what-if: optimistic: sectors.
+    services.growth_pct=15") on a line across its top, in the warning colour, so that no copy
+    of the chart passes for the scenarios as filed. Nothing when `note` is "".
+
+    Call before the figure is laid out: the panels are moved down to make room."""
+    if not note:
+        return
+    height = fig.get_figheight()
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        bottom = BOTTOM_STRIP_IN / height
+        engine.set(rect=(0, bottom, 1, 1 - bottom - WHAT_IF_STRIP_IN / height))
+    fig.text(
+        0.01,
+        1 - 0.04 / height,
+        note,
+        fontsize=7,
+        fontweight="bold",
+        color="#9C0006",
+        ha="left",
+        va="top",
+        wrap=True,
+        gid="what_if",
     )
 
 

@@ -30,7 +30,7 @@ from matplotlib.figure import Figure
 
 from sim.output.charts import base as chartbase
 from sim.output.charts import projection as charts
-from sim.output.i18n import text
+from sim.output.i18n import text, what_if_note
 from sim.output.publish import STOP_SIGNALS
 from sim.run import ScenarioResult
 
@@ -178,9 +178,12 @@ class ChartJob:
     stem: str
     chart: Chart
     caption: str
+    what_if: str = ""  # the run's --set values (`i18n.what_if_note`), on top of every page
 
     def draw(self) -> Figure:
-        return self.chart.draw()
+        fig = self.chart.draw()
+        chartbase.what_if_line(fig, self.what_if)
+        return fig
 
 
 CHARTS: tuple[tuple[str, ScenariosPlot, str], ...] = (
@@ -218,6 +221,7 @@ def main_chart_jobs(results: Sequence[ScenarioResult], lang: str, run_date: date
             stem,
             ScenariosChart(plot, tuple(results), lang, run_date),
             text(caption, lang).format(**fields),
+            _what_if(results, lang),
         )
         for stem, plot, caption in CHARTS
         if all(any(name in r.series for r in results) for name in NEEDS.get(stem, ()))
@@ -235,11 +239,13 @@ def tracking_chart_jobs(
             "09_plan_vs_actual",
             PlanVsActualChart(plans, rebased, tracking.actuals, lang, run_date),
             text("caption.plan_vs_actual", lang),
+            _what_if(results, lang),
         ),
         ChartJob(
             "10_deviation",
             DeviationChart(tracking.plan_vs_actual, plans, lang, run_date),
             text("caption.deviation", lang),
+            _what_if(results, lang),
         ),
     ]
 
@@ -266,9 +272,10 @@ def sensitivity_chart_jobs(
             run_date,
             draws,
         )
-        jobs.append(ChartJob("s01_fan", fan, text("caption.fan", lang)))
+        note = _what_if(results, lang)
+        jobs.append(ChartJob("s01_fan", fan, text("caption.fan", lang), note))
         jobs.append(
-            ChartJob("s02_probabilities", probabilities, text("caption.probabilities", lang))
+            ChartJob("s02_probabilities", probabilities, text("caption.probabilities", lang), note)
         )
     per_scenario: tuple[tuple[str, pd.DataFrame, ScenarioTablePlot, str], ...] = (
         ("tornado", sensitivity.tornado, cs.plot_tornado, "caption.tornado"),
@@ -287,6 +294,7 @@ def sensitivity_chart_jobs(
                     f"s{i:02d}_{kind}_{name}",
                     ScenarioTableChart(plot, table, result, lang, run_date),
                     f"{text(caption, lang)} {title}.",
+                    _what_if(results, lang),
                 )
             )
     return jobs
@@ -319,7 +327,8 @@ def compare_chart_jobs(
         if rows:
             chart = CompareChart(rows, base, result, lang, run_date)
             caption = f"{text('caption.compare', lang)} {result.scenario.title(lang)}."
-            jobs.append(ChartJob(f"c{i:02d}_waterfall_{result.scenario.name}", chart, caption))
+            stem = f"c{i:02d}_waterfall_{result.scenario.name}"
+            jobs.append(ChartJob(stem, chart, caption, _what_if(results, lang)))
     return jobs
 
 
@@ -333,6 +342,10 @@ def _keep_layout(fig: Figure) -> None:
         {"figure.autolayout": False, "figure.constrained_layout.use": False}
     ):
         fig.set_layout_engine(None)
+
+
+def _what_if(results: Sequence[ScenarioResult], lang: str) -> str:
+    return what_if_note([r.scenario for r in results], lang)
 
 
 def freeze_layout(fig: Figure) -> None:

@@ -1,0 +1,100 @@
+"""`--set SCENARIO:KEY=VALUE` (one scenario) and `--set KEY=VALUE` (every scenario), and the
+what-if mark a changed scenario carries in its title."""
+
+import pytest
+from conftest import SCENARIOS
+
+from sim.output.console import format_what_if
+from sim.output.i18n import what_if_note, what_if_title
+from sim.run import load_scenarios
+from sim.scenario.loader import ScenarioError, settings_for, split_scope, unknown_scope_problems
+
+SERVICES = "sectors.services.growth_pct"
+
+
+def test_a_colon_before_the_equals_sign_names_the_scenario():
+    assert split_scope(f"optimistic:{SERVICES}=15") == ("optimistic", f"{SERVICES}=15")
+    assert split_scope(f"{SERVICES}=15") == (None, f"{SERVICES}=15")
+
+
+def test_a_colon_in_the_value_is_part_of_the_value():
+    # (a value comes after "="; keys are dotted names and never hold a colon)
+    assert split_scope('residual="a:b"') == (None, 'residual="a:b"')
+    assert split_scope('baseline:residual="a:b"') == ("baseline", 'residual="a:b"')
+
+
+def test_settings_for_picks_the_unscoped_ones_and_those_of_the_scenario_in_order():
+    given = [f"optimistic:{SERVICES}=15", "baseline:end_year=2030", "sectors.industry.growth_pct=9"]
+    assert settings_for("optimistic", given) == (f"{SERVICES}=15", "sectors.industry.growth_pct=9")
+    assert settings_for("baseline", given) == ("end_year=2030", "sectors.industry.growth_pct=9")
+    assert settings_for("covid_shock", given) == ("sectors.industry.growth_pct=9",)
+
+
+def test_a_scoped_setting_changes_only_its_scenario():
+    scenarios = load_scenarios([], SCENARIOS, [f"optimistic:{SERVICES}=15"])
+    by_name = {s.name: s for s in scenarios}
+    assert by_name["optimistic"].sectors["services"].growth_pct == 15.0
+    assert by_name["optimistic"].settings == (f"{SERVICES}=15",)
+    plain = {s.name: s for s in load_scenarios([], SCENARIOS)}
+    for name in ("baseline", "covid_shock"):
+        assert by_name[name].settings == ()
+        assert by_name[name].sectors == plain[name].sectors
+        assert by_name[name].title("en") == plain[name].title("en")
+
+
+def test_an_unscoped_setting_changes_every_scenario():
+    scenarios = load_scenarios([], SCENARIOS, [f"{SERVICES}=15"])
+    assert {s.name: s.sectors["services"].growth_pct for s in scenarios} == {
+        "baseline": 15.0,
+        "covid_shock": 15.0,
+        "optimistic": 15.0,
+    }
+    assert all(s.settings == (f"{SERVICES}=15",) for s in scenarios)
+
+
+def test_a_scenario_not_in_the_run_is_an_error_naming_the_known_ones():
+    with pytest.raises(ScenarioError) as caught:
+        load_scenarios(["baseline", "covid_shock"], SCENARIOS, [f"optimistc:{SERVICES}=15"])
+    message = str(caught.value)
+    assert "--set optimistc:" in message
+    assert "no scenario 'optimistc' in this run" in message
+    assert "baseline, covid_shock" in message
+    # optimistic exists as a file, but is not in this run: still an error
+    assert unknown_scope_problems([f"optimistic:{SERVICES}=1"], ["baseline"])
+
+
+def test_a_changed_scenario_is_titled_what_if_in_both_languages_and_a_plain_one_is_not():
+    changed = {s.name: s for s in load_scenarios([], SCENARIOS, [f"optimistic:{SERVICES}=15"])}
+    optimistic = changed["optimistic"]
+    assert optimistic.title("en") == "Optimistic (what-if)"
+    assert optimistic.title("vi") == "Kịch bản tích cực (giả định thay đổi)"
+    assert optimistic.what_if == f"{SERVICES}=15"
+    assert optimistic.what_if_note("en") == f"what-if: {SERVICES}=15"
+    assert changed["baseline"].what_if == "" and changed["baseline"].what_if_note("en") == ""
+    scenarios = list(changed.values())
+    assert what_if_note(scenarios, "en") == f"what-if: optimistic: {SERVICES}=15"
+    assert what_if_title("Projections", scenarios, "en") == "Projections (what-if)"
+    plain = load_scenarios([], SCENARIOS)
+    assert what_if_note(plain, "en") == ""
+    assert what_if_title("Projections", plain, "en") == "Projections"
+    assert all("what-if" not in s.title("en") for s in plain)
+
+
+def test_the_terminal_lists_the_scenarios_each_setting_changed():
+    lines = format_what_if(
+        [f"optimistic:{SERVICES}=15", "sectors.industry.growth_pct=9"],
+        ["baseline", "covid_shock", "optimistic"],
+    ).splitlines()
+    assert lines[1:] == [
+        f"  --set optimistic:{SERVICES}=15: optimistic",
+        "  --set sectors.industry.growth_pct=9: baseline, covid_shock, optimistic",
+    ]
+
+
+def test_a_bad_scoped_setting_is_named_as_given():
+    with pytest.raises(ScenarioError) as caught:
+        load_scenarios([], SCENARIOS, ["optimistic:sectors.services.grwth_pct=15"])
+    message = str(caught.value)
+    assert "--set optimistic:sectors.services.grwth_pct=15" in message
+    assert "unknown key" in message
+    assert len(caught.value.problems) == 1  # (only the scenario it names read it)
