@@ -111,7 +111,7 @@ def scorecards(
     # what_if: the --set values that changed the row's scenario ("" as filed), so that a row of a
     # what-if run never passes for the scenario as filed.
     what_if = {r.scenario.name: r.scenario.what_if for r in results}
-    names = card["scenario"] if "scenario" in card else []
+    names: list[object] = list(card["scenario"]) if "scenario" in card else []
     card.insert(min(1, card.shape[1]), "what_if", [what_if.get(str(n), "") for n in names])
     return card
 

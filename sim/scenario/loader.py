@@ -417,7 +417,8 @@ def load_scenario(
     chain = _read_chain(path)
     merged, provenance = _merge_files(chain.files)
     # (a file whose name is not a string fails the schema; the stem then scopes nothing wrong)
-    name = merged.get("name") if isinstance(merged.get("name"), str) else path.stem
+    given = merged.get("name")
+    name: str = given if isinstance(given, str) else path.stem
     applied = [text for text in settings if split_scope(text)[0] in (None, name)]
     layers, found = _option_layers(applied, end_year)  # (problems name the --set as given)
     for source, layer in layers:
