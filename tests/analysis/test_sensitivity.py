@@ -189,6 +189,7 @@ def kernel_path(request, monkeypatch):
     return request.param
 
 
+@pytest.mark.slow
 def test_kernel_columns_are_the_models_rows(scenarios, kernel_path):
     """Growth, shares and CAGR ratios computed by the loops (compiled or numpy) from the levels
     alone are the model's own rows (to the last bit for growth and shares), and the counts and
@@ -345,6 +346,7 @@ def test_numpy_twins_give_the_compiled_loops_numbers_bit_for_bit(scenarios):
         assert numpy_values.view(np.int64).tolist() == compiled_values.view(np.int64).tolist()
 
 
+@pytest.mark.slow
 def test_monte_carlo_is_the_same_on_both_paths(scenarios, monkeypatch):
     """A streamed Monte Carlo (several chunks, a second pass) gives identical tables whether it
     counts with numba or with numpy."""
@@ -816,6 +818,7 @@ def test_sobol_points_vary_far_less_from_seed_to_seed_than_random_draws():
     assert np.all(spread_sobol * 10 < spread_random), (spread_sobol, spread_random)
 
 
+@pytest.mark.slow
 def test_seeded_sobol_of_a_scenario_is_reproducible(scenarios):
     scenario = scenarios["covid_shock"]
     first = sobol(scenario, np.random.default_rng(7), 2**8, n_resamples=50)
@@ -836,6 +839,7 @@ def test_sobol_base_sample_must_be_a_power_of_two(scenarios):
         run_sensitivity([scenarios["baseline"]], draws=10, seed=1, sobol_n=3)
 
 
+@pytest.mark.slow
 def test_sobol_n_on_the_command_line(scenario_dir, tmp_path, monkeypatch, capsys):
     """--sobol-n: a power of two, only with --sensitivity, passed on and kept in the manifest."""
     import json
@@ -864,6 +868,7 @@ def test_sobol_n_on_the_command_line(scenario_dir, tmp_path, monkeypatch, capsys
 # ----------------------------------------------------------------------------- one at a time
 
 
+@pytest.mark.slow
 def test_one_at_a_time_equals_separate_runs(scenarios):
     table = one_at_a_time(scenarios["covid_shock"])
     end = 5

@@ -29,6 +29,7 @@ def first_job(results):
     return main_chart_jobs(results, "en", RUN_DATE)[0]
 
 
+@pytest.mark.slow
 def test_the_default_formats_write_png_and_the_pdf_pack_but_no_svg(first_job, tmp_path):
     seen = []
     saved = write_chart_pack(
@@ -46,6 +47,7 @@ def test_the_default_formats_write_png_and_the_pdf_pack_but_no_svg(first_job, tm
     assert seen == [("charts", 1, 1)]
 
 
+@pytest.mark.slow
 def test_svg_and_no_pdf_when_asked(first_job, tmp_path):
     saved = write_chart_pack([first_job], tmp_path, "pack.pdf", "en", "t", 1, ("png", "svg"))
     assert sorted(p.name for p in tmp_path.iterdir()) == [
@@ -55,6 +57,7 @@ def test_svg_and_no_pdf_when_asked(first_job, tmp_path):
     assert saved[0].svg == tmp_path / "01_output_index.svg"
 
 
+@pytest.mark.slow
 def test_a_saved_figure_is_laid_out_once_for_every_later_format(first_job, tmp_path, monkeypatch):
     """After the PNG, the SVG and the PDF page each draw the figure once: no second layout pass
     (a placeholder layout engine made savefig draw every figure twice)."""

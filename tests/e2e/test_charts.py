@@ -160,6 +160,7 @@ def test_a_scenario_has_the_same_colour_in_every_chart(results):
     assert seen and all(colours == {styles[name]["color"]} for name, colours in seen.items())
 
 
+@pytest.mark.slow
 def test_charts_leave_the_programs_matplotlib_backend_alone(tmp_path):
     """A program that chose a backend keeps it after importing the charts, drawing one and
     saving it (the charts never call matplotlib.use)."""

@@ -278,6 +278,7 @@ def test_draws_without_sensitivity_is_a_user_error(run, capsys):
         assert message in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_sensitivity_without_uncertainty_says_so(run, scenario_dir):
     code, out, err = run(
         "--no-charts",
@@ -293,6 +294,7 @@ def test_sensitivity_without_uncertainty_says_so(run, scenario_dir):
     assert "no scenario has an [uncertainty] section, so no Monte Carlo" in out
 
 
+@pytest.mark.slow
 def test_every_run_checks_the_scenarios_against_the_track_record(run, tmp_path):
     code, out, err = run("--no-charts")
     assert code == 0, err

@@ -39,6 +39,7 @@ def workbook_texts(path) -> dict[str, list[str]]:
     }
 
 
+@pytest.mark.slow
 def test_a_scoped_set_changes_only_its_scenario_and_marks_it(run, tmp_path):
     code, _, err = run("--no-charts", "--lang", "en", "--out", "plain")
     assert code == 0, err

@@ -124,6 +124,7 @@ def _param(layer: str):
     return pytest.param(layer, marks=marks, id=layer)
 
 
+@pytest.mark.slow
 def test_every_module_is_in_a_known_layer():
     layers = {layer_of(m) for m in module_graph()} - {None}
     assert layers == set(ALLOWED), "a new sub-package needs its rule in ALLOWED and ARCHITECTURE.md"

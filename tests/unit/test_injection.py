@@ -237,6 +237,7 @@ def accepted_pieces(base, folder):
     return kept
 
 
+@pytest.mark.slow
 def test_rebase_year_writes_files_that_load_with_the_same_fuzzed_texts(tmp_path, monkeypatch):
     import random
 
@@ -465,6 +466,7 @@ def files_of(folder):
     }
 
 
+@pytest.mark.slow
 def test_the_command_line_refuses_inf_and_keeps_the_previous_results(tmp_path, monkeypatch, capsys):
     import sim.run
     from sim.cli import main

@@ -324,6 +324,7 @@ def _closed_form_series(inputs, i):
         ("covid_shock", ["structure.residual_growth_pct=7"]),
     ],
 )
+@pytest.mark.slow
 def test_batches_equal_a_loop_of_closed_form_compound_growth(name, settings):
     """The vectorised model (time-major inside) against draws computed one at a time by the
     closed forms, for every series of every bundled scenario; public shapes stay time-last."""

@@ -81,6 +81,7 @@ def test_an_indicator_lists_only_the_parameter_of_its_rule():
     assert "indicators.budget_revenue.elasticity" not in params
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", BUNDLED)
 def test_every_parameter_can_be_set_read_back_and_reaches_the_model(name):
     scenario = load(name)
