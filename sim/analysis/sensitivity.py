@@ -35,7 +35,7 @@ from sim.core.names import ParameterPath
 from sim.core.targets import Target, evaluate, target_by_key, target_indicator
 from sim.run import model_inputs, series_units
 from sim.scenario.loader import Scenario
-from sim.scenario.params import numeric_parameters
+from sim.scenario.parameters import numeric_parameters
 from sim.scenario.schema import leaf_for_parameter
 
 __all__ = [

@@ -36,7 +36,7 @@ from sim.analysis.sensitivity import (
 from sim.analysis.sobol import check_base_sample
 from sim.core.names import ParameterPath
 from sim.scenario.loader import Scenario
-from sim.scenario.params import numeric_parameters
+from sim.scenario.parameters import numeric_parameters
 
 __all__ = [
     "SensitivityResults",

@@ -22,7 +22,7 @@ from sim import __version__
 from sim.output.publish import TOOL_NAME
 from sim.output.tables import long_table, scorecards, wide_table
 from sim.run import ScenarioResult
-from sim.scenario.params import numeric_parameters
+from sim.scenario.parameters import numeric_parameters
 
 if TYPE_CHECKING:
     from sim.analysis.compare import CompareResult
