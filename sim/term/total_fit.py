@@ -43,7 +43,7 @@ class Derived:
     def describe(self) -> str:
         """'agriculture 2022 = 5.43 % (solved from growth.total 2022 = 16 and services,
         industry; not observed)'."""
-        given = f" and {', '.join(self.given)}" if self.given else ""
+        given = f" and {_and(self.given)}" if self.given else ""
         return (
             f"{self.sector} {self.year} = {self.value:.2f} % (solved from growth.total "
             f"{self.year} = {self.total.value:g}{given}; not observed)"
@@ -72,6 +72,10 @@ class TotalGap:
             f"{side} the reported figure); the sectors win, and the re-baselined total grows "
             f"{made:.2f} % that year"
         )
+
+
+def _and(items: tuple[str, ...]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" and {items[-1]}"
 
 
 def fit_total_growth(

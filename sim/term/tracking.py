@@ -582,8 +582,9 @@ def _required_record(reb: Rebaselined, plan: ScenarioResult, target: Target) -> 
             verdict += f" (not observed: {latest} value from the scenario's path)"
         if solved:
             verdict += (
-                f" - SOLVED, NOT OBSERVED: this rests on {record['solved_from_total']}; give "
-                f"the sector's own figure before reading this"
+                " - but this rests on a figure solved from the total, NOT OBSERVED: "
+                + "; ".join(f"{d.sector} {d.year} = {d.value:.2f} %" for d in solved)
+                + f"; give {_and_list([f'{d.indicator} {d.year}' for d in solved])} to rely on it"
             )
         record["verdict"] = verdict
     return record
