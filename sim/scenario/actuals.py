@@ -16,7 +16,14 @@ indicator: a series name of the projection:
                                          budget_revenue, land_use_revenue, investment, retail)
     growth.<linked indicator>            year-on-year growth of it, %
 status: "final" or "estimate" (an estimate is used like a final figure, and marked as such).
+concept: optional (CONCEPTS): empty for the indicator as the scenario defines it; "revised",
+    "includes_land_use" (budget figures only) or "other_definition" (see CONCEPTS).
 source, note: optional free text.
+
+Excel in a Vietnamese locale saves "CSV" with ';' between columns and the decimal comma: a file
+whose header line holds ';' and no ',' is read so (1.234,5 is 1234.5; 1.234 alone could be
+either and is refused). A growth rate that looks like a fraction (0.061) gets the warning a
+scenario file's rate gets (`warnings`).
 
 Reading is strict and never guesses (every refusal names the file and line): a quoted field may
 span lines (Excel's Alt+Enter), but a quote never closed, text after a closing quote, a column
