@@ -296,3 +296,39 @@ def test_the_terminal_shows_the_rebaselined_scorecard_beside_the_plan(tmp_path, 
     assert f"{services:.2f}" == "13.93"
     line = next(x for x in out.splitlines() if x.strip().startswith("Ngành dịch vụ tăng"))
     assert line.split()[-5:] == ["16,00", "đạt", "13,93", "không", "đạt"]
+
+
+@pytest.mark.slow  # (a run of the command)
+def test_the_tracking_files_label_solved_figures_and_overruled_totals(tmp_path):
+    path = tmp_path / "actuals.csv"
+    path.write_text(
+        HEADER + "growth.services,2021,10,final,,,\ngrowth.industry,2021,8,final,,,\n"
+        "growth.agriculture,2021,2,final,,,\ngrowth.total,2021,10,final,,,\n"
+        "growth.services,2022,16,final,,,\ngrowth.industry,2022,15,final,,,\n"
+        "growth.total,2022,15.5,estimate,,,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    run = ["--scenarios-dir", str(SCENARIOS), "--no-history", "--no-charts", "--quiet"]
+    assert main(["baseline", *run, "--actuals", str(path), "--out", str(out)]) == 0
+    folder = out / "tracking"
+    table = (folder / "plan_vs_actual.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert table[0].endswith(",source,concept,compared_with,rebaselined,use")
+    total = next(line for line in table if ",growth.total,%/yr,2021," in line)
+    assert total.split(",")[5:7] == ["10", "final"]
+    assert total.split(",")[-2:] == [
+        f"{844.8 / 99.1:.10g}",
+        "not used: the three sectors observed make 8.52 % (1.48 points below)",
+    ]
+    # 2022 weights from the observed 2021: 48.5 * 1.10, 43.1 * 1.08, 7.5 * 1.02
+    s, i, a = 48.5 * 1.10, 43.1 * 1.08, 7.5 * 1.02
+    solved = (15.5 * (s + i + a) - 16 * s - 15 * i) / a
+    assert f"{solved:.2f}" == "15.06"
+    required = (folder / "required_growth.csv").read_text(encoding="utf-8-sig")
+    assert (
+        "agriculture 2022 = 15.06 % (solved from growth.total 2022 = 15.5 and services and "
+        "industry; not observed)"
+    ) in required
+    notes = (folder / "notes.txt").read_text(encoding="utf-8-sig")
+    assert "baseline: growth.total 2021 = 10 % not used: the three sectors observed" in notes
+    assert "baseline: agriculture 2022 = 15.06 % (solved from growth.total 2022 = 15.5" in notes
