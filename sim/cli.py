@@ -458,6 +458,7 @@ def _print_summary(run: RunOutputs, settings: Sequence[str], out: Path) -> None:
     """The terminal summary: projections and scorecard, then each further analysis."""
     from sim.output.console import (
         format_history,
+        format_rebaselined_scorecard,
         format_sensitivity,
         format_summary,
         format_tracking,
@@ -471,6 +472,8 @@ def _print_summary(run: RunOutputs, settings: Sequence[str], out: Path) -> None:
     if run.tracking is not None:
         print()
         print(format_tracking(run.tracking))
+        print()
+        print(format_rebaselined_scorecard(run.results, run.tracking, run.lang))
     if run.sensitivity is not None:
         print()
         print(format_sensitivity(run.sensitivity))

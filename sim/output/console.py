@@ -8,12 +8,14 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from sim.core.targets import TARGETS
+from sim.output import i18n
 from sim.output.i18n import format_number, format_pct
 from sim.run import ScenarioResult
 
 __all__ = [
     "format_summary",
     "format_tracking",
+    "format_rebaselined_scorecard",
     "format_sensitivity",
     "format_history",
     "ProgressBar",
@@ -105,6 +107,79 @@ def format_tracking(tracking) -> str:
         for note in reb.notes:
             lines.append(f"    note: {note}")
     return "\n".join(lines)
+
+
+def format_rebaselined_scorecard(plans: Sequence[ScenarioResult], tracking, lang: str) -> str:
+    """--actuals: each target's plan and re-baselined value and status side by side (as
+    scorecard.csv has them), a mark on a value that rests on a figure solved from the total,
+    the reported totals the sectors overrule, and the actuals marked in the file."""
+    rebased = {reb.result.scenario.name: reb for reb in tracking.rebased}
+    title = i18n.text("tracking.scorecard_title", lang).format(
+        year=tracking.actuals.latest_year, path=tracking.actuals.path
+    )
+    header = [f"{i18n.text('target', lang)} ({i18n.text('tracking.value_status', lang)})"]
+    subheader = [""]
+    rows = [[f"{i18n.label_text(t, lang)} ({i18n.band_text(t, lang)})"] for t in TARGETS]
+    for plan in plans:
+        reb = rebased[plan.scenario.name]
+        header += [plan.scenario.title(lang), ""]
+        subheader += [i18n.text("plan", lang), i18n.text("rebaselined", lang)]
+        for row, before, after in zip(rows, plan.scores, reb.result.scores, strict=True):
+            solved = any(after.indicator == f"output.{d.sector}" for d in reb.derived)
+            row += [_score_cell(before, lang), _score_cell(after, lang) + ("*" if solved else "")]
+    table = [header, subheader, *rows]
+    widths = [max(len(line[c]) for line in table) for c in range(len(header))]
+    lines = [title]
+    for line in table:
+        cells = [line[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(line[1:], widths[1:], strict=True)
+        ]
+        lines.append("  " + "  ".join(cells).rstrip())
+    return "\n".join(lines + _tracking_footnotes(plans, tracking, lang))
+
+
+def _score_cell(row, lang: str) -> str:
+    """A target's value and status ("15,31 vượt"), or its status alone when not evaluated."""
+    if row.status in ("met", "exceeded", "missed"):
+        return f"{format_number(row.value, 2, lang, missing='-')} {i18n.text(row.status, lang)}"
+    return i18n.text(row.status, lang)
+
+
+def _tracking_footnotes(plans: Sequence[ScenarioResult], tracking, lang: str) -> list[str]:
+    """The solved figures, the overruled reported totals and the marked actuals."""
+    lines = []
+    solved = [(reb, d) for reb in tracking.rebased for d in reb.derived]
+    if solved:
+        lines.append(i18n.text("tracking.solved_mark", lang))
+    for reb, d in solved:
+        words = i18n.text("tracking.solved", lang).format(
+            sector=i18n.text(d.sector, lang),
+            year=d.year,
+            value=format_number(d.value, 2, lang),
+            total=format_number(d.total.value, 1, lang),
+        )
+        lines.append(f"  {reb.result.scenario.title(lang)}: {words}")
+    for reb in tracking.rebased:
+        for gap in reb.total_gaps:
+            words = i18n.text("tracking.total_gap", lang).format(
+                year=gap.total.year,
+                reported=format_number(gap.total.value, 1, lang),
+                made=format_number(gap.rebaselined, 2, lang),
+                gap=format_number(gap.gap, 2, lang),
+            )
+            lines.append(f"{reb.result.scenario.title(lang)}: {words}")
+    marked = [o for o in tracking.actuals.observations if o.status != "final" or o.concept != ""]
+    if marked:
+        lines.append(i18n.text("tracking.marked", lang))
+    labels = i18n.linked_labels(plans[0])
+    for o in marked:
+        marks = ([i18n.text("estimate", lang)] if o.status != "final" else []) + (
+            [i18n.text(f"concept.{o.concept}", lang)] if o.concept else []
+        )
+        name = i18n.indicator_label(o.indicator, lang, labels)
+        value = format_number(o.value, 1, lang)
+        lines.append(f"  {name} {o.year} = {value}: {'; '.join(marks)}")
+    return lines
 
 
 def format_sensitivity(sensitivity) -> str:

@@ -276,6 +276,37 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "Actual minus plan: percentage points for growth rates, % for levels.",
     ),
     "tracking": ("Theo dõi thực hiện giữa kỳ", "Mid-term tracking"),
+    # the terminal's re-baselined scorecard (console.format_rebaselined_scorecard)
+    "tracking.scorecard_title": (
+        "Đánh giá chỉ tiêu: kế hoạch và cập nhật theo thực tế đến năm {year} ({path})",
+        "Scorecard: plan, and re-baselined through the actuals to {year} ({path})",
+    ),
+    "tracking.value_status": ("giá trị, đánh giá", "value, status"),
+    "tracking.solved_mark": (
+        "* dựa trên số tính ngược từ tổng, không phải số thực hiện:",
+        "* rests on a figure solved from the total, not observed:",
+    ),
+    "tracking.solved": (
+        "{sector} năm {year}: {value} % (tính ngược từ tổng {total} %)",
+        "{sector} {year}: {value} % (solved from the total {total} %)",
+    ),
+    "tracking.total_gap": (
+        "Tổng năm {year}: báo cáo {reported} %, ba ngành tạo ra {made} % (chênh {gap} điểm %); "
+        "dùng số của ba ngành",
+        "Total {year}: reported {reported} %, the three sectors make {made} % ({gap} points); "
+        "the sectors' figures are used",
+    ),
+    "tracking.marked": ("Số liệu thực hiện có ghi chú:", "Actuals marked in the file:"),
+    "concept.revised": ("số đã điều chỉnh", "revised"),
+    "concept.includes_land_use": (
+        "gồm tiền sử dụng đất: so với kế hoạch thu kể cả tiền sử dụng đất, không dùng để cập nhật",
+        "includes land-use fees: compared with the plan's budget including them, not used to "
+        "re-baseline",
+    ),
+    "concept.other_definition": (
+        "khác định nghĩa: chỉ để đối chiếu, không so sánh, không dùng để cập nhật",
+        "another definition: shown only, neither compared nor used",
+    ),
     "required_growth": (
         "Tốc độ tăng cần thiết cho các năm còn lại",
         "Growth required for the rest of the term",

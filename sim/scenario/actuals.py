@@ -16,7 +16,14 @@ indicator: a series name of the projection:
                                          budget_revenue, land_use_revenue, investment, retail)
     growth.<linked indicator>            year-on-year growth of it, %
 status: "final" or "estimate" (an estimate is used like a final figure, and marked as such).
+concept: optional (CONCEPTS): empty for the indicator as the scenario defines it; "revised",
+    "includes_land_use" (budget figures only) or "other_definition" (see CONCEPTS).
 source, note: optional free text.
+
+Excel in a Vietnamese locale saves "CSV" with ';' between columns and the decimal comma: a file
+whose header line holds ';' and no ',' is read so (1.234,5 is 1234.5; 1.234 alone could be
+either and is refused). A growth rate that looks like a fraction (0.061) gets the warning a
+scenario file's rate gets (`warnings`).
 
 Reading is strict and never guesses (every refusal names the file and line): a quoted field may
 span lines (Excel's Alt+Enter), but a quote never closed, text after a closing quote, a column
@@ -37,11 +44,12 @@ import os
 import re
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sim.core.model import SECTORS
 from sim.core.names import TOTAL, SeriesName, growth, output
+from sim.scenario.schema import RATE
 from sim.scenario.values import Problem, hint
 
 __all__ = [
@@ -55,8 +63,15 @@ __all__ = [
 ]
 
 REQUIRED_COLUMNS = ("indicator", "year", "value", "status")
-OPTIONAL_COLUMNS = ("source", "note")
+OPTIONAL_COLUMNS = ("concept", "source", "note")
 STATUSES = ("final", "estimate")
+CONCEPTS = ("", "revised", "includes_land_use", "other_definition")
+"""The `concept` column: empty for the indicator as the scenario defines it; "revised" (a
+figure revised since first published, used like any other and marked); "includes_land_use" (a
+budget figure including land-use fees: compared with the plan's budget including them, not used
+to re-baseline); "other_definition" (another definition, said in `note`: shown beside the
+plan, neither compared nor used)."""
+LAND_USE_CONCEPT_INDICATORS = ("budget_revenue", "growth.budget_revenue")
 SECTOR_GROWTH = tuple(growth(s) for s in SECTORS) + (growth(TOTAL),)
 SECTOR_LEVELS = tuple(output(s) for s in SECTORS)
 KNOWN_LINKED = ("income_per_capita", "budget_revenue", "land_use_revenue", "investment", "retail")
@@ -89,6 +104,13 @@ class Observation:
     source: str = ""
     note: str = ""
     line: int = 0
+    concept: str = ""
+
+    @property
+    def comparable(self) -> bool:
+        """The indicator as the scenario defines it (concept empty or "revised"): it re-baselines
+        the scenario. Otherwise it is only shown beside the plan."""
+        return self.concept in ("", "revised")
 
     @property
     def is_growth(self) -> bool:
@@ -106,6 +128,7 @@ class Observation:
 class Actuals:
     path: Path
     observations: tuple[Observation, ...]
+    warnings: tuple[Problem, ...] = ()  # e.g. a growth that looks like a fraction (0.061)
 
     @property
     def latest_year(self) -> int:
@@ -114,22 +137,52 @@ class Actuals:
     def for_indicator(self, indicator: str) -> dict[int, Observation]:
         return {o.year: o for o in self.observations if o.indicator == indicator}
 
+    def comparable(self) -> Actuals:
+        """Only the observations of the indicators as the scenarios define them (the ones that
+        re-baseline); warnings kept."""
+        return replace(self, observations=tuple(o for o in self.observations if o.comparable))
+
 
 THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+$|^-?\d{1,3}(\.\d{3}){2,}$")
 """1,700 or 1.234.567: a thousands separator (1.700 alone stays a decimal point)."""
+VI_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+(,\d+)?$")
+"""1.234,5, 1.234.567, 1234,5 or 5: a number as Excel writes it with the decimal comma."""
+VI_AMBIGUOUS = re.compile(r"^-?\d{1,3}\.\d{3}$")
+"""1.234 in a file with the decimal comma: a thousands point, or a decimal point typed as text?"""
 
 
-def _parse_number(text: str) -> float:
+def _parse_number(text: str, decimal_comma: bool = False) -> float:
     """5.2, or "5,2" (a quoted decimal comma, as Vietnamese spreadsheets write it).
 
     A thousands separator ("1,700", "1.234.567") is refused rather than guessed: 1,700 read as
     1.7 would be silently a thousand times too small.
+
+    decimal_comma: the file separates columns with ';' (Excel in a locale with the decimal
+    comma, such as Vietnamese): 1.234,5 is 1234.5, 1,7 is 1.7 and 1.234.567 is 1234567; a
+    point alone (6.1) is a decimal point, except 1.234, which could be either and is refused.
     """
+    if decimal_comma:
+        if VI_AMBIGUOUS.match(text):
+            raise ValueError("ambiguous")
+        if VI_NUMBER.match(text):
+            return float(text.replace(".", "").replace(",", "."))
+        if "," in text:
+            raise ValueError("not a number")
+        return float(text)
     if THOUSANDS.match(text):
         raise ValueError("thousands separator")
     if "," in text and "." not in text:
         text = text.replace(",", ".")
     return float(text)
+
+
+def _delimiter(text: str) -> str:
+    """';' when the first line that is neither blank nor a comment holds ';' and no ',' (Excel
+    saving "CSV" in a locale whose list separator is ';', such as Vietnamese), else ','."""
+    for line in io.StringIO(text, newline=""):
+        if line.strip() and not line.lstrip().startswith("#"):
+            return ";" if ";" in line and "," not in line else ","
+    return ","
 
 
 def _allowed_indicators(linked: Iterable[str]) -> list[str]:
@@ -149,7 +202,9 @@ def read_actuals(
     """
     path = Path(path)
     source = str(path)
-    records, problems = _records(_read_text(path), source)
+    text = _read_text(path)
+    delimiter = _delimiter(text)
+    records, problems = _records(text, source, delimiter)
     if not records:
         raise ActualsError(problems or [Problem(source, "", None, "no header row and no data")])
     header_line, raw_header = records[0]
@@ -161,7 +216,8 @@ def read_actuals(
     observations: list[Observation] = []
     seen: dict[tuple[str, int], int] = {}
     for line_no, row in records[1:]:
-        observation, found = _observation(row, header, allowed, line_no, f"{source}:{line_no}")
+        where = f"{source}:{line_no}"
+        observation, found = _observation(row, header, allowed, line_no, where, delimiter == ";")
         if observation is not None:
             found += _duplicate(observation, seen, f"{source}:{line_no}")
         problems += found
@@ -172,7 +228,18 @@ def read_actuals(
         problems.append(Problem(source, "", None, "the file holds a header but no observations"))
     if problems:
         raise ActualsError(problems)
-    return Actuals(path, tuple(observations))
+    return Actuals(path, tuple(observations), _fraction_warnings(observations, source))
+
+
+def _fraction_warnings(observations: Iterable[Observation], source: str) -> tuple[Problem, ...]:
+    """The warning a scenario file's growth rate gets when it looks like a fraction (0.061 for
+    6.1 %), for each observed growth rate that does."""
+    found = []
+    for o in observations:
+        warning = RATE.warn(o.value) if o.is_growth and RATE.warn is not None else None
+        if warning:
+            found.append(Problem(f"{source}:{o.line}", o.indicator, o.value, warning))
+    return tuple(found)
 
 
 def _read_text(path: Path) -> str:
@@ -263,7 +330,9 @@ class _Lines:
         raise StopIteration
 
 
-def _records(text: str, source: str) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
+def _records(
+    text: str, source: str, delimiter: str = ","
+) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
     """(first line number, fields) of each CSV record that is not blank, and the Problems of
     records that are not valid CSV. A quoted field may span lines (Excel's Alt+Enter).
 
@@ -272,7 +341,7 @@ def _records(text: str, source: str) -> tuple[list[tuple[int, list[str]]], list[
     file cannot be split into records, so reading stops there.
     """
     lines = _Lines(text)
-    reader = csv.reader(lines, strict=True)
+    reader = csv.reader(lines, strict=True, delimiter=delimiter)
     records: list[tuple[int, list[str]]] = []
     problems: list[Problem] = []
     while True:
@@ -349,23 +418,32 @@ def _clip(text: str, limit: int = 80) -> str:
 
 
 def _observation(
-    row: list[str], header: list[str], allowed: list[str] | None, line_no: int, where: str
+    row: list[str],
+    header: list[str],
+    allowed: list[str] | None,
+    line_no: int,
+    where: str,
+    decimal_comma: bool = False,
 ) -> tuple[Observation | None, list[Problem]]:
-    """One data row as an Observation, or None with the Problems of its fields."""
+    """One data row as an Observation, or None with the Problems of its fields (decimal_comma:
+    the file separates columns with ';' and writes 1.234,5)."""
     if len(row) > len(header):
         rule = f"{len(row)} fields for {len(header)} columns"
-        return None, [Problem(where, "row", _clip(",".join(row)), rule)]
+        separator = ";" if decimal_comma else ","
+        return None, [Problem(where, "row", _clip(separator.join(row)), rule)]
     record = dict(zip(header, (c.strip() for c in row), strict=False))
     indicator, year, status = (record.get(k, "") for k in ("indicator", "year", "status"))
     problems = _indicator_problems(indicator, allowed, where) + _year_problems(year, where)
-    value, value_problems = _value(record.get("value", ""), where)
+    value, value_problems = _value(record.get("value", ""), where, decimal_comma)
     if not problems and not value_problems:  # (checked once indicator and year are valid)
         value_problems = _range_problems(indicator, value, record.get("value", ""), where)
+    concept = record.get("concept", "")
     problems += value_problems + _status_problems(status, where)
+    problems += _concept_problems(concept, indicator, where)
     if problems:
         return None, problems
     source, note = record.get("source", ""), record.get("note", "")
-    return Observation(indicator, int(year), value, status, source, note, line_no), []
+    return Observation(indicator, int(year), value, status, source, note, line_no, concept), []
 
 
 def _indicator_problems(indicator: str, allowed: list[str] | None, where: str) -> list[Problem]:
@@ -384,17 +462,26 @@ def _year_problems(year: str, where: str) -> list[Problem]:
     return [Problem(where, "year", _clip(year), "a 4-digit year is expected")]
 
 
-def _value(text: str, where: str) -> tuple[float, list[Problem]]:
+def _value(text: str, where: str, decimal_comma: bool = False) -> tuple[float, list[Problem]]:
     """The number in `text`, or NaN with a Problem when it holds none."""
     try:
-        value = _parse_number(text)
+        value = _parse_number(text, decimal_comma)
     except ValueError:
-        rule = (
-            "looks like a thousands separator: write the number without one (1700, not "
-            "1,700 or 1.700)"
-            if THOUSANDS.match(text)
-            else "must be a number (decimal point or comma)"
-        )
+        if decimal_comma and VI_AMBIGUOUS.match(text):
+            rule = (
+                f"in a file separated by ';' the decimal mark is the comma, so {text} could be "
+                f"{text.replace('.', '')} or {text.replace('.', ',')}: write "
+                f"{text.replace('.', '')} (no thousands point) or {text.replace('.', ',')}"
+            )
+        elif decimal_comma:
+            rule = "must be a number (in a file separated by ';': 1234,5 or 1.234,5)"
+        elif THOUSANDS.match(text):
+            rule = (
+                "looks like a thousands separator: write the number without one (1700, not "
+                "1,700 or 1.700)"
+            )
+        else:
+            rule = "must be a number (decimal point or comma)"
         return math.nan, [Problem(where, "value", _clip(text), rule)]
     return value, []
 
@@ -422,6 +509,16 @@ def _status_problems(status: str, where: str) -> list[Problem]:
     if status in STATUSES:
         return []
     return [Problem(where, "status", _clip(status), f"must be one of {', '.join(STATUSES)}")]
+
+
+def _concept_problems(concept: str, indicator: str, where: str) -> list[Problem]:
+    if concept not in CONCEPTS:
+        rule = f"must be empty or one of {', '.join(c for c in CONCEPTS if c)}{hint(concept, CONCEPTS)}"
+        return [Problem(where, "concept", _clip(concept), rule)]
+    if concept == "includes_land_use" and indicator not in LAND_USE_CONCEPT_INDICATORS:
+        rule = f"includes_land_use is for {' or '.join(LAND_USE_CONCEPT_INDICATORS)} only"
+        return [Problem(where, "concept", concept, rule)]
+    return []
 
 
 def _duplicate(

@@ -25,11 +25,13 @@ from sim.core.model import (
     projection_series,
     yoy_growth_pct,
 )
+from sim.core.names import SeriesName
 from sim.core.targets import TARGETS, Target, scorecard, target_indicator
 from sim.run import ScenarioResult, model_inputs, series_units
 from sim.scenario.actuals import MAX_GROWTH_PCT, Actuals, ActualsError, Observation, check_against
 from sim.scenario.loader import Scenario
 from sim.scenario.values import Problem
+from sim.term.total_fit import Derived, TotalGap, fit_total_growth
 
 __all__ = [
     "TrackingResult",
@@ -68,6 +70,8 @@ class Rebaselined:
     observed_through: Mapping[str, int]  # series -> latest year that pins its path
     notes: tuple[str, ...]  # how the actuals were applied, and the warnings
     flags: tuple[Flag, ...] = ()  # observed figures outside the plausible one-year range
+    derived: tuple[Derived, ...] = ()  # sector growth solved from an observed total
+    total_gaps: tuple[TotalGap, ...] = ()  # reported totals not used: the sectors win
 
 
 def _year_index(scenario: Scenario, year: int) -> int:
@@ -76,19 +80,26 @@ def _year_index(scenario: Scenario, year: int) -> int:
 
 def _sector_growth_with_actuals(
     inputs: ModelInputs, scenario: Scenario, actuals: Actuals, notes: list[str]
-) -> np.ndarray:
+) -> tuple[np.ndarray, list[Derived], list[TotalGap]]:
     """(3, T) sector growth with observed years pinned (a growth rate directly; a level through
     the growth from the year before); an observed total growth without full sector detail scales
-    the unobserved sectors' growth of that year by one common factor."""
+    the unobserved sectors' growth of that year by one common factor (solved, `Derived`); with
+    full detail the sectors win (`TotalGap`)."""
     growth = np.array(inputs.sectors.growth_pct, dtype=float, copy=True)
     totals = actuals.for_indicator(naming.growth(naming.TOTAL))
     for s, sector in enumerate(SECTORS):
         for year, obs in actuals.for_indicator(naming.growth(sector)).items():
             growth[s, _year_index(scenario, year) - 1] = obs.value
     _pin_sector_levels(growth, inputs, scenario, actuals, notes)
-    for year, obs in sorted(totals.items()):
-        _fit_total_growth(growth, inputs, scenario, actuals, year, obs.value, notes)
-    return growth
+    derived: list[Derived] = []
+    gaps: list[TotalGap] = []
+    for _year, obs in sorted(totals.items()):
+        solved, gap, note = fit_total_growth(growth, inputs, scenario, actuals, obs)
+        derived += solved
+        gaps += [gap] if gap is not None else []
+        notes.append(note)
+    notes += [f"{d.describe()}" for d in derived]
+    return growth, derived, gaps
 
 
 def _pin_sector_levels(
@@ -114,61 +125,31 @@ def _pin_sector_levels(
             notes.append(f"{rate} {year} not used: the level is observed that year")
 
 
-def _fit_total_growth(
-    growth: np.ndarray,
-    inputs: ModelInputs,
-    scenario: Scenario,
-    actuals: Actuals,
-    year: int,
-    total_pct: float,
-    notes: list[str],
-) -> None:
-    """Make, in place, total output grow `total_pct` in `year` by changing the growth of the
-    sectors not observed that year."""
-    t = _year_index(scenario, year) - 1
-    observed = [
-        s
-        for s, sector in enumerate(SECTORS)
-        if year in actuals.for_indicator(naming.growth(sector))
-        or year in actuals.for_indicator(naming.output(sector))
-    ]
-    free = [s for s in range(len(SECTORS)) if s not in observed]
-    if not free:
-        notes.append(f"growth.total {year} not used: all three sectors are observed that year")
-        return
-    weights, other_part = _growth_weights(growth, inputs, scenario, t)
-    current = float(np.dot(weights, growth[:, t])) + other_part
-    free_part = float(np.dot(weights[free], growth[free, t]))
-    names = ", ".join(SECTORS[s] for s in free)
-    if abs(free_part) > 0.5:
-        # Scale the unobserved sectors' growth by one factor, so a small sector is not pushed
-        # by the same points as a large one (agriculture at 3.5 %/yr cannot take -3 points).
-        factor = 1.0 + (total_pct - current) / free_part
-        growth[free, t] *= factor
-        notes.append(
-            f"growth.total {year} = {total_pct:g} %: growth of {names} scaled by {factor:.3f}"
+def _derived_problems(
+    scenario: Scenario, actuals: Actuals, derived: Sequence[Derived]
+) -> list[Problem]:
+    """A solved sector growth outside its plausible one-year range, while the total it is solved
+    from is inside its own: refused (the solving, not the economy, made it implausible)."""
+    problems = []
+    total_low, total_high = plausible_year_range("output.total") or (-math.inf, math.inf)
+    for d in derived:
+        bounds = plausible_year_range(naming.output(d.sector))
+        if bounds is None or bounds[0] <= d.value <= bounds[1]:
+            continue
+        if not total_low <= d.total.value <= total_high:
+            continue  # the total itself is flagged as implausible; the solved value with it
+        given = f"with {_and_list(list(d.given))} observed that year, " if d.given else ""
+        rule = (
+            f"{given}{d.sector} {d.year} is solved from this total in scenario "
+            f"'{scenario.name}': {d.value:.1f} %, outside the growth taken as plausible for one "
+            f"year ({bounds[0]:g} to {bounds[1]:g} %). A solved figure is not an observation: "
+            f"each point the total disagrees with the sectors given moves {d.sector} by about "
+            f"{d.amplification:.0f} points. Give {d.indicator} {d.year} (or check the total "
+            "against the sectors)"
         )
-    else:  # the plan has them near zero: a common shift in points instead
-        shift = (total_pct - current) / float(weights[free].sum())
-        growth[free, t] += shift
-        notes.append(
-            f"growth.total {year} = {total_pct:g} %: {names} shifted by {shift:+.2f} points"
-        )
-
-
-def _growth_weights(
-    growth: np.ndarray, inputs: ModelInputs, scenario: Scenario, t: int
-) -> tuple[np.ndarray, float]:
-    """How total growth in growth year t is made of the sectors' growth: (3,) weights (the
-    sectors' shares of the year before), and the points the "other" block adds on its own."""
-    blocks, levels = project_sectors(replace(inputs.sectors, growth_pct=growth))
-    previous = levels[:, t]  # levels of the year before growth year t
-    weights = previous / previous.sum()
-    if scenario.residual == "other" and scenario.residual_growth_pct is None:
-        return weights[:3] / weights[:3].sum(), 0.0  # the other block follows the aggregate
-    own = inputs.sectors.residual_growth_pct
-    other_part = float(weights[3] * own[t]) if len(blocks) > 3 and own is not None else 0.0
-    return weights[:3], other_part
+        where = f"{actuals.path}:{d.total.line}"
+        problems.append(Problem(where, "growth.total", d.total.value, rule))
+    return problems
 
 
 def rebaseline(scenario: Scenario, actuals: Actuals) -> Rebaselined:
@@ -178,11 +159,19 @@ def rebaseline(scenario: Scenario, actuals: Actuals) -> Rebaselined:
     Raises ActualsError when the re-baselined path is impossible (a growth rate at or below
     -100 %/yr, i.e. a level at or below zero; above MAX_GROWTH_PCT; not finite), blaming the
     observations of that year; figures outside the plausible one-year range are kept and
-    flagged in `flags` (and the notes).
+    flagged in `flags` (and the notes). An observation of another concept (the `concept`
+    column: includes_land_use, other_definition) is not used, and a note says so.
     """
-    notes: list[str] = []
+    notes = [_not_comparable_note(o) for o in actuals.observations if not o.comparable]
+    actuals = actuals.comparable()
+    if not actuals.observations:
+        rule = (
+            "no observation re-baselines the scenarios: every row is marked includes_land_use "
+            "or other_definition in the concept column"
+        )
+        raise ActualsError([Problem(str(actuals.path), "concept", None, rule)])
     inputs = model_inputs(scenario)
-    growth = _sector_growth_with_actuals(inputs, scenario, actuals, notes)
+    growth, derived, gaps = _sector_growth_with_actuals(inputs, scenario, actuals, notes)
     sectors = replace(inputs.sectors, growth_pct=growth)
     _blocks, levels = project_sectors(sectors)
     total_growth = yoy_growth_pct(levels.sum(axis=-2))
@@ -193,7 +182,9 @@ def rebaseline(scenario: Scenario, actuals: Actuals) -> Rebaselined:
     with np.errstate(all="ignore"):  # an impossible path is refused just below, not warned of
         projection = project(ModelInputs(inputs.years, sectors, linked))
         series = projection_series(projection)
-    problems = _path_problems(scenario, actuals, series)
+    problems = _path_problems(scenario, actuals, series) or _derived_problems(
+        scenario, actuals, derived
+    )
     if problems:
         raise ActualsError(problems)
     flags = _implausible(scenario, actuals, series)
@@ -211,7 +202,20 @@ def rebaseline(scenario: Scenario, actuals: Actuals) -> Rebaselined:
         _observed_through(actuals, scenario),
         tuple(notes + flag_warnings(flags, actuals.path)),
         tuple(flags),
+        tuple(derived),
+        tuple(gaps),
     )
+
+
+CONCEPT_NOTES = {
+    "includes_land_use": "includes land-use fees: compared with the plan's budget including "
+    "them, not used to re-baseline (the scenario's budget excludes them)",
+    "other_definition": "another definition: shown beside the plan, neither compared nor used",
+}
+
+
+def _not_comparable_note(obs: Observation) -> str:
+    return f"{obs.indicator} {obs.year} = {obs.value:g} {CONCEPT_NOTES[obs.concept]}"
 
 
 def _linked_with_actuals(
@@ -399,16 +403,46 @@ def _observed_through(actuals: Actuals, scenario: Scenario) -> dict[str, int]:
     return latest
 
 
-def plan_vs_actual(plans: Sequence[ScenarioResult], actuals: Actuals) -> pd.DataFrame:
-    """Every observation against every scenario's plan: deviation in points (growth) or % (levels)."""
+PLAN_VS_ACTUAL_COLUMNS = [
+    "scenario",
+    "indicator",
+    "unit",
+    "year",
+    "plan",
+    "actual",
+    "status",
+    "deviation",
+    "deviation_pct",
+    "source",
+    "concept",
+    "compared_with",
+    "rebaselined",
+    "use",
+]
+
+
+def plan_vs_actual(
+    plans: Sequence[ScenarioResult], actuals: Actuals, rebased: Sequence[Rebaselined] = ()
+) -> pd.DataFrame:
+    """Every observation against every scenario's plan: deviation in points (growth) or % (levels).
+
+    compared_with: the plan's series the figure is compared with (the budget including land-use
+    fees for a figure marked includes_land_use; none for other_definition). rebaselined: the
+    value of that series on the re-baselined path (with `rebased`), and use: how the figure
+    entered it ("pinned", or why not), so the table never contradicts the path beside it.
+    """
+    paths = {reb.result.scenario.name: reb for reb in rebased}
     records = []
     for plan in plans:
         years = list(map(int, plan.years))
         for obs in actuals.observations:
             if obs.indicator not in plan.series or obs.year not in years:
                 continue
-            planned = float(plan.series[obs.indicator][years.index(obs.year)])
+            compared = _compared_with(obs, plan)
+            t = years.index(obs.year)
+            planned = float(plan.series[compared][t]) if compared else math.nan
             deviation = obs.value - planned
+            reb = paths.get(plan.scenario.name)
             records.append(
                 {
                     "scenario": plan.scenario.name,
@@ -418,26 +452,54 @@ def plan_vs_actual(plans: Sequence[ScenarioResult], actuals: Actuals) -> pd.Data
                     "plan": planned,
                     "actual": obs.value,
                     "status": obs.status,
+                    "concept": obs.concept,
+                    "compared_with": compared,
                     "deviation": deviation,
                     "deviation_pct": math.nan if obs.is_growth else deviation / planned * 100.0,
+                    "rebaselined": (
+                        math.nan if reb is None else _on_path(reb, compared or obs.indicator, t)
+                    ),
+                    "use": "" if reb is None else _use(reb, actuals, obs),
                     "source": obs.source,
                 }
             )
-    return pd.DataFrame.from_records(
-        records,
-        columns=[
-            "scenario",
-            "indicator",
-            "unit",
-            "year",
-            "plan",
-            "actual",
-            "status",
-            "deviation",
-            "deviation_pct",
-            "source",
-        ],
-    )
+    return pd.DataFrame.from_records(records, columns=PLAN_VS_ACTUAL_COLUMNS)
+
+
+def _compared_with(obs: Observation, plan: ScenarioResult) -> str:
+    """The plan's series an observation is compared with ("" for none)."""
+    if obs.concept == "other_definition":
+        return ""
+    if obs.concept == "includes_land_use":
+        name = obs.indicator.replace("budget_revenue", "budget_revenue_total")
+        return name if name in plan.series else ""
+    return obs.indicator
+
+
+def _on_path(reb: Rebaselined, indicator: str, t: int) -> float:
+    series = reb.result.series.get(indicator)
+    return math.nan if series is None else float(series[t])
+
+
+def _use(reb: Rebaselined, actuals: Actuals, obs: Observation) -> str:
+    """How an observation entered a re-baselined path."""
+    if obs.concept == "includes_land_use":
+        return "not used: includes land-use fees (the scenario's budget excludes them)"
+    if obs.concept == "other_definition":
+        return "not used: another definition (see note)"
+    for gap in reb.total_gaps:
+        if gap.total == obs:
+            side = "below" if gap.rebaselined < obs.value else "above"
+            return (
+                f"not used: the three sectors observed make {gap.rebaselined:.2f} % "
+                f"({abs(gap.gap):.2f} points {side})"
+            )
+    rate = SeriesName.parse(obs.indicator)
+    if rate.is_growth:
+        level = naming.output(rate.subject) if rate.subject in SECTORS else rate.subject
+        if any(o.comparable for o in actuals.for_indicator(level).values() if o.year == obs.year):
+            return "not used: the level is observed that year"
+    return "pinned"
 
 
 def _required(
@@ -468,50 +530,64 @@ def required_growth(
     Closed form: x_T = x_L (1 + g)^(T - L), so g = (x_T / x_L)^(1 / (T - L)) - 1, where x_T is the
     target level (for an average-growth target: x_start (1 + target)^(T - start)).
     """
-    records = []
-    for reb, plan in zip(rebased, plans, strict=True):
-        result = reb.result
-        years = list(map(int, result.years))
-        for target in targets:
-            indicator = target_indicator(target, result.scenario.budget_concept)
-            latest = reb.observed_through.get(indicator, reb.latest_actual_year)
-            record: dict[str, Any] = {
-                "scenario": result.scenario.name,
-                "target": target.key,
-                "indicator": indicator,
-                "band": target.band_text,
-                "unit": target.unit,
-                "latest_actual_year": latest,
-                "value_at_latest": math.nan,
-                "required_low_pct": math.nan,
-                "required_high_pct": math.nan,
-                "assumed_pct": math.nan,
-                "observed": indicator in reb.observed_through,
-                "plausible_ceiling_pct": PLAUSIBLE_CEILING_PCT.get(indicator, math.nan),
-                "verdict": "",
-            }
-            if indicator not in result.series:
-                record["verdict"] = "not projected"
-            elif target.measure == "min_each_year":
-                record["verdict"] = "a floor for each year, not a growth path: see the scorecard"
-            elif target.end_year not in years or target.start_year not in years:
-                record["verdict"] = "outside the projection years"
-            elif latest >= target.end_year:
-                record["verdict"] = "the term is over: see the re-baselined scorecard"
-            else:
-                series = result.series[indicator]
-                record["value_at_latest"] = float(series[years.index(latest)])
-                low = _required(target, series, years, latest, target.low)
-                high = _required(target, series, years, latest, target.high)
-                assumed = _required_assumed(plan, indicator, latest, target.end_year)
-                ceiling = PLAUSIBLE_CEILING_PCT.get(indicator, math.nan)
-                record.update(required_low_pct=low, required_high_pct=high, assumed_pct=assumed)
-                verdict = _verdict(low, high, assumed, ceiling, latest, target.end_year)
-                if indicator not in reb.observed_through:
-                    verdict += f" (not observed: {latest} value from the scenario's path)"
-                record["verdict"] = verdict
-            records.append(record)
+    records = [
+        _required_record(reb, plan, target)
+        for reb, plan in zip(rebased, plans, strict=True)
+        for target in targets
+    ]
     return pd.DataFrame.from_records(records)
+
+
+def _required_record(reb: Rebaselined, plan: ScenarioResult, target: Target) -> dict[str, Any]:
+    """One row of required_growth: a scenario's target."""
+    result = reb.result
+    years = list(map(int, result.years))
+    indicator = target_indicator(target, result.scenario.budget_concept)
+    latest = reb.observed_through.get(indicator, reb.latest_actual_year)
+    solved = [d for d in reb.derived if naming.output(d.sector) == indicator and d.year <= latest]
+    record: dict[str, Any] = {
+        "scenario": result.scenario.name,
+        "target": target.key,
+        "indicator": indicator,
+        "band": target.band_text,
+        "unit": target.unit,
+        "latest_actual_year": latest,
+        "value_at_latest": math.nan,
+        "required_low_pct": math.nan,
+        "required_high_pct": math.nan,
+        "assumed_pct": math.nan,
+        "observed": indicator in reb.observed_through,
+        "solved_from_total": "; ".join(d.describe() for d in solved),
+        "plausible_ceiling_pct": PLAUSIBLE_CEILING_PCT.get(indicator, math.nan),
+        "verdict": "",
+    }
+    if indicator not in result.series:
+        record["verdict"] = "not projected"
+    elif target.measure == "min_each_year":
+        record["verdict"] = "a floor for each year, not a growth path: see the scorecard"
+    elif target.end_year not in years or target.start_year not in years:
+        record["verdict"] = "outside the projection years"
+    elif latest >= target.end_year:
+        record["verdict"] = "the term is over: see the re-baselined scorecard"
+    else:
+        series = result.series[indicator]
+        record["value_at_latest"] = float(series[years.index(latest)])
+        low = _required(target, series, years, latest, target.low)
+        high = _required(target, series, years, latest, target.high)
+        assumed = _required_assumed(plan, indicator, latest, target.end_year)
+        ceiling = PLAUSIBLE_CEILING_PCT.get(indicator, math.nan)
+        record.update(required_low_pct=low, required_high_pct=high, assumed_pct=assumed)
+        verdict = _verdict(low, high, assumed, ceiling, latest, target.end_year)
+        if indicator not in reb.observed_through:
+            verdict += f" (not observed: {latest} value from the scenario's path)"
+        if solved:
+            verdict += (
+                " - but this rests on a figure solved from the total, NOT OBSERVED: "
+                + "; ".join(f"{d.sector} {d.year} = {d.value:.2f} %" for d in solved)
+                + f"; give {_and_list([f'{d.indicator} {d.year}' for d in solved])} to rely on it"
+            )
+        record["verdict"] = verdict
+    return record
 
 
 def _required_assumed(plan: ScenarioResult, indicator: str, latest: int, end: int) -> float:
@@ -577,11 +653,14 @@ def track(plans: Sequence[ScenarioResult], actuals: Actuals) -> TrackingResult:
             problems += [p for p in exc.problems if p not in problems]
     if problems:
         raise ActualsError(problems)
-    warnings = tuple(flag_warnings([f for reb in rebased for f in reb.flags], actuals.path))
+    warnings = tuple(
+        [str(w) for w in actuals.warnings]
+        + flag_warnings([f for reb in rebased for f in reb.flags], actuals.path)
+    )
     return TrackingResult(
         actuals,
         tuple(rebased),
-        plan_vs_actual(plans, actuals),
+        plan_vs_actual(plans, actuals, rebased),
         required_growth(rebased, plans),
         warnings,
     )
