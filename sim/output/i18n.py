@@ -592,7 +592,8 @@ _RUN_PAIRS: dict[str, tuple[str, str]] = {
     "note": ("ghi chú", "note"),
     # sensitivity and goal seek
     "sen.head": (
-        "Độ nhạy: {draws} lần mô phỏng Monte Carlo, seed {seed}; xác suất đạt từng chỉ tiêu:",
+        "Độ nhạy: {draws} lần mô phỏng Monte Carlo, số khởi tạo ngẫu nhiên (seed) {seed}; xác "
+        "suất đạt từng chỉ tiêu:",
         "sensitivity: {draws} Monte Carlo draws, seed {seed}; probability of meeting each target:",
     ),
     "sen.no_mc": (
@@ -635,7 +636,7 @@ _RUN_PAIRS: dict[str, tuple[str, str]] = {
     ),
     "found_value": ("Giá trị tìm được", "Value found"),
     "result": ("Kết quả", "Result"),
-    "technical": ("Mã kỹ thuật", "Technical id"),
+    "seed": ("số khởi tạo ngẫu nhiên (seed)", "seed"),
     # history
     "his.statement": (
         "{name}: tốc độ tăng các ngành với tỷ trọng năm {year} cho tổng GTSX tăng {implied} "
