@@ -488,4 +488,4 @@ def _print_summary(run: RunOutputs, settings: Sequence[str], out: Path) -> None:
         print()
         print(format_what_if(settings, [r.scenario.name for r in results], lang))
     print()
-    print(format_written(out, lang))
+    print(format_written(out.absolute(), lang))
