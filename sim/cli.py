@@ -333,9 +333,7 @@ def _compute(args: argparse.Namespace, started: datetime, argv: list[str]) -> Ru
         scenarios = load_scenarios(args.scenarios, args.scenarios_dir, args.settings, args.end_year)
     except ScenarioError as exc:
         raise _UserError(_with_actuals_problems(exc, args.actuals)) from exc
-    for scenario in scenarios:
-        for warning in scenario.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+    _print_warnings(scenarios, args.lang)
     results = [run_scenario(s) for s in scenarios]
     _check_rebase_year(args.rebase_year, scenarios)
     history = _history(args, results)
@@ -358,6 +356,16 @@ def _compute(args: argparse.Namespace, started: datetime, argv: list[str]) -> Ru
         rebase_year=args.rebase_year,
         actuals_path=args.actuals,
     )
+
+
+def _print_warnings(scenarios: Sequence[Scenario], lang: str) -> None:
+    """The scenarios' warnings, each once, naming the scenarios it concerns (a warning of a
+    file that several scenarios extend is theirs together)."""
+    from sim.output.console import format_warnings
+
+    pairs = [(s.name, str(warning)) for s in scenarios for warning in s.warnings]
+    for line in format_warnings(pairs, lang):
+        print(line, file=sys.stderr)
 
 
 def _compare(base: str | None, results: list[ScenarioResult]) -> CompareResult | None:
@@ -463,21 +471,24 @@ def _print_summary(run: RunOutputs, settings: Sequence[str], out: Path) -> None:
         format_summary,
         format_tracking,
         format_what_if,
+        format_written,
     )
 
-    print(format_summary(run.results))
+    lang, results = run.lang, run.results
+    print(format_summary(results, lang))
     if run.history is not None:
         print()
-        print(format_history(run.history))
+        print(format_history(run.history, lang, results))
     if run.tracking is not None:
         print()
-        print(format_tracking(run.tracking))
+        print(format_tracking(run.tracking, lang))
         print()
-        print(format_rebaselined_scorecard(run.results, run.tracking, run.lang))
+        print(format_rebaselined_scorecard(results, run.tracking, lang))
     if run.sensitivity is not None:
         print()
-        print(format_sensitivity(run.sensitivity))
+        print(format_sensitivity(run.sensitivity, lang, results))
     if settings:
         print()
-        print(format_what_if(settings, [r.scenario.name for r in run.results]))
-    print(f"\nresults written to {out}/")
+        print(format_what_if(settings, [r.scenario.name for r in results], lang))
+    print()
+    print(format_written(out.absolute(), lang))

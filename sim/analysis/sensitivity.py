@@ -376,6 +376,7 @@ class GoalSeekResult:
     crossings: int
     note: str
     indicator_cagr_pct: float = math.nan
+    target_key: str = ""
 
 
 def custom_target(indicator: str, measure: str, start_year: int, end_year: int) -> Target:
@@ -536,6 +537,7 @@ def _unanswered(goal: _Goal, low: float, high: float) -> GoalSeekResult:
         value_found=math.nan,
         crossings=0,
         note="",
+        target_key=goal.target.key,
     )
 
 

@@ -13,6 +13,7 @@ when other scenarios are added to or removed from the run.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
@@ -249,7 +250,9 @@ _PARTS = ("tornado", "spider", "grid", "percentiles", "probabilities", "sobol", 
 def goal_seek_table(scenario: Scenario) -> pd.DataFrame:
     """The goal seeks of one scenario (`goal_seeks`) as the rows of goal_seek.csv."""
     rows = []
+    ranges = parameter_ranges(scenario.uncertainty) if scenario.uncertainty else {}
     for goal, found in goal_seeks(scenario):
+        low, high = ranges.get(found.parameter, (math.nan, math.nan))
         rows.append(
             {
                 "scenario": scenario.name,
@@ -261,6 +264,14 @@ def goal_seek_table(scenario: Scenario) -> pd.DataFrame:
                 "bracket_low": found.bracket_low,
                 "bracket_high": found.bracket_high,
                 "note": found.note,
+                # for the sentences of the terminal and the report (not in goal_seek.csv)
+                "target_key": found.target_key,
+                "measure_at_low": found.measure_at_low,
+                "measure_at_high": found.measure_at_high,
+                "crossings": found.crossings,
+                "indicator_cagr_pct": found.indicator_cagr_pct,
+                "range_low": low,
+                "range_high": high,
             }
         )
     return pd.DataFrame(rows)

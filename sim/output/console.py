@@ -1,15 +1,43 @@
-"""The short terminal summary of a run (plain text, English; the CLI prints it), and the
-progress bar."""
+"""The short terminal summary of a run (plain text in the run's language, `--lang`; the CLI
+prints it), the list of what a run wrote, and the progress bar.
+
+Columns line up by display width (`sim.output.i18n.display_width`), not by the number of code
+points: Vietnamese may carry combining marks."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TextIO
 
 from sim.core.targets import TARGETS
 from sim.output import i18n
-from sim.output.i18n import format_number, format_pct
+from sim.output.i18n import (
+    Bilingual,
+    band_text,
+    display_width,
+    format_number,
+    format_pct,
+    format_short,
+    format_signed,
+    indicator_label,
+    label_text,
+    linked_labels,
+    pad,
+    parameter_text,
+    residual_text,
+    text,
+    unit_text,
+)
+from sim.output.narrative import (
+    goal_seek_text,
+    history_statement,
+    realism_flag_text,
+    target_label,
+    tracking_note_text,
+    verdict_text,
+)
 from sim.run import ScenarioResult
 
 __all__ = [
@@ -18,94 +46,142 @@ __all__ = [
     "format_rebaselined_scorecard",
     "format_sensitivity",
     "format_history",
+    "format_warnings",
+    "format_written",
+    "format_table",
     "ProgressBar",
 ]
 
 
-def _fmt(value: float, decimals: int = 1) -> str:
-    """A number as the terminal shows it: 1,234.5, and "-" for none."""
-    return format_number(value, decimals, "en", missing="-")
+def _fmt(value: float, lang: str, decimals: int = 1) -> str:
+    """A number as the terminal shows it: 1.234,5 (vi) or 1,234.5 (en), and "-" for none."""
+    return format_number(value, decimals, lang, missing="-")
 
 
-def format_summary(results: Sequence[ScenarioResult]) -> str:
+def format_table(rows: Sequence[Sequence[str]], aligns: str, indent: str = "") -> list[str]:
+    """Rows of cells as lines whose columns line up on a terminal; aligns: one '<' or '>' per
+    column. Widths are display widths, so "Nông lâm - thủy sản" takes 18 columns however its
+    marks are encoded."""
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(aligns))]
+    return [
+        indent
+        + "  ".join(
+            pad(cell, w, a) for cell, w, a in zip(row, widths, aligns, strict=True)
+        ).rstrip()
+        for row in rows
+    ]
+
+
+def _titles(results: Iterable[ScenarioResult], lang: str) -> dict[str, str]:
+    return {r.scenario.name: r.scenario.title(lang) for r in results}
+
+
+def format_summary(results: Sequence[ScenarioResult], lang: str = "vi") -> str:
     """Per scenario: end-year output, growth of the total, income, budget; then the scorecard."""
-    lines: list[str] = []
-    width = max(12, *(len(r.scenario.name) for r in results))
-    lines.append(
-        f"{'scenario':<{width}}  {'year':>4}  {'output':>8}  {'growth':>8}  {'income':>8}  "
-        f"{'budget':>8}  {'budget+land':>11}  targets"
-    )
-    lines.append(
-        f"{'':<{width}}  {'':>4}  {'index':>8}  {'%/yr':>8}  {'mVND/p':>8}  "
-        f"{'bn VND':>8}  {'bn VND':>11}  met"
-    )
+    head = [text(f"sum.{k}", lang) for k in ("scenario", "year", "output", "growth", "income")]
+    head += [text("sum.budget", lang), text("sum.budget_land", lang), text("sum.targets", lang)]
+    bn = text("sum.bn", lang)
+    units = ["", "", text("sum.output_unit", lang), unit_text("%/yr", lang)]
+    units += [text("sum.income_unit", lang), bn, bn, text("sum.met", lang)]
+    rows = [head, units]
     for r in results:
         s, series = r.scenario, r.series
-        unit_note = " (bn VND)" if s.output_unit == "billion VND" else ""
         evaluated = [x for x in r.scores if x.status in ("met", "exceeded", "missed")]
 
         def last(name: str, series=series) -> float:
             return float(series[name][-1]) if name in series else float("nan")
 
-        lines.append(
-            f"{s.name:<{width}}  {s.end_year:>4}  {_fmt(last('output.total')):>8}  "
-            f"{_fmt(last('cagr.total'), 2):>8}  {_fmt(last('income_per_capita')):>8}  "
-            f"{_fmt(last('budget_revenue')):>8}  {_fmt(last('budget_revenue_total')):>11}  "
-            f"{f'{sum(x.met for x in evaluated)}/{len(evaluated)}' if evaluated else 'none'}"
-            f"{unit_note}"
+        met = f"{sum(x.met for x in evaluated)}/{len(evaluated)}"
+        output = _fmt(last("output.total"), lang)
+        if s.output_unit == "billion VND":
+            output += f" ({bn})"
+        rows.append(
+            [
+                s.title(lang),
+                str(s.end_year),
+                output,
+                _fmt(last("cagr.total"), lang, 2),
+                _fmt(last("income_per_capita"), lang),
+                _fmt(last("budget_revenue"), lang),
+                _fmt(last("budget_revenue_total"), lang),
+                met if evaluated else text("sum.none", lang),
+            ]
         )
+    lines = format_table(rows, "<>>>>>>>")
     lines.append("")
     for r in results:
-        lines.append(
-            f"{r.scenario.name}: {r.scenario.residual_statement}; "
-            f"budget target compared with {r.scenario.budget_concept}"
-        )
+        concept = indicator_label(r.scenario.budget_concept, lang, linked_labels(r))
+        budget = text("sum.budget_concept", lang).format(concept=concept)
+        lines.append(f"{r.scenario.title(lang)}: {residual_text(r.scenario, lang)}; {budget}")
     lines.append("")
-    names = [r.scenario.name for r in results]
-    col = max(16, *(len(n) + 2 for n in names))
-    label_width = max(len(f"{t.label_en} ({t.band_text} {t.unit})") for t in TARGETS) + 1
-    lines.append(
-        f"{'scorecard: value, and met or the gap to the band':<{label_width}}"
-        + "".join(f"{n:>{col}}" for n in names)
-    )
+    lines += _scorecard_lines(results, lang)
+    return "\n".join(lines)
+
+
+def _scorecard_lines(results: Sequence[ScenarioResult], lang: str) -> list[str]:
+    """The scorecard, a row per target: its label and band, then each scenario's value with
+    "met" or its gap to the band."""
+    rows = _head_rows(text("target", lang), [r.scenario for r in results], lang)
     for i, target in enumerate(TARGETS):
-        label = f"{target.label_en} ({target.band_text} {target.unit})"
-        cells = []
+        cells = [f"{label_text(target, lang)} ({band_text(target, lang)})"]
         for r in results:
             row = r.scores[i]
             if row.status in ("met", "exceeded", "missed"):
-                mark = "met" if row.status == "met" else f"{row.gap:+.2f}"
-                cells.append(f"{_fmt(row.value, 2)} {mark}")
+                mark = text("met", lang) if row.status == "met" else format_signed(row.gap, 2, lang)
+                cells.append(f"{_fmt(row.value, lang, 2)} {mark}")
             else:
-                cells.append(row.status)
-        lines.append(f"{label:<{label_width}}" + "".join(f"{c:>{col}}" for c in cells))
-    return "\n".join(lines)
+                cells.append(text(row.status, lang))
+        rows.append(cells)
+    return [text("sum.scorecard", lang), *format_table(rows, "<" + ">" * len(results))]
 
 
-def format_what_if(settings: Sequence[str], names: Sequence[str]) -> str:
+def _head_rows(first: str, scenarios: Sequence, lang: str) -> list[list[str]]:
+    """The header of a table with a column per scenario: their titles, a what-if's mark on a
+    second row so that the columns stay narrow."""
+    plain = [Bilingual(s.title_vi, s.title_en).in_(lang) for s in scenarios]
+    if not any(s.settings for s in scenarios):
+        return [[first, *plain]]
+    marks = [s.title(lang).removeprefix(p).strip() for s, p in zip(scenarios, plain, strict=True)]
+    return [[first, *plain], ["", *marks]]
+
+
+def format_what_if(settings: Sequence[str], names: Sequence[str], lang: str = "vi") -> str:
     """Which scenarios of the run each --set changed (they are marked what-if everywhere)."""
     from sim.scenario.loader import setting_targets
 
-    lines = ["what-if settings (the scenarios they changed are marked what-if in every output):"]
-    for text, changed in setting_targets(settings, names):
-        lines.append(f"  --set {text}: {', '.join(changed)}")
+    lines = [text("sum.what_if", lang)]
+    for setting, changed in setting_targets(settings, names):
+        lines.append(f"  --set {setting}: {', '.join(changed)}")
     return "\n".join(lines)
 
 
-def format_tracking(tracking) -> str:
+def format_warnings(warnings: Sequence[tuple[str, str]], lang: str = "vi") -> list[str]:
+    """(scenario name, warning) pairs as lines, each warning once, naming the scenarios it
+    concerns (a warning of a file that several scenarios extend comes once, with their names)."""
+    by_text: dict[str, list[str]] = {}
+    for name, warning in warnings:
+        names = by_text.setdefault(warning, [])
+        if name not in names:
+            names.append(name)
+    word = text("sum.warning", lang)
+    return [f"{word} ({', '.join(names)}): {warning}" for warning, names in by_text.items()]
+
+
+def format_tracking(tracking, lang: str = "vi") -> str:
     """The growth each target needs for the rest of the term, per scenario."""
     lines = [
-        f"mid-term tracking: actuals to {tracking.actuals.latest_year} "
-        f"({tracking.actuals.path}); growth required for the rest of the term:"
+        text("trk.head", lang).format(year=tracking.actuals.latest_year, path=tracking.actuals.path)
     ]
     for reb in tracking.rebased:
-        name = reb.result.scenario.name
-        rows = tracking.required[tracking.required.scenario == name]
-        lines.append(f"  {name}:")
-        for row in rows.itertuples(index=False):
-            lines.append(f"    {row.target:<20} {row.verdict}")
+        scenario = reb.result.scenario
+        rows = tracking.required[tracking.required.scenario == scenario.name]
+        lines.append(f"  {scenario.title(lang)}:")
+        table = [[target_label(r.target, lang), verdict_text(r, lang)] for r in rows.itertuples()]
+        if table:
+            lines += format_table(table, "<<", indent="    ")
+        labels = linked_labels(reb.result)
         for note in reb.notes:
-            lines.append(f"    note: {note}")
+            lines.append(f"    {text('note', lang)}: {tracking_note_text(note, lang, labels)}")
     return "\n".join(lines)
 
 
@@ -128,13 +204,7 @@ def format_rebaselined_scorecard(plans: Sequence[ScenarioResult], tracking, lang
             solved = any(after.indicator == f"output.{d.sector}" for d in reb.derived)
             row += [_score_cell(before, lang), _score_cell(after, lang) + ("*" if solved else "")]
     table = [header, subheader, *rows]
-    widths = [max(len(line[c]) for line in table) for c in range(len(header))]
-    lines = [title]
-    for line in table:
-        cells = [line[0].ljust(widths[0])] + [
-            c.rjust(w) for c, w in zip(line[1:], widths[1:], strict=True)
-        ]
-        lines.append("  " + "  ".join(cells).rstrip())
+    lines = [title, *format_table(table, "<" + ">" * (len(header) - 1), indent="  ")]
     return "\n".join(lines + _tracking_footnotes(plans, tracking, lang))
 
 
@@ -182,47 +252,95 @@ def _tracking_footnotes(plans: Sequence[ScenarioResult], tracking, lang: str) ->
     return lines
 
 
-def format_sensitivity(sensitivity) -> str:
-    """Probabilities of meeting each target, and the goal seeks."""
-    if sensitivity.target_probabilities.empty:
-        lines = [
-            "sensitivity: no scenario has an [uncertainty] section, so no Monte Carlo; goal seek:"
-        ]
-        lines += [
-            f"  {g.scenario}: {g.note}" for g in sensitivity.goal_seek.itertuples(index=False)
-        ]
-        return "\n".join(lines)
-    lines = [
-        f"sensitivity: {sensitivity.draws:,} Monte Carlo draws, seed {sensitivity.seed}; "
-        "probability of meeting each target:"
+def format_sensitivity(
+    sensitivity, lang: str = "vi", results: Sequence[ScenarioResult] = ()
+) -> str:
+    """Probabilities of meeting each target (rows in the scorecard's order, by label), and the
+    goal seeks, each naming the parameter it moves."""
+    titles = _titles(results, lang)
+    labels: dict[str, Bilingual] = linked_labels(results[0]) if results else {}
+    goals = [
+        f"  {titles.get(g.scenario, g.scenario)}: {goal_seek_text(g, lang, labels)}"
+        for g in sensitivity.goal_seek.itertuples(index=False)
     ]
-    table = sensitivity.target_probabilities.pivot(
-        index="target", columns="scenario", values="probability"
-    )
-    names = list(table.columns)
-    lines.append(f"  {'target':<22}" + "".join(f"{n:>14}" for n in names))
-    for target, row in table.iterrows():
-        cells = "".join(f"{'-' if v != v else format_pct(v * 100, 0, 'en'):>14}" for v in row)
-        lines.append(f"  {target:<22}{cells}")
-    lines.append("goal seek:")
-    for g in sensitivity.goal_seek.itertuples(index=False):
-        lines.append(f"  {g.scenario}: {g.note}")
-    return "\n".join(lines)
+    probabilities = sensitivity.target_probabilities
+    if probabilities.empty:
+        return "\n".join([text("sen.no_mc", lang), *goals])
+    draws = format_number(sensitivity.draws, 0, lang)
+    lines = [text("sen.head", lang).format(draws=draws, seed=sensitivity.seed)]
+    table = probabilities.pivot(index="target", columns="scenario", values="probability")
+    names = list(dict.fromkeys(probabilities.scenario))
+    by_name = {r.scenario.name: r.scenario for r in results}
+    if all(n in by_name for n in names):
+        rows = _head_rows(text("target", lang), [by_name[n] for n in names], lang)
+    else:
+        rows = [[text("target", lang), *(titles.get(n, n) for n in names)]]
+    order = [t.key for t in TARGETS if t.key in table.index]
+    order += [key for key in table.index if key not in order]
+    for key in order:
+        cells = [table.at[key, n] for n in names]
+        shown = ["-" if v != v else format_pct(v * 100, 0, lang) for v in cells]
+        rows.append([target_label(key, lang), *shown])
+    lines += format_table(rows, "<" + ">" * len(names), indent="  ")
+    lines.append(text("sen.goal_seek", lang))
+    return "\n".join(lines + goals)
 
 
-def format_history(history) -> str:
+def format_history(history, lang: str = "vi", results: Sequence[ScenarioResult] = ()) -> str:
     """The source's consistency and the realism flags."""
-    lines = [f"track record: {history.calibration_statement}"]
+    titles = _titles(results, lang)
+    labels: dict[str, Bilingual] = linked_labels(results[0]) if results else {}
+    lines = [text("his.head", lang).format(statement=history_statement(history, lang))]
+    period = f"{history.record.first_year + 1}-{history.record.last_year}"
     flagged = history.realism[history.realism.flag != ""]
     for r in flagged.itertuples(index=False):
-        lines.append(
-            f"  {r.scenario}: {r.parameter} = {r.assumed:g}, {r.flag} "
-            f"(record {_fmt(r.track_record, 2)}; "
-            f"supported {_fmt(r.supported_low, 2)}-{_fmt(r.supported_high, 2)})"
+        band = f"{_fmt(r.supported_low, lang, 2)}-{_fmt(r.supported_high, lang, 2)}"
+        line = text("his.flag_line", lang).format(
+            scenario=titles.get(r.scenario, r.scenario),
+            parameter=parameter_text(r.parameter, lang, labels),
+            assumed=format_short(r.assumed, lang),
+            flag=realism_flag_text(r, period, lang),
+            record=_fmt(r.track_record, lang, 2),
+            band=band,
         )
+        lines.append(f"  {line}")
     if flagged.empty:
-        lines.append("  every assumption lies within what the track record supports")
+        lines.append(f"  {text('his.all_fine', lang)}")
     return "\n".join(lines)
+
+
+_OUTPUT_ORDER = (
+    "report.html",
+    "projections.xlsx",
+    "whatif.html",
+    "charts",
+    "tracking",
+    "sensitivity",
+    "history",
+    "compare",
+    "rebased",
+    "manifest.json",
+)
+
+
+def format_written(folder: Path, lang: str = "vi") -> str:
+    """What the run wrote and where, from the published folder: one line per output (its
+    files by name for the scenario files of the next term)."""
+    rows = []
+    csvs = sorted(p.name for p in folder.glob("*.csv"))
+    if csvs:
+        rows.append([text("out.csv", lang), f"{folder / '*.csv'} ({', '.join(csvs)})"])
+    for name in _OUTPUT_ORDER:
+        path = folder / name
+        if not path.exists():
+            continue
+        shown = f"{path}/" if path.is_dir() else str(path)
+        if name == "rebased":
+            files = sorted(p.name for p in path.glob("*.toml"))
+            shown += f" ({', '.join(files)})"
+        rows.append([text(f"out.{name}", lang), shown])
+    head = text("sum.written", lang).format(out=f"{folder}/")
+    return "\n".join([head, *format_table(rows, "<<", indent="  ")]) if rows else head
 
 
 class ProgressBar:

@@ -8,10 +8,11 @@ given in both languages is one `Bilingual` value (`sim.core.text`, re-exported h
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol
 
-from sim.core.names import TOTAL, SeriesName
+from sim.core.names import TOTAL, ParameterPath, SeriesName
 from sim.core.text import Bilingual
 
 if TYPE_CHECKING:
@@ -35,6 +36,12 @@ __all__ = [
     "format_date",
     "residual_text",
     "band_text",
+    "display_width",
+    "pad",
+    "format_short",
+    "format_band",
+    "parameter_text",
+    "parameter_unit",
 ]
 
 LANGS = ("vi", "en")
@@ -516,3 +523,269 @@ def format_pct(value: float, decimals: int, lang: str) -> str:
 def format_signed(value: float, decimals: int, lang: str) -> str:
     """A difference with its sign: +1,25 above zero, −1,25 (a true minus sign) otherwise."""
     return f"{'+' if value > 0 else '−'}{format_number(abs(value), decimals, lang)}"
+
+
+# ----------------------------------------------------------------------------- run summaries
+# The terminal summary and the report's tracking, sensitivity, goal-seek and history sections:
+# every sentence built here from the numbers, in both languages (the CSV files keep the English
+# notes of the analyses).
+
+_RUN_PAIRS: dict[str, tuple[str, str]] = {
+    # terminal summary
+    "sum.scenario": ("Kịch bản", "scenario"),
+    "sum.year": ("Năm", "year"),
+    "sum.output": ("GTSX", "output"),
+    "sum.output_unit": ("chỉ số", "index"),
+    "sum.growth": ("Tăng BQ", "growth"),
+    "sum.income": ("Thu nhập", "income"),
+    "sum.income_unit": ("tr.đ/người", "mVND/p"),
+    "sum.budget": ("Thu NS", "budget"),
+    "sum.budget_land": ("Thu NS + đất", "budget+land"),
+    "sum.bn": ("tỷ đồng", "bn VND"),
+    "sum.targets": ("Chỉ tiêu", "targets"),
+    "sum.met": ("đạt", "met"),
+    "sum.none": ("không có", "none"),
+    "sum.scorecard": (
+        "Đánh giá chỉ tiêu: giá trị dự báo, và đạt hoặc chênh lệch so với khoảng mục tiêu",
+        "scorecard: value, and met or the gap to the band",
+    ),
+    "sum.budget_concept": (
+        "chỉ tiêu thu ngân sách so với {concept}",
+        "budget target compared with {concept}",
+    ),
+    "sum.what_if": (
+        "Giá trị đặt bằng --set (kịch bản bị thay đổi được ghi “giả định thay đổi” ở mọi kết quả):",
+        "what-if settings (the scenarios they changed are marked what-if in every output):",
+    ),
+    "sum.warning": ("cảnh báo", "warning"),
+    "sum.written": ("Kết quả đã ghi vào {out}:", "results written to {out}:"),
+    # what a run wrote, folder by folder
+    "out.report.html": ("báo cáo", "report"),
+    "out.projections.xlsx": ("bảng tính", "workbook"),
+    "out.whatif.html": ("trang thử giả định", "what-if page"),
+    "out.charts": ("biểu đồ và tập biểu đồ PDF", "charts and the PDF chart pack"),
+    "out.csv": ("bảng số liệu CSV", "CSV tables"),
+    "out.tracking": ("theo dõi thực hiện", "mid-term tracking"),
+    "out.sensitivity": ("độ nhạy và bất định", "sensitivity and uncertainty"),
+    "out.history": ("thực hiện giai đoạn trước", "track record"),
+    "out.compare": ("so sánh kịch bản", "scenario comparison"),
+    "out.rebased": ("kịch bản cho nhiệm kỳ sau", "scenario files for the next term"),
+    "out.manifest.json": ("nhật ký lần chạy", "run record"),
+    # tracking
+    "trk.head": (
+        "Theo dõi giữa kỳ: số liệu thực hiện đến năm {year} ({path}); tốc độ tăng cần thiết "
+        "cho các năm còn lại:",
+        "mid-term tracking: actuals to {year} ({path}); growth required for the rest of the term:",
+    ),
+    "trk.latest": ("Năm có số liệu", "Latest actual"),
+    "trk.verdict": ("Nhận định", "Verdict"),
+    "trk.needs": ("cần {band} trong {span}", "needs {band} in {span}"),
+    "trk.own_pace": ("tốc độ của kịch bản đủ đạt", "the scenario's own pace reaches it"),
+    "trk.above": ("cao hơn mức {rate} của kịch bản", "above the scenario's {rate}"),
+    "trk.not_observed": (
+        "chưa có số liệu: giá trị năm {year} lấy theo kịch bản",
+        "not observed: {year} value from the scenario's path",
+    ),
+    "trk.already_met": (
+        "đã đạt: đạt được kể cả khi không tăng thêm",
+        "already met: reached even with no further growth",
+    ),
+    "trk.out_of_reach": (
+        "không thể đạt với tốc độ hợp lý: cần {rate} trong {span}, cao hơn {ceiling}",
+        "out of reach at any plausible rate: needs {rate} in {span}, above {ceiling}",
+    ),
+    "trk.floor": (
+        "mức sàn cho từng năm, không phải đường tăng trưởng: xem bảng đánh giá",
+        "a floor for each year, not a growth path: see the scorecard",
+    ),
+    "trk.not_projected": ("không dự báo", "not projected"),
+    "trk.outside": ("ngoài các năm dự báo", "outside the projection years"),
+    "trk.over": (
+        "nhiệm kỳ đã kết thúc: xem bảng đánh giá cập nhật theo thực tế",
+        "the term is over: see the re-baselined scorecard",
+    ),
+    "trk.level_wins": (
+        "{what} năm {year} không dùng: năm đó đã có số liệu giá trị",
+        "{what} {year} not used: the level is observed that year",
+    ),
+    "trk.total_unused": (
+        "tăng trưởng tổng GTSX năm {year} không dùng: năm đó đã có số liệu cả ba ngành",
+        "total output growth {year} not used: all three sectors are observed that year",
+    ),
+    "trk.scaled": (
+        "tăng trưởng tổng GTSX năm {year} = {total} %: tốc độ tăng của {names} nhân với {factor}",
+        "total output growth {year} = {total} %: growth of {names} scaled by {factor}",
+    ),
+    "trk.shifted": (
+        "tăng trưởng tổng GTSX năm {year} = {total} %: {names} điều chỉnh {shift} điểm %",
+        "total output growth {year} = {total} %: {names} shifted by {shift} points",
+    ),
+    "note": ("ghi chú", "note"),
+    # sensitivity and goal seek
+    "sen.head": (
+        "Độ nhạy: {draws} lần mô phỏng Monte Carlo, số khởi tạo ngẫu nhiên (seed) {seed}; xác "
+        "suất đạt từng chỉ tiêu:",
+        "sensitivity: {draws} Monte Carlo draws, seed {seed}; probability of meeting each target:",
+    ),
+    "sen.no_mc": (
+        "Độ nhạy: không kịch bản nào có mục [uncertainty] nên không mô phỏng Monte Carlo; "
+        "tìm giá trị cần đạt:",
+        "sensitivity: no scenario has an [uncertainty] section, so no Monte Carlo; goal seek:",
+    ),
+    "sen.goal_seek": ("Tìm giá trị cần đạt:", "goal seek:"),
+    "goal.found": (
+        "{goal} = {value} khi {parameter} = {found}",
+        "{goal} = {value} at {parameter} = {found}",
+    ),
+    "goal.crossed": (
+        "mục tiêu được cắt {n} lần trong khoảng, lấy giá trị nhỏ nhất",
+        "the target is crossed {n} times in the bracket, the lowest is given",
+    ),
+    "goal.budget_growth": (
+        "thu ngân sách tăng bình quân {rate}",
+        "budget growth {rate} on average",
+    ),
+    "goal.inside": (
+        "nằm trong khoảng bất định của kịch bản {band}",
+        "inside the scenario's range {band}",
+    ),
+    "goal.outside": (
+        "nằm ngoài khoảng bất định của kịch bản {band}",
+        "outside the scenario's range {band}",
+    ),
+    "goal.unreachable": (
+        "không đạt được trong khoảng [{low}; {high}] {unit} của {parameter}: {goal} là "
+        "{at_low} khi bằng {low} và {at_high} khi bằng {high}, {side} {value} trên toàn khoảng",
+        "not reachable within [{low}, {high}] {unit} of {parameter}: {goal} is {at_low} at "
+        "{low} and {at_high} at {high}, {side} {value} across the whole range",
+    ),
+    "goal.above": ("cao hơn", "above"),
+    "goal.below": ("thấp hơn", "below"),
+    "goal.not_computable": (
+        "không tính được với {parameter}: chỉ tiêu không được dự báo trong kỳ này",
+        "not computable with {parameter}: the target is not projected in this run",
+    ),
+    "found_value": ("Giá trị tìm được", "Value found"),
+    "result": ("Kết quả", "Result"),
+    "seed": ("số khởi tạo ngẫu nhiên (seed)", "seed"),
+    # history
+    "his.statement": (
+        "{name}: tốc độ tăng các ngành với tỷ trọng năm {year} cho tổng GTSX tăng {implied} "
+        "giai đoạn {base}-{end}",
+        "{name}: the sector rates with the {year} shares imply {implied} for total output "
+        "{base}-{end}",
+    ),
+    "his.calibrated": (
+        ", so với mức {reported} báo cáo; lần chạy này hiệu chỉnh: tốc độ tăng của {sectors} "
+        "điều chỉnh {shift} điểm % mỗi năm",
+        ", against the reported {reported}; this run calibrates: {sectors} growth shifted by "
+        "{shift} points every year",
+    ),
+    "his.uncalibrated": (
+        "; không hiệu chỉnh (dùng nguyên tốc độ đã cho)",
+        "; no calibration (the rates are used as given)",
+    ),
+    "his.head": ("Thực hiện giai đoạn trước: {statement}", "track record: {statement}"),
+    "his.above": ("cao hơn mức {period} cho phép", "above what {period} supports"),
+    "his.below": ("thấp hơn mức {period} cho phép", "below what {period} supports"),
+    "his.flag_line": (
+        "{scenario}: {parameter} = {assumed}, {flag} (thực tế {record}; khoảng phù hợp {band})",
+        "{scenario}: {parameter} = {assumed}, {flag} (record {record}; supported {band})",
+    ),
+    "his.all_fine": (
+        "mọi giả định đều nằm trong khoảng mà thực tế giai đoạn trước cho phép",
+        "every assumption lies within what the track record supports",
+    ),
+    "his.cagr_total": (
+        "Tổng GTSX: tăng bình quân (ngầm định)",
+        "Total production value: average growth (implied)",
+    ),
+    "con.implied_total_cagr_pct": (
+        "Tổng GTSX tăng bình quân theo tốc độ các ngành (%/năm)",
+        "Total output growth implied by the sector rates (%/yr)",
+    ),
+    "con.reported_total_cagr_pct": (
+        "Tổng GTSX tăng bình quân theo báo cáo (%/năm)",
+        "Total output growth as reported (%/yr)",
+    ),
+    "con.gap_points": (
+        "Chênh lệch: ngầm định trừ báo cáo (điểm %)",
+        "Gap: implied minus reported (points)",
+    ),
+    "con.base_share_pct": (
+        "Tỷ trọng năm gốc theo tính ngược (%): {sector}",
+        "Base-year share implied by the back-cast (%): {sector}",
+    ),
+    "con.calibrated_total_cagr_pct": (
+        "Tổng GTSX tăng bình quân sau hiệu chỉnh (%/năm)",
+        "Total output growth after calibration (%/yr)",
+    ),
+    "con.calibration_shift_points": (
+        "Mức điều chỉnh cộng vào tốc độ tăng các ngành được hiệu chỉnh, mỗi năm (điểm %)",
+        "Shift added to the growth of the calibrated sectors, every year (points)",
+    ),
+    "con.calibrated_growth_pct": (
+        "Tăng bình quân sau hiệu chỉnh (%/năm): {sector}",
+        "Average growth after calibration (%/yr): {sector}",
+    ),
+}
+
+_TEXT.update({key: Bilingual(*pair) for key, pair in _RUN_PAIRS.items()})
+
+_UNIT_OF_FIELD = {"growth_pct": "%/yr", "growth_pct_by_year": "%/yr", "share_pct": "%"}
+
+
+def display_width(shown: str) -> int:
+    """Columns a string takes on a terminal: combining marks none (Vietnamese may arrive
+    decomposed, "ê" + U+0301), wide East Asian characters two, others one."""
+    width = 0
+    for char in unicodedata.normalize("NFC", shown):
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def pad(shown: str, width: int, align: str = "<") -> str:
+    """`shown` (in NFC) padded with spaces to `width` display columns, left or right ('>')."""
+    shown = unicodedata.normalize("NFC", shown)
+    fill = " " * max(0, width - display_width(shown))
+    return fill + shown if align == ">" else shown + fill
+
+
+def format_short(value: float, lang: str, decimals: int = 2) -> str:
+    """A number with at most `decimals` decimals and no trailing zeros: 15,5; 3; 1,096."""
+    shown = format_number(value, decimals, lang)
+    comma = "," if lang == "vi" else "."
+    if comma in shown:
+        shown = shown.rstrip("0").rstrip(comma)
+    return shown
+
+
+def format_band(low: float, high: float, lang: str, decimals: int = 2, unit: str = "") -> str:
+    """A range in `lang`: "15,5-16,5 %/năm" (vi), "15.5-16.5 %/yr" (en)."""
+    shown = f"{format_short(low, lang, decimals)}-{format_short(high, lang, decimals)}"
+    return f"{shown} {unit_text(unit, lang)}" if unit else shown
+
+
+def parameter_text(path: str, lang: str, labels: dict[str, Bilingual] | None = None) -> str:
+    """A parameter path as a planner reads it: "sectors.agriculture.growth_pct" -> "Nông lâm -
+    thủy sản: tăng trưởng"; "indicators.budget_revenue.elasticity" -> "<its label>: hệ số co
+    giãn"; a single year says its year; "cagr.total (implied)" -> the implied total growth."""
+    if path.startswith("cagr.total"):
+        return text("his.cagr_total", lang)
+    parsed = ParameterPath.parse(path)
+    field = text(f"param.{parsed.field}", lang)
+    if parsed.group == "sectors":
+        label = f"{text(parsed.owner, lang)}: {field}"
+    elif parsed.group == "indicators":
+        owner = (labels or {}).get(parsed.owner)
+        label = f"{owner.in_(lang) if owner else parsed.owner}: {field}"
+    else:
+        label = field
+    return f"{label} {parsed.year}" if parsed.year is not None else label
+
+
+def parameter_unit(path: str) -> str:
+    """The unit of a parameter path's value ("%/yr", "%", "" for an elasticity or a base)."""
+    return _UNIT_OF_FIELD.get(ParameterPath.parse(path).field, "")

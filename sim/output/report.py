@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sim.core.model import SECTORS
 from sim.core.names import SeriesName
+from sim.core.targets import TARGETS, target_by_key
 from sim.output.charts.pack import SavedChart
 from sim.output.i18n import (
     band_text,
@@ -21,11 +22,21 @@ from sim.output.i18n import (
     indicator_label,
     label_text,
     linked_labels,
+    parameter_text,
     residual_text,
     text,
     unit_text,
     what_if_note,
     what_if_title,
+)
+from sim.output.narrative import (
+    consistency_item_text,
+    goal_seek_text,
+    history_statement,
+    realism_flag_text,
+    target_label,
+    tracking_note_text,
+    verdict_text,
 )
 from sim.run import ScenarioResult
 
@@ -51,6 +62,8 @@ REPORT_SERIES = (
     "retail",
 )
 """Rows of each scenario's projection table in the report (the CSV and Excel files hold all)."""
+
+TARGETS_KEYS = frozenset(t.key for t in TARGETS)
 
 _CSS = """
 body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; margin: 2em auto; max-width: 1100px;
@@ -169,8 +182,24 @@ def _assumptions(result: ScenarioResult, lang: str) -> str:
         f"<table><tr><th>{_e(text('parameter', lang))}</th><th>{_e(text('assumptions', lang))}</th>"
         f"<th>{_e(text('source', lang))}</th></tr>{body}</table>"
         f'<p class="note">{_e(residual_text(s, lang))}. {_e(text("budget_concept_note", lang))}: '
-        f"{_e(s.budget_concept)}. {_e(files)}{_e(settings)}</p>"
+        f"{_e(indicator_label(s.budget_concept, lang, linked_labels(result)))}. {_e(files)}{_e(settings)}</p>"
     )
+
+
+def _cell(shown: str, technical: str = "") -> str:
+    """A table cell showing `shown`, the internal id (if any) only in its title attribute."""
+    hint = f' title="{_e(technical)}"' if technical and technical != shown else ""
+    return f"<td{hint}>{_e(shown)}</td>"
+
+
+def _required_cell(row, lang: str) -> str:
+    """The growth the rest of the term needs: one figure, a range or "–"."""
+    low, high = row.required_low_pct, row.required_high_pct
+    if low != low:
+        return "–"
+    if high != high or abs(high - low) < 5e-3:
+        return _num(low, 2, lang)
+    return f"{_num(low, 2, lang)} – {_num(high, 2, lang)}"
 
 
 def tracking_section(tracking, lang: str) -> str:
@@ -181,32 +210,32 @@ def tracking_section(tracking, lang: str) -> str:
             text("scenario", lang),
             text("target", lang),
             text("band", lang),
-            "L",
+            text("trk.latest", lang),
             text("required_growth", lang),
             text("assumptions", lang),
-            "",
+            text("trk.verdict", lang),
         )
     )
+    titles = {r.result.scenario.name: r.result.scenario.title(lang) for r in tracking.rebased}
     rows = []
     for row in tracking.required.itertuples(index=False):
-        required = (
-            "–"
-            if row.required_low_pct != row.required_low_pct
-            else (
-                _num(row.required_low_pct, 2, lang)
-                if row.required_high_pct != row.required_high_pct
-                else f"{_num(row.required_low_pct, 2, lang)} – {_num(row.required_high_pct, 2, lang)}"
-            )
-        )
+        try:
+            band = band_text(target_by_key(row.target), lang)
+        except KeyError:
+            band = f"{row.band} {unit_text(row.unit, lang)}"
         assumed = _num(row.assumed_pct, 2, lang)  # "–" when there is none
         rows.append(
-            f"<tr><td>{_e(row.scenario)}</td><td>{_e(row.target)}</td><td>{_e(row.band)} "
-            f"{_e(unit_text(row.unit, lang))}</td><td>{row.latest_actual_year}</td>"
-            f'<td class="num">{required}</td><td class="num">{assumed}</td>'
-            f"<td>{_e(row.verdict)}</td></tr>"
+            f"<tr>{_cell(titles.get(row.scenario, row.scenario), row.scenario)}"
+            f"{_cell(target_label(row.target, lang), row.target)}<td>{_e(band)}</td>"
+            f"<td>{row.latest_actual_year}</td>"
+            f'<td class="num">{_required_cell(row, lang)}</td><td class="num">{assumed}</td>'
+            f"<td>{_e(verdict_text(row, lang))}</td></tr>"
         )
     notes = "".join(
-        f"<li>{_e(r.result.scenario.name)}: {_e(n)}</li>" for r in tracking.rebased for n in r.notes
+        f"<li>{_e(r.result.scenario.title(lang))}: "
+        f"{_e(tracking_note_text(n, lang, linked_labels(r.result)))}</li>"
+        for r in tracking.rebased
+        for n in r.notes
     )
     rebased = [r.result for r in tracking.rebased]
     return (
@@ -219,13 +248,12 @@ def tracking_section(tracking, lang: str) -> str:
     )
 
 
-def sensitivity_section(sensitivity, lang: str) -> str:
-    """HTML: Monte Carlo probabilities of meeting each target, and the goal seeks."""
-    probabilities = sensitivity.target_probabilities
-    scenarios = list(dict.fromkeys(probabilities.scenario))
-    head = "".join(f"<th>{_e(name)}</th>" for name in scenarios)
+def _probability_rows(probabilities, scenarios: list[str], lang: str) -> list[str]:
+    """A row per target, in the scorecard's order, by label; a cell per scenario."""
+    keys = list(dict.fromkeys(probabilities.target))
+    order = [t.key for t in TARGETS if t.key in keys] + [k for k in keys if k not in TARGETS_KEYS]
     rows = []
-    for target in dict.fromkeys(probabilities.target):
+    for target in order:
         cells = []
         for name in scenarios:
             match = probabilities[
@@ -234,41 +262,62 @@ def sensitivity_section(sensitivity, lang: str) -> str:
             value = float(match.probability.iloc[0]) if len(match) else float("nan")
             shown = "–" if value != value else format_pct(value * 100, 1, lang)
             cells.append(f'<td class="num">{shown}</td>')
-        rows.append(f"<tr><td>{_e(target)}</td>{''.join(cells)}</tr>")
+        rows.append(f"<tr>{_cell(target_label(target, lang), target)}{''.join(cells)}</tr>")
+    return rows
+
+
+def sensitivity_section(sensitivity, lang: str, results: Sequence[ScenarioResult] = ()) -> str:
+    """HTML: Monte Carlo probabilities of meeting each target, and the goal seeks."""
+    titles = {r.scenario.name: r.scenario.title(lang) for r in results}
+    labels = linked_labels(results[0]) if results else {}
+    probabilities = sensitivity.target_probabilities
+    scenarios = list(dict.fromkeys(probabilities.scenario))
+    head = "".join(_cell(titles.get(n, n), n).replace("td", "th") for n in scenarios)
+    rows = _probability_rows(probabilities, scenarios, lang)
     goals = "".join(
-        f"<tr><td>{_e(g.scenario)}</td><td>{_e(g.goal)}</td><td>{_e(g.parameter)}</td>"
+        f"<tr>{_cell(titles.get(g.scenario, g.scenario), g.scenario)}"
+        f"{_cell(target_label(g.target_key, lang), g.goal)}"
+        f"{_cell(parameter_text(g.parameter, lang, labels), g.parameter)}"
         f'<td class="num">{_num(g.value_found, 3, lang)}</td>'
-        f"<td>{_e(g.note)}</td></tr>"
+        f"<td>{_e(goal_seek_text(g, lang, labels))}</td></tr>"
         for g in sensitivity.goal_seek.itertuples(index=False)
     )
     draws = format_number(sensitivity.draws, 0, lang)
     return (
-        f'<p class="note">{draws} {_e(text("draws", lang))}; seed {sensitivity.seed}.</p>'
+        f'<p class="note">{draws} {_e(text("draws", lang))}; '
+        f"{_e(text('seed', lang))} {sensitivity.seed}.</p>"
         f"<h3>{_e(text('probability', lang))}</h3>"
         f"<table><tr><th>{_e(text('target', lang))}</th>{head}</tr>{''.join(rows)}</table>"
         f"<h3>{_e(text('goal_seek', lang))}</h3>"
         f"<table><tr><th>{_e(text('scenario', lang))}</th><th>{_e(text('target', lang))}</th>"
-        f"<th>{_e(text('parameter', lang))}</th><th>{_e(text('value', lang))}</th><th></th></tr>"
-        f"{goals}</table>"
+        f"<th>{_e(text('parameter', lang))}</th><th>{_e(text('found_value', lang))}</th>"
+        f"<th>{_e(text('result', lang))}</th></tr>{goals}</table>"
     )
 
 
-def history_section(history, lang: str) -> str:
+def history_section(history, lang: str, results: Sequence[ScenarioResult] = ()) -> str:
     """HTML: the source's consistency, the 2016-2020 track record and the realism check."""
+    titles = {r.scenario.name: r.scenario.title(lang) for r in results}
+    labels = linked_labels(results[0]) if results else {}
+    period = f"{history.record.first_year + 1}-{history.record.last_year}"
     consistency = "".join(
-        f'<tr><td>{_e(r.item)}</td><td class="num">{_num(r.value, 3, lang)}</td><td>{_e(r.note)}</td></tr>'
+        f"<tr>{_cell(consistency_item_text(r.item, lang), r.item)}"
+        f'<td class="num">{_num(r.value, 3, lang)}</td></tr>'
         for r in history.consistency.itertuples(index=False)
         if r.value == r.value
     )
     realism = "".join(
-        f"<tr><td>{_e(r.scenario)}</td><td>{_e(r.parameter)}</td>"
-        f'<td class="num">{_num(r.assumed, 2, lang)}</td><td class="num">{_num(r.track_record, 2, lang)}</td>'
+        f"<tr>{_cell(titles.get(r.scenario, r.scenario), r.scenario)}"
+        f"{_cell(parameter_text(r.parameter, lang, labels), r.parameter)}"
+        f'<td class="num">{_num(r.assumed, 2, lang)}</td>'
+        f'<td class="num">{_num(r.track_record, 2, lang)}</td>'
         f'<td class="num">{_num(r.supported_low, 2, lang)} – {_num(r.supported_high, 2, lang)}</td>'
-        f'<td class="{"missed" if r.flag else ""}">{_e(r.flag)}</td></tr>'
+        f'<td class="{"missed" if r.flag else ""}">{_e(realism_flag_text(r, period, lang))}</td>'
+        "</tr>"
         for r in history.realism.itertuples(index=False)
     )
     return (
-        f'<p class="note">{_e(history.calibration_statement)}</p>'
+        f'<p class="note">{_e(history_statement(history, lang))}</p>'
         f"<table>{consistency}</table>"
         f"<h3>{_e(text('realism', lang))}</h3>"
         f"<table><tr><th>{_e(text('scenario', lang))}</th><th>{_e(text('parameter', lang))}</th>"

@@ -209,7 +209,8 @@ def _sections(run: RunOutputs) -> list[tuple[str, str]]:
     if run.tracking is not None:
         sections.append((text("tracking", lang), tracking_section(run.tracking, lang)))
     if run.sensitivity is not None:
-        sections.append((text("sensitivity", lang), sensitivity_section(run.sensitivity, lang)))
+        sensitivity = sensitivity_section(run.sensitivity, lang, run.results)
+        sections.append((text("sensitivity", lang), sensitivity))
     if run.history is not None:
-        sections.append((text("history", lang), history_section(run.history, lang)))
+        sections.append((text("history", lang), history_section(run.history, lang, run.results)))
     return sections

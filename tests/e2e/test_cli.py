@@ -66,7 +66,7 @@ def test_full_run_writes_every_output(run, tmp_path):
     files = manifest["scenarios"][1]["files"]
     assert any(k.endswith("covid_shock.toml") for k in files)
     assert all(len(h) == 64 for h in files.values())
-    assert "baseline" in out and "14.78" in out
+    assert "Kịch bản cơ sở" in out and "14,78" in out  # --lang vi, the default
 
 
 @pytest.mark.slow
@@ -204,7 +204,7 @@ def test_actuals_run_adds_tracking_outputs(run, tmp_path):
     deviations = pd.read_csv(results / "tracking" / "plan_vs_actual.csv")
     assert len(deviations) == 3 * 9
     assert (results / "tracking" / "baseline_rebaselined.csv").exists()
-    assert "growth required for the rest of the term" in out
+    assert "tốc độ tăng cần thiết cho các năm còn lại" in out  # --lang vi, the default
     manifest = json.loads((results / "manifest.json").read_text(encoding="utf-8"))
     assert len(manifest["actuals"]["sha256"]) == 64
 
@@ -291,14 +291,14 @@ def test_sensitivity_without_uncertainty_says_so(run, scenario_dir):
     )
     assert code == 0, err
     assert "has no [uncertainty] section" in err
-    assert "no scenario has an [uncertainty] section, so no Monte Carlo" in out
+    assert "không kịch bản nào có mục [uncertainty] nên không mô phỏng Monte Carlo" in out
 
 
 @pytest.mark.slow
 def test_every_run_checks_the_scenarios_against_the_track_record(run, tmp_path):
     code, out, err = run("--no-charts")
     assert code == 0, err
-    assert "imply 15.96 %/yr for total output 2015-2020, against the reported 15.5 %/yr" in out
+    assert "cho tổng GTSX tăng 15,96 %/năm giai đoạn 2015-2020, so với mức 15,5 %/năm" in out
     realism = pd.read_csv(tmp_path / "results" / "history" / "realism.csv")
     assert set(realism.scenario) == set(BUNDLED)
     manifest = json.loads((tmp_path / "results" / "manifest.json").read_text(encoding="utf-8"))
