@@ -477,4 +477,11 @@ def _print_summary(run: RunOutputs, settings: Sequence[str], out: Path) -> None:
     if settings:
         print()
         print(format_what_if(settings, [r.scenario.name for r in run.results]))
+    if run.rebase_year is not None:
+        from sim.output.console import format_rebased
+
+        rebased = run.tracking.rebased if run.tracking is not None else ()
+        scenarios = [r.result.scenario for r in rebased] or [r.scenario for r in run.results]
+        print()
+        print(format_rebased(scenarios, run.rebase_year, f"{out}/rebased/", run.lang))
     print(f"\nresults written to {out}/")

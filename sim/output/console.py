@@ -8,14 +8,16 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from sim.core.targets import TARGETS
-from sim.output.i18n import format_number, format_pct
+from sim.output.i18n import Bilingual, format_number, format_pct, setting_text, text
 from sim.run import ScenarioResult
+from sim.scenario.values import Scenario
 
 __all__ = [
     "format_summary",
     "format_tracking",
     "format_sensitivity",
     "format_history",
+    "format_rebased",
     "ProgressBar",
 ]
 
@@ -88,6 +90,25 @@ def format_what_if(settings: Sequence[str], names: Sequence[str]) -> str:
     for text, changed in setting_targets(settings, names):
         lines.append(f"  --set {text}: {', '.join(changed)}")
     return "\n".join(lines)
+
+
+def format_rebased(scenarios: Sequence[Scenario], year: int, folder: str, lang: str) -> str:
+    """The files --rebase-year wrote, one a line; a file rebased from a what-if says so and
+    names the --set values (its header comment does too), in the run's language."""
+    from sim.term.rebase import rebased_file_name
+
+    lines = [text("rebased.files", lang).format(folder=folder)]
+    for s in scenarios:
+        line = f"  {rebased_file_name(s.name, year)}"
+        if s.settings:
+            changes = "; ".join(setting_text(x, lang, _labels(s)) for x in s.settings)
+            line += ": " + text("what_if.rebased", lang).format(changes=changes)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _labels(scenario: Scenario) -> dict[str, Bilingual]:
+    return {name: spec.label for name, spec in scenario.indicators.items()}
 
 
 def format_tracking(tracking) -> str:

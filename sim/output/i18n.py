@@ -236,6 +236,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "What-if set in the run (--set): {changes}. The page's “as loaded” values include "
         "these changes; they are not the scenario as filed.",
     ),
+    "rebased.files": (
+        "Tệp cho nhiệm kỳ sau ({folder}, chép vào thư mục kịch bản để dùng):",
+        "Next-term files ({folder}, copy into a scenarios folder to use):",
+    ),
     "what_if.rebased": (
         "tệp tính lại từ kịch bản giả định thay đổi, không phải kế hoạch đã lập: {changes}",
         "rebased from a what-if, not the filed plan: {changes}",

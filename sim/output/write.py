@@ -120,7 +120,7 @@ def _write_rebased(
     results: Sequence[ScenarioResult], folder: Path, run: RunOutputs, year: int
 ) -> None:
     """<folder>/<scenario>_<year>_<year+5>.toml: each scenario restarted from its state in year."""
-    from sim.term.rebase import NEXT_TERM_YEARS, rebased_scenario_text
+    from sim.term.rebase import rebased_file_name, rebased_scenario_text
 
     folder.mkdir(parents=True, exist_ok=True)
     basis = (
@@ -129,7 +129,7 @@ def _write_rebased(
         else f"re-baselined through actuals to {run.tracking.actuals.latest_year}"
     )
     for result in results:
-        name = f"{result.scenario.name}_{year}_{year + NEXT_TERM_YEARS}.toml"
+        name = rebased_file_name(result.scenario.name, year)
         text_ = rebased_scenario_text(result, year, basis, run.started.date())
         (folder / name).write_text(text_, encoding="utf-8")
 
