@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from sim.core.targets import TARGETS
-from sim.output.i18n import Bilingual, format_number, format_pct, setting_text, text
+from sim.output import i18n
+from sim.output.i18n import Bilingual, format_number, format_pct, setting_text
 from sim.run import ScenarioResult
 from sim.scenario.values import Scenario
 
@@ -97,12 +98,12 @@ def format_rebased(scenarios: Sequence[Scenario], year: int, folder: str, lang: 
     names the --set values (its header comment does too), in the run's language."""
     from sim.term.rebase import rebased_file_name
 
-    lines = [text("rebased.files", lang).format(folder=folder)]
+    lines = [i18n.text("rebased.files", lang).format(folder=folder)]
     for s in scenarios:
         line = f"  {rebased_file_name(s.name, year)}"
         if s.settings:
             changes = "; ".join(setting_text(x, lang, _labels(s)) for x in s.settings)
-            line += ": " + text("what_if.rebased", lang).format(changes=changes)
+            line += ": " + i18n.text("what_if.rebased", lang).format(changes=changes)
         lines.append(line)
     return "\n".join(lines)
 
