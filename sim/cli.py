@@ -477,6 +477,11 @@ def _print_summary(run: RunOutputs, settings: Sequence[str], out: Path) -> None:
     if settings:
         print()
         print(format_what_if(settings, [r.scenario.name for r in run.results]))
+    if run.compare is not None:
+        from sim.output.console import format_compare
+
+        print()
+        print(format_compare(run.compare, run.results, run.lang))
     if run.rebase_year is not None:
         from sim.output.console import format_rebased
 

@@ -5,13 +5,26 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from sim.core.targets import TARGETS
 from sim.output import i18n
-from sim.output.i18n import Bilingual, format_number, format_pct, setting_text
+from sim.output.i18n import (
+    Bilingual,
+    format_number,
+    format_pct,
+    format_signed,
+    indicator_label,
+    linked_labels,
+    parameter_text,
+    setting_text,
+    unit_text,
+)
 from sim.run import ScenarioResult
 from sim.scenario.values import Scenario
+
+if TYPE_CHECKING:
+    from sim.analysis.compare import Attribution, CompareResult
 
 __all__ = [
     "format_summary",
@@ -19,6 +32,7 @@ __all__ = [
     "format_sensitivity",
     "format_history",
     "format_rebased",
+    "format_compare",
     "ProgressBar",
 ]
 
@@ -110,6 +124,65 @@ def format_rebased(scenarios: Sequence[Scenario], year: int, folder: str, lang: 
 
 def _labels(scenario: Scenario) -> dict[str, Bilingual]:
     return {name: spec.label for name, spec in scenario.indicators.items()}
+
+
+TOP_CONTRIBUTIONS = 3
+"""How many contributions the terminal names per gap; the rest are summed on one line."""
+
+
+def format_compare(compare: CompareResult, results: Sequence[ScenarioResult], lang: str) -> str:
+    """The compare view: for each scenario against the base, the end-year gap of total output,
+    income and budget and its largest contributions (the rest on one line, so the lines add up
+    to the gap), in the run's language and number format."""
+    base = next(r for r in results if r.scenario.name == compare.base)
+    heading = i18n.text("compare.heading", lang)
+    lines = [heading.format(base=base.scenario.title(lang), year=base.scenario.end_year) + ":"]
+    for result in results:
+        rows = [a for a in compare.attribution if a.scenario == result.scenario.name]
+        if result is base:
+            continue
+        lines.append(f"  {result.scenario.title(lang)}:")
+        if not rows:
+            lines.append(f"    {i18n.text('compare.none', lang)}")
+        for indicator in dict.fromkeys(a.indicator for a in rows):
+            mine = [a for a in rows if a.indicator == indicator]
+            lines += _gap_lines(base, result, indicator, mine, lang)
+    return "\n".join(lines)
+
+
+def _gap_lines(
+    base: ScenarioResult,
+    result: ScenarioResult,
+    indicator: str,
+    rows: Sequence[Attribution],
+    lang: str,
+) -> list[str]:
+    """An indicator's gap line, then its largest contributions, one a line."""
+    labels = linked_labels(result)
+    before, after = float(base.series[indicator][-1]), float(result.series[indicator][-1])
+    unit = unit_text(result.units.get(indicator, ""), lang)
+    lines = [
+        f"    {indicator_label(indicator, lang, labels)} ({unit}): "
+        f"{format_number(before, 2, lang)} → {format_number(after, 2, lang)}, "
+        f"{i18n.text('compare.gap', lang)} {_signed(after - before, lang)}"
+    ]
+    # a parameter that does not move this indicator (a rate of another one) is left out
+    ranked = sorted(
+        (a for a in rows if abs(a.contribution) > 1e-9), key=lambda a: -abs(a.contribution)
+    )
+    shown = [(parameter_text(a.parameter, lang, labels), a.contribution) for a in ranked]
+    if len(shown) > TOP_CONTRIBUTIONS + 1:
+        rest = sum(value for _, value in shown[TOP_CONTRIBUTIONS:])
+        others = i18n.text("compare.others", lang).format(n=len(shown) - TOP_CONTRIBUTIONS)
+        shown = [*shown[:TOP_CONTRIBUTIONS], (others, rest)]
+    width = max((len(name) for name, _ in shown), default=0)
+    lines += [f"      {name:<{width}}  {_signed(v, lang):>10}" for name, v in shown]
+    return lines
+
+
+def _signed(value: float, lang: str) -> str:
+    """+1,25 or −1,25; a part that rounds to zero is 0,00 (no sign)."""
+    return format_number(0.0, 2, lang) if round(value, 2) == 0 else format_signed(value, 2, lang)
 
 
 def format_tracking(tracking) -> str:

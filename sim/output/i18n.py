@@ -220,6 +220,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "compare.gap": ("chênh lệch", "gap"),
     "compare.top": ("đóng góp lớn nhất", "largest contributions"),
     "compare.none": ("không có tham số nào khác", "no parameter differs"),
+    "compare.others": ("{n} tham số khác", "{n} other parameters"),
+    "compare.base_level": ("Mức của {title}", "Level of {title}"),
     "compare.sum": ("Tổng các đóng góp = chênh lệch", "Sum of contributions = gap"),
     "compare.section": ("So sánh kịch bản", "Scenario comparison"),
     "compare.method": (

@@ -1,6 +1,7 @@
 """The terminal summary: the files --rebase-year wrote, a what-if's marked; the compare view's
 end-year gaps and their largest contributions, in the run's language and number format."""
 
+import pandas as pd
 import pytest
 
 from sim.cli import main
@@ -29,3 +30,69 @@ def test_the_terminal_names_the_what_if_file_in_the_runs_language(
     ) in out
     written = (tmp_path / "out" / "rebased" / "optimistic_2025_2030.toml").read_text("utf-8")
     assert "A what-if, NOT THE FILED PLAN" in written
+
+
+def number(shown: str, lang: str) -> float:
+    """A number as the run shows it (vi 1.234,56; en 1,234.56; a true minus sign)."""
+    group, point = (".", ",") if lang == "vi" else (",", ".")
+    return float(shown.replace("−", "-").replace(group, "").replace(point, "."))
+
+
+def gap_block(out: str, scenario_title: str, indicator_label: str) -> list[str]:
+    """The lines of one indicator's gap of one scenario: the gap line, then its parts."""
+    lines = out.splitlines()
+    start = lines.index(f"  {scenario_title}:")
+    head = next(
+        i for i in range(start + 1, len(lines)) if lines[i].startswith(f"    {indicator_label} (")
+    )
+    end = head + 1
+    while end < len(lines) and lines[end].startswith("      "):
+        end += 1
+    return lines[head:end]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "lang, title, label, gap_word",
+    [
+        (
+            "vi",
+            "Kịch bản tác động dịch COVID-19",
+            "Thu ngân sách (không tính tiền sử dụng đất)",
+            "chênh lệch",
+        ),
+        ("en", "COVID-19 shock", "Budget revenue (excl. land-use fees)", "gap"),
+    ],
+)
+def test_the_compare_gaps_and_their_parts_add_up_in_the_runs_language(
+    tmp_path, scenario_dir, monkeypatch, capsys, lang, title, label, gap_word
+):
+    monkeypatch.chdir(tmp_path)
+    argv = ["--no-charts", "--no-history", "--compare", "baseline", "--lang", lang]
+    assert main([*argv, "--out", "out"]) == 0
+    out = capsys.readouterr().out
+    heading = {"vi": "So sánh với Kịch bản cơ sở, năm 2025", "en": "Compared with Baseline, 2025"}
+    assert heading[lang] in out
+    block = gap_block(out, title, label)
+    before, _, rest = block[0].partition(": ")[2].partition(" → ")
+    after, _, gap = rest.partition(f", {gap_word} ")
+    # the gap is the end-year levels' difference, read from the run's own CSV files
+    levels = {
+        name: pd.read_csv(tmp_path / "out" / f"{name}.csv", index_col="year").loc[
+            2025, "budget_revenue"
+        ]
+        for name in ("baseline", "covid_shock")
+    }
+    assert number(before, lang) == pytest.approx(levels["baseline"], abs=0.005)
+    assert number(after, lang) == pytest.approx(levels["covid_shock"], abs=0.005)
+    expected = levels["covid_shock"] - levels["baseline"]
+    assert number(gap, lang) == pytest.approx(expected, abs=0.005)
+    assert expected < -30  # the COVID budget is about 35 billion lower
+    parts = [number(line.split()[-1], lang) for line in block[1:]]
+    assert len(parts) == 4  # the three largest and the rest on one line
+    assert abs(parts[0]) >= abs(parts[1]) >= abs(parts[2])
+    assert sum(parts) == pytest.approx(expected, abs=0.005 * len(parts))
+    first = {"vi": "Dịch vụ: tăng trưởng năm 2021", "en": "Services: growth in 2021"}
+    assert block[1].strip().startswith(first[lang])
+    if lang == "vi":  # Vietnamese words and number format only
+        assert "gap" not in out.split(heading["vi"])[1] and "," in gap
