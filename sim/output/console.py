@@ -12,8 +12,8 @@ from sim.output import i18n
 from sim.output.i18n import (
     Bilingual,
     format_number,
+    format_part,
     format_pct,
-    format_signed,
     indicator_label,
     linked_labels,
     parameter_text,
@@ -164,7 +164,7 @@ def _gap_lines(
     lines = [
         f"    {indicator_label(indicator, lang, labels)} ({unit}): "
         f"{format_number(before, 2, lang)} → {format_number(after, 2, lang)}, "
-        f"{i18n.text('compare.gap', lang)} {_signed(after - before, lang)}"
+        f"{i18n.text('compare.gap', lang)} {format_part(after - before, 2, lang)}"
     ]
     # a parameter that does not move this indicator (a rate of another one) is left out
     ranked = sorted(
@@ -176,13 +176,8 @@ def _gap_lines(
         others = i18n.text("compare.others", lang).format(n=len(shown) - TOP_CONTRIBUTIONS)
         shown = [*shown[:TOP_CONTRIBUTIONS], (others, rest)]
     width = max((len(name) for name, _ in shown), default=0)
-    lines += [f"      {name:<{width}}  {_signed(v, lang):>10}" for name, v in shown]
+    lines += [f"      {name:<{width}}  {format_part(v, 2, lang):>10}" for name, v in shown]
     return lines
-
-
-def _signed(value: float, lang: str) -> str:
-    """+1,25 or −1,25; a part that rounds to zero is 0,00 (no sign)."""
-    return format_number(0.0, 2, lang) if round(value, 2) == 0 else format_signed(value, 2, lang)
 
 
 def format_tracking(tracking) -> str:

@@ -34,6 +34,7 @@ __all__ = [
     "format_number",
     "format_pct",
     "format_signed",
+    "format_part",
     "format_date",
     "residual_text",
     "band_text",
@@ -555,3 +556,11 @@ def format_pct(value: float, decimals: int, lang: str) -> str:
 def format_signed(value: float, decimals: int, lang: str) -> str:
     """A difference with its sign: +1,25 above zero, −1,25 (a true minus sign) otherwise."""
     return f"{'+' if value > 0 else '−'}{format_number(abs(value), decimals, lang)}"
+
+
+def format_part(value: float, decimals: int, lang: str) -> str:
+    """A part of a difference: as `format_signed`, but one that rounds to zero is 0,00 (no
+    sign, so that no "−0,00" is shown)."""
+    if round(value, decimals) == 0:
+        return format_number(0.0, decimals, lang)
+    return format_signed(value, decimals, lang)

@@ -1,6 +1,11 @@
 """The terminal summary: the files --rebase-year wrote, a what-if's marked; the compare view's
 end-year gaps and their largest contributions, in the run's language and number format."""
 
+import html
+import re
+import shutil
+import subprocess
+
 import pandas as pd
 import pytest
 
@@ -96,3 +101,56 @@ def test_the_compare_gaps_and_their_parts_add_up_in_the_runs_language(
     assert block[1].strip().startswith(first[lang])
     if lang == "vi":  # Vietnamese words and number format only
         assert "gap" not in out.split(heading["vi"])[1] and "," in gap
+
+
+def compare_table(report: str) -> list[list[str]]:
+    """The first compare table of the report: rows of cell texts."""
+    table = re.search(r'<table class="compare">(.*?)</table>', report, re.S).group(1)
+    return [
+        [
+            html.unescape(re.sub(r"<[^>]+>", "", cell))
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler) not installed")
+def test_the_pdf_pack_and_the_report_hold_the_compare_view(
+    tmp_path, scenario_dir, monkeypatch, capsys
+):
+    monkeypatch.chdir(tmp_path)
+    argv = ["--no-history", "--compare", "baseline", "--lang", "en", "--out", "out"]
+    assert main([*argv, "baseline", "covid_shock"]) == 0
+    out = tmp_path / "out"
+    pdf = subprocess.run(
+        ["pdftotext", str(out / "charts" / "chart_pack.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    pages = [page for page in pdf.split("\f") if page.strip()]
+    assert "Where the gap from Baseline comes from – COVID-19 shock" in pages[-1]
+    assert "Services: growth in 2021" in pages[-1]
+    report = (out / "report.html").read_text(encoding="utf-8")
+    section = report.split("<h2>Scenario comparison</h2>")[1]
+    assert "<h3>COVID-19 shock against Baseline, 2025</h3>" in section
+    caption = "The end-year gap from the base scenario, shared among the parameters"
+    assert section.count("<img ") == 1  # the waterfall, here and not in the charts section
+    assert report.count(f"<figcaption>Figure 9. {caption}") == 1  # after the pack's 8
+    rows = compare_table(section)
+    head = rows[0]
+    column = head.index("Budget revenue (excl. land-use fees) (billion VND)")
+    levels = {
+        name: pd.read_csv(out / f"{name}.csv", index_col="year").loc[2025, "budget_revenue"]
+        for name in ("baseline", "covid_shock")
+    }
+    assert rows[1][0] == "Level of Baseline" and rows[-1][0] == "Level of COVID-19 shock"
+    assert number(rows[1][column], "en") == pytest.approx(levels["baseline"], abs=0.005)
+    assert number(rows[-1][column], "en") == pytest.approx(levels["covid_shock"], abs=0.005)
+    assert rows[-2][0] == "Sum of contributions = gap"
+    gap = levels["covid_shock"] - levels["baseline"]
+    assert number(rows[-2][column], "en") == pytest.approx(gap, abs=0.005)
+    parts = [number(row[column], "en") for row in rows[2:-2]]
+    assert len(parts) >= 5 and sum(parts) == pytest.approx(gap, abs=0.005 * len(parts))
