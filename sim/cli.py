@@ -490,5 +490,17 @@ def _print_summary(run: RunOutputs, settings: Sequence[str], out: Path) -> None:
     if settings:
         print()
         print(format_what_if(settings, [r.scenario.name for r in results], lang))
+    if run.compare is not None:
+        from sim.output.console import format_compare
+
+        print()
+        print(format_compare(run.compare, run.results, run.lang))
+    if run.rebase_year is not None:
+        from sim.output.console import format_rebased
+
+        rebased = run.tracking.rebased if run.tracking is not None else ()
+        scenarios = [r.result.scenario for r in rebased] or [r.scenario for r in run.results]
+        print()
+        print(format_rebased(scenarios, run.rebase_year, f"{out}/rebased/", run.lang))
     print()
     print(format_written(out.absolute(), lang))

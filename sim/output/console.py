@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from sim.core.targets import TARGETS
 from sim.output import i18n
@@ -18,6 +18,7 @@ from sim.output.i18n import (
     band_text,
     display_width,
     format_number,
+    format_part,
     format_pct,
     format_short,
     format_signed,
@@ -27,6 +28,7 @@ from sim.output.i18n import (
     pad,
     parameter_text,
     residual_text,
+    setting_text,
     text,
     unit_text,
 )
@@ -39,6 +41,10 @@ from sim.output.narrative import (
     verdict_text,
 )
 from sim.run import ScenarioResult
+from sim.scenario.values import Scenario
+
+if TYPE_CHECKING:
+    from sim.analysis.compare import Attribution, CompareResult
 
 __all__ = [
     "format_summary",
@@ -49,6 +55,8 @@ __all__ = [
     "format_warnings",
     "format_written",
     "format_table",
+    "format_rebased",
+    "format_compare",
     "ProgressBar",
 ]
 
@@ -165,6 +173,79 @@ def format_warnings(warnings: Sequence[tuple[str, str]], lang: str = "vi") -> li
             names.append(name)
     word = text("sum.warning", lang)
     return [f"{word} ({', '.join(names)}): {warning}" for warning, names in by_text.items()]
+
+
+def format_rebased(scenarios: Sequence[Scenario], year: int, folder: str, lang: str) -> str:
+    """The files --rebase-year wrote, one a line; a file rebased from a what-if says so and
+    names the --set values (its header comment does too), in the run's language."""
+    from sim.term.rebase import rebased_file_name
+
+    lines = [i18n.text("rebased.files", lang).format(folder=folder)]
+    for s in scenarios:
+        line = f"  {rebased_file_name(s.name, year)}"
+        if s.settings:
+            changes = "; ".join(setting_text(x, lang, _labels(s)) for x in s.settings)
+            line += ": " + i18n.text("what_if.rebased", lang).format(changes=changes)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _labels(scenario: Scenario) -> dict[str, Bilingual]:
+    return {name: spec.label for name, spec in scenario.indicators.items()}
+
+
+TOP_CONTRIBUTIONS = 3
+"""How many contributions the terminal names per gap; the rest are summed on one line."""
+
+
+def format_compare(compare: CompareResult, results: Sequence[ScenarioResult], lang: str) -> str:
+    """The compare view: for each scenario against the base, the end-year gap of total output,
+    income and budget and its largest contributions (the rest on one line, so the lines add up
+    to the gap), in the run's language and number format."""
+    base = next(r for r in results if r.scenario.name == compare.base)
+    heading = i18n.text("compare.heading", lang)
+    lines = [heading.format(base=base.scenario.title(lang), year=base.scenario.end_year) + ":"]
+    for result in results:
+        rows = [a for a in compare.attribution if a.scenario == result.scenario.name]
+        if result is base:
+            continue
+        lines.append(f"  {result.scenario.title(lang)}:")
+        if not rows:
+            lines.append(f"    {i18n.text('compare.none', lang)}")
+        for indicator in dict.fromkeys(a.indicator for a in rows):
+            mine = [a for a in rows if a.indicator == indicator]
+            lines += _gap_lines(base, result, indicator, mine, lang)
+    return "\n".join(lines)
+
+
+def _gap_lines(
+    base: ScenarioResult,
+    result: ScenarioResult,
+    indicator: str,
+    rows: Sequence[Attribution],
+    lang: str,
+) -> list[str]:
+    """An indicator's gap line, then its largest contributions, one a line."""
+    labels = linked_labels(result)
+    before, after = float(base.series[indicator][-1]), float(result.series[indicator][-1])
+    unit = unit_text(result.units.get(indicator, ""), lang)
+    lines = [
+        f"    {indicator_label(indicator, lang, labels)} ({unit}): "
+        f"{format_number(before, 2, lang)} → {format_number(after, 2, lang)}, "
+        f"{i18n.text('compare.gap', lang)} {format_part(after - before, 2, lang)}"
+    ]
+    # a parameter that does not move this indicator (a rate of another one) is left out
+    ranked = sorted(
+        (a for a in rows if abs(a.contribution) > 1e-9), key=lambda a: -abs(a.contribution)
+    )
+    shown = [(parameter_text(a.parameter, lang, labels), a.contribution) for a in ranked]
+    if len(shown) > TOP_CONTRIBUTIONS + 1:
+        rest = sum(value for _, value in shown[TOP_CONTRIBUTIONS:])
+        others = i18n.text("compare.others", lang).format(n=len(shown) - TOP_CONTRIBUTIONS)
+        shown = [*shown[:TOP_CONTRIBUTIONS], (others, rest)]
+    width = max((len(name) for name, _ in shown), default=0)
+    lines += [f"      {name:<{width}}  {format_part(v, 2, lang):>10}" for name, v in shown]
+    return lines
 
 
 def format_tracking(tracking, lang: str = "vi") -> str:

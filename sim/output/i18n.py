@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 __all__ = [
     "what_if_note",
     "what_if_title",
+    "parameter_text",
+    "setting_text",
     "LANGS",
     "Bilingual",
     "text",
@@ -33,6 +35,7 @@ __all__ = [
     "format_number",
     "format_pct",
     "format_signed",
+    "format_part",
     "format_date",
     "residual_text",
     "band_text",
@@ -215,6 +218,41 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "Shapley (không phụ thuộc thứ tự; các phần cộng lại bằng đúng chênh lệch).",
         "The end-year gap from the base scenario, shared among the parameters that differ by "
         "their Shapley values (independent of order; the parts add up to the whole gap).",
+    ),
+    # --compare in the terminal and the report; what-if marks of the page and rebased files
+    "compare.heading": (
+        "So sánh với {base}, năm {year} (phân rã Shapley theo các tham số khác nhau)",
+        "Compared with {base}, {year} (Shapley attribution to the parameters that differ)",
+    ),
+    "compare.versus": ("{scenario} so với {base}", "{scenario} against {base}"),
+    "compare.gap": ("chênh lệch", "gap"),
+    "compare.top": ("đóng góp lớn nhất", "largest contributions"),
+    "compare.none": ("không có tham số nào khác", "no parameter differs"),
+    "compare.others": ("{n} tham số khác", "{n} other parameters"),
+    "compare.base_level": ("Mức của {title}", "Level of {title}"),
+    "compare.sum": ("Tổng các đóng góp = chênh lệch", "Sum of contributions = gap"),
+    "compare.section": ("So sánh kịch bản", "Scenario comparison"),
+    "compare.method": (
+        "Mỗi phần là giá trị Shapley của một tham số khác nhau giữa hai kịch bản: mô hình được "
+        "chạy với mọi tổ hợp các tham số đó, nên kết quả không phụ thuộc thứ tự và các phần cộng "
+        "lại bằng đúng chênh lệch năm cuối.",
+        "Each part is the Shapley value of a parameter that differs between the two scenarios: "
+        "the model is run with every combination of those parameters, so the result does not "
+        "depend on their order and the parts add up to the whole end-year gap.",
+    ),
+    "what_if.page": (
+        "Giả định thay đổi khi chạy (--set): {changes}. Giá trị “kịch bản gốc” trên trang này "
+        "đã gồm các thay đổi đó, không phải kịch bản như trong tệp.",
+        "What-if set in the run (--set): {changes}. The page's “as loaded” values include "
+        "these changes; they are not the scenario as filed.",
+    ),
+    "rebased.files": (
+        "Tệp cho nhiệm kỳ sau ({folder}, chép vào thư mục kịch bản để dùng):",
+        "Next-term files ({folder}, copy into a scenarios folder to use):",
+    ),
+    "what_if.rebased": (
+        "tệp tính lại từ kịch bản giả định thay đổi, không phải kế hoạch đã lập: {changes}",
+        "rebased from a what-if, not the filed plan: {changes}",
     ),
     "spider_x": ("Thay đổi tham số (điểm)", "Change of the parameter (points)"),
     "fig.grid": ("Lưới hai chiều: dịch vụ và công nghiệp", "Two-way grid: services and industry"),
@@ -479,6 +517,43 @@ def what_if_title(title: str, scenarios: Iterable[Scenario], lang: str) -> str:
     from sim.scenario.values import WHAT_IF
 
     return f"{title} ({WHAT_IF.in_(lang)})" if any(s.settings for s in scenarios) else title
+
+
+def parameter_text(path: str, lang: str, labels: dict[str, Bilingual] | None = None) -> str:
+    """A parameter path as a planner reads it: "sectors.agriculture.growth_pct" -> "Nông lâm -
+    thủy sản: tăng trưởng"; "indicators.budget_revenue.elasticity" -> "<its label>: hệ số co
+    giãn"; a single year says its year; a group of the compare view ("sectors.services") is its
+    owner's name; "cagr.total (implied)" -> the implied total growth. A path of no known form
+    is shown as it is."""
+    if path.startswith("cagr.total"):
+        return text("his.cagr_total", lang)
+    linked = labels or {}
+    parts = path.split(".")
+    if len(parts) == 2 and parts[0] in ("sectors", "indicators"):
+        return linked[parts[1]].in_(lang) if parts[1] in linked else text(parts[1], lang)
+    parsed = ParameterPath.parse(path)
+    if not parsed.owner:
+        key = f"param.{parsed.field}"
+        return text(key, lang) if key in _TEXT else path
+    who = linked[parsed.owner].in_(lang) if parsed.owner in linked else text(parsed.owner, lang)
+    label = f"{who}: {text(f'param.{parsed.field}', lang)}"
+    return f"{label} {parsed.year}" if parsed.year is not None else label
+
+
+def setting_text(setting: str, lang: str, labels: dict[str, Bilingual] | None = None) -> str:
+    """A `KEY=VALUE` setting in words and the language's number format: "Dịch vụ: tăng
+    trưởng = 15,5 (sectors.services.growth_pct)"; the key as typed follows, so that the run can
+    be repeated."""
+    key, _, raw = setting.partition("=")
+    key, raw = key.strip(), raw.strip()
+    words = parameter_text(key, lang, labels)
+    if words == key:  # not a parameter (end_year, a text): as typed
+        return f"{key} = {raw}"
+    try:
+        shown = format_number(float(raw), len(raw.partition(".")[2]), lang)
+    except ValueError:
+        shown = raw
+    return f"{words} = {shown} ({key})"
 
 
 def residual_text(scenario, lang: str) -> str:
@@ -768,24 +843,14 @@ def format_band(low: float, high: float, lang: str, decimals: int = 2, unit: str
     return f"{shown} {unit_text(unit, lang)}" if unit else shown
 
 
-def parameter_text(path: str, lang: str, labels: dict[str, Bilingual] | None = None) -> str:
-    """A parameter path as a planner reads it: "sectors.agriculture.growth_pct" -> "Nông lâm -
-    thủy sản: tăng trưởng"; "indicators.budget_revenue.elasticity" -> "<its label>: hệ số co
-    giãn"; a single year says its year; "cagr.total (implied)" -> the implied total growth."""
-    if path.startswith("cagr.total"):
-        return text("his.cagr_total", lang)
-    parsed = ParameterPath.parse(path)
-    field = text(f"param.{parsed.field}", lang)
-    if parsed.group == "sectors":
-        label = f"{text(parsed.owner, lang)}: {field}"
-    elif parsed.group == "indicators":
-        owner = (labels or {}).get(parsed.owner)
-        label = f"{owner.in_(lang) if owner else parsed.owner}: {field}"
-    else:
-        label = field
-    return f"{label} {parsed.year}" if parsed.year is not None else label
-
-
 def parameter_unit(path: str) -> str:
     """The unit of a parameter path's value ("%/yr", "%", "" for an elasticity or a base)."""
     return _UNIT_OF_FIELD.get(ParameterPath.parse(path).field, "")
+
+
+def format_part(value: float, decimals: int, lang: str) -> str:
+    """A part of a difference: as `format_signed`, but one that rounds to zero is 0,00 (no
+    sign, so that no "−0,00" is shown)."""
+    if round(value, decimals) == 0:
+        return format_number(0.0, decimals, lang)
+    return format_signed(value, decimals, lang)

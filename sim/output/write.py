@@ -32,7 +32,7 @@ from sim.run import ScenarioResult
 if TYPE_CHECKING:
     from sim.analysis.compare import CompareResult
     from sim.analysis.suite import SensitivityResults
-    from sim.output.charts.pack import ChartJob
+    from sim.output.charts.pack import ChartJob, SavedChart
     from sim.term.history import HistoryResult
     from sim.term.tracking import TrackingResult
 
@@ -120,7 +120,7 @@ def _write_rebased(
     results: Sequence[ScenarioResult], folder: Path, run: RunOutputs, year: int
 ) -> None:
     """<folder>/<scenario>_<year>_<year+5>.toml: each scenario restarted from its state in year."""
-    from sim.term.rebase import NEXT_TERM_YEARS, rebased_scenario_text
+    from sim.term.rebase import rebased_file_name, rebased_scenario_text
 
     folder.mkdir(parents=True, exist_ok=True)
     basis = (
@@ -129,7 +129,7 @@ def _write_rebased(
         else f"re-baselined through actuals to {run.tracking.actuals.latest_year}"
     )
     for result in results:
-        name = f"{result.scenario.name}_{year}_{year + NEXT_TERM_YEARS}.toml"
+        name = rebased_file_name(result.scenario.name, year)
         text_ = rebased_scenario_text(result, year, basis, run.started.date())
         (folder / name).write_text(text_, encoding="utf-8")
 
@@ -141,6 +141,7 @@ def _write_charts_and_report(folder: Path, run: RunOutputs) -> None:
     Only the run's language is drawn (drawing is nearly all of a run's time); another language
     is a run with --lang."""
     from sim.output.charts.pack import (
+        compare_chart_jobs,
         main_chart_jobs,
         sensitivity_chart_jobs,
         tracking_chart_jobs,
@@ -159,6 +160,8 @@ def _write_charts_and_report(folder: Path, run: RunOutputs) -> None:
     if run.sensitivity is not None:
         sensitivity_jobs = sensitivity_chart_jobs(results, run.sensitivity, lang, day)
         jobs += sensitivity_jobs
+    if run.compare is not None and run.compare.attribution:  # the waterfalls, last
+        jobs += compare_chart_jobs(results, run.compare, lang, day)
     saved = write_chart_pack(
         jobs,
         folder / "charts",
@@ -168,7 +171,13 @@ def _write_charts_and_report(folder: Path, run: RunOutputs) -> None:
         formats=run.formats,
         on_progress=run.on_progress,
     )
-    write_report(folder / "report.html", results, saved, lang, run.started, _sections(run))
+    from sim.output.report_compare import waterfall_stem
+
+    waterfalls = [chart for chart in saved if waterfall_stem(chart) is not None]
+    shown = [chart for chart in saved if chart not in waterfalls]  # those in their own section
+    write_report(
+        folder / "report.html", results, shown, lang, run.started, _sections(run, waterfalls)
+    )
     if run.compare is not None:
         _write_compare_charts(folder / "compare", run)
     if run.sensitivity is not None:
@@ -199,9 +208,9 @@ def _write_compare_charts(folder: Path, run: RunOutputs) -> None:
         )
 
 
-def _sections(run: RunOutputs) -> list[tuple[str, str]]:
+def _sections(run: RunOutputs, waterfalls: Sequence[SavedChart] = ()) -> list[tuple[str, str]]:
     """The report's sections after the projection tables: (heading, HTML) of tracking,
-    sensitivity and history, those the run has."""
+    sensitivity, history and the compare view (with its `waterfalls`), those the run has."""
     from sim.output.report import history_section, sensitivity_section, tracking_section
 
     lang = run.lang
@@ -213,4 +222,9 @@ def _sections(run: RunOutputs) -> list[tuple[str, str]]:
         sections.append((text("sensitivity", lang), sensitivity))
     if run.history is not None:
         sections.append((text("history", lang), history_section(run.history, lang, run.results)))
+    if run.compare is not None:
+        from sim.output.report_compare import compare_section
+
+        body = compare_section(run.compare, run.results, waterfalls, lang)
+        sections.append((text("compare.section", lang), body))
     return sections

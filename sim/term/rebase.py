@@ -13,7 +13,9 @@ the indicators. `sim.scenario.writer` spells it as TOML.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 
 from sim.core import names
@@ -23,9 +25,16 @@ from sim.run import ScenarioResult
 from sim.scenario.loader import Scenario
 from sim.scenario.parameters import numeric_parameters
 from sim.scenario.schema import INDICATOR, SECTOR, STRUCTURE, Table
+from sim.scenario.values import WHAT_IF
 from sim.scenario.writer import Entry, Number, Section, scenario_text
 
-__all__ = ["rebased_scenario_text", "NEXT_TERM_YEARS"]
+__all__ = [
+    "rebased_scenario_text",
+    "rebased_file_name",
+    "overridden_keys",
+    "what_if_lines",
+    "NEXT_TERM_YEARS",
+]
 
 NEXT_TERM_YEARS = 5
 
@@ -51,6 +60,7 @@ def rebased_scenario_text(result: ScenarioResult, year: int, basis: str, written
         raise ValueError(f"{year} is not a projected year of '{s.name}' ({years[0]}-{years[-1]})")
     end = year + NEXT_TERM_YEARS
     comments = [
+        *what_if_lines(s),
         f"Rebased from scenario '{s.name}' ({s.files[0].name}) at its {year} state ({basis}),",
         f"written by run_scenarios.py on {written.isoformat()}. Shares and base values are that",
         "state; the growth rates and rules are carried over from the old term: set the new term's.",
@@ -58,7 +68,7 @@ def rebased_scenario_text(result: ScenarioResult, year: int, basis: str, written
     ]
     t = years.index(year)
     values = {
-        **_carried_over(s, f"{year + 1}-{end}"),
+        **_marked(_carried_over(s, f"{year + 1}-{end}"), s),
         **_state(result, t, basis),  # the shares and base values: the state's, not the old ones
         **_described(s),
     }
@@ -84,6 +94,52 @@ def rebased_scenario_text(result: ScenarioResult, year: int, basis: str, written
         Section(("targets",), [Entry("budget_concept", s.budget_concept)]),
     ]
     return scenario_text(sections, comments)
+
+
+def rebased_file_name(scenario: str, year: int) -> str:
+    """The rebased file of `scenario` at `year`: <scenario>_<year>_<year + 5>.toml."""
+    return f"{scenario}_{year}_{year + NEXT_TERM_YEARS}.toml"
+
+
+def overridden_keys(scenario: Scenario) -> list[str]:
+    """The keys the run's --set changed in `scenario` (its `settings`, "KEY=VALUE")."""
+    return [setting.partition("=")[0].strip() for setting in scenario.settings]
+
+
+def what_if_lines(scenario: Scenario) -> list[str]:
+    """Header lines of a file rebased from a what-if (a scenario changed by --set), in both
+    languages, naming the --set values; none for a scenario as filed. A planner must never take
+    such a file for the filed plan: its state comes from the what-if projection too."""
+    if not scenario.settings:
+        return []
+    changes = "; ".join(scenario.settings)
+    vi = (
+        f"{WHAT_IF.vi.capitalize()}, KHÔNG PHẢI KẾ HOẠCH ĐÃ LẬP: lần chạy đã đổi kịch bản "
+        f"'{scenario.name}' bằng --set: {changes}. Tỷ trọng và giá trị gốc dưới đây là của dự "
+        f"báo giả định đó; dòng ghi '{WHAT_IF.vi}' là giá trị --set, không phải của tệp."
+    )
+    en = (
+        f"A {WHAT_IF.en}, NOT THE FILED PLAN: the run changed scenario '{scenario.name}' with "
+        f"--set: {changes}. The shares and base values below are that {WHAT_IF.en} "
+        f"projection's; lines marked '{WHAT_IF.en}' hold the --set values, not the file's."
+    )
+    return [
+        *textwrap.wrap(vi, 92, break_long_words=False),
+        *textwrap.wrap(en, 92, break_long_words=False),
+    ]
+
+
+def _marked(entries: dict[str, Entry], scenario: Scenario) -> dict[str, Entry]:
+    """`entries` with each --set value's comment saying it is a what-if value."""
+    keys = set(overridden_keys(scenario))
+    return {
+        path: (
+            replace(entry, comment=f"{WHAT_IF.en} / {WHAT_IF.vi} (--set); {entry.comment}")
+            if path in keys
+            else entry
+        )
+        for path, entry in entries.items()
+    }
 
 
 def _section(table: tuple[str, ...], spec: Table, values: Mapping[str, Entry]) -> Section:

@@ -12,6 +12,7 @@ from datetime import date
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from sim.analysis.compare import Attribution
 from sim.output.charts.base import NumberFormatter, footer, new_figure, with_style, wrap
@@ -88,11 +89,24 @@ def plot_waterfall(
         ax.tick_params(axis="x", labelsize=7)
         unit = unit_text(result.units.get(ind, ""), lang)
         ax.set_title(f"{indicator_label(ind, lang, labels)} ({unit})", fontsize=8.5)
-    fig.suptitle(
-        f"{text('fig.compare', lang)} {base.scenario.title(lang)} {text('fig.compare_end', lang)}"
-        f" – {result.scenario.title(lang)}",
-        fontsize=11,
-        fontweight="bold",
+    # The title is the key's, a legend above the first panel: the layout keeps an axes' legend
+    # inside its area, so a what-if line added over the figure (`what_if_line`) never covers
+    # it, as it would a suptitle or a figure legend (placed at the figure's top edge).
+    keys = [
+        Patch(color=UP, label=text("compare_up", lang)),
+        Patch(color=DOWN, label=text("compare_down", lang)),
+        Patch(color=LEVEL, label=text("compare_level", lang)),
+    ]
+    axes[0].legend(
+        handles=keys,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.06),
+        ncol=len(keys),
+        fontsize=7.5,
+        frameon=False,
+        title=f"{text('fig.compare', lang)} {base.scenario.title(lang)} "
+        f"{text('fig.compare_end', lang)} – {result.scenario.title(lang)}",
+        title_fontproperties={"weight": "bold", "size": 11},
     )
     footer(fig, lang, run_date)
     return fig

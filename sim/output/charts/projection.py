@@ -494,11 +494,15 @@ def plot_end_year_comparison(
 def plot_scorecard_table(results: Sequence[ScenarioResult], lang: str, run_date: date) -> Figure:
     """The scorecard as a table: targets down, scenarios across; ✓ met, ✗ missed with the gap."""
     n = len(results)
-    fig = new_figure(max(8.0, 3.0 + 1.7 * n), 4.4)
+    titles, chars = _two_line_titles([r.scenario.title(lang) for r in results])
+    plain = max(8.0, 3.0 + 1.7 * n)  # inches; a scenario column is 0.49 / n of it
+    column = 0.49 * plain / n  # widened only for a title longer than two lines of 18
+    if chars > 18:
+        column = max(column, chars * HEADER_CHAR_IN)
+    width = plain + n * column - 0.49 * plain
+    fig = new_figure(width, 4.4)
     ax = fig.add_subplot()
-    header = [text("target", lang), text("band", lang)] + [
-        wrap(r.scenario.title(lang), 18) for r in results
-    ]
+    header = [text("target", lang), text("band", lang)] + titles
     cells, colours = [], []
     for target in TARGETS:
         band = band_text(target, lang)
@@ -520,10 +524,23 @@ def plot_scorecard_table(results: Sequence[ScenarioResult], lang: str, run_date:
                 row_colours.append("#eeeeee")
         cells.append(row)
         colours.append(row_colours)
-    table_figure(ax, cells, header, colours, [0.31, 0.2] + [0.49 / n] * n, row_height=0.08)
+    widths = [0.31 * plain / width, 0.2 * plain / width] + [column / width] * n
+    table_figure(ax, cells, header, colours, widths, row_height=0.08)
     ax.set_title(text("fig.scorecard", lang))
     footer(fig, lang, run_date)
     return fig
+
+
+HEADER_CHAR_IN = 0.075
+"""Width of a character of the table's bold header (7.5 pt), with the cell's padding, inches."""
+
+
+def _two_line_titles(titles: Sequence[str], chars: int = 18) -> tuple[list[str], int]:
+    """The titles wrapped to at most two lines each, and the line length that takes: 18
+    characters, or more for a long title (a what-if's mark makes a title longer)."""
+    while any(len(wrap(t, chars).splitlines()) > 2 for t in titles):
+        chars += 1
+    return [wrap(t, chars) for t in titles], chars
 
 
 def _decimals(target: Target) -> int:

@@ -20,6 +20,7 @@ from sim.output.i18n import (
     band_text,
     indicator_label,
     linked_labels,
+    setting_text,
     text,
     unit_text,
 )
@@ -138,7 +139,11 @@ def scenario_payload(result: ScenarioResult) -> dict[str, Any]:
         "name": s.name,
         "file": s.files[0].name,
         "extends": s.files[0].stem,
-        "title": {"vi": s.title_vi, "en": s.title_en},
+        # the title as shown (marked what-if when --set changed the scenario), as filed (the
+        # saved file marks its own), and the line naming the --set values ("" without)
+        "title": {lang: s.title(lang) for lang in LANGS},
+        "filed_title": {"vi": s.title_vi, "en": s.title_en},
+        "what_if": {lang: _what_if(s, lang, labels) for lang in LANGS},
         "description": {"vi": s.description_vi, "en": s.description_en},
         "base_year": s.base_year,
         "end_year": s.end_year,
@@ -162,6 +167,14 @@ def scenario_payload(result: ScenarioResult) -> dict[str, Any]:
             for name in result.series
         },
     }
+
+
+def _what_if(scenario: Scenario, lang: str, labels: dict[str, Bilingual]) -> str:
+    """The page's line naming the --set values that changed `scenario`; "" for one as filed."""
+    if not scenario.settings:
+        return ""
+    changes = "; ".join(setting_text(setting, lang, labels) for setting in scenario.settings)
+    return text("what_if.page", lang).format(changes=changes)
 
 
 def _units(unit: str) -> dict[str, str]:

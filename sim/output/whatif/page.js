@@ -380,6 +380,7 @@ function render() {
     {},
     el("h1", {}, document.title),
     el("p", { class: "meta" }, s.title[state.lang] + (s.description[state.lang] ? ": " + s.description[state.lang] : "")),
+    s.what_if[state.lang] ? el("p", { class: "what-if", "data-role": "what-if" }, s.what_if[state.lang]) : null,
     el("p", { class: "meta" }, word("intro")),
     controls,
     skipped
@@ -691,7 +692,7 @@ function scenarioToml(now, day) {
     "# keep it in the folder of " + commentText(s.file) + " and run: python run_scenarios.py <this file>",
   ].concat(notes.map((n) => "# " + commentText(n)));
   const head = ["extends = " + tomlString(s.extends),
-    "title = { vi = " + tomlString(DATA.words.saved_title.vi.replace("{title}", s.title.vi)) + ", en = " + tomlString(DATA.words.saved_title.en.replace("{title}", s.title.en)) + " }"];
+    "title = { vi = " + tomlString(DATA.words.saved_title.vi.replace("{title}", s.filed_title.vi)) + ", en = " + tomlString(DATA.words.saved_title.en.replace("{title}", s.filed_title.en)) + " }"];
   for (const [key, text] of top) head.push(key + " = " + text);
   const blocks = [lines.join("\n"), head.join("\n")];
   for (const [table, keys] of tables) {

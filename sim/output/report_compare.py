@@ -1,0 +1,117 @@
+"""The report's compare section (runs with --compare BASE): for each scenario against the base,
+its waterfall chart and a table of the end-year gap of total output, income and budget shared
+among the parameters that differ (`sim.analysis.compare`), rows adding up to the gap."""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from sim.output.i18n import (
+    format_number,
+    format_part,
+    indicator_label,
+    linked_labels,
+    parameter_text,
+    text,
+    unit_text,
+)
+from sim.run import ScenarioResult
+
+if TYPE_CHECKING:
+    from sim.analysis.compare import Attribution, CompareResult
+    from sim.output.charts.pack import SavedChart
+
+__all__ = ["compare_section", "waterfall_stem"]
+
+
+def waterfall_stem(chart: SavedChart) -> str | None:
+    """The scenario a saved chart is the waterfall of (its stem c<NN>_waterfall_<scenario>),
+    or None for another chart."""
+    head, sep, scenario = chart.stem.partition("_waterfall_")
+    return scenario if sep and head.startswith("c") else None
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value))
+
+
+def _figure(chart: SavedChart, lang: str) -> str:
+    caption = f"{text('figure', lang)} {chart.number}. {chart.caption}"
+    data = base64.b64encode(chart.png.read_bytes()).decode("ascii")
+    return (
+        f'<figure><img src="data:image/png;base64,{data}" alt="{_e(caption)}">'
+        f"<figcaption>{_e(caption)}</figcaption></figure>"
+    )
+
+
+def compare_section(
+    compare: CompareResult,
+    results: Sequence[ScenarioResult],
+    charts: Sequence[SavedChart],
+    lang: str,
+) -> str:
+    """HTML: the method, then per compared scenario its heading, waterfall and table."""
+    base = next(r for r in results if r.scenario.name == compare.base)
+    waterfalls = {waterfall_stem(c): c for c in charts}
+    parts = [f'<p class="note">{_e(text("compare.method", lang))}</p>']
+    for result in results:
+        if result is base:
+            continue
+        rows = [a for a in compare.attribution if a.scenario == result.scenario.name]
+        heading = text("compare.versus", lang).format(
+            scenario=result.scenario.title(lang), base=base.scenario.title(lang)
+        )
+        parts.append(f"<h3>{_e(heading)}, {base.scenario.end_year}</h3>")
+        if result.scenario.name in waterfalls:
+            parts.append(_figure(waterfalls[result.scenario.name], lang))
+        if rows:
+            parts.append(_table(base, result, rows, lang))
+        else:
+            parts.append(f'<p class="note">{_e(text("compare.none", lang))}</p>')
+    return "".join(parts)
+
+
+def _table(
+    base: ScenarioResult, result: ScenarioResult, rows: Sequence[Attribution], lang: str
+) -> str:
+    """Parameters down, the attributed indicators across: the base level, each parameter's
+    part, their sum (the gap), the scenario's level."""
+    labels = linked_labels(result)
+    indicators = list(dict.fromkeys(a.indicator for a in rows))
+    part = {(a.parameter, a.indicator): a.contribution for a in rows}
+    parameters = [
+        p
+        for p in dict.fromkeys(a.parameter for a in rows)
+        if any(abs(part[(p, i)]) > 1e-9 for i in indicators)  # one that moves none: left out
+    ]
+    head = "".join(
+        f"<th>{_e(indicator_label(i, lang, labels))} "
+        f"({_e(unit_text(result.units.get(i, ''), lang))})</th>"
+        for i in indicators
+    )
+
+    def level(r: ScenarioResult) -> str:
+        cells = "".join(
+            f'<td class="num">{format_number(float(r.series[i][-1]), 2, lang)}</td>'
+            for i in indicators
+        )
+        title = text("compare.base_level", lang).format(title=r.scenario.title(lang))
+        return f"<tr><th>{_e(title)}</th>{cells}</tr>"
+
+    body = [level(base)]
+    for p in parameters:
+        cells = "".join(
+            f'<td class="num">{format_part(part[(p, i)], 2, lang)}</td>' for i in indicators
+        )
+        body.append(f"<tr><td>{_e(parameter_text(p, lang, labels))}</td>{cells}</tr>")
+    gaps = [sum(v for (_, ind), v in part.items() if ind == i) for i in indicators]
+    sums = "".join(f'<td class="num"><strong>{format_part(g, 2, lang)}</strong></td>' for g in gaps)
+    body.append(f"<tr><th>{_e(text('compare.sum', lang))}</th>{sums}</tr>")
+    body.append(level(result))
+    return (
+        f'<table class="compare"><tr><th>{_e(text("parameter", lang))}</th>{head}</tr>'
+        f"{''.join(body)}</table>"
+    )
