@@ -37,6 +37,7 @@ from sim.output.narrative import (
     history_statement,
     realism_flag_text,
     target_label,
+    total_gap_text,
     tracking_note_text,
     verdict_text,
 )
@@ -257,11 +258,13 @@ def format_tracking(tracking, lang: str = "vi") -> str:
         scenario = reb.result.scenario
         rows = tracking.required[tracking.required.scenario == scenario.name]
         lines.append(f"  {scenario.title(lang)}:")
-        table = [[target_label(r.target, lang), verdict_text(r, lang)] for r in rows.itertuples()]
+        table = [
+            [target_label(r.target, lang), verdict_text(r, lang, reb)] for r in rows.itertuples()
+        ]
         if table:
             lines += format_table(table, "<<", indent="    ")
         labels = linked_labels(reb.result)
-        for note in reb.notes:
+        for note in reb.applied:
             lines.append(f"    {text('note', lang)}: {tracking_note_text(note, lang, labels)}")
     return "\n".join(lines)
 
@@ -312,13 +315,7 @@ def _tracking_footnotes(plans: Sequence[ScenarioResult], tracking, lang: str) ->
         lines.append(f"  {reb.result.scenario.title(lang)}: {words}")
     for reb in tracking.rebased:
         for gap in reb.total_gaps:
-            words = i18n.text("tracking.total_gap", lang).format(
-                year=gap.total.year,
-                reported=format_number(gap.total.value, 1, lang),
-                made=format_number(gap.rebaselined, 2, lang),
-                gap=format_number(gap.gap, 2, lang),
-            )
-            lines.append(f"{reb.result.scenario.title(lang)}: {words}")
+            lines.append(f"{reb.result.scenario.title(lang)}: {total_gap_text(gap, lang)}")
     marked = [o for o in tracking.actuals.observations if o.status != "final" or o.concept != ""]
     if marked:
         lines.append(i18n.text("tracking.marked", lang))

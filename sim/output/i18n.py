@@ -683,10 +683,6 @@ _RUN_PAIRS: dict[str, tuple[str, str]] = {
         "{what} năm {year} không dùng: năm đó đã có số liệu giá trị",
         "{what} {year} not used: the level is observed that year",
     ),
-    "trk.total_unused": (
-        "tăng trưởng tổng GTSX năm {year} không dùng: năm đó đã có số liệu cả ba ngành",
-        "total output growth {year} not used: all three sectors are observed that year",
-    ),
     "trk.scaled": (
         "tăng trưởng tổng GTSX năm {year} = {total} %: tốc độ tăng của {names} nhân với {factor}",
         "total output growth {year} = {total} %: growth of {names} scaled by {factor}",
@@ -695,6 +691,38 @@ _RUN_PAIRS: dict[str, tuple[str, str]] = {
         "tăng trưởng tổng GTSX năm {year} = {total} %: {names} điều chỉnh {shift} điểm %",
         "total output growth {year} = {total} %: {names} shifted by {shift} points",
     ),
+    "trk.derived": (
+        "{sector} năm {year} = {value} % (tính ngược từ tăng trưởng tổng GTSX năm {year} = "
+        "{total} %{given}; không phải số thực hiện)",
+        "{sector} {year} = {value} % (solved from total output growth {year} = {total} %"
+        "{given}; not observed)",
+    ),
+    "trk.derived_given": (" và số thực hiện của {names}", " and the observed {names}"),
+    "trk.not_comparable": (
+        "{what} năm {year} = {value}: {concept}",
+        "{what} {year} = {value}: {concept}",
+    ),
+    "trk.implausible": (
+        "{what} năm {year} = {value} ({where}) nằm ngoài mức tăng được coi là hợp lý trong một "
+        "năm: {parts}; vẫn dùng số đã cho: hãy kiểm tra lại số liệu",
+        "{what} {year} = {value} ({where}) is outside the growth taken as plausible for one "
+        "year: {parts}; used as given: check the figure",
+    ),
+    "trk.implausible_part": (
+        "{what} {rate} (từ {low} đến {high} %)",
+        "{what} {rate} ({low} to {high} %)",
+    ),
+    # the suffix of a verdict that rests on a sector's growth solved from the total; in English
+    # exactly the words of required_growth.csv (the sector's name and the actuals file's row)
+    "trk.solved_suffix": (
+        " — nhưng dựa trên số tính ngược từ tổng, KHÔNG PHẢI SỐ THỰC HIỆN: "
+        "{figures}; cần bổ sung số liệu {wanted} để khẳng định",
+        " - but this rests on a figure solved from the total, NOT OBSERVED: {figures}; give "
+        "{wanted} to rely on it",
+    ),
+    "trk.solved_figure": ("{label} năm {year} = {value} %", "{sector} {year} = {value} %"),
+    "trk.solved_wanted": ("tăng trưởng {label} năm {year}", "{indicator} {year}"),
+    "and": ("và", "and"),
     "note": ("ghi chú", "note"),
     # sensitivity and goal seek
     "sen.head": (

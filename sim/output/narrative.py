@@ -1,24 +1,25 @@
 """The sentences of the tracking, goal-seek and history results, in the run's language.
 
 The analyses keep English notes for their CSV files; what a planner reads (the terminal summary
-and the report) is built here from the numbers of the same rows, with the words of
-`sim.output.i18n`, the language's number format and the human labels of targets and parameters,
-never their internal ids.
+and the report) is built here from the numbers of the same rows and from the re-baselining
+notes' fields (`sim.term.notes`), with the words of `sim.output.i18n`, the language's number
+format and the human labels of targets and parameters, never their internal ids.
 """
 
 from __future__ import annotations
 
 import math
-import re
+from collections.abc import Sequence
 from typing import Any
 
-from sim.core.model import SECTORS
+from sim.core import names as naming
 from sim.core.targets import Target, target_by_key
 from sim.output.i18n import (
     Bilingual,
     format_band,
     format_number,
     format_short,
+    format_signed,
     indicator_label,
     label_text,
     parameter_text,
@@ -26,11 +27,15 @@ from sim.output.i18n import (
     text,
     unit_text,
 )
+from sim.term.notes import Implausible, LevelWins, NotComparable, Note
+from sim.term.total_fit import Derived, TotalGap, TotalScaled, TotalShifted
+from sim.term.tracking import Rebaselined
 
 __all__ = [
     "target_label",
     "verdict_text",
     "tracking_note_text",
+    "total_gap_text",
     "goal_seek_text",
     "history_statement",
     "realism_flag_text",
@@ -63,9 +68,10 @@ _FIXED_VERDICTS = {
 }
 
 
-def verdict_text(row: Any, lang: str) -> str:
+def verdict_text(row: Any, lang: str, rebased: Rebaselined) -> str:
     """The verdict of a row of `required_growth` (sim.term.tracking) in `lang`, from its
-    numbers: the growth needed in the remaining years against the scenario's own pace."""
+    numbers: the growth needed in the remaining years against the scenario's own pace, and the
+    figures solved from a total it rests on (from `rebased`, the row's scenario re-baselined)."""
     low, high = float(row.required_low_pct), float(row.required_high_pct)
     target = _target(str(row.target))
     if math.isnan(low) or target is None:
@@ -91,7 +97,48 @@ def verdict_text(row: Any, lang: str) -> str:
         verdict = f"{text('trk.needs', lang).format(band=band, span=span)}; {pace}"
     if not bool(row.observed):
         verdict += f" ({text('trk.not_observed', lang).format(year=latest)})"
-    return verdict
+    return verdict + _solved_suffix(_solved_behind(row, rebased), lang)
+
+
+def _solved_behind(row: Any, rebased: Rebaselined) -> tuple[Derived, ...]:
+    """The solved figures of the row's indicator, checked against the row's own record of them
+    (a verdict must not lose its warning by being given another scenario's path)."""
+    solved = rebased.solved_behind(str(row.indicator), int(row.latest_actual_year))
+    recorded = "; ".join(d.describe() for d in solved)
+    if rebased.result.scenario.name != row.scenario or recorded != row.solved_from_total:
+        raise ValueError(f"row {row.scenario}/{row.target} is not of this re-baselined path")
+    return solved
+
+
+def _solved_suffix(solved: Sequence[Derived], lang: str) -> str:
+    """' - but this rests on a figure solved from the total, NOT OBSERVED: ...', or ''."""
+    if not solved:
+        return ""
+    figures = [
+        text("trk.solved_figure", lang).format(
+            sector=d.sector,
+            label=text(d.sector, lang),
+            year=d.year,
+            value=format_number(d.value, 2, lang),
+        )
+        for d in solved
+    ]
+    wanted = [
+        text("trk.solved_wanted", lang).format(
+            indicator=d.indicator, label=text(d.sector, lang), year=d.year
+        )
+        for d in solved
+    ]
+    return text("trk.solved_suffix", lang).format(
+        figures="; ".join(figures), wanted=_and(wanted, lang)
+    )
+
+
+def _and(items: Sequence[str], lang: str) -> str:
+    """'a', 'a and b', 'a, b and c' in `lang`."""
+    if len(items) == 1:
+        return items[0]
+    return f"{', '.join(items[:-1])} {text('and', lang)} {items[-1]}"
 
 
 def _short_rate(value: float, lang: str) -> str:
@@ -106,39 +153,93 @@ def _two_decimals_band(low: float, high: float, lang: str) -> str:
     return f"{format_number(low, 2, lang)}-{format_number(high, 2, lang)} {unit}"
 
 
-_LEVEL_WINS = re.compile(r"^(\S+) (\d{4}) not used: the level is observed that year$")
-_TOTAL_UNUSED = re.compile(r"^growth\.total (\d{4}) not used: all three sectors are observed")
-_SCALED = re.compile(r"^growth\.total (\d{4}) = (\S+) %: growth of (.+) scaled by (\S+)$")
-_SHIFTED = re.compile(r"^growth\.total (\d{4}) = (\S+) %: (.+) shifted by (\S+) points$")
+def _sector_names(sectors: Sequence[str], lang: str) -> str:
+    return ", ".join(text(s, lang) for s in sectors)
 
 
-def _sector_names(names: str, lang: str) -> str:
-    return ", ".join(text(n, lang) if n in SECTORS else n for n in names.split(", "))
+def tracking_note_text(note: Note, lang: str, labels: dict[str, Bilingual] | None = None) -> str:
+    """A re-baselining note (`Rebaselined.applied`) in `lang`, from its fields; labels: the
+    scenario's linked indicators (`linked_labels`)."""
+    match note:
+        case LevelWins():
+            what = indicator_label(note.indicator, lang, labels)
+            return text("trk.level_wins", lang).format(what=what, year=note.year)
+        case TotalScaled() | TotalShifted():
+            return _total_fit_text(note, lang)
+        case TotalGap():
+            return total_gap_text(note, lang)
+        case Derived():
+            return _derived_text(note, lang)
+        case NotComparable():
+            o = note.obs
+            return text("trk.not_comparable", lang).format(
+                what=indicator_label(o.indicator, lang, labels),
+                year=o.year,
+                value=format_short(o.value, lang),
+                concept=text(f"concept.{o.concept}", lang),
+            )
+        case Implausible():
+            return _implausible_text(note, lang, labels)
+    raise TypeError(f"not a re-baselining note: {note!r}")
 
 
-def tracking_note_text(note: str, lang: str, labels: dict[str, Bilingual] | None = None) -> str:
-    """A re-baselining note (`Rebaselined.notes`) in `lang`; a note of another form as given."""
-    if found := _LEVEL_WINS.match(note):
-        what = indicator_label(found[1], lang, labels)
-        return text("trk.level_wins", lang).format(what=what, year=found[2])
-    if found := _TOTAL_UNUSED.match(note):
-        return text("trk.total_unused", lang).format(year=found[1])
-    if found := _SCALED.match(note):
-        return text("trk.scaled", lang).format(
-            year=found[1],
-            total=format_short(float(found[2]), lang),
-            names=_sector_names(found[3], lang),
-            factor=format_number(float(found[4]), 3, lang),
+def _total_fit_text(note: TotalScaled | TotalShifted, lang: str) -> str:
+    words = {
+        "year": note.total.year,
+        "total": format_short(note.total.value, lang),
+        "names": _sector_names(note.sectors, lang),
+    }
+    if isinstance(note, TotalScaled):
+        return text("trk.scaled", lang).format(**words, factor=format_number(note.factor, 3, lang))
+    return text("trk.shifted", lang).format(**words, shift=format_signed(note.shift, 2, lang))
+
+
+def total_gap_text(gap: TotalGap, lang: str) -> str:
+    """A reported total the three observed sectors overrule, and by how much."""
+    return text("tracking.total_gap", lang).format(
+        year=gap.total.year,
+        reported=format_number(gap.total.value, 1, lang),
+        made=format_number(gap.rebaselined, 2, lang),
+        gap=format_number(gap.gap, 2, lang),
+    )
+
+
+def _derived_text(d: Derived, lang: str) -> str:
+    given = (
+        text("trk.derived_given", lang).format(names=_and([text(s, lang) for s in d.given], lang))
+        if d.given
+        else ""
+    )
+    return text("trk.derived", lang).format(
+        sector=text(d.sector, lang),
+        year=d.year,
+        value=format_number(d.value, 2, lang),
+        total=format_short(d.total.value, lang),
+        given=given,
+    )
+
+
+def _implausible_text(note: Implausible, lang: str, labels: dict[str, Bilingual] | None) -> str:
+    parts = []
+    for series, group in note.by_series().items():
+        rates = dict.fromkeys(f"{format_number(f.rate, 1, lang)} %" for f in group)
+        low, high = group[0].bounds
+        parts.append(
+            text("trk.implausible_part", lang).format(
+                what=indicator_label(naming.growth(series.removeprefix("output.")), lang, labels),
+                rate=", ".join(rates),
+                low=format_short(low, lang),
+                high=format_short(high, lang),
+            )
         )
-    if found := _SHIFTED.match(note):
-        shift = float(found[4])
-        return text("trk.shifted", lang).format(
-            year=found[1],
-            total=format_short(float(found[2]), lang),
-            names=_sector_names(found[3], lang),
-            shift=("+" if shift > 0 else "−") + format_number(abs(shift), 2, lang),
-        )
-    return note
+    o = note.obs
+    return text("trk.implausible", lang).format(
+        what=indicator_label(o.indicator, lang, labels),
+        year=o.year,
+        value=format_short(o.value, lang),
+        where=f"{note.path}:{o.line}",
+        parts="; ".join(parts),
+    )
 
 
 def _with_unit(value: float, unit: str, lang: str, decimals: int = 2) -> str:

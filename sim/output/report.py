@@ -217,6 +217,7 @@ def tracking_section(tracking, lang: str) -> str:
         )
     )
     titles = {r.result.scenario.name: r.result.scenario.title(lang) for r in tracking.rebased}
+    rebased = {r.result.scenario.name: r for r in tracking.rebased}
     rows = []
     for row in tracking.required.itertuples(index=False):
         try:
@@ -229,19 +230,18 @@ def tracking_section(tracking, lang: str) -> str:
             f"{_cell(target_label(row.target, lang), row.target)}<td>{_e(band)}</td>"
             f"<td>{row.latest_actual_year}</td>"
             f'<td class="num">{_required_cell(row, lang)}</td><td class="num">{assumed}</td>'
-            f"<td>{_e(verdict_text(row, lang))}</td></tr>"
+            f"<td>{_e(verdict_text(row, lang, rebased[row.scenario]))}</td></tr>"
         )
     notes = "".join(
         f"<li>{_e(r.result.scenario.title(lang))}: "
         f"{_e(tracking_note_text(n, lang, linked_labels(r.result)))}</li>"
         for r in tracking.rebased
-        for n in r.notes
+        for n in r.applied
     )
-    rebased = [r.result for r in tracking.rebased]
     return (
         f'<p class="note">{_e(str(tracking.actuals.path))}</p>'
         f"<h3>{_e(text('scorecard', lang))}: {_e(text('rebaselined', lang))}</h3>"
-        f"{_scorecard(rebased, lang)}"
+        f"{_scorecard([r.result for r in tracking.rebased], lang)}"
         f"<h3>{_e(text('required_growth', lang))} ({_e(unit_text('%/yr', lang))})</h3>"
         f"<table><tr>{head}</tr>{''.join(rows)}</table>"
         + (f'<ul class="note">{notes}</ul>' if notes else "")

@@ -22,7 +22,7 @@ from sim.core.model import SECTORS, ModelInputs, project_sectors
 from sim.scenario.actuals import Actuals, Observation
 from sim.scenario.loader import Scenario
 
-__all__ = ["Derived", "TotalGap", "fit_total_growth"]
+__all__ = ["Derived", "TotalGap", "TotalScaled", "TotalShifted", "TotalFit", "fit_total_growth"]
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,43 @@ class TotalGap:
         )
 
 
+@dataclass(frozen=True)
+class TotalScaled:
+    """An observed total met by scaling the growth of the sectors not observed that year by
+    one common factor."""
+
+    total: Observation
+    sectors: tuple[str, ...]  # the sectors scaled (not observed that year)
+    factor: float
+
+    def describe(self) -> str:
+        """'growth.total 2022 = 13.5 %: growth of services, industry, agriculture scaled by
+        0.922'."""
+        return (
+            f"growth.total {self.total.year} = {self.total.value:g} %: growth of "
+            f"{', '.join(self.sectors)} scaled by {self.factor:.3f}"
+        )
+
+
+@dataclass(frozen=True)
+class TotalShifted:
+    """An observed total met by shifting the growth of the sectors not observed that year by
+    common points (the plan has them near zero, so a factor would not do)."""
+
+    total: Observation
+    sectors: tuple[str, ...]
+    shift: float  # points
+
+    def describe(self) -> str:
+        return (
+            f"growth.total {self.total.year} = {self.total.value:g} %: "
+            f"{', '.join(self.sectors)} shifted by {self.shift:+.2f} points"
+        )
+
+
+TotalFit = TotalScaled | TotalShifted | TotalGap  # how an observed total was applied
+
+
 def _and(items: tuple[str, ...]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" and {items[-1]}"
 
@@ -84,10 +121,10 @@ def fit_total_growth(
     scenario: Scenario,
     actuals: Actuals,
     total: Observation,
-) -> tuple[list[Derived], TotalGap | None, str]:
+) -> tuple[list[Derived], TotalFit]:
     """Make, in place, total output grow `total.value` in its year by changing the growth of
-    the sectors not observed that year; returns what was solved, the gap when all three
-    sectors are observed (nothing changed then), and a note."""
+    the sectors not observed that year; returns what was solved and how the total was applied
+    (a `TotalGap`, nothing changed, when all three sectors are observed)."""
     year, total_pct = total.year, total.value
     t = year - scenario.base_year - 1
     observed = [
@@ -100,26 +137,26 @@ def fit_total_growth(
     weights, other_part = growth_weights(growth, inputs, scenario, t)
     current = float(np.dot(weights, growth[:, t])) + other_part
     if not free:
-        gap = TotalGap(total, current)
-        return [], gap, gap.describe()
+        return [], TotalGap(total, current)
     free_part = float(np.dot(weights[free], growth[free, t]))
-    names = ", ".join(SECTORS[s] for s in free)
+    names = tuple(SECTORS[s] for s in free)
+    fit: TotalFit
     if abs(free_part) > 0.5:
         # Scale the unobserved sectors' growth by one factor, so a small sector is not pushed
         # by the same points as a large one (agriculture at 3.5 %/yr cannot take -3 points).
         factor = 1.0 + (total_pct - current) / free_part
         growth[free, t] *= factor
-        note = f"growth.total {year} = {total_pct:g} %: growth of {names} scaled by {factor:.3f}"
+        fit = TotalScaled(total, names, factor)
     else:  # the plan has them near zero: a common shift in points instead
         shift = (total_pct - current) / float(weights[free].sum())
         growth[free, t] += shift
-        note = f"growth.total {year} = {total_pct:g} %: {names} shifted by {shift:+.2f} points"
+        fit = TotalShifted(total, names, shift)
     amplification = 1.0 / float(weights[free].sum())
     given = tuple(SECTORS[s] for s in observed)
     derived = [
         Derived(SECTORS[s], year, float(growth[s, t]), total, given, amplification) for s in free
     ]
-    return derived, None, note
+    return derived, fit
 
 
 def growth_weights(

@@ -31,6 +31,14 @@ from sim.run import ScenarioResult, model_inputs, series_units
 from sim.scenario.actuals import MAX_GROWTH_PCT, Actuals, ActualsError, Observation, check_against
 from sim.scenario.loader import Scenario
 from sim.scenario.values import Problem
+from sim.term.notes import (
+    Flag,
+    LevelWins,
+    NotComparable,
+    Note,
+    flag_warnings,
+    implausible,
+)
 from sim.term.total_fit import Derived, TotalGap, fit_total_growth
 
 __all__ = [
@@ -68,10 +76,22 @@ class Rebaselined:
     result: ScenarioResult
     latest_actual_year: int  # the latest year of any observation
     observed_through: Mapping[str, int]  # series -> latest year that pins its path
-    notes: tuple[str, ...]  # how the actuals were applied, and the warnings
+    applied: tuple[Note, ...]  # how the actuals were applied, and the warnings, as values
     flags: tuple[Flag, ...] = ()  # observed figures outside the plausible one-year range
     derived: tuple[Derived, ...] = ()  # sector growth solved from an observed total
     total_gaps: tuple[TotalGap, ...] = ()  # reported totals not used: the sectors win
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The notes in English, as tracking/notes.txt writes them."""
+        return tuple(note.describe() for note in self.applied)
+
+    def solved_behind(self, indicator: str, latest: int) -> tuple[Derived, ...]:
+        """The figures solved from a total (not observed) that the path of `indicator` rests
+        on up to `latest`: what a verdict on it must warn of."""
+        return tuple(
+            d for d in self.derived if naming.output(d.sector) == indicator and d.year <= latest
+        )
 
 
 def _year_index(scenario: Scenario, year: int) -> int:
@@ -79,7 +99,7 @@ def _year_index(scenario: Scenario, year: int) -> int:
 
 
 def _sector_growth_with_actuals(
-    inputs: ModelInputs, scenario: Scenario, actuals: Actuals, notes: list[str]
+    inputs: ModelInputs, scenario: Scenario, actuals: Actuals, notes: list[Note]
 ) -> tuple[np.ndarray, list[Derived], list[TotalGap]]:
     """(3, T) sector growth with observed years pinned (a growth rate directly; a level through
     the growth from the year before); an observed total growth without full sector detail scales
@@ -94,11 +114,11 @@ def _sector_growth_with_actuals(
     derived: list[Derived] = []
     gaps: list[TotalGap] = []
     for _year, obs in sorted(totals.items()):
-        solved, gap, note = fit_total_growth(growth, inputs, scenario, actuals, obs)
+        solved, fit = fit_total_growth(growth, inputs, scenario, actuals, obs)
         derived += solved
-        gaps += [gap] if gap is not None else []
-        notes.append(note)
-    notes += [f"{d.describe()}" for d in derived]
+        gaps += [fit] if isinstance(fit, TotalGap) else []
+        notes.append(fit)
+    notes += derived
     return growth, derived, gaps
 
 
@@ -107,7 +127,7 @@ def _pin_sector_levels(
     inputs: ModelInputs,
     scenario: Scenario,
     actuals: Actuals,
-    notes: list[str],
+    notes: list[Note],
 ) -> None:
     """Set, in place, the growth that brings each observed sector level about from the path so
     far (an observed level wins over an observed growth rate of the same year)."""
@@ -122,7 +142,7 @@ def _pin_sector_levels(
         growth[s, t] = (obs.value / levels[s, t] - 1.0) * 100.0
         rate = naming.growth(SECTORS[s])
         if year in actuals.for_indicator(rate):
-            notes.append(f"{rate} {year} not used: the level is observed that year")
+            notes.append(LevelWins(rate, year))
 
 
 def _derived_problems(
@@ -162,7 +182,7 @@ def rebaseline(scenario: Scenario, actuals: Actuals) -> Rebaselined:
     flagged in `flags` (and the notes). An observation of another concept (the `concept`
     column: includes_land_use, other_definition) is not used, and a note says so.
     """
-    notes = [_not_comparable_note(o) for o in actuals.observations if not o.comparable]
+    notes: list[Note] = [NotComparable(o) for o in actuals.observations if not o.comparable]
     actuals = actuals.comparable()
     if not actuals.observations:
         rule = (
@@ -200,22 +220,11 @@ def rebaseline(scenario: Scenario, actuals: Actuals) -> Rebaselined:
         result,
         actuals.latest_year,
         _observed_through(actuals, scenario),
-        tuple(notes + flag_warnings(flags, actuals.path)),
+        (*notes, *implausible(flags, actuals.path)),
         tuple(flags),
         tuple(derived),
         tuple(gaps),
     )
-
-
-CONCEPT_NOTES = {
-    "includes_land_use": "includes land-use fees: compared with the plan's budget including "
-    "them, not used to re-baseline (the scenario's budget excludes them)",
-    "other_definition": "another definition: shown beside the plan, neither compared nor used",
-}
-
-
-def _not_comparable_note(obs: Observation) -> str:
-    return f"{obs.indicator} {obs.year} = {obs.value:g} {CONCEPT_NOTES[obs.concept]}"
 
 
 def _linked_with_actuals(
@@ -224,7 +233,7 @@ def _linked_with_actuals(
     total_growth: np.ndarray,
     scenario: Scenario,
     actuals: Actuals,
-    notes: list[str],
+    notes: list[Note],
 ) -> LinkedInputs:
     """A linked indicator's inputs with its observed years pinned: an observed base-year level
     replaces the base; an observed level sets that year's growth from the path so far (and wins
@@ -244,9 +253,7 @@ def _linked_with_actuals(
             with np.errstate(divide="ignore", invalid="ignore"):
                 rates[t] = (level_obs[year].value / level - 1.0) * 100.0
             if year in growth_obs:
-                notes.append(
-                    f"{naming.growth(name)} {year} not used: the level is observed that year"
-                )
+                notes.append(LevelWins(naming.growth(name), year))
         level *= 1.0 + rates[t] / 100.0
     return LinkedInputs(base=base, growth_pct=rates, elasticity=None, override_pct=None)
 
@@ -321,18 +328,6 @@ def _checked_series(obs: Observation) -> list[str]:
     return [obs.target_series]
 
 
-@dataclass(frozen=True)
-class Flag:
-    """An observation whose year, re-baselined, grows `series` by `rate` %, outside `bounds`
-    (plausible_year_range); the figure is used as given."""
-
-    obs: Observation
-    series: str
-    rate: float
-    bounds: tuple[float, float]
-    scenario: str
-
-
 def _implausible(
     scenario: Scenario, actuals: Actuals, series: Mapping[str, np.ndarray]
 ) -> list[Flag]:
@@ -349,36 +344,6 @@ def _implausible(
             if not bounds[0] <= rate <= bounds[1]:
                 flags.append(Flag(obs, name, rate, bounds, scenario.name))
     return flags
-
-
-def flag_warnings(flags: Sequence[Flag], path: object) -> list[str]:
-    """One warning per flagged observation (of any number of scenarios), in file order:
-
-    file:line: growth.total 2021 = -40 is outside the growth taken as plausible for one year:
-    output.total -40 % (-25 to 50 %); output.services -43.8 % in baseline, -26.4 % in
-    covid_shock (-25 to 50 %); used as given: check the figure
-    """
-    by_obs: dict[Observation, dict[str, list[Flag]]] = {}
-    for flag in flags:
-        by_obs.setdefault(flag.obs, {}).setdefault(flag.series, []).append(flag)
-    warnings = []
-    for obs in sorted(by_obs, key=lambda o: o.line):
-        parts = []
-        for name, group in by_obs[obs].items():
-            rates = dict.fromkeys(f"{f.rate:.1f} %" for f in group)
-            shown = (
-                next(iter(rates))
-                if len(rates) == 1
-                else ", ".join(f"{f.rate:.1f} % in {f.scenario}" for f in group)
-            )
-            low, high = group[0].bounds
-            parts.append(f"{name} {shown} ({low:g} to {high:g} %)")
-        warnings.append(
-            f"{path}:{obs.line}: {obs.indicator} {obs.year} = {obs.value:g} is outside the "
-            f"growth taken as plausible for one year: {'; '.join(parts)}; used as given: "
-            "check the figure"
-        )
-    return warnings
 
 
 def _observed_through(actuals: Actuals, scenario: Scenario) -> dict[str, int]:
@@ -544,7 +509,7 @@ def _required_record(reb: Rebaselined, plan: ScenarioResult, target: Target) -> 
     years = list(map(int, result.years))
     indicator = target_indicator(target, result.scenario.budget_concept)
     latest = reb.observed_through.get(indicator, reb.latest_actual_year)
-    solved = [d for d in reb.derived if naming.output(d.sector) == indicator and d.year <= latest]
+    solved = reb.solved_behind(indicator, latest)
     record: dict[str, Any] = {
         "scenario": result.scenario.name,
         "target": target.key,
