@@ -5,11 +5,15 @@ them."""
 from __future__ import annotations
 
 import codecs
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import SCENARIOS
+from conftest import REPO, SCENARIOS
 
 from sim.cli import main
 from sim.scenario.actuals import read_actuals
@@ -60,3 +64,25 @@ def test_the_marked_files_read_back_without_a_stray_first_character(every_csv):
     actuals.write_bytes(BOM + (SCENARIOS / "actuals_example.csv").read_bytes())
     plain = read_actuals(SCENARIOS / "actuals_example.csv")
     assert read_actuals(actuals).observations == plain.observations
+
+
+@pytest.mark.slow
+def test_a_zero_agriculture_run_prints_no_python_warning(tmp_path):
+    """0/0 of a sector with a zero share (its growth and CAGR have no value) is computed
+    without a RuntimeWarning; with every warning switched on (PYTHONWARNINGS=default), the run
+    prints neither Python's warnings nor the note that stands in for one."""
+    baseline = (SCENARIOS / "baseline.toml").read_text(encoding="utf-8")
+    zero = re.sub(r"(?m)^share_pct = 7\.5\b", "share_pct = 0.0", baseline)
+    assert zero != baseline
+    (tmp_path / "zero_agriculture.toml").write_text(zero, encoding="utf-8")
+    command = [sys.executable, str(REPO / "run_scenarios.py"), "zero_agriculture"]
+    command += ["--scenarios-dir", str(tmp_path), "--out", str(tmp_path / "out")]
+    command += ["--sensitivity", "--draws", "300", "--seed", "1", "--sobol-n", "64"]
+    environment = {**os.environ, "PYTHONWARNINGS": "default", "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [*command, "--no-charts"], capture_output=True, text=True, env=environment, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+    assert "share.agriculture" in (tmp_path / "out" / "zero_agriculture.csv").read_text("utf-8-sig")
+    assert "Warning" not in done.stderr and "warnings.warn" not in done.stderr
+    assert "unexpected condition" not in done.stderr
