@@ -5,17 +5,23 @@ still raises prints as a plain note."""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import unicodedata
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
 from conftest import MINIMAL, SCENARIOS, only_problem
 
+import sim.output.publish as publish_module
 import sim.run
 from sim.cli import main
 from sim.core.model import cagr_into, yoy_into
 from sim.core.targets import TARGETS, evaluate
+from sim.output.publish import MANIFEST_NAME, TOOL_NAME, OutputFolderError, publish
 from sim.run import load_scenarios
 from sim.scenario.loader import load_scenario
 from sim.scenario.rules import name_from_file
@@ -133,3 +139,115 @@ def test_a_library_warning_prints_as_a_plain_note(tmp_path, monkeypatch, capsys)
     err = capsys.readouterr().err
     assert "note: an unexpected condition during the run (Mean of empty slice)" in err
     assert "RuntimeWarning" not in err and "warnings.warn" not in err
+
+
+# ----------------------------------------------------------------------------- a locked workbook
+
+
+def _write(folder: Path, stamp: str = "new") -> None:
+    (folder / MANIFEST_NAME).write_text(json.dumps({"tool": TOOL_NAME}), encoding="utf-8")
+    (folder / "projections.xlsx").write_text(f"{stamp} workbook", encoding="utf-8")
+    (folder / "sensitivity").mkdir()
+    (folder / "sensitivity" / "sobol.csv").write_text(f"{stamp} table", encoding="utf-8")
+
+
+def _files(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_text() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+@pytest.fixture
+def previous(tmp_path) -> Path:
+    """A results folder of an earlier run."""
+    out = tmp_path / "results"
+    publish(out, lambda folder: _write(folder, "old"))
+    return out
+
+
+def _refuse_moving(out: Path, monkeypatch) -> None:
+    """os.rename of the results folder fails as Windows fails it while Excel holds a file in it
+    (a sharing violation is a PermissionError)."""
+    real = os.rename
+
+    def rename(source, target):
+        if Path(source) == out:
+            raise PermissionError(13, "The process cannot access the file", str(source))
+        real(source, target)
+
+    monkeypatch.setattr(publish_module.os, "rename", rename)
+
+
+@pytest.mark.parametrize(
+    "owner", ["~$projections.xlsx", "~$ojections.xlsx", ".~lock.projections.xlsx#"]
+)
+def test_a_workbook_open_in_excel_is_named_and_nothing_is_left(previous, monkeypatch, owner):
+    (previous / owner).write_text("owner file of Excel or LibreOffice", encoding="utf-8")
+    before = _files(previous)
+    _refuse_moving(previous, monkeypatch)
+    with pytest.raises(OutputFolderError) as info:
+        publish(previous, _write)
+    message = str(info.value)
+    assert f"{previous}: cannot move the previous results aside" in message
+    assert "projections.xlsx is open in another program (Excel?): close it and run again" in message
+    assert "the previous results are unchanged and the new results were discarded" in message
+    assert _files(previous) == before  # the old results, byte for byte
+    assert sorted(p.name for p in previous.parent.iterdir()) == ["results"]  # no temporary folder
+
+
+def test_without_an_owner_file_the_message_still_says_what_to_try(previous, monkeypatch):
+    _refuse_moving(previous, monkeypatch)
+    with pytest.raises(OutputFolderError) as info:
+        publish(previous, _write)
+    assert "may be open in another program (projections.xlsx in Excel?): close it and run" in str(
+        info.value
+    )
+    assert sorted(p.name for p in previous.parent.iterdir()) == ["results"]
+
+
+def test_on_windows_a_locked_file_stops_the_run_before_it_computes(previous, monkeypatch, capsys):
+    """Windows: a file Excel holds does not open for writing. The command says so at once (it
+    checks the folder before computing), and leaves the old results and no temporary folder."""
+    real_open = open
+
+    def locking_open(path, mode="r", *args, **kwargs):
+        if Path(path).name == "sobol.csv" and "+" in mode:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(publish_module, "PROBE_OPEN_FILES", True)
+    monkeypatch.setattr(publish_module, "open", locking_open, raising=False)
+    before = _files(previous)
+    args = ["baseline", "--scenarios-dir", str(SCENARIOS), "--no-charts", "--no-history"]
+    assert main([*args, "--quiet", "--out", str(previous)]) == 2
+    err = capsys.readouterr().err
+    assert "sensitivity/sobol.csv is open in another program (Excel?)" in err
+    assert "close it and run again. Nothing was written." in err
+    assert _files(previous) == before
+    assert sorted(p.name for p in previous.parent.iterdir()) == ["results"]
+
+
+def test_old_results_that_cannot_be_removed_name_the_open_file(previous, monkeypatch):
+    """The swap succeeded but the previous results, moved aside, hold a file Excel keeps open:
+    the note names it and says to delete the folder once it is closed."""
+    (previous / "~$projections.xlsx").write_text("owner", encoding="utf-8")
+    real = shutil.rmtree
+
+    def rmtree(path, *args, **kwargs):
+        if ".old-" in Path(path).name:
+            locked = Path(path) / "projections.xlsx"
+            kwargs["onexc" if "onexc" in kwargs else "onerror"](
+                os.unlink, str(locked), PermissionError(13, "Permission denied")
+            )
+            return
+        real(path, *args, **kwargs)
+
+    monkeypatch.setattr(publish_module.shutil, "rmtree", rmtree)
+    notes: list[str] = []
+    publish(previous, _write, note=notes.append)
+    assert _files(previous)["projections.xlsx"] == "new workbook"
+    assert len(notes) == 1
+    assert f"the new results are in {previous}, but the previous ones could not be" in notes[0]
+    assert (
+        "projections.xlsx is open in another program (Excel?): close it and delete it" in notes[0]
+    )
