@@ -14,8 +14,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import REPO, SCENARIOS
+from openpyxl import load_workbook
+from test_live_workbook import recalculate, soffice
+from workbook_reading import results_of, scenario_mismatches, scorecard_mismatches
 
 from sim.cli import main
+from sim.output.live_workbook import write_live_workbook
 from sim.scenario.actuals import read_actuals
 
 BOM = codecs.BOM_UTF8  # EF BB BF
@@ -86,3 +90,79 @@ def test_a_zero_agriculture_run_prints_no_python_warning(tmp_path):
     assert "share.agriculture" in (tmp_path / "out" / "zero_agriculture.csv").read_text("utf-8-sig")
     assert "Warning" not in done.stderr and "warnings.warn" not in done.stderr
     assert "unexpected condition" not in done.stderr
+
+
+@pytest.mark.slow
+def test_years_show_as_years_in_every_sheet(every_csv):
+    """2025, never 2,025.0: every year cell of the workbook (the scenario sheets, the summary,
+    the assumptions and the simulation's value sheets) is a whole number formatted "0"."""
+    book = load_workbook(every_csv / "projections.xlsx")
+    checked = 0
+    for sheet in book:
+        header = [c.value for c in sheet[2]]
+        for column in ("year", "end_year"):
+            if column not in header:
+                continue
+            for row in sheet.iter_rows(
+                min_row=3, min_col=header.index(column) + 1, max_col=header.index(column) + 1
+            ):
+                cell = row[0]
+                if cell.value is None:
+                    continue
+                assert cell.value == int(cell.value) and cell.number_format == "0", (
+                    sheet.title,
+                    cell.coordinate,
+                )
+                checked += 1
+    assert checked > 100
+
+
+LONG = "a_scenario_name_longer_than_excel_allows"  # 40 characters
+
+
+@pytest.mark.slow
+def test_long_and_colliding_names_open_and_recalculate_in_libreoffice(tmp_path):
+    """Scenario names over 31 characters that share their first 31, and one that is the
+    English summary sheet's name: the sheets are named within Excel's rules, LibreOffice opens
+    the workbook and its recalculation equals the CLI."""
+    soffice()
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    base = SCENARIOS / "baseline.toml"
+    files = {
+        f"{LONG}_one": 'title = { vi = "Một", en = "One" }',
+        f"{LONG}_two": 'title = { vi = "Hai", en = "Two" }\n[sectors.services]\ngrowth_pct = 15.0',
+        "summary": 'title = { vi = "Tóm", en = "Sum" }\n[sectors.industry]\ngrowth_pct = 14.0',
+    }
+    for name, body in files.items():
+        (folder / f"{name}.toml").write_text(f'extends = "{base}"\n{body}\n', encoding="utf-8")
+    results = results_of(list(files), folder)
+    written = tmp_path / "written" / "projections.xlsx"
+    written.parent.mkdir()
+    write_live_workbook(results, written, "en")
+    titles = load_workbook(written, read_only=True).sheetnames
+    assert titles[:6] == [
+        "Summary",
+        "Scorecard",
+        "Assumptions",
+        LONG[:31],
+        LONG[:29] + "~2",
+        "summary~2",
+    ]
+    recalculated = recalculate([written], tmp_path / "recalculated")["projections"]
+    book = load_workbook(recalculated, data_only=True)
+    assert book.sheetnames == titles
+    by_name = dict(zip([r.scenario.name for r in results], titles[3:6], strict=True))
+    for result in results:
+        assert scenario_mismatches(_Renamed(book, by_name), result) == []
+    assert scorecard_mismatches(book, results, "en") == []
+
+
+class _Renamed:
+    """A workbook whose scenario sheets are looked up by scenario name."""
+
+    def __init__(self, book, sheets: dict[str, str]):
+        self.book, self.sheets = book, sheets
+
+    def __getitem__(self, name: str):
+        return self.book[self.sheets.get(name, name)]
