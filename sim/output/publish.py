@@ -244,9 +244,9 @@ def _swap(staging: Path, out_dir: Path, on_swapped: Callable[[], None] | None, t
                     os.rename(out_dir, retired)
                 except OSError as exc:
                     raise OutputFolderError(
-                        f"{out_dir}: cannot move the previous results aside ({exc.strerror})"
-                        f"{_held_open(out_dir, exc)}; the previous results are unchanged and the "
-                        f"new results were discarded{_discard(staging, '; ')}"
+                        f"{out_dir}: cannot move the previous results aside ({exc.strerror}); they "
+                        f"are unchanged and the new results were discarded"
+                        f"{_discard(staging, '; ')}{_held_open(out_dir, exc)}"
                     ) from exc
             try:
                 os.rename(staging, out_dir)
@@ -269,10 +269,8 @@ def _swap(staging: Path, out_dir: Path, on_swapped: Callable[[], None] | None, t
 def _put_back(staging: Path, out_dir: Path, retired: Path | None, exc: OSError) -> str:
     """After a failed move of the new results into place: put the previous ones back, discard
     the new ones, and say what happened (the error message)."""
-    failed = (
-        f"{out_dir}: cannot move the new results into place ({exc.strerror})"
-        f"{_held_open(out_dir, exc)}"
-    )
+    failed = f"{out_dir}: cannot move the new results into place ({exc.strerror})"
+    held = _held_open(out_dir, exc)
     if retired is not None:
         try:
             os.rename(retired, out_dir)
@@ -281,7 +279,7 @@ def _put_back(staging: Path, out_dir: Path, retired: Path | None, exc: OSError) 
                 f"{failed}; the previous results are in {retired} (moving them back failed: "
                 f"{back.strerror}) and the new ones in {staging}"
             )
-    return f"{failed}; the previous results are unchanged{_discard(staging, '; ')}"
+    return f"{failed}; the previous results are unchanged{_discard(staging, '; ')}{held}"
 
 
 OFFICE_LOCK_FILES = (re.compile(r"~\$(.+)"), re.compile(r"\.~lock\.(.+)#"))
@@ -298,10 +296,13 @@ def _held_open(folder: Path, exc: BaseException, then: str = "run again") -> str
     """ "; projections.xlsx is open in another program (Excel?): close it and run again" when
     `exc` is a refusal (PermissionError: Windows' sharing violation is one) and files in
     `folder` are held open, by the owner files an office program leaves beside them and, on
-    Windows, by a write-open that fails; a guess that one may be when none is found; else ""."""
+    Windows, by a write-open that fails; on Windows a guess that one may be when none is found;
+    else ""."""
     if not isinstance(exc, PermissionError):
         return ""
     held = _files_held_open(folder)
+    if not held and not PROBE_OPEN_FILES:
+        return ""  # (no file is locked here: a folder's permissions refused)
     if not held:
         return (
             "; a file in it may be open in another program (projections.xlsx in Excel?): "
