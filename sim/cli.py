@@ -11,11 +11,12 @@ import argparse
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from sim.output.publish import STOP_SIGNALS
 from sim.scenario.loader import ScenarioError
@@ -242,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if (args.draws, args.seed, args.sobol_n) != (None, None, None) and not args.sensitivity:
         return _error("--draws, --seed and --sobol-n apply to --sensitivity; add --sensitivity")
     published: list[bool] = []
-    with _stop_signals_raise():
+    with _stop_signals_raise(), _python_warnings_as_notes():
         try:
             return _run(args, started, argv_used, lambda: published.append(True))
         except KeyboardInterrupt as exc:
@@ -251,6 +252,32 @@ def main(argv: Sequence[str] | None = None) -> int:
             where = "results were already published" if published else "previous results unchanged"
             print(f"interrupted; {where}", file=sys.stderr)
             return EXIT_INTERRUPTED + signum
+
+
+@contextmanager
+def _python_warnings_as_notes() -> Iterator[None]:
+    """While the run lasts, a warning that Python or a library raises (numpy, pandas,
+    matplotlib, XlsxWriter) prints as one plain note, not as Python's file, line and source
+    code (the chart workers, forked, inherit it). The tool avoids their causes; this is the net
+    under what it has not foreseen."""
+
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
+        print(
+            f"note: an unexpected condition during the run ({message}); the results were "
+            "written as usual, but please report this note with the command you ran",
+            file=sys.stderr,
+        )
+
+    with warnings.catch_warnings():
+        warnings.showwarning = show
+        yield
 
 
 @contextmanager

@@ -244,18 +244,23 @@ def compound_into(base: np.ndarray, growth_pct: np.ndarray, out: np.ndarray) -> 
 
 
 def yoy_into(levels: np.ndarray, out: np.ndarray) -> None:
-    """Year-on-year growth in %: levels (T + 1, *b) -> out (T, *b) = (L_t / L_t-1 - 1) * 100."""
-    np.divide(levels[1:], levels[:-1], out=out)
+    """Year-on-year growth in %: levels (T + 1, *b) -> out (T, *b) = (L_t / L_t-1 - 1) * 100.
+
+    A zero level gives NaN (0/0: no value, a block absent from the base year on) or inf (x/0,
+    refused before anything is written), without a RuntimeWarning."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        np.divide(levels[1:], levels[:-1], out=out)
     out -= 1.0
     out *= 100.0
 
 
 def cagr_into(levels: np.ndarray, out: np.ndarray) -> None:
     """Compound annual growth from the base year, in %: levels (T + 1, *b) -> out (T, *b) with
-    out[t - 1] = ((L_t / L_0) ** (1 / t) - 1) * 100."""
-    np.divide(levels[1:], levels[:1], out=out)
-    for t in range(1, levels.shape[0]):
-        _ratio_to_cagr_into(out[t - 1, ...], t)
+    out[t - 1] = ((L_t / L_0) ** (1 / t) - 1) * 100. A zero base level: as `yoy_into`."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        np.divide(levels[1:], levels[:1], out=out)
+        for t in range(1, levels.shape[0]):
+            _ratio_to_cagr_into(out[t - 1, ...], t)
 
 
 def _ratio_to_cagr_into(ratio: np.ndarray, years: int) -> None:

@@ -232,7 +232,8 @@ def evaluate(target: Target, years: np.ndarray, levels: np.ndarray) -> np.ndarra
     start = int(np.flatnonzero(years == target.start_year)[0])
     end = int(np.flatnonzero(years == target.end_year)[0])
     if target.measure == "cagr":
-        ratio = levels[..., end] / levels[..., start]
+        with np.errstate(divide="ignore", invalid="ignore"):  # a zero level: NaN, no warning
+            ratio = levels[..., end] / levels[..., start]
         return cagr_from_ratio_pct(ratio, target.end_year - target.start_year)
     if target.measure == "level":
         return levels[..., end]

@@ -1,7 +1,10 @@
 """The run's plain files: CSV tables (one writer per output folder) and the manifest.
 
 Each writer takes results and a folder; `sim.output.write.write_run` decides which are written.
-Numbers are written with FLOAT_FORMAT, the same in every CSV. An empty number is a value that does
+Every CSV goes through `write_csv`: UTF-8 with a byte-order mark (Excel on Windows reads a file
+without one in the machine's code page and garbles the Vietnamese labels; pandas, Python's csv
+module with encoding="utf-8-sig", LibreOffice and R read it as plain UTF-8). Numbers are written
+with FLOAT_FORMAT, the same in every CSV. An empty number is a value that does
 not exist (growth in the base year); `inf` is never written, nor NaN where a value must exist
 (`check_finite`): the run fails before anything is published.
 """
@@ -41,14 +44,24 @@ __all__ = [
     "write_sensitivity_csvs",
     "write_manifest",
     "FLOAT_FORMAT",
+    "CSV_ENCODING",
+    "write_csv",
 ]
 
 FLOAT_FORMAT = "%.10g"
+
+CSV_ENCODING = "utf-8-sig"
+"""UTF-8 with a byte-order mark (EF BB BF), so that Excel on Windows shows Vietnamese text."""
 
 RATE_FAMILIES = ("growth.", "cagr.", "share.")
 """Series that may have no value (NaN, an empty cell): in the base year, or of a zero level."""
 
 _LISTED = 10  # problems listed in full in a NonFiniteError; the rest are counted
+
+
+def write_csv(frame: pd.DataFrame, path: Path, **options: Any) -> None:
+    """`frame.to_csv(path, **options)` in CSV_ENCODING: UTF-8 with the byte-order mark."""
+    frame.to_csv(path, encoding=CSV_ENCODING, **options)
 
 
 class NonFiniteError(ValueError):
@@ -125,9 +138,13 @@ def write_csvs(
     card = scorecards(results, rebased, probabilities)
     check_finite([*results, *rebased], {"scorecard.csv": card})
     for result in results:
-        wide_table(result).to_csv(folder / f"{result.scenario.name}.csv", float_format=FLOAT_FORMAT)
-    long_table(results).to_csv(folder / "projections.csv", index=False, float_format=FLOAT_FORMAT)
-    card.to_csv(folder / "scorecard.csv", index=False, float_format=FLOAT_FORMAT)
+        write_csv(
+            wide_table(result), folder / f"{result.scenario.name}.csv", float_format=FLOAT_FORMAT
+        )
+    write_csv(
+        long_table(results), folder / "projections.csv", index=False, float_format=FLOAT_FORMAT
+    )
+    write_csv(card, folder / "scorecard.csv", index=False, float_format=FLOAT_FORMAT)
 
 
 def write_history_csvs(history: HistoryResult, folder: Path) -> None:
@@ -149,11 +166,15 @@ def write_history_csvs(history: HistoryResult, folder: Path) -> None:
     }
     check_finite([history.result], frames)
     folder.mkdir(parents=True, exist_ok=True)
-    history.consistency.to_csv(folder / "consistency.csv", index=False, float_format=FLOAT_FORMAT)
-    track.to_csv(folder / "track_record.csv", index=False, float_format=FLOAT_FORMAT)
-    history.realism.to_csv(folder / "realism.csv", index=False, float_format=FLOAT_FORMAT)
-    wide_table(history.result).to_csv(
-        folder / f"{history.result.scenario.name}.csv", float_format=FLOAT_FORMAT
+    write_csv(
+        history.consistency, folder / "consistency.csv", index=False, float_format=FLOAT_FORMAT
+    )
+    write_csv(track, folder / "track_record.csv", index=False, float_format=FLOAT_FORMAT)
+    write_csv(history.realism, folder / "realism.csv", index=False, float_format=FLOAT_FORMAT)
+    write_csv(
+        wide_table(history.result),
+        folder / f"{history.result.scenario.name}.csv",
+        float_format=FLOAT_FORMAT,
     )
 
 
@@ -165,14 +186,21 @@ def write_tracking_csvs(tracking: TrackingResult, folder: Path) -> None:
     }
     check_finite([reb.result for reb in tracking.rebased], frames)
     folder.mkdir(parents=True, exist_ok=True)
-    tracking.plan_vs_actual.to_csv(
-        folder / "plan_vs_actual.csv", index=False, float_format=FLOAT_FORMAT
+    write_csv(
+        tracking.plan_vs_actual,
+        folder / "plan_vs_actual.csv",
+        index=False,
+        float_format=FLOAT_FORMAT,
     )
-    tracking.required.to_csv(folder / "required_growth.csv", index=False, float_format=FLOAT_FORMAT)
+    write_csv(
+        tracking.required, folder / "required_growth.csv", index=False, float_format=FLOAT_FORMAT
+    )
     notes = []
     for reb in tracking.rebased:
         name = reb.result.scenario.name
-        wide_table(reb.result).to_csv(folder / f"{name}_rebaselined.csv", float_format=FLOAT_FORMAT)
+        write_csv(
+            wide_table(reb.result), folder / f"{name}_rebaselined.csv", float_format=FLOAT_FORMAT
+        )
         notes += [f"{name}: {note}" for note in reb.notes]
     notes.insert(
         0, f"actuals: {tracking.actuals.path} (latest year {tracking.actuals.latest_year})"
@@ -226,7 +254,7 @@ def write_sensitivity_csvs(results: SensitivityResults, folder: Path) -> list[Pa
     """sensitivity/: the CSV files of `sim.analysis.suite.CSV_COLUMNS`, with those columns in
     that order (folder created if needed); returns their paths.
 
-    UTF-8, comma-separated, full float precision, empty cells for NaN.
+    UTF-8 with a byte-order mark, comma-separated, full float precision, empty cells for NaN.
     """
     from sim.analysis.suite import CSV_COLUMNS  # the analyses load only with --sensitivity
 
@@ -243,7 +271,7 @@ def write_sensitivity_csvs(results: SensitivityResults, folder: Path) -> list[Pa
     written = []
     for name, frame in tables.items():
         path = folder / name
-        frame.reindex(columns=list(CSV_COLUMNS[name])).to_csv(path, index=False, encoding="utf-8")
+        write_csv(frame.reindex(columns=list(CSV_COLUMNS[name])), path, index=False)
         written.append(path)
     return written
 
@@ -269,5 +297,5 @@ def write_compare_csvs(compare: CompareResult, folder: Path) -> None:
         columns=DIFFERENCE_COLUMNS,
     )
     # 12 digits: the contributions of an indicator still add up to its gap to 1e-9 of it
-    attribution.to_csv(folder / "attribution.csv", index=False, float_format="%.12g")
-    found.to_csv(folder / "differences.csv", index=False, float_format=FLOAT_FORMAT)
+    write_csv(attribution, folder / "attribution.csv", index=False, float_format="%.12g")
+    write_csv(found, folder / "differences.csv", index=False, float_format=FLOAT_FORMAT)

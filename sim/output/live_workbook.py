@@ -16,6 +16,7 @@ Pieces: `live_workbook_cells` (styles, safe cell writing, references), `..._assu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,7 +25,7 @@ from sim.output.files import check_finite
 from sim.output.i18n import text
 from sim.output.live_workbook_assumptions import assumptions, fill_assumptions
 from sim.output.live_workbook_cells import BOOK_OPTIONS, SHEET_NAME_MAX, Styles
-from sim.output.live_workbook_scenario import fill_scenario
+from sim.output.live_workbook_scenario import SeriesNames, fill_scenario
 from sim.output.live_workbook_scorecard import fill_scorecard, fill_summary
 from sim.output.live_workbook_values import VALUE_SHEETS, fill_values, value_tables
 from sim.output.tables import scorecards
@@ -36,18 +37,30 @@ if TYPE_CHECKING:
 __all__ = ["write_live_workbook", "sheet_names"]
 
 
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+"""The characters Excel refuses in a sheet name."""
+
+RESERVED_SHEET_NAMES = ("history",)
+"""Sheet names Excel keeps for itself (compared without case)."""
+
+
 def sheet_names(names: Sequence[str]) -> list[str]:
-    """The names as sheet names: cut to Excel's 31 characters and made unique (Excel compares
-    them without case) by a "~2", "~3" ... ending."""
+    """The names as sheet names Excel and LibreOffice accept: the characters []:*?/\\ as "_",
+    no apostrophe at either end, not empty and not a name Excel keeps ("History"), cut to
+    Excel's 31 characters and made unique (Excel compares them without case) by a "~2", "~3"
+    ... ending."""
     taken: set[str] = set()
     unique = []
     for name in names:
-        candidate, n = name[:SHEET_NAME_MAX], 1
-        while candidate.lower() in taken:
+        name = SHEET_NAME_FORBIDDEN.sub("_", name).strip("'") or "_"
+        if name.casefold() in RESERVED_SHEET_NAMES:
+            name += "_"
+        candidate, n = name[:SHEET_NAME_MAX].rstrip("'"), 1
+        while candidate.casefold() in taken:
             n += 1
             ending = f"~{n}"
-            candidate = name[: SHEET_NAME_MAX - len(ending)] + ending
-        taken.add(candidate.lower())
+            candidate = name[: SHEET_NAME_MAX - len(ending)].rstrip("'") + ending
+        taken.add(candidate.casefold())
         unique.append(candidate)
     return unique
 
@@ -86,8 +99,9 @@ def write_live_workbook(
     defined = fill_assumptions(book, sheets[assumptions_name], assumptions(results), lang, styles)
     for result in results:
         fill_scenario(sheets[by_scenario[result.scenario.name]], result, defined, lang, styles)
-    plan_rows = fill_scorecard(sheets[score_name], card, results, by_scenario, lang, styles)
-    fill_summary(sheets[summary_name], results, by_scenario, (score_name, plan_rows), lang, styles)
+    cells = SeriesNames(book, by_scenario, taken=defined.values())
+    plan_rows = fill_scorecard(sheets[score_name], card, results, cells, lang, styles)
+    fill_summary(sheets[summary_name], results, cells, (score_name, plan_rows), lang, styles)
     if sensitivity is not None:
         value_names = names[3 + len(results) :]
         for csv, name in zip([c for c, _ in VALUE_SHEETS if c in tables], value_names, strict=True):

@@ -21,7 +21,8 @@ before, $3 the base year's row):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -39,9 +40,10 @@ from sim.output.live_workbook_cells import (
 from sim.run import ScenarioResult
 
 if TYPE_CHECKING:
+    from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
-__all__ = ["fill_scenario", "series_cell", "level_series"]
+__all__ = ["fill_scenario", "series_cell", "level_series", "SeriesNames"]
 
 _LEVEL_WIDTH = 16
 
@@ -51,6 +53,53 @@ def series_cell(result: ScenarioResult, sheet_name: str, name: str, year: int) -
     col = 1 + list(result.series).index(name)
     row = FIRST_DATA_ROW + int(year) - int(result.years[0])
     return cell(row, col, sheet_name)
+
+
+_NAME_MAX = 255
+"""Excel's limit on the length of a defined name."""
+
+
+class SeriesNames:
+    """The workbook-wide defined names of the scenario sheets' cells that the scorecard and the
+    summary read, so that their formulas say what they take: `baseline_output_total_2025` (a
+    cell), `baseline_land_use_revenue_2021_2025` (a series over years), each defined on first
+    use. A name another name already holds (Excel compares them without case) gets "_2", ...
+    """
+
+    def __init__(self, book: Workbook, sheets: Mapping[str, str], taken: Iterable[str] = ()):
+        self._book = book
+        self._sheets = sheets  # scenario -> its sheet's name
+        self._taken = {name.casefold() for name in taken}
+        self._defined: dict[tuple[str, str], str] = {}  # (scenario, reference) -> name
+
+    def cell(self, result: ScenarioResult, series: str, year: int) -> str:
+        """The name of `series` in `year` on the scenario's sheet."""
+        reference = series_cell(result, self._sheets[result.scenario.name], series, year)
+        return self._name(result, reference, f"{series}_{int(year)}")
+
+    def span(self, result: ScenarioResult, series: str, first: int, last: int) -> str:
+        """The name of `series` from year `first` to year `last` on the scenario's sheet."""
+        sheet = self._sheets[result.scenario.name]
+        start = series_cell(result, sheet, series, first)
+        reference = f"{start}:{series_cell(result, sheet, series, last).rpartition('!')[2]}"
+        return self._name(result, reference, f"{series}_{int(first)}_{int(last)}")
+
+    def define(self, owner: str, reference: str, what: str) -> str:
+        """A name `<owner>_<what>` for `reference` (an absolute reference with its sheet)."""
+        key = (owner, reference)
+        if key not in self._defined:
+            base = re.sub(r"[^A-Za-z0-9_]", "_", f"{owner}_{what}")[: _NAME_MAX - 4]
+            name, n = base, 1
+            while name.casefold() in self._taken:
+                n += 1
+                name = f"{base}_{n}"
+            self._taken.add(name.casefold())
+            self._book.define_name(name, "=" + reference)
+            self._defined[key] = name
+        return self._defined[key]
+
+    def _name(self, result: ScenarioResult, reference: str, what: str) -> str:
+        return self.define(result.scenario.name, reference, what)
 
 
 def level_series(name: str, blocks: tuple[str, ...]) -> str:

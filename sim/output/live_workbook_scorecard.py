@@ -9,6 +9,11 @@ COMPARISON_TOLERANCE: below low - tolerance "missed", above high + tolerance "ex
 "met" (in the run's language; coloured by conditional formatting); the gap is value - low,
 value - high or 0. Rows without a value ("not projected", "outside horizon"), the re-baselined
 rows of --actuals and the Monte Carlo probabilities are values.
+
+The formulas read the scenario sheets through defined names (`SeriesNames`), so a planner reads
+=((baseline_output_total_2025/baseline_output_total_2020)^(1/5)-1)*100, not 'baseline'!$F$8;
+the summary counts targets met over `baseline_target_status`. Bands are written in the run's
+number format (15,5-16,5 in Vietnamese).
 """
 
 from __future__ import annotations
@@ -18,8 +23,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from sim.core.targets import COMPARISON_TOLERANCE, TARGETS, Target
-from sim.output.i18n import Bilingual, header_label, linked_labels, text, unit_text
+from sim.core.targets import COMPARISON_TOLERANCE, TARGETS, Target, target_by_key
+from sim.output.i18n import Bilingual, band_text, header_label, linked_labels, text, unit_text
 from sim.output.live_workbook_assumptions import is_live
 from sim.output.live_workbook_cells import (
     FIRST_DATA_ROW,
@@ -31,7 +36,7 @@ from sim.output.live_workbook_cells import (
     put,
     put_formula,
 )
-from sim.output.live_workbook_scenario import series_cell
+from sim.output.live_workbook_scenario import SeriesNames
 from sim.output.tables import SUMMARY_SERIES, summary_table
 from sim.run import ScenarioResult
 
@@ -64,17 +69,17 @@ _EVALUATED = ("met", "exceeded", "missed")
 _TOLERANCE = f"{COMPARISON_TOLERANCE:.15f}".rstrip("0")  # (no exponent: every parser reads it)
 
 
-def _value_formula(target: Target, result: ScenarioResult, sheet: str, indicator: str) -> str:
-    """The projected value a target is checked against, over the scenario's sheet."""
-    end = series_cell(result, sheet, indicator, target.end_year)
-    start = series_cell(result, sheet, indicator, target.start_year)
+def _value_formula(target: Target, result: ScenarioResult, names: SeriesNames, series: str) -> str:
+    """The projected value a target is checked against, over named cells of the scenario's
+    sheet: =((baseline_output_total_2025/baseline_output_total_2020)^(1/5)-1)*100."""
     if target.measure == "cagr":
+        end = names.cell(result, series, target.end_year)
+        start = names.cell(result, series, target.start_year)
         return f"=(({end}/{start})^(1/{target.end_year - target.start_year})-1)*100"
     if target.measure == "level":
-        return f"={end}"
+        return "=" + names.cell(result, series, target.end_year)
     if target.measure == "min_each_year":
-        first = series_cell(result, sheet, indicator, target.start_year + 1)
-        return f"=MIN({first}:{end.rpartition('!')[2]})"  # ('s'!$K$4:$K$8)
+        return f"=MIN({names.span(result, series, target.start_year + 1, target.end_year)})"
     raise ValueError(f"unknown target measure {target.measure!r}")
 
 
@@ -93,22 +98,32 @@ def _status_formulas(target: Target, row: int, lang: str) -> tuple[str, str]:
     return "=" + status, "=" + gap
 
 
+def _band(record: pd.Series, lang: str) -> str:
+    """The row's band in the run's number format, without its unit (the unit column has it):
+    "15,5-16,5" in Vietnamese, "15.5-16.5" in English."""
+    try:
+        target = target_by_key(str(record["target"]))
+    except KeyError:  # (not a congress target: the band as the table gives it)
+        return str(record["band"])
+    return band_text(target, lang).removesuffix(" " + unit_text(target.unit, lang))
+
+
 def _write_row(
     sheet: Worksheet,
     row: int,
     record: pd.Series,
-    live: tuple[ScenarioResult, str] | None,
+    live: tuple[ScenarioResult, SeriesNames] | None,
     lang: str,
     styles: Styles,
 ) -> None:
-    """One scorecard row; `live` is (the result, its sheet's name) for a row computed by
-    formulas, None for a row of values."""
+    """One scorecard row; `live` is (the result, the scenario cells' names) for a row computed
+    by formulas, None for a row of values."""
     label = Bilingual(str(record["label_vi"]), str(record["label_en"])).in_(lang)
     for column, value in (
         ("scenario", record["scenario"]),
         ("basis", text(str(record["basis"]), lang)),
         ("label", label),
-        ("band", record["band"]),
+        ("band", _band(record, lang)),
         ("unit", unit_text(str(record["unit"]), lang)),
         ("indicator", record["indicator"]),
         ("period", record["period"]),
@@ -123,9 +138,9 @@ def _write_row(
         put(sheet, row, _COL["status"], status, styles.text)
         put(sheet, row, _COL["gap"], record["gap"], styles.gap)
         return
-    result, sheet_name = live
+    result, names = live
     target = next(t for t in TARGETS if t.key == record["target"])
-    formula = _value_formula(target, result, sheet_name, str(record["indicator"]))
+    formula = _value_formula(target, result, names, str(record["indicator"]))
     put_formula(sheet, row, _COL["value"], formula, float(record["value"]), styles.rate)
     status_formula, gap_formula = _status_formulas(target, row, lang)
     put_formula(sheet, row, _COL["status"], status_formula, status, styles.text)
@@ -136,12 +151,13 @@ def fill_scorecard(
     sheet: Worksheet,
     card: pd.DataFrame,
     results: Sequence[ScenarioResult],
-    sheet_names: dict[str, str],
+    names: SeriesNames,
     lang: str,
     styles: Styles,
 ) -> dict[str, tuple[int, int]]:
-    """The scorecard sheet (`sim.output.tables.scorecards`' table). Returns scenario -> (first,
-    last) row index of its plan rows, for the summary's count of targets met."""
+    """The scorecard sheet (`sim.output.tables.scorecards`' table), its values over the named
+    cells of the scenario sheets (`names`). Returns scenario -> (first, last) row index of its
+    plan rows, for the summary's count of targets met."""
     probability = "probability" in card
     columns = list(SCORECARD_COLUMNS) + (
         [("probability", "probability", 12)] if probability else []
@@ -162,7 +178,7 @@ def fill_scorecard(
             first, _ = plan_rows.get(result.scenario.name, (row, row))
             plan_rows[result.scenario.name] = (first, row)
             if record["status"] in _EVALUATED and is_live(result.scenario):
-                live = (result, sheet_names[result.scenario.name])
+                live = (result, names)
         _write_row(sheet, row, pd.Series(record), live, lang, styles)
         if probability:
             put(sheet, row, len(SCORECARD_COLUMNS), record["probability"], styles.probability)
@@ -180,13 +196,14 @@ def fill_scorecard(
 def fill_summary(
     sheet: Worksheet,
     results: Sequence[ScenarioResult],
-    sheet_names: dict[str, str],
+    names: SeriesNames,
     scorecard: tuple[str, dict[str, tuple[int, int]]],
     lang: str,
     styles: Styles,
 ) -> None:
     """One row per scenario: end-year headline values and the count of targets met, as formulas
-    over the scenario and scorecard sheets; title and residual treatment as texts."""
+    over named cells of the scenario and scorecard sheets (=baseline_output_total_2025); title
+    and residual treatment as texts."""
     frame = summary_table(results, lang)
     first = results[0]
     labels = linked_labels(first)
@@ -205,10 +222,11 @@ def fill_summary(
         for col, name in enumerate(frame.columns):
             value = record[name]
             if live and name in result.series:
-                ref = series_cell(result, sheet_names[result.scenario.name], name, result.years[-1])
+                ref = names.cell(result, name, int(result.years[-1]))
                 put_formula(sheet, row, col, "=" + ref, value, number_format(name, styles))
             elif name == "targets_met" and live and result.scenario.name in plan_rows:
-                formula = _met_formula(score_sheet, plan_rows[result.scenario.name], result, lang)
+                rows = plan_rows[result.scenario.name]
+                formula = _met_formula(names, score_sheet, rows, result, lang)
                 put_formula(sheet, row, col, formula, value, styles.text)
             else:
                 put(sheet, row, col, value, styles.year if name == "end_year" else styles.text)
@@ -224,13 +242,21 @@ def fill_summary(
     sheet.protect("", {"format_columns": True})
 
 
-def _met_formula(score_sheet: str, rows: tuple[int, int], result: ScenarioResult, lang: str) -> str:
-    """ "7/10": the plan's targets met or exceeded, counted on the scorecard's status cells,
-    over those evaluated (a count fixed by the years projected)."""
+def _met_formula(
+    names: SeriesNames,
+    score_sheet: str,
+    rows: tuple[int, int],
+    result: ScenarioResult,
+    lang: str,
+) -> str:
+    """ "7/10": the plan's targets met or exceeded, counted on the scorecard's status cells
+    (named `baseline_target_status`), over those evaluated (a count fixed by the years
+    projected)."""
     col = _COL["status"]
     span = area(score_sheet, (rows[0], col), (rows[1], col))
+    status = names.define(result.scenario.name, span, "target_status")
     counts = "+".join(
-        f"COUNTIF({span},{formula_text(text(key, lang))})" for key in ("met", "exceeded")
+        f"COUNTIF({status},{formula_text(text(key, lang))})" for key in ("met", "exceeded")
     )
     evaluated = sum(r.status in _EVALUATED for r in result.scores)
     return f'=({counts})&"/{evaluated}"'

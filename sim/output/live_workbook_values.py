@@ -16,6 +16,7 @@ from sim.output.i18n import format_number, text
 from sim.output.live_workbook_cells import FIRST_DATA_ROW, Styles, put
 
 if TYPE_CHECKING:
+    from xlsxwriter.format import Format
     from xlsxwriter.worksheet import Worksheet
 
     from sim.analysis.suite import SensitivityResults
@@ -48,6 +49,19 @@ def value_tables(results: SensitivityResults) -> dict[str, pd.DataFrame]:
     return {name: frames[name].reindex(columns=list(CSV_COLUMNS[name])) for name, _ in VALUE_SHEETS}
 
 
+YEAR_COLUMNS = ("year", "end_year")
+"""Columns that hold a calendar year: shown as 2025 (no separator, no decimals)."""
+
+
+def _column_format(name: str, styles: Styles) -> Format:
+    """A column's cell format: years as 2025, probabilities as 99%, the rest as they are."""
+    if name in YEAR_COLUMNS:
+        return styles.year
+    if name == "probability":
+        return styles.probability
+    return styles.text
+
+
 def fill_values(
     sheet: Worksheet, frame: pd.DataFrame, draws: int, seed: int, lang: str, styles: Styles
 ) -> None:
@@ -60,8 +74,9 @@ def fill_values(
         put(sheet, 1, col, str(name), styles.names)
         numeric = pd.api.types.is_numeric_dtype(frame[name])
         sheet.set_column(col, col, 14 if numeric else 22)
+    formats = [_column_format(str(name), styles) for name in frame.columns]
     for i, values in enumerate(frame.itertuples(index=False)):
         for col, value in enumerate(values):
-            put(sheet, FIRST_DATA_ROW + i, col, value, styles.text)
+            put(sheet, FIRST_DATA_ROW + i, col, value, formats[col])
     sheet.freeze_panes(FIRST_DATA_ROW, 0)
     sheet.protect("", {"format_columns": True, "autofilter": True, "sort": True})

@@ -8,6 +8,12 @@ The fresh folder is `.<name>.new-<host>-<pid>-<random>` and the previous results
 moment of the swap, `.<name>.old-<host>-<pid>-<random>` (host: a short hash of this machine's
 name; pid: the run's process). A run that is killed (SIGKILL, power cut) cannot remove them; the
 next run does, for runs of this machine whose process is gone, and never a live run's folders.
+A folder that cannot be moved because another program holds a file in it open (Windows locks
+projections.xlsx while Excel shows it) is left as it was, and the message names the file and says
+to close it and run again: found by the owner file an office program keeps beside it
+(`~$projections.xlsx`, `.~lock.projections.xlsx#`) and, on Windows, by a file that does not open
+for writing (checked before the run computes, too).
+
 An `--out` that is a symbolic link is written through: its target folder is replaced and the
 link kept, so there is one latest result.
 """
@@ -156,6 +162,14 @@ def _check_replaceable(out_dir: Path) -> None:
             f"{out_dir}: exists, is not empty and {problem}; refusing to replace it. "
             "Choose an empty or new folder with --out."
         )
+    if PROBE_OPEN_FILES:  # a locked file (Windows): say so now, before the run computes
+        held = [p.relative_to(out_dir).as_posix() for p in _locked(out_dir)]
+        if held:
+            raise OutputFolderError(
+                f"{out_dir}: {_open_in_another_program(held)}, so the results cannot be "
+                f"replaced: close {'it' if len(held) == 1 else 'them'} and run again. Nothing "
+                "was written."
+            )
 
 
 def _manifest_problem(path: Path) -> str | None:
@@ -232,7 +246,7 @@ def _swap(staging: Path, out_dir: Path, on_swapped: Callable[[], None] | None, t
                     raise OutputFolderError(
                         f"{out_dir}: cannot move the previous results aside ({exc.strerror}); they "
                         f"are unchanged and the new results were discarded"
-                        f"{_discard(staging, '; ')}"
+                        f"{_discard(staging, '; ')}{_held_open(out_dir, exc)}"
                     ) from exc
             try:
                 os.rename(staging, out_dir)
@@ -248,7 +262,7 @@ def _swap(staging: Path, out_dir: Path, on_swapped: Callable[[], None] | None, t
             if left:
                 tell(
                     f"the new results are in {out_dir}, but the previous ones could not be "
-                    f"removed: {left}"
+                    f"removed: {left}{_held_open(retired, PermissionError(), 'delete it')}"
                 )
 
 
@@ -256,6 +270,7 @@ def _put_back(staging: Path, out_dir: Path, retired: Path | None, exc: OSError) 
     """After a failed move of the new results into place: put the previous ones back, discard
     the new ones, and say what happened (the error message)."""
     failed = f"{out_dir}: cannot move the new results into place ({exc.strerror})"
+    held = _held_open(out_dir, exc)
     if retired is not None:
         try:
             os.rename(retired, out_dir)
@@ -264,7 +279,87 @@ def _put_back(staging: Path, out_dir: Path, retired: Path | None, exc: OSError) 
                 f"{failed}; the previous results are in {retired} (moving them back failed: "
                 f"{back.strerror}) and the new ones in {staging}"
             )
-    return f"{failed}; the previous results are unchanged{_discard(staging, '; ')}"
+    return f"{failed}; the previous results are unchanged{_discard(staging, '; ')}{held}"
+
+
+OFFICE_LOCK_FILES = (re.compile(r"~\$(.+)"), re.compile(r"\.~lock\.(.+)#"))
+"""The owner files an office program keeps beside a file it has open: Excel and Word write
+`~$name.xlsx`, LibreOffice `.~lock.name.xlsx#`."""
+
+PROBE_OPEN_FILES = os.name == "nt"
+"""Whether a file that cannot be opened for writing counts as held open by another program: on
+Windows, where a program that has a file open (Excel) locks it, and a folder holding it cannot
+be moved. Elsewhere a file's permissions say the same and nothing locks."""
+
+
+def _held_open(folder: Path, exc: BaseException, then: str = "run again") -> str:
+    """ "; projections.xlsx is open in another program (Excel?): close it and run again" when
+    `exc` is a refusal (PermissionError: Windows' sharing violation is one) and files in
+    `folder` are held open, by the owner files an office program leaves beside them and, on
+    Windows, by a write-open that fails; on Windows a guess that one may be when none is found;
+    else ""."""
+    if not isinstance(exc, PermissionError):
+        return ""
+    held = _files_held_open(folder)
+    if not held and not PROBE_OPEN_FILES:
+        return ""  # (no file is locked here: a folder's permissions refused)
+    if not held:
+        return (
+            "; a file in it may be open in another program (projections.xlsx in Excel?): "
+            f"close it and {then}"
+        )
+    return (
+        f"; {_open_in_another_program(held)}: close {'it' if len(held) == 1 else 'them'} and {then}"
+    )
+
+
+def _open_in_another_program(held: list[str]) -> str:
+    verb = "is" if len(held) == 1 else "are"
+    return f"{', '.join(held)} {verb} open in another program (Excel?)"
+
+
+def _files_held_open(folder: Path) -> list[str]:
+    """The files under `folder` (relative, "/"-separated) that another program holds open."""
+    try:
+        paths = sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+    except OSError:
+        return []
+    held: list[Path] = []
+    for path in paths:
+        for pattern in OFFICE_LOCK_FILES:
+            found = pattern.fullmatch(path.name)
+            if found is None:
+                continue
+            # Excel's owner file of a longer name drops the name's first two characters
+            # (~$ojections.xlsx): the file beside it whose name ends the same
+            beside = [p for p in paths if p.parent == path.parent and p != path]
+            owned = [p for p in beside if p.name == found[1]] or [
+                p for p in beside if p.name.endswith(found[1])
+            ]
+            held += [p for p in owned[:1] if p not in held]
+    if PROBE_OPEN_FILES:
+        held += [p for p in _locked(folder) if p not in held]
+    return [p.relative_to(folder).as_posix() for p in held]
+
+
+def _locked(folder: Path) -> list[Path]:
+    """The files under `folder` that do not open for writing (on Windows: held open)."""
+    try:
+        paths = sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+    except OSError:
+        return []
+    return [p for p in paths if not _writable(p)]
+
+
+def _writable(path: Path) -> bool:
+    """Whether `path` opens for writing (without changing it)."""
+    try:
+        with open(path, "r+b"):
+            return True
+    except PermissionError:
+        return False
+    except OSError:
+        return True  # some other trouble: not a sign of a lock
 
 
 def _discard(path: Path, lead: str = "") -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import stat
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.core.names import ParameterPath, sector_path
-from sim.scenario.rules import SHARE_SUM_TOLERANCE_PCT, build_scenario
+from sim.scenario.rules import SHARE_SUM_TOLERANCE_PCT, build_scenario, name_from_file
 from sim.scenario.sanity import projection_problems
 from sim.scenario.schema import (
     NAME_PATTERN,
@@ -128,7 +129,20 @@ def _resolve(name_or_path: str, folder: Path, paths_relative_to: Path | None = N
             if _is_file(inside):
                 return inside
         return candidate
-    return folder / f"{name_or_path}.toml"
+    named = folder / f"{name_or_path}.toml"
+    if not _is_file(named):  # "kich_ban_moi": the name that "kịch bản mới.toml" gives
+        same = [p for p in _listed(folder) if name_from_file(p) == name_or_path]
+        if len(same) == 1:
+            return same[0]
+    return named
+
+
+def _listed(folder: Path) -> list[Path]:
+    """scenario_files_in(folder), or [] when the folder cannot be read."""
+    try:
+        return scenario_files_in(folder)
+    except OSError:
+        return []
 
 
 def _is_file(path: Path) -> bool:
@@ -172,11 +186,40 @@ def _parse_toml(text: str) -> dict[str, Any] | str:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return f"TOML syntax error: {exc}"
+        return f"TOML syntax error: {exc}{decimal_comma_hint(text, str(exc))}"
     except RecursionError:  # (tomllib recurses into nested lists and inline tables)
         return f"lists or tables nested too deep: a scenario needs at most {MAX_DEPTH} levels"
     except ValueError as exc:  # (an integer of more than 4,300 digits: Python's own limit)
         return f"a value that cannot be read: {str(exc)[:80]}"
+
+
+_AT_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+_COMMA_NUMBER = re.compile(r"=\s*(?P<number>[+-]?\d[\d.]*,\d+(?:,\d+)*)\s*(?:[,}\]#]|$)")
+
+
+def decimal_comma_hint(text: str, error: str) -> str:
+    """"; 15,5: write 15.5 (...)" when the line of a TOML syntax error gives a number with a
+    decimal comma (15,5) or Vietnamese thousands dots (1.234,5); else ""."""
+    at = _AT_LINE.search(error)
+    lines = text.splitlines()
+    if at is None or not 1 <= int(at[1]) <= len(lines):
+        return ""
+    found = _COMMA_NUMBER.search(lines[int(at[1]) - 1])
+    if found is None:
+        return ""
+    number = found["number"]
+    head, _, decimals = number.rpartition(",")
+    digits = number.replace(".", "").replace(",", "")
+    if "," in head:  # 1,234,567: thousands
+        fixed = digits
+    elif len(decimals) == 3 and "." not in head:  # 1,000: a decimal, or a thousand?
+        fixed = f"{head}.{decimals} if it is a decimal, {digits} if it counts thousands"
+    else:  # 15,5 and 1.234,5 (Vietnamese thousands dots)
+        fixed = head.replace(".", "") + "." + decimals
+    return (
+        f"; {number}: write {fixed} (a number takes a decimal point, not a comma, and no "
+        "thousands separator)"
+    )
 
 
 def _shape_rule(document: Mapping[str, Any]) -> str | None:

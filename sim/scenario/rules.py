@@ -10,6 +10,8 @@ Scenario when none is broken.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -171,7 +173,7 @@ def _scenario(
     warnings: tuple[Problem, ...],
 ) -> Scenario:
     """The Scenario of merged values that break no rule."""
-    name = merged.get("name", path.stem)
+    name = merged.get("name", name_from_file(path))
     title, description = merged.get("title", {}), merged.get("description", {})
     structure, calibration = merged.get("structure", {}), merged.get("calibration", {})
     residual_growth = structure.get("residual_growth_pct")
@@ -179,8 +181,8 @@ def _scenario(
     target = calibration.get("total_cagr_pct")
     return Scenario(
         name=name,
-        title_vi=title.get("vi", name),
-        title_en=title.get("en", name),
+        title_vi=title.get("vi", _file_title(path, merged)),
+        title_en=title.get("en", _file_title(path, merged)),
         description_vi=description.get("vi", ""),
         description_en=description.get("en", ""),
         base_year=int(merged["base_year"]),
@@ -224,14 +226,43 @@ def _required(
 
 def _file_rules(merged: Mapping[str, Any], path: Path, where: Where) -> Findings:
     """The scenario's name is an identifier; its title is given in both languages (advice)."""
-    name = merged.get("name", path.stem)
+    name = merged.get("name", name_from_file(path))
     problems = [Problem(where.own, "name", name, rule) for rule in _name_rules(name)]
+    if "name" not in merged and not NAME_PATTERN.match(name):
+        rule = (
+            f"the file name '{path.name}' gives no usable scenario name; rename the file to "
+            "lower-case letters, digits and _ starting with a letter (e.g. kich_ban_moi.toml; "
+            "spaces and Vietnamese letters are turned into that form), or set name = \"...\" "
+            "in the file"
+        )
+        problems = [Problem(where.own, "name", name, rule)]
     title = merged.get("title", {})
     warnings = []
     if "vi" not in title or "en" not in title:
         advice = "give a title in Vietnamese (vi) and English (en); the name is used meanwhile"
         warnings.append(Problem(where.own, "title", title or MISSING, advice))
     return Findings(problems, warnings)
+
+
+_VIETNAMESE_D = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def name_from_file(path: Path) -> str:
+    """The scenario name a file gives when it sets none: its stem, lower case, with Vietnamese
+    letters written without their marks and anything else that is not a letter or digit as _:
+    "kịch bản mới.toml" -> "kich_ban_moi" (a name must be an identifier: it names sheets, files
+    and --set prefixes). A stem that is already a name stays as it is."""
+    bare = unicodedata.normalize("NFD", path.stem.translate(_VIETNAMESE_D))
+    ascii_only = "".join(c for c in bare if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9_]+", "_", ascii_only).strip("_") or path.stem
+
+
+def _file_title(path: Path, merged: Mapping[str, Any]) -> str:
+    """The title a file without one gets: its name, or the file's own name when the name was
+    derived from it ("kịch bản mới", not "kich_ban_moi")."""
+    if "name" in merged:
+        return str(merged["name"])
+    return unicodedata.normalize("NFC", path.stem)
 
 
 def _name_rules(name: str) -> list[str]:

@@ -23,7 +23,7 @@ def test_compare_writes_the_attribution_with_its_exact_header(run, tmp_path):
     code, _, err = run("--no-charts", "--no-history", "--compare", "baseline")
     assert code == 0, err
     folder = tmp_path / "results" / "compare"
-    header = (folder / "attribution.csv").read_text(encoding="utf-8").splitlines()[0]
+    header = (folder / "attribution.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header == "scenario,base,indicator,year,parameter,contribution"
     table = pd.read_csv(folder / "attribution.csv")
     assert set(table.scenario) == {"covid_shock", "optimistic"}
