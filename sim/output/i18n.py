@@ -104,7 +104,14 @@ _PAIRS: dict[str, tuple[str, str]] = {
     ),
     "fig.income": ("Thu nhập bình quân đầu người", "Per-capita income"),
     "fig.budget": ("Thu ngân sách trên địa bàn", "Budget revenue"),
-    "fig.end_year": ("Các kịch bản so với chỉ tiêu", "Scenarios against the targets"),
+    "fig.end_year": (
+        "Các kịch bản so với chỉ tiêu {period} ({values})",
+        "Scenarios against the {period} targets ({values})",
+    ),
+    "values_of": ("số liệu năm {year}", "values of {year}"),
+    "mark.met": ("✓ đạt", "✓ met"),
+    "mark.exceeded": ("✓↑ vượt cận trên (tính là đạt)", "✓↑ above the band (counts as met)"),
+    "mark.missed": ("✗ không đạt (chênh lệch với khoảng)", "✗ missed (gap to the band)"),
     "fig.scorecard": ("Bảng đánh giá khả năng đạt chỉ tiêu", "Scorecard"),
     "caption.output_index": (
         "Chỉ số tổng giá trị sản xuất (năm {base} = 100); vùng tô: mục tiêu tăng bình quân "
@@ -141,8 +148,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "Each scenario's projected value against each target's band (shaded).",
     ),
     "caption.scorecard": (
-        "Giá trị dự báo và đánh giá: ✓ đạt hoặc vượt, ✗ không đạt (chênh lệch so với cận dưới).",
-        "Projected value and status: ✓ met or exceeded, ✗ missed (gap to the lower end).",
+        "Giá trị dự báo và đánh giá: ✓ đạt, ✓↑ vượt (phần vượt cận trên), ✗ không đạt "
+        "(chênh lệch so với cận dưới).",
+        "Projected value and status: ✓ met, ✓↑ exceeded (the excess over the upper end), ✗ "
+        "missed (gap to the lower end).",
     ),
     "target_corridor": ("Mục tiêu {band} %/năm", "Target {band} %/yr"),
     "target_band": ("Mục tiêu {band}", "Target {band}"),
@@ -233,8 +242,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "The end-year result with each parameter in turn at its low and high end.",
     ),
     "caption.spider": (
-        "Kết quả năm cuối khi từng tham số thay đổi từ -k đến +k điểm.",
-        "The end-year result as each parameter moves from -k to +k points.",
+        "Kết quả năm cuối khi từng tham số thay đổi từ -{k} đến +{k} điểm phần trăm quanh giá "
+        "trị của kịch bản.",
+        "The end-year result as each parameter moves from -{k} to +{k} percentage points around "
+        "the scenario's value.",
     ),
     "caption.grid": (
         "Tăng bình quân của tổng giá trị sản xuất và thu ngân sách năm cuối theo tốc độ tăng của "
