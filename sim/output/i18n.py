@@ -202,6 +202,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
     ),
     "sobol_S1": ("Bậc một (S1)", "First order (S1)"),
     "sobol_ST": ("Toàn phần (ST)", "Total (ST)"),
+    "sobol_negligible": (
+        "Không vẽ (chỉ số toàn phần dưới {threshold} với mọi kết quả, ảnh hưởng không đáng kể)",
+        "Not drawn (total index below {threshold} for every output: negligible)",
+    ),
     "fig.tornado": ("Biểu đồ lốc xoáy", "Tornado"),
     "param_low": ("Tham số ở cận dưới", "Parameter at its low end"),
     "param_high": ("Tham số ở cận trên", "Parameter at its high end"),
