@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from sim.core.targets import TARGETS
-from sim.output.i18n import format_number, format_pct
+from sim.output.i18n import format_number, format_pct, no_targets_note
 from sim.run import ScenarioResult
 
 __all__ = [
@@ -59,6 +59,9 @@ def format_summary(results: Sequence[ScenarioResult]) -> str:
             f"budget target compared with {r.scenario.budget_concept}"
         )
     lines.append("")
+    if note := no_targets_note(results, "en"):
+        lines.append(note)  # said once, not a table of "outside horizon"
+        return "\n".join(lines)
     names = [r.scenario.name for r in results]
     col = max(16, *(len(n) + 2 for n in names))
     label_width = max(len(f"{t.label_en} ({t.band_text} {t.unit})") for t in TARGETS) + 1

@@ -8,7 +8,7 @@ given in both languages is one `Bilingual` value (`sim.core.text`, re-exported h
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from sim.core.names import TOTAL, SeriesName
@@ -109,6 +109,12 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "Scenarios against the {period} targets ({values})",
     ),
     "values_of": ("số liệu năm {year}", "values of {year}"),
+    "no_targets": (
+        "Kỳ {start}-{end} chưa có chỉ tiêu: các chỉ tiêu hiện có là của giai đoạn {periods}, "
+        "ngoài các năm dự báo; không có bảng đánh giá và biểu đồ chỉ tiêu.",
+        "The {start}-{end} term has no targets yet: the targets at hand are for {periods}, "
+        "outside the projected years; no scorecard or target charts.",
+    ),
     "mark.met": ("✓ đạt", "✓ met"),
     "mark.exceeded": ("✓↑ vượt cận trên (tính là đạt)", "✓↑ above the band (counts as met)"),
     "mark.missed": ("✗ không đạt (chênh lệch với khoảng)", "✗ missed (gap to the band)"),
@@ -449,6 +455,21 @@ def what_if_note(scenarios: Iterable[Scenario], lang: str) -> str:
 
     changed = [f"{s.name}: {s.what_if}" for s in scenarios if s.settings]
     return f"{WHAT_IF.in_(lang)}: {'; '.join(changed)}" if changed else ""
+
+
+def no_targets_note(results: Sequence[ScenarioResult], lang: str) -> str:
+    """ "The 2026-2030 term has no targets yet (...)" when no target's years lie in the run's
+    years (every score is outside the horizon or not projected); "" otherwise."""
+    from sim.core.targets import TARGETS
+
+    checked = ("met", "exceeded", "missed")
+    if not results or any(row.status in checked for r in results for row in r.scores):
+        return ""
+    first = results[0].scenario
+    periods = ", ".join(sorted({f"{t.start_year + 1}-{t.end_year}" for t in TARGETS}))
+    return text("no_targets", lang).format(
+        start=first.base_year + 1, end=first.end_year, periods=periods
+    )
 
 
 def what_if_title(title: str, scenarios: Iterable[Scenario], lang: str) -> str:
