@@ -25,6 +25,7 @@ from sim.output.i18n import (
     indicator_label,
     label_text,
     linked_labels,
+    no_targets_note,
     pad,
     parameter_text,
     residual_text,
@@ -123,6 +124,9 @@ def format_summary(results: Sequence[ScenarioResult], lang: str = "vi") -> str:
         budget = text("sum.budget_concept", lang).format(concept=concept)
         lines.append(f"{r.scenario.title(lang)}: {residual_text(r.scenario, lang)}; {budget}")
     lines.append("")
+    if note := no_targets_note(results, lang):
+        lines.append(note)  # said once, not a table of "outside horizon"
+        return "\n".join(lines)
     lines += _scorecard_lines(results, lang)
     return "\n".join(lines)
 

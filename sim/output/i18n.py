@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from sim.core.names import TOTAL, ParameterPath, SeriesName
@@ -114,7 +114,20 @@ _PAIRS: dict[str, tuple[str, str]] = {
     ),
     "fig.income": ("Thu nhập bình quân đầu người", "Per-capita income"),
     "fig.budget": ("Thu ngân sách trên địa bàn", "Budget revenue"),
-    "fig.end_year": ("Các kịch bản so với chỉ tiêu", "Scenarios against the targets"),
+    "fig.end_year": (
+        "Các kịch bản so với chỉ tiêu {period} ({values})",
+        "Scenarios against the {period} targets ({values})",
+    ),
+    "values_of": ("số liệu năm {year}", "values of {year}"),
+    "no_targets": (
+        "Kỳ {start}-{end} chưa có chỉ tiêu: các chỉ tiêu hiện có là của giai đoạn {periods}, "
+        "ngoài các năm dự báo; không có bảng đánh giá và biểu đồ chỉ tiêu.",
+        "The {start}-{end} term has no targets yet: the targets at hand are for {periods}, "
+        "outside the projected years; no scorecard or target charts.",
+    ),
+    "mark.met": ("✓ đạt", "✓ met"),
+    "mark.exceeded": ("✓↑ vượt cận trên (tính là đạt)", "✓↑ above the band (counts as met)"),
+    "mark.missed": ("✗ không đạt (chênh lệch với khoảng)", "✗ missed (gap to the band)"),
     "fig.scorecard": ("Bảng đánh giá khả năng đạt chỉ tiêu", "Scorecard"),
     "caption.output_index": (
         "Chỉ số tổng giá trị sản xuất (năm {base} = 100); vùng tô: mục tiêu tăng bình quân "
@@ -151,8 +164,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "Each scenario's projected value against each target's band (shaded).",
     ),
     "caption.scorecard": (
-        "Giá trị dự báo và đánh giá: ✓ đạt hoặc vượt, ✗ không đạt (chênh lệch so với cận dưới).",
-        "Projected value and status: ✓ met or exceeded, ✗ missed (gap to the lower end).",
+        "Giá trị dự báo và đánh giá: ✓ đạt, ✓↑ vượt (phần vượt cận trên), ✗ không đạt "
+        "(chênh lệch so với cận dưới).",
+        "Projected value and status: ✓ met, ✓↑ exceeded (the excess over the upper end), ✗ "
+        "missed (gap to the lower end).",
     ),
     "target_corridor": ("Mục tiêu {band} %/năm", "Target {band} %/yr"),
     "target_band": ("Mục tiêu {band}", "Target {band}"),
@@ -203,6 +218,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
     ),
     "sobol_S1": ("Bậc một (S1)", "First order (S1)"),
     "sobol_ST": ("Toàn phần (ST)", "Total (ST)"),
+    "sobol_negligible": (
+        "Không vẽ (chỉ số toàn phần dưới {threshold} với mọi kết quả, ảnh hưởng không đáng kể)",
+        "Not drawn (total index below {threshold} for every output: negligible)",
+    ),
     "fig.tornado": ("Biểu đồ lốc xoáy", "Tornado"),
     "param_low": ("Tham số ở cận dưới", "Parameter at its low end"),
     "param_high": ("Tham số ở cận trên", "Parameter at its high end"),
@@ -278,8 +297,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "The end-year result with each parameter in turn at its low and high end.",
     ),
     "caption.spider": (
-        "Kết quả năm cuối khi từng tham số thay đổi từ -k đến +k điểm.",
-        "The end-year result as each parameter moves from -k to +k points.",
+        "Kết quả năm cuối khi từng tham số thay đổi từ -{k} đến +{k} điểm phần trăm quanh giá "
+        "trị của kịch bản.",
+        "The end-year result as each parameter moves from -{k} to +{k} percentage points around "
+        "the scenario's value.",
     ),
     "caption.grid": (
         "Tăng bình quân của tổng giá trị sản xuất và thu ngân sách năm cuối theo tốc độ tăng của "
@@ -510,6 +531,21 @@ def what_if_note(scenarios: Iterable[Scenario], lang: str) -> str:
 
     changed = [f"{s.name}: {s.what_if}" for s in scenarios if s.settings]
     return f"{WHAT_IF.in_(lang)}: {'; '.join(changed)}" if changed else ""
+
+
+def no_targets_note(results: Sequence[ScenarioResult], lang: str) -> str:
+    """ "The 2026-2030 term has no targets yet (...)" when no target's years lie in the run's
+    years (every score is outside the horizon or not projected); "" otherwise."""
+    from sim.core.targets import TARGETS
+
+    checked = ("met", "exceeded", "missed")
+    if not results or any(row.status in checked for r in results for row in r.scores):
+        return ""
+    first = results[0].scenario
+    periods = ", ".join(sorted({f"{t.start_year + 1}-{t.end_year}" for t in TARGETS}))
+    return text("no_targets", lang).format(
+        start=first.base_year + 1, end=first.end_year, periods=periods
+    )
 
 
 def what_if_title(title: str, scenarios: Iterable[Scenario], lang: str) -> str:

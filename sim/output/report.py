@@ -22,6 +22,7 @@ from sim.output.i18n import (
     indicator_label,
     label_text,
     linked_labels,
+    no_targets_note,
     parameter_text,
     residual_text,
     text,
@@ -128,6 +129,12 @@ def _scorecard(results: Sequence[ScenarioResult], lang: str) -> str:
         f"<table><tr><th>{_e(text('target', lang))}</th><th>{_e(text('band', lang))}</th>"
         f"<th>{_e(text('source_lines', lang))}</th>{head}</tr>{''.join(rows)}</table>"
     )
+
+
+def _scorecard_or_note(results: Sequence[ScenarioResult], lang: str) -> str:
+    """The scorecard, or the note that the run's term has no targets yet."""
+    note = no_targets_note(results, lang)
+    return f'<p class="note">{_e(note)}</p>' if note else _scorecard(results, lang)
 
 
 def _projection_table(result: ScenarioResult, lang: str) -> str:
@@ -361,7 +368,7 @@ def write_report(
         f"{generated:%H:%M}. {_e(text('footer_short', lang))}</p>",
         f'<p class="override">{_e(run_note)}</p>' if run_note else "",
         f"<h2>{_e(text('scorecard', lang))}</h2>",
-        _scorecard(results, lang),
+        _scorecard_or_note(results, lang),
         f"<h2>{_e(text('charts', lang))}</h2>",
     ]
     for chart in charts:

@@ -153,7 +153,8 @@ def _write_charts_and_report(folder: Path, run: RunOutputs) -> None:
     first = results[0].scenario
     title = text("report_title", lang).format(base=first.base_year, end=first.end_year)
     title = what_if_title(title, [r.scenario for r in results], lang)
-    jobs = main_chart_jobs(results, lang, day)
+    rebased = [r.result for r in run.tracking.rebased] if run.tracking is not None else []
+    jobs = main_chart_jobs(results, lang, day, rebased)
     sensitivity_jobs: list[ChartJob] = []
     if run.tracking is not None:
         jobs += tracking_chart_jobs(results, run.tracking, lang, day)

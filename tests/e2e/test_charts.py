@@ -323,3 +323,225 @@ def test_target_bands_read_in_each_language():
     assert band_text(bands["output_growth"], "vi") == "14-15 %/năm"
     assert band_text(bands["budget_2025"], "vi") == "≈ 600 tỷ đồng"
     assert band_text(bands["land_use_each_year"], "en") == "≥ 80 billion VND/yr"
+
+
+# ----------------------------------------------------------------------------- issue 11: charts
+# true to their horizon, and readable
+
+
+def _job(jobs, stem):
+    return next(job for job in jobs if job.stem == stem)
+
+
+@pytest.fixture(scope="module")
+def results_2030():
+    return [run_scenario(s) for s in load_scenarios([], SCENARIOS, end_year=2030)]
+
+
+@pytest.fixture(scope="module")
+def next_term():
+    return [run_scenario(s) for s in load_scenarios([], SCENARIOS / "next_term")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("lang", "words"), [("en", "values of 2025"), ("vi", "số liệu năm 2025")])
+def test_end_year_chart_names_the_year_its_values_come_from(results_2030, lang, words):
+    """A run to 2030 checks the 2021-2025 targets on 2025 values: the title says 2025."""
+    fig = _job(main_chart_jobs(results_2030, lang, RUN_DATE), "07_targets_end_year").draw()
+    legend_title = fig.legends[0].get_title().get_text()
+    assert words in legend_title and "2021-2025" in legend_title
+    assert "2030" not in legend_title
+    scorecard = _job(main_chart_jobs(results_2030, lang, RUN_DATE), "08_scorecard").draw()
+    assert words in scorecard.axes[0].get_title()
+
+
+@pytest.mark.slow
+def test_growth_target_band_covers_only_the_targets_years(results_2030):
+    """The 2021-2025 range is shaded over 2021-2025 (half a year either side), not to 2030."""
+    fig = _job(main_chart_jobs(results_2030, "en", RUN_DATE), "04_sector_growth").draw()
+    fig.draw_without_rendering()
+    for ax in fig.axes:
+        bands = [a for a in ax.get_children() if a.get_label() == "2021-2025 target range"]
+        assert len(bands) == 1
+        corners = ax.transData.inverted().transform(bands[0].get_window_extent().get_points())
+        (x0, _), (x1, _) = corners
+        assert x0 <= 2021 and x1 == pytest.approx(2025.5)
+        assert ax.get_xlim()[1] > 2030  # the axis itself runs to 2030
+
+
+@pytest.mark.slow
+def test_a_run_without_targets_has_no_target_charts_and_says_so_once(next_term, tmp_path):
+    lang = "en"
+    jobs = main_chart_jobs(next_term, lang, RUN_DATE)
+    stems = [job.stem for job in jobs]
+    assert "07_targets_end_year" not in stems and "08_scorecard" not in stems
+    assert stems[:4] == [
+        "01_output_index",
+        "02_sector_output",
+        "03_sector_shares",
+        "04_sector_growth",
+    ]
+    saved = write_chart_pack(jobs, tmp_path / "charts", "chart_pack.pdf", lang, "t")
+    data = (tmp_path / "charts" / "chart_pack.pdf").read_bytes()
+    assert len(re.findall(rb"/Type\s*/Page\b", data)) == len(saved) == len(jobs)
+    write_report(tmp_path / "report.html", next_term, saved, lang, datetime(2026, 11, 27, 9, 30))
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert html.count("has no targets yet") == 1
+    assert "The 2026-2030 term has no targets yet" in html
+    assert "outside horizon" not in html
+
+
+def test_the_terminal_says_once_that_the_term_has_no_targets(next_term):
+    from sim.output.console import format_summary
+
+    summary = format_summary(next_term, "en")
+    assert summary.count("The 2026-2030 term has no targets yet") == 1
+    assert "outside horizon" not in summary
+    vietnamese = format_summary(next_term, "vi")
+    assert vietnamese.count("Kỳ 2026-2030 chưa có chỉ tiêu") == 1
+    assert "ngoài các năm dự báo" in vietnamese and "outside horizon" not in vietnamese
+
+
+@pytest.fixture(scope="module")
+def tracked(results):
+    from sim.scenario.actuals import read_actuals
+    from sim.term.tracking import track
+
+    linked = {n for r in results for n in r.scenario.indicators}
+    tracking = track(results, read_actuals(SCENARIOS / "actuals_example.csv", linked))
+    return [r.result for r in tracking.rebased]
+
+
+@pytest.mark.slow
+def test_actuals_put_the_rebaselined_result_beside_the_plan(results, tracked):
+    jobs = main_chart_jobs(results, "en", RUN_DATE, tracked)
+    plan, rebased = results[0], tracked[0]  # baseline
+    plan_score, rebased_score = plan.scores[0], rebased.scores[0]  # output growth, 2020-2025
+    assert plan_score.target.key == rebased_score.target.key == "output_growth"
+    assert abs(plan_score.value - rebased_score.value) > 0.1  # the actuals move it
+
+    table = _job(jobs, "08_scorecard").draw().axes[0].tables[0]
+    cells = {
+        (r, c): cell.get_text().get_text().replace("\n", " ")
+        for (r, c), cell in table.get_celld().items()
+    }
+    assert cells[(0, 2)] == "Baseline: plan" and cells[(0, 3)] == "Baseline: re-baselined"
+    assert cells[(1, 2)].startswith(format_number(plan_score.value, 2, "en"))
+    assert cells[(1, 3)].startswith(format_number(rebased_score.value, 2, "en"))
+
+    fig = _job(jobs, "07_targets_end_year").draw()
+    panel = fig.axes[0]  # output growth
+    shown = {line.get_label(): line.get_ydata()[0] for line in panel.get_lines()}
+    assert shown["Baseline: plan"] == pytest.approx(plan_score.value)
+    assert shown["Baseline: re-baselined"] == pytest.approx(rebased_score.value)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_exceeded_is_marked_and_coloured_apart_from_met(results, lang):
+    table = _job(main_chart_jobs(results, lang, RUN_DATE), "08_scorecard").draw().axes[0].tables[0]
+    colours: dict[str, set] = {}
+    marks: dict[str, set] = {}
+    for (row, col), cell in table.get_celld().items():
+        if row == 0 or col < 2:
+            continue
+        status = results[col - 2].scores[row - 1].status
+        colours.setdefault(status, set()).add(cell.get_facecolor())
+        words = cell.get_text().get_text().split()
+        marks.setdefault(status, set()).add(words[1])
+    # the bundled run has all three (optimistic output growth 15.28 is above 14-15)
+    assert set(colours) == {"met", "exceeded", "missed"}
+    assert all(len(c) == 1 for c in colours.values())
+    assert len({next(iter(c)) for c in colours.values()}) == 3
+    assert marks == {"met": {"✓"}, "exceeded": {"✓↑"}, "missed": {"✗"}}
+    legend = [t.get_text() for t in table.axes.get_legend().get_texts()]
+    assert [text.split()[0] for text in legend] == ["✓", "✓↑", "✗"]
+
+
+@pytest.fixture(scope="module")
+def sensitivity(results):
+    from sim.analysis.suite import run_sensitivity
+
+    return run_sensitivity([r.scenario for r in results], draws=500, seed=3, sobol_n=2**9)
+
+
+def _sensitivity_job(results, sensitivity, lang, stem):
+    from sim.output.charts.pack import sensitivity_chart_jobs
+
+    return _job(sensitivity_chart_jobs(results, sensitivity, lang, RUN_DATE), stem)
+
+
+@pytest.mark.slow
+def test_spider_lines_differ_in_two_of_colour_style_and_marker(results, sensitivity):
+    fig = _sensitivity_job(results, sensitivity, "en", "s04_spider_covid_shock").draw()
+    for ax in fig.axes:
+        lines = [line for line in ax.get_lines() if not line.get_label().startswith("_")]
+        assert len(lines) >= 8
+        styles = [(ln.get_color(), ln.get_linestyle(), ln.get_marker()) for ln in lines]
+        for i, a in enumerate(styles):
+            for b in styles[i + 1 :]:
+                assert sum(x != y for x, y in zip(a, b, strict=True)) >= 2, (a, b)
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert len(legend) == len(set(legend)) >= 8
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "-2 to +2 percentage points"), ("vi", "-2 đến +2 điểm phần trăm")]
+)
+def test_spider_caption_says_what_k_is(results, sensitivity, lang, words):
+    """The spider moves each parameter by up to 2 points (`spider`'s default k_points)."""
+    job = _sensitivity_job(results, sensitivity, lang, "s04_spider_baseline")
+    assert words in job.caption and "k" not in job.caption.split("+")[1].split()[0]
+
+
+@pytest.mark.slow
+def test_sobol_chart_draws_the_parameters_that_matter_and_names_the_rest(results, sensitivity):
+    from sim.output.charts.sensitivity import parameter_label
+    from sim.output.i18n import linked_labels
+
+    labels = linked_labels(results[1])  # covid_shock
+    table = sensitivity.sobol[sensitivity.sobol.scenario == "covid_shock"]
+    peak = table.groupby("parameter").ST.max()
+    matter, negligible = peak[peak >= 0.01].index, peak[peak < 0.01].index
+    assert 4 <= len(matter) < len(peak) and len(negligible) >= 10
+    fig = _sensitivity_job(results, sensitivity, "en", "s06_sobol_covid_shock").draw()
+    width, height = fig.get_size_inches()
+    assert height <= 9.0  # was 15.5 in (3108 px) with a row for each of 24 parameters
+    drawn = [t.get_text().replace("\n", " ") for t in fig.axes[0].get_yticklabels()]
+    assert sorted(drawn) == sorted(parameter_label(p, "en", labels) for p in matter)
+    note = figure_texts(fig).replace("\n", " ")
+    assert "Not drawn (total index below 0.01 for every output: negligible)" in note
+    assert "Retail sales and service revenue: growth, growth in 2021, growth in 2022" in note
+
+
+@pytest.mark.slow
+def test_tornado_leaves_room_beside_the_scenarios_value(results, sensitivity):
+    """Optimistic sits at the top of its growth ranges: the bars end at its own value, which
+    must not be the panel's edge (the chart looked cut there)."""
+    fig = _sensitivity_job(results, sensitivity, "en", "s03_tornado_optimistic").draw()
+    for ax in fig.axes:
+        base = ax.get_lines()[0].get_xdata()[0]  # the scenario's value, the black line
+        ends = [base] + [p.get_x() + p.get_width() for p in ax.patches]
+        low, high = ax.get_xlim()
+        span = max(ends) - min(ends)
+        assert high - max(ends) >= 0.05 * span and min(ends) - low >= 0.05 * span
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_single_scenario_fan_chart_keeps_its_text_inside(lang):
+    from sim.analysis.suite import run_sensitivity
+    from sim.output.charts.pack import sensitivity_chart_jobs
+
+    one = [run_scenario(s) for s in load_scenarios(["baseline"], SCENARIOS)]
+    sensitivity = run_sensitivity([one[0].scenario], draws=300, seed=3, sobol_n=2**6)
+    fig = _job(sensitivity_chart_jobs(one, sensitivity, lang, RUN_DATE), "s01_fan").draw()
+    fig.draw_without_rendering()
+    width = fig.bbox.width
+    legend = fig.legends[0]
+    texts = [*fig.texts, legend.get_title(), *legend.get_texts()]  # footer, title, legend
+    assert any("2026" in t.get_text() for t in texts)  # the footer is among them
+    for t in texts:
+        box = t.get_window_extent()
+        assert box.x0 >= -1 and box.x1 <= width + 1, t.get_text()

@@ -34,6 +34,7 @@ __all__ = [
     "BAND_ALPHA",
     "MET_COLOUR",
     "MISSED_COLOUR",
+    "EXCEEDED_COLOUR",
     "BOTTOM_STRIP_IN",
     "CAPTION_BASELINE_IN",
     "scenario_styles",
@@ -94,6 +95,7 @@ SECTOR_HATCHES = {"services": "", "industry": "///", "agriculture": "...", "othe
 BAND_COLOUR = "#9E9E9E"
 BAND_ALPHA = 0.3
 MET_COLOUR, MISSED_COLOUR = "#D6E9F8", "#FBE0C8"  # light blue / light orange
+EXCEEDED_COLOUR = "#8EC3EA"  # a deeper blue: met, and above the band's upper end
 
 BOTTOM_STRIP_IN = 0.45  # inches kept free under the panels: footer line + PDF caption (2 lines)
 FOOTER_BASELINE_IN = 0.05

@@ -21,6 +21,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
@@ -30,7 +31,7 @@ from matplotlib.figure import Figure
 
 from sim.output.charts import base as chartbase
 from sim.output.charts import projection as charts
-from sim.output.i18n import text, what_if_note
+from sim.output.i18n import format_number, text, what_if_note
 from sim.output.publish import STOP_SIGNALS
 from sim.run import ScenarioResult
 
@@ -202,6 +203,13 @@ CHARTS: tuple[tuple[str, ScenariosPlot, str], ...] = (
 NEEDS = {"05_income": ("income_per_capita",), "06_budget": ("budget_revenue",)}
 """Charts drawn only when some scenario of the run has these series."""
 
+TARGET_CHARTS = {
+    "07_targets_end_year": charts.plot_end_year_comparison,
+    "08_scorecard": charts.plot_scorecard_table,
+}
+"""Charts drawn only when the run's years hold some target's years; with --actuals they show
+each scenario's re-baselined result beside its plan (their `rebased` argument)."""
+
 
 @dataclass(frozen=True)
 class SavedChart:
@@ -212,20 +220,30 @@ class SavedChart:
     svg: Path | None
 
 
-def main_chart_jobs(results: Sequence[ScenarioResult], lang: str, run_date: date) -> list[ChartJob]:
-    """The congress charts for a run, in pack order."""
+def main_chart_jobs(
+    results: Sequence[ScenarioResult],
+    lang: str,
+    run_date: date,
+    rebased: Sequence[ScenarioResult] = (),
+) -> list[ChartJob]:
+    """The congress charts for a run, in pack order; `rebased`: each scenario re-baselined
+    through the actuals (--actuals), shown beside the plan in the target charts."""
     first = results[0].scenario
     fields = {"base": first.base_year, "end": first.end_year}
-    return [
-        ChartJob(
-            stem,
-            ScenariosChart(plot, tuple(results), lang, run_date),
-            text(caption, lang).format(**fields),
-            _what_if(results, lang),
+    has_targets = bool(charts.targets_in_horizon(results))
+    jobs = []
+    for stem, plot, caption in CHARTS:
+        if not all(any(name in r.series for r in results) for name in NEEDS.get(stem, ())):
+            continue
+        if stem in TARGET_CHARTS and not has_targets:
+            continue
+        if stem in TARGET_CHARTS and rebased:
+            plot = partial(TARGET_CHARTS[stem], rebased=tuple(rebased))
+        chart = ScenariosChart(plot, tuple(results), lang, run_date)
+        jobs.append(
+            ChartJob(stem, chart, text(caption, lang).format(**fields), _what_if(results, lang))
         )
-        for stem, plot, caption in CHARTS
-        if all(any(name in r.series for r in results) for name in NEEDS.get(stem, ()))
-    ]
+    return jobs
 
 
 def tracking_chart_jobs(
@@ -289,11 +307,15 @@ def sensitivity_chart_jobs(
             if table.empty or not (table.scenario == name).any():
                 continue
             title = result.scenario.title(lang)
+            words = text(caption, lang)
+            if kind == "spider":  # "from -k to +k points": k is the run's widest shift
+                k = float(table.delta[table.scenario == name].abs().max())
+                words = words.format(k=format_number(k, 0 if k == round(k) else 1, lang))
             jobs.append(
                 ChartJob(
                     f"s{i:02d}_{kind}_{name}",
                     ScenarioTableChart(plot, table, result, lang, run_date),
-                    f"{text(caption, lang)} {title}.",
+                    f"{words} {title}.",
                     _what_if(results, lang),
                 )
             )

@@ -13,12 +13,14 @@ from datetime import date
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from sim.core import names
-from sim.core.targets import TARGETS, Target, target_by_key
+from sim.core.targets import TARGETS, ScoreRow, Target, target_by_key
 from sim.output.charts.base import (
     BAND_ALPHA,
     BAND_COLOUR,
+    EXCEEDED_COLOUR,
     MET_COLOUR,
     MISSED_COLOUR,
     SECTOR_COLOURS,
@@ -27,6 +29,7 @@ from sim.output.charts.base import (
     band_bounds,
     figure_and_axes,
     footer,
+    legend_entries,
     line,
     new_figure,
     scenario_styles,
@@ -49,6 +52,7 @@ __all__ = [
     "plot_budget",
     "plot_end_year_comparison",
     "plot_scorecard_table",
+    "targets_in_horizon",
 ]
 
 
@@ -255,16 +259,7 @@ def plot_sector_growth(results: Sequence[ScenarioResult], lang: str, run_date: d
         years = results[0].years
         title = text("output.total", lang) if block == "total" else text(block, lang)
         if _applicable(results, target):
-            ax.axhspan(
-                target.low,
-                target.high,
-                xmin=0,
-                xmax=1,
-                color=BAND_COLOUR,
-                alpha=BAND_ALPHA,
-                linewidth=0,
-                label=text("target_range", lang),
-            )
+            _growth_band(ax, target, int(years[-1]), lang)
             title += f"\n{text('target', lang).lower()} {band_text(target, lang)}"
         for r in results:
             line(
@@ -281,6 +276,22 @@ def plot_sector_growth(results: Sequence[ScenarioResult], lang: str, run_date: d
     titled_legend(fig, axes[0], len(results) + 1, text("fig.sector_growth", lang))
     footer(fig, lang, run_date)
     return fig
+
+
+def _growth_band(ax: Axes, target: Target, last_year: int, lang: str) -> None:
+    """A growth target's low..high shaded over the years it covers only (a 2021-2025 range
+    stops at 2025 in a run to 2030): half a year either side of its first and last growth."""
+    low, high = band_bounds(target)
+    stop = min(target.end_year, last_year)
+    ax.fill_between(
+        [target.start_year + 0.5, stop + 0.5],
+        low,
+        high,
+        color=BAND_COLOUR,
+        alpha=BAND_ALPHA,
+        linewidth=0,
+        label=text("target_range", lang),
+    )
 
 
 # ----------------------------------------------------------------------------- 4. income
@@ -432,101 +443,187 @@ def _land_use_target(ax: Axes, results: Sequence[ScenarioResult], lang: str) -> 
 
 # ----------------------------------------------------------------------------- 6. targets
 
+EVALUATED = ("met", "exceeded", "missed")
+"""The statuses of a target checked on a projection (not "outside horizon", "not projected")."""
 
-def _score_value(result: ScenarioResult, target: Target):
+
+def _score_value(result: ScenarioResult, target: Target) -> ScoreRow:
     return next(row for row in result.scores if row.target.key == target.key)
+
+
+def targets_in_horizon(results: Sequence[ScenarioResult]) -> tuple[Target, ...]:
+    """The targets that some scenario of the run is checked against: none when the run's years
+    hold no target's years (a 2025-2030 run against the 2020-2025 targets)."""
+    return tuple(t for t in TARGETS if any(_score_value(r, t).status in EVALUATED for r in results))
+
+
+def _values_of(targets: Sequence[Target], lang: str) -> str:
+    """ "values of 2025": the year(s) the targets' values come from (their end years)."""
+    years = ", ".join(str(y) for y in sorted({t.end_year for t in targets}))
+    return text("values_of", lang).format(year=years)
+
+
+def _pairs(
+    results: Sequence[ScenarioResult], rebased: Sequence[ScenarioResult]
+) -> list[tuple[ScenarioResult, ScenarioResult | None]]:
+    """Each scenario's plan with its re-baselined result (None in a run without --actuals)."""
+    if not rebased:
+        return [(r, None) for r in results]
+    return list(zip(results, rebased, strict=True))
 
 
 @with_style
 def plot_end_year_comparison(
-    results: Sequence[ScenarioResult], lang: str, run_date: date
+    results: Sequence[ScenarioResult],
+    lang: str,
+    run_date: date,
+    rebased: Sequence[ScenarioResult] = (),
 ) -> Figure:
-    """One small panel per target: the band shaded, each scenario's projected value a marker."""
-    fig = new_figure(9.0, 6.2)
-    axes = fig.subplots(2, 5).ravel()
+    """One small panel per target checked in the run: the band shaded, each scenario's value a
+    marker (with --actuals: the plan hollow, the re-baselined result filled beside it)."""
+    targets = targets_in_horizon(results)
+    cols = min(5, max(1, len(targets)))
+    rows = int(np.ceil(len(targets) / cols)) or 1
+    fig = new_figure(9.0, 1.4 + 2.4 * rows)
+    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False).ravel())
     styles = scenario_styles([r.scenario.name for r in results])
-    x = np.arange(len(results))
-    for ax, target in zip(axes, TARGETS, strict=True):
-        rows = [_score_value(r, target) for r in results]
-        values = np.array([row.value for row in rows])
-        low = target.low if target.low is not None else np.nanmin(values)
-        high = target.high if target.high is not None else low
-        if target.high is None or target.low == target.high:
-            ax.axhline(low, color="#333333", linewidth=1, linestyle=(0, (4, 2)))
-        else:
-            ax.axhspan(low, high, color=BAND_COLOUR, alpha=BAND_ALPHA * 1.5, linewidth=0)
-        for i, (r, v) in enumerate(zip(results, values, strict=True)):
-            if np.isfinite(v):
-                style = styles[r.scenario.name]
-                ax.plot(
-                    i,
-                    v,
-                    marker=style["marker"],
-                    color=style["color"],
-                    markersize=8,
-                    linestyle="none",
-                    label=r.scenario.title(lang),
-                )
-        finite = values[np.isfinite(values)]
-        lo_lim = min([low, high, *finite]) if finite.size else low
-        hi_lim = max([low, high, *finite]) if finite.size else high
-        pad = max((hi_lim - lo_lim) * 0.25, abs(hi_lim) * 0.05, 0.5)
-        ax.set_ylim(lo_lim - pad, hi_lim + pad)
-        ax.set_xlim(-0.6, len(results) - 0.4)
-        ax.set_xticks(x, [""] * len(results))
-        ax.grid(axis="x", visible=False)
-        ax.set_title(wrap(label_text(target, lang), 18), fontsize=7.5, fontweight="bold")
-        ax.set_ylabel(unit_text(target.unit, lang), fontsize=7)
-        ax.yaxis.set_major_formatter(NumberFormatter(lang, None))
-        ax.tick_params(axis="y", labelsize=7)
-    end_years = sorted({int(r.years[-1]) for r in results})
-    titled_legend(
-        fig,
-        axes[0],
-        len(results),
-        f"{text('fig.end_year', lang)} ({', '.join(map(str, end_years))})",
+    pairs = _pairs(results, rebased)
+    for ax, target in zip(axes, targets, strict=False):
+        _target_panel(ax, target, pairs, styles, lang)
+    for ax in axes[len(targets) :]:
+        ax.set_visible(False)
+    handles, labels = legend_entries(axes[: len(targets)])
+    title = text("fig.end_year", lang).format(
+        period=_periods(targets), values=_values_of(targets, lang)
+    )
+    fig.legend(
+        handles,
+        labels,
+        loc="outside upper center",
+        ncol=len(results),
+        title=title,
+        title_fontproperties={"weight": "bold", "size": 11},
     )
     footer(fig, lang, run_date)
     return fig
 
 
+def _periods(targets: Sequence[Target]) -> str:
+    """ "2021-2025": the years the targets cover (growth from the year after their start)."""
+    spans = sorted({(t.start_year + 1, t.end_year) for t in targets})
+    return ", ".join(f"{a}-{b}" for a, b in spans)
+
+
+def _target_panel(
+    ax: Axes,
+    target: Target,
+    pairs: Sequence[tuple[ScenarioResult, ScenarioResult | None]],
+    styles: dict[str, dict],
+    lang: str,
+) -> None:
+    """One target's panel: its band (or line), and a marker per scenario and basis."""
+    values = []
+    for i, (plan, rebaselined) in enumerate(pairs):
+        style = styles[plan.scenario.name]
+        title = plan.scenario.title(lang)
+        if rebaselined is None:
+            values.append(_marker(ax, i, _score_value(plan, target).value, style, title, True))
+            continue
+        plan_label = f"{title}: {text('plan', lang)}"
+        rebased_label = f"{title}: {text('rebaselined', lang)}"
+        values.append(
+            _marker(ax, i - 0.18, _score_value(plan, target).value, style, plan_label, False)
+        )
+        values.append(
+            _marker(
+                ax, i + 0.18, _score_value(rebaselined, target).value, style, rebased_label, True
+            )
+        )
+    finite = np.array([v for v in values if np.isfinite(v)])
+    low = target.low if target.low is not None else (float(finite.min()) if finite.size else 0.0)
+    high = target.high if target.high is not None else low
+    if target.high is None or target.low == target.high:
+        ax.axhline(low, color="#333333", linewidth=1, linestyle=(0, (4, 2)))
+    else:
+        ax.axhspan(low, high, color=BAND_COLOUR, alpha=BAND_ALPHA * 1.5, linewidth=0)
+    lo_lim = min([low, high, *finite])
+    hi_lim = max([low, high, *finite])
+    pad = max((hi_lim - lo_lim) * 0.25, abs(hi_lim) * 0.05, 0.5)
+    ax.set_ylim(lo_lim - pad, hi_lim + pad)
+    ax.set_xlim(-0.6, len(pairs) - 0.4)
+    ax.set_xticks(np.arange(len(pairs)), [""] * len(pairs))
+    ax.grid(axis="x", visible=False)
+    ax.set_title(wrap(label_text(target, lang), 18), fontsize=7.5, fontweight="bold")
+    ax.set_ylabel(unit_text(target.unit, lang), fontsize=7)
+    ax.yaxis.set_major_formatter(NumberFormatter(lang, None))
+    ax.tick_params(axis="y", labelsize=7)
+
+
+def _marker(ax: Axes, x: float, value: float, style: dict, label: str, filled: bool) -> float:
+    """A scenario's value at `x`: filled (the result shown), or hollow (the plan beside the
+    re-baselined result). Nothing for NaN (not projected). Returns `value`."""
+    if np.isfinite(value):
+        ax.plot(
+            x,
+            value,
+            marker=style["marker"],
+            color=style["color"],
+            markerfacecolor=style["color"] if filled else "white",
+            markeredgewidth=1.6,
+            markersize=8,
+            linestyle="none",
+            label=label,
+        )
+    return value
+
+
 @with_style
-def plot_scorecard_table(results: Sequence[ScenarioResult], lang: str, run_date: date) -> Figure:
-    """The scorecard as a table: targets down, scenarios across; ✓ met, ✗ missed with the gap."""
-    n = len(results)
-    titles, chars = _two_line_titles([r.scenario.title(lang) for r in results])
-    plain = max(8.0, 3.0 + 1.7 * n)  # inches; a scenario column is 0.49 / n of it
-    column = 0.49 * plain / n  # widened only for a title longer than two lines of 18
-    if chars > 18:
+def plot_scorecard_table(
+    results: Sequence[ScenarioResult],
+    lang: str,
+    run_date: date,
+    rebased: Sequence[ScenarioResult] = (),
+) -> Figure:
+    """The scorecard as a table: the targets checked in the run down, scenarios across (with
+    --actuals: the plan and the re-baselined result side by side); ✓ met, ✓↑ exceeded with the
+    excess, ✗ missed with the gap. A column's title wraps to at most two lines (a what-if's
+    mark makes a title longer: its column widens)."""
+    pairs = _pairs(results, rebased)
+    columns: list[tuple[str, ScenarioResult]] = []
+    for plan, rebaselined in pairs:
+        if rebaselined is None:
+            columns.append((plan.scenario.title(lang), plan))
+        else:
+            columns.append((f"{plan.scenario.title(lang)}: {text('plan', lang)}", plan))
+            columns.append(
+                (f"{plan.scenario.title(lang)}: {text('rebaselined', lang)}", rebaselined)
+            )
+    n = len(columns)
+    first = [0.31, 0.2] if n <= 3 else [0.24, 0.14]  # plan and re-baselined: more columns
+    titles, chars = _two_line_titles([t for t, _r in columns], 18 if n <= 3 else 22)
+    plain = max(8.0, 3.0 + 1.7 * n)  # inches; a scenario column is (1 - sum(first)) / n of it
+    column = (1 - sum(first)) * plain / n  # widened only for a title longer than two lines
+    if chars > (18 if n <= 3 else 22):
         column = max(column, chars * HEADER_CHAR_IN)
-    width = plain + n * column - 0.49 * plain
+    width = plain + n * column - (1 - sum(first)) * plain
     fig = new_figure(width, 4.4)
     ax = fig.add_subplot()
     header = [text("target", lang), text("band", lang)] + titles
+    targets = targets_in_horizon(results)
     cells, colours = [], []
-    for target in TARGETS:
-        band = band_text(target, lang)
-        row, row_colours = [wrap(label_text(target, lang), 40), band], ["white", "white"]
-        for r in results:
-            score = _score_value(r, target)
-            if score.status in ("met", "exceeded"):
-                row.append(f"{format_number(score.value, _decimals(target), lang)} ✓")
-                row_colours.append(MET_COLOUR)
-            elif score.status == "missed":
-                decimals = _decimals(target)
-                row.append(
-                    f"{format_number(score.value, decimals, lang)} ✗ "
-                    f"({format_signed(score.gap, decimals, lang)})"
-                )
-                row_colours.append(MISSED_COLOUR)
-            else:
-                row.append(text(score.status, lang))
-                row_colours.append("#eeeeee")
+    for target in targets:
+        row = [wrap(label_text(target, lang), 40), band_text(target, lang)]
+        row_colours = ["white", "white"]
+        for _title, r in columns:
+            cell, colour = _score_cell(_score_value(r, target), lang)
+            row.append(cell)
+            row_colours.append(colour)
         cells.append(row)
         colours.append(row_colours)
-    widths = [0.31 * plain / width, 0.2 * plain / width] + [column / width] * n
-    table_figure(ax, cells, header, colours, widths, row_height=0.08)
-    ax.set_title(text("fig.scorecard", lang))
+    widths = [f * plain / width for f in first] + [column / width] * n
+    table_figure(ax, cells, header, colours, widths, row_height=ROW_HEIGHT)
+    ax.set_title(f"{text('fig.scorecard', lang)} ({_values_of(targets, lang)})")
+    _status_legend(ax, 1 - ROW_HEIGHT * (len(cells) + 1.25) - 0.04, lang)
     footer(fig, lang, run_date)
     return fig
 
@@ -541,6 +638,35 @@ def _two_line_titles(titles: Sequence[str], chars: int = 18) -> tuple[list[str],
     while any(len(wrap(t, chars).splitlines()) > 2 for t in titles):
         chars += 1
     return [wrap(t, chars) for t in titles], chars
+
+
+STATUS_MARKS = {"met": "✓", "exceeded": "✓↑", "missed": "✗"}
+STATUS_COLOURS = {"met": MET_COLOUR, "exceeded": EXCEEDED_COLOUR, "missed": MISSED_COLOUR}
+
+
+def _score_cell(score: ScoreRow, lang: str) -> tuple[str, str]:
+    """A scorecard cell's text and colour: "15.28 ✓↑ (+0.28)", "14.78 ✓", "13.29 ✗ (−0.71)"."""
+    if score.status not in EVALUATED:
+        return text(score.status, lang), "#eeeeee"
+    decimals = _decimals(score.target)
+    cell = f"{format_number(score.value, decimals, lang)} {STATUS_MARKS[score.status]}"
+    if score.status != "met":
+        cell += f" ({format_signed(score.gap, decimals, lang)})"
+    return cell, STATUS_COLOURS[score.status]
+
+
+ROW_HEIGHT = 0.08
+"""A scorecard row's height, as a fraction of the table's axes."""
+
+
+def _status_legend(ax: Axes, top: float, lang: str) -> None:
+    """What the marks and colours of the scorecard mean, under the table (`top`: its bottom
+    edge, a fraction of the axes)."""
+    handles = [
+        Patch(facecolor=STATUS_COLOURS[s], edgecolor="#bbbbbb", label=text(f"mark.{s}", lang))
+        for s in EVALUATED
+    ]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, top), ncol=3, fontsize=7.5)
 
 
 def _decimals(target: Target) -> int:

@@ -54,6 +54,13 @@ __all__ = [
 FAN_INDICATORS = ("output.total", "income_per_capita", "budget_revenue")
 """The indicators of the fan chart, each with its target band."""
 
+MIN_WIDTH_IN = 7.5
+"""The narrowest chart, in inches: the footer line and a five-entry legend need this much."""
+
+SOBOL_SHOWN_MIN = 0.01
+"""A parameter whose total Sobol index is below this for every output is listed as negligible
+under the chart, not drawn as a row of empty bars."""
+
 _FAN_TARGETS = {
     "output.total": "output_growth",
     "income_per_capita": "income_2025",
@@ -91,7 +98,8 @@ def plot_fan_charts(
     the median line, the deterministic projection dashed, and the target band."""
     indicators = [i for i in FAN_INDICATORS if i in set(percentiles.indicator)]
     n_cols, n_rows = len(results), len(indicators)
-    fig = new_figure(3.1 * n_cols + 0.8, 2.5 * n_rows + 1.1)
+    # at least wide enough for the title, the legend and the footer line (one scenario: 7.5)
+    fig = new_figure(max(MIN_WIDTH_IN, 3.1 * n_cols + 0.8), 2.5 * n_rows + 1.1)
     axes = fig.subplots(n_rows, n_cols, squeeze=False, sharex="col")
     styles = scenario_styles([r.scenario.name for r in results])
     labels = linked_labels(results[0])
@@ -261,9 +269,17 @@ def plot_sobol(sobol: pd.DataFrame, result: ScenarioResult, lang: str, run_date:
     table = sobol[sobol.scenario == result.scenario.name]
     outputs = list(dict.fromkeys(table.output))
     labels = linked_labels(result)
-    parameters = list(dict.fromkeys(table.parameter))
-    fig = new_figure(8.5, 1.3 + 0.32 * len(parameters) * len(outputs) / 2 + 0.8)
-    axes = fig.subplots(int(np.ceil(len(outputs) / 2)), 2, squeeze=False, sharey=True).ravel()
+    peak = table.groupby("parameter", sort=False).ST.max()
+    parameters = [p for p in peak.index if not peak[p] < SOBOL_SHOWN_MIN]  # NaN stays shown
+    note = _negligible_note([p for p in peak.index if p not in parameters], lang, labels)
+    panel_rows = int(np.ceil(len(outputs) / 2))
+    panel_in = 0.32 * max(len(parameters), 2)
+    note_in = 0.16 * (note.count("\n") + 1) + 0.1 if note else 0.0
+    fig = new_figure(8.5, 2.1 + panel_in * panel_rows + note_in)
+    axes = _sobol_axes(fig, panel_rows, panel_in, note_in)
+    if note:
+        axes[-1].text(0, 1, note, ha="left", va="top", fontsize=7, color="#333333")
+        axes = axes[:-1]
     y = np.arange(len(parameters))
     for ax, output in zip(axes, outputs, strict=False):
         rows = table[table.output == output].set_index("parameter").reindex(parameters)
@@ -297,6 +313,38 @@ def plot_sobol(sobol: pd.DataFrame, result: ScenarioResult, lang: str, run_date:
     titled_legend(fig, axes[0], 2, f"{text('fig.sobol', lang)} – {result.scenario.title(lang)}")
     footer(fig, lang, run_date)
     return fig
+
+
+def _sobol_axes(fig: Figure, panel_rows: int, panel_in: float, note_in: float) -> list[Axes]:
+    """Two columns of panels sharing the parameter axis and, when `note_in` > 0, a last axes
+    across the bottom, without frame, for the note (the layout keeps the panels clear of it)."""
+    ratios = [panel_in] * panel_rows + ([note_in] if note_in else [])
+    grid = fig.add_gridspec(len(ratios), 2, height_ratios=ratios)
+    axes: list[Axes] = []
+    for row in range(panel_rows):
+        for col in range(2):
+            ax = fig.add_subplot(grid[row, col], sharey=axes[0] if axes else None)
+            ax.tick_params(axis="y", labelleft=col == 0)
+            axes.append(ax)
+    if note_in:
+        note = fig.add_subplot(grid[-1, :])
+        note.set_axis_off()
+        axes.append(note)
+    return axes
+
+
+def _negligible_note(parameters: Sequence[str], lang: str, labels: dict[str, Bilingual]) -> str:
+    """The parameters left out of the Sobol chart, grouped by what they belong to: "Total
+    index below 0.01 for every output, not drawn: Retail sales: growth, growth in 2021; ..."."""
+    if not parameters:
+        return ""
+    groups: dict[str, list[str]] = {}
+    for path in parameters:
+        who, _, what = parameter_label(path, lang, labels).partition(": ")
+        groups.setdefault(who, []).append(what)
+    listed = "; ".join(f"{who}: {', '.join(whats)}" for who, whats in groups.items())
+    head = text("sobol_negligible", lang).format(threshold=format_number(SOBOL_SHOWN_MIN, 2, lang))
+    return wrap(f"{head}: {listed}.", 125)
 
 
 def _panel_grid(fig: Figure, n: int):
@@ -345,6 +393,7 @@ def plot_tornado(
             label=text("param_high", lang),
         )
         ax.axvline(base, color="black", linewidth=1)
+        _pad_around(ax, [base, *rows.output_low, *rows.output_high])
         names = [
             f"{wrap(parameter_label(p, lang, labels), 34)} "
             f"[{format_number(lo, 2, lang)}–{format_number(hi, 2, lang)}]"
@@ -362,6 +411,30 @@ def plot_tornado(
     return fig
 
 
+def _pad_around(ax: Axes, values: Sequence[float]) -> None:
+    """x limits with room either side of `values`: a bar that ends at the scenario's own value
+    (a parameter already at the end of its range) must not look cut at the panel's edge."""
+    low, high = min(values), max(values)
+    pad = 0.08 * (high - low) or 0.05 * max(abs(high), 1.0)
+    ax.set_xlim(low - pad, high + pad)
+
+
+SPIDER_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+SPIDER_LINESTYLES = ("-", "--", "-.", ":")
+SPIDER_MARKERS = ("o", "s", "^", "D", "v", "X")
+
+
+def spider_style(i: int) -> tuple[str, str | tuple, str]:
+    """(colour, linestyle, marker) of the i-th parameter of a spider chart. The three cycles
+    have lengths 7, 4 and 6, so any two of the first twelve parameters differ in at least two
+    of the three (lines that lie on top of each other stay apart by their markers)."""
+    return (
+        SPIDER_COLOURS[i % len(SPIDER_COLOURS)],
+        SPIDER_LINESTYLES[i % len(SPIDER_LINESTYLES)],
+        SPIDER_MARKERS[i % len(SPIDER_MARKERS)],
+    )
+
+
 @with_style
 def plot_spider(spider: pd.DataFrame, result: ScenarioResult, lang: str, run_date: date) -> Figure:
     """Spider, one panel per end-year output: the output as each parameter moves by -k..+k
@@ -373,24 +446,27 @@ def plot_spider(spider: pd.DataFrame, result: ScenarioResult, lang: str, run_dat
     outputs = list(dict.fromkeys(table.output))
     labels = linked_labels(result)
     fig = new_figure(11.0, 1.8 + 2.9 * int(np.ceil(len(outputs) / 2)))
-    palette = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
-    dashes = ("-", "--", "-.", ":")
     parameters = list(dict.fromkeys(table.parameter))
-    style = {p: (palette[i % 7], dashes[(i // 7) % 4]) for i, p in enumerate(parameters)}
+    style = {p: spider_style(i) for i, p in enumerate(parameters)}
+    # markers every other point, alternately placed: lines that lie on top of each other (two
+    # parameters with the same effect) still show their own markers
+    every = {p: (i % 2, 2) for i, p in enumerate(parameters)}
     for ax, output in zip(_panel_grid(fig, len(outputs)), outputs, strict=True):
         rows = table[table.output == output]
         for parameter, points in rows.groupby("parameter", sort=False):
             if np.ptp(points.value.to_numpy()) == 0:
                 continue  # this parameter does not move this output
             points = points.sort_values("delta")
-            colour, dash = style[parameter]
+            colour, dash, marker = style[parameter]
             ax.plot(
                 points.delta,
                 points.value,
                 color=colour,
                 linestyle=dash,
-                marker="o",
-                markersize=2.5,
+                marker=marker,
+                markevery=every[parameter],
+                markersize=5,
+                markerfacecolor="white" if dash != "-" else colour,
                 label=wrap(parameter_label(parameter, lang, labels), 30),
             )
         ax.axvline(0, color="#555555", linewidth=0.8)
