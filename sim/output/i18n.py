@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "what_if_note",
+    "scenario_what_if_note",
     "what_if_title",
     "parameter_text",
     "setting_text",
@@ -525,11 +526,19 @@ def band_text(target, lang: str) -> str:
 
 
 def what_if_note(scenarios: Iterable[Scenario], lang: str) -> str:
-    """One line naming every --set value of the run and the scenario it changed ("what-if:
-    optimistic: sectors.services.growth_pct=15"), or "" when no scenario was changed."""
+    """One line naming every --set value of the run and the scenario it changed, in words
+    ("what-if: Optimistic: Services: growth = 15"), or "" when no scenario was changed."""
     from sim.scenario.values import WHAT_IF
 
-    changed = [f"{s.name}: {s.what_if}" for s in scenarios if s.settings]
+    changed = [
+        f"{Bilingual(s.title_vi, s.title_en).in_(lang)}: "
+        + "; ".join(
+            setting_text(x, lang, {n: i.label for n, i in s.indicators.items()}, with_key=False)
+            for x in s.settings
+        )
+        for s in scenarios
+        if s.settings
+    ]
     return f"{WHAT_IF.in_(lang)}: {'; '.join(changed)}" if changed else ""
 
 
@@ -546,6 +555,16 @@ def no_targets_note(results: Sequence[ScenarioResult], lang: str) -> str:
     return text("no_targets", lang).format(
         start=first.base_year + 1, end=first.end_year, periods=periods
     )
+
+
+def scenario_what_if_note(scenario: Scenario, lang: str) -> str:
+    """The --set values that changed `scenario`, in words ("what-if: Services: growth = 15"),
+    or "" for the scenario as filed (`Scenario.what_if` keeps the keys, for files and tools)."""
+    from sim.scenario.values import WHAT_IF
+
+    labels = {n: i.label for n, i in scenario.indicators.items()}
+    words = [setting_text(x, lang, labels, with_key=False) for x in scenario.settings]
+    return f"{WHAT_IF.in_(lang)}: {'; '.join(words)}" if words else ""
 
 
 def what_if_title(title: str, scenarios: Iterable[Scenario], lang: str) -> str:
@@ -576,10 +595,12 @@ def parameter_text(path: str, lang: str, labels: dict[str, Bilingual] | None = N
     return f"{label} {parsed.year}" if parsed.year is not None else label
 
 
-def setting_text(setting: str, lang: str, labels: dict[str, Bilingual] | None = None) -> str:
+def setting_text(
+    setting: str, lang: str, labels: dict[str, Bilingual] | None = None, with_key: bool = True
+) -> str:
     """A `KEY=VALUE` setting in words and the language's number format: "Dịch vụ: tăng
     trưởng = 15,5 (sectors.services.growth_pct)"; the key as typed follows, so that the run can
-    be repeated."""
+    be repeated (not `with_key`: the words alone, for charts and pages)."""
     key, _, raw = setting.partition("=")
     key, raw = key.strip(), raw.strip()
     words = parameter_text(key, lang, labels)
@@ -589,7 +610,7 @@ def setting_text(setting: str, lang: str, labels: dict[str, Bilingual] | None = 
         shown = format_number(float(raw), len(raw.partition(".")[2]), lang)
     except ValueError:
         shown = raw
-    return f"{words} = {shown} ({key})"
+    return f"{words} = {shown} ({key})" if with_key else f"{words} = {shown}"
 
 
 def residual_text(scenario, lang: str) -> str:

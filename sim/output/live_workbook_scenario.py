@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.core.model import DERIVED_SUMS, OTHER_BLOCK, SECTORS
-from sim.output.i18n import header_label, linked_labels, text
+from sim.output.i18n import header_label, linked_labels, scenario_what_if_note, text
 from sim.output.live_workbook_assumptions import is_live
 from sim.output.live_workbook_cells import (
     FIRST_DATA_ROW,
@@ -245,7 +245,7 @@ def fill_scenario(
                 put_formula(sheet, row, col, formula, value, style)
     if result.scenario.settings:  # a what-if says so under its years
         row = FIRST_DATA_ROW + len(result.years) + 1
-        put(sheet, row, 0, result.scenario.what_if_note(lang), styles.note)
+        put(sheet, row, 0, scenario_what_if_note(result.scenario, lang), styles.note)
     if not live:
         sheet.write_comment(0, 0, text("values_only_sheet", lang), {"x_scale": 3, "y_scale": 2})
     sheet.set_column(0, 0, 8)

@@ -24,7 +24,15 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from sim.core.targets import COMPARISON_TOLERANCE, TARGETS, Target, target_by_key
-from sim.output.i18n import Bilingual, band_text, header_label, linked_labels, text, unit_text
+from sim.output.i18n import (
+    Bilingual,
+    band_text,
+    header_label,
+    linked_labels,
+    text,
+    unit_text,
+    what_if_note,
+)
 from sim.output.live_workbook_assumptions import is_live
 from sim.output.live_workbook_cells import (
     FIRST_DATA_ROW,
@@ -230,7 +238,7 @@ def fill_summary(
                 put_formula(sheet, row, col, formula, value, styles.text)
             else:
                 put(sheet, row, col, value, styles.year if name == "end_year" else styles.text)
-    notes = [f"{r.scenario.name}: {r.scenario.what_if_note(lang)}" for r in results]
+    notes = [what_if_note([r.scenario], lang) for r in results]
     for i, note in enumerate(n for r, n in zip(results, notes, strict=True) if r.scenario.settings):
         # Below the table (a row of its own would change the columns a reader sorts or filters).
         put(sheet, FIRST_DATA_ROW + len(results) + 1 + i, 1, note, styles.note)

@@ -25,6 +25,7 @@ from sim.output.i18n import (
     no_targets_note,
     parameter_text,
     residual_text,
+    scenario_what_if_note,
     text,
     unit_text,
     what_if_note,
@@ -337,7 +338,7 @@ def _scenario_heading(result: ScenarioResult, lang: str) -> str:
     """A scenario's <h3> (its title, marked what-if when --set changed it) and, for a what-if,
     the line naming the changed values."""
     s = result.scenario
-    note = f'<p class="override">{_e(s.what_if_note(lang))}</p>' if s.settings else ""
+    note = f'<p class="override">{_e(scenario_what_if_note(s, lang))}</p>' if s.settings else ""
     return f"<h3>{_e(s.title(lang))}</h3>{note}"
 
 

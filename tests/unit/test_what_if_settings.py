@@ -5,7 +5,7 @@ import pytest
 from conftest import SCENARIOS
 
 from sim.output.console import format_what_if
-from sim.output.i18n import what_if_note, what_if_title
+from sim.output.i18n import scenario_what_if_note, what_if_note, what_if_title
 from sim.run import load_scenarios
 from sim.scenario.loader import ScenarioError, settings_for, split_scope, unknown_scope_problems
 
@@ -72,7 +72,13 @@ def test_a_changed_scenario_is_titled_what_if_in_both_languages_and_a_plain_one_
     assert optimistic.what_if_note("en") == f"what-if: {SERVICES}=15"
     assert changed["baseline"].what_if == "" and changed["baseline"].what_if_note("en") == ""
     scenarios = list(changed.values())
-    assert what_if_note(scenarios, "en") == f"what-if: optimistic: {SERVICES}=15"
+    # charts and pages name the change in words, not by its ids
+    assert what_if_note(scenarios, "en") == "what-if: Optimistic: Services: growth = 15"
+    assert what_if_note(scenarios, "vi") == (
+        "giả định thay đổi: Kịch bản tích cực: Dịch vụ: tăng trưởng = 15"
+    )
+    assert scenario_what_if_note(optimistic, "en") == "what-if: Services: growth = 15"
+    assert scenario_what_if_note(changed["baseline"], "en") == ""
     assert what_if_title("Projections", scenarios, "en") == "Projections (what-if)"
     plain = load_scenarios([], SCENARIOS)
     assert what_if_note(plain, "en") == ""

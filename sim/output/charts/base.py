@@ -183,31 +183,33 @@ def footer(fig: Figure, lang: str, run_date: date) -> None:
 
 
 WHAT_IF_STRIP_IN = 0.22
-"""Inches kept free at the top of a chart that shows a what-if, for the line naming it."""
+"""Inches kept free under the panels of a chart that shows a what-if, for the line naming it."""
 
 
 def what_if_line(fig: Figure, note: str) -> None:
-    """Name the --set values behind a chart (`note`, e.g. "what-if: optimistic: sectors.
-    services.growth_pct=15") on a line across its top, in the warning colour, so that no copy
-    of the chart passes for the scenarios as filed. Nothing when `note` is "".
+    """Name the --set values behind a chart (`note`, e.g. "what-if: Optimistic: Services:
+    growth = 15") on a line above the footer, in the warning colour, so that no copy of the
+    chart passes for the scenarios as filed. Nothing when `note` is "".
 
-    Call before the figure is laid out: the panels are moved down to make room."""
+    The line sits at the bottom, not the top: a figure's title and its "outside upper" legend
+    are placed from the figure's top edge, and a line there would run into them.
+    Call before the figure is laid out: the panels are moved up to make room."""
     if not note:
         return
     height = fig.get_figheight()
     engine = fig.get_layout_engine()
+    bottom = (BOTTOM_STRIP_IN + WHAT_IF_STRIP_IN) / height
     if isinstance(engine, ConstrainedLayoutEngine):
-        bottom = BOTTOM_STRIP_IN / height
-        engine.set(rect=(0, bottom, 1, 1 - bottom - WHAT_IF_STRIP_IN / height))
+        engine.set(rect=(0, bottom, 1, 1 - bottom))
     fig.text(
         0.01,
-        1 - 0.04 / height,
+        (BOTTOM_STRIP_IN + 0.03) / height,
         note,
         fontsize=7,
         fontweight="bold",
         color="#9C0006",
         ha="left",
-        va="top",
+        va="bottom",
         wrap=True,
         gid="what_if",
     )

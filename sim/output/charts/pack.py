@@ -179,7 +179,7 @@ class ChartJob:
     stem: str
     chart: Chart
     caption: str
-    what_if: str = ""  # the run's --set values (`i18n.what_if_note`), on top of every page
+    what_if: str = ""  # the run's --set values (`i18n.what_if_note`), above every footer
 
     def draw(self) -> Figure:
         fig = self.chart.draw()

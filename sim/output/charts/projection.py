@@ -166,7 +166,7 @@ def plot_sector_output(results: Sequence[ScenarioResult], lang: str, run_date: d
                 label=text(block, lang),
             )
             bottom = bottom + values
-        ax.set_title(r.scenario.title(lang))
+        ax.set_title(wrap(r.scenario.title(lang), 26))  # a what-if mark lengthens it
         year_axis(ax, r.years)
         ax.set_xlim(r.years[0] - 0.55, r.years[-1] + 0.55)
         ax.grid(axis="x", visible=False)
