@@ -81,7 +81,8 @@ table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.85em; }
 th, td { border: 1px solid #ccc; padding: 3px 7px; }
 th { background: #DDE6F0; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.met { background: #D6E9F8; } td.missed { background: #FBE0C8; }
+td.met { background: #D6E9F8; } td.exceeded { background: #8EC3EA; }
+td.missed { background: #FBE0C8; }
 .note { font-size: 0.85em; color: #444; }
 @media print { body { max-width: none; } h2 { page-break-before: always; } }
 """
@@ -114,7 +115,7 @@ def _scorecard(results: Sequence[ScenarioResult], lang: str) -> str:
         for r in results:
             row = r.scores[i]
             if row.status in ("met", "exceeded", "missed"):
-                css = "met" if row.met else "missed"
+                css = row.status  # met, exceeded (a deeper blue, as in the chart), missed
                 gap = "" if row.gap == 0 else f" ({format_signed(row.gap, 2, lang)})"
                 cells.append(
                     f'<td class="num {css}">{_num(row.value, 2, lang)} '

@@ -545,3 +545,17 @@ def test_single_scenario_fan_chart_keeps_its_text_inside(lang):
     for t in texts:
         box = t.get_window_extent()
         assert box.x0 >= -1 and box.x1 <= width + 1, t.get_text()
+
+
+def test_the_reports_scorecard_colours_exceeded_apart_from_met(results):
+    from sim.output.report import _CSS, _scorecard
+
+    html = _scorecard(results, "vi")
+    statuses = {r.scenario.name: {s.target.key: s.status for s in r.scores} for r in results}
+    # the optimistic output growth, 15.28 %/yr, is above the 14-15 band: exceeded
+    assert statuses["optimistic"]["output_growth"] == "exceeded"
+    assert statuses["baseline"]["output_growth"] == "met"
+    row = next(tr for tr in html.split("<tr>") if "Tốc độ tăng giá trị sản xuất bình quân" in tr)
+    assert '<td class="num met">14,78 đạt' in row
+    assert '<td class="num exceeded">15,28 vượt (+0,28)' in row
+    assert "td.exceeded { background: #8EC3EA; }" in _CSS
