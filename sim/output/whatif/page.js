@@ -279,11 +279,17 @@ function fixedTable(table, columns) {
   return table;
 }
 
+/* A wide table's scroll box: the keyboard reaches it (Tab, then the arrow keys scroll it) and
+   a screen reader names it by its section's heading. */
+function scrollBox(headingId, table) {
+  return el("div", { class: "scroll", tabindex: "0", role: "region", "aria-labelledby": headingId }, table);
+}
+
 function resultsTable() {
   const s = scenario();
   const years = [];
   for (let y = s.base_year; y <= s.end_year; y++) years.push(y);
-  const head = el("tr", {}, el("th", { scope: "col" }, word("parameter")), el("th", { scope: "col" }, word("unit")));
+  const head = el("tr", {}, el("th", { scope: "col" }, word("indicator")), el("th", { scope: "col" }, word("unit")));
   for (const y of years) head.append(el("th", { scope: "col", class: "num" }, String(y)));
   const body = el("tbody");
   state.cells = {};
@@ -296,14 +302,14 @@ function resultsTable() {
     });
     body.append(row);
   }
-  return el("div", { class: "scroll" }, fixedTable(el("table", { class: "results" }, el("thead", {}, head), body), years.length));
+  return scrollBox("h-results", fixedTable(el("table", { class: "results" }, el("thead", {}, head), body), years.length));
 }
 
 function diffTable() {
   const s = scenario();
   const years = [];
   for (let y = s.base_year + 1; y <= s.end_year; y++) years.push(y);
-  const head = el("tr", {}, el("th", { scope: "col" }, word("parameter")), el("th", { scope: "col" }, word("unit")));
+  const head = el("tr", {}, el("th", { scope: "col" }, word("indicator")), el("th", { scope: "col" }, word("unit")));
   for (const y of years) head.append(el("th", { scope: "col", class: "num" }, String(y)));
   const body = el("tbody");
   state.diffCells = {};
@@ -318,7 +324,7 @@ function diffTable() {
     });
     body.append(row);
   }
-  return el("div", { class: "scroll" }, fixedTable(el("table", { class: "results" }, el("thead", {}, head), body), years.length));
+  return scrollBox("h-diff", fixedTable(el("table", { class: "results" }, el("thead", {}, head), body), years.length));
 }
 
 function scorecardTable() {
@@ -355,7 +361,7 @@ function render() {
     picker.append(option);
   });
   const skipped = DATA.skipped.length
-    ? el("p", { class: "note" }, word("skipped").replace("{names}", DATA.skipped.join(", ")).replace("{reason}", word("skipped_reason")))
+    ? el("p", { class: "note" }, word("skipped").replace("{names}", DATA.skipped_titles.map((t) => t[state.lang]).join(", ")).replace("{reason}", word("skipped_reason")))
     : null;
   const controls = el(
     "div",
