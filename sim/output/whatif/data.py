@@ -2,8 +2,8 @@
 one JSON-ready mapping that the page's script reads (`sim/output/whatif/page.js`).
 
 The page recomputes the model from these numbers in JavaScript; everything it needs to do that,
-and to label what it shows, is here, so the script holds no number of the model and no word of
-the tool's vocabulary that Python already has (`sim.output.i18n`).
+and to label what it shows, is here, so the script holds no number of the model and no word:
+every word comes from `sim.output.i18n` (the page's own under the keys "whatif.*").
 """
 
 from __future__ import annotations

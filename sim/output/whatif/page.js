@@ -410,10 +410,11 @@ function numberCell(attrs) {
 
 /* A cell's number and text, written only when they change: most cells keep theirs when one
    input moves, and an untouched cell costs the browser no layout. */
-function show(cell, value, text) {
+function show(cell, value, digits, signed) {
   if (Object.is(cell.shown, value)) return;
   cell.shown = value;
   cell.setAttribute("data-value", String(value));
+  const text = signed ? (value === 0 ? "0" : fmtSigned(value, digits)) : fmt(value, digits);
   if (cell.text.data !== text) cell.text.data = text;
 }
 
@@ -421,21 +422,33 @@ function show(cell, value, text) {
 function update() {
   cancelAnimationFrame(state.frame);
   state.frame = 0;
-  const s = scenario();
   const now = whatifModel(spec(state.values));
-  for (const [name, cells] of Object.entries(state.cells)) {
+  showResults(now);
+  showScores(now);
+  markFields();
+  drawCharts(now);
+  listChanges();
+  laterWriteFragment();
+  return now;
+}
+
+function showResults(now) {
+  for (const name in state.cells) {
     const values = now.series[name];
+    const cells = state.cells[name];
     const digits = decimalsOf(name);
-    cells.forEach((cell, t) => show(cell, values[t], fmt(values[t], digits)));
+    for (let t = 0; t < cells.length; t++) show(cells[t], values[t], digits, false);
   }
-  for (const [name, cells] of Object.entries(state.diffCells)) {
+  for (const name in state.diffCells) {
     const values = now.series[name];
     const loaded = state.loaded.series[name];
-    cells.forEach((cell, t) => {
-      const difference = values[t + 1] - loaded[t + 1];
-      show(cell, difference, difference === 0 ? "0" : fmtSigned(difference, decimalsOf(name)));
-    });
+    const cells = state.diffCells[name];
+    const digits = decimalsOf(name);
+    for (let t = 0; t < cells.length; t++) show(cells[t], values[t + 1] - loaded[t + 1], digits, true);
   }
+}
+
+function showScores(now) {
   now.scores.forEach((score, i) => {
     const { row, cells } = state.scoreRows[i];
     const before = state.loaded.scores[i];
@@ -445,21 +458,25 @@ function update() {
       cells[1].text.data = word(score.status);
       cells[3].text.data = fmt(before.value, 2) + " " + word(before.status);
     }
-    show(cells[0], score.value, fmt(score.value, 2));
+    show(cells[0], score.value, 2, false);
     const gap = score.gap === 0 ? "" : fmtSigned(score.gap, 2);
     if (cells[2].text.data !== gap) cells[2].text.data = gap;
   });
-  for (const [path, input] of Object.entries(state.fields)) {
-    const changed = state.values[path] !== s.params[path];
+}
+
+/* The inputs that differ from the scenario are marked; a year without its own rate shows the
+   general rate it then has. */
+function markFields() {
+  const params = scenario().params;
+  for (const path in state.fields) {
+    const input = state.fields[path];
+    const changed = state.values[path] !== params[path];
     if (input.classList.contains("changed") !== changed) input.classList.toggle("changed", changed);
-    const general = input.getAttribute("data-default"); // a year without its own rate shows it
-    const placeholder = general ? inputText(state.values[general]) : "";
-    if (general && input.placeholder !== placeholder) input.placeholder = placeholder;
+    const general = input.getAttribute("data-default");
+    if (!general) continue;
+    const placeholder = inputText(state.values[general]);
+    if (input.placeholder !== placeholder) input.placeholder = placeholder;
   }
-  drawCharts(now);
-  listChanges();
-  laterWriteFragment();
-  return now;
 }
 
 function changedPaths() {
