@@ -399,11 +399,10 @@ function render() {
   update();
 }
 
-/* A cell of a number: its text sits in a box of fixed height whose layout is contained
-   (page.css: td.num > .v), so a new number re-lays out that box alone, not the table. */
+/* A cell of a number: its text node is kept, and rewritten in place (no node replaced). */
 function numberCell(attrs) {
   const text = document.createTextNode("");
-  const cell = el("td", Object.assign({ class: "num" }, attrs), el("span", { class: "v" }, text));
+  const cell = el("td", Object.assign({ class: "num" }, attrs), text);
   cell.text = text;
   return cell;
 }
