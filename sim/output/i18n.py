@@ -319,6 +319,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "whatif.indicators": ("Chỉ số liên kết", "Linked indicators"),
     "whatif.structure": ("Cơ cấu", "Structure"),
     "whatif.by_year_title": ("Tăng trưởng từng năm", "Growth in single years"),
+    "whatif.keys_hint": (
+        "Phím ↑ / ↓ trong một ô tăng, giảm 0,1 (giữ Shift: 1).",
+        "The ↑ / ↓ keys in a field step it by 0.1 (with Shift: 1).",
+    ),
     "whatif.by_year_note": (
         "Tăng trưởng riêng từng năm (%/năm); để trống: theo tốc độ chung.",
         "Growth for single years (%/yr); empty: the general rate.",

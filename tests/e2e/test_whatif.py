@@ -479,8 +479,8 @@ def test_tab_order_follows_the_page_and_focus_is_visible(browser, default_page):
 
 
 def test_keys_change_the_values(browser, default_page):
-    """Typing and Enter apply a value; the arrow keys pick a scenario; Enter and Space press
-    the reset, language and save buttons; the focus stays where the key was pressed."""
+    """Typing and Enter apply a value, the arrow keys step it; the arrow keys pick a scenario;
+    Enter and Space press the reset, save and language buttons; the focus stays put."""
     page = Page(browser, default_page, "#s=baseline&lang=vi")
     keys = page.page.keyboard
     cell = '[data-indicator="output.services"][data-year="2025"]'
@@ -492,6 +492,11 @@ def test_keys_change_the_values(browser, default_page):
     typed = float(page.page.get_attribute(cell, "data-value"))
     field = page.page.locator('[data-param="sectors.services.growth_pct"]')
     assert field.evaluate("e => e === document.activeElement")
+    keys.press("ArrowDown")
+    keys.press("ArrowDown")
+    keys.press("Shift+ArrowUp")  # 17.5 - 0.1 - 0.1 + 1
+    stepped = float(page.page.get_attribute(cell, "data-value"))
+    assert field.input_value() == "18,3"
     keys.press("Shift+Tab")
     keys.press("Shift+Tab")
     keys.press("Shift+Tab")
@@ -521,6 +526,8 @@ def test_keys_change_the_values(browser, default_page):
     loaded = run_scenario(load_scenario("baseline", SCENARIOS))
     year = list(map(int, want.years)).index(2025)
     assert typed == pytest.approx(float(want.series["output.services"][year]), rel=PARITY)
+    steps = run_scenario(load_scenario("baseline", SCENARIOS, ["sectors.services.growth_pct=18.3"]))
+    assert stepped == pytest.approx(float(steps.series["output.services"][year]), rel=PARITY)
     assert reset == pytest.approx(float(loaded.series["output.services"][year]), rel=PARITY)
     assert typed > reset  # 17.5 %/yr against the scenario's 16
     assert (english, switched) == ("en", "lang")

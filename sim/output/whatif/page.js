@@ -226,7 +226,7 @@ function inputsSection() {
     overrideGrid(rows)
   );
   return [el("section", { class: "inputs", "aria-labelledby": "h-inputs" },
-    el("h2", { id: "h-inputs" }, word("inputs")), sectors, indicators), byYear];
+    el("h2", { id: "h-inputs" }, word("inputs")), el("p", { class: "hint" }, word("keys_hint")), sectors, indicators), byYear];
 }
 
 /* A typed value: [value or undefined for "no override", error message or ""]. */
@@ -262,6 +262,20 @@ function onInput(event, showErrors) {
   else state.values[path] = value;
   if (showErrors) update();
   else laterUpdate();
+}
+
+/* ArrowUp / ArrowDown in an input step its number by 0.1 (with Shift by 1) and apply it; an
+   empty single-year field starts from the rate the year then has (its placeholder). */
+function stepByKey(event) {
+  const input = event.target;
+  if ((event.key !== "ArrowUp" && event.key !== "ArrowDown") || !input.matches("input[data-param]")) return;
+  const path = input.getAttribute("data-param");
+  const [now, error] = readInput(path, input.value.trim() === "" ? input.placeholder : input.value);
+  if (error || now === undefined) return;
+  event.preventDefault();
+  const step = (event.shiftKey ? 1 : 0.1) * (event.key === "ArrowUp" ? 1 : -1);
+  input.value = inputText(Math.round((now + step) * 1e9) / 1e9);
+  onInput({ target: input }, true);
 }
 
 /* Typing redraws once a frame, however many keys arrive in it; a change (leaving the field,
@@ -823,6 +837,7 @@ function saveScenario() {
 // ---------------------------------------------------------------------------- events
 
 APP.addEventListener("input", (event) => onInput(event, false));
+APP.addEventListener("keydown", stepByKey);
 APP.addEventListener("change", (event) => {
   if (event.target.getAttribute("data-role") === "scenario") {
     state.index = event.target.selectedIndex;
