@@ -25,6 +25,7 @@ from conftest import REPO, SCENARIOS
 
 from sim.core.model import project, projection_series
 from sim.core.targets import TARGETS, evaluate, target_indicator
+from sim.output.i18n import format_number
 from sim.output.whatif import write_whatif
 from sim.output.whatif.data import scenario_payload
 from sim.run import load_scenarios, model_inputs, run_scenario
@@ -534,13 +535,22 @@ def test_keys_change_the_values(browser, default_page):
     assert (picked, still) == ("covid_shock", "scenario")
 
 
-def test_print_hides_the_controls_and_fits_a4(browser, default_page, tmp_path):
+@pytest.fixture(scope="module")
+def page_to_2030(tmp_path_factory):
+    """The page of a run with --end-year 2030: eleven years, the widest tables."""
+    results = [run_scenario(s) for s in load_scenarios([], SCENARIOS, end_year=2030)]
+    return write_page(tmp_path_factory.mktemp("to_2030"), results)
+
+
+@pytest.mark.parametrize("end_year", [2025, 2030])
+def test_print_hides_the_controls_and_fits_a4(
+    browser, default_page, page_to_2030, end_year, tmp_path
+):
     """Printed (A4, 190 mm wide between the margins): no control, every table and chart inside
-    the page's width; the PDF read back as text has the scorecard and the last year."""
+    the page's width; the PDF read back as text has the scorecard and the last year's figure."""
     width = round(190 / 25.4 * 96)  # the printable width of A4 in CSS pixels
-    page = Page(
-        browser, default_page, "#s=baseline&lang=vi", viewport={"width": width, "height": 1000}
-    )
+    path = default_page if end_year == 2025 else page_to_2030
+    page = Page(browser, path, "#s=baseline&lang=vi", viewport={"width": width, "height": 1000})
     page.set("sectors.services.growth_pct", "15,5")
     page.page.emulate_media(media="print")
     shown = page.page.evaluate(
@@ -560,4 +570,8 @@ def test_print_hides_the_controls_and_fits_a4(browser, default_page, tmp_path):
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True)
     assert "Đánh giá chỉ tiêu" in text.stdout and "Kết quả dự báo" in text.stdout
     assert "Lưu kịch bản" not in text.stdout and "English" not in text.stdout
-    assert "2.524,9" in text.stdout  # investment in 2025, the last column of its row
+    settings = ["sectors.services.growth_pct=15.5"]
+    want = run_scenario(load_scenario("baseline", SCENARIOS, settings, end_year))
+    last = format_number(float(want.series["investment"][-1]), 1, "vi")
+    assert f" {last}" in text.stdout  # investment in the end year, the last column of its row
+    assert last == "2.524,9" or end_year == 2030
