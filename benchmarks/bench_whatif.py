@@ -31,8 +31,9 @@ sys.path.insert(0, str(REPO))
 from sim.output.whatif import write_whatif  # noqa: E402
 from sim.run import load_scenarios, run_scenario  # noqa: E402
 
-ROUND_JS = """(n) => {
+ROUND_JS = """async (n) => {
   const state = whatif.state, times = [], model = [], render = [];
+  const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   for (let i = 0; i < n; i++) {
     state.values["sectors.services.growth_pct"] = 14 + (i % 10) / 5;
     const start = performance.now();
@@ -49,6 +50,9 @@ ROUND_JS = """(n) => {
     whatif.render();
     document.body.offsetHeight;
     render.push(performance.now() - again);
+    // Frames before the next update: the new sections learn whether they are in view (those
+    // out of it, content-visibility: auto, are not laid out; without a frame none would be).
+    await frames();
   }
   return [times, model, render];
 }"""

@@ -180,10 +180,14 @@ def test_page_model_matches_sim_on_every_bundled_scenario(browser, bundled):
     outputs = page.page.evaluate("whatif.data.scenarios.map(s => whatifModel(s))")
     names = page.page.evaluate("whatif.data.scenarios.map(s => s.name)")
     skipped = page.page.evaluate("whatif.data.skipped")
+    header = page.page.inner_text("header")
     assert page.close() == []
     shown = [r for r in results if r.scenario.name in names]
     assert [r.scenario.name for r in shown] == names
     assert skipped == ["history_2016_2020"]  # a back-cast: left out, and the page says so
+    (history,) = [r.scenario for r in results if r.scenario.name == "history_2016_2020"]
+    assert f"Không có trên trang này: {history.title_vi} (" in header  # by title, not its id
+    assert "history_2016_2020" not in header
     assert len(names) == 5
     for result, js in zip(shown, outputs, strict=True):
         scores = {row.target.key: row.value for row in result.scores}
