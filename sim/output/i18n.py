@@ -28,6 +28,7 @@ __all__ = [
     "LANGS",
     "Bilingual",
     "text",
+    "words_under",
     "unit_text",
     "label_text",
     "indicator_label",
@@ -398,6 +399,69 @@ _PAIRS: dict[str, tuple[str, str]] = {
     ),
     "residual.aggregate": ("tốc độ chung của ba ngành", "the three-sector aggregate"),
     "residual.own": ("tốc độ riêng {rate} %/năm", "its own {rate} %/yr"),
+    # the what-if page (whatif.html; sim/output/whatif/data.py hands them to the page)
+    "whatif.page_title": ("Thử giả định: dự báo {base}-{end}", "What-if: projections {base}-{end}"),
+    "whatif.intro": (
+        "Thay đổi giả định và xem ngay mọi chỉ số, đánh giá chỉ tiêu và biểu đồ. Trang chạy "
+        "hoàn toàn trên máy này, không cần mạng. Lưu kịch bản để chạy lại bằng dòng lệnh.",
+        "Change the assumptions and every number, the scorecard and the charts follow at once. "
+        "The page runs entirely on this computer, offline. Save the scenario to run it again "
+        "from the command line.",
+    ),
+    "whatif.switch_lang": ("English", "Tiếng Việt"),
+    "whatif.pick": ("Kịch bản", "Scenario"),
+    "whatif.reset": ("Về giá trị kịch bản", "Reset to the scenario"),
+    "whatif.save": ("Lưu kịch bản", "Save scenario"),
+    "whatif.inputs": ("Giả định", "Assumptions"),
+    "whatif.sectors": ("Các ngành", "Sectors"),
+    "whatif.indicators": ("Chỉ số liên kết", "Linked indicators"),
+    "whatif.structure": ("Cơ cấu", "Structure"),
+    "whatif.by_year_title": ("Tăng trưởng từng năm", "Growth in single years"),
+    "whatif.keys_hint": (
+        "Phím ↑ / ↓ trong một ô tăng, giảm 0,1 (giữ Shift: 1).",
+        "The ↑ / ↓ keys in a field step it by 0.1 (with Shift: 1).",
+    ),
+    "whatif.by_year_note": (
+        "Tăng trưởng riêng từng năm (%/năm); để trống: theo tốc độ chung.",
+        "Growth for single years (%/yr); empty: the general rate.",
+    ),
+    "whatif.scenario_value": ("kịch bản", "scenario"),
+    "whatif.source_range": ("khoảng nguồn", "source range"),
+    "whatif.results": ("Kết quả dự báo", "Projection"),
+    "whatif.changes": ("Thay đổi so với kịch bản", "Changes from the scenario"),
+    "whatif.no_changes": ("Chưa thay đổi giả định nào.", "No assumption changed."),
+    "whatif.difference": (
+        "Chênh lệch so với kịch bản gốc",
+        "Difference from the scenario as loaded",
+    ),
+    "whatif.as_loaded": ("Kịch bản gốc", "As loaded"),
+    "whatif.what_if": ("Giả định mới", "What-if"),
+    "whatif.invalid_number": ("không phải một số", "not a number"),
+    "whatif.rate_floor": (
+        "tốc độ tăng phải lớn hơn -100 %/năm",
+        "a growth rate must be above -100 %/yr",
+    ),
+    "whatif.share_floor": ("tỷ trọng không được âm", "a share cannot be negative"),
+    "whatif.not_applied": ("chưa áp dụng", "not applied"),
+    "whatif.chart_output": ("Giá trị sản xuất", "Production value"),
+    "whatif.chart_growth": ("Tăng trưởng giá trị sản xuất", "Production value growth"),
+    "whatif.chart_budget": ("Thu ngân sách", "Budget revenue"),
+    "whatif.chart_loaded": ("nét đứt: kịch bản gốc", "dashed: the scenario as loaded"),
+    "whatif.yoy": ("so năm trước", "on previous year"),
+    "whatif.skipped": (
+        "Không có trên trang này: {names} ({reason}).",
+        "Not on this page: {names} ({reason}).",
+    ),
+    "whatif.skipped_reason": (
+        "kịch bản tính ngược hoặc hiệu chỉnh; xem report.html",
+        "back-cast or calibrated scenarios; see report.html",
+    ),
+    "whatif.saved_title": ("{title} (giả định mới)", "{title} (what-if)"),
+    "whatif.needs_js": (
+        "Trang này cần JavaScript để tính toán.",
+        "This page needs JavaScript to compute.",
+    ),
+    "whatif.generated": ("Tạo lúc", "Generated"),
     # the live workbook (projections.xlsx)
     "assumption_value": ("Giá trị (ô nhập)", "Value (input)"),
     "band_low": ("Cận dưới", "Low end"),
@@ -452,6 +516,11 @@ def text(key: str, lang: str) -> str:
     """The word or phrase for `key` in `lang` ("vi" or "en"); the key itself if unknown."""
     words = _TEXT.get(key)
     return key if words is None else words.in_(lang)
+
+
+def words_under(prefix: str) -> dict[str, Bilingual]:
+    """The words whose key starts with `prefix` ("whatif."), keyed without it."""
+    return {key[len(prefix) :]: words for key, words in _TEXT.items() if key.startswith(prefix)}
 
 
 def unit_text(unit: str, lang: str) -> str:

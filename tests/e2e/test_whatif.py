@@ -25,6 +25,7 @@ from conftest import REPO, SCENARIOS
 
 from sim.core.model import project, projection_series
 from sim.core.targets import TARGETS, evaluate, target_indicator
+from sim.output.i18n import format_number
 from sim.output.whatif import write_whatif
 from sim.output.whatif.data import scenario_payload
 from sim.run import load_scenarios, model_inputs, run_scenario
@@ -179,10 +180,14 @@ def test_page_model_matches_sim_on_every_bundled_scenario(browser, bundled):
     outputs = page.page.evaluate("whatif.data.scenarios.map(s => whatifModel(s))")
     names = page.page.evaluate("whatif.data.scenarios.map(s => s.name)")
     skipped = page.page.evaluate("whatif.data.skipped")
+    header = page.page.inner_text("header")
     assert page.close() == []
     shown = [r for r in results if r.scenario.name in names]
     assert [r.scenario.name for r in shown] == names
     assert skipped == ["history_2016_2020"]  # a back-cast: left out, and the page says so
+    (history,) = [r.scenario for r in results if r.scenario.name == "history_2016_2020"]
+    assert f"Không có trên trang này: {history.title_vi} (" in header  # by title, not its id
+    assert "history_2016_2020" not in header
     assert len(names) == 5
     for result, js in zip(shown, outputs, strict=True):
         scores = {row.target.key: row.value for row in result.scores}
@@ -284,7 +289,7 @@ def run_cli(out: Path, *arguments: str, folder: Path = SCENARIOS) -> dict[str, d
     assert done.returncode == 0, done.stderr
     (table,) = [p for p in out.glob("*.csv") if p.stem not in ("projections", "scorecard")]
     values: dict[str, dict[int, float]] = {}
-    with table.open(encoding="utf-8") as handle:
+    with table.open(encoding="utf-8-sig") as handle:  # (the CSVs may start with a BOM)
         for row in csv.DictReader(handle):
             year = int(row.pop("year"))
             for name, text in row.items():
@@ -412,3 +417,165 @@ def test_screenshot_in_both_languages(browser, default_page, lang):
     else:
         assert "Save scenario" in body and "Scorecard" in body
         assert cell == "2,524.9"
+
+
+# ----------------------------------------------------------------------------- keyboard, print
+
+FOCUSED = """() => { const e = document.activeElement; const box = e.getBoundingClientRect();
+  const style = getComputedStyle(e);
+  return {tag: e.tagName, param: e.dataset.param || null, role: e.dataset.role || null,
+          action: e.dataset.action || null, top: box.top + scrollY, left: box.left + scrollX,
+          outline: style.outlineStyle === "none" ? 0 : parseFloat(style.outlineWidth)}; }"""
+
+
+def tab_through(page, count: int) -> list[dict]:
+    """Press Tab `count` times from the top of the page; what has the focus after each."""
+    page.page.locator("h1").first.click()  # (the page, not the address bar, has the keys)
+    stops = []
+    for _ in range(count):
+        page.page.keyboard.press("Tab")
+        stops.append(page.page.evaluate(FOCUSED))
+    return stops
+
+
+def test_every_control_has_a_label(browser, default_page):
+    page = Page(browser, default_page)
+    unlabelled = page.page.evaluate(
+        """() => Array.from(document.querySelectorAll("input, select, button")).filter((e) => {
+             const label = Array.from(e.labels || []).map((l) => l.textContent).join("")
+               + (e.getAttribute("aria-label") || "") + (e.tagName === "BUTTON" ? e.textContent : "");
+             return label.trim() === ""; }).map((e) => e.outerHTML)"""
+    )
+    count = page.page.locator("input[data-param]").count()
+    assert page.close() == []
+    assert unlabelled == []
+    baseline = scenario_payload(run_scenario(load_scenario("baseline", SCENARIOS)))
+    general = [p for p in baseline["params"] if "_by_year." not in p]
+    rows = len(baseline["sectors"]) + len(baseline["indicators"])
+    assert count == len(general) + rows * 5  # each assumption, and the grid of 2021-2025
+
+
+def test_tab_order_follows_the_page_and_focus_is_visible(browser, default_page):
+    page = Page(browser, default_page, "#s=baseline&lang=vi")
+    fields = page.page.locator(".inputs [data-param]").count()
+    grid = page.page.locator(".by-year [data-param]").count()
+    stops = tab_through(page, 4 + fields + grid + 2)
+    assert page.close() == []
+    controls = [(s["role"], s["action"]) for s in stops[:4]]
+    assert controls == [
+        ("scenario", None),
+        (None, "reset"),
+        (None, "save-scenario"),
+        (None, "lang"),
+    ]
+    left = stops[4 : 4 + fields]
+    assert left[0]["param"] == "sectors.services.share_pct"
+    assert all(s["tag"] == "INPUT" and s["param"] for s in left)
+    tops = [s["top"] for s in left]
+    assert tops == sorted(tops)  # down the assumptions column
+    right = stops[4 + fields : 4 + fields + grid]
+    assert right[0]["param"] == "sectors.services.growth_pct_by_year.2021"
+    assert min(s["left"] for s in right) > max(s["left"] for s in left)  # then the grid beside it
+    rows = [(round(s["top"]), s["left"]) for s in right]
+    assert rows == sorted(rows)  # row by row, year by year
+    after = stops[4 + fields + grid :]
+    assert [s["tag"] for s in after] == ["DIV", "DIV"]  # the two wide tables' scroll boxes
+    assert all(s["outline"] >= 2 for s in stops)  # every stop shows its focus
+
+
+def test_keys_change_the_values(browser, default_page):
+    """Typing and Enter apply a value, the arrow keys step it; the arrow keys pick a scenario;
+    Enter and Space press the reset, save and language buttons; the focus stays put."""
+    page = Page(browser, default_page, "#s=baseline&lang=vi")
+    keys = page.page.keyboard
+    cell = '[data-indicator="output.services"][data-year="2025"]'
+    stops = tab_through(page, 6)
+    assert stops[5]["param"] == "sectors.services.growth_pct"
+    keys.press("Control+A")
+    keys.type("17,5")
+    keys.press("Enter")
+    typed = float(page.page.get_attribute(cell, "data-value"))
+    field = page.page.locator('[data-param="sectors.services.growth_pct"]')
+    assert field.evaluate("e => e === document.activeElement")
+    keys.press("ArrowDown")
+    keys.press("ArrowDown")
+    keys.press("Shift+ArrowUp")  # 17.5 - 0.1 - 0.1 + 1
+    stepped = float(page.page.get_attribute(cell, "data-value"))
+    assert field.input_value() == "18,3"
+    keys.press("Shift+Tab")
+    keys.press("Shift+Tab")
+    keys.press("Shift+Tab")
+    keys.press("Shift+Tab")  # back to the reset button
+    assert page.page.evaluate(FOCUSED)["action"] == "reset"
+    keys.press("Enter")
+    reset = float(page.page.get_attribute(cell, "data-value"))
+    assert field.input_value() == "16"
+    assert page.page.evaluate(FOCUSED)["action"] == "reset"
+    keys.press("Tab")
+    with page.page.expect_download() as saved:
+        keys.press("Enter")  # the save button
+    assert saved.value.suggested_filename == "baseline_whatif.toml"
+    keys.press("Tab")
+    keys.press("Space")  # the language switch
+    english = page.page.evaluate("document.documentElement.lang")
+    switched = page.page.evaluate(FOCUSED)["action"]
+    keys.press("Shift+Tab")
+    keys.press("Shift+Tab")
+    keys.press("Shift+Tab")
+    assert page.page.evaluate(FOCUSED)["role"] == "scenario"
+    keys.press("ArrowDown")
+    picked = page.page.locator('[data-role="scenario"]').input_value()
+    still = page.page.evaluate(FOCUSED)["role"]
+    assert page.close() == []
+    want = run_scenario(load_scenario("baseline", SCENARIOS, ["sectors.services.growth_pct=17.5"]))
+    loaded = run_scenario(load_scenario("baseline", SCENARIOS))
+    year = list(map(int, want.years)).index(2025)
+    assert typed == pytest.approx(float(want.series["output.services"][year]), rel=PARITY)
+    steps = run_scenario(load_scenario("baseline", SCENARIOS, ["sectors.services.growth_pct=18.3"]))
+    assert stepped == pytest.approx(float(steps.series["output.services"][year]), rel=PARITY)
+    assert reset == pytest.approx(float(loaded.series["output.services"][year]), rel=PARITY)
+    assert typed > reset  # 17.5 %/yr against the scenario's 16
+    assert (english, switched) == ("en", "lang")
+    assert (picked, still) == ("covid_shock", "scenario")
+
+
+@pytest.fixture(scope="module")
+def page_to_2030(tmp_path_factory):
+    """The page of a run with --end-year 2030: eleven years, the widest tables."""
+    results = [run_scenario(s) for s in load_scenarios([], SCENARIOS, end_year=2030)]
+    return write_page(tmp_path_factory.mktemp("to_2030"), results)
+
+
+@pytest.mark.parametrize("end_year", [2025, 2030])
+def test_print_hides_the_controls_and_fits_a4(
+    browser, default_page, page_to_2030, end_year, tmp_path
+):
+    """Printed (A4, 190 mm wide between the margins): no control, every table and chart inside
+    the page's width; the PDF read back as text has the scorecard and the last year's figure."""
+    width = round(190 / 25.4 * 96)  # the printable width of A4 in CSS pixels
+    path = default_page if end_year == 2025 else page_to_2030
+    page = Page(browser, path, "#s=baseline&lang=vi", viewport={"width": width, "height": 1000})
+    page.set("sectors.services.growth_pct", "15,5")
+    page.page.emulate_media(media="print")
+    shown = page.page.evaluate(
+        """() => ["controls", "by-year", "hint"].map((c) => Array.from(document.getElementsByClassName(c))
+             .filter((e) => e.getClientRects().length > 0).length)"""
+    )
+    widest = page.page.evaluate(
+        """() => Math.max(...Array.from(document.querySelectorAll("table, svg, section, .field"))
+             .map((e) => e.getBoundingClientRect().right))"""
+    )
+    overflow = page.page.evaluate("document.documentElement.scrollWidth - innerWidth")
+    pdf = tmp_path / "whatif.pdf"
+    page.page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
+    assert page.close() == []
+    assert shown == [0, 0, 0]
+    assert widest <= width and overflow <= 0
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True)
+    assert "Đánh giá chỉ tiêu" in text.stdout and "Kết quả dự báo" in text.stdout
+    assert "Lưu kịch bản" not in text.stdout and "English" not in text.stdout
+    settings = ["sectors.services.growth_pct=15.5"]
+    want = run_scenario(load_scenario("baseline", SCENARIOS, settings, end_year))
+    last = format_number(float(want.series["investment"][-1]), 1, "vi")
+    assert f" {last}" in text.stdout  # investment in the end year, the last column of its row
+    assert last == "2.524,9" or end_year == 2030

@@ -7,7 +7,7 @@ import json
 import re
 from datetime import datetime
 
-from conftest import MINIMAL, SCENARIOS
+from conftest import MINIMAL, REPO, SCENARIOS
 
 from sim.output.whatif import json_for_script, whatif_html
 from sim.output.whatif.data import skip_reason
@@ -67,6 +67,8 @@ def test_back_cast_and_calibrated_scenarios_are_left_out_and_named():
     data = json.loads(re.search(r'id="whatif-data">(.*?)</script>', page, re.S).group(1))
     assert [s["name"] for s in data["scenarios"]] == ["baseline"]
     assert data["skipped"] == ["history_2016_2020"]
+    # shown to the reader by its title, not its internal name
+    assert data["skipped_titles"] == [{"vi": history.title_vi, "en": history.title_en}]
 
 
 def test_the_page_carries_the_runs_settings_for_the_saved_file():
@@ -77,3 +79,18 @@ def test_the_page_carries_the_runs_settings_for_the_saved_file():
     assert payload["carried"] == [["end_year", "2030"], ["sectors.services.growth_pct", "15"]]
     assert payload["params"]["sectors.services.growth_pct"] == 15.0
     assert payload["ranges"]["sectors.services.growth_pct"] == [15.5, 16.5]
+
+
+def test_every_word_the_script_shows_is_in_the_data_in_both_languages():
+    """The script's words come from sim.output.i18n through the data: a key the script asks
+    for and the data lacks would show the bare key (English, an internal id) in a vi page."""
+    script = (REPO / "sim" / "output" / "whatif" / "page.js").read_text(encoding="utf-8")
+    asked = set(re.findall(r'word\("([^"]+)"\)', script))
+    asked |= set(re.findall(r"DATA\.words\.(\w+)", script))
+    asked |= {"param.growth_pct", "param.share_pct", "met", "exceeded", "missed"}  # (built keys)
+    page = page_of([run_scenario(load_scenarios(["baseline"], SCENARIOS)[0])])
+    words = json.loads(re.search(r'id="whatif-data">(.*?)</script>', page, re.S).group(1))["words"]
+    assert len(asked) > 30
+    assert sorted(asked - set(words)) == []
+    assert all(words[key]["vi"] and words[key]["en"] for key in asked)
+    assert words["save"] == {"vi": "Lưu kịch bản", "en": "Save scenario"}

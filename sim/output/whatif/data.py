@@ -2,8 +2,8 @@
 one JSON-ready mapping that the page's script reads (`sim/output/whatif/page.js`).
 
 The page recomputes the model from these numbers in JavaScript; everything it needs to do that,
-and to label what it shows, is here, so the script holds no number of the model and no word of
-the tool's vocabulary that Python already has (`sim.output.i18n`).
+and to label what it shows, is here, so the script holds no number of the model and no word:
+every word comes from `sim.output.i18n` (the page's own under the keys "whatif.*").
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from sim.output.i18n import (
     setting_text,
     text,
     unit_text,
+    words_under,
 )
 from sim.run import ScenarioResult
 from sim.scenario.loader import ScenarioError, load_scenario, parse_setting
@@ -33,64 +34,13 @@ from sim.scenario.writer import toml_value
 __all__ = ["page_data", "scenario_payload", "skip_reason", "PAGE_WORDS"]
 
 PAGE_WORDS: dict[str, tuple[str, str]] = {
-    "page_title": ("Thử giả định: dự báo {base}-{end}", "What-if: projections {base}-{end}"),
-    "intro": (
-        "Thay đổi giả định và xem ngay mọi chỉ số, đánh giá chỉ tiêu và biểu đồ. Trang chạy "
-        "hoàn toàn trên máy này, không cần mạng. Lưu kịch bản để chạy lại bằng dòng lệnh.",
-        "Change the assumptions and every number, the scorecard and the charts follow at once. "
-        "The page runs entirely on this computer, offline. Save the scenario to run it again "
-        "from the command line.",
-    ),
-    "switch_lang": ("English", "Tiếng Việt"),
-    "pick": ("Kịch bản", "Scenario"),
-    "reset": ("Về giá trị kịch bản", "Reset to the scenario"),
-    "save": ("Lưu kịch bản", "Save scenario"),
-    "inputs": ("Giả định", "Assumptions"),
-    "sectors": ("Các ngành", "Sectors"),
-    "indicators": ("Chỉ số liên kết", "Linked indicators"),
-    "structure": ("Cơ cấu", "Structure"),
-    "by_year_title": ("Tăng trưởng từng năm", "Growth in single years"),
-    "by_year_note": (
-        "Tăng trưởng riêng từng năm (%/năm); để trống: theo tốc độ chung.",
-        "Growth for single years (%/yr); empty: the general rate.",
-    ),
-    "scenario_value": ("kịch bản", "scenario"),
-    "source_range": ("khoảng nguồn", "source range"),
-    "results": ("Kết quả dự báo", "Projection"),
-    "changes": ("Thay đổi so với kịch bản", "Changes from the scenario"),
-    "no_changes": ("Chưa thay đổi giả định nào.", "No assumption changed."),
-    "difference": ("Chênh lệch so với kịch bản gốc", "Difference from the scenario as loaded"),
-    "as_loaded": ("Kịch bản gốc", "As loaded"),
-    "what_if": ("Giả định mới", "What-if"),
-    "invalid_number": ("không phải một số", "not a number"),
-    "rate_floor": ("tốc độ tăng phải lớn hơn -100 %/năm", "a growth rate must be above -100 %/yr"),
-    "share_floor": ("tỷ trọng không được âm", "a share cannot be negative"),
-    "not_applied": ("chưa áp dụng", "not applied"),
-    "chart_output": ("Giá trị sản xuất", "Production value"),
-    "chart_growth": ("Tăng trưởng giá trị sản xuất", "Production value growth"),
-    "chart_budget": ("Thu ngân sách", "Budget revenue"),
-    "chart_loaded": ("nét đứt: kịch bản gốc", "dashed: the scenario as loaded"),
-    "yoy": ("so năm trước", "on previous year"),
-    "skipped": (
-        "Không có trên trang này: {names} ({reason}).",
-        "Not on this page: {names} ({reason}).",
-    ),
-    "skipped_reason": (
-        "kịch bản tính ngược hoặc hiệu chỉnh; xem report.html",
-        "back-cast or calibrated scenarios; see report.html",
-    ),
-    "saved_title": ("{title} (giả định mới)", "{title} (what-if)"),
-    "needs_js": (
-        "Trang này cần JavaScript để tính toán.",
-        "This page needs JavaScript to compute.",
-    ),
-    "generated": ("Tạo lúc", "Generated"),
+    key: (words.vi, words.en) for key, words in words_under("whatif.").items()
 }
-"""Words of the page itself (the tool's vocabulary comes from `sim.output.i18n`)."""
+"""The page's own words, whose home is `sim.output.i18n` (keys "whatif.*", here without the prefix)."""
 
 _I18N_KEYS = (
     "scorecard", "target", "band", "value", "status", "gap", "unit", "year", "source_lines",
-    "met", "exceeded", "missed", "not projected", "outside horizon", "parameter",
+    "met", "exceeded", "missed", "not projected", "outside horizon", "parameter", "indicator",
     "services", "industry", "agriculture", "other", "total",
     "param.growth_pct", "param.growth_pct_by_year", "param.share_pct", "param.elasticity",
     "param.base", "param.residual_growth_pct", "footer_short",
@@ -112,7 +62,7 @@ def page_data(results: Sequence[ScenarioResult], lang: str, generated: datetime)
     """Everything the page shows and computes from, JSON-ready (floats in full precision)."""
     shown = [r for r in results if skip_reason(r.scenario) is None]
     first = results[0].scenario
-    words = {key: Bilingual(*pair) for key, pair in PAGE_WORDS.items()}
+    words = words_under("whatif.")
     words.update({key: Bilingual(text(key, "vi"), text(key, "en")) for key in _I18N_KEYS})
     words["percent_per_year"] = Bilingual(unit_text("%/yr", "vi"), unit_text("%/yr", "en"))
     return {
@@ -122,6 +72,11 @@ def page_data(results: Sequence[ScenarioResult], lang: str, generated: datetime)
         "words": {key: _both(w) for key, w in words.items()},
         "scenarios": [scenario_payload(r) for r in shown],
         "skipped": [r.scenario.name for r in results if skip_reason(r.scenario) is not None],
+        "skipped_titles": [
+            {"vi": r.scenario.title_vi, "en": r.scenario.title_en}
+            for r in results
+            if skip_reason(r.scenario) is not None
+        ],
         "targets": [_target(t) for t in TARGETS],
         "tolerance": COMPARISON_TOLERANCE,
     }

@@ -25,6 +25,7 @@ const state = {
   cells: {}, // series -> [cell per year]
   fields: {}, // path -> input
   errors: {}, // path -> message of a value not applied
+  frame: 0, // the animation frame of an update asked for while typing
 };
 
 // ---------------------------------------------------------------------------- words, numbers
@@ -84,10 +85,6 @@ function el(tag, attrs, ...children) {
     node.append(child instanceof Node ? child : String(child));
   }
   return node;
-}
-
-function escapeXml(text) {
-  return String(text).replace(/[<>&"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;" })[c]);
 }
 
 // ---------------------------------------------------------------------------- the scenario
@@ -229,7 +226,7 @@ function inputsSection() {
     overrideGrid(rows)
   );
   return [el("section", { class: "inputs", "aria-labelledby": "h-inputs" },
-    el("h2", { id: "h-inputs" }, word("inputs")), sectors, indicators), byYear];
+    el("h2", { id: "h-inputs" }, word("inputs")), el("p", { class: "hint" }, word("keys_hint")), sectors, indicators), byYear];
 }
 
 /* A typed value: [value or undefined for "no override", error message or ""]. */
@@ -263,7 +260,28 @@ function onInput(event, showErrors) {
   if (message) message.textContent = "";
   if (value === undefined) delete state.values[path];
   else state.values[path] = value;
-  update();
+  if (showErrors) update();
+  else laterUpdate();
+}
+
+/* ArrowUp / ArrowDown in an input step its number by 0.1 (with Shift by 1) and apply it; an
+   empty single-year field starts from the rate the year then has (its placeholder). */
+function stepByKey(event) {
+  const input = event.target;
+  if ((event.key !== "ArrowUp" && event.key !== "ArrowDown") || !input.matches("input[data-param]")) return;
+  const path = input.getAttribute("data-param");
+  const [now, error] = readInput(path, input.value.trim() === "" ? input.placeholder : input.value);
+  if (error || now === undefined) return;
+  event.preventDefault();
+  const step = (event.shiftKey ? 1 : 0.1) * (event.key === "ArrowUp" ? 1 : -1);
+  input.value = inputText(Math.round((now + step) * 1e9) / 1e9);
+  onInput({ target: input }, true);
+}
+
+/* Typing redraws once a frame, however many keys arrive in it; a change (leaving the field,
+   Enter) redraws at once. */
+function laterUpdate() {
+  if (!state.frame) state.frame = requestAnimationFrame(update);
 }
 
 // ---------------------------------------------------------------------------- results
@@ -275,31 +293,37 @@ function fixedTable(table, columns) {
   return table;
 }
 
+/* A wide table's scroll box: the keyboard reaches it (Tab, then the arrow keys scroll it) and
+   a screen reader names it by its section's heading. */
+function scrollBox(headingId, table) {
+  return el("div", { class: "scroll", tabindex: "0", role: "region", "aria-labelledby": headingId }, table);
+}
+
 function resultsTable() {
   const s = scenario();
   const years = [];
   for (let y = s.base_year; y <= s.end_year; y++) years.push(y);
-  const head = el("tr", {}, el("th", { scope: "col" }, word("parameter")), el("th", { scope: "col" }, word("unit")));
+  const head = el("tr", {}, el("th", { scope: "col" }, word("indicator")), el("th", { scope: "col" }, word("unit")));
   for (const y of years) head.append(el("th", { scope: "col", class: "num" }, String(y)));
   const body = el("tbody");
   state.cells = {};
   for (const [name, info] of Object.entries(s.series)) {
     const row = el("tr", {}, el("th", { scope: "row" }, info.label[state.lang]), el("td", {}, info.unit[state.lang]));
     state.cells[name] = years.map((y) => {
-      const cell = el("td", { class: "num", "data-indicator": name, "data-year": String(y) });
+      const cell = numberCell({ "data-indicator": name, "data-year": String(y) });
       row.append(cell);
       return cell;
     });
     body.append(row);
   }
-  return el("div", { class: "scroll" }, fixedTable(el("table", { class: "results" }, el("thead", {}, head), body), years.length));
+  return scrollBox("h-results", fixedTable(el("table", { class: "results" }, el("thead", {}, head), body), years.length));
 }
 
 function diffTable() {
   const s = scenario();
   const years = [];
   for (let y = s.base_year + 1; y <= s.end_year; y++) years.push(y);
-  const head = el("tr", {}, el("th", { scope: "col" }, word("parameter")), el("th", { scope: "col" }, word("unit")));
+  const head = el("tr", {}, el("th", { scope: "col" }, word("indicator")), el("th", { scope: "col" }, word("unit")));
   for (const y of years) head.append(el("th", { scope: "col", class: "num" }, String(y)));
   const body = el("tbody");
   state.diffCells = {};
@@ -308,13 +332,13 @@ function diffTable() {
     const info = s.series[name];
     const row = el("tr", {}, el("th", { scope: "row" }, info.label[state.lang]), el("td", {}, info.unit[state.lang]));
     state.diffCells[name] = years.map((y) => {
-      const cell = el("td", { class: "num", "data-difference": name, "data-year": String(y) });
+      const cell = numberCell({ "data-difference": name, "data-year": String(y) });
       row.append(cell);
       return cell;
     });
     body.append(row);
   }
-  return el("div", { class: "scroll" }, fixedTable(el("table", { class: "results" }, el("thead", {}, head), body), years.length));
+  return scrollBox("h-diff", fixedTable(el("table", { class: "results" }, el("thead", {}, head), body), years.length));
 }
 
 function scorecardTable() {
@@ -324,7 +348,7 @@ function scorecardTable() {
   }
   const body = el("tbody");
   state.scoreRows = DATA.targets.map((target) => {
-    const cells = [0, 1, 2, 3].map(() => el("td", { class: "num" }));
+    const cells = [0, 1, 2, 3].map(() => numberCell({}));
     const row = el(
       "tr",
       { "data-target": target.key },
@@ -351,7 +375,7 @@ function render() {
     picker.append(option);
   });
   const skipped = DATA.skipped.length
-    ? el("p", { class: "note" }, word("skipped").replace("{names}", DATA.skipped.join(", ")).replace("{reason}", word("skipped_reason")))
+    ? el("p", { class: "note" }, word("skipped").replace("{names}", DATA.skipped_titles.map((t) => t[state.lang]).join(", ")).replace("{reason}", word("skipped_reason")))
     : null;
   const controls = el(
     "div",
@@ -390,56 +414,83 @@ function render() {
   update();
 }
 
+/* A cell of a number: its text node is kept, and rewritten in place (no node replaced). */
+function numberCell(attrs) {
+  const text = document.createTextNode("");
+  const cell = el("td", Object.assign({ class: "num" }, attrs), text);
+  cell.text = text;
+  return cell;
+}
+
 /* A cell's number and text, written only when they change: most cells keep theirs when one
    input moves, and an untouched cell costs the browser no layout. */
-function show(cell, value, text) {
-  const full = String(value);
-  if (cell.getAttribute("data-value") === full) return;
-  cell.setAttribute("data-value", full);
-  if (cell.textContent !== text) cell.textContent = text;
+function show(cell, value, digits, signed) {
+  if (Object.is(cell.shown, value)) return;
+  cell.shown = value;
+  cell.setAttribute("data-value", String(value));
+  const text = signed ? (value === 0 ? "0" : fmtSigned(value, digits)) : fmt(value, digits);
+  if (cell.text.data !== text) cell.text.data = text;
 }
 
 /* Model and redraw: every number, the scorecard, the charts and the list of changes. */
 function update() {
-  const s = scenario();
+  cancelAnimationFrame(state.frame);
+  state.frame = 0;
   const now = whatifModel(spec(state.values));
-  for (const [name, cells] of Object.entries(state.cells)) {
+  showResults(now);
+  showScores(now);
+  markFields();
+  drawCharts(now);
+  listChanges();
+  laterWriteFragment();
+  return now;
+}
+
+function showResults(now) {
+  for (const name in state.cells) {
     const values = now.series[name];
+    const cells = state.cells[name];
     const digits = decimalsOf(name);
-    cells.forEach((cell, t) => show(cell, values[t], fmt(values[t], digits)));
+    for (let t = 0; t < cells.length; t++) show(cells[t], values[t], digits, false);
   }
-  for (const [name, cells] of Object.entries(state.diffCells)) {
+  for (const name in state.diffCells) {
     const values = now.series[name];
     const loaded = state.loaded.series[name];
-    cells.forEach((cell, t) => {
-      const difference = values[t + 1] - loaded[t + 1];
-      show(cell, difference, difference === 0 ? "0" : fmtSigned(difference, decimalsOf(name)));
-    });
+    const cells = state.diffCells[name];
+    const digits = decimalsOf(name);
+    for (let t = 0; t < cells.length; t++) show(cells[t], values[t + 1] - loaded[t + 1], digits, true);
   }
+}
+
+function showScores(now) {
   now.scores.forEach((score, i) => {
     const { row, cells } = state.scoreRows[i];
     const before = state.loaded.scores[i];
     if (row.getAttribute("data-status") !== score.status) {
       row.setAttribute("data-status", score.status);
       row.className = "status-" + score.status.replace(" ", "-");
-      cells[1].textContent = word(score.status);
-      cells[3].textContent = fmt(before.value, 2) + " " + word(before.status);
+      cells[1].text.data = word(score.status);
+      cells[3].text.data = fmt(before.value, 2) + " " + word(before.status);
     }
-    show(cells[0], score.value, fmt(score.value, 2));
+    show(cells[0], score.value, 2, false);
     const gap = score.gap === 0 ? "" : fmtSigned(score.gap, 2);
-    if (cells[2].textContent !== gap) cells[2].textContent = gap;
+    if (cells[2].text.data !== gap) cells[2].text.data = gap;
   });
-  for (const [path, input] of Object.entries(state.fields)) {
-    const changed = state.values[path] !== s.params[path];
+}
+
+/* The inputs that differ from the scenario are marked; a year without its own rate shows the
+   general rate it then has. */
+function markFields() {
+  const params = scenario().params;
+  for (const path in state.fields) {
+    const input = state.fields[path];
+    const changed = state.values[path] !== params[path];
     if (input.classList.contains("changed") !== changed) input.classList.toggle("changed", changed);
-    const general = input.getAttribute("data-default"); // a year without its own rate shows it
-    const placeholder = general ? inputText(state.values[general]) : "";
-    if (general && input.placeholder !== placeholder) input.placeholder = placeholder;
+    const general = input.getAttribute("data-default");
+    if (!general) continue;
+    const placeholder = inputText(state.values[general]);
+    if (input.placeholder !== placeholder) input.placeholder = placeholder;
   }
-  drawCharts(now);
-  listChanges();
-  laterWriteFragment();
-  return now;
 }
 
 function changedPaths() {
@@ -448,21 +499,28 @@ function changedPaths() {
   return Array.from(paths).filter((p) => state.values[p] !== s.params[p]);
 }
 
+/* The list of changed assumptions: its lines rewritten in place while the same ones change. */
 function listChanges() {
   const list = document.getElementById("changes");
   const s = scenario();
-  const key = JSON.stringify(changedPaths().map((p) => [p, state.values[p] === undefined ? null : state.values[p]]));
-  if (list.getAttribute("data-shown") === key) return;
-  list.setAttribute("data-shown", key);
-  const items = changedPaths().map((path) => {
+  const paths = changedPaths();
+  const lines = paths.map((path) => {
     const year = path.match(/_by_year\.(\d+)$/);
     const [label, unit] = year
       ? [paramLabel(path.replace(/_by_year\.\d+$/, ""))[0] + " " + year[1], DATA.words.percent_per_year[state.lang]]
       : paramLabel(path);
     const show = (v) => (v === undefined ? "–" : fmt(v, 2));
-    return el("li", {}, label + ": " + show(s.params[path]) + " → " + show(state.values[path]) + (unit ? " " + unit : ""));
+    return label + ": " + show(s.params[path]) + " → " + show(state.values[path]) + (unit ? " " + unit : "");
   });
-  list.replaceChildren(...(items.length ? items : [el("li", {}, word("no_changes"))]));
+  if (!lines.length) lines.push(word("no_changes"));
+  const items = list.children;
+  if (items.length !== lines.length) {
+    list.replaceChildren(...lines.map((line) => el("li", {}, line)));
+    return;
+  }
+  lines.forEach((line, k) => {
+    if (items[k].textContent !== line) items[k].firstChild.data = line;
+  });
 }
 
 // ---------------------------------------------------------------------------- charts
@@ -479,49 +537,106 @@ function niceTicks(low, high) {
   return ticks;
 }
 
-/* An SVG line chart as text. lines: [{values, cls, label, dashed}]; bands: [{low, high, cls,
-   label}] (arrays by year, null where none); marks: [{year, value, label}]. */
-function lineChart(title, unit, years, lines, bands, marks) {
-  const all = [];
-  for (const line of lines) all.push(...line.values);
-  for (const band of bands) all.push(...band.low, ...band.high);
-  for (const mark of marks) all.push(mark.value);
-  const finite = all.filter((v) => v !== null && Number.isFinite(v));
-  let low = Math.min(...finite, 0 < Math.min(...finite) && Math.min(...finite) < 0.3 * Math.max(...finite) ? 0 : Infinity);
-  let high = Math.max(...finite);
+function svgEl(tag, attrs, label) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  if (label !== undefined) node.append(tag === "text" || tag === "title" ? label : svgEl("title", {}, label));
+  return node;
+}
+
+/* An attribute written only when its text changes (an unchanged chart costs no layout). */
+function setAttr(node, name, value) {
+  const text = String(value);
+  if (node.getAttribute(name) !== text) node.setAttribute(name, text);
+}
+
+const px = (v) => Math.round(v * 10) / 10; // a tenth of a pixel: no rewrite for less
+
+/* The nodes of a line chart, built once per render: lines [{cls, label, dashed}], bands [{cls,
+   label}], marks [{label}]; placeChart moves them on every update. */
+function buildChart(box, title, unit, years, lines, bands, marks) {
+  const c = CHART;
+  const label = `${title} (${unit})`;
+  const svg = svgEl("svg", { viewBox: `0 0 ${c.width} ${c.height}`, role: "img", "aria-label": label });
+  svg.append(svgEl("title", {}, label), svgEl("text", { class: "chart-title", x: c.left, y: 11 }, label));
+  const grid = svgEl("g", {});
+  svg.append(grid);
+  years.forEach((year, i) =>
+    svg.append(svgEl("text", { class: "tick", x: px(xOf(i, years.length)), y: c.height - c.bottom + 15, "text-anchor": "middle" }, String(year))));
+  const chart = {
+    grid: grid,
+    ticks: [],
+    bands: bands.map((b) => svgEl("polygon", { class: "band " + b.cls }, b.label)),
+    lines: lines.map((l) => svgEl("polyline", { class: "line " + l.cls + (l.dashed ? " dashed" : "") }, l.label)),
+    marks: marks.map((m) => svgEl("circle", { class: "mark", r: 5 }, m.label)),
+  };
+  svg.append(...chart.bands, ...chart.lines, ...chart.marks);
+  const keys = lines.filter((l) => !l.dashed).concat(bands).map((item) =>
+    el("li", {}, el("span", { class: "key " + item.cls + (item.values ? "" : " band") }), item.label));
+  box.replaceChildren(svg, el("ul", { class: "keys" }, ...keys));
+  return chart;
+}
+
+function xOf(i, count) {
+  return CHART.left + (i * (CHART.width - CHART.left - CHART.right)) / Math.max(count - 1, 1);
+}
+
+/* The value range a chart shows: every finite value, zero when the values are near it, 6 % air. */
+function chartRange(lines, bands, marks) {
+  let low = Infinity;
+  let high = -Infinity;
+  const see = (v) => {
+    if (v !== null && Number.isFinite(v)) { low = Math.min(low, v); high = Math.max(high, v); }
+  };
+  for (const line of lines) line.values.forEach(see);
+  for (const band of bands) { band.low.forEach(see); band.high.forEach(see); }
+  for (const mark of marks) see(mark.value);
+  if (0 < low && low < 0.3 * high) low = 0;
   if (low === high) { low -= 1; high += 1; }
   const pad = (high - low) * 0.06;
-  low -= pad; high += pad;
+  return [low - pad, high + pad];
+}
+
+/* Move a chart's nodes to the values: the grid and its labels, bands, lines and marks. */
+function placeChart(chart, years, lines, bands, marks) {
   const c = CHART;
-  const x = (i) => c.left + (i * (c.width - c.left - c.right)) / Math.max(years.length - 1, 1);
-  const y = (v) => c.top + ((high - v) * (c.height - c.top - c.bottom)) / (high - low);
-  const parts = [];
-  for (const v of niceTicks(low, high)) {
-    parts.push(`<line class="gridline" x1="${c.left}" x2="${c.width - c.right}" y1="${y(v)}" y2="${y(v)}"/>`);
-    parts.push(`<text class="tick" x="${c.left - 6}" y="${y(v) + 4}" text-anchor="end">${escapeXml(fmt(v, Math.abs(high - low) < 10 ? 1 : 0))}</text>`);
+  const [low, high] = chartRange(lines, bands, marks);
+  const y = (v) => px(c.top + ((high - v) * (c.height - c.top - c.bottom)) / (high - low));
+  const x = (i) => px(xOf(i, years.length));
+  const ticks = niceTicks(low, high);
+  while (chart.ticks.length < ticks.length) {
+    const tick = { line: svgEl("line", { class: "gridline", x1: c.left, x2: c.width - c.right }), text: svgEl("text", { class: "tick", x: c.left - 6, "text-anchor": "end" }, "") };
+    chart.grid.append(tick.line, tick.text);
+    chart.ticks.push(tick);
   }
-  years.forEach((year, i) => parts.push(`<text class="tick" x="${x(i)}" y="${c.height - c.bottom + 15}" text-anchor="middle">${year}</text>`));
-  for (const band of bands) {
+  chart.ticks.forEach((tick, k) => {
+    const shown = k < ticks.length;
+    setAttr(tick.line, "display", shown ? "inline" : "none");
+    setAttr(tick.text, "display", shown ? "inline" : "none");
+    if (!shown) return;
+    const at = y(ticks[k]);
+    setAttr(tick.line, "y1", at);
+    setAttr(tick.line, "y2", at);
+    setAttr(tick.text, "y", px(at + 4));
+    const label = fmt(ticks[k], Math.abs(high - low) < 10 ? 1 : 0);
+    if (tick.text.firstChild.data !== label) tick.text.firstChild.data = label;
+  });
+  bands.forEach((band, k) => {
     const idx = years.map((_, i) => i).filter((i) => band.low[i] !== null && band.high[i] !== null);
-    if (!idx.length) continue;
-    const upper = idx.map((i) => `${x(i)},${y(band.high[i])}`);
-    const lower = idx.slice().reverse().map((i) => `${x(i)},${y(band.low[i])}`);
-    parts.push(`<polygon class="band ${band.cls}" points="${upper.concat(lower).join(" ")}"><title>${escapeXml(band.label)}</title></polygon>`);
-  }
-  for (const line of lines) {
-    const points = line.values.map((v, i) => (Number.isFinite(v) ? `${x(i)},${y(v)}` : null)).filter(Boolean);
-    parts.push(`<polyline class="line ${line.cls}${line.dashed ? " dashed" : ""}" points="${points.join(" ")}"><title>${escapeXml(line.label)}</title></polyline>`);
-  }
-  for (const mark of marks) {
+    const upper = idx.map((i) => x(i) + "," + y(band.high[i]));
+    const lower = idx.reverse().map((i) => x(i) + "," + y(band.low[i]));
+    setAttr(chart.bands[k], "points", upper.concat(lower).join(" "));
+  });
+  lines.forEach((line, k) => {
+    const points = [];
+    line.values.forEach((v, i) => { if (Number.isFinite(v)) points.push(x(i) + "," + y(v)); });
+    setAttr(chart.lines[k], "points", points.join(" "));
+  });
+  marks.forEach((mark, k) => {
     const i = years.indexOf(mark.year);
-    if (i < 0) continue;
-    parts.push(`<circle class="mark" cx="${x(i)}" cy="${y(mark.value)}" r="5"><title>${escapeXml(mark.label)}</title></circle>`);
-  }
-  const keys = lines.filter((l) => !l.dashed).concat(bands).map((item) =>
-    `<li><span class="key ${item.cls}${item.values ? "" : " band"}"></span>${escapeXml(item.label)}</li>`);
-  const label = `${title} (${unit})`;
-  return `<svg xmlns="${SVG_NS}" viewBox="0 0 ${c.width} ${c.height}" role="img" aria-label="${escapeXml(label)}"><title>${escapeXml(label)}</title>` +
-    `<text class="chart-title" x="${c.left}" y="11">${escapeXml(label)}</text>${parts.join("")}</svg><ul class="keys">${keys.join("")}</ul>`;
+    setAttr(chart.marks[k], "display", i < 0 ? "none" : "inline");
+    if (i >= 0) { setAttr(chart.marks[k], "cx", x(i)); setAttr(chart.marks[k], "cy", y(mark.value)); }
+  });
 }
 
 /* The band of a growth target applied to a series' start value: [low, high] by year. */
@@ -538,12 +653,11 @@ function target(key) {
   return DATA.targets.find((t) => t.key === key);
 }
 
-function draw(id, markup) {
+/* A chart drawn into its box: built on the first update after a render, then moved in place. */
+function draw(id, title, unit, years, lines, bands, marks) {
   const box = document.getElementById(id);
-  if (box.markup !== markup) {
-    box.markup = markup;
-    box.innerHTML = markup;
-  }
+  if (!box.chart) box.chart = buildChart(box, title, unit, years, lines, bands, marks);
+  placeChart(box.chart, years, lines, bands, marks);
 }
 
 function drawCharts(now) {
@@ -557,7 +671,7 @@ function drawCharts(now) {
   output.push({ values: loaded["output.total"], cls: "total", label: word("as_loaded"), dashed: true });
   const outputTarget = target("output_growth");
   const outputBand = Object.assign(growthBand(outputTarget, years, series["output.total"]), { cls: "band-total", label: outputTarget.band[state.lang] });
-  draw("chart-output", lineChart(word("chart_output"), s.series["output.total"].unit[state.lang], years, output, [outputBand], []));
+  draw("chart-output", word("chart_output"), s.series["output.total"].unit[state.lang], years, output, [outputBand], []);
 
   const bandYears = (t, v) => years.map((y) => (y > t.start_year && y <= t.end_year ? v : null));
   const growth = [
@@ -566,7 +680,7 @@ function drawCharts(now) {
     { values: loaded["growth.total"], cls: "total", label: word("as_loaded"), dashed: true },
   ];
   const growthBandRow = { low: bandYears(outputTarget, outputTarget.low), high: bandYears(outputTarget, outputTarget.high), cls: "band-total", label: outputTarget.band[state.lang] };
-  draw("chart-growth", lineChart(word("chart_growth"), DATA.words.percent_per_year[state.lang], years, growth, [growthBandRow], []));
+  draw("chart-growth", word("chart_growth"), DATA.words.percent_per_year[state.lang], years, growth, [growthBandRow], []);
 
   const budgetLines = [];
   ["budget_revenue", "budget_revenue_total", "land_use_revenue"].forEach((name, k) => {
@@ -583,7 +697,7 @@ function drawCharts(now) {
     marks.push({ year: level.end_year, value: level.low, label: level.label[state.lang] + ": " + level.band[state.lang] });
   }
   const unit = concept in s.series ? s.series[concept].unit[state.lang] : "";
-  draw("chart-budget", budgetLines.length ? lineChart(word("chart_budget"), unit, years, budgetLines, bands, marks) : "");
+  if (budgetLines.length) draw("chart-budget", word("chart_budget"), unit, years, budgetLines, bands, marks);
 }
 
 // ---------------------------------------------------------------------------- the fragment
@@ -724,6 +838,7 @@ function saveScenario() {
 // ---------------------------------------------------------------------------- events
 
 APP.addEventListener("input", (event) => onInput(event, false));
+APP.addEventListener("keydown", stepByKey);
 APP.addEventListener("change", (event) => {
   if (event.target.getAttribute("data-role") === "scenario") {
     state.index = event.target.selectedIndex;
