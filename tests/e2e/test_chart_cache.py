@@ -63,13 +63,15 @@ def test_charts_from_the_cache_are_the_files_drawn_afresh(tmp_path, monkeypatch)
     assert counter.count == 2
     write(jobs, tmp_path / "cold", cache)
     assert counter.count == 4  # an empty cache: drawn
-    assert len(entries(tmp_path / "cache")) == 2 * 3  # png, svg and the PDF page of each
+    assert len(entries(tmp_path / "cache")) == 2 * 3 + 1  # png, svg, page of each; the pack
     warm = write(jobs, tmp_path / "warm", cache)
     assert counter.count == 4  # nothing drawn: every file from the cache
     for a, b in zip(fresh, warm, strict=True):
         assert a.png.read_bytes() == b.png.read_bytes()
         assert a.svg.read_bytes() == b.svg.read_bytes()
     assert pdf_text(tmp_path / "warm" / "pack.pdf") == pdf_text(tmp_path / "fresh" / "pack.pdf")
+    cold_pack = (tmp_path / "cold" / "pack.pdf").read_bytes()
+    assert (tmp_path / "warm" / "pack.pdf").read_bytes() == cold_pack
     assert "Figure 2. " in pdf_text(tmp_path / "warm" / "pack.pdf")
 
 

@@ -666,18 +666,41 @@ def write_chart_pack(
     folder.mkdir(parents=True, exist_ok=True)
     formats = tuple(formats)
     pack = _Pack(jobs, folder, lang, formats, on_progress, cache)
-    pages = pack.draw(workers)
+    pages, keys = pack.draw(workers)
     if "pdf" in formats:
-        from sim.output.charts.pages import write_pack
-
         path = folder / pdf_name
         try:
-            with open(path, "wb") as handle:
-                write_pack(pages, handle, {"Title": title, "Creator": CREATOR})
+            _write_pdf(path, pages, keys, cache, {"Title": title, "Creator": CREATOR})
         except BaseException:
             path.unlink(missing_ok=True)
             raise
     return pack.saved()
+
+
+def _write_pdf(
+    path: Path,
+    pages: list[Any],
+    keys: list[dict[str, str] | None],
+    cache: ChartCache | None,
+    metadata: dict[str, str],
+) -> None:
+    """The pack: `pages` (pypdf pages, or one-page PDFs from the cache) on A4 sheets. A pack of
+    the same pages and metadata is copied from the cache."""
+    from sim.output.charts.pages import page_of, write_pack
+
+    pack_key = None
+    if cache is not None and all(k is not None for k in keys):
+        page_keys = [cast(dict[str, str], k)["pdf"] for k in keys]
+        pack_key = cache.key(page_keys, "pack", *(f"{k}={v}" for k, v in metadata.items()))
+        data = cache.get(pack_key) if pack_key is not None else None
+        if data is not None:
+            path.write_bytes(data)
+            return
+    buffer = io.BytesIO()
+    write_pack([page_of(p) if isinstance(p, bytes) else p for p in pages], buffer, metadata)
+    path.write_bytes(buffer.getvalue())
+    if cache is not None and pack_key is not None:
+        cache.put(pack_key, buffer.getvalue())
 
 
 Progress = Callable[[str, int, int], None]
@@ -706,8 +729,9 @@ class _Pack:
         """What each chart is made of: its files ("png", "svg") and its page ("pdf")."""
         return tuple(f for f in FORMATS if f in self.formats or f == "png")
 
-    def draw(self, workers: int | None) -> list[Any]:
-        """Every chart's files under the folder; returns the PDF's pages in pack order."""
+    def draw(self, workers: int | None) -> tuple[list[Any], list[dict[str, str] | None]]:
+        """Every chart's files under the folder; returns the PDF's pages in pack order (pypdf
+        pages, or one-page PDFs from the cache) and each chart's cache keys."""
         labels = self.labels()
         keys = [self._keys(job, label) for job, label in zip(self.jobs, labels, strict=True)]
         pages: dict[int, Any] = {}
@@ -720,7 +744,7 @@ class _Pack:
             self._draw(todo, labels, keys, workers, pages)
             if self.cache is not None:
                 self.cache.prune()
-        return [pages[i] for i in range(len(self.jobs))] if "pdf" in self.formats else []
+        return ([pages[i] for i in range(len(self.jobs))] if "pdf" in self.formats else []), keys
 
     def _keys(self, job: ChartJob, label: str) -> dict[str, str] | None:
         if self.cache is None:
@@ -742,12 +766,7 @@ class _Pack:
         if any(data is None for data in found.values()):
             return False
         if "pdf" in found:
-            from sim.output.charts.pages import page_of
-
-            try:
-                pages[i] = page_of(cast(bytes, found["pdf"]))
-            except Exception:  # noqa: BLE001 - an entry pypdf cannot read: draw the chart
-                return False
+            pages[i] = found["pdf"]  # read when the pack is put together (if it is not cached)
         for kind in ("png", "svg"):
             if kind in found:
                 (self.folder / f"{self.jobs[i].stem}.{kind}").write_bytes(cast(bytes, found[kind]))
