@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -152,7 +153,7 @@ def stages(out: Path) -> dict[str, float]:
 
 
 def median(values: list[float]) -> float:
-    return sorted(values)[len(values) // 2]
+    return statistics.median(values)
 
 
 def table(rows: dict[str, list[float]], ratios: dict[str, list[float]], loads: list[float]) -> str:
