@@ -4,8 +4,8 @@ An entry is one file of one chart (a PNG, an SVG, the chart's captioned PDF page
 SHA-256 over everything that can change those bytes: the chart job itself (its data, plot
 function, language, run date, what-if note; pickled), the caption of its page, the format and
 its options (dpi), the chart style and every other matplotlib setting in force, the versions of
-the tool and of the libraries that draw and write, and the source code of the whole `sim`
-package (the plot functions read labels, targets and formats from it). A chart is therefore
+the tool and of the libraries that draw and write, the font files, and the source code of the
+whole `sim` package (the plot functions read labels, targets and formats from it). A chart is therefore
 drawn afresh whenever anything it shows could differ: it can never be stale.
 
 The cache lives outside the results, in the user's cache folder (`default_folder`), or in the
@@ -78,11 +78,32 @@ def _environment_digest() -> bytes:
         except metadata.PackageNotFoundError:
             version = "-"
         digest.update(f"{name} {version}\n".encode())
+    for font in _font_files():
+        stat = font.stat()
+        digest.update(f"{font} {stat.st_size} {stat.st_mtime_ns}\n".encode())
     package = Path(sim.__file__).resolve().parent
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.digest()
+
+
+def _font_files() -> list[Path]:
+    """The font files the charts are drawn with (a font installed or updated on the system can
+    take the place of matplotlib's own)."""
+    from matplotlib.font_manager import FontProperties, findfont
+
+    family = _font_family()
+    return [
+        Path(findfont(FontProperties(family=family, weight=weight), fallback_to_default=True))
+        for weight in ("normal", "bold")
+    ]
+
+
+def _font_family() -> str:
+    from sim.output.charts.base import STYLE
+
+    return str(STYLE["font.family"])
 
 
 def _settings_digest() -> bytes:
