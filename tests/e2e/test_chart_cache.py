@@ -151,3 +151,31 @@ def test_the_command_fills_the_cache_and_no_cache_leaves_it(tmp_path, monkeypatc
     assert len(entries(tmp_path / "cache")) == stored  # the same charts: nothing new
     for png in (tmp_path / "a" / "charts").glob("*.png"):
         assert (tmp_path / "c" / "charts" / png.name).read_bytes() == png.read_bytes()
+
+
+def test_runs_writing_and_reading_the_same_entry_at_once_never_see_half_a_file(tmp_path):
+    """A reader sees nothing or a whole entry (entries are renamed into place whole, and read
+    back only if their checksum matches); no temporary file is left."""
+    import threading
+
+    cache, key = ChartCache(tmp_path), "ab" * 32
+    payloads = [bytes([n]) * 200_000 for n in range(4)]
+    seen = []
+
+    def writer(data):
+        for _ in range(20):
+            cache.put(key, data)
+
+    def reader():
+        for _ in range(200):
+            seen.append(cache.get(key))
+
+    threads = [threading.Thread(target=writer, args=(p,)) for p in payloads]
+    threads += [threading.Thread(target=reader) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(data is None or data in payloads for data in seen)
+    assert any(data is not None for data in seen)
+    assert [p.name for p in (tmp_path / "ab").iterdir()] == [key]  # no temporary left
