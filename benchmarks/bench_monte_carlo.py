@@ -474,7 +474,12 @@ def main() -> None:
     say()
     say(NOTES.strip())
     if args.write:
-        args.write.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        # bench_run.py's section (from its marker on) stays as it is.
+        marker = "<!-- bench_run.py: whole runs and charts -->"
+        old = args.write.read_text(encoding="utf-8") if args.write.exists() else ""
+        kept = marker + old.split(marker, 1)[1] if marker in old else ""
+        text = "\n".join(lines) + "\n"
+        args.write.write_text(f"{text}\n{kept}" if kept else text, encoding="utf-8")
 
 
 def header(say: Say) -> None:

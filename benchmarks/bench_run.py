@@ -1,19 +1,25 @@
 """Time whole runs as a user starts them, and where a run's time goes.
 
-    python benchmarks/bench_run.py [--repeat 3]
+    python benchmarks/bench_run.py [--repeat 3] [--write benchmarks/RESULTS.md]
 
 Whole commands (a new interpreter each, median of --repeat): the default run of the bundled
-scenarios (every chart as PNG, the PDF pack, report, workbook), the same with `--no-charts`,
-with `--formats png,pdf,svg`, and `baseline --sensitivity` at the default draws with and without
-charts; each run with charts is also given as a ratio to its `--no-charts` twin measured in the
-same round, which holds up better than seconds on a machine shared with other work (the load
-average is printed).
+scenarios (every chart as PNG, the PDF pack, report, workbook) and `baseline --sensitivity
+--seed 7` at the default draws (a fixed seed, so that a second run can find its Monte Carlo
+charts in the cache; without --seed every run draws new numbers and so new charts), each
+with an empty chart cache (cold), again with the cache the cold run filled (warm), and with
+`--no-charts`. Each is given as a ratio to its `--no-charts` twin measured in the same round,
+which holds up better than seconds on a machine shared with other work (the load average at
+each round is printed: on 2 cores, anything above 1 slows every figure).
 
 Breakdown (in this process, one chart after another, so each part is timed alone): imports (a
 new interpreter importing what a run imports), model (load + project + score), writing (CSVs,
 the live workbook, whatif.html, manifest), and per chart family (the congress charts; the
-sensitivity charts of `baseline`) the seconds to build the figures, to save PNG, SVG, and to add
-the PDF pages and finish the PDF. The figures go in the README's Speed section.
+sensitivity charts of `baseline`) the seconds to build the figures, lay them out, save PNG and
+SVG, write the captioned PDF pages (fonts included), put the pages on A4 sheets, and, with a
+warm cache, to compute the cache keys and copy every chart from the cache.
+
+--write FILE replaces the section of FILE that starts with MARKER (or appends one), so that
+benchmarks/RESULTS.md keeps the Monte Carlo figures beside these.
 """
 
 from __future__ import annotations
@@ -21,31 +27,26 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+MARKER = "<!-- bench_run.py: whole runs and charts -->"
+
 COMMANDS: dict[str, list[str]] = {
     "default run": [],
-    "default, --no-charts": ["--no-charts"],
-    "default, --formats png,pdf,svg": ["--formats", "png,pdf,svg"],
-    "baseline --sensitivity": ["baseline", "--sensitivity"],
-    "baseline --sensitivity --no-charts": ["baseline", "--sensitivity", "--no-charts"],
+    "baseline --sensitivity --seed 7": ["baseline", "--sensitivity", "--seed", "7"],
 }
-RATIOS = (
-    ("default run", "default, --no-charts"),
-    ("default, --formats png,pdf,svg", "default, --no-charts"),
-    ("baseline --sensitivity", "baseline --sensitivity --no-charts"),
-)
+"""name -> arguments; each is timed cold, warm and with --no-charts."""
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -65,34 +66,59 @@ def import_seconds() -> float:
     return float(out.stdout)
 
 
-def command_seconds(args: Sequence[str], out: Path) -> float:
+def command_seconds(args: Sequence[str], out: Path, cache: Path) -> float:
     command = [sys.executable, "run_scenarios.py", "--quiet", "--out", str(out), *args]
-    return timed(lambda: subprocess.run(command, cwd=REPO, check=True))[0]
+    env = {**os.environ, "HUONGTRA_SIM_CACHE": str(cache), "PYTHONPATH": str(REPO)}
+    return timed(lambda: subprocess.run(command, cwd=REPO, check=True, env=env))[0]
 
 
-def family_seconds(family: str, jobs: Sequence[Any]) -> dict[str, float]:
-    """Seconds to build, save as PNG and SVG, and page into a PDF every figure of `jobs`."""
+def command_round(tmp: Path) -> dict[str, float]:
+    """One round of every command: cold (empty cache), warm (the cache the cold run filled)
+    and --no-charts."""
+    seconds = {}
+    for i, (name, extra) in enumerate(COMMANDS.items()):
+        cache = tmp / f"cache{i}"
+        seconds[f"{name}, --no-charts"] = command_seconds(
+            [*extra, "--no-charts"], tmp / f"bare{i}", cache
+        )
+        seconds[f"{name}, cold cache"] = command_seconds(extra, tmp / f"cold{i}", cache)
+        seconds[f"{name}, warm cache"] = command_seconds(extra, tmp / f"warm{i}", cache)
+    return seconds
+
+
+def family_seconds(family: str, jobs: Sequence[Any], tmp: Path) -> dict[str, float]:
+    """Seconds to build, lay out, save as PNG and SVG, page into a PDF and onto A4 sheets every
+    figure of `jobs`; then to key and copy them from a warm cache."""
     import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
+    from pypdf import PdfReader
 
     from sim.output.charts import base as chartbase
-    from sim.output.charts.pack import PNG_DPI, freeze_layout
+    from sim.output.charts.cache import ChartCache
+    from sim.output.charts.pack import _add_page, _lay_out, save_figure, write_chart_pack
+    from sim.output.charts.pages import write_pack
 
-    seconds = dict.fromkeys(("build", "png", "svg", "pdf"), 0.0)
+    seconds = dict.fromkeys(("build", "layout", "png", "svg", "pdf pages", "A4 pack"), 0.0)
+    buffer = io.BytesIO()
     with matplotlib.rc_context(chartbase.STYLE):
-        pdf = PdfPages(io.BytesIO())
-        for job in jobs:
+        pdf = PdfPages(buffer, metadata={"CreationDate": None})
+        for number, job in enumerate(jobs, start=1):
             t, fig = timed(job.draw)
             seconds["build"] += t
-            # PNG first, as the pack saves it: its save runs the layout, kept for the others.
-            t = time.perf_counter()
-            fig.savefig(io.BytesIO(), format="png", dpi=PNG_DPI, pil_kwargs={"compress_level": 3})
-            freeze_layout(fig)  # what save_figure does after the first format
-            seconds["png"] += time.perf_counter() - t
-            seconds["svg"] += timed(partial(fig.savefig, io.BytesIO(), format="svg"))[0]
-            seconds["pdf"] += timed(partial(pdf.savefig, fig))[0]
-        seconds["pdf"] += timed(pdf.close)[0]
-    return {f"{family}: {k}": v for k, v in seconds.items()}
+            seconds["layout"] += timed(lambda fig=fig: _lay_out(fig))[0]
+            for fmt in ("png", "svg"):
+                seconds[fmt] += timed(lambda f=fig, x=fmt: save_figure(f, tmp, "c", (x,)))[0]
+            seconds["pdf pages"] += timed(lambda f=fig, n=number: _add_page(pdf, f, str(n)))[0]
+        seconds["pdf pages"] += timed(pdf.close)[0]
+    pages = PdfReader(io.BytesIO(buffer.getvalue())).pages
+    seconds["A4 pack"] = timed(lambda: write_pack(list(pages), io.BytesIO(), {"Title": "t"}))[0]
+    cache = ChartCache(tmp / "cache")
+    formats = ("png", "pdf")
+    write_chart_pack(jobs, tmp / "cold", "p.pdf", "vi", "t", 1, formats, cache=cache)
+    seconds["warm cache: whole pack"] = timed(
+        lambda: write_chart_pack(jobs, tmp / "warm", "p.pdf", "vi", "t", 1, formats, cache=cache)
+    )[0]
+    return {f"{family} ({len(jobs)}): {k}": v for k, v in seconds.items()}
 
 
 def stages(out: Path) -> dict[str, float]:
@@ -117,17 +143,57 @@ def stages(out: Path) -> dict[str, float]:
 
     t_writing, _ = timed(writing)
     row = {"model": t_model, "writing": t_writing}
-    row.update(family_seconds("congress charts", main_chart_jobs(results, "vi", started.date())))
+    congress = main_chart_jobs(results, "vi", started.date())
+    row.update(family_seconds("congress charts", congress, out / "congress"))
     baseline = [r for r in results if r.scenario.name == "baseline"]
-    sensitivity = run_sensitivity([r.scenario for r in baseline])
+    sensitivity = run_sensitivity([r.scenario for r in baseline], seed=7)
     jobs = sensitivity_chart_jobs(baseline, sensitivity, "vi", started.date())
-    row.update(family_seconds("sensitivity charts", jobs))
+    row.update(family_seconds("sensitivity charts", jobs, out / "sensitivity"))
     return row
 
 
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def table(rows: dict[str, list[float]], ratios: dict[str, list[float]], loads: list[float]) -> str:
+    lines = [
+        f"{datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, {len(loads)} rounds; "
+        "load average (1 min) at each round: " + ", ".join(f"{x:.1f}" for x in loads),
+        "",
+        "| command (a new interpreter) | seconds, median (min-max) | ratio to --no-charts |",
+        "|---|---:|---:|",
+    ]
+    for name in (n for n in rows if n in ratios or n.endswith("--no-charts")):
+        values = rows[name]
+        ratio = f"{median(ratios[name]):.2f}" if name in ratios else "1"
+        lines.append(
+            f"| {name} | {median(values):.2f} ({min(values):.2f}-{max(values):.2f}) | {ratio} |"
+        )
+    lines += ["", "| stage (in one process, one chart after another) | seconds, median |"]
+    lines.append("|---|---:|")
+    for name, values in rows.items():
+        if name not in ratios and not name.endswith("--no-charts"):
+            lines.append(f"| {name} | {median(values):.2f} |")
+    return "\n".join(lines)
+
+
+def write_section(path: Path, body: str) -> None:
+    """Replace the part of `path` from MARKER on with `body` (append it if absent)."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    kept = old.split(MARKER)[0].rstrip("\n")
+    section = (
+        f"{MARKER}\n## Whole runs and charts (benchmarks/bench_run.py)\n\n"
+        "Reproduce with `python benchmarks/bench_run.py --write benchmarks/RESULTS.md`.\n\n"
+        f"{body}\n"
+    )
+    path.write_text(f"{kept}\n\n{section}" if kept else section, encoding="utf-8")
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--write", type=Path, default=None, help="Markdown file for the table")
     args = parser.parse_args()
     rows: dict[str, list[float]] = {}
     ratios: dict[str, list[float]] = {}
@@ -136,28 +202,18 @@ def main() -> None:
         loads.append(os.getloadavg()[0])
         rows.setdefault("imports", []).append(import_seconds())
         with tempfile.TemporaryDirectory() as tmp:
+            commands = command_round(Path(tmp))
             for name, seconds in stages(Path(tmp) / "stages").items():
                 rows.setdefault(name, []).append(seconds)
-            commands = {
-                name: command_seconds(extra, Path(tmp) / f"cli{i}")
-                for i, (name, extra) in enumerate(COMMANDS.items())
-            }
         for name, seconds in commands.items():
             rows.setdefault(name, []).append(seconds)
-        for full, bare in RATIOS:
-            ratios.setdefault(f"{full} / {bare}", []).append(commands[full] / commands[bare])
-    print(
-        f"cores: {os.cpu_count()}, runs: {args.repeat}, load average (1 min) at each round: "
-        + ", ".join(f"{x:.1f}" for x in loads)
-    )
-    print("median seconds (min-max):")
-    for name, values in rows.items():
-        values.sort()
-        print(f"  {name:<36} {values[len(values) // 2]:6.2f}   ({values[0]:.2f}-{values[-1]:.2f})")
-    print("ratios in the same round, median (min-max):")
-    for name, values in ratios.items():
-        values.sort()
-        print(f"  {name:<60} {values[len(values) // 2]:5.2f}   ({values[0]:.2f}-{values[-1]:.2f})")
+            bare = name.rsplit(", ", 1)[0] + ", --no-charts"
+            if name != bare:
+                ratios.setdefault(name, []).append(seconds / commands[bare])
+    body = table(rows, ratios, loads)
+    print(body)
+    if args.write:
+        write_section(args.write, body)
 
 
 if __name__ == "__main__":

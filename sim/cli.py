@@ -192,6 +192,12 @@ def _add_switches(parser: argparse.ArgumentParser) -> None:
         help="skip charts, the PDF chart pack and the HTML report (faster)",
     )
     parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="draw every chart afresh, not from the chart cache (the cache folder is set by "
+        "the environment variable HUONGTRA_SIM_CACHE; HUONGTRA_SIM_CACHE=off turns it off)",
+    )
+    parser.add_argument(
         "--formats",
         type=_formats,
         default=("png", "pdf"),
@@ -377,6 +383,7 @@ def _compute(args: argparse.Namespace, started: datetime, argv: list[str]) -> Ru
         charts=not args.no_charts,
         formats=args.formats,
         on_progress=_chart_progress(),
+        chart_cache=not args.no_cache,
         tracking=tracking,
         sensitivity=sensitivity,
         history=history,

@@ -1,3 +1,4 @@
+import os
 import shutil
 from pathlib import Path
 
@@ -7,6 +8,10 @@ from sim.scenario.loader import ScenarioError, load_scenario
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = REPO / "scenarios"
+
+# Tests draw every chart afresh and never touch the user's chart cache (in-process runs and the
+# command started in a new interpreter alike); tests/e2e/test_chart_cache.py opens its own.
+os.environ["HUONGTRA_SIM_CACHE"] = "off"
 
 
 @pytest.fixture

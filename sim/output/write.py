@@ -50,6 +50,8 @@ class RunOutputs:
     formats:     the chart formats (--formats): "png" (always; the report shows them), "pdf"
                  (the chart pack), "svg".
     on_progress: called as each chart is finished (a terminal's progress line), or None.
+    chart_cache: charts whose inputs did not change are copied from the chart cache (False:
+                 --no-cache, every chart drawn).
     """
 
     results: Sequence[ScenarioResult]
@@ -65,6 +67,7 @@ class RunOutputs:
     compare: CompareResult | None = None
     formats: tuple[str, ...] = ("png", "pdf")  # charts.pack.DEFAULT_FORMATS, without the import
     on_progress: Callable[[str, int, int], None] | None = None
+    chart_cache: bool = True
 
 
 def write_run(folder: Path, run: RunOutputs) -> None:
@@ -140,6 +143,7 @@ def _write_charts_and_report(folder: Path, run: RunOutputs) -> None:
 
     Only the run's language is drawn (drawing is nearly all of a run's time); another language
     is a run with --lang."""
+    from sim.output.charts.cache import from_environment
     from sim.output.charts.pack import (
         compare_chart_jobs,
         main_chart_jobs,
@@ -171,6 +175,7 @@ def _write_charts_and_report(folder: Path, run: RunOutputs) -> None:
         title,
         formats=run.formats,
         on_progress=run.on_progress,
+        cache=from_environment(run.chart_cache),
     )
     from sim.output.report_compare import waterfall_stem
 
@@ -193,6 +198,7 @@ def _write_charts_and_report(folder: Path, run: RunOutputs) -> None:
 def _write_compare_charts(folder: Path, run: RunOutputs) -> None:
     """The compare view's waterfalls, one per compared scenario, in both languages (the issue
     asks for both: few and cheap) under <folder>/charts_<lang>/, in the run's formats."""
+    from sim.output.charts.cache import from_environment
     from sim.output.charts.pack import compare_chart_jobs, write_chart_pack
 
     if run.compare is None or not run.compare.attribution:
@@ -206,6 +212,7 @@ def _write_compare_charts(folder: Path, run: RunOutputs) -> None:
             lang,
             text("caption.compare", lang),
             formats=run.formats,
+            cache=from_environment(run.chart_cache),
         )
 
 

@@ -69,6 +69,7 @@ STYLE: dict[RcKeyType, Any] = {
     "lines.linewidth": 1.8,
     "lines.markersize": 5,
     "svg.fonttype": "path",  # glyphs as outlines: diacritics render without the font installed
+    "svg.hashsalt": "huongtra-sim",  # the same ids every time (random otherwise): same file
     "pdf.fonttype": 42,  # embed TrueType fonts in PDF
     # User text (titles, labels, units, captions) is drawn as written: a `$` never starts
     # mathtext ("FDI $5m to $10m" was italic math; a stray TeX command raised after the whole

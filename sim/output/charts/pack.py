@@ -1,15 +1,19 @@
 """Saving the chart pack: every chart as PNG (and SVG when asked), and one numbered
-multi-page PDF.
+multi-page PDF, every page A4.
 
-The only place where figures are written to disk. Charts are drawn in parallel worker
-processes (one per core): drawing text is most of the cost of a run, and the charts are
-independent. Workers lay each figure out once, save its files and send the laid-out figure
-back; this process writes the PDF pages in order as they arrive.
+The only place where figures are written to disk. A chart found in the chart cache
+(`sim.output.charts.cache`) is copied from there, not drawn. The others are drawn in parallel
+worker processes (one per core, forked after matplotlib is loaded): drawing text is most of the
+cost of a run, and the charts are independent. Each worker takes the next chart left, draws the
+figure once, lays it out once, saves its PNG (and SVG) and adds its captioned page to a PDF of
+its own; this process then puts the pages in order on A4 sheets (`sim.output.charts.pages`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import io
 import multiprocessing
 import os
 import signal
@@ -17,13 +21,13 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import matplotlib
 import pandas as pd
@@ -38,6 +42,7 @@ from sim.run import ScenarioResult
 if TYPE_CHECKING:
     from sim.analysis.compare import CompareResult
     from sim.analysis.suite import SensitivityResults
+    from sim.output.charts.cache import ChartCache
     from sim.scenario.actuals import Actuals
     from sim.term.tracking import TrackingResult
 
@@ -401,18 +406,132 @@ def save_figure(
     return paths
 
 
-def _draw_and_save(job: ChartJob, folder: Path, formats: Sequence[str]) -> Figure:
-    fig = job.draw()
-    save_figure(fig, folder, job.stem, formats)
-    if "pdf" in formats:
-        freeze_layout(fig)  # a no-op after a PNG or SVG: the page reuses their layout
-    return fig
+def _lay_out(fig: Figure) -> None:
+    """Run the figure's layout engine once, at the PNG's resolution, and keep its positions.
+
+    This is the layout `savefig` would run, with the same renderer (Agg at PNG_DPI), so the PNG
+    is byte for byte the same; `savefig` would also draw the whole figure once more, unseen,
+    before it draws it for the file."""
+    engine = fig.get_layout_engine()
+    if engine is None:
+        return
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas, dpi = fig.canvas, fig.dpi
+    try:
+        FigureCanvasAgg(fig)  # attaches itself to the figure while the layout runs
+        fig.dpi = PNG_DPI
+        try:
+            engine.execute(fig)
+        except ValueError:  # a figure too small for its margins: drawn as it is (as savefig)
+            pass
+    finally:
+        fig.dpi = dpi
+        fig.set_canvas(canvas)
+    _keep_layout(fig)
 
 
 def _worker_count(jobs: int) -> int:
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1  # spawning workers would re-import everything: slower than drawing here
     return max(1, min(jobs, os.cpu_count() or 1))
+
+
+@dataclass(frozen=True)
+class _Work:
+    """The charts left to draw, shared by the workers: each takes the next one from `taken`
+    (a counter shared across processes) until none is left, and counts it in `done`."""
+
+    jobs: Sequence[ChartJob]
+    todo: Sequence[int]  # indices into jobs, in pack order
+    labels: Sequence[str]  # each job's page caption, "Biểu 1. ..."
+    folder: Path
+    formats: tuple[str, ...]
+    taken: Any  # multiprocessing.Value("i") or _LocalCount
+    done: Any
+    cache: ChartCache | None = None
+    keys: Sequence[dict[str, str] | None] = ()  # each job's cache keys by file kind
+
+    def draw_share(
+        self, on_drawn: Callable[[], None] | None = None
+    ) -> tuple[list[int], bytes | None]:
+        """Draw charts until none is left: their PNG (and SVG) files into the folder, their
+        captioned pages into one PDF of this process; `on_drawn()` after each. Returns the
+        jobs drawn and that PDF."""
+        from matplotlib.backends.backend_pdf import PdfPages
+
+        buffer = io.BytesIO()
+        pdf = None
+        if "pdf" in self.formats:  # no date: the same chart gives the same page
+            pdf = PdfPages(buffer, metadata={"CreationDate": None, "Creator": CREATOR})
+        drawn = []
+        with matplotlib.rc_context(chartbase.STYLE):
+            while (n := _take(self.taken)) < len(self.todo):
+                i = self.todo[n]
+                fig = self.jobs[i].draw()
+                _lay_out(fig)
+                save_figure(fig, self.folder, self.jobs[i].stem, self.formats)
+                if pdf is not None:
+                    _add_page(pdf, fig, self.labels[i])
+                drawn.append(i)
+                _take(self.done)
+                if on_drawn is not None:
+                    on_drawn()
+            if pdf is not None:
+                pdf.close()
+        data = buffer.getvalue() if pdf is not None else None
+        self._store(drawn, data)
+        return drawn, data
+
+    def _store(self, drawn: list[int], pdf: bytes | None) -> None:
+        """Keep the charts just drawn in the cache (here, in the worker: in parallel)."""
+        if self.cache is None:
+            return
+        from pypdf import PdfReader
+
+        from sim.output.charts.pages import one_page_pdf
+
+        pages = PdfReader(io.BytesIO(pdf)).pages if pdf is not None else []
+        for k, i in enumerate(drawn):
+            for kind, key in (self.keys[i] or {}).items():
+                if kind == "pdf":
+                    data = one_page_pdf(pages[k])
+                else:
+                    data = (self.folder / f"{self.jobs[i].stem}.{kind}").read_bytes()
+                self.cache.put(key, data)
+
+
+class _LocalCount:
+    """A counter with the interface of multiprocessing.Value, for drawing in this process."""
+
+    def __init__(self) -> None:
+        self.value = 0
+
+    def get_lock(self) -> contextlib.nullcontext[None]:
+        return contextlib.nullcontext()
+
+
+def _take(counter: Any) -> int:
+    """Add one to a shared counter; its value before."""
+    with counter.get_lock():
+        value = int(counter.value)
+        counter.value = value + 1
+    return value
+
+
+_WORK: _Work | None = None
+"""A worker's share of the pack, set when the worker starts (inherited, not pickled)."""
+
+
+def _start_worker(parent: int, work: _Work) -> None:
+    global _WORK
+    _die_with_parent(parent)
+    _WORK = work
+
+
+def _draw_in_worker() -> tuple[list[int], bytes | None]:
+    assert _WORK is not None, "a chart worker without work"
+    return _WORK.draw_share()
 
 
 PR_SET_PDEATHSIG = 1
@@ -479,42 +598,41 @@ def _stop_signals_blocked() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
 
-def _start_pool(
-    jobs: Sequence[ChartJob], folder: Path, workers: int, formats: Sequence[str]
-) -> tuple[ProcessPoolExecutor, Iterator[Figure]]:
-    """A pool of `workers` forked processes drawing `jobs`, and their figures in job order."""
+def _start_pool(work: _Work, workers: int) -> tuple[ProcessPoolExecutor, list[Future[Any]]]:
+    """A pool of `workers` forked processes, each drawing charts of `work` until none is left."""
     with _stop_signals_blocked():
         pool = ProcessPoolExecutor(
             workers,
             mp_context=multiprocessing.get_context("fork"),
-            initializer=_die_with_parent,
-            initargs=(os.getpid(),),
+            initializer=_start_worker,
+            initargs=(os.getpid(), work),
         )
         try:
             # With fork, the first submit forks every worker, here, in the blocked thread.
-            futures = [pool.submit(_draw_and_save, job, folder, formats) for job in jobs]
+            futures = [pool.submit(_draw_in_worker) for _ in range(workers)]
         except BaseException:
             _stop_pool(pool, finished=False)
             raise
-    return pool, _in_order(futures)
+    return pool, futures
 
 
 SIGNAL_POLL_S = 0.1
-"""How long the run waits for a figure before it looks at pending signals again, in seconds."""
+"""How long the run waits for the workers before it looks at pending signals and the count of
+charts drawn again, in seconds."""
 
 
-def _in_order(futures: Sequence[Future[Figure]]) -> Iterator[Figure]:
-    """The futures' figures in order, waking up every SIGNAL_POLL_S: a signal that the kernel
-    delivers to another thread (the pool's, numba's) is handled by Python in the main thread,
-    which must not sleep until the next chart is drawn (a second or more) to notice it."""
-    for future in futures:
-        while True:
-            try:
-                figure = future.result(timeout=SIGNAL_POLL_S)
-            except TimeoutError:
-                continue
-            yield figure
-            break
+def _wait_for(futures: Sequence[Future[Any]], on_drawn: Callable[[], None]) -> list[Any]:
+    """The futures' results, waking up every SIGNAL_POLL_S: a signal that the kernel delivers to
+    another thread (the pool's, numba's) is handled by Python in the main thread, which must not
+    sleep until the workers finish (seconds) to notice it; a failed chart stops the wait at
+    once (its exception is raised), whatever the other workers are drawing."""
+    pending = set(futures)
+    while pending:
+        finished, pending = wait(pending, timeout=SIGNAL_POLL_S, return_when=FIRST_EXCEPTION)
+        for future in finished:
+            future.result()  # raises the worker's exception
+        on_drawn()
+    return [future.result() for future in futures]
 
 
 def _stop_pool(pool: ProcessPoolExecutor, finished: bool) -> None:
@@ -530,9 +648,8 @@ def _stop_pool(pool: ProcessPoolExecutor, finished: bool) -> None:
     pool.shutdown(wait=False, cancel_futures=True)  # its manager thread reaps the workers
 
 
-def _add_page(pdf: Any, fig: Figure, number: int, job: ChartJob, lang: str) -> None:
-    """Caption `fig` ("Biểu 1. ...") and add it to the PDF."""
-    label = f"{text('figure', lang)} {number}. {job.caption}"
+def _add_page(pdf: Any, fig: Figure, label: str) -> None:
+    """Caption `fig` with `label` ("Biểu 1. ...") and add it to the PDF."""
     fig.text(
         0.01,
         chartbase.CAPTION_BASELINE_IN / fig.get_figheight(),
@@ -545,6 +662,9 @@ def _add_page(pdf: Any, fig: Figure, number: int, job: ChartJob, lang: str) -> N
     pdf.savefig(fig)
 
 
+CREATOR = "huongtra-sim"
+
+
 def write_chart_pack(
     jobs: Sequence[ChartJob],
     folder: Path,
@@ -554,28 +674,55 @@ def write_chart_pack(
     workers: int | None = None,
     formats: Sequence[str] = DEFAULT_FORMATS,
     on_progress: Progress | None = None,
+    cache: ChartCache | None = None,
 ) -> list[SavedChart]:
     """Draw every job, save it under `folder` in each of `formats` ("png", "svg"; "pdf": one
-    PDF `pdf_name` with numbered captions, "Biểu 1. ..."). Returns the saved charts in pack
-    order. `on_progress("charts", done, total)` is called as each chart is finished.
+    PDF `pdf_name` with numbered captions, "Biểu 1. ...", every page A4). Returns the saved
+    charts in pack order. `on_progress("charts", done, total)` is called as charts are finished.
 
-    Charts are drawn by forked workers (one per core) that die with this process. If drawing
-    stops early (an exception, Ctrl-C, SIGTERM) the workers are killed, not waited for, and the
-    unfinished PDF is removed, not finished (finishing embeds the fonts: a second or more)."""
+    A chart whose files are in `cache` is not drawn: its files are copied from there. The others
+    are drawn by forked workers (one per core) that die with this process, each writing its
+    charts' files and its pages; the PDF is then put together from the pages. If drawing stops
+    early (an exception, Ctrl-C, SIGTERM) the workers are killed, not waited for, and no PDF is
+    left behind."""
     folder.mkdir(parents=True, exist_ok=True)
-    workers = _worker_count(len(jobs)) if workers is None else workers
     formats = tuple(formats)
-    pack = _Pack(jobs, folder, lang, title, formats, on_progress)
-    if "pdf" not in formats:
-        with matplotlib.rc_context(chartbase.STYLE):
-            return pack.draw(None, workers)
-    path = folder / pdf_name
-    try:
-        with matplotlib.rc_context(chartbase.STYLE), open(path, "wb") as handle:
-            return pack.draw(handle, workers)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+    pack = _Pack(jobs, folder, lang, formats, on_progress, cache)
+    pages, keys = pack.draw(workers)
+    if "pdf" in formats:
+        path = folder / pdf_name
+        try:
+            _write_pdf(path, pages, keys, cache, {"Title": title, "Creator": CREATOR})
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+    return pack.saved()
+
+
+def _write_pdf(
+    path: Path,
+    pages: list[Any],
+    keys: list[dict[str, str] | None],
+    cache: ChartCache | None,
+    metadata: dict[str, str],
+) -> None:
+    """The pack: `pages` (pypdf pages, or one-page PDFs from the cache) on A4 sheets. A pack of
+    the same pages and metadata is copied from the cache."""
+    from sim.output.charts.pages import page_of, write_pack
+
+    pack_key = None
+    if cache is not None and all(k is not None for k in keys):
+        page_keys = [cast(dict[str, str], k)["pdf"] for k in keys]
+        pack_key = cache.key(page_keys, "pack", *(f"{k}={v}" for k, v in metadata.items()))
+        data = cache.get(pack_key) if pack_key is not None else None
+        if data is not None:
+            path.write_bytes(data)
+            return
+    buffer = io.BytesIO()
+    write_pack([page_of(p) if isinstance(p, bytes) else p for p in pages], buffer, metadata)
+    path.write_bytes(buffer.getvalue())
+    if cache is not None and pack_key is not None:
+        cache.put(pack_key, buffer.getvalue())
 
 
 Progress = Callable[[str, int, int], None]
@@ -589,40 +736,112 @@ class _Pack:
     jobs: Sequence[ChartJob]
     folder: Path
     lang: str
-    title: str
     formats: tuple[str, ...]
     on_progress: Progress | None
+    cache: ChartCache | None
+    reported: list[int] = field(default_factory=lambda: [0])  # the last count reported
 
-    def draw(self, handle: BinaryIO | None, workers: int) -> list[SavedChart]:
-        """The drawing: pages into the open PDF file `handle` (None: no PDF), finished only
-        when every chart is drawn."""
-        from matplotlib.backends.backend_pdf import PdfPages
+    def labels(self) -> list[str]:
+        return [
+            f"{text('figure', self.lang)} {number}. {job.caption}"
+            for number, job in enumerate(self.jobs, start=1)
+        ]
 
-        jobs, folder = self.jobs, self.folder
-        pdf = None
-        if handle is not None:
-            pdf = PdfPages(handle, metadata={"Title": self.title, "Creator": "huongtra-sim"})
-        pool = None
-        figures: Iterator[Figure]
-        if workers > 1:
-            pool, figures = _start_pool(jobs, folder, workers, self.formats)
+    def files(self) -> tuple[str, ...]:
+        """What each chart is made of: its files ("png", "svg") and its page ("pdf")."""
+        return tuple(f for f in FORMATS if f in self.formats or f == "png")
+
+    def draw(self, workers: int | None) -> tuple[list[Any], list[dict[str, str] | None]]:
+        """Every chart's files under the folder; returns the PDF's pages in pack order (pypdf
+        pages, or one-page PDFs from the cache) and each chart's cache keys."""
+        labels = self.labels()
+        keys = [self._keys(job, label) for job, label in zip(self.jobs, labels, strict=True)]
+        pages: dict[int, Any] = {}
+        todo = []
+        for i, job_keys in enumerate(keys):
+            if not self._copy_from_cache(i, job_keys, pages):
+                todo.append(i)
+        self._progress(len(self.jobs) - len(todo))
+        if todo:
+            self._draw(todo, labels, keys, workers, pages)
+            if self.cache is not None:
+                self.cache.prune()
+        return ([pages[i] for i in range(len(self.jobs))] if "pdf" in self.formats else []), keys
+
+    def _keys(self, job: ChartJob, label: str) -> dict[str, str] | None:
+        if self.cache is None:
+            return None
+        keys = {}
+        for kind in self.files():
+            parts = (kind, f"dpi={PNG_DPI}") if kind == "png" else (kind, label)
+            key = self.cache.key(job, *parts)
+            if key is None:
+                return None
+            keys[kind] = key
+        return keys
+
+    def _copy_from_cache(self, i: int, keys: dict[str, str] | None, pages: dict[int, Any]) -> bool:
+        """Write chart i's files from the cache; False (nothing written) unless all are there."""
+        if self.cache is None or keys is None:
+            return False
+        found = {kind: self.cache.get(key) for kind, key in keys.items()}
+        if any(data is None for data in found.values()):
+            return False
+        if "pdf" in found:
+            pages[i] = found["pdf"]  # read when the pack is put together (if it is not cached)
+        for kind in ("png", "svg"):
+            if kind in found:
+                (self.folder / f"{self.jobs[i].stem}.{kind}").write_bytes(cast(bytes, found[kind]))
+        return True
+
+    def _draw(
+        self,
+        todo: list[int],
+        labels: list[str],
+        keys: list[dict[str, str] | None],
+        workers: int | None,
+        pages: dict[int, Any],
+    ) -> None:
+        """Draw the charts `todo` (in workers unless there is one), their pages into `pages`."""
+        workers = _worker_count(len(todo)) if workers is None else min(workers, len(todo))
+        ctx = multiprocessing.get_context("fork") if workers > 1 else None
+        count = (lambda: ctx.Value("i", 0)) if ctx is not None else _LocalCount
+        work = _Work(
+            self.jobs, todo, labels, self.folder, self.formats, count(), count(), self.cache, keys
+        )
+        cached = len(self.jobs) - len(todo)
+
+        def on_drawn() -> None:
+            self._progress(cached + work.done.value)
+
+        if ctx is None:
+            shares = [work.draw_share(on_drawn)]
         else:
-            figures = (_draw_and_save(job, folder, self.formats) for job in jobs)
-        finished = False
-        saved = []
-        try:
-            for number, (job, fig) in enumerate(zip(jobs, figures, strict=True), start=1):
-                if pdf is not None:
-                    _add_page(pdf, fig, number, job, self.lang)
-                svg = folder / f"{job.stem}.svg" if "svg" in self.formats else None
-                png = folder / f"{job.stem}.png"
-                saved.append(SavedChart(number, job.stem, job.caption, png, svg))
-                if self.on_progress is not None:
-                    self.on_progress("charts", number, len(jobs))
-            finished = True
-        finally:
-            if pool is not None:
+            pool, futures = _start_pool(work, workers)
+            finished = False
+            try:
+                shares = _wait_for(futures, on_drawn)
+                finished = True
+            finally:
                 _stop_pool(pool, finished)
-        if pdf is not None:
-            pdf.close()
+        if "pdf" in self.formats:
+            from pypdf import PdfReader
+
+            for drawn, data in shares:
+                if drawn:
+                    reader = PdfReader(io.BytesIO(cast(bytes, data)))
+                    pages.update(zip(drawn, reader.pages, strict=True))
+
+    def _progress(self, done: int) -> None:
+        """Report `done` charts of the pack, once each count, from the first."""
+        if self.on_progress is not None and done > self.reported[0]:
+            self.reported[0] = done
+            self.on_progress("charts", done, len(self.jobs))
+
+    def saved(self) -> list[SavedChart]:
+        saved = []
+        for number, job in enumerate(self.jobs, start=1):
+            svg = self.folder / f"{job.stem}.svg" if "svg" in self.formats else None
+            png = self.folder / f"{job.stem}.png"
+            saved.append(SavedChart(number, job.stem, job.caption, png, svg))
         return saved
