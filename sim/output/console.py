@@ -7,7 +7,6 @@ import time
 from collections.abc import Sequence
 from typing import TextIO
 
-from sim.core.targets import TARGETS
 from sim.output.i18n import format_number, format_pct
 from sim.run import ScenarioResult
 
@@ -61,12 +60,13 @@ def format_summary(results: Sequence[ScenarioResult]) -> str:
     lines.append("")
     names = [r.scenario.name for r in results]
     col = max(16, *(len(n) + 2 for n in names))
-    label_width = max(len(f"{t.label_en} ({t.band_text} {t.unit})") for t in TARGETS) + 1
+    targets = results[0].scenario.plan.targets if results else ()
+    label_width = max((len(f"{t.label_en} ({t.band_text} {t.unit})") for t in targets), default=0) + 1
     lines.append(
         f"{'scorecard: value, and met or the gap to the band':<{label_width}}"
         + "".join(f"{n:>{col}}" for n in names)
     )
-    for i, target in enumerate(TARGETS):
+    for i, target in enumerate(targets):
         label = f"{target.label_en} ({target.band_text} {target.unit})"
         cells = []
         for r in results:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from sim.core.targets import COMPARISON_TOLERANCE, TARGETS, Target
+from sim.core.targets import COMPARISON_TOLERANCE, Target
 from sim.output.i18n import Bilingual, header_label, linked_labels, text, unit_text
 from sim.output.live_workbook_assumptions import is_live
 from sim.output.live_workbook_cells import (
@@ -124,7 +124,7 @@ def _write_row(
         put(sheet, row, _COL["gap"], record["gap"], styles.gap)
         return
     result, sheet_name = live
-    target = next(t for t in TARGETS if t.key == record["target"])
+    target = next(t for t in result.scenario.plan.targets if t.key == record["target"])
     formula = _value_formula(target, result, sheet_name, str(record["indicator"]))
     put_formula(sheet, row, _COL["value"], formula, float(record["value"]), styles.rate)
     status_formula, gap_formula = _status_formulas(target, row, lang)

@@ -14,11 +14,12 @@ import os
 import stat
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from sim.core.names import ParameterPath, sector_path
+from sim.scenario.plan import PLAN_FILE, load_plan, plan_path_for
 from sim.scenario.rules import SHARE_SUM_TOLERANCE_PCT, build_scenario
 from sim.scenario.sanity import projection_problems
 from sim.scenario.schema import (
@@ -82,8 +83,9 @@ def scenario_files_in(folder: Path) -> list[Path]:
     """The scenario files directly in `folder` (not its subfolders), sorted by name.
 
     A `*.toml` that is not a readable file (a broken or looping symbolic link, a pipe) is listed
-    too, so that loading it names the problem instead of skipping it without a word."""
-    return sorted(p for p in folder.glob("*.toml") if not p.is_dir())
+    too, so that loading it names the problem instead of skipping it without a word. The plan
+    file (plan.toml) is no scenario."""
+    return sorted(p for p in folder.glob("*.toml") if not p.is_dir() and p.name != PLAN_FILE)
 
 
 def file_problem(path: Path) -> str | None:
@@ -433,7 +435,20 @@ def load_scenario(
     problems = projection_problems(scenario, where)
     if problems:
         raise ScenarioError(problems)
-    return scenario
+    return _with_plan(scenario, chain, merged, provenance)
+
+
+def _with_plan(
+    scenario: Scenario, chain: _Chain, merged: Mapping[str, Any], provenance: Mapping[str, str]
+) -> Scenario:
+    """The scenario with its plan (`sim.scenario.plan`: the `plan` key, or plan.toml beside its
+    files); ScenarioError with the plan file's problems."""
+    set_by = provenance.get("plan")
+    path = plan_path_for([file for file, _ in chain.files], merged, set_by)
+    if path is None:
+        return scenario
+    plan = load_plan(path, _read_toml, _check_structure, referenced_by=set_by or "")
+    return replace(scenario, plan=plan)
 
 
 @dataclass(frozen=True)

@@ -315,7 +315,8 @@ def test_sensitivity_charts_render_in_both_languages(results, lang):
 
 
 def test_target_bands_read_in_each_language():
-    from sim.core.targets import TARGETS
+    from conftest import TARGETS
+
     from sim.output.i18n import band_text
 
     bands = {t.key: t for t in TARGETS}

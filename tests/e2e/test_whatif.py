@@ -21,10 +21,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import REPO, SCENARIOS
+from conftest import REPO, SCENARIOS, TARGETS
 
 from sim.core.model import project, projection_series
-from sim.core.targets import TARGETS, evaluate, target_indicator
+from sim.core.targets import evaluate, target_indicator
 from sim.output.whatif import write_whatif
 from sim.output.whatif.data import scenario_payload
 from sim.run import load_scenarios, model_inputs, run_scenario

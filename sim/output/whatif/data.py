@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sim.core.model import DERIVED_SUMS, SECTORS
-from sim.core.targets import COMPARISON_TOLERANCE, TARGETS, Target
+from sim.core.targets import COMPARISON_TOLERANCE, Target
 from sim.output.i18n import (
     LANGS,
     Bilingual,
@@ -121,7 +121,7 @@ def page_data(results: Sequence[ScenarioResult], lang: str, generated: datetime)
         "words": {key: _both(w) for key, w in words.items()},
         "scenarios": [scenario_payload(r) for r in shown],
         "skipped": [r.scenario.name for r in results if skip_reason(r.scenario) is not None],
-        "targets": [_target(t) for t in TARGETS],
+        "targets": [_target(t) for t in first.plan.targets],
         "tolerance": COMPARISON_TOLERANCE,
     }
 
