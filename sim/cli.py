@@ -23,6 +23,7 @@ from sim.scenario.loader import ScenarioError
 if TYPE_CHECKING:
     from sim.analysis.compare import CompareResult
     from sim.analysis.suite import SensitivityResults
+    from sim.core.plan import Plan
     from sim.output.write import RunOutputs
     from sim.run import ScenarioResult
     from sim.scenario.loader import Scenario
@@ -66,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="run_scenarios.py",
         description="Project output, income and budget for each scenario and check them against "
-        "the 2020-2025 congress targets of Hương Trà town.",
+        "the targets of the plan beside the scenarios (plan.toml).",
     )
     _add_run_arguments(parser)
     _add_term_arguments(parser)
@@ -336,6 +337,7 @@ def _compute(args: argparse.Namespace, started: datetime, argv: list[str]) -> Ru
     for scenario in scenarios:
         for warning in scenario.warnings:
             print(f"warning: {warning}", file=sys.stderr)
+    _plan_warnings(scenarios[0].plan)
     results = [run_scenario(s) for s in scenarios]
     _check_rebase_year(args.rebase_year, scenarios)
     history = _history(args, results)
@@ -358,6 +360,16 @@ def _compute(args: argparse.Namespace, started: datetime, argv: list[str]) -> Ru
         rebase_year=args.rebase_year,
         actuals_path=args.actuals,
     )
+
+
+def _plan_warnings(plan: Plan) -> None:
+    """Say plainly, on stderr (also with --quiet), that the plan sets no targets or holds a
+    starter's example values."""
+    from sim.output.plan_text import plan_notes
+
+    where = plan.file or "no plan.toml beside the scenarios"
+    for note in plan_notes(plan, "en"):
+        print(f"warning: {where}: {note}", file=sys.stderr)
 
 
 def _compare(base: str | None, results: list[ScenarioResult]) -> CompareResult | None:

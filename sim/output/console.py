@@ -7,6 +7,7 @@ import time
 from collections.abc import Sequence
 from typing import TextIO
 
+from sim.output import i18n
 from sim.output.i18n import format_number, format_pct
 from sim.run import ScenarioResult
 
@@ -61,6 +62,9 @@ def format_summary(results: Sequence[ScenarioResult]) -> str:
     names = [r.scenario.name for r in results]
     col = max(16, *(len(n) + 2 for n in names))
     targets = results[0].scenario.plan.targets if results else ()
+    if not targets:
+        lines.append(i18n.text("no_targets", "en"))
+        return "\n".join(lines)
     label_width = max((len(f"{t.label_en} ({t.band_text} {t.unit})") for t in targets), default=0) + 1
     lines.append(
         f"{'scorecard: value, and met or the gap to the band':<{label_width}}"

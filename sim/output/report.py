@@ -27,6 +27,7 @@ from sim.output.i18n import (
     what_if_note,
     what_if_title,
 )
+from sim.output.plan_text import plan_notes, report_title, source_note
 from sim.run import ScenarioResult
 
 __all__ = [
@@ -296,9 +297,10 @@ def write_report(
     """Write the self-contained HTML report. extra_sections: (heading, trusted HTML) pairs."""
     first = results[0].scenario
     scenarios = [r.scenario for r in results]
-    title = text("report_title", lang).format(base=first.base_year, end=first.end_year)
+    title = report_title(first.plan, first.base_year, first.end_year, lang)
     title = what_if_title(title, scenarios, lang)
     run_note = what_if_note(scenarios, lang)
+    plan_note = " ".join(plan_notes(first.plan, lang))
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{lang}"><head><meta charset="utf-8">',
@@ -309,8 +311,9 @@ def write_report(
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
         f'<p class="meta">{_e(text("generated", lang))}: {_e(format_date(generated, lang))} '
-        f"{generated:%H:%M}. {_e(text('footer_short', lang))}</p>",
+        f"{generated:%H:%M}. {_e(source_note(first.plan, lang))}</p>",
         f'<p class="override">{_e(run_note)}</p>' if run_note else "",
+        f'<p class="override">{_e(plan_note)}</p>' if plan_note else "",
         f"<h2>{_e(text('scorecard', lang))}</h2>",
         _scorecard(results, lang),
         f"<h2>{_e(text('charts', lang))}</h2>",

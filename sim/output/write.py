@@ -25,6 +25,7 @@ from sim.output.files import (
 )
 from sim.output.i18n import LANGS, text, what_if_title
 from sim.output.live_workbook import write_live_workbook
+from sim.output.plan_text import report_title
 from sim.output.publish import MANIFEST_NAME
 from sim.output.whatif import write_whatif
 from sim.run import ScenarioResult
@@ -150,7 +151,7 @@ def _write_charts_and_report(folder: Path, run: RunOutputs) -> None:
 
     lang, day, results = run.lang, run.started.date(), run.results
     first = results[0].scenario
-    title = text("report_title", lang).format(base=first.base_year, end=first.end_year)
+    title = report_title(first.plan, first.base_year, first.end_year, lang)
     title = what_if_title(title, [r.scenario for r in results], lang)
     jobs = main_chart_jobs(results, lang, day)
     sensitivity_jobs: list[ChartJob] = []

@@ -1,14 +1,17 @@
 """The congress targets as data: one lookup by key, keyword construction, bilingual labels."""
 
 import dataclasses
+import math
 
 import pytest
-from conftest import TARGETS
+from conftest import MINIMAL, TARGETS
 
 from sim.analysis import sensitivity
-from sim.core.targets import Target, target_by_key
+from sim.core.targets import Target, status_of, target_by_key
 from sim.core.text import Bilingual
 from sim.output import i18n
+from sim.run import run_scenario
+from sim.scenario.loader import load_scenario
 
 
 def test_target_by_key_finds_each_target():
@@ -40,3 +43,22 @@ def test_target_labels_are_one_bilingual_value():
     )
     assert i18n.label_text(target, "vi") == "Tốc độ tăng giá trị sản xuất bình quân"
     assert i18n.label_text(target, "en") == "Production value growth, average"
+
+
+def test_a_measure_without_a_value_is_no_value_not_met():
+    # 0/0: the growth of a sector with no output is no number; before, it read as "met"
+    target = target_by_key("agriculture_growth", TARGETS)
+    status, gap = status_of(target, math.nan)
+    assert status == "no value" and math.isnan(gap)
+    assert status_of(target, 3.5) == ("met", 0.0)
+
+
+def test_a_zero_share_sector_scores_no_value(write_scenario):
+    text = MINIMAL.replace("share_pct = 7.5", "share_pct = 0.0").replace(
+        "share_pct = 48.5", "share_pct = 56.0"
+    )
+    result = run_scenario(load_scenario(write_scenario("no_farms", text)))
+    row = next(r for r in result.scores if r.target.key == "agriculture_growth")
+    assert row.status == "no value" and not row.met
+    assert math.isnan(row.value) and math.isnan(row.gap)
+    assert i18n.text(row.status, "vi") == "không có số liệu"

@@ -31,6 +31,7 @@ from matplotlib.figure import Figure
 from sim.output.charts import base as chartbase
 from sim.output.charts import projection as charts
 from sim.output.i18n import text, what_if_note
+from sim.output.plan_text import chart_caption
 from sim.output.publish import STOP_SIGNALS
 from sim.run import ScenarioResult
 
@@ -202,6 +203,9 @@ CHARTS: tuple[tuple[str, ScenariosPlot, str], ...] = (
 NEEDS = {"05_income": ("income_per_capita",), "06_budget": ("budget_revenue",)}
 """Charts drawn only when some scenario of the run has these series."""
 
+TARGET_CHARTS = ("07_targets_end_year", "08_scorecard")
+"""Charts of the plan's targets: left out when the plan sets none (projections only)."""
+
 
 @dataclass(frozen=True)
 class SavedChart:
@@ -215,16 +219,16 @@ class SavedChart:
 def main_chart_jobs(results: Sequence[ScenarioResult], lang: str, run_date: date) -> list[ChartJob]:
     """The congress charts for a run, in pack order."""
     first = results[0].scenario
-    fields = {"base": first.base_year, "end": first.end_year}
     return [
         ChartJob(
             stem,
             ScenariosChart(plot, tuple(results), lang, run_date),
-            text(caption, lang).format(**fields),
+            chart_caption(caption, first.plan, first.base_year, first.end_year, lang),
             _what_if(results, lang),
         )
         for stem, plot, caption in CHARTS
         if all(any(name in r.series for r in results) for name in NEEDS.get(stem, ()))
+        and (first.plan.targets or stem not in TARGET_CHARTS)
     ]
 
 

@@ -267,7 +267,9 @@ def plot_sector_growth(results: Sequence[ScenarioResult], lang: str, run_date: d
                 color=BAND_COLOUR,
                 alpha=BAND_ALPHA,
                 linewidth=0,
-                label=text("target_range", lang),
+                label=text("target_range", lang).format(
+                    period=f"{target.start_year + 1}-{target.end_year}"
+                ),
             )
             title += f"\n{text('target', lang).lower()} {band_text(target, lang)}"
         for r in results:

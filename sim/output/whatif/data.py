@@ -23,6 +23,7 @@ from sim.output.i18n import (
     text,
     unit_text,
 )
+from sim.output.plan_text import source_note
 from sim.run import ScenarioResult
 from sim.scenario.loader import ScenarioError, load_scenario, parse_setting
 from sim.scenario.parameters import numeric_parameters
@@ -89,7 +90,7 @@ PAGE_WORDS: dict[str, tuple[str, str]] = {
 
 _I18N_KEYS = (
     "scorecard", "target", "band", "value", "status", "gap", "unit", "year", "source_lines",
-    "met", "exceeded", "missed", "not projected", "outside horizon", "parameter",
+    "met", "exceeded", "missed", "not projected", "outside horizon", "no value", "parameter",
     "services", "industry", "agriculture", "other", "total",
     "param.growth_pct", "param.growth_pct_by_year", "param.share_pct", "param.elasticity",
     "param.base", "param.residual_growth_pct", "footer_short",
@@ -114,6 +115,7 @@ def page_data(results: Sequence[ScenarioResult], lang: str, generated: datetime)
     words = {key: Bilingual(*pair) for key, pair in PAGE_WORDS.items()}
     words.update({key: Bilingual(text(key, "vi"), text(key, "en")) for key in _I18N_KEYS})
     words["percent_per_year"] = Bilingual(unit_text("%/yr", "vi"), unit_text("%/yr", "en"))
+    words["footer_short"] = Bilingual(source_note(first.plan, "vi"), source_note(first.plan, "en"))
     return {
         "lang": lang,
         "generated": generated.strftime("%Y-%m-%d %H:%M"),
