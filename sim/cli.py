@@ -35,7 +35,6 @@ __all__ = ["main", "build_parser"]
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 128
 """Interrupted by a signal: the exit code is this plus the signal's number (130 for Ctrl-C)."""
-DEFAULT_HISTORY = Path("history") / "backcast_2016_2020.toml"
 
 
 def _at_least(minimum: int) -> Callable[[str], int]:
@@ -204,8 +203,8 @@ def _add_switches(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         metavar="FILE",
-        help="the history scenario for the track record and realism check (default: "
-        "<scenarios-dir>/history/backcast_2016_2020.toml when it exists)",
+        help="the history scenario for the track record and realism check (default: the "
+        "plan's [history] scenario, or its record rates alone)",
     )
     parser.add_argument(
         "--no-history", action="store_true", help="skip the track record and realism check"
@@ -414,15 +413,22 @@ def _check_rebase_year(year: int | None, scenarios: Sequence[Scenario]) -> None:
 
 
 def _history(args: argparse.Namespace, results: list[ScenarioResult]) -> HistoryResult | None:
-    """The track record, from --history or the scenarios folder's history scenario if any."""
-    history_path = args.history or (args.scenarios_dir / DEFAULT_HISTORY)
-    if args.no_history or (args.history is None and not history_path.is_file()):
+    """The track record: --history, else the plan's [history] (its back-cast scenario, its rates)."""
+    plan = results[0].scenario.plan
+    record = plan.history
+    history_path = args.history
+    if history_path is None and record is not None and record.scenario:
+        history_path = Path(plan.file).parent / record.scenario
+    if args.no_history or (history_path is None and record is None):
         return None
     from sim.run import load_scenarios
     from sim.term.history import run_history
 
     try:
-        return run_history(load_scenarios([str(history_path)], args.scenarios_dir)[0], results)
+        history = None
+        if history_path is not None:
+            history = load_scenarios([str(history_path)], args.scenarios_dir)[0]
+        return run_history(history, results, record)
     except ScenarioError as exc:
         raise _UserError(exc) from exc
 

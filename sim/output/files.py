@@ -147,14 +147,15 @@ def write_history_csvs(history: HistoryResult, folder: Path) -> None:
         "track_record.csv": track,
         "realism.csv": history.realism,
     }
-    check_finite([history.result], frames)
+    check_finite([history.result] if history.result is not None else [], frames)
     folder.mkdir(parents=True, exist_ok=True)
     history.consistency.to_csv(folder / "consistency.csv", index=False, float_format=FLOAT_FORMAT)
     track.to_csv(folder / "track_record.csv", index=False, float_format=FLOAT_FORMAT)
     history.realism.to_csv(folder / "realism.csv", index=False, float_format=FLOAT_FORMAT)
-    wide_table(history.result).to_csv(
-        folder / f"{history.result.scenario.name}.csv", float_format=FLOAT_FORMAT
-    )
+    if history.result is not None:  # (None: the plan's record rates alone, no back-cast)
+        wide_table(history.result).to_csv(
+            folder / f"{history.result.scenario.name}.csv", float_format=FLOAT_FORMAT
+        )
 
 
 def write_tracking_csvs(tracking: TrackingResult, folder: Path) -> None:

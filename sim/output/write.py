@@ -111,7 +111,7 @@ def _manifest_extra(run: RunOutputs) -> dict[str, Any]:
         }
     if run.history is not None:
         extra["history"] = {
-            "scenario": run.history.result.scenario.name,
+            "scenario": None if run.history.result is None else run.history.result.scenario.name,
             "calibration": run.history.calibration_statement,
         }
     return extra
