@@ -112,7 +112,7 @@ PLAN_SCHEMA = Table(
     }
 )
 _RATE = Leaf("number", "average growth, %/yr", unit="%/yr", check=_history_rate_check)
-REQUIRED_PLAN_KEYS = ("locality", "term", "source")
+REQUIRED_PLAN_KEYS = ("locality", "term")
 REQUIRED_TARGET_KEYS = ("indicator", "measure", "label")
 
 
@@ -187,6 +187,8 @@ def _rules(document: Mapping[str, Any], source: str) -> list[Problem]:
         for name in REQUIRED_PLAN_KEYS:
             if name not in plan:
                 problems.append(Problem(source, f"plan.{name}", None, f"missing: {_what(name)}"))
+        if "source" not in plan and document.get("targets"):  # (footers name it)
+            problems.append(Problem(source, "plan.source", None, f"missing: {_what('source')}"))
     targets = document.get("targets", {})
     if isinstance(targets, dict):
         for key, spec in targets.items():
@@ -260,7 +262,7 @@ def _build(document: Mapping[str, Any], source: str) -> Plan:
     return Plan(
         locality=_bilingual(plan["locality"]),
         term=term,
-        source=_bilingual(plan["source"]),
+        source=_bilingual(plan["source"]) if "source" in plan else None,
         targets=targets,
         history=_history(document.get("history")),
         example=bool(plan.get("example", False)),
