@@ -184,7 +184,15 @@ def _add_sensitivity_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_switches(parser: argparse.ArgumentParser) -> None:
-    """Charts, the track record and the terminal summary, on or off."""
+    """Charts, the track record and the terminal summary, on or off; --new-plan."""
+    parser.add_argument(
+        "--new-plan",
+        type=Path,
+        default=None,
+        metavar="FOLDER",
+        help="write a commented starter plan.toml and baseline.toml into FOLDER (their values "
+        "are examples to replace) and stop; existing files are never replaced",
+    )
     parser.add_argument(
         "--no-charts",
         action="store_true",
@@ -237,6 +245,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; the exit code: 0, 1 (results could not be written), 2 (a user error),
     128 + the signal's number when interrupted (130 for Ctrl-C, 143 SIGTERM, 129 SIGHUP)."""
     args = build_parser().parse_args(argv)
+    if args.new_plan is not None:
+        return _new_plan(args.new_plan)
     started = datetime.now().astimezone()
     argv_used = list(sys.argv if argv is None else ["run_scenarios.py", *argv])
     if (args.draws, args.seed, args.sobol_n) != (None, None, None) and not args.sensitivity:
@@ -251,6 +261,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             where = "results were already published" if published else "previous results unchanged"
             print(f"interrupted; {where}", file=sys.stderr)
             return EXIT_INTERRUPTED + signum
+
+
+def _new_plan(folder: Path) -> int:
+    """--new-plan FOLDER: write the starter files; say what to do next."""
+    from sim.scenario.starter import StarterError, write_starter
+
+    try:
+        written = write_starter(folder)
+    except StarterError as exc:
+        return _error(exc)
+    print(f"wrote {', '.join(map(str, written))}")
+    print(
+        "every value in them is an example to replace (locality, term, targets, base year, "
+        f"shares, rates); run them with: python run_scenarios.py --scenarios-dir {folder}"
+    )
+    return 0
 
 
 @contextmanager

@@ -27,7 +27,7 @@ from sim.scenario.schema import (
     Leaf,
     Table,
 )
-from sim.scenario.values import Findings, Problem, ScenarioError
+from sim.scenario.values import MISSING, Findings, Problem, ScenarioError
 
 __all__ = ["PLAN_FILE", "PLAN_SCHEMA", "MEASURES", "load_plan", "plan_path_for", "SECTOR_KEYS"]
 
@@ -181,14 +181,16 @@ def _rules(document: Mapping[str, Any], source: str) -> list[Problem]:
     if not isinstance(plan, dict):
         if plan is None:
             problems.append(
-                Problem(source, "plan", None, "missing: the [plan] table (locality, term, source)")
+                Problem(
+                    source, "plan", MISSING, "missing: the [plan] table (locality, term, source)"
+                )
             )
     else:
         for name in REQUIRED_PLAN_KEYS:
             if name not in plan:
-                problems.append(Problem(source, f"plan.{name}", None, f"missing: {_what(name)}"))
+                problems.append(Problem(source, f"plan.{name}", MISSING, f"missing: {_what(name)}"))
         if "source" not in plan and document.get("targets"):  # (footers name it)
-            problems.append(Problem(source, "plan.source", None, f"missing: {_what('source')}"))
+            problems.append(Problem(source, "plan.source", MISSING, f"missing: {_what('source')}"))
     targets = document.get("targets", {})
     if isinstance(targets, dict):
         for key, spec in targets.items():
@@ -197,7 +199,7 @@ def _rules(document: Mapping[str, Any], source: str) -> list[Problem]:
     history = document.get("history")
     if isinstance(history, dict) and "years" not in history:
         problems.append(
-            Problem(source, "history.years", None, "missing: the record's [first, last] years")
+            Problem(source, "history.years", MISSING, "missing: the record's [first, last] years")
         )
     return problems
 
@@ -215,7 +217,7 @@ def _what(name: str) -> str:
 
 def _target_rules(spec: Mapping[str, Any], path: str, source: str) -> list[Problem]:
     problems = [
-        Problem(source, f"{path}.{name}", None, f"missing: {_what(name)}")
+        Problem(source, f"{path}.{name}", MISSING, f"missing: {_what(name)}")
         for name in REQUIRED_TARGET_KEYS
         if name not in spec
     ]
@@ -225,7 +227,7 @@ def _target_rules(spec: Mapping[str, Any], path: str, source: str) -> list[Probl
         problems.append(Problem(source, f"{path}.{band[0]}", spec[band[0]], rule))
     elif "approx" not in spec and not band:
         rule = "missing: the target's figure: low and/or high (a band), or approx (about)"
-        problems.append(Problem(source, f"{path}.low", None, rule))
+        problems.append(Problem(source, f"{path}.low", MISSING, rule))
     low, high = spec.get("low"), spec.get("high")
     if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
         problems.append(Problem(source, f"{path}.high", high, f"must not be below low ({low:g})"))
@@ -234,7 +236,7 @@ def _target_rules(spec: Mapping[str, Any], path: str, source: str) -> list[Probl
         problems.append(Problem(source, f"{path}.tolerance_pct", spec["tolerance_pct"], rule))
     if spec.get("measure") in ("level", "min_each_year") and "unit" not in spec:
         rule = 'missing: a level needs its unit, e.g. unit = "billion VND"'
-        problems.append(Problem(source, f"{path}.unit", None, rule))
+        problems.append(Problem(source, f"{path}.unit", MISSING, rule))
     for name in ("seek", "seek_within_range"):
         for item in spec.get(name, []) if isinstance(spec.get(name), list) else []:
             if isinstance(item, str) and not re.fullmatch(
