@@ -38,7 +38,7 @@ def footer_text(plan: Plan, lang: str, run_date: date) -> str:
 
 
 def report_title(plan: Plan, base: int, end: int, lang: str) -> str:
-    """ "Dự báo kinh tế thị xã Hương Trà giai đoạn 2020-2025": the plan's locality."""
+    """ "Dự báo kinh tế <the plan's locality> giai đoạn 2020-2025"."""
     if plan.locality is None:
         return text("report_title_no_plan", lang).format(base=base, end=end)
     return text("report_title", lang).format(locality=plan.locality.in_(lang), base=base, end=end)

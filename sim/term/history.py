@@ -3,8 +3,7 @@ realism check of each scenario's assumptions against what history supports.
 
 Pure: takes projections of the history scenario (a back-cast from the last year's state; the
 plan's `[history] scenario`) and the plan's own record rates (`[history.growth_pct]`), either or
-both, and the scenarios to check; returns tables. The bundled plan's record is Hương Trà's
-2016-2020.
+both, and the scenarios to check; returns tables. The bundled plan's record is 2016-2020.
 """
 
 from __future__ import annotations
