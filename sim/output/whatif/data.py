@@ -123,7 +123,7 @@ def page_data(results: Sequence[ScenarioResult], lang: str, generated: datetime)
         "words": {key: _both(w) for key, w in words.items()},
         "scenarios": [scenario_payload(r) for r in shown],
         "skipped": [r.scenario.name for r in results if skip_reason(r.scenario) is not None],
-        "targets": [_target(t) for t in first.plan.targets],
+        "targets": [target_payload(t) for t in first.plan.targets],
         "tolerance": COMPARISON_TOLERANCE,
     }
 
@@ -194,7 +194,7 @@ def _carried(scenario: Scenario) -> list[list[str]]:
     return carried
 
 
-def _target(target: Target) -> dict[str, Any]:
+def target_payload(target: Target) -> dict[str, Any]:
     return {
         "key": target.key,
         "indicator": target.indicator,
