@@ -96,6 +96,14 @@ def write_run(folder: Path, run: RunOutputs) -> None:
 
 def _manifest_extra(run: RunOutputs) -> dict[str, Any]:
     extra: dict[str, Any] = {"lang": run.lang, "charts": run.charts}
+    plan = run.results[0].scenario.plan
+    if plan.file:  # the targets of the run: their file, as read
+        extra["plan"] = {
+            "file": plan.file,
+            "sha256": hashlib.sha256(Path(plan.file).read_bytes()).hexdigest(),
+            "targets": len(plan.targets),
+            "example": plan.example,
+        }
     if run.tracking is not None and run.actuals_path is not None:
         extra["actuals"] = {
             "file": str(run.actuals_path),

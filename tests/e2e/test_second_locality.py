@@ -142,3 +142,17 @@ def test_the_grid_draws_the_contours_of_its_plan(run):
                 contour_labels |= {t.get_text() for t in child.labelTexts}
     assert {"10", "11", "420"} <= contour_labels | labels
     assert not math.isnan(sensitivity.grid.budget_end.max())
+
+
+def test_the_manifest_names_the_plan_the_run_checked(run):
+    import hashlib
+    import json
+
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    plan = FOLDER / "plan.toml"
+    assert manifest["plan"] == {
+        "file": str(plan),
+        "sha256": hashlib.sha256(plan.read_bytes()).hexdigest(),
+        "targets": 4,
+        "example": False,
+    }

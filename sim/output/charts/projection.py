@@ -358,7 +358,8 @@ BUDGET_UNIT = "billion VND"
 
 @with_style
 def plot_budget(results: Sequence[ScenarioResult], lang: str, run_date: date) -> Figure:
-    """Budget revenue excl. land-use fees with the 13-15 %/yr corridor and 'about 600' in 2025;
+    """Budget revenue excl. land-use fees with the plan's growth corridor and level target (in the
+    bundled plan 13-15 %/yr and 'about 600' in 2025);
     land-use fee revenue in its own panel below."""
     fig = new_figure(7.5, 6.2)
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1.3))
