@@ -178,6 +178,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "SỐ LIỆU VÍ DỤ của bản kế hoạch mẫu, cần thay bằng số liệu của địa phương",
         "EXAMPLE VALUES of the starter plan, to be replaced with the locality's own",
     ),
+    "plan_example_short": ("SỐ LIỆU VÍ DỤ, cần thay", "EXAMPLE VALUES, to replace"),
     "no_targets": (
         "Kế hoạch chưa đặt chỉ tiêu nào (plan.toml): chỉ có số dự báo, không đánh giá đạt hay "
         "không đạt.",

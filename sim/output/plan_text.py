@@ -34,7 +34,7 @@ def footer_text(plan: Plan, lang: str, run_date: date) -> str:
         words = text("footer_no_plan", lang).format(date=day)
     else:
         words = text("footer", lang).format(source=plan.source.in_(lang), date=day)
-    return f"{words} {text('plan_example', lang)}." if plan.example else words
+    return f"{text('plan_example_short', lang)}. {words}" if plan.example else words
 
 
 def report_title(plan: Plan, base: int, end: int, lang: str) -> str:
