@@ -63,7 +63,7 @@ def format_summary(results: Sequence[ScenarioResult]) -> str:
     col = max(16, *(len(n) + 2 for n in names))
     targets = results[0].scenario.plan.targets if results else ()
     if not targets:
-        lines.append(i18n.text("no_targets", "en"))
+        lines.append(i18n.text("plan_no_targets", "en"))
         return "\n".join(lines)
     label_width = max((len(f"{t.label_en} ({t.band_text} {t.unit})") for t in targets), default=0) + 1
     lines.append(

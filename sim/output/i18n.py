@@ -179,7 +179,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "EXAMPLE VALUES of the starter plan, to be replaced with the locality's own",
     ),
     "plan_example_short": ("SỐ LIỆU VÍ DỤ, cần thay", "EXAMPLE VALUES, to replace"),
-    "no_targets": (
+    "plan_no_targets": (
         "Kế hoạch chưa đặt chỉ tiêu nào (plan.toml): chỉ có số dự báo, không đánh giá đạt hay "
         "không đạt.",
         "The plan sets no targets (plan.toml): projections only, nothing is scored.",

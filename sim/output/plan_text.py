@@ -58,7 +58,7 @@ def plan_notes(plan: Plan, lang: str) -> list[str]:
     if plan.example:
         notes.append(f"{text('plan_example', lang)}.")
     if not plan.targets:
-        notes.append(text("no_targets", lang))
+        notes.append(text("plan_no_targets", lang))
     return notes
 
 
