@@ -7,6 +7,9 @@ from sim.scenario.loader import ScenarioError, load_scenario
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = REPO / "scenarios"
+BUNDLED_PLAN = SCENARIOS / "plan.toml"
+TARGETS = load_scenario("baseline", SCENARIOS).plan.targets
+"""The bundled plan's targets (scenarios/plan.toml: Hương Trà 2020-2025)."""
 
 
 @pytest.fixture
@@ -22,6 +25,7 @@ def write_scenario(tmp_path):
     """write_scenario(name, text) -> path of a scenario file in a temporary folder."""
     folder = tmp_path / "user"
     folder.mkdir()
+    shutil.copy(BUNDLED_PLAN, folder / "plan.toml")  # scored against the bundled plan
 
     def write(name: str, text: str) -> Path:
         path = folder / f"{name}.toml"

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sim.core.model import DERIVED_SUMS, SECTORS
-from sim.core.targets import COMPARISON_TOLERANCE, TARGETS, Target
+from sim.core.targets import COMPARISON_TOLERANCE, Target
 from sim.output.i18n import (
     LANGS,
     Bilingual,
@@ -24,6 +24,7 @@ from sim.output.i18n import (
     text,
     unit_text,
 )
+from sim.output.plan_text import source_note
 from sim.run import ScenarioResult
 from sim.scenario.loader import ScenarioError, load_scenario, parse_setting
 from sim.scenario.parameters import numeric_parameters
@@ -90,7 +91,7 @@ PAGE_WORDS: dict[str, tuple[str, str]] = {
 
 _I18N_KEYS = (
     "scorecard", "target", "band", "value", "status", "gap", "unit", "year", "source_lines",
-    "met", "exceeded", "missed", "not projected", "outside horizon", "parameter",
+    "met", "exceeded", "missed", "not projected", "outside horizon", "no value", "parameter",
     "services", "industry", "agriculture", "other", "total",
     "param.growth_pct", "param.growth_pct_by_year", "param.share_pct", "param.elasticity",
     "param.base", "param.residual_growth_pct", "footer_short",
@@ -115,6 +116,7 @@ def page_data(results: Sequence[ScenarioResult], lang: str, generated: datetime)
     words = {key: Bilingual(*pair) for key, pair in PAGE_WORDS.items()}
     words.update({key: Bilingual(text(key, "vi"), text(key, "en")) for key in _I18N_KEYS})
     words["percent_per_year"] = Bilingual(unit_text("%/yr", "vi"), unit_text("%/yr", "en"))
+    words["footer_short"] = Bilingual(source_note(first.plan, "vi"), source_note(first.plan, "en"))
     return {
         "lang": lang,
         "generated": generated.strftime("%Y-%m-%d %H:%M"),
@@ -122,7 +124,7 @@ def page_data(results: Sequence[ScenarioResult], lang: str, generated: datetime)
         "words": {key: _both(w) for key, w in words.items()},
         "scenarios": [scenario_payload(r) for r in shown],
         "skipped": [r.scenario.name for r in results if skip_reason(r.scenario) is not None],
-        "targets": [_target(t) for t in TARGETS],
+        "targets": [target_payload(t) for t in first.plan.targets],
         "tolerance": COMPARISON_TOLERANCE,
     }
 
@@ -205,7 +207,7 @@ def _carried(scenario: Scenario) -> list[list[str]]:
     return carried
 
 
-def _target(target: Target) -> dict[str, Any]:
+def target_payload(target: Target) -> dict[str, Any]:
     return {
         "key": target.key,
         "indicator": target.indicator,
