@@ -863,6 +863,12 @@ _RUN_PAIRS: dict[str, tuple[str, str]] = {
         "; không hiệu chỉnh (dùng nguyên tốc độ đã cho)",
         "; no calibration (the rates are used as given)",
     ),
+    "his.rates_only": (
+        "tốc độ tăng bình quân giai đoạn {start}-{end} do kế hoạch nêu (mục [history] của "
+        "plan.toml), dùng như đã cho; không có kịch bản tính ngược",
+        "the plan's average growth rates for {start}-{end} (its [history] in plan.toml), used "
+        "as given; no back-cast scenario",
+    ),
     "his.head": ("Thực hiện giai đoạn trước: {statement}", "track record: {statement}"),
     "his.above": ("cao hơn mức {period} cho phép", "above what {period} supports"),
     "his.below": ("thấp hơn mức {period} cho phép", "below what {period} supports"),

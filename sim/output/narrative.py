@@ -305,7 +305,13 @@ def goal_seek_text(
 
 
 def history_statement(history: Any, lang: str) -> str:
-    """What the history scenario says of the source's arithmetic (HistoryResult), in `lang`."""
+    """What the history scenario says of the source's arithmetic (HistoryResult), in `lang`;
+    without one (the plan's `[history]` rates alone), where the record comes from."""
+    if history.result is None:
+        record = history.record
+        return text("his.rates_only", lang).format(
+            start=record.first_year + 1, end=record.last_year
+        )
     scenario = history.result.scenario
     implied = history.consistency.set_index("item").value.get("implied_total_cagr_pct")
     statement = text("his.statement", lang).format(

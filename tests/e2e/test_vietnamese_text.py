@@ -139,7 +139,7 @@ def test_goal_seek_line_names_the_parameter_it_moves(analysed):
     goals = sensitivity.goal_seek
     row = next(
         goals[
-            (goals.scenario == "baseline") & (goals.goal == "total_15_via_agriculture")
+            (goals.scenario == "baseline") & (goals.goal == "output_growth_via_agriculture")
         ].itertuples(index=False)
     )
     vi, en = goal_seek_text(row, "vi", None, TARGETS), goal_seek_text(row, "en", None, TARGETS)

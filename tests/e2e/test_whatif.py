@@ -289,7 +289,7 @@ def run_cli(out: Path, *arguments: str, folder: Path = SCENARIOS) -> dict[str, d
     assert done.returncode == 0, done.stderr
     (table,) = [p for p in out.glob("*.csv") if p.stem not in ("projections", "scorecard")]
     values: dict[str, dict[int, float]] = {}
-    with table.open(encoding="utf-8") as handle:
+    with table.open(encoding="utf-8-sig") as handle:  # (the CSVs may start with a BOM)
         for row in csv.DictReader(handle):
             year = int(row.pop("year"))
             for name, text in row.items():

@@ -176,7 +176,7 @@ def test_the_new_plan_starter_runs_and_says_its_values_are_examples(tmp_path, ca
     assert sorted(p.name for p in folder.iterdir()) == ["baseline.toml", "plan.toml"]
     assert main(["--scenarios-dir", str(folder), "--out", str(tmp_path / "out")]) == 0
     err = capsys.readouterr().err
-    assert "EXAMPLE VALUES of the starter plan" in err
+    assert "SỐ LIỆU VÍ DỤ của bản kế hoạch mẫu" in err  # (the run's language: vi)
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "SỐ LIỆU VÍ DỤ của bản kế hoạch mẫu" in html
     assert "xã Ví Dụ (ví dụ, cần thay)" in html
