@@ -154,9 +154,7 @@ def run_scenario(scenario: Scenario) -> ScenarioResult:
     projection = project(model_inputs(scenario))
     series = projection_series(projection)
     years = projection.years
-    scores = scorecard(
-        scenario.name, years, series, scenario.budget_concept, scenario.plan.targets
-    )
+    scores = scorecard(scenario.name, years, series, scenario.budget_concept, scenario.plan.targets)
     return ScenarioResult(scenario, years, series, series_units(scenario, list(series)), scores)
 
 

@@ -108,7 +108,9 @@ def target_by_key(key: str, targets: Sequence[Target]) -> Target:
     raise KeyError(f"no target '{key}'; known: {', '.join(t.key for t in targets)}")
 
 
-def find_target(targets: Sequence[Target], indicators: Sequence[str], measure: str) -> Target | None:
+def find_target(
+    targets: Sequence[Target], indicators: Sequence[str], measure: str
+) -> Target | None:
     """The first of `targets` checked on one of `indicators` with `measure` (e.g. the average
     growth target of output.total, for the chart that shades it), or None."""
     return next((t for t in targets if t.indicator in indicators and t.measure == measure), None)

@@ -1018,7 +1018,11 @@ def test_goal_seek_on_a_custom_goal_with_as_many_points_as_years(scenarios):
 def test_goal_seek_outside_the_horizon(scenarios):
     short = load_scenario("baseline", SCENARIOS, end_year=2023)
     found = goal_seek(
-        short, "sectors.services.growth_pct", target_by_key("output_growth", TARGETS), 15.0, (0.0, 40.0)
+        short,
+        "sectors.services.growth_pct",
+        target_by_key("output_growth", TARGETS),
+        15.0,
+        (0.0, 40.0),
     )
     assert not found.reachable and "outside the projection 2020-2023" in found.note
 
