@@ -1,4 +1,4 @@
-"""Economic projection and scenario simulation for the 2020-2025 targets of Hương Trà town.
+"""Economic projection and scenario simulation for a locality's five-year plan (its plan.toml).
 
 Layers, imports flowing one way (ARCHITECTURE.md): `core` (pure numpy) <- `scenario` (files) <-
 `run` (pipeline) <- `analysis`, `term` <- `output` (tables, files, charts, report) <- `cli`.

@@ -24,6 +24,7 @@ from sim.scenario.loader import ScenarioError
 if TYPE_CHECKING:
     from sim.analysis.compare import CompareResult
     from sim.analysis.suite import SensitivityResults
+    from sim.core.plan import Plan
     from sim.output.write import RunOutputs
     from sim.run import ScenarioResult
     from sim.scenario.loader import Scenario
@@ -35,7 +36,6 @@ __all__ = ["main", "build_parser"]
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 128
 """Interrupted by a signal: the exit code is this plus the signal's number (130 for Ctrl-C)."""
-DEFAULT_HISTORY = Path("history") / "backcast_2016_2020.toml"
 
 
 def _at_least(minimum: int) -> Callable[[str], int]:
@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="run_scenarios.py",
         description="Project output, income and budget for each scenario and check them against "
-        "the 2020-2025 congress targets of Hương Trà town.",
+        "the targets of the plan beside the scenarios (plan.toml).",
     )
     _add_run_arguments(parser)
     _add_term_arguments(parser)
@@ -185,7 +185,15 @@ def _add_sensitivity_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_switches(parser: argparse.ArgumentParser) -> None:
-    """Charts, the track record and the terminal summary, on or off."""
+    """Charts, the track record and the terminal summary, on or off; --new-plan."""
+    parser.add_argument(
+        "--new-plan",
+        type=Path,
+        default=None,
+        metavar="FOLDER",
+        help="write a commented starter plan.toml and baseline.toml into FOLDER (their values "
+        "are examples to replace) and stop; existing files are never replaced",
+    )
     parser.add_argument(
         "--no-charts",
         action="store_true",
@@ -210,8 +218,8 @@ def _add_switches(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         metavar="FILE",
-        help="the history scenario for the track record and realism check (default: "
-        "<scenarios-dir>/history/backcast_2016_2020.toml when it exists)",
+        help="the history scenario for the track record and realism check (default: the "
+        "plan's [history] scenario, or its record rates alone)",
     )
     parser.add_argument(
         "--no-history", action="store_true", help="skip the track record and realism check"
@@ -244,6 +252,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; the exit code: 0, 1 (results could not be written), 2 (a user error),
     128 + the signal's number when interrupted (130 for Ctrl-C, 143 SIGTERM, 129 SIGHUP)."""
     args = build_parser().parse_args(argv)
+    if args.new_plan is not None:
+        return _new_plan(args.new_plan)
     started = datetime.now().astimezone()
     argv_used = list(sys.argv if argv is None else ["run_scenarios.py", *argv])
     if (args.draws, args.seed, args.sobol_n) != (None, None, None) and not args.sensitivity:
@@ -258,6 +268,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             where = "results were already published" if published else "previous results unchanged"
             print(f"interrupted; {where}", file=sys.stderr)
             return EXIT_INTERRUPTED + signum
+
+
+def _new_plan(folder: Path) -> int:
+    """--new-plan FOLDER: write the starter files; say what to do next."""
+    from sim.scenario.starter import StarterError, write_starter
+
+    try:
+        written = write_starter(folder)
+    except StarterError as exc:
+        return _error(exc)
+    print(f"wrote {', '.join(map(str, written))}")
+    print(
+        "every value in them is an example to replace (locality, term, targets, base year, "
+        f"shares, rates); run them with: python run_scenarios.py --scenarios-dir {folder}"
+    )
+    return 0
 
 
 @contextmanager
@@ -367,6 +393,7 @@ def _compute(args: argparse.Namespace, started: datetime, argv: list[str]) -> Ru
     except ScenarioError as exc:
         raise _UserError(_with_actuals_problems(exc, args.actuals)) from exc
     _print_warnings(scenarios, args.lang)
+    _plan_warnings(scenarios[0].plan, args.lang)
     results = [run_scenario(s) for s in scenarios]
     _check_rebase_year(args.rebase_year, scenarios)
     history = _history(args, results)
@@ -400,6 +427,17 @@ def _print_warnings(scenarios: Sequence[Scenario], lang: str) -> None:
     pairs = [(s.name, str(warning)) for s in scenarios for warning in s.warnings]
     for line in format_warnings(pairs, lang):
         print(line, file=sys.stderr)
+
+
+def _plan_warnings(plan: Plan, lang: str) -> None:
+    """Say plainly, on stderr (also with --quiet), in the run's language, that the plan holds a
+    starter's example values (that it sets no targets the summary says, once)."""
+    from sim.output.i18n import text
+    from sim.output.plan_text import plan_notes
+
+    where = plan.file or "plan.toml"
+    for note in plan_notes(plan, lang):
+        print(f"{text('sum.warning', lang)}: {where}: {note}", file=sys.stderr)
 
 
 def _compare(base: str | None, results: list[ScenarioResult]) -> CompareResult | None:
@@ -444,15 +482,22 @@ def _check_rebase_year(year: int | None, scenarios: Sequence[Scenario]) -> None:
 
 
 def _history(args: argparse.Namespace, results: list[ScenarioResult]) -> HistoryResult | None:
-    """The track record, from --history or the scenarios folder's history scenario if any."""
-    history_path = args.history or (args.scenarios_dir / DEFAULT_HISTORY)
-    if args.no_history or (args.history is None and not history_path.is_file()):
+    """The track record: --history, else the plan's [history] (its back-cast scenario, its rates)."""
+    plan = results[0].scenario.plan
+    record = plan.history
+    history_path = args.history
+    if history_path is None and record is not None and record.scenario:
+        history_path = Path(plan.file).parent / record.scenario
+    if args.no_history or (history_path is None and record is None):
         return None
     from sim.run import load_scenarios
     from sim.term.history import run_history
 
     try:
-        return run_history(load_scenarios([str(history_path)], args.scenarios_dir)[0], results)
+        history = None
+        if history_path is not None:
+            history = load_scenarios([str(history_path)], args.scenarios_dir)[0]
+        return run_history(history, results, record)
     except ScenarioError as exc:
         raise _UserError(exc) from exc
 

@@ -30,6 +30,7 @@ from sim.core.model import (
     yoy_growth_pct,
 )
 from sim.core.names import series_unit
+from sim.core.plan import NO_PLAN, Plan
 from sim.core.targets import ScoreRow, scorecard
 from sim.scenario.loader import (
     Problem,
@@ -49,6 +50,7 @@ __all__ = [
     "calibration_shift_pct",
     "back_cast",
     "run_scenario",
+    "run_plan",
     "series_units",
 ]
 
@@ -105,11 +107,40 @@ def load_scenarios(
                 model_inputs(scenario)
             except ScenarioError as exc:
                 problems.extend(exc.problems)
+    problems.extend(_one_plan(scenarios))
     if not problems:  # (a scenario that failed to load might be the one a --set names)
         problems.extend(unknown_scope_problems(settings, [s.name for s in scenarios]))
     if problems:
         raise ScenarioError(problems)
     return scenarios
+
+
+def _one_plan(scenarios: list[Scenario]) -> list[Problem]:
+    """One run checks one plan: scenarios with no plan file of their own (a file in a folder
+    without plan.toml) take the run's plan, as given to the others, in place; a scenario whose
+    plan differs from the first one's is a Problem."""
+    planned = [s for s in scenarios if s.plan != NO_PLAN]
+    if not planned:
+        return []
+    first = planned[0]
+    problems = [
+        Problem(
+            str(s.files[0]),
+            "plan",
+            s.plan.file,
+            f"a run's scenarios share one plan; {first.name} uses {first.plan.file}: "
+            "run the two separately",
+        )
+        for s in planned[1:]
+        if s.plan != first.plan
+    ]
+    scenarios[:] = [s if s.plan != NO_PLAN else replace(s, plan=first.plan) for s in scenarios]
+    return problems
+
+
+def run_plan(results: Sequence[ScenarioResult]) -> Plan:
+    """The plan of a run (its scenarios share one, `load_scenarios`); NO_PLAN for none."""
+    return results[0].scenario.plan if results else NO_PLAN
 
 
 def series_units(scenario: Scenario, names: Sequence[str]) -> dict[str, str]:
@@ -119,11 +150,11 @@ def series_units(scenario: Scenario, names: Sequence[str]) -> dict[str, str]:
 
 
 def run_scenario(scenario: Scenario) -> ScenarioResult:
-    """Project one scenario and score it against the congress targets."""
+    """Project one scenario and score it against its plan's targets."""
     projection = project(model_inputs(scenario))
     series = projection_series(projection)
     years = projection.years
-    scores = scorecard(scenario.name, years, series, scenario.budget_concept)
+    scores = scorecard(scenario.name, years, series, scenario.budget_concept, scenario.plan.targets)
     return ScenarioResult(scenario, years, series, series_units(scenario, list(series)), scores)
 
 

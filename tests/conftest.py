@@ -8,6 +8,9 @@ from sim.scenario.loader import ScenarioError, load_scenario
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = REPO / "scenarios"
+BUNDLED_PLAN = SCENARIOS / "plan.toml"
+TARGETS = load_scenario("baseline", SCENARIOS).plan.targets
+"""The bundled plan's targets (scenarios/plan.toml: Hương Trà 2020-2025)."""
 
 # Tests draw every chart afresh and never touch the user's chart cache (in-process runs and the
 # command started in a new interpreter alike); tests/e2e/test_chart_cache.py opens its own.
@@ -27,6 +30,7 @@ def write_scenario(tmp_path):
     """write_scenario(name, text) -> path of a scenario file in a temporary folder."""
     folder = tmp_path / "user"
     folder.mkdir()
+    shutil.copy(BUNDLED_PLAN, folder / "plan.toml")  # scored against the bundled plan
 
     def write(name: str, text: str) -> Path:
         path = folder / f"{name}.toml"

@@ -4,9 +4,12 @@ tests write it from, and the comparison of its sheets with the CLI's numbers."""
 from __future__ import annotations
 
 import math
+import shutil
 from collections.abc import Sequence
 from itertools import takewhile
 from pathlib import Path
+
+from conftest import SCENARIOS
 
 from sim.output.i18n import text
 from sim.run import ScenarioResult, load_scenarios, run_scenario
@@ -61,8 +64,9 @@ residual_growth_pct = 5.0
 
 
 def write_extra(folder: Path) -> list[Path]:
-    """The EXTRA scenario files in `folder`."""
+    """The EXTRA scenario files in `folder`, checked against the bundled plan (a copy of it)."""
     folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(SCENARIOS / "plan.toml", folder / "plan.toml")
     paths = []
     for name, body in EXTRA.items():
         path = folder / f"{name}.toml"

@@ -480,8 +480,8 @@ def goal_seek(
     """The value of `parameter` in [low, high] at which the target's measure equals `value`.
 
     target:  a sim.core.targets.Target (its indicator, measure and years); value defaults to its low
-             end. E.g. target_by_key("budget_2025") with value 600, or
-             target_by_key("output_growth") with value 15.0.
+             end. E.g. the bundled plan's target_by_key("budget_2025", targets) with value
+             600, or target_by_key("output_growth", targets) with value 15.0.
     bracket: (low, high) of the parameter; default: its uncertainty range in the scenario.
     Method: the measure is evaluated on `points` values across the bracket in one vectorised
     run, the first sign change is kept and the search repeats inside it until the bracket is

@@ -31,7 +31,6 @@ from sim.analysis.sensitivity import (
     one_at_a_time,
     sobol,
     spider,
-    target_by_key,
     two_way_grid,
 )
 from sim.analysis.sobol import check_base_sample
@@ -153,48 +152,71 @@ def _rng(seed: int, scenario: str, analysis: int) -> np.random.Generator:
 
 
 def goal_seeks(scenario: Scenario) -> list[tuple[str, GoalSeekResult]]:
-    """The goal seeks of the issue for one scenario, as (goal name, result).
+    """The goal seeks of the scenario's plan, as (goal name, result): for each target, each
+    parameter its `seek` names (within a wide bracket) and each `seek_within_range` names (within
+    the scenario's uncertainty range, or the plan's band for that sector's growth: "is it
+    reachable as planned"), the value at which the target's measure reaches its goal
+    (`Target.goal_value`: the goal, the "about" figure or the low end). The goal name is
+    "<target>_via_<sector or indicator>".
 
-    budget_600_by_2025: the budget parameter (the elasticity, or the own growth rate under
-        rule = "growth") that brings the budget line to 600 billion VND in 2025, within a wide
-        bracket; the note gives the average growth this implies (290 -> 600 is 15.65 %/yr) and
-        whether the value lies inside the scenario's uncertainty range.
-    total_15_via_services: the services growth that lifts total growth 2020-2025 to 15 %/yr,
-        the other sectors as in the scenario.
-    total_15_via_agriculture: the same with agriculture growth, within its target range 3-4 %/yr
-        only: agriculture is 7.5 % of output, so this is (usually) not reachable.
+    "indicators.<name>" seeks that indicator's rule parameter (its elasticity, or its own growth
+    rate under rule = "growth"); a level target's note adds the average growth this implies (290
+    -> 600 billion is 15.65 %/yr). A parameter the scenario does not have is left out.
     """
     results = []
     params = numeric_parameters(scenario)
     ranges = parameter_ranges(scenario.uncertainty) if scenario.uncertainty else {}
-    budget = "budget_revenue"
-    if budget in scenario.indicators:
-        rule = scenario.indicators[budget].rule
-        field = "elasticity" if rule == "elasticity" else "growth_pct"
-        parameter = str(ParameterPath.indicator(budget, field))
-        bracket = WIDE_BRACKETS[field]
-        found = goal_seek(scenario, parameter, target_by_key("budget_2025"), 600.0, bracket)
-        if found.reachable:
-            note = found.note + f"; budget growth {found.indicator_cagr_pct:.2f} %/yr on average"
-            found = replace(found, note=note + _inside(found.value_found, ranges.get(parameter)))
-        results.append(("budget_600_by_2025", found))
-    services = "sectors.services.growth_pct"
-    found = goal_seek(
-        scenario, services, target_by_key("output_growth"), 15.0, WIDE_BRACKETS["growth_pct"]
-    )
-    if found.reachable:
-        found = replace(found, note=found.note + _inside(found.value_found, ranges.get(services)))
-    results.append(("total_15_via_services", found))
-    agriculture = "sectors.agriculture.growth_pct"
-    bracket = ranges.get(agriculture, (3.0, 4.0))
-    if agriculture in params:
-        results.append(
-            (
-                "total_15_via_agriculture",
-                goal_seek(scenario, agriculture, target_by_key("output_growth"), 15.0, bracket),
-            )
-        )
+    for target in scenario.plan.targets:
+        value = target.goal_value
+        if value is None:
+            continue
+        for path, within_range in [(p, False) for p in target.seek] + [
+            (p, True) for p in target.seek_within_range
+        ]:
+            parameter = _seek_parameter(scenario, path)
+            if parameter is None or parameter not in params:
+                continue
+            field = "elasticity" if parameter.endswith(".elasticity") else "growth_pct"
+            bracket = WIDE_BRACKETS[field]
+            if within_range:
+                bracket = ranges.get(parameter) or _plan_band(scenario, parameter) or bracket
+            found = goal_seek(scenario, parameter, target, value, bracket)
+            if found.reachable:
+                note = found.note
+                if target.measure == "level":
+                    note += (
+                        f"; {found.indicator} growth {found.indicator_cagr_pct:.2f} %/yr on average"
+                    )
+                if not within_range:
+                    note += _inside(found.value_found, ranges.get(parameter))
+                found = replace(found, note=note)
+            owner = ParameterPath.parse(parameter).owner
+            results.append((f"{target.key}_via_{owner}", found))
     return results
+
+
+def _seek_parameter(scenario: Scenario, path: str) -> str | None:
+    """The parameter a plan's `seek` entry names: "indicators.<name>" is that indicator's rule
+    parameter; None for an indicator the scenario does not have."""
+    parts = path.split(".")
+    if parts[0] == "indicators" and len(parts) == 2:
+        indicator = scenario.indicators.get(parts[1])
+        if indicator is None:
+            return None
+        field = "elasticity" if indicator.rule == "elasticity" else "growth_pct"
+        return str(ParameterPath.indicator(parts[1], field))
+    return path
+
+
+def _plan_band(scenario: Scenario, parameter: str) -> tuple[float, float] | None:
+    """The plan's band for the growth of the sector a parameter belongs to (agriculture 3-4 %/yr
+    for sectors.agriculture.growth_pct), or None."""
+    owner = ParameterPath.parse(parameter).owner
+    for target in scenario.plan.targets:
+        if target.indicator == f"output.{owner}" and target.measure == "cagr":
+            if target.low is not None and target.high is not None:
+                return (target.low, target.high)
+    return None
 
 
 def _inside(value: float, bounds: tuple[float, float] | None) -> str:

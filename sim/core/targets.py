@@ -1,8 +1,9 @@
-"""The congress targets for 2020-2025, as data, and the scorecard that checks a projection.
+"""A plan's targets as values, and the scorecard that checks a projection against them.
 
 Every target names the indicator it is checked on (a stable series name of
-`sim.core.model.projection_series`), how it is measured, its band and the source line in
-`congress_report_vi.txt` (quoted in docs/source_figures.md, section b).
+`sim.core.model.projection_series`), how it is measured, its band and where its source says so.
+The targets themselves are data: a plan file (`plan.toml`, read by `sim.scenario.plan`) holds
+them; this module names no locality and no figure.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from sim.core.text import Bilingual
 
 __all__ = [
     "Target",
-    "TARGETS",
     "target_by_key",
+    "find_target",
     "ScoreRow",
     "evaluate",
     "status_of",
@@ -39,7 +40,14 @@ class Target:
                 "min_each_year" (smallest value over start_year+1 .. end_year).
     low, high:  the band; None for an open end. The source's "trên 80" (above 80) is checked as
                 at least 80 and shown as "≥ 80": a line held at the floor counts as meeting it.
-    approximate: the source says "khoảng" (about); the band is then a single figure.
+    approximate: the source says "khoảng" (about); the band is then the figure, widened by
+                tolerance_pct on each side (0: the figure itself, "at least the figure").
+    tolerance_pct: how near an "about" figure counts as met, % of the figure.
+    goal:       the figure the goal seeks aim at (None: the figure, or the band's low end).
+    seek:       parameter paths whose "what does it take" value the goal seek finds ("indicators.
+                <name>" means that indicator's rule parameter, elasticity or growth_pct).
+    seek_within_range: parameters searched only within the scenario's uncertainty range (or the
+                band of the plan's target on that sector's growth): "is it reachable as planned".
     """
 
     key: str
@@ -54,165 +62,58 @@ class Target:
     label_vi: str
     label_en: str
     approximate: bool = False
+    tolerance_pct: float = 0.0
+    goal: float | None = None
+    seek: tuple[str, ...] = ()
+    seek_within_range: tuple[str, ...] = ()
 
     @property
     def label(self) -> Bilingual:
         return Bilingual(self.label_vi, self.label_en)
 
     @property
+    def figure(self) -> float | None:
+        """The single figure of an "about" target (the middle of its band), else None."""
+        if not self.approximate or self.low is None or self.high is None:
+            return None
+        return (self.low + self.high) / 2.0
+
+    @property
+    def goal_value(self) -> float | None:
+        """What the goal seeks aim at: `goal`, else the "about" figure, else the low end."""
+        if self.goal is not None:
+            return self.goal
+        return self.figure if self.approximate else self.low
+
+    @property
     def band_text(self) -> str:
+        if self.approximate:
+            within = f" ± {self.tolerance_pct:g} %" if self.tolerance_pct else ""
+            return f"about {self.figure:g}{within}"
         if self.low is not None and self.high is not None and self.low != self.high:
             return f"{self.low:g}-{self.high:g}"
         if self.low is not None and self.high is None:
             return f"≥ {self.low:g}"
         if self.low is None and self.high is not None:
             return f"< {self.high:g}"
-        prefix = "about " if self.approximate else ""
-        return f"{prefix}{self.low:g}"
+        return f"{self.low:g}"
 
 
-TARGETS: tuple[Target, ...] = (
-    Target(
-        key="output_growth",
-        indicator="output.total",
-        measure="cagr",
-        start_year=2020,
-        end_year=2025,
-        low=14.0,
-        high=15.0,
-        unit="%/yr",
-        source_lines="1989-1991",
-        label_vi="Tốc độ tăng giá trị sản xuất bình quân",
-        label_en="Production value growth, average",
-    ),
-    Target(
-        key="services_growth",
-        indicator="output.services",
-        measure="cagr",
-        start_year=2020,
-        end_year=2025,
-        low=15.5,
-        high=16.5,
-        unit="%/yr",
-        source_lines="2009; 2102-2104",
-        label_vi="Ngành dịch vụ tăng",
-        label_en="Services growth",
-    ),
-    Target(
-        key="industry_growth",
-        indicator="output.industry",
-        measure="cagr",
-        start_year=2020,
-        end_year=2025,
-        low=14.5,
-        high=15.5,
-        unit="%/yr",
-        source_lines="2009-2010; 2197-2201",
-        label_vi="Ngành công nghiệp - xây dựng tăng",
-        label_en="Industry and construction growth",
-    ),
-    Target(
-        key="agriculture_growth",
-        indicator="output.agriculture",
-        measure="cagr",
-        start_year=2020,
-        end_year=2025,
-        low=3.0,
-        high=4.0,
-        unit="%/yr",
-        source_lines="2010; 2293-2295",
-        label_vi="Ngành nông lâm - thủy sản tăng",
-        label_en="Agriculture, forestry and fishery growth",
-    ),
-    Target(
-        key="income_2025",
-        indicator="income_per_capita",
-        measure="level",
-        start_year=2020,
-        end_year=2025,
-        low=55.0,
-        high=58.0,
-        unit="million VND/person",
-        source_lines="1993-1995",
-        label_vi="Thu nhập bình quân đầu người năm 2025",
-        label_en="Per-capita income in 2025",
-    ),
-    Target(
-        key="investment_growth",
-        indicator="investment",
-        measure="cagr",
-        start_year=2020,
-        end_year=2025,
-        low=8.0,
-        high=10.0,
-        unit="%/yr",
-        source_lines="1997-1999",
-        label_vi="Tổng vốn đầu tư toàn xã hội tăng bình quân",
-        label_en="Total social investment growth",
-    ),
-    Target(
-        key="budget_growth",
-        indicator="budget_concept",
-        measure="cagr",
-        start_year=2020,
-        end_year=2025,
-        low=13.0,
-        high=15.0,
-        unit="%/yr",
-        source_lines="2001-2003; 2435",
-        label_vi="Tổng thu ngân sách nhà nước tăng bình quân",
-        label_en="State budget revenue growth",
-    ),
-    Target(
-        key="budget_2025",
-        indicator="budget_concept",
-        measure="level",
-        start_year=2020,
-        end_year=2025,
-        low=600.0,
-        high=600.0,
-        unit="billion VND",
-        source_lines="2012; 2435-2437",
-        label_vi="Thu ngân sách năm 2025",
-        label_en="Budget revenue in 2025",
-        approximate=True,
-    ),
-    Target(
-        key="land_use_each_year",
-        indicator="land_use_revenue",
-        measure="min_each_year",
-        start_year=2020,
-        end_year=2025,
-        low=80.0,
-        high=None,
-        unit="billion VND/yr",
-        source_lines="2443-2445",
-        label_vi="Thu tiền sử dụng đất hằng năm",
-        label_en="Land-use fee revenue, each year",
-    ),
-    Target(
-        key="retail_growth",
-        indicator="retail",
-        measure="cagr",
-        start_year=2020,
-        end_year=2025,
-        low=18.0,
-        high=20.0,
-        unit="%/yr",
-        source_lines="2112-2114",
-        label_vi="Tổng mức bán lẻ hàng hóa và doanh thu dịch vụ tăng",
-        label_en="Retail sales and service revenue growth",
-    ),
-)
-
-
-def target_by_key(key: str, targets: Sequence[Target] = TARGETS) -> Target:
-    """The target with this key (of the congress targets by default); KeyError naming the known
-    keys when there is none."""
+def target_by_key(key: str, targets: Sequence[Target]) -> Target:
+    """The target with this key among `targets` (a plan's); KeyError naming the known keys when
+    there is none."""
     for target in targets:
         if target.key == key:
             return target
     raise KeyError(f"no target '{key}'; known: {', '.join(t.key for t in targets)}")
+
+
+def find_target(
+    targets: Sequence[Target], indicators: Sequence[str], measure: str
+) -> Target | None:
+    """The first of `targets` checked on one of `indicators` with `measure` (e.g. the average
+    growth target of output.total, for the chart that shades it), or None."""
+    return next((t for t in targets if t.indicator in indicators and t.measure == measure), None)
 
 
 def target_indicator(target: Target, budget_concept: str) -> str:
@@ -248,9 +149,13 @@ COMPARISON_TOLERANCE = 1e-9
 
 
 def status_of(target: Target, value: float) -> tuple[str, float]:
-    """("missed" | "met" | "exceeded", gap). The gap is below the low end (negative), above the
-    high end (positive) or 0 inside the band. Exceeding a growth or level target counts as met,
-    as the source counts "đạt và vượt" (met and exceeded)."""
+    """("missed" | "met" | "exceeded" | "no value", gap). The gap is below the low end
+    (negative), above the high end (positive) or 0 inside the band. Exceeding a growth or level
+    target counts as met, as the source counts "đạt và vượt" (met and exceeded). A value that is
+    not a number (the growth of a sector with no output: 0/0) is "no value", gap NaN: it meets
+    nothing."""
+    if math.isnan(value):
+        return "no value", math.nan
     if target.low is not None and value < target.low - COMPARISON_TOLERANCE:
         return "missed", value - target.low
     if target.high is not None and value > target.high + COMPARISON_TOLERANCE:
@@ -264,7 +169,7 @@ class ScoreRow:
     target: Target
     indicator: str  # the series actually checked
     value: float  # NaN when not projected
-    status: str  # "met", "exceeded", "missed", "not projected", "outside horizon"
+    status: str  # "met", "exceeded", "missed", "no value", "not projected", "outside horizon"
     gap: float  # NaN unless evaluated
 
     @property
@@ -277,7 +182,7 @@ def scorecard(
     years: np.ndarray,
     series: Mapping[str, np.ndarray],
     budget_concept: str,
-    targets: Sequence[Target] = TARGETS,
+    targets: Sequence[Target],
 ) -> list[ScoreRow]:
     """Check one projection (1-D series, no draws axis) against every target."""
     rows = []

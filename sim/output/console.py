@@ -11,7 +11,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from sim.core.targets import TARGETS
 from sim.output import i18n
 from sim.output.i18n import (
     Bilingual,
@@ -25,7 +24,6 @@ from sim.output.i18n import (
     indicator_label,
     label_text,
     linked_labels,
-    no_targets_note,
     pad,
     parameter_text,
     residual_text,
@@ -42,6 +40,7 @@ from sim.output.narrative import (
     tracking_note_text,
     verdict_text,
 )
+from sim.output.plan_text import no_targets_note
 from sim.run import ScenarioResult
 from sim.scenario.values import Scenario
 
@@ -135,7 +134,7 @@ def _scorecard_lines(results: Sequence[ScenarioResult], lang: str) -> list[str]:
     """The scorecard, a row per target: its label and band, then each scenario's value with
     "met" or its gap to the band."""
     rows = _head_rows(text("target", lang), [r.scenario for r in results], lang)
-    for i, target in enumerate(TARGETS):
+    for i, target in enumerate(results[0].scenario.plan.targets):
         cells = [f"{label_text(target, lang)} ({band_text(target, lang)})"]
         for r in results:
             row = r.scores[i]
@@ -263,7 +262,8 @@ def format_tracking(tracking, lang: str = "vi") -> str:
         rows = tracking.required[tracking.required.scenario == scenario.name]
         lines.append(f"  {scenario.title(lang)}:")
         table = [
-            [target_label(r.target, lang), verdict_text(r, lang, reb)] for r in rows.itertuples()
+            [target_label(r.target, lang, scenario.plan.targets), verdict_text(r, lang, reb)]
+            for r in rows.itertuples()
         ]
         if table:
             lines += format_table(table, "<<", indent="    ")
@@ -283,7 +283,8 @@ def format_rebaselined_scorecard(plans: Sequence[ScenarioResult], tracking, lang
     )
     header = [f"{i18n.text('target', lang)} ({i18n.text('tracking.value_status', lang)})"]
     subheader = [""]
-    rows = [[f"{i18n.label_text(t, lang)} ({i18n.band_text(t, lang)})"] for t in TARGETS]
+    targets = plans[0].scenario.plan.targets if plans else ()
+    rows = [[f"{i18n.label_text(t, lang)} ({i18n.band_text(t, lang)})"] for t in targets]
     for plan in plans:
         reb = rebased[plan.scenario.name]
         header += [plan.scenario.title(lang), ""]
@@ -341,8 +342,9 @@ def format_sensitivity(
     goal seeks, each naming the parameter it moves."""
     titles = _titles(results, lang)
     labels: dict[str, Bilingual] = linked_labels(results[0]) if results else {}
+    targets = results[0].scenario.plan.targets if results else ()
     goals = [
-        f"  {titles.get(g.scenario, g.scenario)}: {goal_seek_text(g, lang, labels)}"
+        f"  {titles.get(g.scenario, g.scenario)}: {goal_seek_text(g, lang, labels, targets)}"
         for g in sensitivity.goal_seek.itertuples(index=False)
     ]
     probabilities = sensitivity.target_probabilities
@@ -357,12 +359,12 @@ def format_sensitivity(
         rows = _head_rows(text("target", lang), [by_name[n] for n in names], lang)
     else:
         rows = [[text("target", lang), *(titles.get(n, n) for n in names)]]
-    order = [t.key for t in TARGETS if t.key in table.index]
+    order = [t.key for t in targets if t.key in table.index]
     order += [key for key in table.index if key not in order]
     for key in order:
         cells = [table.at[key, n] for n in names]
         shown = ["-" if v != v else format_pct(v * 100, 0, lang) for v in cells]
-        rows.append([target_label(key, lang), *shown])
+        rows.append([target_label(key, lang, targets), *shown])
     lines += format_table(rows, "<" + ">" * len(names), indent="  ")
     lines.append(text("sen.goal_seek", lang))
     return "\n".join(lines + goals)

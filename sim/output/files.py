@@ -164,18 +164,19 @@ def write_history_csvs(history: HistoryResult, folder: Path) -> None:
         "track_record.csv": track,
         "realism.csv": history.realism,
     }
-    check_finite([history.result], frames)
+    check_finite([history.result] if history.result is not None else [], frames)
     folder.mkdir(parents=True, exist_ok=True)
     write_csv(
         history.consistency, folder / "consistency.csv", index=False, float_format=FLOAT_FORMAT
     )
     write_csv(track, folder / "track_record.csv", index=False, float_format=FLOAT_FORMAT)
     write_csv(history.realism, folder / "realism.csv", index=False, float_format=FLOAT_FORMAT)
-    write_csv(
-        wide_table(history.result),
-        folder / f"{history.result.scenario.name}.csv",
-        float_format=FLOAT_FORMAT,
-    )
+    if history.result is not None:  # (None: the plan's record rates alone, no back-cast)
+        write_csv(
+            wide_table(history.result),
+            folder / f"{history.result.scenario.name}.csv",
+            float_format=FLOAT_FORMAT,
+        )
 
 
 def write_tracking_csvs(tracking: TrackingResult, folder: Path) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol
 
 from sim.core.names import TOTAL, ParameterPath, SeriesName
@@ -82,6 +82,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "missed": ("không đạt", "missed"),
     "not projected": ("không dự báo", "not projected"),
     "outside horizon": ("ngoài kỳ dự báo", "outside horizon"),
+    "no value": ("không có số liệu", "no value"),
     "scenario": ("Kịch bản", "Scenario"),
     "title": ("Tên kịch bản", "Title"),
     "end_year": ("Năm cuối", "End year"),
@@ -133,9 +134,13 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "fig.scorecard": ("Bảng đánh giá khả năng đạt chỉ tiêu", "Scorecard"),
     "caption.output_index": (
         "Chỉ số tổng giá trị sản xuất (năm {base} = 100); vùng tô: mục tiêu tăng bình quân "
-        "14-15 %/năm giai đoạn 2021-2025.",
-        "Total production value index ({base} = 100); shaded: the target of 14-15 %/yr "
-        "average growth in 2021-2025.",
+        "{band} giai đoạn {period}.",
+        "Total production value index ({base} = 100); shaded: the target of {band} "
+        "average growth in {period}.",
+    ),
+    "caption.output_index.plain": (
+        "Chỉ số tổng giá trị sản xuất (năm {base} = 100).",
+        "Total production value index ({base} = 100).",
     ),
     "caption.sector_output": (
         "Giá trị sản xuất của từng ngành theo năm, mỗi ô một kịch bản.",
@@ -146,21 +151,32 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "Sector shares of total production value in {base} and {end}.",
     ),
     "caption.sector_growth": (
-        "Tốc độ tăng so với năm trước của từng ngành; vùng tô: khoảng mục tiêu 2021-2025.",
-        "Growth on the previous year of each sector; shaded: the 2021-2025 target range.",
+        "Tốc độ tăng so với năm trước của từng ngành; vùng tô: khoảng mục tiêu {period}.",
+        "Growth on the previous year of each sector; shaded: the {period} target range.",
+    ),
+    "caption.sector_growth.plain": (
+        "Tốc độ tăng so với năm trước của từng ngành.",
+        "Growth on the previous year of each sector.",
     ),
     "caption.income": (
-        "Thu nhập bình quân đầu người (giá hiện hành); mục tiêu 55-58 triệu đồng năm 2025.",
-        "Per-capita income (current prices); target 55-58 million VND in 2025.",
+        "Thu nhập bình quân đầu người (giá hiện hành); mục tiêu {band} năm {year}.",
+        "Per-capita income (current prices); target {band} in {year}.",
     ),
-    "caption.budget": (
-        "Trên: thu ngân sách không tính tiền sử dụng đất, vùng tô là mục tiêu tăng 13-15 %/năm, "
-        "dấu sao là mục tiêu khoảng 600 tỷ đồng năm 2025. Dưới: thu tiền sử dụng đất, mục tiêu "
-        "trên 80 tỷ đồng/năm.",
-        "Top: budget revenue excluding land-use fees; shaded: the 13-15 %/yr target; star: "
-        "about 600 billion VND in 2025. Bottom: land-use fee revenue, target above 80 billion "
-        "VND a year.",
+    "caption.income.plain": (
+        "Thu nhập bình quân đầu người (giá hiện hành).",
+        "Per-capita income (current prices).",
     ),
+    "caption.budget.top": (
+        "Trên: thu ngân sách không tính tiền sử dụng đất",
+        "Top: budget revenue excluding land-use fees",
+    ),
+    "caption.budget.corridor": (", vùng tô là mục tiêu tăng {band}", "; shaded: the {band} target"),
+    "caption.budget.star": (
+        ", dấu sao là mục tiêu {band} năm {year}",
+        "; star: {band} in {year}",
+    ),
+    "caption.budget.bottom": ("Dưới: thu tiền sử dụng đất", "Bottom: land-use fee revenue"),
+    "caption.budget.floor": (", mục tiêu {band}", ", target {band}"),
     "caption.end_year": (
         "Giá trị dự báo của từng kịch bản so với khoảng mục tiêu (vùng tô) của từng chỉ tiêu.",
         "Each scenario's projected value against each target's band (shaded).",
@@ -173,21 +189,38 @@ _PAIRS: dict[str, tuple[str, str]] = {
     ),
     "target_corridor": ("Mục tiêu {band} %/năm", "Target {band} %/yr"),
     "target_band": ("Mục tiêu {band}", "Target {band}"),
-    "target_range": ("Khoảng mục tiêu 2021-2025", "2021-2025 target range"),
+    "target_range": ("Khoảng mục tiêu {period}", "{period} target range"),
     "target_about": ("Mục tiêu khoảng {value}", "Target about {value}"),
     "target_floor": ("Mục tiêu ≥ {value}", "Target ≥ {value}"),
     "index_unit": ("chỉ số, {base} = 100", "index, {base} = 100"),
     "footer": (
-        "Nguồn: Báo cáo chính trị Đại hội Đảng bộ thị xã Hương Trà, 2020; tính toán của mô hình. "
-        "Ngày chạy: {date}.",
-        "Source: political report of the Hương Trà town party congress, 2020; model "
-        "projections. Run date: {date}.",
+        "Nguồn: {source}; tính toán của mô hình. Ngày chạy: {date}.",
+        "Source: {source}; model projections. Run date: {date}.",
+    ),
+    "footer_no_plan": (
+        "Nguồn: tính toán của mô hình. Ngày chạy: {date}.",
+        "Source: model projections. Run date: {date}.",
+    ),
+    "plan_example": (
+        "SỐ LIỆU VÍ DỤ của bản kế hoạch mẫu, cần thay bằng số liệu của địa phương",
+        "EXAMPLE VALUES of the starter plan, to be replaced with the locality's own",
+    ),
+    "plan_example_short": ("SỐ LIỆU VÍ DỤ, cần thay", "EXAMPLE VALUES, to replace"),
+    "plan_no_targets": (
+        "Kỳ {start}-{end} chưa có chỉ tiêu: kế hoạch (plan.toml) chưa đặt chỉ tiêu nào; chỉ có "
+        "số dự báo, không có bảng đánh giá và biểu đồ chỉ tiêu.",
+        "The {start}-{end} term has no targets yet: the plan (plan.toml) sets none; projections "
+        "only, no scorecard or target charts.",
     ),
     "base_year_bar": ("Năm {year}", "{year}"),
     "end_year_bar": ("{year}: {scenario}", "{year}: {scenario}"),
     "report_title": (
-        "Dự báo kinh tế thị xã Hương Trà giai đoạn {base}-{end}",
-        "Economic projections for Hương Trà town, {base}-{end}",
+        "Dự báo kinh tế {locality} giai đoạn {base}-{end}",
+        "Economic projections for {locality}, {base}-{end}",
+    ),
+    "report_title_no_plan": (
+        "Dự báo kinh tế giai đoạn {base}-{end}",
+        "Economic projections, {base}-{end}",
     ),
     "projection_table": ("Bảng dự báo", "Projection table"),
     "charts": ("Biểu đồ", "Charts"),
@@ -379,10 +412,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "Tốc độ tăng cần thiết cho các năm còn lại",
         "Growth required for the rest of the term",
     ),
-    "footer_short": (
-        "Nguồn số liệu: Báo cáo chính trị Đại hội Đảng bộ thị xã Hương Trà, 2020.",
-        "Source figures: political report of the Hương Trà town party congress, 2020.",
-    ),
+    "footer_short": ("Nguồn số liệu: {source}.", "Source figures: {source}."),
     "residual.none": (
         "Tỷ trọng gốc cộng lại {total} %: không có phần chênh",
         "Base shares sum to {total} %: no residual",
@@ -495,8 +525,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "sheet.sobol": ("Chỉ số Sobol", "Sobol indices"),
     "sheet.goal_seek": ("Tìm giá trị cần đạt", "Goal seek"),
     "budget_concept_note": (
-        "Chỉ tiêu khoảng 600 tỷ đồng so với",
-        "The about-600 target is compared with",
+        "Các chỉ tiêu thu ngân sách của kế hoạch so với",
+        "The plan's budget targets are compared with",
     ),
 }
 
@@ -578,13 +608,16 @@ def header_label(name: str, unit: str, lang: str, labels: dict[str, Bilingual]) 
 
 def band_text(target, lang: str) -> str:
     """A target's band with its unit, in `lang`: "15,5-16,5 %/năm", "≥ 80 tỷ đồng/năm",
-    "≈ 600 tỷ đồng"."""
+    "≈ 600 tỷ đồng", "≈ 600 tỷ đồng (± 2 %)" (an "about" figure with its tolerance)."""
     unit = unit_text(target.unit, lang)
 
     def short(value: float) -> str:  # 15,5 but 14, not 14,0
         shown = format_number(value, 1, lang)
         return shown[:-2] if shown.endswith((",0", ".0")) else shown
 
+    if target.approximate and target.figure is not None:
+        within = f" (± {short(target.tolerance_pct)} %)" if target.tolerance_pct else ""
+        return f"≈ {short(target.figure)} {unit}{within}"
     if target.low is not None and target.high is not None and target.low != target.high:
         return f"{short(target.low)}-{short(target.high)} {unit}"
     if target.low is None:
@@ -609,21 +642,6 @@ def what_if_note(scenarios: Iterable[Scenario], lang: str) -> str:
         if s.settings
     ]
     return f"{WHAT_IF.in_(lang)}: {'; '.join(changed)}" if changed else ""
-
-
-def no_targets_note(results: Sequence[ScenarioResult], lang: str) -> str:
-    """ "The 2026-2030 term has no targets yet (...)" when no target's years lie in the run's
-    years (every score is outside the horizon or not projected); "" otherwise."""
-    from sim.core.targets import TARGETS
-
-    checked = ("met", "exceeded", "missed")
-    if not results or any(row.status in checked for r in results for row in r.scores):
-        return ""
-    first = results[0].scenario
-    periods = ", ".join(sorted({f"{t.start_year + 1}-{t.end_year}" for t in TARGETS}))
-    return text("no_targets", lang).format(
-        start=first.base_year + 1, end=first.end_year, periods=periods
-    )
 
 
 def scenario_what_if_note(scenario: Scenario, lang: str) -> str:
@@ -913,6 +931,12 @@ _RUN_PAIRS: dict[str, tuple[str, str]] = {
     "his.uncalibrated": (
         "; không hiệu chỉnh (dùng nguyên tốc độ đã cho)",
         "; no calibration (the rates are used as given)",
+    ),
+    "his.rates_only": (
+        "tốc độ tăng bình quân giai đoạn {start}-{end} do kế hoạch nêu (mục [history] của "
+        "plan.toml), dùng như đã cho; không có kịch bản tính ngược",
+        "the plan's average growth rates for {start}-{end} (its [history] in plan.toml), used "
+        "as given; no back-cast scenario",
     ),
     "his.head": ("Thực hiện giai đoạn trước: {statement}", "track record: {statement}"),
     "his.above": ("cao hơn mức {period} cho phép", "above what {period} supports"),

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from sim.core.targets import COMPARISON_TOLERANCE, TARGETS, Target, target_by_key
+from sim.core.targets import COMPARISON_TOLERANCE, Target, target_by_key
 from sim.output.i18n import (
     Bilingual,
     band_text,
@@ -106,12 +106,12 @@ def _status_formulas(target: Target, row: int, lang: str) -> tuple[str, str]:
     return "=" + status, "=" + gap
 
 
-def _band(record: pd.Series, lang: str) -> str:
+def _band(record: pd.Series, lang: str, targets: Sequence[Target]) -> str:
     """The row's band in the run's number format, without its unit (the unit column has it):
     "15,5-16,5" in Vietnamese, "15.5-16.5" in English."""
     try:
-        target = target_by_key(str(record["target"]))
-    except KeyError:  # (not a congress target: the band as the table gives it)
+        target = target_by_key(str(record["target"]), targets)
+    except KeyError:  # (not a target of the plan: the band as the table gives it)
         return str(record["band"])
     return band_text(target, lang).removesuffix(" " + unit_text(target.unit, lang))
 
@@ -123,15 +123,16 @@ def _write_row(
     live: tuple[ScenarioResult, SeriesNames] | None,
     lang: str,
     styles: Styles,
+    targets: Sequence[Target],
 ) -> None:
     """One scorecard row; `live` is (the result, the scenario cells' names) for a row computed
-    by formulas, None for a row of values."""
+    by formulas, None for a row of values; `targets`: the plan's."""
     label = Bilingual(str(record["label_vi"]), str(record["label_en"])).in_(lang)
     for column, value in (
         ("scenario", record["scenario"]),
         ("basis", text(str(record["basis"]), lang)),
         ("label", label),
-        ("band", _band(record, lang)),
+        ("band", _band(record, lang, targets)),
         ("unit", unit_text(str(record["unit"]), lang)),
         ("indicator", record["indicator"]),
         ("period", record["period"]),
@@ -147,7 +148,7 @@ def _write_row(
         put(sheet, row, _COL["gap"], record["gap"], styles.gap)
         return
     result, names = live
-    target = next(t for t in TARGETS if t.key == record["target"])
+    target = target_by_key(str(record["target"]), targets)
     formula = _value_formula(target, result, names, str(record["indicator"]))
     put_formula(sheet, row, _COL["value"], formula, float(record["value"]), styles.rate)
     status_formula, gap_formula = _status_formulas(target, row, lang)
@@ -187,7 +188,8 @@ def fill_scorecard(
             plan_rows[result.scenario.name] = (first, row)
             if record["status"] in _EVALUATED and is_live(result.scenario):
                 live = (result, names)
-        _write_row(sheet, row, pd.Series(record), live, lang, styles)
+        targets = (result or results[0]).scenario.plan.targets if results else ()
+        _write_row(sheet, row, pd.Series(record), live, lang, styles, targets)
         if probability:
             put(sheet, row, len(SCORECARD_COLUMNS), record["probability"], styles.probability)
     last = FIRST_DATA_ROW + len(card) - 1

@@ -43,16 +43,17 @@ __all__ = [
 ]
 
 
-def _target(key: str) -> Target | None:
+def _target(key: str, targets: Sequence[Target]) -> Target | None:
     try:
-        return target_by_key(key)
+        return target_by_key(key, targets)
     except KeyError:
         return None
 
 
-def target_label(key: str, lang: str) -> str:
-    """A target's label in `lang` (the key itself for a target the congress set does not hold)."""
-    target = _target(key)
+def target_label(key: str, lang: str, targets: Sequence[Target]) -> str:
+    """A target's label in `lang` (the key itself for a target the plan, `targets`, does not
+    hold)."""
+    target = _target(key, targets)
     return key if target is None else label_text(target, lang)
 
 
@@ -73,7 +74,7 @@ def verdict_text(row: Any, lang: str, rebased: Rebaselined) -> str:
     numbers: the growth needed in the remaining years against the scenario's own pace, and the
     figures solved from a total it rests on (from `rebased`, the row's scenario re-baselined)."""
     low, high = float(row.required_low_pct), float(row.required_high_pct)
-    target = _target(str(row.target))
+    target = _target(str(row.target), rebased.result.scenario.plan.targets)
     if math.isnan(low) or target is None:
         key = _FIXED_VERDICTS.get(str(row.verdict))
         return text(key, lang) if key else str(row.verdict)
@@ -247,12 +248,18 @@ def _with_unit(value: float, unit: str, lang: str, decimals: int = 2) -> str:
     return f"{shown} {unit_text(unit, lang)}" if unit else shown
 
 
-def goal_seek_text(row: Any, lang: str, labels: dict[str, Bilingual] | None = None) -> str:
+def goal_seek_text(
+    row: Any,
+    lang: str,
+    labels: dict[str, Bilingual] | None = None,
+    targets: Sequence[Target] = (),
+) -> str:
     """A goal seek of `sim.analysis.suite.goal_seek_table` as one sentence in `lang`, naming
-    the target and the parameter it moves (by their labels) and the bracket it searched."""
+    the target of the plan (`targets`) and the parameter it moves (by their labels) and the
+    bracket it searched."""
     parameter = f"“{parameter_text(str(row.parameter), lang, labels)}”"
     unit = parameter_unit(str(row.parameter))
-    target = _target(str(getattr(row, "target_key", "")))
+    target = _target(str(getattr(row, "target_key", "")), targets)
     if target is None:
         return str(row.note)
     goal = label_text(target, lang)
@@ -298,7 +305,13 @@ def goal_seek_text(row: Any, lang: str, labels: dict[str, Bilingual] | None = No
 
 
 def history_statement(history: Any, lang: str) -> str:
-    """What the history scenario says of the source's arithmetic (HistoryResult), in `lang`."""
+    """What the history scenario says of the source's arithmetic (HistoryResult), in `lang`;
+    without one (the plan's `[history]` rates alone), where the record comes from."""
+    if history.result is None:
+        record = history.record
+        return text("his.rates_only", lang).format(
+            start=record.first_year + 1, end=record.last_year
+        )
     scenario = history.result.scenario
     implied = history.consistency.set_index("item").value.get("implied_total_cagr_pct")
     statement = text("his.statement", lang).format(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sim.core.model import SECTORS
 from sim.core.names import SeriesName
-from sim.core.targets import TARGETS, target_by_key
+from sim.core.targets import Target, target_by_key
 from sim.output.charts.pack import SavedChart
 from sim.output.i18n import (
     band_text,
@@ -22,7 +22,6 @@ from sim.output.i18n import (
     indicator_label,
     label_text,
     linked_labels,
-    no_targets_note,
     parameter_text,
     residual_text,
     scenario_what_if_note,
@@ -40,6 +39,7 @@ from sim.output.narrative import (
     tracking_note_text,
     verdict_text,
 )
+from sim.output.plan_text import no_targets_note, plan_notes, report_title, source_note
 from sim.run import ScenarioResult
 
 __all__ = [
@@ -64,8 +64,6 @@ REPORT_SERIES = (
     "retail",
 )
 """Rows of each scenario's projection table in the report (the CSV and Excel files hold all)."""
-
-TARGETS_KEYS = frozenset(t.key for t in TARGETS)
 
 _CSS = """
 body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; margin: 2em auto; max-width: 1100px;
@@ -229,14 +227,15 @@ def tracking_section(tracking, lang: str) -> str:
     rebased = {r.result.scenario.name: r for r in tracking.rebased}
     rows = []
     for row in tracking.required.itertuples(index=False):
+        targets = rebased[row.scenario].result.scenario.plan.targets
         try:
-            band = band_text(target_by_key(row.target), lang)
+            band = band_text(target_by_key(row.target, targets), lang)
         except KeyError:
             band = f"{row.band} {unit_text(row.unit, lang)}"
         assumed = _num(row.assumed_pct, 2, lang)  # "–" when there is none
         rows.append(
             f"<tr>{_cell(titles.get(row.scenario, row.scenario), row.scenario)}"
-            f"{_cell(target_label(row.target, lang), row.target)}<td>{_e(band)}</td>"
+            f"{_cell(target_label(row.target, lang, targets), row.target)}<td>{_e(band)}</td>"
             f"<td>{row.latest_actual_year}</td>"
             f'<td class="num">{_required_cell(row, lang)}</td><td class="num">{assumed}</td>'
             f"<td>{_e(verdict_text(row, lang, rebased[row.scenario]))}</td></tr>"
@@ -257,10 +256,13 @@ def tracking_section(tracking, lang: str) -> str:
     )
 
 
-def _probability_rows(probabilities, scenarios: list[str], lang: str) -> list[str]:
-    """A row per target, in the scorecard's order, by label; a cell per scenario."""
+def _probability_rows(
+    probabilities, scenarios: list[str], lang: str, targets: Sequence[Target]
+) -> list[str]:
+    """A row per target, in the scorecard's (the plan's) order, by label; a cell per scenario."""
     keys = list(dict.fromkeys(probabilities.target))
-    order = [t.key for t in TARGETS if t.key in keys] + [k for k in keys if k not in TARGETS_KEYS]
+    planned = [t.key for t in targets if t.key in keys]
+    order = planned + [k for k in keys if k not in planned]
     rows = []
     for target in order:
         cells = []
@@ -271,7 +273,8 @@ def _probability_rows(probabilities, scenarios: list[str], lang: str) -> list[st
             value = float(match.probability.iloc[0]) if len(match) else float("nan")
             shown = "–" if value != value else format_pct(value * 100, 1, lang)
             cells.append(f'<td class="num">{shown}</td>')
-        rows.append(f"<tr>{_cell(target_label(target, lang), target)}{''.join(cells)}</tr>")
+        label = target_label(target, lang, targets)
+        rows.append(f"<tr>{_cell(label, target)}{''.join(cells)}</tr>")
     return rows
 
 
@@ -279,16 +282,17 @@ def sensitivity_section(sensitivity, lang: str, results: Sequence[ScenarioResult
     """HTML: Monte Carlo probabilities of meeting each target, and the goal seeks."""
     titles = {r.scenario.name: r.scenario.title(lang) for r in results}
     labels = linked_labels(results[0]) if results else {}
+    targets = results[0].scenario.plan.targets if results else ()
     probabilities = sensitivity.target_probabilities
     scenarios = list(dict.fromkeys(probabilities.scenario))
     head = "".join(_cell(titles.get(n, n), n).replace("td", "th") for n in scenarios)
-    rows = _probability_rows(probabilities, scenarios, lang)
+    rows = _probability_rows(probabilities, scenarios, lang, targets)
     goals = "".join(
         f"<tr>{_cell(titles.get(g.scenario, g.scenario), g.scenario)}"
-        f"{_cell(target_label(g.target_key, lang), g.goal)}"
+        f"{_cell(target_label(g.target_key, lang, targets), g.goal)}"
         f"{_cell(parameter_text(g.parameter, lang, labels), g.parameter)}"
         f'<td class="num">{_num(g.value_found, 3, lang)}</td>'
-        f"<td>{_e(goal_seek_text(g, lang, labels))}</td></tr>"
+        f"<td>{_e(goal_seek_text(g, lang, labels, targets))}</td></tr>"
         for g in sensitivity.goal_seek.itertuples(index=False)
     )
     draws = format_number(sensitivity.draws, 0, lang)
@@ -354,9 +358,10 @@ def write_report(
     """Write the self-contained HTML report. extra_sections: (heading, trusted HTML) pairs."""
     first = results[0].scenario
     scenarios = [r.scenario for r in results]
-    title = text("report_title", lang).format(base=first.base_year, end=first.end_year)
+    title = report_title(first.plan, first.base_year, first.end_year, lang)
     title = what_if_title(title, scenarios, lang)
     run_note = what_if_note(scenarios, lang)
+    plan_note = " ".join(plan_notes(first.plan, lang))
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{lang}"><head><meta charset="utf-8">',
@@ -367,8 +372,9 @@ def write_report(
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
         f'<p class="meta">{_e(text("generated", lang))}: {_e(format_date(generated, lang))} '
-        f"{generated:%H:%M}. {_e(text('footer_short', lang))}</p>",
+        f"{generated:%H:%M}. {_e(source_note(first.plan, lang))}</p>",
         f'<p class="override">{_e(run_note)}</p>' if run_note else "",
+        f'<p class="override">{_e(plan_note)}</p>' if plan_note else "",
         f"<h2>{_e(text('scorecard', lang))}</h2>",
         _scorecard_or_note(results, lang),
         f"<h2>{_e(text('charts', lang))}</h2>",

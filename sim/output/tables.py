@@ -87,7 +87,13 @@ def scorecard_table(rows: Sequence[ScoreRow], basis: str = "plan") -> pd.DataFra
                 "source_lines": t.source_lines,
             }
         )
-    return pd.DataFrame.from_records(records)
+    return pd.DataFrame.from_records(records, columns=SCORECARD_COLUMNS)  # (also with no rows)
+
+
+SCORECARD_COLUMNS = (
+    "scenario basis target label_vi label_en indicator measure period low high band unit value "
+    "status gap source_lines"
+).split()
 
 
 def scorecards(

@@ -25,6 +25,7 @@ from sim.output.files import (
 )
 from sim.output.i18n import LANGS, text, what_if_title
 from sim.output.live_workbook import write_live_workbook
+from sim.output.plan_text import report_title
 from sim.output.publish import MANIFEST_NAME
 from sim.output.whatif import write_whatif
 from sim.run import ScenarioResult
@@ -98,6 +99,14 @@ def write_run(folder: Path, run: RunOutputs) -> None:
 
 def _manifest_extra(run: RunOutputs) -> dict[str, Any]:
     extra: dict[str, Any] = {"lang": run.lang, "charts": run.charts}
+    plan = run.results[0].scenario.plan
+    if plan.file:  # the targets of the run: their file, as read
+        extra["plan"] = {
+            "file": plan.file,
+            "sha256": hashlib.sha256(Path(plan.file).read_bytes()).hexdigest(),
+            "targets": len(plan.targets),
+            "example": plan.example,
+        }
     if run.tracking is not None and run.actuals_path is not None:
         extra["actuals"] = {
             "file": str(run.actuals_path),
@@ -113,7 +122,7 @@ def _manifest_extra(run: RunOutputs) -> dict[str, Any]:
         }
     if run.history is not None:
         extra["history"] = {
-            "scenario": run.history.result.scenario.name,
+            "scenario": None if run.history.result is None else run.history.result.scenario.name,
             "calibration": run.history.calibration_statement,
         }
     return extra
@@ -155,7 +164,7 @@ def _write_charts_and_report(folder: Path, run: RunOutputs) -> None:
 
     lang, day, results = run.lang, run.started.date(), run.results
     first = results[0].scenario
-    title = text("report_title", lang).format(base=first.base_year, end=first.end_year)
+    title = report_title(first.plan, first.base_year, first.end_year, lang)
     title = what_if_title(title, [r.scenario for r in results], lang)
     rebased = [r.result for r in run.tracking.rebased] if run.tracking is not None else []
     jobs = main_chart_jobs(results, lang, day, rebased)

@@ -15,11 +15,13 @@ import re
 import stat
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from sim.core.names import ParameterPath, sector_path
+from sim.core.plan import NO_PLAN, Plan
+from sim.scenario.plan import PLAN_FILE, load_plan, plan_path_for
 from sim.scenario.rules import SHARE_SUM_TOLERANCE_PCT, build_scenario, name_from_file
 from sim.scenario.sanity import projection_problems
 from sim.scenario.schema import (
@@ -83,8 +85,9 @@ def scenario_files_in(folder: Path) -> list[Path]:
     """The scenario files directly in `folder` (not its subfolders), sorted by name.
 
     A `*.toml` that is not a readable file (a broken or looping symbolic link, a pipe) is listed
-    too, so that loading it names the problem instead of skipping it without a word."""
-    return sorted(p for p in folder.glob("*.toml") if not p.is_dir())
+    too, so that loading it names the problem instead of skipping it without a word. The plan
+    file (plan.toml) is no scenario."""
+    return sorted(p for p in folder.glob("*.toml") if not p.is_dir() and p.name != PLAN_FILE)
 
 
 def file_problem(path: Path) -> str | None:
@@ -459,6 +462,25 @@ def load_scenario(
         raise ScenarioError([Problem(str(path), "", None, rule)])
     chain = _read_chain(path)
     merged, provenance = _merge_files(chain.files)
+    plan, plan_problems = _plan(chain, merged, provenance)
+    try:
+        scenario = _validated(path, chain, merged, provenance, settings, end_year)
+    except ScenarioError as exc:  # every problem at once: the scenario's and its plan's
+        raise ScenarioError([*exc.problems, *plan_problems]) from None
+    if plan_problems:
+        raise ScenarioError(plan_problems)
+    return replace(scenario, plan=plan)
+
+
+def _validated(
+    path: Path,
+    chain: _Chain,
+    merged: dict[str, Any],
+    provenance: dict[str, str],
+    settings: Sequence[str],
+    end_year: int | None,
+) -> Scenario:
+    """The scenario of a read chain with the --set and --end-year layers applied, validated."""
     # (a file whose name is not a string fails the schema; the stem then scopes nothing wrong)
     given = merged.get("name")
     name: str = given if isinstance(given, str) else path.stem
@@ -477,6 +499,21 @@ def load_scenario(
     if problems:
         raise ScenarioError(problems)
     return scenario
+
+
+def _plan(
+    chain: _Chain, merged: Mapping[str, Any], provenance: Mapping[str, str]
+) -> tuple[Plan, tuple[Problem, ...]]:
+    """The scenario's plan (`sim.scenario.plan`: the `plan` key, or plan.toml beside its files;
+    NO_PLAN without one) and the plan file's problems."""
+    set_by = provenance.get("plan")
+    path = plan_path_for([file for file, _ in chain.files], merged, set_by)
+    if path is None:
+        return NO_PLAN, ()
+    try:
+        return load_plan(path, _read_toml, _check_structure, referenced_by=set_by or ""), ()
+    except ScenarioError as exc:
+        return NO_PLAN, exc.problems
 
 
 @dataclass(frozen=True)

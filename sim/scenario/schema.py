@@ -70,8 +70,8 @@ MAX_NAME_CHARS = 64
 class Leaf:
     """A single value.
 
-    kind:  "number", "integer", "string", "choice", "strings" (a list of text) or "matrix" (a
-           list of rows of finite numbers).
+    kind:  "number", "integer", "string", "choice", "strings" (a list of text), "matrix" (a
+           list of rows of finite numbers), "boolean" or "years" (a [first, last] pair of years).
     unit:  unit of a number, for messages and labels.
     check: extra rule on a number; returns an error text or None.
     warn:  extra advice on a number; returns a warning text or None.
@@ -307,6 +307,11 @@ SCHEMA = Table(
             "string", "scenario name (defaults to the file name)", max_chars=MAX_NAME_CHARS
         ),
         "extends": Leaf("string", "parent scenario: a name in the same folder, or a path"),
+        "plan": Leaf(
+            "string",
+            "the plan file the scenario is checked against, relative to this file (default: "
+            "plan.toml in the scenario's folder, or its parent's)",
+        ),
         "title": SHORT_BILINGUAL,
         "description": BILINGUAL,
         "base_year": Leaf("integer", "base year", check=_year_check),
@@ -336,11 +341,11 @@ SCHEMA = Table(
             {
                 "budget_concept": Leaf(
                     "choice",
-                    "which budget line the 'about 600 billion by 2025' target is compared with",
+                    "which budget line the plan's targets on 'budget_concept' are compared with",
                     choices=("budget_revenue", "budget_revenue_total"),
                 ),
             },
-            "how the congress targets are read",
+            "how the plan's targets are read",
         ),
         "uncertainty": ParameterTree(
             DISTRIBUTION,
@@ -427,7 +432,30 @@ def _check_number(leaf: Leaf, value: object) -> str | None:
     return error or (out_of_range if abs(value) > MAX_NUMBER else None)
 
 
+def _check_boolean(leaf: Leaf, value: object) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false"
+
+
+def _check_years(leaf: Leaf, value: object) -> str | None:
+    """A [first, last] pair of calendar years, first before last."""
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    ):
+        return "must be two years in brackets, first and last, e.g. [2025, 2030]"
+    if any(_year_check(v) for v in value):
+        return "a calendar year between 1900 and 2200 is expected"
+    if value[0] >= value[1]:
+        return "the first year must come before the last"
+    if value[1] - value[0] > MAX_HORIZON_YEARS:
+        return f"at most {MAX_HORIZON_YEARS} years"
+    return None
+
+
 _CHECKS: Mapping[str, Callable[[Leaf, object], str | None]] = {
+    "boolean": _check_boolean,
+    "years": _check_years,
     "strings": _check_strings,
     "matrix": _check_matrix,
     "string": _check_text,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sim.core.plan import NO_PLAN, Plan
 from sim.core.text import Bilingual
 from sim.scenario.uncertainty import UncertaintySpec
 
@@ -165,6 +166,7 @@ class Scenario:
     anchor_year: int | None = None  # shares and base values refer to this year (a back-cast)
     calibration_total_cagr_pct: float | None = None  # calibrate sector growth to this total
     calibration_sectors: tuple[str, ...] = ()  # ... by shifting these sectors' growth
+    plan: Plan = NO_PLAN  # the plan the scenario is checked against (plan.toml; sim.scenario.plan)
 
     @property
     def level_year(self) -> int:

@@ -1,8 +1,9 @@
-"""The 2016-2020 track record: the source's consistency, implied elasticities, and a realism
-check of each scenario's assumptions against what history supports.
+"""The previous term's track record: the source's consistency, implied elasticities, and a
+realism check of each scenario's assumptions against what history supports.
 
-Pure: takes projections of the history scenario (a back-cast from the 2020 state) and the
-scenarios to check; returns tables.
+Pure: takes projections of the history scenario (a back-cast from the last year's state; the
+plan's `[history] scenario`) and the plan's own record rates (`[history.growth_pct]`), either or
+both, and the scenarios to check; returns tables. The bundled plan's record is 2016-2020.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from sim.core.model import SECTORS, cagr_from_ratio_pct
-from sim.core.names import ParameterPath, output, share
+from sim.core.names import TOTAL, ParameterPath, output, share
+from sim.core.plan import PlanHistory
 from sim.run import ScenarioResult, calibration_shift_pct, run_scenario
 from sim.scenario.loader import Scenario
 from sim.scenario.params import build_inputs
@@ -22,6 +24,7 @@ from sim.scenario.params import build_inputs
 __all__ = [
     "HistoryResult",
     "run_history",
+    "record_from_rates",
     "TrackRecord",
     "track_record",
     "consistency_table",
@@ -44,7 +47,8 @@ ELASTICITY_RANGE = (0.5, 1.5)
 
 @dataclass(frozen=True)
 class TrackRecord:
-    """What 2016-2020 shows, from the back-cast.
+    """What the previous term shows (2016-2020 in the bundled plan), from the back-cast and the
+    plan's record rates.
 
     growth_pct:  series -> average growth over the period, % per year (output.<sector> as the
                  source gives it, output.total as calibrated, and each linked indicator).
@@ -279,10 +283,11 @@ def _indicator_checks(scenario: Scenario, record: TrackRecord) -> list[_Check]:
 @dataclass(frozen=True)
 class HistoryResult:
     """The history scenario run, as given and as calibrated, and what it says about the
-    scenarios of the run."""
+    scenarios of the run. Without a history scenario (the plan's record rates only) result and
+    raw are None and the consistency table is empty."""
 
-    result: ScenarioResult  # the projection the track record uses (calibrated when asked)
-    raw: ScenarioResult  # the sector rates as the source gives them
+    result: ScenarioResult | None  # the projection the track record uses (calibrated when asked)
+    raw: ScenarioResult | None  # the sector rates as the source gives them
     record: TrackRecord
     consistency: pd.DataFrame
     realism: pd.DataFrame
@@ -290,9 +295,53 @@ class HistoryResult:
     calibration_statement: str
 
 
-def run_history(history: Scenario, results: Sequence[ScenarioResult]) -> HistoryResult:
-    """Run the history scenario with and without its calibration, derive the track record and
-    check every scenario of `results` against it."""
+def record_from_rates(history: PlanHistory) -> TrackRecord:
+    """The track record a plan states (`[history]`: years and average growth rates), with the
+    elasticities to total output its rates imply."""
+    growth = dict(history.growth_pct)
+    total = growth.get(output(TOTAL), math.nan)
+    outputs = {output(b) for b in (*SECTORS, TOTAL)}
+    elasticity = {
+        name: rate / total for name, rate in growth.items() if name not in outputs and total
+    }
+    return TrackRecord(history.first_year, history.last_year, growth, elasticity, False)
+
+
+def _with_plan_rates(record: TrackRecord, history: PlanHistory | None) -> TrackRecord:
+    """The back-cast's record with the plan's stated rates in place of its own, where given
+    (the reported averages), and the elasticities they imply."""
+    if history is None or not history.growth_pct:
+        return record
+    growth = {**record.growth_pct, **history.growth_pct}
+    total = growth[output(TOTAL)]
+    elasticity = {name: growth[name] / total for name in record.elasticity}
+    return replace(record, growth_pct=growth, elasticity=elasticity)
+
+
+def _rates_only(history: PlanHistory, results: Sequence[ScenarioResult]) -> HistoryResult:
+    record = record_from_rates(history)
+    statement = (
+        f"the plan's track record {history.first_year + 1}-{history.last_year} "
+        "(its [history] rates, used as given; no back-cast scenario)"
+    )
+    consistency = pd.DataFrame(columns=["item", "value", "note"])
+    realism = realism_table([r.scenario for r in results], results, record)
+    return HistoryResult(None, None, record, consistency, realism, None, statement)
+
+
+def run_history(
+    history: Scenario | None,
+    results: Sequence[ScenarioResult],
+    plan_history: PlanHistory | None = None,
+) -> HistoryResult:
+    """Run the history scenario with and without its calibration, derive the track record (the
+    plan's stated rates, `plan_history`, in place of the back-cast's where given) and check
+    every scenario of `results` against it. Without a history scenario the plan's rates alone
+    are the record."""
+    if history is None:
+        if plan_history is None:
+            raise ValueError("a track record needs a history scenario or the plan's rates")
+        return _rates_only(plan_history, results)
     raw = run_scenario(replace(history, calibration_total_cagr_pct=None))
     calibrated = None
     shift = None
@@ -301,7 +350,7 @@ def run_history(history: Scenario, results: Sequence[ScenarioResult]) -> History
         inputs = build_inputs(history)  # the sector rates as the source gives them
         shift = float(calibration_shift_pct(history, inputs.sectors))
     used = calibrated or raw
-    record = track_record(raw, calibrated)
+    record = _with_plan_rates(track_record(raw, calibrated), plan_history)
     n = history.end_year - history.base_year
     implied = _cagr(raw.series["output.total"], n)
     statement = (

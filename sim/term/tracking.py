@@ -26,7 +26,7 @@ from sim.core.model import (
     yoy_growth_pct,
 )
 from sim.core.names import SeriesName
-from sim.core.targets import TARGETS, Target, scorecard, target_indicator
+from sim.core.targets import Target, scorecard, target_indicator
 from sim.run import ScenarioResult, model_inputs, series_units
 from sim.scenario.actuals import MAX_GROWTH_PCT, Actuals, ActualsError, Observation, check_against
 from sim.scenario.loader import Scenario
@@ -214,7 +214,7 @@ def rebaseline(scenario: Scenario, actuals: Actuals) -> Rebaselined:
         years,
         series,
         series_units(scenario, list(series)),
-        scorecard(scenario.name, years, series, scenario.budget_concept),
+        scorecard(scenario.name, years, series, scenario.budget_concept, scenario.plan.targets),
     )
     return Rebaselined(
         result,
@@ -487,10 +487,11 @@ def _required(
 def required_growth(
     rebased: Sequence[Rebaselined],
     plans: Sequence[ScenarioResult],
-    targets: Sequence[Target] = TARGETS,
+    targets: Sequence[Target] | None = None,
 ) -> pd.DataFrame:
     """For each scenario and target: the growth the rest of the term needs from the latest
-    observed year, against what the scenario assumes, with a plain verdict.
+    observed year, against what the scenario assumes, with a plain verdict. targets: those of
+    each scenario's plan when None.
 
     Closed form: x_T = x_L (1 + g)^(T - L), so g = (x_T / x_L)^(1 / (T - L)) - 1, where x_T is the
     target level (for an average-growth target: x_start (1 + target)^(T - start)).
@@ -498,7 +499,7 @@ def required_growth(
     records = [
         _required_record(reb, plan, target)
         for reb, plan in zip(rebased, plans, strict=True)
-        for target in targets
+        for target in (reb.result.scenario.plan.targets if targets is None else targets)
     ]
     return pd.DataFrame.from_records(records)
 

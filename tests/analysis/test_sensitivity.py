@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import SCENARIOS
+from conftest import SCENARIOS, TARGETS
 from reference import chunk_series, sobol_indices
 
 from sim.analysis.montecarlo.engine import PERCENTILES, met_target, monte_carlo
@@ -26,7 +26,7 @@ from sim.analysis.sensitivity import (
 from sim.analysis.sobol import design
 from sim.analysis.suite import CSV_COLUMNS, run_sensitivity
 from sim.core.model import cagr_from_ratio_pct, project, projection_series, series_names
-from sim.core.targets import TARGETS, evaluate, target_indicator
+from sim.core.targets import evaluate, target_indicator
 from sim.output.console import ProgressBar
 from sim.output.files import write_sensitivity_csvs
 from sim.run import model_inputs, run_scenario
@@ -945,7 +945,7 @@ def test_budget_growth_that_reaches_600_from_290_is_15_65_percent():
     found = goal_seek(
         scenario,
         "indicators.budget_revenue.growth_pct",
-        target_by_key("budget_2025"),
+        target_by_key("budget_2025", TARGETS),
         600.0,
         (10.0, 20.0),
     )
@@ -960,7 +960,7 @@ def test_budget_elasticity_that_reaches_600_implies_the_same_growth(scenarios):
     found = goal_seek(
         scenarios["baseline"],
         "indicators.budget_revenue.elasticity",
-        target_by_key("budget_2025"),
+        target_by_key("budget_2025", TARGETS),
         600.0,
         (0.0, 3.0),
     )
@@ -976,7 +976,7 @@ def test_services_growth_that_lifts_the_total_to_15_percent(scenarios):
     found = goal_seek(
         scenarios["baseline"],
         "sectors.services.growth_pct",
-        target_by_key("output_growth"),
+        target_by_key("output_growth", TARGETS),
         15.0,
         (0.0, 40.0),
     )
@@ -992,7 +992,7 @@ def test_goal_not_reachable_is_an_answer(scenarios):
     found = goal_seek(
         scenarios["baseline"],
         "sectors.agriculture.growth_pct",
-        target_by_key("output_growth"),
+        target_by_key("output_growth", TARGETS),
         15.0,
     )  # bracket: its range, 3-4 %/yr
     assert not found.reachable and np.isnan(found.value_found)
@@ -1018,7 +1018,11 @@ def test_goal_seek_on_a_custom_goal_with_as_many_points_as_years(scenarios):
 def test_goal_seek_outside_the_horizon(scenarios):
     short = load_scenario("baseline", SCENARIOS, end_year=2023)
     found = goal_seek(
-        short, "sectors.services.growth_pct", target_by_key("output_growth"), 15.0, (0.0, 40.0)
+        short,
+        "sectors.services.growth_pct",
+        target_by_key("output_growth", TARGETS),
+        15.0,
+        (0.0, 40.0),
     )
     assert not found.reachable and "outside the projection 2020-2023" in found.note
 
@@ -1036,13 +1040,13 @@ def test_run_writes_the_six_csv_files_with_their_columns(scenarios, tmp_path):
         assert tuple(frame.columns) == CSV_COLUMNS[path.name]
         assert set(frame.scenario) == set(BUNDLED)
     goals = pd.read_csv(tmp_path / "sensitivity" / "goal_seek.csv").set_index(["scenario", "goal"])
-    budget = goals.loc[("baseline", "budget_600_by_2025")]
+    budget = goals.loc[("baseline", "budget_2025_via_budget_revenue")]
     assert budget.parameter == "indicators.budget_revenue.elasticity"
-    assert "budget growth 15.65 %/yr on average" in budget.note
-    assert goals.loc[("baseline", "total_15_via_services")].value_found == pytest.approx(
+    assert "budget_revenue growth 15.65 %/yr on average" in budget.note
+    assert goals.loc[("baseline", "output_growth_via_services")].value_found == pytest.approx(
         16.421, abs=1e-3
     )
-    assert not goals.loc[("covid_shock", "total_15_via_agriculture")].reachable
+    assert not goals.loc[("covid_shock", "output_growth_via_agriculture")].reachable
     probabilities = pd.read_csv(tmp_path / "sensitivity" / "target_probabilities.csv")
     assert len(probabilities) == len(BUNDLED) * len(TARGETS)
     assert probabilities.probability.between(0, 1).all()

@@ -315,7 +315,8 @@ def test_sensitivity_charts_render_in_both_languages(results, lang):
 
 
 def test_target_bands_read_in_each_language():
-    from sim.core.targets import TARGETS
+    from conftest import TARGETS
+
     from sim.output.i18n import band_text
 
     bands = {t.key: t for t in TARGETS}
@@ -397,9 +398,29 @@ def test_the_terminal_says_once_that_the_term_has_no_targets(next_term):
     summary = format_summary(next_term, "en")
     assert summary.count("The 2026-2030 term has no targets yet") == 1
     assert "outside horizon" not in summary
+    assert "the plan (plan.toml) sets none" in summary
     vietnamese = format_summary(next_term, "vi")
     assert vietnamese.count("Kỳ 2026-2030 chưa có chỉ tiêu") == 1
-    assert "ngoài các năm dự báo" in vietnamese and "outside horizon" not in vietnamese
+    assert "kế hoạch (plan.toml) chưa đặt chỉ tiêu nào" in vietnamese
+    assert "outside horizon" not in vietnamese and "no targets" not in vietnamese
+
+
+def test_a_run_that_stops_before_the_plans_targets_says_so_once():
+    """The bundled plan's targets are for 2021-2025: a run to 2023 scores none of them, and
+    says so once, naming their years, in place of a table of "outside horizon"."""
+    from sim.output.console import format_summary
+
+    short = [run_scenario(s) for s in load_scenarios([], SCENARIOS, end_year=2023)]
+    assert all(row.status == "outside horizon" for r in short for row in r.scores)
+    summary = format_summary(short, "en")
+    assert summary.count("The 2021-2023 term has no targets yet") == 1
+    assert "the targets at hand are for 2021-2025, outside the projected years" in summary
+    assert "outside horizon" not in summary
+    vietnamese = format_summary(short, "vi")
+    assert vietnamese.count("Kỳ 2021-2023 chưa có chỉ tiêu") == 1
+    assert "giai đoạn 2021-2025, ngoài các năm dự báo" in vietnamese
+    stems = [job.stem for job in main_chart_jobs(short, "en", RUN_DATE)]
+    assert "07_targets_end_year" not in stems and "08_scorecard" not in stems
 
 
 @pytest.fixture(scope="module")

@@ -251,7 +251,9 @@ def test_sensitivity_run_writes_its_tables_and_probabilities(run, tmp_path):
         "ST_high",
     }
     goals = pd.read_csv(folder / "goal_seek.csv")
-    budget = goals[(goals.scenario == "baseline") & (goals.goal == "budget_600_by_2025")].iloc[0]
+    budget = goals[
+        (goals.scenario == "baseline") & (goals.goal == "budget_2025_via_budget_revenue")
+    ].iloc[0]
     assert "15.65 %/yr" in budget.note
     card = pd.read_csv(tmp_path / "results" / "scorecard.csv")
     probabilities = pd.read_csv(folder / "target_probabilities.csv")

@@ -145,6 +145,6 @@ def test_rates_without_a_value_stay_empty_after_recalculation(tmp_path):
     write_live_workbook([result], written, "en")
     book = load_workbook(recalculate([written], tmp_path / "recalculated")["zero"], data_only=True)
     assert scenario_mismatches(book, result) == []
-    # (Not compared: the scorecard's agriculture_growth row. Its value is 0/0 as well; the CLI
-    # calls a NaN value "met" with a gap of 0, the spreadsheet shows #DIV/0!: a question for
-    # sim.core.targets, reported apart.)
+    # the scorecard's agriculture_growth row is 0/0 as well: "no value", not "met", in both
+    assert "no value" in [row.status for row in result.scores]
+    assert scorecard_mismatches(book, [result], "en") == []

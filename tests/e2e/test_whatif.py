@@ -21,13 +21,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import REPO, SCENARIOS
+from conftest import REPO, SCENARIOS, TARGETS
 
 from sim.core.model import project, projection_series
-from sim.core.targets import TARGETS, evaluate, target_indicator
+from sim.core.targets import evaluate, target_indicator
 from sim.output.i18n import format_number
 from sim.output.whatif import write_whatif
-from sim.output.whatif.data import scenario_payload
+from sim.output.whatif.data import scenario_payload, target_payload
 from sim.run import load_scenarios, model_inputs, run_scenario
 from sim.scenario.loader import load_scenario
 
@@ -177,12 +177,17 @@ def assert_parity(js: dict, series: dict, scores: dict) -> float:
 def test_page_model_matches_sim_on_every_bundled_scenario(browser, bundled):
     results, path = bundled
     page = Page(browser, path)
-    outputs = page.page.evaluate("whatif.data.scenarios.map(s => whatifModel(s))")
     names = page.page.evaluate("whatif.data.scenarios.map(s => s.name)")
+    shown = [r for r in results if r.scenario.name in names]
+    # each against its own plan's targets (the two folders have two plans; a run has one)
+    plans = [[target_payload(t) for t in r.scenario.plan.targets] for r in shown]
+    outputs = page.page.evaluate(
+        "plans => whatif.data.scenarios.map((s, i) => whatifModel({...s, targets: plans[i]}))",
+        plans,
+    )
     skipped = page.page.evaluate("whatif.data.skipped")
     header = page.page.inner_text("header")
     assert page.close() == []
-    shown = [r for r in results if r.scenario.name in names]
     assert [r.scenario.name for r in shown] == names
     assert skipped == ["history_2016_2020"]  # a back-cast: left out, and the page says so
     (history,) = [r.scenario for r in results if r.scenario.name == "history_2016_2020"]

@@ -4,9 +4,7 @@ docs/source_figures.md, so a fresh clone can check each cited number."""
 import re
 
 import pytest
-from conftest import REPO, SCENARIOS
-
-from sim.core.targets import TARGETS
+from conftest import REPO, SCENARIOS, TARGETS
 
 DOC = REPO / "docs" / "source_figures.md"
 SCENARIO_FILES = sorted(SCENARIOS.rglob("*.toml"))

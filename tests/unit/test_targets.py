@@ -1,24 +1,28 @@
 """The congress targets as data: one lookup by key, keyword construction, bilingual labels."""
 
 import dataclasses
+import math
 
 import pytest
+from conftest import MINIMAL, TARGETS
 
 from sim.analysis import sensitivity
-from sim.core.targets import TARGETS, Target, target_by_key
+from sim.core.targets import Target, status_of, target_by_key
 from sim.core.text import Bilingual
 from sim.output import i18n
+from sim.run import run_scenario
+from sim.scenario.loader import load_scenario
 
 
 def test_target_by_key_finds_each_target():
-    assert [target_by_key(t.key) for t in TARGETS] == list(TARGETS)
-    assert target_by_key("budget_2025").indicator == "budget_concept"
-    assert target_by_key("budget_2025").low == 600.0
+    assert [target_by_key(t.key, TARGETS) for t in TARGETS] == list(TARGETS)
+    assert target_by_key("budget_2025", TARGETS).indicator == "budget_concept"
+    assert target_by_key("budget_2025", TARGETS).low == 600.0
 
 
 def test_an_unknown_target_key_names_the_known_ones():
     with pytest.raises(KeyError, match="no target 'gdp_2030'; known: output_growth, services_"):
-        target_by_key("gdp_2030")
+        target_by_key("gdp_2030", TARGETS)
 
 
 def test_one_lookup_serves_the_analyses():
@@ -33,9 +37,28 @@ def test_targets_are_built_with_keywords_only():
 
 
 def test_target_labels_are_one_bilingual_value():
-    target = target_by_key("output_growth")
+    target = target_by_key("output_growth", TARGETS)
     assert target.label == Bilingual(
         "Tốc độ tăng giá trị sản xuất bình quân", "Production value growth, average"
     )
     assert i18n.label_text(target, "vi") == "Tốc độ tăng giá trị sản xuất bình quân"
     assert i18n.label_text(target, "en") == "Production value growth, average"
+
+
+def test_a_measure_without_a_value_is_no_value_not_met():
+    # 0/0: the growth of a sector with no output is no number; before, it read as "met"
+    target = target_by_key("agriculture_growth", TARGETS)
+    status, gap = status_of(target, math.nan)
+    assert status == "no value" and math.isnan(gap)
+    assert status_of(target, 3.5) == ("met", 0.0)
+
+
+def test_a_zero_share_sector_scores_no_value(write_scenario):
+    text = MINIMAL.replace("share_pct = 7.5", "share_pct = 0.0").replace(
+        "share_pct = 48.5", "share_pct = 56.0"
+    )
+    result = run_scenario(load_scenario(write_scenario("no_farms", text)))
+    row = next(r for r in result.scores if r.target.key == "agriculture_growth")
+    assert row.status == "no value" and not row.met
+    assert math.isnan(row.value) and math.isnan(row.gap)
+    assert i18n.text(row.status, "vi") == "không có số liệu"

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import MINIMAL, SCENARIOS, only_problem
+from conftest import MINIMAL, SCENARIOS, TARGETS, only_problem
 
 import sim.output.publish as publish_module
 import sim.run
 from sim.cli import main
 from sim.core.model import cagr_into, yoy_into
-from sim.core.targets import TARGETS, evaluate
+from sim.core.targets import evaluate
 from sim.output.publish import MANIFEST_NAME, TOOL_NAME, OutputFolderError, publish
 from sim.run import load_scenarios
 from sim.scenario.loader import load_scenario

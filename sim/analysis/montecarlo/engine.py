@@ -12,7 +12,7 @@ number of draws (ten million draws need the same ~100 MB per worker as a hundred
    by the loop that counts them (`kernels`), which saves the model writing them out
    and numpy reading them back.
 3. Every series of every year is summarised by `quantiles` (fixed bins), and every target of
-   `sim.core.targets.TARGETS` is checked draw by draw (a growth target on the growth ratio).
+   target of the scenario's plan is checked draw by draw (a growth target on the growth ratio).
 
 Percentiles are exact (numpy.percentile) when all draws fit in one chunk. Otherwise each row
 of the result (series x year) is obtained in the cheapest way that keeps the stated bound, decided
@@ -82,7 +82,7 @@ from sim.analysis.montecarlo.quantiles import DEFAULT_BINS, BinnedPercentiles
 from sim.analysis.sampling import sample
 from sim.core import names as naming
 from sim.core.model import OTHER_BLOCK, ModelInputs, cagr_from_ratio_pct, series_names
-from sim.core.targets import COMPARISON_TOLERANCE, TARGETS, Target, evaluate, target_indicator
+from sim.core.targets import COMPARISON_TOLERANCE, Target, evaluate, target_indicator
 from sim.run import model_inputs
 from sim.scenario.loader import Scenario
 from sim.scenario.uncertainty import UncertaintySpec
@@ -128,7 +128,7 @@ class MonteCarloResult:
                  p95 (in the series' unit), error_bound (largest possible error of those
                  percentiles, same unit; 0 when exact; NaN for a series without a value, e.g.
                  growth in the base year).
-    target_probabilities: scenario, target (key in sim.core.targets.TARGETS), probability (share of
+    target_probabilities: scenario, target (key of a target of the scenario's plan), probability (share of
                  draws that meet or exceed the target; NaN when the target is not projected).
     exact:       True when all draws fitted in one chunk and numpy.percentile was used.
     passes:      2 when some columns had to be counted again over their exact range.
@@ -189,7 +189,7 @@ class _Run:
         self.n_years = len(self.years)
         self.compiled = use_compiled(sum(sizes) * len(self.names) * self.n_years)
         self.targets: list[tuple[Target, int | None]] = []
-        for target in TARGETS:
+        for target in scenario.plan.targets:
             name = target_indicator(target, scenario.budget_concept)
             row = self.names.index(name) if name in self.names else None
             self.targets.append((target, row))

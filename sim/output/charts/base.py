@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from datetime import date
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
@@ -20,8 +21,10 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import Formatter, MaxNLocator, MultipleLocator
 
+from sim.core.plan import NO_PLAN, Plan
 from sim.core.targets import Target
-from sim.output.i18n import format_date, format_number, text
+from sim.output.i18n import format_number
+from sim.output.plan_text import footer_text
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -174,7 +177,7 @@ def footer(fig: Figure, lang: str, run_date: date) -> None:
     fig.text(
         0.01,
         FOOTER_BASELINE_IN / fig.get_figheight(),
-        text("footer", lang).format(date=format_date(run_date, lang)),
+        footer_text(_PLAN.get(), lang, run_date),
         fontsize=6.5,
         color="#555555",
         ha="left",
@@ -236,13 +239,34 @@ _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
 
+_PLAN: ContextVar[Plan] = ContextVar("chart_plan", default=NO_PLAN)
+"""The plan of the results a chart draws, while it draws them: its footer names the plan's
+source (set by `with_style` from the chart's arguments)."""
+
+
+def _plan_of(arguments: Sequence[object]) -> Plan:
+    """The plan of the first scenario result among a plot function's arguments (a result, or a
+    sequence of them), NO_PLAN when there is none."""
+    for argument in arguments:
+        first = argument[0] if isinstance(argument, list | tuple) and argument else argument
+        plan = getattr(getattr(first, "scenario", None), "plan", None)
+        if isinstance(plan, Plan):
+            return plan
+    return NO_PLAN
+
+
 def with_style(function: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Build the figure under the chart style, without touching global matplotlib state."""
+    """Build the figure under the chart style, without touching global matplotlib state, with
+    the plan of the results it draws in force for its footer."""
 
     @functools.wraps(function)  # keeps the module-level name, so jobs can be pickled
     def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with matplotlib.rc_context(STYLE):
-            return function(*args, **kwargs)
+        token = _PLAN.set(_plan_of([*args, *kwargs.values()]))
+        try:
+            with matplotlib.rc_context(STYLE):
+                return function(*args, **kwargs)
+        finally:
+            _PLAN.reset(token)
 
     return wrapped
 

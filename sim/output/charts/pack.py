@@ -36,6 +36,7 @@ from matplotlib.figure import Figure
 from sim.output.charts import base as chartbase
 from sim.output.charts import projection as charts
 from sim.output.i18n import format_number, text, what_if_note
+from sim.output.plan_text import chart_caption
 from sim.output.publish import STOP_SIGNALS
 from sim.run import ScenarioResult
 
@@ -234,7 +235,6 @@ def main_chart_jobs(
     """The congress charts for a run, in pack order; `rebased`: each scenario re-baselined
     through the actuals (--actuals), shown beside the plan in the target charts."""
     first = results[0].scenario
-    fields = {"base": first.base_year, "end": first.end_year}
     has_targets = bool(charts.targets_in_horizon(results))
     jobs = []
     for stem, plot, caption in CHARTS:
@@ -245,9 +245,8 @@ def main_chart_jobs(
         if stem in TARGET_CHARTS and rebased:
             plot = partial(TARGET_CHARTS[stem], rebased=tuple(rebased))
         chart = ScenariosChart(plot, tuple(results), lang, run_date)
-        jobs.append(
-            ChartJob(stem, chart, text(caption, lang).format(**fields), _what_if(results, lang))
-        )
+        words = chart_caption(caption, first.plan, first.base_year, first.end_year, lang)
+        jobs.append(ChartJob(stem, chart, words, _what_if(results, lang)))
     return jobs
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TypeGuard
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -16,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from sim.core import names
-from sim.core.targets import TARGETS, ScoreRow, Target, target_by_key
+from sim.core.targets import ScoreRow, Target, find_target
 from sim.output.charts.base import (
     BAND_ALPHA,
     BAND_COLOUR,
@@ -77,9 +78,17 @@ def _corridor(
     ax.fill_between(span, low, high, color=BAND_COLOUR, alpha=BAND_ALPHA, linewidth=0, label=label)
 
 
-def _applicable(results: Sequence[ScenarioResult], target: Target) -> bool:
-    """A 2020-2025 target band is drawn only when the scenarios start in its base year."""
-    return all(r.scenario.base_year == target.start_year for r in results)
+def _applicable(target: Target | None, results: Sequence[ScenarioResult]) -> TypeGuard[Target]:
+    """A target band is drawn only when the plan has the target and the scenarios start in its
+    first year."""
+    return target is not None and all(r.scenario.base_year == target.start_year for r in results)
+
+
+def _plan_target(
+    results: Sequence[ScenarioResult], indicators: tuple[str, ...], measure: str
+) -> Target | None:
+    """The run's plan's target on one of `indicators` with `measure`, or None."""
+    return find_target(results[0].scenario.plan.targets, indicators, measure)
 
 
 def _band_words(target: Target, lang: str) -> str:
@@ -115,8 +124,8 @@ def plot_output_index(
     styles = scenario_styles([r.scenario.name for r in results])
     first = results[0]
     years = first.years
-    target = target_by_key("output_growth")
-    if _applicable(results, target):
+    target = _plan_target(results, ("output.total",), "cagr")
+    if _applicable(target, results):
         _corridor(
             ax,
             float(first.series["output.total"][0]),
@@ -248,17 +257,12 @@ def plot_sector_growth(results: Sequence[ScenarioResult], lang: str, run_date: d
     fig = new_figure(8.0, 6.0)
     axes = fig.subplots(2, 2, sharex=True).ravel()
     styles = scenario_styles([r.scenario.name for r in results])
-    panels = [
-        ("services", "services_growth"),
-        ("industry", "industry_growth"),
-        ("agriculture", "agriculture_growth"),
-        ("total", "output_growth"),
-    ]
-    for ax, (block, key) in zip(axes, panels, strict=True):
-        target = target_by_key(key)
+    panels = ["services", "industry", "agriculture", "total"]
+    for ax, block in zip(axes, panels, strict=True):
+        target = _plan_target(results, (names.output(block),), "cagr")
         years = results[0].years
         title = text("output.total", lang) if block == "total" else text(block, lang)
-        if _applicable(results, target):
+        if _applicable(target, results):
             _growth_band(ax, target, int(years[-1]), lang)
             title += f"\n{text('target', lang).lower()} {band_text(target, lang)}"
         for r in results:
@@ -290,7 +294,7 @@ def _growth_band(ax: Axes, target: Target, last_year: int, lang: str) -> None:
         color=BAND_COLOUR,
         alpha=BAND_ALPHA,
         linewidth=0,
-        label=text("target_range", lang),
+        label=text("target_range", lang).format(period=_periods([target])),
     )
 
 
@@ -305,9 +309,9 @@ def plot_income(
     fig, ax = figure_and_axes(ax, 7.5, 4.6)
     styles = scenario_styles([r.scenario.name for r in results])
     results = [r for r in results if "income_per_capita" in r.series]  # colours stay the run's
-    target = target_by_key("income_2025")
+    target = _plan_target(results, ("income_per_capita",), "level")
     first = results[0]
-    if _applicable(results, target) and target.end_year <= first.years[-1]:
+    if _applicable(target, results) and target.end_year <= first.years[-1]:
         _income_band(ax, float(first.series["income_per_capita"][0]), target, lang)
     for r in results:
         style = styles[r.scenario.name]
@@ -363,7 +367,8 @@ BUDGET_UNIT = "billion VND"
 
 @with_style
 def plot_budget(results: Sequence[ScenarioResult], lang: str, run_date: date) -> Figure:
-    """Budget revenue excl. land-use fees with the 13-15 %/yr corridor and 'about 600' in 2025;
+    """Budget revenue excl. land-use fees with the plan's growth corridor and level target (in the
+    bundled plan 13-15 %/yr and 'about 600' in 2025);
     land-use fee revenue in its own panel below."""
     fig = new_figure(7.5, 6.2)
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1.3))
@@ -395,35 +400,47 @@ def plot_budget(results: Sequence[ScenarioResult], lang: str, run_date: date) ->
 
 
 def _budget_targets(ax: Axes, results: Sequence[ScenarioResult], lang: str) -> None:
-    """The growth corridor from the base-year budget, and the 'about 600' star in its year."""
-    growth_target, level_target = target_by_key("budget_growth"), target_by_key("budget_2025")
-    if not _applicable(results, growth_target):
-        return
+    """The plan's budget growth corridor from the base-year budget, and its level target (an
+    'about' figure) as a star in its year."""
+    budget = ("budget_concept", "budget_revenue")
+    growth_target = _plan_target(results, budget, "cagr")
+    level_target = _plan_target(results, budget, "level")
     first = results[0]
-    years = first.years
-    _corridor(
-        ax,
-        float(first.series["budget_revenue"][0]),
-        first.scenario.base_year,
-        first.scenario.end_year,
-        growth_target,
-        years,
-        text("target_corridor", lang).format(band=_band_words(growth_target, lang)),
-    )
-    level = level_target.low
-    if level is not None and level_target.end_year <= years[-1]:
-        value = f"{format_number(level, 0, lang)} {unit_text(BUDGET_UNIT, lang)}"
-        target_point(
-            ax, level_target.end_year, level, text("target_about", lang).format(value=value)
+    if _applicable(growth_target, results):
+        _corridor(
+            ax,
+            float(first.series["budget_revenue"][0]),
+            first.scenario.base_year,
+            first.scenario.end_year,
+            growth_target,
+            first.years,
+            text("target_corridor", lang).format(band=_band_words(growth_target, lang)),
         )
+    if _applicable(level_target, results):
+        _about_star(ax, results, level_target, lang)
+
+
+def _about_star(ax: Axes, results: Sequence[ScenarioResult], target: Target, lang: str) -> None:
+    """The level target ("about 600 billion") as a star in its year, with its tolerance as a
+    bar when the plan gives one."""
+    level = target.figure if target.approximate else target.low
+    if level is None or target.end_year > results[0].years[-1]:
+        return
+    value = f"{format_number(level, 0, lang)} {unit_text(BUDGET_UNIT, lang)}"
+    if target.tolerance_pct:
+        value += f" (± {format_number(target.tolerance_pct, 0, lang)} %)"
+        ax.plot([target.end_year] * 2, band_bounds(target), color="#444444", linewidth=2)
+    key = "target_about" if target.approximate else "target_band"
+    words = text(key, lang).format(value=value, band=value)
+    target_point(ax, target.end_year, level, words)
 
 
 def _land_use_target(ax: Axes, results: Sequence[ScenarioResult], lang: str) -> None:
     """The 'above 80 billion a year' floor (2021-2025) on the land-use panel, with its own
     legend, and the panel's scale (room above the highest line and the floor)."""
-    land_target = target_by_key("land_use_each_year")
-    floor = land_target.low if land_target.low is not None else 0.0
-    if _applicable(results, land_target):
+    land_target = _plan_target(results, ("land_use_revenue",), "min_each_year")
+    floor = land_target.low if land_target is not None and land_target.low is not None else 0.0
+    if _applicable(land_target, results):
         stop = min(land_target.end_year, int(results[0].years[-1]))  # for 2021-2025 only
         value = f"{format_number(floor, 0, lang)} {unit_text(BUDGET_UNIT, lang)}"
         ax.plot(
@@ -454,7 +471,9 @@ def _score_value(result: ScenarioResult, target: Target) -> ScoreRow:
 def targets_in_horizon(results: Sequence[ScenarioResult]) -> tuple[Target, ...]:
     """The targets that some scenario of the run is checked against: none when the run's years
     hold no target's years (a 2025-2030 run against the 2020-2025 targets)."""
-    return tuple(t for t in TARGETS if any(_score_value(r, t).status in EVALUATED for r in results))
+    plan = results[0].scenario.plan if results else None
+    targets = plan.targets if plan is not None else ()
+    return tuple(t for t in targets if any(_score_value(r, t).status in EVALUATED for r in results))
 
 
 def _values_of(targets: Sequence[Target], lang: str) -> str:

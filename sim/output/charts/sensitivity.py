@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sim.core.names import ParameterPath
-from sim.core.targets import TARGETS, Target, target_by_key
+from sim.core.targets import Target, find_target
 from sim.output.charts.base import (
     BAND_ALPHA,
     BAND_COLOUR,
@@ -61,11 +61,12 @@ SOBOL_SHOWN_MIN = 0.01
 """A parameter whose total Sobol index is below this for every output is listed as negligible
 under the chart, not drawn as a row of empty bars."""
 
-_FAN_TARGETS = {
-    "output.total": "output_growth",
-    "income_per_capita": "income_2025",
-    "budget_revenue": "budget_2025",
+_FAN_TARGETS: dict[str, tuple[tuple[str, ...], str]] = {
+    "output.total": (("output.total",), "cagr"),
+    "income_per_capita": (("income_per_capita",), "level"),
+    "budget_revenue": (("budget_concept", "budget_revenue"), "level"),
 }
+"""Each fan indicator's target in the plan: (the indicators it may be checked on, measure)."""
 
 
 def parameter_label(path: str, lang: str, labels: dict[str, Bilingual] | None = None) -> str:
@@ -104,7 +105,7 @@ def plot_fan_charts(
     styles = scenario_styles([r.scenario.name for r in results])
     labels = linked_labels(results[0])
     for row, indicator in enumerate(indicators):
-        target = target_by_key(_FAN_TARGETS[indicator])
+        target = find_target(results[0].scenario.plan.targets, *_FAN_TARGETS[indicator])
         for col, result in enumerate(results):
             ax = axes[row][col]
             if indicator not in result.series:
@@ -116,7 +117,8 @@ def plot_fan_charts(
                 & (percentiles.indicator == indicator)
             ].sort_values("year")
             _fan(ax, table, result, indicator, colour, lang)
-            _target_marker(ax, target, result, indicator, lang)
+            if target is not None:
+                _target_marker(ax, target, result, indicator, lang)
             if row == 0:
                 ax.set_title(result.scenario.title(lang), fontsize=9)
             if col == 0:
@@ -222,7 +224,8 @@ def plot_target_probabilities(
 ) -> Figure:
     """Horizontal bars: the probability of meeting each target, by scenario."""
     styles = scenario_styles([r.scenario.name for r in results])
-    targets = [t for t in TARGETS if t.key in set(probabilities.target)]
+    plan_targets = results[0].scenario.plan.targets if results else ()
+    targets = [t for t in plan_targets if t.key in set(probabilities.target)]
     fig = new_figure(8.0, 1.4 + 0.42 * len(targets) * max(1, len(results)) ** 0.5)
     ax = fig.add_subplot()
     height = 0.8 / len(results)
@@ -490,10 +493,25 @@ def plot_spider(spider: pd.DataFrame, result: ScenarioResult, lang: str, run_dat
     return fig
 
 
+_BUDGET = ("budget_concept", "budget_revenue")
+
+
+def _contours(result: ScenarioResult, indicators: tuple[str, ...], measure: str) -> list[float]:
+    """The contour levels of a grid panel: the plan's target band on that measure (its "about"
+    figure, or its low and high ends); none without such a target."""
+    target = find_target(result.scenario.plan.targets, indicators, measure)
+    if target is None:
+        return []
+    if target.approximate and target.figure is not None:
+        return [target.figure]
+    return sorted({v for v in (target.low, target.high) if v is not None})
+
+
 @with_style
 def plot_grid(grid: pd.DataFrame, result: ScenarioResult, lang: str, run_date: date) -> Figure:
-    """Heat maps over services growth x industry growth: the total's average growth with the 14 %
-    and 15 % contours, and the end-year budget with the 600 billion contour.
+    """Heat maps over services growth x industry growth: the total's average growth with the
+    contours of the plan's band for it (14 % and 15 %), and the end-year budget with the contour
+    of the plan's level target for it (600 billion).
 
     grid columns: scenario, services_growth_pct, industry_growth_pct, total_cagr_pct, budget_end.
     """
@@ -504,16 +522,17 @@ def plot_grid(grid: pd.DataFrame, result: ScenarioResult, lang: str, run_date: d
     fig = new_figure(9.0, 4.4)
     axes = fig.subplots(1, 2)
     panels = (
-        ("total_cagr_pct", (14.0, 15.0), "%/yr", "viridis"),
-        ("budget_end", (600.0,), "billion VND", "cividis"),
+        ("total_cagr_pct", _contours(result, ("output.total",), "cagr"), "%/yr", "viridis"),
+        ("budget_end", _contours(result, _BUDGET, "level"), "billion VND", "cividis"),
     )
     for ax, (column, levels, unit, cmap) in zip(axes, panels, strict=True):
         z = table[column].unstack("services_growth_pct").reindex(index=ys, columns=xs).to_numpy()
         mesh = ax.pcolormesh(xs, ys, z, shading="nearest", cmap=cmap)
         bar = fig.colorbar(mesh, ax=ax, format=NumberFormatter(lang, None))
         bar.set_label(unit_text(unit, lang), fontsize=7.5)
-        contours = ax.contour(xs, ys, z, levels=list(levels), colors="white", linewidths=1.6)
-        ax.clabel(contours, fmt=NumberFormatter(lang, 0), fontsize=7.5)
+        if levels:
+            contours = ax.contour(xs, ys, z, levels=levels, colors="white", linewidths=1.6)
+            ax.clabel(contours, fmt=NumberFormatter(lang, 0), fontsize=7.5)
         ax.plot(
             result.scenario.sectors["services"].growth_pct,
             result.scenario.sectors["industry"].growth_pct,

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sim.core.model import DERIVED_SUMS, SECTORS
-from sim.core.targets import COMPARISON_TOLERANCE, TARGETS, Target
+from sim.core.targets import COMPARISON_TOLERANCE, Target
 from sim.output.i18n import (
     LANGS,
     Bilingual,
@@ -25,6 +25,7 @@ from sim.output.i18n import (
     unit_text,
     words_under,
 )
+from sim.output.plan_text import source_note
 from sim.run import ScenarioResult
 from sim.scenario.loader import ScenarioError, load_scenario, parse_setting
 from sim.scenario.parameters import numeric_parameters
@@ -40,7 +41,8 @@ PAGE_WORDS: dict[str, tuple[str, str]] = {
 
 _I18N_KEYS = (
     "scorecard", "target", "band", "value", "status", "gap", "unit", "year", "source_lines",
-    "met", "exceeded", "missed", "not projected", "outside horizon", "parameter", "indicator",
+    "met", "exceeded", "missed", "not projected", "outside horizon", "no value", "parameter",
+    "indicator",
     "services", "industry", "agriculture", "other", "total",
     "param.growth_pct", "param.growth_pct_by_year", "param.share_pct", "param.elasticity",
     "param.base", "param.residual_growth_pct", "footer_short",
@@ -65,6 +67,7 @@ def page_data(results: Sequence[ScenarioResult], lang: str, generated: datetime)
     words = words_under("whatif.")
     words.update({key: Bilingual(text(key, "vi"), text(key, "en")) for key in _I18N_KEYS})
     words["percent_per_year"] = Bilingual(unit_text("%/yr", "vi"), unit_text("%/yr", "en"))
+    words["footer_short"] = Bilingual(source_note(first.plan, "vi"), source_note(first.plan, "en"))
     return {
         "lang": lang,
         "generated": generated.strftime("%Y-%m-%d %H:%M"),
@@ -77,7 +80,7 @@ def page_data(results: Sequence[ScenarioResult], lang: str, generated: datetime)
             for r in results
             if skip_reason(r.scenario) is not None
         ],
-        "targets": [_target(t) for t in TARGETS],
+        "targets": [target_payload(t) for t in first.plan.targets],
         "tolerance": COMPARISON_TOLERANCE,
     }
 
@@ -160,7 +163,7 @@ def _carried(scenario: Scenario) -> list[list[str]]:
     return carried
 
 
-def _target(target: Target) -> dict[str, Any]:
+def target_payload(target: Target) -> dict[str, Any]:
     return {
         "key": target.key,
         "indicator": target.indicator,

@@ -163,6 +163,7 @@ function whatifScores(spec, years, series) {
     const value = whatifEvaluate(target, years, series[indicator]);
     if (value === null) return Object.assign(row, { status: "outside horizon" });
     row.value = value;
+    if (Number.isNaN(value)) return Object.assign(row, { status: "no value" }); // 0/0: no share
     if (target.low !== null && value < target.low - tolerance) {
       return Object.assign(row, { status: "missed", gap: value - target.low });
     }

@@ -1,0 +1,125 @@
+"""The plan's words in every output: its locality in titles, its source in footers, its target
+figures in captions, and the notes that say a plan sets no targets or holds a starter's examples.
+
+The words themselves are in `sim.output.i18n`; this module fills them in from a
+`sim.core.plan.Plan`, so no output names a locality or a figure of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sim.core import names
+from sim.core.model import SECTORS
+from sim.core.plan import Plan
+from sim.core.targets import Target, find_target
+from sim.output.i18n import band_text, format_date, text
+from sim.run import ScenarioResult
+
+__all__ = [
+    "footer_text",
+    "report_title",
+    "source_note",
+    "plan_notes",
+    "no_targets_note",
+    "chart_caption",
+]
+
+_BUDGET = ("budget_concept", "budget_revenue")
+
+
+def footer_text(plan: Plan, lang: str, run_date: date) -> str:
+    """A chart's footer: the plan's source, the model, the run date (and the starter mark)."""
+    day = format_date(run_date, lang)
+    if plan.source is None:
+        words = text("footer_no_plan", lang).format(date=day)
+    else:
+        words = text("footer", lang).format(source=plan.source.in_(lang), date=day)
+    return f"{text('plan_example_short', lang)}. {words}" if plan.example else words
+
+
+def report_title(plan: Plan, base: int, end: int, lang: str) -> str:
+    """ "Dự báo kinh tế <the plan's locality> giai đoạn 2020-2025"."""
+    if plan.locality is None:
+        return text("report_title_no_plan", lang).format(base=base, end=end)
+    return text("report_title", lang).format(locality=plan.locality.in_(lang), base=base, end=end)
+
+
+def source_note(plan: Plan, lang: str) -> str:
+    """ "Nguồn số liệu: <the plan's source>." ("" without a plan)."""
+    if plan.source is None:
+        return ""
+    return text("footer_short", lang).format(source=plan.source.in_(lang))
+
+
+def plan_notes(plan: Plan, lang: str) -> list[str]:
+    """What a reader must know about the plan itself: its values are a starter's examples. (That
+    it sets no targets, or none in the run's years, is `no_targets_note`, said once.)"""
+    return [f"{text('plan_example', lang)}."] if plan.example else []
+
+
+def no_targets_note(results: Sequence[ScenarioResult], lang: str) -> str:
+    """ "The 2026-2030 term has no targets yet (...)": when the plan sets none, or when none of
+    its targets' years lie in the run's years (every score outside the horizon or not
+    projected); "" otherwise. Said once, in place of the scorecard."""
+    checked = ("met", "exceeded", "missed")
+    if not results or any(row.status in checked for r in results for row in r.scores):
+        return ""
+    first = results[0].scenario
+    plan = first.plan
+    if not plan.targets:
+        start, end = plan.term if plan.term is not None else (first.base_year, first.end_year)
+        return text("plan_no_targets", lang).format(start=start + 1, end=end)
+    periods = ", ".join(sorted({_period(t) for t in plan.targets}))
+    return text("no_targets", lang).format(
+        start=first.base_year + 1, end=first.end_year, periods=periods
+    )
+
+
+def _period(target: Target) -> str:
+    return f"{target.start_year + 1}-{target.end_year}"
+
+
+def chart_caption(key: str, plan: Plan, base: int, end: int, lang: str) -> str:
+    """The caption of chart `key` ("caption.income", ...), with the plan's figures filled in;
+    a chart whose target the plan does not set gets its caption without it."""
+    targets = plan.targets
+    if key == "caption.budget":
+        return _budget_caption(targets, lang)
+    lookups = {
+        "caption.output_index": (("output.total",), "cagr"),
+        "caption.sector_growth": (tuple(names.output(s) for s in (*SECTORS, names.TOTAL)), "cagr"),
+        "caption.income": (("income_per_capita",), "level"),
+    }
+    if key not in lookups:
+        return text(key, lang).format(base=base, end=end)
+    target = find_target(targets, *lookups[key])
+    if target is None:
+        return text(f"{key}.plain", lang).format(base=base, end=end)
+    return text(key, lang).format(
+        base=base,
+        end=end,
+        band=band_text(target, lang),
+        period=_period(target),
+        year=target.end_year,
+    )
+
+
+def _budget_caption(targets: Sequence[Target], lang: str) -> str:
+    """Top panel: the budget with the plan's growth corridor and level star; bottom: land-use
+    fees with the plan's yearly floor: each part only when the plan sets it."""
+    growth = find_target(targets, _BUDGET, "cagr")
+    level = find_target(targets, _BUDGET, "level")
+    floor = find_target(targets, ("land_use_revenue",), "min_each_year")
+    top = text("caption.budget.top", lang)
+    if growth is not None:
+        top += text("caption.budget.corridor", lang).format(band=band_text(growth, lang))
+    if level is not None:
+        top += text("caption.budget.star", lang).format(
+            band=band_text(level, lang), year=level.end_year
+        )
+    bottom = text("caption.budget.bottom", lang)
+    if floor is not None:
+        bottom += text("caption.budget.floor", lang).format(band=band_text(floor, lang))
+    return f"{top}. {bottom}."
