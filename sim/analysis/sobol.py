@@ -103,12 +103,15 @@ def _terms(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray) -> np.ndarray:
 
 
 def _indices(means: np.ndarray, q: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(S1, ST, V) from weighted means of the terms: means (..., q * (4 + 2k))."""
+    """(S1, ST, V) from weighted means of the terms: means (..., q * (4 + 2k)). An output that
+    no sampled parameter moves (V = 0: a plan's series outside the uncertain block) has no
+    indices: NaN, without a numpy warning."""
     m = means.reshape(*means.shape[:-1], q, 4 + 2 * k)
     centre = (m[..., 0] + m[..., 1]) / 2.0
     variance = (m[..., 2] + m[..., 3]) / 2.0 - centre**2
-    first = m[..., 4 : 4 + k] / variance[..., None]
-    total = m[..., 4 + k :] / (2.0 * variance[..., None])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        first = m[..., 4 : 4 + k] / variance[..., None]
+        total = m[..., 4 + k :] / (2.0 * variance[..., None])
     return first, total, variance
 
 
