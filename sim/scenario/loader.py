@@ -201,7 +201,7 @@ _COMMA_NUMBER = re.compile(r"=\s*(?P<number>[+-]?\d[\d.]*,\d+(?:,\d+)*)\s*(?:[,}
 
 
 def decimal_comma_hint(text: str, error: str) -> str:
-    """"; 15,5: write 15.5 (...)" when the line of a TOML syntax error gives a number with a
+    """ "; 15,5: write 15.5 (...)" when the line of a TOML syntax error gives a number with a
     decimal comma (15,5) or Vietnamese thousands dots (1.234,5); else ""."""
     at = _AT_LINE.search(error)
     lines = text.splitlines()

@@ -16,10 +16,12 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from sim.core.model import series_names
 from sim.core.names import TOTAL, output
 from sim.core.plan import Plan, PlanHistory
 from sim.core.targets import Target
 from sim.core.text import Bilingual
+from sim.scenario.params import build_inputs
 from sim.scenario.schema import (
     MAX_RATE_PCT,
     SHORT_BILINGUAL,
@@ -27,9 +29,17 @@ from sim.scenario.schema import (
     Leaf,
     Table,
 )
-from sim.scenario.values import MISSING, Findings, Problem, ScenarioError
+from sim.scenario.values import MISSING, Findings, Problem, Scenario, ScenarioError, hint
 
-__all__ = ["PLAN_FILE", "PLAN_SCHEMA", "MEASURES", "load_plan", "plan_path_for", "SECTOR_KEYS"]
+__all__ = [
+    "PLAN_FILE",
+    "PLAN_SCHEMA",
+    "MEASURES",
+    "load_plan",
+    "plan_path_for",
+    "SECTOR_KEYS",
+    "unknown_indicator_problems",
+]
 
 PLAN_FILE = "plan.toml"
 """The plan file's name beside the scenarios it governs."""
@@ -313,3 +323,28 @@ def _history(table: Mapping[str, Any] | None) -> PlanHistory | None:
     }
     first, last = table["years"]
     return PlanHistory(int(first), int(last), rates, table.get("scenario", ""))
+
+
+def unknown_indicator_problems(scenarios: Sequence[Scenario]) -> list[Problem]:
+    """A Problem for each target of the run's plan whose indicator is a series of none of the
+    run's scenarios (a typo would otherwise read "not projected" in every output), with the
+    closest name. A target on an indicator that only some scenarios define is fine: the others
+    show it as not projected."""
+    planned = [s for s in scenarios if s.plan.targets]
+    if not planned:
+        return []
+    names = {"budget_concept"}
+    for scenario in scenarios:
+        names |= set(series_names(build_inputs(scenario)))
+    plan = planned[0].plan
+    return [
+        Problem(
+            plan.file,
+            f"targets.{t.key}.indicator",
+            t.indicator,
+            "no scenario of the run has a series of this name (output.total, output.<sector>, "
+            "an indicator's name, ...)" + hint(t.indicator, sorted(names)),
+        )
+        for t in plan.targets
+        if t.indicator not in names
+    ]

@@ -241,3 +241,21 @@ def test_no_python_file_in_sim_names_a_locality_or_a_target_figure():
             elif isinstance(value, str) and "600" in value:
                 found.append(f"{path.name}: the text {value[:60]!r}")
     assert not found, found
+
+
+def test_a_target_on_a_series_the_projection_has_not_is_refused_with_the_closest_name(
+    tmp_path, capsys
+):
+    for name in ("baseline.toml", "covid_shock.toml"):
+        shutil.copy(SCENARIOS / name, tmp_path / name)
+    plan = (SCENARIOS / "plan.toml").read_text(encoding="utf-8")
+    assert plan.count('indicator = "output.total"') == 1
+    (tmp_path / "plan.toml").write_text(
+        plan.replace('indicator = "output.total"', 'indicator = "output.totl"'), encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    assert main(["--scenarios-dir", str(tmp_path), "--no-charts", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    # once for the run (no scenario of it has the series); and nothing written
+    assert err.count("targets.output_growth.indicator = 'output.totl'") == 1
+    assert "(did you mean 'output.total'?)" in err and not out.exists()
