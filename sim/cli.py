@@ -394,6 +394,7 @@ def _compute(args: argparse.Namespace, started: datetime, argv: list[str]) -> Ru
         raise _UserError(_with_actuals_problems(exc, args.actuals)) from exc
     _print_warnings(scenarios, args.lang)
     _plan_warnings(scenarios[0].plan, args.lang)
+    _unprojected_target_warnings(scenarios, args.lang)
     results = [run_scenario(s) for s in scenarios]
     _check_rebase_year(args.rebase_year, scenarios)
     history = _history(args, results)
@@ -438,6 +439,17 @@ def _plan_warnings(plan: Plan, lang: str) -> None:
     where = plan.file or "plan.toml"
     for note in plan_notes(plan, lang):
         print(f"{text('sum.warning', lang)}: {where}: {note}", file=sys.stderr)
+
+
+def _unprojected_target_warnings(scenarios: Sequence[Scenario], lang: str) -> None:
+    """A target on a series no scenario of the run projects reads "not projected" everywhere:
+    say so on stderr, with the closest series name (a typo in the plan, or an indicator no
+    scenario defines)."""
+    from sim.output.i18n import text
+    from sim.scenario.plan import unknown_indicator_problems
+
+    for problem in unknown_indicator_problems(scenarios):
+        print(f"{text('sum.warning', lang)}: {problem}", file=sys.stderr)
 
 
 def _compare(base: str | None, results: list[ScenarioResult]) -> CompareResult | None:

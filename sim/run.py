@@ -41,7 +41,6 @@ from sim.scenario.loader import (
     unknown_scope_problems,
 )
 from sim.scenario.params import build_inputs
-from sim.scenario.plan import unknown_indicator_problems
 
 __all__ = [
     "ScenarioResult",
@@ -109,8 +108,6 @@ def load_scenarios(
             except ScenarioError as exc:
                 problems.extend(exc.problems)
     problems.extend(_one_plan(scenarios))
-    if not problems:  # (checked against the scenarios of the run, once they are all sound)
-        problems.extend(unknown_indicator_problems(scenarios))
     if not problems:  # (a scenario that failed to load might be the one a --set names)
         problems.extend(unknown_scope_problems(settings, [s.name for s in scenarios]))
     if problems:

@@ -327,9 +327,9 @@ def _history(table: Mapping[str, Any] | None) -> PlanHistory | None:
 
 def unknown_indicator_problems(scenarios: Sequence[Scenario]) -> list[Problem]:
     """A Problem for each target of the run's plan whose indicator is a series of none of the
-    run's scenarios (a typo would otherwise read "not projected" in every output), with the
-    closest name. A target on an indicator that only some scenarios define is fine: the others
-    show it as not projected."""
+    run's scenarios, with the closest name: a typo would otherwise read "not projected" in
+    every output. The CLI prints them as warnings (a run may leave an indicator out on
+    purpose); a target on an indicator only some scenarios define is no problem."""
     planned = [s for s in scenarios if s.plan.targets]
     if not planned:
         return []
@@ -342,8 +342,9 @@ def unknown_indicator_problems(scenarios: Sequence[Scenario]) -> list[Problem]:
             plan.file,
             f"targets.{t.key}.indicator",
             t.indicator,
-            "no scenario of the run has a series of this name (output.total, output.<sector>, "
-            "an indicator's name, ...)" + hint(t.indicator, sorted(names)),
+            "no scenario of the run has a series of this name, so the target is not projected "
+            "(output.total, output.<sector>, an indicator's name, ...)"
+            + hint(t.indicator, sorted(names)),
         )
         for t in plan.targets
         if t.indicator not in names
