@@ -24,6 +24,7 @@ import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -120,13 +121,22 @@ class ChartCache:
     folder: Path
     settings: bytes = field(default_factory=lambda: _settings_digest())
 
-    def key(self, job: Any, *parts: str) -> str | None:
-        """The key of one file of `job` (`parts`: format and options, the page caption); None
-        when the job cannot be pickled (it is then always drawn)."""
+    def keys(self, job: Any, parts: Mapping[str, tuple[str, ...]]) -> dict[str, str] | None:
+        """The keys of several files of `job` (`parts`: each file's format and options, by
+        name), the job pickled once; None when it cannot be pickled."""
         try:
             data = pickle.dumps(job, protocol=5)
         except Exception:  # noqa: BLE001 - a job of a kind the cache cannot key: draw it
             return None
+        return {name: self._key(data, p) for name, p in parts.items()}
+
+    def key(self, job: Any, *parts: str) -> str | None:
+        """The key of one file of `job` (`parts`: format and options, the page caption); None
+        when the job cannot be pickled (it is then always drawn)."""
+        keys = self.keys(job, {"": parts})
+        return None if keys is None else keys[""]
+
+    def _key(self, data: bytes, parts: Sequence[str]) -> str:
         digest = hashlib.sha256(_environment_digest())
         digest.update(self.settings)
         digest.update("\0".join(parts).encode() + b"\0")

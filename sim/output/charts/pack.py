@@ -58,7 +58,6 @@ __all__ = [
     "CHARTS",
     "SavedChart",
     "save_figure",
-    "freeze_layout",
     "main_chart_jobs",
     "tracking_chart_jobs",
     "sensitivity_chart_jobs",
@@ -372,14 +371,6 @@ def _keep_layout(fig: Figure) -> None:
 
 def _what_if(results: Sequence[ScenarioResult], lang: str) -> str:
     return what_if_note([r.scenario for r in results], lang)
-
-
-def freeze_layout(fig: Figure) -> None:
-    """Run the constrained layout once and keep it: saving in three formats would otherwise lay
-    the figure out three times."""
-    if fig.get_layout_engine() is not None:
-        fig.draw_without_rendering()
-        _keep_layout(fig)
 
 
 def save_figure(
@@ -770,14 +761,11 @@ class _Pack:
     def _keys(self, job: ChartJob, label: str) -> dict[str, str] | None:
         if self.cache is None:
             return None
-        keys = {}
-        for kind in self.files():
-            parts = (kind, f"dpi={PNG_DPI}") if kind == "png" else (kind, label)
-            key = self.cache.key(job, *parts)
-            if key is None:
-                return None
-            keys[kind] = key
-        return keys
+        parts = {
+            kind: (kind, f"dpi={PNG_DPI}") if kind == "png" else (kind, label)
+            for kind in self.files()
+        }
+        return self.cache.keys(job, parts)
 
     def _copy_from_cache(self, i: int, keys: dict[str, str] | None, pages: dict[int, Any]) -> bool:
         """Write chart i's files from the cache; False (nothing written) unless all are there."""
