@@ -495,7 +495,9 @@ def _check_rebase_year(year: int | None, scenarios: Sequence[Scenario]) -> None:
 
 def _history(args: argparse.Namespace, results: list[ScenarioResult]) -> HistoryResult | None:
     """The track record: --history, else the plan's [history] (its back-cast scenario, its rates)."""
-    plan = results[0].scenario.plan
+    from sim.run import run_plan
+
+    plan = run_plan(results)
     record = plan.history
     history_path = args.history
     if history_path is None and record is not None and record.scenario:

@@ -51,6 +51,7 @@ __all__ = [
     "back_cast",
     "run_scenario",
     "run_plan",
+    "solved_in_translation",
     "series_units",
 ]
 
@@ -136,6 +137,18 @@ def _one_plan(scenarios: list[Scenario]) -> list[Problem]:
     ]
     scenarios[:] = [s if s.plan != NO_PLAN else replace(s, plan=first.plan) for s in scenarios]
     return problems
+
+
+def solved_in_translation(scenario: Scenario) -> str | None:
+    """The step of `model_inputs` that solves for its inputs, running the model backwards
+    ("anchor_year": a back-cast) or by bisection ("calibration"); None when the inputs are the
+    file's numbers as they are. A copy of the model outside Python (the workbook's formulas, the
+    what-if page) can recompute only a scenario without one."""
+    if scenario.anchor_year is not None:
+        return "anchor_year"
+    if scenario.calibration_total_cagr_pct is not None:
+        return "calibration"
+    return None
 
 
 def run_plan(results: Sequence[ScenarioResult]) -> Plan:

@@ -41,7 +41,7 @@ from sim.output.narrative import (
     verdict_text,
 )
 from sim.output.plan_text import no_targets_note
-from sim.run import ScenarioResult
+from sim.run import ScenarioResult, run_plan
 from sim.scenario.values import Scenario
 
 if TYPE_CHECKING:
@@ -134,7 +134,7 @@ def _scorecard_lines(results: Sequence[ScenarioResult], lang: str) -> list[str]:
     """The scorecard, a row per target: its label and band, then each scenario's value with
     "met" or its gap to the band."""
     rows = _head_rows(text("target", lang), [r.scenario for r in results], lang)
-    for i, target in enumerate(results[0].scenario.plan.targets):
+    for i, target in enumerate(run_plan(results).targets):
         cells = [f"{label_text(target, lang)} ({band_text(target, lang)})"]
         for r in results:
             row = r.scores[i]
@@ -283,7 +283,7 @@ def format_rebaselined_scorecard(plans: Sequence[ScenarioResult], tracking, lang
     )
     header = [f"{i18n.text('target', lang)} ({i18n.text('tracking.value_status', lang)})"]
     subheader = [""]
-    targets = plans[0].scenario.plan.targets if plans else ()
+    targets = run_plan(plans).targets
     rows = [[f"{i18n.label_text(t, lang)} ({i18n.band_text(t, lang)})"] for t in targets]
     for plan in plans:
         reb = rebased[plan.scenario.name]
@@ -342,7 +342,7 @@ def format_sensitivity(
     goal seeks, each naming the parameter it moves."""
     titles = _titles(results, lang)
     labels: dict[str, Bilingual] = linked_labels(results[0]) if results else {}
-    targets = results[0].scenario.plan.targets if results else ()
+    targets = run_plan(results).targets
     goals = [
         f"  {titles.get(g.scenario, g.scenario)}: {goal_seek_text(g, lang, labels, targets)}"
         for g in sensitivity.goal_seek.itertuples(index=False)

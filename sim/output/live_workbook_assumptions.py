@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from sim.output.i18n import text, unit_text
 from sim.output.live_workbook_cells import FIRST_DATA_ROW, Styles, cell, put
-from sim.run import ScenarioResult
+from sim.run import ScenarioResult, solved_in_translation
 from sim.scenario.parameters import numeric_parameters
 from sim.scenario.values import Scenario
 
@@ -60,7 +60,7 @@ def is_live(scenario: Scenario) -> bool:
     """Whether the scenario's sheet is written as formulas. A back-cast (`anchor_year`) or a
     calibrated scenario runs the model backwards and solves for a shift (bisection): the sheet
     holds the computed values instead, and says so."""
-    return scenario.anchor_year is None and scenario.calibration_total_cagr_pct is None
+    return solved_in_translation(scenario) is None
 
 
 def _short(path: str) -> str:

@@ -40,7 +40,7 @@ from sim.output.narrative import (
     verdict_text,
 )
 from sim.output.plan_text import no_targets_note, plan_notes, report_title, source_note
-from sim.run import ScenarioResult
+from sim.run import ScenarioResult, run_plan
 
 __all__ = [
     "write_report",
@@ -282,7 +282,7 @@ def sensitivity_section(sensitivity, lang: str, results: Sequence[ScenarioResult
     """HTML: Monte Carlo probabilities of meeting each target, and the goal seeks."""
     titles = {r.scenario.name: r.scenario.title(lang) for r in results}
     labels = linked_labels(results[0]) if results else {}
-    targets = results[0].scenario.plan.targets if results else ()
+    targets = run_plan(results).targets
     probabilities = sensitivity.target_probabilities
     scenarios = list(dict.fromkeys(probabilities.scenario))
     head = "".join(_cell(titles.get(n, n), n).replace("td", "th") for n in scenarios)

@@ -28,7 +28,7 @@ from sim.output.live_workbook import write_live_workbook
 from sim.output.plan_text import report_title
 from sim.output.publish import MANIFEST_NAME
 from sim.output.whatif import write_whatif
-from sim.run import ScenarioResult
+from sim.run import ScenarioResult, run_plan
 
 if TYPE_CHECKING:
     from sim.analysis.compare import CompareResult
@@ -99,7 +99,7 @@ def write_run(folder: Path, run: RunOutputs) -> None:
 
 def _manifest_extra(run: RunOutputs) -> dict[str, Any]:
     extra: dict[str, Any] = {"lang": run.lang, "charts": run.charts}
-    plan = run.results[0].scenario.plan
+    plan = run_plan(run.results)
     if plan.file:  # the targets of the run: their file, as read
         extra["plan"] = {
             "file": plan.file,

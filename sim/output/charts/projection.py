@@ -42,7 +42,7 @@ from sim.output.charts.base import (
     year_axis,
 )
 from sim.output.i18n import band_text, format_number, format_signed, label_text, text, unit_text
-from sim.run import ScenarioResult
+from sim.run import ScenarioResult, run_plan
 
 __all__ = [
     "plot_output_index",
@@ -88,7 +88,7 @@ def _plan_target(
     results: Sequence[ScenarioResult], indicators: tuple[str, ...], measure: str
 ) -> Target | None:
     """The run's plan's target on one of `indicators` with `measure`, or None."""
-    return find_target(results[0].scenario.plan.targets, indicators, measure)
+    return find_target(run_plan(results).targets, indicators, measure)
 
 
 def _band_words(target: Target, lang: str) -> str:

@@ -38,7 +38,7 @@ from sim.output.i18n import (
     text,
     unit_text,
 )
-from sim.run import ScenarioResult
+from sim.run import ScenarioResult, run_plan
 
 __all__ = [
     "FAN_INDICATORS",
@@ -105,7 +105,7 @@ def plot_fan_charts(
     styles = scenario_styles([r.scenario.name for r in results])
     labels = linked_labels(results[0])
     for row, indicator in enumerate(indicators):
-        target = find_target(results[0].scenario.plan.targets, *_FAN_TARGETS[indicator])
+        target = find_target(run_plan(results).targets, *_FAN_TARGETS[indicator])
         for col, result in enumerate(results):
             ax = axes[row][col]
             if indicator not in result.series:
@@ -224,7 +224,7 @@ def plot_target_probabilities(
 ) -> Figure:
     """Horizontal bars: the probability of meeting each target, by scenario."""
     styles = scenario_styles([r.scenario.name for r in results])
-    plan_targets = results[0].scenario.plan.targets if results else ()
+    plan_targets = run_plan(results).targets
     targets = [t for t in plan_targets if t.key in set(probabilities.target)]
     fig = new_figure(8.0, 1.4 + 0.42 * len(targets) * max(1, len(results)) ** 0.5)
     ax = fig.add_subplot()

@@ -26,7 +26,7 @@ from sim.output.i18n import (
     words_under,
 )
 from sim.output.plan_text import source_note
-from sim.run import ScenarioResult
+from sim.run import ScenarioResult, solved_in_translation
 from sim.scenario.loader import ScenarioError, load_scenario, parse_setting
 from sim.scenario.parameters import numeric_parameters
 from sim.scenario.values import Scenario
@@ -53,11 +53,7 @@ def skip_reason(scenario: Scenario) -> str | None:
     """Why the page cannot recompute `scenario` (None when it can): a back-cast (anchor year) or
     a calibration runs the model inside the translation to model inputs, which the page does
     not repeat."""
-    if scenario.anchor_year is not None:
-        return "anchor_year"
-    if scenario.calibration_total_cagr_pct is not None:
-        return "calibration"
-    return None
+    return solved_in_translation(scenario)
 
 
 def page_data(results: Sequence[ScenarioResult], lang: str, generated: datetime) -> dict[str, Any]:
