@@ -280,7 +280,6 @@ _PAIRS: dict[str, tuple[str, str]] = {
     ),
     "compare.versus": ("{scenario} so với {base}", "{scenario} against {base}"),
     "compare.gap": ("chênh lệch", "gap"),
-    "compare.top": ("đóng góp lớn nhất", "largest contributions"),
     "compare.none": ("không có tham số nào khác", "no parameter differs"),
     "compare.others": ("{n} tham số khác", "{n} other parameters"),
     "compare.base_level": ("Mức của {title}", "Level of {title}"),

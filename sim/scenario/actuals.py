@@ -49,6 +49,7 @@ from pathlib import Path
 
 from sim.core.model import SECTORS
 from sim.core.names import TOTAL, SeriesName, growth, output
+from sim.core.text import join_and
 from sim.scenario.schema import RATE
 from sim.scenario.values import Problem, hint
 
@@ -396,7 +397,7 @@ def _header_problems(header: list[str], where: str) -> list[Problem]:
     for column in dict.fromkeys(header):
         positions = [n for n, name in enumerate(header, start=1) if name == column]
         if len(positions) > 1:  # which one holds the figure would be a guess
-            rule = f"column given {len(positions)} times (columns {_and(positions)}): keep one"
+            rule = f"column given {len(positions)} times (columns {join_and(positions)}): keep one"
             problems.append(Problem(where, "header", _clip(column), rule))
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
@@ -407,9 +408,6 @@ def _header_problems(header: list[str], where: str) -> list[Problem]:
         problems.append(Problem(where, "header", _clip(",".join(header)), rule))
     return problems
 
-
-def _and(numbers: list[int]) -> str:
-    return ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
 
 
 def _clip(text: str, limit: int = 80) -> str:

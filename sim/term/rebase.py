@@ -112,7 +112,7 @@ def what_if_lines(scenario: Scenario) -> list[str]:
     such a file for the filed plan: its state comes from the what-if projection too."""
     if not scenario.settings:
         return []
-    changes = "; ".join(scenario.settings)
+    changes = scenario.what_if
     vi = (
         f"{WHAT_IF.vi.capitalize()}, KHÔNG PHẢI KẾ HOẠCH ĐÃ LẬP: lần chạy đã đổi kịch bản "
         f"'{scenario.name}' bằng --set: {changes}. Tỷ trọng và giá trị gốc dưới đây là của dự "

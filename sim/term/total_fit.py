@@ -19,6 +19,7 @@ import numpy as np
 
 from sim.core import names as naming
 from sim.core.model import SECTORS, ModelInputs, project_sectors
+from sim.core.text import join_and
 from sim.scenario.actuals import Actuals, Observation
 from sim.scenario.loader import Scenario
 
@@ -43,7 +44,7 @@ class Derived:
     def describe(self) -> str:
         """'agriculture 2022 = 5.43 % (solved from growth.total 2022 = 16 and services,
         industry; not observed)'."""
-        given = f" and {_and(self.given)}" if self.given else ""
+        given = f" and {join_and(self.given)}" if self.given else ""
         return (
             f"{self.sector} {self.year} = {self.value:.2f} % (solved from growth.total "
             f"{self.year} = {self.total.value:g}{given}; not observed)"
@@ -110,9 +111,6 @@ class TotalShifted:
 
 TotalFit = TotalScaled | TotalShifted | TotalGap  # how an observed total was applied
 
-
-def _and(items: tuple[str, ...]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" and {items[-1]}"
 
 
 def fit_total_growth(

@@ -27,6 +27,7 @@ from sim.core.model import (
 )
 from sim.core.names import SeriesName
 from sim.core.targets import Target, scorecard, target_indicator
+from sim.core.text import join_and
 from sim.run import ScenarioResult, model_inputs, series_units
 from sim.scenario.actuals import MAX_GROWTH_PCT, Actuals, ActualsError, Observation, check_against
 from sim.scenario.loader import Scenario
@@ -158,7 +159,7 @@ def _derived_problems(
             continue
         if not total_low <= d.total.value <= total_high:
             continue  # the total itself is flagged as implausible; the solved value with it
-        given = f"with {_and_list(list(d.given))} observed that year, " if d.given else ""
+        given = f"with {join_and(list(d.given))} observed that year, " if d.given else ""
         rule = (
             f"{given}{d.sector} {d.year} is solved from this total in scenario "
             f"'{scenario.name}': {d.value:.1f} %, outside the growth taken as plausible for one "
@@ -299,7 +300,7 @@ def _path_problems(
     for obs, effects in found.items():
         rule = (
             f"scenario '{scenario.name}' re-baselined through this figure needs "
-            f"{_and_list(effects)}: a level cannot fall by 100 % or more, nor grow by more "
+            f"{join_and(effects)}: a level cannot fall by 100 % or more, nor grow by more "
             f"than {MAX_GROWTH_PCT:,.0f} % in a year; check the figure"
         )
         if obs.indicator == "growth.total":
@@ -313,9 +314,6 @@ def _path_problems(
         problems.append(Problem(str(actuals.path), "", None, rule))
     return problems
 
-
-def _and_list(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" and {items[-1]}"
 
 
 def _checked_series(obs: Observation) -> list[str]:
@@ -550,7 +548,7 @@ def _required_record(reb: Rebaselined, plan: ScenarioResult, target: Target) -> 
             verdict += (
                 " - but this rests on a figure solved from the total, NOT OBSERVED: "
                 + "; ".join(f"{d.sector} {d.year} = {d.value:.2f} %" for d in solved)
-                + f"; give {_and_list([f'{d.indicator} {d.year}' for d in solved])} to rely on it"
+                + f"; give {join_and([f'{d.indicator} {d.year}' for d in solved])} to rely on it"
             )
         record["verdict"] = verdict
     return record
