@@ -397,13 +397,14 @@ def _compute(args: argparse.Namespace, started: datetime, argv: list[str]) -> Ru
     _unprojected_target_warnings(scenarios, args.lang)
     results = [run_scenario(s) for s in scenarios]
     _check_rebase_year(args.rebase_year, scenarios)
+    compare = _compare(args.compare, results)  # (a bad base is said before the long analyses)
     history = _history(args, results)
     tracking = None if args.actuals is None else _tracking(args.actuals, scenarios, results)
     sensitivity = None
     if args.sensitivity:
         sensitivity = _sensitivity(scenarios, args.draws, args.seed, args.sobol_n)
     return RunOutputs(
-        compare=_compare(args.compare, results),
+        compare=compare,
         results=results,
         lang=args.lang,
         started=started,

@@ -27,6 +27,7 @@ from sim.output.i18n import (
     pad,
     parameter_text,
     residual_text,
+    scenario_labels,
     setting_text,
     text,
     unit_text,
@@ -188,14 +189,10 @@ def format_rebased(scenarios: Sequence[Scenario], year: int, folder: str, lang: 
     for s in scenarios:
         line = f"  {rebased_file_name(s.name, year)}"
         if s.settings:
-            changes = "; ".join(setting_text(x, lang, _labels(s)) for x in s.settings)
+            changes = "; ".join(setting_text(x, lang, scenario_labels(s)) for x in s.settings)
             line += ": " + i18n.text("what_if.rebased", lang).format(changes=changes)
         lines.append(line)
     return "\n".join(lines)
-
-
-def _labels(scenario: Scenario) -> dict[str, Bilingual]:
-    return {name: spec.label for name, spec in scenario.indicators.items()}
 
 
 TOP_CONTRIBUTIONS = 3
@@ -247,8 +244,9 @@ def _gap_lines(
         rest = sum(value for _, value in shown[TOP_CONTRIBUTIONS:])
         others = i18n.text("compare.others", lang).format(n=len(shown) - TOP_CONTRIBUTIONS)
         shown = [*shown[:TOP_CONTRIBUTIONS], (others, rest)]
-    width = max((len(name) for name, _ in shown), default=0)
-    lines += [f"      {name:<{width}}  {format_part(v, 2, lang):>10}" for name, v in shown]
+    if shown:  # columns by display width, as every table of the summary
+        table = [[name, format_part(v, 2, lang)] for name, v in shown]
+        lines += format_table(table, "<>", indent="      ")
     return lines
 
 

@@ -570,10 +570,15 @@ def label_text(item: Labelled, lang: str) -> str:
     return item.label.in_(lang)
 
 
+def scenario_labels(scenario: Scenario) -> dict[str, Bilingual]:
+    """Indicator name -> label, for each linked indicator of `scenario`."""
+    return {name: spec.label for name, spec in scenario.indicators.items()}
+
+
 def linked_labels(result: ScenarioResult) -> dict[str, Bilingual]:
     """Series name -> label of each linked indicator of the result's scenario, and of the budget
     with land-use fees (a series the model derives)."""
-    labels = {name: spec.label for name, spec in result.scenario.indicators.items()}
+    labels = scenario_labels(result.scenario)
     labels["budget_revenue_total"] = _TEXT["budget_revenue_total"]
     return labels
 
@@ -634,7 +639,7 @@ def what_if_note(scenarios: Iterable[Scenario], lang: str) -> str:
     changed = [
         f"{Bilingual(s.title_vi, s.title_en).in_(lang)}: "
         + "; ".join(
-            setting_text(x, lang, {n: i.label for n, i in s.indicators.items()}, with_key=False)
+            setting_text(x, lang, scenario_labels(s), with_key=False)
             for x in s.settings
         )
         for s in scenarios
@@ -648,7 +653,7 @@ def scenario_what_if_note(scenario: Scenario, lang: str) -> str:
     or "" for the scenario as filed (`Scenario.what_if` keeps the keys, for files and tools)."""
     from sim.scenario.values import WHAT_IF
 
-    labels = {n: i.label for n, i in scenario.indicators.items()}
+    labels = scenario_labels(scenario)
     words = [setting_text(x, lang, labels, with_key=False) for x in scenario.settings]
     return f"{WHAT_IF.in_(lang)}: {'; '.join(words)}" if words else ""
 
