@@ -26,6 +26,21 @@ def scenario_dir(tmp_path):
 
 
 @pytest.fixture
+def run(tmp_path, scenario_dir, monkeypatch, capsys):
+    """run(*args) -> (exit code, stdout, stderr), in a temp folder holding scenarios/."""
+    from sim.cli import main  # (here, not at the top: conftest loads for every test)
+
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args):
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke
+
+
+@pytest.fixture
 def write_scenario(tmp_path):
     """write_scenario(name, text) -> path of a scenario file in a temporary folder."""
     folder = tmp_path / "user"

@@ -15,19 +15,6 @@ from sim.output.publish import publish
 BUNDLED = ("baseline", "covid_shock", "optimistic")
 
 
-@pytest.fixture
-def run(tmp_path, scenario_dir, monkeypatch, capsys):
-    """run(*args) -> (exit code, stdout, stderr), in a temp folder holding scenarios/."""
-    monkeypatch.chdir(tmp_path)
-
-    def invoke(*args):
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
-
-
 @pytest.mark.slow
 def test_full_run_writes_every_output(run, tmp_path):
     code, out, err = run("--no-charts")

@@ -3,21 +3,6 @@
 import pandas as pd
 import pytest
 
-from sim.cli import main
-
-
-@pytest.fixture
-def run(tmp_path, scenario_dir, monkeypatch, capsys):
-    """run(*args) -> (exit code, stdout, stderr), in a temp folder holding scenarios/."""
-    monkeypatch.chdir(tmp_path)
-
-    def invoke(*args):
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
-
 
 def test_compare_writes_the_attribution_with_its_exact_header(run, tmp_path):
     code, _, err = run("--no-charts", "--no-history", "--compare", "baseline")

@@ -8,7 +8,6 @@ from html.parser import HTMLParser
 import pytest
 from conftest import SCENARIOS, TARGETS
 
-from sim.cli import main
 from sim.output.console import (
     format_history,
     format_sensitivity,
@@ -211,19 +210,6 @@ def test_a_warning_shared_by_scenarios_is_given_once_naming_them():
         "warning (covid_shock): scenarios/covid_shock.toml: own warning",
     ]
     assert format_warnings(pairs[:1], "vi") == [f"cảnh báo (baseline): {shared}"]
-
-
-@pytest.fixture
-def run(tmp_path, scenario_dir, monkeypatch, capsys):
-    """run(*args) -> (exit code, stdout, stderr), in a temp folder holding scenarios/."""
-    monkeypatch.chdir(tmp_path)
-
-    def invoke(*args):
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
 
 
 @pytest.mark.slow

@@ -9,23 +9,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from sim.cli import main
-
 SETTING = "optimistic:sectors.services.growth_pct=15"
 CHANGE = "sectors.services.growth_pct=15"
-
-
-@pytest.fixture
-def run(tmp_path, scenario_dir, monkeypatch, capsys):
-    """run(*args) -> (exit code, stdout, stderr), in a temp folder holding scenarios/."""
-    monkeypatch.chdir(tmp_path)
-
-    def invoke(*args):
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
 
 
 def workbook_texts(path) -> dict[str, list[str]]:
