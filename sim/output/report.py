@@ -44,6 +44,7 @@ from sim.run import ScenarioResult, run_plan
 
 __all__ = [
     "write_report",
+    "figure_html",
     "tracking_section",
     "sensitivity_section",
     "history_section",
@@ -101,6 +102,12 @@ def _decimals(name: str) -> int:
 def _image(path: Path, alt: str) -> str:
     data = base64.b64encode(path.read_bytes()).decode("ascii")
     return f'<img src="data:image/png;base64,{data}" alt="{_e(alt)}">'
+
+
+def figure_html(chart: SavedChart, lang: str) -> str:
+    """A saved chart as a numbered figure with its caption, the image inlined."""
+    caption = f"{text('figure', lang)} {chart.number}. {chart.caption}"
+    return f"<figure>{_image(chart.png, caption)}<figcaption>{_e(caption)}</figcaption></figure>"
 
 
 def _scorecard(results: Sequence[ScenarioResult], lang: str) -> str:
@@ -379,11 +386,7 @@ def write_report(
         _scorecard_or_note(results, lang),
         f"<h2>{_e(text('charts', lang))}</h2>",
     ]
-    for chart in charts:
-        caption = f"{text('figure', lang)} {chart.number}. {chart.caption}"
-        parts.append(
-            f"<figure>{_image(chart.png, caption)}<figcaption>{_e(caption)}</figcaption></figure>"
-        )
+    parts += [figure_html(chart, lang) for chart in charts]
     parts.append(f"<h2>{_e(text('projection_table', lang))}</h2>")
     for r in results:
         parts.append(_scenario_heading(r, lang))

@@ -4,8 +4,6 @@ among the parameters that differ (`sim.analysis.compare`), rows adding up to the
 
 from __future__ import annotations
 
-import base64
-import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -18,6 +16,7 @@ from sim.output.i18n import (
     text,
     unit_text,
 )
+from sim.output.report import _e, figure_html
 from sim.run import ScenarioResult
 
 if TYPE_CHECKING:
@@ -32,19 +31,6 @@ def waterfall_stem(chart: SavedChart) -> str | None:
     or None for another chart."""
     head, sep, scenario = chart.stem.partition("_waterfall_")
     return scenario if sep and head.startswith("c") else None
-
-
-def _e(value: object) -> str:
-    return html.escape(str(value))
-
-
-def _figure(chart: SavedChart, lang: str) -> str:
-    caption = f"{text('figure', lang)} {chart.number}. {chart.caption}"
-    data = base64.b64encode(chart.png.read_bytes()).decode("ascii")
-    return (
-        f'<figure><img src="data:image/png;base64,{data}" alt="{_e(caption)}">'
-        f"<figcaption>{_e(caption)}</figcaption></figure>"
-    )
 
 
 def compare_section(
@@ -66,7 +52,7 @@ def compare_section(
         )
         parts.append(f"<h3>{_e(heading)}, {base.scenario.end_year}</h3>")
         if result.scenario.name in waterfalls:
-            parts.append(_figure(waterfalls[result.scenario.name], lang))
+            parts.append(figure_html(waterfalls[result.scenario.name], lang))
         if rows:
             parts.append(_table(base, result, rows, lang))
         else:
