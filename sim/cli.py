@@ -8,6 +8,7 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -354,6 +355,10 @@ def _run(
         run = _compute(args, started, argv)
     except (_UserError, OutputFolderError) as exc:
         return _error(exc)
+    if not args.quiet:
+        # The numbers first: the charts take most of a run, and a planner in a meeting reads
+        # the summary while they are drawn (its progress line is on stderr).
+        _to_stdout(lambda: _print_summary(run, args.settings))
     try:
         publish(args.out, lambda folder: write_run(folder, run), on_swapped, _note)
     except (OutputFolderError, NonFiniteError) as exc:
@@ -362,8 +367,19 @@ def _run(
         print(f"error: could not write results to {args.out}: {exc}", file=sys.stderr)
         return 1
     if not args.quiet:
-        _print_summary(run, args.settings, args.out)
+        _to_stdout(lambda: _print_written(run, args.out))
     return 0
+
+
+def _to_stdout(write: Callable[[], None]) -> None:
+    """Run `write` (which prints) and flush. A reader that stopped reading (`| head`) does not
+    stop the run: the rest of the output goes nowhere and the files are still written."""
+    try:
+        write()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # (the Python documentation's recipe: later writes and the exit's flush go nowhere)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _with_actuals_problems(error: ScenarioError, actuals: Path | None) -> str:
@@ -556,8 +572,9 @@ def _sensitivity(
     )
 
 
-def _print_summary(run: RunOutputs, settings: Sequence[str], out: Path) -> None:
-    """The terminal summary: projections and scorecard, then each further analysis."""
+def _print_summary(run: RunOutputs, settings: Sequence[str]) -> None:
+    """The terminal summary: projections and scorecard, then each further analysis (printed
+    before the files are written)."""
     from sim.output.console import (
         format_history,
         format_rebaselined_scorecard,
@@ -565,7 +582,6 @@ def _print_summary(run: RunOutputs, settings: Sequence[str], out: Path) -> None:
         format_summary,
         format_tracking,
         format_what_if,
-        format_written,
     )
 
     lang, results = run.lang, run.results
@@ -589,6 +605,12 @@ def _print_summary(run: RunOutputs, settings: Sequence[str], out: Path) -> None:
 
         print()
         print(format_compare(run.compare, run.results, run.lang))
+
+
+def _print_written(run: RunOutputs, out: Path) -> None:
+    """What the run wrote and where (printed once the files are in place)."""
+    from sim.output.console import format_written
+
     if run.rebase_year is not None:
         from sim.output.console import format_rebased
 
@@ -597,4 +619,4 @@ def _print_summary(run: RunOutputs, settings: Sequence[str], out: Path) -> None:
         print()
         print(format_rebased(scenarios, run.rebase_year, f"{out}/rebased/", run.lang))
     print()
-    print(format_written(out.absolute(), lang))
+    print(format_written(out.absolute(), run.lang))

@@ -303,3 +303,40 @@ def test_the_history_scenario_runs_on_its_own(run, tmp_path, scenario_dir):
     assert code == 0, err
     frame = pd.read_csv(tmp_path / "results" / "history_2016_2020.csv", index_col="year")
     assert frame["cagr.total"].iloc[-1] == pytest.approx(15.5)
+
+
+def test_summary_is_printed_before_the_files_are_written(run, tmp_path, monkeypatch, capsys):
+    """The numbers come first (the charts take most of a run); what was written comes last."""
+    import sim.output.write as write
+
+    seen_when_writing = []
+    original = write.write_run
+
+    def spy(folder, outputs):
+        seen_when_writing.append(capsys.readouterr().out)
+        return original(folder, outputs)
+
+    monkeypatch.setattr(write, "write_run", spy)
+    code, out, err = run("--no-charts", "baseline")
+    assert code == 0, err
+    (before,) = seen_when_writing
+    assert "Đánh giá chỉ tiêu" in before and "Kịch bản cơ sở" in before  # the scorecard
+    assert str(tmp_path / "results") not in before  # nothing said about files yet
+    assert str(tmp_path / "results") in out and "Đánh giá chỉ tiêu" not in out
+
+
+@pytest.mark.slow
+def test_a_reader_that_stops_early_does_not_stop_the_run(tmp_path):
+    """`run_scenarios.py | head`: a reader that closes the pipe does not stop the run (the
+    summary is printed before the files are written): the files are written, no traceback."""
+    child = subprocess.Popen(
+        [sys.executable, "run_scenarios.py", "--no-charts", "--out", str(tmp_path / "r")],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    child.stdout.close()  # before the child has printed anything (it is still importing)
+    err = child.stderr.read()
+    assert child.wait() == 0 and "Traceback" not in err and "Exception" not in err, err
+    assert (tmp_path / "r" / "manifest.json").exists() and (tmp_path / "r" / "baseline.csv").exists()
