@@ -100,6 +100,14 @@ def table(locality):
     return goal_seek_table(locality).set_index("goal")
 
 
+def test_seek_left_out_is_not_seek_empty(locality):
+    targets = {t.key: t for t in locality.plan.targets}
+    assert targets["income"].seek is None  # the default
+    assert targets["budget_off"].seek == ()  # seek = []: none
+    assert targets["total_as_planned"].seek is None
+    assert targets["total_as_planned"].seek_within_range == ("sectors.services.growth_pct",)
+
+
 def test_every_target_gets_a_row_unless_the_plan_says_otherwise(table):
     # budget_off: seek = [] switches it off; total_as_planned: seek_within_range alone, no default
     assert list(table.index) == [
@@ -275,3 +283,18 @@ def test_a_level_reached_by_an_elasticity_says_the_growth_it_implies():
         f"; Thu nhập bình quân đầu người tăng bình quân {rate:.2f} %/năm;".replace(".", ",") in vi
     )
     assert f"; Per-capita income: average growth {rate:.2f} %/yr;" in en
+
+
+def test_the_starter_plan_gets_a_goal_seek_for_each_target(tmp_path):
+    from sim.cli import main
+
+    assert main(["--new-plan", str(tmp_path / "new")]) == 0
+    starter = load_scenario("baseline", tmp_path / "new")
+    table = goal_seek_table(starter)
+    # no seek in the starter: output.total moves services, its largest sector (40 %)
+    assert list(table.goal) == [
+        "output_growth_via_services",
+        "income_2030_via_income_per_capita",
+        "budget_2030_via_budget_revenue",
+    ]
+    assert table.reachable.all()
