@@ -34,7 +34,9 @@ from sim.analysis.sensitivity import (
     two_way_grid,
 )
 from sim.analysis.sobol import check_base_sample
-from sim.core.names import ParameterPath
+from sim.core.model import DERIVED_SUMS
+from sim.core.names import ParameterPath, SeriesName, sector_path
+from sim.core.targets import COMPARISON_TOLERANCE, Target, target_indicator
 from sim.scenario.loader import Scenario
 from sim.scenario.parameters import numeric_parameters
 
@@ -45,6 +47,9 @@ __all__ = [
     "CSV_COLUMNS",
     "SOBOL_BASE_SAMPLE",
     "goal_seeks",
+    "seek_paths",
+    "default_seek",
+    "SEEK_MEASURES",
 ]
 
 SOBOL_BASE_SAMPLE = 2**14
@@ -153,11 +158,11 @@ def _rng(seed: int, scenario: str, analysis: int) -> np.random.Generator:
 
 def goal_seeks(scenario: Scenario) -> list[tuple[str, GoalSeekResult]]:
     """The goal seeks of the scenario's plan, as (goal name, result): for each target, each
-    parameter its `seek` names (within a wide bracket) and each `seek_within_range` names (within
-    the scenario's uncertainty range, or the plan's band for that sector's growth: "is it
-    reachable as planned"), the value at which the target's measure reaches its goal
-    (`Target.goal_value`: the goal, the "about" figure or the low end). The goal name is
-    "<target>_via_<sector or indicator>".
+    parameter of `seek_paths` (within a wide bracket, or for `seek_within_range` within the
+    scenario's uncertainty range, or the plan's band for that sector's growth: "is it reachable
+    as planned"), the value at which the target's measure reaches its goal (`Target.goal_value`:
+    the goal, the "about" figure or the low end of the band: "what it takes to meet it"). The
+    goal name is "<target>_via_<sector or indicator>".
 
     "indicators.<name>" seeks that indicator's rule parameter (its elasticity, or its own growth
     rate under rule = "growth"); a level target's note adds the average growth this implies (290
@@ -170,9 +175,7 @@ def goal_seeks(scenario: Scenario) -> list[tuple[str, GoalSeekResult]]:
         value = target.goal_value
         if value is None:
             continue
-        for path, within_range in [(p, False) for p in target.seek] + [
-            (p, True) for p in target.seek_within_range
-        ]:
+        for path, within_range in seek_paths(scenario, target):
             parameter = _seek_parameter(scenario, path)
             if parameter is None or parameter not in params:
                 continue
@@ -193,6 +196,50 @@ def goal_seeks(scenario: Scenario) -> list[tuple[str, GoalSeekResult]]:
             owner = ParameterPath.parse(parameter).owner
             results.append((f"{target.key}_via_{owner}", found))
     return results
+
+
+SEEK_MEASURES = ("cagr", "level", "min_each_year")
+"""The measures a default goal seek is made for: each is non-decreasing in every parameter
+`default_seek` picks while that parameter's own series grows (a rate lifts every later level;
+the smallest of non-decreasing levels is non-decreasing). Where it is not (an elasticity on a
+driver that shrinks in some year), `goal_seek` still returns a true crossing: the lowest one it
+finds, with the number of crossings in its note."""
+
+
+def seek_paths(scenario: Scenario, target: Target) -> list[tuple[str, bool]]:
+    """The parameters a target's goal seeks move, as (path, within_range): the plan's `seek`
+    (within a wide bracket) and `seek_within_range`, when the plan gives either (`seek = []`
+    alone switches the goal seek off); else the default of the target's indicator
+    (`default_seek`), within a wide bracket."""
+    if target.seek is not None or target.seek_within_range:
+        return [(p, False) for p in target.seek or ()] + [
+            (p, True) for p in target.seek_within_range
+        ]
+    return [(p, False) for p in default_seek(scenario, target)]
+
+
+def default_seek(scenario: Scenario, target: Target) -> tuple[str, ...]:
+    """The parameter that moves a target's indicator, for a target whose plan names none:
+    output.<sector> and share.<sector>: that sector's growth rate; output.total: the growth rate
+    of the sector with the largest base-year share (the one lever that moves the total most, a
+    single row a planner reads as "what services would need, the others as planned"); an
+    indicator (budget_concept: the budget line the scenario names; a sum such as
+    budget_revenue_total: its first part): "indicators.<name>", its elasticity or own growth
+    rate. () for a measure not in SEEK_MEASURES and for a series without a parameter of its own
+    (output.other, growth.*, cagr.*) or one the scenario does not have."""
+    if target.measure not in SEEK_MEASURES:
+        return ()
+    indicator = target_indicator(target, scenario.budget_concept)
+    indicator = DERIVED_SUMS.get(indicator, (indicator,))[0]
+    name = SeriesName.parse(indicator)
+    if name.is_indicator:
+        return (f"indicators.{name.subject}",) if name.subject in scenario.indicators else ()
+    sector = name.subject
+    if name.is_output and sector == "total" and scenario.sectors:
+        sector = max(scenario.sectors, key=lambda s: scenario.sectors[s].share_pct)
+    if (name.is_output or name.is_share) and sector in scenario.sectors:
+        return (sector_path(sector, "growth_pct"),)
+    return ()
 
 
 def _seek_parameter(scenario: Scenario, path: str) -> str | None:
@@ -222,7 +269,8 @@ def _plan_band(scenario: Scenario, parameter: str) -> tuple[float, float] | None
 def _inside(value: float, bounds: tuple[float, float] | None) -> str:
     if bounds is None:
         return ""
-    where = "inside" if bounds[0] <= value <= bounds[1] else "outside"
+    low, high = bounds[0] - COMPARISON_TOLERANCE, bounds[1] + COMPARISON_TOLERANCE
+    where = "inside" if low <= value <= high else "outside"
     return f"; {where} the scenario's range {bounds[0]:g}-{bounds[1]:g}"
 
 
@@ -288,6 +336,7 @@ def goal_seek_table(scenario: Scenario) -> pd.DataFrame:
                 "note": found.note,
                 # for the sentences of the terminal and the report (not in goal_seek.csv)
                 "target_key": found.target_key,
+                "indicator": found.indicator,
                 "measure_at_low": found.measure_at_low,
                 "measure_at_high": found.measure_at_high,
                 "crossings": found.crossings,

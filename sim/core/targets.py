@@ -45,7 +45,10 @@ class Target:
     tolerance_pct: how near an "about" figure counts as met, % of the figure.
     goal:       the figure the goal seeks aim at (None: the figure, or the band's low end).
     seek:       parameter paths whose "what does it take" value the goal seek finds ("indicators.
-                <name>" means that indicator's rule parameter, elasticity or growth_pct).
+                <name>" means that indicator's rule parameter, elasticity or growth_pct); None
+                (not given): the default parameter of the target's indicator, unless
+                seek_within_range is given (`sim.analysis.suite.default_seek`); () switches the
+                goal seek off for this target.
     seek_within_range: parameters searched only within the scenario's uncertainty range (or the
                 band of the plan's target on that sector's growth): "is it reachable as planned".
     """
@@ -64,7 +67,7 @@ class Target:
     approximate: bool = False
     tolerance_pct: float = 0.0
     goal: float | None = None
-    seek: tuple[str, ...] = ()
+    seek: tuple[str, ...] | None = None
     seek_within_range: tuple[str, ...] = ()
 
     @property

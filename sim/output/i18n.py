@@ -892,9 +892,9 @@ _RUN_PAIRS: dict[str, tuple[str, str]] = {
         "mục tiêu được cắt {n} lần trong khoảng, lấy giá trị nhỏ nhất",
         "the target is crossed {n} times in the bracket, the lowest is given",
     ),
-    "goal.budget_growth": (
-        "thu ngân sách tăng bình quân {rate}",
-        "budget growth {rate} on average",
+    "goal.level_growth": (
+        "{what} tăng bình quân {rate}",
+        "{what}: average growth {rate}",
     ),
     "goal.inside": (
         "nằm trong khoảng bất định của kịch bản {band}",
@@ -1021,7 +1021,8 @@ def format_short(value: float, lang: str, decimals: int = 2) -> str:
 
 def format_band(low: float, high: float, lang: str, decimals: int = 2, unit: str = "") -> str:
     """A range in `lang`: "15,5-16,5 %/năm" (vi), "15.5-16.5 %/yr" (en)."""
-    shown = f"{format_short(low, lang, decimals)}-{format_short(high, lang, decimals)}"
+    dash = " – " if min(low, high) < 0 else "-"  # (-5 – 5, not -5-5)
+    shown = f"{format_short(low, lang, decimals)}{dash}{format_short(high, lang, decimals)}"
     return f"{shown} {unit_text(unit, lang)}" if unit else shown
 
 

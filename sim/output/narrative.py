@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sim.core import names as naming
-from sim.core.targets import Target, target_by_key
+from sim.core.targets import COMPARISON_TOLERANCE, Target, target_by_key
 from sim.output.i18n import (
     Bilingual,
     format_band,
@@ -283,6 +283,23 @@ def goal_seek_text(
             )
             .replace("  ", " ")
         )
+    level = target.measure == "level"
+    return "; ".join(_found_parts(row, lang, labels, goal, value, parameter, unit, level))
+
+
+def _found_parts(
+    row: Any,
+    lang: str,
+    labels: dict[str, Bilingual] | None,
+    goal: str,
+    value: str,
+    parameter: str,
+    unit: str,
+    level: bool,
+) -> list[str]:
+    """The clauses of a goal seek that reached its goal: the value found, how many times the
+    goal is crossed, the average growth a level target implies (unless it repeats the rate
+    found), and whether the value lies in the scenario's uncertainty range."""
     parts = [
         text("goal.found", lang).format(
             goal=goal,
@@ -293,15 +310,19 @@ def goal_seek_text(
     ]
     if int(row.crossings) > 1:
         parts.append(text("goal.crossed", lang).format(n=int(row.crossings)))
-    if target.key == "budget_2025" and not math.isnan(float(row.indicator_cagr_pct)):
-        parts.append(
-            text("goal.budget_growth", lang).format(rate=_rate(row.indicator_cagr_pct, lang))
-        )
+    indicator = str(getattr(row, "indicator", ""))
+    growth = float(getattr(row, "indicator_cagr_pct", math.nan))
+    found = float(row.value_found)
+    repeats = unit == "%/yr" and round(growth, 2) == round(found, 2)  # its own constant rate
+    if level and indicator and not math.isnan(growth) and not repeats:
+        what = indicator_label(indicator, lang, labels)
+        parts.append(text("goal.level_growth", lang).format(what=what, rate=_rate(growth, lang)))
     low, high = float(row.range_low), float(row.range_high)
     if not math.isnan(low):
-        where = "goal.inside" if low <= float(row.value_found) <= high else "goal.outside"
+        inside = low - COMPARISON_TOLERANCE <= found <= high + COMPARISON_TOLERANCE
+        where = "goal.inside" if inside else "goal.outside"
         parts.append(text(where, lang).format(band=format_band(low, high, lang, 3, unit)))
-    return "; ".join(parts)
+    return parts
 
 
 def history_statement(history: Any, lang: str) -> str:

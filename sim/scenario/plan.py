@@ -309,7 +309,7 @@ def _target(key: str, spec: Mapping[str, Any], term: tuple[int, int]) -> Target:
         approximate=approx is not None,
         tolerance_pct=tolerance,
         goal=None if goal is None else float(goal),
-        seek=tuple(spec.get("seek", ())),
+        seek=tuple(spec["seek"]) if "seek" in spec else None,
         seek_within_range=tuple(spec.get("seek_within_range", ())),
     )
 

@@ -66,13 +66,26 @@ def test_the_scorecard_holds_its_own_targets(run):
 
 def test_the_goal_seeks_come_from_its_plan(run):
     goals = pd.read_csv(run / "sensitivity" / "goal_seek.csv").set_index("goal")
-    assert list(goals.index) == ["growth_total_via_services", "budget_2031_via_budget_revenue"]
+    # growth_total and budget_2031 name their parameter (seek); farm_growth and income_2031 get
+    # the default: the sector's own growth rate, the indicator's own rule parameter
+    assert list(goals.index) == [
+        "growth_total_via_services",
+        "farm_growth_via_agriculture",
+        "income_2031_via_income_per_capita",
+        "budget_2031_via_budget_revenue",
+    ]
     # total growth 10 %/yr with industry and agriculture at 10.5 (shares 45 and 25 of 100):
     # 0.3 (1 + g)^5 = 1.1^5 - 0.7 x 1.105^5
     services = ((1.1**5 - 0.7 * 1.105**5) / 0.3) ** 0.2 - 1
     assert goals.loc["growth_total_via_services", "value_found"] == pytest.approx(
         services * 100, abs=1e-6
     )
+    # a constant rate is its own average growth: the low end of 2-2.5
+    assert goals.loc["farm_growth_via_agriculture", "value_found"] == pytest.approx(2.0, abs=1e-8)
+    # income grows at its own rate from 60: 60 (1 + g)^5 = 90, the low end of 90-95
+    income = goals.loc["income_2031_via_income_per_capita"]
+    assert income.parameter == "indicators.income_per_capita.growth_pct"
+    assert income.value_found == pytest.approx(100 * (1.5**0.2 - 1), abs=1e-8)
     # the budget reaches 420 when 10.5 e = (420 / 280)^(1/5) - 1 (the "about" figure, not 407.4)
     budget = goals.loc["budget_2031_via_budget_revenue"]
     assert budget.parameter == "indicators.budget_revenue.elasticity"
@@ -86,6 +99,11 @@ def test_the_report_names_its_locality_and_source(run):
     assert "Nguồn số liệu: Nghị quyết Đại hội Đảng bộ xã Thử Nghiệm Đông, 2026." in html
     assert "mục tiêu tăng bình quân 10-11 %/năm giai đoạn 2027-2031" in html
     assert "≈ 420 tỷ đồng (± 3 %) năm 2031" in html
+    # a default goal seek's sentence: income 60 -> 90 in 5 years at its own rate, 8.447 %/yr
+    assert (
+        "Thu nhập bình quân đầu người năm 2031 = 90 triệu đồng/người khi “Thu nhập bình quân "
+        "đầu người: tăng trưởng” = 8,447 %/năm</td>" in html
+    )
     for word in BUNDLED_WORDS:
         assert word not in html, word
 
