@@ -341,10 +341,12 @@ def format_sensitivity(
     titles = _titles(results, lang)
     labels: dict[str, Bilingual] = linked_labels(results[0]) if results else {}
     targets = run_plan(results).targets
-    goals = [
-        f"  {titles.get(g.scenario, g.scenario)}: {goal_seek_text(g, lang, labels, targets)}"
-        for g in sensitivity.goal_seek.itertuples(index=False)
-    ]
+    goals = []  # under each scenario's title (a row per target: one heading, not 11 repeats)
+    for g in sensitivity.goal_seek.itertuples(index=False):
+        heading = f"  {titles.get(g.scenario, g.scenario)}:"
+        if heading not in goals:
+            goals.append(heading)
+        goals.append(f"    {goal_seek_text(g, lang, labels, targets)}")
     probabilities = sensitivity.target_probabilities
     if probabilities.empty:
         return "\n".join([text("sen.no_mc", lang), *goals])

@@ -189,6 +189,20 @@ def test_probability_table_follows_the_scorecard_with_labels_in_columns(analysed
     assert len({display_width(r) for r in lines[1 : 2 + len(TARGETS)]}) == 1
 
 
+def test_goal_seeks_are_listed_under_each_scenario_once(analysed):
+    """Every target has its goal seek: 11 rows a scenario, under its title (not 33 lines each
+    repeating it)."""
+    results, _tracking, _history, sensitivity = analysed
+    lines = format_sensitivity(sensitivity, "vi", results).splitlines()
+    start = lines.index("Tìm giá trị cần đạt:")
+    goals = lines[start + 1 :]
+    titles = [r.scenario.title("vi") for r in results]
+    assert [g for g in goals if not g.startswith("    ")] == [f"  {t}:" for t in titles]
+    per_scenario = sensitivity.goal_seek.groupby("scenario").size()
+    assert len(goals) == len(titles) + per_scenario.sum()
+    assert not any(t in g for g in goals if g.startswith("    ") for t in titles)
+
+
 def test_columns_line_up_by_display_width_whatever_the_encoding():
     """'Nông lâm' decomposed (o + U+0302, a + U+0302 + U+0300) takes as many terminal columns
     as composed: padding by code points would leave its row two columns short."""
