@@ -584,3 +584,28 @@ def test_print_hides_the_controls_and_fits_a4(
     last = format_number(float(want.series["investment"][-1]), 1, "vi")
     assert f" {last}" in text.stdout  # investment in the end year, the last column of its row
     assert last == "2.524,9" or end_year == 2030
+
+
+@pytest.mark.slow
+def test_a_page_draws_the_bands_of_its_own_plan_whatever_its_keys(browser, tmp_path):
+    """The page finds its bands by what a target measures, not by the bundled plan's keys: the
+    invented locality (tests/data/second_locality: 'growth_total', a budget level target 420 and
+    no budget growth target) and the next term (no targets) draw without an error."""
+    second = REPO / "tests" / "data" / "second_locality"
+    cases = {
+        "second": ([run_scenario(s) for s in load_scenarios([], second)], True),
+        "next_term": ([run_scenario(s) for s in load_scenarios([], SCENARIOS / "next_term")], False),
+    }
+    for name, (results, has_targets) in cases.items():
+        (tmp_path / name).mkdir()
+        page = Page(browser, write_page(tmp_path / name, results, "vi"))
+        output = page.page.inner_text("#chart-output")
+        budget = page.page.eval_on_selector_all(
+            "#chart-budget circle.mark", "marks => marks.map(m => m.textContent)"
+        )
+        if has_targets:
+            assert "10-11 %/năm" in output  # growth_total's band, drawn on the output chart
+            assert budget == ["Thu ngân sách năm 2031: ≈ 420 tỷ đồng (± 3 %)"]
+        else:
+            assert "%/năm" not in output and budget == []
+        assert page.close() == []  # (close() also asserts that the page raised no error)

@@ -649,8 +649,11 @@ function growthBand(target, years, levels) {
   return { low: path(target.low), high: path(target.high) };
 }
 
-function target(key) {
-  return DATA.targets.find((t) => t.key === key);
+/* The plan's first target on `indicator` measured by `measure`, or undefined: the plan names
+   its targets as it likes ("budget_concept" stands for the budget line each scenario names). */
+function targetOn(indicator, measure) {
+  const budget = scenario().budget_concept;
+  return DATA.targets.find((t) => t.measure === measure && (t.indicator === indicator || (t.indicator === "budget_concept" && indicator === budget)));
 }
 
 /* A chart drawn into its box: built on the first update after a render, then moved in place. */
@@ -669,9 +672,9 @@ function drawCharts(now) {
   const output = s.sectors.concat(s.residual === "other" ? ["other"] : []).map((b, k) => ({ values: series["output." + b], cls: "c" + k, label: sectorLabel(b) }));
   output.push({ values: series["output.total"], cls: "total", label: word("total") });
   output.push({ values: loaded["output.total"], cls: "total", label: word("as_loaded"), dashed: true });
-  const outputTarget = target("output_growth");
-  const outputBand = Object.assign(growthBand(outputTarget, years, series["output.total"]), { cls: "band-total", label: outputTarget.band[state.lang] });
-  draw("chart-output", word("chart_output"), s.series["output.total"].unit[state.lang], years, output, [outputBand], []);
+  const outputTarget = targetOn("output.total", "cagr");
+  const outputBands = outputTarget ? [Object.assign(growthBand(outputTarget, years, series["output.total"]), { cls: "band-total", label: outputTarget.band[state.lang] })] : [];
+  draw("chart-output", word("chart_output"), s.series["output.total"].unit[state.lang], years, output, outputBands, []);
 
   const bandYears = (t, v) => years.map((y) => (y > t.start_year && y <= t.end_year ? v : null));
   const growth = [
@@ -679,8 +682,8 @@ function drawCharts(now) {
     { values: series["cagr.total"], cls: "c1", label: label("cagr.total") },
     { values: loaded["growth.total"], cls: "total", label: word("as_loaded"), dashed: true },
   ];
-  const growthBandRow = { low: bandYears(outputTarget, outputTarget.low), high: bandYears(outputTarget, outputTarget.high), cls: "band-total", label: outputTarget.band[state.lang] };
-  draw("chart-growth", word("chart_growth"), DATA.words.percent_per_year[state.lang], years, growth, [growthBandRow], []);
+  const growthBands = outputTarget ? [{ low: bandYears(outputTarget, outputTarget.low), high: bandYears(outputTarget, outputTarget.high), cls: "band-total", label: outputTarget.band[state.lang] }] : [];
+  draw("chart-growth", word("chart_growth"), DATA.words.percent_per_year[state.lang], years, growth, growthBands, []);
 
   const budgetLines = [];
   ["budget_revenue", "budget_revenue_total", "land_use_revenue"].forEach((name, k) => {
@@ -691,10 +694,10 @@ function drawCharts(now) {
   const marks = [];
   if (concept in series) {
     budgetLines.push({ values: loaded[concept], cls: "c0", label: word("as_loaded"), dashed: true });
-    const budgetTarget = target("budget_growth");
-    bands.push(Object.assign(growthBand(budgetTarget, years, series[concept]), { cls: "band-budget", label: budgetTarget.band[state.lang] }));
-    const level = target("budget_2025");
-    marks.push({ year: level.end_year, value: level.low, label: level.label[state.lang] + ": " + level.band[state.lang] });
+    const budgetTarget = targetOn(concept, "cagr");
+    if (budgetTarget) bands.push(Object.assign(growthBand(budgetTarget, years, series[concept]), { cls: "band-budget", label: budgetTarget.band[state.lang] }));
+    const level = targetOn(concept, "level");
+    if (level) marks.push({ year: level.end_year, value: level.low, label: level.label[state.lang] + ": " + level.band[state.lang] });
   }
   const unit = concept in s.series ? s.series[concept].unit[state.lang] : "";
   if (budgetLines.length) draw("chart-budget", word("chart_budget"), unit, years, budgetLines, bands, marks);
