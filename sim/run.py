@@ -33,6 +33,7 @@ from sim.core.names import series_unit
 from sim.core.plan import NO_PLAN, Plan
 from sim.core.targets import ScoreRow, scorecard
 from sim.scenario.loader import (
+    PlanCache,
     Problem,
     Scenario,
     ScenarioError,
@@ -83,9 +84,10 @@ def load_scenarios(
     scenarios: list[Scenario] = []
     problems: list[Problem] = []
     seen_problems: set[str] = set()  # (by text: linear, and a NaN value equals itself)
+    plans: PlanCache = {}  # (each plan file read once in this load, never kept beyond it)
     for ref in refs:
         try:
-            scenarios.append(load_scenario(ref, folder, settings, end_year))
+            scenarios.append(load_scenario(ref, folder, settings, end_year, plans))
         except ScenarioError as exc:
             for problem in exc.problems:
                 if str(problem) not in seen_problems:

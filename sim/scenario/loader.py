@@ -55,6 +55,7 @@ __all__ = [
     "Indicator",
     "Scenario",
     "load_scenario",
+    "PlanCache",
     "parse_setting",
     "settings_for",
     "setting_targets",
@@ -447,6 +448,7 @@ def load_scenario(
     folder: Path | str = "scenarios",
     settings: Sequence[str] = (),
     end_year: int | None = None,
+    plans: PlanCache | None = None,
 ) -> Scenario:
     """Load, merge and validate a scenario and its parents.
 
@@ -454,6 +456,9 @@ def load_scenario(
     settings:     `KEY=VALUE` overrides applied on top (the CLI's `--set`); a
                   `SCENARIO:KEY=VALUE` applies only when SCENARIO is this scenario's name.
     end_year:     overrides the end year (the CLI's `--end-year`).
+    plans:        the plan files read so far by the caller's one load of several scenarios
+                  (resolved path -> plan and its problems), so that each is read once; a
+                  fresh one (the file read anew) when None.
     Raises ScenarioError listing every problem found.
     """
     path = _resolve(str(name_or_path), Path(folder))
@@ -462,7 +467,7 @@ def load_scenario(
         raise ScenarioError([Problem(str(path), "", None, rule)])
     chain = _read_chain(path)
     merged, provenance = _merge_files(chain.files)
-    plan, plan_problems = _plan(chain, merged, provenance)
+    plan, plan_problems = _plan(chain, merged, provenance, {} if plans is None else plans)
     try:
         scenario = _validated(path, chain, merged, provenance, settings, end_year)
     except ScenarioError as exc:  # every problem at once: the scenario's and its plan's
@@ -501,19 +506,37 @@ def _validated(
     return scenario
 
 
+PlanCache = dict[tuple[Path, str], tuple[Plan, tuple[Problem, ...]]]
+"""Plans read during one load of several scenarios: (resolved path, the file that names it)
+-> the plan and the plan file's problems (`load_scenario`'s `plans`)."""
+
+
 def _plan(
-    chain: _Chain, merged: Mapping[str, Any], provenance: Mapping[str, str]
+    chain: _Chain, merged: Mapping[str, Any], provenance: Mapping[str, str], plans: PlanCache
 ) -> tuple[Plan, tuple[Problem, ...]]:
     """The scenario's plan (`sim.scenario.plan`: the `plan` key, or plan.toml beside its files;
-    NO_PLAN without one) and the plan file's problems."""
+    NO_PLAN without one) and the plan file's problems; from `plans` when read already."""
     set_by = provenance.get("plan")
     path = plan_path_for([file for file, _ in chain.files], merged, set_by)
     if path is None:
         return NO_PLAN, ()
+    key = (_resolved(path), set_by or "")  # (a missing file's message names who named it)
+    if key not in plans:
+        try:
+            plan = load_plan(path, _read_toml, _check_structure, referenced_by=set_by or "")
+            plans[key] = plan, ()
+        except ScenarioError as exc:
+            plans[key] = NO_PLAN, exc.problems
+    return plans[key]
+
+
+def _resolved(path: Path) -> Path:
+    """`path` resolved (links followed), or as given where that fails (a NUL in the name, a
+    link that loops: reading it then says what is wrong)."""
     try:
-        return load_plan(path, _read_toml, _check_structure, referenced_by=set_by or ""), ()
-    except ScenarioError as exc:
-        return NO_PLAN, exc.problems
+        return path.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return path
 
 
 @dataclass(frozen=True)

@@ -167,6 +167,42 @@ def test_a_run_checks_one_plan(tmp_path):
         load_scenarios([str(tmp_path / "a" / "a.toml"), str(tmp_path / "b" / "b.toml")], tmp_path)
 
 
+def test_a_load_reads_each_plan_file_once_and_the_next_load_reads_it_anew(
+    scenario_dir, monkeypatch
+):
+    import sim.scenario.loader as loader
+
+    read: list[str] = []
+    real = loader.load_plan
+
+    def counted(path, *args, **kwargs):
+        read.append(Path(path).name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(loader, "load_plan", counted)
+    scenarios = load_scenarios([], scenario_dir)
+    assert [s.name for s in scenarios] == ["baseline", "covid_shock", "optimistic"]
+    assert read == ["plan.toml"]  # three scenarios, one plan file, read once
+    assert len({id(s.plan) for s in scenarios}) == 1
+    # nothing kept beyond the load: a plan edited between two runs is read anew
+    plan = scenario_dir / "plan.toml"
+    plan.write_text(plan.read_text("utf-8").replace("low = 14.0", "low = 13.0"), "utf-8")
+    again = load_scenarios(["baseline"], scenario_dir)
+    assert read == ["plan.toml", "plan.toml"]
+    assert target_by_key("output_growth", again[0].plan.targets).low == 13.0
+
+
+def test_a_broken_plan_shared_by_three_scenarios_is_reported_once(scenario_dir):
+    plan = scenario_dir / "plan.toml"
+    plan.write_text(plan.read_text("utf-8").replace("low = 14.0", "lo = 14.0"), "utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_scenarios([], scenario_dir)
+    (problem,) = [str(p) for p in info.value.problems]
+    assert problem == (
+        f"{plan}: targets.output_growth.lo = 14.0: unknown key (did you mean 'low'?)"
+    )
+
+
 # ----------------------------------------------------------------------------- --new-plan
 
 
