@@ -41,7 +41,7 @@ from sim.output.narrative import (
     tracking_note_text,
     verdict_text,
 )
-from sim.output.plan_text import no_targets_note
+from sim.output.plan_text import checks_budget_target, no_targets_note
 from sim.run import ScenarioResult, run_plan
 from sim.scenario.values import Scenario
 
@@ -119,10 +119,13 @@ def format_summary(results: Sequence[ScenarioResult], lang: str = "vi") -> str:
         )
     lines = format_table(rows, "<>>>>>>>")
     lines.append("")
+    budget_target = checks_budget_target(results)  # (no words on a target the plan lacks)
     for r in results:
-        concept = indicator_label(r.scenario.budget_concept, lang, linked_labels(r))
-        budget = text("sum.budget_concept", lang).format(concept=concept)
-        lines.append(f"{r.scenario.title(lang)}: {residual_text(r.scenario, lang)}; {budget}")
+        line = f"{r.scenario.title(lang)}: {residual_text(r.scenario, lang)}"
+        if budget_target:
+            concept = indicator_label(r.scenario.budget_concept, lang, linked_labels(r))
+            line += "; " + text("sum.budget_concept", lang).format(concept=concept)
+        lines.append(line)
     lines.append("")
     if note := no_targets_note(results, lang):
         lines.append(note)  # said once, not a table of "outside horizon"
