@@ -467,9 +467,13 @@ def load_scenario(
         raise ScenarioError([Problem(str(path), "", None, rule)])
     chain = _read_chain(path)
     merged, provenance = _merge_files(chain.files)
+    name, options = _apply_options(path, merged, provenance, settings, end_year)
+    # (the plan after the options: `--set plan=FILE` chooses it)
     plan, plan_problems = _plan(chain, merged, provenance, {} if plans is None else plans)
     try:
-        scenario = _validated(path, chain, merged, provenance, settings, end_year)
+        scenario = _validated(
+            path, chain, merged, provenance, settings_for(name, settings), options
+        )
     except ScenarioError as exc:  # every problem at once: the scenario's and its plan's
         raise ScenarioError([*exc.problems, *plan_problems]) from None
     if plan_problems:
@@ -477,15 +481,16 @@ def load_scenario(
     return replace(scenario, plan=plan)
 
 
-def _validated(
+def _apply_options(
     path: Path,
-    chain: _Chain,
     merged: dict[str, Any],
     provenance: dict[str, str],
     settings: Sequence[str],
     end_year: int | None,
-) -> Scenario:
-    """The scenario of a read chain with the --set and --end-year layers applied, validated."""
+) -> tuple[str, Findings]:
+    """Merge the --set values that apply to the scenario (those scoped to its name and those of
+    every scenario) and --end-year into `merged`: (the scenario's name, what checking them
+    found)."""
     # (a file whose name is not a string fails the schema; the stem then scopes nothing wrong)
     given = merged.get("name")
     name: str = given if isinstance(given, str) else path.stem
@@ -493,13 +498,24 @@ def _validated(
     layers, found = _option_layers(applied, end_year)  # (problems name the --set as given)
     for source, layer in layers:
         _merge(merged, layer, source, provenance)
-    found = chain.found + found
+    return name, found
+
+
+def _validated(
+    path: Path,
+    chain: _Chain,
+    merged: dict[str, Any],
+    provenance: dict[str, str],
+    settings: tuple[str, ...],
+    options: Findings,
+) -> Scenario:
+    """The scenario of a read chain with the --set and --end-year layers applied (`settings`:
+    the KEY=VALUE texts that changed it; `options`: what checking them found), validated."""
+    found = chain.found + options
     if found.problems:  # the rules that span keys need well-typed values
         raise ScenarioError(found.problems)
     where = Where(str(path), provenance)
-    scenario = build_scenario(
-        path, merged, where, chain.hashes, settings_for(name, settings), found.warnings
-    )
+    scenario = build_scenario(path, merged, where, chain.hashes, settings, found.warnings)
     problems = projection_problems(scenario, where)
     if problems:
         raise ScenarioError(problems)
