@@ -12,7 +12,7 @@ model inputs in three named steps (`model_inputs`):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -33,6 +33,7 @@ from sim.core.names import series_unit
 from sim.core.plan import NO_PLAN, Plan
 from sim.core.targets import ScoreRow, scorecard
 from sim.scenario.loader import (
+    PlanCache,
     Problem,
     Scenario,
     ScenarioError,
@@ -48,6 +49,7 @@ __all__ = [
     "model_inputs",
     "calibrate",
     "calibration_shift_pct",
+    "check_calibration",
     "back_cast",
     "run_scenario",
     "run_plan",
@@ -58,13 +60,16 @@ __all__ = [
 
 @dataclass(frozen=True)
 class ScenarioResult:
-    """One scenario's projection: series name -> (T + 1,) values, and its scorecard."""
+    """One scenario's projection: series name -> (T + 1,) values, and its scorecard;
+    calibration_shift_pct: with a [calibration], the shift `calibrate` found (points a year),
+    carried so that nothing runs its bisection again; None without one."""
 
     scenario: Scenario
     years: np.ndarray
     series: dict[str, np.ndarray]
     units: dict[str, str]
     scores: list[ScoreRow]
+    calibration_shift_pct: float | None = None
 
 
 def load_scenarios(
@@ -83,9 +88,10 @@ def load_scenarios(
     scenarios: list[Scenario] = []
     problems: list[Problem] = []
     seen_problems: set[str] = set()  # (by text: linear, and a NaN value equals itself)
+    plans: PlanCache = {}  # (each plan file read once in this load, never kept beyond it)
     for ref in refs:
         try:
-            scenarios.append(load_scenario(ref, folder, settings, end_year))
+            scenarios.append(load_scenario(ref, folder, settings, end_year, plans))
         except ScenarioError as exc:
             for problem in exc.problems:
                 if str(problem) not in seen_problems:
@@ -103,11 +109,10 @@ def load_scenarios(
                 )
             )
         seen[scenario.name] = scenario.files[0]
-        if scenario.calibration_total_cagr_pct is not None:
-            try:  # an unreachable calibration target is a mistake in the file: say so now
-                model_inputs(scenario)
-            except ScenarioError as exc:
-                problems.extend(exc.problems)
+        try:  # an unreachable calibration target is a mistake in the file: say so now
+            check_calibration(scenario)
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
     problems.extend(_one_plan(scenarios))
     if not problems:  # (a scenario that failed to load might be the one a --set names)
         problems.extend(unknown_scope_problems(settings, [s.name for s in scenarios]))
@@ -163,12 +168,17 @@ def series_units(scenario: Scenario, names: Sequence[str]) -> dict[str, str]:
 
 
 def run_scenario(scenario: Scenario) -> ScenarioResult:
-    """Project one scenario and score it against its plan's targets."""
-    projection = project(model_inputs(scenario))
+    """Project one scenario and score it against its plan's targets (with a [calibration],
+    the shift found is carried in the result)."""
+    calibrated, shift = _calibrated(scenario, build_inputs(scenario))
+    projection = project(back_cast(scenario, calibrated))
     series = projection_series(projection)
     years = projection.years
     scores = scorecard(scenario.name, years, series, scenario.budget_concept, scenario.plan.targets)
-    return ScenarioResult(scenario, years, series, series_units(scenario, list(series)), scores)
+    units = series_units(scenario, list(series))
+    return ScenarioResult(
+        scenario, years, series, units, scores, None if shift is None else float(shift)
+    )
 
 
 # ----------------------------------------------------------------------------- model inputs
@@ -191,13 +201,18 @@ def _anchor(scenario: Scenario) -> int:
 def calibrate(scenario: Scenario, inputs: ModelInputs) -> ModelInputs:
     """With a [calibration]: the rates of `scenario.calibration_sectors` shifted, every year, by
     `calibration_shift_pct`. The inputs as given (their shares those of the level year)."""
+    return _calibrated(scenario, inputs)[0]
+
+
+def _calibrated(scenario: Scenario, inputs: ModelInputs) -> tuple[ModelInputs, np.ndarray | None]:
+    """`calibrate`'s inputs and the shift it applied ((...) points; None without calibration)."""
     if scenario.calibration_total_cagr_pct is None:
-        return inputs
+        return inputs, None
     sectors = inputs.sectors
     shift = calibration_shift_pct(scenario, sectors)
     mask = np.array([s in scenario.calibration_sectors for s in SECTORS], dtype=float)
     growth = sectors.growth_pct + shift[..., None, None] * mask[:, None]
-    return replace(inputs, sectors=replace(sectors, growth_pct=growth))
+    return replace(inputs, sectors=replace(sectors, growth_pct=growth)), shift
 
 
 CALIBRATION_SHIFT_MAX_POINTS = 50.0
@@ -214,15 +229,7 @@ def calibration_shift_pct(scenario: Scenario, sectors: SectorInputs) -> np.ndarr
     those shifts (it was silently clamped to the nearest end), with the reachable range.
     """
     target = scenario.calibration_total_cagr_pct
-    anchor = _anchor(scenario)
-    mask = np.array([s in scenario.calibration_sectors for s in SECTORS], dtype=float)
-    growth = np.asarray(sectors.growth_pct, dtype=float)
-
-    def total_with(shift: np.ndarray) -> np.ndarray:
-        shifted = replace(sectors, growth_pct=growth + shift[..., None, None] * mask[:, None])
-        return _total_cagr_pct(shifted, anchor)
-
-    batch = growth.shape[:-2]
+    total_with, batch = _total_with_shift(scenario, sectors)
     low = np.full(batch, -CALIBRATION_SHIFT_MAX_POINTS)
     high = np.full(batch, CALIBRATION_SHIFT_MAX_POINTS)
     _check_reachable(scenario, total_with(low), total_with(high))
@@ -232,6 +239,33 @@ def calibration_shift_pct(scenario: Scenario, sectors: SectorInputs) -> np.ndarr
         high = np.where(above, middle, high)
         low = np.where(above, low, middle)
     return (low + high) / 2.0
+
+
+def check_calibration(scenario: Scenario) -> None:
+    """Raise ScenarioError when the scenario's calibration target is out of reach (as
+    `calibration_shift_pct` would): the total growth at the two largest shifts only, no
+    bisection. Nothing to check without a [calibration]."""
+    if scenario.calibration_total_cagr_pct is None:
+        return
+    total_with, batch = _total_with_shift(scenario, build_inputs(scenario).sectors)
+    ends = np.full(batch, CALIBRATION_SHIFT_MAX_POINTS)
+    _check_reachable(scenario, total_with(-ends), total_with(ends))
+
+
+def _total_with_shift(
+    scenario: Scenario, sectors: SectorInputs
+) -> tuple[Callable[[np.ndarray], np.ndarray], tuple[int, ...]]:
+    """(shift -> the total's average growth, %/yr, with the calibrated sectors' rates shifted
+    by it; the batch shape of a shift). sectors: as given (shares of the level year)."""
+    anchor = _anchor(scenario)
+    mask = np.array([s in scenario.calibration_sectors for s in SECTORS], dtype=float)
+    growth = np.asarray(sectors.growth_pct, dtype=float)
+
+    def total_with(shift: np.ndarray) -> np.ndarray:
+        shifted = replace(sectors, growth_pct=growth + shift[..., None, None] * mask[:, None])
+        return _total_cagr_pct(shifted, anchor)
+
+    return total_with, growth.shape[:-2]
 
 
 def _check_reachable(scenario: Scenario, lowest: np.ndarray, highest: np.ndarray) -> None:

@@ -140,8 +140,14 @@ def _missing_value(scenario: Scenario, path: str) -> float:
 
 
 def differing_parameters(base: Scenario, other: Scenario) -> dict[str, tuple[float, float]]:
-    """path -> (base value, other value) of every parameter that differs (NaN: no override)."""
+    """path -> (base value, other value) of every parameter that differs (NaN: no override);
+    CompareError for scenarios of different structure."""
     check_comparable(base, other)
+    return _differing(base, other)
+
+
+def _differing(base: Scenario, other: Scenario) -> dict[str, tuple[float, float]]:
+    """`differing_parameters` of two scenarios known to be comparable."""
     mine, theirs = numeric_parameters(base), numeric_parameters(other)
     paths = list(mine) + [p for p in theirs if p not in mine]
     pairs = {
@@ -230,8 +236,15 @@ def shapley_values(worth: np.ndarray, players: int) -> np.ndarray:
 
 def attribute(base: Scenario, other: Scenario) -> list[Attribution]:
     """The Shapley attribution of the end-year gap (other - base) of each attributed indicator
-    to the parameters that differ (rows in the parameters' order; none when none differ)."""
-    pairs = differing_parameters(base, other)
+    to the parameters that differ (rows in the parameters' order; none when none differ);
+    CompareError for scenarios of different structure."""
+    check_comparable(base, other)
+    return _attribute(base, other)
+
+
+def _attribute(base: Scenario, other: Scenario) -> list[Attribution]:
+    """`attribute` for two scenarios known to be comparable."""
+    pairs = _differing(base, other)
     if not pairs:
         return []
     players = _players(list(pairs))
@@ -261,8 +274,13 @@ def _run(scenario: Scenario, values: Mapping[str, np.ndarray]) -> dict[str, np.n
 
 def differences(base: Any, other: Any, indicators: Sequence[str] | None = None) -> list[Difference]:
     """End-year values of every level indicator, and every target's value, in both results
-    (`sim.run.ScenarioResult`s of comparable scenarios)."""
+    (`sim.run.ScenarioResult`s); CompareError for scenarios of different structure."""
     check_comparable(base.scenario, other.scenario)
+    return _differences(base, other, indicators)
+
+
+def _differences(base: Any, other: Any, indicators: Sequence[str] | None) -> list[Difference]:
+    """`differences` of two results whose scenarios are known to be comparable."""
     names = indicators or [n for n in base.series if not n.startswith(("growth.", "cagr."))]
     rows = [
         Difference(
@@ -317,8 +335,9 @@ def compare_run(base_name: str, results: Sequence[Any]) -> CompareResult:
     problems = []
     for base, other in pairs:
         try:
-            found += differences(base, other)
-            shares += attribute(base.scenario, other.scenario)
+            check_comparable(base.scenario, other.scenario)  # (once a pair: the rest rely on it)
+            found += _differences(base, other, None)
+            shares += _attribute(base.scenario, other.scenario)
         except CompareError as exc:
             problems.append(str(exc))
     if problems:

@@ -6,6 +6,7 @@ points: Vietnamese may carry combining marks."""
 
 from __future__ import annotations
 
+import textwrap
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -41,7 +42,7 @@ from sim.output.narrative import (
     tracking_note_text,
     verdict_text,
 )
-from sim.output.plan_text import no_targets_note
+from sim.output.plan_text import checks_budget_target, no_targets_note
 from sim.run import ScenarioResult, run_plan
 from sim.scenario.values import Scenario
 
@@ -61,6 +62,10 @@ __all__ = [
     "format_compare",
     "ProgressBar",
 ]
+
+
+WIDTH = 100
+"""The columns a terminal table is laid out to fit (a target's label longer than that wraps)."""
 
 
 def _fmt(value: float, lang: str, decimals: int = 1) -> str:
@@ -119,10 +124,13 @@ def format_summary(results: Sequence[ScenarioResult], lang: str = "vi") -> str:
         )
     lines = format_table(rows, "<>>>>>>>")
     lines.append("")
+    budget_target = checks_budget_target(results)  # (no words on a target the plan lacks)
     for r in results:
-        concept = indicator_label(r.scenario.budget_concept, lang, linked_labels(r))
-        budget = text("sum.budget_concept", lang).format(concept=concept)
-        lines.append(f"{r.scenario.title(lang)}: {residual_text(r.scenario, lang)}; {budget}")
+        line = f"{r.scenario.title(lang)}: {residual_text(r.scenario, lang)}"
+        if budget_target:
+            concept = indicator_label(r.scenario.budget_concept, lang, linked_labels(r))
+            line += "; " + text("sum.budget_concept", lang).format(concept=concept)
+        lines.append(line)
     lines.append("")
     if note := no_targets_note(results, lang):
         lines.append(note)  # said once, not a table of "outside horizon"
@@ -273,25 +281,33 @@ def format_tracking(tracking, lang: str = "vi") -> str:
 
 def format_rebaselined_scorecard(plans: Sequence[ScenarioResult], tracking, lang: str) -> str:
     """--actuals: each target's plan and re-baselined value and status side by side (as
-    scorecard.csv has them), a mark on a value that rests on a figure solved from the total,
-    the reported totals the sectors overrule, and the actuals marked in the file."""
+    scorecard.csv has them), a row per scenario under the target's line so that it fits WIDTH
+    columns whatever the number of scenarios; a mark on a value that rests on a figure solved
+    from the total, the reported totals the sectors overrule, and the actuals marked in the
+    file."""
     rebased = {reb.result.scenario.name: reb for reb in tracking.rebased}
     title = i18n.text("tracking.scorecard_title", lang).format(
         year=tracking.actuals.latest_year, path=tracking.actuals.path
     )
-    header = [f"{i18n.text('target', lang)} ({i18n.text('tracking.value_status', lang)})"]
-    subheader = [""]
-    targets = run_plan(plans).targets
-    rows = [[f"{i18n.label_text(t, lang)} ({i18n.band_text(t, lang)})"] for t in targets]
+    header = [
+        f"{i18n.text('target', lang)} ({i18n.text('tracking.value_status', lang)})",
+        i18n.text("plan", lang),
+        i18n.text("rebaselined", lang),
+    ]
+    rows = [header]  # a row per target and scenario, under the target's own line
     for plan in plans:
         reb = rebased[plan.scenario.name]
-        header += [plan.scenario.title(lang), ""]
-        subheader += [i18n.text("plan", lang), i18n.text("rebaselined", lang)]
-        for row, before, after in zip(rows, plan.scores, reb.result.scores, strict=True):
+        for before, after in zip(plan.scores, reb.result.scores, strict=True):
             solved = any(after.indicator == f"output.{d.sector}" for d in reb.derived)
-            row += [_score_cell(before, lang), _score_cell(after, lang) + ("*" if solved else "")]
-    table = [header, subheader, *rows]
-    lines = [title, *format_table(table, "<" + ">" * (len(header) - 1), indent="  ")]
+            cells = [_score_cell(before, lang), _score_cell(after, lang) + ("*" if solved else "")]
+            rows.append([f"  {plan.scenario.title(lang)}", *cells])
+    table = format_table(rows, "<>>", indent="  ")
+    lines = [title, table[0]]
+    targets = run_plan(plans).targets
+    for i, target in enumerate(targets):
+        label = f"{i18n.label_text(target, lang)} ({i18n.band_text(target, lang)})"
+        lines += textwrap.wrap(label, WIDTH, initial_indent="  ", subsequent_indent="    ")
+        lines += table[1 + i :: len(targets)]  # (rows: by scenario, then target)
     return "\n".join(lines + _tracking_footnotes(plans, tracking, lang))
 
 

@@ -23,6 +23,7 @@ __all__ = [
     "source_note",
     "plan_notes",
     "no_targets_note",
+    "checks_budget_target",
     "chart_caption",
 ]
 
@@ -63,8 +64,7 @@ def no_targets_note(results: Sequence[ScenarioResult], lang: str) -> str:
     """ "The 2026-2030 term has no targets yet (...)": when the plan sets none, or when none of
     its targets' years lie in the run's years (every score outside the horizon or not
     projected); "" otherwise. Said once, in place of the scorecard."""
-    checked = ("met", "exceeded", "missed")
-    if not results or any(row.status in checked for r in results for row in r.scores):
+    if not results or _any_checked(results):
         return ""
     first = results[0].scenario
     plan = first.plan
@@ -75,6 +75,21 @@ def no_targets_note(results: Sequence[ScenarioResult], lang: str) -> str:
     return text("no_targets", lang).format(
         start=first.base_year + 1, end=first.end_year, periods=periods
     )
+
+
+def _any_checked(results: Sequence[ScenarioResult]) -> bool:
+    """Whether any target is checked in the results' years (a score met, exceeded or missed)."""
+    checked = ("met", "exceeded", "missed")
+    return any(row.status in checked for r in results for row in r.scores)
+
+
+def checks_budget_target(results: Sequence[ScenarioResult]) -> bool:
+    """Whether the run checks a target on the budget line each scenario names
+    (`budget_concept`): only then is there a budget target to say that line of. False when the
+    plan sets none, or none in the run's years (`no_targets_note` says so instead)."""
+    targets = results[0].scenario.plan.targets if results else ()
+    on_budget = any(t.indicator == "budget_concept" for t in targets)
+    return on_budget and _any_checked(results)
 
 
 def _period(target: Target) -> str:

@@ -39,7 +39,13 @@ from sim.output.narrative import (
     tracking_note_text,
     verdict_text,
 )
-from sim.output.plan_text import no_targets_note, plan_notes, report_title, source_note
+from sim.output.plan_text import (
+    checks_budget_target,
+    no_targets_note,
+    plan_notes,
+    report_title,
+    source_note,
+)
 from sim.run import ScenarioResult, run_plan
 
 __all__ = [
@@ -190,13 +196,16 @@ def _assumptions(result: ScenarioResult, lang: str) -> str:
     body = "".join(f"<tr><td>{_e(a)}</td><td>{_e(b)}</td><td>{_e(c)}</td></tr>" for a, b, c in rows)
     files = ", ".join(p.name for p in s.files)
     settings = f"; --set {', '.join(s.settings)}" if s.settings else ""
+    budget = ""  # (which budget line the plan's budget targets use: only when it sets them)
+    if checks_budget_target([result]):
+        concept = indicator_label(s.budget_concept, lang, linked_labels(result))
+        budget = f" {text('budget_concept_note', lang)}: {concept}."
     description = s.description(lang)
     return (
         f"<p>{_e(description)}</p>"
         f"<table><tr><th>{_e(text('parameter', lang))}</th><th>{_e(text('assumptions', lang))}</th>"
         f"<th>{_e(text('source', lang))}</th></tr>{body}</table>"
-        f'<p class="note">{_e(residual_text(s, lang))}. {_e(text("budget_concept_note", lang))}: '
-        f"{_e(indicator_label(s.budget_concept, lang, linked_labels(result)))}. {_e(files)}{_e(settings)}</p>"
+        f'<p class="note">{_e(residual_text(s, lang))}.{_e(budget)} {_e(files)}{_e(settings)}</p>'
     )
 
 

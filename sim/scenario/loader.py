@@ -55,6 +55,7 @@ __all__ = [
     "Indicator",
     "Scenario",
     "load_scenario",
+    "PlanCache",
     "parse_setting",
     "settings_for",
     "setting_targets",
@@ -447,6 +448,7 @@ def load_scenario(
     folder: Path | str = "scenarios",
     settings: Sequence[str] = (),
     end_year: int | None = None,
+    plans: PlanCache | None = None,
 ) -> Scenario:
     """Load, merge and validate a scenario and its parents.
 
@@ -454,6 +456,9 @@ def load_scenario(
     settings:     `KEY=VALUE` overrides applied on top (the CLI's `--set`); a
                   `SCENARIO:KEY=VALUE` applies only when SCENARIO is this scenario's name.
     end_year:     overrides the end year (the CLI's `--end-year`).
+    plans:        the plan files read so far by the caller's one load of several scenarios
+                  (resolved path -> plan and its problems), so that each is read once; a
+                  fresh one (the file read anew) when None.
     Raises ScenarioError listing every problem found.
     """
     path = _resolve(str(name_or_path), Path(folder))
@@ -462,9 +467,13 @@ def load_scenario(
         raise ScenarioError([Problem(str(path), "", None, rule)])
     chain = _read_chain(path)
     merged, provenance = _merge_files(chain.files)
-    plan, plan_problems = _plan(chain, merged, provenance)
+    name, options = _apply_options(path, merged, provenance, settings, end_year)
+    # (the plan after the options: `--set plan=FILE` chooses it)
+    plan, plan_problems = _plan(chain, merged, provenance, {} if plans is None else plans)
     try:
-        scenario = _validated(path, chain, merged, provenance, settings, end_year)
+        scenario = _validated(
+            path, chain, merged, provenance, settings_for(name, settings), options
+        )
     except ScenarioError as exc:  # every problem at once: the scenario's and its plan's
         raise ScenarioError([*exc.problems, *plan_problems]) from None
     if plan_problems:
@@ -472,15 +481,16 @@ def load_scenario(
     return replace(scenario, plan=plan)
 
 
-def _validated(
+def _apply_options(
     path: Path,
-    chain: _Chain,
     merged: dict[str, Any],
     provenance: dict[str, str],
     settings: Sequence[str],
     end_year: int | None,
-) -> Scenario:
-    """The scenario of a read chain with the --set and --end-year layers applied, validated."""
+) -> tuple[str, Findings]:
+    """Merge the --set values that apply to the scenario (those scoped to its name and those of
+    every scenario) and --end-year into `merged`: (the scenario's name, what checking them
+    found)."""
     # (a file whose name is not a string fails the schema; the stem then scopes nothing wrong)
     given = merged.get("name")
     name: str = given if isinstance(given, str) else path.stem
@@ -488,32 +498,61 @@ def _validated(
     layers, found = _option_layers(applied, end_year)  # (problems name the --set as given)
     for source, layer in layers:
         _merge(merged, layer, source, provenance)
-    found = chain.found + found
+    return name, found
+
+
+def _validated(
+    path: Path,
+    chain: _Chain,
+    merged: dict[str, Any],
+    provenance: dict[str, str],
+    settings: tuple[str, ...],
+    options: Findings,
+) -> Scenario:
+    """The scenario of a read chain with the --set and --end-year layers applied (`settings`:
+    the KEY=VALUE texts that changed it; `options`: what checking them found), validated."""
+    found = chain.found + options
     if found.problems:  # the rules that span keys need well-typed values
         raise ScenarioError(found.problems)
     where = Where(str(path), provenance)
-    scenario = build_scenario(
-        path, merged, where, chain.hashes, settings_for(name, settings), found.warnings
-    )
+    scenario = build_scenario(path, merged, where, chain.hashes, settings, found.warnings)
     problems = projection_problems(scenario, where)
     if problems:
         raise ScenarioError(problems)
     return scenario
 
 
+PlanCache = dict[tuple[Path, str], tuple[Plan, tuple[Problem, ...]]]
+"""Plans read during one load of several scenarios: (resolved path, the file that names it)
+-> the plan and the plan file's problems (`load_scenario`'s `plans`)."""
+
+
 def _plan(
-    chain: _Chain, merged: Mapping[str, Any], provenance: Mapping[str, str]
+    chain: _Chain, merged: Mapping[str, Any], provenance: Mapping[str, str], plans: PlanCache
 ) -> tuple[Plan, tuple[Problem, ...]]:
     """The scenario's plan (`sim.scenario.plan`: the `plan` key, or plan.toml beside its files;
-    NO_PLAN without one) and the plan file's problems."""
+    NO_PLAN without one) and the plan file's problems; from `plans` when read already."""
     set_by = provenance.get("plan")
     path = plan_path_for([file for file, _ in chain.files], merged, set_by)
     if path is None:
         return NO_PLAN, ()
+    key = (_resolved(path), set_by or "")  # (a missing file's message names who named it)
+    if key not in plans:
+        try:
+            plan = load_plan(path, _read_toml, _check_structure, referenced_by=set_by or "")
+            plans[key] = plan, ()
+        except ScenarioError as exc:
+            plans[key] = NO_PLAN, exc.problems
+    return plans[key]
+
+
+def _resolved(path: Path) -> Path:
+    """`path` resolved (links followed), or as given where that fails (a NUL in the name, a
+    link that loops: reading it then says what is wrong)."""
     try:
-        return load_plan(path, _read_toml, _check_structure, referenced_by=set_by or ""), ()
-    except ScenarioError as exc:
-        return NO_PLAN, exc.problems
+        return path.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return path
 
 
 @dataclass(frozen=True)

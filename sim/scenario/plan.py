@@ -133,11 +133,12 @@ def plan_path_for(
     files: Sequence[Path], merged: Mapping[str, Any], set_by: str | None
 ) -> Path | None:
     """The plan file of a scenario whose chain is `files` (its own first): `plan = "..."` as
-    merged (relative to `set_by`, the file that set it), else plan.toml beside one of the files,
-    the scenario's own first. None when there is none."""
+    merged (relative to `set_by`, the file that set it; from the current folder when a
+    `--set [SCENARIO:]plan=FILE` set it), else plan.toml beside one of the files, the
+    scenario's own first. None when there is none."""
     given = merged.get("plan")
     if isinstance(given, str) and set_by is not None:
-        return Path(set_by).parent / given
+        return Path(given) if set_by.startswith("--set ") else Path(set_by).parent / given
     for file in files:
         candidate = file.parent / PLAN_FILE
         if candidate.is_file():

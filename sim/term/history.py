@@ -17,9 +17,8 @@ import pandas as pd
 from sim.core.model import SECTORS, cagr_from_ratio_pct
 from sim.core.names import TOTAL, ParameterPath, output, share
 from sim.core.plan import PlanHistory
-from sim.run import ScenarioResult, calibration_shift_pct, run_scenario
+from sim.run import ScenarioResult, run_scenario
 from sim.scenario.loader import Scenario
-from sim.scenario.params import build_inputs
 
 __all__ = [
     "HistoryResult",
@@ -347,8 +346,7 @@ def run_history(
     shift = None
     if history.calibration_total_cagr_pct is not None:
         calibrated = run_scenario(history)
-        inputs = build_inputs(history)  # the sector rates as the source gives them
-        shift = float(calibration_shift_pct(history, inputs.sectors))
+        shift = calibrated.calibration_shift_pct  # (found once, by run_scenario)
     used = calibrated or raw
     record = _with_plan_rates(track_record(raw, calibrated), plan_history)
     n = history.end_year - history.base_year

@@ -172,6 +172,31 @@ def test_differences_hold_end_year_levels_and_targets(bundled):
     assert {d.scenario for d in compare.differences} == {"covid_shock", "optimistic"}
 
 
+def test_a_compare_run_checks_each_pair_once_and_still_names_one_that_differs(bundled, monkeypatch):
+    import sim.analysis.compare as compare
+
+    checked: list[tuple[str, str]] = []
+    real = compare.check_comparable
+
+    def counted(base, other):
+        checked.append((base.name, other.name))
+        real(base, other)
+
+    monkeypatch.setattr(compare, "check_comparable", counted)
+    _, results = bundled
+    compare_run("baseline", list(results.values()))
+    assert checked == [("baseline", "covid_shock"), ("baseline", "optimistic")]
+    longer = _load("optimistic", settings=["end_year=2026"])["optimistic"]
+    checked.clear()
+    with pytest.raises(CompareError) as info:
+        compare_run("baseline", [results["baseline"], results["covid_shock"], run_scenario(longer)])
+    assert checked == [("baseline", "covid_shock"), ("baseline", "optimistic")]
+    assert str(info.value) == (
+        "cannot compare 'optimistic' with 'baseline': they differ in structure, not only in "
+        "numbers (years: baseline has (2020, 2025), optimistic has (2020, 2026))"
+    )
+
+
 def test_above_the_cap_parameters_are_grouped_by_sector_or_indicator(bundled):
     # covid's 9 single-year rates and 8 more settings: 17 parameters > 16, so 7 groups
     settings = [

@@ -53,6 +53,31 @@ def test_calibration_reproduces_the_reported_total(history):
     )
 
 
+def test_the_calibration_is_found_once_for_loading_running_and_the_track_record(monkeypatch):
+    import sim.run
+    import sim.term.history
+
+    found: list[float] = []
+    real = sim.run.calibration_shift_pct
+
+    def counted(scenario, sectors):
+        shift = real(scenario, sectors)
+        found.append(float(shift))
+        return shift
+
+    for module in (sim.run, sim.term.history):  # (wherever the bisection is bound)
+        monkeypatch.setattr(module, "calibration_shift_pct", counted, raising=False)
+    (scenario,) = load_scenarios([str(HISTORY)], SCENARIOS)  # (an unreachable total: refused)
+    plan = load_scenario("baseline", SCENARIOS)
+    result = run_history(scenario, [run_scenario(plan)], plan.plan.history)
+    assert len(found) == 1
+    # the carried shift is the bisection's answer: total output grows the reported 15.5 %/yr
+    assert result.calibration_shift_pct == found[0] == pytest.approx(-0.54, abs=0.005)
+    assert result.result.calibration_shift_pct == found[0]
+    assert result.result.series["cagr.total"][-1] == pytest.approx(15.5, abs=1e-9)
+    assert run_scenario(plan).calibration_shift_pct is None  # no [calibration]
+
+
 def test_elasticities_of_2016_2020(history):
     # docs/source_figures.md c6, c7: income 6.65 / 15.5 = 0.43, budget 29.64 / 15.5 = 1.91
     assert history.record.elasticity["income_per_capita"] == pytest.approx(

@@ -75,3 +75,50 @@ def test_long_horizons_stay_consistent(scenario_dir, residual):
     assert series["output.total"][-1] == pytest.approx(
         np.sum([series[f"output.{b}"][-1] for b in blocks])
     )
+
+
+@pytest.fixture(scope="module")
+def next_term_results():
+    return [run_scenario(s) for s in load_scenarios([], NEXT_TERM)]
+
+
+def test_a_term_without_targets_says_nothing_of_a_budget_target(next_term_results):
+    """scenarios/next_term's plan sets no targets: the summary says so once and says nothing of
+    the budget line a budget target would be compared with; the bundled plan's budget targets
+    (T7, T8) keep the sentence."""
+    from sim.output.console import format_summary
+
+    vi = format_summary(next_term_results, "vi").splitlines()
+    assert (
+        "Kịch bản cơ sở (2025-2030): Tỷ trọng gốc cộng lại 99,1 %: giữ phần 0,9 % còn lại "
+        "thành khối riêng, tăng theo tốc độ chung của ba ngành"
+    ) in vi
+    en = format_summary(next_term_results, "en")
+    for text in ("\n".join(vi), en):
+        assert "ngân sách so với" not in text and "budget target" not in text
+    assert en.count("The 2026-2030 term has no targets yet") == 1
+    bundled = [run_scenario(load_scenario("baseline", SCENARIOS))]
+    assert (
+        "Kịch bản cơ sở: Tỷ trọng gốc cộng lại 99,1 %: giữ phần 0,9 % còn lại thành khối riêng, "
+        "tăng theo tốc độ chung của ba ngành; chỉ tiêu thu ngân sách so với Thu ngân sách "
+        "(không tính tiền sử dụng đất)"
+    ) in format_summary(bundled, "vi").splitlines()
+
+
+@pytest.mark.slow  # (imports the report's libraries)
+def test_the_report_of_a_term_without_targets_names_no_budget_line(next_term_results, tmp_path):
+    from datetime import datetime
+
+    from sim.output.report import write_report
+
+    write_report(tmp_path / "r.html", next_term_results, [], "vi", datetime(2026, 11, 27))
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "Các chỉ tiêu thu ngân sách của kế hoạch so với" not in html
+    assert "khối riêng, tăng theo tốc độ chung của ba ngành. baseline_2025_2030.toml" in html
+    bundled = [run_scenario(load_scenario("baseline", SCENARIOS))]
+    write_report(tmp_path / "b.html", bundled, [], "en", datetime(2026, 11, 27))
+    html = (tmp_path / "b.html").read_text(encoding="utf-8")
+    assert (
+        "The plan&#x27;s budget targets are compared with: Budget revenue (excl. land-use fees). "
+        "baseline.toml"
+    ) in html

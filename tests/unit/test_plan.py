@@ -167,6 +167,84 @@ def test_a_run_checks_one_plan(tmp_path):
         load_scenarios([str(tmp_path / "a" / "a.toml"), str(tmp_path / "b" / "b.toml")], tmp_path)
 
 
+def test_a_load_reads_each_plan_file_once_and_the_next_load_reads_it_anew(
+    scenario_dir, monkeypatch
+):
+    import sim.scenario.loader as loader
+
+    read: list[str] = []
+    real = loader.load_plan
+
+    def counted(path, *args, **kwargs):
+        read.append(Path(path).name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(loader, "load_plan", counted)
+    scenarios = load_scenarios([], scenario_dir)
+    assert [s.name for s in scenarios] == ["baseline", "covid_shock", "optimistic"]
+    assert read == ["plan.toml"]  # three scenarios, one plan file, read once
+    assert len({id(s.plan) for s in scenarios}) == 1
+    # nothing kept beyond the load: a plan edited between two runs is read anew
+    plan = scenario_dir / "plan.toml"
+    plan.write_text(plan.read_text("utf-8").replace("low = 14.0", "low = 13.0"), "utf-8")
+    again = load_scenarios(["baseline"], scenario_dir)
+    assert read == ["plan.toml", "plan.toml"]
+    assert target_by_key("output_growth", again[0].plan.targets).low == 13.0
+
+
+def test_a_broken_plan_shared_by_three_scenarios_is_reported_once(scenario_dir):
+    plan = scenario_dir / "plan.toml"
+    plan.write_text(plan.read_text("utf-8").replace("low = 14.0", "lo = 14.0"), "utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_scenarios([], scenario_dir)
+    (problem,) = [str(p) for p in info.value.problems]
+    assert problem == (
+        f"{plan}: targets.output_growth.lo = 14.0: unknown key (did you mean 'low'?)"
+    )
+
+
+ONE_TARGET_PLAN = """
+[plan]
+locality = { vi = "xã Thử", en = "Test commune" }
+term = [2020, 2025]
+source = { vi = "Nghị quyết thử", en = "Test resolution" }
+
+[targets.output_growth]
+indicator = "output.total"
+measure = "cagr"
+low = 10.0
+high = 12.0
+label = { vi = "Tăng trưởng", en = "Growth" }
+"""
+
+
+def test_set_plan_chooses_the_plan_of_every_scenario_or_of_one(scenario_dir, monkeypatch):
+    """--set plan=FILE (a path from the current folder) checks every scenario of the run against
+    FILE; --set SCENARIO:plan=FILE that one; the scenarios changed are marked what-if."""
+    monkeypatch.chdir(scenario_dir.parent)
+    (scenario_dir.parent / "plans").mkdir()
+    (scenario_dir.parent / "plans" / "other.toml").write_text(ONE_TARGET_PLAN, "utf-8")
+    scenarios = load_scenarios([], scenario_dir, ["plan=plans/other.toml"])
+    assert {s.plan.file for s in scenarios} == {str(Path("plans/other.toml"))}
+    assert all(s.title("en").endswith("(what-if)") for s in scenarios)
+    result = run_scenario(scenarios[0])
+    (row,) = result.scores  # the other plan's one target: 10-12 %/yr, and 14.78 exceeds it
+    assert (row.target.key, row.target.low, row.target.high) == ("output_growth", 10.0, 12.0)
+    assert row.status == "exceeded" and row.gap == pytest.approx(row.value - 12.0)
+    (one,) = load_scenarios(["optimistic"], scenario_dir, ["optimistic:plan=plans/other.toml"])
+    assert one.plan.locality.en == "Test commune"
+    # scoped to one scenario of three: a run checks one plan, and says so
+    with pytest.raises(ScenarioError, match="a run's scenarios share one plan"):
+        load_scenarios([], scenario_dir, ["optimistic:plan=plans/other.toml"])
+
+
+def test_set_plan_naming_no_file_is_one_problem(scenario_dir):
+    with pytest.raises(ScenarioError) as info:
+        load_scenarios([], scenario_dir, ["plan=nowhere.toml"])
+    (problem,) = info.value.problems
+    assert str(problem) == "--set plan=nowhere.toml: plan = 'nowhere.toml': plan file not found"
+
+
 # ----------------------------------------------------------------------------- --new-plan
 
 

@@ -108,8 +108,10 @@ def test_a_solved_sector_inside_the_range_is_labelled_and_cannot_read_already_me
     assert "* dựa trên số tính ngược từ tổng, không phải số thực hiện:" in vi
     assert "Kịch bản cơ sở: Nông lâm - thủy sản năm 2022: 15,07 % (tính ngược từ tổng 15,5 %)" in vi
     en = format_rebaselined_scorecard([plan], tracking, "en")
-    line = next(x for x in en.splitlines() if x.strip().startswith("Agriculture"))
-    assert line.rstrip().endswith("exceeded*")
+    lines = en.splitlines()
+    label = next(i for i, x in enumerate(lines) if x.strip().startswith("Agriculture"))
+    assert lines[label + 1].split()[0] == "Baseline"  # (its row under the target's line)
+    assert lines[label + 1].rstrip().endswith("exceeded*")
     assert (
         "Baseline: Agriculture, forestry & fishery 2022: 15.07 % (solved from the total 15.5 %)"
         in en
@@ -295,8 +297,10 @@ def test_the_terminal_shows_the_rebaselined_scorecard_beside_the_plan(tmp_path, 
     services = ((1.06 * 1.16**4) ** 0.2 - 1) * 100
     assert f"{services:.2f}" == "13.93"
     # the last such line: the summary's own scorecard comes first, the side-by-side one after it
-    line = [x for x in out.splitlines() if x.strip().startswith("Ngành dịch vụ tăng")][-1]
-    assert line.split()[-5:] == ["16,00", "đạt", "13,93", "không", "đạt"]
+    lines = out.splitlines()
+    label = [i for i, x in enumerate(lines) if x.strip().startswith("Ngành dịch vụ tăng")][-1]
+    row = ["Kịch", "bản", "cơ", "sở", "16,00", "đạt", "13,93", "không", "đạt"]
+    assert lines[label + 1].split() == row  # (the scenario's row under the target's line)
 
 
 @pytest.mark.slow  # (a run of the command)
@@ -333,3 +337,44 @@ def test_the_tracking_files_label_solved_figures_and_overruled_totals(tmp_path):
     notes = (folder / "notes.txt").read_text(encoding="utf-8-sig")
     assert "baseline: growth.total 2021 = 10 % not used: the three sectors observed" in notes
     assert "baseline: agriculture 2022 = 15.06 % (solved from growth.total 2022 = 15.5" in notes
+
+
+def _shown(row, lang: str) -> list[str]:
+    """A score as the terminal writes it, formatted here: value, then the status word(s)."""
+    words = {
+        "met": ("đạt", "met"),
+        "exceeded": ("vượt", "exceeded"),
+        "missed": ("không đạt", "missed"),
+    }
+    number = f"{row.value:.2f}"
+    if lang == "vi":
+        number = number.replace(".", ",")
+    return [number, *words[row.status][lang == "en"].split()]
+
+
+def test_the_rebaselined_scorecard_of_three_scenarios_fits_100_columns():
+    """The bundled set with the example actuals: a line per target, then a row per scenario
+    (plan, re-baselined): at most 100 columns in either language, where a column pair per
+    scenario made 170."""
+    from sim.output.i18n import display_width
+    from sim.run import load_scenarios
+
+    plans = [run_scenario(s) for s in load_scenarios([], SCENARIOS)]
+    tracking = track(plans, read_actuals(SCENARIOS / "actuals_example.csv"))
+    rebased = {r.result.scenario.name: r.result for r in tracking.rebased}
+    for lang, label in (("vi", "Ngành dịch vụ tăng (15,5-16,5 %/năm)"), ("en", "Services growth")):
+        lines = format_rebaselined_scorecard(plans, tracking, lang).splitlines()
+        table = lines[1 : lines.index(next(x for x in lines if x.startswith("* ")))]
+        assert len(table) == 1 + 10 * 4  # header, and 10 targets: a line and 3 scenario rows
+        assert max(display_width(x) for x in table) <= 100
+        at = next(i for i, x in enumerate(lines) if x.strip().startswith(label))
+        for k, plan in enumerate(plans):
+            row = lines[at + 1 + k]
+            title = plan.scenario.title(lang)
+            assert row.startswith(f"    {title} ")
+            before = plan.scores[1]
+            after = rebased[plan.scenario.name].scores[1]
+            assert before.target.key == after.target.key == "services_growth"
+            expected = _shown(before, lang) + _shown(after, lang)
+            expected[-1] += "*"  # services 2022: solved from the reported total
+            assert row[len(title) + 4 :].split() == expected
