@@ -249,9 +249,17 @@ def _raise_during_the_swap(monkeypatch, signum):
 
 
 def _raise_in_summary(monkeypatch, signum):
+    """(the summary is printed before the files are written)"""
     import sim.cli as cli
 
     monkeypatch.setattr(cli, "_print_summary", lambda *a: signal.raise_signal(signum))
+
+
+def _raise_in_written_list(monkeypatch, signum):
+    """(the list of what was written is printed once the files are in place)"""
+    import sim.cli as cli
+
+    monkeypatch.setattr(cli, "_print_written", lambda *a: signal.raise_signal(signum))
 
 
 INTERRUPT_CASES = [
@@ -260,7 +268,8 @@ INTERRUPT_CASES = [
     pytest.param(_raise_in_write_manifest, signal.SIGTERM, 143, UNCHANGED, False, id="write-term"),
     pytest.param(_raise_during_the_swap, signal.SIGINT, 130, PUBLISHED, True, id="swap"),
     pytest.param(_raise_during_the_swap, signal.SIGHUP, 129, PUBLISHED, True, id="swap-hup"),
-    pytest.param(_raise_in_summary, signal.SIGINT, 130, PUBLISHED, True, id="summary"),
+    pytest.param(_raise_in_summary, signal.SIGINT, 130, UNCHANGED, False, id="summary"),
+    pytest.param(_raise_in_written_list, signal.SIGINT, 130, PUBLISHED, True, id="written"),
 ]
 
 
