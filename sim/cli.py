@@ -599,7 +599,7 @@ def _print_summary(run: RunOutputs, settings: Sequence[str]) -> None:
         print(format_sensitivity(run.sensitivity, lang, results))
     if settings:
         print()
-        print(format_what_if(settings, [r.scenario.name for r in results], lang))
+        print(format_what_if(settings, [r.scenario for r in results], lang))
     if run.compare is not None:
         from sim.output.console import format_compare
 

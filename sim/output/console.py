@@ -166,13 +166,15 @@ def _head_rows(first: str, scenarios: Sequence, lang: str) -> list[list[str]]:
     return [[first, *plain], ["", *marks]]
 
 
-def format_what_if(settings: Sequence[str], names: Sequence[str], lang: str = "vi") -> str:
-    """Which scenarios of the run each --set changed (they are marked what-if everywhere)."""
+def format_what_if(settings: Sequence[str], scenarios: Sequence[Scenario], lang: str = "vi") -> str:
+    """Which scenarios of the run each --set changed (they are marked what-if everywhere), by
+    their titles as filed."""
     from sim.scenario.loader import setting_targets
 
+    titles = {s.name: s.title_vi if lang == "vi" else s.title_en for s in scenarios}
     lines = [text("sum.what_if", lang)]
-    for setting, changed in setting_targets(settings, names):
-        lines.append(f"  --set {setting}: {', '.join(changed)}")
+    for setting, changed in setting_targets(settings, list(titles)):
+        lines.append(f"  --set {setting}: {'; '.join(titles[n] for n in changed)}")
     return "\n".join(lines)
 
 

@@ -87,14 +87,16 @@ def test_a_changed_scenario_is_titled_what_if_in_both_languages_and_a_plain_one_
 
 
 def test_the_terminal_lists_the_scenarios_each_setting_changed():
-    lines = format_what_if(
-        [f"optimistic:{SERVICES}=15", "sectors.industry.growth_pct=9"],
-        ["baseline", "covid_shock", "optimistic"],
-    ).splitlines()
+    settings = [f"optimistic:{SERVICES}=15", "sectors.industry.growth_pct=9"]
+    scenarios = load_scenarios([], SCENARIOS, settings)
+    lines = format_what_if(settings, scenarios, "en").splitlines()
     assert lines[1:] == [
-        f"  --set optimistic:{SERVICES}=15: optimistic",
-        "  --set sectors.industry.growth_pct=9: baseline, covid_shock, optimistic",
+        f"  --set optimistic:{SERVICES}=15: Optimistic",
+        "  --set sectors.industry.growth_pct=9: Baseline; COVID-19 shock; Optimistic",
     ]
+    lines = format_what_if(settings, scenarios, "vi").splitlines()  # titles, never ids
+    assert lines[1] == f"  --set optimistic:{SERVICES}=15: Kịch bản tích cực"
+    assert lines[2].endswith(": Kịch bản cơ sở; Kịch bản tác động dịch COVID-19; Kịch bản tích cực")
 
 
 def test_a_bad_scoped_setting_is_named_as_given():
