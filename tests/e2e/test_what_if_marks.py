@@ -36,7 +36,7 @@ def test_a_scoped_set_changes_only_its_scenario_and_marks_it(run, tmp_path):
     changed = pd.read_csv(what_if / "optimistic.csv", index_col="year")
     assert changed["cagr.services"].iloc[-1] == pytest.approx(15.0)
     assert pd.read_csv(plain / "optimistic.csv", index_col="year")["cagr.services"].iloc[-1] > 15.5
-    assert f"--set {SETTING}: optimistic" in out
+    assert f"--set {SETTING}: Optimistic" in out
 
     card = pd.read_csv(what_if / "scorecard.csv", keep_default_na=False)
     assert set(card.loc[card.scenario == "optimistic", "what_if"]) == {CHANGE}
