@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from sim.core.text import Bilingual
 from sim.output.publish import STOP_SIGNALS
 from sim.scenario.loader import ScenarioError
 
@@ -239,8 +240,12 @@ class _Interrupted(KeyboardInterrupt):
         self.signum = signum
 
 
-def _error(message: object) -> int:
-    print(f"error: {message}", file=sys.stderr)
+ERROR = Bilingual("lỗi", "error")
+WARNING = Bilingual("cảnh báo", "warning")
+
+
+def _error(message: object, lang: str = "en") -> int:
+    print(f"{ERROR.in_(lang)}: {message}", file=sys.stderr)
     return EXIT_USER_ERROR
 
 
@@ -353,11 +358,11 @@ def _run(
         check_output_folder(args.out)  # before the computation: a bad --out fails at once
         run = _compute(args, started, argv)
     except (_UserError, OutputFolderError) as exc:
-        return _error(exc)
+        return _error(exc, args.lang)
     try:
         publish(args.out, lambda folder: write_run(folder, run), on_swapped, _note)
     except (OutputFolderError, NonFiniteError) as exc:
-        return _error(exc)
+        return _error(exc, args.lang)
     except OSError as exc:
         print(f"error: could not write results to {args.out}: {exc}", file=sys.stderr)
         return 1
@@ -366,19 +371,19 @@ def _run(
     return 0
 
 
-def _with_actuals_problems(error: ScenarioError, actuals: Path | None) -> str:
-    """The scenario problems, and those of the actuals file when it has any: one run reports
-    every input problem at once, not one stage at a time. The scenarios did not load, so the
-    actuals' indicator names are not checked here (the next run checks them)."""
+def _with_actuals_problems(error: ScenarioError, actuals: Path | None, lang: str) -> str:
+    """The scenario problems, and those of the actuals file when it has any, in `lang`: one run
+    reports every input problem at once, not one stage at a time. The scenarios did not load,
+    so the actuals' indicator names are not checked here (the next run checks them)."""
     if actuals is None:
-        return str(error)
+        return error.render(lang)
     from sim.scenario.actuals import ActualsError, read_actuals
 
     try:
         read_actuals(actuals, any_indicator=True)
     except ActualsError as more:
-        return f"{error}\n{more}"
-    return str(error)
+        return f"{error.render(lang)}\n{more.render(lang)}"
+    return error.render(lang)
 
 
 def _compute(args: argparse.Namespace, started: datetime, argv: list[str]) -> RunOutputs:
@@ -391,18 +396,20 @@ def _compute(args: argparse.Namespace, started: datetime, argv: list[str]) -> Ru
     try:
         scenarios = load_scenarios(args.scenarios, args.scenarios_dir, args.settings, args.end_year)
     except ScenarioError as exc:
-        raise _UserError(_with_actuals_problems(exc, args.actuals)) from exc
+        raise _UserError(_with_actuals_problems(exc, args.actuals, args.lang)) from exc
     _print_warnings(scenarios, args.lang)
     _plan_warnings(scenarios[0].plan, args.lang)
     _unprojected_target_warnings(scenarios, args.lang)
     results = [run_scenario(s) for s in scenarios]
-    _check_rebase_year(args.rebase_year, scenarios)
+    _check_rebase_year(args.rebase_year, scenarios, args.lang)
     compare = _compare(args.compare, results)  # (a bad base is said before the long analyses)
     history = _history(args, results)
-    tracking = None if args.actuals is None else _tracking(args.actuals, scenarios, results)
+    tracking = (
+        None if args.actuals is None else _tracking(args.actuals, scenarios, results, args.lang)
+    )
     sensitivity = None
     if args.sensitivity:
-        sensitivity = _sensitivity(scenarios, args.draws, args.seed, args.sobol_n)
+        sensitivity = _sensitivity(scenarios, args.draws, args.seed, args.sobol_n, args.lang)
     return RunOutputs(
         compare=compare,
         results=results,
@@ -426,7 +433,7 @@ def _print_warnings(scenarios: Sequence[Scenario], lang: str) -> None:
     file that several scenarios extend is theirs together)."""
     from sim.output.console import format_warnings
 
-    pairs = [(s.name, str(warning)) for s in scenarios for warning in s.warnings]
+    pairs = [(s.name, warning.render(lang)) for s in scenarios for warning in s.warnings]
     for line in format_warnings(pairs, lang):
         print(line, file=sys.stderr)
 
@@ -450,7 +457,7 @@ def _unprojected_target_warnings(scenarios: Sequence[Scenario], lang: str) -> No
     from sim.scenario.plan import unknown_indicator_problems
 
     for problem in unknown_indicator_problems(scenarios):
-        print(f"{text('sum.warning', lang)}: {problem}", file=sys.stderr)
+        print(f"{text('sum.warning', lang)}: {problem.render(lang)}", file=sys.stderr)
 
 
 def _compare(base: str | None, results: list[ScenarioResult]) -> CompareResult | None:
@@ -484,13 +491,16 @@ def _chart_progress() -> Callable[[str, int, int], None]:
     return ProgressBar(sys.stderr, unit="charts")
 
 
-def _check_rebase_year(year: int | None, scenarios: Sequence[Scenario]) -> None:
+def _check_rebase_year(year: int | None, scenarios: Sequence[Scenario], lang: str) -> None:
     if year is None:
         return
-    outside = [s.name for s in scenarios if year not in s.years]
+    outside = ", ".join(s.name for s in scenarios if year not in s.years)
     if outside:
         raise _UserError(
-            f"--rebase-year {year} is outside the projection years of {', '.join(outside)}"
+            Bilingual(
+                f"--rebase-year {year} nằm ngoài các năm dự báo của {outside}",
+                f"--rebase-year {year} is outside the projection years of {outside}",
+            ).in_(lang)
         )
 
 
@@ -514,28 +524,36 @@ def _history(args: argparse.Namespace, results: list[ScenarioResult]) -> History
             history = load_scenarios([str(history_path)], args.scenarios_dir)[0]
         return run_history(history, results, record)
     except ScenarioError as exc:
-        raise _UserError(exc) from exc
+        raise _UserError(exc.render(args.lang)) from exc
 
 
 def _tracking(
-    path: Path, scenarios: Sequence[Scenario], results: list[ScenarioResult]
+    path: Path, scenarios: Sequence[Scenario], results: list[ScenarioResult], lang: str
 ) -> TrackingResult:
     """Plan against the actuals in `path` (--actuals)."""
     from sim.scenario.actuals import ActualsError, read_actuals
+    from sim.scenario.values import Problem
     from sim.term.tracking import track
 
     try:
         actuals = read_actuals(path, {n for s in scenarios for n in s.indicators})
         tracking = track(results, actuals)
     except ActualsError as exc:
-        raise _UserError(exc) from exc
-    for warning in tracking.warnings:  # implausible figures, used as given
-        print(f"warning: {warning}", file=sys.stderr)
+        raise _UserError(exc.render(lang)) from exc
+    for warning in tracking.warnings:  # a rate like a fraction; implausible figures, used as given
+        shown = (
+            warning.render(lang) if isinstance(warning, Problem) else warning.message().in_(lang)
+        )
+        print(f"{WARNING.in_(lang)}: {shown}", file=sys.stderr)
     return tracking
 
 
 def _sensitivity(
-    scenarios: Sequence[Scenario], draws: int | None, seed: int | None, sobol_n: int | None
+    scenarios: Sequence[Scenario],
+    draws: int | None,
+    seed: int | None,
+    sobol_n: int | None,
+    lang: str,
 ) -> SensitivityResults:
     """--sensitivity: every analysis, with a progress bar when stderr is a terminal."""
     from sim.analysis.montecarlo.engine import DEFAULT_DRAWS
@@ -544,11 +562,13 @@ def _sensitivity(
 
     for scenario in scenarios:
         if scenario.uncertainty is None:
-            print(
-                f"warning: scenario '{scenario.name}' has no [uncertainty] section: only "
+            said = Bilingual(
+                f"kịch bản '{scenario.name}' không có mục [uncertainty]: chỉ tính lưới hai chiều "
+                "và phép tìm giá trị cần đạt của nó",
+                f"scenario '{scenario.name}' has no [uncertainty] section: only "
                 "its two-way grid and goal seeks are computed",
-                file=sys.stderr,
             )
+            print(f"{WARNING.in_(lang)}: {said.in_(lang)}", file=sys.stderr)
     draws = DEFAULT_DRAWS if draws is None else draws
     sobol_n = SOBOL_BASE_SAMPLE if sobol_n is None else sobol_n
     return run_sensitivity(

@@ -70,7 +70,7 @@ def run(tmp_path, scenario_dir, monkeypatch, capsys):
     )
 
     def invoke(*args):
-        code = main(["baseline", "--no-charts", "--no-history", *args])
+        code = main(["baseline", "--no-charts", "--no-history", "--lang", "en", *args])
         out, err = capsys.readouterr()
         return code, out, err
 
