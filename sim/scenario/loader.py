@@ -237,7 +237,7 @@ def _parse_toml(text: str) -> dict[str, Any] | Bilingual:
         )
     except ValueError as exc:  # (an integer of more than 4,300 digits: Python's own limit)
         return Bilingual(
-            f"một giá trị không đọc được: {str(exc)[:80]}",
+            "một giá trị không đọc được (một số nguyên quá dài: Python đọc tối đa 4.300 chữ số)",
             f"a value that cannot be read: {str(exc)[:80]}",
         )
 
