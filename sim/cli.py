@@ -249,8 +249,11 @@ def _error(message: object, lang: str = "en") -> int:
     return EXIT_USER_ERROR
 
 
-def _note(message: str) -> None:
-    print(f"note: {message}", file=sys.stderr)
+NOTE = Bilingual("ghi chú", "note")
+
+
+def _note(message: Bilingual, lang: str) -> None:
+    print(f"{NOTE.in_(lang)}: {message.in_(lang)}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -258,41 +261,60 @@ def main(argv: Sequence[str] | None = None) -> int:
     128 + the signal's number when interrupted (130 for Ctrl-C, 143 SIGTERM, 129 SIGHUP)."""
     args = build_parser().parse_args(argv)
     if args.new_plan is not None:
-        return _new_plan(args.new_plan)
+        return _new_plan(args.new_plan, args.lang)
     started = datetime.now().astimezone()
     argv_used = list(sys.argv if argv is None else ["run_scenarios.py", *argv])
     if (args.draws, args.seed, args.sobol_n) != (None, None, None) and not args.sensitivity:
-        return _error("--draws, --seed and --sobol-n apply to --sensitivity; add --sensitivity")
+        said = Bilingual(
+            "--draws, --seed và --sobol-n chỉ dùng với --sensitivity; hãy thêm --sensitivity",
+            "--draws, --seed and --sobol-n apply to --sensitivity; add --sensitivity",
+        )
+        return _error(said.in_(args.lang), args.lang)
     published: list[bool] = []
-    with _stop_signals_raise(), _python_warnings_as_notes():
+    with _stop_signals_raise(), _python_warnings_as_notes(args.lang):
         try:
             return _run(args, started, argv_used, lambda: published.append(True))
         except KeyboardInterrupt as exc:
             # One line, no traceback: the workers are stopped and the new folder removed by now.
             signum = exc.signum if isinstance(exc, _Interrupted) else signal.SIGINT
-            where = "results were already published" if published else "previous results unchanged"
-            print(f"interrupted; {where}", file=sys.stderr)
+            said = (
+                Bilingual(
+                    "đã bị ngắt; kết quả đã được ghi xong",
+                    "interrupted; results were already published",
+                )
+                if published
+                else Bilingual(
+                    "đã bị ngắt; kết quả trước không thay đổi",
+                    "interrupted; previous results unchanged",
+                )
+            )
+            print(said.in_(args.lang), file=sys.stderr)
             return EXIT_INTERRUPTED + signum
 
 
-def _new_plan(folder: Path) -> int:
+def _new_plan(folder: Path, lang: str) -> int:
     """--new-plan FOLDER: write the starter files; say what to do next."""
     from sim.scenario.starter import StarterError, write_starter
 
     try:
         written = write_starter(folder)
     except StarterError as exc:
-        return _error(exc)
-    print(f"wrote {', '.join(map(str, written))}")
-    print(
-        "every value in them is an example to replace (locality, term, targets, base year, "
-        f"shares, rates); run them with: python run_scenarios.py --scenarios-dir {folder}"
+        return _error(exc.render(lang), lang)
+    files = ", ".join(map(str, written))
+    said = Bilingual(
+        f"đã ghi {files}\nmọi giá trị trong đó là ví dụ cần thay (địa phương, nhiệm kỳ, chỉ "
+        "tiêu, năm gốc, tỷ trọng, tốc độ tăng); chạy bằng lệnh: python run_scenarios.py "
+        f"--scenarios-dir {folder}",
+        f"wrote {files}\nevery value in them is an example to replace (locality, term, targets, "
+        "base year, shares, rates); run them with: python run_scenarios.py --scenarios-dir "
+        f"{folder}",
     )
+    print(said.in_(lang))
     return 0
 
 
 @contextmanager
-def _python_warnings_as_notes() -> Iterator[None]:
+def _python_warnings_as_notes(lang: str) -> Iterator[None]:
     """While the run lasts, a warning that Python or a library raises (numpy, pandas,
     matplotlib, XlsxWriter) prints as one plain note, not as Python's file, line and source
     code (the chart workers, forked, inherit it). The tool avoids their causes; this is the net
@@ -306,11 +328,13 @@ def _python_warnings_as_notes() -> Iterator[None]:
         file: TextIO | None = None,
         line: str | None = None,
     ) -> None:
-        print(
-            f"note: an unexpected condition during the run ({message}); the results were "
+        said = Bilingual(
+            f"một tình huống bất thường trong lượt chạy ({message}); kết quả vẫn được ghi như "
+            "thường, nhưng xin hãy báo lại ghi chú này cùng với lệnh bạn đã chạy",
+            f"an unexpected condition during the run ({message}); the results were "
             "written as usual, but please report this note with the command you ran",
-            file=sys.stderr,
         )
+        print(f"{NOTE.in_(lang)}: {said.in_(lang)}", file=sys.stderr)
 
     with warnings.catch_warnings():
         warnings.showwarning = show
@@ -357,14 +381,27 @@ def _run(
     try:
         check_output_folder(args.out)  # before the computation: a bad --out fails at once
         run = _compute(args, started, argv)
-    except (_UserError, OutputFolderError) as exc:
+    except _UserError as exc:
         return _error(exc, args.lang)
+    except OutputFolderError as exc:
+        return _error(exc.render(args.lang), args.lang)
     try:
-        publish(args.out, lambda folder: write_run(folder, run), on_swapped, _note)
-    except (OutputFolderError, NonFiniteError) as exc:
+        publish(
+            args.out,
+            lambda folder: write_run(folder, run),
+            on_swapped,
+            lambda message: _note(message, args.lang),
+        )
+    except OutputFolderError as exc:
+        return _error(exc.render(args.lang), args.lang)
+    except NonFiniteError as exc:
         return _error(exc, args.lang)
     except OSError as exc:
-        print(f"error: could not write results to {args.out}: {exc}", file=sys.stderr)
+        said = Bilingual(
+            f"không ghi được kết quả vào {args.out}: {exc}",
+            f"could not write results to {args.out}: {exc}",
+        )
+        print(f"{ERROR.in_(args.lang)}: {said.in_(args.lang)}", file=sys.stderr)
         return 1
     if not args.quiet:
         _print_summary(run, args.settings, args.out)

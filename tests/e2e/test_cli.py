@@ -144,7 +144,7 @@ def test_refuses_to_replace_a_folder_it_did_not_write(run, tmp_path):
     mine.mkdir()
     (mine / "thesis.docx").write_text("precious")
     code, out, err = run("--no-charts", "--out", str(mine))
-    assert code == 2 and "refusing to replace it" in err
+    assert code == 2 and "không thay thế thư mục này" in err  # (--lang vi, the default)
     assert (mine / "thesis.docx").read_text() == "precious"
 
 
@@ -256,7 +256,7 @@ def test_sensitivity_run_writes_its_tables_and_probabilities(run, tmp_path):
 
 def test_draws_without_sensitivity_is_a_user_error(run, capsys):
     code, out, err = run("--no-charts", "--draws", "100")
-    assert code == 2 and "add --sensitivity" in err
+    assert code == 2 and "hãy thêm --sensitivity" in err  # (--lang vi, the default)
     for flag, value, message in (
         ("--draws", "0", "must be 1 or more"),
         ("--seed", "-1", "must be 0 or more"),

@@ -193,7 +193,7 @@ def test_the_starter_never_replaces_a_file_and_names_a_deleted_value(tmp_path, c
     folder.mkdir()
     (folder / "baseline.toml").write_text("mine", "utf-8")
     assert main(["--new-plan", str(folder)]) == 2
-    assert "baseline.toml already exists" in capsys.readouterr().err
+    assert "baseline.toml đã có: --new-plan chỉ ghi vào" in capsys.readouterr().err  # (vi)
     assert (folder / "baseline.toml").read_text("utf-8") == "mine"
     assert not (folder / "plan.toml").exists()
     (folder / "baseline.toml").unlink()
