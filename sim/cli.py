@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from sim.core.text import Bilingual
 from sim.output.publish import STOP_SIGNALS
 from sim.scenario.loader import ScenarioError
 
@@ -240,13 +241,20 @@ class _Interrupted(KeyboardInterrupt):
         self.signum = signum
 
 
-def _error(message: object) -> int:
-    print(f"error: {message}", file=sys.stderr)
+ERROR = Bilingual("lỗi", "error")
+WARNING = Bilingual("cảnh báo", "warning")
+
+
+def _error(message: object, lang: str = "en") -> int:
+    print(f"{ERROR.in_(lang)}: {message}", file=sys.stderr)
     return EXIT_USER_ERROR
 
 
-def _note(message: str) -> None:
-    print(f"note: {message}", file=sys.stderr)
+NOTE = Bilingual("ghi chú", "note")
+
+
+def _note(message: Bilingual, lang: str) -> None:
+    print(f"{NOTE.in_(lang)}: {message.in_(lang)}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -254,41 +262,60 @@ def main(argv: Sequence[str] | None = None) -> int:
     128 + the signal's number when interrupted (130 for Ctrl-C, 143 SIGTERM, 129 SIGHUP)."""
     args = build_parser().parse_args(argv)
     if args.new_plan is not None:
-        return _new_plan(args.new_plan)
+        return _new_plan(args.new_plan, args.lang)
     started = datetime.now().astimezone()
     argv_used = list(sys.argv if argv is None else ["run_scenarios.py", *argv])
     if (args.draws, args.seed, args.sobol_n) != (None, None, None) and not args.sensitivity:
-        return _error("--draws, --seed and --sobol-n apply to --sensitivity; add --sensitivity")
+        said = Bilingual(
+            "--draws, --seed và --sobol-n chỉ dùng với --sensitivity; hãy thêm --sensitivity",
+            "--draws, --seed and --sobol-n apply to --sensitivity; add --sensitivity",
+        )
+        return _error(said.in_(args.lang), args.lang)
     published: list[bool] = []
-    with _stop_signals_raise(), _python_warnings_as_notes():
+    with _stop_signals_raise(), _python_warnings_as_notes(args.lang):
         try:
             return _run(args, started, argv_used, lambda: published.append(True))
         except KeyboardInterrupt as exc:
             # One line, no traceback: the workers are stopped and the new folder removed by now.
             signum = exc.signum if isinstance(exc, _Interrupted) else signal.SIGINT
-            where = "results were already published" if published else "previous results unchanged"
-            print(f"interrupted; {where}", file=sys.stderr)
+            said = (
+                Bilingual(
+                    "đã bị ngắt; kết quả đã được ghi xong",
+                    "interrupted; results were already published",
+                )
+                if published
+                else Bilingual(
+                    "đã bị ngắt; kết quả trước không thay đổi",
+                    "interrupted; previous results unchanged",
+                )
+            )
+            print(said.in_(args.lang), file=sys.stderr)
             return EXIT_INTERRUPTED + signum
 
 
-def _new_plan(folder: Path) -> int:
+def _new_plan(folder: Path, lang: str) -> int:
     """--new-plan FOLDER: write the starter files; say what to do next."""
     from sim.scenario.starter import StarterError, write_starter
 
     try:
         written = write_starter(folder)
     except StarterError as exc:
-        return _error(exc)
-    print(f"wrote {', '.join(map(str, written))}")
-    print(
-        "every value in them is an example to replace (locality, term, targets, base year, "
-        f"shares, rates); run them with: python run_scenarios.py --scenarios-dir {folder}"
+        return _error(exc.render(lang), lang)
+    files = ", ".join(map(str, written))
+    said = Bilingual(
+        f"đã ghi {files}\nmọi giá trị trong đó là ví dụ cần thay (địa phương, nhiệm kỳ, chỉ "
+        "tiêu, năm gốc, tỷ trọng, tốc độ tăng); chạy bằng lệnh: python run_scenarios.py "
+        f"--scenarios-dir {folder}",
+        f"wrote {files}\nevery value in them is an example to replace (locality, term, targets, "
+        "base year, shares, rates); run them with: python run_scenarios.py --scenarios-dir "
+        f"{folder}",
     )
+    print(said.in_(lang))
     return 0
 
 
 @contextmanager
-def _python_warnings_as_notes() -> Iterator[None]:
+def _python_warnings_as_notes(lang: str) -> Iterator[None]:
     """While the run lasts, a warning that Python or a library raises (numpy, pandas,
     matplotlib, XlsxWriter) prints as one plain note, not as Python's file, line and source
     code (the chart workers, forked, inherit it). The tool avoids their causes; this is the net
@@ -302,11 +329,13 @@ def _python_warnings_as_notes() -> Iterator[None]:
         file: TextIO | None = None,
         line: str | None = None,
     ) -> None:
-        print(
-            f"note: an unexpected condition during the run ({message}); the results were "
+        said = Bilingual(
+            f"một tình huống bất thường trong lượt chạy ({message}); kết quả vẫn được ghi như "
+            "thường, nhưng xin hãy báo lại ghi chú này cùng với lệnh bạn đã chạy",
+            f"an unexpected condition during the run ({message}); the results were "
             "written as usual, but please report this note with the command you ran",
-            file=sys.stderr,
         )
+        print(f"{NOTE.in_(lang)}: {said.in_(lang)}", file=sys.stderr)
 
     with warnings.catch_warnings():
         warnings.showwarning = show
@@ -353,18 +382,31 @@ def _run(
     try:
         check_output_folder(args.out)  # before the computation: a bad --out fails at once
         run = _compute(args, started, argv)
-    except (_UserError, OutputFolderError) as exc:
-        return _error(exc)
+    except _UserError as exc:
+        return _error(exc, args.lang)
+    except OutputFolderError as exc:
+        return _error(exc.render(args.lang), args.lang)
     if not args.quiet:
         # The numbers first: the charts take most of a run, and a planner in a meeting reads
         # the summary while they are drawn (its progress line is on stderr).
         _to_stdout(lambda: _print_summary(run, args.settings))
     try:
-        publish(args.out, lambda folder: write_run(folder, run), on_swapped, _note)
-    except (OutputFolderError, NonFiniteError) as exc:
-        return _error(exc)
+        publish(
+            args.out,
+            lambda folder: write_run(folder, run),
+            on_swapped,
+            lambda message: _note(message, args.lang),
+        )
+    except OutputFolderError as exc:
+        return _error(exc.render(args.lang), args.lang)
+    except NonFiniteError as exc:
+        return _error(exc, args.lang)
     except OSError as exc:
-        print(f"error: could not write results to {args.out}: {exc}", file=sys.stderr)
+        said = Bilingual(
+            f"không ghi được kết quả vào {args.out}: {exc}",
+            f"could not write results to {args.out}: {exc}",
+        )
+        print(f"{ERROR.in_(args.lang)}: {said.in_(args.lang)}", file=sys.stderr)
         return 1
     if not args.quiet:
         _to_stdout(lambda: _print_written(run, args.out))
@@ -382,19 +424,19 @@ def _to_stdout(write: Callable[[], None]) -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
-def _with_actuals_problems(error: ScenarioError, actuals: Path | None) -> str:
-    """The scenario problems, and those of the actuals file when it has any: one run reports
-    every input problem at once, not one stage at a time. The scenarios did not load, so the
-    actuals' indicator names are not checked here (the next run checks them)."""
+def _with_actuals_problems(error: ScenarioError, actuals: Path | None, lang: str) -> str:
+    """The scenario problems, and those of the actuals file when it has any, in `lang`: one run
+    reports every input problem at once, not one stage at a time. The scenarios did not load,
+    so the actuals' indicator names are not checked here (the next run checks them)."""
     if actuals is None:
-        return str(error)
+        return error.render(lang)
     from sim.scenario.actuals import ActualsError, read_actuals
 
     try:
         read_actuals(actuals, any_indicator=True)
     except ActualsError as more:
-        return f"{error}\n{more}"
-    return str(error)
+        return f"{error.render(lang)}\n{more.render(lang)}"
+    return error.render(lang)
 
 
 def _compute(args: argparse.Namespace, started: datetime, argv: list[str]) -> RunOutputs:
@@ -407,18 +449,20 @@ def _compute(args: argparse.Namespace, started: datetime, argv: list[str]) -> Ru
     try:
         scenarios = load_scenarios(args.scenarios, args.scenarios_dir, args.settings, args.end_year)
     except ScenarioError as exc:
-        raise _UserError(_with_actuals_problems(exc, args.actuals)) from exc
+        raise _UserError(_with_actuals_problems(exc, args.actuals, args.lang)) from exc
     _print_warnings(scenarios, args.lang)
     _plan_warnings(scenarios[0].plan, args.lang)
     _unprojected_target_warnings(scenarios, args.lang)
     results = [run_scenario(s) for s in scenarios]
-    _check_rebase_year(args.rebase_year, scenarios)
+    _check_rebase_year(args.rebase_year, scenarios, args.lang)
     compare = _compare(args.compare, results)  # (a bad base is said before the long analyses)
     history = _history(args, results)
-    tracking = None if args.actuals is None else _tracking(args.actuals, scenarios, results)
+    tracking = (
+        None if args.actuals is None else _tracking(args.actuals, scenarios, results, args.lang)
+    )
     sensitivity = None
     if args.sensitivity:
-        sensitivity = _sensitivity(scenarios, args.draws, args.seed, args.sobol_n)
+        sensitivity = _sensitivity(scenarios, args.draws, args.seed, args.sobol_n, args.lang)
     return RunOutputs(
         compare=compare,
         results=results,
@@ -442,7 +486,7 @@ def _print_warnings(scenarios: Sequence[Scenario], lang: str) -> None:
     file that several scenarios extend is theirs together)."""
     from sim.output.console import format_warnings
 
-    pairs = [(s.name, str(warning)) for s in scenarios for warning in s.warnings]
+    pairs = [(s.name, warning.render(lang)) for s in scenarios for warning in s.warnings]
     for line in format_warnings(pairs, lang):
         print(line, file=sys.stderr)
 
@@ -466,7 +510,7 @@ def _unprojected_target_warnings(scenarios: Sequence[Scenario], lang: str) -> No
     from sim.scenario.plan import unknown_indicator_problems
 
     for problem in unknown_indicator_problems(scenarios):
-        print(f"{text('sum.warning', lang)}: {problem}", file=sys.stderr)
+        print(f"{text('sum.warning', lang)}: {problem.render(lang)}", file=sys.stderr)
 
 
 def _compare(base: str | None, results: list[ScenarioResult]) -> CompareResult | None:
@@ -500,13 +544,16 @@ def _chart_progress() -> Callable[[str, int, int], None]:
     return ProgressBar(sys.stderr, unit="charts")
 
 
-def _check_rebase_year(year: int | None, scenarios: Sequence[Scenario]) -> None:
+def _check_rebase_year(year: int | None, scenarios: Sequence[Scenario], lang: str) -> None:
     if year is None:
         return
-    outside = [s.name for s in scenarios if year not in s.years]
+    outside = ", ".join(s.name for s in scenarios if year not in s.years)
     if outside:
         raise _UserError(
-            f"--rebase-year {year} is outside the projection years of {', '.join(outside)}"
+            Bilingual(
+                f"--rebase-year {year} nằm ngoài các năm dự báo của {outside}",
+                f"--rebase-year {year} is outside the projection years of {outside}",
+            ).in_(lang)
         )
 
 
@@ -530,28 +577,36 @@ def _history(args: argparse.Namespace, results: list[ScenarioResult]) -> History
             history = load_scenarios([str(history_path)], args.scenarios_dir)[0]
         return run_history(history, results, record)
     except ScenarioError as exc:
-        raise _UserError(exc) from exc
+        raise _UserError(exc.render(args.lang)) from exc
 
 
 def _tracking(
-    path: Path, scenarios: Sequence[Scenario], results: list[ScenarioResult]
+    path: Path, scenarios: Sequence[Scenario], results: list[ScenarioResult], lang: str
 ) -> TrackingResult:
     """Plan against the actuals in `path` (--actuals)."""
     from sim.scenario.actuals import ActualsError, read_actuals
+    from sim.scenario.values import Problem
     from sim.term.tracking import track
 
     try:
         actuals = read_actuals(path, {n for s in scenarios for n in s.indicators})
         tracking = track(results, actuals)
     except ActualsError as exc:
-        raise _UserError(exc) from exc
-    for warning in tracking.warnings:  # implausible figures, used as given
-        print(f"warning: {warning}", file=sys.stderr)
+        raise _UserError(exc.render(lang)) from exc
+    for warning in tracking.warnings:  # a rate like a fraction; implausible figures, used as given
+        shown = (
+            warning.render(lang) if isinstance(warning, Problem) else warning.message().in_(lang)
+        )
+        print(f"{WARNING.in_(lang)}: {shown}", file=sys.stderr)
     return tracking
 
 
 def _sensitivity(
-    scenarios: Sequence[Scenario], draws: int | None, seed: int | None, sobol_n: int | None
+    scenarios: Sequence[Scenario],
+    draws: int | None,
+    seed: int | None,
+    sobol_n: int | None,
+    lang: str,
 ) -> SensitivityResults:
     """--sensitivity: every analysis, with a progress bar when stderr is a terminal."""
     from sim.analysis.montecarlo.engine import DEFAULT_DRAWS
@@ -560,11 +615,13 @@ def _sensitivity(
 
     for scenario in scenarios:
         if scenario.uncertainty is None:
-            print(
-                f"warning: scenario '{scenario.name}' has no [uncertainty] section: only "
+            said = Bilingual(
+                f"kịch bản '{scenario.name}' không có mục [uncertainty]: chỉ tính lưới hai chiều "
+                "và phép tìm giá trị cần đạt của nó",
+                f"scenario '{scenario.name}' has no [uncertainty] section: only "
                 "its two-way grid and goal seeks are computed",
-                file=sys.stderr,
             )
+            print(f"{WARNING.in_(lang)}: {said.in_(lang)}", file=sys.stderr)
     draws = DEFAULT_DRAWS if draws is None else draws
     sobol_n = SOBOL_BASE_SAMPLE if sobol_n is None else sobol_n
     return run_sensitivity(

@@ -32,6 +32,7 @@ from sim.core.model import (
 from sim.core.names import series_unit
 from sim.core.plan import NO_PLAN, Plan
 from sim.core.targets import ScoreRow, scorecard
+from sim.core.text import Bilingual, vn
 from sim.scenario.loader import (
     PlanCache,
     Problem,
@@ -84,7 +85,10 @@ def load_scenarios(
     """
     refs: list[str] = list(names) or [str(p) for p in scenario_files_in(folder)]
     if not refs:
-        raise ScenarioError([Problem(str(folder), "", None, "no scenario files (*.toml) found")])
+        rule = Bilingual(
+            "không tìm thấy tệp kịch bản nào (*.toml)", "no scenario files (*.toml) found"
+        )
+        raise ScenarioError([Problem(str(folder), "", None, rule)])
     scenarios: list[Scenario] = []
     problems: list[Problem] = []
     seen_problems: set[str] = set()  # (by text: linear, and a NaN value equals itself)
@@ -105,7 +109,12 @@ def load_scenarios(
                     str(scenario.files[0]),
                     "name",
                     scenario.name,
-                    f"the same scenario name as {seen[scenario.name]}; names must be unique in a run",
+                    Bilingual(
+                        f"trùng tên kịch bản với {seen[scenario.name]}; tên phải khác nhau "
+                        "trong một lượt chạy",
+                        f"the same scenario name as {seen[scenario.name]}; names must be unique "
+                        "in a run",
+                    ),
                 )
             )
         seen[scenario.name] = scenario.files[0]
@@ -134,8 +143,12 @@ def _one_plan(scenarios: list[Scenario]) -> list[Problem]:
             str(s.files[0]),
             "plan",
             s.plan.file,
-            f"a run's scenarios share one plan; {first.name} uses {first.plan.file}: "
-            "run the two separately",
+            Bilingual(
+                f"các kịch bản trong một lượt chạy dùng chung một kế hoạch; {first.name} dùng "
+                f"{first.plan.file}: hãy chạy hai kịch bản riêng",
+                f"a run's scenarios share one plan; {first.name} uses {first.plan.file}: "
+                "run the two separately",
+            ),
         )
         for s in planned[1:]
         if s.plan != first.plan
@@ -278,17 +291,26 @@ def _check_reachable(scenario: Scenario, lowest: np.ndarray, highest: np.ndarray
         return
     first = np.flatnonzero(outside.ravel())[0]
     low, high = float(lowest.ravel()[first]), float(highest.ravel()[first])
-    draws = f" (in {outside.sum()} of {outside.size} draws)" if outside.ndim else ""
+    count, size = int(outside.sum()), outside.size
+    draws = Bilingual(
+        f" (ở {vn(count, ',')} trên {vn(size, ',')} lần rút)" if outside.ndim else "",
+        f" (in {count} of {size} draws)" if outside.ndim else "",
+    )
     key = "calibration.total_cagr_pct"
     given = [s for s in scenario.settings if s.replace(" ", "").startswith(f"{key}=")]
-    rule = (
-        f"out of reach{draws}: shifting the growth of {', '.join(scenario.calibration_sectors)} "
-        f"by -{CALIBRATION_SHIFT_MAX_POINTS:g} to +{CALIBRATION_SHIFT_MAX_POINTS:g} points a year "
-        f"(the most a calibration may move them) gives {low:.2f} to {high:.2f} %/yr on average "
-        f"{scenario.base_year}-{scenario.end_year}; give a total in that range"
+    sectors, shift = ", ".join(scenario.calibration_sectors), CALIBRATION_SHIFT_MAX_POINTS
+    years = f"{scenario.base_year}-{scenario.end_year}"
+    rule = Bilingual(
+        f"không đạt được{draws.vi}: dịch chuyển tốc độ tăng của {sectors} từ -{vn(shift)} đến "
+        f"+{vn(shift)} điểm mỗi năm (mức tối đa hiệu chỉnh được phép) cho bình quân "
+        f"{vn(low, '.2f')} đến {vn(high, '.2f')} %/năm giai đoạn {years}; hãy ghi tốc độ tổng "
+        "trong khoảng đó",
+        f"out of reach{draws.en}: shifting the growth of {sectors} by -{shift:g} to +{shift:g} "
+        f"points a year (the most a calibration may move them) gives {low:.2f} to {high:.2f} "
+        f"%/yr on average {years}; give a total in that range",
     )
     if len(scenario.calibration_sectors) < len(SECTORS):
-        rule += ", or adjust more sectors"
+        rule += Bilingual(", hoặc điều chỉnh thêm ngành", ", or adjust more sectors")
     source = f"--set {given[-1]}" if given else str(scenario.files[0])
     raise ScenarioError([Problem(source, key, target, rule)])
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Bilingual"]
+__all__ = ["Bilingual", "join_and", "join_va", "vn"]
 
 
 @dataclass(frozen=True)
@@ -23,8 +23,30 @@ class Bilingual:
         """The text in `lang`: Vietnamese for "vi", English otherwise."""
         return self.vi if lang == "vi" else self.en
 
+    def __add__(self, other: Bilingual) -> Bilingual:
+        """The two texts one after the other, language by language (a rule and its hint)."""
+        return Bilingual(self.vi + other.vi, self.en + other.en)
+
 
 def join_and(items: Sequence[object]) -> str:
     """'a', 'a and b', 'a, b and c': items as an English list (file messages and notes)."""
     words = [str(x) for x in items]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" and {words[-1]}"
+
+
+def join_va(items: Sequence[object]) -> str:
+    """'a', 'a và b', 'a, b và c': items as a Vietnamese list (join_and's twin)."""
+    words = [str(x) for x in items]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" và {words[-1]}"
+
+
+_VI_MARKS = str.maketrans({",": ".", ".": ","})
+
+
+def vn(value: float, spec: str = "g") -> str:
+    """A computed number in a Vietnamese message: `format(value, spec)` with thousands points
+    and the decimal comma (1.234,5 for 1234.5 with "g"; 2,50 with ".2f"). Not for years."""
+    grouped = spec if "," in spec else f",{spec}" if spec[:1] in "g.f" else spec
+    if spec[:1] in "+-":
+        grouped = spec[0] + ("," + spec[1:] if "," not in spec else spec[1:])
+    return format(value, grouped).translate(_VI_MARKS)

@@ -35,6 +35,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sim.core.text import Bilingual, join_va
+
 __all__ = [
     "OutputFolderError",
     "check_output_folder",
@@ -62,11 +64,20 @@ STOP_SIGNALS = tuple(
 HOST_TAG = f"{zlib.crc32(socket.gethostname().encode('utf-8', 'replace')):08x}"
 """This machine in the names of a run's temporary folders: a pid means something only here."""
 
-Note = Callable[[str], None]
+Note = Callable[[Bilingual], None]
+NOTHING = Bilingual("", "")
 
 
 class OutputFolderError(Exception):
-    """The output folder cannot be (safely) replaced; the message says what was left and where."""
+    """The output folder cannot be (safely) replaced; the message says what was left and where
+    (`render(lang)`; `str()` the English)."""
+
+    def __init__(self, message: Bilingual):
+        self.message = message
+        super().__init__(message.en)
+
+    def render(self, lang: str) -> str:
+        return self.message.in_(lang)
 
 
 def publish(
@@ -90,7 +101,10 @@ def publish(
         out_dir.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputFolderError(
-            f"{out_dir.parent}: cannot create the folder ({exc.strerror}); nothing was written"
+            Bilingual(
+                f"{out_dir.parent}: không tạo được thư mục ({exc.strerror}); chưa ghi gì cả",
+                f"{out_dir.parent}: cannot create the folder ({exc.strerror}); nothing was written",
+            )
         ) from exc
     for message in remove_leftovers(out_dir):
         tell(message)
@@ -99,7 +113,7 @@ def publish(
         write(staging)
     except BaseException:
         left = _discard(staging)
-        if left:
+        if left.en:
             tell(left)
         raise
     _swap(staging, out_dir, on_swapped, tell)
@@ -121,19 +135,32 @@ def _through_symlink(out_dir: Path) -> Path:
     try:
         target = Path(os.path.realpath(out_dir, strict=True))
     except FileNotFoundError as exc:
+        link = os.readlink(out_dir)
         raise OutputFolderError(
-            f"{out_dir}: is a symbolic link to {os.readlink(out_dir)}, which does not exist; "
-            "create that folder or remove the link. Nothing was written."
+            Bilingual(
+                f"{out_dir}: là liên kết tượng trưng (symbolic link) tới {link}, nơi không tồn "
+                "tại; hãy tạo thư mục đó hoặc xóa liên kết. Chưa ghi gì cả.",
+                f"{out_dir}: is a symbolic link to {link}, which does not exist; "
+                "create that folder or remove the link. Nothing was written.",
+            )
         ) from exc
     except OSError as exc:
         raise OutputFolderError(
-            f"{out_dir}: is a symbolic link that cannot be followed ({exc.strerror}); "
-            "choose another --out. Nothing was written."
+            Bilingual(
+                f"{out_dir}: là liên kết tượng trưng không theo được ({exc.strerror}); hãy chọn "
+                "--out khác. Chưa ghi gì cả.",
+                f"{out_dir}: is a symbolic link that cannot be followed ({exc.strerror}); "
+                "choose another --out. Nothing was written.",
+            )
         ) from exc
     if not target.is_dir():
         raise OutputFolderError(
-            f"{out_dir}: is a symbolic link to {target}, which is not a folder; "
-            "choose another --out. Nothing was written."
+            Bilingual(
+                f"{out_dir}: là liên kết tượng trưng tới {target}, không phải một thư mục; hãy "
+                "chọn --out khác. Chưa ghi gì cả.",
+                f"{out_dir}: is a symbolic link to {target}, which is not a folder; "
+                "choose another --out. Nothing was written.",
+            )
         )
     return target
 
@@ -146,53 +173,91 @@ def _check_replaceable(out_dir: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise OutputFolderError(f"{out_dir}: cannot be examined ({exc.strerror})") from exc
+        raise OutputFolderError(
+            Bilingual(
+                f"{out_dir}: không kiểm tra được ({exc.strerror})",
+                f"{out_dir}: cannot be examined ({exc.strerror})",
+            )
+        ) from exc
     if not stat.S_ISDIR(mode):
-        raise OutputFolderError(f"{out_dir}: exists and is not a folder; choose another --out")
+        raise OutputFolderError(
+            Bilingual(
+                f"{out_dir}: đã có và không phải thư mục; hãy chọn --out khác",
+                f"{out_dir}: exists and is not a folder; choose another --out",
+            )
+        )
     try:
         with os.scandir(out_dir) as entries:
             empty = next(entries, None) is None
     except OSError as exc:
-        raise OutputFolderError(f"{out_dir}: cannot be read ({exc.strerror})") from exc
+        raise OutputFolderError(
+            Bilingual(
+                f"{out_dir}: không đọc được ({exc.strerror})",
+                f"{out_dir}: cannot be read ({exc.strerror})",
+            )
+        ) from exc
     if empty:
         return
     problem = _manifest_problem(out_dir / MANIFEST_NAME)
     if problem is not None:
         raise OutputFolderError(
-            f"{out_dir}: exists, is not empty and {problem}; refusing to replace it. "
-            "Choose an empty or new folder with --out."
+            Bilingual(
+                f"{out_dir}: đã có, không trống và {problem.vi}; không thay thế thư mục này. "
+                "Hãy chọn một thư mục trống hoặc mới bằng --out.",
+                f"{out_dir}: exists, is not empty and {problem.en}; refusing to replace it. "
+                "Choose an empty or new folder with --out.",
+            )
         )
     if PROBE_OPEN_FILES:  # a locked file (Windows): say so now, before the run computes
         held = [p.relative_to(out_dir).as_posix() for p in _locked(out_dir)]
         if held:
+            opened = _open_in_another_program(held)
             raise OutputFolderError(
-                f"{out_dir}: {_open_in_another_program(held)}, so the results cannot be "
-                f"replaced: close {'it' if len(held) == 1 else 'them'} and run again. Nothing "
-                "was written."
+                Bilingual(
+                    f"{out_dir}: {opened.vi}, nên không thay được kết quả: hãy đóng "
+                    f"{'tệp đó' if len(held) == 1 else 'các tệp đó'} rồi chạy lại. Chưa ghi gì cả.",
+                    f"{out_dir}: {opened.en}, so the results cannot be replaced: close "
+                    f"{'it' if len(held) == 1 else 'them'} and run again. Nothing was written.",
+                )
             )
 
 
-def _manifest_problem(path: Path) -> str | None:
+def _manifest_problem(path: Path) -> Bilingual | None:
     """None if `path` is a manifest this tool wrote, else why not (a phrase).
 
     Reads only a regular file (never through a symbolic link, a FIFO or a device) and at most
     MANIFEST_MAX_BYTES of it."""
-    foreign = f"holds no {MANIFEST_NAME} written by this tool"
+    foreign = Bilingual(
+        f"không có {MANIFEST_NAME} do công cụ này ghi",
+        f"holds no {MANIFEST_NAME} written by this tool",
+    )
     try:
         mode = os.lstat(path).st_mode
     except FileNotFoundError:
         return foreign
     except OSError as exc:
-        return f"its {MANIFEST_NAME} cannot be examined ({exc.strerror})"
+        return Bilingual(
+            f"không kiểm tra được {MANIFEST_NAME} của nó ({exc.strerror})",
+            f"its {MANIFEST_NAME} cannot be examined ({exc.strerror})",
+        )
     if not stat.S_ISREG(mode):
-        kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
-        return f"its {MANIFEST_NAME} is {kind}, not one this tool wrote"
+        link = stat.S_ISLNK(mode)
+        return Bilingual(
+            f"{MANIFEST_NAME} của nó là "
+            f"{'một liên kết tượng trưng' if link else 'tệp không thông thường'}, không phải "
+            "tệp công cụ này ghi",
+            f"its {MANIFEST_NAME} is {'a symbolic link' if link else 'not a regular file'}, not "
+            "one this tool wrote",
+        )
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         # O_NOFOLLOW / O_NONBLOCK: the file may have been swapped for a link or FIFO since.
         fd = os.open(path, flags)
     except OSError as exc:
-        return f"its {MANIFEST_NAME} cannot be read ({exc.strerror})"
+        return Bilingual(
+            f"không đọc được {MANIFEST_NAME} của nó ({exc.strerror})",
+            f"its {MANIFEST_NAME} cannot be read ({exc.strerror})",
+        )
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MANIFEST_MAX_BYTES:
@@ -225,8 +290,12 @@ def _new_folder(out_dir: Path) -> Path:
             continue
         except OSError as exc:
             raise OutputFolderError(
-                f"{out_dir.parent}: cannot create a folder there ({exc.strerror}); "
-                "nothing was written"
+                Bilingual(
+                    f"{out_dir.parent}: không tạo được thư mục ở đó ({exc.strerror}); chưa ghi "
+                    "gì cả",
+                    f"{out_dir.parent}: cannot create a folder there ({exc.strerror}); "
+                    "nothing was written",
+                )
             ) from exc
         return path
 
@@ -244,9 +313,14 @@ def _swap(staging: Path, out_dir: Path, on_swapped: Callable[[], None] | None, t
                     os.rename(out_dir, retired)
                 except OSError as exc:
                     raise OutputFolderError(
-                        f"{out_dir}: cannot move the previous results aside ({exc.strerror}); they "
-                        f"are unchanged and the new results were discarded"
-                        f"{_discard(staging, '; ')}{_held_open(out_dir, exc)}"
+                        Bilingual(
+                            f"{out_dir}: không chuyển được kết quả trước sang bên ({exc.strerror}); "
+                            "kết quả đó không đổi và kết quả mới đã bị bỏ",
+                            f"{out_dir}: cannot move the previous results aside ({exc.strerror}); "
+                            "they are unchanged and the new results were discarded",
+                        )
+                        + _discard(staging, "; ")
+                        + _held_open(out_dir, exc)
                     ) from exc
             try:
                 os.rename(staging, out_dir)
@@ -259,27 +333,38 @@ def _swap(staging: Path, out_dir: Path, on_swapped: Callable[[], None] | None, t
         # Also when a signal held during the swap is let through as the block ends.
         if swapped and retired is not None:
             left = _discard(retired)
-            if left:
+            if left.en:
                 tell(
-                    f"the new results are in {out_dir}, but the previous ones could not be "
-                    f"removed: {left}{_held_open(retired, PermissionError(), 'delete it')}"
+                    Bilingual(
+                        f"kết quả mới ở {out_dir}, nhưng không xóa được kết quả trước: ",
+                        f"the new results are in {out_dir}, but the previous ones could not be "
+                        "removed: ",
+                    )
+                    + left
+                    + _held_open(retired, PermissionError(), DELETE_IT)
                 )
 
 
-def _put_back(staging: Path, out_dir: Path, retired: Path | None, exc: OSError) -> str:
+def _put_back(staging: Path, out_dir: Path, retired: Path | None, exc: OSError) -> Bilingual:
     """After a failed move of the new results into place: put the previous ones back, discard
     the new ones, and say what happened (the error message)."""
-    failed = f"{out_dir}: cannot move the new results into place ({exc.strerror})"
+    failed = Bilingual(
+        f"{out_dir}: không chuyển được kết quả mới vào chỗ ({exc.strerror})",
+        f"{out_dir}: cannot move the new results into place ({exc.strerror})",
+    )
     held = _held_open(out_dir, exc)
     if retired is not None:
         try:
             os.rename(retired, out_dir)
         except OSError as back:
-            return (
-                f"{failed}; the previous results are in {retired} (moving them back failed: "
-                f"{back.strerror}) and the new ones in {staging}"
+            return failed + Bilingual(
+                f"; kết quả trước ở {retired} (chuyển trả lại không được: {back.strerror}) và "
+                f"kết quả mới ở {staging}",
+                f"; the previous results are in {retired} (moving them back failed: "
+                f"{back.strerror}) and the new ones in {staging}",
             )
-    return f"{failed}; the previous results are unchanged{_discard(staging, '; ')}{held}"
+    unchanged = Bilingual("; kết quả trước không đổi", "; the previous results are unchanged")
+    return failed + unchanged + _discard(staging, "; ") + held
 
 
 OFFICE_LOCK_FILES = (re.compile(r"~\$(.+)"), re.compile(r"\.~lock\.(.+)#"))
@@ -292,30 +377,41 @@ Windows, where a program that has a file open (Excel) locks it, and a folder hol
 be moved. Elsewhere a file's permissions say the same and nothing locks."""
 
 
-def _held_open(folder: Path, exc: BaseException, then: str = "run again") -> str:
+RUN_AGAIN = Bilingual("chạy lại", "run again")
+DELETE_IT = Bilingual("xóa nó", "delete it")
+
+
+def _held_open(folder: Path, exc: BaseException, then: Bilingual = RUN_AGAIN) -> Bilingual:
     """ "; projections.xlsx is open in another program (Excel?): close it and run again" when
     `exc` is a refusal (PermissionError: Windows' sharing violation is one) and files in
     `folder` are held open, by the owner files an office program leaves beside them and, on
     Windows, by a write-open that fails; on Windows a guess that one may be when none is found;
     else ""."""
     if not isinstance(exc, PermissionError):
-        return ""
+        return NOTHING
     held = _files_held_open(folder)
     if not held and not PROBE_OPEN_FILES:
-        return ""  # (no file is locked here: a folder's permissions refused)
+        return NOTHING  # (no file is locked here: a folder's permissions refused)
     if not held:
-        return (
+        return Bilingual(
+            "; có thể một tệp trong đó đang mở trong chương trình khác (projections.xlsx trong "
+            f"Excel?): hãy đóng tệp đó rồi {then.vi}",
             "; a file in it may be open in another program (projections.xlsx in Excel?): "
-            f"close it and {then}"
+            f"close it and {then.en}",
         )
-    return (
-        f"; {_open_in_another_program(held)}: close {'it' if len(held) == 1 else 'them'} and {then}"
+    opened = _open_in_another_program(held)
+    return Bilingual(
+        f"; {opened.vi}: hãy đóng {'tệp đó' if len(held) == 1 else 'các tệp đó'} rồi {then.vi}",
+        f"; {opened.en}: close {'it' if len(held) == 1 else 'them'} and {then.en}",
     )
 
 
-def _open_in_another_program(held: list[str]) -> str:
+def _open_in_another_program(held: list[str]) -> Bilingual:
     verb = "is" if len(held) == 1 else "are"
-    return f"{', '.join(held)} {verb} open in another program (Excel?)"
+    return Bilingual(
+        f"{join_va(held)} đang mở trong chương trình khác (Excel?)",
+        f"{', '.join(held)} {verb} open in another program (Excel?)",
+    )
 
 
 def _files_held_open(folder: Path) -> list[str]:
@@ -362,7 +458,7 @@ def _writable(path: Path) -> bool:
         return True  # some other trouble: not a sign of a lock
 
 
-def _discard(path: Path, lead: str = "") -> str:
+def _discard(path: Path, lead: str = "") -> Bilingual:
     """Remove the folder `path`; "" if it is gone, else `lead` and what is left and why."""
     errors: list[str] = []
 
@@ -375,9 +471,12 @@ def _discard(path: Path, lead: str = "") -> str:
     else:
         shutil.rmtree(path, onerror=record)
     if not os.path.lexists(path):
-        return ""
-    reason = errors[0] if errors else "unknown reason"
-    return f"{lead}{path} is left behind ({reason}); delete it by hand"
+        return NOTHING
+    return Bilingual(
+        f"{lead}{path} còn sót lại ({errors[0] if errors else 'không rõ lý do'}); hãy tự xóa",
+        f"{lead}{path} is left behind ({errors[0] if errors else 'unknown reason'}); delete it "
+        "by hand",
+    )
 
 
 @contextmanager
@@ -401,7 +500,7 @@ def _signals_held() -> Iterator[None]:
             signal.raise_signal(signum)
 
 
-def remove_leftovers(out_dir: Path) -> list[str]:
+def remove_leftovers(out_dir: Path) -> list[Bilingual]:
     """Remove the temporary folders of `out_dir` that killed runs of this machine left; return
     a sentence for each folder removed, restored or left.
 
@@ -432,19 +531,29 @@ def remove_leftovers(out_dir: Path) -> list[str]:
             notes.append(_restore(path, out_dir, pid))
             continue
         left = _discard(path)
-        notes.append(left or f"removed {path}, left by an interrupted run (process {pid})")
+        removed = Bilingual(
+            f"đã xóa {path}, do một lượt chạy bị ngắt để lại (tiến trình {pid})",
+            f"removed {path}, left by an interrupted run (process {pid})",
+        )
+        notes.append(left if left.en else removed)
     return notes
 
 
-def _restore(path: Path, out_dir: Path, pid: int) -> str:
+def _restore(path: Path, out_dir: Path, pid: int) -> Bilingual:
     try:
         os.rename(path, out_dir)
     except OSError as exc:
-        return (
+        return Bilingual(
+            f"kết quả trước của một lượt chạy bị ngắt (tiến trình {pid}) ở {path}; chuyển trả "
+            f"về {out_dir} không được ({exc.strerror})",
             f"the previous results of an interrupted run (process {pid}) are in {path}; "
-            f"moving them back to {out_dir} failed ({exc.strerror})"
+            f"moving them back to {out_dir} failed ({exc.strerror})",
         )
-    return f"put back the previous results from {path}, left by an interrupted run (process {pid})"
+    return Bilingual(
+        f"đã đưa kết quả trước từ {path} trở lại, do một lượt chạy bị ngắt để lại (tiến trình "
+        f"{pid})",
+        f"put back the previous results from {path}, left by an interrupted run (process {pid})",
+    )
 
 
 def _alive(pid: int) -> bool:

@@ -49,9 +49,9 @@ from pathlib import Path
 
 from sim.core.model import SECTORS
 from sim.core.names import TOTAL, SeriesName, growth, output
-from sim.core.text import join_and
+from sim.core.text import Bilingual, join_and, join_va, vn
 from sim.scenario.schema import RATE
-from sim.scenario.values import Problem, hint
+from sim.scenario.values import Problem, ProblemsError, hint
 
 __all__ = [
     "Observation",
@@ -86,14 +86,14 @@ MAX_LEVEL = 1e12
 index) is an error: no town's figure comes near it, and larger ones overflow the arithmetic."""
 
 
-class ActualsError(Exception):
+class ActualsError(ProblemsError):
     """A user error in an actuals file; the message lists every problem."""
 
-    def __init__(self, problems: Iterable[Problem]):
-        self.problems = tuple(problems)
-        count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} in the actuals file:"
-        super().__init__("\n".join([head] + [f"  - {p}" for p in self.problems]))
+    def head(self, count: int) -> Bilingual:
+        return Bilingual(
+            f"{count} lỗi trong tệp số liệu thực tế:",
+            f"{count} problem{'s' if count != 1 else ''} in the actuals file:",
+        )
 
 
 @dataclass(frozen=True)
@@ -207,7 +207,8 @@ def read_actuals(
     delimiter = _delimiter(text)
     records, problems = _records(text, source, delimiter)
     if not records:
-        raise ActualsError(problems or [Problem(source, "", None, "no header row and no data")])
+        empty = Bilingual("không có dòng tiêu đề và không có số liệu", "no header row and no data")
+        raise ActualsError(problems or [Problem(source, "", None, empty)])
     header_line, raw_header = records[0]
     header = [h.strip() for h in raw_header]
     problems += _header_problems(header, f"{source}:{header_line}")
@@ -226,7 +227,11 @@ def read_actuals(
             seen[(observation.indicator, observation.year)] = line_no
             observations.append(observation)
     if not observations and not problems:
-        problems.append(Problem(source, "", None, "the file holds a header but no observations"))
+        rule = Bilingual(
+            "tệp chỉ có dòng tiêu đề, không có số liệu nào",
+            "the file holds a header but no observations",
+        )
+        problems.append(Problem(source, "", None, rule))
     if problems:
         raise ActualsError(problems)
     return Actuals(path, tuple(observations), _fraction_warnings(observations, source))
@@ -251,31 +256,51 @@ def _read_text(path: Path) -> str:
     """
     source = str(path)
 
-    def fail(rule: str) -> ActualsError:
+    def fail(rule: Bilingual) -> ActualsError:
         return ActualsError([Problem(source, "", None, rule)])
 
-    folder = "is a folder: give the path of the CSV file itself"
+    def unreadable(exc: OSError) -> ActualsError:
+        why = exc.strerror or str(exc)
+        return fail(Bilingual(f"không đọc được ({why})", f"cannot be read ({why})"))
+
+    folder = Bilingual(
+        "là một thư mục: hãy ghi đường dẫn của chính tệp CSV",
+        "is a folder: give the path of the CSV file itself",
+    )
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise fail("actuals file not found") from None
+        raise fail(
+            Bilingual("không tìm thấy tệp số liệu thực tế", "actuals file not found")
+        ) from None
     except OSError as exc:  # PermissionError, a symlink loop, a name too long, ...
         if isinstance(exc, (PermissionError, IsADirectoryError)) and _is_folder(path):
             raise fail(folder) from None  # (Windows refuses to open a folder)
-        raise fail(f"cannot be read ({exc.strerror or exc})") from None
+        raise unreadable(exc) from None
     kind = os.fstat(fd).st_mode
     if not stat.S_ISREG(kind):
         os.close(fd)
         if stat.S_ISDIR(kind):
             raise fail(folder)
-        raise fail("is not a regular file (a FIFO, device or socket): give a CSV file")
+        raise fail(
+            Bilingual(
+                "không phải tệp thông thường (FIFO, thiết bị hoặc socket): hãy dùng một tệp CSV",
+                "is not a regular file (a FIFO, device or socket): give a CSV file",
+            )
+        )
     with os.fdopen(fd, "rb") as stream:
         try:
             data = stream.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
-            raise fail(f"cannot be read ({exc.strerror or exc})") from None
+            raise unreadable(exc) from None
     if len(data) > MAX_FILE_BYTES:
-        raise fail(f"larger than {MAX_FILE_BYTES:,} bytes: an actuals file holds a few rows a year")
+        raise fail(
+            Bilingual(
+                f"lớn hơn {vn(MAX_FILE_BYTES, ',')} byte: tệp số liệu thực tế chỉ có vài dòng "
+                "mỗi năm",
+                f"larger than {MAX_FILE_BYTES:,} bytes: an actuals file holds a few rows a year",
+            )
+        )
     return _decode(data, source)
 
 
@@ -297,9 +322,18 @@ def _decode(data: bytes, source: str) -> str:
         try:
             line.decode("utf-8")  # "\n" is never part of a multi-byte UTF-8 sequence
         except UnicodeDecodeError as exc:
-            bad.append(f"line {number} (byte 0x{line[exc.start]:02x} at column {exc.start + 1})")
-    shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more lines" if len(bad) > 5 else "")
-    rule = f"not UTF-8 text: {shown}; save the file as 'CSV UTF-8'"
+            bad.append((number, f"0x{line[exc.start]:02x}", exc.start + 1))
+    more = len(bad) - 5
+    rule = Bilingual(
+        "không phải văn bản UTF-8: "
+        + ", ".join(f"dòng {n} (byte {b} ở cột {c})" for n, b, c in bad[:5])
+        + (f" và {more} dòng khác" if more > 0 else "")
+        + "; hãy lưu tệp dạng 'CSV UTF-8'",
+        "not UTF-8 text: "
+        + ", ".join(f"line {n} (byte {b} at column {c})" for n, b, c in bad[:5])
+        + (f" and {more} more lines" if more > 0 else "")
+        + "; save the file as 'CSV UTF-8'",
+    )
     raise ActualsError([Problem(source, "", None, rule)])
 
 
@@ -361,53 +395,71 @@ def _records(
             records.append((lines.first, row))
 
 
-def _csv_rule(error: str, lines: _Lines) -> tuple[str, bool]:
+def _csv_rule(error: str, lines: _Lines) -> tuple[Bilingual, bool]:
     """A plain rule for csv.Error text, and whether reading cannot go on after it."""
     if "field larger than field limit" in error:
         limit = csv.field_size_limit()
-        span = f"lines {lines.first}-{lines.number}" if lines.number > lines.first else "one line"
-        return (
-            f"a field longer than {limit:,} characters ({span}); a quote that is never closed "
-            "makes the rest of the file one field",
-            True,
+        several = lines.number > lines.first
+        span = Bilingual(
+            f"dòng {lines.first}-{lines.number}" if several else "một dòng",
+            f"lines {lines.first}-{lines.number}" if several else "one line",
         )
+        return Bilingual(
+            f"một trường dài hơn {vn(limit, ',')} ký tự ({span.vi}); một dấu ngoặc kép không "
+            "được đóng biến phần còn lại của tệp thành một trường",
+            f"a field longer than {limit:,} characters ({span.en}); a quote that is never closed "
+            "makes the rest of the file one field",
+        ), True
     if "unexpected end of data" in error:
-        return (
+        return Bilingual(
+            f'một dấu ngoặc kép (") mở trong bản ghi bắt đầu tại đây không bao giờ được đóng '
+            f"(tệp kết thúc ở dòng {lines.number})",
             f'a quote (") opened in the record starting here is never closed (the file ends at '
             f"line {lines.number})",
-            True,
-        )
+        ), True
     if "expected after" in error:
-        return (
+        return Bilingual(
+            'có chữ sau dấu ngoặc kép đóng của một trường: trường trong ngoặc kép kết thúc bằng " '
+            'rồi đến dấu phân cách hoặc hết dòng (dấu ngoặc kép bên trong trường ghi là "")',
             'text after the closing quote of a field: a quoted field ends with " followed by '
             'a comma or the end of the line (write a quote inside a field as "")',
-            False,
-        )
-    return f"not valid CSV ({error})", False
+        ), False
+    return Bilingual(f"không phải CSV hợp lệ ({error})", f"not valid CSV ({error})"), False
 
 
 def _header_problems(header: list[str], where: str) -> list[Problem]:
     """Unknown columns (with a hint), columns given twice, then missing required ones."""
     known = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
     problems = [
-        Problem(where, "header", _clip(column), f"unknown column{hint(column, known)}")
+        Problem(
+            where,
+            "header",
+            _clip(column),
+            Bilingual("không có cột này", "unknown column") + hint(column, known),
+        )
         for column in dict.fromkeys(header)
         if column not in known
     ]
     for column in dict.fromkeys(header):
         positions = [n for n, name in enumerate(header, start=1) if name == column]
         if len(positions) > 1:  # which one holds the figure would be a guess
-            rule = f"column given {len(positions)} times (columns {join_and(positions)}): keep one"
+            rule = Bilingual(
+                f"cột có {len(positions)} lần (các cột {join_va(positions)}): chỉ giữ một",
+                f"column given {len(positions)} times (columns {join_and(positions)}): keep one",
+            )
             problems.append(Problem(where, "header", _clip(column), rule))
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        rule = f"missing column(s): {', '.join(missing)}"
+        names = ", ".join(missing)
+        rule = Bilingual(f"thiếu cột: {names}", f"missing column(s): {names}")
         if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
             # Excel in a locale with the decimal comma separates columns with ";"
-            rule += "; the columns seem separated by ';' or tabs: save as CSV with commas"
+            rule += Bilingual(
+                "; các cột có vẻ được phân cách bằng ';' hoặc tab: hãy lưu dạng CSV dùng dấu phẩy",
+                "; the columns seem separated by ';' or tabs: save as CSV with commas",
+            )
         problems.append(Problem(where, "header", _clip(",".join(header)), rule))
     return problems
-
 
 
 def _clip(text: str, limit: int = 80) -> str:
@@ -426,7 +478,10 @@ def _observation(
     """One data row as an Observation, or None with the Problems of its fields (decimal_comma:
     the file separates columns with ';' and writes 1.234,5)."""
     if len(row) > len(header):
-        rule = f"{len(row)} fields for {len(header)} columns"
+        rule = Bilingual(
+            f"{len(row)} trường cho {len(header)} cột",
+            f"{len(row)} fields for {len(header)} columns",
+        )
         separator = ";" if decimal_comma else ","
         return None, [Problem(where, "row", _clip(separator.join(row)), rule)]
     record = dict(zip(header, (c.strip() for c in row), strict=False))
@@ -449,15 +504,24 @@ def _indicator_problems(indicator: str, allowed: list[str] | None, where: str) -
     if indicator in allowed if allowed is not None else indicator:
         return []
     if allowed is None:
-        return [Problem(where, "indicator", "", "missing: name a series, e.g. growth.services")]
-    suggestion = hint(indicator, allowed) or f"; known: {', '.join(allowed)}"
-    return [Problem(where, "indicator", _clip(indicator), f"unknown indicator{suggestion}")]
+        rule = Bilingual(
+            "thiếu: hãy ghi tên một chuỗi số, ví dụ growth.services",
+            "missing: name a series, e.g. growth.services",
+        )
+        return [Problem(where, "indicator", "", rule)]
+    suggestion = hint(indicator, allowed)
+    if not suggestion.en:
+        known = ", ".join(allowed)
+        suggestion = Bilingual(f"; các tên đã biết: {known}", f"; known: {known}")
+    rule = Bilingual("không có chỉ tiêu này", "unknown indicator") + suggestion
+    return [Problem(where, "indicator", _clip(indicator), rule)]
 
 
 def _year_problems(year: str, where: str) -> list[Problem]:
     if year.isascii() and year.isdigit() and len(year) == 4:  # not "２０２１" nor "202²"
         return []
-    return [Problem(where, "year", _clip(year), "a 4-digit year is expected")]
+    rule = Bilingual("cần một năm gồm 4 chữ số", "a 4-digit year is expected")
+    return [Problem(where, "year", _clip(year), rule)]
 
 
 def _value(text: str, where: str, decimal_comma: bool = False) -> tuple[float, list[Problem]]:
@@ -465,21 +529,32 @@ def _value(text: str, where: str, decimal_comma: bool = False) -> tuple[float, l
     try:
         value = _parse_number(text, decimal_comma)
     except ValueError:
+        whole, comma = text.replace(".", ""), text.replace(".", ",")
         if decimal_comma and VI_AMBIGUOUS.match(text):
-            rule = (
+            rule = Bilingual(
+                f"trong tệp phân cách bằng ';' dấu thập phân là dấu phẩy, nên {text} có thể là "
+                f"{whole} hoặc {comma}: hãy ghi {whole} (không có dấu chấm hàng nghìn) hoặc "
+                f"{comma}",
                 f"in a file separated by ';' the decimal mark is the comma, so {text} could be "
-                f"{text.replace('.', '')} or {text.replace('.', ',')}: write "
-                f"{text.replace('.', '')} (no thousands point) or {text.replace('.', ',')}"
+                f"{whole} or {comma}: write {whole} (no thousands point) or {comma}",
             )
         elif decimal_comma:
-            rule = "must be a number (in a file separated by ';': 1234,5 or 1.234,5)"
+            rule = Bilingual(
+                "phải là một số (trong tệp phân cách bằng ';': 1234,5 hoặc 1.234,5)",
+                "must be a number (in a file separated by ';': 1234,5 or 1.234,5)",
+            )
         elif THOUSANDS.match(text):
-            rule = (
+            rule = Bilingual(
+                "có vẻ có dấu phân cách hàng nghìn: hãy ghi số không có dấu đó (1700, không "
+                "phải 1,700 hay 1.700)",
                 "looks like a thousands separator: write the number without one (1700, not "
-                "1,700 or 1.700)"
+                "1,700 or 1.700)",
             )
         else:
-            rule = "must be a number (decimal point or comma)"
+            rule = Bilingual(
+                "phải là một số (dấu thập phân là dấu chấm hoặc dấu phẩy)",
+                "must be a number (decimal point or comma)",
+            )
         return math.nan, [Problem(where, "value", _clip(text), rule)]
     return value, []
 
@@ -488,17 +563,29 @@ def _range_problems(indicator: str, value: float, text: str, where: str) -> list
     """A finite number; a growth rate above -100 % and at most MAX_GROWTH_PCT, a level above 0
     and at most MAX_LEVEL. (Whether a figure is plausible is sim.term.tracking's question.)"""
     if not math.isfinite(value):
-        return [Problem(where, "value", _clip(text), "must be a finite number")]
+        rule = Bilingual("phải là một số hữu hạn", "must be a finite number")
+        return [Problem(where, "value", _clip(text), rule)]
     if SeriesName.parse(indicator).is_growth:
         if value <= -100:
-            return [Problem(where, "value", value, "a growth rate must be above -100 %")]
+            rule = Bilingual(
+                "tốc độ tăng trưởng phải lớn hơn -100 %", "a growth rate must be above -100 %"
+            )
+            return [Problem(where, "value", value, rule)]
         if value > MAX_GROWTH_PCT:
-            rule = f"a growth rate above {MAX_GROWTH_PCT:,.0f} % in one year is not a figure"
+            rule = Bilingual(
+                f"tốc độ tăng trưởng trên {vn(MAX_GROWTH_PCT, ',.0f')} % trong một năm không "
+                "thể là số liệu thật",
+                f"a growth rate above {MAX_GROWTH_PCT:,.0f} % in one year is not a figure",
+            )
             return [Problem(where, "value", value, rule)]
     elif value <= 0:
-        return [Problem(where, "value", value, "a level must be greater than 0")]
+        rule = Bilingual("giá trị mức phải lớn hơn 0", "a level must be greater than 0")
+        return [Problem(where, "value", value, rule)]
     elif value > MAX_LEVEL:
-        rule = f"a level above {MAX_LEVEL:g} (in the indicator's unit) is not a figure"
+        rule = Bilingual(
+            f"giá trị mức trên {vn(MAX_LEVEL)} (theo đơn vị của chỉ tiêu) không thể là số liệu thật",
+            f"a level above {MAX_LEVEL:g} (in the indicator's unit) is not a figure",
+        )
         return [Problem(where, "value", value, rule)]
     return []
 
@@ -506,15 +593,25 @@ def _range_problems(indicator: str, value: float, text: str, where: str) -> list
 def _status_problems(status: str, where: str) -> list[Problem]:
     if status in STATUSES:
         return []
-    return [Problem(where, "status", _clip(status), f"must be one of {', '.join(STATUSES)}")]
+    listed = ", ".join(STATUSES)
+    rule = Bilingual(
+        f"phải là một trong {listed} (chính thức, ước tính)", f"must be one of {listed}"
+    )
+    return [Problem(where, "status", _clip(status), rule)]
 
 
 def _concept_problems(concept: str, indicator: str, where: str) -> list[Problem]:
     if concept not in CONCEPTS:
-        rule = f"must be empty or one of {', '.join(c for c in CONCEPTS if c)}{hint(concept, CONCEPTS)}"
+        listed = ", ".join(c for c in CONCEPTS if c)
+        rule = Bilingual(
+            f"phải để trống hoặc là một trong {listed}", f"must be empty or one of {listed}"
+        ) + hint(concept, CONCEPTS)
         return [Problem(where, "concept", _clip(concept), rule)]
     if concept == "includes_land_use" and indicator not in LAND_USE_CONCEPT_INDICATORS:
-        rule = f"includes_land_use is for {' or '.join(LAND_USE_CONCEPT_INDICATORS)} only"
+        rule = Bilingual(
+            f"includes_land_use chỉ dùng cho {' hoặc '.join(LAND_USE_CONCEPT_INDICATORS)}",
+            f"includes_land_use is for {' or '.join(LAND_USE_CONCEPT_INDICATORS)} only",
+        )
         return [Problem(where, "concept", concept, rule)]
     return []
 
@@ -526,7 +623,10 @@ def _duplicate(
     key = (observation.indicator, observation.year)
     if key not in seen:
         return []
-    rule = f"{observation.indicator} {observation.year} is already given on line {seen[key]}"
+    rule = Bilingual(
+        f"{observation.indicator} {observation.year} đã có ở dòng {seen[key]}",
+        f"{observation.indicator} {observation.year} is already given on line {seen[key]}",
+    )
     return [Problem(where, "indicator", observation.indicator, rule)]
 
 
@@ -563,16 +663,21 @@ def _sector_level_problems(
     if o.indicator not in SECTOR_LEVELS:
         return []
     if not output_in_bn_vnd:
-        rule = (
+        rule = Bilingual(
+            f"kịch bản '{scenario}' dự báo giá trị sản xuất dạng chỉ số: giá trị mức của ngành "
+            "(tỷ đồng) cần structure.base_total_bn_vnd trong kịch bản; hãy ghi growth.<ngành> "
+            "thay vào đó",
             f"scenario '{scenario}' projects output as an index: a sector level (billion "
             "VND) needs structure.base_total_bn_vnd in the scenario; give growth.<sector> "
-            "instead"
+            "instead",
         )
         return [Problem(where, "indicator", o.indicator, rule)]
     if o.year == base_year:
-        rule = (
+        rule = Bilingual(
+            "giá trị các ngành năm gốc lấy từ tỷ trọng và base_total_bn_vnd của kịch bản; hãy "
+            "sửa các giá trị đó",
             "the base-year sector levels come from the scenario's shares and "
-            "base_total_bn_vnd; change those instead"
+            "base_total_bn_vnd; change those instead",
         )
         return [Problem(where, "year", o.year, rule)]
     return []
@@ -583,12 +688,17 @@ def _year_in_projection_problems(
 ) -> list[Problem]:
     """The year is a projected one; growth is observed after the base year."""
     if o.year > end_year or o.year < base_year:
-        rule = f"outside the projection years {base_year}-{end_year}"
+        rule = Bilingual(
+            f"ngoài các năm dự báo {base_year}-{end_year}",
+            f"outside the projection years {base_year}-{end_year}",
+        )
         return [Problem(where, "year", o.year, rule)]
     if o.is_growth and o.year == base_year:
-        rule = (
+        rule = Bilingual(
+            f"tốc độ tăng trưởng của năm gốc {base_year} không có ý nghĩa trong dự báo (hãy "
+            "ghi giá trị mức)",
             f"growth in the base year {base_year} has no meaning in the "
-            "projection (give the level instead)"
+            "projection (give the level instead)",
         )
         return [Problem(where, "year", o.year, rule)]
     return []
@@ -599,8 +709,11 @@ def _series_problems(o: Observation, linked: set[str], scenario: str, where: str
     if o.target_series in (*SECTORS, "total") or o.target_series in linked:
         return []
     rule = (
-        f"scenario '{scenario}' has no such indicator"
+        Bilingual(
+            f"kịch bản '{scenario}' không có chỉ tiêu này",
+            f"scenario '{scenario}' has no such indicator",
+        )
         if scenario
-        else "the scenario has no such indicator"
+        else Bilingual("kịch bản không có chỉ tiêu này", "the scenario has no such indicator")
     )
     return [Problem(where, "indicator", o.indicator, rule)]

@@ -21,6 +21,7 @@ from typing import Any
 
 from sim.core.names import ParameterPath, sector_path
 from sim.core.plan import NO_PLAN, Plan
+from sim.core.text import Bilingual, vn
 from sim.scenario.plan import PLAN_FILE, load_plan, plan_path_for
 from sim.scenario.rules import SHARE_SUM_TOLERANCE_PCT, build_scenario, name_from_file
 from sim.scenario.sanity import projection_problems
@@ -91,30 +92,55 @@ def scenario_files_in(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.toml") if not p.is_dir() and p.name != PLAN_FILE)
 
 
-def file_problem(path: Path) -> str | None:
+NOT_FOUND = Bilingual("không tìm thấy tệp kịch bản", "scenario file not found")
+
+
+def file_problem(path: Path) -> Bilingual | None:
     """Why `path` cannot be read as a scenario file, or None: it is missing, a folder, a pipe or
     device, a broken or looping symbolic link, not a .toml file, or over MAX_FILE_BYTES."""
     try:
         info = path.stat()
     except ValueError:  # a NUL character in the name
-        return "not a valid file name"
+        return Bilingual("không phải tên tệp hợp lệ", "not a valid file name")
     except FileNotFoundError:
         if os.path.islink(path):
-            return f"a symbolic link to {os.readlink(path)}, which does not exist"
-        return "scenario file not found"
+            target = os.readlink(path)
+            return Bilingual(
+                f"một liên kết tượng trưng (symbolic link) tới {target}, nơi không tồn tại",
+                f"a symbolic link to {target}, which does not exist",
+            )
+        return NOT_FOUND
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return "a symbolic link that loops (it leads back to itself)"
-        return f"cannot be read: {exc.strerror or exc}"
+            return Bilingual(
+                "một liên kết tượng trưng lặp vòng (dẫn ngược về chính nó)",
+                "a symbolic link that loops (it leads back to itself)",
+            )
+        return cannot_read(exc)
     if stat.S_ISDIR(info.st_mode):
-        return "a folder, not a scenario file"
+        return Bilingual("là một thư mục, không phải tệp kịch bản", "a folder, not a scenario file")
     if not stat.S_ISREG(info.st_mode):
-        return "not a regular file (a pipe, device or socket): a scenario is a .toml file"
+        return Bilingual(
+            "không phải tệp thông thường (pipe, thiết bị hoặc socket): kịch bản là một tệp .toml",
+            "not a regular file (a pipe, device or socket): a scenario is a .toml file",
+        )
     if path.suffix != ".toml":
-        return "not a .toml file: only scenario files ending in .toml are read"
+        return Bilingual(
+            "không phải tệp .toml: chỉ đọc các tệp kịch bản có đuôi .toml",
+            "not a .toml file: only scenario files ending in .toml are read",
+        )
     if info.st_size > MAX_FILE_BYTES:
-        return f"{info.st_size:,} bytes: a scenario file may have at most {MAX_FILE_BYTES:,}"
+        return Bilingual(
+            f"{vn(info.st_size, ',')} byte: tệp kịch bản chỉ được tối đa {vn(MAX_FILE_BYTES, ',')}",
+            f"{info.st_size:,} bytes: a scenario file may have at most {MAX_FILE_BYTES:,}",
+        )
     return None
+
+
+def cannot_read(exc: OSError) -> Bilingual:
+    """ "cannot be read: <the system's reason>" (the reason as the system words it)."""
+    why = exc.strerror or str(exc)
+    return Bilingual(f"không đọc được: {why}", f"cannot be read: {why}")
 
 
 def _resolve(name_or_path: str, folder: Path, paths_relative_to: Path | None = None) -> Path:
@@ -161,23 +187,33 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
     """The TOML document in `path` and the SHA-256 of its bytes; ScenarioError if it cannot be
     read, is too large, or is not TOML a scenario can hold."""
 
-    def fail(rule: str) -> ScenarioError:
+    def fail(rule: Bilingual) -> ScenarioError:
         return ScenarioError([Problem(str(path), "", None, rule)])
 
     try:
         with path.open("rb") as file:  # (at most one byte over the limit: a file may grow)
             data = file.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise fail(f"cannot be read: {exc.strerror or exc}") from None
+        raise fail(cannot_read(exc)) from None
     if len(data) > MAX_FILE_BYTES:
-        raise fail(f"a scenario file may have at most {MAX_FILE_BYTES:,} bytes")
+        raise fail(
+            Bilingual(
+                f"tệp kịch bản chỉ được tối đa {vn(MAX_FILE_BYTES, ',')} byte",
+                f"a scenario file may have at most {MAX_FILE_BYTES:,} bytes",
+            )
+        )
     digest = hashlib.sha256(data).hexdigest()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise fail(f"not UTF-8 text ({exc})") from None
+        raise fail(
+            Bilingual(
+                f"không phải văn bản UTF-8 ({exc}); hãy lưu tệp với bảng mã UTF-8",
+                f"not UTF-8 text ({exc})",
+            )
+        ) from None
     document = _parse_toml(text)
-    if isinstance(document, str):
+    if isinstance(document, Bilingual):
         raise fail(document)
     rule = _shape_rule(document)
     if rule:
@@ -185,48 +221,108 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
     return document, digest
 
 
-def _parse_toml(text: str) -> dict[str, Any] | str:
+SYNTAX_ERROR = Bilingual("lỗi cú pháp TOML", "TOML syntax error")
+
+
+def _parse_toml(text: str) -> dict[str, Any] | Bilingual:
     """The TOML document in `text`, or why it cannot be read."""
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return f"TOML syntax error: {exc}{decimal_comma_hint(text, str(exc))}"
+        where = _toml_error_text(str(exc))
+        return SYNTAX_ERROR + where + decimal_comma_hint(text, str(exc))
     except RecursionError:  # (tomllib recurses into nested lists and inline tables)
-        return f"lists or tables nested too deep: a scenario needs at most {MAX_DEPTH} levels"
+        return Bilingual(
+            f"danh sách hoặc bảng lồng nhau quá sâu: kịch bản chỉ cần tối đa {MAX_DEPTH} cấp",
+            f"lists or tables nested too deep: a scenario needs at most {MAX_DEPTH} levels",
+        )
     except ValueError as exc:  # (an integer of more than 4,300 digits: Python's own limit)
-        return f"a value that cannot be read: {str(exc)[:80]}"
+        return Bilingual(
+            "một giá trị không đọc được (một số nguyên quá dài: Python đọc tối đa 4.300 chữ số)",
+            f"a value that cannot be read: {str(exc)[:80]}",
+        )
+
+
+_TOML_AT = re.compile(r"^(?P<what>.*?)\s*\(at line (?P<line>\d+), column (?P<column>\d+)\)$")
+
+
+def _toml_error_text(error: str) -> Bilingual:
+    """ ": <tomllib's words> (at line L, column C)", the place in Vietnamese too (tomllib's own
+    description of the fault stays as it says it, after "dòng L, cột C")."""
+    at = _TOML_AT.match(error)
+    if at is None:
+        return Bilingual(f": {error}", f": {error}")
+    what = at["what"]
+    for pattern, words in _TOML_WORDS:
+        found = re.fullmatch(pattern, what)
+        if found:
+            what = words.format(*found.groups())
+            break
+    return Bilingual(f" ở dòng {at['line']}, cột {at['column']}: {what}", f": {error}")
+
+
+_TOML_WORDS = (
+    (r"Cannot declare (.*) twice", "khai báo {0} hai lần"),
+    (
+        r"Cannot overwrite a value",
+        "không được ghi đè một giá trị đã có (khóa được khai báo hai lần)",
+    ),
+    (r"Cannot (?:mutate immutable|redefine) namespace (.*)", "không được khai báo lại bảng {0}"),
+    (r"Duplicate inline table key (.*)", "khóa {0} lặp lại trong bảng { }"),
+    (r"Expected '=' after a key in a key/value pair", "thiếu dấu '=' sau tên khóa"),
+    (r"Expected '\]' at the end of a table declaration", "thiếu dấu ']' cuối tên bảng"),
+    (r"Expected '\]\]' at the end of an array declaration", "thiếu ']]' cuối khai báo mảng"),
+    (r"Expected newline or end of document after a statement", "sau mỗi khai báo phải xuống dòng"),
+    (r"Expected (.*)", "thiếu {0}"),
+    (r"(?:Found invalid|Illegal) character (.*)", "ký tự không hợp lệ {0}"),
+    (r"Invalid date or datetime", "ngày tháng không hợp lệ"),
+    (r"Invalid initial character for a key part", "tên khóa bắt đầu bằng ký tự không hợp lệ"),
+    (r"Invalid statement", "dòng không phải là một khai báo hợp lệ"),
+    (r"Invalid value", "giá trị không hợp lệ (văn bản phải nằm trong ngoặc kép)"),
+    (r"Unclosed array", "thiếu dấu ']' đóng danh sách"),
+    (r"Unclosed inline table", "thiếu dấu '}' đóng bảng"),
+    (r"Unterminated string", "thiếu dấu ngoặc kép đóng văn bản"),
+)
+"""tomllib's words for a syntax error, as a Vietnamese message says them (pattern, words); one
+not listed is shown as tomllib says it."""
 
 
 _AT_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 _COMMA_NUMBER = re.compile(r"=\s*(?P<number>[+-]?\d[\d.]*,\d+(?:,\d+)*)\s*(?:[,}\]#]|$)")
 
 
-def decimal_comma_hint(text: str, error: str) -> str:
+def decimal_comma_hint(text: str, error: str) -> Bilingual:
     """ "; 15,5: write 15.5 (...)" when the line of a TOML syntax error gives a number with a
     decimal comma (15,5) or Vietnamese thousands dots (1.234,5); else ""."""
     at = _AT_LINE.search(error)
     lines = text.splitlines()
     if at is None or not 1 <= int(at[1]) <= len(lines):
-        return ""
+        return Bilingual("", "")
     found = _COMMA_NUMBER.search(lines[int(at[1]) - 1])
     if found is None:
-        return ""
+        return Bilingual("", "")
     number = found["number"]
     head, _, decimals = number.rpartition(",")
     digits = number.replace(".", "").replace(",", "")
     if "," in head:  # 1,234,567: thousands
-        fixed = digits
+        fixed = Bilingual(digits, digits)
     elif len(decimals) == 3 and "." not in head:  # 1,000: a decimal, or a thousand?
-        fixed = f"{head}.{decimals} if it is a decimal, {digits} if it counts thousands"
+        fixed = Bilingual(
+            f"{head}.{decimals} nếu là số thập phân, {digits} nếu là hàng nghìn",
+            f"{head}.{decimals} if it is a decimal, {digits} if it counts thousands",
+        )
     else:  # 15,5 and 1.234,5 (Vietnamese thousands dots)
-        fixed = head.replace(".", "") + "." + decimals
-    return (
-        f"; {number}: write {fixed} (a number takes a decimal point, not a comma, and no "
-        "thousands separator)"
+        plain = head.replace(".", "") + "." + decimals
+        fixed = Bilingual(plain, plain)
+    return Bilingual(
+        f"; {number}: hãy ghi {fixed.vi} (trong tệp, số dùng dấu chấm thập phân, không dùng "
+        "dấu phẩy, và không có dấu phân cách hàng nghìn)",
+        f"; {number}: write {fixed.en} (a number takes a decimal point, not a comma, and no "
+        "thousands separator)",
     )
 
 
-def _shape_rule(document: Mapping[str, Any]) -> str | None:
+def _shape_rule(document: Mapping[str, Any]) -> Bilingual | None:
     """Why `document` is too large or too deep to check key by key (MAX_KEYS, MAX_DEPTH), or
     None. Walks without recursion, so that no depth can exhaust the stack."""
     count = 0
@@ -234,14 +330,20 @@ def _shape_rule(document: Mapping[str, Any]) -> str | None:
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            return f"tables or lists nested more than {MAX_DEPTH} levels deep"
+            return Bilingual(
+                f"bảng hoặc danh sách lồng nhau sâu hơn {MAX_DEPTH} cấp",
+                f"tables or lists nested more than {MAX_DEPTH} levels deep",
+            )
         children = (
             node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
         )
         for child in children:
             count += 1
             if count > MAX_KEYS:
-                return f"more than {MAX_KEYS:,} keys and values: a scenario needs far fewer"
+                return Bilingual(
+                    f"hơn {vn(MAX_KEYS, ',')} khóa và giá trị: một kịch bản cần ít hơn nhiều",
+                    f"more than {MAX_KEYS:,} keys and values: a scenario needs far fewer",
+                )
             stack.append((child, depth + 1))
     return None
 
@@ -260,8 +362,7 @@ def _check_structure(value: Any, spec: Spec, path: str, source: str) -> Findings
             (Problem(source, path, value, warning),) if warning else (),
         )
     if not isinstance(value, dict):
-        rule = f"must be a table ({spec.description})"
-        return Findings([Problem(source, path, value, rule)])
+        return Findings([Problem(source, path, value, _must_be_table(spec.description))])
     found = Findings()
     for key, item in value.items():
         sub = f"{path}.{key}" if path else key
@@ -273,24 +374,41 @@ def _check_structure(value: Any, spec: Spec, path: str, source: str) -> Findings
     return found
 
 
-def _key_rule(spec: Table | AnyKeys | YearMap, key: str) -> tuple[str, Spec]:
-    """(why `key` may not appear in a table shaped `spec`, or "", the shape of its value)."""
+def _must_be_table(description: str) -> Bilingual:
+    """ "must be a table (what it holds)": a table groups keys under [name] or in { }."""
+    return Bilingual(
+        "phải là một bảng (các khóa nhóm dưới [tên] hoặc trong { })",
+        f"must be a table ({description})",
+    )
+
+
+def _key_rule(spec: Table | AnyKeys | YearMap, key: str) -> tuple[Bilingual | None, Spec]:
+    """(why `key` may not appear in a table shaped `spec`, or None, the shape of its value)."""
     if isinstance(spec, Table):
         if key not in spec.fields:
-            return f"unknown key{hint(key, spec.fields)}", spec
-        return "", spec.fields[key]
+            return Bilingual("không có khóa này", "unknown key") + hint(key, spec.fields), spec
+        return None, spec.fields[key]
     if isinstance(spec, AnyKeys):
         if spec.allowed and key not in spec.allowed:
-            return (
-                f"unknown name{hint(key, spec.allowed)}; allowed: {', '.join(spec.allowed)}",
-                spec,
+            allowed = ", ".join(spec.allowed)
+            rule = (
+                Bilingual("tên không hợp lệ", "unknown name")
+                + hint(key, spec.allowed)
+                + Bilingual(f"; các tên được dùng: {allowed}", f"; allowed: {allowed}")
             )
+            return rule, spec
         if not NAME_PATTERN.match(key):
-            return "a name must be lower-case letters, digits and _ and start with a letter", spec
-        return "", spec.item
+            return Bilingual(
+                "tên chỉ gồm chữ thường không dấu, chữ số và _, bắt đầu bằng một chữ cái",
+                "a name must be lower-case letters, digits and _ and start with a letter",
+            ), spec
+        return None, spec.item
     if not is_year_key(key):  # a YearMap
-        return "a year key must be a 4-digit year, in the digits 0-9", spec
-    return "", spec.item
+        return Bilingual(
+            "khóa năm phải là một năm gồm 4 chữ số 0-9",
+            "a year key must be a 4-digit year, in the digits 0-9",
+        ), spec
+    return None, spec.item
 
 
 def _check_parameter_tree(
@@ -299,9 +417,12 @@ def _check_parameter_tree(
     """Check a ParameterTree: fixed tables by their own shape, every innermost table by `item`."""
     if not isinstance(value, dict):
         rule = (
-            "must be a table naming dist, low and high"
+            Bilingual(
+                "phải là một bảng ghi dist, low và high",
+                "must be a table naming dist, low and high",
+            )
             if depth
-            else f"must be a table ({spec.description})"
+            else _must_be_table(spec.description)
         )
         return Findings([Problem(source, path, value, rule)])
     if depth and is_leaf_table(value):
@@ -362,21 +483,36 @@ def parse_setting(text: str) -> tuple[str, Any]:
     One --set sets one key: a line break (or any control character) is refused, as TOML would
     read `5\nend_year=2030` as two keys and drop the second."""
 
-    def fail(rule: str) -> ScenarioError:
+    def fail(rule: Bilingual) -> ScenarioError:
         return ScenarioError([Problem(f"--set {text}", "", None, rule)])
 
     if len(text) > MAX_SETTING_CHARS:
-        raise fail(f"at most {MAX_SETTING_CHARS:,} characters")
+        raise fail(
+            Bilingual(
+                f"tối đa {vn(MAX_SETTING_CHARS, ',')} ký tự",
+                f"at most {MAX_SETTING_CHARS:,} characters",
+            )
+        )
     if any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
-        raise fail("a line break or control character: one --set sets one KEY=VALUE")
+        raise fail(
+            Bilingual(
+                "có dấu xuống dòng hoặc ký tự điều khiển: mỗi --set chỉ đặt một KEY=VALUE",
+                "a line break or control character: one --set sets one KEY=VALUE",
+            )
+        )
     key, sep, raw = split_scope(text)[1].partition("=")  # (the scenario is picked elsewhere)
     key, raw = key.strip(), raw.strip()
     if not sep or not key or not raw:
-        raise fail("expected KEY=VALUE, e.g. sectors.industry.growth_pct=10")
+        raise fail(
+            Bilingual(
+                "cần dạng KEY=VALUE, ví dụ sectors.industry.growth_pct=10",
+                "expected KEY=VALUE, e.g. sectors.industry.growth_pct=10",
+            )
+        )
     document = _parse_toml(f"v = {raw}")
     if isinstance(document, dict) and list(document) == ["v"]:
         value = document["v"]
-    elif isinstance(document, str) and not document.startswith("TOML syntax error"):
+    elif isinstance(document, Bilingual) and not document.en.startswith(SYNTAX_ERROR.en):
         raise fail(document)  # too deep, or an integer too long to read
     else:
         value = raw  # a bare word, e.g. residual=other
@@ -424,9 +560,15 @@ def unknown_scope_problems(settings: Sequence[str], names: Sequence[str]) -> lis
         scope, _ = split_scope(text)
         if scope is None or scope in names:
             continue
+        listed = ", ".join(names)
         rule = (
-            f"no scenario '{scope}' in this run{hint(scope, names)}; "
-            f"the run's scenarios: {', '.join(names)}"
+            Bilingual(
+                f"lượt chạy này không có kịch bản '{scope}'", f"no scenario '{scope}' in this run"
+            )
+            + hint(scope, names)
+            + Bilingual(
+                f"; các kịch bản của lượt chạy: {listed}", f"; the run's scenarios: {listed}"
+            )
         )
         problems.append(Problem(f"--set {text}", "", None, rule))
     return problems
@@ -592,9 +734,11 @@ def _child_share_rules(raw: Mapping[str, Any], source: str) -> tuple[Problem, ..
     sectors = raw.get("sectors")
     if "extends" not in raw or "base_year" in raw or not isinstance(sectors, dict):
         return ()  # (sectors that are not a table: the schema's check says so)
-    rule = (
+    rule = Bilingual(
+        "tỷ trọng năm gốc thuộc về kịch bản gốc; kịch bản kế thừa (extends) chỉ được đặt tỷ "
+        "trọng cùng với base_year của chính nó (một dự báo với năm gốc mới)",
         "base shares belong to the root scenario; a child may set them only "
-        "together with its own base_year (a rebased projection)"
+        "together with its own base_year (a rebased projection)",
     )
     return tuple(
         Problem(source, sector_path(sector, "share_pct"), spec["share_pct"], rule)
@@ -614,15 +758,21 @@ def _parent(
     here = files[-1][0].parent
     parent_path = _resolve(parent, here, here)
     why = file_problem(parent_path)
-    if why == "scenario file not found":
-        return None, (
-            Problem(source, "extends", parent, f"parent scenario not found at {parent_path}"),
+    if why == NOT_FOUND:
+        rule = Bilingual(
+            f"không tìm thấy kịch bản cha tại {parent_path}",
+            f"parent scenario not found at {parent_path}",
         )
+        return None, (Problem(source, "extends", parent, rule),)
     if why:
-        return None, (Problem(source, "extends", parent, f"parent scenario {parent_path}: {why}"),)
+        rule = Bilingual(
+            f"kịch bản cha {parent_path}: {why.vi}", f"parent scenario {parent_path}: {why.en}"
+        )
+        return None, (Problem(source, "extends", parent, rule),)
     if parent_path.resolve() in [p.resolve() for p, _ in files]:
         loop = " -> ".join(p.name for p, _ in files) + f" -> {parent_path.name}"
-        return None, (Problem(source, "extends", parent, f"inheritance cycle: {loop}"),)
+        rule = Bilingual(f"kế thừa vòng tròn: {loop}", f"inheritance cycle: {loop}")
+        return None, (Problem(source, "extends", parent, rule),)
     return parent_path, ()
 
 
@@ -659,8 +809,10 @@ def _option_layers(
             continue
         label = f"--set {text}"
         if ParameterPath.parse(key).group in PER_FILE_KEYS:
-            rule = (
-                "describes a file; --set changes model values only (edit or copy the file instead)"
+            rule = Bilingual(
+                "khóa này mô tả tệp; --set chỉ thay đổi giá trị của mô hình (hãy sửa hoặc sao "
+                "chép tệp)",
+                "describes a file; --set changes model values only (edit or copy the file instead)",
             )
             found += Findings([Problem(label, key, value, rule)])
             continue

@@ -20,7 +20,7 @@ from sim.core.model import series_names
 from sim.core.names import TOTAL, output
 from sim.core.plan import Plan, PlanHistory
 from sim.core.targets import Target
-from sim.core.text import Bilingual
+from sim.core.text import Bilingual, vn
 from sim.scenario.params import build_inputs
 from sim.scenario.schema import (
     MAX_RATE_PCT,
@@ -50,13 +50,21 @@ SECTOR_KEYS = ("services", "industry", "agriculture", TOTAL)
 indicator."""
 
 
-def _tolerance_check(value: float) -> str | None:
-    return None if 0.0 <= value < 100.0 else "must lie from 0 (at least the figure) to under 100 %"
+def _tolerance_check(value: float) -> Bilingual | None:
+    if 0.0 <= value < 100.0:
+        return None
+    return Bilingual(
+        "phải từ 0 (ít nhất bằng con số) đến dưới 100 %",
+        "must lie from 0 (at least the figure) to under 100 %",
+    )
 
 
-def _history_rate_check(value: float) -> str | None:
+def _history_rate_check(value: float) -> Bilingual | None:
     if value <= -100.0 or value > MAX_RATE_PCT:
-        return f"a growth rate must lie above -100 and at most {MAX_RATE_PCT:g} %/yr"
+        return Bilingual(
+            f"tốc độ tăng trưởng phải lớn hơn -100 và tối đa {vn(MAX_RATE_PCT)} %/năm",
+            f"a growth rate must lie above -100 and at most {MAX_RATE_PCT:g} %/yr",
+        )
     return None
 
 
@@ -161,7 +169,8 @@ def load_plan(path: Path, read: Reader, check: Checker, *, referenced_by: str = 
     file's message)."""
     if not path.is_file():
         where = referenced_by or str(path)
-        raise ScenarioError([Problem(where, "plan", str(path), "plan file not found")])
+        rule = Bilingual("không tìm thấy tệp kế hoạch", "plan file not found")
+        raise ScenarioError([Problem(where, "plan", str(path), rule)])
     document, _digest = read(path)
     source = str(path)
     found = _structure(document, source, check)
@@ -191,17 +200,18 @@ def _rules(document: Mapping[str, Any], source: str) -> list[Problem]:
     plan = document.get("plan")
     if not isinstance(plan, dict):
         if plan is None:
-            problems.append(
-                Problem(
-                    source, "plan", MISSING, "missing: the [plan] table (locality, term, source)"
-                )
+            what = Bilingual(
+                "bảng [plan] (địa phương, nhiệm kỳ, nguồn)",
+                "the [plan] table (locality, term, source)",
             )
+            problems.append(Problem(source, "plan", MISSING, _missing(what)))
     else:
         for name in REQUIRED_PLAN_KEYS:
             if name not in plan:
-                problems.append(Problem(source, f"plan.{name}", MISSING, f"missing: {_what(name)}"))
+                problems.append(Problem(source, f"plan.{name}", MISSING, _missing(_what(name))))
         if "source" not in plan and document.get("targets"):  # (footers name it)
-            problems.append(Problem(source, "plan.source", MISSING, f"missing: {_what('source')}"))
+            rule = _missing(_what("source"))
+            problems.append(Problem(source, "plan.source", MISSING, rule))
     targets = document.get("targets", {})
     if isinstance(targets, dict):
         for key, spec in targets.items():
@@ -209,53 +219,95 @@ def _rules(document: Mapping[str, Any], source: str) -> list[Problem]:
                 problems += _target_rules(spec, f"targets.{key}", source)
     history = document.get("history")
     if isinstance(history, dict) and "years" not in history:
-        problems.append(
-            Problem(source, "history.years", MISSING, "missing: the record's [first, last] years")
+        what = Bilingual(
+            "năm đầu và năm cuối [đầu, cuối] của giai đoạn", "the record's [first, last] years"
         )
+        problems.append(Problem(source, "history.years", MISSING, _missing(what)))
     return problems
 
 
-def _what(name: str) -> str:
-    return {
-        "locality": 'the locality\'s name, locality = { vi = "...", en = "..." }',
-        "term": "the term's first and last year, e.g. term = [2025, 2030]",
-        "source": 'the document the targets come from, source = { vi = "...", en = "..." }',
-        "indicator": 'the series the target is checked on, e.g. indicator = "output.total"',
-        "measure": 'how it is measured: measure = "cagr", "level" or "min_each_year"',
-        "label": 'its name, label = { vi = "...", en = "..." }',
-    }[name]
+def _missing(what: Bilingual) -> Bilingual:
+    """ "missing: <what>"."""
+    return Bilingual(f"thiếu {what.vi}", f"missing: {what.en}")
+
+
+_WHAT = {
+    "locality": Bilingual(
+        'tên địa phương, locality = { vi = "...", en = "..." }',
+        'the locality\'s name, locality = { vi = "...", en = "..." }',
+    ),
+    "term": Bilingual(
+        "năm đầu và năm cuối của nhiệm kỳ, ví dụ term = [2025, 2030]",
+        "the term's first and last year, e.g. term = [2025, 2030]",
+    ),
+    "source": Bilingual(
+        'văn bản nêu các chỉ tiêu, source = { vi = "...", en = "..." }',
+        'the document the targets come from, source = { vi = "...", en = "..." }',
+    ),
+    "indicator": Bilingual(
+        'chuỗi số dùng để đánh giá chỉ tiêu, ví dụ indicator = "output.total"',
+        'the series the target is checked on, e.g. indicator = "output.total"',
+    ),
+    "measure": Bilingual(
+        'cách đo: measure = "cagr", "level" hoặc "min_each_year"',
+        'how it is measured: measure = "cagr", "level" or "min_each_year"',
+    ),
+    "label": Bilingual(
+        'tên của chỉ tiêu, label = { vi = "...", en = "..." }',
+        'its name, label = { vi = "...", en = "..." }',
+    ),
+}
+
+
+def _what(name: str) -> Bilingual:
+    return _WHAT[name]
 
 
 def _target_rules(spec: Mapping[str, Any], path: str, source: str) -> list[Problem]:
     problems = [
-        Problem(source, f"{path}.{name}", MISSING, f"missing: {_what(name)}")
+        Problem(source, f"{path}.{name}", MISSING, _missing(_what(name)))
         for name in REQUIRED_TARGET_KEYS
         if name not in spec
     ]
     band = [name for name in ("low", "high") if name in spec]
     if "approx" in spec and band:
-        rule = "give either approx (one figure) or low/high (a band), not both"
+        rule = Bilingual(
+            "chỉ ghi approx (một con số) hoặc low/high (một khoảng), không ghi cả hai",
+            "give either approx (one figure) or low/high (a band), not both",
+        )
         problems.append(Problem(source, f"{path}.{band[0]}", spec[band[0]], rule))
     elif "approx" not in spec and not band:
-        rule = "missing: the target's figure: low and/or high (a band), or approx (about)"
-        problems.append(Problem(source, f"{path}.low", MISSING, rule))
+        what = Bilingual(
+            "con số của chỉ tiêu: low và/hoặc high (một khoảng), hoặc approx (khoảng)",
+            "the target's figure: low and/or high (a band), or approx (about)",
+        )
+        problems.append(Problem(source, f"{path}.low", MISSING, _missing(what)))
     low, high = spec.get("low"), spec.get("high")
     if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
-        problems.append(Problem(source, f"{path}.high", high, f"must not be below low ({low:g})"))
+        rule = Bilingual(f"không được nhỏ hơn low ({vn(low)})", f"must not be below low ({low:g})")
+        problems.append(Problem(source, f"{path}.high", high, rule))
     if "tolerance_pct" in spec and "approx" not in spec:
-        rule = "applies to an 'about' figure: give approx, or remove tolerance_pct"
+        rule = Bilingual(
+            "chỉ áp dụng cho con số 'khoảng': hãy ghi approx, hoặc bỏ tolerance_pct",
+            "applies to an 'about' figure: give approx, or remove tolerance_pct",
+        )
         problems.append(Problem(source, f"{path}.tolerance_pct", spec["tolerance_pct"], rule))
     if spec.get("measure") in ("level", "min_each_year") and "unit" not in spec:
-        rule = 'missing: a level needs its unit, e.g. unit = "billion VND"'
-        problems.append(Problem(source, f"{path}.unit", MISSING, rule))
+        what = Bilingual(
+            'đơn vị: chỉ tiêu mức cần đơn vị, ví dụ unit = "tỷ đồng"',
+            'a level needs its unit, e.g. unit = "billion VND"',
+        )
+        problems.append(Problem(source, f"{path}.unit", MISSING, _missing(what)))
     for name in ("seek", "seek_within_range"):
         for item in spec.get(name, []) if isinstance(spec.get(name), list) else []:
             if isinstance(item, str) and not re.fullmatch(
                 r"(sectors|indicators)\.[a-z0-9_.]+", item
             ):
-                rule = (
+                rule = Bilingual(
+                    "cần một đường dẫn tham số, ví dụ sectors.services.growth_pct hoặc "
+                    "indicators.budget_revenue (hệ số co giãn hoặc tốc độ tăng của nó)",
                     "a parameter path, e.g. sectors.services.growth_pct or indicators."
-                    "budget_revenue (its elasticity or growth rate)"
+                    "budget_revenue (its elasticity or growth rate)",
                 )
                 problems.append(Problem(source, f"{path}.{name}", item, rule))
     return problems
@@ -343,8 +395,12 @@ def unknown_indicator_problems(scenarios: Sequence[Scenario]) -> list[Problem]:
             plan.file,
             f"targets.{t.key}.indicator",
             t.indicator,
-            "no scenario of the run has a series of this name, so the target is not projected "
-            "(output.total, output.<sector>, an indicator's name, ...)"
+            Bilingual(
+                "không kịch bản nào của lượt chạy có chuỗi số mang tên này, nên chỉ tiêu không "
+                "được dự báo (output.total, output.<ngành>, tên một chỉ tiêu, ...)",
+                "no scenario of the run has a series of this name, so the target is not "
+                "projected (output.total, output.<sector>, an indicator's name, ...)",
+            )
             + hint(t.indicator, sorted(names)),
         )
         for t in plan.targets

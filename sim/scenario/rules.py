@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.core.model import SECTORS
+from sim.core.text import Bilingual, join_and, join_va, vn
 from sim.scenario.schema import (
     INDICATOR,
     MAX_HORIZON_YEARS,
@@ -84,13 +85,19 @@ RESERVED_INDICATOR_NAMES = (*SECTORS, "other", "total", "budget_revenue_total")
 """Names an indicator may not take: their growth.<name> and cagr.<name> series exist already."""
 
 SECTOR_KEYS = (
-    ("share_pct", "the base-year share, %"),
-    ("growth_pct", "the growth rate, % per year"),
+    ("share_pct", Bilingual("tỷ trọng năm gốc, %", "the base-year share, %")),
+    ("growth_pct", Bilingual("tốc độ tăng trưởng, %/năm", "the growth rate, % per year")),
 )
 INDICATOR_KEYS = (
-    ("base", "the base-year value"),
-    ("unit", 'the unit, e.g. "million VND/person"'),
-    ("rule", '"growth" (own rate) or "elasticity" (to output)'),
+    ("base", Bilingual("giá trị năm gốc", "the base-year value")),
+    ("unit", Bilingual('đơn vị, ví dụ "triệu đồng/người"', 'the unit, e.g. "million VND/person"')),
+    (
+        "rule",
+        Bilingual(
+            '"growth" (tốc độ riêng) hoặc "elasticity" (co giãn theo giá trị sản xuất)',
+            '"growth" (own rate) or "elasticity" (to output)',
+        ),
+    ),
 )
 """Required keys of a sector and of an indicator, with what each gives (for the message)."""
 
@@ -210,12 +217,17 @@ def _budget_concept(merged: Mapping[str, Any]) -> str:
     return merged.get("targets", {}).get("budget_concept", "budget_revenue")
 
 
+def required(why: Bilingual) -> Bilingual:
+    """ "required: <what the key gives>"."""
+    return Bilingual(f"bắt buộc: {why.vi}", f"required: {why.en}")
+
+
 def _required(
-    table: Mapping[str, Any], prefix: str, keys: Sequence[tuple[str, str]], where: Where
+    table: Mapping[str, Any], prefix: str, keys: Sequence[tuple[str, Bilingual]], where: Where
 ) -> list[Problem]:
     """A Problem for each of `keys` (key, what it gives) that `table` lacks."""
     return [
-        Problem(where(f"{prefix}{key}"), f"{prefix}{key}", MISSING, f"required: {why}")
+        Problem(where(f"{prefix}{key}"), f"{prefix}{key}", MISSING, required(why))
         for key, why in keys
         if key not in table
     ]
@@ -229,17 +241,24 @@ def _file_rules(merged: Mapping[str, Any], path: Path, where: Where) -> Findings
     name = merged.get("name", name_from_file(path))
     problems = [Problem(where.own, "name", name, rule) for rule in _name_rules(name)]
     if "name" not in merged and not NAME_PATTERN.match(name):
-        rule = (
+        rule = Bilingual(
+            f"tên tệp '{path.name}' không cho ra tên kịch bản dùng được; hãy đổi tên tệp thành "
+            "chữ thường không dấu, chữ số và _, bắt đầu bằng một chữ cái (ví dụ "
+            "kich_ban_moi.toml; dấu cách và chữ có dấu được tự chuyển sang dạng đó), hoặc ghi "
+            'name = "..." trong tệp',
             f"the file name '{path.name}' gives no usable scenario name; rename the file to "
             "lower-case letters, digits and _ starting with a letter (e.g. kich_ban_moi.toml; "
-            "spaces and Vietnamese letters are turned into that form), or set name = \"...\" "
-            "in the file"
+            'spaces and Vietnamese letters are turned into that form), or set name = "..." '
+            "in the file",
         )
         problems = [Problem(where.own, "name", name, rule)]
     title = merged.get("title", {})
     warnings = []
     if "vi" not in title or "en" not in title:
-        advice = "give a title in Vietnamese (vi) and English (en); the name is used meanwhile"
+        advice = Bilingual(
+            "hãy ghi tiêu đề bằng tiếng Việt (vi) và tiếng Anh (en); tạm thời dùng tên kịch bản",
+            "give a title in Vietnamese (vi) and English (en); the name is used meanwhile",
+        )
         warnings.append(Problem(where.own, "title", title or MISSING, advice))
     return Findings(problems, warnings)
 
@@ -265,16 +284,30 @@ def _file_title(path: Path, merged: Mapping[str, Any]) -> str:
     return unicodedata.normalize("NFC", path.stem)
 
 
-def _name_rules(name: str) -> list[str]:
+def _name_rules(name: str) -> list[Bilingual]:
     """A scenario name is a short identifier that names no other output file."""
     if len(name) > MAX_NAME_CHARS:
-        return [f"a name may have at most {MAX_NAME_CHARS} characters: it names output files"]
+        return [
+            Bilingual(
+                f"tên dài tối đa {MAX_NAME_CHARS} ký tự: nó đặt tên cho các tệp kết quả",
+                f"a name may have at most {MAX_NAME_CHARS} characters: it names output files",
+            )
+        ]
     if not NAME_PATTERN.match(name):
-        return ["a name must be lower-case letters, digits and _"]
+        return [
+            Bilingual(
+                "tên chỉ gồm chữ thường không dấu, chữ số và _",
+                "a name must be lower-case letters, digits and _",
+            )
+        ]
     if name in RESERVED_SCENARIO_NAMES:
         return [
-            f"'{name}' is the name of a file or folder every run writes; choose another name "
-            "(rename the file or set name = ...)"
+            Bilingual(
+                f"'{name}' là tên một tệp hoặc thư mục mà mỗi lượt chạy đều ghi; hãy chọn tên "
+                "khác (đổi tên tệp hoặc ghi name = ...)",
+                f"'{name}' is the name of a file or folder every run writes; choose another name "
+                "(rename the file or set name = ...)",
+            )
         ]
     return []
 
@@ -290,19 +323,21 @@ def _horizon(merged: Mapping[str, Any], where: Where) -> Horizon:
 def _horizon_rules(merged: Mapping[str, Any], where: Where) -> list[Problem]:
     """Base and end year are given; the end year lies 1..MAX_HORIZON_YEARS after the base year."""
     keys = (
-        ("base_year", "the base year of the projection"),
-        ("end_year", "the last projected year"),
+        ("base_year", Bilingual("năm gốc của dự báo", "the base year of the projection")),
+        ("end_year", Bilingual("năm cuối cùng được dự báo", "the last projected year")),
     )
     problems = _required(merged, "", keys, where)
     base, end = merged.get("base_year"), merged.get("end_year")
     if base is None or end is None:
         return problems
     if end <= base:
-        rule = f"must be after the base year {base}"
+        rule = Bilingual(f"phải sau năm gốc {base}", f"must be after the base year {base}")
     elif end - base > MAX_HORIZON_YEARS:
-        rule = (
+        rule = Bilingual(
+            f"cách năm gốc {base} hơn {MAX_HORIZON_YEARS} năm: tăng trưởng kép xa đến vậy "
+            "không còn là dự báo",
             f"more than {MAX_HORIZON_YEARS} years after the base year {base}: "
-            "compound growth that far out is not a projection"
+            "compound growth that far out is not a projection",
         )
     else:
         return problems
@@ -310,10 +345,18 @@ def _horizon_rules(merged: Mapping[str, Any], where: Where) -> list[Problem]:
     # holds the other one.
     key = "base_year" if _from_option(where("base_year")) else "end_year"
     if key == "base_year" and not _from_option(where("end_year")):
-        rule = f"the end year {end} (set in {where('end_year')}) must be after the base year"
+        set_in = where("end_year")
+        rule = Bilingual(
+            f"năm cuối {end} (đặt trong {set_in}) phải sau năm gốc",
+            f"the end year {end} (set in {set_in}) must be after the base year",
+        )
         if end > base:
-            rule = f"the end year {end} (set in {where('end_year')}) is {end - base} years later"
-            rule += f": more than {MAX_HORIZON_YEARS}"
+            rule = Bilingual(
+                f"năm cuối {end} (đặt trong {set_in}) cách năm gốc {end - base} năm: hơn "
+                f"{MAX_HORIZON_YEARS}",
+                f"the end year {end} (set in {set_in}) is {end - base} years later"
+                f": more than {MAX_HORIZON_YEARS}",
+            )
     problems.append(Problem(where(key), key, merged[key], rule))
     return problems
 
@@ -331,12 +374,22 @@ def _years_outside(
         return []
     base, end = horizon.span
     moved = [src for src in (where("base_year"), where("end_year")) if _from_option(src)]
-    by = f" (the years set by {' and '.join(moved)})" if moved else ""
+    by = (
+        Bilingual(f" (các năm do {join_va(moved)} đặt)", f" (the years set by {join_and(moved)})")
+        if moved
+        else Bilingual("", "")
+    )
     problems = []
     for key, value in by_year.items():
         year = int(key)
         if horizon.outside(year) and not horizon.dropped(year):
-            rule = f"year {year} is outside the projected years {base + 1}-{end}{by}"
+            rule = (
+                Bilingual(
+                    f"năm {year} nằm ngoài các năm dự báo {base + 1}-{end}",
+                    f"year {year} is outside the projected years {base + 1}-{end}",
+                )
+                + by
+            )
             problems.append(Problem(where(f"{prefix}.{key}"), f"{prefix}.{key}", value, rule))
     return problems
 
@@ -347,12 +400,20 @@ def _years_dropped(
     """Advice: single-year rates after a shorter --end-year are not used in this run."""
     if horizon.span is None:
         return []
-    advice = f"after --end-year {horizon.span[1]}: not used in this run"
+    advice = unused_after_end_year(horizon.span[1])
     return [
         Problem(where(f"{prefix}.{key}"), f"{prefix}.{key}", value, advice)
         for key, value in by_year.items()
         if horizon.dropped(int(key))
     ]
+
+
+def unused_after_end_year(end: int) -> Bilingual:
+    """The advice on a single year after a shorter --end-year."""
+    return Bilingual(
+        f"sau --end-year {end}: không dùng trong lượt chạy này",
+        f"after --end-year {end}: not used in this run",
+    )
 
 
 def _year_values(by_year: Mapping[str, float], horizon: Horizon) -> dict[int, float]:
@@ -370,7 +431,12 @@ def _sector_findings(tables: Mapping[str, Any], horizon: Horizon, where: Where) 
     for name in SECTORS:
         table = tables.get(name)
         if table is None:
-            rule = "required: every sector needs a share and a growth rate"
+            rule = required(
+                Bilingual(
+                    "mỗi ngành cần tỷ trọng và tốc độ tăng trưởng",
+                    "every sector needs a share and a growth rate",
+                )
+            )
             found += Findings([Problem(where.own, f"sectors.{name}", MISSING, rule)])
             continue
         prefix = f"sectors.{name}."
@@ -407,31 +473,46 @@ def _share_sum_rules(sectors: Mapping[str, Sector], residual: str | None, where:
         return Findings()
     total = sum(s.share_pct for s in sectors.values())
     if total <= 0.0:
-        return Findings([Problem(where.own, "sectors.*.share_pct", total, "the shares sum to 0")])
+        rule = Bilingual("tổng các tỷ trọng bằng 0", "the shares sum to 0")
+        return Findings([Problem(where.own, "sectors.*.share_pct", total, rule)])
     if abs(total - 100.0) > SHARE_SUM_TOLERANCE_PCT and residual is None:
-        rule = (
+        rule = Bilingual(
+            f"tổng tỷ trọng năm gốc là {vn(total)} %, không phải 100: hãy cho biết cách xử lý "
+            'phần chênh lệch bằng structure.residual = "normalise" (quy về 100) hoặc "other" '
+            "(giữ một khối 'khác')",
             f"the base shares sum to {total:g} %, not 100: say how the gap is treated with "
-            'structure.residual = "normalise" (scale to 100) or "other" (keep an \'other\' block)'
+            'structure.residual = "normalise" (scale to 100) or "other" (keep an \'other\' block)',
         )
         return Findings([Problem(where.own, "structure.residual", MISSING, rule)])
     key = "structure.residual"
     if residual == "other" and total > 100.0 + SHARE_SUM_TOLERANCE_PCT:
-        rule = f"the base shares sum to {total:g} % > 100: an 'other' block would be negative"
+        rule = Bilingual(
+            f"tổng tỷ trọng năm gốc là {vn(total)} % > 100: khối 'khác' sẽ bị âm",
+            f"the base shares sum to {total:g} % > 100: an 'other' block would be negative",
+        )
         return Findings([Problem(where(key), key, residual, rule)])
     gap = abs(total - 100.0)
     if residual != "normalise" or gap <= NORMALISE_WARN_PCT:
         return Findings()
-    shares = ", ".join(f"{name} {s.share_pct:g}" for name, s in sectors.items())
+    shares = Bilingual(
+        ", ".join(f"{name} {vn(s.share_pct)}" for name, s in sectors.items()),
+        ", ".join(f"{name} {s.share_pct:g}" for name, s in sectors.items()),
+    )
     if gap > NORMALISE_MAX_PCT:
-        rule = (
-            f"the base shares ({shares}) sum to {total:g} %: normalising closes a gap of at most "
-            f"{NORMALISE_MAX_PCT:g} points; check the shares"
+        rule = Bilingual(
+            f"tổng tỷ trọng năm gốc ({shares.vi}) là {vn(total)} %: quy về 100 chỉ bù được "
+            f"chênh lệch tối đa {vn(NORMALISE_MAX_PCT)} điểm; hãy kiểm tra lại các tỷ trọng",
+            f"the base shares ({shares.en}) sum to {total:g} %: normalising closes a gap of at "
+            f"most {NORMALISE_MAX_PCT:g} points; check the shares",
         )
         return Findings([Problem(where("sectors.services.share_pct"), key, residual, rule)])
-    advice = (
-        f"CHECK THE SHARES: they ({shares}) sum to {total:g} %, {gap:.1f} points from 100; "
+    advice = Bilingual(
+        f"HÃY KIỂM TRA CÁC TỶ TRỌNG: tổng ({shares.vi}) là {vn(total)} %, cách 100 "
+        f"{vn(gap, '.1f')} điểm; quy về 100 sẽ nhân mỗi tỷ trọng với {vn(100.0 / total, '.3f')} "
+        f"(chênh lệch trên {vn(NORMALISE_WARN_PCT)} điểm là hơn mức làm tròn)",
+        f"CHECK THE SHARES: they ({shares.en}) sum to {total:g} %, {gap:.1f} points from 100; "
         f"normalising scales every share by {100.0 / total:.3f} (a gap above "
-        f"{NORMALISE_WARN_PCT:g} points is more than rounding)"
+        f"{NORMALISE_WARN_PCT:g} points is more than rounding)",
     )
     return Findings(warnings=[Problem(where("sectors.services.share_pct"), key, residual, advice)])
 
@@ -442,7 +523,10 @@ def _residual_growth_rules(structure: Mapping[str, Any], where: Where) -> list[P
     if growth is None or structure.get("residual") == "other":
         return []
     key = "structure.residual_growth_pct"
-    rule = 'only has an effect with structure.residual = "other"'
+    rule = Bilingual(
+        'chỉ có tác dụng khi structure.residual = "other"',
+        'only has an effect with structure.residual = "other"',
+    )
     return [Problem(where(key), key, growth, rule)]
 
 
@@ -456,7 +540,10 @@ def _indicator_findings(tables: Mapping[str, Any], horizon: Horizon, where: Wher
     for name, table in tables.items():
         prefix = f"indicators.{name}."
         if name in RESERVED_INDICATOR_NAMES:
-            rule = f"'{name}' is the name of a built-in series; choose another name"
+            rule = Bilingual(
+                f"'{name}' là tên một chuỗi số có sẵn; hãy chọn tên khác",
+                f"'{name}' is the name of a built-in series; choose another name",
+            )
             found += Findings(
                 [Problem(where(f"{prefix}base"), f"indicators.{name}", "{...}", rule)]
             )
@@ -483,7 +570,9 @@ def _rule_parameter_rules(
             continue
         setting, value = leaf.used_when
         if table.get(setting) == value and key not in table:
-            rule = f'required by {setting} = "{value}"'
+            rule = Bilingual(
+                f'bắt buộc khi {setting} = "{value}"', f'required by {setting} = "{value}"'
+            )
             problems.append(Problem(where(f"{prefix}{setting}"), f"{prefix}{key}", MISSING, rule))
     return problems
 
@@ -525,12 +614,17 @@ def _anchor_rules(structure: Mapping[str, Any], horizon: Horizon, where: Where) 
     if anchor is not None and horizon.span is not None:
         base, end = horizon.span
         if not base <= anchor <= end:
-            rule = f"must lie in the projection years {base}-{end}"
+            rule = Bilingual(
+                f"phải nằm trong các năm dự báo {base}-{end}",
+                f"must lie in the projection years {base}-{end}",
+            )
             problems.append(Problem(where(key), key, anchor, rule))
     if anchor not in (None, horizon.base) and "base_total_bn_vnd" in structure:
-        rule = (
+        rule = Bilingual(
+            "chưa dùng được cùng structure.base_total_bn_vnd: tính ngược (back-cast) cho ra "
+            "chỉ số (tổng năm gốc = 100)",
             "cannot be combined with structure.base_total_bn_vnd yet: a back-cast projects "
-            "an index (base-year total = 100)"
+            "an index (base-year total = 100)",
         )
         problems.append(Problem(where(key), key, anchor, rule))
     return problems
@@ -542,16 +636,29 @@ def _calibration_rules(calibration: Mapping[str, Any], where: Where) -> list[Pro
         return []
     problems = []
     if calibration.get("total_cagr_pct") is None:
-        rule = "required: the total growth to calibrate to, %/yr"
+        rule = required(
+            Bilingual(
+                "tốc độ tăng trưởng tổng cần hiệu chỉnh theo, %/năm",
+                "the total growth to calibrate to, %/yr",
+            )
+        )
         problems.append(Problem(where.own, "calibration.total_cagr_pct", MISSING, rule))
     adjust = calibration.get("adjust", list(SECTORS))
     key = "calibration.adjust"
     for sector in adjust:
         if sector not in SECTORS:
-            rule = f"not a sector{hint(sector, SECTORS)}; sectors: {', '.join(SECTORS)}"
+            listed = ", ".join(SECTORS)
+            rule = (
+                Bilingual("không phải một ngành", "not a sector")
+                + hint(sector, SECTORS)
+                + Bilingual(f"; các ngành: {listed}", f"; sectors: {listed}")
+            )
             problems.append(Problem(where(key), key, sector, rule))
     if not adjust:
-        problems.append(Problem(where(key), key, adjust, "name at least one sector to adjust"))
+        rule = Bilingual(
+            "hãy nêu ít nhất một ngành để điều chỉnh", "name at least one sector to adjust"
+        )
+        problems.append(Problem(where(key), key, adjust, rule))
     return problems
 
 
@@ -563,5 +670,8 @@ def _budget_concept_advice(
     if concept != "budget_revenue_total" or "land_use_revenue" in indicators:
         return ()
     key = "targets.budget_concept"
-    advice = "no land_use_revenue indicator: the total equals budget_revenue"
+    advice = Bilingual(
+        "không có chỉ tiêu land_use_revenue (thu tiền sử dụng đất): tổng bằng budget_revenue",
+        "no land_use_revenue indicator: the total equals budget_revenue",
+    )
     return (Problem(where(key), key, concept, advice),)

@@ -14,6 +14,7 @@ import numpy as np
 
 from sim.core.model import project, projection_series
 from sim.core.names import SeriesName
+from sim.core.text import Bilingual, vn
 from sim.scenario.params import build_inputs
 from sim.scenario.values import Problem, Scenario, Where
 
@@ -61,13 +62,22 @@ def _problem(
     value: float,
 ) -> Problem:
     indicator = scenario.indicators.get(name)
-    what = f"the projection of {name} is {value:g} in {year}, not a positive finite number"
+    what = Bilingual(
+        f"dự báo của {name} năm {year} là {vn(value)}, không phải một số dương hữu hạn",
+        f"the projection of {name} is {value:g} in {year}, not a positive finite number",
+    )
     if indicator is not None and indicator.rule == "elasticity" and indicator.elasticity:
         growth = series["growth.total"][year - scenario.base_year]
         key = f"indicators.{name}.elasticity"
-        rule = (
-            f"{what}: this elasticity times total output growth ({growth:g} %/yr in {year}) "
-            f"gives {indicator.elasticity * growth:g} %/yr, at or below -100 %/yr"
+        product = indicator.elasticity * growth
+        rule = what + Bilingual(
+            f": hệ số co giãn này nhân với tốc độ tăng giá trị sản xuất ({vn(growth)} %/năm "
+            f"năm {year}) cho {vn(product)} %/năm, bằng hoặc thấp hơn -100 %/năm",
+            f": this elasticity times total output growth ({growth:g} %/yr in {year}) "
+            f"gives {product:g} %/yr, at or below -100 %/yr",
         )
         return Problem(where(key), key, indicator.elasticity, rule)
-    return Problem(where.own, name, value, f"{what}: check the rates that produce it")
+    rule = what + Bilingual(
+        ": hãy kiểm tra các tốc độ tạo ra nó", ": check the rates that produce it"
+    )
+    return Problem(where.own, name, value, rule)

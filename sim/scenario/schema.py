@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from sim.core.model import RESIDUAL_TREATMENTS, SECTORS
+from sim.core.text import Bilingual, vn
 from sim.scenario.uncertainty import DISTRIBUTIONS
 
 __all__ = [
@@ -73,8 +74,8 @@ class Leaf:
     kind:  "number", "integer", "string", "choice", "strings" (a list of text), "matrix" (a
            list of rows of finite numbers), "boolean" or "years" (a [first, last] pair of years).
     unit:  unit of a number, for messages and labels.
-    check: extra rule on a number; returns an error text or None.
-    warn:  extra advice on a number; returns a warning text or None.
+    check: extra rule on a number; returns an error text (both languages) or None.
+    warn:  extra advice on a number; returns a warning text (both languages) or None.
     choices: allowed strings for kind "choice".
     description: what the value means (shown in messages and the README).
     numeric_parameter: the value is a numeric model parameter, listed by
@@ -88,8 +89,8 @@ class Leaf:
     kind: str
     description: str
     unit: str = ""
-    check: Callable[[float], str | None] | None = None
-    warn: Callable[[float], str | None] | None = None
+    check: Callable[[float], Bilingual | None] | None = None
+    warn: Callable[[float], Bilingual | None] | None = None
     choices: tuple[str, ...] = ()
     numeric_parameter: bool = False  # a model parameter: --set, sampling, sweeps, the manifest
     used_when: tuple[str, str] | None = None  # (sibling key, value), see above
@@ -140,58 +141,79 @@ Spec = Leaf | Table | AnyKeys | YearMap | ParameterTree
 """Any declaration: what a key of the scenario file may hold."""
 
 
-def _rate_check(value: float) -> str | None:
+def _rate_check(value: float) -> Bilingual | None:
     if value <= -100.0:
-        return "a growth rate must be above -100 %/yr (-100 % would wipe out the whole level)"
+        return Bilingual(
+            "tốc độ tăng trưởng phải lớn hơn -100 %/năm (-100 % là mất toàn bộ giá trị)",
+            "a growth rate must be above -100 %/yr (-100 % would wipe out the whole level)",
+        )
     if value > MAX_RATE_PCT:
-        return f"a growth rate above {MAX_RATE_PCT:,.0f} %/yr is out of range"
-    return None
-
-
-def _rate_warn(value: float) -> str | None:
-    if value != 0.0 and abs(value) < 1.0:
-        return (
-            f"looks like a fraction: rates are written in per cent, as the source writes them "
-            f"(16 means 16 %/yr); if you meant {value * 100:g} %/yr, write {value * 100:g}"
+        return Bilingual(
+            f"tốc độ tăng trưởng trên {vn(MAX_RATE_PCT, ',.0f')} %/năm là ngoài phạm vi cho phép",
+            f"a growth rate above {MAX_RATE_PCT:,.0f} %/yr is out of range",
         )
     return None
 
 
-def _share_check(value: float) -> str | None:
-    if value < 0.0:
-        return "a share must not be negative"
-    if value > 100.0:
-        return "a share cannot exceed 100 %"
+def _rate_warn(value: float) -> Bilingual | None:
+    if value != 0.0 and abs(value) < 1.0:
+        return Bilingual(
+            f"có vẻ là một phân số: tốc độ được ghi theo phần trăm, như văn bản nguồn ghi (16 "
+            f"nghĩa là 16 %/năm); nếu ý bạn là {vn(value * 100)} %/năm, hãy ghi "
+            f"{value * 100:g}",
+            f"looks like a fraction: rates are written in per cent, as the source writes them "
+            f"(16 means 16 %/yr); if you meant {value * 100:g} %/yr, write {value * 100:g}",
+        )
     return None
 
 
-def _positive_check(value: float) -> str | None:
-    return None if value > 0.0 else "must be greater than 0"
+def _share_check(value: float) -> Bilingual | None:
+    if value < 0.0:
+        return Bilingual("tỷ trọng không được âm", "a share must not be negative")
+    if value > 100.0:
+        return Bilingual("tỷ trọng không được vượt quá 100 %", "a share cannot exceed 100 %")
+    return None
 
 
-def _base_check(value: float) -> str | None:
+def _positive_check(value: float) -> Bilingual | None:
+    return None if value > 0.0 else Bilingual("phải lớn hơn 0", "must be greater than 0")
+
+
+def _base_check(value: float) -> Bilingual | None:
     if value > MAX_BASE_VALUE:
-        return f"must not exceed {MAX_BASE_VALUE:g}"
+        return Bilingual(
+            f"không được vượt quá {vn(MAX_BASE_VALUE)}", f"must not exceed {MAX_BASE_VALUE:g}"
+        )
     return _positive_check(value)
 
 
-def _elasticity_check(value: float) -> str | None:
+def _elasticity_check(value: float) -> Bilingual | None:
     if abs(value) > MAX_ELASTICITY:
-        return f"an elasticity must lie within -{MAX_ELASTICITY:g} and {MAX_ELASTICITY:g}"
-    return None
-
-
-def _elasticity_warn(value: float) -> str | None:
-    if not 0.0 <= value <= 3.0:
-        return (
-            "an elasticity outside 0-3 is unusual (2016-2020 implies 0.43 for income and 1.91 for "
-            "the budget; docs/source_figures.md c6, c7)"
+        return Bilingual(
+            f"hệ số co giãn phải nằm trong khoảng -{vn(MAX_ELASTICITY)} đến {vn(MAX_ELASTICITY)}",
+            f"an elasticity must lie within -{MAX_ELASTICITY:g} and {MAX_ELASTICITY:g}",
         )
     return None
 
 
-def _year_check(value: float) -> str | None:
-    return None if 1900 <= value <= 2200 else "a calendar year between 1900 and 2200 is expected"
+def _elasticity_warn(value: float) -> Bilingual | None:
+    if not 0.0 <= value <= 3.0:
+        return Bilingual(
+            "hệ số co giãn ngoài khoảng 0-3 là bất thường (giai đoạn 2016-2020 cho 0,43 với thu "
+            "nhập và 1,91 với thu ngân sách; docs/source_figures.md c6, c7)",
+            "an elasticity outside 0-3 is unusual (2016-2020 implies 0.43 for income and 1.91 for "
+            "the budget; docs/source_figures.md c6, c7)",
+        )
+    return None
+
+
+YEAR_RANGE = Bilingual(
+    "cần một năm dương lịch từ 1900 đến 2200", "a calendar year between 1900 and 2200 is expected"
+)
+
+
+def _year_check(value: float) -> Bilingual | None:
+    return None if 1900 <= value <= 2200 else YEAR_RANGE
 
 
 RATE = Leaf(
@@ -383,77 +405,128 @@ def leaf_for_parameter(path: str) -> Leaf | None:
     return spec if isinstance(spec, Leaf) and spec.numeric_parameter else None
 
 
-def _check_strings(leaf: Leaf, value: object) -> str | None:
+_KINDS = {
+    "str": Bilingual("văn bản", "str"),
+    "int": Bilingual("số nguyên", "int"),
+    "float": Bilingual("số", "float"),
+    "bool": Bilingual("true/false", "bool"),
+    "dict": Bilingual("bảng", "dict"),
+    "list": Bilingual("danh sách", "list"),
+}
+
+
+def _not_kind(value: object) -> Bilingual:
+    """ ", not str": the kind of value given instead (a word of the user's language in vi)."""
+    name = type(value).__name__
+    kind = _KINDS.get(name, Bilingual(name, name))
+    return Bilingual(f", không phải {kind.vi}", f", not {kind.en}")
+
+
+def _check_strings(leaf: Leaf, value: object) -> Bilingual | None:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        return 'must be a list of texts in quotes, e.g. ["a", "b"]'
+        return Bilingual(
+            'phải là một danh sách văn bản trong ngoặc kép, ví dụ ["a", "b"]',
+            'must be a list of texts in quotes, e.g. ["a", "b"]',
+        )
     if any(len(v) > leaf.max_chars for v in value):
-        return f"each text may have at most {leaf.max_chars:,} characters"
+        return Bilingual(
+            f"mỗi văn bản dài tối đa {vn(leaf.max_chars, ',')} ký tự",
+            f"each text may have at most {leaf.max_chars:,} characters",
+        )
     return None
 
 
-def _check_matrix(leaf: Leaf, value: object) -> str | None:
+def _check_matrix(leaf: Leaf, value: object) -> Bilingual | None:
     if not isinstance(value, list) or not all(isinstance(row, list) for row in value):
-        return "must be a list of rows, e.g. [[1.0, 0.6], [0.6, 1.0]]"
+        return Bilingual(
+            "phải là một danh sách các hàng, ví dụ [[1.0, 0.6], [0.6, 1.0]]",
+            "must be a list of rows, e.g. [[1.0, 0.6], [0.6, 1.0]]",
+        )
     for row in value:
         for item in row:
             if isinstance(item, bool) or not isinstance(item, int | float):
-                return f"must hold numbers only, not {type(item).__name__}"
+                return Bilingual("chỉ được chứa số", "must hold numbers only") + _not_kind(item)
             if not (isinstance(item, int) or math.isfinite(item)):
-                return "must hold finite numbers only (NaN and infinity are not allowed)"
+                return Bilingual(
+                    "chỉ được chứa số hữu hạn (không chấp nhận NaN và vô cực)",
+                    "must hold finite numbers only (NaN and infinity are not allowed)",
+                )
             if abs(item) > MAX_NUMBER:
-                return f"must hold numbers within +-{MAX_NUMBER:g} only"
+                return Bilingual(
+                    f"chỉ được chứa số trong khoảng ±{vn(MAX_NUMBER)}",
+                    f"must hold numbers within +-{MAX_NUMBER:g} only",
+                )
     return None
 
 
-def _check_text(leaf: Leaf, value: object) -> str | None:
+def _check_text(leaf: Leaf, value: object) -> Bilingual | None:
     """Kinds "string" and "choice"."""
     if not isinstance(value, str):
-        return f"must be text in quotes, not {type(value).__name__}"
+        return Bilingual("phải là văn bản trong ngoặc kép", "must be text in quotes") + _not_kind(
+            value
+        )
     if len(value) > leaf.max_chars:
-        return f"at most {leaf.max_chars:,} characters, not {len(value):,}"
+        return Bilingual(
+            f"tối đa {vn(leaf.max_chars, ',')} ký tự, không phải {vn(len(value), ',')}",
+            f"at most {leaf.max_chars:,} characters, not {len(value):,}",
+        )
     if leaf.kind == "choice" and value not in leaf.choices:
-        return f"must be one of {', '.join(repr(c) for c in leaf.choices)}"
+        choices = ", ".join(repr(c) for c in leaf.choices)
+        return Bilingual(f"phải là một trong {choices}", f"must be one of {choices}")
     return None
 
 
-def _check_number(leaf: Leaf, value: object) -> str | None:
+def _check_number(leaf: Leaf, value: object) -> Bilingual | None:
     """Kinds "number" and "integer", with the leaf's own rule."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return f"must be a number, not {type(value).__name__}"
+        return Bilingual("phải là một số", "must be a number") + _not_kind(value)
     if leaf.kind == "integer" and not isinstance(value, int):
-        return "must be a whole number"
-    out_of_range = f"out of range: a number of a scenario file must lie within +-{MAX_NUMBER:g}"
+        return Bilingual("phải là một số nguyên", "must be a whole number")
+    out_of_range = Bilingual(
+        f"ngoài phạm vi: mỗi số trong tệp kịch bản phải nằm trong khoảng ±{vn(MAX_NUMBER)}",
+        f"out of range: a number of a scenario file must lie within +-{MAX_NUMBER:g}",
+    )
     # (an int may have thousands of digits: compare it as an int before converting it to float)
     if isinstance(value, int) and abs(value) > 1e300:
         return out_of_range
     if not math.isfinite(value):
-        return "must be a finite number (NaN and infinity are not allowed)"
+        return Bilingual(
+            "phải là một số hữu hạn (không chấp nhận NaN và vô cực)",
+            "must be a finite number (NaN and infinity are not allowed)",
+        )
     error = None if leaf.check is None else leaf.check(float(value))
     return error or (out_of_range if abs(value) > MAX_NUMBER else None)
 
 
-def _check_boolean(leaf: Leaf, value: object) -> str | None:
-    return None if isinstance(value, bool) else "must be true or false"
+def _check_boolean(leaf: Leaf, value: object) -> Bilingual | None:
+    return (
+        None
+        if isinstance(value, bool)
+        else Bilingual("phải là true (đúng) hoặc false (sai)", "must be true or false")
+    )
 
 
-def _check_years(leaf: Leaf, value: object) -> str | None:
+def _check_years(leaf: Leaf, value: object) -> Bilingual | None:
     """A [first, last] pair of calendar years, first before last."""
     if (
         not isinstance(value, list)
         or len(value) != 2
         or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
     ):
-        return "must be two years in brackets, first and last, e.g. [2025, 2030]"
+        return Bilingual(
+            "phải là hai năm trong ngoặc vuông, năm đầu và năm cuối, ví dụ [2025, 2030]",
+            "must be two years in brackets, first and last, e.g. [2025, 2030]",
+        )
     if any(_year_check(v) for v in value):
-        return "a calendar year between 1900 and 2200 is expected"
+        return YEAR_RANGE
     if value[0] >= value[1]:
-        return "the first year must come before the last"
+        return Bilingual("năm đầu phải trước năm cuối", "the first year must come before the last")
     if value[1] - value[0] > MAX_HORIZON_YEARS:
-        return f"at most {MAX_HORIZON_YEARS} years"
+        return Bilingual(f"tối đa {MAX_HORIZON_YEARS} năm", f"at most {MAX_HORIZON_YEARS} years")
     return None
 
 
-_CHECKS: Mapping[str, Callable[[Leaf, object], str | None]] = {
+_CHECKS: Mapping[str, Callable[[Leaf, object], Bilingual | None]] = {
     "boolean": _check_boolean,
     "years": _check_years,
     "strings": _check_strings,
@@ -464,7 +537,7 @@ _CHECKS: Mapping[str, Callable[[Leaf, object], str | None]] = {
 """The check of each kind of leaf; every other kind is a number."""
 
 
-def check_leaf(leaf: Leaf, value: object) -> tuple[str | None, str | None]:
+def check_leaf(leaf: Leaf, value: object) -> tuple[Bilingual | None, Bilingual | None]:
     """Check one value against its declaration. Returns (error, warning), each text or None.
 
     Only a valid number is warned about (the leaf's `warn`)."""

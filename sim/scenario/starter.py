@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sim.core.text import Bilingual
 from sim.scenario.plan import PLAN_FILE
 
 __all__ = ["STARTER_FILES", "StarterError", "write_starter"]
@@ -19,7 +20,15 @@ STARTER_FILES = (PLAN_FILE, "baseline.toml")
 
 
 class StarterError(Exception):
-    """The starter cannot be written (a file is already there, or the folder is not writable)."""
+    """The starter cannot be written (a file is already there, or the folder is not writable);
+    `render(lang)` says so in the run's language, `str()` in English."""
+
+    def __init__(self, message: Bilingual):
+        self.message = message
+        super().__init__(message.en)
+
+    def render(self, lang: str) -> str:
+        return self.message.in_(lang)
 
 
 def write_starter(folder: Path) -> list[Path]:
@@ -28,9 +37,14 @@ def write_starter(folder: Path) -> list[Path]:
     targets = [folder / name for name in STARTER_FILES]
     existing = [str(path) for path in targets if path.exists() or path.is_symlink()]
     if existing:
+        named = ", ".join(existing)
         raise StarterError(
-            f"{', '.join(existing)} already exist{'s' if len(existing) == 1 else ''}: "
-            "--new-plan writes into a new or empty folder and never replaces a file"
+            Bilingual(
+                f"{named} đã có: --new-plan chỉ ghi vào một thư mục mới hoặc trống và không bao "
+                "giờ thay một tệp đã có",
+                f"{named} already exist{'s' if len(existing) == 1 else ''}: "
+                "--new-plan writes into a new or empty folder and never replaces a file",
+            )
         )
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -39,7 +53,11 @@ def write_starter(folder: Path) -> list[Path]:
             with path.open("x", encoding="utf-8") as file:  # ("x": fails rather than replace)
                 file.write(text.replace("FOLDER", str(folder)))
     except OSError as exc:
+        why = exc.strerror or str(exc)
         raise StarterError(
-            f"cannot write the starter into {folder}: {exc.strerror or exc}"
+            Bilingual(
+                f"không ghi được bộ tệp mẫu vào {folder}: {why}",
+                f"cannot write the starter into {folder}: {why}",
+            )
         ) from exc
     return targets

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.core.text import Bilingual, vn
+
 __all__ = [
     "DISTRIBUTIONS",
     "Distribution",
@@ -68,7 +70,7 @@ class Distribution:
     def __post_init__(self) -> None:
         broken = distribution_rules(self.kind, self.low, self.high, self.mode, self.mean, self.sd)
         if broken:
-            text = "; ".join(f"{key} = {value!r}: {rule}" for key, value, rule in broken)
+            text = "; ".join(f"{key} = {value!r}: {rule.en}" for key, value, rule in broken)
             raise ValueError(f"distribution of {self.parameter}: {text}")
 
     @property
@@ -96,7 +98,7 @@ class UncertaintySpec:
             matrix = np.array(self.correlation, dtype=float)
             broken = correlation_rules(matrix, len(names))
             if broken:
-                raise ValueError("correlation: " + "; ".join(broken))
+                raise ValueError("correlation: " + "; ".join(rule.en for rule in broken))
             matrix.setflags(write=False)
             object.__setattr__(self, "correlation", matrix)
 
@@ -119,7 +121,7 @@ class UncertaintySpec:
 # ----------------------------------------------------------------------------- rules
 
 
-Broken = list[tuple[str, object, str]]
+Broken = list[tuple[str, object, Bilingual]]
 """Broken rules of one distribution: (key, value, rule) triples."""
 
 
@@ -133,12 +135,14 @@ def distribution_rules(
 ) -> Broken:
     """Every broken rule of one distribution, as (key, value, rule) triples; [] when valid."""
     if kind not in DISTRIBUTIONS:
-        return [("dist", kind, f"must be one of {', '.join(repr(d) for d in DISTRIBUTIONS)}")]
+        kinds = ", ".join(repr(d) for d in DISTRIBUTIONS)
+        return [("dist", kind, Bilingual(f"phải là một trong {kinds}", f"must be one of {kinds}"))]
     given = {"mode": mode, "mean": mean, "sd": sd}
     broken = _keys_of_other_kinds(kind, given) + _not_finite({"low": low, "high": high, **given})
     if broken:
         return broken
-    broken = [] if low < high else [("low", low, f"must be below high = {high:g}")]
+    below = Bilingual(f"phải nhỏ hơn high = {vn(high)}", f"must be below high = {high:g}")
+    broken = [] if low < high else [("low", low, below)]
     if kind == "triangular":
         broken += _triangular_rules(low, high, mode)
     if kind == "truncnormal":
@@ -149,15 +153,25 @@ def distribution_rules(
 def _keys_of_other_kinds(kind: str, given: Mapping[str, float | None]) -> Broken:
     """mode, mean or sd given for a kind that does not use it."""
     return [
-        (key, value, f"is used only by dist = '{_USED_BY[key]}', not '{kind}'")
+        (
+            key,
+            value,
+            Bilingual(
+                f"chỉ dùng với dist = '{_USED_BY[key]}', không dùng với '{kind}'",
+                f"is used only by dist = '{_USED_BY[key]}', not '{kind}'",
+            ),
+        )
         for key, value in given.items()
         if value is not None and _USED_BY[key] != kind
     ]
 
 
+FINITE = Bilingual("phải là một số hữu hạn", "must be a finite number")
+
+
 def _not_finite(values: Mapping[str, float | None]) -> Broken:
     return [
-        (key, value, "must be a finite number")
+        (key, value, FINITE)
         for key, value in values.items()
         if value is not None and not math.isfinite(value)
     ]
@@ -166,29 +180,37 @@ def _not_finite(values: Mapping[str, float | None]) -> Broken:
 def _within(key: str, value: float, low: float, high: float) -> Broken:
     if low <= value <= high:
         return []
-    return [(key, value, f"must lie within [low, high] = [{low:g}, {high:g}]")]
+    rule = Bilingual(
+        f"phải nằm trong [low, high] = [{vn(low)}; {vn(high)}]",
+        f"must lie within [low, high] = [{low:g}, {high:g}]",
+    )
+    return [(key, value, rule)]
+
+
+def _required_by(kind: str) -> Bilingual:
+    return Bilingual(f"bắt buộc khi dist = '{kind}'", f"required by dist = '{kind}'")
 
 
 def _triangular_rules(low: float, high: float, mode: float | None) -> Broken:
     if mode is None:
-        return [("mode", mode, "required by dist = 'triangular'")]
+        return [("mode", mode, _required_by("triangular"))]
     return _within("mode", mode, low, high)
 
 
 def _truncnormal_rules(low: float, high: float, mean: float | None, sd: float | None) -> Broken:
     broken: Broken = []
     if sd is None:
-        broken.append(("sd", sd, "required by dist = 'truncnormal'"))
+        broken.append(("sd", sd, _required_by("truncnormal")))
     elif not sd > 0.0:
-        broken.append(("sd", sd, "must be greater than 0"))
+        broken.append(("sd", sd, Bilingual("phải lớn hơn 0", "must be greater than 0")))
     if mean is None:
-        broken.append(("mean", mean, "required by dist = 'truncnormal'"))
+        broken.append(("mean", mean, _required_by("truncnormal")))
     else:
         broken += _within("mean", mean, low, high)
     return broken
 
 
-def correlation_rules(matrix: np.ndarray, size: int | None = None) -> list[str]:
+def correlation_rules(matrix: np.ndarray, size: int | None = None) -> list[Bilingual]:
     """Every reason `matrix` is not a valid correlation matrix (of `size` parameters); [] if valid.
 
     Valid: square, symmetric, ones on the diagonal, entries in [-1, 1] and positive semi-definite
@@ -196,36 +218,65 @@ def correlation_rules(matrix: np.ndarray, size: int | None = None) -> list[str]:
     """
     matrix = np.asarray(matrix, dtype=float)
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
-        return [f"must be a square matrix, not of shape {matrix.shape}"]
+        shape = matrix.shape
+        return [
+            Bilingual(
+                f"phải là một ma trận vuông, không phải kích thước {shape}",
+                f"must be a square matrix, not of shape {shape}",
+            )
+        ]
     broken = []
-    if size is not None and matrix.shape[0] != size:
-        broken.append(f"is {matrix.shape[0]} x {matrix.shape[0]} but lists {size} parameters")
+    n = matrix.shape[0]
+    if size is not None and n != size:
+        broken.append(
+            Bilingual(
+                f"có kích thước {n} x {n} nhưng danh sách có {size} tham số",
+                f"is {n} x {n} but lists {size} parameters",
+            )
+        )
     if not np.all(np.isfinite(matrix)):
-        return broken + ["must hold finite numbers only"]
+        return broken + [Bilingual("chỉ được chứa số hữu hạn", "must hold finite numbers only")]
     outside = np.argwhere(np.abs(matrix) > 1.0)
     if outside.size:
         i, j = outside[0]
         broken.append(
-            f"entries must lie in [-1, 1]; row {i + 1}, column {j + 1} is {matrix[i, j]:g}"
+            Bilingual(
+                f"các phần tử phải nằm trong [-1; 1]; hàng {i + 1}, cột {j + 1} là "
+                f"{vn(matrix[i, j])}",
+                f"entries must lie in [-1, 1]; row {i + 1}, column {j + 1} is {matrix[i, j]:g}",
+            )
         )
     diagonal = np.diag(matrix)
     if not np.allclose(diagonal, 1.0, rtol=0.0, atol=1e-12):
         broken.append(
-            f"the diagonal must be all 1 (a parameter is fully correlated with itself), "
-            f"not {[float(d) for d in diagonal]}"
+            Bilingual(
+                "đường chéo phải toàn là 1 (mỗi tham số tương quan hoàn toàn với chính nó), "
+                f"không phải {'; '.join(vn(float(d)) for d in diagonal)}",
+                f"the diagonal must be all 1 (a parameter is fully correlated with itself), "
+                f"not {[float(d) for d in diagonal]}",
+            )
         )
     asymmetric = np.argwhere(~np.isclose(matrix, matrix.T, rtol=0.0, atol=1e-12))
     if asymmetric.size:
         i, j = asymmetric[0]
         broken.append(
-            f"must be symmetric; row {i + 1}, column {j + 1} is {matrix[i, j]:g} but "
-            f"row {j + 1}, column {i + 1} is {matrix[j, i]:g}"
+            Bilingual(
+                f"phải đối xứng; hàng {i + 1}, cột {j + 1} là {vn(matrix[i, j])} nhưng "
+                f"hàng {j + 1}, cột {i + 1} là {vn(matrix[j, i])}",
+                f"must be symmetric; row {i + 1}, column {j + 1} is {matrix[i, j]:g} but "
+                f"row {j + 1}, column {i + 1} is {matrix[j, i]:g}",
+            )
         )
     if not broken and matrix.size:  # (an empty matrix correlates nothing: valid)
         smallest = float(np.linalg.eigvalsh(matrix)[0])
         if smallest < -PSD_TOLERANCE:
             broken.append(
-                f"is not positive semi-definite (smallest eigenvalue {smallest:.3g}): no set of "
-                "parameters can be correlated like this; weaken the strongest correlations"
+                Bilingual(
+                    f"không nửa xác định dương (trị riêng nhỏ nhất {vn(smallest, '.3g')}): không "
+                    "bộ tham số nào có thể tương quan như vậy; hãy giảm các hệ số tương quan "
+                    "mạnh nhất",
+                    f"is not positive semi-definite (smallest eigenvalue {smallest:.3g}): no set "
+                    "of parameters can be correlated like this; weaken the strongest correlations",
+                )
             )
     return broken

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from sim.core.names import ParameterPath
+from sim.core.text import Bilingual, vn
 from sim.scenario.parameters import numeric_parameters, unused_by_setting
 from sim.scenario.schema import DISTRIBUTION, Leaf, check_leaf, is_leaf_table, leaf_for_parameter
 from sim.scenario.uncertainty import (
@@ -93,12 +94,18 @@ def _unused_distribution(
     """Advice when `path` names a parameter this run does not use, else None."""
     year = ParameterPath.parse(path).year  # a single-year rate's year, else None
     if year is not None and year > scenario.end_year and where("end_year") == "--end-year":
-        advice = f"after --end-year {scenario.end_year}: not used in this run"
+        advice = Bilingual(
+            f"sau --end-year {scenario.end_year}: không dùng trong lượt chạy này",
+            f"after --end-year {scenario.end_year}: not used in this run",
+        )
         return Problem(source, key, spec, advice)
     unused_by = unused_by_setting(scenario, path)
     if unused_by is not None:
         setting, value = unused_by
-        advice = f"ignored: indicator {setting} = '{value}' does not use this parameter"
+        advice = Bilingual(
+            f"bỏ qua: chỉ tiêu có {setting} = '{value}' không dùng tham số này",
+            f"ignored: indicator {setting} = '{value}' does not use this parameter",
+        )
         return Problem(source, key, spec, advice)
     return None
 
@@ -112,8 +119,15 @@ def _not_a_parameter(
     nominal: Mapping[str, float],
 ) -> Problem:
     rule = (
-        f"not a numeric parameter of scenario '{scenario.name}'"
-        f"{hint(path, nominal)}; see the parameter list in the run manifest"
+        Bilingual(
+            f"không phải tham số số của kịch bản '{scenario.name}'",
+            f"not a numeric parameter of scenario '{scenario.name}'",
+        )
+        + hint(path, nominal)
+        + Bilingual(
+            "; xem danh sách tham số trong tệp manifest của lượt chạy",
+            "; see the parameter list in the run manifest",
+        )
     )
     return Problem(source, key, spec, rule)
 
@@ -125,7 +139,10 @@ def _distribution(
     key = f"uncertainty.{path}"
     missing = [k for k in ("dist", "low", "high") if k not in spec]
     if missing:
-        rule = "required: the distribution kind and its bounds"
+        rule = Bilingual(
+            "bắt buộc: loại phân phối và hai cận của nó",
+            "required: the distribution kind and its bounds",
+        )
         return None, Findings(Problem(source, f"{key}.{k}", MISSING, rule) for k in missing)
     mistyped = _mistyped(spec, key, where)
     if mistyped:
@@ -134,9 +151,11 @@ def _distribution(
     mode, mean, sd = spec.get("mode"), spec.get("mean"), spec.get("sd")
     advice: tuple[Problem, ...] = ()
     if not low <= value <= high and low < high:
-        text = (
+        text = Bilingual(
+            f"không chứa giá trị của chính kịch bản {path} = {vn(value)} (đặt trong "
+            f"{where(path)}): không lần rút nào gần với dự báo đi kèm",
             f"does not contain the scenario's own value {path} = {value:g} "
-            f"(set in {where(path)}): no draw is near the projection it accompanies"
+            f"(set in {where(path)}): no draw is near the projection it accompanies",
         )
         advice = (Problem(source, key, (low, high), text),)
     peak = min(max(value, low), high)  # the scenario's value, moved into the range
@@ -186,7 +205,10 @@ def _bound_rules(path: str, spec: Mapping[str, Any], where: Where) -> list[Probl
     for k in ("low", "high"):
         error = leaf.check(float(spec[k]))
         if error:
-            rule = f"every draw must be a valid value: {error}"
+            rule = Bilingual(
+                f"mọi lần rút phải là một giá trị hợp lệ: {error.vi}",
+                f"every draw must be a valid value: {error.en}",
+            )
             problems.append(Problem(where(f"{key}.{k}"), f"{key}.{k}", spec[k], rule))
     return problems
 
@@ -207,7 +229,10 @@ def _correlation(
     key = "uncertainty.correlation"
     missing = [k for k in ("parameters", "matrix") if k not in table]
     if missing:
-        rule = "required: the correlated parameters and their matrix"
+        rule = Bilingual(
+            "bắt buộc: các tham số tương quan và ma trận của chúng",
+            "required: the correlated parameters and their matrix",
+        )
         return None, [
             Problem(where(f"{key}.parameters"), f"{key}.{k}", MISSING, rule) for k in missing
         ]
@@ -236,8 +261,12 @@ def _correlation_name_rules(
             where(key),
             key,
             name,
-            f"has no distribution in [uncertainty]; give it one or remove it from the "
-            f"list{hint(name, declared)}",
+            Bilingual(
+                "chưa có phân phối trong [uncertainty]; hãy khai báo phân phối hoặc bỏ nó khỏi "
+                "danh sách",
+                "has no distribution in [uncertainty]; give it one or remove it from the list",
+            )
+            + hint(name, declared),
         )
         for name in names
         if name not in declared
@@ -245,7 +274,14 @@ def _correlation_name_rules(
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         problems.append(
-            Problem(where(key), key, repeated, "each parameter may be listed only once")
+            Problem(
+                where(key),
+                key,
+                repeated,
+                Bilingual(
+                    "mỗi tham số chỉ được liệt kê một lần", "each parameter may be listed only once"
+                ),
+            )
         )
     return problems
 
@@ -255,7 +291,11 @@ def _correlation_matrix_rules(rows: list[list[float]], size: int, where: Where) 
     key = "uncertainty.correlation.matrix"
     source = where(key)
     if any(len(row) != len(rows) for row in rows):
-        rule = f"must be square: {len(rows)} rows of lengths {[len(row) for row in rows]}"
+        lengths = [len(row) for row in rows]
+        rule = Bilingual(
+            f"phải vuông: {len(rows)} hàng có độ dài {'; '.join(map(str, lengths))}",
+            f"must be square: {len(rows)} rows of lengths {lengths}",
+        )
         return [Problem(source, key, rows, rule)]
     matrix = np.array(rows, dtype=float).reshape(len(rows), len(rows))
     return [Problem(source, key, rows, rule) for rule in correlation_rules(matrix, size)]

@@ -12,12 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from sim.core.plan import NO_PLAN, Plan
-from sim.core.text import Bilingual
+from sim.core.text import Bilingual, vn
 from sim.scenario.uncertainty import UncertaintySpec
 
 __all__ = [
     "MISSING",
+    "MISSING_TEXT",
+    "NO_TEXT",
     "Problem",
+    "ProblemsError",
     "Findings",
     "ScenarioError",
     "Sector",
@@ -44,9 +47,13 @@ def clip(text: str, limit: int = ECHO_CHARS) -> str:
     return text if len(text) <= limit else f"{text[:limit]}..."
 
 
+MISSING_TEXT = Bilingual("(thiếu)", "(missing)")
+"""How a missing key's value shows in a message."""
+
+
 class _Missing:
     def __repr__(self) -> str:
-        return "(missing)"
+        return MISSING_TEXT.en
 
 
 MISSING: Any = _Missing()
@@ -54,30 +61,59 @@ MISSING: Any = _Missing()
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong (or worth a warning) in a scenario."""
+    """One thing wrong (or worth a warning) in a scenario.
+
+    The rule is in both languages; `render(lang)` is the message a user reads, `str()` the
+    English one (logs, tools and tests that read English). The source, key and value are the
+    user's own words and stay as written."""
 
     source: str  # file path, or "--set KEY=VALUE", or "--end-year"
     key: str  # dotted key path; "" for the file as a whole
     value: object
-    rule: str
+    rule: Bilingual
 
-    def __str__(self) -> str:
+    def render(self, lang: str) -> str:
+        """The message in `lang` ("vi" or "en"): source, key = value, rule."""
         limit = ECHO_CHARS + 6 if self.source.startswith("--set ") else MAX_SOURCE_ECHO
         source = clip(self.source, limit)
         if not self.key:
-            return f"{source}: {self.rule}"
-        shown = "(missing)" if self.value is MISSING else _show(self.value)
-        return f"{source}: {clip(self.key)} = {shown}: {self.rule}"
+            return f"{source}: {self.rule.in_(lang)}"
+        shown = MISSING_TEXT.in_(lang) if self.value is MISSING else _show(self.value, lang)
+        return f"{source}: {clip(self.key)} = {shown}: {self.rule.in_(lang)}"
+
+    def __str__(self) -> str:
+        return self.render("en")
 
 
-class ScenarioError(Exception):
+class ProblemsError(Exception):
+    """A user error listing problems under a head line; `render(lang)` is the message in the
+    run's language, `str()` the English one."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = tuple(problems)
+        super().__init__(self.render("en"))
+
+    def head(self, count: int) -> Bilingual:
+        """The line above the list ("3 problems in ...")."""
+        return Bilingual(f"{count} lỗi:", f"{count} problem{'s' if count != 1 else ''}:")
+
+    def render(self, lang: str) -> str:
+        """The head line and one line per problem, in `lang`."""
+        lines = [self.head(len(self.problems)).in_(lang)]
+        return "\n".join(lines + [f"  - {p.render(lang)}" for p in self.problems])
+
+
+class ScenarioError(ProblemsError):
     """A user error in one or more scenario files; the message lists every problem."""
 
     def __init__(self, problems: Sequence[Problem]):
-        self.problems = tuple(problems)
-        count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} in scenario input:"
-        super().__init__("\n".join([head] + [f"  - {p}" for p in self.problems]))
+        super().__init__(problems)
+
+    def head(self, count: int) -> Bilingual:
+        return Bilingual(
+            f"{count} lỗi trong dữ liệu đầu vào của kịch bản:",
+            f"{count} problem{'s' if count != 1 else ''} in scenario input:",
+        )
 
 
 @dataclass(frozen=True, init=False)
@@ -95,12 +131,18 @@ class Findings:
         return Findings(self.problems + other.problems, self.warnings + other.warnings)
 
 
-def hint(key: str, options: Iterable[str]) -> str:
-    """ " (did you mean 'x'?)" for the option closest to a misspelt `key`, or ""."""
+NO_TEXT = Bilingual("", "")
+
+
+def hint(key: str, options: Iterable[str]) -> Bilingual:
+    """ " (did you mean 'x'?)" for the option closest to a misspelt `key`, or "" (both
+    languages)."""
     if len(key) > ECHO_CHARS:  # (no option is that long; difflib's time grows with the length)
-        return ""
+        return NO_TEXT
     close = difflib.get_close_matches(key, list(options), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    if not close:
+        return NO_TEXT
+    return Bilingual(f" (có phải ý bạn là '{close[0]}'?)", f" (did you mean '{close[0]}'?)")
 
 
 @dataclass(frozen=True)
@@ -242,12 +284,16 @@ class Scenario:
         )
 
 
-def _show(value: object) -> str:
+def _show(value: object, lang: str = "en") -> str:
     """A value as echoed in a message: its TOML-like repr, cut to ECHO_CHARS."""
     if isinstance(value, dict):
         return "{...}"
     if isinstance(value, int) and abs(value) > 10**ECHO_CHARS:
-        return f"(a whole number of about {int(value.bit_length() * 0.30103):,} digits)"
+        digits = int(value.bit_length() * 0.30103)
+        return Bilingual(
+            f"(một số nguyên khoảng {vn(digits)} chữ số)",
+            f"(a whole number of about {digits:,} digits)",
+        ).in_(lang)
     try:
         return clip(repr(value))
     except (RecursionError, ValueError):  # (a list nested very deep; an int over 4,300 digits)

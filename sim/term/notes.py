@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sim.core.text import Bilingual, vn
 from sim.scenario.actuals import Observation
 from sim.term.total_fit import Derived, TotalGap, TotalScaled, TotalShifted
 
@@ -82,21 +83,28 @@ class Implausible:
         """file:line: growth.total 2021 = -40 is outside the growth taken as plausible for one
         year: output.total -40 % (-25 to 50 %); output.services -43.8 % in baseline, -26.4 % in
         covid_shock (-25 to 50 %); used as given: check the figure"""
-        parts = []
+        return self.message().en
+
+    def message(self) -> Bilingual:
+        """describe()'s line in both languages (the warning a run prints, in its language)."""
+        parts_vi, parts_en = [], []
         for name, group in self.by_series().items():
-            rates = dict.fromkeys(f"{f.rate:.1f} %" for f in group)
-            shown = (
-                next(iter(rates))
-                if len(rates) == 1
-                else ", ".join(f"{f.rate:.1f} % in {f.scenario}" for f in group)
-            )
+            rates = dict.fromkeys(f"{f.rate:.1f}" for f in group)
             low, high = group[0].bounds
-            parts.append(f"{name} {shown} ({low:g} to {high:g} %)")
+            if len(rates) == 1:
+                shown_vi, shown_en = f"{vn(group[0].rate, '.1f')} %", f"{group[0].rate:.1f} %"
+            else:
+                shown_vi = ", ".join(f"{vn(f.rate, '.1f')} % ở {f.scenario}" for f in group)
+                shown_en = ", ".join(f"{f.rate:.1f} % in {f.scenario}" for f in group)
+            parts_vi.append(f"{name} {shown_vi} ({vn(low)} đến {vn(high)} %)")
+            parts_en.append(f"{name} {shown_en} ({low:g} to {high:g} %)")
         o = self.obs
-        return (
-            f"{self.path}:{o.line}: {o.indicator} {o.year} = {o.value:g} is outside the "
-            f"growth taken as plausible for one year: {'; '.join(parts)}; used as given: "
-            "check the figure"
+        at = f"{self.path}:{o.line}: {o.indicator} {o.year}"
+        return Bilingual(
+            f"{at} = {vn(o.value)} nằm ngoài mức tăng trưởng được coi là hợp lý trong một năm: "
+            f"{'; '.join(parts_vi)}; vẫn dùng số đã cho: hãy kiểm tra lại số liệu",
+            f"{at} = {o.value:g} is outside the growth taken as plausible for one year: "
+            f"{'; '.join(parts_en)}; used as given: check the figure",
         )
 
 

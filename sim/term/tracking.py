@@ -27,13 +27,14 @@ from sim.core.model import (
 )
 from sim.core.names import SeriesName
 from sim.core.targets import Target, scorecard, target_indicator
-from sim.core.text import join_and
+from sim.core.text import Bilingual, join_and, join_va, vn
 from sim.run import ScenarioResult, model_inputs, series_units
 from sim.scenario.actuals import MAX_GROWTH_PCT, Actuals, ActualsError, Observation, check_against
 from sim.scenario.loader import Scenario
 from sim.scenario.values import Problem
 from sim.term.notes import (
     Flag,
+    Implausible,
     LevelWins,
     NotComparable,
     Note,
@@ -159,14 +160,23 @@ def _derived_problems(
             continue
         if not total_low <= d.total.value <= total_high:
             continue  # the total itself is flagged as implausible; the solved value with it
-        given = f"with {join_and(list(d.given))} observed that year, " if d.given else ""
-        rule = (
-            f"{given}{d.sector} {d.year} is solved from this total in scenario "
+        given = Bilingual(
+            f"với {join_va(list(d.given))} đã có số liệu năm đó, " if d.given else "",
+            f"with {join_and(list(d.given))} observed that year, " if d.given else "",
+        )
+        rule = Bilingual(
+            f"{given.vi}{d.sector} {d.year} được giải ra từ tổng này trong kịch bản "
+            f"'{scenario.name}': {vn(d.value, '.1f')} %, ngoài mức tăng trưởng được coi là hợp "
+            f"lý cho một năm ({vn(bounds[0])} đến {vn(bounds[1])} %). Con số giải ra không phải "
+            f"số liệu quan sát: mỗi điểm chênh lệch giữa tổng và các ngành đã cho làm {d.sector} "
+            f"lệch khoảng {vn(d.amplification, '.0f')} điểm. Hãy ghi {d.indicator} {d.year} "
+            "(hoặc đối chiếu tổng với các ngành)",
+            f"{given.en}{d.sector} {d.year} is solved from this total in scenario "
             f"'{scenario.name}': {d.value:.1f} %, outside the growth taken as plausible for one "
             f"year ({bounds[0]:g} to {bounds[1]:g} %). A solved figure is not an observation: "
             f"each point the total disagrees with the sectors given moves {d.sector} by about "
             f"{d.amplification:.0f} points. Give {d.indicator} {d.year} (or check the total "
-            "against the sectors)"
+            "against the sectors)",
         )
         where = f"{actuals.path}:{d.total.line}"
         problems.append(Problem(where, "growth.total", d.total.value, rule))
@@ -186,9 +196,11 @@ def rebaseline(scenario: Scenario, actuals: Actuals) -> Rebaselined:
     notes: list[Note] = [NotComparable(o) for o in actuals.observations if not o.comparable]
     actuals = actuals.comparable()
     if not actuals.observations:
-        rule = (
+        rule = Bilingual(
+            "không số liệu nào dùng được để tính lại kịch bản: mọi dòng đều được đánh dấu "
+            "includes_land_use hoặc other_definition ở cột concept",
             "no observation re-baselines the scenarios: every row is marked includes_land_use "
-            "or other_definition in the concept column"
+            "or other_definition in the concept column",
         )
         raise ActualsError([Problem(str(actuals.path), "concept", None, rule)])
     inputs = model_inputs(scenario)
@@ -286,7 +298,7 @@ def _path_problems(
 ) -> list[Problem]:
     """One Problem per observation whose year, re-baselined, needs an impossible growth rate
     (at or below -100 %/yr, above MAX_GROWTH_PCT, or not finite) in some series."""
-    found: dict[Observation, list[str]] = {}
+    found: dict[Observation, list[tuple[str, int, float]]] = {}
     for name, values in series.items():
         if not name.startswith("growth."):
             continue
@@ -295,25 +307,34 @@ def _path_problems(
                 continue
             year = scenario.base_year + t
             for obs in _blamed(actuals, name.removeprefix("growth."), year):
-                found.setdefault(obs, []).append(f"{name} {year} = {rate:.1f} %")
+                found.setdefault(obs, []).append((name, year, rate))
     problems = []
     for obs, effects in found.items():
-        rule = (
-            f"scenario '{scenario.name}' re-baselined through this figure needs "
-            f"{join_and(effects)}: a level cannot fall by 100 % or more, nor grow by more "
-            f"than {MAX_GROWTH_PCT:,.0f} % in a year; check the figure"
+        needs_vi = join_va([f"{n} {y} = {vn(r, '.1f')} %" for n, y, r in effects])
+        needs_en = join_and([f"{n} {y} = {r:.1f} %" for n, y, r in effects])
+        rule = Bilingual(
+            f"kịch bản '{scenario.name}' tính lại theo số liệu này cần {needs_vi}: giá trị "
+            "không thể giảm từ 100 % trở lên, cũng không thể tăng quá "
+            f"{vn(MAX_GROWTH_PCT, ',.0f')} % trong một năm; hãy kiểm tra lại số liệu",
+            f"scenario '{scenario.name}' re-baselined through this figure needs {needs_en}: a "
+            f"level cannot fall by 100 % or more, nor grow by more than {MAX_GROWTH_PCT:,.0f} % "
+            "in a year; check the figure",
         )
         if obs.indicator == "growth.total":
-            rule += (
+            rule += Bilingual(
+                " (tổng quan sát được làm các ngành chưa có số liệu năm đó thay đổi theo cùng "
+                "một hệ số: nếu tổng đúng, hãy ghi cả tốc độ tăng của các ngành đó)",
                 " (an observed total moves the sectors not observed that year by one "
-                "common factor: if the total is right, give their own growth too)"
+                "common factor: if the total is right, give their own growth too)",
             )
         problems.append(Problem(f"{actuals.path}:{obs.line}", obs.indicator, obs.value, rule))
     if not problems and not all(np.isfinite(v[1:]).all() for v in series.values()):
-        rule = f"scenario '{scenario.name}' re-baselined through these figures is not finite"
+        rule = Bilingual(
+            f"kịch bản '{scenario.name}' tính lại theo các số liệu này cho kết quả không hữu hạn",
+            f"scenario '{scenario.name}' re-baselined through these figures is not finite",
+        )
         problems.append(Problem(str(actuals.path), "", None, rule))
     return problems
-
 
 
 def _checked_series(obs: Observation) -> list[str]:
@@ -591,7 +612,9 @@ class TrackingResult:
     rebased: tuple[Rebaselined, ...]
     plan_vs_actual: pd.DataFrame
     required: pd.DataFrame
-    warnings: tuple[str, ...] = ()  # implausible figures, once each, for the caller to print
+    # a growth that looks like a fraction, implausible figures: once each, for the caller to
+    # print in the run's language (Problem.render, narrative.tracking_note_text)
+    warnings: tuple[Problem | Implausible, ...] = ()
 
 
 def track(plans: Sequence[ScenarioResult], actuals: Actuals) -> TrackingResult:
@@ -617,9 +640,9 @@ def track(plans: Sequence[ScenarioResult], actuals: Actuals) -> TrackingResult:
             problems += [p for p in exc.problems if p not in problems]
     if problems:
         raise ActualsError(problems)
-    warnings = tuple(
-        [str(w) for w in actuals.warnings]
-        + flag_warnings([f for reb in rebased for f in reb.flags], actuals.path)
+    warnings: tuple[Problem | Implausible, ...] = (
+        *actuals.warnings,
+        *implausible([f for reb in rebased for f in reb.flags], actuals.path),
     )
     return TrackingResult(
         actuals,

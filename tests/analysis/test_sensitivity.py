@@ -852,7 +852,7 @@ def test_sobol_n_on_the_command_line(scenario_dir, tmp_path, monkeypatch, capsys
     assert info.value.code == 2
     assert "must be a power of two, e.g. 8,192 or 16,384, not 10,000" in capsys.readouterr().err
     assert main(["--no-charts", "--sobol-n", "64"]) == 2
-    assert "add --sensitivity" in capsys.readouterr().err
+    assert "hãy thêm --sensitivity" in capsys.readouterr().err  # (--lang vi, the default)
     args = ["baseline", "--no-charts", "--no-history", "--quiet", "--sensitivity"]
     code = main([*args, "--draws", "200", "--seed", "4", "--sobol-n", "64"])
     assert code == 0, capsys.readouterr().err

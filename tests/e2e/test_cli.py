@@ -106,7 +106,7 @@ def test_bad_scenario_gives_a_message_not_a_traceback(run, scenario_dir):
     )
     code, out, err = run("--no-charts")
     assert code == 2
-    assert "bad.toml: sectors.services.growth_pct = 'fast': must be a number" in err
+    assert "bad.toml: sectors.services.growth_pct = 'fast': phải là một số" in err  # (--lang vi)
     assert "Traceback" not in err
 
 
@@ -144,7 +144,7 @@ def test_refuses_to_replace_a_folder_it_did_not_write(run, tmp_path):
     mine.mkdir()
     (mine / "thesis.docx").write_text("precious")
     code, out, err = run("--no-charts", "--out", str(mine))
-    assert code == 2 and "refusing to replace it" in err
+    assert code == 2 and "không thay thế thư mục này" in err  # (--lang vi, the default)
     assert (mine / "thesis.docx").read_text() == "precious"
 
 
@@ -172,7 +172,7 @@ def test_command_runs_from_the_repo_root_as_a_script(tmp_path):
         text=True,
     )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
-    assert "nonsense = 1: unknown key" in bad.stderr
+    assert "nonsense = 1: không có khóa này" in bad.stderr  # (--lang vi, the default)
 
 
 def test_actuals_run_adds_tracking_outputs(run, tmp_path):
@@ -200,7 +200,7 @@ def test_bad_actuals_file_is_a_user_error(run, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("indicator,year,value,status\ngrowth.services,2031,5,final\n", encoding="utf-8")
     code, out, err = run("--no-charts", "--actuals", str(bad))
-    assert code == 2 and "bad.csv:2: year = 2031: outside the projection years 2020-2025" in err
+    assert code == 2 and "bad.csv:2: year = 2031: ngoài các năm dự báo 2020-2025" in err
     assert "Traceback" not in err
 
 
@@ -210,7 +210,7 @@ def test_rebase_year_writes_next_term_files(run, tmp_path):
     written = tmp_path / "results" / "rebased" / "baseline_2025_2030.toml"
     assert "base_year = 2025" in written.read_text(encoding="utf-8")
     code, out, err = run("--no-charts", "baseline", "--rebase-year", "2031")
-    assert code == 2 and "outside the projection years of baseline" in err
+    assert code == 2 and "--rebase-year 2031 nằm ngoài các năm dự báo của baseline" in err
 
 
 @pytest.mark.slow
@@ -256,7 +256,7 @@ def test_sensitivity_run_writes_its_tables_and_probabilities(run, tmp_path):
 
 def test_draws_without_sensitivity_is_a_user_error(run, capsys):
     code, out, err = run("--no-charts", "--draws", "100")
-    assert code == 2 and "add --sensitivity" in err
+    assert code == 2 and "hãy thêm --sensitivity" in err  # (--lang vi, the default)
     for flag, value, message in (
         ("--draws", "0", "must be 1 or more"),
         ("--seed", "-1", "must be 0 or more"),
@@ -279,7 +279,7 @@ def test_sensitivity_without_uncertainty_says_so(run, scenario_dir):
         "500",
     )
     assert code == 0, err
-    assert "has no [uncertainty] section" in err
+    assert "không có mục [uncertainty]" in err  # (--lang vi, the default)
     assert "không kịch bản nào có mục [uncertainty] nên không mô phỏng Monte Carlo" in out
 
 

@@ -70,7 +70,7 @@ def run(tmp_path, scenario_dir, monkeypatch, capsys):
     )
 
     def invoke(*args):
-        code = main(["baseline", "--no-charts", "--no-history", *args])
+        code = main(["baseline", "--no-charts", "--no-history", "--lang", "en", *args])
         out, err = capsys.readouterr()
         return code, out, err
 
@@ -119,6 +119,7 @@ def test_a_signal_while_charts_draw_stops_everything(tmp_path, signum, group, co
     out = tmp_path / "results"
     before = make_previous(out)
     command = [sys.executable, "run_scenarios.py", "baseline", "--no-history", "--quiet"]
+    command += ["--lang", "en"]  # (UNCHANGED and PUBLISHED are the English lines)
     proc = subprocess.Popen(
         [*command, "--out", str(out)],
         cwd=REPO,
@@ -325,7 +326,7 @@ def test_a_later_run_removes_a_dead_runs_folders_but_not_a_live_ones(tmp_path):
     assert names["dead_new"] not in remaining and names["dead_old"] not in remaining
     assert {names[k] for k in ("live_new", "other_host", "other_folder", "user_named")} <= remaining
     assert link.is_symlink() and (keep_target / "thesis.docx").read_text() == "precious"
-    assert sorted(notes) == sorted(
+    assert sorted(note.en for note in notes) == sorted(
         f"removed {tmp_path / names[k]}, left by an interrupted run (process {dead})"
         for k in ("dead_new", "dead_old")
     )
@@ -337,7 +338,7 @@ def test_previous_results_moved_aside_by_a_killed_run_are_put_back(tmp_path):
     aside = tmp_path / f".results.old-{HOST_TAG}-{pid}-0123abcd"
     before = make_previous(aside)  # killed between its two renames: no results folder
     notes = remove_leftovers(out)
-    assert notes == [
+    assert [note.en for note in notes] == [
         f"put back the previous results from {aside}, left by an interrupted run (process {pid})"
     ]
     assert snapshot(out) == before and not aside.exists()

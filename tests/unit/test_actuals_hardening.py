@@ -27,7 +27,9 @@ from sim.scenario.actuals import read_actuals
 
 EXAMPLE = SCENARIOS / "actuals_example.csv"
 HEADER = b"indicator,year,value,status,source,note\r\n"
-RUN = ["--scenarios-dir", str(SCENARIOS), "--no-history", "--no-charts", "--quiet"]
+RUN = ["--scenarios-dir", str(SCENARIOS), "--no-history", "--no-charts", "--quiet", "--lang", "en"]
+"""(--lang en: these tests read the English messages; tests/unit/test_messages_vi.py the
+Vietnamese ones)"""
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

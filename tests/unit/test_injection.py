@@ -301,17 +301,17 @@ def test_an_unreachable_calibration_target_is_refused_with_the_reachable_range(t
         "calibration.total_cagr_pct",
         99.0,
     )
-    assert "out of reach" in problem.rule
-    assert "by -50 to +50 points" in problem.rule
-    assert "gives -31.49 to 49.14 %/yr on average 2015-2020" in problem.rule
-    assert "adjust more sectors" in problem.rule
+    assert "out of reach" in problem.rule.en
+    assert "by -50 to +50 points" in problem.rule.en
+    assert "gives -31.49 to 49.14 %/yr on average 2015-2020" in problem.rule.en
+    assert "adjust more sectors" in problem.rule.en
     # Every sector adjusted: the range is wider and there is no sector left to add.
     path = backcast_with_target(tmp_path, -60, '["services", "industry", "agriculture"]')
     with pytest.raises(ScenarioError) as info:
         load_scenarios([str(path)], tmp_path)
     (problem,) = info.value.problems
-    assert "gives -34.65 to 66.14 %/yr" in problem.rule
-    assert "adjust more sectors" not in problem.rule
+    assert "gives -34.65 to 66.14 %/yr" in problem.rule.en
+    assert "adjust more sectors" not in problem.rule.en
 
 
 def test_a_target_inside_the_reachable_range_is_met_exactly(tmp_path):
@@ -333,7 +333,17 @@ def test_the_command_line_refuses_an_unreachable_calibration_and_keeps_results(
     (tmp_path / "results").mkdir()
     (tmp_path / "results" / "old.csv").write_text("kept\n")
     (tmp_path / "results" / "manifest.json").write_text(json.dumps({"tool": TOOL_NAME}))
-    code = main(["--scenarios-dir", str(SCENARIOS), "--no-charts", "--history", str(history)])
+    code = main(
+        [
+            "--scenarios-dir",
+            str(SCENARIOS),
+            "--no-charts",
+            "--history",
+            str(history),
+            "--lang",
+            "en",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert "Traceback" not in err

@@ -153,7 +153,9 @@ def test_a_named_plan_that_is_missing_is_one_problem(tmp_path):
         load_scenario(tmp_path / "root.toml")
     (problem,) = info.value.problems
     assert (problem.source, problem.key) == (str(tmp_path / "root.toml"), "plan")
-    assert problem.value == str(tmp_path / "nowhere.toml") and problem.rule == "plan file not found"
+    assert (
+        problem.value == str(tmp_path / "nowhere.toml") and problem.rule.en == "plan file not found"
+    )
 
 
 def test_a_run_checks_one_plan(tmp_path):
@@ -269,7 +271,7 @@ def test_the_starter_never_replaces_a_file_and_names_a_deleted_value(tmp_path, c
     folder.mkdir()
     (folder / "baseline.toml").write_text("mine", "utf-8")
     assert main(["--new-plan", str(folder)]) == 2
-    assert "baseline.toml already exists" in capsys.readouterr().err
+    assert "baseline.toml đã có: --new-plan chỉ ghi vào" in capsys.readouterr().err  # (vi)
     assert (folder / "baseline.toml").read_text("utf-8") == "mine"
     assert not (folder / "plan.toml").exists()
     (folder / "baseline.toml").unlink()
@@ -280,7 +282,7 @@ def test_the_starter_never_replaces_a_file_and_names_a_deleted_value(tmp_path, c
     no_locality = "\n".join(line for line in plan.splitlines() if "locality =" not in line)
     (folder / "plan.toml").write_text(no_locality, "utf-8")
     assert main(["--no-charts", "--scenarios-dir", str(folder), "--out", str(tmp_path / "o")]) == 2
-    assert "plan.locality = (missing): missing: the locality's name" in capsys.readouterr().err
+    assert "plan.locality = (thiếu): thiếu tên địa phương" in capsys.readouterr().err  # (vi)
 
 
 # ----------------------------------------------------------------------------- no figures in code
@@ -336,7 +338,7 @@ def test_a_target_on_a_series_no_scenario_projects_is_named_with_the_closest_one
     err = capsys.readouterr().err
     # once for the run (no scenario of it has the series), with the name it was meant to be
     assert err.count("targets.output_growth.indicator = 'output.totl'") == 1
-    assert "the target is not projected" in err and "(did you mean 'output.total'?)" in err
+    assert "nên chỉ tiêu không được dự báo" in err and "(có phải ý bạn là 'output.total'?)" in err
     # the bundled plan on its own scenarios: every target's series is projected, no warning
     assert "not projected" not in "".join(
         str(p) for p in unknown_indicator_problems(load_scenarios([], SCENARIOS))

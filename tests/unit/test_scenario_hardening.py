@@ -44,7 +44,11 @@ def run_cli(capsys, out: Path, *args: str) -> tuple[int, str]:
     """Run the command; returns (exit code, stderr), having checked that no traceback was printed
     and that the earlier results are untouched."""
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    code = main([*args, "--out", str(out), "--no-charts", "--no-history", "--quiet"])
+    # (--lang en: these tests read the English messages; tests/unit/test_messages_vi.py the
+    # Vietnamese ones)
+    code = main(
+        [*args, "--out", str(out), "--no-charts", "--no-history", "--quiet", "--lang", "en"]
+    )
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err + captured.out
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before

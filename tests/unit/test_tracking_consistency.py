@@ -279,6 +279,10 @@ def test_a_growth_written_as_a_fraction_gets_the_scenario_files_warning(tmp_path
     out = tmp_path / "out"
     run = ["--scenarios-dir", str(SCENARIOS), "--no-history", "--no-charts", "--quiet"]
     assert main(["baseline", *run, "--actuals", str(path), "--out", str(out)]) == 0
+    assert f"cảnh báo: {path}:2: growth.services = 0.061: có vẻ là một phân số" in (
+        capsys.readouterr().err
+    )  # (the run's language, vi); in English, the same line as above:
+    assert main(["baseline", *run, "--actuals", str(path), "--out", str(out), "--lang", "en"]) == 0
     assert f"warning: {expected}" in capsys.readouterr().err.splitlines()
 
 

@@ -21,6 +21,7 @@ import sim.run
 from sim.cli import main
 from sim.core.model import cagr_into, yoy_into
 from sim.core.targets import evaluate
+from sim.core.text import Bilingual
 from sim.output.publish import MANIFEST_NAME, TOOL_NAME, OutputFolderError, publish
 from sim.run import load_scenarios
 from sim.scenario.loader import load_scenario
@@ -137,7 +138,7 @@ def test_a_library_warning_prints_as_a_plain_note(tmp_path, monkeypatch, capsys)
     args = ["baseline", "--scenarios-dir", str(SCENARIOS), "--no-charts", "--no-history"]
     assert main([*args, "--quiet", "--out", str(tmp_path / "out")]) == 0
     err = capsys.readouterr().err
-    assert "note: an unexpected condition during the run (Mean of empty slice)" in err
+    assert "ghi chú: một tình huống bất thường trong lượt chạy (Mean of empty slice)" in err
     assert "RuntimeWarning" not in err and "warnings.warn" not in err
 
 
@@ -223,8 +224,9 @@ def test_on_windows_a_locked_file_stops_the_run_before_it_computes(previous, mon
     args = ["baseline", "--scenarios-dir", str(SCENARIOS), "--no-charts", "--no-history"]
     assert main([*args, "--quiet", "--out", str(previous)]) == 2
     err = capsys.readouterr().err
-    assert "sensitivity/sobol.csv is open in another program (Excel?)" in err
-    assert "close it and run again. Nothing was written." in err
+    # (the run's language, vi; the English words are those of the tests above)
+    assert "sensitivity/sobol.csv đang mở trong chương trình khác (Excel?)" in err
+    assert "hãy đóng tệp đó rồi chạy lại. Chưa ghi gì cả." in err
     assert _files(previous) == before
     assert sorted(p.name for p in previous.parent.iterdir()) == ["results"]
 
@@ -245,11 +247,17 @@ def test_old_results_that_cannot_be_removed_name_the_open_file(previous, monkeyp
         real(path, *args, **kwargs)
 
     monkeypatch.setattr(publish_module.shutil, "rmtree", rmtree)
-    notes: list[str] = []
+    notes: list[Bilingual] = []
     publish(previous, _write, note=notes.append)
     assert _files(previous)["projections.xlsx"] == "new workbook"
     assert len(notes) == 1
-    assert f"the new results are in {previous}, but the previous ones could not be" in notes[0]
+    assert f"the new results are in {previous}, but the previous ones could not be" in notes[0].en
     assert (
-        "projections.xlsx is open in another program (Excel?): close it and delete it" in notes[0]
+        "projections.xlsx is open in another program (Excel?): close it and delete it"
+        in notes[0].en
+    )
+    assert f"kết quả mới ở {previous}, nhưng không xóa được kết quả trước" in notes[0].vi
+    assert (
+        "projections.xlsx đang mở trong chương trình khác (Excel?): hãy đóng tệp đó rồi xóa nó"
+        in (notes[0].vi)
     )
