@@ -298,7 +298,7 @@ def _new_plan(folder: Path, lang: str) -> int:
     from sim.scenario.starter import StarterError, write_starter
 
     try:
-        written = write_starter(folder)
+        written = write_starter(folder, lang)
     except StarterError as exc:
         return _error(exc.render(lang), lang)
     files = ", ".join(map(str, written))

@@ -1,6 +1,7 @@
 """`--new-plan FOLDER`: a commented starter plan.toml and baseline.toml that a planner fills in.
 
-The two files are templates shipped as data (`sim/scenario/starter/`); their values are examples,
+The two files are templates shipped as data (`sim/scenario/starter/<lang>/`: the same keys and
+values, commented in Vietnamese or English, as the run's --lang asks); their values are examples,
 marked as such in the comments, in the titles and by `example = true` in the plan, so that every
 output of a run says so until the planner replaces them. Nothing is overwritten: when either
 file exists, neither is written.
@@ -31,9 +32,10 @@ class StarterError(Exception):
         return self.message.in_(lang)
 
 
-def write_starter(folder: Path) -> list[Path]:
-    """Write the starter files into `folder` (created if missing); the paths written. Raises
-    StarterError naming the files that exist: a planner's file is never replaced."""
+def write_starter(folder: Path, lang: str = "vi") -> list[Path]:
+    """Write the starter files, commented in `lang`, into `folder` (created if missing); the
+    paths written. Raises StarterError naming the files that exist: a planner's file is never
+    replaced."""
     targets = [folder / name for name in STARTER_FILES]
     existing = [str(path) for path in targets if path.exists() or path.is_symlink()]
     if existing:
@@ -49,7 +51,7 @@ def write_starter(folder: Path) -> list[Path]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for path in targets:
-            text = (TEMPLATES / path.name).read_text(encoding="utf-8")
+            text = (TEMPLATES / lang / path.name).read_text(encoding="utf-8")
             with path.open("x", encoding="utf-8") as file:  # ("x": fails rather than replace)
                 file.write(text.replace("FOLDER", str(folder)))
     except OSError as exc:

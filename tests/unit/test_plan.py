@@ -344,3 +344,28 @@ def test_a_target_on_a_series_no_scenario_projects_is_named_with_the_closest_one
         str(p) for p in unknown_indicator_problems(load_scenarios([], SCENARIOS))
     )
     assert unknown_indicator_problems(load_scenarios([], SCENARIOS)) == []
+
+
+def _without_sources(table):
+    """A parsed TOML table without its `source` notes (free text, written in each language)."""
+    if isinstance(table, dict):
+        return {k: _without_sources(v) for k, v in table.items() if k != "source"}
+    return table
+
+
+def test_the_starter_in_each_language_holds_the_same_plan_and_scenario(tmp_path):
+    """--new-plan writes the starter commented in the run's language: the Vietnamese and English
+    templates must hold the same keys and values (their comments and source notes differ)."""
+    import tomllib
+
+    from sim.scenario.starter import write_starter
+
+    vi, en = write_starter(tmp_path / "vi", "vi"), write_starter(tmp_path / "en", "en")
+    for vi_file, en_file in zip(vi, en, strict=True):
+        vi_text, en_text = vi_file.read_text("utf-8"), en_file.read_text("utf-8")
+        assert _without_sources(tomllib.loads(vi_text)) == _without_sources(tomllib.loads(en_text))
+        assert "VÍ DỤ" in vi_text and "EXAMPLE" in en_text
+        vi_comments = " ".join(line for line in vi_text.splitlines() if line.startswith("# "))
+        assert "cần thay" in vi_comments and " the " not in vi_comments  # commented in Vietnamese
+    plan = tomllib.loads(vi[0].read_text("utf-8"))
+    assert plan["plan"]["example"] is True and plan["plan"]["term"] == [2025, 2030]
