@@ -179,8 +179,13 @@ def write_history_csvs(history: HistoryResult, folder: Path) -> None:
         )
 
 
-def write_tracking_csvs(tracking: TrackingResult, folder: Path) -> None:
-    """tracking/: plan_vs_actual.csv, required_growth.csv, <scenario>_rebaselined.csv, notes.txt."""
+def write_tracking_csvs(tracking: TrackingResult, folder: Path, lang: str = "vi") -> None:
+    """tracking/: plan_vs_actual.csv, required_growth.csv, <scenario>_rebaselined.csv, notes.txt
+    (how the actuals were applied, for a reader: in `lang`, each note under its scenario's
+    title, as the terminal and the report say it)."""
+    from sim.output.i18n import linked_labels, text
+    from sim.output.narrative import tracking_note_text
+
     frames = {
         "plan_vs_actual.csv": tracking.plan_vs_actual,
         "required_growth.csv": tracking.required,
@@ -202,10 +207,10 @@ def write_tracking_csvs(tracking: TrackingResult, folder: Path) -> None:
         write_csv(
             wide_table(reb.result), folder / f"{name}_rebaselined.csv", float_format=FLOAT_FORMAT
         )
-        notes += [f"{name}: {note}" for note in reb.notes]
-    notes.insert(
-        0, f"actuals: {tracking.actuals.path} (latest year {tracking.actuals.latest_year})"
-    )
+        title, labels = reb.result.scenario.title(lang), linked_labels(reb.result)
+        notes += [f"{title}: {tracking_note_text(n, lang, labels)}" for n in reb.applied]
+    head = text("trk.notes_head", lang)
+    notes.insert(0, head.format(path=tracking.actuals.path, year=tracking.actuals.latest_year))
     (folder / "notes.txt").write_text("\n".join(notes) + "\n", encoding="utf-8")
 
 

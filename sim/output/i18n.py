@@ -801,6 +801,10 @@ _RUN_PAIRS: dict[str, tuple[str, str]] = {
         "mid-term tracking: actuals to {year} ({path}); growth required for the rest of the term:",
     ),
     "trk.latest": ("Năm có số liệu", "Latest actual"),
+    "trk.notes_head": (
+        "Số liệu thực hiện: {path} (đến năm {year}). Cách dùng số liệu cho từng kịch bản:",
+        "actuals: {path} (latest year {year}). How they were applied, by scenario:",
+    ),
     "trk.verdict": ("Nhận định", "Verdict"),
     "trk.needs": ("cần {band} trong {span}", "needs {band} in {span}"),
     "trk.own_pace": ("tốc độ của kịch bản đủ đạt", "the scenario's own pace reaches it"),

@@ -81,7 +81,7 @@ def write_run(folder: Path, run: RunOutputs) -> None:
     )
     write_whatif(folder / "whatif.html", run.results, run.lang, run.started)
     if run.tracking is not None:
-        write_tracking_csvs(run.tracking, folder / "tracking")
+        write_tracking_csvs(run.tracking, folder / "tracking", run.lang)
     if run.sensitivity is not None:
         from sim.output.files import write_sensitivity_csvs
 

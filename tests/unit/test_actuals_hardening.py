@@ -263,7 +263,11 @@ def test_implausible_figure_is_used_and_flagged(tmp_path, results, capsys):
     )
     assert err.strip() == expected
     notes = (results / "tracking" / "notes.txt").read_text(encoding="utf-8")
-    assert f"baseline: {expected.removeprefix('warning: ')}" in notes
+    assert notes.startswith(f"actuals: {path} (latest year 2022)")  # (--lang en)
+    assert (
+        "Baseline: Growth on previous year: Agriculture, forestry & fishery 2022 = -12 "
+        f"({path}:3) is outside the growth taken as plausible for one year"
+    ) in notes
 
 
 def test_observed_total_that_drags_a_sector_outside_the_range_is_flagged(tmp_path, capsys):

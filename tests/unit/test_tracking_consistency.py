@@ -339,8 +339,13 @@ def test_the_tracking_files_label_solved_figures_and_overruled_totals(tmp_path):
         "industry; not observed)"
     ) in required
     notes = (folder / "notes.txt").read_text(encoding="utf-8-sig")
-    assert "baseline: growth.total 2021 = 10 % not used: the three sectors observed" in notes
-    assert "baseline: agriculture 2022 = 15.06 % (solved from growth.total 2022 = 15.5" in notes
+    # notes.txt is for a reader: in the run's language (vi), under the scenario's title
+    assert (
+        "Kịch bản cơ sở: Tổng năm 2021: báo cáo 10,0 %, ba ngành tạo ra 8,52 % (chênh 1,48 điểm "
+        "%); dùng số của ba ngành"
+    ) in notes
+    assert "Kịch bản cơ sở: Nông lâm - thủy sản năm 2022 = 15,06 % (tính ngược từ" in notes
+    assert "baseline" not in notes and "solved" not in notes
 
 
 def _shown(row, lang: str) -> list[str]:
