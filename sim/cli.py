@@ -486,7 +486,11 @@ def _print_warnings(scenarios: Sequence[Scenario], lang: str) -> None:
     file that several scenarios extend is theirs together)."""
     from sim.output.console import format_warnings
 
-    pairs = [(s.name, warning.render(lang)) for s in scenarios for warning in s.warnings]
+    pairs = [
+        (s.title_vi if lang == "vi" else s.title_en, warning.render(lang))  # (titles as filed)
+        for s in scenarios
+        for warning in s.warnings
+    ]
     for line in format_warnings(pairs, lang):
         print(line, file=sys.stderr)
 

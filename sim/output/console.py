@@ -179,15 +179,16 @@ def format_what_if(settings: Sequence[str], scenarios: Sequence[Scenario], lang:
 
 
 def format_warnings(warnings: Sequence[tuple[str, str]], lang: str = "vi") -> list[str]:
-    """(scenario name, warning) pairs as lines, each warning once, naming the scenarios it
-    concerns (a warning of a file that several scenarios extend comes once, with their names)."""
+    """(scenario title, warning) pairs as lines, each warning once, naming the scenarios it
+    concerns (a warning of a file that several scenarios extend comes once, with their titles,
+    "; "-separated: a title may hold a comma)."""
     by_text: dict[str, list[str]] = {}
     for name, warning in warnings:
         names = by_text.setdefault(warning, [])
         if name not in names:
             names.append(name)
     word = text("sum.warning", lang)
-    return [f"{word} ({', '.join(names)}): {warning}" for warning, names in by_text.items()]
+    return [f"{word} ({'; '.join(names)}): {warning}" for warning, names in by_text.items()]
 
 
 def format_rebased(scenarios: Sequence[Scenario], year: int, folder: str, lang: str) -> str:

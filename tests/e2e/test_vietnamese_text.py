@@ -220,7 +220,7 @@ def test_a_warning_shared_by_scenarios_is_given_once_naming_them():
     pairs = [("baseline", shared), ("covid_shock", shared), ("optimistic", shared)]
     pairs.append(("covid_shock", "scenarios/covid_shock.toml: own warning"))
     assert format_warnings(pairs, "en") == [
-        f"warning (baseline, covid_shock, optimistic): {shared}",
+        f"warning (baseline; covid_shock; optimistic): {shared}",
         "warning (covid_shock): scenarios/covid_shock.toml: own warning",
     ]
     assert format_warnings(pairs[:1], "vi") == [f"cảnh báo (baseline): {shared}"]
@@ -230,9 +230,11 @@ def test_a_warning_shared_by_scenarios_is_given_once_naming_them():
 def test_set_run_gives_its_warning_once(run):
     code, out, err = run("--no-charts", "--no-history", "--set", "sectors.services.growth_pct=15")
     assert code == 0, err
-    lines = [line for line in err.splitlines() if "does not contain" in line]
+    lines = [line for line in err.splitlines() if "không chứa giá trị của chính kịch bản" in line]
     assert len(lines) == 1, err
-    assert lines[0].startswith("cảnh báo (baseline, covid_shock, optimistic): ")
+    assert lines[0].startswith(
+        "cảnh báo (Kịch bản cơ sở; Kịch bản tác động dịch COVID-19; Kịch bản tích cực): "
+    )
 
 
 @pytest.mark.slow
