@@ -90,17 +90,28 @@ def close(got: object, want: float) -> bool:
     return math.isclose(got, want, rel_tol=REL, abs_tol=REL)
 
 
-def scenario_mismatches(book, result: ScenarioResult) -> list[str]:
+def scenario_sheet(book, result: ScenarioResult, lang: str = "vi", sheet: str | None = None):
+    """The scenario's tab: `sheet`, else its title as filed in `lang` (as the workbook names it
+    when the run's titles are unique: `scenario_sheets` gives the names of any run)."""
+    from sim.output.live_workbook import sheet_names
+
+    title = result.scenario.title_vi if lang == "vi" else result.scenario.title_en
+    return book[sheet or sheet_names([title])[0]]
+
+
+def scenario_mismatches(
+    book, result: ScenarioResult, lang: str = "vi", sheet: str | None = None
+) -> list[str]:
     """Cells of the scenario's sheet (read with data_only=True) that differ from the CLI's
     series; also a missing or extra column or year. A what-if's note under the years (after an
     empty row) is not a year."""
-    sheet = book[result.scenario.name]
-    header = [c.value for c in sheet[2]]
+    tab = scenario_sheet(book, result, lang, sheet)
+    header = [c.value for c in tab[2]]
     wrong = []
     if header[1:] != list(result.series):
         wrong.append(f"columns {header[1:]} != {list(result.series)}")
     # The years end at the first row with an empty year cell (a what-if's note follows it).
-    rows = list(takewhile(lambda r: r[0] is not None, sheet.iter_rows(min_row=3, values_only=True)))
+    rows = list(takewhile(lambda r: r[0] is not None, tab.iter_rows(min_row=3, values_only=True)))
     if [r[0] for r in rows] != [int(y) for y in result.years]:
         wrong.append(f"years {[r[0] for r in rows]}")
     for t, row in enumerate(rows):

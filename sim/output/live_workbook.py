@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sim.core.text import Bilingual
 from sim.output.files import check_finite
 from sim.output.i18n import text
 from sim.output.live_workbook_assumptions import assumptions, fill_assumptions
@@ -34,7 +35,7 @@ from sim.run import ScenarioResult
 if TYPE_CHECKING:
     from sim.analysis.suite import SensitivityResults
 
-__all__ = ["write_live_workbook", "sheet_names"]
+__all__ = ["write_live_workbook", "sheet_names", "scenario_sheets"]
 
 
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -65,6 +66,23 @@ def sheet_names(names: Sequence[str]) -> list[str]:
     return unique
 
 
+def _sheet_names(
+    results: Sequence[ScenarioResult], lang: str, value_keys: Sequence[str] = ()
+) -> list[str]:
+    """The workbook's tabs in order: summary, scorecard, assumptions, one per scenario (its title
+    as filed, in `lang`: a tab a planner reads, not an id), then the value sheets."""
+    fixed = [text(key, lang) for key in ("summary", "scorecard", "assumptions")]
+    titles = [Bilingual(r.scenario.title_vi, r.scenario.title_en).in_(lang) for r in results]
+    return sheet_names(fixed + titles + [text(k, lang) for k in value_keys])
+
+
+def scenario_sheets(results: Sequence[ScenarioResult], lang: str) -> dict[str, str]:
+    """Each scenario's tab, by scenario name (`sheet_names` makes names unique in order, so the
+    value sheets after them do not change them)."""
+    names = _sheet_names(results, lang)[3:]
+    return {r.scenario.name: n for r, n in zip(results, names, strict=True)}
+
+
 def write_live_workbook(
     results: Sequence[ScenarioResult],
     path: Path,
@@ -89,10 +107,9 @@ def write_live_workbook(
     frames.update({f"projections.xlsx ({csv})": frame for csv, frame in tables.items()})
     check_finite([*results, *rebased], frames)
     keys = [key for csv, key in VALUE_SHEETS if csv in tables]
-    fixed = [text(key, lang) for key in ("summary", "scorecard", "assumptions")]
-    names = sheet_names(fixed + [r.scenario.name for r in results] + [text(k, lang) for k in keys])
+    names = _sheet_names(results, lang, keys)
     summary_name, score_name, assumptions_name = names[:3]
-    by_scenario = {r.scenario.name: n for r, n in zip(results, names[3:], strict=False)}
+    by_scenario = scenario_sheets(results, lang)
     book = Workbook(str(path), BOOK_OPTIONS)  # (the file is written on close)
     styles = Styles.of(book)
     sheets = {name: book.add_worksheet(name) for name in names}

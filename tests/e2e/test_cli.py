@@ -62,15 +62,16 @@ def test_workbook_is_formatted_for_reading(run, tmp_path):
 
     assert run("--no-charts")[0] == 0
     book = load_workbook(tmp_path / "results" / "projections.xlsx")
-    assert book.sheetnames == ["Tóm tắt", "Đánh giá chỉ tiêu", "Giả định", *BUNDLED]
-    sheet = book["baseline"]
+    titles = ["Kịch bản cơ sở", "Kịch bản tác động dịch COVID-19", "Kịch bản tích cực"]
+    assert book.sheetnames == ["Tóm tắt", "Đánh giá chỉ tiêu", "Giả định", *titles]
+    sheet = book["Kịch bản cơ sở"]
     assert sheet.freeze_panes == "B3"
     headers = [c.value for c in sheet[1]]
     assert "Thu nhập bình quân đầu người (triệu đồng/người)" in headers
     assert sheet["B3"].number_format == "#,##0.0"
     english = run("--no-charts", "--lang", "en", "--out", "en")[0]
     assert english == 0
-    headers = [c.value for c in load_workbook(tmp_path / "en" / "projections.xlsx")["baseline"][1]]
+    headers = [c.value for c in load_workbook(tmp_path / "en" / "projections.xlsx")["Baseline"][1]]
     assert "Per-capita income (million VND/person)" in headers
 
 
@@ -339,4 +340,6 @@ def test_a_reader_that_stops_early_does_not_stop_the_run(tmp_path):
     child.stdout.close()  # before the child has printed anything (it is still importing)
     err = child.stderr.read()
     assert child.wait() == 0 and "Traceback" not in err and "Exception" not in err, err
-    assert (tmp_path / "r" / "manifest.json").exists() and (tmp_path / "r" / "baseline.csv").exists()
+    assert (tmp_path / "r" / "manifest.json").exists() and (
+        tmp_path / "r" / "baseline.csv"
+    ).exists()

@@ -19,7 +19,7 @@ from test_live_workbook import recalculate, soffice
 from workbook_reading import results_of, scenario_mismatches, scorecard_mismatches
 
 from sim.cli import main
-from sim.output.live_workbook import write_live_workbook
+from sim.output.live_workbook import scenario_sheets, write_live_workbook
 from sim.scenario.actuals import read_actuals
 
 BOM = codecs.BOM_UTF8  # EF BB BF
@@ -122,17 +122,17 @@ LONG = "a_scenario_name_longer_than_excel_allows"  # 40 characters
 
 @pytest.mark.slow
 def test_long_and_colliding_names_open_and_recalculate_in_libreoffice(tmp_path):
-    """Scenario names over 31 characters that share their first 31, and one that is the
-    English summary sheet's name: the sheets are named within Excel's rules, LibreOffice opens
-    the workbook and its recalculation equals the CLI."""
+    """Scenario titles (the tabs' names) over 31 characters that share their first 31, and one
+    that is the English summary sheet's name: the sheets are named within Excel's rules,
+    LibreOffice opens the workbook and its recalculation equals the CLI."""
     soffice()
     folder = tmp_path / "scenarios"
     folder.mkdir()
     base = SCENARIOS / "baseline.toml"
     files = {
-        f"{LONG}_one": 'title = { vi = "Một", en = "One" }',
-        f"{LONG}_two": 'title = { vi = "Hai", en = "Two" }\n[sectors.services]\ngrowth_pct = 15.0',
-        "summary": 'title = { vi = "Tóm", en = "Sum" }\n[sectors.industry]\ngrowth_pct = 14.0',
+        "one": f'title = {{ vi = "Một", en = "{LONG} one" }}',
+        "two": f'title = {{ vi = "Hai", en = "{LONG} two" }}\n[sectors.services]\ngrowth_pct = 15.0',
+        "summary": 'title = { vi = "Tóm", en = "Summary" }\n[sectors.industry]\ngrowth_pct = 14.0',
     }
     for name, body in files.items():
         (folder / f"{name}.toml").write_text(f'extends = "{base}"\n{body}\n', encoding="utf-8")
@@ -147,22 +147,12 @@ def test_long_and_colliding_names_open_and_recalculate_in_libreoffice(tmp_path):
         "Assumptions",
         LONG[:31],
         LONG[:29] + "~2",
-        "summary~2",
+        "Summary~2",
     ]
+    assert scenario_sheets(results, "en") == dict(zip(files, titles[3:6], strict=True))
     recalculated = recalculate([written], tmp_path / "recalculated")["projections"]
     book = load_workbook(recalculated, data_only=True)
     assert book.sheetnames == titles
-    by_name = dict(zip([r.scenario.name for r in results], titles[3:6], strict=True))
-    for result in results:
-        assert scenario_mismatches(_Renamed(book, by_name), result) == []
+    for result, sheet in zip(results, titles[3:6], strict=True):
+        assert scenario_mismatches(book, result, "en", sheet) == []
     assert scorecard_mismatches(book, results, "en") == []
-
-
-class _Renamed:
-    """A workbook whose scenario sheets are looked up by scenario name."""
-
-    def __init__(self, book, sheets: dict[str, str]):
-        self.book, self.sheets = book, sheets
-
-    def __getitem__(self, name: str):
-        return self.book[self.sheets.get(name, name)]

@@ -144,7 +144,7 @@ def test_rates_without_a_value_stay_empty_after_recalculation(tmp_path):
     written = tmp_path / "zero.xlsx"
     write_live_workbook([result], written, "en")
     book = load_workbook(recalculate([written], tmp_path / "recalculated")["zero"], data_only=True)
-    assert scenario_mismatches(book, result) == []
+    assert scenario_mismatches(book, result, "en") == []
     # the scorecard's agriculture_growth row is 0/0 as well: "no value", not "met", in both
     assert "no value" in [row.status for row in result.scores]
     assert scorecard_mismatches(book, [result], "en") == []

@@ -594,7 +594,10 @@ def test_a_page_draws_the_bands_of_its_own_plan_whatever_its_keys(browser, tmp_p
     second = REPO / "tests" / "data" / "second_locality"
     cases = {
         "second": ([run_scenario(s) for s in load_scenarios([], second)], True),
-        "next_term": ([run_scenario(s) for s in load_scenarios([], SCENARIOS / "next_term")], False),
+        "next_term": (
+            [run_scenario(s) for s in load_scenarios([], SCENARIOS / "next_term")],
+            False,
+        ),
     }
     for name, (results, has_targets) in cases.items():
         (tmp_path / name).mkdir()

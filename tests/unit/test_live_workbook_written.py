@@ -17,7 +17,7 @@ from workbook_reading import (
 )
 
 from sim.analysis.suite import CSV_COLUMNS, SensitivityResults
-from sim.output.live_workbook import sheet_names, write_live_workbook
+from sim.output.live_workbook import scenario_sheets, sheet_names, write_live_workbook
 from sim.scenario.parameters import numeric_parameters
 
 BUNDLED = ["baseline", "covid_shock", "optimistic"]
@@ -48,7 +48,9 @@ def test_cached_values_equal_the_cli(written):
 def test_scenario_cells_are_formulas_over_named_assumptions(written):
     path, results = written
     book = load_workbook(path)
-    sheet = book["covid_shock"]
+    tabs = scenario_sheets(results, "vi")  # (each scenario's tab is its title)
+    assert tabs["covid_shock"] == "Kịch bản tác động dịch COVID-19"
+    sheet = book[tabs["covid_shock"]]
     assert sheet["B3"].value == "=covid_shock_services_share/100*100"
     assert sheet["B4"].value == "=B3*(1+covid_shock_services_growth_2021/100)"
     assert sheet["B6"].value == "=B5*(1+covid_shock_services_growth/100)"
@@ -60,12 +62,12 @@ def test_scenario_cells_are_formulas_over_named_assumptions(written):
     assert cell.value == f"={above}*(1+covid_shock_income_per_capita_elasticity*{total}/100)"
     # every data cell of a projected scenario is a formula, except the base year's rates
     for result in results[:-1]:
-        rows = list(book[result.scenario.name].iter_rows(min_row=3, min_col=2))
+        rows = list(book[tabs[result.scenario.name]].iter_rows(min_row=3, min_col=2))
         for t, row in enumerate(rows):
             for c in row:
                 assert c.data_type == ("n" if c.value is None else "f"), (result.scenario.name, t)
     # the back-cast (anchor year, calibration) holds values and says so
-    history = book["history_2016_2020"]
+    history = book[tabs["history_2016_2020"]]
     assert history["B3"].data_type == "n" and history["A1"].comment is not None
 
 
@@ -106,12 +108,16 @@ def test_assumptions_table_holds_every_numeric_parameter(written):
 
 
 def test_texts_starting_with_equals_stay_texts(written):
-    path, _results = written
+    path, results = written
     book = load_workbook(path)
     summary = book["Tóm tắt"]
     title = next(r[1] for r in summary.iter_rows(min_row=3) if r[0].value == "normalised_bn")
     assert (title.value, title.data_type) == ("=1+1", "s")
-    header = next(c for c in book["normalised_bn"][1] if "SUM(1)" in str(c.value))
+    header = next(
+        c
+        for c in book[scenario_sheets(results, "vi")["normalised_bn"]][1]
+        if "SUM(1)" in str(c.value)
+    )
     assert header.data_type == "s" and header.value.startswith("=SUM(1)")
     source = next(
         r[5]
@@ -157,7 +163,7 @@ def test_english_and_the_value_sheets_of_a_simulation(tmp_path):
         "Summary",
         "Scorecard",
         "Assumptions",
-        "baseline",
+        "Baseline",
         "MC percentiles",
         "MC target probabilities",
         "One at a time",

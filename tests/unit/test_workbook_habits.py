@@ -116,19 +116,22 @@ def test_scorecard_and_summary_formulas_read_named_cells(books):
         if isinstance(c.value, str) and c.value.startswith("=")
     ]
     assert len(formulas) > 60 and not [f for f in formulas if "!" in f]  # no 'sheet'!$F$8
-    # each name points at the cell of its series and year on the scenario's sheet
+    # each name points at the cell of its series and year on the scenario's sheet (its tab is
+    # the scenario's title, not its id)
+    tabs = {"baseline": "Kịch bản cơ sở", "covid_shock": "Kịch bản tác động dịch COVID-19"}
+    assert book.sheetnames[3:5] == list(tabs.values())
     for name, series, year in [
         ("baseline_output_total_2025", "output.total", 2025),
         ("covid_shock_output_services_2020", "output.services", 2020),
         ("covid_shock_budget_revenue_total_2025", "budget_revenue_total", 2025),
     ]:
-        scenario = name.split("_output")[0].split("_budget")[0]
-        sheet = book[scenario]
+        tab = tabs[name.split("_output")[0].split("_budget")[0]]
+        sheet = book[tab]
         column = get_column_letter([c.value for c in sheet[2]].index(series) + 1)
         row = [c.value for c in sheet["A"]].index(year) + 1
-        assert book.defined_names[name].attr_text == f"'{scenario}'!${column}${row}"
+        assert book.defined_names[name].attr_text == f"'{tab}'!${column}${row}"
     span = book.defined_names["covid_shock_land_use_revenue_2021_2025"].attr_text
-    assert re.fullmatch(r"'covid_shock'!\$([A-Z]+)\$4:\$\1\$8", span)
+    assert re.fullmatch(r"'Kịch bản tác động dịch COVID-19'!\$([A-Z]+)\$4:\$\1\$8", span)
     status = book.defined_names["baseline_target_status"].attr_text
     assert status == "'Đánh giá chỉ tiêu'!$I$3:$I$12"
     assert [r.scenario.name for r in results] == ["baseline", "covid_shock"]
