@@ -243,7 +243,9 @@ def _parse_toml(text: str) -> dict[str, Any] | Bilingual:
         )
 
 
-_TOML_AT = re.compile(r"^(?P<what>.*?)\s*\(at line (?P<line>\d+), column (?P<column>\d+)\)$")
+_TOML_AT = re.compile(
+    r"^(?P<what>.*?)\s*\((?:at line (?P<line>\d+), column (?P<column>\d+)|at end of document)\)$"
+)
 
 
 def _toml_error_text(error: str) -> Bilingual:
@@ -258,7 +260,8 @@ def _toml_error_text(error: str) -> Bilingual:
         if found:
             what = words.format(*found.groups())
             break
-    return Bilingual(f" ở dòng {at['line']}, cột {at['column']}: {what}", f": {error}")
+    place = "ở cuối tệp" if at["line"] is None else f"ở dòng {at['line']}, cột {at['column']}"
+    return Bilingual(f" {place}: {what}", f": {error}")
 
 
 _TOML_WORDS = (
@@ -608,10 +611,16 @@ def load_scenario(
     if rule:
         raise ScenarioError([Problem(str(path), "", None, rule)])
     chain = _read_chain(path)
+    if chain.unread:  # (every file's own problems at once: its plan is read all the same)
+        _, plan_problems = _plan(
+            [path, *(file for file, _ in chain.files)], {}, {}, {} if plans is None else plans
+        )
+        raise ScenarioError([*chain.found.problems, *plan_problems])
     merged, provenance = _merge_files(chain.files)
     name, options = _apply_options(path, merged, provenance, settings, end_year)
     # (the plan after the options: `--set plan=FILE` chooses it)
-    plan, plan_problems = _plan(chain, merged, provenance, {} if plans is None else plans)
+    files = [file for file, _ in chain.files]
+    plan, plan_problems = _plan(files, merged, provenance, {} if plans is None else plans)
     try:
         scenario = _validated(
             path, chain, merged, provenance, settings_for(name, settings), options
@@ -656,7 +665,7 @@ def _validated(
     found = chain.found + options
     if found.problems:  # the rules that span keys need well-typed values
         raise ScenarioError(found.problems)
-    where = Where(str(path), provenance)
+    where = Where(str(path), provenance, _table_holders(chain.files))
     scenario = build_scenario(path, merged, where, chain.hashes, settings, found.warnings)
     problems = projection_problems(scenario, where)
     if problems:
@@ -670,12 +679,16 @@ PlanCache = dict[tuple[Path, str], tuple[Plan, tuple[Problem, ...]]]
 
 
 def _plan(
-    chain: _Chain, merged: Mapping[str, Any], provenance: Mapping[str, str], plans: PlanCache
+    files: Sequence[Path],
+    merged: Mapping[str, Any],
+    provenance: Mapping[str, str],
+    plans: PlanCache,
 ) -> tuple[Plan, tuple[Problem, ...]]:
-    """The scenario's plan (`sim.scenario.plan`: the `plan` key, or plan.toml beside its files;
-    NO_PLAN without one) and the plan file's problems; from `plans` when read already."""
+    """The plan of the scenario whose files are `files` (`sim.scenario.plan`: the `plan` key,
+    or plan.toml beside its files; NO_PLAN without one) and the plan file's problems; from
+    `plans` when read already."""
     set_by = provenance.get("plan")
-    path = plan_path_for([file for file, _ in chain.files], merged, set_by)
+    path = plan_path_for(files, merged, set_by)
     if path is None:
         return NO_PLAN, ()
     key = (_resolved(path), set_by or "")  # (a missing file's message names who named it)
@@ -704,11 +717,14 @@ class _Chain:
     files:  (path, TOML document), the scenario's own file first, then its parent, ...
     hashes: path -> SHA-256 of the file's bytes, in the same order.
     found:  what the schema and the inheritance rules found in them.
+    unread: a file of the chain could not be read (its problem is in `found`; the files it
+            extends are unknown, so `files` stops before it).
     """
 
     files: tuple[tuple[Path, dict[str, Any]], ...]
     hashes: Mapping[str, str]
     found: Findings
+    unread: bool = False
 
 
 def _read_chain(path: Path) -> _Chain:
@@ -718,7 +734,10 @@ def _read_chain(path: Path) -> _Chain:
     found = Findings()
     current: Path | None = path
     while current is not None:
-        raw, digest = _read_toml(current)
+        try:
+            raw, digest = _read_toml(current)
+        except ScenarioError as exc:
+            return _Chain(tuple(files), hashes, found + Findings(exc.problems), unread=True)
         source = str(current)
         hashes[source] = digest
         files.append((current, raw))
@@ -774,6 +793,23 @@ def _parent(
         rule = Bilingual(f"kế thừa vòng tròn: {loop}", f"inheritance cycle: {loop}")
         return None, (Problem(source, "extends", parent, rule),)
     return parent_path, ()
+
+
+def _table_holders(files: Sequence[tuple[Path, dict[str, Any]]]) -> dict[str, str]:
+    """Each dotted table of the chain's files ("" for a file itself) -> the oldest file that
+    holds it (`Where.holders`: where a key missing from it belongs)."""
+    holders: dict[str, str] = {}
+    for file_path, raw in reversed(files):
+        stack: list[tuple[str, Mapping[str, Any]]] = [("", raw)]
+        while stack:
+            prefix, table = stack.pop()
+            holders.setdefault(prefix, str(file_path))
+            stack.extend(
+                (f"{prefix}.{key}" if prefix else key, value)
+                for key, value in table.items()
+                if isinstance(value, dict) and not (not prefix and key in PER_FILE_KEYS)
+            )
+    return holders
 
 
 def _merge_files(

@@ -1,0 +1,162 @@
+"""Input checks a new locality trips over (issues 11, 12): a reviewer set up "xã Phong Sơn"
+(term 2025-2030) beside the bundled plan and made the mistakes a new planner makes. Each message
+names the file that should be fixed, once, and every file's problem is said in one run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sim.run import load_scenarios
+from sim.scenario.loader import ScenarioError
+
+PLAN = """
+[plan]
+locality = { vi = "xã Phong Sơn", en = "Phong Son commune" }
+term = [2025, 2030]
+source = { vi = "Nghị quyết Đại hội Đảng bộ xã Phong Sơn, 2025", en = "Phong Son resolution" }
+
+[targets.output_growth]
+indicator = "output.total"
+measure = "cagr"
+low = 9.0
+high = 10.0
+label = { vi = "Tăng trưởng giá trị sản xuất", en = "Output growth" }
+source = "page 3"
+
+[targets.income_2030]
+indicator = "income_per_capita"
+measure = "level"
+low = 80.0
+unit = "triệu đồng/người"
+label = { vi = "Thu nhập bình quân đầu người năm 2030", en = "Income per head in 2030" }
+source = "page 4"
+
+[history]
+years = [2020, 2025]
+[history.growth_pct]
+total = 8.0
+"""
+
+BASELINE = """
+base_year = 2025
+end_year = 2030
+title = { vi = "Cơ sở", en = "Baseline" }
+[structure]
+residual = "normalise"
+base_total_bn_vnd = 2400.0
+[sectors.services]
+share_pct = 30.0
+growth_pct = 10.0
+[sectors.industry]
+share_pct = 40.0
+growth_pct = 9.0
+[sectors.agriculture]
+share_pct = 30.0
+growth_pct = 3.0
+[indicators.income_per_capita]
+base = 50.0
+unit = "triệu đồng/người"
+label = { vi = "Thu nhập", en = "Income" }
+rule = "elasticity"
+elasticity = 0.8
+"""
+
+SLOW_INDUSTRY = """
+extends = "baseline"
+title = { vi = "Công nghiệp chậm", en = "Slow industry" }
+[sectors.industry]
+growth_pct = 6.0
+"""
+
+
+def locality(tmp_path: Path, baseline: str = BASELINE, plan: str = PLAN) -> Path:
+    """The reviewer's folder: plan.toml, baseline.toml and slow_industry.toml (extends it)."""
+    folder = tmp_path / "phong_son"
+    folder.mkdir()
+    (folder / "plan.toml").write_text(plan, encoding="utf-8")
+    (folder / "baseline.toml").write_text(baseline, encoding="utf-8")
+    (folder / "slow_industry.toml").write_text(SLOW_INDUSTRY, encoding="utf-8")
+    return folder
+
+
+def problems(folder: Path, lang: str = "en") -> list[str]:
+    with pytest.raises(ScenarioError) as info:
+        load_scenarios([], folder)
+    return [p.render(lang) for p in info.value.problems]
+
+
+def test_the_folder_as_written_loads(tmp_path):
+    names = [s.name for s in load_scenarios([], locality(tmp_path))]
+    assert names == ["baseline", "slow_industry"]
+
+
+# ----------------------------------------------------------------------------- item 3
+
+
+def test_every_broken_files_syntax_error_is_reported_at_once(tmp_path):
+    folder = locality(
+        tmp_path,
+        baseline=BASELINE + "[sectors\n",  # line 23 of the file (the text starts with a newline)
+        plan=PLAN.replace("term = [2025, 2030]", "term = [2025, 2030"),
+    )
+    assert problems(folder) == [
+        f"{folder / 'baseline.toml'}: TOML syntax error: Expected ']' at the end of a table "
+        "declaration (at line 23, column 9)",
+        f"{folder / 'plan.toml'}: TOML syntax error: Unclosed array (at line 5, column 1)",
+    ]
+
+
+def test_a_syntax_error_at_the_end_of_a_file_is_said_in_vietnamese(tmp_path):
+    folder = locality(tmp_path, plan=PLAN + "x = [1, 2\n")
+    assert problems(folder, "vi") == [
+        f"{folder / 'plan.toml'}: lỗi cú pháp TOML ở cuối tệp: thiếu dấu ']' đóng danh sách"
+    ]
+
+
+def test_a_broken_child_and_a_broken_plan_are_both_reported(tmp_path):
+    folder = locality(tmp_path, plan=PLAN.replace('measure = "level"', "measure = level"))
+    (folder / "slow_industry.toml").write_text(SLOW_INDUSTRY + "growth_pct = 5,0\n", "utf-8")
+    plan, child = problems(folder)  # (the baseline, loaded first, finds the plan's)
+    assert plan == f"{folder / 'plan.toml'}: TOML syntax error: Invalid value (at line 17, column 11)"
+    assert child.startswith(f"{folder / 'slow_industry.toml'}: TOML syntax error")
+    assert "5,0: write 5.0" in child
+
+
+# ----------------------------------------------------------------------------- item 4
+
+
+def test_a_value_missing_from_the_parent_is_reported_once_at_the_parent(tmp_path):
+    folder = locality(tmp_path, baseline=BASELINE.replace("share_pct = 40.0\n", ""))
+    assert problems(folder) == [
+        f"{folder / 'baseline.toml'}: sectors.industry.share_pct = (missing): required: the "
+        "base-year share, %"
+    ]
+
+
+def test_the_child_run_alone_names_the_parent_that_lacks_the_value(tmp_path):
+    folder = locality(tmp_path, baseline=BASELINE.replace("share_pct = 40.0\n", ""))
+    with pytest.raises(ScenarioError) as info:
+        load_scenarios(["slow_industry"], folder)
+    assert [p.source for p in info.value.problems] == [str(folder / "baseline.toml")]
+
+
+def test_a_sector_or_year_missing_from_the_parent_is_the_parents(tmp_path):
+    baseline = BASELINE.replace("end_year = 2030\n", "").replace(
+        "[sectors.agriculture]\nshare_pct = 30.0\ngrowth_pct = 3.0\n", ""
+    )
+    folder = locality(tmp_path, baseline=baseline)
+    found = problems(folder)
+    assert [line.split(":")[0] for line in found] == [str(folder / "baseline.toml")] * 2
+    assert "end_year = (missing)" in found[0] and "sectors.agriculture = (missing)" in found[1]
+
+
+def test_a_table_only_the_child_has_is_the_childs(tmp_path):
+    folder = locality(tmp_path)
+    child = SLOW_INDUSTRY + '[indicators.retail]\nbase = 10.0\nrule = "growth"\ngrowth_pct = 5.0\n'
+    (folder / "slow_industry.toml").write_text(child, encoding="utf-8")
+    assert problems(folder) == [
+        f"{folder / 'slow_industry.toml'}: indicators.retail.unit = (missing): required: the "
+        "unit, e.g. \"million VND/person\""
+    ]
