@@ -37,6 +37,9 @@ from sim.scenario.schema import (
     check_leaf,
     is_leaf_table,
     is_year_key,
+    thousands_literals,
+    thousands_warning,
+    written_number,
 )
 from sim.scenario.values import (
     Findings,
@@ -186,6 +189,13 @@ def _is_file(path: Path) -> bool:
 def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
     """The TOML document in `path` and the SHA-256 of its bytes; ScenarioError if it cannot be
     read, is too large, or is not TOML a scenario can hold."""
+    document, digest, _text = _read_toml_text(path)
+    return document, digest
+
+
+def _read_toml_text(path: Path) -> tuple[dict[str, Any], str, str]:
+    """`_read_toml`, and the text as written (for what TOML reads differently from a
+    planner's habits: a thousands separator)."""
 
     def fail(rule: Bilingual) -> ScenarioError:
         return ScenarioError([Problem(str(path), "", None, rule)])
@@ -218,7 +228,7 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
     rule = _shape_rule(document)
     if rule:
         raise fail(rule)
-    return document, digest
+    return document, digest, text
 
 
 SYNTAX_ERROR = Bilingual("lỗi cú pháp TOML", "TOML syntax error")
@@ -305,18 +315,7 @@ def decimal_comma_hint(text: str, error: str) -> Bilingual:
     if found is None:
         return Bilingual("", "")
     number = found["number"]
-    head, _, decimals = number.rpartition(",")
-    digits = number.replace(".", "").replace(",", "")
-    if "," in head:  # 1,234,567: thousands
-        fixed = Bilingual(digits, digits)
-    elif len(decimals) == 3 and "." not in head:  # 1,000: a decimal, or a thousand?
-        fixed = Bilingual(
-            f"{head}.{decimals} nếu là số thập phân, {digits} nếu là hàng nghìn",
-            f"{head}.{decimals} if it is a decimal, {digits} if it counts thousands",
-        )
-    else:  # 15,5 and 1.234,5 (Vietnamese thousands dots)
-        plain = head.replace(".", "") + "." + decimals
-        fixed = Bilingual(plain, plain)
+    fixed = written_number(number.lstrip("+")) or Bilingual(number, number)
     return Bilingual(
         f"; {number}: hãy ghi {fixed.vi} (trong tệp, số dùng dấu chấm thập phân, không dùng "
         "dấu phẩy, và không có dấu phân cách hàng nghìn)",
@@ -374,6 +373,25 @@ def _check_structure(value: Any, spec: Spec, path: str, source: str) -> Findings
             found += Findings([Problem(source, sub, item, rule)])
         else:
             found += _check_structure(item, item_spec, sub, source)
+    return found
+
+
+def _thousands(
+    value: Any, spec: Spec, path: str, source: str, literals: Mapping[float, str]
+) -> list[Problem]:
+    """A warning for each number of a document written like a thousands-separated number
+    that TOML reads as a decimal (`schema.thousands_warning`: base_total_bn_vnd = 2.400 is 2.4,
+    not 2400). Uncertainty tables are left alone (their bounds have no rule to tell)."""
+    if isinstance(spec, Leaf):
+        rule = thousands_warning(spec, value, literals)
+        return [Problem(source, path, value, rule)] if rule else []
+    if not literals or isinstance(spec, ParameterTree) or not isinstance(value, dict):
+        return []
+    found = []
+    for key, item in value.items():
+        rule, item_spec = _key_rule(spec, key)
+        if rule is None:
+            found += _thousands(item, item_spec, f"{path}.{key}" if path else key, source, literals)
     return found
 
 
@@ -735,13 +753,14 @@ def _read_chain(path: Path) -> _Chain:
     current: Path | None = path
     while current is not None:
         try:
-            raw, digest = _read_toml(current)
+            raw, digest, text = _read_toml_text(current)
         except ScenarioError as exc:
             return _Chain(tuple(files), hashes, found + Findings(exc.problems), unread=True)
         source = str(current)
         hashes[source] = digest
         files.append((current, raw))
         found += _check_structure(raw, SCHEMA, "", source)
+        found += Findings(warnings=_thousands(raw, SCHEMA, "", source, thousands_literals(text)))
         found += Findings(_child_share_rules(raw, source))
         current, problems = _parent(raw, files, source)
         found += Findings(problems)
@@ -858,6 +877,7 @@ def _option_layers(
             found += Findings([Problem(label, "", None, too_big)])
             continue
         found += _check_structure(layer, SCHEMA, "", label)
+        found += Findings(warnings=_thousands(layer, SCHEMA, "", label, thousands_literals(text)))
         layers.append((label, layer))
     if end_year is not None:
         layer = {"end_year": end_year}

@@ -37,6 +37,9 @@ __all__ = [
     "MAX_TITLE_CHARS",
     "MAX_NAME_CHARS",
     "check_leaf",
+    "written_number",
+    "thousands_literals",
+    "thousands_warning",
     "is_year_key",
     "is_leaf_table",
     "leaf_for_parameter",
@@ -216,8 +219,14 @@ def _year_check(value: float) -> Bilingual | None:
     return None if 1900 <= value <= 2200 else YEAR_RANGE
 
 
+RATE_UNIT = "%/yr"
 RATE = Leaf(
-    "number", "growth rate", unit="%/yr", check=_rate_check, warn=_rate_warn, numeric_parameter=True
+    "number",
+    "growth rate",
+    unit=RATE_UNIT,
+    check=_rate_check,
+    warn=_rate_warn,
+    numeric_parameter=True,
 )
 TEXT = Leaf("string", "free text")
 SHORT_TEXT = Leaf("string", "a short text (drawn on charts)", max_chars=MAX_TITLE_CHARS)
@@ -476,10 +485,74 @@ def _check_text(leaf: Leaf, value: object) -> Bilingual | None:
     return None
 
 
+_NUMBER_TEXT = re.compile(r"[+-]?\d[\d.,]*")
+
+
+def written_number(text: str) -> Bilingual | None:
+    """How a number written as text ("10,5", "1.234,5", "1,000", "10.5") is written in a TOML
+    file ("10.5", "1234.5", "1.000 if it is a decimal, 1000 if it counts thousands", "10.5"),
+    or None when `text` is no number."""
+    if not _NUMBER_TEXT.fullmatch(text) or text.endswith((".", ",")):
+        return None
+    head, comma, decimals = text.rpartition(",")
+    digits = text.replace(".", "").replace(",", "")
+    if not comma:  # 10.5, or 1.234.567 (Vietnamese thousands dots)
+        plain = digits if text.count(".") > 1 else text
+        return Bilingual(plain, plain)
+    if "," in head:  # 1,234,567: thousands
+        return Bilingual(digits, digits)
+    if len(decimals) == 3 and "." not in head:  # 1,000: a decimal, or a thousand?
+        return Bilingual(
+            f"{head}.{decimals} nếu là số thập phân, {digits} nếu là hàng nghìn",
+            f"{head}.{decimals} if it is a decimal, {digits} if it counts thousands",
+        )
+    plain = head.replace(".", "") + "." + decimals  # 15,5 and 1.234,5 (Vietnamese thousands dots)
+    return Bilingual(plain, plain)
+
+
+_THOUSANDS_LITERAL = re.compile(r"=[ \t]*\+?(?P<number>[1-9]\d{0,2}\.\d{3})[ \t]*(?=[,}\]#\r\n]|$)")
+
+
+def thousands_literals(text: str) -> dict[float, str]:
+    """The numbers of a TOML text written like a thousands-separated number (2.400, 12.500):
+    the value TOML reads -> the number as written."""
+    return {float(m["number"]): m["number"] for m in _THOUSANDS_LITERAL.finditer(text)}
+
+
+def thousands_warning(leaf: Leaf, value: object, literals: Mapping[float, str]) -> Bilingual | None:
+    """A warning when `value` was written like a thousands-separated number (`literals`,
+    from `thousands_literals`) and read as thousands it is a plausible value of `leaf`: a level
+    with a rule of its own (a base value, a total in billion VND) that both readings pass. A
+    rate (1.234 %/yr; as thousands above MAX_RATE_PCT or a rate nobody plans), a share (above
+    100 as thousands) and an elasticity (above MAX_ELASTICITY) are left alone."""
+    if leaf.kind != "number" or leaf.check is None or leaf.unit == RATE_UNIT:
+        return None
+    if isinstance(value, bool) or not isinstance(value, float) or value not in literals:
+        return None
+    written = literals[value]
+    thousands = float(written.replace(".", ""))
+    if leaf.check(value) is not None or leaf.check(thousands) is not None:
+        return None
+    return Bilingual(
+        f"ghi là {written}: trong tệp, dấu chấm là dấu thập phân nên giá trị được đọc là "
+        f"{vn(value)}; nếu {written} là số hàng nghìn, hãy ghi {thousands:.0f} (không có dấu phân "
+        "cách hàng nghìn)",
+        f"written {written}: a dot is the decimal point, so this reads {value:g}; if {written} "
+        f"counts thousands, write {thousands:.0f} (no thousands separator)",
+    )
+
+
 def _check_number(leaf: Leaf, value: object) -> Bilingual | None:
     """Kinds "number" and "integer", with the leaf's own rule."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return Bilingual("phải là một số", "must be a number") + _not_kind(value)
+        rule = Bilingual("phải là một số", "must be a number") + _not_kind(value)
+        fixed = written_number(value.strip()) if isinstance(value, str) else None
+        if fixed is None:
+            return rule
+        return rule + Bilingual(
+            f"; hãy ghi {fixed.vi} (số không đặt trong ngoặc kép, dùng dấu chấm thập phân)",
+            f"; write {fixed.en} (a number without quotes, with a decimal point)",
+        )
     if leaf.kind == "integer" and not isinstance(value, int):
         return Bilingual("phải là một số nguyên", "must be a whole number")
     out_of_range = Bilingual(

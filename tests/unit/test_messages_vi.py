@@ -112,6 +112,8 @@ RULE_CASES = {
     "decimal comma": MINIMAL.replace("growth_pct = 16.0", "growth_pct = 16,5"),
     "thousand comma": MINIMAL.replace("growth_pct = 16.0", "growth_pct = 1,000"),
     "syntax": MINIMAL + "[sectors\n",
+    "syntax at the end": MINIMAL + "x = [1, 2\n",
+    "quoted number": MINIMAL.replace("growth_pct = 16.0", 'growth_pct = "16,5"'),
     "extends a missing file": 'extends = "nowhere"\n' + MINIMAL,
     "child shares": 'extends = "parent"\n[sectors.services]\nshare_pct = 50.0\n',
 }
@@ -247,6 +249,23 @@ EXTRA_ACTUALS = [
         id="nothing comparable",
     ),
 ]
+
+
+# Files that load with a warning (the catalogue above holds errors).
+WARNING_CASES = {
+    "thousands separator": MINIMAL.replace("base = 46.0", "base = 46.000"),
+    "elasticity outside 0-3": MINIMAL.replace("elasticity = 0.3", "elasticity = 3.5"),
+}
+
+
+def test_every_warning_of_the_warning_cases_is_said_in_vietnamese(tmp_path):
+    for number, text in enumerate(WARNING_CASES.values()):
+        path = tmp_path / f"warned_{number}.toml"
+        path.write_text(text, encoding="utf-8")
+        warnings = load_scenario(path, tmp_path).warnings
+        assert warnings, text
+        for warning in warnings:
+            _assert_vietnamese(warning, str(tmp_path))
 
 
 def test_every_rule_of_the_catalogue_is_said_in_vietnamese(tmp_path):

@@ -160,3 +160,82 @@ def test_a_table_only_the_child_has_is_the_childs(tmp_path):
         f"{folder / 'slow_industry.toml'}: indicators.retail.unit = (missing): required: the "
         "unit, e.g. \"million VND/person\""
     ]
+
+
+# ----------------------------------------------------------------------------- items 1, 2
+
+
+def warnings_of(folder: Path, name: str = "baseline") -> list[str]:
+    (scenario,) = load_scenarios([name], folder)
+    return [w.render("en") for w in scenario.warnings]
+
+
+def test_a_thousands_separator_in_a_level_is_warned_with_the_number_to_write(tmp_path):
+    folder = locality(tmp_path, baseline=BASELINE.replace("2400.0", "2.400"))
+    (scenario,) = load_scenarios(["baseline"], folder)
+    assert scenario.base_total_bn_vnd == 2.4  # (TOML's reading, kept: the file is not rewritten)
+    (warning,) = scenario.warnings
+    assert warning.render("en") == (
+        f"{folder / 'baseline.toml'}: structure.base_total_bn_vnd = 2.4: written 2.400: a dot is "
+        "the decimal point, so this reads 2.4; if 2.400 counts thousands, write 2400 (no "
+        "thousands separator)"
+    )
+    assert warning.render("vi").endswith(
+        "ghi là 2.400: trong tệp, dấu chấm là dấu thập phân nên giá trị được đọc là 2,4; nếu "
+        "2.400 là số hàng nghìn, hãy ghi 2400 (không có dấu phân cách hàng nghìn)"
+    )
+
+
+def test_a_thousands_separator_in_an_inline_table_or_a_set_is_warned(tmp_path):
+    baseline = BASELINE + (
+        "[indicators]\n"
+        'budget_revenue = { base = 12.500, unit = "tỷ đồng", rule = "growth", growth_pct = 8.0 }\n'
+    )
+    folder = locality(tmp_path, baseline=baseline)
+    (warning,) = warnings_of(folder)
+    assert "indicators.budget_revenue.base = 12.5: written 12.500" in warning
+    assert "write 12500 (no thousands separator)" in warning
+    (scenario,) = load_scenarios(["baseline"], folder, ["structure.base_total_bn_vnd=1.500"])
+    (set_warning,) = (w.render("en") for w in scenario.warnings if w.source.startswith("--set"))
+    assert set_warning == (
+        "--set structure.base_total_bn_vnd=1.500: structure.base_total_bn_vnd = 1.5: written "
+        "1.500: a dot is the decimal point, so this reads 1.5; if 1.500 counts thousands, write "
+        "1500 (no thousands separator)"
+    )
+
+
+def test_a_number_that_cannot_count_thousands_is_not_warned(tmp_path):
+    # as thousands: 1234 %/yr and 2500 %/yr are beyond any rate; 30000 % is no share; an
+    # elasticity of 1910 is beyond 20; 0.500 and 15.5 are no thousands at all; "2.400" is text
+    baseline = (
+        BASELINE.replace("growth_pct = 9.0", "growth_pct = 1.234")
+        .replace("growth_pct = 3.0", "growth_pct = 2.500")
+        .replace("share_pct = 30.0\ngrowth_pct = 10.0", "share_pct = 30.000\ngrowth_pct = 10.0")
+        .replace("elasticity = 0.8", "elasticity = 1.910")
+        .replace('residual = "normalise"', 'residual = "normalise"\nsource = "2.400 = 2400.0"')
+    )
+    folder = locality(tmp_path, baseline=baseline)
+    assert not [w for w in warnings_of(folder) if "thousands" in w]
+
+
+def test_a_quoted_number_is_told_how_to_write_it(tmp_path):
+    baseline = BASELINE.replace("growth_pct = 10.0", 'growth_pct = "10,5"').replace(
+        "base = 50.0", 'base = "1.234,5"'
+    )
+    folder = locality(tmp_path, baseline=baseline)
+    found = problems(folder)
+    assert found == [
+        f"{folder / 'baseline.toml'}: sectors.services.growth_pct = '10,5': must be a number, "
+        "not str; write 10.5 (a number without quotes, with a decimal point)",
+        f"{folder / 'baseline.toml'}: indicators.income_per_capita.base = '1.234,5': must be a "
+        "number, not str; write 1234.5 (a number without quotes, with a decimal point)",
+    ]
+    assert problems(folder, "vi")[0].endswith(
+        "'10,5': phải là một số, không phải văn bản; hãy ghi 10.5 (số không đặt trong ngoặc "
+        "kép, dùng dấu chấm thập phân)"
+    )
+
+
+def test_a_quoted_word_gets_no_number_to_write(tmp_path):
+    folder = locality(tmp_path, baseline=BASELINE.replace("growth_pct = 10.0", 'growth_pct = "x1"'))
+    assert problems(folder)[0].endswith("must be a number, not str")
