@@ -56,7 +56,7 @@ NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_RATE_PCT = 1000.0
 """A growth rate above this (%/yr, i.e. x11 in one year) is an error."""
 MAX_ELASTICITY = 20.0
-"""An elasticity beyond +-this is an error (2016-2020 implies 0.43 and 1.91)."""
+"""An elasticity beyond +-this is an error (an indicator growing 20 times as fast as output)."""
 MAX_BASE_VALUE = 1e12
 """A base value (an indicator's, or the total in billion VND) above this is an error."""
 MAX_NUMBER = 1e15
@@ -201,11 +201,20 @@ def _elasticity_check(value: float) -> Bilingual | None:
 
 def _elasticity_warn(value: float) -> Bilingual | None:
     if not 0.0 <= value <= 3.0:
+        faster = Bilingual(
+            f"chỉ tiêu sẽ tăng nhanh gấp {vn(value)} lần giá trị sản xuất",
+            f"the indicator would grow {value:g} times as fast as output",
+        )
+        if value < 0.0:
+            faster = Bilingual(
+                "chỉ tiêu sẽ giảm khi giá trị sản xuất tăng",
+                "the indicator would shrink while output grows",
+            )
         return Bilingual(
-            "hệ số co giãn ngoài khoảng 0-3 là bất thường (giai đoạn 2016-2020 cho 0,43 với thu "
-            "nhập và 1,91 với thu ngân sách; docs/source_figures.md c6, c7)",
-            "an elasticity outside 0-3 is unusual (2016-2020 implies 0.43 for income and 1.91 for "
-            "the budget; docs/source_figures.md c6, c7)",
+            f"hệ số co giãn ngoài khoảng 0-3 là bất thường: {faster.vi}; hãy so với tỷ số giữa tốc "
+            "độ tăng của chỉ tiêu và tốc độ tăng giá trị sản xuất giai đoạn trước",
+            f"an elasticity outside 0-3 is unusual: {faster.en}; compare it with the ratio of the "
+            "indicator's growth to output growth in the previous term",
         )
     return None
 

@@ -239,3 +239,25 @@ def test_a_quoted_number_is_told_how_to_write_it(tmp_path):
 def test_a_quoted_word_gets_no_number_to_write(tmp_path):
     folder = locality(tmp_path, baseline=BASELINE.replace("growth_pct = 10.0", 'growth_pct = "x1"'))
     assert problems(folder)[0].endswith("must be a number, not str")
+
+
+# ----------------------------------------------------------------------------- item 6
+
+
+@pytest.mark.parametrize(
+    ("elasticity", "says"),
+    [
+        (3.5, "the indicator would grow 3.5 times as fast as output"),
+        (-0.5, "the indicator would shrink while output grows"),
+    ],
+)
+def test_an_unusual_elasticity_is_explained_without_another_localitys_figures(
+    tmp_path, elasticity, says
+):
+    folder = locality(tmp_path, baseline=BASELINE.replace("0.8", str(elasticity)))
+    (warning,) = warnings_of(folder)
+    assert warning == (
+        f"{folder / 'baseline.toml'}: indicators.income_per_capita.elasticity = {elasticity}: an "
+        f"elasticity outside 0-3 is unusual: {says}; compare it with the ratio of the "
+        "indicator's growth to output growth in the previous term"
+    )
