@@ -142,6 +142,27 @@ measure = "cagr"
 source = "x"
 """
 
+# A plan whose units do not fit their measures: an average growth in a level's unit, a level of
+# output in a growth rate's unit.
+UNIT_PLAN = """
+[plan]
+locality = { vi = "xã Thử", en = "Test commune" }
+term = [2020, 2025]
+source = { vi = "Nghị quyết", en = "Resolution" }
+[targets.a]
+indicator = "income_per_capita"
+measure = "cagr"
+low = 80.0
+unit = "triệu đồng/người"
+label = { vi = "a", en = "a" }
+[targets.b]
+indicator = "output.total"
+measure = "level"
+low = 9.0
+unit = "%/năm"
+label = { vi = "b", en = "b" }
+"""
+
 
 def _load_problems(path: Path) -> tuple[Problem, ...]:
     with pytest.raises(ScenarioError) as info:
@@ -177,6 +198,11 @@ def _catalogue(tmp_path: Path) -> list[Problem]:
     (planned / "plan.toml").write_text(BROKEN_PLAN, encoding="utf-8")
     (planned / "s.toml").write_text(MINIMAL, encoding="utf-8")
     problems += _load_problems(planned / "s.toml")
+    units = tmp_path / "units"
+    units.mkdir()
+    (units / "plan.toml").write_text(UNIT_PLAN, encoding="utf-8")
+    (units / "s.toml").write_text(MINIMAL, encoding="utf-8")
+    problems += _load_problems(units / "s.toml")
     problems += unknown_scope_problems(["basline:sectors.services.growth_pct=1"], ["baseline"])
     empty = tmp_path / "empty"
     empty.mkdir()

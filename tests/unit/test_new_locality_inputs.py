@@ -119,7 +119,9 @@ def test_a_broken_child_and_a_broken_plan_are_both_reported(tmp_path):
     folder = locality(tmp_path, plan=PLAN.replace('measure = "level"', "measure = level"))
     (folder / "slow_industry.toml").write_text(SLOW_INDUSTRY + "growth_pct = 5,0\n", "utf-8")
     plan, child = problems(folder)  # (the baseline, loaded first, finds the plan's)
-    assert plan == f"{folder / 'plan.toml'}: TOML syntax error: Invalid value (at line 17, column 11)"
+    assert (
+        plan == f"{folder / 'plan.toml'}: TOML syntax error: Invalid value (at line 17, column 11)"
+    )
     assert child.startswith(f"{folder / 'slow_industry.toml'}: TOML syntax error")
     assert "5,0: write 5.0" in child
 
@@ -158,7 +160,7 @@ def test_a_table_only_the_child_has_is_the_childs(tmp_path):
     (folder / "slow_industry.toml").write_text(child, encoding="utf-8")
     assert problems(folder) == [
         f"{folder / 'slow_industry.toml'}: indicators.retail.unit = (missing): required: the "
-        "unit, e.g. \"million VND/person\""
+        'unit, e.g. "million VND/person"'
     ]
 
 
@@ -261,3 +263,37 @@ def test_an_unusual_elasticity_is_explained_without_another_localitys_figures(
         f"elasticity outside 0-3 is unusual: {says}; compare it with the ratio of the "
         "indicator's growth to output growth in the previous term"
     )
+
+
+# ----------------------------------------------------------------------------- item 5
+
+
+def test_a_unit_that_does_not_fit_the_measure_is_refused_naming_target_measure_and_unit(tmp_path):
+    plan = PLAN.replace(
+        'indicator = "income_per_capita"\nmeasure = "level"',
+        'indicator = "income_per_capita"\nmeasure = "cagr"',
+    ).replace(
+        'indicator = "output.total"\nmeasure = "cagr"',
+        'indicator = "output.total"\nmeasure = "level"\nunit = "%/năm"',
+    )
+    folder = locality(tmp_path, plan=plan)
+    source = folder / "plan.toml"
+    assert problems(folder) == [
+        f"{source}: targets.output_growth.unit = '%/năm': measure = \"level\" compares "
+        "output.total itself with the figure, but %/năm is a growth rate's unit: for average "
+        'growth write measure = "cagr"; for a level give its unit (e.g. "billion VND")',
+        f"{source}: targets.income_2030.unit = 'triệu đồng/người': measure = \"cagr\" checks the "
+        "average growth of income_per_capita over the term (%/yr), but triệu đồng/người is a "
+        "level's unit: for the value in the term's last year write measure = \"level\"; for "
+        'average growth write unit = "%/yr" (or leave unit out)',
+    ]
+
+
+def test_units_that_fit_their_measure_load(tmp_path):
+    plan = PLAN.replace("low = 9.0", 'unit = "%/năm"\nlow = 9.0') + (
+        '[targets.every_year]\nindicator = "growth.total"\nmeasure = "min_each_year"\nlow = 8.0\n'
+        'unit = "% per year"\nlabel = { vi = "Năm nào cũng tăng", en = "Every year" }\n'
+    )
+    folder = locality(tmp_path, plan=plan)
+    (scenario, _) = load_scenarios([], folder)
+    assert [t.unit for t in scenario.plan.targets] == ["%/năm", "triệu đồng/người", "% per year"]
