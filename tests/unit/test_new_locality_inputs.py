@@ -297,3 +297,16 @@ def test_units_that_fit_their_measure_load(tmp_path):
     folder = locality(tmp_path, plan=plan)
     (scenario, _) = load_scenarios([], folder)
     assert [t.unit for t in scenario.plan.targets] == ["%/năm", "triệu đồng/người", "% per year"]
+
+
+def test_the_tool_never_writes_a_number_it_would_warn_about():
+    from sim.scenario.schema import thousands_literals
+    from sim.scenario.writer import Number, toml_value
+
+    # a rebased level of 566.767 billion: ".6g" and repr give 566.767, which a Vietnamese
+    # reader takes for 566,767; a fourth decimal keeps the value and reads as a decimal
+    assert toml_value(Number(566.76712, ".6g")) == "566.7670"
+    assert toml_value(566.767) == "566.7670"
+    assert toml_value(Number(1566.767, ".7g")) == "1566.767"  # (four digits: no thousands)
+    assert toml_value(2.4) == "2.4"
+    assert thousands_literals("base = 566.7670\ntotal = 1566.767\n") == {}
