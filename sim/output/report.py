@@ -325,7 +325,8 @@ def sensitivity_section(sensitivity, lang: str, results: Sequence[ScenarioResult
 
 
 def history_section(history, lang: str, results: Sequence[ScenarioResult] = ()) -> str:
-    """HTML: the source's consistency, the 2016-2020 track record and the realism check."""
+    """HTML: the source's consistency, the previous term's track record (the plan's [history]
+    years) and the realism check."""
     titles = {r.scenario.name: r.scenario.title(lang) for r in results}
     labels = linked_labels(results[0]) if results else {}
     period = f"{history.record.first_year + 1}-{history.record.last_year}"
@@ -348,9 +349,9 @@ def history_section(history, lang: str, results: Sequence[ScenarioResult] = ()) 
     return (
         f'<p class="note">{_e(history_statement(history, lang))}</p>'
         f"<table>{consistency}</table>"
-        f"<h3>{_e(text('realism', lang))}</h3>"
+        f"<h3>{_e(text('realism', lang).format(period=period))}</h3>"
         f"<table><tr><th>{_e(text('scenario', lang))}</th><th>{_e(text('parameter', lang))}</th>"
-        f"<th>{_e(text('assumed', lang))}</th><th>{_e(text('track_record', lang))}</th>"
+        f"<th>{_e(text('assumed', lang))}</th><th>{_e(text('track_record', lang).format(period=period))}</th>"
         f"<th>{_e(text('supported', lang))}</th><th></th></tr>{realism}</table>"
     )
 

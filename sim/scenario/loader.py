@@ -37,6 +37,9 @@ from sim.scenario.schema import (
     check_leaf,
     is_leaf_table,
     is_year_key,
+    thousands_literals,
+    thousands_warning,
+    written_number,
 )
 from sim.scenario.values import (
     Findings,
@@ -186,6 +189,13 @@ def _is_file(path: Path) -> bool:
 def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
     """The TOML document in `path` and the SHA-256 of its bytes; ScenarioError if it cannot be
     read, is too large, or is not TOML a scenario can hold."""
+    document, digest, _text = _read_toml_text(path)
+    return document, digest
+
+
+def _read_toml_text(path: Path) -> tuple[dict[str, Any], str, str]:
+    """`_read_toml`, and the text as written (for what TOML reads differently from a
+    planner's habits: a thousands separator)."""
 
     def fail(rule: Bilingual) -> ScenarioError:
         return ScenarioError([Problem(str(path), "", None, rule)])
@@ -218,7 +228,7 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
     rule = _shape_rule(document)
     if rule:
         raise fail(rule)
-    return document, digest
+    return document, digest, text
 
 
 SYNTAX_ERROR = Bilingual("lỗi cú pháp TOML", "TOML syntax error")
@@ -243,7 +253,9 @@ def _parse_toml(text: str) -> dict[str, Any] | Bilingual:
         )
 
 
-_TOML_AT = re.compile(r"^(?P<what>.*?)\s*\(at line (?P<line>\d+), column (?P<column>\d+)\)$")
+_TOML_AT = re.compile(
+    r"^(?P<what>.*?)\s*\((?:at line (?P<line>\d+), column (?P<column>\d+)|at end of document)\)$"
+)
 
 
 def _toml_error_text(error: str) -> Bilingual:
@@ -258,7 +270,8 @@ def _toml_error_text(error: str) -> Bilingual:
         if found:
             what = words.format(*found.groups())
             break
-    return Bilingual(f" ở dòng {at['line']}, cột {at['column']}: {what}", f": {error}")
+    place = "ở cuối tệp" if at["line"] is None else f"ở dòng {at['line']}, cột {at['column']}"
+    return Bilingual(f" {place}: {what}", f": {error}")
 
 
 _TOML_WORDS = (
@@ -302,18 +315,7 @@ def decimal_comma_hint(text: str, error: str) -> Bilingual:
     if found is None:
         return Bilingual("", "")
     number = found["number"]
-    head, _, decimals = number.rpartition(",")
-    digits = number.replace(".", "").replace(",", "")
-    if "," in head:  # 1,234,567: thousands
-        fixed = Bilingual(digits, digits)
-    elif len(decimals) == 3 and "." not in head:  # 1,000: a decimal, or a thousand?
-        fixed = Bilingual(
-            f"{head}.{decimals} nếu là số thập phân, {digits} nếu là hàng nghìn",
-            f"{head}.{decimals} if it is a decimal, {digits} if it counts thousands",
-        )
-    else:  # 15,5 and 1.234,5 (Vietnamese thousands dots)
-        plain = head.replace(".", "") + "." + decimals
-        fixed = Bilingual(plain, plain)
+    fixed = written_number(number.lstrip("+")) or Bilingual(number, number)
     return Bilingual(
         f"; {number}: hãy ghi {fixed.vi} (trong tệp, số dùng dấu chấm thập phân, không dùng "
         "dấu phẩy, và không có dấu phân cách hàng nghìn)",
@@ -371,6 +373,25 @@ def _check_structure(value: Any, spec: Spec, path: str, source: str) -> Findings
             found += Findings([Problem(source, sub, item, rule)])
         else:
             found += _check_structure(item, item_spec, sub, source)
+    return found
+
+
+def _thousands(
+    value: Any, spec: Spec, path: str, source: str, literals: Mapping[float, str]
+) -> list[Problem]:
+    """A warning for each number of a document written like a thousands-separated number
+    that TOML reads as a decimal (`schema.thousands_warning`: base_total_bn_vnd = 2.400 is 2.4,
+    not 2400). Uncertainty tables are left alone (their bounds have no rule to tell)."""
+    if isinstance(spec, Leaf):
+        rule = thousands_warning(spec, value, literals)
+        return [Problem(source, path, value, rule)] if rule else []
+    if not literals or isinstance(spec, ParameterTree) or not isinstance(value, dict):
+        return []
+    found = []
+    for key, item in value.items():
+        rule, item_spec = _key_rule(spec, key)
+        if rule is None:
+            found += _thousands(item, item_spec, f"{path}.{key}" if path else key, source, literals)
     return found
 
 
@@ -608,10 +629,16 @@ def load_scenario(
     if rule:
         raise ScenarioError([Problem(str(path), "", None, rule)])
     chain = _read_chain(path)
+    if chain.unread:  # (every file's own problems at once: its plan is read all the same)
+        _, plan_problems = _plan(
+            [path, *(file for file, _ in chain.files)], {}, {}, {} if plans is None else plans
+        )
+        raise ScenarioError([*chain.found.problems, *plan_problems])
     merged, provenance = _merge_files(chain.files)
     name, options = _apply_options(path, merged, provenance, settings, end_year)
     # (the plan after the options: `--set plan=FILE` chooses it)
-    plan, plan_problems = _plan(chain, merged, provenance, {} if plans is None else plans)
+    files = [file for file, _ in chain.files]
+    plan, plan_problems = _plan(files, merged, provenance, {} if plans is None else plans)
     try:
         scenario = _validated(
             path, chain, merged, provenance, settings_for(name, settings), options
@@ -656,7 +683,7 @@ def _validated(
     found = chain.found + options
     if found.problems:  # the rules that span keys need well-typed values
         raise ScenarioError(found.problems)
-    where = Where(str(path), provenance)
+    where = Where(str(path), provenance, _table_holders(chain.files))
     scenario = build_scenario(path, merged, where, chain.hashes, settings, found.warnings)
     problems = projection_problems(scenario, where)
     if problems:
@@ -670,12 +697,16 @@ PlanCache = dict[tuple[Path, str], tuple[Plan, tuple[Problem, ...]]]
 
 
 def _plan(
-    chain: _Chain, merged: Mapping[str, Any], provenance: Mapping[str, str], plans: PlanCache
+    files: Sequence[Path],
+    merged: Mapping[str, Any],
+    provenance: Mapping[str, str],
+    plans: PlanCache,
 ) -> tuple[Plan, tuple[Problem, ...]]:
-    """The scenario's plan (`sim.scenario.plan`: the `plan` key, or plan.toml beside its files;
-    NO_PLAN without one) and the plan file's problems; from `plans` when read already."""
+    """The plan of the scenario whose files are `files` (`sim.scenario.plan`: the `plan` key,
+    or plan.toml beside its files; NO_PLAN without one) and the plan file's problems; from
+    `plans` when read already."""
     set_by = provenance.get("plan")
-    path = plan_path_for([file for file, _ in chain.files], merged, set_by)
+    path = plan_path_for(files, merged, set_by)
     if path is None:
         return NO_PLAN, ()
     key = (_resolved(path), set_by or "")  # (a missing file's message names who named it)
@@ -704,11 +735,14 @@ class _Chain:
     files:  (path, TOML document), the scenario's own file first, then its parent, ...
     hashes: path -> SHA-256 of the file's bytes, in the same order.
     found:  what the schema and the inheritance rules found in them.
+    unread: a file of the chain could not be read (its problem is in `found`; the files it
+            extends are unknown, so `files` stops before it).
     """
 
     files: tuple[tuple[Path, dict[str, Any]], ...]
     hashes: Mapping[str, str]
     found: Findings
+    unread: bool = False
 
 
 def _read_chain(path: Path) -> _Chain:
@@ -718,11 +752,15 @@ def _read_chain(path: Path) -> _Chain:
     found = Findings()
     current: Path | None = path
     while current is not None:
-        raw, digest = _read_toml(current)
+        try:
+            raw, digest, text = _read_toml_text(current)
+        except ScenarioError as exc:
+            return _Chain(tuple(files), hashes, found + Findings(exc.problems), unread=True)
         source = str(current)
         hashes[source] = digest
         files.append((current, raw))
         found += _check_structure(raw, SCHEMA, "", source)
+        found += Findings(warnings=_thousands(raw, SCHEMA, "", source, thousands_literals(text)))
         found += Findings(_child_share_rules(raw, source))
         current, problems = _parent(raw, files, source)
         found += Findings(problems)
@@ -776,6 +814,23 @@ def _parent(
     return parent_path, ()
 
 
+def _table_holders(files: Sequence[tuple[Path, dict[str, Any]]]) -> dict[str, str]:
+    """Each dotted table of the chain's files ("" for a file itself) -> the oldest file that
+    holds it (`Where.holders`: where a key missing from it belongs)."""
+    holders: dict[str, str] = {}
+    for file_path, raw in reversed(files):
+        stack: list[tuple[str, Mapping[str, Any]]] = [("", raw)]
+        while stack:
+            prefix, table = stack.pop()
+            holders.setdefault(prefix, str(file_path))
+            stack.extend(
+                (f"{prefix}.{key}" if prefix else key, value)
+                for key, value in table.items()
+                if isinstance(value, dict) and not (not prefix and key in PER_FILE_KEYS)
+            )
+    return holders
+
+
 def _merge_files(
     files: Sequence[tuple[Path, dict[str, Any]]],
 ) -> tuple[dict[str, Any], dict[str, str]]:
@@ -822,6 +877,7 @@ def _option_layers(
             found += Findings([Problem(label, "", None, too_big)])
             continue
         found += _check_structure(layer, SCHEMA, "", label)
+        found += Findings(warnings=_thousands(layer, SCHEMA, "", label, thousands_literals(text)))
         layers.append((label, layer))
     if end_year is not None:
         layer = {"end_year": end_year}

@@ -298,6 +298,7 @@ def _target_rules(spec: Mapping[str, Any], path: str, source: str) -> list[Probl
             'a level needs its unit, e.g. unit = "billion VND"',
         )
         problems.append(Problem(source, f"{path}.unit", MISSING, _missing(what)))
+    problems += _unit_rules(spec, path, source)
     for name in ("seek", "seek_within_range"):
         for item in spec.get(name, []) if isinstance(spec.get(name), list) else []:
             if isinstance(item, str) and not re.fullmatch(
@@ -311,6 +312,44 @@ def _target_rules(spec: Mapping[str, Any], path: str, source: str) -> list[Probl
                 )
                 problems.append(Problem(source, f"{path}.{name}", item, rule))
     return problems
+
+
+_RATE_UNIT = re.compile(r"%\s*(?:/|per\b|mỗi|một|a\b)\s*(?:năm|yr|year)", re.IGNORECASE)
+"""A unit of a growth rate: "%/năm", "%/yr", "% per year", "% mỗi năm"."""
+_RATE_SERIES = ("growth.", "cagr.")
+"""Series that are rates themselves (a level of them is in %/yr)."""
+
+
+def _unit_rules(spec: Mapping[str, Any], path: str, source: str) -> list[Problem]:
+    """The unit fits the measure: an average growth (cagr) is in %/yr, a level of a series
+    that is no rate is not. Refused, not warned: a scorecard would compare unlike numbers
+    (7 %/yr with 80 million) and call the target met or missed on that."""
+    measure, unit, indicator = spec.get("measure"), spec.get("unit"), spec.get("indicator")
+    if not isinstance(unit, str) or not isinstance(indicator, str):
+        return []
+    if measure == "cagr" and "%" not in unit:
+        rule = Bilingual(
+            f'measure = "cagr" đo tốc độ tăng bình quân của {indicator} cả nhiệm kỳ (%/năm), '
+            f"nhưng đơn vị {unit} là của một mức: nếu chỉ tiêu là giá trị năm cuối nhiệm kỳ, "
+            'hãy ghi measure = "level"; nếu là tốc độ tăng bình quân, hãy ghi unit = "%/năm" '
+            "(hoặc bỏ unit)",
+            f'measure = "cagr" checks the average growth of {indicator} over the term (%/yr), '
+            f"but {unit} is a level's unit: for the value in the term's last year write "
+            'measure = "level"; for average growth write unit = "%/yr" (or leave unit out)',
+        )
+        return [Problem(source, f"{path}.unit", unit, rule)]
+    rate_series = indicator.startswith(_RATE_SERIES)
+    if measure in ("level", "min_each_year") and _RATE_UNIT.search(unit) and not rate_series:
+        rule = Bilingual(
+            f'measure = "{measure}" so {indicator} với con số theo đơn vị của chính nó, nhưng '
+            f"{unit} là đơn vị của tốc độ tăng: nếu chỉ tiêu là tốc độ tăng bình quân, hãy ghi "
+            'measure = "cagr"; nếu là một mức, hãy ghi đơn vị của mức đó (ví dụ "tỷ đồng")',
+            f'measure = "{measure}" compares {indicator} itself with the figure, but {unit} is a '
+            'growth rate\'s unit: for average growth write measure = "cagr"; for a level give '
+            'its unit (e.g. "billion VND")',
+        )
+        return [Problem(source, f"{path}.unit", unit, rule)]
+    return []
 
 
 # ----------------------------------------------------------------------------- building

@@ -437,7 +437,7 @@ def _sector_findings(tables: Mapping[str, Any], horizon: Horizon, where: Where) 
                     "every sector needs a share and a growth rate",
                 )
             )
-            found += Findings([Problem(where.own, f"sectors.{name}", MISSING, rule)])
+            found += Findings([Problem(where(f"sectors.{name}"), f"sectors.{name}", MISSING, rule)])
             continue
         prefix = f"sectors.{name}."
         by_year = table.get("growth_pct_by_year", {})
@@ -474,7 +474,9 @@ def _share_sum_rules(sectors: Mapping[str, Sector], residual: str | None, where:
     total = sum(s.share_pct for s in sectors.values())
     if total <= 0.0:
         rule = Bilingual("tổng các tỷ trọng bằng 0", "the shares sum to 0")
-        return Findings([Problem(where.own, "sectors.*.share_pct", total, rule)])
+        return Findings(
+            [Problem(where("sectors.services.share_pct"), "sectors.*.share_pct", total, rule)]
+        )
     if abs(total - 100.0) > SHARE_SUM_TOLERANCE_PCT and residual is None:
         rule = Bilingual(
             f"tổng tỷ trọng năm gốc là {vn(total)} %, không phải 100: hãy cho biết cách xử lý "
@@ -483,7 +485,8 @@ def _share_sum_rules(sectors: Mapping[str, Sector], residual: str | None, where:
             f"the base shares sum to {total:g} %, not 100: say how the gap is treated with "
             'structure.residual = "normalise" (scale to 100) or "other" (keep an \'other\' block)',
         )
-        return Findings([Problem(where.own, "structure.residual", MISSING, rule)])
+        key = "structure.residual"  # (in the file that holds the shares)
+        return Findings([Problem(where("sectors.services.share_pct"), key, MISSING, rule)])
     key = "structure.residual"
     if residual == "other" and total > 100.0 + SHARE_SUM_TOLERANCE_PCT:
         rule = Bilingual(
@@ -642,7 +645,8 @@ def _calibration_rules(calibration: Mapping[str, Any], where: Where) -> list[Pro
                 "the total growth to calibrate to, %/yr",
             )
         )
-        problems.append(Problem(where.own, "calibration.total_cagr_pct", MISSING, rule))
+        key = "calibration.total_cagr_pct"
+        problems.append(Problem(where(key), key, MISSING, rule))
     adjust = calibration.get("adjust", list(SECTORS))
     key = "calibration.adjust"
     for sector in adjust:

@@ -37,6 +37,9 @@ __all__ = [
     "MAX_TITLE_CHARS",
     "MAX_NAME_CHARS",
     "check_leaf",
+    "written_number",
+    "thousands_literals",
+    "thousands_warning",
     "is_year_key",
     "is_leaf_table",
     "leaf_for_parameter",
@@ -53,7 +56,7 @@ NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_RATE_PCT = 1000.0
 """A growth rate above this (%/yr, i.e. x11 in one year) is an error."""
 MAX_ELASTICITY = 20.0
-"""An elasticity beyond +-this is an error (2016-2020 implies 0.43 and 1.91)."""
+"""An elasticity beyond +-this is an error (an indicator growing 20 times as fast as output)."""
 MAX_BASE_VALUE = 1e12
 """A base value (an indicator's, or the total in billion VND) above this is an error."""
 MAX_NUMBER = 1e15
@@ -198,11 +201,20 @@ def _elasticity_check(value: float) -> Bilingual | None:
 
 def _elasticity_warn(value: float) -> Bilingual | None:
     if not 0.0 <= value <= 3.0:
+        faster = Bilingual(
+            f"chỉ tiêu sẽ tăng nhanh gấp {vn(value)} lần giá trị sản xuất",
+            f"the indicator would grow {value:g} times as fast as output",
+        )
+        if value < 0.0:
+            faster = Bilingual(
+                "chỉ tiêu sẽ giảm khi giá trị sản xuất tăng",
+                "the indicator would shrink while output grows",
+            )
         return Bilingual(
-            "hệ số co giãn ngoài khoảng 0-3 là bất thường (giai đoạn 2016-2020 cho 0,43 với thu "
-            "nhập và 1,91 với thu ngân sách; docs/source_figures.md c6, c7)",
-            "an elasticity outside 0-3 is unusual (2016-2020 implies 0.43 for income and 1.91 for "
-            "the budget; docs/source_figures.md c6, c7)",
+            f"hệ số co giãn ngoài khoảng 0-3 là bất thường: {faster.vi}; hãy so với tỷ số giữa tốc "
+            "độ tăng của chỉ tiêu và tốc độ tăng giá trị sản xuất giai đoạn trước",
+            f"an elasticity outside 0-3 is unusual: {faster.en}; compare it with the ratio of the "
+            "indicator's growth to output growth in the previous term",
         )
     return None
 
@@ -216,8 +228,14 @@ def _year_check(value: float) -> Bilingual | None:
     return None if 1900 <= value <= 2200 else YEAR_RANGE
 
 
+RATE_UNIT = "%/yr"
 RATE = Leaf(
-    "number", "growth rate", unit="%/yr", check=_rate_check, warn=_rate_warn, numeric_parameter=True
+    "number",
+    "growth rate",
+    unit=RATE_UNIT,
+    check=_rate_check,
+    warn=_rate_warn,
+    numeric_parameter=True,
 )
 TEXT = Leaf("string", "free text")
 SHORT_TEXT = Leaf("string", "a short text (drawn on charts)", max_chars=MAX_TITLE_CHARS)
@@ -476,10 +494,74 @@ def _check_text(leaf: Leaf, value: object) -> Bilingual | None:
     return None
 
 
+_NUMBER_TEXT = re.compile(r"[+-]?\d[\d.,]*")
+
+
+def written_number(text: str) -> Bilingual | None:
+    """How a number written as text ("10,5", "1.234,5", "1,000", "10.5") is written in a TOML
+    file ("10.5", "1234.5", "1.000 if it is a decimal, 1000 if it counts thousands", "10.5"),
+    or None when `text` is no number."""
+    if not _NUMBER_TEXT.fullmatch(text) or text.endswith((".", ",")):
+        return None
+    head, comma, decimals = text.rpartition(",")
+    digits = text.replace(".", "").replace(",", "")
+    if not comma:  # 10.5, or 1.234.567 (Vietnamese thousands dots)
+        plain = digits if text.count(".") > 1 else text
+        return Bilingual(plain, plain)
+    if "," in head:  # 1,234,567: thousands
+        return Bilingual(digits, digits)
+    if len(decimals) == 3 and "." not in head:  # 1,000: a decimal, or a thousand?
+        return Bilingual(
+            f"{head}.{decimals} nếu là số thập phân, {digits} nếu là hàng nghìn",
+            f"{head}.{decimals} if it is a decimal, {digits} if it counts thousands",
+        )
+    plain = head.replace(".", "") + "." + decimals  # 15,5 and 1.234,5 (Vietnamese thousands dots)
+    return Bilingual(plain, plain)
+
+
+_THOUSANDS_LITERAL = re.compile(r"=[ \t]*\+?(?P<number>[1-9]\d{0,2}\.\d{3})[ \t]*(?=[,}\]#\r\n]|$)")
+
+
+def thousands_literals(text: str) -> dict[float, str]:
+    """The numbers of a TOML text written like a thousands-separated number (2.400, 12.500):
+    the value TOML reads -> the number as written."""
+    return {float(m["number"]): m["number"] for m in _THOUSANDS_LITERAL.finditer(text)}
+
+
+def thousands_warning(leaf: Leaf, value: object, literals: Mapping[float, str]) -> Bilingual | None:
+    """A warning when `value` was written like a thousands-separated number (`literals`,
+    from `thousands_literals`) and read as thousands it is a plausible value of `leaf`: a level
+    with a rule of its own (a base value, a total in billion VND) that both readings pass. A
+    rate (1.234 %/yr; as thousands above MAX_RATE_PCT or a rate nobody plans), a share (above
+    100 as thousands) and an elasticity (above MAX_ELASTICITY) are left alone."""
+    if leaf.kind != "number" or leaf.check is None or leaf.unit == RATE_UNIT:
+        return None
+    if isinstance(value, bool) or not isinstance(value, float) or value not in literals:
+        return None
+    written = literals[value]
+    thousands = float(written.replace(".", ""))
+    if leaf.check(value) is not None or leaf.check(thousands) is not None:
+        return None
+    return Bilingual(
+        f"ghi là {written}: trong tệp, dấu chấm là dấu thập phân nên giá trị được đọc là "
+        f"{vn(value)}; nếu {written} là số hàng nghìn, hãy ghi {thousands:.0f} (không có dấu phân "
+        "cách hàng nghìn)",
+        f"written {written}: a dot is the decimal point, so this reads {value:g}; if {written} "
+        f"counts thousands, write {thousands:.0f} (no thousands separator)",
+    )
+
+
 def _check_number(leaf: Leaf, value: object) -> Bilingual | None:
     """Kinds "number" and "integer", with the leaf's own rule."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return Bilingual("phải là một số", "must be a number") + _not_kind(value)
+        rule = Bilingual("phải là một số", "must be a number") + _not_kind(value)
+        fixed = written_number(value.strip()) if isinstance(value, str) else None
+        if fixed is None:
+            return rule
+        return rule + Bilingual(
+            f"; hãy ghi {fixed.vi} (số không đặt trong ngoặc kép, dùng dấu chấm thập phân)",
+            f"; write {fixed.en} (a number without quotes, with a decimal point)",
+        )
     if leaf.kind == "integer" and not isinstance(value, int):
         return Bilingual("phải là một số nguyên", "must be a whole number")
     out_of_range = Bilingual(

@@ -306,14 +306,29 @@ class Where:
 
     own:        the scenario's own file (the first of its chain).
     provenance: dotted key -> the file or option ("--set KEY=VALUE", "--end-year") that set it.
+    holders:    dotted table ("" for the file itself, "sectors.industry") -> the oldest file of
+                the chain that holds it: the file a key missing from that table belongs in.
     """
 
     own: str
     provenance: Mapping[str, str]
+    holders: Mapping[str, str] = field(default_factory=dict)
 
     def __call__(self, key: str) -> str:
-        """The source of `key`; for a missing key, the one that set its table (else own file)."""
+        """The source of `key`. A missing key belongs in the oldest file that holds its table
+        (a key a child inherits is its parent's to give, and is reported there, once), else in
+        the source of a key beside it (a table only --set made), else in the nearest table's
+        holder (else the own file)."""
         if key in self.provenance:
             return self.provenance[key]
-        table = key.rpartition(".")[0] + "."
-        return next((src for k, src in self.provenance.items() if k.startswith(table)), self.own)
+        table = key.rpartition(".")[0]
+        if table in self.holders:
+            return self.holders[table]
+        beside = next((s for k, s in self.provenance.items() if k.startswith(f"{table}.")), None)
+        if beside is not None:
+            return beside
+        while table:
+            table = table.rpartition(".")[0]
+            if table in self.holders:
+                return self.holders[table]
+        return self.own

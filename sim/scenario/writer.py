@@ -107,7 +107,19 @@ def _float_text(value: float) -> str:
         return "nan"
     if math.isinf(value):
         return "inf" if value > 0 else "-inf"
-    return repr(value)  # the shortest text that reads back as the same float: 16.0, 1e-07
+    # (the shortest text that reads back as the same float: 16.0, 1e-07)
+    return _unambiguous(repr(value))
+
+
+THOUSANDS_LIKE = re.compile(r"[+-]?[1-9][0-9]{0,2}\.[0-9]{3}")
+"""A decimal a Vietnamese reader takes for a thousands-separated number (566.767: "566
+thousand 767"), which the loader warns about (`schema.thousands_literals`)."""
+
+
+def _unambiguous(text: str) -> str:
+    """`text`, with a fourth decimal 0 when it looks like a thousands-separated number (566.767
+    -> 566.7670: the same value, read as a decimal by anyone)."""
+    return f"{text}0" if THOUSANDS_LIKE.fullmatch(text) else text
 
 
 TOML_NUMBER = re.compile(
@@ -119,7 +131,7 @@ def _number_text(number: Number) -> str:
     text = format(number.value, number.format)
     if not TOML_NUMBER.fullmatch(text):
         raise ValueError(f"format {number.format!r} writes {text!r}, not a TOML number")
-    return text
+    return _unambiguous(text)
 
 
 BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")

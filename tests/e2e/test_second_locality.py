@@ -19,7 +19,7 @@ from sim.run import load_scenarios, run_scenario
 
 FOLDER = REPO / "tests" / "data" / "second_locality"
 RUN_DATE = date(2027, 3, 4)
-BUNDLED_WORDS = ("Hương Trà", "Huong Tra", "600", "14-15", "55-58")
+BUNDLED_WORDS = ("Hương Trà", "Huong Tra", "600", "14-15", "55-58", "2016-2020")
 
 pytestmark = pytest.mark.slow
 
@@ -99,6 +99,9 @@ def test_the_report_names_its_locality_and_source(run):
     assert "Nguồn số liệu: Nghị quyết Đại hội Đảng bộ xã Thử Nghiệm Đông, 2026." in html
     assert "mục tiêu tăng bình quân 10-11 %/năm giai đoạn 2027-2031" in html
     assert "≈ 420 tỷ đồng (± 3 %) năm 2031" in html
+    # the realism check's heading and column name the plan's [history] years, 2021-2026
+    assert "<h3>So sánh giả định với thực tế 2022-2026</h3>" in html
+    assert "<th>Thực tế 2022-2026</th>" in html
     # a default goal seek's sentence: income 60 -> 90 in 5 years at its own rate, 8.447 %/yr
     assert (
         "Thu nhập bình quân đầu người năm 2031 = 90 triệu đồng/người khi “Thu nhập bình quân "

@@ -112,6 +112,8 @@ RULE_CASES = {
     "decimal comma": MINIMAL.replace("growth_pct = 16.0", "growth_pct = 16,5"),
     "thousand comma": MINIMAL.replace("growth_pct = 16.0", "growth_pct = 1,000"),
     "syntax": MINIMAL + "[sectors\n",
+    "syntax at the end": MINIMAL + "x = [1, 2\n",
+    "quoted number": MINIMAL.replace("growth_pct = 16.0", 'growth_pct = "16,5"'),
     "extends a missing file": 'extends = "nowhere"\n' + MINIMAL,
     "child shares": 'extends = "parent"\n[sectors.services]\nshare_pct = 50.0\n',
 }
@@ -138,6 +140,27 @@ seek = ["growth of services"]
 measure = "cagr"
 [history]
 source = "x"
+"""
+
+# A plan whose units do not fit their measures: an average growth in a level's unit, a level of
+# output in a growth rate's unit.
+UNIT_PLAN = """
+[plan]
+locality = { vi = "xã Thử", en = "Test commune" }
+term = [2020, 2025]
+source = { vi = "Nghị quyết", en = "Resolution" }
+[targets.a]
+indicator = "income_per_capita"
+measure = "cagr"
+low = 80.0
+unit = "triệu đồng/người"
+label = { vi = "a", en = "a" }
+[targets.b]
+indicator = "output.total"
+measure = "level"
+low = 9.0
+unit = "%/năm"
+label = { vi = "b", en = "b" }
 """
 
 
@@ -175,6 +198,11 @@ def _catalogue(tmp_path: Path) -> list[Problem]:
     (planned / "plan.toml").write_text(BROKEN_PLAN, encoding="utf-8")
     (planned / "s.toml").write_text(MINIMAL, encoding="utf-8")
     problems += _load_problems(planned / "s.toml")
+    units = tmp_path / "units"
+    units.mkdir()
+    (units / "plan.toml").write_text(UNIT_PLAN, encoding="utf-8")
+    (units / "s.toml").write_text(MINIMAL, encoding="utf-8")
+    problems += _load_problems(units / "s.toml")
     problems += unknown_scope_problems(["basline:sectors.services.growth_pct=1"], ["baseline"])
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -247,6 +275,23 @@ EXTRA_ACTUALS = [
         id="nothing comparable",
     ),
 ]
+
+
+# Files that load with a warning (the catalogue above holds errors).
+WARNING_CASES = {
+    "thousands separator": MINIMAL.replace("base = 46.0", "base = 46.000"),
+    "elasticity outside 0-3": MINIMAL.replace("elasticity = 0.3", "elasticity = 3.5"),
+}
+
+
+def test_every_warning_of_the_warning_cases_is_said_in_vietnamese(tmp_path):
+    for number, text in enumerate(WARNING_CASES.values()):
+        path = tmp_path / f"warned_{number}.toml"
+        path.write_text(text, encoding="utf-8")
+        warnings = load_scenario(path, tmp_path).warnings
+        assert warnings, text
+        for warning in warnings:
+            _assert_vietnamese(warning, str(tmp_path))
 
 
 def test_every_rule_of_the_catalogue_is_said_in_vietnamese(tmp_path):
