@@ -38,18 +38,19 @@ if TYPE_CHECKING:
 __all__ = ["write_live_workbook", "sheet_names", "scenario_sheets"]
 
 
-SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-"""The characters Excel refuses in a sheet name."""
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
+"""The characters Excel refuses in a sheet name, and control characters (a title's: XML 1.0
+cannot hold most of them, and a tab name has no use for any)."""
 
 RESERVED_SHEET_NAMES = ("history",)
 """Sheet names Excel keeps for itself (compared without case)."""
 
 
 def sheet_names(names: Sequence[str]) -> list[str]:
-    """The names as sheet names Excel and LibreOffice accept: the characters []:*?/\\ as "_",
-    no apostrophe at either end, not empty and not a name Excel keeps ("History"), cut to
-    Excel's 31 characters and made unique (Excel compares them without case) by a "~2", "~3"
-    ... ending."""
+    """The names as sheet names Excel and LibreOffice accept: the characters []:*?/\\ and
+    control characters as "_", no apostrophe at either end, not empty and not a name Excel keeps
+    ("History"), cut to Excel's 31 characters and made unique (Excel compares them without case)
+    by a "~2", "~3" ... ending."""
     taken: set[str] = set()
     unique = []
     for name in names:

@@ -133,6 +133,7 @@ def test_control_characters_in_a_title_do_not_stop_the_workbook(write_scenario, 
     summary = load_workbook(path).worksheets[0]
     assert summary.cell(row=3, column=2).value == "a\ufffdb\tc\x7f"
     assert result.scenario.title_en == "a\x01b\tc\x7f"  # (the scenario itself is untouched)
+    assert load_workbook(path).sheetnames[3] == "a_b_c_"  # the tab: its title, controls as "_"
 
 
 def test_every_text_cell_of_the_live_workbook_is_written_by_put():
