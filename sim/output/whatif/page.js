@@ -189,7 +189,9 @@ function overrideGrid(rows) {
     body.append(row);
   }
   table.append(body);
-  return el("div", { class: "scroll" }, table);
+  const box = el("div", { class: "scroll" }, table);
+  wideBoxes.observe(box);
+  return box;
 }
 
 function inputsSection() {
