@@ -252,7 +252,7 @@ BOXES = """() => Array.from(document.querySelectorAll("div.scroll[role=region]")
           lastRight: last.getBoundingClientRect().right, lastYear: last.textContent,
           fits: box.scrollWidth <= box.clientWidth + 1}; })"""
 
-SCROLLED = """() => Array.from(document.querySelectorAll("div.scroll.wide")).map((box) => {
+SCROLLED = """() => Array.from(document.querySelectorAll("div.scroll.wide[role=region]")).map((box) => {
   box.scrollLeft = box.scrollWidth; box.scrollTop = 100;
   const r = box.getBoundingClientRect();
   const label = box.querySelector("tbody th").getBoundingClientRect();
