@@ -430,6 +430,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "residual.own": ("tốc độ riêng {rate} %/năm", "its own {rate} %/yr"),
     # the what-if page (whatif.html; sim/output/whatif/data.py hands them to the page)
     "whatif.page_title": ("Thử giả định: dự báo {base}-{end}", "What-if: projections {base}-{end}"),
+    "whatif.page_title_of": (
+        "Thử giả định: dự báo {locality} {base}-{end}",
+        "What-if: projections for {locality}, {base}-{end}",
+    ),
     "whatif.intro": (
         "Thay đổi giả định và xem ngay mọi chỉ số, đánh giá chỉ tiêu và biểu đồ. Trang chạy "
         "hoàn toàn trên máy này, không cần mạng. Lưu kịch bản để chạy lại bằng dòng lệnh.",
@@ -485,7 +489,6 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "kịch bản tính ngược hoặc hiệu chỉnh; xem report.html",
         "back-cast or calibrated scenarios; see report.html",
     ),
-    "whatif.saved_title": ("{title} (giả định mới)", "{title} (what-if)"),
     "whatif.needs_js": (
         "Trang này cần JavaScript để tính toán.",
         "This page needs JavaScript to compute.",

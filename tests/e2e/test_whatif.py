@@ -604,7 +604,7 @@ def test_a_page_draws_the_bands_of_its_own_plan_whatever_its_keys(browser, tmp_p
         page = Page(browser, write_page(tmp_path / name, results, "vi"))
         output = page.page.inner_text("#chart-output")
         budget = page.page.eval_on_selector_all(
-            "#chart-budget circle.mark", "marks => marks.map(m => m.textContent)"
+            "#chart-budget g.mark > title", "marks => marks.map(m => m.textContent)"
         )
         if has_targets:
             assert "10-11 %/năm" in output  # growth_total's band, drawn on the output chart

@@ -18,6 +18,7 @@ from sim.output.i18n import (
     LANGS,
     Bilingual,
     band_text,
+    format_date,
     indicator_label,
     linked_labels,
     setting_text,
@@ -29,7 +30,7 @@ from sim.output.plan_text import source_note
 from sim.run import ScenarioResult, solved_in_translation
 from sim.scenario.loader import ScenarioError, load_scenario, parse_setting
 from sim.scenario.parameters import numeric_parameters
-from sim.scenario.values import Scenario
+from sim.scenario.values import WHAT_IF, Scenario
 from sim.scenario.writer import toml_value
 
 __all__ = ["page_data", "scenario_payload", "skip_reason", "PAGE_WORDS"]
@@ -45,7 +46,7 @@ _I18N_KEYS = (
     "indicator",
     "services", "industry", "agriculture", "other", "total",
     "param.growth_pct", "param.growth_pct_by_year", "param.share_pct", "param.elasticity",
-    "param.base", "param.residual_growth_pct", "footer_short",
+    "param.base", "param.residual_growth_pct", "footer_short", "target_band",
 )  # fmt: skip
 
 
@@ -64,9 +65,14 @@ def page_data(results: Sequence[ScenarioResult], lang: str, generated: datetime)
     words.update({key: Bilingual(text(key, "vi"), text(key, "en")) for key in _I18N_KEYS})
     words["percent_per_year"] = Bilingual(unit_text("%/yr", "vi"), unit_text("%/yr", "en"))
     words["footer_short"] = Bilingual(source_note(first.plan, "vi"), source_note(first.plan, "en"))
+    # the saved file's title is marked as the command marks a --set run's (one term, WHAT_IF)
+    words["saved_title"] = Bilingual(*(f"{{title}} ({WHAT_IF.in_(x)})" for x in ("vi", "en")))
+    locality = first.plan.locality
     return {
         "lang": lang,
-        "generated": generated.strftime("%Y-%m-%d %H:%M"),
+        "generated": generated.strftime("%Y-%m-%d %H:%M"),  # (the saved file's comment)
+        "generated_shown": {x: f"{format_date(generated, x)} {generated:%H:%M}" for x in LANGS},
+        "locality": None if locality is None else _both(locality),
         "period": {"base": first.base_year, "end": first.end_year},
         "words": {key: _both(w) for key, w in words.items()},
         "scenarios": [scenario_payload(r) for r in shown],
@@ -168,6 +174,9 @@ def target_payload(target: Target) -> dict[str, Any]:
         "end_year": target.end_year,
         "low": target.low,
         "high": target.high,
+        "approximate": target.approximate,  # an "about" figure: the middle of low..high
+        "figure": target.figure,
+        "tolerance_pct": target.tolerance_pct,
         "label": {"vi": target.label_vi, "en": target.label_en},
         "band": {lang: band_text(target, lang) for lang in LANGS},
         "unit": _units(target.unit),

@@ -189,7 +189,9 @@ function overrideGrid(rows) {
     body.append(row);
   }
   table.append(body);
-  return el("div", { class: "scroll" }, table);
+  const box = el("div", { class: "scroll" }, table);
+  wideBoxes.observe(box);
+  return box;
 }
 
 function inputsSection() {
@@ -289,14 +291,27 @@ function laterUpdate() {
 /* A fixed table layout needs a width: the label and unit columns and one per year (em). (Set
    through the CSSOM, which the policy allows; a style attribute in markup it would not.) */
 function fixedTable(table, columns) {
-  table.style.width = 31 + 5.6 * columns + "em";
+  table.style.width = 26 + 5.6 * columns + "em"; // page.css: 17em + 9em + 5.6em a year (padding in)
   return table;
 }
+
+/* A box wider than the screen's room scrolls visibly: marked "wide", it is at most a screen
+   high (its scroll bar in view, not below fifty rows) and keeps its header row and label
+   column in place while it scrolls (page.css). Checked whenever the box changes size. */
+const wideBoxes = new ResizeObserver((entries) => {
+  for (const entry of entries) {
+    const box = entry.target;
+    const wide = box.scrollWidth > box.clientWidth + 1;
+    if (box.classList.contains("wide") !== wide) box.classList.toggle("wide", wide);
+  }
+});
 
 /* A wide table's scroll box: the keyboard reaches it (Tab, then the arrow keys scroll it) and
    a screen reader names it by its section's heading. */
 function scrollBox(headingId, table) {
-  return el("div", { class: "scroll", tabindex: "0", role: "region", "aria-labelledby": headingId }, table);
+  const box = el("div", { class: "scroll", tabindex: "0", role: "region", "aria-labelledby": headingId }, table);
+  wideBoxes.observe(box);
+  return box;
 }
 
 function resultsTable() {
@@ -365,7 +380,7 @@ function scorecardTable() {
 function render() {
   const s = scenario();
   document.documentElement.lang = state.lang;
-  document.title = word("page_title").replace("{base}", s.base_year).replace("{end}", s.end_year);
+  document.title = pageTitle(s);
   state.fields = {};
   state.loaded = whatifModel(spec(s.params));
   const picker = el("select", { id: "scenario", "data-role": "scenario" });
@@ -410,8 +425,14 @@ function render() {
     skipped
   );
   APP.replaceChildren(header, el("div", { class: "layout" }, inputs, main),
-    el("footer", { class: "meta" }, word("generated") + ": " + DATA.generated + ". " + word("footer_short")));
+    el("footer", { class: "meta" }, word("generated") + ": " + DATA.generated_shown[state.lang] + ". " + word("footer_short")));
   update();
+}
+
+/* "What-if: projections for <the plan's locality>, 2020-2025" (without a plan, no locality). */
+function pageTitle(s) {
+  const title = DATA.locality ? word("page_title_of").replace("{locality}", DATA.locality[state.lang]) : word("page_title");
+  return title.replace("{base}", s.base_year).replace("{end}", s.end_year);
 }
 
 /* A cell of a number: its text node is kept, and rewritten in place (no node replaced). */
@@ -527,14 +548,19 @@ function listChanges() {
 
 const CHART = { width: 560, height: 250, left: 58, right: 14, top: 18, bottom: 24 };
 
+/* Gridline values between low and high (a step of 1, 2, 2.5 or 5 times a power of ten), and
+   the decimals their labels need to tell them apart (a step of 0.25: 14,25 / 14,50). */
 function niceTicks(low, high) {
   const span = high - low || Math.abs(high) || 1;
   const raw = span / 5;
   const power = Math.pow(10, Math.floor(Math.log10(raw)));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => span / s <= 6);
   const ticks = [];
-  for (let v = Math.ceil(low / step) * step; v <= high + step * 1e-9; v += step) ticks.push(v);
-  return ticks;
+  const first = Math.ceil(low / step - 1e-9);
+  for (let k = first; k * step <= high + step * 1e-9; k++) ticks.push(k * step);
+  let decimals = 0;
+  while (decimals < 6 && Math.abs(step * 10 ** decimals - Math.round(step * 10 ** decimals)) > 1e-6) decimals++;
+  return { ticks: ticks, decimals: decimals };
 }
 
 function svgEl(tag, attrs, label) {
@@ -552,8 +578,35 @@ function setAttr(node, name, value) {
 
 const px = (v) => Math.round(v * 10) / 10; // a tenth of a pixel: no rewrite for less
 
+/* A five-pointed star around (0, 0), as the PDF charts draw a point target. */
+function starPoints(outer, inner) {
+  const points = [];
+  for (let k = 0; k < 10; k++) {
+    const r = k % 2 ? inner : outer;
+    const a = (Math.PI * k) / 5 - Math.PI / 2;
+    points.push(px(r * Math.cos(a)) + "," + px(r * Math.sin(a)));
+  }
+  return points.join(" ");
+}
+
+/* A point target: a star at its figure in its year, and the range that counts as reaching it
+   (an "about" figure's tolerance) as a bar through it. */
+function markNode(mark) {
+  const node = svgEl("g", { class: "mark" }, mark.label);
+  const bar = svgEl("line", { class: "mark-range", x1: 0, x2: 0 });
+  const [low, high] = [svgEl("line", { class: "mark-range", x1: -4, x2: 4 }), svgEl("line", { class: "mark-range", x1: -4, x2: 4 })];
+  node.append(bar, low, high, svgEl("polygon", { class: "mark-star", points: starPoints(8, 3.4) }));
+  return { node: node, bar: bar, low: low, high: high };
+}
+
+/* The legend: a line's colour, a band's shade, a point target's star. */
+function legendKey(item) {
+  if (item.star) return el("li", {}, el("span", { class: "key star", "aria-hidden": "true" }, "★"), item.label);
+  return el("li", {}, el("span", { class: "key " + item.cls + (item.values ? "" : " band") }), item.label);
+}
+
 /* The nodes of a line chart, built once per render: lines [{cls, label, dashed}], bands [{cls,
-   label}], marks [{label}]; placeChart moves them on every update. */
+   label}] (a one-sided band also gets its edge line), marks [{label}]; placeChart moves them. */
 function buildChart(box, title, unit, years, lines, bands, marks) {
   const c = CHART;
   const label = `${title} (${unit})`;
@@ -567,13 +620,13 @@ function buildChart(box, title, unit, years, lines, bands, marks) {
     grid: grid,
     ticks: [],
     bands: bands.map((b) => svgEl("polygon", { class: "band " + b.cls }, b.label)),
+    edges: bands.map((b) => svgEl("polyline", { class: "band-edge " + b.cls, display: "none" }, b.label)),
     lines: lines.map((l) => svgEl("polyline", { class: "line " + l.cls + (l.dashed ? " dashed" : "") }, l.label)),
-    marks: marks.map((m) => svgEl("circle", { class: "mark", r: 5 }, m.label)),
+    marks: marks.map(markNode),
   };
-  svg.append(...chart.bands, ...chart.lines, ...chart.marks);
-  const keys = lines.filter((l) => !l.dashed).concat(bands).map((item) =>
-    el("li", {}, el("span", { class: "key " + item.cls + (item.values ? "" : " band") }), item.label));
-  box.replaceChildren(svg, el("ul", { class: "keys" }, ...keys));
+  svg.append(...chart.bands, ...chart.edges, ...chart.lines, ...chart.marks.map((m) => m.node));
+  const keys = lines.filter((l) => !l.dashed).concat(bands, marks.map((m) => ({ star: true, label: m.key })));
+  box.replaceChildren(svg, el("ul", { class: "keys" }, ...keys.map(legendKey)));
   return chart;
 }
 
@@ -586,24 +639,21 @@ function chartRange(lines, bands, marks) {
   let low = Infinity;
   let high = -Infinity;
   const see = (v) => {
-    if (v !== null && Number.isFinite(v)) { low = Math.min(low, v); high = Math.max(high, v); }
+    if (v !== null && v !== undefined && Number.isFinite(v)) { low = Math.min(low, v); high = Math.max(high, v); }
   };
   for (const line of lines) line.values.forEach(see);
   for (const band of bands) { band.low.forEach(see); band.high.forEach(see); }
-  for (const mark of marks) see(mark.value);
+  for (const mark of marks) { see(mark.value); see(mark.low); see(mark.high); }
   if (0 < low && low < 0.3 * high) low = 0;
   if (low === high) { low -= 1; high += 1; }
   const pad = (high - low) * 0.06;
   return [low - pad, high + pad];
 }
 
-/* Move a chart's nodes to the values: the grid and its labels, bands, lines and marks. */
-function placeChart(chart, years, lines, bands, marks) {
+/* The gridlines and their labels, as many as the range needs (nodes kept and reused). */
+function placeGrid(chart, low, high, y) {
   const c = CHART;
-  const [low, high] = chartRange(lines, bands, marks);
-  const y = (v) => px(c.top + ((high - v) * (c.height - c.top - c.bottom)) / (high - low));
-  const x = (i) => px(xOf(i, years.length));
-  const ticks = niceTicks(low, high);
+  const { ticks, decimals } = niceTicks(low, high);
   while (chart.ticks.length < ticks.length) {
     const tick = { line: svgEl("line", { class: "gridline", x1: c.left, x2: c.width - c.right }), text: svgEl("text", { class: "tick", x: c.left - 6, "text-anchor": "end" }, "") };
     chart.grid.append(tick.line, tick.text);
@@ -618,35 +668,83 @@ function placeChart(chart, years, lines, bands, marks) {
     setAttr(tick.line, "y1", at);
     setAttr(tick.line, "y2", at);
     setAttr(tick.text, "y", px(at + 4));
-    const label = fmt(ticks[k], Math.abs(high - low) < 10 ? 1 : 0);
+    const label = fmt(ticks[k], decimals);
     if (tick.text.firstChild.data !== label) tick.text.firstChild.data = label;
   });
-  bands.forEach((band, k) => {
-    const idx = years.map((_, i) => i).filter((i) => band.low[i] !== null && band.high[i] !== null);
-    const upper = idx.map((i) => x(i) + "," + y(band.high[i]));
-    const lower = idx.reverse().map((i) => x(i) + "," + y(band.low[i]));
-    setAttr(chart.bands[k], "points", upper.concat(lower).join(" "));
-  });
+}
+
+/* A band between its low and high paths; a one-sided band (a floor: low only; a ceiling: high
+   only) is shaded from its path to the chart's edge on the side that meets it, and its path
+   drawn as a line. */
+function placeBand(polygon, edge, band, x, y, bounds) {
+  const idx = band.low.map((_, i) => i).filter((i) => band.low[i] !== null || band.high[i] !== null);
+  const upper = idx.map((i) => x(i) + "," + y(band.high[i] === null ? bounds[1] : band.high[i]));
+  const lower = idx.slice().reverse().map((i) => x(i) + "," + y(band.low[i] === null ? bounds[0] : band.low[i]));
+  setAttr(polygon, "points", upper.concat(lower).join(" "));
+  const side = idx.every((i) => band.high[i] === null) ? band.low : idx.every((i) => band.low[i] === null) ? band.high : null;
+  setAttr(edge, "display", side ? "inline" : "none");
+  if (side) setAttr(edge, "points", idx.map((i) => x(i) + "," + y(side[i])).join(" "));
+}
+
+function placeMark(mark, node, i, x, y) {
+  setAttr(node.node, "display", i < 0 ? "none" : "inline");
+  if (i < 0) return;
+  const at = y(mark.value);
+  setAttr(node.node, "transform", "translate(" + x(i) + "," + at + ")");
+  const ranged = mark.low !== null && mark.high !== null && mark.low !== mark.high;
+  for (const part of [node.bar, node.low, node.high]) setAttr(part, "display", ranged ? "inline" : "none");
+  if (!ranged) return;
+  const [top, bottom] = [px(y(mark.high) - at), px(y(mark.low) - at)];
+  setAttr(node.bar, "y1", top);
+  setAttr(node.bar, "y2", bottom);
+  for (const [cap, v] of [[node.high, top], [node.low, bottom]]) { setAttr(cap, "y1", v); setAttr(cap, "y2", v); }
+}
+
+/* Move a chart's nodes to the values: the grid and its labels, bands, lines and marks. */
+function placeChart(chart, years, lines, bands, marks) {
+  const c = CHART;
+  const [low, high] = chartRange(lines, bands, marks);
+  const y = (v) => px(c.top + ((high - v) * (c.height - c.top - c.bottom)) / (high - low));
+  const x = (i) => px(xOf(i, years.length));
+  placeGrid(chart, low, high, y);
+  bands.forEach((band, k) => placeBand(chart.bands[k], chart.edges[k], band, x, y, [low, high]));
   lines.forEach((line, k) => {
     const points = [];
     line.values.forEach((v, i) => { if (Number.isFinite(v)) points.push(x(i) + "," + y(v)); });
     setAttr(chart.lines[k], "points", points.join(" "));
   });
-  marks.forEach((mark, k) => {
-    const i = years.indexOf(mark.year);
-    setAttr(chart.marks[k], "display", i < 0 ? "none" : "inline");
-    if (i >= 0) { setAttr(chart.marks[k], "cx", x(i)); setAttr(chart.marks[k], "cy", y(mark.value)); }
-  });
+  marks.forEach((mark, k) => placeMark(mark, chart.marks[k], years.indexOf(mark.year), x, y));
 }
 
-/* The band of a growth target applied to a series' start value: [low, high] by year. */
+/* The band of a growth target applied to a series' start value: [low, high] by year; a side
+   the target leaves open (a floor, "≥ 9 %/yr": no high) is null throughout. */
 function growthBand(target, years, levels) {
   const start = years.indexOf(target.start_year);
   const end = years.indexOf(target.end_year);
   const none = years.map(() => null);
   if (start < 0 || end < 0) return { low: none, high: none };
-  const path = (rate) => years.map((y, i) => (i < start || i > end ? null : levels[start] * Math.pow(1 + rate / 100, i - start)));
+  const path = (rate) => (rate === null ? none : years.map((y, i) => (i < start || i > end ? null : levels[start] * Math.pow(1 + rate / 100, i - start))));
   return { low: path(target.low), high: path(target.high) };
+}
+
+/* A target's band in the legend: "Target 14-15 %/yr", "Target ≥ 9 %/yr", "Target ≈ 600 ...". */
+function targetWords(target) {
+  return word("target_band").replace("{band}", target.band[state.lang]);
+}
+
+/* A level target as a point: the "about" figure (its tolerance the range), a band's middle
+   (the band the range), or the one figure a one-sided target gives. */
+function levelMark(target) {
+  const both = target.low !== null && target.high !== null;
+  const value = target.approximate && target.figure !== null ? target.figure : both ? (target.low + target.high) / 2 : target.low !== null ? target.low : target.high;
+  return {
+    year: target.end_year,
+    value: value,
+    low: both ? target.low : null,
+    high: both ? target.high : null,
+    label: target.label[state.lang] + ": " + target.band[state.lang],
+    key: targetWords(target),
+  };
 }
 
 /* The plan's first target on `indicator` measured by `measure`, or undefined: the plan names
@@ -673,34 +771,39 @@ function drawCharts(now) {
   output.push({ values: series["output.total"], cls: "total", label: word("total") });
   output.push({ values: loaded["output.total"], cls: "total", label: word("as_loaded"), dashed: true });
   const outputTarget = targetOn("output.total", "cagr");
-  const outputBands = outputTarget ? [Object.assign(growthBand(outputTarget, years, series["output.total"]), { cls: "band-total", label: outputTarget.band[state.lang] })] : [];
+  const outputBands = outputTarget ? [Object.assign(growthBand(outputTarget, years, series["output.total"]), { cls: "band-total", label: targetWords(outputTarget) })] : [];
   draw("chart-output", word("chart_output"), s.series["output.total"].unit[state.lang], years, output, outputBands, []);
 
-  const bandYears = (t, v) => years.map((y) => (y > t.start_year && y <= t.end_year ? v : null));
+  const bandYears = (t, v) => years.map((y) => (v !== null && y > t.start_year && y <= t.end_year ? v : null));
   const growth = [
     { values: series["growth.total"], cls: "total", label: word("total") + " (" + word("yoy") + ")" },
     { values: series["cagr.total"], cls: "c1", label: label("cagr.total") },
     { values: loaded["growth.total"], cls: "total", label: word("as_loaded"), dashed: true },
   ];
-  const growthBands = outputTarget ? [{ low: bandYears(outputTarget, outputTarget.low), high: bandYears(outputTarget, outputTarget.high), cls: "band-total", label: outputTarget.band[state.lang] }] : [];
+  const growthBands = outputTarget ? [{ low: bandYears(outputTarget, outputTarget.low), high: bandYears(outputTarget, outputTarget.high), cls: "band-total", label: targetWords(outputTarget) }] : [];
   draw("chart-growth", word("chart_growth"), DATA.words.percent_per_year[state.lang], years, growth, growthBands, []);
+  drawBudget(now);
+}
 
+function drawBudget(now) {
+  const s = scenario();
+  const series = now.series;
   const budgetLines = [];
   ["budget_revenue", "budget_revenue_total", "land_use_revenue"].forEach((name, k) => {
-    if (name in series) budgetLines.push({ values: series[name], cls: "c" + k, label: label(name) });
+    if (name in series) budgetLines.push({ values: series[name], cls: "c" + k, label: s.series[name].label[state.lang] });
   });
   const concept = s.budget_concept;
   const bands = [];
   const marks = [];
   if (concept in series) {
-    budgetLines.push({ values: loaded[concept], cls: "c0", label: word("as_loaded"), dashed: true });
+    budgetLines.push({ values: state.loaded.series[concept], cls: "c0", label: word("as_loaded"), dashed: true });
     const budgetTarget = targetOn(concept, "cagr");
-    if (budgetTarget) bands.push(Object.assign(growthBand(budgetTarget, years, series[concept]), { cls: "band-budget", label: budgetTarget.band[state.lang] }));
+    if (budgetTarget) bands.push(Object.assign(growthBand(budgetTarget, now.years, series[concept]), { cls: "band-budget", label: targetWords(budgetTarget) }));
     const level = targetOn(concept, "level");
-    if (level) marks.push({ year: level.end_year, value: level.low, label: level.label[state.lang] + ": " + level.band[state.lang] });
+    if (level) marks.push(levelMark(level));
   }
   const unit = concept in s.series ? s.series[concept].unit[state.lang] : "";
-  if (budgetLines.length) draw("chart-budget", word("chart_budget"), unit, years, budgetLines, bands, marks);
+  if (budgetLines.length) draw("chart-budget", word("chart_budget"), unit, now.years, budgetLines, bands, marks);
 }
 
 // ---------------------------------------------------------------------------- the fragment
