@@ -471,7 +471,7 @@ def _compute(args: argparse.Namespace, started: datetime, argv: list[str]) -> Ru
         argv=argv,
         charts=not args.no_charts,
         formats=args.formats,
-        on_progress=_chart_progress(),
+        on_progress=_chart_progress(args.lang),
         chart_cache=not args.no_cache,
         tracking=tracking,
         sensitivity=sensitivity,
@@ -541,11 +541,15 @@ def _formats(value: str) -> tuple[str, ...]:
     return tuple(name for name in ("png", "pdf", "svg") if name == "png" or name in names)
 
 
-def _chart_progress() -> Callable[[str, int, int], None]:
+def _chart_progress(lang: str) -> Callable[[str, int, int], None]:
     """The chart stage's progress line: on stderr when it is a terminal, after about 1 s."""
     from sim.output.console import ProgressBar
+    from sim.output.i18n import text
 
-    return ProgressBar(sys.stderr, unit="charts")
+    shown = text("progress.charts", lang)
+    return ProgressBar(
+        sys.stderr, unit=text("progress.charts_unit", lang), lang=lang, show=lambda _: shown
+    )
 
 
 def _check_rebase_year(year: int | None, scenarios: Sequence[Scenario], lang: str) -> None:
@@ -616,21 +620,27 @@ def _sensitivity(
     from sim.analysis.montecarlo.engine import DEFAULT_DRAWS
     from sim.analysis.suite import SOBOL_BASE_SAMPLE, run_sensitivity
     from sim.output.console import ProgressBar
+    from sim.output.i18n import text
 
     for scenario in scenarios:
         if scenario.uncertainty is None:
             said = Bilingual(
-                f"kịch bản '{scenario.name}' không có mục [uncertainty]: chỉ tính lưới hai chiều "
-                "và phép tìm giá trị cần đạt của nó",
-                f"scenario '{scenario.name}' has no [uncertainty] section: only "
-                "its two-way grid and goal seeks are computed",
+                f"{scenario.title('vi')} ({scenario.files[0].name}) không có mục [uncertainty]: chỉ "
+                "tính lưới hai chiều và phép tìm giá trị cần đạt của kịch bản này",
+                f"{scenario.title('en')} ({scenario.files[0].name}) has no [uncertainty] section: "
+                "only its two-way grid and goal seeks are computed",
             )
             print(f"{WARNING.in_(lang)}: {said.in_(lang)}", file=sys.stderr)
     draws = DEFAULT_DRAWS if draws is None else draws
     sobol_n = SOBOL_BASE_SAMPLE if sobol_n is None else sobol_n
-    return run_sensitivity(
-        scenarios, draws, seed, sobol_n=sobol_n, on_progress=ProgressBar(sys.stderr)
-    )
+    titles = {s.name: s.title(lang) for s in scenarios}
+
+    def shown(label: str) -> str:  # ("Monte Carlo <scenario name>")
+        name = label.removeprefix("Monte Carlo ")
+        return text("progress.monte_carlo", lang).format(scenario=titles.get(name, name))
+
+    bar = ProgressBar(sys.stderr, unit=text("progress.draws", lang), lang=lang, show=shown)
+    return run_sensitivity(scenarios, draws, seed, sobol_n=sobol_n, on_progress=bar)
 
 
 def _print_summary(run: RunOutputs, settings: Sequence[str]) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import textwrap
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -451,11 +451,21 @@ class ProgressBar:
     nothing at all on a stream that is not a terminal (a pipe, a file).
 
     Called as on_progress(label, done, total) (`sim.analysis.suite.ProgressReport`): a new
-    label starts a new bar, with its own clock. `unit` names what is counted ("draws").
+    label starts a new bar, with its own clock. `unit` names what is counted ("draws"); `show`
+    turns a label (an internal name) into the words shown, and counts are in `lang`'s format.
     """
 
-    def __init__(self, stream: TextIO, delay: float = 1.0, width: int = 30, unit: str = "draws"):
+    def __init__(
+        self,
+        stream: TextIO,
+        delay: float = 1.0,
+        width: int = 30,
+        unit: str = "draws",
+        lang: str = "en",
+        show: Callable[[str], str] | None = None,
+    ):
         self.stream, self.delay, self.width, self.unit = stream, delay, width, unit
+        self.lang, self.show = lang, show
         self.terminal = hasattr(stream, "isatty") and stream.isatty()
         self.label: str | None = None
         self.started = time.perf_counter()
@@ -472,9 +482,11 @@ class ProgressBar:
         self.shown = True
         filled = int(self.width * done / total)
         rate = done / elapsed if elapsed > 0 else 0.0
+        shown = self.show(label) if self.show is not None else label
+        count = "/".join(format_number(n, 0, self.lang) for n in (done, total))
         self.stream.write(
-            f"\r{label} [{'#' * filled}{'.' * (self.width - filled)}] "
-            f"{done:,}/{total:,} {self.unit}, {rate:,.0f}/s"
+            f"\r{shown} [{'#' * filled}{'.' * (self.width - filled)}] "
+            f"{count} {self.unit}, {format_number(rate, 0, self.lang)}/s"
         )
         if done >= total:
             self.stream.write("\n")

@@ -804,6 +804,11 @@ _RUN_PAIRS: dict[str, tuple[str, str]] = {
         "mid-term tracking: actuals to {year} ({path}); growth required for the rest of the term:",
     ),
     "trk.latest": ("Năm có số liệu", "Latest actual"),
+    # progress lines (on a terminal only)
+    "progress.charts": ("Vẽ biểu đồ", "charts"),
+    "progress.charts_unit": ("biểu đồ", "charts"),
+    "progress.monte_carlo": ("Mô phỏng Monte Carlo: {scenario}", "Monte Carlo {scenario}"),
+    "progress.draws": ("lần rút", "draws"),
     "trk.notes_head": (
         "Số liệu thực hiện: {path} (đến năm {year}). Cách dùng số liệu cho từng kịch bản:",
         "actuals: {path} (latest year {year}). How they were applied, by scenario:",

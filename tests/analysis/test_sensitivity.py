@@ -1084,6 +1084,36 @@ def test_progress_bar_only_on_a_terminal_after_a_delay(scenarios):
     assert piped.getvalue() == ""
 
 
+def test_progress_lines_speak_the_runs_language(monkeypatch):
+    """A vi run's progress lines are Vietnamese, counts in its number format (1.000), and name
+    a scenario by its title."""
+    import sim.cli as cli
+
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    bar = cli._chart_progress("vi")
+    bar.delay = 0.0
+    bar("charts", 4, 8)
+    assert (
+        terminal.getvalue()
+        == "\rVẽ biểu đồ [###############...............] 4/8 biểu đồ, "
+        + (terminal.getvalue().split("biểu đồ, ")[-1])
+    )
+    terminal = FakeTerminal()
+    titles = {"baseline": "Kịch bản cơ sở"}
+    bar = ProgressBar(
+        terminal,
+        delay=0.0,
+        unit="lần rút",
+        lang="vi",
+        show=lambda label: f"Mô phỏng Monte Carlo: {titles[label.split()[-1]]}",
+    )
+    bar("Monte Carlo baseline", 1500, 3000)
+    assert terminal.getvalue().startswith(
+        "\rMô phỏng Monte Carlo: Kịch bản cơ sở [###############...............] 1.500/3.000 lần rút, "
+    )
+
+
 @pytest.mark.slow
 def test_plain_run_imports_no_scipy_stats():
     code = (
