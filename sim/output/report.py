@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sim.core.model import SECTORS
-from sim.core.names import SeriesName
+from sim.core.names import ParameterPath, SeriesName
 from sim.core.targets import Target, target_by_key
 from sim.output.charts.pack import SavedChart
 from sim.output.i18n import (
@@ -47,6 +47,7 @@ from sim.output.plan_text import (
     source_note,
 )
 from sim.run import ScenarioResult, run_plan
+from sim.scenario.values import Scenario
 
 __all__ = [
     "write_report",
@@ -182,7 +183,7 @@ def _assumptions(result: ScenarioResult, lang: str) -> str:
             )
             rule += f"; {text('by_year', lang)} {years}"
         share = f"{text('share', lang)} {_num(sector.share_pct, 1, lang)} %"
-        rows.append((text(name, lang), f"{share}; {rule}", sector.source))
+        rows.append((text(name, lang), f"{share}; {rule}", _sources(s, f"sectors.{name}", lang)))
     for ind in s.indicators.values():
         if ind.rule == "growth":
             rule = text("rule_growth", lang).format(rate=_num(ind.growth_pct, 1, lang))
@@ -192,7 +193,7 @@ def _assumptions(result: ScenarioResult, lang: str) -> str:
             years = ", ".join(f"{y}: {_num(v, 1, lang)}" for y, v in ind.growth_pct_by_year.items())
             rule += f"; {text('by_year', lang)} {years}"
         base = f"{_num(ind.base, 1, lang)} {unit_text(ind.unit, lang)} ({s.base_year}); {rule}"
-        rows.append((label_text(ind, lang), base, ind.source))
+        rows.append((label_text(ind, lang), base, _sources(s, f"indicators.{ind.name}", lang)))
     body = "".join(f"<tr><td>{_e(a)}</td><td>{_e(b)}</td><td>{_e(c)}</td></tr>" for a, b, c in rows)
     files = ", ".join(p.name for p in s.files)
     settings = f"; --set {', '.join(s.settings)}" if s.settings else ""
@@ -207,6 +208,22 @@ def _assumptions(result: ScenarioResult, lang: str) -> str:
         f"<th>{_e(text('source', lang))}</th></tr>{body}</table>"
         f'<p class="note">{_e(residual_text(s, lang))}.{_e(budget)} {_e(files)}{_e(settings)}</p>'
     )
+
+
+def _sources(scenario: Scenario, table: str, lang: str) -> str:
+    """The source notes of a table's values in `lang`: its note when one note covers them all;
+    else each note after the values it covers ("tỷ trọng gốc: ...; tăng trưởng: optimistic.toml"),
+    so that a child's value never stands beside its parent's note."""
+    by_note: dict[str, list[str]] = {}
+    for path, note in scenario.sources.items():
+        if path.startswith(table + "."):
+            parsed = ParameterPath.parse(path)
+            field = text(f"param.{parsed.field}", lang)
+            words = f"{field} {parsed.year}" if parsed.year is not None else field
+            by_note.setdefault(note.in_(lang), []).append(words)
+    if len(by_note) <= 1:
+        return next(iter(by_note), "")
+    return "; ".join(f"{', '.join(words)}: {note or '–'}" for note, words in by_note.items())
 
 
 def _cell(shown: str, technical: str = "") -> str:

@@ -38,6 +38,7 @@ from sim.scenario.schema import (
     is_leaf_table,
     is_year_key,
 )
+from sim.scenario.sources import value_sources
 from sim.scenario.values import (
     Findings,
     Indicator,
@@ -609,13 +610,15 @@ def load_scenario(
         raise ScenarioError([Problem(str(path), "", None, rule)])
     chain = _read_chain(path)
     merged, provenance = _merge_files(chain.files)
-    name, options = _apply_options(path, merged, provenance, settings, end_year)
+    name, options, applied = _apply_options(path, merged, provenance, settings, end_year)
     # (the plan after the options: `--set plan=FILE` chooses it)
     plan, plan_problems = _plan(chain, merged, provenance, {} if plans is None else plans)
     try:
         scenario = _validated(
             path, chain, merged, provenance, settings_for(name, settings), options
         )
+        layers = [*(str(file) for file, _ in reversed(chain.files)), *applied]
+        scenario = replace(scenario, sources=value_sources(scenario, merged, provenance, layers))
     except ScenarioError as exc:  # every problem at once: the scenario's and its plan's
         raise ScenarioError([*exc.problems, *plan_problems]) from None
     if plan_problems:
@@ -629,10 +632,10 @@ def _apply_options(
     provenance: dict[str, str],
     settings: Sequence[str],
     end_year: int | None,
-) -> tuple[str, Findings]:
+) -> tuple[str, Findings, list[str]]:
     """Merge the --set values that apply to the scenario (those scoped to its name and those of
     every scenario) and --end-year into `merged`: (the scenario's name, what checking them
-    found)."""
+    found, the options merged, in order)."""
     # (a file whose name is not a string fails the schema; the stem then scopes nothing wrong)
     given = merged.get("name")
     name: str = given if isinstance(given, str) else path.stem
@@ -640,7 +643,7 @@ def _apply_options(
     layers, found = _option_layers(applied, end_year)  # (problems name the --set as given)
     for source, layer in layers:
         _merge(merged, layer, source, provenance)
-    return name, found
+    return name, found, [source for source, _ in layers]
 
 
 def _validated(

@@ -150,7 +150,6 @@ class Sector:
     share_pct: float  # base-year share of production value, %
     growth_pct: float  # default growth, % per year
     growth_pct_by_year: Mapping[int, float]  # growth fixed for single years
-    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -166,7 +165,6 @@ class Indicator:
     growth_pct_by_year: Mapping[int, float]
     label_vi: str
     label_en: str
-    source: str = ""
 
     @property
     def label(self) -> Bilingual:
@@ -209,6 +207,9 @@ class Scenario:
     calibration_total_cagr_pct: float | None = None  # calibrate sector growth to this total
     calibration_sectors: tuple[str, ...] = ()  # ... by shifting these sectors' growth
     plan: Plan = NO_PLAN  # the plan the scenario is checked against (plan.toml; sim.scenario.plan)
+    # parameter path -> the source note of its value: the note of the file (or --set) that set
+    # it, or where the value comes from (sim.scenario.sources)
+    sources: Mapping[str, Bilingual] = field(default_factory=dict)
 
     @property
     def level_year(self) -> int:
