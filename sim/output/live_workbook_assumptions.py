@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sim.output.i18n import Bilingual, text, unit_text
+from sim.output.i18n import text, unit_text
 from sim.output.live_workbook_cells import FIRST_DATA_ROW, Styles, cell, put
 from sim.run import ScenarioResult, solved_in_translation
 from sim.scenario.parameters import numeric_parameters
-from sim.scenario.values import NO_TEXT, Scenario
+from sim.scenario.values import NO_TEXT, Scenario, SourceNote
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
@@ -51,7 +51,7 @@ class Assumption:
     year: int | None
     value: float
     unit: str
-    source: Bilingual  # the note of the file (or --set) that set the value
+    source: SourceNote  # the note of the file (or --set) that set the value
     name: str
     live: bool
 
@@ -117,7 +117,7 @@ def assumptions(results: Sequence[ScenarioResult]) -> list[Assumption]:
                     year,
                     value,
                     unit,
-                    scenario.sources.get(path, NO_TEXT),
+                    scenario.sources.get(path, SourceNote(NO_TEXT)),
                     name,
                     is_live(scenario),
                 )

@@ -47,7 +47,7 @@ from sim.output.plan_text import (
     source_note,
 )
 from sim.run import ScenarioResult, run_plan
-from sim.scenario.values import Scenario
+from sim.scenario.values import Scenario, SourceNote
 
 __all__ = [
     "write_report",
@@ -211,19 +211,27 @@ def _assumptions(result: ScenarioResult, lang: str) -> str:
 
 
 def _sources(scenario: Scenario, table: str, lang: str) -> str:
-    """The source notes of a table's values in `lang`: its note when one note covers them all;
-    else each note after the values it covers ("tỷ trọng gốc: ...; tăng trưởng: optimistic.toml"),
-    so that a child's value never stands beside its parent's note."""
-    by_note: dict[str, list[str]] = {}
-    for path, note in scenario.sources.items():
+    """The source note of a table's values in `lang`: its note when one note speaks for them
+    all; else, for each group of values, the file that set them ("tỷ trọng gốc: baseline.toml;
+    tăng trưởng: optimistic.toml"), so that a child's value never stands beside its parent's
+    note (the workbook's assumptions sheet gives each value its own note)."""
+    groups: dict[SourceNote, list[str]] = {}
+    for path, source in scenario.sources.items():
         if path.startswith(table + "."):
             parsed = ParameterPath.parse(path)
             field = text(f"param.{parsed.field}", lang)
             words = f"{field} {parsed.year}" if parsed.year is not None else field
-            by_note.setdefault(note.in_(lang), []).append(words)
-    if len(by_note) <= 1:
-        return next(iter(by_note), "")
-    return "; ".join(f"{', '.join(words)}: {note or '–'}" for note, words in by_note.items())
+            groups.setdefault(source, []).append(words)
+    if len(groups) <= 1:
+        return next(iter(groups)).in_(lang) if groups else ""
+    return "; ".join(
+        f"{', '.join(words)}: {_file_or_note(source, lang)}" for source, words in groups.items()
+    )
+
+
+def _file_or_note(source: SourceNote, lang: str) -> str:
+    """The file that set a group of values ("baseline.toml"), or "đặt bằng --set"."""
+    return source.in_(lang) if source.file in ("", "--set") else source.file
 
 
 def _cell(shown: str, technical: str = "") -> str:

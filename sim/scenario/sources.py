@@ -15,7 +15,7 @@ from typing import Any
 
 from sim.core.text import Bilingual
 from sim.scenario.parameters import numeric_parameters
-from sim.scenario.values import NO_TEXT, Scenario
+from sim.scenario.values import NO_TEXT, Scenario, SourceNote
 
 __all__ = ["BY_SET", "note_text", "value_sources"]
 
@@ -46,12 +46,12 @@ def _set_by(provenance: Mapping[str, str], path: str, rank: Mapping[str, int]) -
     return max(found, key=lambda source: rank.get(source, 0)) if found else None
 
 
-def _where_from(source: str) -> Bilingual:
+def _where_from(source: str) -> SourceNote:
     """Where a value without a note comes from: its file's name, or the --set option."""
     if source.startswith("--"):
-        return BY_SET
+        return SourceNote(BY_SET, "--set")
     name = Path(source).name
-    return Bilingual(name, name)
+    return SourceNote(Bilingual(name, name), name)
 
 
 def value_sources(
@@ -59,7 +59,7 @@ def value_sources(
     merged: Mapping[str, Any],
     provenance: Mapping[str, str],
     layers: Sequence[str],
-) -> dict[str, Bilingual]:
+) -> dict[str, SourceNote]:
     """Parameter path -> the note for its value, for every numeric parameter of `scenario` (and
     the base total in billion VND when it gives one).
 
@@ -80,11 +80,10 @@ def value_sources(
         note = note_text(holder.get("source")) if isinstance(holder, Mapping) else NO_TEXT
         value_by = provenance.get(path, "")
         note_by = _set_by(provenance, f"{table}.source", rank)
-        covered = note_by is not None and rank.get(value_by, 0) <= rank.get(note_by, 0)
-        if covered:
-            notes[path] = note
+        if note_by is not None and rank.get(value_by, 0) <= rank.get(note_by, 0):
+            notes[path] = SourceNote(note, _where_from(note_by).file)
         elif note_by is not None or value_by.startswith("--"):
             notes[path] = _where_from(value_by)  # (a later layer's value: not the note's)
         else:
-            notes[path] = NO_TEXT
+            notes[path] = SourceNote(NO_TEXT, Path(value_by).name)
     return notes

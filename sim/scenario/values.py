@@ -24,6 +24,7 @@ __all__ = [
     "Findings",
     "ScenarioError",
     "Sector",
+    "SourceNote",
     "Indicator",
     "Scenario",
     "Where",
@@ -146,6 +147,19 @@ def hint(key: str, options: Iterable[str]) -> Bilingual:
 
 
 @dataclass(frozen=True)
+class SourceNote:
+    """The source note shown beside one value: `note` (a table's `source`, or where the value
+    comes from when no note speaks for it), and `file`, the name of the file (or "--set") that
+    wrote what `note` shows."""
+
+    note: Bilingual
+    file: str = ""
+
+    def in_(self, lang: str) -> str:
+        return self.note.in_(lang)
+
+
+@dataclass(frozen=True)
 class Sector:
     share_pct: float  # base-year share of production value, %
     growth_pct: float  # default growth, % per year
@@ -209,7 +223,7 @@ class Scenario:
     plan: Plan = NO_PLAN  # the plan the scenario is checked against (plan.toml; sim.scenario.plan)
     # parameter path -> the source note of its value: the note of the file (or --set) that set
     # it, or where the value comes from (sim.scenario.sources)
-    sources: Mapping[str, Bilingual] = field(default_factory=dict)
+    sources: Mapping[str, SourceNote] = field(default_factory=dict)
 
     @property
     def level_year(self) -> int:
