@@ -18,7 +18,9 @@ from sim.run import load_scenarios, run_scenario
 BASELINE_SERVICES_VI = (
     "tỷ trọng: dòng 63-65; tăng trưởng: điểm giữa của 15,5-16,5 %/năm, dòng 2009, 2102-2104"
 )
-BASELINE_SERVICES_EN = "share: lines 63-65; growth: midpoint of 15.5-16.5 %/yr, lines 2009, 2102-2104"
+BASELINE_SERVICES_EN = (
+    "share: lines 63-65; growth: midpoint of 15.5-16.5 %/yr, lines 2009, 2102-2104"
+)
 
 CHILD = """extends = "baseline"
 title = { vi = "Kịch bản con", en = "Child" }
