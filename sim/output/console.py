@@ -149,6 +149,8 @@ def _scorecard_lines(results: Sequence[ScenarioResult], lang: str) -> list[str]:
             row = r.scores[i]
             if row.status in ("met", "exceeded", "missed"):
                 mark = text("met", lang) if row.status == "met" else format_signed(row.gap, 2, lang)
+                if row.status == "exceeded":  # (met, above the band: "vượt +0,28", as the report)
+                    mark = f"{text('exceeded', lang)} {mark}"
                 cells.append(f"{_fmt(row.value, lang, 2)} {mark}")
             else:
                 cells.append(text(row.status, lang))

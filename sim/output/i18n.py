@@ -192,6 +192,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "target_range": ("Khoảng mục tiêu {period}", "{period} target range"),
     "target_about": ("Mục tiêu khoảng {value}", "Target about {value}"),
     "target_floor": ("Mục tiêu ≥ {value}", "Target ≥ {value}"),
+    "band.met_from": ("tính đạt từ {value}", "met from {value}"),
     "index_unit": ("chỉ số, {base} = 100", "index, {base} = 100"),
     "footer": (
         "Nguồn: {source}; tính toán của mô hình. Ngày chạy: {date}.",
@@ -610,25 +611,30 @@ def header_label(name: str, unit: str, lang: str, labels: dict[str, Bilingual]) 
     return f"{indicator_label(name, lang, labels)} ({unit_text(unit, lang)})"
 
 
-def band_text(target, lang: str) -> str:
-    """A target's band with its unit, in `lang`: "15,5-16,5 %/năm", "≥ 80 tỷ đồng/năm",
-    "≈ 600 tỷ đồng", "≈ 600 tỷ đồng (± 2 %)" (an "about" figure with its tolerance)."""
-    unit = unit_text(target.unit, lang)
+def band_text(target, lang: str, with_unit: bool = True) -> str:
+    """A target's band with its unit, in `lang`, saying how it is judged: "15,5-16,5 %/năm",
+    "≥ 80 tỷ đồng/năm", "≈ 600 tỷ đồng, tính đạt từ 600" (an "about" figure judged as at
+    least the figure), "≈ 600 tỷ đồng ± 2 %" (with the plan's tolerance). No parentheses: the
+    terminal and the report put the band in them. Not `with_unit`: the band alone (the
+    workbook's unit column has the unit)."""
+    unit = f" {unit_text(target.unit, lang)}" if with_unit else ""
 
     def short(value: float) -> str:  # 15,5 but 14, not 14,0
         shown = format_number(value, 1, lang)
         return shown[:-2] if shown.endswith((",0", ".0")) else shown
 
     if target.approximate and target.figure is not None:
-        within = f" (± {short(target.tolerance_pct)} %)" if target.tolerance_pct else ""
-        return f"≈ {short(target.figure)} {unit}{within}"
+        figure = short(target.figure)
+        if target.tolerance_pct:
+            return f"≈ {figure}{unit} ± {short(target.tolerance_pct)} %"
+        return f"≈ {figure}{unit}, {text('band.met_from', lang).format(value=figure)}"
     if target.low is not None and target.high is not None and target.low != target.high:
-        return f"{short(target.low)}-{short(target.high)} {unit}"
+        return f"{short(target.low)}-{short(target.high)}{unit}"
     if target.low is None:
-        return f"< {short(target.high)} {unit}"
+        return f"< {short(target.high)}{unit}"
     if target.high is None:
-        return f"≥ {short(target.low)} {unit}"
-    return f"≈ {short(target.low)} {unit}" if target.approximate else f"{short(target.low)} {unit}"
+        return f"≥ {short(target.low)}{unit}"
+    return f"≈ {short(target.low)}{unit}" if target.approximate else f"{short(target.low)}{unit}"
 
 
 def what_if_note(scenarios: Iterable[Scenario], lang: str) -> str:
@@ -885,9 +891,16 @@ _RUN_PAIRS: dict[str, tuple[str, str]] = {
     ),
     "sen.goal_seek": ("Tìm giá trị cần đạt:", "goal seek:"),
     "goal.found": (
-        "{goal} = {value} khi {parameter} = {found}",
-        "{goal} = {value} at {parameter} = {found}",
+        "{goal}: để đạt {aim} {value} cần {parameter} = {found}",
+        "{goal}: to reach {aim} of {value} takes {parameter} = {found}",
     ),
+    "goal.aim.low": ("mức tối thiểu", "the minimum"),
+    "goal.aim.top": (
+        "mức trên của khoảng (mục tiêu của kế hoạch)",
+        "the top of the band (the plan's goal)",
+    ),
+    "goal.aim.about": ("mức “khoảng”", "the “about” figure"),
+    "goal.aim.plan": ("mức kế hoạch đặt cho phép tìm", "the plan's goal"),
     "goal.crossed": (
         "mục tiêu được cắt {n} lần trong khoảng, lấy giá trị nhỏ nhất",
         "the target is crossed {n} times in the bracket, the lowest is given",
@@ -905,10 +918,10 @@ _RUN_PAIRS: dict[str, tuple[str, str]] = {
         "outside the scenario's range {band}",
     ),
     "goal.unreachable": (
-        "không đạt được trong khoảng [{low}; {high}] {unit} của {parameter}: {goal} là "
+        "{goal}: {aim} {value} không đạt được trong khoảng {range} của {parameter}: chỉ tiêu là "
         "{at_low} khi bằng {low} và {at_high} khi bằng {high}, {side} {value} trên toàn khoảng",
-        "not reachable within [{low}, {high}] {unit} of {parameter}: {goal} is {at_low} at "
-        "{low} and {at_high} at {high}, {side} {value} across the whole range",
+        "{goal}: {aim} of {value} is not reachable within {range} of {parameter}: the target "
+        "is {at_low} at {low} and {at_high} at {high}, {side} {value} across the whole range",
     ),
     "goal.above": ("cao hơn", "above"),
     "goal.below": ("thấp hơn", "below"),
@@ -1020,8 +1033,10 @@ def format_short(value: float, lang: str, decimals: int = 2) -> str:
 
 
 def format_band(low: float, high: float, lang: str, decimals: int = 2, unit: str = "") -> str:
-    """A range in `lang`: "15,5-16,5 %/năm" (vi), "15.5-16.5 %/yr" (en)."""
-    dash = " – " if min(low, high) < 0 else "-"  # (-5 – 5, not -5-5)
+    """A range in `lang`, the one way ranges are written in sentences and tables: "15,5-16,5
+    %/năm" (vi), "15.5-16.5 %/yr" (en), as the source writes them; with a negative end, where
+    a hyphen would read as a minus, "-5 đến 5" / "-5 to 5"."""
+    dash = f" {'đến' if lang == 'vi' else 'to'} " if min(low, high) < 0 else "-"
     shown = f"{format_short(low, lang, decimals)}{dash}{format_short(high, lang, decimals)}"
     return f"{shown} {unit_text(unit, lang)}" if unit else shown
 

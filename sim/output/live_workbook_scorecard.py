@@ -113,7 +113,7 @@ def _band(record: pd.Series, lang: str, targets: Sequence[Target]) -> str:
         target = target_by_key(str(record["target"]), targets)
     except KeyError:  # (not a target of the plan: the band as the table gives it)
         return str(record["band"])
-    return band_text(target, lang).removesuffix(" " + unit_text(target.unit, lang))
+    return band_text(target, lang, with_unit=False)
 
 
 def _write_row(

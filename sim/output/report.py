@@ -15,6 +15,7 @@ from sim.core.targets import Target, target_by_key
 from sim.output.charts.pack import SavedChart
 from sim.output.i18n import (
     band_text,
+    format_band,
     format_date,
     format_number,
     format_pct,
@@ -247,7 +248,7 @@ def _required_cell(row, lang: str) -> str:
         return "–"
     if high != high or abs(high - low) < 5e-3:
         return _num(low, 2, lang)
-    return f"{_num(low, 2, lang)} – {_num(high, 2, lang)}"
+    return format_band(low, high, lang, 2)
 
 
 def tracking_section(tracking, lang: str) -> str:
@@ -365,7 +366,7 @@ def history_section(history, lang: str, results: Sequence[ScenarioResult] = ()) 
         f"{_cell(parameter_text(r.parameter, lang, labels), r.parameter)}"
         f'<td class="num">{_num(r.assumed, 2, lang)}</td>'
         f'<td class="num">{_num(r.track_record, 2, lang)}</td>'
-        f'<td class="num">{_num(r.supported_low, 2, lang)} – {_num(r.supported_high, 2, lang)}</td>'
+        f'<td class="num">{format_band(r.supported_low, r.supported_high, lang, 2)}</td>'
         f'<td class="{"missed" if r.flag else ""}">{_e(realism_flag_text(r, period, lang))}</td>'
         "</tr>"
         for r in history.realism.itertuples(index=False)
