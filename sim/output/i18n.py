@@ -192,6 +192,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "target_range": ("Khoảng mục tiêu {period}", "{period} target range"),
     "target_about": ("Mục tiêu khoảng {value}", "Target about {value}"),
     "target_floor": ("Mục tiêu ≥ {value}", "Target ≥ {value}"),
+    "what_if.was": ("(thay cho {old})", "(was {old})"),
     "band.met_from": ("tính đạt từ {value}", "met from {value}"),
     "index_unit": ("chỉ số, {base} = 100", "index, {base} = 100"),
     "footer": (
@@ -381,6 +382,23 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "tracking.scorecard_title": (
         "Đánh giá chỉ tiêu: kế hoạch và cập nhật theo thực tế đến năm {year} ({path})",
         "Scorecard: plan, and re-baselined through the actuals to {year} ({path})",
+    ),
+    # --actuals: the first table is the plan; the note at its top says where the update is
+    "actuals.plan_first": (
+        "Bảng dưới theo kế hoạch; cập nhật theo thực tế đến năm {year}: xem {where}.",
+        "The table below is the plan; re-baselined through the actuals to {year}: see {where}.",
+    ),
+    "actuals.where_terminal": (
+        "bảng “Đánh giá chỉ tiêu: kế hoạch và cập nhật theo thực tế” phía dưới",
+        "“Scorecard: plan, and re-baselined” further down",
+    ),
+    "actuals.where_report": (
+        "mục “Theo dõi thực hiện giữa kỳ” phía dưới",
+        "the section “Mid-term tracking” further down",
+    ),
+    "actuals.where_workbook": (
+        "theo kế hoạch; cập nhật theo thực tế đến năm {year}: trang “{sheet}”, dòng “{rows}”",
+        "the plan; re-baselined through the actuals to {year}: sheet “{sheet}”, rows “{rows}”",
     ),
     "tracking.value_status": ("giá trị, đánh giá", "value, status"),
     "tracking.solved_mark": (
@@ -644,10 +662,7 @@ def what_if_note(scenarios: Iterable[Scenario], lang: str) -> str:
 
     changed = [
         f"{Bilingual(s.title_vi, s.title_en).in_(lang)}: "
-        + "; ".join(
-            setting_text(x, lang, scenario_labels(s), with_key=False)
-            for x in s.settings
-        )
+        + "; ".join(_change_text(x, s, lang) for x in s.settings)
         for s in scenarios
         if s.settings
     ]
@@ -659,9 +674,27 @@ def scenario_what_if_note(scenario: Scenario, lang: str) -> str:
     or "" for the scenario as filed (`Scenario.what_if` keeps the keys, for files and tools)."""
     from sim.scenario.values import WHAT_IF
 
-    labels = scenario_labels(scenario)
-    words = [setting_text(x, lang, labels, with_key=False) for x in scenario.settings]
+    words = [_change_text(x, scenario, lang) for x in scenario.settings]
     return f"{WHAT_IF.in_(lang)}: {'; '.join(words)}" if words else ""
+
+
+def _change_text(setting: str, scenario: Scenario, lang: str) -> str:
+    """One --set change in words, with its unit and the value it replaced: "Dịch vụ: tăng
+    trưởng = 15 %/năm (thay cho 16)" / "Services: growth = 15 %/yr (was 16)" (short: charts
+    show it too)."""
+    words = setting_text(setting, lang, scenario_labels(scenario), with_key=False)
+    key = setting.partition("=")[0].strip()
+    if words.startswith(f"{key} = "):  # (not a parameter: as typed)
+        return words
+    unit = parameter_unit(key)
+    parsed = ParameterPath.parse(key)
+    if parsed.field == "base" and parsed.owner in scenario.indicators:
+        unit = scenario.indicators[parsed.owner].unit
+    shown = f"{words} {unit_text(unit, lang)}" if unit else words
+    old = scenario.replaced.get(key)
+    if isinstance(old, int | float) and not isinstance(old, bool):
+        shown += " " + text("what_if.was", lang).format(old=format_short(old, lang, 3))
+    return shown
 
 
 def what_if_title(title: str, scenarios: Iterable[Scenario], lang: str) -> str:

@@ -211,6 +211,15 @@ def _assumptions(result: ScenarioResult, lang: str) -> str:
     )
 
 
+def _plan_first_note(actuals_year: int | None, lang: str) -> str:
+    """With --actuals: the scorecard below is the plan's; the re-baselined one is further down."""
+    if actuals_year is None:
+        return ""
+    where = text("actuals.where_report", lang)
+    words = text("actuals.plan_first", lang).format(year=actuals_year, where=where)
+    return f'<p class="override">{_e(words)}</p>'
+
+
 def _sources(scenario: Scenario, table: str, lang: str) -> str:
     """The source note of a table's values in `lang`: its note when one note speaks for them
     all; else, for each group of values, the file that set them ("tỷ trọng gốc: baseline.toml;
@@ -396,8 +405,11 @@ def write_report(
     lang: str,
     generated: datetime,
     extra_sections: Sequence[tuple[str, str]] = (),
+    actuals_year: int | None = None,
 ) -> None:
-    """Write the self-contained HTML report. extra_sections: (heading, trusted HTML) pairs."""
+    """Write the self-contained HTML report. extra_sections: (heading, trusted HTML) pairs;
+    actuals_year: with --actuals, a note above the (plan's) scorecard says where the
+    re-baselined one is."""
     first = results[0].scenario
     scenarios = [r.scenario for r in results]
     title = report_title(first.plan, first.base_year, first.end_year, lang)
@@ -418,6 +430,7 @@ def write_report(
         f'<p class="override">{_e(run_note)}</p>' if run_note else "",
         f'<p class="override">{_e(plan_note)}</p>' if plan_note else "",
         f"<h2>{_e(text('scorecard', lang))}</h2>",
+        _plan_first_note(actuals_year, lang),
         _scorecard_or_note(results, lang),
         f"<h2>{_e(text('charts', lang))}</h2>",
     ]

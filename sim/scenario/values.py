@@ -224,6 +224,8 @@ class Scenario:
     # parameter path -> the source note of its value: the note of the file (or --set) that set
     # it, or where the value comes from (sim.scenario.sources)
     sources: Mapping[str, SourceNote] = field(default_factory=dict)
+    # --set key -> the value it replaced (the files' value; absent when the files had none)
+    replaced: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def level_year(self) -> int:
