@@ -656,7 +656,8 @@ def _print_summary(run: RunOutputs, settings: Sequence[str]) -> None:
     )
 
     lang, results = run.lang, run.results
-    print(format_summary(results, lang))
+    actuals_year = run.tracking.actuals.latest_year if run.tracking is not None else None
+    print(format_summary(results, lang, actuals_year))
     if run.history is not None:
         print()
         print(format_history(run.history, lang, results))

@@ -49,4 +49,7 @@ def vn(value: float, spec: str = "g") -> str:
     grouped = spec if "," in spec else f",{spec}" if spec[:1] in "g.f" else spec
     if spec[:1] in "+-":
         grouped = spec[0] + ("," + spec[1:] if "," not in spec else spec[1:])
-    return format(value, grouped).translate(_VI_MARKS)
+    try:
+        return format(value, grouped).translate(_VI_MARKS)
+    except OverflowError:  # (an int too large for a float, echoed from a file: its digits)
+        return f"{int(value):,d}".translate(_VI_MARKS)

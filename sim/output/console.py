@@ -91,8 +91,12 @@ def _titles(results: Iterable[ScenarioResult], lang: str) -> dict[str, str]:
     return {r.scenario.name: r.scenario.title(lang) for r in results}
 
 
-def format_summary(results: Sequence[ScenarioResult], lang: str = "vi") -> str:
-    """Per scenario: end-year output, growth of the total, income, budget; then the scorecard."""
+def format_summary(
+    results: Sequence[ScenarioResult], lang: str = "vi", actuals_year: int | None = None
+) -> str:
+    """Per scenario: end-year output, growth of the total, income, budget; then the scorecard.
+    actuals_year: with --actuals, the tables are the plan: a first line says so and where the
+    re-baselined scorecard is."""
     head = [text(f"sum.{k}", lang) for k in ("scenario", "year", "output", "growth", "income")]
     head += [text("sum.budget", lang), text("sum.budget_land", lang), text("sum.targets", lang)]
     bn = text("sum.bn", lang)
@@ -123,6 +127,9 @@ def format_summary(results: Sequence[ScenarioResult], lang: str = "vi") -> str:
             ]
         )
     lines = format_table(rows, "<>>>>>>>")
+    if actuals_year is not None:
+        where = text("actuals.where_terminal", lang)
+        lines.insert(0, text("actuals.plan_first", lang).format(year=actuals_year, where=where))
     lines.append("")
     budget_target = checks_budget_target(results)  # (no words on a target the plan lacks)
     for r in results:
@@ -149,6 +156,8 @@ def _scorecard_lines(results: Sequence[ScenarioResult], lang: str) -> list[str]:
             row = r.scores[i]
             if row.status in ("met", "exceeded", "missed"):
                 mark = text("met", lang) if row.status == "met" else format_signed(row.gap, 2, lang)
+                if row.status == "exceeded":  # (met, above the band: "vượt +0,28", as the report)
+                    mark = f"{text('exceeded', lang)} {mark}"
                 cells.append(f"{_fmt(row.value, lang, 2)} {mark}")
             else:
                 cells.append(text(row.status, lang))

@@ -192,6 +192,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "target_range": ("Khoảng mục tiêu {period}", "{period} target range"),
     "target_about": ("Mục tiêu khoảng {value}", "Target about {value}"),
     "target_floor": ("Mục tiêu ≥ {value}", "Target ≥ {value}"),
+    "what_if.was": ("(thay cho {old})", "(was {old})"),
+    "band.met_from": ("tính đạt từ {value}", "met from {value}"),
     "index_unit": ("chỉ số, {base} = 100", "index, {base} = 100"),
     "footer": (
         "Nguồn: {source}; tính toán của mô hình. Ngày chạy: {date}.",
@@ -380,6 +382,23 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "tracking.scorecard_title": (
         "Đánh giá chỉ tiêu: kế hoạch và cập nhật theo thực tế đến năm {year} ({path})",
         "Scorecard: plan, and re-baselined through the actuals to {year} ({path})",
+    ),
+    # --actuals: the first table is the plan; the note at its top says where the update is
+    "actuals.plan_first": (
+        "Bảng dưới theo kế hoạch; cập nhật theo thực tế đến năm {year}: xem {where}.",
+        "The table below is the plan; re-baselined through the actuals to {year}: see {where}.",
+    ),
+    "actuals.where_terminal": (
+        "bảng “Đánh giá chỉ tiêu: kế hoạch và cập nhật theo thực tế” phía dưới",
+        "“Scorecard: plan, and re-baselined” further down",
+    ),
+    "actuals.where_report": (
+        "mục “Theo dõi thực hiện giữa kỳ” phía dưới",
+        "the section “Mid-term tracking” further down",
+    ),
+    "actuals.where_workbook": (
+        "theo kế hoạch; cập nhật theo thực tế đến năm {year}: trang “{sheet}”, dòng “{rows}”",
+        "the plan; re-baselined through the actuals to {year}: sheet “{sheet}”, rows “{rows}”",
     ),
     "tracking.value_status": ("giá trị, đánh giá", "value, status"),
     "tracking.solved_mark": (
@@ -613,25 +632,30 @@ def header_label(name: str, unit: str, lang: str, labels: dict[str, Bilingual]) 
     return f"{indicator_label(name, lang, labels)} ({unit_text(unit, lang)})"
 
 
-def band_text(target, lang: str) -> str:
-    """A target's band with its unit, in `lang`: "15,5-16,5 %/năm", "≥ 80 tỷ đồng/năm",
-    "≈ 600 tỷ đồng", "≈ 600 tỷ đồng (± 2 %)" (an "about" figure with its tolerance)."""
-    unit = unit_text(target.unit, lang)
+def band_text(target, lang: str, with_unit: bool = True) -> str:
+    """A target's band with its unit, in `lang`, saying how it is judged: "15,5-16,5 %/năm",
+    "≥ 80 tỷ đồng/năm", "≈ 600 tỷ đồng, tính đạt từ 600" (an "about" figure judged as at
+    least the figure), "≈ 600 tỷ đồng ± 2 %" (with the plan's tolerance). No parentheses: the
+    terminal and the report put the band in them. Not `with_unit`: the band alone (the
+    workbook's unit column has the unit)."""
+    unit = f" {unit_text(target.unit, lang)}" if with_unit else ""
 
     def short(value: float) -> str:  # 15,5 but 14, not 14,0
         shown = format_number(value, 1, lang)
         return shown[:-2] if shown.endswith((",0", ".0")) else shown
 
     if target.approximate and target.figure is not None:
-        within = f" (± {short(target.tolerance_pct)} %)" if target.tolerance_pct else ""
-        return f"≈ {short(target.figure)} {unit}{within}"
+        figure = short(target.figure)
+        if target.tolerance_pct:
+            return f"≈ {figure}{unit} ± {short(target.tolerance_pct)} %"
+        return f"≈ {figure}{unit}, {text('band.met_from', lang).format(value=figure)}"
     if target.low is not None and target.high is not None and target.low != target.high:
-        return f"{short(target.low)}-{short(target.high)} {unit}"
+        return f"{short(target.low)}-{short(target.high)}{unit}"
     if target.low is None:
-        return f"< {short(target.high)} {unit}"
+        return f"< {short(target.high)}{unit}"
     if target.high is None:
-        return f"≥ {short(target.low)} {unit}"
-    return f"≈ {short(target.low)} {unit}" if target.approximate else f"{short(target.low)} {unit}"
+        return f"≥ {short(target.low)}{unit}"
+    return f"≈ {short(target.low)}{unit}" if target.approximate else f"{short(target.low)}{unit}"
 
 
 def what_if_note(scenarios: Iterable[Scenario], lang: str) -> str:
@@ -641,10 +665,7 @@ def what_if_note(scenarios: Iterable[Scenario], lang: str) -> str:
 
     changed = [
         f"{Bilingual(s.title_vi, s.title_en).in_(lang)}: "
-        + "; ".join(
-            setting_text(x, lang, scenario_labels(s), with_key=False)
-            for x in s.settings
-        )
+        + "; ".join(_change_text(x, s, lang) for x in s.settings)
         for s in scenarios
         if s.settings
     ]
@@ -656,9 +677,27 @@ def scenario_what_if_note(scenario: Scenario, lang: str) -> str:
     or "" for the scenario as filed (`Scenario.what_if` keeps the keys, for files and tools)."""
     from sim.scenario.values import WHAT_IF
 
-    labels = scenario_labels(scenario)
-    words = [setting_text(x, lang, labels, with_key=False) for x in scenario.settings]
+    words = [_change_text(x, scenario, lang) for x in scenario.settings]
     return f"{WHAT_IF.in_(lang)}: {'; '.join(words)}" if words else ""
+
+
+def _change_text(setting: str, scenario: Scenario, lang: str) -> str:
+    """One --set change in words, with its unit and the value it replaced: "Dịch vụ: tăng
+    trưởng = 15 %/năm (thay cho 16)" / "Services: growth = 15 %/yr (was 16)" (short: charts
+    show it too)."""
+    words = setting_text(setting, lang, scenario_labels(scenario), with_key=False)
+    key = setting.partition("=")[0].strip()
+    if words.startswith(f"{key} = "):  # (not a parameter: as typed)
+        return words
+    unit = parameter_unit(key)
+    parsed = ParameterPath.parse(key)
+    if parsed.field == "base" and parsed.owner in scenario.indicators:
+        unit = scenario.indicators[parsed.owner].unit
+    shown = f"{words} {unit_text(unit, lang)}" if unit else words
+    old = scenario.replaced.get(key)
+    if isinstance(old, int | float) and not isinstance(old, bool):
+        shown += " " + text("what_if.was", lang).format(old=format_short(old, lang, 3))
+    return shown
 
 
 def what_if_title(title: str, scenarios: Iterable[Scenario], lang: str) -> str:
@@ -897,9 +936,16 @@ _RUN_PAIRS: dict[str, tuple[str, str]] = {
     ),
     "sen.goal_seek": ("Tìm giá trị cần đạt:", "goal seek:"),
     "goal.found": (
-        "{goal} = {value} khi {parameter} = {found}",
-        "{goal} = {value} at {parameter} = {found}",
+        "{goal}: để đạt {aim} {value} cần {parameter} = {found}",
+        "{goal}: to reach {aim} of {value} takes {parameter} = {found}",
     ),
+    "goal.aim.low": ("mức tối thiểu", "the minimum"),
+    "goal.aim.top": (
+        "mức trên của khoảng (mục tiêu của kế hoạch)",
+        "the top of the band (the plan's goal)",
+    ),
+    "goal.aim.about": ("mức “khoảng”", "the “about” figure"),
+    "goal.aim.plan": ("mức kế hoạch đặt cho phép tìm", "the plan's goal"),
     "goal.crossed": (
         "mục tiêu được cắt {n} lần trong khoảng, lấy giá trị nhỏ nhất",
         "the target is crossed {n} times in the bracket, the lowest is given",
@@ -917,10 +963,10 @@ _RUN_PAIRS: dict[str, tuple[str, str]] = {
         "outside the scenario's range {band}",
     ),
     "goal.unreachable": (
-        "không đạt được trong khoảng [{low}; {high}] {unit} của {parameter}: {goal} là "
+        "{goal}: {aim} {value} không đạt được trong khoảng {range} của {parameter}: chỉ tiêu là "
         "{at_low} khi bằng {low} và {at_high} khi bằng {high}, {side} {value} trên toàn khoảng",
-        "not reachable within [{low}, {high}] {unit} of {parameter}: {goal} is {at_low} at "
-        "{low} and {at_high} at {high}, {side} {value} across the whole range",
+        "{goal}: {aim} of {value} is not reachable within {range} of {parameter}: the target "
+        "is {at_low} at {low} and {at_high} at {high}, {side} {value} across the whole range",
     ),
     "goal.above": ("cao hơn", "above"),
     "goal.below": ("thấp hơn", "below"),
@@ -1032,8 +1078,10 @@ def format_short(value: float, lang: str, decimals: int = 2) -> str:
 
 
 def format_band(low: float, high: float, lang: str, decimals: int = 2, unit: str = "") -> str:
-    """A range in `lang`: "15,5-16,5 %/năm" (vi), "15.5-16.5 %/yr" (en)."""
-    dash = " – " if min(low, high) < 0 else "-"  # (-5 – 5, not -5-5)
+    """A range in `lang`, the one way ranges are written in sentences and tables: "15,5-16,5
+    %/năm" (vi), "15.5-16.5 %/yr" (en), as the source writes them; with a negative end, where
+    a hyphen would read as a minus, "-5 đến 5" / "-5 to 5"."""
+    dash = f" {'đến' if lang == 'vi' else 'to'} " if min(low, high) < 0 else "-"
     shown = f"{format_short(low, lang, decimals)}{dash}{format_short(high, lang, decimals)}"
     return f"{shown} {unit_text(unit, lang)}" if unit else shown
 

@@ -90,11 +90,14 @@ def write_live_workbook(
     lang: str,
     rebased: Sequence[ScenarioResult] = (),
     sensitivity: SensitivityResults | None = None,
+    actuals_year: int | None = None,
 ) -> None:
     """Write the live workbook of a run to `path` (see the module docstring).
 
     rebased: the scenarios re-projected through --actuals (their scorecard rows, as values);
-    sensitivity: the --sensitivity results (value sheets, and each target's probability).
+    sensitivity: the --sensitivity results (value sheets, and each target's probability);
+    actuals_year: the year of the latest actual (--actuals): the summary's count says it is the
+    plan's and where the re-baselined rows are.
     Raises NonFiniteError (`sim.output.files.check_finite`) before writing anything when a
     result, a scorecard number or a value sheet's number is not finite (NaN allowed where it
     means "no value": rates, table cells), so that no cell silently turns a fault into a blank.
@@ -119,7 +122,8 @@ def write_live_workbook(
         fill_scenario(sheets[by_scenario[result.scenario.name]], result, defined, lang, styles)
     cells = SeriesNames(book, by_scenario, taken=defined.values())
     plan_rows = fill_scorecard(sheets[score_name], card, results, cells, lang, styles)
-    fill_summary(sheets[summary_name], results, cells, (score_name, plan_rows), lang, styles)
+    scorecard = (score_name, plan_rows)
+    fill_summary(sheets[summary_name], results, cells, scorecard, lang, styles, actuals_year)
     if sensitivity is not None:
         value_names = names[3 + len(results) :]
         for csv, name in zip([c for c, _ in VALUE_SHEETS if c in tables], value_names, strict=True):

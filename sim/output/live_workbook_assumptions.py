@@ -11,7 +11,7 @@ a workbook-wide defined name (`baseline_services_growth`, `covid_shock_services_
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,7 +19,7 @@ from sim.output.i18n import text, unit_text
 from sim.output.live_workbook_cells import FIRST_DATA_ROW, Styles, cell, put
 from sim.run import ScenarioResult, solved_in_translation
 from sim.scenario.parameters import numeric_parameters
-from sim.scenario.values import Scenario
+from sim.scenario.values import NO_TEXT, Scenario, SourceNote
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
@@ -51,7 +51,7 @@ class Assumption:
     year: int | None
     value: float
     unit: str
-    source: str
+    source: SourceNote  # the note of the file (or --set) that set the value
     name: str
     live: bool
 
@@ -92,18 +92,6 @@ def _unit(scenario: Scenario, path: str) -> str:
     return "%/yr"
 
 
-def _source(scenario: Scenario, path: str) -> str:
-    """The `source` text of the table the parameter sits in (the scenario file's words)."""
-    family, _, rest = path.partition(".")
-    owner = rest.split(".")[0]
-    if family == "sectors":
-        return scenario.sectors[owner].source
-    if family == "indicators":
-        return scenario.indicators[owner].source
-    structure = scenario.resolved.get(family, {})
-    return str(structure.get("source", "")) if isinstance(structure, Mapping) else ""
-
-
 def assumptions(results: Sequence[ScenarioResult]) -> list[Assumption]:
     """The rows of the assumptions table: each scenario's numeric parameters in their stable
     order (`numeric_parameters`), and its base total in billion VND when it gives one."""
@@ -129,7 +117,7 @@ def assumptions(results: Sequence[ScenarioResult]) -> list[Assumption]:
                     year,
                     value,
                     unit,
-                    _source(scenario, path),
+                    scenario.sources.get(path, SourceNote(NO_TEXT)),
                     name,
                     is_live(scenario),
                 )
@@ -157,7 +145,7 @@ def fill_assumptions(
         put(sheet, r, 2, row.year, styles.year)
         put(sheet, r, 3, row.value, styles.input if row.live else styles.level)
         put(sheet, r, 4, unit_text(row.unit, lang), styles.text)
-        put(sheet, r, 5, row.source, styles.text)
+        put(sheet, r, 5, row.source.in_(lang), styles.text)
         if not row.live:
             sheet.write_comment(r, _VALUE_COL, text("values_only_note", lang))
         book.define_name(row.name, "=" + cell(r, _VALUE_COL, sheet.get_name()))

@@ -113,7 +113,7 @@ def _band(record: pd.Series, lang: str, targets: Sequence[Target]) -> str:
         target = target_by_key(str(record["target"]), targets)
     except KeyError:  # (not a target of the plan: the band as the table gives it)
         return str(record["band"])
-    return band_text(target, lang).removesuffix(" " + unit_text(target.unit, lang))
+    return band_text(target, lang, with_unit=False)
 
 
 def _write_row(
@@ -210,10 +210,12 @@ def fill_summary(
     scorecard: tuple[str, dict[str, tuple[int, int]]],
     lang: str,
     styles: Styles,
+    actuals_year: int | None = None,
 ) -> None:
     """One row per scenario: end-year headline values and the count of targets met, as formulas
     over named cells of the scenario and scorecard sheets (=baseline_output_total_2025); title
-    and residual treatment as texts."""
+    and residual treatment as texts. With --actuals (`actuals_year`) the count's header says it
+    is the plan's and where the re-baselined rows are."""
     frame = summary_table(results, lang)
     first = results[0]
     labels = linked_labels(first)
@@ -221,7 +223,12 @@ def fill_summary(
     for name in SUMMARY_SERIES:
         if name in frame:
             headers.append(header_label(name, first.units.get(name, ""), lang, labels))
-    headers += [text("targets_met", lang), text("residual", lang)]
+    met = text("targets_met", lang)
+    if actuals_year is not None:
+        where = text("actuals.where_workbook", lang)
+        basis = text("rebaselined", lang)
+        met += f" ({where.format(year=actuals_year, sheet=scorecard[0], rows=basis)})"
+    headers += [met, text("residual", lang)]
     for col, (header, name) in enumerate(zip(headers, frame.columns, strict=True)):
         put(sheet, 0, col, header, styles.header)
         put(sheet, 1, col, str(name), styles.names)

@@ -266,43 +266,54 @@ def goal_seek_text(
     value = _with_unit(float(row.target), target.unit, lang)
     if math.isnan(float(row.measure_at_low)):
         return text("goal.not_computable", lang).format(parameter=parameter)
+    aim = text(_aim(target, float(row.target)), lang)
     if not bool(row.reachable):
         side = "goal.above" if float(row.measure_at_low) > float(row.target) else "goal.below"
-        return (
-            text("goal.unreachable", lang)
-            .format(
-                low=format_short(float(row.bracket_low), lang),
-                high=format_short(float(row.bracket_high), lang),
-                unit=unit_text(unit, lang),
-                parameter=parameter,
-                goal=goal,
-                at_low=format_short(float(row.measure_at_low), lang),
-                at_high=format_short(float(row.measure_at_high), lang),
-                side=text(side, lang),
-                value=value,
-            )
-            .replace("  ", " ")
+        low, high = float(row.bracket_low), float(row.bracket_high)
+        return text("goal.unreachable", lang).format(
+            low=format_short(low, lang),
+            high=format_short(high, lang),
+            range=format_band(low, high, lang, 2, unit).strip(),
+            parameter=parameter,
+            goal=goal,
+            aim=aim,
+            at_low=format_short(float(row.measure_at_low), lang),
+            at_high=format_short(float(row.measure_at_high), lang),
+            side=text(side, lang),
+            value=value,
         )
     level = target.measure == "level"
-    return "; ".join(_found_parts(row, lang, labels, goal, value, parameter, unit, level))
+    words = (goal, aim, value, parameter)
+    return "; ".join(_found_parts(row, lang, labels, words, unit, level))
+
+
+def _aim(target: Target, goal: float) -> str:
+    """Which point of the band a goal seek aims at (the key of its words): the low end (the
+    minimum that meets the target), the "about" figure, or the plan's own `goal` (the top of
+    the band for the bundled output growth)."""
+    if target.goal is not None:
+        return (
+            "goal.aim.top" if target.high is not None and goal == target.high else "goal.aim.plan"
+        )
+    return "goal.aim.about" if target.approximate else "goal.aim.low"
 
 
 def _found_parts(
     row: Any,
     lang: str,
     labels: dict[str, Bilingual] | None,
-    goal: str,
-    value: str,
-    parameter: str,
+    words: tuple[str, str, str, str],
     unit: str,
     level: bool,
 ) -> list[str]:
     """The clauses of a goal seek that reached its goal: the value found, how many times the
     goal is crossed, the average growth a level target implies (unless it repeats the rate
     found), and whether the value lies in the scenario's uncertainty range."""
+    goal, aim, value, parameter = words  # (the target's label, its aim, goal and parameter)
     parts = [
         text("goal.found", lang).format(
             goal=goal,
+            aim=aim,
             value=value,
             parameter=parameter,
             found=_with_unit(float(row.value_found), unit, lang, 3),

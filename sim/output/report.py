@@ -10,11 +10,12 @@ from datetime import datetime
 from pathlib import Path
 
 from sim.core.model import SECTORS
-from sim.core.names import SeriesName
+from sim.core.names import ParameterPath, SeriesName
 from sim.core.targets import Target, target_by_key
 from sim.output.charts.pack import SavedChart
 from sim.output.i18n import (
     band_text,
+    format_band,
     format_date,
     format_number,
     format_pct,
@@ -47,6 +48,7 @@ from sim.output.plan_text import (
     source_note,
 )
 from sim.run import ScenarioResult, run_plan
+from sim.scenario.values import Scenario, SourceNote
 
 __all__ = [
     "write_report",
@@ -182,7 +184,7 @@ def _assumptions(result: ScenarioResult, lang: str) -> str:
             )
             rule += f"; {text('by_year', lang)} {years}"
         share = f"{text('share', lang)} {_num(sector.share_pct, 1, lang)} %"
-        rows.append((text(name, lang), f"{share}; {rule}", sector.source))
+        rows.append((text(name, lang), f"{share}; {rule}", _sources(s, f"sectors.{name}", lang)))
     for ind in s.indicators.values():
         if ind.rule == "growth":
             rule = text("rule_growth", lang).format(rate=_num(ind.growth_pct, 1, lang))
@@ -192,7 +194,7 @@ def _assumptions(result: ScenarioResult, lang: str) -> str:
             years = ", ".join(f"{y}: {_num(v, 1, lang)}" for y, v in ind.growth_pct_by_year.items())
             rule += f"; {text('by_year', lang)} {years}"
         base = f"{_num(ind.base, 1, lang)} {unit_text(ind.unit, lang)} ({s.base_year}); {rule}"
-        rows.append((label_text(ind, lang), base, ind.source))
+        rows.append((label_text(ind, lang), base, _sources(s, f"indicators.{ind.name}", lang)))
     body = "".join(f"<tr><td>{_e(a)}</td><td>{_e(b)}</td><td>{_e(c)}</td></tr>" for a, b, c in rows)
     files = ", ".join(p.name for p in s.files)
     settings = f"; --set {', '.join(s.settings)}" if s.settings else ""
@@ -209,6 +211,39 @@ def _assumptions(result: ScenarioResult, lang: str) -> str:
     )
 
 
+def _plan_first_note(actuals_year: int | None, lang: str) -> str:
+    """With --actuals: the scorecard below is the plan's; the re-baselined one is further down."""
+    if actuals_year is None:
+        return ""
+    where = text("actuals.where_report", lang)
+    words = text("actuals.plan_first", lang).format(year=actuals_year, where=where)
+    return f'<p class="override">{_e(words)}</p>'
+
+
+def _sources(scenario: Scenario, table: str, lang: str) -> str:
+    """The source note of a table's values in `lang`: its note when one note speaks for them
+    all; else, for each group of values, the file that set them ("tỷ trọng gốc: baseline.toml;
+    tăng trưởng: optimistic.toml"), so that a child's value never stands beside its parent's
+    note (the workbook's assumptions sheet gives each value its own note)."""
+    groups: dict[SourceNote, list[str]] = {}
+    for path, source in scenario.sources.items():
+        if path.startswith(table + "."):
+            parsed = ParameterPath.parse(path)
+            field = text(f"param.{parsed.field}", lang)
+            words = f"{field} {parsed.year}" if parsed.year is not None else field
+            groups.setdefault(source, []).append(words)
+    if len(groups) <= 1:
+        return next(iter(groups)).in_(lang) if groups else ""
+    return "; ".join(
+        f"{', '.join(words)}: {_file_or_note(source, lang)}" for source, words in groups.items()
+    )
+
+
+def _file_or_note(source: SourceNote, lang: str) -> str:
+    """The file that set a group of values ("baseline.toml"), or "đặt bằng --set"."""
+    return source.in_(lang) if source.file in ("", "--set") else source.file
+
+
 def _cell(shown: str, technical: str = "") -> str:
     """A table cell showing `shown`, the internal id (if any) only in its title attribute."""
     hint = f' title="{_e(technical)}"' if technical and technical != shown else ""
@@ -222,7 +257,7 @@ def _required_cell(row, lang: str) -> str:
         return "–"
     if high != high or abs(high - low) < 5e-3:
         return _num(low, 2, lang)
-    return f"{_num(low, 2, lang)} – {_num(high, 2, lang)}"
+    return format_band(low, high, lang, 2)
 
 
 def tracking_section(tracking, lang: str) -> str:
@@ -341,7 +376,7 @@ def history_section(history, lang: str, results: Sequence[ScenarioResult] = ()) 
         f"{_cell(parameter_text(r.parameter, lang, labels), r.parameter)}"
         f'<td class="num">{_num(r.assumed, 2, lang)}</td>'
         f'<td class="num">{_num(r.track_record, 2, lang)}</td>'
-        f'<td class="num">{_num(r.supported_low, 2, lang)} – {_num(r.supported_high, 2, lang)}</td>'
+        f'<td class="num">{format_band(r.supported_low, r.supported_high, lang, 2)}</td>'
         f'<td class="{"missed" if r.flag else ""}">{_e(realism_flag_text(r, period, lang))}</td>'
         "</tr>"
         for r in history.realism.itertuples(index=False)
@@ -371,8 +406,11 @@ def write_report(
     lang: str,
     generated: datetime,
     extra_sections: Sequence[tuple[str, str]] = (),
+    actuals_year: int | None = None,
 ) -> None:
-    """Write the self-contained HTML report. extra_sections: (heading, trusted HTML) pairs."""
+    """Write the self-contained HTML report. extra_sections: (heading, trusted HTML) pairs;
+    actuals_year: with --actuals, a note above the (plan's) scorecard says where the
+    re-baselined one is."""
     first = results[0].scenario
     scenarios = [r.scenario for r in results]
     title = report_title(first.plan, first.base_year, first.end_year, lang)
@@ -393,6 +431,7 @@ def write_report(
         f'<p class="override">{_e(run_note)}</p>' if run_note else "",
         f'<p class="override">{_e(plan_note)}</p>' if plan_note else "",
         f"<h2>{_e(text('scorecard', lang))}</h2>",
+        _plan_first_note(actuals_year, lang),
         _scorecard_or_note(results, lang),
         f"<h2>{_e(text('charts', lang))}</h2>",
     ]

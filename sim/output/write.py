@@ -76,8 +76,9 @@ def write_run(folder: Path, run: RunOutputs) -> None:
     rebased = [r.result for r in run.tracking.rebased] if run.tracking is not None else []
     probabilities = run.sensitivity.target_probabilities if run.sensitivity is not None else None
     write_csvs(run.results, folder, rebased, probabilities)
+    actuals_year = run.tracking.actuals.latest_year if run.tracking is not None else None
     write_live_workbook(
-        run.results, folder / "projections.xlsx", run.lang, rebased, run.sensitivity
+        run.results, folder / "projections.xlsx", run.lang, rebased, run.sensitivity, actuals_year
     )
     write_whatif(folder / "whatif.html", run.results, run.lang, run.started)
     if run.tracking is not None:
@@ -190,8 +191,15 @@ def _write_charts_and_report(folder: Path, run: RunOutputs) -> None:
 
     waterfalls = [chart for chart in saved if waterfall_stem(chart) is not None]
     shown = [chart for chart in saved if chart not in waterfalls]  # those in their own section
+    actuals_year = run.tracking.actuals.latest_year if run.tracking is not None else None
     write_report(
-        folder / "report.html", results, shown, lang, run.started, _sections(run, waterfalls)
+        folder / "report.html",
+        results,
+        shown,
+        lang,
+        run.started,
+        _sections(run, waterfalls),
+        actuals_year,
     )
     if run.compare is not None:
         _write_compare_charts(folder / "compare", run)

@@ -41,6 +41,7 @@ from sim.scenario.schema import (
     thousands_warning,
     written_number,
 )
+from sim.scenario.sources import value_sources
 from sim.scenario.values import (
     Findings,
     Indicator,
@@ -635,7 +636,8 @@ def load_scenario(
         )
         raise ScenarioError([*chain.found.problems, *plan_problems])
     merged, provenance = _merge_files(chain.files)
-    name, options = _apply_options(path, merged, provenance, settings, end_year)
+    before: dict[str, Any] = {}  # (the values the --set options replace)
+    name, options, applied = _apply_options(path, merged, provenance, settings, end_year, before)
     # (the plan after the options: `--set plan=FILE` chooses it)
     files = [file for file, _ in chain.files]
     plan, plan_problems = _plan(files, merged, provenance, {} if plans is None else plans)
@@ -643,6 +645,9 @@ def load_scenario(
         scenario = _validated(
             path, chain, merged, provenance, settings_for(name, settings), options
         )
+        layers = [*(str(file) for file, _ in reversed(chain.files)), *applied]
+        sources = value_sources(scenario, merged, provenance, layers)
+        scenario = replace(scenario, sources=sources, replaced=before)
     except ScenarioError as exc:  # every problem at once: the scenario's and its plan's
         raise ScenarioError([*exc.problems, *plan_problems]) from None
     if plan_problems:
@@ -656,18 +661,43 @@ def _apply_options(
     provenance: dict[str, str],
     settings: Sequence[str],
     end_year: int | None,
-) -> tuple[str, Findings]:
+    before: dict[str, Any],
+) -> tuple[str, Findings, list[str]]:
     """Merge the --set values that apply to the scenario (those scoped to its name and those of
     every scenario) and --end-year into `merged`: (the scenario's name, what checking them
-    found)."""
+    found, the options merged, in order). `before` gets the value each --set key had before
+    (the first --set of a key: the file's value)."""
     # (a file whose name is not a string fails the schema; the stem then scopes nothing wrong)
     given = merged.get("name")
     name: str = given if isinstance(given, str) else path.stem
     applied = [text for text in settings if split_scope(text)[0] in (None, name)]
     layers, found = _option_layers(applied, end_year)  # (problems name the --set as given)
     for source, layer in layers:
+        for key, _ in _leaves(layer):
+            old = _lookup(merged, key)
+            if old is not None and key not in before:
+                before[key] = old
         _merge(merged, layer, source, provenance)
-    return name, found
+    return name, found, [source for source, _ in layers]
+
+
+def _leaves(layer: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """(dotted key, value) of every value of a nested layer that is not a table."""
+    found: list[tuple[str, Any]] = []
+    for key, value in layer.items():
+        path = f"{prefix}.{key}" if prefix else key
+        found += _leaves(value, path) if isinstance(value, dict) else [(path, value)]
+    return found
+
+
+def _lookup(merged: Mapping[str, Any], key: str) -> Any:
+    """The value at a dotted key of the merged tables, or None."""
+    value: Any = merged
+    for part in key.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return None
+        value = value[part]
+    return value
 
 
 def _validated(

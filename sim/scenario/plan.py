@@ -284,7 +284,8 @@ def _target_rules(spec: Mapping[str, Any], path: str, source: str) -> list[Probl
         problems.append(Problem(source, f"{path}.low", MISSING, _missing(what)))
     low, high = spec.get("low"), spec.get("high")
     if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
-        rule = Bilingual(f"không được nhỏ hơn low ({vn(low)})", f"must not be below low ({low:g})")
+        shown = str(low) if isinstance(low, int) else f"{low:g}"  # (an int may exceed a float)
+        rule = Bilingual(f"không được nhỏ hơn low ({vn(low)})", f"must not be below low ({shown})")
         problems.append(Problem(source, f"{path}.high", high, rule))
     if "tolerance_pct" in spec and "approx" not in spec:
         rule = Bilingual(

@@ -458,7 +458,6 @@ def _sectors(merged: Mapping[str, Any], horizon: Horizon) -> dict[str, Sector]:
             float(table["share_pct"]),
             float(table["growth_pct"]),
             _year_values(table.get("growth_pct_by_year", {}), horizon),
-            table.get("source", ""),
         )
         for name in SECTORS
         if (table := tables.get(name)) is not None and all(k in table for k, _ in SECTOR_KEYS)
@@ -602,7 +601,6 @@ def _indicator(name: str, table: Mapping[str, Any], horizon: Horizon) -> Indicat
         growth_pct_by_year=_year_values(table.get("growth_pct_by_year", {}), horizon),
         label_vi=label.get("vi", name),
         label_en=label.get("en", name),
-        source=table.get("source", ""),
     )
 
 

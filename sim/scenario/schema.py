@@ -240,6 +240,11 @@ RATE = Leaf(
 TEXT = Leaf("string", "free text")
 SHORT_TEXT = Leaf("string", "a short text (drawn on charts)", max_chars=MAX_TITLE_CHARS)
 BILINGUAL = Table({"vi": TEXT, "en": TEXT}, "text in Vietnamese (vi) and English (en)")
+NOTE = Leaf(
+    "note",
+    'where the table\'s values come from: a text, or { vi = "...", en = "..." } in both '
+    "languages (shown in the run's language)",
+)
 SHORT_BILINGUAL = Table(
     {"vi": SHORT_TEXT, "en": SHORT_TEXT}, "text in Vietnamese (vi) and English (en)"
 )
@@ -255,7 +260,7 @@ SECTOR = Table(
         ),
         "growth_pct": RATE,
         "growth_pct_by_year": YearMap(RATE, "growth fixed for single years"),
-        "source": TEXT,
+        "source": NOTE,
     },
     "one sector",
 )
@@ -280,7 +285,7 @@ INDICATOR = Table(
             used_when=("rule", "elasticity"),
         ),
         "growth_pct_by_year": YearMap(RATE, "growth fixed for single years"),
-        "source": TEXT,
+        "source": NOTE,
     },
     "an indicator that compounds from a base value",
 )
@@ -306,7 +311,7 @@ STRUCTURE = Table(
             "back-cast from a known end state (e.g. 2015-2020 from the 2020 shares)",
             check=_year_check,
         ),
-        "source": TEXT,
+        "source": NOTE,
     },
     "structure of production value",
 )
@@ -372,7 +377,7 @@ SCHEMA = Table(
                 "adjust": Leaf(
                     "strings", "the sectors whose growth is shifted by one common number of points"
                 ),
-                "source": TEXT,
+                "source": NOTE,
             },
             "calibrate sector growth to a reported total",
         ),
@@ -580,6 +585,18 @@ def _check_number(leaf: Leaf, value: object) -> Bilingual | None:
     return error or (out_of_range if abs(value) > MAX_NUMBER else None)
 
 
+def _check_note(leaf: Leaf, value: object) -> Bilingual | None:
+    """Kind "note": a text, or a table of the text in Vietnamese and English."""
+    if not isinstance(value, dict):
+        return _check_text(leaf, value)
+    if set(value) != {"vi", "en"}:
+        return Bilingual(
+            'phải là văn bản, hoặc { vi = "...", en = "..." } có đủ hai khóa vi và en',
+            'must be a text, or { vi = "...", en = "..." } with both keys vi and en',
+        )
+    return next((e for v in value.values() if (e := _check_text(leaf, v))), None)
+
+
 def _check_boolean(leaf: Leaf, value: object) -> Bilingual | None:
     return (
         None
@@ -615,6 +632,7 @@ _CHECKS: Mapping[str, Callable[[Leaf, object], Bilingual | None]] = {
     "matrix": _check_matrix,
     "string": _check_text,
     "choice": _check_text,
+    "note": _check_note,
 }
 """The check of each kind of leaf; every other kind is a number."""
 

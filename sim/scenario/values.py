@@ -24,6 +24,7 @@ __all__ = [
     "Findings",
     "ScenarioError",
     "Sector",
+    "SourceNote",
     "Indicator",
     "Scenario",
     "Where",
@@ -146,11 +147,23 @@ def hint(key: str, options: Iterable[str]) -> Bilingual:
 
 
 @dataclass(frozen=True)
+class SourceNote:
+    """The source note shown beside one value: `note` (a table's `source`, or where the value
+    comes from when no note speaks for it), and `file`, the name of the file (or "--set") that
+    wrote what `note` shows."""
+
+    note: Bilingual
+    file: str = ""
+
+    def in_(self, lang: str) -> str:
+        return self.note.in_(lang)
+
+
+@dataclass(frozen=True)
 class Sector:
     share_pct: float  # base-year share of production value, %
     growth_pct: float  # default growth, % per year
     growth_pct_by_year: Mapping[int, float]  # growth fixed for single years
-    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -166,7 +179,6 @@ class Indicator:
     growth_pct_by_year: Mapping[int, float]
     label_vi: str
     label_en: str
-    source: str = ""
 
     @property
     def label(self) -> Bilingual:
@@ -209,6 +221,11 @@ class Scenario:
     calibration_total_cagr_pct: float | None = None  # calibrate sector growth to this total
     calibration_sectors: tuple[str, ...] = ()  # ... by shifting these sectors' growth
     plan: Plan = NO_PLAN  # the plan the scenario is checked against (plan.toml; sim.scenario.plan)
+    # parameter path -> the source note of its value: the note of the file (or --set) that set
+    # it, or where the value comes from (sim.scenario.sources)
+    sources: Mapping[str, SourceNote] = field(default_factory=dict)
+    # --set key -> the value it replaced (the files' value; absent when the files had none)
+    replaced: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def level_year(self) -> int:

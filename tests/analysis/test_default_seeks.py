@@ -252,18 +252,21 @@ def test_the_new_rows_read_in_both_languages(locality, table):
     }
     x = f"{100 * (((1.10**5 - 0.55 * 1.105**5) / 0.45) ** 0.2 - 1):.3f}"
     assert said[("total_via_industry", "vi")] == (
-        f"Tổng tăng = 10 %/năm khi “Công nghiệp - xây dựng: tăng trưởng” = "
+        f"Tổng tăng: để đạt mức tối thiểu 10 %/năm cần “Công nghiệp - xây dựng: tăng trưởng” = "
         f"{x.replace('.', ',')} %/năm"
     )
     assert said[("total_via_industry", "en")] == (
-        f"Total growth = 10 %/yr at “Industry & construction: growth” = {x} %/yr"
+        f"Total growth: to reach the minimum of 10 %/yr takes “Industry & construction: growth” = "
+        f"{x} %/yr"
     )
     # a level reached by an own growth rate: the average growth would repeat it, so it is not said
     assert said[("income_via_income_per_capita", "en")] == (
-        "Income in 2031 = 90 million VND/person at “Income per head: growth” = 8.447 %/yr"
+        "Income in 2031: to reach the minimum of 90 million VND/person takes “Income per head: "
+        "growth” = 8.447 %/yr"
     )
     assert said[("budget_via_budget_revenue", "vi")] == (
-        "Thu ngân sách tăng = 9 %/năm khi “Thu ngân sách xã: hệ số co giãn” = 0,857"
+        "Thu ngân sách tăng: để đạt mức tối thiểu 9 %/năm cần “Thu ngân sách xã: hệ số co giãn” = "
+        "0,857"
     )
     assert said[("total_as_planned_via_services", "en")].endswith(
         " %/yr; inside the scenario's range 9.5-11.5 %/yr"

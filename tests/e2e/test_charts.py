@@ -322,7 +322,7 @@ def test_target_bands_read_in_each_language():
     bands = {t.key: t for t in TARGETS}
     assert band_text(bands["services_growth"], "vi") == "15,5-16,5 %/năm"
     assert band_text(bands["output_growth"], "vi") == "14-15 %/năm"
-    assert band_text(bands["budget_2025"], "vi") == "≈ 600 tỷ đồng"
+    assert band_text(bands["budget_2025"], "vi") == "≈ 600 tỷ đồng, tính đạt từ 600"
     assert band_text(bands["land_use_each_year"], "en") == "≥ 80 billion VND/yr"
 
 

@@ -98,14 +98,14 @@ def test_the_report_names_its_locality_and_source(run):
     assert "<h1>Dự báo kinh tế xã Thử Nghiệm Đông giai đoạn 2026-2031</h1>" in html
     assert "Nguồn số liệu: Nghị quyết Đại hội Đảng bộ xã Thử Nghiệm Đông, 2026." in html
     assert "mục tiêu tăng bình quân 10-11 %/năm giai đoạn 2027-2031" in html
-    assert "≈ 420 tỷ đồng (± 3 %) năm 2031" in html
+    assert "≈ 420 tỷ đồng ± 3 % năm 2031" in html
     # the realism check's heading and column name the plan's [history] years, 2021-2026
     assert "<h3>So sánh giả định với thực tế 2022-2026</h3>" in html
     assert "<th>Thực tế 2022-2026</th>" in html
     # a default goal seek's sentence: income 60 -> 90 in 5 years at its own rate, 8.447 %/yr
     assert (
-        "Thu nhập bình quân đầu người năm 2031 = 90 triệu đồng/người khi “Thu nhập bình quân "
-        "đầu người: tăng trưởng” = 8,447 %/năm</td>" in html
+        "Thu nhập bình quân đầu người năm 2031: để đạt mức tối thiểu 90 triệu đồng/người cần “Thu "
+        "nhập bình quân đầu người: tăng trưởng” = 8,447 %/năm</td>" in html
     )
     for word in BUNDLED_WORDS:
         assert word not in html, word
@@ -140,7 +140,7 @@ def test_the_charts_draw_its_targets_and_name_its_source(run):
         "Nguồn: Nghị quyết Đại hội Đảng bộ xã Thử Nghiệm Đông, 2026; tính toán của mô hình. "
         "Ngày chạy: 04/03/2027.",
         "Thu ngân sách năm",  # its own target label (wrapped before 2031)
-        "≈ 420 tỷ đồng (± 3 %)",
+        "≈ 420 tỷ đồng ± 3 %",
     ):
         assert expected in texts, expected
     for word in BUNDLED_WORDS:

@@ -58,7 +58,7 @@ def test_a_scoped_set_changes_only_its_scenario_and_marks_it(run, tmp_path):
     summary = " | ".join(texts["Summary"])
     assert "Optimistic (what-if)" in summary
     assert "what-if: Optimistic: Services: growth = 15" in summary
-    assert "what-if: Services: growth = 15" in texts["Optimistic"]  # (tabs: titles as filed)
+    assert "what-if: Services: growth = 15 %/yr (was 16.5)" in texts["Optimistic"]  # (tabs: titles)
     assert not any("what-if" in t for t in texts["Baseline"] + texts["COVID-19 shock"])
     plain_texts = workbook_texts(plain / "projections.xlsx")
     assert not any("what-if" in t for cells in plain_texts.values() for t in cells)

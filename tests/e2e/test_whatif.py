@@ -608,7 +608,7 @@ def test_a_page_draws_the_bands_of_its_own_plan_whatever_its_keys(browser, tmp_p
         )
         if has_targets:
             assert "10-11 %/năm" in output  # growth_total's band, drawn on the output chart
-            assert budget == ["Thu ngân sách năm 2031: ≈ 420 tỷ đồng (± 3 %)"]
+            assert budget == ["Thu ngân sách năm 2031: ≈ 420 tỷ đồng ± 3 %"]
         else:
             assert "%/năm" not in output and budget == []
         assert page.close() == []  # (close() also asserts that the page raised no error)

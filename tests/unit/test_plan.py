@@ -67,7 +67,7 @@ def test_the_bundled_plan_holds_the_source_figures():
     )
     budget = target_by_key("budget_2025", plan.targets)
     assert budget.approximate and (budget.low, budget.high) == (600.0, 600.0)
-    assert band_text(budget, "vi") == "≈ 600 tỷ đồng"
+    assert band_text(budget, "vi") == "≈ 600 tỷ đồng, tính đạt từ 600"
     assert plan.history.growth_pct["output.services"] == 18.2  # A11
 
 
@@ -123,7 +123,7 @@ def test_an_about_target_is_met_within_its_tolerance(write_scenario):
     budget = target_by_key("budget_2025", load_scenario(path).plan.targets)
     assert (budget.low, budget.high) == pytest.approx((588.0, 612.0))
     assert budget.band_text == "about 600 ± 2 %"
-    assert band_text(budget, "vi") == "≈ 600 tỷ đồng (± 2 %)"
+    assert band_text(budget, "vi") == "≈ 600 tỷ đồng ± 2 %"
     assert status_of(budget, 590.0) == ("met", 0.0)
     assert status_of(budget, 587.0) == ("missed", pytest.approx(-1.0))
     assert status_of(budget, 613.0) == ("exceeded", pytest.approx(1.0))

@@ -72,18 +72,37 @@ def test_a_changed_scenario_is_titled_what_if_in_both_languages_and_a_plain_one_
     assert optimistic.what_if_note("en") == f"what-if: {SERVICES}=15"
     assert changed["baseline"].what_if == "" and changed["baseline"].what_if_note("en") == ""
     scenarios = list(changed.values())
-    # charts and pages name the change in words, not by its ids
-    assert what_if_note(scenarios, "en") == "what-if: Optimistic: Services: growth = 15"
-    assert what_if_note(scenarios, "vi") == (
-        "giả định thay đổi: Kịch bản tích cực: Dịch vụ: tăng trưởng = 15"
+    # charts and pages name the change in words, not by its ids, with its unit and the value it
+    # replaced (optimistic.toml's 16.5, the upper end of 15.5-16.5 %/yr)
+    assert what_if_note(scenarios, "en") == (
+        "what-if: Optimistic: Services: growth = 15 %/yr (was 16.5)"
     )
-    assert scenario_what_if_note(optimistic, "en") == "what-if: Services: growth = 15"
+    assert what_if_note(scenarios, "vi") == (
+        "giả định thay đổi: Kịch bản tích cực: Dịch vụ: tăng trưởng = 15 %/năm (thay cho 16,5)"
+    )
+    assert (
+        scenario_what_if_note(optimistic, "en") == "what-if: Services: growth = 15 %/yr (was 16.5)"
+    )
     assert scenario_what_if_note(changed["baseline"], "en") == ""
     assert what_if_title("Projections", scenarios, "en") == "Projections (what-if)"
     plain = load_scenarios([], SCENARIOS)
     assert what_if_note(plain, "en") == ""
     assert what_if_title("Projections", plain, "en") == "Projections"
     assert all("what-if" not in s.title("en") for s in plain)
+
+
+def test_a_what_if_note_gives_each_value_its_unit_and_the_value_it_replaced():
+    settings = [
+        "indicators.budget_revenue.base=300",  # baseline.toml: 290 billion VND
+        "indicators.income_per_capita.elasticity=0.3",  # baseline.toml: 0.29, no unit
+        "sectors.services.growth_pct_by_year.2022=12",  # a year the file does not set
+    ]
+    [baseline] = load_scenarios(["baseline"], SCENARIOS, settings)
+    assert scenario_what_if_note(baseline, "vi") == (
+        "giả định thay đổi: Thu ngân sách (không tính tiền sử dụng đất): giá trị năm gốc = 300 tỷ "
+        "đồng (thay cho 290); Thu nhập bình quân đầu người: hệ số co giãn = 0,3 (thay cho 0,29); "
+        "Dịch vụ: tăng trưởng năm 2022 = 12 %/năm"
+    )
 
 
 def test_the_terminal_lists_the_scenarios_each_setting_changed():
