@@ -123,7 +123,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     ),
     "values_of": ("số liệu năm {year}", "values of {year}"),
     "no_targets": (
-        "Kỳ {start}-{end} chưa có chỉ tiêu: các chỉ tiêu hiện có là của giai đoạn {periods}, "
+        "Nhiệm kỳ {start}-{end} chưa có chỉ tiêu: các chỉ tiêu hiện có là của giai đoạn {periods}, "
         "ngoài các năm dự báo; không có bảng đánh giá và biểu đồ chỉ tiêu.",
         "The {start}-{end} term has no targets yet: the targets at hand are for {periods}, "
         "outside the projected years; no scorecard or target charts.",
@@ -209,7 +209,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     ),
     "plan_example_short": ("SỐ LIỆU VÍ DỤ, cần thay", "EXAMPLE VALUES, to replace"),
     "plan_no_targets": (
-        "Kỳ {start}-{end} chưa có chỉ tiêu: kế hoạch (plan.toml) chưa đặt chỉ tiêu nào; chỉ có "
+        "Nhiệm kỳ {start}-{end} chưa có chỉ tiêu: kế hoạch (plan.toml) chưa đặt chỉ tiêu nào; chỉ có "
         "số dự báo, không có bảng đánh giá và biểu đồ chỉ tiêu.",
         "The {start}-{end} term has no targets yet: the plan (plan.toml) sets none; projections "
         "only, no scorecard or target charts.",

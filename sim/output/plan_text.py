@@ -61,19 +61,20 @@ def plan_notes(plan: Plan, lang: str) -> list[str]:
 
 
 def no_targets_note(results: Sequence[ScenarioResult], lang: str) -> str:
-    """ "The 2026-2030 term has no targets yet (...)": when the plan sets none, or when none of
+    """ "The 2025-2030 term has no targets yet (...)": when the plan sets none, or when none of
     its targets' years lie in the run's years (every score outside the horizon or not
-    projected); "" otherwise. Said once, in place of the scorecard."""
+    projected); "" otherwise. Said once, in place of the scorecard. The term is named as the
+    scenario titles and the plan name it (base year - end year)."""
     if not results or _any_checked(results):
         return ""
     first = results[0].scenario
     plan = first.plan
     if not plan.targets:
         start, end = plan.term if plan.term is not None else (first.base_year, first.end_year)
-        return text("plan_no_targets", lang).format(start=start + 1, end=end)
+        return text("plan_no_targets", lang).format(start=start, end=end)
     periods = ", ".join(sorted({_period(t) for t in plan.targets}))
     return text("no_targets", lang).format(
-        start=first.base_year + 1, end=first.end_year, periods=periods
+        start=first.base_year, end=first.end_year, periods=periods
     )
 
 

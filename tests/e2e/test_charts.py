@@ -388,7 +388,7 @@ def test_a_run_without_targets_has_no_target_charts_and_says_so_once(next_term, 
     write_report(tmp_path / "report.html", next_term, saved, lang, datetime(2026, 11, 27, 9, 30))
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert html.count("has no targets yet") == 1
-    assert "The 2026-2030 term has no targets yet" in html
+    assert "The 2025-2030 term has no targets yet" in html
     assert "outside horizon" not in html
 
 
@@ -396,11 +396,11 @@ def test_the_terminal_says_once_that_the_term_has_no_targets(next_term):
     from sim.output.console import format_summary
 
     summary = format_summary(next_term, "en")
-    assert summary.count("The 2026-2030 term has no targets yet") == 1
+    assert summary.count("The 2025-2030 term has no targets yet") == 1
     assert "outside horizon" not in summary
     assert "the plan (plan.toml) sets none" in summary
     vietnamese = format_summary(next_term, "vi")
-    assert vietnamese.count("Kỳ 2026-2030 chưa có chỉ tiêu") == 1
+    assert vietnamese.count("Nhiệm kỳ 2025-2030 chưa có chỉ tiêu") == 1
     assert "kế hoạch (plan.toml) chưa đặt chỉ tiêu nào" in vietnamese
     assert "outside horizon" not in vietnamese and "no targets" not in vietnamese
 
@@ -413,11 +413,11 @@ def test_a_run_that_stops_before_the_plans_targets_says_so_once():
     short = [run_scenario(s) for s in load_scenarios([], SCENARIOS, end_year=2023)]
     assert all(row.status == "outside horizon" for r in short for row in r.scores)
     summary = format_summary(short, "en")
-    assert summary.count("The 2021-2023 term has no targets yet") == 1
+    assert summary.count("The 2020-2023 term has no targets yet") == 1
     assert "the targets at hand are for 2021-2025, outside the projected years" in summary
     assert "outside horizon" not in summary
     vietnamese = format_summary(short, "vi")
-    assert vietnamese.count("Kỳ 2021-2023 chưa có chỉ tiêu") == 1
+    assert vietnamese.count("Nhiệm kỳ 2020-2023 chưa có chỉ tiêu") == 1
     assert "giai đoạn 2021-2025, ngoài các năm dự báo" in vietnamese
     stems = [job.stem for job in main_chart_jobs(short, "en", RUN_DATE)]
     assert "07_targets_end_year" not in stems and "08_scorecard" not in stems

@@ -96,7 +96,7 @@ def test_a_term_without_targets_says_nothing_of_a_budget_target(next_term_result
     en = format_summary(next_term_results, "en")
     for text in ("\n".join(vi), en):
         assert "ngân sách so với" not in text and "budget target" not in text
-    assert en.count("The 2026-2030 term has no targets yet") == 1
+    assert en.count("The 2025-2030 term has no targets yet") == 1
     bundled = [run_scenario(load_scenario("baseline", SCENARIOS))]
     assert (
         "Kịch bản cơ sở: Tỷ trọng gốc cộng lại 99,1 %: giữ phần 0,9 % còn lại thành khối riêng, "
