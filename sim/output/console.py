@@ -414,6 +414,7 @@ def format_history(history, lang: str = "vi", results: Sequence[ScenarioResult] 
             flag=realism_flag_text(r, period, lang),
             record=_fmt(r.track_record, lang, 2),
             band=band,
+            unit=f" {unit_text('%/yr', lang)}" if "growth_pct" in r.parameter else "",
         )
         lines.append(f"  {line}")
     if flagged.empty:

@@ -979,10 +979,10 @@ _RUN_PAIRS: dict[str, tuple[str, str]] = {
     "seed": ("số khởi tạo ngẫu nhiên (seed)", "seed"),
     # history
     "his.statement": (
-        "{name}: tốc độ tăng các ngành với tỷ trọng năm {year} cho tổng GTSX tăng {implied} "
-        "giai đoạn {base}-{end}",
-        "{name}: the sector rates with the {year} shares imply {implied} for total output "
-        "{base}-{end}",
+        "theo kịch bản tính ngược, tốc độ tăng các ngành với tỷ trọng năm {year} cho tổng GTSX "
+        "tăng {implied} giai đoạn {base}-{end}",
+        "by the back-cast scenario, the sector rates with the {year} shares imply {implied} for "
+        "total output {base}-{end}",
     ),
     "his.calibrated": (
         ", so với mức {reported} báo cáo; lần chạy này hiệu chỉnh: tốc độ tăng của {sectors} "
@@ -1001,11 +1001,17 @@ _RUN_PAIRS: dict[str, tuple[str, str]] = {
         "as given; no back-cast scenario",
     ),
     "his.head": ("Thực hiện giai đoạn trước: {statement}", "track record: {statement}"),
-    "his.above": ("cao hơn mức {period} cho phép", "above what {period} supports"),
-    "his.below": ("thấp hơn mức {period} cho phép", "below what {period} supports"),
+    "his.above": (
+        "cao hơn khoảng sát với thực tế {period}",
+        "above the range {period} supports",
+    ),
+    "his.below": (
+        "thấp hơn khoảng sát với thực tế {period}",
+        "below the range {period} supports",
+    ),
     "his.flag_line": (
-        "{scenario}: {parameter} = {assumed}, {flag} (thực tế {record}; khoảng phù hợp {band})",
-        "{scenario}: {parameter} = {assumed}, {flag} (record {record}; supported {band})",
+        "{scenario}: {parameter} = {assumed}{unit}, {flag} {band}{unit} (thực tế {record}{unit})",
+        "{scenario}: {parameter} = {assumed}{unit}, {flag}, {band}{unit} (record {record}{unit})",
     ),
     "his.all_fine": (
         "mọi giả định đều nằm trong khoảng mà thực tế giai đoạn trước cho phép",

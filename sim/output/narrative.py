@@ -347,7 +347,6 @@ def history_statement(history: Any, lang: str) -> str:
     scenario = history.result.scenario
     implied = history.consistency.set_index("item").value.get("implied_total_cagr_pct")
     statement = text("his.statement", lang).format(
-        name=scenario.title(lang),
         year=scenario.level_year,
         implied=_rate(float(implied), lang),
         base=scenario.base_year,

@@ -210,6 +210,19 @@ def test_goal_seeks_are_listed_under_each_scenario_once(analysed):
     assert not any(t in g for g in goals if g.startswith("    ") for t in titles)
 
 
+def test_realism_lines_give_units_and_do_not_repeat_their_heading(analysed):
+    results, _tracking, history, _sensitivity = analysed
+    vi = format_history(history, "vi", results)
+    assert vi.startswith("Thực hiện giai đoạn trước: theo kịch bản tính ngược, ")
+    assert vi.count("Thực hiện giai đoạn") == 1
+    # investment 9 %/yr against 2016-2020's 6.59 %/yr (README c8) and its supported range
+    assert (
+        "  Kịch bản cơ sở: Tổng vốn đầu tư toàn xã hội: tăng trưởng = 9 %/năm, cao hơn khoảng "
+        "sát với thực tế 2016-2020 4,59-8,59 %/năm (thực tế 6,59 %/năm)"
+    ) in vi.splitlines()
+    assert "cho phép" not in vi  # (it read as a verdict on the congress's own figure)
+
+
 def test_columns_line_up_by_display_width_whatever_the_encoding():
     """'Nông lâm' decomposed (o + U+0302, a + U+0302 + U+0300) takes as many terminal columns
     as composed: padding by code points would leave its row two columns short."""
