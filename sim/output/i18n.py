@@ -234,7 +234,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "hệ số co giãn {e} theo tăng trưởng GTSX",
         "elasticity {e} to output growth",
     ),
-    "by_year": ("riêng các năm", "single years"),
+    "by_year": ("riêng", "single years"),
+    "by_year.one": ("năm {year}", "{year}"),
     # sensitivity and uncertainty
     "param.growth_pct": ("tăng trưởng", "growth"),
     "param.growth_pct_by_year": ("tăng trưởng năm", "growth in"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -172,6 +172,15 @@ def _projection_table(result: ScenarioResult, lang: str) -> str:
     )
 
 
+
+def _by_year(rates: Mapping[int, float], lang: str) -> str:
+    """Growth fixed for single years: "riêng năm 2021: 4,0; năm 2022: 12,0" / "single years
+    2021: 4.0; 2022: 12.0"."""
+    year = text("by_year.one", lang)
+    shown = "; ".join(f"{year.format(year=y)}: {_num(v, 1, lang)}" for y, v in rates.items())
+    return f"{text('by_year', lang)} {shown}"
+
+
 def _assumptions(result: ScenarioResult, lang: str) -> str:
     s = result.scenario
     rows = []
@@ -179,10 +188,7 @@ def _assumptions(result: ScenarioResult, lang: str) -> str:
         sector = s.sectors[name]
         rule = text("rule_growth", lang).format(rate=_num(sector.growth_pct, 1, lang))
         if sector.growth_pct_by_year:
-            years = ", ".join(
-                f"{y}: {_num(v, 1, lang)}" for y, v in sector.growth_pct_by_year.items()
-            )
-            rule += f"; {text('by_year', lang)} {years}"
+            rule += f"; {_by_year(sector.growth_pct_by_year, lang)}"
         share = f"{text('share', lang)} {_num(sector.share_pct, 1, lang)} %"
         rows.append((text(name, lang), f"{share}; {rule}", _sources(s, f"sectors.{name}", lang)))
     for ind in s.indicators.values():
@@ -191,8 +197,7 @@ def _assumptions(result: ScenarioResult, lang: str) -> str:
         else:
             rule = text("rule_elasticity", lang).format(e=_num(ind.elasticity, 2, lang))
         if ind.growth_pct_by_year:
-            years = ", ".join(f"{y}: {_num(v, 1, lang)}" for y, v in ind.growth_pct_by_year.items())
-            rule += f"; {text('by_year', lang)} {years}"
+            rule += f"; {_by_year(ind.growth_pct_by_year, lang)}"
         base = f"{_num(ind.base, 1, lang)} {unit_text(ind.unit, lang)} ({s.base_year}); {rule}"
         rows.append((label_text(ind, lang), base, _sources(s, f"indicators.{ind.name}", lang)))
     body = "".join(f"<tr><td>{_e(a)}</td><td>{_e(b)}</td><td>{_e(c)}</td></tr>" for a, b, c in rows)

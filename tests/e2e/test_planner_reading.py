@@ -85,3 +85,13 @@ def test_the_terminal_of_an_actuals_run_names_a_table_it_prints(run):
     first = out.splitlines()[0]
     assert first.startswith("Bảng dưới theo kế hoạch; cập nhật theo thực tế đến năm 2022")
     assert "\nĐánh giá chỉ tiêu: kế hoạch và cập nhật theo thực tế đến năm 2022" in out
+
+
+def test_single_year_rates_read_as_years(bundled):
+    """covid_shock fixes services at 4 %/yr in 2021 and 18 in 2022: "riêng năm 2021: 4,0; năm
+    2022: 18,0" (not "riêng các năm 2021: 4,0, 2022: 18,0")."""
+    from sim.output.report import _assumptions
+
+    covid = next(r for r in bundled if r.scenario.name == "covid_shock")
+    assert "tăng 16,0 %/năm; riêng năm 2021: 4,0; năm 2022: 18,0" in _assumptions(covid, "vi")
+    assert "single years 2021: 4.0; 2022: 18.0" in _assumptions(covid, "en")
