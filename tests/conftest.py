@@ -89,3 +89,24 @@ def only_problem(path, **kwargs):
     problems = problems_of(path, **kwargs)
     assert len(problems) == 1, problems
     return problems[0]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (Debian's, through Playwright) for the page tests; skipped where either
+    is missing (.ci/run installs both)."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    chromium = next(
+        (p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None
+    )
+    if chromium is None:
+        pytest.skip(
+            "no Chromium browser on this machine (Debian package 'chromium'); .ci/run installs it"
+        )
+    with sync_api.sync_playwright() as p:
+        launched = p.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield launched
+        launched.close()

@@ -53,23 +53,6 @@ def relative_difference(a, b) -> float:
 # ----------------------------------------------------------------------------- the browser
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    chromium = next(
-        (p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None
-    )
-    if chromium is None:
-        pytest.skip(
-            "no Chromium browser on this machine (Debian package 'chromium'); .ci/run installs it"
-        )
-    with sync_api.sync_playwright() as p:
-        launched = p.chromium.launch(
-            executable_path=chromium,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield launched
-        launched.close()
 
 
 class Page:

@@ -57,20 +57,6 @@ def test_a_plain_run_embeds_no_mark(tmp_path):
 # ----------------------------------------------------------------------------- the browser
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    chromium = next(
-        (p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None
-    )
-    if chromium is None:
-        pytest.skip("no Chromium browser on this machine (Debian package 'chromium')")
-    with sync_api.sync_playwright() as p:
-        launched = p.chromium.launch(
-            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield launched
-        launched.close()
 
 
 def visible(browser, path: Path, fragment: str) -> tuple[str, list[str], str]:
