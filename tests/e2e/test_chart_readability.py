@@ -4,10 +4,11 @@ matplotlib laid out."""
 
 from datetime import date
 
+import numpy as np
 import pytest
 from conftest import SCENARIOS
 
-from sim.output.charts.pack import compare_chart_jobs
+from sim.output.charts.pack import compare_chart_jobs, main_chart_jobs
 from sim.run import load_scenarios, run_scenario
 
 RUN_DATE = date(2026, 11, 27)
@@ -45,3 +46,62 @@ def test_the_waterfall_title_fits_the_figure(what_if, lang):
     mark = "(giả định thay đổi)" if lang == "vi" else "(what-if)"
     assert words.endswith(mark) and words.count(mark) == 2  # the whole title is there
     assert _inside(fig, title), words
+
+
+def _end_labels(fig):
+    return [t for ax in fig.axes for t in ax.texts if t.get_gid() == "end_value"]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("stem", ["01_output_index", "05_income", "06_budget"])
+def test_end_labels_do_not_overlap(what_if, lang, stem):
+    """With services at 15 %/yr, baseline ends at 194.9 and optimistic at 197.0: the labels
+    were drawn over each other. Each label keeps its value and its place in the order."""
+    fig = _job(main_chart_jobs(what_if, lang, RUN_DATE), stem).draw()
+    fig.draw_without_rendering()
+    labels = _end_labels(fig)
+    assert len(labels) == len(what_if)
+    by_value = sorted(labels, key=lambda t: t.xy[1])
+    heights = [t.get_window_extent() for t in by_value]
+    for lower, upper in zip(heights, heights[1:], strict=False):
+        assert lower.y1 <= upper.y0 + 0.5, (lower, upper)  # in value order, apart
+    series = {"01_output_index": "output.total", "05_income": "income_per_capita"}
+    name = series.get(stem, "budget_revenue")
+    decimals = 0 if stem == "06_budget" else 1
+    shown = sorted(t.get_text() for t in labels)
+    from sim.output.i18n import format_number
+
+    assert shown == sorted(format_number(r.series[name][-1], decimals, lang) for r in what_if)
+    if stem == "01_output_index":  # the case of the issue: the two were 2.1 apart
+        assert {"197,0", "194,9"} <= set(shown) or {"197.0", "194.9"} <= set(shown)
+
+
+def test_labels_apart_stay_where_they_are():
+    """Labels that do not collide are not moved; three on one value are spread evenly about
+    it, in the order they were given."""
+    from matplotlib.figure import Figure
+
+    from sim.output.charts.base import separate_labels
+
+    fig = Figure(figsize=(6, 4))
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 100])
+    far = [
+        ax.annotate(s, (1, v), xytext=(4, 0), textcoords="offset points", gid="end", va="center")
+        for s, v in (("a", 10.0), ("b", 60.0))
+    ]
+    same = [
+        ax.annotate(s, (1, 40.0), xytext=(4, 0), textcoords="offset points", gid="end", va="center")
+        for s in ("c", "d", "e")
+    ]
+    separate_labels(ax, "end")
+    fig.draw_without_rendering()
+    for label in far:
+        assert label.xyann == (4, 0) and label.anncoords == "offset points"
+    boxes = [label.get_window_extent() for label in same]
+    to_data = ax.transData.inverted()
+    ys = [to_data.transform(((b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2))[1] for b in boxes]
+    assert ys == sorted(ys) and np.mean(ys) == pytest.approx(40.0, abs=0.5)
+    assert ys[1] - ys[0] == pytest.approx(ys[2] - ys[1], abs=0.5) and ys[1] - ys[0] > 2
+    assert boxes[0].y1 <= boxes[1].y0 + 0.5 and boxes[1].y1 <= boxes[2].y0 + 0.5
+    assert all(box.x0 > ax.transData.transform((1, 0))[0] for box in boxes)  # still to the right

@@ -34,6 +34,7 @@ from sim.output.charts.base import (
     line,
     new_figure,
     scenario_styles,
+    separate_labels,
     table_figure,
     target_point,
     titled_legend,
@@ -96,6 +97,10 @@ def _band_words(target: Target, lang: str) -> str:
     return f"{format_number(target.low, 0, lang)}-{format_number(target.high, 0, lang)}"
 
 
+END_LABEL = "end_value"
+"""The gid of a line's end-year value label (`_end_value`), which `separate_labels` spaces."""
+
+
 def _end_value(
     ax: Axes, result: ScenarioResult, name: str, decimals: int, colour: str, lang: str, gap: int
 ) -> None:
@@ -109,6 +114,7 @@ def _end_value(
         va="center",
         fontsize=7.5,
         color=colour,
+        gid=END_LABEL,
     )
 
 
@@ -139,6 +145,7 @@ def plot_output_index(
         style = styles[r.scenario.name]
         line(ax, r.years, r.series["output.total"], style, r.scenario.title(lang))
         _end_value(ax, r, "output.total", 1, style["color"], lang, gap=4)
+    separate_labels(ax, END_LABEL)
     year_axis(ax, years)
     ax.set_xlim(years[0] - 0.3, years[-1] + 0.9)
     ax.yaxis.set_major_formatter(NumberFormatter(lang))
@@ -317,6 +324,7 @@ def plot_income(
         style = styles[r.scenario.name]
         line(ax, r.years, r.series["income_per_capita"], style, r.scenario.title(lang))
         _end_value(ax, r, "income_per_capita", 1, style["color"], lang, gap=6)
+    separate_labels(ax, END_LABEL)
     year_axis(ax, first.years)
     ax.set_xlim(first.years[0] - 0.3, first.years[-1] + 0.9)
     ax.yaxis.set_major_formatter(NumberFormatter(lang))
@@ -383,6 +391,7 @@ def plot_budget(results: Sequence[ScenarioResult], lang: str, run_date: date) ->
         _end_value(top, r, "budget_revenue", 0, style["color"], lang, gap=6)
         if "land_use_revenue" in r.series:
             line(bottom, r.years, r.series["land_use_revenue"], style, r.scenario.title(lang))
+    separate_labels(top, END_LABEL)
     _land_use_target(bottom, results, lang)
     indicators = first.scenario.indicators
     top.set_title(label_text(indicators["budget_revenue"], lang))
