@@ -105,3 +105,34 @@ def test_labels_apart_stay_where_they_are():
     assert ys[1] - ys[0] == pytest.approx(ys[2] - ys[1], abs=0.5) and ys[1] - ys[0] > 2
     assert boxes[0].y1 <= boxes[1].y0 + 0.5 and boxes[1].y1 <= boxes[2].y0 + 0.5
     assert all(box.x0 > ax.transData.transform((1, 0))[0] for box in boxes)  # still to the right
+
+
+@pytest.fixture(scope="module")
+def next_term():
+    return [run_scenario(s) for s in load_scenarios([], SCENARIOS / "next_term")]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_share_is_labelled_even_a_narrow_one(next_term, lang):
+    """The 2030 agriculture share (about 2.6 %) had no number: every share of every bar has its
+    number, and no two numbers overlap."""
+    from sim.core import names
+    from sim.output.i18n import format_number
+
+    fig = _job(main_chart_jobs(next_term, lang, RUN_DATE), "03_sector_shares").draw()
+    fig.draw_without_rendering()
+    ax = fig.axes[0]
+    labels = {}
+    for t in ax.texts:
+        labels.setdefault(t.get_gid(), []).append(t.get_text())
+    agriculture_2030 = [r.series[names.share("agriculture")][-1] for r in next_term]
+    assert min(agriculture_2030) < 4.0  # too narrow for its number inside the bar
+    first = next_term[0]
+    for block in ("services", "industry", "agriculture"):
+        expected = [first.series[names.share(block)][0]]
+        expected += [r.series[names.share(block)][-1] for r in next_term]
+        assert labels[f"share.{block}"] == [format_number(v, 1, lang) for v in expected], block
+    boxes = [t.get_window_extent() for t in ax.texts]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b), (a, b)

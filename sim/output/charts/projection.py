@@ -218,13 +218,14 @@ def plot_sector_shares(
     blocks = _blocks(first)
     for y, (_label, r, col) in enumerate(rows):
         left = 0.0
+        outside = 0  # the shares too narrow to hold their number, labelled beside the bar
         for block in blocks:
             share = float(r.series[names.share(block)][col])
             ax.barh(
                 y,
                 share,
                 left=left,
-                height=0.62,
+                height=SHARE_BAR,
                 color=SECTOR_COLOURS[block],
                 hatch=SECTOR_HATCHES[block],
                 edgecolor="white",
@@ -243,9 +244,14 @@ def plot_sector_shares(
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75}
                     if block != "services"
                     else None,
+                    gid=f"share.{block}",
                 )
+            elif round(share, 1) > 0:
+                _small_share(ax, left + share / 2, y, share, block, outside, lang)
+                outside += 1
             left += share
     ax.set_yticks(range(len(rows)), [label for label, _r, _c in rows])
+    ax.set_ylim(-0.5 - SHARE_ROOM, len(rows) - 0.5 + SHARE_ROOM)
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.xaxis.set_major_formatter(NumberFormatter(lang, 0, " %"))
@@ -253,6 +259,30 @@ def plot_sector_shares(
     titled_legend(fig, ax, len(blocks), text("fig.sector_shares", lang))
     footer(fig, lang, run_date)
     return fig
+
+
+SHARE_BAR = 0.62
+"""The height of a bar of the shares chart, in rows."""
+
+SHARE_ROOM = 0.2
+"""Rows added above the first bar and below the last for the labels of narrow shares."""
+
+
+def _small_share(ax: Axes, x: float, y: int, share: float, block: str, k: int, lang: str) -> None:
+    """The number of a share too narrow to hold it (agriculture's 2.6 % in 2030), just outside
+    its bar: the first of a row above the bar, the next below, and so on, so that two narrow
+    neighbours (agriculture and the other block) do not write over each other."""
+    above = k % 2 == 0
+    ax.text(
+        x,
+        y - SHARE_BAR / 2 - 0.03 if above else y + SHARE_BAR / 2 + 0.03,
+        format_number(share, 1, lang),
+        ha="center",
+        va="bottom" if above else "top",  # the y axis runs down: "bottom" sits above the bar
+        fontsize=7,
+        color="#333333",
+        gid=f"share.{block}",
+    )
 
 
 # ----------------------------------------------------------------------------- 3. growth
