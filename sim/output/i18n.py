@@ -365,6 +365,9 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "points": ("điểm %", "points"),
     "fig.plan_vs_actual": ("Kế hoạch và thực hiện", "Plan and actual"),
     "fig.deviation": ("Chênh lệch thực hiện so với kế hoạch", "Actual against plan: deviation"),
+    "dev.above": ("thực hiện cao hơn kế hoạch", "actual above plan"),
+    "dev.below": ("thực hiện thấp hơn kế hoạch", "actual below plan"),
+    "dev.on_plan": ("bằng kế hoạch (chênh lệch 0,0)", "on plan (deviation 0.0)"),
     "caption.plan_vs_actual": (
         "Đường mảnh: kế hoạch của từng kịch bản; đường đậm: dự báo cập nhật theo số liệu thực "
         "hiện; chấm đen: thực hiện (chấm rỗng: ước tính).",

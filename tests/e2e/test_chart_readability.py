@@ -136,3 +136,55 @@ def test_every_share_is_labelled_even_a_narrow_one(next_term, lang):
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             assert not a.overlaps(b), (a, b)
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return [run_scenario(s) for s in load_scenarios([], SCENARIOS)]
+
+
+@pytest.fixture(scope="module")
+def tracking(bundled):
+    from sim.scenario.actuals import read_actuals
+    from sim.term.tracking import track
+
+    linked = {n for r in bundled for n in r.scenario.indicators}
+    return track(bundled, read_actuals(SCENARIOS / "actuals_example.csv", linked))
+
+
+@pytest.mark.parametrize(
+    ("lang", "zero", "keys"),
+    [
+        ("vi", "0,0 %", ["cao hơn kế hoạch", "bằng kế hoạch", "thấp hơn kế hoạch"]),
+        ("en", "0.0 %", ["above plan", "on plan", "below plan"]),
+    ],
+)
+def test_deviation_colours_follow_the_sign_and_have_a_key(bundled, tracking, lang, zero, keys):
+    """COVID's 2022 income deviation shows as 0.0 %: it was orange, as if below plan. Each
+    colour now follows the sign shown, and a key under the table says what it means."""
+    from matplotlib.colors import to_hex
+
+    from sim.output.charts.pack import tracking_chart_jobs
+
+    fig = _job(tracking_chart_jobs(bundled, tracking, lang, RUN_DATE), "10_deviation").draw()
+    ax = fig.axes[0]
+    legend = ax.get_legend()
+    key = {
+        t.get_text(): to_hex(p.get_facecolor())
+        for t, p in zip(legend.get_texts(), legend.get_patches(), strict=True)
+    }
+    assert [next(k for k in key if words in k) for words in keys] == list(key)
+    above, on_plan, below = key.values()
+    assert len({above, on_plan, below}) == 3
+    seen = set()
+    for (row, col), cell in ax.tables[0].get_celld().items():
+        if row == 0 or col < 3:
+            continue
+        shown = cell.get_text().get_text()
+        colour = to_hex(cell.get_facecolor())
+        expected = above if shown.startswith("+") else below if shown.startswith("−") else on_plan
+        assert colour == expected, (shown, colour)
+        seen.add(expected)
+        if shown == zero:
+            assert colour == on_plan
+    assert seen == {above, on_plan, below}  # the example has all three
