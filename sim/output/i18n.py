@@ -243,8 +243,9 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "draws": ("lần mô phỏng", "draws"),
     "band_5_95": ("Khoảng 5-95 %", "5-95 % band"),
     "band_25_75": ("Khoảng 25-75 %", "25-75 % band"),
-    "median": ("Trung vị", "Median"),
-    "deterministic": ("Dự báo điểm", "Point projection"),
+    "median": ("Trung vị các lần mô phỏng", "Median of the draws"),
+    "deterministic": ("Dự báo điểm của kịch bản", "The scenario's point projection"),
+    "fan.target": ("Mục tiêu", "Target"),
     "fig.fan": ("Biểu đồ quạt: phân bố dự báo", "Fan charts: the spread of the projections"),
     "fig.probabilities": ("Xác suất đạt từng chỉ tiêu", "Probability of meeting each target"),
     "fig.sobol": (
@@ -312,9 +313,15 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "scenario_point": ("Giả định của kịch bản", "The scenario's assumption"),
     "caption.fan": (
         "Phân bố dự báo theo mô phỏng Monte Carlo: vùng đậm 25-75 %, vùng nhạt 5-95 %, đường liền "
-        "là trung vị, nét đứt là dự báo điểm; màu xám là mục tiêu.",
+        "là trung vị của các lần mô phỏng, nét đứt là dự báo điểm của kịch bản; màu xám là mục "
+        "tiêu. Trung vị không phải là dự báo điểm: khoảng bất định của một số giả định không cân "
+        "đối quanh giá trị kịch bản dùng (ví dụ giá trị năm gốc nằm ở đầu khoảng), nên hai đường "
+        "có thể lệch nhau.",
         "Monte Carlo spread of the projections: dark band 25-75 %, light band 5-95 %, solid line "
-        "the median, dashed the point projection; grey is the target.",
+        "the median of the draws, dashed the scenario's point projection; grey is the target. "
+        "The median is not the point projection: some assumptions' uncertainty ranges are not "
+        "symmetric about the value the scenario uses (e.g. a base-year value at one end of its "
+        "range), so the two lines can differ.",
     ),
     "caption.probabilities": (
         "Tỷ lệ số lần mô phỏng đạt (hoặc vượt) từng chỉ tiêu.",
