@@ -190,6 +190,15 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "target_corridor": ("Mục tiêu {band} %/năm", "Target {band} %/yr"),
     "target_band": ("Mục tiêu {band}", "Target {band}"),
     "target_range": ("Khoảng mục tiêu {period}", "{period} target range"),
+    "target_average": (
+        "Mục tiêu tăng bình quân {period} (thanh xám)",
+        "{period} target for the average growth (grey bar)",
+    ),
+    "target_average_title": ("mục tiêu bình quân", "target on average"),
+    "scenario_average": (
+        "Tăng bình quân {period} của kịch bản (điểm rỗng)",
+        "The scenario's average growth {period} (hollow)",
+    ),
     "target_about": ("Mục tiêu khoảng {value}", "Target about {value}"),
     "target_floor": ("Mục tiêu ≥ {value}", "Target ≥ {value}"),
     "index_unit": ("chỉ số, {base} = 100", "index, {base} = 100"),

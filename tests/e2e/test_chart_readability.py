@@ -236,3 +236,40 @@ def test_fan_chart_says_its_median_is_not_the_point_projection(lang, words):
     assert point[-1] == pytest.approx(one[0].series["budget_revenue"][-1])
     assert point[0] == pytest.approx(290.0)  # the base the scenario uses
     assert median[-1] - point[-1] > 3.0  # the draws' median sits above: not the same line
+
+
+@pytest.fixture(scope="module")
+def to_2030():
+    return [run_scenario(s) for s in load_scenarios([], SCENARIOS, end_year=2030)]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("run", ["bundled", "to_2030"])
+def test_growth_targets_are_drawn_as_averages_beside_their_end_year(request, run, lang):
+    """The 2021-2025 targets are averages over the term: no band behind the year-by-year lines
+    (COVID's 2021 looked "outside the target"), one bar beside 2025 (also in a run to 2030),
+    and on it each scenario's average growth 2021-2025, which is what the target measures."""
+    from sim.core import names
+    from sim.core.targets import find_target
+
+    results = request.getfixturevalue(run)
+    fig = _job(main_chart_jobs(results, lang, RUN_DATE), "04_sector_growth").draw()
+    average = "Mục tiêu tăng bình quân 2021-2025" if lang == "vi" else "2021-2025 target for"
+    panels = ["services", "industry", "agriculture", "total"]
+    for ax, block in zip(fig.axes, panels, strict=True):
+        target = find_target(results[0].scenario.plan.targets, (names.output(block),), "cagr")
+        assert not ax.collections  # nothing shaded behind the years
+        bars = [ln for ln in ax.get_lines() if ln.get_label().startswith(average)]
+        assert len(bars) == 1
+        assert list(bars[0].get_xdata()) == [2025.4, 2025.4]
+        assert list(bars[0].get_ydata()) == [target.low, target.high]
+        marks = [ln for ln in ax.get_lines() if ln.get_gid() == "term_average"]
+        end = list(results[0].years).index(2025)
+        level = [r.series[names.output(block)] for r in results]
+        by_hand = [100 * ((lv[end] / lv[0]) ** (1 / 5) - 1) for lv in level]
+        assert [m.get_ydata()[0] for m in marks] == pytest.approx(by_hand)
+        assert all(m.get_xdata()[0] == 2025.4 for m in marks)
+    covid = results[1]
+    assert covid.scenario.name == "covid_shock"
+    assert covid.series[names.growth("services")][1] < 15.5  # its 2021 dip, not judged alone
+    assert ax.get_xlim()[1] > results[0].years[-1]

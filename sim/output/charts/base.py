@@ -317,9 +317,13 @@ def separate_labels(ax: Axes, gid: str) -> None:
     if len(labels) < 2:
         return
     low, high = ax.get_ylim()
+    fig = ax.get_figure(root=True)
+    if fig is None:
+        return
     # the panel's height before layout, less what the layout may take for titles and ticks
-    height_pt = ax.get_position().height * ax.figure.get_figheight() * 72 * 0.85
-    gap = LABEL_GAP_LINES * max(a.get_fontsize() for a in labels) * abs(high - low) / height_pt
+    height_pt = ax.get_position().height * fig.get_figheight() * 72 * 0.85
+    size = max(float(a.get_fontsize()) for a in labels)
+    gap = LABEL_GAP_LINES * size * abs(high - low) / height_pt
     values = [float(a.xy[1]) for a in labels]
     groups: list[list[int]] = []  # runs of labels that must share room, bottom to top
     positions: list[float] = []

@@ -290,18 +290,23 @@ def _small_share(ax: Axes, x: float, y: int, share: float, block: str, k: int, l
 
 @with_style
 def plot_sector_growth(results: Sequence[ScenarioResult], lang: str, run_date: date) -> Figure:
-    """Year-on-year growth of each sector and the total, by scenario, with the target ranges."""
+    """Year-on-year growth of each sector and the total, by scenario, with the target ranges.
+
+    A growth target is an average over its term (14-15 %/yr from 2020 to 2025), not a floor
+    for every year: it is drawn once, as a bar beside its end year, with each scenario's average
+    growth over the same years on it, so a dip that the later years make up (COVID's 2021) is
+    not shown "outside the target", and a term that misses it on average is."""
     fig = new_figure(8.0, 6.0)
     axes = fig.subplots(2, 2, sharex=True).ravel()
     styles = scenario_styles([r.scenario.name for r in results])
     panels = ["services", "industry", "agriculture", "total"]
+    years = results[0].years
     for ax, block in zip(axes, panels, strict=True):
         target = _plan_target(results, (names.output(block),), "cagr")
-        years = results[0].years
         title = text("output.total", lang) if block == "total" else text(block, lang)
-        if _applicable(target, results):
-            _growth_band(ax, target, int(years[-1]), lang)
-            title += f"\n{text('target', lang).lower()} {band_text(target, lang)}"
+        if _applicable(target, results) and target.end_year <= years[-1]:
+            _term_average(ax, target, results, block, styles, lang)
+            title += f"\n{text('target_average_title', lang)} {band_text(target, lang)}"
         for r in results:
             line(
                 ax,
@@ -312,11 +317,80 @@ def plot_sector_growth(results: Sequence[ScenarioResult], lang: str, run_date: d
             )
         ax.set_title(title)
         year_axis(ax, years[1:])
+        ax.set_xlim(years[1] - 0.3, years[-1] + 0.7)  # room for the bar beside the end year
         ax.yaxis.set_major_formatter(NumberFormatter(lang, None))
         ax.set_ylabel(unit_text("%/yr", lang))
-    titled_legend(fig, axes[0], len(results) + 1, text("fig.sector_growth", lang))
+    handles, labels = legend_entries(axes)
+    fig.legend(
+        handles,
+        labels,
+        loc="outside upper center",
+        ncol=min(3, len(labels)),
+        title=text("fig.sector_growth", lang),
+        title_fontproperties={"weight": "bold", "size": 11},
+    )
     footer(fig, lang, run_date)
     return fig
+
+
+AVERAGE_OFFSET = 0.4
+"""How far right of its end year a term-average growth target is drawn, in years: beside the
+end year's own growth, not on it."""
+
+
+def _term_average(
+    ax: Axes,
+    target: Target,
+    results: Sequence[ScenarioResult],
+    block: str,
+    styles: dict[str, dict],
+    lang: str,
+) -> None:
+    """A growth target over its term as what it is, an average: a grey bar (low..high; a floor
+    or a ceiling as a thick tick) just right of its end year, and on it each scenario's average
+    growth from the term's first year to its end year (hollow, in the scenario's colour)."""
+    x = target.end_year + AVERAGE_OFFSET
+    period = _periods([target])
+    words = text("target_average", lang).format(period=period)
+    if target.low is not None and target.high is not None:
+        ax.plot(
+            [x, x],
+            [target.low, target.high],
+            color="#444444",
+            linewidth=7,
+            alpha=0.45,
+            solid_capstyle="butt",
+            label=words,
+        )
+    else:
+        bound = float(target.low if target.low is not None else target.high or 0.0)
+        ax.plot(
+            [x],
+            [bound],
+            marker="_",
+            markersize=16,
+            markeredgewidth=3,
+            color="#444444",
+            alpha=0.6,
+            linestyle="none",
+            label=words,
+        )
+    for r in results:
+        end = list(map(int, r.years)).index(target.end_year)
+        average = float(r.series[names.cagr(block)][end])
+        ax.plot(
+            [x],
+            [average],
+            linestyle="none",
+            marker=styles[r.scenario.name]["marker"],
+            markersize=6,
+            markerfacecolor="white",
+            markeredgewidth=1.5,
+            color=styles[r.scenario.name]["color"],
+            zorder=4,
+            label=text("scenario_average", lang).format(period=period),
+            gid="term_average",
+        )
 
 
 def _growth_band(ax: Axes, target: Target, last_year: int, lang: str) -> None:

@@ -188,11 +188,11 @@ def plot_deviation_table(
     ]
     table_figure(ax, cells, header, colours, [0.4, 0.07, 0.13] + [0.4 / len(names)] * len(names))
     ax.set_title(text("fig.deviation", lang))
-    keys = [
-        Patch(facecolor=colour, edgecolor="#bbbbbb", label=text(f"dev.{key}", lang))
-        for key, colour in DEVIATION_COLOURS.items()
+    key = [
+        Patch(facecolor=colour, edgecolor="#bbbbbb", label=text(f"dev.{word}", lang))
+        for word, colour in DEVIATION_COLOURS.items()
     ]
-    ax.legend(handles=keys, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=7.5)
+    ax.legend(handles=key, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=7.5)
     footer(fig, lang, run_date)
     return fig
 
