@@ -273,3 +273,31 @@ def test_growth_targets_are_drawn_as_averages_beside_their_end_year(request, run
     assert covid.scenario.name == "covid_shock"
     assert covid.series[names.growth("services")][1] < 15.5  # its 2021 dip, not judged alone
     assert ax.get_xlim()[1] > results[0].years[-1]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_scorecard_with_actuals_prints_readably_on_a4(bundled, tracking, lang):
+    """Plan and re-baselined side by side made the table 19 x 4.4 inches (3793 x 880 px): on
+    its A4 page the 7.5 pt text shrank to about 4 pt. Each target now takes two rows (plan,
+    re-baselined) under one column per scenario: at most A4 landscape's proportions, and the
+    text prints at 6.5 pt or more on the pack's page."""
+    from sim.output.charts.pages import sheet
+
+    rebased = [r.result for r in tracking.rebased]
+    fig = _job(main_chart_jobs(bundled, lang, RUN_DATE, rebased), "08_scorecard").draw()
+    width, height = fig.get_size_inches()
+    assert width / height <= 297 / 210 + 0.02
+    _, _, scale, _, _ = sheet(width * 72, height * 72)
+    table = fig.axes[0].tables[0]
+    cells = table.get_celld()
+    sizes = {cell.get_text().get_fontsize() for cell in cells.values()}
+    assert min(sizes) * scale >= 6.5, (sizes, scale)
+    # every score of both bases is in the table: 10 targets x 2 rows x 3 scenarios
+    rows = {r for r, _c in cells if r > 0}
+    assert len(rows) == 2 * 10
+    plan = [c for (r, c), cell in cells.items() if c == 2 and cell.get_text().get_text()]
+    assert len(plan) == 1 + 2 * 10  # header and one basis word a row
+    fig.draw_without_rendering()
+    for (_r, _c), cell in cells.items():  # no text wider than its cell
+        box, text_box = cell.get_window_extent(), cell.get_text().get_window_extent()
+        assert text_box.width <= box.width, cell.get_text().get_text()

@@ -432,9 +432,10 @@ def test_actuals_put_the_rebaselined_result_beside_the_plan(results, tracked):
         (r, c): cell.get_text().get_text().replace("\n", " ")
         for (r, c), cell in table.get_celld().items()
     }
-    assert cells[(0, 2)] == "Baseline: plan" and cells[(0, 3)] == "Baseline: re-baselined"
-    assert cells[(1, 2)].startswith(format_number(plan_score.value, 2, "en"))
-    assert cells[(1, 3)].startswith(format_number(rebased_score.value, 2, "en"))
+    assert cells[(0, 2)] == "Basis" and cells[(0, 3)] == "Baseline"  # a row each, plan first
+    assert cells[(1, 2)] == "plan" and cells[(2, 2)] == "re-baselined"
+    assert cells[(1, 3)].startswith(format_number(plan_score.value, 2, "en"))
+    assert cells[(2, 3)].startswith(format_number(rebased_score.value, 2, "en"))
 
     fig = _job(jobs, "07_targets_end_year").draw()
     panel = fig.axes[0]  # output growth

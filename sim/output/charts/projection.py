@@ -716,48 +716,87 @@ def plot_scorecard_table(
     run_date: date,
     rebased: Sequence[ScenarioResult] = (),
 ) -> Figure:
-    """The scorecard as a table: the targets checked in the run down, scenarios across (with
-    --actuals: the plan and the re-baselined result side by side); ✓ met, ✓↑ exceeded with the
-    excess, ✗ missed with the gap. A column's title wraps to at most two lines (a what-if's
-    mark makes a title longer: its column widens)."""
+    """The scorecard as a table: the targets checked in the run down, scenarios across; ✓ met,
+    ✓↑ exceeded with the excess, ✗ missed with the gap. With --actuals each target takes two
+    rows, the plan and the re-baselined result (a "basis" column says which), so the table
+    keeps one column per scenario and prints on an A4 sheet (side by side columns made it
+    19 inches wide: 5 pt text on paper). A column's title wraps to at most two lines (a
+    what-if's mark makes a title longer: its column widens)."""
     pairs = _pairs(results, rebased)
-    columns: list[tuple[str, ScenarioResult]] = []
-    for plan, rebaselined in pairs:
-        if rebaselined is None:
-            columns.append((plan.scenario.title(lang), plan))
-        else:
-            columns.append((f"{plan.scenario.title(lang)}: {text('plan', lang)}", plan))
-            columns.append(
-                (f"{plan.scenario.title(lang)}: {text('rebaselined', lang)}", rebaselined)
-            )
-    n = len(columns)
-    first = [0.31, 0.2] if n <= 3 else [0.24, 0.14]  # plan and re-baselined: more columns
-    titles, chars = _two_line_titles([t for t, _r in columns], 18 if n <= 3 else 22)
+    bases = ["plan", "rebaselined"] if rebased else [""]
+    n = len(pairs)
+    first = [0.31, 0.2] if n <= 3 else [0.24, 0.14]
+    limit = 18 if n <= 3 else 22
+    titles, chars = _two_line_titles([plan.scenario.title(lang) for plan, _r in pairs], limit)
     plain = max(8.0, 3.0 + 1.7 * n)  # inches; a scenario column is (1 - sum(first)) / n of it
     column = (1 - sum(first)) * plain / n  # widened only for a title longer than two lines
-    if chars > (18 if n <= 3 else 22):
+    if chars > limit:
         column = max(column, chars * HEADER_CHAR_IN)
-    width = plain + n * column - (1 - sum(first)) * plain
-    fig = new_figure(width, 4.4)
-    ax = fig.add_subplot()
-    header = [text("target", lang), text("band", lang)] + titles
+    fixed = [f * plain for f in first] + ([BASIS_COLUMN_IN] if rebased else [])
+    width = sum(fixed) + n * column
     targets = targets_in_horizon(results)
     cells, colours = [], []
     for target in targets:
-        row = [wrap(label_text(target, lang), 40), band_text(target, lang)]
-        row_colours = ["white", "white"]
-        for _title, r in columns:
-            cell, colour = _score_cell(_score_value(r, target), lang)
-            row.append(cell)
-            row_colours.append(colour)
-        cells.append(row)
-        colours.append(row_colours)
-    widths = [f * plain / width for f in first] + [column / width] * n
-    table_figure(ax, cells, header, colours, widths, row_height=ROW_HEIGHT)
+        for k, basis in enumerate(bases):
+            label = (
+                (wrap(label_text(target, lang), 40), band_text(target, lang))
+                if k == 0
+                else ("", "")
+            )
+            row = [*label] + ([text(basis, lang)] if basis else [])
+            row_colours = ["white"] * len(row)
+            for plan, rebaselined in pairs:
+                shown = plan if basis != "rebaselined" else rebaselined
+                cell, colour = (
+                    ("–", "white")
+                    if shown is None
+                    else _score_cell(_score_value(shown, target), lang)
+                )
+                row.append(cell)
+                row_colours.append(colour)
+            cells.append(row)
+            colours.append(row_colours)
+    # 4.4 inches hold a title, ten rows, the key and the footer; more rows, a taller figure
+    lines = len(cells) + SCORECARD_EXTRA_ROWS
+    fig = new_figure(width, 4.4 * lines / SCORECARD_LINES)
+    ax = fig.add_subplot()
+    row_height = ROW_HEIGHT * SCORECARD_LINES / lines
+    header = [text("target", lang), text("band", lang)]
+    header += [text("basis", lang)] if rebased else []
+    table = table_figure(
+        ax,
+        cells,
+        header + titles,
+        colours,
+        [w / width for w in fixed] + [column / width] * n,
+        row_height=row_height,
+    )
+    if rebased:
+        _pair_rows(table, len(targets))
     ax.set_title(f"{text('fig.scorecard', lang)} ({_values_of(targets, lang)})")
-    _status_legend(ax, 1 - ROW_HEIGHT * (len(cells) + 1.25) - 0.04, lang)
+    _status_legend(ax, 1 - row_height * (len(cells) + 1.25) - 0.04, lang)
     footer(fig, lang, run_date)
     return fig
+
+
+BASIS_COLUMN_IN = 1.45
+"""Width of the scorecard's basis column ("cập nhật theo thực tế"), inches."""
+
+SCORECARD_EXTRA_ROWS = 2.75
+"""Rows' worth of the scorecard's axes taken by the header (1.25) and the key under it (1.5)."""
+
+SCORECARD_LINES = 10 + SCORECARD_EXTRA_ROWS
+"""The rows of a 4.4-inch scorecard: ten targets (the bundled plan), header and key."""
+
+
+def _pair_rows(table, targets: int) -> None:
+    """Join each target's two rows (plan, re-baselined) in its label and band columns: no rule
+    between them, the label on the first."""
+    for k in range(targets):
+        top, bottom = 1 + 2 * k, 2 + 2 * k
+        for col in (0, 1):
+            table[top, col].visible_edges = "LTR"
+            table[bottom, col].visible_edges = "LBR"
 
 
 HEADER_CHAR_IN = 0.075
