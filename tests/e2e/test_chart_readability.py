@@ -269,6 +269,10 @@ def test_growth_targets_are_drawn_as_averages_beside_their_end_year(request, run
         by_hand = [100 * ((lv[end] / lv[0]) ** (1 / 5) - 1) for lv in level]
         assert [m.get_ydata()[0] for m in marks] == pytest.approx(by_hand)
         assert all(m.get_xdata()[0] == 2025.4 for m in marks)
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert sum(words.startswith(average) for words in legend) == 1
+    mark = "Tăng bình quân 2021-2025 của kịch bản" if lang == "vi" else "average growth 2021-2025"
+    assert sum(mark in words for words in legend) == 1  # one key for every scenario's mark
     covid = results[1]
     assert covid.scenario.name == "covid_shock"
     assert covid.series[names.growth("services")][1] < 15.5  # its 2021 dip, not judged alone

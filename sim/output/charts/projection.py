@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TypeGuard
+from typing import Any, TypeGuard
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -375,21 +375,33 @@ def _term_average(
             linestyle="none",
             label=words,
         )
+    hollow: dict[str, Any] = {
+        "linestyle": "none",
+        "markersize": 6,
+        "markerfacecolor": "white",
+        "markeredgewidth": 1.5,
+    }
+    # the legend's key: a hollow mark in no scenario's colour (each scenario's is its own)
+    ax.plot(
+        [],
+        [],
+        marker="o",
+        color="#333333",
+        label=text("scenario_average", lang).format(period=period),
+        **hollow,
+    )
     for r in results:
         end = list(map(int, r.years)).index(target.end_year)
+        style = styles[r.scenario.name]
         average = float(r.series[names.cagr(block)][end])
         ax.plot(
             [x],
             [average],
-            linestyle="none",
-            marker=styles[r.scenario.name]["marker"],
-            markersize=6,
-            markerfacecolor="white",
-            markeredgewidth=1.5,
-            color=styles[r.scenario.name]["color"],
+            marker=style["marker"],
+            color=style["color"],
             zorder=4,
-            label=text("scenario_average", lang).format(period=period),
             gid="term_average",
+            **hollow,
         )
 
 
@@ -723,7 +735,6 @@ def plot_scorecard_table(
     19 inches wide: 5 pt text on paper). A column's title wraps to at most two lines (a
     what-if's mark makes a title longer: its column widens)."""
     pairs = _pairs(results, rebased)
-    bases = ["plan", "rebaselined"] if rebased else [""]
     n = len(pairs)
     first = [0.31, 0.2] if n <= 3 else [0.24, 0.14]
     limit = 18 if n <= 3 else 22
@@ -735,27 +746,7 @@ def plot_scorecard_table(
     fixed = [f * plain for f in first] + ([BASIS_COLUMN_IN] if rebased else [])
     width = sum(fixed) + n * column
     targets = targets_in_horizon(results)
-    cells, colours = [], []
-    for target in targets:
-        for k, basis in enumerate(bases):
-            label = (
-                (wrap(label_text(target, lang), 40), band_text(target, lang))
-                if k == 0
-                else ("", "")
-            )
-            row = [*label] + ([text(basis, lang)] if basis else [])
-            row_colours = ["white"] * len(row)
-            for plan, rebaselined in pairs:
-                shown = plan if basis != "rebaselined" else rebaselined
-                cell, colour = (
-                    ("–", "white")
-                    if shown is None
-                    else _score_cell(_score_value(shown, target), lang)
-                )
-                row.append(cell)
-                row_colours.append(colour)
-            cells.append(row)
-            colours.append(row_colours)
+    cells, colours = _scorecard_rows(targets, pairs, bool(rebased), lang)
     # 4.4 inches hold a title, ten rows, the key and the footer; more rows, a taller figure
     lines = len(cells) + SCORECARD_EXTRA_ROWS
     fig = new_figure(width, 4.4 * lines / SCORECARD_LINES)
@@ -777,6 +768,39 @@ def plot_scorecard_table(
     _status_legend(ax, 1 - row_height * (len(cells) + 1.25) - 0.04, lang)
     footer(fig, lang, run_date)
     return fig
+
+
+def _scorecard_rows(
+    targets: Sequence[Target],
+    pairs: Sequence[tuple[ScenarioResult, ScenarioResult | None]],
+    rebased: bool,
+    lang: str,
+) -> tuple[list[list[str]], list[list[str]]]:
+    """The scorecard's body: (cells, colours), a row per target, or with `rebased` two (the
+    plan, then the re-baselined result, the target's label and band on the first)."""
+    bases = ["plan", "rebaselined"] if rebased else [""]
+    cells, colours = [], []
+    for target in targets:
+        for k, basis in enumerate(bases):
+            row = (
+                [wrap(label_text(target, lang), 40), band_text(target, lang)]
+                if k == 0
+                else ["", ""]
+            )
+            row += [text(basis, lang)] if basis else []
+            row_colours = ["white"] * len(row)
+            for plan, rebaselined in pairs:
+                shown = rebaselined if basis == "rebaselined" else plan
+                cell, colour = (
+                    ("–", "white")
+                    if shown is None
+                    else _score_cell(_score_value(shown, target), lang)
+                )
+                row.append(cell)
+                row_colours.append(colour)
+            cells.append(row)
+            colours.append(row_colours)
+    return cells, colours
 
 
 BASIS_COLUMN_IN = 1.45
