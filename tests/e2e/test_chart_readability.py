@@ -305,3 +305,23 @@ def test_the_scorecard_with_actuals_prints_readably_on_a4(bundled, tracking, lan
     for (_r, _c), cell in cells.items():  # no text wider than its cell
         box, text_box = cell.get_window_extent(), cell.get_text().get_window_extent()
         assert text_box.width <= box.width, cell.get_text().get_text()
+
+
+@pytest.mark.parametrize(("low", "high"), [(3.0, None), (None, 4.0), (3.0, 4.0)])
+def test_an_average_target_with_one_end_is_a_tick_at_that_end(low, high):
+    """A growth target "above 3 %/yr" has no band: it is drawn as a floor (a tick at 3), not
+    refused (the README allows one-sided targets)."""
+    from dataclasses import replace
+
+    from conftest import TARGETS
+    from matplotlib.figure import Figure
+
+    from sim.output.charts.projection import _average_target
+
+    target = replace(next(t for t in TARGETS if t.key == "agriculture_growth"), low=low, high=high)
+    ax = Figure().add_subplot()
+    _average_target(ax, target, 2025.4, "words")
+    (drawn,) = ax.get_lines()
+    assert drawn.get_label() == "words"
+    assert list(drawn.get_ydata()) == [v for v in (low, high) if v is not None]
+    assert set(drawn.get_xdata()) == {2025.4}

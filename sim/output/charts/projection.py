@@ -352,29 +352,7 @@ def _term_average(
     x = target.end_year + AVERAGE_OFFSET
     period = _periods([target])
     words = text("target_average", lang).format(period=period)
-    if target.low is not None and target.high is not None:
-        ax.plot(
-            [x, x],
-            [target.low, target.high],
-            color="#444444",
-            linewidth=7,
-            alpha=0.45,
-            solid_capstyle="butt",
-            label=words,
-        )
-    else:
-        bound = float(target.low if target.low is not None else target.high or 0.0)
-        ax.plot(
-            [x],
-            [bound],
-            marker="_",
-            markersize=16,
-            markeredgewidth=3,
-            color="#444444",
-            alpha=0.6,
-            linestyle="none",
-            label=words,
-        )
+    _average_target(ax, target, x, words)
     hollow: dict[str, Any] = {
         "linestyle": "none",
         "markersize": 6,
@@ -402,6 +380,33 @@ def _term_average(
             zorder=4,
             gid="term_average",
             **hollow,
+        )
+
+
+def _average_target(ax: Axes, target: Target, x: float, words: str) -> None:
+    """A growth target's low..high as a grey bar at `x`; a floor or a ceiling as a thick tick."""
+    if target.low is not None and target.high is not None:
+        ax.plot(
+            [x, x],
+            [target.low, target.high],
+            color="#444444",
+            linewidth=7,
+            alpha=0.45,
+            solid_capstyle="butt",
+            label=words,
+        )
+    else:
+        bound = float(target.low if target.low is not None else target.high or 0.0)
+        ax.plot(
+            [x],
+            [bound],
+            marker="_",
+            markersize=16,
+            markeredgewidth=3,
+            color="#444444",
+            alpha=0.6,
+            linestyle="none",
+            label=words,
         )
 
 
