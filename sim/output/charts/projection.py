@@ -748,9 +748,11 @@ def plot_scorecard_table(
     column = (1 - sum(first)) * plain / n  # widened only for a title longer than two lines
     if chars > limit:
         column = max(column, chars * HEADER_CHAR_IN)
-    fixed = [f * plain for f in first] + ([BASIS_COLUMN_IN] if rebased else [])
-    width = sum(fixed) + n * column
     targets = targets_in_horizon(results)
+    bands = max((len(band_text(t, lang)) for t in targets), default=0)
+    fixed = [first[0] * plain, max(first[1] * plain, bands * BODY_CHAR_IN + 0.15)]
+    fixed += [BASIS_COLUMN_IN] if rebased else []
+    width = sum(fixed) + n * column
     cells, colours = _scorecard_rows(targets, pairs, bool(rebased), lang)
     # 4.4 inches hold a title, ten rows, the key and the footer; more rows, a taller figure
     lines = len(cells) + SCORECARD_EXTRA_ROWS
@@ -807,6 +809,10 @@ def _scorecard_rows(
             colours.append(row_colours)
     return cells, colours
 
+
+BODY_CHAR_IN = 0.058
+"""Width of a character of the scorecard's body text (7.5 pt), inches: the band column widens
+for a band written longer than its share of the table ("≈ 600 tỷ đồng (± 2 %)")."""
 
 BASIS_COLUMN_IN = 1.45
 """Width of the scorecard's basis column ("cập nhật theo thực tế"), inches."""
