@@ -752,11 +752,11 @@ def plot_scorecard_table(
     bands = max((len(band_text(t, lang)) for t in targets), default=0)
     fixed = [first[0] * plain, max(first[1] * plain, bands * BODY_CHAR_IN + 0.15)]
     fixed += [BASIS_COLUMN_IN] if rebased else []
-    width = sum(fixed) + n * column
+    width = round(sum(fixed) + n * column, 2)  # whole pixels at 200 dpi: no half to round
     cells, colours = _scorecard_rows(targets, pairs, bool(rebased), lang)
     # 4.4 inches hold a title, ten rows, the key and the footer; more rows, a taller figure
     lines = len(cells) + SCORECARD_EXTRA_ROWS
-    fig = new_figure(width, 4.4 * lines / SCORECARD_LINES)
+    fig = new_figure(width, round(4.4 * lines / SCORECARD_LINES, 2))
     ax = fig.add_subplot()
     row_height = ROW_HEIGHT * SCORECARD_LINES / lines
     header = [text("target", lang), text("band", lang)]
