@@ -190,6 +190,15 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "target_corridor": ("Mục tiêu {band} %/năm", "Target {band} %/yr"),
     "target_band": ("Mục tiêu {band}", "Target {band}"),
     "target_range": ("Khoảng mục tiêu {period}", "{period} target range"),
+    "target_average": (
+        "Mục tiêu tăng bình quân {period} (thanh xám)",
+        "{period} target for the average growth (grey bar)",
+    ),
+    "target_average_title": ("mục tiêu bình quân", "target on average"),
+    "scenario_average": (
+        "Tăng bình quân {period} của kịch bản (điểm rỗng)",
+        "The scenario's average growth {period} (hollow)",
+    ),
     "target_about": ("Mục tiêu khoảng {value}", "Target about {value}"),
     "target_floor": ("Mục tiêu ≥ {value}", "Target ≥ {value}"),
     "what_if.was": ("(thay cho {old})", "(was {old})"),
@@ -246,8 +255,9 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "draws": ("lần mô phỏng", "draws"),
     "band_5_95": ("Khoảng 5-95 %", "5-95 % band"),
     "band_25_75": ("Khoảng 25-75 %", "25-75 % band"),
-    "median": ("Trung vị", "Median"),
-    "deterministic": ("Dự báo điểm", "Point projection"),
+    "median": ("Trung vị các lần mô phỏng", "Median of the draws"),
+    "deterministic": ("Dự báo điểm của kịch bản", "The scenario's point projection"),
+    "fan.target": ("Mục tiêu", "Target"),
     "fig.fan": ("Biểu đồ quạt: phân bố dự báo", "Fan charts: the spread of the projections"),
     "fig.probabilities": ("Xác suất đạt từng chỉ tiêu", "Probability of meeting each target"),
     "fig.sobol": (
@@ -315,9 +325,15 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "scenario_point": ("Giả định của kịch bản", "The scenario's assumption"),
     "caption.fan": (
         "Phân bố dự báo theo mô phỏng Monte Carlo: vùng đậm 25-75 %, vùng nhạt 5-95 %, đường liền "
-        "là trung vị, nét đứt là dự báo điểm; màu xám là mục tiêu.",
+        "là trung vị của các lần mô phỏng, nét đứt là dự báo điểm của kịch bản; màu xám là mục "
+        "tiêu. Trung vị không phải là dự báo điểm: khoảng bất định của một số giả định không cân "
+        "đối quanh giá trị kịch bản dùng (ví dụ giá trị năm gốc nằm ở đầu khoảng), nên hai đường "
+        "có thể lệch nhau.",
         "Monte Carlo spread of the projections: dark band 25-75 %, light band 5-95 %, solid line "
-        "the median, dashed the point projection; grey is the target.",
+        "the median of the draws, dashed the scenario's point projection; grey is the target. "
+        "The median is not the point projection: some assumptions' uncertainty ranges are not "
+        "symmetric about the value the scenario uses (e.g. a base-year value at one end of its "
+        "range), so the two lines can differ.",
     ),
     "caption.probabilities": (
         "Tỷ lệ số lần mô phỏng đạt (hoặc vượt) từng chỉ tiêu.",
@@ -368,6 +384,9 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "points": ("điểm %", "points"),
     "fig.plan_vs_actual": ("Kế hoạch và thực hiện", "Plan and actual"),
     "fig.deviation": ("Chênh lệch thực hiện so với kế hoạch", "Actual against plan: deviation"),
+    "dev.above": ("thực hiện cao hơn kế hoạch", "actual above plan"),
+    "dev.below": ("thực hiện thấp hơn kế hoạch", "actual below plan"),
+    "dev.on_plan": ("bằng kế hoạch (chênh lệch 0,0)", "on plan (deviation 0.0)"),
     "caption.plan_vs_actual": (
         "Đường mảnh: kế hoạch của từng kịch bản; đường đậm: dự báo cập nhật theo số liệu thực "
         "hiện; chấm đen: thực hiện (chấm rỗng: ước tính).",

@@ -136,7 +136,7 @@ def test_the_charts_draw_its_targets_and_name_its_source(run):
     for expected in (
         "Mục tiêu 10-11 %/năm",
         "Mục tiêu khoảng 420 tỷ đồng (± 3 %)",
-        "chỉ tiêu 2-2,5 %/năm",  # the farm panel's title (no services target: no band there)
+        "mục tiêu bình quân 2-2,5 %/năm",  # the farm panel's title (no services target there)
         "Nguồn: Nghị quyết Đại hội Đảng bộ xã Thử Nghiệm Đông, 2026; tính toán của mô hình. "
         "Ngày chạy: 04/03/2027.",
         "Thu ngân sách năm",  # its own target label (wrapped before 2031)

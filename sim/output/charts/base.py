@@ -19,6 +19,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.text import Annotation
 from matplotlib.ticker import Formatter, MaxNLocator, MultipleLocator
 
 from sim.core.plan import NO_PLAN, Plan
@@ -50,6 +51,7 @@ __all__ = [
     "titled_legend",
     "with_style",
     "line",
+    "separate_labels",
     "wrap",
     "table_figure",
 ]
@@ -295,6 +297,54 @@ def target_point(ax: Axes, year: int, value: float, label: str, size: float = 14
     ax.plot(
         [year], [value], marker="*", markersize=size, color="#333333", linestyle="none", label=label
     )
+
+
+LABEL_GAP_LINES = 1.25
+"""The least distance between the centres of two labels that `separate_labels` spaces, in
+lines of their font (their height and a little air)."""
+
+
+def separate_labels(ax: Axes, gid: str) -> None:
+    """Move the annotations of `ax` whose gid is `gid` (labels at the ends of lines, each
+    pointing at its value) apart vertically so that no two overlap ("197,0" was drawn over
+    "194,9"), keeping their order and, as far as they can, their heights: each crowded group
+    is centred on the mean of its values. Call once the panel's lines are drawn (its y scale is
+    known); the labels stay at their x offset."""
+    labels = sorted(
+        (a for a in ax.texts if isinstance(a, Annotation) and a.get_gid() == gid),
+        key=lambda a: a.xy[1],
+    )
+    if len(labels) < 2:
+        return
+    low, high = ax.get_ylim()
+    fig = ax.get_figure(root=True)
+    if fig is None:
+        return
+    # the panel's height before layout, less what the layout may take for titles and ticks
+    height_pt = ax.get_position().height * fig.get_figheight() * 72 * 0.85
+    size = max(float(a.get_fontsize()) for a in labels)
+    gap = LABEL_GAP_LINES * size * abs(high - low) / height_pt
+    values = [float(a.xy[1]) for a in labels]
+    groups: list[list[int]] = []  # runs of labels that must share room, bottom to top
+    positions: list[float] = []
+    for i, value in enumerate(values):
+        groups.append([i])
+        positions.append(value)
+        while len(groups) > 1:
+            below, above = groups[-2], groups[-1]
+            if positions[above[0]] - positions[below[-1]] >= gap:
+                break
+            merged = below + above
+            centre = float(np.mean([values[k] for k in merged]))
+            start = centre - gap * (len(merged) - 1) / 2
+            for n, k in enumerate(merged):
+                positions[k] = start + n * gap
+            groups[-2:] = [merged]
+    for label, y in zip(labels, positions, strict=True):
+        if y != label.xy[1]:
+            x_offset = label.xyann[0] if label.anncoords == "offset points" else 0.0
+            label.anncoords = ("offset points", "data")
+            label.xyann = (x_offset, y)
 
 
 def wrap(label: str, width: int) -> str:

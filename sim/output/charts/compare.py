@@ -40,6 +40,21 @@ def _label(parameter: str, lang: str, labels: dict[str, Bilingual]) -> str:
     return parameter_label(parameter, lang, labels)
 
 
+TITLE_CHAR_IN = 0.105
+"""Width of a character of the waterfall's bold 11 pt title (DejaVu Sans), inches: generous, so
+that a line of capitals and wide Vietnamese letters still fits."""
+
+
+def _title(base: ScenarioResult, result: ScenarioResult, lang: str, width_in: float) -> str:
+    """The chart's title, wrapped to the figure's width: the base and the scenario each start a
+    line (a what-if's mark makes both titles longer; one line ran off the right edge)."""
+    chars = max(20, int((width_in - 0.4) / TITLE_CHAR_IN))
+    head = (
+        f"{text('fig.compare', lang)} {base.scenario.title(lang)} {text('fig.compare_end', lang)}"
+    )
+    return f"{wrap(head, chars)}\n{wrap('– ' + result.scenario.title(lang), chars)}"
+
+
 @with_style
 def plot_waterfall(
     rows: Sequence[Attribution],
@@ -104,8 +119,7 @@ def plot_waterfall(
         ncol=len(keys),
         fontsize=7.5,
         frameon=False,
-        title=f"{text('fig.compare', lang)} {base.scenario.title(lang)} "
-        f"{text('fig.compare_end', lang)} – {result.scenario.title(lang)}",
+        title=_title(base, result, lang, fig.get_figwidth()),
         title_fontproperties={"weight": "bold", "size": 11},
     )
     footer(fig, lang, run_date)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TypeGuard
+from typing import Any, TypeGuard
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -34,6 +34,7 @@ from sim.output.charts.base import (
     line,
     new_figure,
     scenario_styles,
+    separate_labels,
     table_figure,
     target_point,
     titled_legend,
@@ -96,6 +97,10 @@ def _band_words(target: Target, lang: str) -> str:
     return f"{format_number(target.low, 0, lang)}-{format_number(target.high, 0, lang)}"
 
 
+END_LABEL = "end_value"
+"""The gid of a line's end-year value label (`_end_value`), which `separate_labels` spaces."""
+
+
 def _end_value(
     ax: Axes, result: ScenarioResult, name: str, decimals: int, colour: str, lang: str, gap: int
 ) -> None:
@@ -109,6 +114,7 @@ def _end_value(
         va="center",
         fontsize=7.5,
         color=colour,
+        gid=END_LABEL,
     )
 
 
@@ -139,6 +145,7 @@ def plot_output_index(
         style = styles[r.scenario.name]
         line(ax, r.years, r.series["output.total"], style, r.scenario.title(lang))
         _end_value(ax, r, "output.total", 1, style["color"], lang, gap=4)
+    separate_labels(ax, END_LABEL)
     year_axis(ax, years)
     ax.set_xlim(years[0] - 0.3, years[-1] + 0.9)
     ax.yaxis.set_major_formatter(NumberFormatter(lang))
@@ -211,13 +218,14 @@ def plot_sector_shares(
     blocks = _blocks(first)
     for y, (_label, r, col) in enumerate(rows):
         left = 0.0
+        outside = 0  # the shares too narrow to hold their number, labelled beside the bar
         for block in blocks:
             share = float(r.series[names.share(block)][col])
             ax.barh(
                 y,
                 share,
                 left=left,
-                height=0.62,
+                height=SHARE_BAR,
                 color=SECTOR_COLOURS[block],
                 hatch=SECTOR_HATCHES[block],
                 edgecolor="white",
@@ -236,9 +244,14 @@ def plot_sector_shares(
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75}
                     if block != "services"
                     else None,
+                    gid=f"share.{block}",
                 )
+            elif round(share, 1) > 0:
+                _small_share(ax, left + share / 2, y, share, block, outside, lang)
+                outside += 1
             left += share
     ax.set_yticks(range(len(rows)), [label for label, _r, _c in rows])
+    ax.set_ylim(-0.5 - SHARE_ROOM, len(rows) - 0.5 + SHARE_ROOM)
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.xaxis.set_major_formatter(NumberFormatter(lang, 0, " %"))
@@ -248,23 +261,52 @@ def plot_sector_shares(
     return fig
 
 
+SHARE_BAR = 0.62
+"""The height of a bar of the shares chart, in rows."""
+
+SHARE_ROOM = 0.2
+"""Rows added above the first bar and below the last for the labels of narrow shares."""
+
+
+def _small_share(ax: Axes, x: float, y: int, share: float, block: str, k: int, lang: str) -> None:
+    """The number of a share too narrow to hold it (agriculture's 2.6 % in 2030), just outside
+    its bar: the first of a row above the bar, the next below, and so on, so that two narrow
+    neighbours (agriculture and the other block) do not write over each other."""
+    above = k % 2 == 0
+    ax.text(
+        x,
+        y - SHARE_BAR / 2 - 0.03 if above else y + SHARE_BAR / 2 + 0.03,
+        format_number(share, 1, lang),
+        ha="center",
+        va="bottom" if above else "top",  # the y axis runs down: "bottom" sits above the bar
+        fontsize=7,
+        color="#333333",
+        gid=f"share.{block}",
+    )
+
+
 # ----------------------------------------------------------------------------- 3. growth
 
 
 @with_style
 def plot_sector_growth(results: Sequence[ScenarioResult], lang: str, run_date: date) -> Figure:
-    """Year-on-year growth of each sector and the total, by scenario, with the target ranges."""
+    """Year-on-year growth of each sector and the total, by scenario, with the target ranges.
+
+    A growth target is an average over its term (14-15 %/yr from 2020 to 2025), not a floor
+    for every year: it is drawn once, as a bar beside its end year, with each scenario's average
+    growth over the same years on it, so a dip that the later years make up (COVID's 2021) is
+    not shown "outside the target", and a term that misses it on average is."""
     fig = new_figure(8.0, 6.0)
     axes = fig.subplots(2, 2, sharex=True).ravel()
     styles = scenario_styles([r.scenario.name for r in results])
     panels = ["services", "industry", "agriculture", "total"]
+    years = results[0].years
     for ax, block in zip(axes, panels, strict=True):
         target = _plan_target(results, (names.output(block),), "cagr")
-        years = results[0].years
         title = text("output.total", lang) if block == "total" else text(block, lang)
-        if _applicable(target, results):
-            _growth_band(ax, target, int(years[-1]), lang)
-            title += f"\n{text('target', lang).lower()} {band_text(target, lang)}"
+        if _applicable(target, results) and target.end_year <= years[-1]:
+            _term_average(ax, target, results, block, styles, lang)
+            title += f"\n{text('target_average_title', lang)} {band_text(target, lang)}"
         for r in results:
             line(
                 ax,
@@ -275,11 +317,97 @@ def plot_sector_growth(results: Sequence[ScenarioResult], lang: str, run_date: d
             )
         ax.set_title(title)
         year_axis(ax, years[1:])
+        ax.set_xlim(years[1] - 0.3, years[-1] + 0.7)  # room for the bar beside the end year
         ax.yaxis.set_major_formatter(NumberFormatter(lang, None))
         ax.set_ylabel(unit_text("%/yr", lang))
-    titled_legend(fig, axes[0], len(results) + 1, text("fig.sector_growth", lang))
+    handles, labels = legend_entries(axes)
+    fig.legend(
+        handles,
+        labels,
+        loc="outside upper center",
+        ncol=min(3, len(labels)),
+        title=text("fig.sector_growth", lang),
+        title_fontproperties={"weight": "bold", "size": 11},
+    )
     footer(fig, lang, run_date)
     return fig
+
+
+AVERAGE_OFFSET = 0.4
+"""How far right of its end year a term-average growth target is drawn, in years: beside the
+end year's own growth, not on it."""
+
+
+def _term_average(
+    ax: Axes,
+    target: Target,
+    results: Sequence[ScenarioResult],
+    block: str,
+    styles: dict[str, dict],
+    lang: str,
+) -> None:
+    """A growth target over its term as what it is, an average: a grey bar (low..high; a floor
+    or a ceiling as a thick tick) just right of its end year, and on it each scenario's average
+    growth from the term's first year to its end year (hollow, in the scenario's colour)."""
+    x = target.end_year + AVERAGE_OFFSET
+    period = _periods([target])
+    words = text("target_average", lang).format(period=period)
+    _average_target(ax, target, x, words)
+    hollow: dict[str, Any] = {
+        "linestyle": "none",
+        "markersize": 6,
+        "markerfacecolor": "white",
+        "markeredgewidth": 1.5,
+    }
+    # the legend's key: a hollow mark in no scenario's colour (each scenario's is its own)
+    ax.plot(
+        [],
+        [],
+        marker="o",
+        color="#333333",
+        label=text("scenario_average", lang).format(period=period),
+        **hollow,
+    )
+    for r in results:
+        end = list(map(int, r.years)).index(target.end_year)
+        style = styles[r.scenario.name]
+        average = float(r.series[names.cagr(block)][end])
+        ax.plot(
+            [x],
+            [average],
+            marker=style["marker"],
+            color=style["color"],
+            zorder=4,
+            gid="term_average",
+            **hollow,
+        )
+
+
+def _average_target(ax: Axes, target: Target, x: float, words: str) -> None:
+    """A growth target's low..high as a grey bar at `x`; a floor or a ceiling as a thick tick."""
+    if target.low is not None and target.high is not None:
+        ax.plot(
+            [x, x],
+            [target.low, target.high],
+            color="#444444",
+            linewidth=7,
+            alpha=0.45,
+            solid_capstyle="butt",
+            label=words,
+        )
+    else:
+        bound = float(target.low if target.low is not None else target.high or 0.0)
+        ax.plot(
+            [x],
+            [bound],
+            marker="_",
+            markersize=16,
+            markeredgewidth=3,
+            color="#444444",
+            alpha=0.6,
+            linestyle="none",
+            label=words,
+        )
 
 
 def _growth_band(ax: Axes, target: Target, last_year: int, lang: str) -> None:
@@ -317,6 +445,7 @@ def plot_income(
         style = styles[r.scenario.name]
         line(ax, r.years, r.series["income_per_capita"], style, r.scenario.title(lang))
         _end_value(ax, r, "income_per_capita", 1, style["color"], lang, gap=6)
+    separate_labels(ax, END_LABEL)
     year_axis(ax, first.years)
     ax.set_xlim(first.years[0] - 0.3, first.years[-1] + 0.9)
     ax.yaxis.set_major_formatter(NumberFormatter(lang))
@@ -383,6 +512,7 @@ def plot_budget(results: Sequence[ScenarioResult], lang: str, run_date: date) ->
         _end_value(top, r, "budget_revenue", 0, style["color"], lang, gap=6)
         if "land_use_revenue" in r.series:
             line(bottom, r.years, r.series["land_use_revenue"], style, r.scenario.title(lang))
+    separate_labels(top, END_LABEL)
     _land_use_target(bottom, results, lang)
     indicators = first.scenario.indicators
     top.set_title(label_text(indicators["budget_revenue"], lang))
@@ -603,48 +733,105 @@ def plot_scorecard_table(
     run_date: date,
     rebased: Sequence[ScenarioResult] = (),
 ) -> Figure:
-    """The scorecard as a table: the targets checked in the run down, scenarios across (with
-    --actuals: the plan and the re-baselined result side by side); ✓ met, ✓↑ exceeded with the
-    excess, ✗ missed with the gap. A column's title wraps to at most two lines (a what-if's
-    mark makes a title longer: its column widens)."""
+    """The scorecard as a table: the targets checked in the run down, scenarios across; ✓ met,
+    ✓↑ exceeded with the excess, ✗ missed with the gap. With --actuals each target takes two
+    rows, the plan and the re-baselined result (a "basis" column says which), so the table
+    keeps one column per scenario and prints on an A4 sheet (side by side columns made it
+    19 inches wide: 5 pt text on paper). A column's title wraps to at most two lines (a
+    what-if's mark makes a title longer: its column widens)."""
     pairs = _pairs(results, rebased)
-    columns: list[tuple[str, ScenarioResult]] = []
-    for plan, rebaselined in pairs:
-        if rebaselined is None:
-            columns.append((plan.scenario.title(lang), plan))
-        else:
-            columns.append((f"{plan.scenario.title(lang)}: {text('plan', lang)}", plan))
-            columns.append(
-                (f"{plan.scenario.title(lang)}: {text('rebaselined', lang)}", rebaselined)
-            )
-    n = len(columns)
-    first = [0.31, 0.2] if n <= 3 else [0.24, 0.14]  # plan and re-baselined: more columns
-    titles, chars = _two_line_titles([t for t, _r in columns], 18 if n <= 3 else 22)
+    n = len(pairs)
+    first = [0.31, 0.2] if n <= 3 else [0.24, 0.14]
+    limit = 18 if n <= 3 else 22
+    titles, chars = _two_line_titles([plan.scenario.title(lang) for plan, _r in pairs], limit)
     plain = max(8.0, 3.0 + 1.7 * n)  # inches; a scenario column is (1 - sum(first)) / n of it
     column = (1 - sum(first)) * plain / n  # widened only for a title longer than two lines
-    if chars > (18 if n <= 3 else 22):
+    if chars > limit:
         column = max(column, chars * HEADER_CHAR_IN)
-    width = plain + n * column - (1 - sum(first)) * plain
-    fig = new_figure(width, 4.4)
-    ax = fig.add_subplot()
-    header = [text("target", lang), text("band", lang)] + titles
     targets = targets_in_horizon(results)
-    cells, colours = [], []
-    for target in targets:
-        row = [wrap(label_text(target, lang), 40), band_text(target, lang)]
-        row_colours = ["white", "white"]
-        for _title, r in columns:
-            cell, colour = _score_cell(_score_value(r, target), lang)
-            row.append(cell)
-            row_colours.append(colour)
-        cells.append(row)
-        colours.append(row_colours)
-    widths = [f * plain / width for f in first] + [column / width] * n
-    table_figure(ax, cells, header, colours, widths, row_height=ROW_HEIGHT)
+    bands = max((len(band_text(t, lang)) for t in targets), default=0)
+    fixed = [first[0] * plain, max(first[1] * plain, bands * BODY_CHAR_IN + 0.15)]
+    fixed += [BASIS_COLUMN_IN] if rebased else []
+    width = round(sum(fixed) + n * column, 2)  # whole pixels at 200 dpi: no half to round
+    cells, colours = _scorecard_rows(targets, pairs, bool(rebased), lang)
+    # 4.4 inches hold a title, ten rows, the key and the footer; more rows, a taller figure
+    lines = len(cells) + SCORECARD_EXTRA_ROWS
+    fig = new_figure(width, round(4.4 * lines / SCORECARD_LINES, 2))
+    ax = fig.add_subplot()
+    row_height = ROW_HEIGHT * SCORECARD_LINES / lines
+    header = [text("target", lang), text("band", lang)]
+    header += [text("basis", lang)] if rebased else []
+    table = table_figure(
+        ax,
+        cells,
+        header + titles,
+        colours,
+        [w / width for w in fixed] + [column / width] * n,
+        row_height=row_height,
+    )
+    if rebased:
+        _pair_rows(table, len(targets))
     ax.set_title(f"{text('fig.scorecard', lang)} ({_values_of(targets, lang)})")
-    _status_legend(ax, 1 - ROW_HEIGHT * (len(cells) + 1.25) - 0.04, lang)
+    _status_legend(ax, 1 - row_height * (len(cells) + 1.25) - 0.04, lang)
     footer(fig, lang, run_date)
     return fig
+
+
+def _scorecard_rows(
+    targets: Sequence[Target],
+    pairs: Sequence[tuple[ScenarioResult, ScenarioResult | None]],
+    rebased: bool,
+    lang: str,
+) -> tuple[list[list[str]], list[list[str]]]:
+    """The scorecard's body: (cells, colours), a row per target, or with `rebased` two (the
+    plan, then the re-baselined result, the target's label and band on the first)."""
+    bases = ["plan", "rebaselined"] if rebased else [""]
+    cells, colours = [], []
+    for target in targets:
+        for k, basis in enumerate(bases):
+            row = (
+                [wrap(label_text(target, lang), 40), band_text(target, lang)]
+                if k == 0
+                else ["", ""]
+            )
+            row += [text(basis, lang)] if basis else []
+            row_colours = ["white"] * len(row)
+            for plan, rebaselined in pairs:
+                shown = rebaselined if basis == "rebaselined" else plan
+                cell, colour = (
+                    ("–", "white")
+                    if shown is None
+                    else _score_cell(_score_value(shown, target), lang)
+                )
+                row.append(cell)
+                row_colours.append(colour)
+            cells.append(row)
+            colours.append(row_colours)
+    return cells, colours
+
+
+BODY_CHAR_IN = 0.058
+"""Width of a character of the scorecard's body text (7.5 pt), inches: the band column widens
+for a band written longer than its share of the table ("≈ 600 tỷ đồng (± 2 %)")."""
+
+BASIS_COLUMN_IN = 1.45
+"""Width of the scorecard's basis column ("cập nhật theo thực tế"), inches."""
+
+SCORECARD_EXTRA_ROWS = 2.75
+"""Rows' worth of the scorecard's axes taken by the header (1.25) and the key under it (1.5)."""
+
+SCORECARD_LINES = 10 + SCORECARD_EXTRA_ROWS
+"""The rows of a 4.4-inch scorecard: ten targets (the bundled plan), header and key."""
+
+
+def _pair_rows(table, targets: int) -> None:
+    """Join each target's two rows (plan, re-baselined) in its label and band columns: no rule
+    between them, the label on the first."""
+    for k in range(targets):
+        top, bottom = 1 + 2 * k, 2 + 2 * k
+        for col in (0, 1):
+            table[top, col].visible_edges = "LTR"
+            table[bottom, col].visible_edges = "LBR"
 
 
 HEADER_CHAR_IN = 0.075

@@ -131,7 +131,7 @@ def plot_fan_charts(
             ax.yaxis.set_major_formatter(NumberFormatter(lang, None))
             ax.tick_params(labelsize=7)
     title = f"{text('fig.fan', lang)} ({format_number(draws, 0, lang)} {text('draws', lang)})"
-    titled_legend(fig, axes[0][0], 5, title)
+    titled_legend(fig, axes[0][0], 3, title)  # the legend's words are long: two rows
     footer(fig, lang, run_date)
     return fig
 
@@ -196,12 +196,12 @@ def _target_marker(
             alpha=BAND_ALPHA,
             linewidth=0,
             zorder=0.5,  # under the fan: the spread must stay visible
-            label=text("target", lang),
+            label=text("fan.target", lang),
         )
     elif target.low is not None:  # a level: a point, or a band at its year
         upper = target.high if target.high is not None and target.high != target.low else None
         if upper is None:
-            target_point(ax, target.end_year, target.low, text("target", lang), size=11)
+            target_point(ax, target.end_year, target.low, text("fan.target", lang), size=11)
         else:
             ax.plot(
                 [target.end_year] * 2,
@@ -210,7 +210,7 @@ def _target_marker(
                 linewidth=5,
                 alpha=0.6,
                 solid_capstyle="butt",
-                label=text("target", lang),
+                label=text("fan.target", lang),
             )
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from sim.core.names import SeriesName
 from sim.output.charts.base import (
@@ -172,13 +173,14 @@ def plot_deviation_table(
             value = float(match.deviation.iloc[0] if is_growth else match.deviation_pct.iloc[0])
             unit = text("points", lang) if is_growth else "%"
             shown = format_number(abs(value), 1, lang)
-            if shown.strip("0,.") != "":  # no sign on a deviation that shows as zero
+            on_plan = shown.strip("0,.") == ""  # shows as zero: no sign, and no colour
+            if not on_plan:
                 shown = format_signed(value, 1, lang)
             line.append(f"{shown} {unit}")
-            line_colours.append(MET_COLOUR if value >= 0 else MISSED_COLOUR)
+            line_colours.append(_deviation_colour(value, on_plan))
         cells.append(line)
         colours.append(line_colours)
-    height = 1.2 + 0.3 * (len(cells) + 1.5)
+    height = 1.5 + 0.3 * (len(cells) + 1.5)  # and a line for the colour key
     fig = new_figure(max(9.0, 6.0 + 1.6 * len(names)), height)
     ax = fig.add_subplot()
     header = [text("indicator", lang), text("year", lang), text("actual", lang)] + [
@@ -186,5 +188,20 @@ def plot_deviation_table(
     ]
     table_figure(ax, cells, header, colours, [0.4, 0.07, 0.13] + [0.4 / len(names)] * len(names))
     ax.set_title(text("fig.deviation", lang))
+    key = [
+        Patch(facecolor=colour, edgecolor="#bbbbbb", label=text(f"dev.{word}", lang))
+        for word, colour in DEVIATION_COLOURS.items()
+    ]
+    ax.legend(handles=key, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=7.5)
     footer(fig, lang, run_date)
     return fig
+
+
+DEVIATION_COLOURS = {"above": MET_COLOUR, "on_plan": "white", "below": MISSED_COLOUR}
+"""A deviation's cell colour by its sign; one that shows as 0.0 is on plan, neither."""
+
+
+def _deviation_colour(value: float, on_plan: bool) -> str:
+    if on_plan:
+        return DEVIATION_COLOURS["on_plan"]
+    return DEVIATION_COLOURS["above" if value > 0 else "below"]

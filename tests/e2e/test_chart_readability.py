@@ -1,0 +1,327 @@
+"""Charts as planners saw them (issue 11): titles that fit, tables that print, labels that do not
+collide, targets drawn for what they measure. Every test draws real figures and reads what
+matplotlib laid out."""
+
+from datetime import date
+
+import numpy as np
+import pytest
+from conftest import SCENARIOS
+
+from sim.output.charts.pack import compare_chart_jobs, main_chart_jobs
+from sim.run import load_scenarios, run_scenario
+
+RUN_DATE = date(2026, 11, 27)
+WHAT_IF = ["sectors.services.growth_pct=15"]
+
+pytestmark = pytest.mark.slow
+
+
+def _job(jobs, stem):
+    return next(job for job in jobs if job.stem == stem)
+
+
+def _inside(fig, artist) -> bool:
+    """The artist's drawn box lies inside the figure (one pixel of slack)."""
+    box = artist.get_window_extent()
+    return box.x0 >= -1 and box.x1 <= fig.bbox.width + 1 and box.y1 <= fig.bbox.height + 1
+
+
+@pytest.fixture(scope="module")
+def what_if():
+    """The bundled scenarios with services at 15 %/yr in every one: each title gets the what-if
+    mark, the longest titles a planner sees."""
+    return [run_scenario(s) for s in load_scenarios([], SCENARIOS, WHAT_IF)]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_waterfall_title_fits_the_figure(what_if, lang):
+    from sim.analysis.compare import compare_run
+
+    jobs = compare_chart_jobs(what_if, compare_run("baseline", what_if), lang, RUN_DATE)
+    fig = _job(jobs, "c01_waterfall_covid_shock").draw()
+    fig.draw_without_rendering()
+    title = fig.axes[0].get_legend().get_title()
+    words = title.get_text().replace("\n", " ")
+    mark = "(giả định thay đổi)" if lang == "vi" else "(what-if)"
+    assert words.endswith(mark) and words.count(mark) == 2  # the whole title is there
+    assert _inside(fig, title), words
+
+
+def _end_labels(fig):
+    return [t for ax in fig.axes for t in ax.texts if t.get_gid() == "end_value"]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("stem", ["01_output_index", "05_income", "06_budget"])
+def test_end_labels_do_not_overlap(what_if, lang, stem):
+    """With services at 15 %/yr, baseline ends at 194.9 and optimistic at 197.0: the labels
+    were drawn over each other. Each label keeps its value and its place in the order."""
+    fig = _job(main_chart_jobs(what_if, lang, RUN_DATE), stem).draw()
+    fig.draw_without_rendering()
+    labels = _end_labels(fig)
+    assert len(labels) == len(what_if)
+    by_value = sorted(labels, key=lambda t: t.xy[1])
+    heights = [t.get_window_extent() for t in by_value]
+    for lower, upper in zip(heights, heights[1:], strict=False):
+        assert lower.y1 <= upper.y0 + 0.5, (lower, upper)  # in value order, apart
+    series = {"01_output_index": "output.total", "05_income": "income_per_capita"}
+    name = series.get(stem, "budget_revenue")
+    decimals = 0 if stem == "06_budget" else 1
+    shown = sorted(t.get_text() for t in labels)
+    from sim.output.i18n import format_number
+
+    assert shown == sorted(format_number(r.series[name][-1], decimals, lang) for r in what_if)
+    if stem == "01_output_index":  # the case of the issue: the two were 2.1 apart
+        assert {"197,0", "194,9"} <= set(shown) or {"197.0", "194.9"} <= set(shown)
+
+
+def test_labels_apart_stay_where_they_are():
+    """Labels that do not collide are not moved; three on one value are spread evenly about
+    it, in the order they were given."""
+    from matplotlib.figure import Figure
+
+    from sim.output.charts.base import separate_labels
+
+    fig = Figure(figsize=(6, 4))
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 100])
+    far = [
+        ax.annotate(s, (1, v), xytext=(4, 0), textcoords="offset points", gid="end", va="center")
+        for s, v in (("a", 10.0), ("b", 60.0))
+    ]
+    same = [
+        ax.annotate(s, (1, 40.0), xytext=(4, 0), textcoords="offset points", gid="end", va="center")
+        for s in ("c", "d", "e")
+    ]
+    separate_labels(ax, "end")
+    fig.draw_without_rendering()
+    for label in far:
+        assert label.xyann == (4, 0) and label.anncoords == "offset points"
+    boxes = [label.get_window_extent() for label in same]
+    to_data = ax.transData.inverted()
+    ys = [to_data.transform(((b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2))[1] for b in boxes]
+    assert ys == sorted(ys) and np.mean(ys) == pytest.approx(40.0, abs=0.5)
+    assert ys[1] - ys[0] == pytest.approx(ys[2] - ys[1], abs=0.5) and ys[1] - ys[0] > 2
+    assert boxes[0].y1 <= boxes[1].y0 + 0.5 and boxes[1].y1 <= boxes[2].y0 + 0.5
+    assert all(box.x0 > ax.transData.transform((1, 0))[0] for box in boxes)  # still to the right
+
+
+@pytest.fixture(scope="module")
+def next_term():
+    return [run_scenario(s) for s in load_scenarios([], SCENARIOS / "next_term")]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_share_is_labelled_even_a_narrow_one(next_term, lang):
+    """The 2030 agriculture share (about 2.6 %) had no number: every share of every bar has its
+    number, and no two numbers overlap."""
+    from sim.core import names
+    from sim.output.i18n import format_number
+
+    fig = _job(main_chart_jobs(next_term, lang, RUN_DATE), "03_sector_shares").draw()
+    fig.draw_without_rendering()
+    ax = fig.axes[0]
+    labels = {}
+    for t in ax.texts:
+        labels.setdefault(t.get_gid(), []).append(t.get_text())
+    agriculture_2030 = [r.series[names.share("agriculture")][-1] for r in next_term]
+    assert min(agriculture_2030) < 4.0  # too narrow for its number inside the bar
+    first = next_term[0]
+    for block in ("services", "industry", "agriculture"):
+        expected = [first.series[names.share(block)][0]]
+        expected += [r.series[names.share(block)][-1] for r in next_term]
+        assert labels[f"share.{block}"] == [format_number(v, 1, lang) for v in expected], block
+    boxes = [t.get_window_extent() for t in ax.texts]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b), (a, b)
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return [run_scenario(s) for s in load_scenarios([], SCENARIOS)]
+
+
+@pytest.fixture(scope="module")
+def tracking(bundled):
+    from sim.scenario.actuals import read_actuals
+    from sim.term.tracking import track
+
+    linked = {n for r in bundled for n in r.scenario.indicators}
+    return track(bundled, read_actuals(SCENARIOS / "actuals_example.csv", linked))
+
+
+@pytest.mark.parametrize(
+    ("lang", "zero", "keys"),
+    [
+        ("vi", "0,0 %", ["cao hơn kế hoạch", "bằng kế hoạch", "thấp hơn kế hoạch"]),
+        ("en", "0.0 %", ["above plan", "on plan", "below plan"]),
+    ],
+)
+def test_deviation_colours_follow_the_sign_and_have_a_key(bundled, tracking, lang, zero, keys):
+    """COVID's 2022 income deviation shows as 0.0 %: it was orange, as if below plan. Each
+    colour now follows the sign shown, and a key under the table says what it means."""
+    from matplotlib.colors import to_hex
+
+    from sim.output.charts.pack import tracking_chart_jobs
+
+    fig = _job(tracking_chart_jobs(bundled, tracking, lang, RUN_DATE), "10_deviation").draw()
+    ax = fig.axes[0]
+    legend = ax.get_legend()
+    key = {
+        t.get_text(): to_hex(p.get_facecolor())
+        for t, p in zip(legend.get_texts(), legend.get_patches(), strict=True)
+    }
+    assert [next(k for k in key if words in k) for words in keys] == list(key)
+    above, on_plan, below = key.values()
+    assert len({above, on_plan, below}) == 3
+    seen = set()
+    for (row, col), cell in ax.tables[0].get_celld().items():
+        if row == 0 or col < 3:
+            continue
+        shown = cell.get_text().get_text()
+        colour = to_hex(cell.get_facecolor())
+        expected = above if shown.startswith("+") else below if shown.startswith("−") else on_plan
+        assert colour == expected, (shown, colour)
+        seen.add(expected)
+        if shown == zero:
+            assert colour == on_plan
+    assert seen == {above, on_plan, below}  # the example has all three
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        (
+            "vi",
+            {
+                "target": "Mục tiêu",
+                "median": "Trung vị các lần mô phỏng",
+                "point": "Dự báo điểm của kịch bản",
+                "why": "Trung vị không phải là dự báo điểm: khoảng bất định của một số giả định "
+                "không cân đối quanh giá trị kịch bản dùng",
+            },
+        ),
+        (
+            "en",
+            {
+                "target": "Target",
+                "median": "Median of the draws",
+                "point": "The scenario's point projection",
+                "why": "The median is not the point projection: some assumptions' uncertainty "
+                "ranges are not symmetric about the value the scenario uses",
+            },
+        ),
+    ],
+)
+def test_fan_chart_says_its_median_is_not_the_point_projection(lang, words):
+    """The budget's median of the draws ends near 575 while the scenario's own projection ends
+    at 566.8 (its 2020 base, 290, is the low end of its 290-298.3 range): the chart draws both,
+    names them apart, says why they differ, and calls the target "Mục tiêu" as the others do."""
+    from sim.analysis.suite import run_sensitivity
+    from sim.output.charts.pack import sensitivity_chart_jobs
+
+    one = [run_scenario(s) for s in load_scenarios(["baseline"], SCENARIOS)]
+    sensitivity = run_sensitivity([one[0].scenario], draws=2000, seed=5, sobol_n=2**6)
+    job = _job(sensitivity_chart_jobs(one, sensitivity, lang, RUN_DATE), "s01_fan")
+    fig = job.draw()
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert words["target"] in legend and "Chỉ tiêu" not in legend
+    assert words["median"] in legend and words["point"] in legend
+    assert words["why"] in job.caption
+    budget = fig.axes[2]
+    lines = {ln.get_label(): ln.get_ydata() for ln in budget.get_lines()}
+    point, median = lines[words["point"]], lines[words["median"]]
+    assert point[-1] == pytest.approx(one[0].series["budget_revenue"][-1])
+    assert point[0] == pytest.approx(290.0)  # the base the scenario uses
+    assert median[-1] - point[-1] > 3.0  # the draws' median sits above: not the same line
+
+
+@pytest.fixture(scope="module")
+def to_2030():
+    return [run_scenario(s) for s in load_scenarios([], SCENARIOS, end_year=2030)]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("run", ["bundled", "to_2030"])
+def test_growth_targets_are_drawn_as_averages_beside_their_end_year(request, run, lang):
+    """The 2021-2025 targets are averages over the term: no band behind the year-by-year lines
+    (COVID's 2021 looked "outside the target"), one bar beside 2025 (also in a run to 2030),
+    and on it each scenario's average growth 2021-2025, which is what the target measures."""
+    from sim.core import names
+    from sim.core.targets import find_target
+
+    results = request.getfixturevalue(run)
+    fig = _job(main_chart_jobs(results, lang, RUN_DATE), "04_sector_growth").draw()
+    average = "Mục tiêu tăng bình quân 2021-2025" if lang == "vi" else "2021-2025 target for"
+    panels = ["services", "industry", "agriculture", "total"]
+    for ax, block in zip(fig.axes, panels, strict=True):
+        target = find_target(results[0].scenario.plan.targets, (names.output(block),), "cagr")
+        assert not ax.collections  # nothing shaded behind the years
+        bars = [ln for ln in ax.get_lines() if ln.get_label().startswith(average)]
+        assert len(bars) == 1
+        assert list(bars[0].get_xdata()) == [2025.4, 2025.4]
+        assert list(bars[0].get_ydata()) == [target.low, target.high]
+        marks = [ln for ln in ax.get_lines() if ln.get_gid() == "term_average"]
+        end = list(results[0].years).index(2025)
+        level = [r.series[names.output(block)] for r in results]
+        by_hand = [100 * ((lv[end] / lv[0]) ** (1 / 5) - 1) for lv in level]
+        assert [m.get_ydata()[0] for m in marks] == pytest.approx(by_hand)
+        assert all(m.get_xdata()[0] == 2025.4 for m in marks)
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert sum(words.startswith(average) for words in legend) == 1
+    mark = "Tăng bình quân 2021-2025 của kịch bản" if lang == "vi" else "average growth 2021-2025"
+    assert sum(mark in words for words in legend) == 1  # one key for every scenario's mark
+    covid = results[1]
+    assert covid.scenario.name == "covid_shock"
+    assert covid.series[names.growth("services")][1] < 15.5  # its 2021 dip, not judged alone
+    assert ax.get_xlim()[1] > results[0].years[-1]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_scorecard_with_actuals_prints_readably_on_a4(bundled, tracking, lang):
+    """Plan and re-baselined side by side made the table 19 x 4.4 inches (3793 x 880 px): on
+    its A4 page the 7.5 pt text shrank to about 4 pt. Each target now takes two rows (plan,
+    re-baselined) under one column per scenario: at most A4 landscape's proportions, and the
+    text prints at 6.5 pt or more on the pack's page."""
+    from sim.output.charts.pages import sheet
+
+    rebased = [r.result for r in tracking.rebased]
+    fig = _job(main_chart_jobs(bundled, lang, RUN_DATE, rebased), "08_scorecard").draw()
+    width, height = fig.get_size_inches()
+    assert width / height <= 297 / 210 + 0.02
+    _, _, scale, _, _ = sheet(width * 72, height * 72)
+    table = fig.axes[0].tables[0]
+    cells = table.get_celld()
+    sizes = {cell.get_text().get_fontsize() for cell in cells.values()}
+    assert min(sizes) * scale >= 6.5, (sizes, scale)
+    # every score of both bases is in the table: 10 targets x 2 rows x 3 scenarios
+    rows = {r for r, _c in cells if r > 0}
+    assert len(rows) == 2 * 10
+    plan = [c for (r, c), cell in cells.items() if c == 2 and cell.get_text().get_text()]
+    assert len(plan) == 1 + 2 * 10  # header and one basis word a row
+    fig.draw_without_rendering()
+    for (_r, _c), cell in cells.items():  # no text wider than its cell
+        box, text_box = cell.get_window_extent(), cell.get_text().get_window_extent()
+        assert text_box.width <= box.width, cell.get_text().get_text()
+
+
+@pytest.mark.parametrize(("low", "high"), [(3.0, None), (None, 4.0), (3.0, 4.0)])
+def test_an_average_target_with_one_end_is_a_tick_at_that_end(low, high):
+    """A growth target "above 3 %/yr" has no band: it is drawn as a floor (a tick at 3), not
+    refused (the README allows one-sided targets)."""
+    from dataclasses import replace
+
+    from conftest import TARGETS
+    from matplotlib.figure import Figure
+
+    from sim.output.charts.projection import _average_target
+
+    target = replace(next(t for t in TARGETS if t.key == "agriculture_growth"), low=low, high=high)
+    ax = Figure().add_subplot()
+    _average_target(ax, target, 2025.4, "words")
+    (drawn,) = ax.get_lines()
+    assert drawn.get_label() == "words"
+    assert list(drawn.get_ydata()) == [v for v in (low, high) if v is not None]
+    assert set(drawn.get_xdata()) == {2025.4}
