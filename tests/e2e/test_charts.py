@@ -225,7 +225,7 @@ def test_report_holds_tables_scorecard_and_assumptions(pack):
             "Giả định",
             "14,78",
             "2009; 2102-2104",
-            "line 63-65",
+            "dòng 63-65",  # (the source notes are in the run's language)
             "giữ phần 0,9 %",
             "Thu nhập bình quân đầu người",
         ]:
