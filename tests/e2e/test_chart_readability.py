@@ -325,3 +325,19 @@ def test_an_average_target_with_one_end_is_a_tick_at_that_end(low, high):
     assert drawn.get_label() == "words"
     assert list(drawn.get_ydata()) == [v for v in (low, high) if v is not None]
     assert set(drawn.get_xdata()) == {2025.4}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("stem", ["04_sector_growth", "07_targets_end_year"])
+def test_figure_legends_of_what_if_titles_fit_the_figure(what_if, lang, stem):
+    """Every title carries "(giả định thay đổi)": three columns of them ran off both sides of
+    the sector-growth chart; the legend takes as many columns as fit."""
+    from sim.output.charts.base import legend_columns
+
+    fig = _job(main_chart_jobs(what_if, lang, RUN_DATE), stem).draw()
+    fig.draw_without_rendering()
+    (legend,) = fig.legends
+    assert _inside(fig, legend), legend.get_window_extent()
+    shown = [t.get_text() for t in legend.get_texts()]
+    assert all(r.scenario.title(lang) in shown for r in what_if)
+    assert legend_columns(["a", "b", "c"], 8.0, 3) == 3  # short labels keep their columns

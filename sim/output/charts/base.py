@@ -405,3 +405,22 @@ def legend_entries(axes) -> tuple[list, list[str]]:
                 handles.append(handle)
                 labels.append(label)
     return handles, labels
+
+
+CHAR_WIDTH_EM = 0.5
+"""The average width of a DejaVu Sans character in running text, in ems (measured: 0.45)."""
+LEGEND_ENTRY_IN = 0.7
+"""A legend entry's handle and the gaps around it, in inches."""
+
+
+def legend_columns(labels: Sequence[str], width_in: float, most: int, fontsize: float = 8) -> int:
+    """The most columns (up to `most`) in which a figure legend of `labels` fits `width_in`
+    inches. Matplotlib fills a legend column by column, each column as wide as its widest
+    label; a what-if title ("... (giả định thay đổi)") can make three columns too wide."""
+    for n in range(min(most, len(labels)), 1, -1):
+        rows = -(-len(labels) // n)
+        columns = [labels[c * rows : (c + 1) * rows] for c in range(n)]
+        chars = sum(max((len(label) for label in column), default=0) for column in columns)
+        if chars * fontsize * CHAR_WIDTH_EM / 72 + n * LEGEND_ENTRY_IN <= width_in:
+            return n
+    return 1

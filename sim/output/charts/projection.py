@@ -30,6 +30,7 @@ from sim.output.charts.base import (
     band_bounds,
     figure_and_axes,
     footer,
+    legend_columns,
     legend_entries,
     line,
     new_figure,
@@ -325,7 +326,7 @@ def plot_sector_growth(results: Sequence[ScenarioResult], lang: str, run_date: d
         handles,
         labels,
         loc="outside upper center",
-        ncol=min(3, len(labels)),
+        ncol=legend_columns(labels, fig.get_figwidth(), 3),
         title=text("fig.sector_growth", lang),
         title_fontproperties={"weight": "bold", "size": 11},
     )
@@ -649,7 +650,7 @@ def plot_end_year_comparison(
         handles,
         labels,
         loc="outside upper center",
-        ncol=len(results),
+        ncol=legend_columns(labels, fig.get_figwidth(), len(results)),
         title=title,
         title_fontproperties={"weight": "bold", "size": 11},
     )
