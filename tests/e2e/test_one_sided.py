@@ -1,0 +1,142 @@
+"""A third invented locality (tests/data/one_sided: xã Phong Sơn, term 2025-2030, base year
+2025), adopted from the `--new-plan` starter: `example = true` kept, its own titles, output in
+billion VND (`structure.base_total_bn_vnd`), no land-use revenue, and only one-sided targets,
+"above" (low only) and "below" (high only), of every measure. The whole pipeline runs with
+--sensitivity, and every output draws and names what the plan has, no more.
+
+The baseline is built for closed forms: every sector grows 8 %/yr from 2,400 billion VND
+(2400 x 1.08^5 = 3526.4 in 2030), income 7 %/yr from 60 (84.15 in 2030), the budget 6 %/yr
+from 150 (200.73 in 2030)."""
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import REPO
+from matplotlib.table import Table
+from matplotlib.text import Text
+
+from sim.cli import main
+from sim.output.charts.pack import main_chart_jobs
+from sim.run import load_scenarios, run_scenario
+
+FOLDER = REPO / "tests" / "data" / "one_sided"
+RUN_DATE = date(2026, 5, 6)
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("one_sided") / "results"
+    code = main(
+        [
+            "--scenarios-dir",
+            str(FOLDER),
+            "--out",
+            str(out),
+            "--sensitivity",
+            "--draws",
+            "1000",
+            "--seed",
+            "3",
+            "--sobol-n",
+            "128",
+            "--quiet",
+        ]
+    )
+    assert code == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def results():
+    return [run_scenario(s) for s in load_scenarios([], FOLDER)]
+
+
+def charts(results, lang: str) -> dict:
+    """stem -> the drawn figure of every main chart of the run."""
+    return {job.stem: job.draw() for job in main_chart_jobs(results, lang, RUN_DATE)}
+
+
+def texts(fig) -> str:
+    """Every text drawn on `fig`, legend entries and table cells included."""
+    found = [t.get_text() for t in fig.findobj(Text)]
+    for table in fig.findobj(Table):
+        found += [cell.get_text().get_text() for cell in table.get_celld().values()]
+    return "\n".join(found)
+
+
+def shading(fig, label: str) -> tuple:
+    """(axes, vertices) of the shaded area whose legend entry is `label`."""
+    for ax in fig.axes:
+        for collection in ax.collections:
+            if collection.get_label() == label:
+                return ax, collection.get_paths()[0].vertices
+    raise AssertionError(f"no shading labelled {label!r}")
+
+
+def test_the_whole_pipeline_runs_and_scores_each_side(run):
+    card = pd.read_csv(run / "scorecard.csv").set_index("target")
+    assert card.loc["output_growth", "band"] == "≥ 7.5"
+    assert card.loc["industry_growth_cap", "band"] == "< 9"
+    assert card.loc["income_2030", "value"] == pytest.approx(60 * 1.07**5)
+    assert card.loc["budget_cap", "value"] == pytest.approx(150 * 1.06**5)
+    assert card.loc["income_each_year_cap", "value"] == pytest.approx(60 * 1.07)
+    assert set(card.status) == {"met"}
+    for stem in ("01_output_index", "04_sector_growth", "05_income", "06_budget", "s01_fan"):
+        assert (run / "charts" / f"{stem}.png").stat().st_size > 10_000, stem
+    assert (run / "charts" / "chart_pack.pdf").exists()
+    assert (run / "sensitivity" / "goal_seek.csv").exists()
+
+
+def test_a_floor_is_shaded_above_its_path_and_a_ceiling_below_it(results):
+    drawn = charts(results, "vi")
+    # chart 1: at least 7.5 %/yr from 2,400: the floor path 2400 x 1.075^t, shaded above it
+    ax, vertices = shading(drawn["01_output_index"], "Mục tiêu ≥ 7,5 %/năm")
+    years = np.arange(2025, 2031)
+    floor = 2400 * 1.075 ** (years - 2025)
+    np.testing.assert_allclose(vertices[:6], np.column_stack([years, floor]))
+    assert vertices[6:-1, 1].min() > floor.max()  # the far edge is above the floor
+    assert ax.get_ylim()[1] < 3700  # the panel's scale is the data's, not the shading's
+    # chart 4: industry below 9 %/yr (shaded down from 9), farm at least 3 %/yr (up from 3)
+    sectors = drawn["04_sector_growth"]
+    assert "chỉ tiêu < 9 %/năm" in texts(sectors) and "chỉ tiêu ≥ 3 %/năm" in texts(sectors)
+    shaded = [(c.get_paths()[0].vertices, ax) for ax in sectors.axes for c in ax.collections]
+    industry = next(v for v, ax in shaded if ax.get_title().startswith("Công nghiệp"))
+    farm = next(v for v, ax in shaded if ax.get_title().startswith("Nông"))
+    assert industry[:2, 1].tolist() == [9.0, 9.0] and industry[2:4, 1].max() < 9.0
+    assert farm[:2, 1].tolist() == [3.0, 3.0] and farm[2:4, 1].min() > 3.0
+    # chart 5: income at least 80 in 2030, the path from 60 at a steady rate, shaded above
+    ax, vertices = shading(drawn["05_income"], "Mục tiêu ≥ 80 triệu đồng/người")
+    np.testing.assert_allclose(vertices[:6, 1], 60 * (80 / 60) ** ((years - 2025) / 5))
+
+
+def test_the_budget_chart_draws_its_floor_growth_and_its_ceiling(results):
+    budget = charts(results, "vi")["06_budget"]
+    _ax, vertices = shading(budget, "Mục tiêu ≥ 5 %/năm")
+    np.testing.assert_allclose(vertices[:6, 1], 150 * 1.05 ** np.arange(6))
+    star = next(
+        line for line in budget.axes[0].lines if line.get_label() == "Mục tiêu < 250 tỷ đồng"
+    )
+    assert (star.get_xdata()[0], star.get_ydata()[0]) == (2030, 250.0)
+
+
+def test_the_end_year_panels_shade_the_side_that_meets(results):
+    panels = charts(results, "en")["07_targets_end_year"]
+    titled = {ax.get_title().replace("\n", " "): ax for ax in panels.axes if ax.get_visible()}
+    floor, ceiling = titled["Average output growth"], titled["Budget revenue in 2030, at most"]
+    [floor_span] = [p for p in floor.patches]
+    [ceiling_span] = [p for p in ceiling.patches]
+    floor_y = [floor_span.get_y(), floor_span.get_y() + floor_span.get_height()]
+    ceiling_y = [ceiling_span.get_y(), ceiling_span.get_y() + ceiling_span.get_height()]
+    assert min(floor_y) == 7.5 and max(floor_y) > floor.get_ylim()[1]
+    assert max(ceiling_y) == 250.0 and min(ceiling_y) < ceiling.get_ylim()[0]
+
+
+def test_the_scorecard_chart_and_report_show_one_sided_bands(run, results):
+    table = texts(charts(results, "vi")["08_scorecard"])
+    assert "≥ 7,5 %/năm" in table and "< 250 tỷ đồng" in table
+    html = (run / "report.html").read_text(encoding="utf-8")
+    assert "≥ 80 triệu đồng/người" in html and "&lt; 70 triệu đồng/người" in html
