@@ -142,6 +142,16 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "Chỉ số tổng giá trị sản xuất (năm {base} = 100).",
         "Total production value index ({base} = 100).",
     ),
+    "caption.output_value": (
+        "Tổng giá trị sản xuất (tỷ đồng); vùng tô: mục tiêu tăng bình quân {band} giai đoạn "
+        "{period}.",
+        "Total production value (billion VND); shaded: the target of {band} average growth in "
+        "{period}.",
+    ),
+    "caption.output_value.plain": (
+        "Tổng giá trị sản xuất (tỷ đồng).",
+        "Total production value (billion VND).",
+    ),
     "caption.sector_output": (
         "Giá trị sản xuất của từng ngành theo năm, mỗi ô một kịch bản.",
         "Production value of each sector by year, one panel per scenario.",
@@ -170,6 +180,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "Trên: thu ngân sách không tính tiền sử dụng đất",
         "Top: budget revenue excluding land-use fees",
     ),
+    "caption.budget.alone": ("Thu ngân sách", "Budget revenue"),
     "caption.budget.corridor": (", vùng tô là mục tiêu tăng {band}", "; shaded: the {band} target"),
     "caption.budget.star": (
         ", dấu sao là mục tiêu {band} năm {year}",

@@ -100,10 +100,11 @@ def chart_caption(key: str, plan: Plan, base: int, end: int, lang: str) -> str:
     """The caption of chart `key` ("caption.income", ...), with the plan's figures filled in;
     a chart whose target the plan does not set gets its caption without it."""
     targets = plan.targets
-    if key == "caption.budget":
-        return _budget_caption(targets, lang)
+    if key in ("caption.budget", "caption.budget.alone"):
+        return _budget_caption(targets, lang, land_use=key == "caption.budget")
     lookups = {
         "caption.output_index": (("output.total",), "cagr"),
+        "caption.output_value": (("output.total",), "cagr"),
         "caption.sector_growth": (tuple(names.output(s) for s in (*SECTORS, names.TOTAL)), "cagr"),
         "caption.income": (("income_per_capita",), "level"),
     }
@@ -121,19 +122,22 @@ def chart_caption(key: str, plan: Plan, base: int, end: int, lang: str) -> str:
     )
 
 
-def _budget_caption(targets: Sequence[Target], lang: str) -> str:
+def _budget_caption(targets: Sequence[Target], lang: str, land_use: bool = True) -> str:
     """Top panel: the budget with the plan's growth corridor and level star; bottom: land-use
-    fees with the plan's yearly floor: each part only when the plan sets it."""
+    fees with the plan's yearly floor: each part only when the plan sets it (without
+    `land_use`, no scenario has land-use fees: the budget alone, one panel)."""
     growth = find_target(targets, _BUDGET, "cagr")
     level = find_target(targets, _BUDGET, "level")
     floor = find_target(targets, ("land_use_revenue",), "min_each_year")
-    top = text("caption.budget.top", lang)
+    top = text("caption.budget.top" if land_use else "caption.budget.alone", lang)
     if growth is not None:
         top += text("caption.budget.corridor", lang).format(band=band_text(growth, lang))
     if level is not None:
         top += text("caption.budget.star", lang).format(
             band=band_text(level, lang), year=level.end_year
         )
+    if not land_use:
+        return f"{top}."
     bottom = text("caption.budget.bottom", lang)
     if floor is not None:
         bottom += text("caption.budget.floor", lang).format(band=band_text(floor, lang))

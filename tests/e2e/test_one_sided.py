@@ -16,9 +16,11 @@ import pytest
 from conftest import REPO
 from matplotlib.table import Table
 from matplotlib.text import Text
+from openpyxl import load_workbook
 
 from sim.cli import main
 from sim.output.charts.pack import main_chart_jobs
+from sim.output.console import format_summary
 from sim.run import load_scenarios, run_scenario
 
 FOLDER = REPO / "tests" / "data" / "one_sided"
@@ -140,3 +142,32 @@ def test_the_scorecard_chart_and_report_show_one_sided_bands(run, results):
     assert "≥ 7,5 %/năm" in table and "< 250 tỷ đồng" in table
     html = (run / "report.html").read_text(encoding="utf-8")
     assert "≥ 80 triệu đồng/người" in html and "&lt; 70 triệu đồng/người" in html
+
+
+def test_no_land_use_fees_no_land_use_panel_column_or_row(run, results):
+    jobs = {job.stem: job for job in main_chart_jobs(results, "vi", RUN_DATE)}
+    budget = jobs["06_budget"]
+    assert len(budget.draw().axes) == 1  # no empty lower panel
+    assert budget.caption == (
+        "Thu ngân sách, vùng tô là mục tiêu tăng ≥ 5 %/năm, dấu sao là mục tiêu < 250 tỷ đồng "
+        "năm 2030."
+    )
+    head = format_summary(results, "vi").splitlines()[0]
+    assert head.endswith("Thu nhập   Thu NS  Chỉ tiêu")  # no "Thu NS + đất" column
+    html = (run / "report.html").read_text(encoding="utf-8")
+    assert "sử dụng đất" not in html
+    summary_sheet = load_workbook(run / "projections.xlsx", read_only=True)["Tóm tắt"]
+    names = [c.value for c in next(summary_sheet.iter_rows(min_row=2, max_row=2))]
+    assert "budget_revenue" in names and "budget_revenue_total" not in names
+
+
+def test_output_in_billion_vnd_is_captioned_and_headed_so(results):
+    index = {job.stem: job for job in main_chart_jobs(results, "en", RUN_DATE)}["01_output_index"]
+    assert index.caption == (
+        "Total production value (billion VND); shaded: the target of ≥ 7.5 %/yr average growth "
+        "in 2026-2030."
+    )
+    head, units, row = format_summary(results, "vi").splitlines()[:3]
+    column = head.index("GTSX") + len("GTSX")  # right-aligned under its header
+    assert units[:column].endswith("tỷ đồng") and row[:column].endswith("3.526,4")
+    assert "chỉ số" not in units

@@ -363,11 +363,16 @@ BUDGET_UNIT = "billion VND"
 def plot_budget(results: Sequence[ScenarioResult], lang: str, run_date: date) -> Figure:
     """Budget revenue excl. land-use fees with the plan's growth corridor and level target (in the
     bundled plan 13-15 %/yr and 'about 600' in 2025);
-    land-use fee revenue in its own panel below."""
-    fig = new_figure(7.5, 6.2)
-    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1.3))
+    land-use fee revenue in its own panel below, when a scenario has it."""
     styles = scenario_styles([r.scenario.name for r in results])
     results = [r for r in results if "budget_revenue" in r.series]  # colours stay the run's
+    land = any("land_use_revenue" in r.series for r in results)
+    if land:
+        fig = new_figure(7.5, 6.2)
+        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1.3))
+    else:  # no land-use fees in any scenario: no empty panel for them
+        fig, top = figure_and_axes(None, 7.5, 4.6)
+        bottom = top
     first = results[0]
     years = first.years
     _budget_targets(top, results, lang)
@@ -377,12 +382,13 @@ def plot_budget(results: Sequence[ScenarioResult], lang: str, run_date: date) ->
         _end_value(top, r, "budget_revenue", 0, style["color"], lang, gap=6)
         if "land_use_revenue" in r.series:
             line(bottom, r.years, r.series["land_use_revenue"], style, r.scenario.title(lang))
-    _land_use_target(bottom, results, lang)
     indicators = first.scenario.indicators
     top.set_title(label_text(indicators["budget_revenue"], lang))
-    land_use = indicators.get("land_use_revenue")
-    bottom.set_title("" if land_use is None else label_text(land_use, lang), fontsize=9)
-    for ax in (top, bottom):
+    if land:
+        _land_use_target(bottom, results, lang)
+        land_use = indicators.get("land_use_revenue")
+        bottom.set_title("" if land_use is None else label_text(land_use, lang), fontsize=9)
+    for ax in dict.fromkeys((top, bottom)):  # (one panel: the same axes twice)
         ax.yaxis.set_major_formatter(NumberFormatter(lang))
         ax.set_ylabel(unit_text(BUDGET_UNIT, lang))
     year_axis(bottom, years)
