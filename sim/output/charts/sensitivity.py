@@ -534,7 +534,7 @@ def plot_grid(grid: pd.DataFrame, result: ScenarioResult, lang: str, run_date: d
         bar.set_label(unit_text(unit, lang), fontsize=7.5)
         if levels:
             contours = ax.contour(xs, ys, z, levels=levels, colors="white", linewidths=1.6)
-            ax.clabel(contours, fmt=NumberFormatter(lang, 0), fontsize=7.5)
+            ax.clabel(contours, fmt=NumberFormatter(lang, None), fontsize=7.5)  # 7,5 not 8
         ax.plot(
             result.scenario.sectors["services"].growth_pct,
             result.scenario.sectors["industry"].growth_pct,
