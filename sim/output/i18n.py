@@ -441,6 +441,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "residual.own": ("tốc độ riêng {rate} %/năm", "its own {rate} %/yr"),
     # the what-if page (whatif.html; sim/output/whatif/data.py hands them to the page)
     "whatif.page_title": ("Thử giả định: dự báo {base}-{end}", "What-if: projections {base}-{end}"),
+    "whatif_title_locality": (
+        "Thử giả định: dự báo kinh tế {locality} giai đoạn {base}-{end}",
+        "What-if: economic projections for {locality}, {base}-{end}",
+    ),
     "whatif.intro": (
         "Thay đổi giả định và xem ngay mọi chỉ số, đánh giá chỉ tiêu và biểu đồ. Trang chạy "
         "hoàn toàn trên máy này, không cần mạng. Lưu kịch bản để chạy lại bằng dòng lệnh.",

@@ -21,6 +21,9 @@ __all__ = [
     "footer_text",
     "report_title",
     "source_note",
+    "plan_line",
+    "whatif_title",
+    "example_mark",
     "plan_notes",
     "no_targets_note",
     "checks_budget_target",
@@ -52,6 +55,29 @@ def source_note(plan: Plan, lang: str) -> str:
     if plan.source is None:
         return ""
     return text("footer_short", lang).format(source=plan.source.in_(lang))
+
+
+def plan_line(plan: Plan, lang: str) -> str:
+    """The line under a file's title that names where its figures come from: "SỐ LIỆU VÍ DỤ,
+    cần thay. Nguồn số liệu: <the plan's source>." (the mark only for a starter's examples)."""
+    mark = f"{text('plan_example_short', lang)}." if plan.example else ""
+    return " ".join(part for part in (mark, source_note(plan, lang)) if part)
+
+
+def whatif_title(plan: Plan, lang: str) -> str:
+    """The what-if page's title, naming the plan's locality; "{base}" and "{end}" are left for
+    the page to fill in with the scenario shown."""
+    if plan.locality is None:
+        return text("whatif.page_title", lang)
+    return text("whatif_title_locality", lang).replace("{locality}", plan.locality.in_(lang))
+
+
+def example_mark(plan: Plan) -> str:
+    """The mark of a starter's example values in a file without a language (a CSV): both
+    languages, "SỐ LIỆU VÍ DỤ, cần thay (EXAMPLE VALUES, to replace)"; "" for a plan's own."""
+    if not plan.example:
+        return ""
+    return f"{text('plan_example_short', 'vi')} ({text('plan_example_short', 'en')})"
 
 
 def plan_notes(plan: Plan, lang: str) -> list[str]:

@@ -9,6 +9,7 @@ The baseline is built for closed forms: every sector grows 8 %/yr from 2,400 bil
 from 150 (200.73 in 2030)."""
 
 from datetime import date
+from zipfile import ZipFile
 
 import numpy as np
 import pandas as pd
@@ -171,3 +172,66 @@ def test_output_in_billion_vnd_is_captioned_and_headed_so(results):
     column = head.index("GTSX") + len("GTSX")  # right-aligned under its header
     assert units[:column].endswith("tỷ đồng") and row[:column].endswith("3.526,4")
     assert "chỉ số" not in units
+
+
+MARK = "SỐ LIỆU VÍ DỤ, cần thay (EXAMPLE VALUES, to replace)"
+"""How a CSV of a starter's example values is marked (a file without a language: both)."""
+
+
+def test_the_workbook_names_its_locality_source_and_examples(run):
+    book = load_workbook(run / "projections.xlsx")
+    properties = book.properties
+    title = "Dự báo kinh tế xã Phong Sơn giai đoạn 2025-2030"
+    line = "SỐ LIỆU VÍ DỤ, cần thay. Nguồn số liệu: Nghị quyết Đại hội Đảng bộ xã Phong Sơn, 2025."
+    assert (properties.title, properties.subject, properties.creator) == (
+        title,
+        line,
+        "xã Phong Sơn",
+    )
+    with ZipFile(run / "projections.xlsx") as package:
+        assert "<Company>xã Phong Sơn</Company>" in package.read("docProps/app.xml").decode()
+    summary = book["Tóm tắt"]
+    cells = [c for row in summary.iter_rows(values_only=True) for c in row if c is not None]
+    assert cells[-2:] == [title, line]  # under the table, after the scenario's row
+    assert summary.oddHeader.center.text == title
+
+
+def test_the_whatif_page_names_its_locality_source_and_examples(run):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium")
+        page = browser.new_page()
+        page.goto((run / "whatif.html").as_uri())
+        page.wait_for_selector("footer")
+        title, header, footer = page.title(), page.inner_text("header"), page.inner_text("footer")
+        browser.close()
+    assert title == "Thử giả định: dự báo kinh tế xã Phong Sơn giai đoạn 2025-2030"
+    assert header.startswith(title)
+    line = "SỐ LIỆU VÍ DỤ, cần thay. Nguồn số liệu: Nghị quyết Đại hội Đảng bộ xã Phong Sơn, 2025."
+    assert line in header and footer.endswith(line)
+
+
+def test_every_csv_row_is_marked_as_examples(run):
+    for name in ("baseline.csv", "projections.csv", "scorecard.csv"):
+        frame = pd.read_csv(run / name)
+        assert frame.columns[0 if name != "baseline.csv" else 1] == "example", name
+        assert set(frame.example) == {MARK}, name
+    card = pd.read_csv(run / "scorecard.csv")
+    assert list(card.columns[1:4]) == ["scenario", "what_if", "basis"]  # the rest as before
+
+
+def test_the_grid_labels_a_floor_of_7_5_as_7_5(results):
+    from sim.analysis.suite import run_sensitivity
+    from sim.output.charts.pack import sensitivity_chart_jobs
+
+    sensitivity = run_sensitivity(load_scenarios([], FOLDER), draws=200, seed=1, sobol_n=32)
+    jobs = sensitivity_chart_jobs(results, sensitivity, "vi", RUN_DATE)
+    grid = next(job for job in jobs if job.stem.startswith("s05_grid")).draw()
+    labels = {
+        t.get_text()
+        for ax in grid.axes
+        for child in ax.get_children()
+        for t in getattr(child, "labelTexts", [])
+    }
+    assert labels == {"7,5"}  # the "≥ 7,5 %/năm" contour (250, the budget's cap, is off the grid)

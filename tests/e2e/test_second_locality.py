@@ -174,3 +174,13 @@ def test_the_manifest_names_the_plan_the_run_checked(run):
         "targets": 4,
         "example": False,
     }
+
+
+def test_its_own_figures_carry_no_example_mark_and_its_page_names_it(run):
+    for name in ("baseline.csv", "projections.csv", "scorecard.csv"):
+        assert "example" not in pd.read_csv(run / name).columns, name
+    page = (run / "whatif.html").read_text(encoding="utf-8")
+    assert (
+        "<title>Thử giả định: dự báo kinh tế xã Thử Nghiệm Đông giai đoạn 2026-2031</title>" in page
+    )
+    assert "VÍ DỤ" not in page
