@@ -235,3 +235,22 @@ def test_the_grid_labels_a_floor_of_7_5_as_7_5(results):
         for t in getattr(child, "labelTexts", [])
     }
     assert labels == {"7,5"}  # the "≥ 7,5 %/năm" contour (250, the budget's cap, is off the grid)
+
+
+def test_the_workbook_scores_each_side_as_the_cli_after_libreoffice_recalculation(tmp_path):
+    from test_live_workbook import recalculate
+    from workbook_reading import scorecard_mismatches
+
+    from sim.output.live_workbook import write_live_workbook
+
+    # farm growth 2 %/yr misses its floors (3 on average, 3 every year); industry 10 %/yr is
+    # above its "< 9" (the scorecard counts that as exceeded, as every band's upper end)
+    settings = ["sectors.agriculture.growth_pct=2", "sectors.industry.growth_pct=10"]
+    changed = [run_scenario(s) for s in load_scenarios([], FOLDER, settings)]
+    statuses = {s.target.key: s.status for s in changed[0].scores}
+    assert (statuses["agri_growth"], statuses["agri_each_year"]) == ("missed", "missed")
+    assert statuses["industry_growth_cap"] == "exceeded"
+    written = tmp_path / "projections.xlsx"
+    write_live_workbook(changed, written, "vi")
+    book = load_workbook(recalculate([written], tmp_path / "lo")["projections"], data_only=True)
+    assert scorecard_mismatches(book, changed, "vi") == []
