@@ -43,6 +43,7 @@ from sim.output.narrative import (
     verdict_text,
 )
 from sim.output.plan_text import checks_budget_target, no_targets_note
+from sim.output.tables import repeats_its_part
 from sim.run import ScenarioResult, run_plan
 from sim.scenario.values import Scenario
 
@@ -91,17 +92,26 @@ def _titles(results: Iterable[ScenarioResult], lang: str) -> dict[str, str]:
     return {r.scenario.name: r.scenario.title(lang) for r in results}
 
 
+def _output_unit(scenario: Scenario, lang: str) -> str:
+    """The unit of a scenario's output column: "tỷ đồng", or "chỉ số" (an index)."""
+    return text("sum.bn" if scenario.output_unit == "billion VND" else "sum.output_unit", lang)
+
+
 def format_summary(
     results: Sequence[ScenarioResult], lang: str = "vi", actuals_year: int | None = None
 ) -> str:
-    """Per scenario: end-year output, growth of the total, income, budget; then the scorecard.
-    actuals_year: with --actuals, the tables are the plan: a first line says so and where the
-    re-baselined scorecard is."""
+    """Per scenario: end-year output, growth of the total, income, budget (and with land-use
+    fees, when a scenario has them); then the scorecard. actuals_year: with --actuals, the
+    tables are the plan: a first line says so and where the re-baselined scorecard is."""
+    land = not repeats_its_part("budget_revenue_total", results)
     head = [text(f"sum.{k}", lang) for k in ("scenario", "year", "output", "growth", "income")]
-    head += [text("sum.budget", lang), text("sum.budget_land", lang), text("sum.targets", lang)]
+    head += [text("sum.budget", lang)] + ([text("sum.budget_land", lang)] if land else [])
+    head.append(text("sum.targets", lang))
     bn = text("sum.bn", lang)
-    units = ["", "", text("sum.output_unit", lang), unit_text("%/yr", lang)]
-    units += [text("sum.income_unit", lang), bn, bn, text("sum.met", lang)]
+    output_units = {_output_unit(r.scenario, lang) for r in results}
+    shown_unit = output_units.pop() if len(output_units) == 1 else ""
+    units = ["", "", shown_unit, unit_text("%/yr", lang)]
+    units += [text("sum.income_unit", lang), bn] + ([bn] if land else []) + [text("sum.met", lang)]
     rows = [head, units]
     for r in results:
         s, series = r.scenario, r.series
@@ -112,8 +122,10 @@ def format_summary(
 
         met = f"{sum(x.met for x in evaluated)}/{len(evaluated)}"
         output = _fmt(last("output.total"), lang)
-        if s.output_unit == "billion VND":
-            output += f" ({bn})"
+        if not shown_unit:  # scenarios in different units: each value says its own
+            output += f" ({_output_unit(s, lang)})"
+        budget = [_fmt(last("budget_revenue"), lang)]
+        budget += [_fmt(last("budget_revenue_total"), lang)] if land else []
         rows.append(
             [
                 s.title(lang),
@@ -121,12 +133,11 @@ def format_summary(
                 output,
                 _fmt(last("cagr.total"), lang, 2),
                 _fmt(last("income_per_capita"), lang),
-                _fmt(last("budget_revenue"), lang),
-                _fmt(last("budget_revenue_total"), lang),
+                *budget,
                 met if evaluated else text("sum.none", lang),
             ]
         )
-    lines = format_table(rows, "<>>>>>>>")
+    lines = format_table(rows, "<" + ">" * (len(head) - 1))
     if actuals_year is not None:
         where = text("actuals.where_terminal", lang)
         lines.insert(0, text("actuals.plan_first", lang).format(year=actuals_year, where=where))

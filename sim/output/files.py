@@ -22,9 +22,10 @@ import numpy as np
 import pandas as pd
 
 from sim import __version__
+from sim.output.plan_text import example_mark
 from sim.output.publish import TOOL_NAME
 from sim.output.tables import long_table, scorecards, wide_table
-from sim.run import ScenarioResult
+from sim.run import ScenarioResult, run_plan
 from sim.scenario.parameters import numeric_parameters
 
 if TYPE_CHECKING:
@@ -137,14 +138,31 @@ def write_csvs(
     re-baselined projections when actuals were given)."""
     card = scorecards(results, rebased, probabilities)
     check_finite([*results, *rebased], {"scorecard.csv": card})
+    mark = example_mark(run_plan(results)) if results else ""
     for result in results:
         write_csv(
-            wide_table(result), folder / f"{result.scenario.name}.csv", float_format=FLOAT_FORMAT
+            _marked(wide_table(result), mark),
+            folder / f"{result.scenario.name}.csv",
+            float_format=FLOAT_FORMAT,
         )
     write_csv(
-        long_table(results), folder / "projections.csv", index=False, float_format=FLOAT_FORMAT
+        _marked(long_table(results), mark),
+        folder / "projections.csv",
+        index=False,
+        float_format=FLOAT_FORMAT,
     )
-    write_csv(card, folder / "scorecard.csv", index=False, float_format=FLOAT_FORMAT)
+    write_csv(_marked(card, mark), folder / "scorecard.csv", index=False, float_format=FLOAT_FORMAT)
+
+
+def _marked(frame: pd.DataFrame, mark: str) -> pd.DataFrame:
+    """`frame` with a first column `example` holding `mark` on every row when the plan's values
+    are a starter's examples (so that no copy of a row passes for a locality's own figures);
+    `frame` itself otherwise."""
+    if not mark:
+        return frame
+    marked = frame.copy()
+    marked.insert(0, "example", mark)
+    return marked
 
 
 def write_history_csvs(history: HistoryResult, folder: Path) -> None:

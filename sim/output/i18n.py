@@ -142,6 +142,16 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "Chỉ số tổng giá trị sản xuất (năm {base} = 100).",
         "Total production value index ({base} = 100).",
     ),
+    "caption.output_value": (
+        "Tổng giá trị sản xuất (tỷ đồng); vùng tô: mục tiêu tăng bình quân {band} giai đoạn "
+        "{period}.",
+        "Total production value (billion VND); shaded: the target of {band} average growth in "
+        "{period}.",
+    ),
+    "caption.output_value.plain": (
+        "Tổng giá trị sản xuất (tỷ đồng).",
+        "Total production value (billion VND).",
+    ),
     "caption.sector_output": (
         "Giá trị sản xuất của từng ngành theo năm, mỗi ô một kịch bản.",
         "Production value of each sector by year, one panel per scenario.",
@@ -170,6 +180,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "Trên: thu ngân sách không tính tiền sử dụng đất",
         "Top: budget revenue excluding land-use fees",
     ),
+    "caption.budget.alone": ("Thu ngân sách", "Budget revenue"),
     "caption.budget.corridor": (", vùng tô là mục tiêu tăng {band}", "; shaded: the {band} target"),
     "caption.budget.star": (
         ", dấu sao là mục tiêu {band} năm {year}",
@@ -189,7 +200,6 @@ _PAIRS: dict[str, tuple[str, str]] = {
     ),
     "target_corridor": ("Mục tiêu {band} %/năm", "Target {band} %/yr"),
     "target_band": ("Mục tiêu {band}", "Target {band}"),
-    "target_range": ("Khoảng mục tiêu {period}", "{period} target range"),
     "target_average": (
         "Mục tiêu tăng bình quân {period} (thanh xám)",
         "{period} target for the average growth (grey bar)",
@@ -199,7 +209,6 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "Tăng bình quân {period} của kịch bản (điểm rỗng)",
         "The scenario's average growth {period} (hollow)",
     ),
-    "target_about": ("Mục tiêu khoảng {value}", "Target about {value}"),
     "target_floor": ("Mục tiêu ≥ {value}", "Target ≥ {value}"),
     "what_if.was": ("(thay cho {old})", "(was {old})"),
     "band.met_from": ("tính đạt từ {value}", "met from {value}"),
@@ -258,6 +267,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "median": ("Trung vị các lần mô phỏng", "Median of the draws"),
     "deterministic": ("Dự báo điểm của kịch bản", "The scenario's point projection"),
     "fan.target": ("Mục tiêu", "Target"),
+    "goal": ("Mục tiêu", "Target"),  # (a chart's target mark; "target" is the scorecard's "Chỉ tiêu")
     "fig.fan": ("Biểu đồ quạt: phân bố dự báo", "Fan charts: the spread of the projections"),
     "fig.probabilities": ("Xác suất đạt từng chỉ tiêu", "Probability of meeting each target"),
     "fig.sobol": (
@@ -470,8 +480,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
     # the what-if page (whatif.html; sim/output/whatif/data.py hands them to the page)
     "whatif.page_title": ("Thử giả định: dự báo {base}-{end}", "What-if: projections {base}-{end}"),
     "whatif.page_title_of": (
-        "Thử giả định: dự báo {locality} {base}-{end}",
-        "What-if: projections for {locality}, {base}-{end}",
+        "Thử giả định: dự báo kinh tế {locality} giai đoạn {base}-{end}",
+        "What-if: economic projections for {locality}, {base}-{end}",
     ),
     "whatif.intro": (
         "Thay đổi giả định và xem ngay mọi chỉ số, đánh giá chỉ tiêu và biểu đồ. Trang chạy "

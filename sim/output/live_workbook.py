@@ -25,14 +25,18 @@ from sim.core.text import Bilingual
 from sim.output.files import check_finite
 from sim.output.i18n import text
 from sim.output.live_workbook_assumptions import assumptions, fill_assumptions
-from sim.output.live_workbook_cells import BOOK_OPTIONS, SHEET_NAME_MAX, Styles
+from sim.output.live_workbook_cells import BOOK_OPTIONS, SHEET_NAME_MAX, Styles, put
 from sim.output.live_workbook_scenario import SeriesNames, fill_scenario
 from sim.output.live_workbook_scorecard import fill_scorecard, fill_summary
 from sim.output.live_workbook_values import VALUE_SHEETS, fill_values, value_tables
+from sim.output.plan_text import plan_line, report_title
 from sim.output.tables import scorecards
 from sim.run import ScenarioResult
 
 if TYPE_CHECKING:
+    from xlsxwriter import Workbook
+    from xlsxwriter.worksheet import Worksheet
+
     from sim.analysis.suite import SensitivityResults
 
 __all__ = ["write_live_workbook", "sheet_names", "scenario_sheets"]
@@ -124,6 +128,7 @@ def write_live_workbook(
     plan_rows = fill_scorecard(sheets[score_name], card, results, cells, lang, styles)
     scorecard = (score_name, plan_rows)
     fill_summary(sheets[summary_name], results, cells, scorecard, lang, styles, actuals_year)
+    _name_the_plan(book, sheets[summary_name], results, lang, styles)
     if sensitivity is not None:
         value_names = names[3 + len(results) :]
         for csv, name in zip([c for c, _ in VALUE_SHEETS if c in tables], value_names, strict=True):
@@ -131,3 +136,24 @@ def write_live_workbook(
             fill_values(sheets[name], tables[csv], draws, seed, lang, styles)
     sheets[summary_name].activate()
     book.close()
+
+
+def _name_the_plan(
+    book: Workbook, sheet: Worksheet, results: Sequence[ScenarioResult], lang: str, styles: Styles
+) -> None:
+    """Name the plan the workbook's figures come from: its locality and term, its source and a
+    starter's mark ("SỐ LIỆU VÍ DỤ, cần thay") under the summary table (a row above it would
+    move the columns a reader sorts or filters), in the summary's printed page header and in
+    the document properties (title, subject, author and company: the locality)."""
+    first = results[0].scenario
+    plan = first.plan
+    title = report_title(plan, first.base_year, first.end_year, lang)
+    line = plan_line(plan, lang)
+    row = (sheet.dim_rowmax or 0) + 2
+    put(sheet, row, 0, title, styles.header)
+    if line:
+        put(sheet, row + 1, 0, line, styles.note if plan.example else None)
+    sheet.set_header("&C" + title.replace("&", "&&"))
+    locality = plan.locality.in_(lang) if plan.locality is not None else ""
+    properties = {"title": title, "subject": line or title, "comments": line}
+    book.set_properties(properties | {"author": locality, "company": locality})

@@ -21,6 +21,9 @@ __all__ = [
     "footer_text",
     "report_title",
     "source_note",
+    "plan_line",
+    "whatif_title",
+    "example_mark",
     "plan_notes",
     "no_targets_note",
     "checks_budget_target",
@@ -52,6 +55,29 @@ def source_note(plan: Plan, lang: str) -> str:
     if plan.source is None:
         return ""
     return text("footer_short", lang).format(source=plan.source.in_(lang))
+
+
+def plan_line(plan: Plan, lang: str) -> str:
+    """The line under a file's title that names where its figures come from: "SỐ LIỆU VÍ DỤ,
+    cần thay. Nguồn số liệu: <the plan's source>." (the mark only for a starter's examples)."""
+    mark = f"{text('plan_example_short', lang)}." if plan.example else ""
+    return " ".join(part for part in (mark, source_note(plan, lang)) if part)
+
+
+def whatif_title(plan: Plan, lang: str) -> str:
+    """The what-if page's title, naming the plan's locality; "{base}" and "{end}" are left for
+    the page to fill in with the scenario shown."""
+    if plan.locality is None:
+        return text("whatif.page_title", lang)
+    return text("whatif.page_title_of", lang).replace("{locality}", plan.locality.in_(lang))
+
+
+def example_mark(plan: Plan) -> str:
+    """The mark of a starter's example values in a file without a language (a CSV): both
+    languages, "SỐ LIỆU VÍ DỤ, cần thay (EXAMPLE VALUES, to replace)"; "" for a plan's own."""
+    if not plan.example:
+        return ""
+    return f"{text('plan_example_short', 'vi')} ({text('plan_example_short', 'en')})"
 
 
 def plan_notes(plan: Plan, lang: str) -> list[str]:
@@ -101,10 +127,11 @@ def chart_caption(key: str, plan: Plan, base: int, end: int, lang: str) -> str:
     """The caption of chart `key` ("caption.income", ...), with the plan's figures filled in;
     a chart whose target the plan does not set gets its caption without it."""
     targets = plan.targets
-    if key == "caption.budget":
-        return _budget_caption(targets, lang)
+    if key in ("caption.budget", "caption.budget.alone"):
+        return _budget_caption(targets, lang, land_use=key == "caption.budget")
     lookups = {
         "caption.output_index": (("output.total",), "cagr"),
+        "caption.output_value": (("output.total",), "cagr"),
         "caption.sector_growth": (tuple(names.output(s) for s in (*SECTORS, names.TOTAL)), "cagr"),
         "caption.income": (("income_per_capita",), "level"),
     }
@@ -122,19 +149,22 @@ def chart_caption(key: str, plan: Plan, base: int, end: int, lang: str) -> str:
     )
 
 
-def _budget_caption(targets: Sequence[Target], lang: str) -> str:
+def _budget_caption(targets: Sequence[Target], lang: str, land_use: bool = True) -> str:
     """Top panel: the budget with the plan's growth corridor and level star; bottom: land-use
-    fees with the plan's yearly floor: each part only when the plan sets it."""
+    fees with the plan's yearly floor: each part only when the plan sets it (without
+    `land_use`, no scenario has land-use fees: the budget alone, one panel)."""
     growth = find_target(targets, _BUDGET, "cagr")
     level = find_target(targets, _BUDGET, "level")
     floor = find_target(targets, ("land_use_revenue",), "min_each_year")
-    top = text("caption.budget.top", lang)
+    top = text("caption.budget.top" if land_use else "caption.budget.alone", lang)
     if growth is not None:
         top += text("caption.budget.corridor", lang).format(band=band_text(growth, lang))
     if level is not None:
         top += text("caption.budget.star", lang).format(
             band=band_text(level, lang), year=level.end_year
         )
+    if not land_use:
+        return f"{top}."
     bottom = text("caption.budget.bottom", lang)
     if floor is not None:
         bottom += text("caption.budget.floor", lang).format(band=band_text(floor, lang))

@@ -47,6 +47,7 @@ from sim.output.plan_text import (
     report_title,
     source_note,
 )
+from sim.output.tables import repeats_its_part
 from sim.run import ScenarioResult, run_plan
 from sim.scenario.values import Scenario, SourceNote
 
@@ -157,7 +158,7 @@ def _projection_table(result: ScenarioResult, lang: str) -> str:
     years = "".join(f"<th>{int(y)}</th>" for y in result.years)
     rows = []
     for name in REPORT_SERIES:
-        if name not in result.series:
+        if name not in result.series or repeats_its_part(name, [result]):
             continue
         values = "".join(
             f'<td class="num">{_num(v, _decimals(name), lang)}</td>' for v in result.series[name]

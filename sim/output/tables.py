@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from sim.core.model import DERIVED_SUMS
 from sim.core.targets import ScoreRow
 from sim.output.i18n import residual_text
 from sim.run import ScenarioResult
@@ -21,6 +22,7 @@ __all__ = [
     "scorecards",
     "summary_table",
     "SUMMARY_SERIES",
+    "repeats_its_part",
 ]
 
 SUMMARY_SERIES = (
@@ -31,6 +33,14 @@ SUMMARY_SERIES = (
     "budget_revenue_total",
 )
 """The series shown per scenario in the terminal summary and the summary sheet (end-year values)."""
+
+
+def repeats_its_part(name: str, results: Sequence[ScenarioResult]) -> bool:
+    """True for a derived sum (budget_revenue_total: the budget + land-use fees) when none of
+    `results` has any of the parts it adds: it only repeats its first part, and a table, a
+    summary or a chart leaves it out."""
+    parts = DERIVED_SUMS.get(name)
+    return parts is not None and not any(p in r.series for r in results for p in parts[1:])
 
 
 def wide_table(result: ScenarioResult) -> pd.DataFrame:
@@ -133,7 +143,7 @@ def summary_table(results: Sequence[ScenarioResult], lang: str) -> pd.DataFrame:
             "end_year": s.end_year,
         }
         for name in SUMMARY_SERIES:
-            if name in result.series:
+            if name in result.series and not repeats_its_part(name, results):
                 record[name] = float(result.series[name][-1])
         evaluated = [r for r in result.scores if r.status in ("met", "exceeded", "missed")]
         record["targets_met"] = f"{sum(r.met for r in evaluated)}/{len(evaluated)}"

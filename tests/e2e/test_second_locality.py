@@ -135,7 +135,7 @@ def test_the_charts_draw_its_targets_and_name_its_source(run):
     texts = "".join(figure_texts(job.draw()) for job in main_chart_jobs(results, "vi", RUN_DATE))
     for expected in (
         "Mục tiêu 10-11 %/năm",
-        "Mục tiêu khoảng 420 tỷ đồng (± 3 %)",
+        "Mục tiêu ≈ 420 tỷ đồng ± 3 %",
         "mục tiêu bình quân 2-2,5 %/năm",  # the farm panel's title (no services target there)
         "Nguồn: Nghị quyết Đại hội Đảng bộ xã Thử Nghiệm Đông, 2026; tính toán của mô hình. "
         "Ngày chạy: 04/03/2027.",
@@ -177,3 +177,13 @@ def test_the_manifest_names_the_plan_the_run_checked(run):
         "targets": 4,
         "example": False,
     }
+
+
+def test_its_own_figures_carry_no_example_mark_and_its_page_names_it(run):
+    for name in ("baseline.csv", "projections.csv", "scorecard.csv"):
+        assert "example" not in pd.read_csv(run / name).columns, name
+    page = (run / "whatif.html").read_text(encoding="utf-8")
+    assert (
+        "<title>Thử giả định: dự báo kinh tế xã Thử Nghiệm Đông giai đoạn 2026-2031</title>" in page
+    )
+    assert "VÍ DỤ" not in page

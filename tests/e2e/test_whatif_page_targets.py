@@ -301,8 +301,8 @@ def test_footer_date_saved_title_and_locality_in_the_pages_language(browser, tmp
     page.close()
     assert vi[0].startswith("Tạo lúc: 01/12/2026 09:30. ")
     assert en[0].startswith("Generated: 2026-12-01 09:30. ")
-    assert vi[1] == vi[2] == "Thử giả định: dự báo thị xã Hương Trà 2020-2025"
-    assert en[1] == en[2] == "What-if: projections for Hương Trà town, 2020-2025"
+    assert vi[1] == vi[2] == "Thử giả định: dự báo kinh tế thị xã Hương Trà giai đoạn 2020-2025"
+    assert en[1] == en[2] == "What-if: economic projections for Hương Trà town, 2020-2025"
     changed = load_scenario("baseline", SCENARIOS, ["sectors.services.growth_pct=15"])
     title = re.search(r"^title = \{ vi = \"(.*)\", en = \"(.*)\" \}$", vi[3], re.M)
     assert title is not None
@@ -314,4 +314,4 @@ def test_another_localitys_page_names_it(browser, tmp_path):
     page = Opened(browser, write_page(tmp_path / "second", SECOND))
     heading = page.page.inner_text("h1")
     page.close()
-    assert heading == "Thử giả định: dự báo xã Thử Nghiệm Đông 2026-2031"
+    assert heading == "Thử giả định: dự báo kinh tế xã Thử Nghiệm Đông giai đoạn 2026-2031"

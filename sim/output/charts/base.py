@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.text import Annotation
@@ -54,6 +55,7 @@ __all__ = [
     "separate_labels",
     "wrap",
     "table_figure",
+    "shade_target",
 ]
 
 STYLE: dict[RcKeyType, Any] = {
@@ -278,6 +280,33 @@ def band_bounds(target: Target) -> tuple[float, float]:
     if target.low is None or target.high is None:
         raise ValueError(f"target {target.key} has no band: low {target.low}, high {target.high}")
     return target.low, target.high
+
+
+def shade_target(
+    ax: Axes,
+    x: Sequence[float] | np.ndarray,
+    low: Sequence[float] | np.ndarray | None,
+    high: Sequence[float] | np.ndarray | None,
+    label: str,
+    zorder: float | None = None,
+) -> None:
+    """A target over `x`: shaded between its `low` and `high` paths; a one-sided target (one
+    of them None: "≥ 3 %/yr", "< 250") as its bound, a dashed line, with the side that meets it
+    shaded out to the panel's edge. The shading beyond the bound does not widen the panel's
+    scale (only the bound does)."""
+    options: dict[str, Any] = {"color": BAND_COLOUR, "alpha": BAND_ALPHA, "linewidth": 0}
+    if zorder is not None:
+        options["zorder"] = zorder
+    if low is not None and high is not None:
+        ax.fill_between(x, low, high, label=label, **options)
+        return
+    bound = np.asarray(low if low is not None else high, dtype=float)
+    xs = np.asarray(x, dtype=float)
+    reach = 10.0 * (float(np.max(np.abs(bound))) + 1.0)  # far beyond any scale of the panel
+    far = bound + reach if low is not None else bound - reach
+    ax.plot(xs, bound, color="#555555", linewidth=1, linestyle=(0, (4, 2)), zorder=zorder)
+    vertices = np.concatenate([np.column_stack([xs, bound]), np.column_stack([xs, far])[::-1]])
+    ax.add_collection(PolyCollection([vertices], label=label, **options), autolim=False)
 
 
 def line(ax: Axes, years, values, style: dict, label: str) -> None:

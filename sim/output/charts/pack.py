@@ -244,9 +244,24 @@ def main_chart_jobs(
         if stem in TARGET_CHARTS and rebased:
             plot = partial(TARGET_CHARTS[stem], rebased=tuple(rebased))
         chart = ScenariosChart(plot, tuple(results), lang, run_date)
-        words = chart_caption(caption, first.plan, first.base_year, first.end_year, lang)
+        words = chart_caption(
+            _caption_key(caption, results), first.plan, first.base_year, first.end_year, lang
+        )
         jobs.append(ChartJob(stem, chart, words, _what_if(results, lang)))
     return jobs
+
+
+def _caption_key(caption: str, results: Sequence[ScenarioResult]) -> str:
+    """The caption that says what a chart shows: output in billion VND, not an index, when
+    every scenario gives its base-year total; the budget without a land-use panel when no
+    scenario has land-use fees."""
+    if caption == "caption.output_index" and all(
+        r.scenario.output_unit == "billion VND" for r in results
+    ):
+        return "caption.output_value"
+    if caption == "caption.budget" and not any("land_use_revenue" in r.series for r in results):
+        return "caption.budget.alone"
+    return caption
 
 
 def tracking_chart_jobs(

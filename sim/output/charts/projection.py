@@ -36,6 +36,7 @@ from sim.output.charts.base import (
     new_figure,
     scenario_styles,
     separate_labels,
+    shade_target,
     table_figure,
     target_point,
     titled_legend,
@@ -68,16 +69,18 @@ def _corridor(
     years: np.ndarray,
     label: str,
 ) -> None:
-    """Shade the levels reached from `base_level` at the target's low..high growth."""
+    """Shade the levels reached from `base_level` at the target's low..high growth (a
+    one-sided target: its one path, and the side of it that meets the target)."""
     stop = min(target.end_year, int(years[-1]))
     span = np.arange(base_year, stop + 1)
     if len(span) < 2:
         return
     t = span - base_year
-    low_pct, high_pct = band_bounds(target)
-    low = base_level * (1 + low_pct / 100) ** t
-    high = base_level * (1 + high_pct / 100) ** t
-    ax.fill_between(span, low, high, color=BAND_COLOUR, alpha=BAND_ALPHA, linewidth=0, label=label)
+    low, high = (
+        None if pct is None else base_level * (1 + pct / 100) ** t
+        for pct in (target.low, target.high)
+    )
+    shade_target(ax, span, low, high, label)
 
 
 def _applicable(target: Target | None, results: Sequence[ScenarioResult]) -> TypeGuard[Target]:
@@ -94,7 +97,9 @@ def _plan_target(
 
 
 def _band_words(target: Target, lang: str) -> str:
-    """ "14-15": a target's low and high, whole numbers."""
+    """ "14-15": a target's low and high, whole numbers; a one-sided target's "≥ 7,5"."""
+    if target.low is None or target.high is None:
+        return band_text(target, lang).removesuffix(" " + unit_text(target.unit, lang))
     return f"{format_number(target.low, 0, lang)}-{format_number(target.high, 0, lang)}"
 
 
@@ -411,22 +416,6 @@ def _average_target(ax: Axes, target: Target, x: float, words: str) -> None:
         )
 
 
-def _growth_band(ax: Axes, target: Target, last_year: int, lang: str) -> None:
-    """A growth target's low..high shaded over the years it covers only (a 2021-2025 range
-    stops at 2025 in a run to 2030): half a year either side of its first and last growth."""
-    low, high = band_bounds(target)
-    stop = min(target.end_year, last_year)
-    ax.fill_between(
-        [target.start_year + 0.5, stop + 0.5],
-        low,
-        high,
-        color=BAND_COLOUR,
-        alpha=BAND_ALPHA,
-        linewidth=0,
-        label=text("target_range", lang).format(period=_periods([target])),
-    )
-
-
 # ----------------------------------------------------------------------------- 4. income
 
 
@@ -461,23 +450,19 @@ def plot_income(
 
 def _income_band(ax: Axes, base: float, target: Target, lang: str) -> None:
     """The levels that reach the target's low..high in its end year at a steady rate from the
-    base-year income, shaded, and the band itself as a bar at the end year."""
-    low_end, high_end = band_bounds(target)
+    base-year income, shaded, and the band itself as a bar at the end year (a one-sided
+    target: the path to its one end, the side that meets it shaded)."""
     span = np.arange(target.start_year, target.end_year + 1)
     t = span - target.start_year
     n = target.end_year - target.start_year
-    low = base * (low_end / base) ** (t / n)
-    high = base * (high_end / base) ** (t / n)
-    band = f"{_band_words(target, lang)} {unit_text(target.unit, lang)}"
-    ax.fill_between(
-        span,
-        low,
-        high,
-        color=BAND_COLOUR,
-        alpha=BAND_ALPHA,
-        linewidth=0,
-        label=text("target_band", lang).format(band=band),
+    low, high = (
+        None if end is None else base * (end / base) ** (t / n) for end in (target.low, target.high)
     )
+    band = f"{_band_words(target, lang)} {unit_text(target.unit, lang)}"
+    shade_target(ax, span, low, high, text("target_band", lang).format(band=band))
+    if target.low is None or target.high is None:
+        return
+    low_end, high_end = target.low, target.high
     ax.plot(
         [target.end_year] * 2,
         [low_end, high_end],
@@ -499,11 +484,16 @@ BUDGET_UNIT = "billion VND"
 def plot_budget(results: Sequence[ScenarioResult], lang: str, run_date: date) -> Figure:
     """Budget revenue excl. land-use fees with the plan's growth corridor and level target (in the
     bundled plan 13-15 %/yr and 'about 600' in 2025);
-    land-use fee revenue in its own panel below."""
-    fig = new_figure(7.5, 6.2)
-    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1.3))
+    land-use fee revenue in its own panel below, when a scenario has it."""
     styles = scenario_styles([r.scenario.name for r in results])
     results = [r for r in results if "budget_revenue" in r.series]  # colours stay the run's
+    land = any("land_use_revenue" in r.series for r in results)
+    if land:
+        fig = new_figure(7.5, 6.2)
+        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1.3))
+    else:  # no land-use fees in any scenario: no empty panel for them
+        fig, top = figure_and_axes(None, 7.5, 4.6)
+        bottom = top
     first = results[0]
     years = first.years
     _budget_targets(top, results, lang)
@@ -514,12 +504,13 @@ def plot_budget(results: Sequence[ScenarioResult], lang: str, run_date: date) ->
         if "land_use_revenue" in r.series:
             line(bottom, r.years, r.series["land_use_revenue"], style, r.scenario.title(lang))
     separate_labels(top, END_LABEL)
-    _land_use_target(bottom, results, lang)
     indicators = first.scenario.indicators
     top.set_title(label_text(indicators["budget_revenue"], lang))
-    land_use = indicators.get("land_use_revenue")
-    bottom.set_title("" if land_use is None else label_text(land_use, lang), fontsize=9)
-    for ax in (top, bottom):
+    if land:
+        _land_use_target(bottom, results, lang)
+        land_use = indicators.get("land_use_revenue")
+        bottom.set_title("" if land_use is None else label_text(land_use, lang), fontsize=9)
+    for ax in dict.fromkeys((top, bottom)):  # (one panel: the same axes twice)
         ax.yaxis.set_major_formatter(NumberFormatter(lang))
         ax.set_ylabel(unit_text(BUDGET_UNIT, lang))
     year_axis(bottom, years)
@@ -553,17 +544,39 @@ def _budget_targets(ax: Axes, results: Sequence[ScenarioResult], lang: str) -> N
 
 def _about_star(ax: Axes, results: Sequence[ScenarioResult], target: Target, lang: str) -> None:
     """The level target ("about 600 billion") as a star in its year, with its tolerance as a
-    bar when the plan gives one."""
-    level = target.figure if target.approximate else target.low
-    if level is None or target.end_year > results[0].years[-1]:
+    bar when the plan gives one; a band as a bar, a one-sided level ("≥ 200") a star at it."""
+    if target.end_year > results[0].years[-1]:
         return
-    value = f"{format_number(level, 0, lang)} {unit_text(BUDGET_UNIT, lang)}"
+    if not target.approximate:
+        _level_mark(ax, target, lang)
+        return
+    level = target.figure
+    if level is None:
+        return
     if target.tolerance_pct:
-        value += f" (± {format_number(target.tolerance_pct, 0, lang)} %)"
         ax.plot([target.end_year] * 2, band_bounds(target), color="#444444", linewidth=2)
-    key = "target_about" if target.approximate else "target_band"
-    words = text(key, lang).format(value=value, band=value)
-    target_point(ax, target.end_year, level, words)
+    # the band as the scorecard says it: "≈ 600 tỷ đồng, tính đạt từ 600", "≈ 150 tỷ đồng ± 3 %"
+    target_point(ax, target.end_year, level, f"{text('goal', lang)} {band_text(target, lang)}")
+
+
+def _level_mark(ax: Axes, target: Target, lang: str) -> None:
+    """A level target that is not an "about" figure, in its year: its band as a bar, a
+    one-sided one ("≥ 200 tỷ đồng", "< 250 tỷ đồng") as a star at its bound."""
+    words = text("target_band", lang).format(band=band_text(target, lang))
+    if target.low is not None and target.high is not None and target.low != target.high:
+        ax.plot(
+            [target.end_year] * 2,
+            [target.low, target.high],
+            color="#444444",
+            linewidth=5,
+            solid_capstyle="butt",
+            alpha=0.6,
+            label=words,
+        )
+        return
+    bound = target.low if target.low is not None else target.high
+    if bound is not None:
+        target_point(ax, target.end_year, bound, words)
 
 
 def _land_use_target(ax: Axes, results: Sequence[ScenarioResult], lang: str) -> None:
@@ -690,15 +703,11 @@ def _target_panel(
             )
         )
     finite = np.array([v for v in values if np.isfinite(v)])
-    low = target.low if target.low is not None else (float(finite.min()) if finite.size else 0.0)
-    high = target.high if target.high is not None else low
-    if target.high is None or target.low == target.high:
-        ax.axhline(low, color="#333333", linewidth=1, linestyle=(0, (4, 2)))
-    else:
-        ax.axhspan(low, high, color=BAND_COLOUR, alpha=BAND_ALPHA * 1.5, linewidth=0)
-    lo_lim = min([low, high, *finite])
-    hi_lim = max([low, high, *finite])
+    ends = [v for v in (target.low, target.high) if v is not None]
+    lo_lim = min([*ends, *finite])
+    hi_lim = max([*ends, *finite])
     pad = max((hi_lim - lo_lim) * 0.25, abs(hi_lim) * 0.05, 0.5)
+    _panel_band(ax, target, hi_lim - lo_lim + 2 * pad)
     ax.set_ylim(lo_lim - pad, hi_lim + pad)
     ax.set_xlim(-0.6, len(pairs) - 0.4)
     ax.set_xticks(np.arange(len(pairs)), [""] * len(pairs))
@@ -707,6 +716,23 @@ def _target_panel(
     ax.set_ylabel(unit_text(target.unit, lang), fontsize=7)
     ax.yaxis.set_major_formatter(NumberFormatter(lang, None))
     ax.tick_params(axis="y", labelsize=7)
+
+
+def _panel_band(ax: Axes, target: Target, reach: float) -> None:
+    """A target panel's band shaded; a single figure as a dashed line; a one-sided target
+    ("≥ 80", "< 250") as its bound, dashed, with the side that meets it shaded (`reach`: the
+    panel's height, how far the shading goes)."""
+    low, high = target.low, target.high
+    if low is not None and high is not None and low != high:
+        ax.axhspan(low, high, color=BAND_COLOUR, alpha=BAND_ALPHA * 1.5, linewidth=0)
+        return
+    bound = low if low is not None else high
+    if bound is None:
+        return
+    ax.axhline(bound, color="#333333", linewidth=1, linestyle=(0, (4, 2)))
+    if low is None or high is None:
+        far = bound + reach if low is not None else bound - reach
+        ax.axhspan(bound, far, color=BAND_COLOUR, alpha=BAND_ALPHA, linewidth=0)
 
 
 def _marker(ax: Axes, x: float, value: float, style: dict, label: str, filled: bool) -> float:

@@ -14,14 +14,12 @@ from matplotlib.figure import Figure
 from sim.core.names import ParameterPath
 from sim.core.targets import Target, find_target
 from sim.output.charts.base import (
-    BAND_ALPHA,
-    BAND_COLOUR,
     NumberFormatter,
-    band_bounds,
     footer,
     legend_entries,
     new_figure,
     scenario_styles,
+    shade_target,
     target_point,
     titled_legend,
     with_style,
@@ -30,6 +28,7 @@ from sim.output.charts.base import (
 )
 from sim.output.i18n import (
     Bilingual,
+    band_text,
     format_number,
     format_pct,
     indicator_label,
@@ -187,19 +186,22 @@ def _target_marker(
         base = float(result.series[indicator][years.index(target.start_year)])
         span = np.arange(target.start_year, target.end_year + 1)
         t = span - target.start_year
-        low, high = band_bounds(target)
-        ax.fill_between(
-            span,
-            base * (1 + low / 100) ** t,
-            base * (1 + high / 100) ** t,
-            color=BAND_COLOUR,
-            alpha=BAND_ALPHA,
-            linewidth=0,
-            zorder=0.5,  # under the fan: the spread must stay visible
-            label=text("fan.target", lang),
+        low, high = (
+            None if pct is None else base * (1 + pct / 100) ** t
+            for pct in (target.low, target.high)
         )
-    elif target.low is not None:  # a level: a point, or a band at its year
-        upper = target.high if target.high is not None and target.high != target.low else None
+        label = text("fan.target", lang)
+        if low is None or high is None:  # one-sided: "≥ 3 %/năm" says which side meets it
+            label += f" {band_text(target, lang)}"
+        # zorder under the fan: the spread must stay visible
+        shade_target(ax, span, low, high, label, zorder=0.5)
+    elif target.low is None or target.high is None:  # a one-sided level: a point at its bound
+        bound = target.low if target.low is not None else target.high
+        if bound is not None:
+            label = f"{text('fan.target', lang)} {band_text(target, lang)}"
+            target_point(ax, target.end_year, bound, label, size=11)
+    else:  # a level: a point, or a band at its year
+        upper = target.high if target.high != target.low else None
         if upper is None:
             target_point(ax, target.end_year, target.low, text("fan.target", lang), size=11)
         else:
@@ -532,7 +534,7 @@ def plot_grid(grid: pd.DataFrame, result: ScenarioResult, lang: str, run_date: d
         bar.set_label(unit_text(unit, lang), fontsize=7.5)
         if levels:
             contours = ax.contour(xs, ys, z, levels=levels, colors="white", linewidths=1.6)
-            ax.clabel(contours, fmt=NumberFormatter(lang, 0), fontsize=7.5)
+            ax.clabel(contours, fmt=NumberFormatter(lang, None), fontsize=7.5)  # 7,5 not 8
         ax.plot(
             result.scenario.sectors["services"].growth_pct,
             result.scenario.sectors["industry"].growth_pct,

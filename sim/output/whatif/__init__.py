@@ -64,8 +64,8 @@ def whatif_html(results: Sequence[ScenarioResult], lang: str, generated: datetim
         "img-src data:; base-uri 'none'; form-action 'none'"
     )
     first = results[0].scenario
-    title = PAGE_WORDS["page_title"][0 if lang == "vi" else 1]
-    title = title.format(base=first.base_year, end=first.end_year)
+    title = data["words"]["page_title"][lang]  # (the page sets it again, as page.js fills it)
+    title = title.replace("{base}", str(first.base_year)).replace("{end}", str(first.end_year))
     needs_js = PAGE_WORDS["needs_js"][0 if lang == "vi" else 1]
     return "\n".join(
         [

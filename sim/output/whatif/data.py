@@ -26,7 +26,7 @@ from sim.output.i18n import (
     unit_text,
     words_under,
 )
-from sim.output.plan_text import source_note
+from sim.output.plan_text import plan_line, whatif_title
 from sim.run import ScenarioResult, solved_in_translation
 from sim.scenario.loader import ScenarioError, load_scenario, parse_setting
 from sim.scenario.parameters import numeric_parameters
@@ -64,10 +64,17 @@ def page_data(results: Sequence[ScenarioResult], lang: str, generated: datetime)
     words = words_under("whatif.")
     words.update({key: Bilingual(text(key, "vi"), text(key, "en")) for key in _I18N_KEYS})
     words["percent_per_year"] = Bilingual(unit_text("%/yr", "vi"), unit_text("%/yr", "en"))
-    words["footer_short"] = Bilingual(source_note(first.plan, "vi"), source_note(first.plan, "en"))
+    # The plan's locality in the title (page.js sets it again, by the scenario shown); its
+    # source (and a starter's mark) on the line under it and in the footer.
+    plan = first.plan
+    words["page_title"] = Bilingual(whatif_title(plan, "vi"), whatif_title(plan, "en"))
+    line = Bilingual(plan_line(plan, "vi"), plan_line(plan, "en"))
+    words["footer_short"] = line
+    intro = words["intro"]
+    words["intro"] = Bilingual(f"{line.vi} {intro.vi}".strip(), f"{line.en} {intro.en}".strip())
     # the saved file's title is marked as the command marks a --set run's (one term, WHAT_IF)
     words["saved_title"] = Bilingual(*(f"{{title}} ({WHAT_IF.in_(x)})" for x in ("vi", "en")))
-    locality = first.plan.locality
+    locality = plan.locality
     return {
         "lang": lang,
         "generated": generated.strftime("%Y-%m-%d %H:%M"),  # (the saved file's comment)
