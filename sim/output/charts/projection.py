@@ -838,8 +838,8 @@ def _scorecard_rows(
 
 
 BODY_CHAR_IN = 0.058
-"""Width of a character of the scorecard's body text (7.5 pt), inches: the band column widens
-for a band written longer than its share of the table ("≈ 600 tỷ đồng (± 2 %)")."""
+"""Width of a character of the scorecard's body text, inches: the band column widens for a band
+written longer than its share of the table ("≈ 150 tỷ đồng ± 2 %")."""
 
 BASIS_COLUMN_IN = 1.45
 """Width of the scorecard's basis column ("cập nhật theo thực tế"), inches."""
