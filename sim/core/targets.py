@@ -98,7 +98,7 @@ class Target:
         if self.low is not None and self.high is None:
             return f"≥ {self.low:g}"
         if self.low is None and self.high is not None:
-            return f"< {self.high:g}"
+            return f"≤ {self.high:g}"
         return f"{self.low:g}"
 
 
@@ -153,16 +153,16 @@ COMPARISON_TOLERANCE = 1e-9
 
 def status_of(target: Target, value: float) -> tuple[str, float]:
     """("missed" | "met" | "exceeded" | "no value", gap). The gap is below the low end
-    (negative), above the high end (positive) or 0 inside the band. Exceeding a growth or level
-    target counts as met, as the source counts "đạt và vượt" (met and exceeded). A value that is
-    not a number (the growth of a sector with no output: 0/0) is "no value", gap NaN: it meets
-    nothing."""
+    (negative), above the high end (positive) or 0 inside the band. Exceeding a band's high end
+    counts as met, as the source counts "đạt và vượt" (met and exceeded); a ceiling alone (a plan
+    that gives `high` only: "at most 2 %") is missed above it. A value that is not a number (the
+    growth of a sector with no output: 0/0) is "no value", gap NaN: it meets nothing."""
     if math.isnan(value):
         return "no value", math.nan
     if target.low is not None and value < target.low - COMPARISON_TOLERANCE:
         return "missed", value - target.low
     if target.high is not None and value > target.high + COMPARISON_TOLERANCE:
-        return "exceeded", value - target.high
+        return ("exceeded" if target.low is not None else "missed"), value - target.high
     return "met", 0.0
 
 

@@ -681,8 +681,8 @@ def band_text(target, lang: str, with_unit: bool = True) -> str:
         return f"≈ {figure}{unit}, {text('band.met_from', lang).format(value=figure)}"
     if target.low is not None and target.high is not None and target.low != target.high:
         return f"{short(target.low)}-{short(target.high)}{unit}"
-    if target.low is None:
-        return f"< {short(target.high)}{unit}"
+    if target.low is None:  # a ceiling: met at or below it
+        return f"≤ {short(target.high)}{unit}"
     if target.high is None:
         return f"≥ {short(target.low)}{unit}"
     return f"≈ {short(target.low)}{unit}" if target.approximate else f"{short(target.low)}{unit}"

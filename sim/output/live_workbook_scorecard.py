@@ -97,7 +97,9 @@ def _status_formulas(target: Target, row: int, lang: str) -> tuple[str, str]:
     status, gap = formula_text(text("met", lang)), "0"
     if target.high is not None:
         above = f"{value}>{high}+{_TOLERANCE}"
-        status = f"IF({above},{formula_text(text('exceeded', lang))},{status})"
+        # above a band is met ("đạt và vượt"); above a ceiling alone ("at most") is missed
+        word = "exceeded" if target.low is not None else "missed"
+        status = f"IF({above},{formula_text(text(word, lang))},{status})"
         gap = f"IF({above},{value}-{high},{gap})"
     if target.low is not None:
         below = f"{value}<{low}-{_TOLERANCE}"

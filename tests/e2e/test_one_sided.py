@@ -83,7 +83,7 @@ def shading(fig, label: str) -> tuple:
 def test_the_whole_pipeline_runs_and_scores_each_side(run):
     card = pd.read_csv(run / "scorecard.csv").set_index("target")
     assert card.loc["output_growth", "band"] == "≥ 7.5"
-    assert card.loc["industry_growth_cap", "band"] == "< 9"
+    assert card.loc["industry_growth_cap", "band"] == "≤ 9"
     assert card.loc["income_2030", "value"] == pytest.approx(60 * 1.07**5)
     assert card.loc["budget_cap", "value"] == pytest.approx(150 * 1.06**5)
     assert card.loc["income_each_year_cap", "value"] == pytest.approx(60 * 1.07)
@@ -106,7 +106,7 @@ def test_a_floor_is_shaded_above_its_path_and_a_ceiling_below_it(results):
     # chart 4: industry below 9 %/yr, farm at least 3 %/yr: each panel names its average target
     # (drawn beside the end year: tests/e2e/test_chart_readability.py)
     titles = [ax.get_title() for ax in drawn["04_sector_growth"].axes]
-    assert "Công nghiệp - xây dựng\nmục tiêu bình quân < 9 %/năm" in titles
+    assert "Công nghiệp - xây dựng\nmục tiêu bình quân ≤ 9 %/năm" in titles
     assert "Nông lâm - thủy sản\nmục tiêu bình quân ≥ 3 %/năm" in titles
     # chart 5: income at least 80 in 2030, the path from 60 at a steady rate, shaded above
     ax, vertices = shading(drawn["05_income"], "Mục tiêu ≥ 80 triệu đồng/người")
@@ -118,7 +118,7 @@ def test_the_budget_chart_draws_its_floor_growth_and_its_ceiling(results):
     _ax, vertices = shading(budget, "Mục tiêu ≥ 5 %/năm")
     np.testing.assert_allclose(vertices[:6, 1], 150 * 1.05 ** np.arange(6))
     star = next(
-        line for line in budget.axes[0].lines if line.get_label() == "Mục tiêu < 250 tỷ đồng"
+        line for line in budget.axes[0].lines if line.get_label() == "Mục tiêu ≤ 250 tỷ đồng"
     )
     assert (star.get_xdata()[0], star.get_ydata()[0]) == (2030, 250.0)
 
@@ -137,9 +137,9 @@ def test_the_end_year_panels_shade_the_side_that_meets(results):
 
 def test_the_scorecard_chart_and_report_show_one_sided_bands(run, results):
     table = texts(charts(results, "vi")["08_scorecard"])
-    assert "≥ 7,5 %/năm" in table and "< 250 tỷ đồng" in table
+    assert "≥ 7,5 %/năm" in table and "≤ 250 tỷ đồng" in table
     html = (run / "report.html").read_text(encoding="utf-8")
-    assert "≥ 80 triệu đồng/người" in html and "&lt; 70 triệu đồng/người" in html
+    assert "≥ 80 triệu đồng/người" in html and "≤ 70 triệu đồng/người" in html
 
 
 def test_no_land_use_fees_no_land_use_panel_column_or_row(run, results):
@@ -147,7 +147,7 @@ def test_no_land_use_fees_no_land_use_panel_column_or_row(run, results):
     budget = jobs["06_budget"]
     assert len(budget.draw().axes) == 1  # no empty lower panel
     assert budget.caption == (
-        "Thu ngân sách, vùng tô là mục tiêu tăng ≥ 5 %/năm, dấu sao là mục tiêu < 250 tỷ đồng "
+        "Thu ngân sách, vùng tô là mục tiêu tăng ≥ 5 %/năm, dấu sao là mục tiêu ≤ 250 tỷ đồng "
         "năm 2030."
     )
     head = format_summary(results, "vi").splitlines()[0]
@@ -241,12 +241,14 @@ def test_the_workbook_scores_each_side_as_the_cli_after_libreoffice_recalculatio
     from sim.output.live_workbook import write_live_workbook
 
     # farm growth 2 %/yr misses its floors (3 on average, 3 every year); industry 10 %/yr is
-    # above its "< 9" (the scorecard counts that as exceeded, as every band's upper end)
+    # above its ceiling "≤ 9": missed by 1 point (above a band's high end would be met)
     settings = ["sectors.agriculture.growth_pct=2", "sectors.industry.growth_pct=10"]
     changed = [run_scenario(s) for s in load_scenarios([], FOLDER, settings)]
     statuses = {s.target.key: s.status for s in changed[0].scores}
     assert (statuses["agri_growth"], statuses["agri_each_year"]) == ("missed", "missed")
-    assert statuses["industry_growth_cap"] == "exceeded"
+    assert statuses["industry_growth_cap"] == "missed"
+    (cap,) = [s for s in changed[0].scores if s.target.key == "industry_growth_cap"]
+    assert cap.gap == pytest.approx(1.0) and not cap.met
     written = tmp_path / "projections.xlsx"
     write_live_workbook(changed, written, "vi")
     book = load_workbook(recalculate([written], tmp_path / "lo")["projections"], data_only=True)

@@ -53,8 +53,6 @@ def relative_difference(a, b) -> float:
 # ----------------------------------------------------------------------------- the browser
 
 
-
-
 class Page:
     """A page of whatif.html that records every request (and lets none out but the file)."""
 
@@ -264,6 +262,46 @@ def test_page_model_matches_sim_on_random_parameter_sets(browser, default_page):
     assert len(outputs) == len(specs) >= 1000
     worst = max(assert_parity(js, *want) for js, want in zip(outputs, expected, strict=True))
     assert worst <= PARITY
+
+
+def test_page_and_sim_give_each_target_the_same_status_on_random_bands(browser, default_page):
+    """Random bands, floors and ceilings around each target's projected value: the page's
+    statuses and gaps equal sim's (status_of), including a ceiling alone exceeded ("missed")
+    and a band's upper end exceeded ("exceeded", counted as met)."""
+    import dataclasses
+
+    from sim.core.targets import status_of
+
+    rng = np.random.default_rng(20261201)
+    result = run_scenario(load_scenario("baseline", SCENARIOS))
+    payload = scenario_payload(result)
+    values = {row.target.key: row.value for row in result.scores}
+    plans, expected = [], []
+    for _ in range(200):
+        plan, want = [], []
+        for target in TARGETS:
+            value = values[target.key]
+            low, high = sorted(value + rng.uniform(-2, 2, 2) * max(abs(value), 1) * 0.05)
+            kind = rng.integers(3)  # band, floor only, ceiling only
+            bounds = {"low": low if kind != 2 else None, "high": high if kind != 1 else None}
+            changed = dataclasses.replace(target, approximate=False, **bounds)
+            plan.append(target_payload(changed))
+            want.append(status_of(changed, value))
+        plans.append(plan)
+        expected.append(want)
+    page = Page(browser, default_page)
+    outputs = page.page.evaluate(
+        "([spec, plans]) => plans.map(targets => whatifModel(Object.assign({}, spec, {targets})))",
+        [payload, plans],
+    )
+    assert page.close() == []
+    seen = set()
+    for js, want in zip(outputs, expected, strict=True):
+        for row, (status, gap) in zip(js["scores"], want, strict=True):
+            assert row["status"] == status
+            assert math.isclose(row["gap"], gap, rel_tol=1e-9, abs_tol=1e-9)
+            seen.add(status)
+    assert seen == {"met", "missed", "exceeded"}
 
 
 # ----------------------------------------------------------------------------- the CLI

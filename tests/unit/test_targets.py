@@ -62,3 +62,16 @@ def test_a_zero_share_sector_scores_no_value(write_scenario):
     assert row.status == "no value" and not row.met
     assert math.isnan(row.value) and math.isnan(row.gap)
     assert i18n.text(row.status, "vi") == "không có số liệu"
+
+
+def test_above_a_band_is_met_above_a_ceiling_alone_is_missed():
+    """A band's upper end exceeded counts as met ("đạt và vượt"); a plan that gives `high`
+    only means "at most" (a poverty rate, a ceiling on debt): above it misses, by how much."""
+    band = target_by_key("agriculture_growth", TARGETS)  # 3-4 %/yr
+    assert status_of(band, 4.5) == ("exceeded", pytest.approx(0.5))
+    ceiling = dataclasses.replace(band, low=None, high=4.0)
+    assert status_of(ceiling, 4.5) == ("missed", pytest.approx(0.5))
+    assert status_of(ceiling, 4.0) == ("met", 0.0) and status_of(ceiling, -1.0) == ("met", 0.0)
+    floor = dataclasses.replace(band, low=3.0, high=None)
+    assert status_of(floor, 9.0) == ("met", 0.0) and status_of(floor, 2.0)[0] == "missed"
+    assert i18n.band_text(ceiling, "vi") == "≤ 4 %/năm"

@@ -291,7 +291,7 @@ def shade_target(
     zorder: float | None = None,
 ) -> None:
     """A target over `x`: shaded between its `low` and `high` paths; a one-sided target (one
-    of them None: "≥ 3 %/yr", "< 250") as its bound, a dashed line, with the side that meets it
+    of them None: "≥ 3 %/yr", "≤ 250") as its bound, a dashed line, with the side that meets it
     shaded out to the panel's edge. The shading beyond the bound does not widen the panel's
     scale (only the bound does)."""
     options: dict[str, Any] = {"color": BAND_COLOUR, "alpha": BAND_ALPHA, "linewidth": 0}

@@ -561,7 +561,7 @@ def _about_star(ax: Axes, results: Sequence[ScenarioResult], target: Target, lan
 
 def _level_mark(ax: Axes, target: Target, lang: str) -> None:
     """A level target that is not an "about" figure, in its year: its band as a bar, a
-    one-sided one ("≥ 200 tỷ đồng", "< 250 tỷ đồng") as a star at its bound."""
+    one-sided one ("≥ 200 tỷ đồng", "≤ 250 tỷ đồng") as a star at its bound."""
     words = text("target_band", lang).format(band=band_text(target, lang))
     if target.low is not None and target.high is not None and target.low != target.high:
         ax.plot(
@@ -720,7 +720,7 @@ def _target_panel(
 
 def _panel_band(ax: Axes, target: Target, reach: float) -> None:
     """A target panel's band shaded; a single figure as a dashed line; a one-sided target
-    ("≥ 80", "< 250") as its bound, dashed, with the side that meets it shaded (`reach`: the
+    ("≥ 80", "≤ 250") as its bound, dashed, with the side that meets it shaded (`reach`: the
     panel's height, how far the shading goes)."""
     low, high = target.low, target.high
     if low is not None and high is not None and low != high:

@@ -168,7 +168,8 @@ function whatifScores(spec, years, series) {
       return Object.assign(row, { status: "missed", gap: value - target.low });
     }
     if (target.high !== null && value > target.high + tolerance) {
-      return Object.assign(row, { status: "exceeded", gap: value - target.high });
+      // above a band is met ("đạt và vượt"); above a ceiling alone ("at most") is missed
+      return Object.assign(row, { status: target.low !== null ? "exceeded" : "missed", gap: value - target.high });
     }
     return Object.assign(row, { status: "met", gap: 0 });
   });
