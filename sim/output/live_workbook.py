@@ -110,7 +110,7 @@ def write_live_workbook(
 
     probabilities = sensitivity.target_probabilities if sensitivity is not None else None
     card = scorecards(results, rebased, probabilities)
-    tables = value_tables(sensitivity) if sensitivity is not None else {}
+    tables = value_tables(sensitivity, lang, results) if sensitivity is not None else {}
     frames = {"projections.xlsx": card}
     frames.update({f"projections.xlsx ({csv})": frame for csv, frame in tables.items()})
     check_finite([*results, *rebased], frames)

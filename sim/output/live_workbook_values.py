@@ -8,6 +8,7 @@ names of the matching CSV file in sensitivity/, data follow from row 3.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
 
     from sim.analysis.suite import SensitivityResults
+    from sim.run import ScenarioResult
 
 __all__ = ["VALUE_SHEETS", "value_tables", "fill_values"]
 
@@ -34,8 +36,11 @@ VALUE_SHEETS = (
 )
 
 
-def value_tables(results: SensitivityResults) -> dict[str, pd.DataFrame]:
-    """CSV file name -> its table, with the CSV's columns in their order."""
+def value_tables(
+    results: SensitivityResults, lang: str = "en", scenarios: Sequence[ScenarioResult] = ()
+) -> dict[str, pd.DataFrame]:
+    """CSV file name -> its table, with the CSV's columns in their order; the goal seeks' `note`
+    is the sentence the terminal and the report give, in `lang` (the CSV's is English)."""
     from sim.analysis.suite import CSV_COLUMNS  # the analyses load only with --sensitivity
 
     frames = {
@@ -46,7 +51,21 @@ def value_tables(results: SensitivityResults) -> dict[str, pd.DataFrame]:
         "sobol.csv": results.sobol,
         "goal_seek.csv": results.goal_seek,
     }
-    return {name: frames[name].reindex(columns=list(CSV_COLUMNS[name])) for name, _ in VALUE_SHEETS}
+    tables = {
+        name: frames[name].reindex(columns=list(CSV_COLUMNS[name])) for name, _ in VALUE_SHEETS
+    }
+    seeks = results.goal_seek
+    if not seeks.empty and scenarios:
+        from sim.output.i18n import linked_labels
+        from sim.output.narrative import goal_seek_text
+        from sim.run import run_plan
+
+        labels, targets = linked_labels(scenarios[0]), run_plan(scenarios).targets
+        notes = [
+            goal_seek_text(row, lang, labels, targets) for row in seeks.itertuples(index=False)
+        ]
+        tables["goal_seek.csv"] = tables["goal_seek.csv"].assign(note=notes)
+    return tables
 
 
 YEAR_COLUMNS = ("year", "end_year")

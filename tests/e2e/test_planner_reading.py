@@ -95,3 +95,27 @@ def test_single_year_rates_read_as_years(bundled):
     covid = next(r for r in bundled if r.scenario.name == "covid_shock")
     assert "tăng 16,0 %/năm; riêng năm 2021: 4,0; năm 2022: 18,0" in _assumptions(covid, "vi")
     assert "single years 2021: 4.0; 2022: 18.0" in _assumptions(covid, "en")
+
+
+@pytest.mark.slow
+def test_the_workbooks_goal_seek_sheet_speaks_the_runs_language(bundled, tmp_path):
+    """The goal-seek value sheet's note is the terminal's sentence in the run's language (the
+    CSV keeps its English note for tools)."""
+    from sim.analysis.suite import run_sensitivity
+    from sim.output.i18n import linked_labels
+    from sim.output.narrative import goal_seek_text
+
+    baseline = [r for r in bundled if r.scenario.name == "baseline"]
+    sensitivity = run_sensitivity([baseline[0].scenario], draws=200, seed=3, sobol_n=2**6)
+    path = tmp_path / "projections.xlsx"
+    write_live_workbook(baseline, path, "vi", sensitivity=sensitivity)
+    sheet = load_workbook(path)["Tìm giá trị cần đạt"]
+    header = [c.value for c in sheet[2]]
+    notes = [row[header.index("note")] for row in sheet.iter_rows(min_row=3, values_only=True)]
+    rows = list(sensitivity.goal_seek.itertuples(index=False))
+    targets = baseline[0].scenario.plan.targets
+    assert len(notes) == len(rows) == len(targets) + 1  # (output growth: two parameters)
+    labels = linked_labels(baseline[0])
+    assert notes == [goal_seek_text(row, "vi", labels, targets) for row in rows]
+    assert notes[2].startswith("Ngành dịch vụ tăng: ")  # (the target first, by its label)
+    assert not [n for n in notes if " at " in n or "inside the" in n]  # no English sentence
