@@ -509,6 +509,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     ),
     "whatif.scenario_value": ("kịch bản", "scenario"),
     "whatif.source_range": ("khoảng nguồn", "source range"),
+    "whatif.range_to": ("đến", "to"),
     "whatif.results": ("Kết quả dự báo", "Projection"),
     "whatif.changes": ("Thay đổi so với kịch bản", "Changes from the scenario"),
     "whatif.no_changes": ("Chưa thay đổi giả định nào.", "No assumption changed."),

@@ -315,3 +315,14 @@ def test_another_localitys_page_names_it(browser, tmp_path):
     heading = page.page.inner_text("h1")
     page.close()
     assert heading == "Thử giả định: dự báo kinh tế xã Thử Nghiệm Đông giai đoạn 2026-2031"
+
+
+def test_source_ranges_are_written_as_the_report_writes_ranges(browser, tmp_path):
+    """"khoảng nguồn: 15,5-16,5" (not "15,50 – 16,50"), and "-5 đến 5" where an end is negative
+    (sim.output.i18n.format_band's one style per language)."""
+    page = Opened(browser, write_page(tmp_path / "p", SCENARIOS))
+    hints = page.page.inner_text("body")
+    page.close()
+    assert "kịch bản: 16; khoảng nguồn: 15,5-16,5" in hints
+    assert "khoảng nguồn: -5 đến 5" in hints
+    assert " – " not in hints

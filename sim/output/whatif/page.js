@@ -135,12 +135,19 @@ function yearsOfScenario() {
 
 // ---------------------------------------------------------------------------- inputs
 
+/* "15,5-16,5", or "-5 đến 5" with a negative end: ranges as sim.output.i18n.format_band writes
+   them (the values as the inputs show them). */
+function rangeText(low, high) {
+  const dash = Math.min(low, high) < 0 ? " " + word("range_to") + " " : "-";
+  return inputText(low) + dash + inputText(high);
+}
+
 function field(path, label, unit) {
   const id = "p-" + path.replace(/\./g, "-");
   const loaded = scenario().params[path];
   const range = scenario().ranges[path];
   let hint = word("scenario_value") + ": " + inputText(loaded);
-  if (range) hint += "; " + word("source_range") + ": " + fmt(range[0], 2) + " – " + fmt(range[1], 2);
+  if (range) hint += "; " + word("source_range") + ": " + rangeText(range[0], range[1]);
   const input = el("input", {
     id: id,
     type: "text",
