@@ -667,9 +667,10 @@ def _apply_options(
     every scenario) and --end-year into `merged`: (the scenario's name, what checking them
     found, the options merged, in order). `before` gets the value each --set key had before
     (the first --set of a key: the file's value)."""
-    # (a file whose name is not a string fails the schema; the stem then scopes nothing wrong)
+    # (a file whose name is not a string fails the schema; its file's name then scopes nothing
+    # wrong)
     given = merged.get("name")
-    name: str = given if isinstance(given, str) else path.stem
+    name: str = given if isinstance(given, str) else name_from_file(path)
     applied = [text for text in settings if split_scope(text)[0] in (None, name)]
     layers, found = _option_layers(applied, end_year)  # (problems name the --set as given)
     for source, layer in layers:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import MINIMAL, SCENARIOS, TARGETS, only_problem
+from conftest import BUNDLED_PLAN, MINIMAL, SCENARIOS, TARGETS, only_problem
 
 import sim.output.publish as publish_module
 import sim.run
@@ -261,3 +261,14 @@ def test_old_results_that_cannot_be_removed_name_the_open_file(previous, monkeyp
         "projections.xlsx đang mở trong chương trình khác (Excel?): hãy đóng tệp đó rồi xóa nó"
         in (notes[0].vi)
     )
+
+
+def test_a_set_scoped_to_a_name_from_a_file_name_applies(tmp_path):
+    """`--set kich_ban_moi:...` changes the scenario of "kịch bản mới.toml" (the scope was
+    compared with the file's stem, so the setting was silently dropped)."""
+    (tmp_path / "plan.toml").write_bytes(BUNDLED_PLAN.read_bytes())
+    (tmp_path / "kịch bản mới.toml").write_text(MINIMAL, encoding="utf-8")
+    setting = "kich_ban_moi:sectors.services.growth_pct=30"
+    (scenario,) = load_scenarios([], tmp_path, [setting])
+    assert scenario.sectors["services"].growth_pct == 30.0
+    assert scenario.settings == ("sectors.services.growth_pct=30",)  # (as a scoped one is kept)
