@@ -19,7 +19,6 @@ __all__ = [
     "LevelWins",
     "NotComparable",
     "Note",
-    "flag_warnings",
     "implausible",
 ]
 
@@ -116,11 +115,6 @@ def implausible(flags: Sequence[Flag], path: object) -> list[Implausible]:
     return [
         Implausible(str(path), o, tuple(by_obs[o])) for o in sorted(by_obs, key=lambda o: o.line)
     ]
-
-
-def flag_warnings(flags: Sequence[Flag], path: object) -> list[str]:
-    """One warning per flagged observation (of any number of scenarios), in file order."""
-    return [found.describe() for found in implausible(flags, path)]
 
 
 # How the actuals were applied to one scenario, in order (Rebaselined.applied).

@@ -38,7 +38,6 @@ from sim.term.notes import (
     LevelWins,
     NotComparable,
     Note,
-    flag_warnings,
     implausible,
 )
 from sim.term.total_fit import Derived, TotalGap, fit_total_growth
@@ -53,7 +52,6 @@ __all__ = [
     "PLAUSIBLE_CEILING_PCT",
     "plausible_year_range",
     "Flag",
-    "flag_warnings",
 ]
 
 PLAUSIBLE_CEILING_PCT: Mapping[str, float] = {
