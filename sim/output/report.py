@@ -250,10 +250,11 @@ def _file_or_note(source: SourceNote, lang: str) -> str:
     return source.in_(lang) if source.file in ("", "--set") else source.file
 
 
-def _cell(shown: str, technical: str = "") -> str:
-    """A table cell showing `shown`, the internal id (if any) only in its title attribute."""
+def _cell(shown: str, technical: str = "", tag: str = "td") -> str:
+    """A table cell (`tag`: "td", or "th" for a heading) showing `shown`, the internal id (if
+    any) only in its title attribute."""
     hint = f' title="{_e(technical)}"' if technical and technical != shown else ""
-    return f"<td{hint}>{_e(shown)}</td>"
+    return f"<{tag}{hint}>{_e(shown)}</{tag}>"
 
 
 def _required_cell(row, lang: str) -> str:
@@ -342,7 +343,7 @@ def sensitivity_section(sensitivity, lang: str, results: Sequence[ScenarioResult
     targets = run_plan(results).targets
     probabilities = sensitivity.target_probabilities
     scenarios = list(dict.fromkeys(probabilities.scenario))
-    head = "".join(_cell(titles.get(n, n), n).replace("td", "th") for n in scenarios)
+    head = "".join(_cell(titles.get(n, n), n, "th") for n in scenarios)
     rows = _probability_rows(probabilities, scenarios, lang, targets)
     goals = "".join(
         f"<tr>{_cell(titles.get(g.scenario, g.scenario), g.scenario)}"

@@ -119,3 +119,13 @@ def test_the_workbooks_goal_seek_sheet_speaks_the_runs_language(bundled, tmp_pat
     assert notes == [goal_seek_text(row, "vi", labels, targets) for row in rows]
     assert notes[2].startswith("Ngành dịch vụ tăng: ")  # (the target first, by its label)
     assert not [n for n in notes if " at " in n or "inside the" in n]  # no English sentence
+
+
+def test_a_heading_cell_keeps_a_title_holding_td():
+    """A scenario titled "Outdoor tourism" (id std_case) heads the probability table as
+    written: the heading was made by replacing every "td" in the cell, its text included."""
+    from sim.output.report import _cell
+
+    assert _cell("Outdoor tourism", "std_case", "th") == (
+        '<th title="std_case">Outdoor tourism</th>'
+    )
