@@ -22,6 +22,7 @@ __all__ = [
     "target_by_key",
     "find_target",
     "ScoreRow",
+    "EVALUATED",
     "evaluate",
     "status_of",
     "scorecard",
@@ -166,6 +167,11 @@ def status_of(target: Target, value: float) -> tuple[str, float]:
     return "met", 0.0
 
 
+EVALUATED = ("met", "exceeded", "missed")
+"""The statuses of a target checked against a value (the others: "no value", "not projected",
+"outside horizon")."""
+
+
 @dataclass(frozen=True)
 class ScoreRow:
     scenario: str
@@ -178,6 +184,11 @@ class ScoreRow:
     @property
     def met(self) -> bool:
         return self.status in ("met", "exceeded")
+
+    @property
+    def evaluated(self) -> bool:
+        """Checked against a value: met, exceeded or missed."""
+        return self.status in EVALUATED
 
 
 def scorecard(

@@ -115,7 +115,7 @@ def format_summary(
     rows = [head, units]
     for r in results:
         s, series = r.scenario, r.series
-        evaluated = [x for x in r.scores if x.status in ("met", "exceeded", "missed")]
+        evaluated = [x for x in r.scores if x.evaluated]
 
         def last(name: str, series=series) -> float:
             return float(series[name][-1]) if name in series else float("nan")
@@ -165,7 +165,7 @@ def _scorecard_lines(results: Sequence[ScenarioResult], lang: str) -> list[str]:
         cells = [f"{label_text(target, lang)} ({band_text(target, lang)})"]
         for r in results:
             row = r.scores[i]
-            if row.status in ("met", "exceeded", "missed"):
+            if row.evaluated:
                 mark = text("met", lang) if row.status == "met" else format_signed(row.gap, 2, lang)
                 if row.status == "exceeded":  # (met, above the band: "vượt +0,28", as the report)
                     mark = f"{text('exceeded', lang)} {mark}"
@@ -336,7 +336,7 @@ def format_rebaselined_scorecard(plans: Sequence[ScenarioResult], tracking, lang
 
 def _score_cell(row, lang: str) -> str:
     """A target's value and status ("15,31 vượt"), or its status alone when not evaluated."""
-    if row.status in ("met", "exceeded", "missed"):
+    if row.evaluated:
         return f"{format_number(row.value, 2, lang, missing='-')} {i18n.text(row.status, lang)}"
     return i18n.text(row.status, lang)
 

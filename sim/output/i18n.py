@@ -45,7 +45,7 @@ __all__ = [
     "pad",
     "format_short",
     "format_band",
-    "parameter_text",
+    "scenario_labels",
     "parameter_unit",
 ]
 
@@ -672,8 +672,7 @@ def band_text(target, lang: str, with_unit: bool = True) -> str:
     unit = f" {unit_text(target.unit, lang)}" if with_unit else ""
 
     def short(value: float) -> str:  # 15,5 but 14, not 14,0
-        shown = format_number(value, 1, lang)
-        return shown[:-2] if shown.endswith((",0", ".0")) else shown
+        return format_short(value, lang, 1)
 
     if target.approximate and target.figure is not None:
         figure = short(target.figure)
@@ -952,7 +951,6 @@ _RUN_PAIRS: dict[str, tuple[str, str]] = {
     ),
     "trk.solved_figure": ("{label} năm {year} = {value} %", "{sector} {year} = {value} %"),
     "trk.solved_wanted": ("tăng trưởng {label} năm {year}", "{indicator} {year}"),
-    "and": ("và", "and"),
     "note": ("ghi chú", "note"),
     # sensitivity and goal seek
     "sen.head": (

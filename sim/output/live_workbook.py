@@ -117,7 +117,7 @@ def write_live_workbook(
     keys = [key for csv, key in VALUE_SHEETS if csv in tables]
     names = _sheet_names(results, lang, keys)
     summary_name, score_name, assumptions_name = names[:3]
-    by_scenario = scenario_sheets(results, lang)
+    by_scenario = {r.scenario.name: n for r, n in zip(results, names[3:], strict=False)}
     book = Workbook(str(path), BOOK_OPTIONS)  # (the file is written on close)
     styles = Styles.of(book)
     sheets = {name: book.add_worksheet(name) for name in names}

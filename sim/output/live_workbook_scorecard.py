@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from sim.core.targets import COMPARISON_TOLERANCE, Target, target_by_key
+from sim.core.targets import COMPARISON_TOLERANCE, EVALUATED, Target, target_by_key
 from sim.output.i18n import (
     Bilingual,
     band_text,
@@ -73,7 +73,6 @@ SCORECARD_COLUMNS = (
 --sensitivity."""
 
 _COL = {column: i for i, (column, _key, _width) in enumerate(SCORECARD_COLUMNS)}
-_EVALUATED = ("met", "exceeded", "missed")
 _TOLERANCE = f"{COMPARISON_TOLERANCE:.15f}".rstrip("0")  # (no exponent: every parser reads it)
 
 
@@ -188,7 +187,7 @@ def fill_scorecard(
         if record["basis"] == "plan" and result is not None:
             first, _ = plan_rows.get(result.scenario.name, (row, row))
             plan_rows[result.scenario.name] = (first, row)
-            if record["status"] in _EVALUATED and is_live(result.scenario):
+            if record["status"] in EVALUATED and is_live(result.scenario):
                 live = (result, names)
         targets = (result or results[0]).scenario.plan.targets if results else ()
         _write_row(sheet, row, pd.Series(record), live, lang, styles, targets)
@@ -277,5 +276,5 @@ def _met_formula(
     counts = "+".join(
         f"COUNTIF({status},{formula_text(text(key, lang))})" for key in ("met", "exceeded")
     )
-    evaluated = sum(r.status in _EVALUATED for r in result.scores)
+    evaluated = sum(r.evaluated for r in result.scores)
     return f'=({counts})&"/{evaluated}"'

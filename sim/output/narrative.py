@@ -14,6 +14,7 @@ from typing import Any
 
 from sim.core import names as naming
 from sim.core.targets import COMPARISON_TOLERANCE, Target, target_by_key
+from sim.core.text import join_and, join_va
 from sim.output.i18n import (
     Bilingual,
     format_band,
@@ -137,9 +138,7 @@ def _solved_suffix(solved: Sequence[Derived], lang: str) -> str:
 
 def _and(items: Sequence[str], lang: str) -> str:
     """'a', 'a and b', 'a, b and c' in `lang`."""
-    if len(items) == 1:
-        return items[0]
-    return f"{', '.join(items[:-1])} {text('and', lang)} {items[-1]}"
+    return join_va(items) if lang == "vi" else join_and(items)
 
 
 def _short_rate(value: float, lang: str) -> str:
@@ -358,7 +357,7 @@ def history_statement(history: Any, lang: str) -> str:
     return statement + text("his.calibrated", lang).format(
         reported=_short_rate(float(scenario.calibration_total_cagr_pct), lang),
         sectors=", ".join(text(s, lang) for s in scenario.calibration_sectors),
-        shift=("+" if shift > 0 else "−") + format_number(abs(shift), 2, lang),
+        shift=format_signed(shift, 2, lang),
     )
 
 

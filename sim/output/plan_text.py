@@ -106,8 +106,7 @@ def no_targets_note(results: Sequence[ScenarioResult], lang: str) -> str:
 
 def _any_checked(results: Sequence[ScenarioResult]) -> bool:
     """Whether any target is checked in the results' years (a score met, exceeded or missed)."""
-    checked = ("met", "exceeded", "missed")
-    return any(row.status in checked for r in results for row in r.scores)
+    return any(row.evaluated for r in results for row in r.scores)
 
 
 def checks_budget_target(results: Sequence[ScenarioResult]) -> bool:

@@ -31,7 +31,7 @@ import stat
 import sys
 import threading
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -209,7 +209,7 @@ def _check_replaceable(out_dir: Path) -> None:
             )
         )
     if PROBE_OPEN_FILES:  # a locked file (Windows): say so now, before the run computes
-        held = [p.relative_to(out_dir).as_posix() for p in _locked(out_dir)]
+        held = [p.relative_to(out_dir).as_posix() for p in _locked(_files(out_dir))]
         if held:
             opened = _open_in_another_program(held)
             raise OutputFolderError(
@@ -414,12 +414,17 @@ def _open_in_another_program(held: list[str]) -> Bilingual:
     )
 
 
-def _files_held_open(folder: Path) -> list[str]:
-    """The files under `folder` (relative, "/"-separated) that another program holds open."""
+def _files(folder: Path) -> list[Path]:
+    """The files under `folder` (not symbolic links), sorted; none when it cannot be read."""
     try:
-        paths = sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+        return sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
     except OSError:
         return []
+
+
+def _files_held_open(folder: Path) -> list[str]:
+    """The files under `folder` (relative, "/"-separated) that another program holds open."""
+    paths = _files(folder)
     held: list[Path] = []
     for path in paths:
         for pattern in OFFICE_LOCK_FILES:
@@ -434,16 +439,12 @@ def _files_held_open(folder: Path) -> list[str]:
             ]
             held += [p for p in owned[:1] if p not in held]
     if PROBE_OPEN_FILES:
-        held += [p for p in _locked(folder) if p not in held]
+        held += [p for p in _locked(paths) if p not in held]
     return [p.relative_to(folder).as_posix() for p in held]
 
 
-def _locked(folder: Path) -> list[Path]:
-    """The files under `folder` that do not open for writing (on Windows: held open)."""
-    try:
-        paths = sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
-    except OSError:
-        return []
+def _locked(paths: Sequence[Path]) -> list[Path]:
+    """The files of `paths` that do not open for writing (on Windows: held open)."""
     return [p for p in paths if not _writable(p)]
 
 

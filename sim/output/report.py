@@ -128,7 +128,7 @@ def _scorecard(results: Sequence[ScenarioResult], lang: str) -> str:
         cells = []
         for r in results:
             row = r.scores[i]
-            if row.status in ("met", "exceeded", "missed"):
+            if row.evaluated:
                 css = row.status  # met, exceeded (a deeper blue, as in the chart), missed
                 gap = "" if row.gap == 0 else f" ({format_signed(row.gap, 2, lang)})"
                 cells.append(

@@ -135,6 +135,7 @@ def scorecards(
 def summary_table(results: Sequence[ScenarioResult], lang: str) -> pd.DataFrame:
     """One row per scenario: end-year headline values, targets met and the residual treatment."""
     records = []
+    summary_series = [n for n in SUMMARY_SERIES if not repeats_its_part(n, results)]
     for result in results:
         s = result.scenario
         record: dict[str, object] = {
@@ -142,10 +143,10 @@ def summary_table(results: Sequence[ScenarioResult], lang: str) -> pd.DataFrame:
             "title": s.title(lang),
             "end_year": s.end_year,
         }
-        for name in SUMMARY_SERIES:
-            if name in result.series and not repeats_its_part(name, results):
+        for name in summary_series:
+            if name in result.series:
                 record[name] = float(result.series[name][-1])
-        evaluated = [r for r in result.scores if r.status in ("met", "exceeded", "missed")]
+        evaluated = [r for r in result.scores if r.evaluated]
         record["targets_met"] = f"{sum(r.met for r in evaluated)}/{len(evaluated)}"
         record["residual"] = residual_text(s, lang)
         records.append(record)

@@ -524,7 +524,12 @@ def written_number(text: str) -> Bilingual | None:
     return Bilingual(plain, plain)
 
 
-_THOUSANDS_LITERAL = re.compile(r"=[ \t]*\+?(?P<number>[1-9]\d{0,2}\.\d{3})[ \t]*(?=[,}\]#\r\n]|$)")
+THOUSANDS_LIKE_NUMBER = r"[1-9]\d{0,2}\.\d{3}"
+"""A decimal a Vietnamese reader takes for a thousands-separated number (566.767: "566
+thousand 767"): the loader warns of it, the writer never writes one (`writer.toml_value`)."""
+_THOUSANDS_LITERAL = re.compile(
+    rf"=[ \t]*\+?(?P<number>{THOUSANDS_LIKE_NUMBER})[ \t]*(?=[,}}\]#\r\n]|$)"
+)
 
 
 def thousands_literals(text: str) -> dict[float, str]:

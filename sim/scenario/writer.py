@@ -24,6 +24,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from sim.scenario.schema import THOUSANDS_LIKE_NUMBER
+
 __all__ = ["Number", "Entry", "Section", "Value", "scenario_text", "toml_string", "toml_value"]
 
 
@@ -111,7 +113,7 @@ def _float_text(value: float) -> str:
     return _unambiguous(repr(value))
 
 
-THOUSANDS_LIKE = re.compile(r"[+-]?[1-9][0-9]{0,2}\.[0-9]{3}")
+THOUSANDS_LIKE = re.compile(rf"[+-]?{THOUSANDS_LIKE_NUMBER}")
 """A decimal a Vietnamese reader takes for a thousands-separated number (566.767: "566
 thousand 767"), which the loader warns about (`schema.thousands_literals`)."""
 

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from sim.core import names
-from sim.core.targets import ScoreRow, Target, find_target
+from sim.core.targets import EVALUATED, ScoreRow, Target, find_target
 from sim.output.charts.base import (
     BAND_ALPHA,
     BAND_COLOUR,
@@ -99,7 +99,7 @@ def _plan_target(
 def _band_words(target: Target, lang: str) -> str:
     """ "14-15": a target's low and high, whole numbers; a one-sided target's "≥ 7,5"."""
     if target.low is None or target.high is None:
-        return band_text(target, lang).removesuffix(" " + unit_text(target.unit, lang))
+        return band_text(target, lang, with_unit=False)
     return f"{format_number(target.low, 0, lang)}-{format_number(target.high, 0, lang)}"
 
 
@@ -604,9 +604,6 @@ def _land_use_target(ax: Axes, results: Sequence[ScenarioResult], lang: str) -> 
 
 # ----------------------------------------------------------------------------- 6. targets
 
-EVALUATED = ("met", "exceeded", "missed")
-"""The statuses of a target checked on a projection (not "outside horizon", "not projected")."""
-
 
 def _score_value(result: ScenarioResult, target: Target) -> ScoreRow:
     return next(row for row in result.scores if row.target.key == target.key)
@@ -615,9 +612,8 @@ def _score_value(result: ScenarioResult, target: Target) -> ScoreRow:
 def targets_in_horizon(results: Sequence[ScenarioResult]) -> tuple[Target, ...]:
     """The targets that some scenario of the run is checked against: none when the run's years
     hold no target's years (a 2025-2030 run against the 2020-2025 targets)."""
-    plan = results[0].scenario.plan if results else None
-    targets = plan.targets if plan is not None else ()
-    return tuple(t for t in targets if any(_score_value(r, t).status in EVALUATED for r in results))
+    targets = run_plan(results).targets
+    return tuple(t for t in targets if any(_score_value(r, t).evaluated for r in results))
 
 
 def _values_of(targets: Sequence[Target], lang: str) -> str:

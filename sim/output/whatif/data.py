@@ -59,7 +59,8 @@ def skip_reason(scenario: Scenario) -> str | None:
 
 def page_data(results: Sequence[ScenarioResult], lang: str, generated: datetime) -> dict[str, Any]:
     """Everything the page shows and computes from, JSON-ready (floats in full precision)."""
-    shown = [r for r in results if skip_reason(r.scenario) is None]
+    skipped = [r for r in results if skip_reason(r.scenario) is not None]
+    shown = [r for r in results if r not in skipped]
     first = results[0].scenario
     words = words_under("whatif.")
     words.update({key: Bilingual(text(key, "vi"), text(key, "en")) for key in _I18N_KEYS})
@@ -83,12 +84,8 @@ def page_data(results: Sequence[ScenarioResult], lang: str, generated: datetime)
         "period": {"base": first.base_year, "end": first.end_year},
         "words": {key: _both(w) for key, w in words.items()},
         "scenarios": [scenario_payload(r) for r in shown],
-        "skipped": [r.scenario.name for r in results if skip_reason(r.scenario) is not None],
-        "skipped_titles": [
-            {"vi": r.scenario.title_vi, "en": r.scenario.title_en}
-            for r in results
-            if skip_reason(r.scenario) is not None
-        ],
+        "skipped": [r.scenario.name for r in skipped],
+        "skipped_titles": [{"vi": r.scenario.title_vi, "en": r.scenario.title_en} for r in skipped],
         "targets": [target_payload(t) for t in first.plan.targets],
         "tolerance": COMPARISON_TOLERANCE,
     }
