@@ -4,7 +4,6 @@ import re
 import subprocess
 import sys
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 from conftest import REPO, SCENARIOS
@@ -236,38 +235,18 @@ def test_report_holds_tables_scorecard_and_assumptions(pack):
 
 
 @pytest.mark.slow
-def test_report_renders_in_a_real_browser(pack):
+def test_report_renders_in_a_real_browser(pack, browser):
     """Headless Chromium loads the report: every image decodes, no network request is made."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    chromium = next(
-        (p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None
-    )
-    if chromium is None:
-        pytest.skip(
-            "no Chromium browser on this machine (Debian package 'chromium'); .ci/run installs it"
-        )
     lang, folder, saved = pack
     requests = []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        page = browser.new_page()
-        page.on("request", lambda r: requests.append(r.url))
-        page.goto((folder / "report.html").as_uri(), wait_until="load")
-        images = page.evaluate(
-            "Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight])"
-        )
-        heading = page.inner_text("h1")
-        browser.close()
+    page = browser.new_page()
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((folder / "report.html").as_uri(), wait_until="load")
+    images = page.evaluate(
+        "Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight])"
+    )
+    heading = page.inner_text("h1")
+    page.close()
     assert len(images) == len(saved)
     assert all(complete and width > 1000 and height > 500 for complete, width, height in images)
     external = [u for u in requests if not u.startswith(("file:", "data:"))]

@@ -193,16 +193,12 @@ def test_the_workbook_names_its_locality_source_and_examples(run):
     assert summary.oddHeader.center.text == title
 
 
-def test_the_whatif_page_names_its_locality_source_and_examples(run):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium")
-        page = browser.new_page()
-        page.goto((run / "whatif.html").as_uri())
-        page.wait_for_selector("footer")
-        title, header, footer = page.title(), page.inner_text("header"), page.inner_text("footer")
-        browser.close()
+def test_the_whatif_page_names_its_locality_source_and_examples(run, browser):
+    page = browser.new_page()
+    page.goto((run / "whatif.html").as_uri())
+    page.wait_for_selector("footer")
+    title, header, footer = page.title(), page.inner_text("header"), page.inner_text("footer")
+    page.close()
     assert title == "Thử giả định: dự báo kinh tế xã Phong Sơn giai đoạn 2025-2030"
     assert header.startswith(title)
     line = "SỐ LIỆU VÍ DỤ, cần thay. Nguồn số liệu: Nghị quyết Đại hội Đảng bộ xã Phong Sơn, 2025."
