@@ -487,7 +487,7 @@ def _print_warnings(scenarios: Sequence[Scenario], lang: str) -> None:
     from sim.output.console import format_warnings
 
     pairs = [
-        (s.title_vi if lang == "vi" else s.title_en, warning.render(lang))  # (titles as filed)
+        (s.filed_title(lang), warning.render(lang))
         for s in scenarios
         for warning in s.warnings
     ]

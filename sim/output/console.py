@@ -45,7 +45,7 @@ from sim.output.narrative import (
 from sim.output.plan_text import checks_budget_target, no_targets_note
 from sim.output.tables import repeats_its_part
 from sim.run import ScenarioResult, run_plan
-from sim.scenario.values import Scenario
+from sim.scenario.values import WHAT_IF, Scenario
 
 if TYPE_CHECKING:
     from sim.analysis.compare import Attribution, CompareResult
@@ -179,10 +179,10 @@ def _scorecard_lines(results: Sequence[ScenarioResult], lang: str) -> list[str]:
 def _head_rows(first: str, scenarios: Sequence, lang: str) -> list[list[str]]:
     """The header of a table with a column per scenario: their titles, a what-if's mark on a
     second row so that the columns stay narrow."""
-    plain = [Bilingual(s.title_vi, s.title_en).in_(lang) for s in scenarios]
+    plain = [s.filed_title(lang) for s in scenarios]
     if not any(s.settings for s in scenarios):
         return [[first, *plain]]
-    marks = [s.title(lang).removeprefix(p).strip() for s, p in zip(scenarios, plain, strict=True)]
+    marks = [f"({WHAT_IF.in_(lang)})" if s.settings else "" for s in scenarios]
     return [[first, *plain], ["", *marks]]
 
 
@@ -191,7 +191,7 @@ def format_what_if(settings: Sequence[str], scenarios: Sequence[Scenario], lang:
     their titles as filed."""
     from sim.scenario.loader import setting_targets
 
-    titles = {s.name: s.title_vi if lang == "vi" else s.title_en for s in scenarios}
+    titles = {s.name: s.filed_title(lang) for s in scenarios}
     lines = [text("sum.what_if", lang)]
     for setting, changed in setting_targets(settings, list(titles)):
         lines.append(f"  --set {setting}: {'; '.join(titles[n] for n in changed)}")
@@ -414,7 +414,7 @@ def format_history(history, lang: str = "vi", results: Sequence[ScenarioResult] 
     titles = _titles(results, lang)
     labels: dict[str, Bilingual] = linked_labels(results[0]) if results else {}
     lines = [text("his.head", lang).format(statement=history_statement(history, lang))]
-    period = f"{history.record.first_year + 1}-{history.record.last_year}"
+    period = history.record.period
     flagged = history.realism[history.realism.flag != ""]
     for r in flagged.itertuples(index=False):
         band = f"{_fmt(r.supported_low, lang, 2)}-{_fmt(r.supported_high, lang, 2)}"

@@ -694,7 +694,7 @@ def what_if_note(scenarios: Iterable[Scenario], lang: str) -> str:
     from sim.scenario.values import WHAT_IF
 
     changed = [
-        f"{Bilingual(s.title_vi, s.title_en).in_(lang)}: "
+        f"{s.filed_title(lang)}: "
         + "; ".join(_change_text(x, s, lang) for x in s.settings)
         for s in scenarios
         if s.settings

@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.core.text import Bilingual
 from sim.output.files import check_finite
 from sim.output.i18n import text
 from sim.output.live_workbook_assumptions import assumptions, fill_assumptions
@@ -77,7 +76,7 @@ def _sheet_names(
     """The workbook's tabs in order: summary, scorecard, assumptions, one per scenario (its title
     as filed, in `lang`: a tab a planner reads, not an id), then the value sheets."""
     fixed = [text(key, lang) for key in ("summary", "scorecard", "assumptions")]
-    titles = [Bilingual(r.scenario.title_vi, r.scenario.title_en).in_(lang) for r in results]
+    titles = [r.scenario.filed_title(lang) for r in results]
     return sheet_names(fixed + titles + [text(k, lang) for k in value_keys])
 
 

@@ -371,7 +371,7 @@ def history_section(history, lang: str, results: Sequence[ScenarioResult] = ()) 
     years) and the realism check."""
     titles = {r.scenario.name: r.scenario.title(lang) for r in results}
     labels = linked_labels(results[0]) if results else {}
-    period = f"{history.record.first_year + 1}-{history.record.last_year}"
+    period = history.record.period
     consistency = "".join(
         f"<tr>{_cell(consistency_item_text(r.item, lang), r.item)}"
         f'<td class="num">{_num(r.value, 3, lang)}</td></tr>'

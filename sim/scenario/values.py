@@ -243,10 +243,14 @@ class Scenario:
             f"{self.calibration_total_cagr_pct:g} %/yr on average {self.base_year}-{self.end_year}"
         )
 
+    def filed_title(self, lang: str) -> str:
+        """The scenario's title in `lang` as its file gives it (no what-if mark)."""
+        return Bilingual(self.title_vi, self.title_en).in_(lang)
+
     def title(self, lang: str) -> str:
         """The scenario's title in `lang` ("vi" or "en"), marked " (what-if)" when --set changed
         it: a what-if must never pass for the scenario as filed."""
-        title = Bilingual(self.title_vi, self.title_en).in_(lang)
+        title = self.filed_title(lang)
         return f"{title} ({WHAT_IF.in_(lang)})" if self.settings else title
 
     @property

@@ -61,6 +61,11 @@ class TrackRecord:
     elasticity: Mapping[str, float]
     calibrated: bool
 
+    @property
+    def period(self) -> str:
+        """Its growth years, "2016-2020" (the first year is the level the growth starts from)."""
+        return f"{self.first_year + 1}-{self.last_year}"
+
 
 def _cagr(values, years: int) -> float:
     return float(cagr_from_ratio_pct(float(values[-1]) / float(values[0]), years))
@@ -198,7 +203,7 @@ def realism_table(
 ) -> pd.DataFrame:
     """Each scenario's growth and elasticity assumptions beside the track record, flagged when
     outside the range the record supports. Assumptions the record says nothing of are left out."""
-    period = f"{record.first_year + 1}-{record.last_year}"
+    period = record.period
     rows = []
     for scenario, result in zip(scenarios, results, strict=True):
         checks = [
