@@ -91,10 +91,11 @@ def only_problem(path, **kwargs):
     return problems[0]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     """Headless Chromium (Debian's, through Playwright) for the page tests; skipped where either
-    is missing (.ci/run installs both)."""
+    is missing (.ci/run installs both). One a test module, closed after it: a browser left open
+    is a child process of the run, and tests/e2e/test_hardening_signals.py counts those."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     chromium = next(
         (p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None
