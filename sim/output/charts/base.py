@@ -63,6 +63,10 @@ STYLE: dict[RcKeyType, Any] = {
     "font.size": 9,
     "axes.titlesize": 10,
     "axes.titleweight": "bold",
+    # Titles sit just above their panel. No chart has tick labels or an axis label on top, so
+    # matplotlib's search for them (measuring every tick label of every panel at each drawing,
+    # a tenth of the layout's time) would find nothing to clear.
+    "axes.titley": 1.0,
     "axes.labelsize": 9,
     "axes.spines.top": False,
     "axes.spines.right": False,

@@ -45,7 +45,7 @@ LAYOUT = b"huongtra-sim chart cache 1\n"
 MAX_BYTES = 300 * 2**20
 """When the cache grows past this, the least recently used entries are removed."""
 
-_LIBRARIES = ("matplotlib", "numpy", "pandas", "pillow", "fonttools", "pypdf")
+_LIBRARIES = ("matplotlib", "numpy", "pandas", "pillow", "fonttools", "pypdf", "pypdfium2")
 
 
 def default_folder() -> Path:

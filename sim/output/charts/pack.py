@@ -4,9 +4,10 @@ multi-page PDF, every page A4.
 The only place where figures are written to disk. A chart found in the chart cache
 (`sim.output.charts.cache`) is copied from there, not drawn. The others are drawn in parallel
 worker processes (one per core, forked after matplotlib is loaded): drawing text is most of the
-cost of a run, and the charts are independent. Each worker takes the next chart left, draws the
-figure once, lays it out once, saves its PNG (and SVG) and adds its captioned page to a PDF of
-its own; this process then puts the pages in order on A4 sheets (`sim.output.charts.pages`).
+cost of a run, and the charts are independent. Each worker takes the next chart left, builds
+the figure, lays it out once, draws it once, as its captioned page of a PDF of its own (and as
+SVG when asked), and renders each page to the chart's PNG (`sim.output.charts.raster`); this
+process then puts the pages in order on A4 sheets (`sim.output.charts.pages`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from matplotlib.figure import Figure
 
 from sim.output.charts import base as chartbase
 from sim.output.charts import projection as charts
+from sim.output.charts.raster import CAPTION_INK, write_pngs
 from sim.output.i18n import format_number, text, what_if_note
 from sim.output.plan_text import chart_caption
 from sim.output.publish import STOP_SIGNALS
@@ -391,32 +393,31 @@ def _what_if(results: Sequence[ScenarioResult], lang: str) -> str:
 def save_figure(
     fig: Figure, folder: Path, stem: str, formats: Sequence[str] = ("png", "svg")
 ) -> list[Path]:
-    """Write `fig` as <folder>/<stem>.<format> for each format (PNG at 200 dpi); "pdf" in
-    `formats` is ignored (the PDF is the pack, written by `write_chart_pack`)."""
+    """Write `fig` as <folder>/<stem>.<format> for each format: PNG at PNG_DPI (the figure's PDF
+    page rendered by PDFium, `sim.output.charts.raster`), SVG; "pdf" in `formats` is ignored
+    (the PDF is the pack, written by `write_chart_pack`)."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     with matplotlib.rc_context(chartbase.STYLE):
         for fmt in (f for f in formats if f != "pdf"):
             path = folder / f"{stem}.{fmt}"
-            options: dict[str, Any] = (
-                {"dpi": PNG_DPI, "pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
-            )
-            if fmt == "svg":
-                options["metadata"] = {"Date": None}  # reproducible files
-            fig.savefig(path, **options)
-            # The first save ran the layout; keep it for the other formats and the PDF page
-            # (positions are fractions of the figure, the same at every dpi).
+            if fmt == "png":
+                page = io.BytesIO()
+                fig.savefig(page, format="pdf", metadata={"CreationDate": None})
+                write_pngs(page.getvalue(), [path], PNG_DPI)
+            else:
+                fig.savefig(path, metadata={"Date": None})  # no date: reproducible files
+            # The first save ran the layout; keep it for the other formats and the PDF page.
             _keep_layout(fig)
             paths.append(path)
     return paths
 
 
 def _lay_out(fig: Figure) -> None:
-    """Run the figure's layout engine once, at the PNG's resolution, and keep its positions.
-
-    This is the layout `savefig` would run, with the same renderer (Agg at PNG_DPI), so the PNG
-    is byte for byte the same; `savefig` would also draw the whole figure once more, unseen,
-    before it draws it for the file."""
+    """Run the figure's layout engine once, measuring text as Agg does at PNG_DPI, and keep its
+    positions (fractions of the figure) for the PDF page, the PNG made from it, and the SVG;
+    `savefig` would lay the figure out again for every format, drawing it once more, unseen,
+    each time."""
     engine = fig.get_layout_engine()
     if engine is None:
         return
@@ -466,25 +467,27 @@ class _Work:
         from matplotlib.backends.backend_pdf import PdfPages
 
         buffer = io.BytesIO()
-        pdf = None
-        if "pdf" in self.formats:  # no date: the same chart gives the same page
-            pdf = PdfPages(buffer, metadata={"CreationDate": None, "Creator": CREATOR})
+        # Every chart is drawn once, as its page of this PDF (no date: the same chart gives the
+        # same page); its PNG is that page rendered, its caption left out.
+        pdf = PdfPages(buffer, metadata={"CreationDate": None, "Creator": CREATOR})
+        svg = tuple(f for f in self.formats if f == "svg")
         drawn = []
         with matplotlib.rc_context(chartbase.STYLE):
             while (n := _take(self.taken)) < len(self.todo):
                 i = self.todo[n]
                 fig = self.jobs[i].draw()
                 _lay_out(fig)
-                save_figure(fig, self.folder, self.jobs[i].stem, self.formats)
-                if pdf is not None:
-                    _add_page(pdf, fig, self.labels[i])
+                save_figure(fig, self.folder, self.jobs[i].stem, svg)
+                _add_page(pdf, fig, self.labels[i])
                 drawn.append(i)
                 _take(self.done)
                 if on_drawn is not None:
                     on_drawn()
-            if pdf is not None:
-                pdf.close()
-        data = buffer.getvalue() if pdf is not None else None
+            _last_page(pdf)
+            pdf.close()  # the fonts are written now: the pages can be rendered
+        pages = buffer.getvalue()
+        write_pngs(pages, [self.folder / f"{self.jobs[i].stem}.png" for i in drawn], PNG_DPI)
+        data = pages if "pdf" in self.formats else None
         self._store(drawn, data)
         return drawn, data
 
@@ -504,6 +507,21 @@ class _Work:
                 else:
                     data = (self.folder / f"{self.jobs[i].stem}.{kind}").read_bytes()
                 self.cache.put(key, data)
+
+
+HATCH_TILE_IN = 1.0
+"""The side of matplotlib's hatch pattern tile in a PDF (72 points)."""
+
+
+def _last_page(pdf: Any) -> None:
+    """End a worker's PDF with a blank page one tile high (dropped when the pages are used).
+
+    matplotlib places every hatch pattern of a PDF by the height of its last page (3.11,
+    `PdfFile.writeHatches`), so a chart's hatching would shift with the chart that its worker
+    happened to draw last, and its PNG would differ from run to run. A last page of a whole
+    tile's height puts the tiles of every page on the same grid, whichever pages share its
+    PDF."""
+    pdf.savefig(Figure(figsize=(HATCH_TILE_IN, HATCH_TILE_IN)))
 
 
 class _LocalCount:
@@ -654,7 +672,8 @@ def _stop_pool(pool: ProcessPoolExecutor, finished: bool) -> None:
 
 
 def _add_page(pdf: Any, fig: Figure, label: str) -> None:
-    """Caption `fig` with `label` ("Biểu 1. ...") and add it to the PDF."""
+    """Caption `fig` with `label` ("Biểu 1. ...") and add it to the PDF. The caption is drawn in
+    CAPTION_INK, so that the PNG rendered from the page leaves it out."""
     fig.text(
         0.01,
         chartbase.CAPTION_BASELINE_IN / fig.get_figheight(),
@@ -662,6 +681,7 @@ def _add_page(pdf: Any, fig: Figure, label: str) -> None:
         ha="left",
         va="bottom",
         fontsize=7,
+        color=CAPTION_INK,
         wrap=True,
     )
     pdf.savefig(fig)
@@ -832,7 +852,7 @@ class _Pack:
             for drawn, data in shares:
                 if drawn:
                     reader = PdfReader(io.BytesIO(cast(bytes, data)))
-                    pages.update(zip(drawn, reader.pages, strict=True))
+                    pages.update(zip(drawn, reader.pages[: len(drawn)], strict=True))
 
     def _progress(self, done: int) -> None:
         """Report `done` charts of the pack, once each count, from the first."""

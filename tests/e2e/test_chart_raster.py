@@ -1,0 +1,119 @@
+"""A chart's PNG is its PDF page rendered by PDFium: the same drawing as the printed page, without
+the page's caption, and the same bytes whichever charts shared the worker that drew it."""
+
+import io
+from datetime import date
+
+import matplotlib
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+from conftest import SCENARIOS
+from matplotlib.backends.backend_pdf import PdfPages
+from PIL import Image
+
+from sim.output.charts.base import STYLE
+from sim.output.charts.pack import (
+    PNG_DPI,
+    _add_page,
+    _last_page,
+    _lay_out,
+    main_chart_jobs,
+    write_chart_pack,
+)
+from sim.output.charts.raster import CAPTION_RGB, png_bytes
+from sim.run import load_scenarios, run_scenario
+
+RUN_DATE = date(2026, 11, 27)
+CAPTION = "Biểu 3. Cơ cấu kinh tế"
+
+
+@pytest.fixture(scope="module")
+def jobs():
+    results = [run_scenario(s) for s in load_scenarios([], SCENARIOS)]
+    return main_chart_jobs(results, "vi", RUN_DATE)
+
+
+def pdf_of(jobs, caption=True) -> bytes:
+    """The jobs' pages in one PDF, as a worker writes them."""
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(STYLE):
+        pdf = PdfPages(buffer, metadata={"CreationDate": None})
+        for job in jobs:
+            fig = job.draw()
+            _lay_out(fig)
+            if caption:
+                _add_page(pdf, fig, CAPTION)
+            else:
+                pdf.savefig(fig)
+        _last_page(pdf)
+        pdf.close()
+    return buffer.getvalue()
+
+
+def pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+
+
+@pytest.mark.slow
+def test_the_png_is_the_page_without_its_caption_and_nothing_else_is_left_out(jobs):
+    for job in jobs[:3]:
+        with_caption = pdfium.PdfDocument(pdf_of([job]))
+        assert CAPTION in with_caption[0].get_textpage().get_text_bounded()
+        without = pdfium.PdfDocument(pdf_of([job], caption=False))
+        assert png_bytes(with_caption[0], PNG_DPI) == png_bytes(without[0], PNG_DPI), job.stem
+
+
+@pytest.mark.slow
+def test_only_the_caption_is_drawn_in_the_caption_ink(jobs):
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    document = pdfium.PdfDocument(pdf_of(jobs))
+    for k, job in enumerate(jobs):
+        page = document[k]
+        inked = []
+        for obj in page.get_objects():
+            r, g, b, a = (ctypes.c_uint() for _ in range(4))
+            pdfium_c.FPDFPageObj_GetFillColor(obj.raw, *(ctypes.byref(c) for c in (r, g, b, a)))
+            if (r.value, g.value, b.value) == CAPTION_RGB:
+                inked.append(obj)
+        assert inked, job.stem
+        assert all(obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT for obj in inked)
+        # the caption's line, at the bottom of the page, under the panels
+        assert max(obj.get_bounds()[3] for obj in inked) < 0.45 * 72
+
+
+@pytest.mark.slow
+def test_a_chart_is_the_same_png_whichever_charts_share_its_pdf(jobs):
+    """matplotlib places a PDF's hatching by its last page: without a last page of a fixed
+    height, the hatched sector chart came out shifted when drawn after a taller chart."""
+    hatched = next(j for j in jobs if j.stem == "03_sector_shares")
+    others = [j for j in jobs if j.stem in ("01_output_index", "04_sector_growth")]
+    alone = pdfium.PdfDocument(pdf_of([hatched]))
+    shared = pdfium.PdfDocument(pdf_of([*others, hatched, *others]))
+    assert png_bytes(alone[0], PNG_DPI) == png_bytes(shared[len(others)], PNG_DPI)
+
+
+@pytest.mark.slow
+def test_png_files_are_the_pages_at_200_dpi_with_their_resolution_recorded(jobs, tmp_path):
+    saved = write_chart_pack(jobs[:2], tmp_path, "pack.pdf", "vi", "t", workers=1)
+    for chart, job in zip(saved, jobs[:2], strict=True):
+        with Image.open(chart.png) as image:
+            width, height = job.draw().get_size_inches()
+            assert image.size == (round(width * PNG_DPI), round(height * PNG_DPI))
+            assert tuple(round(x) for x in image.info["dpi"]) == (PNG_DPI, PNG_DPI)
+        assert pixels(chart.png.read_bytes()).min() < 50  # dark ink drawn (not a blank page)
+
+
+@pytest.mark.slow
+def test_no_chart_puts_tick_labels_or_an_axis_label_on_top(jobs):
+    """The style fixes every title just above its panel (axes.titley): a chart with tick
+    labels on top would need matplotlib's search again."""
+    with matplotlib.rc_context(STYLE):
+        for job in jobs:
+            for ax in job.draw().axes:
+                ticks = ax.xaxis.get_major_ticks() + ax.xaxis.get_minor_ticks()
+                assert not any(t.label2.get_visible() for t in ticks), job.stem
+                assert ax.xaxis.get_label_position() == "bottom", job.stem
