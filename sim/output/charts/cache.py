@@ -90,21 +90,22 @@ def _environment_digest() -> bytes:
 
 
 def _font_files() -> list[Path]:
-    """The font files the charts are drawn with (a font installed or updated on the system can
-    take the place of matplotlib's own)."""
+    """The font files the charts are drawn with: each font of the style, regular and bold (a
+    font installed or updated on the system can take the place of matplotlib's own)."""
     from matplotlib.font_manager import FontProperties, findfont
 
-    family = _font_family()
     return [
         Path(findfont(FontProperties(family=family, weight=weight), fallback_to_default=True))
+        for family in _font_families()
         for weight in ("normal", "bold")
     ]
 
 
-def _font_family() -> str:
+def _font_families() -> list[str]:
     from sim.output.charts.base import STYLE
 
-    return str(STYLE["font.family"])
+    families = STYLE["font.family"]
+    return [families] if isinstance(families, str) else list(families)
 
 
 def _settings_digest() -> bytes:
