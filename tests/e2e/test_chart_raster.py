@@ -117,3 +117,36 @@ def test_no_chart_puts_tick_labels_or_an_axis_label_on_top(jobs):
                 ticks = ax.xaxis.get_major_ticks() + ax.xaxis.get_minor_ticks()
                 assert not any(t.label2.get_visible() for t in ticks), job.stem
                 assert ax.xaxis.get_label_position() == "bottom", job.stem
+
+
+def test_the_chart_font_has_every_letter_of_the_tools_own_words():
+    """Every letter of the catalogue, the bundled scenarios, plans and starters is in DejaVu Sans
+    VN (none needs the whole DejaVu Sans, which costs a PDF more to embed)."""
+    from fontTools.ttLib import TTFont
+
+    from sim.output.charts.base import FONT_FOLDER
+
+    root = SCENARIOS.parent
+    files = [root / "sim" / "output" / "i18n.py", *sorted(SCENARIOS.rglob("*.toml"))]
+    files += sorted((root / "sim" / "scenario" / "starter").rglob("*.toml"))
+    used = {c for path in files for c in path.read_text(encoding="utf-8") if c.isprintable()}
+    for name in ("DejaVuSansVN.ttf", "DejaVuSansVN-Bold.ttf"):
+        cmap = TTFont(FONT_FOLDER / name).getBestCmap()
+        assert sorted(c for c in used if ord(c) not in cmap) == [], name
+
+
+@pytest.mark.slow
+def test_a_letter_outside_the_chart_font_is_drawn_from_the_whole_dejavu_sans():
+    from matplotlib.figure import Figure
+    from pypdf import PdfReader
+
+    fig = Figure(figsize=(3, 1))
+    fig.text(0.1, 0.5, "Hương Trà Ωж")
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(STYLE):
+        fig.savefig(buffer, format="pdf")
+    page = pdfium.PdfDocument(buffer.getvalue())[0]
+    assert "Hương Trà Ωж" in page.get_textpage().get_text_bounded()
+    fonts = PdfReader(io.BytesIO(buffer.getvalue())).pages[0]["/Resources"]["/Font"]
+    names = sorted(str(font.get_object()["/BaseFont"]).split("+")[-1] for font in fonts.values())
+    assert "DejaVuSans" in names
