@@ -12,11 +12,13 @@ which holds up better than seconds on a machine shared with other work (the load
 each round is printed: on 2 cores, anything above 1 slows every figure).
 
 Breakdown (in this process, one chart after another, so each part is timed alone): imports (a
-new interpreter importing what a run imports), model (load + project + score), writing (CSVs,
-the live workbook, whatif.html, manifest), and per chart family (the congress charts; the
-sensitivity charts of `baseline`) the seconds to build the figures, lay them out, save PNG and
-SVG, write the captioned PDF pages (fonts included), put the pages on A4 sheets, and, with a
-warm cache, to compute the cache keys and copy every chart from the cache.
+new interpreter importing what the run's process imports, and what the chart process imports:
+the two run at the same time), model (load + project + score), writing (CSVs, the live
+workbook, whatif.html, manifest), and per chart family (the congress charts; the sensitivity
+charts of `baseline`) the seconds to build the figures, lay them out, draw them as captioned
+PDF pages, write the PDF's fonts, render the pages to PNG files, save SVG (only on request),
+put the pages on A4 sheets, and, with a warm cache, to compute the cache keys and copy every
+chart from the cache.
 
 --write FILE replaces the section of FILE that starts with MARKER (or appends one), so that
 benchmarks/RESULTS.md keeps the Monte Carlo figures beside these.
@@ -55,15 +57,29 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - start, value
 
 
-def import_seconds() -> float:
-    code = (
-        "import time; t = time.perf_counter(); import sim.cli, sim.run, sim.output.write, "
-        "sim.output.charts.pack, sim.output.report; print(time.perf_counter() - t)"
-    )
+def import_seconds(code: str) -> float:
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+        [
+            sys.executable,
+            "-c",
+            f"import time; t = time.perf_counter(); {code}; print(time.perf_counter() - t)",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return float(out.stdout)
+
+
+IMPORTS = {
+    "imports: the run's process": "import sim.cli, sim.run, sim.output.write, sim.output.report",
+    "imports: the chart process": (
+        "import sim.run; import importlib; from sim.output.charts.process import WARM_UP; "
+        "[importlib.import_module(name) for name in WARM_UP]"
+    ),
+}
+"""What each process imports (they import at the same time, on two cores)."""
 
 
 def command_seconds(args: Sequence[str], out: Path, cache: Path) -> float:
@@ -87,18 +103,28 @@ def command_round(tmp: Path) -> dict[str, float]:
 
 
 def family_seconds(family: str, jobs: Sequence[Any], tmp: Path) -> dict[str, float]:
-    """Seconds to build, lay out, save as PNG and SVG, page into a PDF and onto A4 sheets every
-    figure of `jobs`; then to key and copy them from a warm cache."""
+    """Seconds to build, lay out and draw as PDF pages every figure of `jobs` (as a worker
+    does), to write the PDF's fonts, render its pages to PNG files, save SVG (on request), put
+    the pages on A4 sheets; then to key and copy them from a warm cache."""
     import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
     from pypdf import PdfReader
 
     from sim.output.charts import base as chartbase
     from sim.output.charts.cache import ChartCache
-    from sim.output.charts.pack import _add_page, _lay_out, save_figure, write_chart_pack
+    from sim.output.charts.pack import (
+        PNG_DPI,
+        _add_page,
+        _last_page,
+        _lay_out,
+        save_figure,
+        write_chart_pack,
+    )
     from sim.output.charts.pages import write_pack
+    from sim.output.charts.raster import write_pngs
 
-    seconds = dict.fromkeys(("build", "layout", "png", "svg", "pdf pages", "A4 pack"), 0.0)
+    names = ("build", "layout", "pdf pages", "pdf fonts", "png from pages", "svg", "A4 pack")
+    seconds = dict.fromkeys(names, 0.0)
     buffer = io.BytesIO()
     with matplotlib.rc_context(chartbase.STYLE):
         pdf = PdfPages(buffer, metadata={"CreationDate": None})
@@ -106,11 +132,13 @@ def family_seconds(family: str, jobs: Sequence[Any], tmp: Path) -> dict[str, flo
             t, fig = timed(job.draw)
             seconds["build"] += t
             seconds["layout"] += timed(lambda fig=fig: _lay_out(fig))[0]
-            for fmt in ("png", "svg"):
-                seconds[fmt] += timed(lambda f=fig, x=fmt: save_figure(f, tmp, "c", (x,)))[0]
             seconds["pdf pages"] += timed(lambda f=fig, n=number: _add_page(pdf, f, str(n)))[0]
-        seconds["pdf pages"] += timed(pdf.close)[0]
-    pages = PdfReader(io.BytesIO(buffer.getvalue())).pages
+            seconds["svg"] += timed(lambda f=fig: save_figure(f, tmp, "c", ("svg",)))[0]
+        _last_page(pdf)
+        seconds["pdf fonts"] += timed(pdf.close)[0]
+    paths = [tmp / f"p{k}.png" for k in range(len(jobs))]
+    seconds["png from pages"] = timed(lambda: write_pngs(buffer.getvalue(), paths, PNG_DPI))[0]
+    pages = PdfReader(io.BytesIO(buffer.getvalue())).pages[: len(jobs)]
     seconds["A4 pack"] = timed(lambda: write_pack(list(pages), io.BytesIO(), {"Title": "t"}))[0]
     cache = ChartCache(tmp / "cache")
     formats = ("png", "pdf")
@@ -200,7 +228,8 @@ def main() -> None:
     loads = []
     for _ in range(args.repeat):
         loads.append(os.getloadavg()[0])
-        rows.setdefault("imports", []).append(import_seconds())
+        for name, code in IMPORTS.items():
+            rows.setdefault(name, []).append(import_seconds(code))
         with tempfile.TemporaryDirectory() as tmp:
             commands = command_round(Path(tmp))
             for name, seconds in stages(Path(tmp) / "stages").items():

@@ -15,6 +15,7 @@ import threading
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from sim.analysis.compare import CompareResult
     from sim.analysis.suite import SensitivityResults
     from sim.core.plan import Plan
+    from sim.output.charts.process import ChartProcess
     from sim.output.write import RunOutputs
     from sim.run import ScenarioResult
     from sim.scenario.loader import Scenario
@@ -374,6 +376,27 @@ def _run(
     args: argparse.Namespace, started: datetime, argv: list[str], on_swapped: Callable[[], None]
 ) -> int:
     """Compute, publish and summarise the run; the exit code."""
+    charts = None
+    if not args.no_charts:
+        # First, before the libraries below load: the chart process loads its own meanwhile,
+        # on the other core, and draws while this process computes and writes the rest.
+        from sim.output.charts.process import ChartProcess
+
+        charts = ChartProcess.start()
+    try:
+        return _run_with(args, started, argv, on_swapped, charts)
+    finally:
+        if charts is not None:
+            charts.stop()
+
+
+def _run_with(
+    args: argparse.Namespace,
+    started: datetime,
+    argv: list[str],
+    on_swapped: Callable[[], None],
+    charts: ChartProcess | None,
+) -> int:
     # Imported here so that `--help` and argument errors stay instant.
     from sim.output.files import NonFiniteError
     from sim.output.publish import OutputFolderError, check_output_folder, publish
@@ -381,7 +404,7 @@ def _run(
 
     try:
         check_output_folder(args.out)  # before the computation: a bad --out fails at once
-        run = _compute(args, started, argv)
+        run = _compute(args, started, argv, charts)
     except _UserError as exc:
         return _error(exc, args.lang)
     except OutputFolderError as exc:
@@ -393,7 +416,7 @@ def _run(
     try:
         publish(
             args.out,
-            lambda folder: write_run(folder, run),
+            lambda folder: write_run(folder, run, charts),
             on_swapped,
             lambda message: _note(message, args.lang),
         )
@@ -439,11 +462,14 @@ def _with_actuals_problems(error: ScenarioError, actuals: Path | None, lang: str
     return error.render(lang)
 
 
-def _compute(args: argparse.Namespace, started: datetime, argv: list[str]) -> RunOutputs:
-    """Every result of the run, in the order the run computes them (warnings print on the way).
+def _compute(
+    args: argparse.Namespace, started: datetime, argv: list[str], charts: ChartProcess | None
+) -> RunOutputs:
+    """Every result of the run, in the order the run computes them (warnings print on the way);
+    `charts` begins drawing the congress charts as soon as the projections they show exist.
 
     Raises _UserError for a mistake in a scenario or actuals file or in --rebase-year."""
-    from sim.output.write import RunOutputs
+    from sim.output.write import RunOutputs, start_charts
     from sim.run import load_scenarios, run_scenario
 
     try:
@@ -460,10 +486,7 @@ def _compute(args: argparse.Namespace, started: datetime, argv: list[str]) -> Ru
     tracking = (
         None if args.actuals is None else _tracking(args.actuals, scenarios, results, args.lang)
     )
-    sensitivity = None
-    if args.sensitivity:
-        sensitivity = _sensitivity(scenarios, args.draws, args.seed, args.sobol_n, args.lang)
-    return RunOutputs(
+    run = RunOutputs(
         compare=compare,
         results=results,
         lang=args.lang,
@@ -474,11 +497,18 @@ def _compute(args: argparse.Namespace, started: datetime, argv: list[str]) -> Ru
         on_progress=_chart_progress(args.lang),
         chart_cache=not args.no_cache,
         tracking=tracking,
-        sensitivity=sensitivity,
         history=history,
         rebase_year=args.rebase_year,
         actuals_path=args.actuals,
     )
+    if charts is not None:
+        from sim.output.publish import scratch_folder
+
+        start_charts(charts, run, scratch_folder(args.out))
+    if args.sensitivity:
+        sensitivity = _sensitivity(scenarios, args.draws, args.seed, args.sobol_n, args.lang)
+        run = replace(run, sensitivity=sensitivity)
+    return run
 
 
 def _print_warnings(scenarios: Sequence[Scenario], lang: str) -> None:

@@ -42,6 +42,7 @@ __all__ = [
     "check_output_folder",
     "publish",
     "remove_leftovers",
+    "scratch_folder",
     "MANIFEST_NAME",
     "MANIFEST_MAX_BYTES",
     "TOOL_NAME",
@@ -96,16 +97,7 @@ def publish(
     unchanged unless the message says otherwise.
     """
     tell: Note = note if note is not None else (lambda _message: None)
-    out_dir = check_output_folder(out_dir)
-    try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputFolderError(
-            Bilingual(
-                f"{out_dir.parent}: không tạo được thư mục ({exc.strerror}); chưa ghi gì cả",
-                f"{out_dir.parent}: cannot create the folder ({exc.strerror}); nothing was written",
-            )
-        ) from exc
+    out_dir = _with_parent(out_dir)
     for message in remove_leftovers(out_dir):
         tell(message)
     staging = _new_folder(out_dir)
@@ -268,6 +260,28 @@ def _manifest_problem(path: Path) -> Bilingual | None:
     except (ValueError, AttributeError, RecursionError):
         tool = None
     return None if tool == TOOL_NAME and len(data) <= MANIFEST_MAX_BYTES else foreign
+
+
+def scratch_folder(out_dir: Path) -> Path:
+    """A fresh folder beside `out_dir` for work in progress (the charts, drawn while the run
+    computes), named as the run's fresh folder is: removed by the next run if this one is
+    killed. The caller removes it."""
+    return _new_folder(_with_parent(out_dir))
+
+
+def _with_parent(out_dir: Path) -> Path:
+    """`out_dir` checked (`check_output_folder`), its parent folder made."""
+    out_dir = check_output_folder(out_dir)
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputFolderError(
+            Bilingual(
+                f"{out_dir.parent}: không tạo được thư mục ({exc.strerror}); chưa ghi gì cả",
+                f"{out_dir.parent}: cannot create the folder ({exc.strerror}); nothing was written",
+            )
+        ) from exc
+    return out_dir
 
 
 def _temp_name(out_dir: Path, kind: str) -> Path:

@@ -12,7 +12,7 @@ from pathlib import Path
 from sim.core.model import SECTORS
 from sim.core.names import ParameterPath, SeriesName
 from sim.core.targets import Target, target_by_key
-from sim.output.charts.pack import SavedChart
+from sim.output.charts.saved import SavedChart
 from sim.output.i18n import (
     band_text,
     format_band,

@@ -21,7 +21,7 @@ from sim.run import ScenarioResult
 
 if TYPE_CHECKING:
     from sim.analysis.compare import Attribution, CompareResult
-    from sim.output.charts.pack import SavedChart
+    from sim.output.charts.saved import SavedChart
 
 __all__ = ["compare_section", "waterfall_stem"]
 

@@ -16,6 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.output.charts.process import ChartProcess, PackSettings, Recipe
+from sim.output.charts.saved import SavedChart
 from sim.output.files import (
     write_compare_csvs,
     write_csvs,
@@ -33,11 +35,10 @@ from sim.run import ScenarioResult, run_plan
 if TYPE_CHECKING:
     from sim.analysis.compare import CompareResult
     from sim.analysis.suite import SensitivityResults
-    from sim.output.charts.pack import ChartJob, SavedChart
     from sim.term.history import HistoryResult
     from sim.term.tracking import TrackingResult
 
-__all__ = ["RunOutputs", "write_run"]
+__all__ = ["RunOutputs", "start_charts", "write_run"]
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,76 @@ class RunOutputs:
     chart_cache: bool = True
 
 
-def write_run(folder: Path, run: RunOutputs) -> None:
-    """Write every output of `run` into `folder`."""
+def write_run(folder: Path, run: RunOutputs, charts: ChartProcess | None = None) -> None:
+    """Write every output of `run` into `folder`. With charts, `charts` (the chart process) is
+    drawing the congress charts already (`start_charts`); the rest are sent first, and the
+    tables, workbook and page are written while they are drawn. Without `charts`, the charts
+    are drawn here."""
+    if run.charts:
+        if charts is None:
+            charts = ChartProcess.start()
+            start_charts(charts, run, folder / ".charts")
+        _draw_the_rest(charts, run)
+    try:
+        _write_tables(folder, run)
+        if run.charts:
+            assert charts is not None
+            written = charts.finish(folder, run.on_progress)
+            _write_report(folder, run, written)
+    finally:
+        if charts is not None:
+            charts.stop()
+    write_manifest(run.results, folder / MANIFEST_NAME, run.argv, run.started, _manifest_extra(run))
+
+
+def start_charts(charts: ChartProcess, run: RunOutputs, scratch: Path) -> None:
+    """Begin drawing the congress charts (the projections are all they need), under
+    `scratch`."""
+    rebased = [r.result for r in run.tracking.rebased] if run.tracking is not None else []
+    recipe = ("main_chart_jobs", (run.results, run.lang, run.started.date(), rebased))
+    charts.draw(_main_pack(run), [recipe], scratch)
+
+
+def _main_pack(run: RunOutputs) -> PackSettings:
+    first = run.results[0].scenario
+    title = report_title(first.plan, first.base_year, first.end_year, run.lang)
+    title = what_if_title(title, [r.scenario for r in run.results], run.lang)
+    return PackSettings("charts", "chart_pack.pdf", run.lang, title, run.formats, run.chart_cache)
+
+
+def _draw_the_rest(charts: ChartProcess, run: RunOutputs) -> None:
+    """The charts after the congress charts: tracking, sensitivity, the compare view's
+    waterfalls (last in the pack), and the compare view's own packs in both languages (few and
+    cheap; the issue asks for both) under compare/charts_<lang>/."""
+    lang, day, results = run.lang, run.started.date(), run.results
+    recipes: list[Recipe] = []
+    if run.tracking is not None:
+        recipes.append(("tracking_chart_jobs", (results, run.tracking, lang, day)))
+    if run.sensitivity is not None:
+        recipes.append(("sensitivity_chart_jobs", (results, run.sensitivity, lang, day)))
+    compare = run.compare
+    if compare is not None and compare.attribution:
+        recipes.append(("compare_chart_jobs", (results, compare, lang, day)))
+    if recipes:
+        charts.draw(_main_pack(run), recipes)
+    if compare is None or not compare.attribution:
+        return
+    for other in LANGS:
+        title = text("caption.compare", other)
+        pack = PackSettings(
+            f"compare/charts_{other}",
+            "compare_charts.pdf",
+            other,
+            title,
+            run.formats,
+            run.chart_cache,
+            progress=False,
+        )
+        charts.draw(pack, [("compare_chart_jobs", (results, compare, other, day))])
+
+
+def _write_tables(folder: Path, run: RunOutputs) -> None:
+    """The CSVs, the live workbook, the what-if page and the files of each analysis."""
     rebased = [r.result for r in run.tracking.rebased] if run.tracking is not None else []
     probabilities = run.sensitivity.target_probabilities if run.sensitivity is not None else None
     write_csvs(run.results, folder, rebased, probabilities)
@@ -93,9 +162,6 @@ def write_run(folder: Path, run: RunOutputs) -> None:
         write_compare_csvs(run.compare, folder / "compare")
     if run.rebase_year is not None:
         _write_rebased(rebased or run.results, folder / "rebased", run, run.rebase_year)
-    if run.charts:
-        _write_charts_and_report(folder, run)
-    write_manifest(run.results, folder / MANIFEST_NAME, run.argv, run.started, _manifest_extra(run))
 
 
 def _manifest_extra(run: RunOutputs) -> dict[str, Any]:
@@ -147,90 +213,36 @@ def _write_rebased(
         (folder / name).write_text(text_, encoding="utf-8")
 
 
-def _write_charts_and_report(folder: Path, run: RunOutputs) -> None:
-    """The chart pack (PNG, the PDF, SVG when asked) under <folder>/charts and the HTML report;
-    with sensitivity results, their charts under <folder>/sensitivity/charts_<lang>/ too.
+def _write_report(folder: Path, run: RunOutputs, written: dict[str, list[SavedChart]]) -> None:
+    """The HTML report, with the charts of the pack (`written`: pack folder -> charts); with
+    sensitivity results, their charts beside their tables too, under
+    <folder>/sensitivity/charts_<lang>/ (copied, not drawn again).
 
     Only the run's language is drawn (drawing is nearly all of a run's time); another language
     is a run with --lang."""
-    from sim.output.charts.cache import from_environment
-    from sim.output.charts.pack import (
-        compare_chart_jobs,
-        main_chart_jobs,
-        sensitivity_chart_jobs,
-        tracking_chart_jobs,
-        write_chart_pack,
-    )
     from sim.output.report import write_report
-
-    lang, day, results = run.lang, run.started.date(), run.results
-    first = results[0].scenario
-    title = report_title(first.plan, first.base_year, first.end_year, lang)
-    title = what_if_title(title, [r.scenario for r in results], lang)
-    rebased = [r.result for r in run.tracking.rebased] if run.tracking is not None else []
-    jobs = main_chart_jobs(results, lang, day, rebased)
-    sensitivity_jobs: list[ChartJob] = []
-    if run.tracking is not None:
-        jobs += tracking_chart_jobs(results, run.tracking, lang, day)
-    if run.sensitivity is not None:
-        sensitivity_jobs = sensitivity_chart_jobs(results, run.sensitivity, lang, day)
-        jobs += sensitivity_jobs
-    if run.compare is not None and run.compare.attribution:  # the waterfalls, last
-        jobs += compare_chart_jobs(results, run.compare, lang, day)
-    saved = write_chart_pack(
-        jobs,
-        folder / "charts",
-        "chart_pack.pdf",
-        lang,
-        title,
-        formats=run.formats,
-        on_progress=run.on_progress,
-        cache=from_environment(run.chart_cache),
-    )
     from sim.output.report_compare import waterfall_stem
 
+    saved = written.get("charts", [])
     waterfalls = [chart for chart in saved if waterfall_stem(chart) is not None]
     shown = [chart for chart in saved if chart not in waterfalls]  # those in their own section
     actuals_year = run.tracking.actuals.latest_year if run.tracking is not None else None
     write_report(
         folder / "report.html",
-        results,
+        run.results,
         shown,
-        lang,
+        run.lang,
         run.started,
         _sections(run, waterfalls),
         actuals_year,
     )
-    if run.compare is not None:
-        _write_compare_charts(folder / "compare", run)
     if run.sensitivity is not None:
-        # The sensitivity charts beside their tables, copied from the pack (not drawn again).
-        here = folder / "sensitivity" / f"charts_{lang}"
+        here = folder / "sensitivity" / f"charts_{run.lang}"
         here.mkdir(parents=True, exist_ok=True)
-        for stem in (job.stem for job in sensitivity_jobs):
-            for suffix in (f".{fmt}" for fmt in run.formats if fmt != "pdf"):
-                shutil.copy2(folder / "charts" / f"{stem}{suffix}", here / f"{stem}{suffix}")
-
-
-def _write_compare_charts(folder: Path, run: RunOutputs) -> None:
-    """The compare view's waterfalls, one per compared scenario, in both languages (the issue
-    asks for both: few and cheap) under <folder>/charts_<lang>/, in the run's formats."""
-    from sim.output.charts.cache import from_environment
-    from sim.output.charts.pack import compare_chart_jobs, write_chart_pack
-
-    if run.compare is None or not run.compare.attribution:
-        return
-    for lang in LANGS:
-        jobs = compare_chart_jobs(run.results, run.compare, lang, run.started.date())
-        write_chart_pack(
-            jobs,
-            folder / f"charts_{lang}",
-            "compare_charts.pdf",
-            lang,
-            text("caption.compare", lang),
-            formats=run.formats,
-            cache=from_environment(run.chart_cache),
-        )
+        for chart in (c for c in saved if c.family == "sensitivity"):
+            for path in (chart.png, chart.svg):
+                if path is not None:
+                    shutil.copy2(path, here / path.name)
 
 
 def _sections(run: RunOutputs, waterfalls: Sequence[SavedChart] = ()) -> list[tuple[str, str]]:

@@ -313,9 +313,9 @@ def test_summary_is_printed_before_the_files_are_written(run, tmp_path, monkeypa
     seen_when_writing = []
     original = write.write_run
 
-    def spy(folder, outputs):
+    def spy(folder, outputs, charts=None):
         seen_when_writing.append(capsys.readouterr().out)
-        return original(folder, outputs)
+        return original(folder, outputs, charts)
 
     monkeypatch.setattr(write, "write_run", spy)
     code, out, err = run("--no-charts", "baseline")

@@ -94,6 +94,16 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
+def descendants(pid: int) -> list[int]:
+    """Live children of `pid`, their children, and so on (the chart process and its workers)."""
+    found, todo = [], [pid]
+    while todo:
+        children = children_of(todo.pop())
+        found += children
+        todo += children
+    return found
+
+
 def alive(pid: int) -> bool:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
@@ -130,13 +140,16 @@ def test_a_signal_while_charts_draw_stops_everything(tmp_path, signum, group, co
     )
     workers: list[int] = []
     try:
+        # The chart process (a child of the run) and its workers (its children), drawing.
         deadline = time.monotonic() + 120
-        while not workers and proc.poll() is None and time.monotonic() < deadline:
+        drawing = False
+        while not drawing and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
-            workers = children_of(proc.pid)
-        assert workers, "the run never started its chart workers"
+            workers = descendants(proc.pid)
+            drawing = len(workers) >= 2 and bool(leftovers(tmp_path))  # (its scratch folder)
+        assert drawing, "the run never started its chart workers"
         time.sleep(0.3)  # let them draw
-        workers = sorted(set(workers) | set(children_of(proc.pid)))
+        workers = sorted(set(workers) | set(descendants(proc.pid)))
         sent = time.monotonic()
         if group:
             os.killpg(proc.pid, signum)
@@ -163,25 +176,27 @@ def test_a_signal_while_charts_draw_stops_everything(tmp_path, signum, group, co
     if signum != signal.SIGKILL:
         assert leftovers(tmp_path) == []
         return
-    # A killed run cannot clean up: its folder is there, and the next run removes it.
-    (left,) = leftovers(tmp_path)
-    assert left.startswith(f".results.new-{HOST_TAG}-{proc.pid}-")
+    # A killed run cannot clean up: its folders are there (the charts' scratch folder, and the
+    # fresh results folder if it got that far), and the next run removes them.
+    left = leftovers(tmp_path)
+    assert left and all(n.startswith(f".results.new-{HOST_TAG}-{proc.pid}-") for n in left)
     later = subprocess.run(
         [*command, "--no-charts", "--out", str(out)], cwd=REPO, capture_output=True, text=True
     )
     assert later.returncode == 0, later.stderr
-    assert f"removed {tmp_path / left}, left by an interrupted run" in later.stderr
+    for name in left:
+        assert f"removed {tmp_path / name}, left by an interrupted run" in later.stderr
     assert leftovers(tmp_path) == []
 
 
 WORKER_SCRIPT = """
 import multiprocessing, os, sys, time
 from concurrent.futures import ProcessPoolExecutor
-from sim.output.charts import pack
+from sim.output.charts import children
 if sys.argv[1] == "watcher":
-    pack._set_parent_death_signal = lambda: False  # as where prctl is missing
+    children.set_parent_death_signal = lambda: False  # as where prctl is missing
 pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork"),
-                           initializer=pack._die_with_parent, initargs=(os.getpid(),))
+                           initializer=children.die_with_parent, initargs=(os.getpid(),))
 futures = [pool.submit(time.sleep, 60) for _ in range(2)]
 time.sleep(0.3)
 print(*pool._processes, flush=True)

@@ -13,17 +13,11 @@ process then puts the pages in order on A4 sheets (`sim.output.charts.pages`).
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import io
 import multiprocessing
 import os
-import signal
-import sys
-import threading
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -31,18 +25,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import matplotlib
-import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.output.charts import base as chartbase
 from sim.output.charts import projection as charts
+from sim.output.charts.children import die_with_parent, stop_signals_blocked
 from sim.output.charts.raster import CAPTION_INK, write_pngs
+from sim.output.charts.saved import SavedChart
 from sim.output.i18n import format_number, text, what_if_note
 from sim.output.plan_text import chart_caption
-from sim.output.publish import STOP_SIGNALS
 from sim.run import ScenarioResult
 
 if TYPE_CHECKING:
+    import pandas as pd  # (the congress charts need no pandas: the chart process loads it later)
+
     from sim.analysis.compare import CompareResult
     from sim.analysis.suite import SensitivityResults
     from sim.output.charts.cache import ChartCache
@@ -85,10 +81,10 @@ costs as much as the PNG and is only asked for by those who edit the charts."""
 ScenariosPlot = Callable[[Sequence[ScenarioResult], str, date], Figure]
 """plot(results, lang, run_date): a congress chart of every scenario (charts.projection)."""
 
-DrawsPlot = Callable[[pd.DataFrame, Sequence[ScenarioResult], str, date, int], Figure]
+DrawsPlot = Callable[["pd.DataFrame", Sequence[ScenarioResult], str, date, int], Figure]
 """plot(table, results, lang, run_date, draws): a Monte Carlo chart of every scenario."""
 
-ScenarioTablePlot = Callable[[pd.DataFrame, ScenarioResult, str, date], Figure]
+ScenarioTablePlot = Callable[["pd.DataFrame", ScenarioResult, str, date], Figure]
 """plot(table, result, lang, run_date): a sensitivity chart of one scenario."""
 
 
@@ -216,15 +212,6 @@ TARGET_CHARTS = {
 }
 """Charts drawn only when the run's years hold some target's years; with --actuals they show
 each scenario's re-baselined result beside its plan (their `rebased` argument)."""
-
-
-@dataclass(frozen=True)
-class SavedChart:
-    number: int
-    stem: str
-    caption: str
-    png: Path
-    svg: Path | None
 
 
 def main_chart_jobs(
@@ -548,7 +535,7 @@ _WORK: _Work | None = None
 
 def _start_worker(parent: int, work: _Work) -> None:
     global _WORK
-    _die_with_parent(parent)
+    die_with_parent(parent)
     _WORK = work
 
 
@@ -557,73 +544,9 @@ def _draw_in_worker() -> tuple[list[int], bytes | None]:
     return _WORK.draw_share()
 
 
-PR_SET_PDEATHSIG = 1
-"""prctl(2) option: the signal a process gets when its parent dies (Linux)."""
-
-PARENT_POLL_S = 0.5
-"""How often a worker without a parent-death signal checks that its parent lives, in seconds."""
-
-_WORKER_DEFAULT = tuple(s for s in STOP_SIGNALS if s != signal.SIGINT)
-"""Stop signals that end a worker the default way (at once, without a word)."""
-
-
-def _die_with_parent(parent: int) -> None:
-    """Pool initializer: the worker dies with the run that started it, silently.
-
-    A killed run (SIGKILL, or SIGTERM before it could stop its pool) must not leave workers
-    drawing forever, re-parented and holding the caller's stdout. On Linux the kernel sends the
-    worker SIGKILL when its parent dies; elsewhere a thread watches the parent's pid. The
-    worker ignores Ctrl-C (a terminal sends it to every process of the group, and the run stops
-    its pool itself) and dies of SIGTERM and SIGHUP: the handlers forked from the run would
-    raise in the worker and print its traceback."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for signum in _WORKER_DEFAULT:
-        signal.signal(signum, signal.SIG_DFL)
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # blocked at fork: see below
-    if not _set_parent_death_signal():
-        watcher = threading.Thread(target=_watch_parent, args=(parent,), daemon=True)
-        watcher.start()
-    if os.getppid() != parent:
-        os._exit(1)  # the parent died before the death signal was set: it will never come
-
-
-def _set_parent_death_signal() -> bool:
-    """prctl(PR_SET_PDEATHSIG, SIGKILL) for this process; False where unavailable."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return bool(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0)
-    except (OSError, AttributeError):
-        return False
-
-
-def _watch_parent(parent: int) -> None:
-    """The portable fallback: exit as soon as the parent is gone (the worker is re-parented)."""
-    while os.getppid() == parent:
-        time.sleep(PARENT_POLL_S)
-    os._exit(1)
-
-
-@contextmanager
-def _stop_signals_blocked() -> Iterator[None]:
-    """Block Ctrl-C, SIGTERM and SIGHUP in this thread while the workers are forked, so that no
-    worker runs this process's handlers before `_die_with_parent` resets them; a signal
-    meanwhile reaches this process on unblocking."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
-
-
 def _start_pool(work: _Work, workers: int) -> tuple[ProcessPoolExecutor, list[Future[Any]]]:
     """A pool of `workers` forked processes, each drawing charts of `work` until none is left."""
-    with _stop_signals_blocked():
+    with stop_signals_blocked():
         pool = ProcessPoolExecutor(
             workers,
             mp_context=multiprocessing.get_context("fork"),
@@ -710,18 +633,60 @@ def write_chart_pack(
     charts' files and its pages; the PDF is then put together from the pages. If drawing stops
     early (an exception, Ctrl-C, SIGTERM) the workers are killed, not waited for, and no PDF is
     left behind."""
-    folder.mkdir(parents=True, exist_ok=True)
-    formats = tuple(formats)
-    pack = _Pack(jobs, folder, lang, formats, on_progress, cache)
-    pages, keys = pack.draw(workers)
-    if "pdf" in formats:
-        path = folder / pdf_name
-        try:
-            _write_pdf(path, pages, keys, cache, {"Title": title, "Creator": CREATOR})
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
-    return pack.saved()
+    pack = PackInProgress(folder, pdf_name, lang, title, tuple(formats), cache, on_progress, workers)
+    pack.add(jobs)
+    return pack.finish()
+
+
+@dataclass
+class PackInProgress:
+    """A chart pack drawn in batches, each as it comes (the congress charts while the run still
+    computes its sensitivity analysis), numbered on from the batch before; `finish` writes the
+    PDF of all of them. The charts' files are written under `folder` as they are drawn."""
+
+    folder: Path
+    pdf_name: str
+    lang: str
+    title: str
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    cache: ChartCache | None = None
+    on_progress: Progress | None = None
+    workers: int | None = None
+    saved: list[SavedChart] = field(default_factory=list)
+    pages: list[Any] = field(default_factory=list)
+    keys: list[dict[str, str] | None] = field(default_factory=list)
+
+    def add(self, jobs: Sequence[ChartJob], family: str = "main") -> None:
+        """Draw `jobs` (or copy them from the cache); see `write_chart_pack`."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        before = len(self.saved)
+        progress = None
+        if self.on_progress is not None:
+            report = self.on_progress
+
+            def progress(label: str, done: int, total: int) -> None:
+                report(label, before + done, before + total)
+
+        pack = _Pack(
+            jobs, self.folder, self.lang, self.formats, progress, self.cache, first=before + 1
+        )
+        pages, keys = pack.draw(self.workers)
+        self.pages += pages
+        self.keys += keys
+        self.saved += pack.saved(family=family)
+
+    def finish(self) -> list[SavedChart]:
+        """Write the PDF of every chart added (when the formats have "pdf"); the charts."""
+        if "pdf" in self.formats:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path = self.folder / self.pdf_name
+            metadata = {"Title": self.title, "Creator": CREATOR}
+            try:
+                _write_pdf(path, self.pages, self.keys, self.cache, metadata)
+            except BaseException:
+                path.unlink(missing_ok=True)
+                raise
+        return list(self.saved)
 
 
 def _write_pdf(
@@ -764,12 +729,13 @@ class _Pack:
     formats: tuple[str, ...]
     on_progress: Progress | None
     cache: ChartCache | None
+    first: int = 1  # the number of the first chart ("Biểu 9": the pack had 8 before)
     reported: list[int] = field(default_factory=lambda: [0])  # the last count reported
 
     def labels(self) -> list[str]:
         return [
             f"{text('figure', self.lang)} {number}. {job.caption}"
-            for number, job in enumerate(self.jobs, start=1)
+            for number, job in enumerate(self.jobs, start=self.first)
         ]
 
     def files(self) -> tuple[str, ...]:
@@ -860,10 +826,12 @@ class _Pack:
             self.reported[0] = done
             self.on_progress("charts", done, len(self.jobs))
 
-    def saved(self) -> list[SavedChart]:
+    def saved(self, folder: Path | None = None, family: str = "main") -> list[SavedChart]:
+        """The charts as written under `folder` (default: where they were drawn)."""
+        folder = self.folder if folder is None else folder
         saved = []
-        for number, job in enumerate(self.jobs, start=1):
-            svg = self.folder / f"{job.stem}.svg" if "svg" in self.formats else None
-            png = self.folder / f"{job.stem}.png"
-            saved.append(SavedChart(number, job.stem, job.caption, png, svg))
+        for number, job in enumerate(self.jobs, start=self.first):
+            svg = folder / f"{job.stem}.svg" if "svg" in self.formats else None
+            png = folder / f"{job.stem}.png"
+            saved.append(SavedChart(number, job.stem, job.caption, png, svg, family))
         return saved

@@ -1,0 +1,292 @@
+"""The chart process: the run's charts are drawn in a process of their own, started first.
+
+A run spends most of its time drawing charts, and until its results exist it uses one core to
+import its libraries and compute. So the run forks the chart process before it imports
+anything heavy (`ChartProcess.start`); the chart process loads matplotlib and the fonts on the
+other core meanwhile, and the run never loads them itself. The run hands it the charts to draw
+as soon as it can (`draw`: the congress charts as soon as the projections exist, while the
+sensitivity analysis is still computing), goes on writing its tables and workbook, and at the
+end asks for everything to be written into the results folder (`finish`).
+
+What is sent is a recipe, not a figure: the name of a function of `sim.output.charts.pack` that
+makes chart jobs, and its arguments (results, tables). The chart process draws each batch
+with its own workers (`pack.PackInProgress`), into a folder of its own; `finish` moves the
+files into the results folder, writes each pack's PDF and returns the charts written.
+
+The chart process dies with the run (`children.die_with_parent`), and `stop` kills it and so
+its workers. Where processes cannot be forked (Windows) the same object draws in the run's own
+process, when `finish` is called.
+
+Standard library only at import: the run imports this before anything else it needs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import shutil
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from sim.output.charts.children import die_with_parent, stop_signals_blocked
+from sim.output.charts.saved import SavedChart
+
+__all__ = ["ChartProcess", "ChartProcessError", "PackSettings", "Recipe"]
+
+Recipe = tuple[str, tuple[Any, ...]]
+"""(name of a job-making function of sim.output.charts.pack, its arguments)."""
+
+RECIPES = ("main_chart_jobs", "tracking_chart_jobs", "sensitivity_chart_jobs", "compare_chart_jobs")
+"""The job-making functions a recipe may name."""
+
+FAMILIES = {
+    "main_chart_jobs": "main",
+    "tracking_chart_jobs": "tracking",
+    "sensitivity_chart_jobs": "sensitivity",
+    "compare_chart_jobs": "compare",
+}
+
+POLL_S = 0.1
+"""How long the run waits for a word from the chart process before it looks again (a signal
+is handled between two waits)."""
+
+
+class ChartProcessError(RuntimeError):
+    """The chart process ended without finishing (killed, or out of memory)."""
+
+
+@dataclass(frozen=True)
+class PackSettings:
+    """One pack of charts: its folder under the results folder ("charts", "compare/charts_vi"),
+    its PDF, language and title, the formats, and whether the chart cache is used."""
+
+    folder: str
+    pdf_name: str
+    lang: str
+    title: str
+    formats: tuple[str, ...]
+    cache: bool = True
+    progress: bool = True  # counted in the run's progress line
+
+
+@dataclass
+class _Drawer:
+    """Draws batches into packs under `staging`, and moves them into place (in the chart
+    process, or in the run's process where no fork is to be had)."""
+
+    staging: Path
+    on_progress: Callable[[str, int, int], None] | None = None
+    packs: dict[str, Any] = field(default_factory=dict)  # folder -> pack.PackInProgress
+
+    def draw(self, settings: PackSettings, recipes: Sequence[Recipe]) -> None:
+        from sim.output.charts import pack as charts
+        from sim.output.charts.cache import from_environment
+
+        if settings.folder not in self.packs:
+            self.packs[settings.folder] = charts.PackInProgress(
+                self.staging / settings.folder,
+                settings.pdf_name,
+                settings.lang,
+                settings.title,
+                settings.formats,
+                from_environment(settings.cache),
+                self.on_progress if settings.progress else None,
+            )
+        pack = self.packs[settings.folder]
+        for name, args in recipes:
+            if name not in RECIPES:
+                raise ValueError(f"not a chart recipe: {name}")
+            pack.add(getattr(charts, name)(*args), FAMILIES[name])
+
+    def finish(self, folder: Path) -> dict[str, list[SavedChart]]:
+        """Write every pack's PDF, move the charts into `folder`/<pack folder>; the charts."""
+        written = {}
+        for name, pack in self.packs.items():
+            saved = pack.finish()
+            target = folder / name
+            target.mkdir(parents=True, exist_ok=True)
+            for path in sorted(pack.folder.iterdir()):
+                shutil.move(path, target / path.name)
+            written[name] = [_moved(chart, target) for chart in saved]
+        return written
+
+
+def _moved(chart: SavedChart, folder: Path) -> SavedChart:
+    svg = None if chart.svg is None else folder / chart.svg.name
+    return replace(chart, png=folder / chart.png.name, svg=svg)
+
+
+class ChartProcess:
+    """The run's side of the chart process (see the module's note)."""
+
+    def __init__(self, process: Any = None, connection: Any = None) -> None:
+        self._process = process
+        self._connection = connection
+        self._batches: list[tuple[PackSettings, list[Recipe]]] = []
+        self._scratch: Path | None = None
+
+    @classmethod
+    def start(cls) -> ChartProcess:
+        """Fork the chart process now; where there is no fork, an object with the same
+        methods that draws in this process."""
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return cls()
+        context = multiprocessing.get_context("fork")
+        ours, theirs = context.Pipe()
+        with stop_signals_blocked():  # the child resets the handlers first thing
+            process = context.Process(target=_serve, args=(theirs, os.getpid()), daemon=False)
+            process.start()
+        theirs.close()
+        return cls(process, ours)
+
+    def draw(
+        self, settings: PackSettings, recipes: Sequence[Recipe], scratch: Path | None = None
+    ) -> None:
+        """Start drawing the jobs the recipes make, into the pack `settings` describes (a pack
+        of that folder already begun is numbered on). The files are drawn under `scratch`
+        (given with the first batch), an empty folder beside the results
+        (`publish.scratch_folder`: a killed run's is removed by the next run), removed by
+        `finish` and `stop`."""
+        if scratch is not None:
+            self._scratch = scratch
+        if self._scratch is None:
+            raise ValueError("the first batch of charts needs a scratch folder")
+        if self._connection is None:
+            self._batches.append((settings, list(recipes)))
+            return
+        self._connection.send(("draw", self._scratch, settings, list(recipes)))
+
+    def finish(
+        self, folder: Path, on_progress: Callable[[str, int, int], None] | None = None
+    ) -> dict[str, list[SavedChart]]:
+        """Wait for every chart, write the packs under `folder`; pack folder -> its charts.
+        Raises what drawing raised. The chart process ends."""
+        try:
+            if self._connection is None:
+                return self._finish_here(folder, on_progress)
+            return self._finish_there(folder, on_progress)
+        finally:
+            self._remove_scratch()
+
+    def _finish_there(
+        self, folder: Path, on_progress: Callable[[str, int, int], None] | None
+    ) -> dict[str, list[SavedChart]]:
+        self._connection.send(("finish", folder))
+        while True:
+            if not self._connection.poll(POLL_S):
+                if not self._process.is_alive() and not self._connection.poll():
+                    raise ChartProcessError(f"the chart process ended ({self._process.exitcode})")
+                continue
+            try:
+                kind, *body = self._connection.recv()
+            except EOFError as exc:
+                raise ChartProcessError("the chart process ended") from exc
+            if kind == "progress" and on_progress is not None:
+                on_progress("charts", *body)
+            elif kind == "error":
+                raise body[0]
+            elif kind == "done":
+                self._process.join()
+                return body[0]
+
+    def _finish_here(
+        self, folder: Path, on_progress: Callable[[str, int, int], None] | None
+    ) -> dict[str, list[SavedChart]]:
+        if self._scratch is None:
+            return {}
+        drawer = _Drawer(self._scratch, on_progress)
+        for settings, recipes in self._batches:
+            drawer.draw(settings, recipes)
+        return drawer.finish(folder)
+
+    def _remove_scratch(self) -> None:
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+
+    def stop(self) -> None:
+        """Kill the chart process (and so its workers) unless it has finished; at once."""
+        if self._process is not None and self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+        if self._connection is not None:
+            self._connection.close()
+        self._remove_scratch()
+
+
+def _serve(connection: Any, parent: int) -> None:
+    """The chart process: load what drawing needs, then draw what the run sends."""
+    die_with_parent(parent)
+    try:
+        _warm_up(connection)
+        drawer: _Drawer | None = None
+        failed = False
+        while True:
+            try:
+                kind, *body = connection.recv()
+            except EOFError:  # the run is gone or stopped us
+                return
+            try:
+                if kind == "draw" and not failed:
+                    scratch, settings, recipes = body
+                    if drawer is None:
+                        drawer = _Drawer(scratch, _progress_to(connection))
+                    drawer.draw(settings, recipes)
+                elif kind == "finish":
+                    if not failed:
+                        written = {} if drawer is None else drawer.finish(Path(body[0]))
+                        connection.send(("done", written))
+                    return
+            except BaseException as exc:  # sent to the run, which raises it
+                failed = True
+                _say(connection, "error", _sendable(exc))
+    finally:
+        connection.close()
+
+
+def _progress_to(connection: Any) -> Callable[[str, int, int], None]:
+    return lambda _label, done, total: _say(connection, "progress", done, total)
+
+
+def _say(connection: Any, *message: Any) -> None:
+    try:
+        connection.send(message)
+    except (BrokenPipeError, OSError):
+        pass  # the run is gone: nobody to tell
+
+
+def _sendable(exc: BaseException) -> BaseException:
+    """`exc` if it survives pickling, else a RuntimeError with its traceback."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return RuntimeError("".join(traceback.format_exception(exc)))
+
+
+WARM_UP = (
+    "sim.output.charts.projection",  # matplotlib and the congress charts: needed first
+    "matplotlib.backends.backend_agg",
+    "matplotlib.backends.backend_pdf",
+    "fontTools.subset",  # each worker's PDF, at its end
+    "pypdfium2",
+    "PIL.PngImagePlugin",
+    "pypdf",
+    "sim.output.charts.pack",
+)
+"""What drawing and writing the charts needs, in the order it is needed."""
+
+
+def _warm_up(connection: Any) -> None:
+    """Import what drawing needs while the run computes (the workers, forked later, inherit it):
+    matplotlib and the chart modules first; the rest only while no batch is waiting (a worker
+    imports what it lacks when it needs it)."""
+    import importlib
+
+    for k, name in enumerate(WARM_UP):
+        if k > 0 and connection.poll():
+            return
+        importlib.import_module(name)

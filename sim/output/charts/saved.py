@@ -1,0 +1,21 @@
+"""What the run knows of a chart once it is written (no drawing library needed to read it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["SavedChart"]
+
+
+@dataclass(frozen=True)
+class SavedChart:
+    """A chart written by the run: its number in its pack ("Biểu 1"), file stem, caption, and
+    files; `family` is the kind of chart ("main", "tracking", "sensitivity", "compare")."""
+
+    number: int
+    stem: str
+    caption: str
+    png: Path
+    svg: Path | None
+    family: str = "main"

@@ -1,0 +1,155 @@
+"""The chart process: forked first, drawing while the run computes, the run never loading
+matplotlib; batches numbered on; errors, progress and stopping."""
+
+import os
+import subprocess
+import sys
+import time
+from datetime import date
+
+import pytest
+from conftest import REPO, SCENARIOS
+from pypdf import PdfReader
+
+from sim.output.charts import pack
+from sim.output.charts.process import ChartProcess, PackSettings
+from sim.output.publish import remove_leftovers, scratch_folder
+from sim.run import load_scenarios, run_scenario
+
+RUN_DATE = date(2026, 11, 27)
+SETTINGS = PackSettings("charts", "pack.pdf", "vi", "Tập biểu đồ", ("png", "pdf"), cache=False)
+
+
+@pytest.fixture(scope="module")
+def results():
+    return [run_scenario(s) for s in load_scenarios(["baseline"], SCENARIOS)]
+
+
+def children(pid: int) -> list[int]:
+    from test_hardening_signals import descendants
+
+    return descendants(pid)
+
+
+@pytest.mark.slow
+def test_a_chart_run_never_loads_matplotlib_in_the_runs_process(results, tmp_path):
+    code = (
+        "import sys; from sim.cli import main; "
+        f"code = main(['baseline', '--quiet', '--no-history', '--out', {str(tmp_path / 'r')!r}]); "
+        "print(code, 'matplotlib' in sys.modules, 'fontTools' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert done.stdout.split() == ["0", "False", "False"], done.stderr
+    drawn = sorted(p.stem for p in (tmp_path / "r" / "charts").glob("*.png"))
+    assert drawn == sorted(job.stem for job in pack.main_chart_jobs(results, "vi", RUN_DATE))
+    assert (tmp_path / "r" / "charts" / "chart_pack.pdf").exists()
+
+
+@pytest.mark.slow
+def test_batches_are_numbered_on_and_written_into_the_folder(results, tmp_path):
+    charts = ChartProcess.start()
+    try:
+        first = ("main_chart_jobs", (results, "vi", RUN_DATE, []))
+        charts.draw(SETTINGS, [first], tmp_path / "scratch")
+        charts.draw(SETTINGS, [first])  # a second batch: the same charts again, numbered on
+        seen = []
+        written = charts.finish(tmp_path / "out", lambda *a: seen.append(a))
+    finally:
+        charts.stop()
+    saved = written["charts"]
+    n = len(saved) // 2
+    assert [c.number for c in saved] == list(range(1, 2 * n + 1))
+    assert seen[-1] == ("charts", 2 * n, 2 * n)
+    assert all(c.png.parent == tmp_path / "out" / "charts" and c.png.exists() for c in saved)
+    pages = PdfReader(tmp_path / "out" / "charts" / "pack.pdf").pages
+    assert len(pages) == 2 * n
+    assert f"Biểu {n + 1}." in pages[n].extract_text()
+    assert not (tmp_path / "scratch").exists()  # removed once finished
+    assert children(os.getpid()) == []
+
+
+@pytest.mark.slow
+def test_the_same_charts_without_fork_are_the_same_files(results, tmp_path, monkeypatch):
+    recipe = ("main_chart_jobs", (results, "vi", RUN_DATE, []))
+    forked = ChartProcess.start()
+    forked.draw(SETTINGS, [recipe], tmp_path / "s1")
+    a = forked.finish(tmp_path / "a")["charts"]
+    monkeypatch.setattr("multiprocessing.get_all_start_methods", lambda: ["spawn"])
+    here = ChartProcess.start()
+    assert here._process is None  # drawn in this process, at finish
+    here.draw(SETTINGS, [recipe], tmp_path / "s2")
+    b = here.finish(tmp_path / "b")["charts"]
+    assert [c.stem for c in a] == [c.stem for c in b]
+    for x, y in zip(a, b, strict=True):
+        assert x.png.read_bytes() == y.png.read_bytes()
+
+
+class FailingChart:
+    def draw(self):
+        raise RuntimeError("a chart failed")
+
+
+class SlowChart:
+    def draw(self):
+        time.sleep(30)
+        raise AssertionError("never waited for")
+
+
+@pytest.mark.slow
+def test_a_failed_chart_is_raised_by_finish_and_leaves_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(
+        pack, "main_chart_jobs", lambda *a: [pack.ChartJob("01_bad", FailingChart(), "x")]
+    )
+    charts = ChartProcess.start()  # forked after the patch: the chart process has it
+    try:
+        charts.draw(SETTINGS, [("main_chart_jobs", ())], tmp_path / "scratch")
+        with pytest.raises(RuntimeError, match="a chart failed"):
+            charts.finish(tmp_path / "out")
+    finally:
+        charts.stop()
+    assert not (tmp_path / "out" / "charts" / "pack.pdf").exists()
+    assert not (tmp_path / "scratch").exists()
+    assert children(os.getpid()) == []
+
+
+@pytest.mark.slow
+def test_stop_kills_the_chart_process_and_its_workers_at_once(tmp_path, monkeypatch):
+    slow = [pack.ChartJob(f"0{i}_slow", SlowChart(), "x") for i in (1, 2)]
+    monkeypatch.setattr(pack, "main_chart_jobs", lambda *a: slow)
+    charts = ChartProcess.start()
+    charts.draw(SETTINGS, [("main_chart_jobs", ())], tmp_path / "scratch")
+    deadline = time.monotonic() + 20
+    while len(children(os.getpid())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(children(os.getpid())) >= 2  # the chart process and its workers, drawing
+    started = time.monotonic()
+    charts.stop()
+    deadline = time.monotonic() + 2
+    while children(os.getpid()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert children(os.getpid()) == []
+    assert time.monotonic() - started < 3
+    assert not (tmp_path / "scratch").exists()
+
+
+def test_an_unknown_recipe_is_refused(tmp_path):
+    charts = ChartProcess.start()
+    try:
+        charts.draw(SETTINGS, [("os.system", ("true",))], tmp_path / "scratch")
+        with pytest.raises(ValueError, match="not a chart recipe: os.system"):
+            charts.finish(tmp_path / "out")
+    finally:
+        charts.stop()
+
+
+def test_a_killed_runs_scratch_folder_is_removed_by_the_next_run(tmp_path):
+    out = tmp_path / "results"
+    pid = os.fork()
+    if pid == 0:  # a run that makes its scratch folder and dies
+        scratch_folder(out)
+        os._exit(0)
+    os.waitpid(pid, 0)
+    (left,) = [p for p in tmp_path.iterdir() if p.name != "results"]
+    assert str(pid) in left.name
+    notes = remove_leftovers(out)
+    assert not left.exists() and len(notes) == 1
