@@ -8,13 +8,18 @@ import os
 import sys
 
 try:
+    # The chart process first, before the tool and its libraries load: it loads its own on the
+    # other core meanwhile (sim/output/charts/process.py).
+    from sim.output.charts.process import ChartProcess
+
+    charts = ChartProcess.start() if ChartProcess.wanted(sys.argv[1:]) else None
     from sim.cli import main
 except KeyboardInterrupt:  # Ctrl-C while starting up: nothing written yet, no traceback
     print("interrupted; previous results unchanged", file=sys.stderr)
-    sys.exit(130)
+    os._exit(130)  # (the chart process, if forked, dies with this one)
 
 if __name__ == "__main__":
-    code = main()
+    code = main(charts=charts)
     # Everything is written and closed by now: skip the interpreter's teardown of numpy, pandas
     # and matplotlib (0.3 s after a finished run, about a second after Ctrl-C or SIGTERM, which
     # should stop the run at once).

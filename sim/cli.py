@@ -259,9 +259,21 @@ def _note(message: Bilingual, lang: str) -> None:
     print(f"{NOTE.in_(lang)}: {message.in_(lang)}", file=sys.stderr)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, charts: ChartProcess | None = None) -> int:
     """Run the command; the exit code: 0, 1 (results could not be written), 2 (a user error),
-    128 + the signal's number when interrupted (130 for Ctrl-C, 143 SIGTERM, 129 SIGHUP)."""
+    128 + the signal's number when interrupted (130 for Ctrl-C, 143 SIGTERM, 129 SIGHUP).
+
+    `charts`: the chart process, forked by the caller before it imported the tool
+    (run_scenarios.py); stopped here if the run draws no charts. Without it, a run that draws
+    charts forks its own."""
+    try:
+        return _main(argv, charts)
+    finally:
+        if charts is not None:
+            charts.stop()  # (nothing left to stop after a finished run)
+
+
+def _main(argv: Sequence[str] | None, charts: ChartProcess | None) -> int:
     args = build_parser().parse_args(argv)
     if args.new_plan is not None:
         return _new_plan(args.new_plan, args.lang)
@@ -276,7 +288,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     published: list[bool] = []
     with _stop_signals_raise(), _python_warnings_as_notes(args.lang):
         try:
-            return _run(args, started, argv_used, lambda: published.append(True))
+            return _run(args, started, argv_used, lambda: published.append(True), charts)
         except KeyboardInterrupt as exc:
             # One line, no traceback: the workers are stopped and the new folder removed by now.
             signum = exc.signum if isinstance(exc, _Interrupted) else signal.SIGINT
@@ -373,11 +385,17 @@ def _stop_signals_raise() -> Iterator[None]:
 
 
 def _run(
-    args: argparse.Namespace, started: datetime, argv: list[str], on_swapped: Callable[[], None]
+    args: argparse.Namespace,
+    started: datetime,
+    argv: list[str],
+    on_swapped: Callable[[], None],
+    charts: ChartProcess | None = None,
 ) -> int:
     """Compute, publish and summarise the run; the exit code."""
-    charts = None
-    if not args.no_charts:
+    if args.no_charts and charts is not None:
+        charts.stop()
+        charts = None
+    if not args.no_charts and charts is None:
         # First, before the libraries below load: the chart process loads its own meanwhile,
         # on the other core, and draws while this process computes and writes the rest.
         from sim.output.charts.process import ChartProcess

@@ -153,3 +153,23 @@ def test_a_killed_runs_scratch_folder_is_removed_by_the_next_run(tmp_path):
     assert str(pid) in left.name
     notes = remove_leftovers(out)
     assert not left.exists() and len(notes) == 1
+
+
+def test_which_command_lines_fork_the_chart_process_before_parsing():
+    assert ChartProcess.wanted([]) and ChartProcess.wanted(["baseline", "--sensitivity"])
+    for quits in (["--no-charts"], ["-h"], ["--help"], ["--new-plan", "x"], ["--new-plan=x"]):
+        assert not ChartProcess.wanted(["baseline", *quits])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [["--no-charts"], ["--no-such-option"]])
+def test_a_chart_process_forked_early_is_stopped_when_the_run_draws_none(args, tmp_path):
+    from sim.cli import main
+
+    charts = ChartProcess.start()
+    assert children(os.getpid())
+    try:
+        main(["baseline", "--quiet", "--out", str(tmp_path / "r"), *args], charts=charts)
+    except SystemExit:  # (argparse, for the unknown option)
+        pass
+    assert children(os.getpid()) == []

@@ -21,7 +21,7 @@ from sim.output.charts.pack import (
     main_chart_jobs,
     write_chart_pack,
 )
-from sim.output.charts.raster import CAPTION_RGB, png_bytes
+from sim.output.charts.raster import CAPTION_RGB, encode_png, png_bytes
 from sim.run import load_scenarios, run_scenario
 
 RUN_DATE = date(2026, 11, 27)
@@ -150,3 +150,13 @@ def test_a_letter_outside_the_chart_font_is_drawn_from_the_whole_dejavu_sans():
     fonts = PdfReader(io.BytesIO(buffer.getvalue())).pages[0]["/Resources"]["/Font"]
     names = sorted(str(font.get_object()["/BaseFont"]).split("+")[-1] for font in fonts.values())
     assert "DejaVuSans" in names
+
+
+def test_a_png_written_here_reads_back_the_same_pixels_and_resolution():
+    rng = np.random.default_rng(7)
+    for height, width in ((1, 1), (3, 5), (200, 301)):
+        rgb = rng.integers(0, 256, size=(height, width, 3), dtype=np.uint8)
+        with Image.open(io.BytesIO(encode_png(rgb, 200))) as image:
+            assert image.mode == "RGB" and image.size == (width, height)
+            assert tuple(round(x) for x in image.info["dpi"]) == (200, 200)
+            assert (np.asarray(image) == rgb).all()

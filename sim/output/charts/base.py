@@ -94,6 +94,10 @@ STYLE: dict[RcKeyType, Any] = {
     "svg.fonttype": "path",  # glyphs as outlines: diacritics render without the font installed
     "svg.hashsalt": "huongtra-sim",  # the same ids every time (random otherwise): same file
     "pdf.fonttype": 42,  # embed TrueType fonts in PDF
+    # Text is measured for the layout as the PDF draws it, without hinting (a chart is drawn
+    # only as PDF; its PNG is the page rendered): the same widths, and no autohinter run for
+    # every glyph measured.
+    "text.hinting": "no_hinting",
     # User text (titles, labels, units, captions) is drawn as written: a `$` never starts
     # mathtext ("FDI $5m to $10m" was italic math; a stray TeX command raised after the whole
     # run). Every Text takes this when it is made, and all of them are made under this style:

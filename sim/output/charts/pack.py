@@ -473,24 +473,24 @@ class _Work:
             _last_page(pdf)
             pdf.close()  # the fonts are written now: the pages can be rendered
         pages = buffer.getvalue()
-        write_pngs(pages, [self.folder / f"{self.jobs[i].stem}.png" for i in drawn], PNG_DPI)
+        paths = [self.folder / f"{self.jobs[i].stem}.png" for i in drawn]
+        caching = self.cache is not None and "pdf" in self.formats
+        written = write_pngs(pages, paths, PNG_DPI, pages=caching)
         data = pages if "pdf" in self.formats else None
-        self._store(drawn, data)
+        self._store(drawn, written)
         return drawn, data
 
-    def _store(self, drawn: list[int], pdf: bytes | None) -> None:
-        """Keep the charts just drawn in the cache (here, in the worker: in parallel)."""
+    def _store(self, drawn: list[int], written: list[tuple[bytes, bytes | None]]) -> None:
+        """Keep the charts just drawn in the cache (here, in the worker: in parallel): `written`
+        holds each one's PNG and its page alone as a PDF."""
         if self.cache is None:
             return
-        from pypdf import PdfReader
-
-        from sim.output.charts.pages import one_page_pdf
-
-        pages = PdfReader(io.BytesIO(pdf)).pages if pdf is not None else []
-        for k, i in enumerate(drawn):
+        for i, (png, page) in zip(drawn, written, strict=True):
             for kind, key in (self.keys[i] or {}).items():
-                if kind == "pdf":
-                    data = one_page_pdf(pages[k])
+                if kind == "png":
+                    data = png
+                elif kind == "pdf" and page is not None:
+                    data = page
                 else:
                     data = (self.folder / f"{self.jobs[i].stem}.{kind}").read_bytes()
                 self.cache.put(key, data)

@@ -16,7 +16,7 @@ from typing import BinaryIO
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import NameObject, RectangleObject
 
-__all__ = ["A4_PT", "MARGIN_MM", "PT_PER_MM", "sheet", "one_page_pdf", "page_of", "write_pack"]
+__all__ = ["A4_PT", "MARGIN_MM", "PT_PER_MM", "sheet", "page_of", "write_pack"]
 
 PT_PER_MM = 72 / 25.4
 A4_PT = (210 * PT_PER_MM, 297 * PT_PER_MM)
@@ -40,15 +40,6 @@ def sheet(width: float, height: float) -> tuple[float, float, float, float, floa
 def page_of(data: bytes) -> PageObject:
     """The first page of a PDF held in `data`."""
     return PdfReader(io.BytesIO(data)).pages[0]
-
-
-def one_page_pdf(page: PageObject) -> bytes:
-    """`page` alone, as a PDF file (what the chart cache keeps)."""
-    writer = PdfWriter()
-    writer.add_page(page)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def _transform(page: PageObject, scale: float, dx: float, dy: float) -> None:

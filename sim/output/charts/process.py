@@ -129,6 +129,14 @@ class ChartProcess:
         self._batches: list[tuple[PackSettings, list[Recipe]]] = []
         self._scratch: Path | None = None
 
+    @staticmethod
+    def wanted(argv: Sequence[str]) -> bool:
+        """Whether a command line (without the program) draws charts, as far as can be told
+        before it is parsed: run_scenarios.py forks the chart process before it imports the
+        tool, and `sim.cli.main` stops it if the run turns out to draw none."""
+        quits = {"--no-charts", "-h", "--help", "--new-plan"}
+        return not any(arg.split("=")[0] in quits for arg in argv)
+
     @classmethod
     def start(cls) -> ChartProcess:
         """Fork the chart process now; where there is no fork, an object with the same
