@@ -229,7 +229,8 @@ def _serve(connection: Any, parent: int) -> None:
     """The chart process: load what drawing needs, then draw what the run sends."""
     die_with_parent(parent)
     try:
-        _warm_up(connection)
+        warm: list[str] = []
+        _warm_up(connection, warm)
         drawer: _Drawer | None = None
         failed = False
         while True:
@@ -243,6 +244,7 @@ def _serve(connection: Any, parent: int) -> None:
                     if drawer is None:
                         drawer = _Drawer(scratch, _progress_to(connection))
                     drawer.draw(settings, recipes)
+                    _warm_up(connection, warm)
                 elif kind == "finish":
                     if not failed:
                         written = {} if drawer is None else drawer.finish(Path(body[0]))
@@ -278,23 +280,40 @@ def _sendable(exc: BaseException) -> BaseException:
 WARM_UP = (
     "sim.output.charts.projection",  # matplotlib and the congress charts: needed first
     "matplotlib.backends.backend_agg",
-    "matplotlib.backends.backend_pdf",
-    "fontTools.subset",  # each worker's PDF, at its end
+    "matplotlib.backends.backend_pdf",  # (and fontTools, for each worker's PDF)
     "pypdfium2",
-    "PIL.PngImagePlugin",
     "pypdf",
     "sim.output.charts.pack",
+    "pandas",  # the sensitivity tables, a later batch
+    "sim.output.charts.sensitivity",
 )
 """What drawing and writing the charts needs, in the order it is needed."""
 
 
-def _warm_up(connection: Any) -> None:
-    """Import what drawing needs while the run computes (the workers, forked later, inherit it):
-    matplotlib and the chart modules first; the rest only while no batch is waiting (a worker
-    imports what it lacks when it needs it)."""
+def _warm_up(connection: Any, done: list[str]) -> None:
+    """Import what drawing needs (the workers, forked later, inherit it): matplotlib and the
+    chart modules first, then the rest only while the run has sent nothing (a worker imports
+    what it lacks when it needs it). Called again after each batch: the time between two
+    batches (the sensitivity analysis still computing) is free. `done`: what is imported."""
     import importlib
 
-    for k, name in enumerate(WARM_UP):
-        if k > 0 and connection.poll():
+    if not done:
+        _skip_setter_docs()
+    for name in WARM_UP:
+        if name in done:
+            continue
+        if done and connection.poll():
             return
         importlib.import_module(name)
+        done.append(name)
+
+
+def _skip_setter_docs() -> None:
+    """matplotlib writes the docstring of every Artist class's `set` (a list of all its
+    setters, read from their docstrings) as each class is made, a fifth of its import time
+    (0.1 s of 0.5 here). Nobody reads help() in the chart process: the docstrings are left
+    empty. (Should matplotlib rename `kwdoc`, this does nothing and the import is as before.)"""
+    import matplotlib.artist
+
+    if callable(getattr(matplotlib.artist, "kwdoc", None)):
+        matplotlib.artist.kwdoc = lambda artist: ""
