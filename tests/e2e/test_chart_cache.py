@@ -32,9 +32,9 @@ class DrawCounter:
         self.count = 0
         original = pack.ChartJob.draw
 
-        def counting(job):
+        def counting(job, *args):
             self.count += 1
-            return original(job)
+            return original(job, *args)
 
         monkeypatch.setattr(pack.ChartJob, "draw", counting)
 

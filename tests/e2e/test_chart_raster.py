@@ -160,3 +160,43 @@ def test_a_png_written_here_reads_back_the_same_pixels_and_resolution():
             assert image.mode == "RGB" and image.size == (width, height)
             assert tuple(round(x) for x in image.info["dpi"]) == (200, 200)
             assert (np.asarray(image) == rgb).all()
+
+
+def text_boxes(page) -> tuple[list, list]:
+    """The bounds of the caption's text objects and of every other text object of a page."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    captions, others = [], []
+    for obj in page.get_objects(max_depth=5):
+        if obj.type != pdfium_c.FPDF_PAGEOBJ_TEXT:
+            continue
+        r, g, b, a = (ctypes.c_uint() for _ in range(4))
+        pdfium_c.FPDFPageObj_GetFillColor(obj.raw, *(ctypes.byref(c) for c in (r, g, b, a)))
+        ink = (r.value, g.value, b.value)
+        (captions if ink == CAPTION_RGB else others).append(obj.get_bounds())
+    return captions, others
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_caption_of_the_pack_has_room_of_its_own(lang, tmp_path):
+    """A caption runs into nothing (the fan chart's three lines ran over its year labels) and
+    stays inside its chart's width; here with the what-if line too."""
+    from sim.cli import main
+
+    args = ["baseline", "--sensitivity", "--draws", "2000", "--sobol-n", "256", "--seed", "1"]
+    args += ["--set", "baseline:sectors.services.growth_pct=15", "--lang", lang, "--quiet"]
+    assert main([*args, "--scenarios-dir", str(SCENARIOS), "--out", str(tmp_path / "r")]) == 0
+    document = pdfium.PdfDocument(tmp_path / "r" / "charts" / "chart_pack.pdf")
+    lines = 0
+    for k in range(len(document)):
+        captions, others = text_boxes(document[k])
+        assert captions, k + 1
+        bottom = min(b[1] for b in captions)
+        top = max(b[3] for b in captions)
+        assert [b for b in others if b[1] < top and b[3] > bottom] == [], f"page {k + 1}"
+        assert max(b[2] for b in captions) <= max(b[2] for b in others) + 0.5 * 72, k + 1
+        lines = max(lines, round((top - bottom) / 7))  # (the pack's pages are scaled)
+    assert lines >= 2  # a caption of several lines was among them

@@ -44,6 +44,9 @@ __all__ = [
     "EXCEEDED_COLOUR",
     "BOTTOM_STRIP_IN",
     "CAPTION_BASELINE_IN",
+    "CAPTION_PT",
+    "caption_lines",
+    "caption_room",
     "scenario_styles",
     "NumberFormatter",
     "YearFormatter",
@@ -128,6 +131,68 @@ EXCEEDED_COLOUR = "#8EC3EA"  # a deeper blue: met, and above the band's upper en
 BOTTOM_STRIP_IN = 0.45  # inches kept free under the panels: footer line + PDF caption (2 lines)
 FOOTER_BASELINE_IN = 0.05
 CAPTION_BASELINE_IN = 0.2
+CAPTION_PT = 7.0
+CAPTION_LINES = 2
+"""Lines of the PDF page's caption the bottom strip holds; a longer caption gets more room."""
+CAPTION_LINE_IN = CAPTION_PT * 1.2 / 72  # matplotlib's line spacing, 1.2
+
+
+def caption_lines(label: str, width_in: float) -> list[str]:
+    """The PDF page's caption ("Biểu 9. ..."), wrapped to a figure `width_in` wide (from 1 %
+    in to 0.1 in short of the right edge). Wrapped here, by the font's own letter widths, not
+    by matplotlib at drawing time, so that the room it needs is known before the figure is laid
+    out."""
+    room = (width_in * 0.99 - 0.1) * 72 / CAPTION_PT  # in ems
+    space = _advance_em(" ")
+    lines: list[str] = []
+    line, used = "", 0.0
+    for word in label.split():
+        width = sum(_advance_em(c) for c in word) * 1.02  # (kerning, rounding: a little over)
+        if line and used + space + width > room:
+            lines.append(line)
+            line, used = word, width
+        else:
+            line, used = (f"{line} {word}", used + space + width) if line else (word, width)
+    lines.append(line)
+    return lines
+
+
+@functools.lru_cache(maxsize=2048)
+def _advance_em(char: str) -> float:
+    """How far `char` advances the pen in the charts' regular font, in ems (unhinted)."""
+    from matplotlib.font_manager import FontProperties, findfont, get_font
+    from matplotlib.ft2font import LoadFlags
+
+    font = get_font(findfont(FontProperties(family=STYLE["font.family"])))
+    font.set_size(72, 72)  # 72 pt at 72 dpi: 72 pixels an em
+    if not font.get_char_index(ord(char)):
+        return 1.0  # drawn from the fallback font: an em is wide enough
+    glyph = font.load_char(ord(char), flags=LoadFlags.NO_HINTING)
+    return float(glyph.linearHoriAdvance) / 65536 / 72
+
+
+def caption_room(fig: Figure, lines: int) -> None:
+    """Keep room under the panels for a caption of `lines` lines: the strip holds
+    CAPTION_LINES; the panels move up for more (the fan chart's caption, on its narrow page,
+    ran over its year labels). Call before `what_if_line` and before the layout."""
+    extra = max(0, lines - CAPTION_LINES) * CAPTION_LINE_IN
+    if extra > 0:
+        _set_strip(fig, _strip_in(fig) + extra)
+
+
+def _strip_in(fig: Figure) -> float:
+    """Inches kept free under the panels (the layout's rect), BOTTOM_STRIP_IN without one."""
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        return float(engine.get()["rect"][1]) * fig.get_figheight()
+    return BOTTOM_STRIP_IN
+
+
+def _set_strip(fig: Figure, inches: float) -> None:
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        bottom = inches / fig.get_figheight()
+        engine.set(rect=(0, bottom, 1, 1 - bottom))
 
 
 def scenario_styles(names: Sequence[str]) -> dict[str, dict]:
@@ -224,14 +289,11 @@ def what_if_line(fig: Figure, note: str) -> None:
     Call before the figure is laid out: the panels are moved up to make room."""
     if not note:
         return
-    height = fig.get_figheight()
-    engine = fig.get_layout_engine()
-    bottom = (BOTTOM_STRIP_IN + WHAT_IF_STRIP_IN) / height
-    if isinstance(engine, ConstrainedLayoutEngine):
-        engine.set(rect=(0, bottom, 1, 1 - bottom))
+    strip = _strip_in(fig)
+    _set_strip(fig, strip + WHAT_IF_STRIP_IN)
     fig.text(
         0.01,
-        (BOTTOM_STRIP_IN + 0.03) / height,
+        (strip + 0.03) / fig.get_figheight(),
         note,
         fontsize=7,
         fontweight="bold",

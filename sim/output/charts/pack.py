@@ -184,8 +184,12 @@ class ChartJob:
     caption: str
     what_if: str = ""  # the run's --set values (`i18n.what_if_note`), above every footer
 
-    def draw(self) -> Figure:
+    def draw(self, label: str = "") -> Figure:
+        """The figure, with room under its panels for the what-if line and for `label`, the
+        caption of its PDF page (`caption_lines`)."""
         fig = self.chart.draw()
+        if label:
+            chartbase.caption_room(fig, len(chartbase.caption_lines(label, fig.get_figwidth())))
         chartbase.what_if_line(fig, self.what_if)
         return fig
 
@@ -462,7 +466,7 @@ class _Work:
         with matplotlib.rc_context(chartbase.STYLE):
             while (n := _take(self.taken)) < len(self.todo):
                 i = self.todo[n]
-                fig = self.jobs[i].draw()
+                fig = self.jobs[i].draw(self.labels[i])
                 _lay_out(fig)
                 save_figure(fig, self.folder, self.jobs[i].stem, svg)
                 _add_page(pdf, fig, self.labels[i])
@@ -595,17 +599,17 @@ def _stop_pool(pool: ProcessPoolExecutor, finished: bool) -> None:
 
 
 def _add_page(pdf: Any, fig: Figure, label: str) -> None:
-    """Caption `fig` with `label` ("Biểu 1. ...") and add it to the PDF. The caption is drawn in
-    CAPTION_INK, so that the PNG rendered from the page leaves it out."""
+    """Caption `fig` with `label` ("Biểu 1. ...", wrapped as `ChartJob.draw` made room for it)
+    and add it to the PDF. The caption is drawn in CAPTION_INK, so that the PNG rendered from
+    the page leaves it out."""
     fig.text(
         0.01,
         chartbase.CAPTION_BASELINE_IN / fig.get_figheight(),
-        label,
+        "\n".join(chartbase.caption_lines(label, fig.get_figwidth())),
         ha="left",
         va="bottom",
-        fontsize=7,
+        fontsize=chartbase.CAPTION_PT,
         color=CAPTION_INK,
-        wrap=True,
     )
     pdf.savefig(fig)
 
