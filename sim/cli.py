@@ -18,9 +18,10 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from sim.core.text import Bilingual
+from sim.output.notes import NOTE
 from sim.output.publish import STOP_SIGNALS
 from sim.scenario.loader import ScenarioError
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from sim.analysis.compare import CompareResult
     from sim.analysis.suite import SensitivityResults
     from sim.core.plan import Plan
-    from sim.output.charts.process import ChartProcess
+    from sim.output.charts.process import ChartProcess, ChartProcessError
     from sim.output.write import RunOutputs
     from sim.run import ScenarioResult
     from sim.scenario.loader import Scenario
@@ -252,9 +253,6 @@ def _error(message: object, lang: str = "en") -> int:
     return EXIT_USER_ERROR
 
 
-NOTE = Bilingual("ghi chú", "note")
-
-
 def _note(message: Bilingual, lang: str) -> None:
     print(f"{NOTE.in_(lang)}: {message.in_(lang)}", file=sys.stderr)
 
@@ -331,28 +329,12 @@ def _new_plan(folder: Path, lang: str) -> int:
 @contextmanager
 def _python_warnings_as_notes(lang: str) -> Iterator[None]:
     """While the run lasts, a warning that Python or a library raises (numpy, pandas,
-    matplotlib, XlsxWriter) prints as one plain note, not as Python's file, line and source
-    code (the chart workers, forked, inherit it). The tool avoids their causes; this is the net
-    under what it has not foreseen."""
-
-    def show(
-        message: Warning | str,
-        category: type[Warning],
-        filename: str,
-        lineno: int,
-        file: TextIO | None = None,
-        line: str | None = None,
-    ) -> None:
-        said = Bilingual(
-            f"một tình huống bất thường trong lượt chạy ({message}); kết quả vẫn được ghi như "
-            "thường, nhưng xin hãy báo lại ghi chú này cùng với lệnh bạn đã chạy",
-            f"an unexpected condition during the run ({message}); the results were "
-            "written as usual, but please report this note with the command you ran",
-        )
-        print(f"{NOTE.in_(lang)}: {said.in_(lang)}", file=sys.stderr)
+    XlsxWriter) prints as one plain note (`sim.output.notes`), not as Python's file, line and
+    source code; the chart process does the same for matplotlib's."""
+    from sim.output.notes import warning_as_note
 
     with warnings.catch_warnings():
-        warnings.showwarning = show
+        warnings.showwarning = warning_as_note(lang)
         yield
 
 
@@ -416,6 +398,7 @@ def _run_with(
     charts: ChartProcess | None,
 ) -> int:
     # Imported here so that `--help` and argument errors stay instant.
+    from sim.output.charts.process import ChartProcessError
     from sim.output.files import NonFiniteError
     from sim.output.publish import OutputFolderError, check_output_folder, publish
     from sim.output.write import write_run
@@ -427,6 +410,8 @@ def _run_with(
         return _error(exc, args.lang)
     except OutputFolderError as exc:
         return _error(exc.render(args.lang), args.lang)
+    except ChartProcessError as exc:
+        return _chart_process_error(exc, args.lang)
     if not args.quiet:
         # The numbers first: the charts take most of a run, and a planner in a meeting reads
         # the summary while they are drawn (its progress line is on stderr).
@@ -442,6 +427,8 @@ def _run_with(
         return _error(exc.render(args.lang), args.lang)
     except NonFiniteError as exc:
         return _error(exc, args.lang)
+    except ChartProcessError as exc:
+        return _chart_process_error(exc, args.lang)
     except OSError as exc:
         said = Bilingual(
             f"không ghi được kết quả vào {args.out}: {exc}",
@@ -454,9 +441,19 @@ def _run_with(
     return 0
 
 
+def _chart_process_error(exc: ChartProcessError, lang: str) -> int:
+    """The chart process died (killed, out of memory): nothing was published."""
+    unchanged = Bilingual("kết quả trước không thay đổi", "previous results unchanged")
+    print(f"{ERROR.in_(lang)}: {exc.message.in_(lang)}; {unchanged.in_(lang)}", file=sys.stderr)
+    return 1
+
+
 def _to_stdout(write: Callable[[], None]) -> None:
     """Run `write` (which prints) and flush. A reader that stopped reading (`| head`) does not
-    stop the run: the rest of the output goes nowhere and the files are still written."""
+    stop the run: the rest of the output goes nowhere and the files are still written. With
+    no stdout at all (started with it closed) there is nothing to print."""
+    if sys.stdout is None:
+        return
     try:
         write()
         sys.stdout.flush()

@@ -29,6 +29,7 @@ import signal
 import socket
 import stat
 import sys
+import tempfile
 import threading
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -265,8 +266,12 @@ def _manifest_problem(path: Path) -> Bilingual | None:
 def scratch_folder(out_dir: Path) -> Path:
     """A fresh folder beside `out_dir` for work in progress (the charts, drawn while the run
     computes), named as the run's fresh folder is: removed by the next run if this one is
-    killed. The caller removes it."""
-    return _new_folder(_with_parent(out_dir))
+    killed. Where `out_dir`'s parent does not exist yet, a folder in the system's temporary
+    folder (a run that fails before it publishes makes no folders). The caller removes it."""
+    out_dir = check_output_folder(out_dir)
+    if not out_dir.parent.is_dir():
+        return Path(tempfile.mkdtemp(prefix=f"{out_dir.name}.charts-"))
+    return _new_folder(out_dir)
 
 
 def _with_parent(out_dir: Path) -> Path:

@@ -77,12 +77,12 @@ def write_run(folder: Path, run: RunOutputs, charts: ChartProcess | None = None)
     drawing the congress charts already (`start_charts`); the rest are sent first, and the
     tables, workbook and page are written while they are drawn. Without `charts`, the charts
     are drawn here."""
-    if run.charts:
-        if charts is None:
-            charts = ChartProcess.start()
-            start_charts(charts, run, folder / ".charts")
-        _draw_the_rest(charts, run)
     try:
+        if run.charts:
+            if charts is None:
+                charts = ChartProcess.start()
+                start_charts(charts, run, folder / ".charts")
+            _draw_the_rest(charts, run)
         _write_tables(folder, run)
         if run.charts:
             assert charts is not None

@@ -173,3 +173,113 @@ def test_a_chart_process_forked_early_is_stopped_when_the_run_draws_none(args, t
     except SystemExit:  # (argparse, for the unknown option)
         pass
     assert children(os.getpid()) == []
+
+
+COMMAND = [sys.executable, "run_scenarios.py", "baseline", "--no-history", "--quiet"]
+
+
+def start_run(out, *more, **options):
+    return subprocess.Popen(
+        [*COMMAND, *more, "--out", str(out)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        **options,
+    )
+
+
+def wait_for_workers(run) -> list[int]:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and run.poll() is None:
+        found = children(run.pid)
+        if len(found) >= 2:
+            return found
+        time.sleep(0.02)
+    raise AssertionError("the chart workers never started")
+
+
+@pytest.mark.slow
+def test_a_chart_process_that_dies_is_said_plainly_and_publishes_nothing(tmp_path):
+    from test_hardening_signals import leftovers, make_previous, snapshot
+
+    out = tmp_path / "results"
+    before = make_previous(out)
+    run = start_run(out, "--lang", "en")
+    try:
+        chart_process = wait_for_workers(run)[0]  # the run's child; the workers are its own
+        os.kill(chart_process, 9)
+        stdout, stderr = run.communicate(timeout=60)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode == 1
+    assert stderr.splitlines()[-1] == (
+        "error: could not draw the charts: the chart process stopped (signal 9); "
+        "previous results unchanged"
+    )
+    assert "Traceback" not in stderr
+    assert snapshot(out) == before and leftovers(tmp_path) == []
+
+
+@pytest.mark.slow
+def test_a_run_under_nohup_outlives_its_terminal(tmp_path):
+    """SIGHUP ignored by the caller (nohup) stays ignored in the chart process and its
+    workers: closing the terminal does not stop the run."""
+    import signal
+
+    def nohup():
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+    run = start_run(tmp_path / "results", preexec_fn=nohup)
+    try:
+        wait_for_workers(run)
+        os.killpg(run.pid, signal.SIGHUP)
+        stdout, stderr = run.communicate(timeout=120)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode == 0, stderr
+    assert (tmp_path / "results" / "charts" / "chart_pack.pdf").exists()
+
+
+@pytest.mark.slow
+def test_a_warning_while_drawing_is_one_note_in_the_runs_language(scenario_dir, tmp_path):
+    """matplotlib warns of a letter no font has; the chart process says it as the run does."""
+    path = scenario_dir / "baseline.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"Kịch bản cơ sở"', '"Kịch bản cơ sở 中文"', 1), encoding="utf-8")
+    assert "中文" in path.read_text(encoding="utf-8")
+    run = start_run(tmp_path / "results", "--scenarios-dir", str(scenario_dir))
+    stdout, stderr = run.communicate(timeout=120)
+    assert run.returncode == 0, stderr
+    assert "ghi chú: một tình huống bất thường trong lượt chạy (Glyph" in stderr
+    assert "UserWarning" not in stderr and "Traceback" not in stderr
+
+
+@pytest.mark.slow
+def test_importing_run_scenarios_forks_nothing_and_returns():
+    done = subprocess.run(
+        [sys.executable, "-c", "import run_scenarios; print('imported')"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 0 and done.stdout == "imported\n", done.stderr
+
+
+@pytest.mark.slow
+def test_a_run_with_stdout_closed_still_succeeds(tmp_path):
+    done = subprocess.run(
+        [*COMMAND[:2], "--no-charts", "--out", str(tmp_path / "r")],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: os.close(1),
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "r" / "manifest.json").exists()

@@ -44,10 +44,12 @@ def die_with_parent(parent: int) -> None:
     sends the child SIGKILL when its parent dies; elsewhere a thread watches the parent's pid.
     The child ignores Ctrl-C (a terminal sends it to every process of the group, and the run
     stops its children itself) and dies of SIGTERM and SIGHUP: the handlers forked from the run
-    would raise in the child and print its traceback."""
+    would raise in the child and print its traceback. A signal the run ignores (SIGHUP under
+    nohup) stays ignored: a run that outlives its terminal draws its charts too."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for signum in _CHILD_DEFAULT:
-        signal.signal(signum, signal.SIG_DFL)
+        if signal.getsignal(signum) is not signal.SIG_IGN:  # (nohup: SIGHUP stays ignored)
+            signal.signal(signum, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # blocked at fork: see below
     if not set_parent_death_signal():

@@ -1,7 +1,8 @@
 """Saving the chart pack: every chart as PNG (and SVG when asked), and one numbered
 multi-page PDF, every page A4.
 
-The only place where figures are written to disk. A chart found in the chart cache
+The only place where figures are drawn to files (the PNG files are the pages rendered, by
+`sim.output.charts.raster`). A chart found in the chart cache
 (`sim.output.charts.cache`) is copied from there, not drawn. The others are drawn in parallel
 worker processes (one per core, forked after matplotlib is loaded): drawing text is most of the
 cost of a run, and the charts are independent. Each worker takes the next chart left, builds
@@ -393,8 +394,12 @@ def save_figure(
         for fmt in (f for f in formats if f != "pdf"):
             path = folder / f"{stem}.{fmt}"
             if fmt == "png":
+                from matplotlib.backends.backend_pdf import PdfPages
+
                 page = io.BytesIO()
-                fig.savefig(page, format="pdf", metadata={"CreationDate": None})
+                with PdfPages(page, metadata={"CreationDate": None}) as pdf:
+                    pdf.savefig(fig)
+                    _last_page(pdf)  # the hatching on the pack's grid
                 write_pngs(page.getvalue(), [path], PNG_DPI)
             else:
                 fig.savefig(path, metadata={"Date": None})  # no date: reproducible files
@@ -830,9 +835,8 @@ class _Pack:
             self.reported[0] = done
             self.on_progress("charts", done, len(self.jobs))
 
-    def saved(self, folder: Path | None = None, family: str = "main") -> list[SavedChart]:
-        """The charts as written under `folder` (default: where they were drawn)."""
-        folder = self.folder if folder is None else folder
+    def saved(self, family: str = "main") -> list[SavedChart]:
+        folder = self.folder
         saved = []
         for number, job in enumerate(self.jobs, start=self.first):
             svg = folder / f"{job.stem}.svg" if "svg" in self.formats else None

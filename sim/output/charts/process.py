@@ -27,13 +27,16 @@ import os
 import pickle
 import shutil
 import traceback
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from sim.core.text import Bilingual
 from sim.output.charts.children import die_with_parent, stop_signals_blocked
 from sim.output.charts.saved import SavedChart
+from sim.output.notes import warning_as_note
 
 __all__ = ["ChartProcess", "ChartProcessError", "PackSettings", "Recipe"]
 
@@ -56,7 +59,15 @@ is handled between two waits)."""
 
 
 class ChartProcessError(RuntimeError):
-    """The chart process ended without finishing (killed, or out of memory)."""
+    """The chart process ended without finishing (killed, out of memory); `message` says so
+    in both languages."""
+
+    def __init__(self, detail: str) -> None:
+        self.message = Bilingual(
+            f"không vẽ được biểu đồ: tiến trình vẽ biểu đồ đã dừng giữa chừng ({detail})",
+            f"could not draw the charts: the chart process stopped ({detail})",
+        )
+        super().__init__(self.message.en)
 
 
 @dataclass(frozen=True)
@@ -128,6 +139,7 @@ class ChartProcess:
         self._connection = connection
         self._batches: list[tuple[PackSettings, list[Recipe]]] = []
         self._scratch: Path | None = None
+        self._sent = 0
 
     @staticmethod
     def wanted(argv: Sequence[str]) -> bool:
@@ -160,13 +172,31 @@ class ChartProcess:
         (`publish.scratch_folder`: a killed run's is removed by the next run), removed by
         `finish` and `stop`."""
         if scratch is not None:
+            scratch.mkdir(parents=True, exist_ok=True)
             self._scratch = scratch
         if self._scratch is None:
             raise ValueError("the first batch of charts needs a scratch folder")
         if self._connection is None:
             self._batches.append((settings, list(recipes)))
             return
-        self._connection.send(("draw", self._scratch, settings, list(recipes)))
+        # The data go through a file: a message larger than the pipe holds would block this
+        # process until the chart process had drawn the batch before.
+        self._sent += 1
+        batch = self._scratch / f".batch-{self._sent}.pickle"
+        batch.write_bytes(pickle.dumps((settings, list(recipes)), pickle.HIGHEST_PROTOCOL))
+        self._send(("draw", self._scratch, batch))
+
+    def _send(self, message: tuple[Any, ...]) -> None:
+        try:
+            self._connection.send(message)
+        except (OSError, EOFError) as exc:  # BrokenPipeError, ConnectionResetError
+            raise ChartProcessError(self._ended(exc)) from exc
+
+    def _ended(self, exc: BaseException | None = None) -> str:
+        code = self._process.exitcode if self._process is not None else None
+        if code is not None and code < 0:
+            return f"signal {-code}"
+        return f"exit {code}" if code is not None else type(exc).__name__
 
     def finish(
         self, folder: Path, on_progress: Callable[[str, int, int], None] | None = None
@@ -183,16 +213,18 @@ class ChartProcess:
     def _finish_there(
         self, folder: Path, on_progress: Callable[[str, int, int], None] | None
     ) -> dict[str, list[SavedChart]]:
-        self._connection.send(("finish", folder))
+        self._send(("finish", folder))
         while True:
-            if not self._connection.poll(POLL_S):
-                if not self._process.is_alive() and not self._connection.poll():
-                    raise ChartProcessError(f"the chart process ended ({self._process.exitcode})")
-                continue
             try:
+                if not self._connection.poll(POLL_S):
+                    if not self._process.is_alive() and not self._connection.poll():
+                        self._process.join()
+                        raise ChartProcessError(self._ended())
+                    continue
                 kind, *body = self._connection.recv()
-            except EOFError as exc:
-                raise ChartProcessError("the chart process ended") from exc
+            except (OSError, EOFError) as exc:
+                self._process.join()
+                raise ChartProcessError(self._ended(exc)) from exc
             if kind == "progress" and on_progress is not None:
                 on_progress("charts", *body)
             elif kind == "error":
@@ -240,8 +272,11 @@ def _serve(connection: Any, parent: int) -> None:
                 return
             try:
                 if kind == "draw" and not failed:
-                    scratch, settings, recipes = body
-                    if drawer is None:
+                    scratch, batch = body
+                    settings, recipes = pickle.loads(Path(batch).read_bytes())
+                    Path(batch).unlink()
+                    if drawer is None:  # the first batch: the run's language is known
+                        warnings.showwarning = warning_as_note(settings.lang)
                         drawer = _Drawer(scratch, _progress_to(connection))
                     drawer.draw(settings, recipes)
                     _warm_up(connection, warm)

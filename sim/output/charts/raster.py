@@ -51,8 +51,9 @@ def _is_caption(obj: Any) -> bool:
 
 def _crop(size: tuple[float, float], scale: float) -> tuple[float, float, float, float]:
     """(left, bottom, right, top) in points to cut so that the bitmap is round(size * scale)
-    pixels, as matplotlib sizes a PNG: PDFium rounds up (4.6 in at 200 dpi: 920.0000001 -> 921),
-    and a crop of c points cuts ceil(c * scale) pixels."""
+    pixels, the nearest whole pixel: PDFium rounds up (4.6 in at 200 dpi: 920.0000001 -> 921),
+    and a crop of c points cuts ceil(c * scale) pixels. (matplotlib's Agg cut the fraction
+    off: a figure of 8.6746 in came out 1734 pixels high, now 1735.)"""
     width, height = size
     over_x = math.ceil(width * scale) - round(width * scale)
     over_y = math.ceil(height * scale) - round(height * scale)
