@@ -283,3 +283,18 @@ def test_a_run_with_stdout_closed_still_succeeds(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "r" / "manifest.json").exists()
+
+
+def test_a_scratch_folder_makes_no_folders_for_an_out_not_yet_there(tmp_path):
+    """A run that fails before it publishes leaves no new folders: where --out's parent does
+    not exist, the charts' scratch folder is a temporary one."""
+    import shutil
+
+    out = tmp_path / "new" / "deeper" / "results"
+    scratch = scratch_folder(out)
+    try:
+        assert scratch.is_dir() and not (tmp_path / "new").exists()
+    finally:
+        shutil.rmtree(scratch)
+    beside = scratch_folder(tmp_path / "results")
+    assert beside.parent == tmp_path and beside.name.startswith(".results.new-")
