@@ -179,3 +179,14 @@ def test_runs_writing_and_reading_the_same_entry_at_once_never_see_half_a_file(t
     assert all(data is None or data in payloads for data in seen)
     assert any(data is not None for data in seen)
     assert [p.name for p in (tmp_path / "ab").iterdir()] == [key]  # no temporary left
+
+
+def test_every_file_of_a_chart_is_keyed_by_its_caption(tmp_path):
+    """The same chart numbered otherwise ("Biểu 12" in the pack, "Biểu 1" in the compare
+    view's) can need room for another line of caption under its panels, which moves them in
+    the PNG too: no file of it may be copied from the other's."""
+    (job,) = jobs_for(count=1)
+    drawing = pack._Pack([job], tmp_path, "vi", ("png", "pdf", "svg"), None, ChartCache(tmp_path))
+    one, other = (drawing._keys(job, f"Biểu {n}. {job.caption}") for n in (1, 12))
+    assert one is not None and other is not None
+    assert all(one[kind] != other[kind] for kind in ("png", "pdf", "svg"))

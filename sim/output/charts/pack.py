@@ -775,8 +775,10 @@ class _Pack:
     def _keys(self, job: ChartJob, label: str) -> dict[str, str] | None:
         if self.cache is None:
             return None
+        # Every file depends on the caption: the page shows it, and the figure keeps room under
+        # its panels for a caption longer than two lines (`ChartJob.draw`).
         parts = {
-            kind: (kind, f"dpi={PNG_DPI}") if kind == "png" else (kind, label)
+            kind: (kind, f"dpi={PNG_DPI}", label) if kind == "png" else (kind, label)
             for kind in self.files()
         }
         return self.cache.keys(job, parts)
