@@ -373,21 +373,21 @@ def _run(
     on_swapped: Callable[[], None],
     charts: ChartProcess | None = None,
 ) -> int:
-    """Compute, publish and summarise the run; the exit code."""
-    if args.no_charts and charts is not None:
-        charts.stop()
-        charts = None
-    if not args.no_charts and charts is None:
-        # First, before the libraries below load: the chart process loads its own meanwhile,
-        # on the other core, and draws while this process computes and writes the rest.
-        from sim.output.charts.process import ChartProcess
-
-        charts = ChartProcess.start()
-    try:
+    """Compute, publish and summarise the run; the exit code. `charts`: the chart process the
+    caller started (and stops); without it, a run that draws charts starts and stops its own,
+    first, before the libraries below load: it loads its own meanwhile, on the other core, and
+    draws while this process computes and writes the rest."""
+    if args.no_charts:
+        return _run_with(args, started, argv, on_swapped, None)
+    if charts is not None:
         return _run_with(args, started, argv, on_swapped, charts)
+    from sim.output.charts.process import ChartProcess
+
+    own = ChartProcess.start()
+    try:
+        return _run_with(args, started, argv, on_swapped, own)
     finally:
-        if charts is not None:
-            charts.stop()
+        own.stop()
 
 
 def _run_with(
@@ -701,8 +701,7 @@ def _print_summary(run: RunOutputs, settings: Sequence[str]) -> None:
     )
 
     lang, results = run.lang, run.results
-    actuals_year = run.tracking.actuals.latest_year if run.tracking is not None else None
-    print(format_summary(results, lang, actuals_year))
+    print(format_summary(results, lang, run.actuals_year))
     if run.history is not None:
         print()
         print(format_history(run.history, lang, results))

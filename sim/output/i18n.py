@@ -266,7 +266,6 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "band_25_75": ("Khoảng 25-75 %", "25-75 % band"),
     "median": ("Trung vị các lần mô phỏng", "Median of the draws"),
     "deterministic": ("Dự báo điểm của kịch bản", "The scenario's point projection"),
-    "fan.target": ("Mục tiêu", "Target"),
     "goal": ("Mục tiêu", "Target"),  # (a chart's target mark; "target" is the scorecard's "Chỉ tiêu")
     "fig.fan": ("Biểu đồ quạt: phân bố dự báo", "Fan charts: the spread of the projections"),
     "fig.probabilities": ("Xác suất đạt từng chỉ tiêu", "Probability of meeting each target"),
@@ -509,7 +508,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     ),
     "whatif.scenario_value": ("kịch bản", "scenario"),
     "whatif.source_range": ("khoảng nguồn", "source range"),
-    "whatif.range_to": ("đến", "to"),
+    "range_to": ("đến", "to"),  # a range with a negative end, "-5 đến 5" (not "-5--5")
     "whatif.results": ("Kết quả dự báo", "Projection"),
     "whatif.changes": ("Thay đổi so với kịch bản", "Changes from the scenario"),
     "whatif.no_changes": ("Chưa thay đổi giả định nào.", "No assumption changed."),
@@ -1116,7 +1115,7 @@ def format_band(low: float, high: float, lang: str, decimals: int = 2, unit: str
     """A range in `lang`, the one way ranges are written in sentences and tables: "15,5-16,5
     %/năm" (vi), "15.5-16.5 %/yr" (en), as the source writes them; with a negative end, where
     a hyphen would read as a minus, "-5 đến 5" / "-5 to 5"."""
-    dash = f" {'đến' if lang == 'vi' else 'to'} " if min(low, high) < 0 else "-"
+    dash = f" {text('range_to', lang)} " if min(low, high) < 0 else "-"
     shown = f"{format_short(low, lang, decimals)}{dash}{format_short(high, lang, decimals)}"
     return f"{shown} {unit_text(unit, lang)}" if unit else shown
 

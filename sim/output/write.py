@@ -71,34 +71,45 @@ class RunOutputs:
     on_progress: Callable[[str, int, int], None] | None = None
     chart_cache: bool = True
 
+    @property
+    def rebased(self) -> list[ScenarioResult]:
+        """Each scenario re-baselined through the actuals (--actuals); none without."""
+        return [r.result for r in self.tracking.rebased] if self.tracking is not None else []
+
+    @property
+    def actuals_year(self) -> int | None:
+        """The latest year of the actuals (--actuals)."""
+        return self.tracking.actuals.latest_year if self.tracking is not None else None
+
 
 def write_run(folder: Path, run: RunOutputs, charts: ChartProcess | None = None) -> None:
-    """Write every output of `run` into `folder`. With charts, `charts` (the chart process) is
-    drawing the congress charts already (`start_charts`); the rest are sent first, and the
-    tables, workbook and page are written while they are drawn. Without `charts`, the charts
-    are drawn here."""
+    """Write every output of `run` into `folder`. With charts, `charts` (the chart process,
+    its caller's to stop) is drawing the congress charts already (`start_charts`); the rest
+    are sent first, and the tables, workbook and page are written while they are drawn.
+    Without `charts`, a chart process is started here, and stopped."""
+    own = None
+    if run.charts and charts is None:
+        charts = own = ChartProcess.start()
     try:
+        if own is not None:
+            start_charts(own, run, folder / ".charts")
         if run.charts:
-            if charts is None:
-                charts = ChartProcess.start()
-                start_charts(charts, run, folder / ".charts")
+            assert charts is not None
             _draw_the_rest(charts, run)
         _write_tables(folder, run)
         if run.charts:
             assert charts is not None
-            written = charts.finish(folder, run.on_progress)
-            _write_report(folder, run, written)
+            _write_report(folder, run, charts.finish(folder, run.on_progress))
     finally:
-        if charts is not None:
-            charts.stop()
+        if own is not None:
+            own.stop()
     write_manifest(run.results, folder / MANIFEST_NAME, run.argv, run.started, _manifest_extra(run))
 
 
 def start_charts(charts: ChartProcess, run: RunOutputs, scratch: Path) -> None:
     """Begin drawing the congress charts (the projections are all they need), under
     `scratch`."""
-    rebased = [r.result for r in run.tracking.rebased] if run.tracking is not None else []
-    recipe = ("main_chart_jobs", (run.results, run.lang, run.started.date(), rebased))
+    recipe = ("main_chart_jobs", (run.results, run.lang, run.started.date(), run.rebased))
     charts.draw(_main_pack(run), [recipe], scratch)
 
 
@@ -142,12 +153,16 @@ def _draw_the_rest(charts: ChartProcess, run: RunOutputs) -> None:
 
 def _write_tables(folder: Path, run: RunOutputs) -> None:
     """The CSVs, the live workbook, the what-if page and the files of each analysis."""
-    rebased = [r.result for r in run.tracking.rebased] if run.tracking is not None else []
+    rebased = run.rebased
     probabilities = run.sensitivity.target_probabilities if run.sensitivity is not None else None
     write_csvs(run.results, folder, rebased, probabilities)
-    actuals_year = run.tracking.actuals.latest_year if run.tracking is not None else None
     write_live_workbook(
-        run.results, folder / "projections.xlsx", run.lang, rebased, run.sensitivity, actuals_year
+        run.results,
+        folder / "projections.xlsx",
+        run.lang,
+        rebased,
+        run.sensitivity,
+        run.actuals_year,
     )
     write_whatif(folder / "whatif.html", run.results, run.lang, run.started)
     if run.tracking is not None:
@@ -221,12 +236,10 @@ def _write_report(folder: Path, run: RunOutputs, written: dict[str, list[SavedCh
     Only the run's language is drawn (drawing is nearly all of a run's time); another language
     is a run with --lang."""
     from sim.output.report import write_report
-    from sim.output.report_compare import waterfall_stem
 
     saved = written.get("charts", [])
-    waterfalls = [chart for chart in saved if waterfall_stem(chart) is not None]
+    waterfalls = [chart for chart in saved if chart.family == "compare"]
     shown = [chart for chart in saved if chart not in waterfalls]  # those in their own section
-    actuals_year = run.tracking.actuals.latest_year if run.tracking is not None else None
     write_report(
         folder / "report.html",
         run.results,
@@ -234,7 +247,7 @@ def _write_report(folder: Path, run: RunOutputs, written: dict[str, list[SavedCh
         run.lang,
         run.started,
         _sections(run, waterfalls),
-        actuals_year,
+        run.actuals_year,
     )
     if run.sensitivity is not None:
         here = folder / "sensitivity" / f"charts_{run.lang}"

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.core.model import series_names
-from sim.core.names import TOTAL, output
+from sim.core.names import TOTAL, SeriesName, output
 from sim.core.plan import Plan, PlanHistory
 from sim.core.targets import Target
 from sim.core.text import Bilingual, vn
@@ -317,8 +317,6 @@ def _target_rules(spec: Mapping[str, Any], path: str, source: str) -> list[Probl
 
 _RATE_UNIT = re.compile(r"%\s*(?:/|per\b|mỗi|một|a\b)\s*(?:năm|yr|year)", re.IGNORECASE)
 """A unit of a growth rate: "%/năm", "%/yr", "% per year", "% mỗi năm"."""
-_RATE_SERIES = ("growth.", "cagr.")
-"""Series that are rates themselves (a level of them is in %/yr)."""
 
 
 def _unit_rules(spec: Mapping[str, Any], path: str, source: str) -> list[Problem]:
@@ -339,7 +337,7 @@ def _unit_rules(spec: Mapping[str, Any], path: str, source: str) -> list[Problem
             'measure = "level"; for average growth write unit = "%/yr" (or leave unit out)',
         )
         return [Problem(source, f"{path}.unit", unit, rule)]
-    rate_series = indicator.startswith(_RATE_SERIES)
+    rate_series = SeriesName.parse(indicator).is_rate  # (a level of a rate is in %/yr)
     if measure in ("level", "min_each_year") and _RATE_UNIT.search(unit) and not rate_series:
         rule = Bilingual(
             f'measure = "{measure}" so {indicator} với con số theo đơn vị của chính nó, nhưng '

@@ -55,6 +55,7 @@ __all__ = [
     "footer",
     "what_if_line",
     "titled_legend",
+    "legend_above",
     "with_style",
     "line",
     "separate_labels",
@@ -310,7 +311,20 @@ def titled_legend(fig: Figure, ax: Axes, ncol: int, title: str) -> None:
 
     (A suptitle and an "outside upper" figure legend overlap under constrained layout, so the
     title is the legend's own title.)"""
-    handles, labels = ax.get_legend_handles_labels()
+    legend_above(fig, *ax.get_legend_handles_labels(), ncol, title)
+
+
+def legend_above(
+    fig: Figure,
+    handles: Sequence[Any],
+    labels: Sequence[str],
+    ncol: int,
+    title: str,
+    fontsize: float | None = None,
+) -> None:
+    """The figure's title and a legend of `handles`, together above the panels (as
+    `titled_legend`, for entries gathered from several panels: `legend_entries`)."""
+    options: dict[str, Any] = {} if fontsize is None else {"fontsize": fontsize}
     fig.legend(
         handles,
         labels,
@@ -318,6 +332,7 @@ def titled_legend(fig: Figure, ax: Axes, ncol: int, title: str) -> None:
         ncol=ncol,
         title=title,
         title_fontproperties={"weight": "bold", "size": 11},
+        **options,
     )
 
 

@@ -16,14 +16,7 @@ from contextlib import contextmanager
 
 from sim.output.publish import STOP_SIGNALS
 
-__all__ = [
-    "PARENT_POLL_S",
-    "PR_SET_PDEATHSIG",
-    "die_with_parent",
-    "set_parent_death_signal",
-    "stop_signals_blocked",
-    "watch_parent",
-]
+__all__ = ["die_with_parent", "set_parent_death_signal", "stop_signals_blocked"]
 
 PR_SET_PDEATHSIG = 1
 """prctl(2) option: the signal a process gets when its parent dies (Linux)."""

@@ -474,7 +474,8 @@ class _Work:
                 i = self.todo[n]
                 fig = self.jobs[i].draw(self.labels[i])
                 _lay_out(fig)
-                save_figure(fig, self.folder, self.jobs[i].stem, svg)
+                if svg:
+                    save_figure(fig, self.folder, self.jobs[i].stem, svg)
                 _add_page(pdf, fig, self.labels[i])
                 drawn.append(i)
                 _take(self.done)

@@ -43,15 +43,15 @@ __all__ = ["ChartProcess", "ChartProcessError", "PackSettings", "Recipe"]
 Recipe = tuple[str, tuple[Any, ...]]
 """(name of a job-making function of sim.output.charts.pack, its arguments)."""
 
-RECIPES = ("main_chart_jobs", "tracking_chart_jobs", "sensitivity_chart_jobs", "compare_chart_jobs")
-"""The job-making functions a recipe may name."""
-
 FAMILIES = {
     "main_chart_jobs": "main",
     "tracking_chart_jobs": "tracking",
     "sensitivity_chart_jobs": "sensitivity",
     "compare_chart_jobs": "compare",
 }
+"""The job-making functions a recipe may name, and the family (`SavedChart.family`) of each."""
+
+RECIPES = tuple(FAMILIES)
 
 POLL_S = 0.1
 """How long the run waits for a word from the chart process before it looks again (a signal

@@ -30,6 +30,7 @@ from sim.output.charts.base import (
     band_bounds,
     figure_and_axes,
     footer,
+    legend_above,
     legend_columns,
     legend_entries,
     line,
@@ -327,14 +328,8 @@ def plot_sector_growth(results: Sequence[ScenarioResult], lang: str, run_date: d
         ax.yaxis.set_major_formatter(NumberFormatter(lang, None))
         ax.set_ylabel(unit_text("%/yr", lang))
     handles, labels = legend_entries(axes)
-    fig.legend(
-        handles,
-        labels,
-        loc="outside upper center",
-        ncol=legend_columns(labels, fig.get_figwidth(), 3),
-        title=text("fig.sector_growth", lang),
-        title_fontproperties={"weight": "bold", "size": 11},
-    )
+    ncol = legend_columns(labels, fig.get_figwidth(), 3)
+    legend_above(fig, handles, labels, ncol, text("fig.sector_growth", lang))
     footer(fig, lang, run_date)
     return fig
 
@@ -655,14 +650,8 @@ def plot_end_year_comparison(
     title = text("fig.end_year", lang).format(
         period=_periods(targets), values=_values_of(targets, lang)
     )
-    fig.legend(
-        handles,
-        labels,
-        loc="outside upper center",
-        ncol=legend_columns(labels, fig.get_figwidth(), len(results)),
-        title=title,
-        title_fontproperties={"weight": "bold", "size": 11},
-    )
+    ncol = legend_columns(labels, fig.get_figwidth(), len(results))
+    legend_above(fig, handles, labels, ncol, title)
     footer(fig, lang, run_date)
     return fig
 

@@ -13,6 +13,7 @@ and the text drawn in that ink is left out when the page becomes a PNG.
 
 from __future__ import annotations
 
+import ctypes
 import io
 import math
 import struct
@@ -35,18 +36,21 @@ PNG_COMPRESS_LEVEL = 1
 as small as Pillow's level 3 did, in a third of the time (measured on the congress charts)."""
 
 
-def _is_caption(obj: Any) -> bool:
-    import ctypes
-
+def _captions(page: Any) -> list[Any]:
+    """The page's text objects drawn in CAPTION_INK."""
     import pypdfium2.raw as pdfium_c
 
-    if obj.type != pdfium_c.FPDF_PAGEOBJ_TEXT:
-        return False
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
-    ok = pdfium_c.FPDFPageObj_GetFillColor(
-        obj.raw, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)
-    )
-    return bool(ok) and (r.value, g.value, b.value) == CAPTION_RGB
+    found = []
+    for obj in page.get_objects():
+        if obj.type != pdfium_c.FPDF_PAGEOBJ_TEXT:
+            continue
+        refs = (ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a))
+        if pdfium_c.FPDFPageObj_GetFillColor(obj.raw, *refs) and (
+            (r.value, g.value, b.value) == CAPTION_RGB
+        ):
+            found.append(obj)
+    return found
 
 
 def _crop(size: tuple[float, float], scale: float) -> tuple[float, float, float, float]:
@@ -63,7 +67,7 @@ def _crop(size: tuple[float, float], scale: float) -> tuple[float, float, float,
 def png_bytes(page: Any, dpi: int) -> bytes:
     """PDF page `page` (a pypdfium2 PdfPage) as a PNG at `dpi`, on white, its caption left out.
     The page is changed in memory (the caption removed), not saved."""
-    for obj in [o for o in page.get_objects() if _is_caption(o)]:
+    for obj in _captions(page):
         page.remove_obj(obj)
     scale = dpi / 72
     bitmap = page.render(

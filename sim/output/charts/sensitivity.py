@@ -16,6 +16,7 @@ from sim.core.targets import Target, find_target
 from sim.output.charts.base import (
     NumberFormatter,
     footer,
+    legend_above,
     legend_entries,
     new_figure,
     scenario_styles,
@@ -190,7 +191,7 @@ def _target_marker(
             None if pct is None else base * (1 + pct / 100) ** t
             for pct in (target.low, target.high)
         )
-        label = text("fan.target", lang)
+        label = text("goal", lang)
         if low is None or high is None:  # one-sided: "≥ 3 %/năm" says which side meets it
             label += f" {band_text(target, lang)}"
         # zorder under the fan: the spread must stay visible
@@ -198,12 +199,12 @@ def _target_marker(
     elif target.low is None or target.high is None:  # a one-sided level: a point at its bound
         bound = target.low if target.low is not None else target.high
         if bound is not None:
-            label = f"{text('fan.target', lang)} {band_text(target, lang)}"
+            label = f"{text('goal', lang)} {band_text(target, lang)}"
             target_point(ax, target.end_year, bound, label, size=11)
     else:  # a level: a point, or a band at its year
         upper = target.high if target.high != target.low else None
         if upper is None:
-            target_point(ax, target.end_year, target.low, text("fan.target", lang), size=11)
+            target_point(ax, target.end_year, target.low, text("goal", lang), size=11)
         else:
             ax.plot(
                 [target.end_year] * 2,
@@ -212,7 +213,7 @@ def _target_marker(
                 linewidth=5,
                 alpha=0.6,
                 solid_capstyle="butt",
-                label=text("fan.target", lang),
+                label=text("goal", lang),
             )
 
 
@@ -482,15 +483,8 @@ def plot_spider(spider: pd.DataFrame, result: ScenarioResult, lang: str, run_dat
         ax.yaxis.set_major_formatter(NumberFormatter(lang, None))
         ax.tick_params(labelsize=7)
     handles, names = legend_entries(fig.axes)
-    fig.legend(
-        handles,
-        names,
-        loc="outside upper center",
-        ncol=3,
-        fontsize=7,
-        title=f"{text('fig.spider', lang)} – {result.scenario.title(lang)}",
-        title_fontproperties={"weight": "bold", "size": 11},
-    )
+    title = f"{text('fig.spider', lang)} – {result.scenario.title(lang)}"
+    legend_above(fig, handles, names, 3, title, fontsize=7)
     footer(fig, lang, run_date)
     return fig
 

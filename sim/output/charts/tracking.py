@@ -17,6 +17,7 @@ from sim.output.charts.base import (
     MISSED_COLOUR,
     NumberFormatter,
     footer,
+    legend_above,
     legend_columns,
     legend_entries,
     new_figure,
@@ -74,15 +75,8 @@ def plot_plan_vs_actual(
     for ax in axes[len(indicators) :]:
         ax.set_visible(False)
     handles, names = legend_entries(axes[: len(indicators)])
-    fig.legend(
-        handles,
-        names,
-        loc="outside upper center",
-        ncol=legend_columns(names, fig.get_figwidth(), 4, fontsize=7),
-        title=text("fig.plan_vs_actual", lang),
-        title_fontproperties={"weight": "bold", "size": 11},
-        fontsize=7,
-    )
+    ncol = legend_columns(names, fig.get_figwidth(), 4, fontsize=7)
+    legend_above(fig, handles, names, ncol, text("fig.plan_vs_actual", lang), fontsize=7)
     footer(fig, lang, run_date)
     return fig
 

@@ -43,7 +43,7 @@ PAGE_WORDS: dict[str, tuple[str, str]] = {
 _I18N_KEYS = (
     "scorecard", "target", "band", "value", "status", "gap", "unit", "year", "source_lines",
     "met", "exceeded", "missed", "not projected", "outside horizon", "no value", "parameter",
-    "indicator",
+    "indicator", "range_to",
     "services", "industry", "agriculture", "other", "total",
     "param.growth_pct", "param.growth_pct_by_year", "param.share_pct", "param.elasticity",
     "param.base", "param.residual_growth_pct", "footer_short", "target_band",
@@ -65,7 +65,7 @@ def page_data(results: Sequence[ScenarioResult], lang: str, generated: datetime)
     words = words_under("whatif.")
     words.update({key: Bilingual(text(key, "vi"), text(key, "en")) for key in _I18N_KEYS})
     words["percent_per_year"] = Bilingual(unit_text("%/yr", "vi"), unit_text("%/yr", "en"))
-    # The plan's locality in the title (page.js sets it again, by the scenario shown); its
+    # The plan's locality in the title (page.js fills in the years of the scenario shown); its
     # source (and a starter's mark) on the line under it and in the footer.
     plan = first.plan
     words["page_title"] = Bilingual(whatif_title(plan, "vi"), whatif_title(plan, "en"))
@@ -75,12 +75,10 @@ def page_data(results: Sequence[ScenarioResult], lang: str, generated: datetime)
     words["intro"] = Bilingual(f"{line.vi} {intro.vi}".strip(), f"{line.en} {intro.en}".strip())
     # the saved file's title is marked as the command marks a --set run's (one term, WHAT_IF)
     words["saved_title"] = Bilingual(*(f"{{title}} ({WHAT_IF.in_(x)})" for x in ("vi", "en")))
-    locality = plan.locality
     return {
         "lang": lang,
         "generated": generated.strftime("%Y-%m-%d %H:%M"),  # (the saved file's comment)
         "generated_shown": {x: f"{format_date(generated, x)} {generated:%H:%M}" for x in LANGS},
-        "locality": None if locality is None else _both(locality),
         "period": {"base": first.base_year, "end": first.end_year},
         "words": {key: _both(w) for key, w in words.items()},
         "scenarios": [scenario_payload(r) for r in shown],

@@ -436,10 +436,10 @@ function render() {
   update();
 }
 
-/* "What-if: projections for <the plan's locality>, 2020-2025" (without a plan, no locality). */
+/* "What-if: projections for <the plan's locality>, 2020-2025": the title as data.py words it
+   (plan_text.whatif_title), its years those of the scenario shown. */
 function pageTitle(s) {
-  const title = DATA.locality ? word("page_title_of").replace("{locality}", DATA.locality[state.lang]) : word("page_title");
-  return title.replace("{base}", s.base_year).replace("{end}", s.end_year);
+  return word("page_title").replace("{base}", s.base_year).replace("{end}", s.end_year);
 }
 
 /* A cell of a number: its text node is kept, and rewritten in place (no node replaced). */
