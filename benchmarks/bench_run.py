@@ -76,7 +76,7 @@ IMPORTS = {
     "imports: the run's process": "import sim.cli, sim.run, sim.output.write, sim.output.report",
     "imports: the chart process": (
         "import sim.run; import importlib; from sim.output.charts.process import WARM_UP; "
-        "[importlib.import_module(name) for name in WARM_UP]"
+        "[importlib.import_module(s) if isinstance(s, str) else s() for s in WARM_UP]"
     ),
 }
 """What each process imports (they import at the same time, on two cores)."""

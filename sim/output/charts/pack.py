@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
@@ -32,6 +32,7 @@ from matplotlib.figure import Figure
 from sim.output.charts import base as chartbase
 from sim.output.charts import projection as charts
 from sim.output.charts.children import die_with_parent, stop_signals_blocked
+from sim.output.charts.fontfiles import read_fonts_into_memory
 from sim.output.charts.raster import CAPTION_INK, write_pngs
 from sim.output.charts.saved import SavedChart
 from sim.output.i18n import format_number, text, what_if_note
@@ -185,6 +186,7 @@ class ChartJob:
     chart: Chart
     caption: str
     what_if: str = ""  # the run's --set values (`i18n.what_if_note`), above every footer
+    weight: float = 1.0  # how long it takes to draw, against a one-panel line chart (WEIGHTS)
 
     def draw(self, label: str = "") -> Figure:
         """The figure, with room under its panels for the what-if line and for `label`, the
@@ -208,6 +210,25 @@ CHARTS: tuple[tuple[str, ScenariosPlot, str], ...] = (
 )
 """The congress charts: (stem, plot, caption key), in pack order."""
 
+
+WEIGHTS = {
+    "02_sector_output": 2.5,
+    "03_sector_shares": 1.3,
+    "04_sector_growth": 3.5,
+    "06_budget": 1.7,
+    "07_targets_end_year": 5.0,
+    "08_scorecard": 2.0,
+    "fan": 2.0,
+    "probabilities": 1.5,
+    "tornado": 3.5,
+    "spider": 4.5,
+    "grid": 5.0,
+    "sobol": 3.5,
+}
+"""How long a chart takes to draw against a one-panel line chart (1, the default), by its stem
+or kind; measured on the bundled scenarios. The workers take the heaviest chart first, so that
+the last one drawn, while the other core may have nothing left to do, is a light one. A weight
+that is off costs time, never a different chart."""
 
 NEEDS = {"05_income": ("income_per_capita",), "06_budget": ("budget_revenue",)}
 """Charts drawn only when some scenario of the run has these series."""
@@ -242,7 +263,7 @@ def main_chart_jobs(
         words = chart_caption(
             _caption_key(caption, results), first.plan, first.base_year, first.end_year, lang
         )
-        jobs.append(ChartJob(stem, chart, words, _what_if(results, lang)))
+        jobs.append(ChartJob(stem, chart, words, _what_if(results, lang), WEIGHTS.get(stem, 1)))
     return jobs
 
 
@@ -304,9 +325,15 @@ def sensitivity_chart_jobs(
             draws,
         )
         note = _what_if(results, lang)
-        jobs.append(ChartJob("s01_fan", fan, text("caption.fan", lang), note))
+        jobs.append(ChartJob("s01_fan", fan, text("caption.fan", lang), note, WEIGHTS["fan"]))
         jobs.append(
-            ChartJob("s02_probabilities", probabilities, text("caption.probabilities", lang), note)
+            ChartJob(
+                "s02_probabilities",
+                probabilities,
+                text("caption.probabilities", lang),
+                note,
+                WEIGHTS["probabilities"],
+            )
         )
     per_scenario: tuple[tuple[str, pd.DataFrame, ScenarioTablePlot, str], ...] = (
         ("tornado", sensitivity.tornado, cs.plot_tornado, "caption.tornado"),
@@ -330,6 +357,7 @@ def sensitivity_chart_jobs(
                     ScenarioTableChart(plot, table, result, lang, run_date),
                     f"{words} {title}.",
                     _what_if(results, lang),
+                    WEIGHTS[kind],
                 )
             )
     return jobs
@@ -418,11 +446,9 @@ def _lay_out(fig: Figure) -> None:
     engine = fig.get_layout_engine()
     if engine is None:
         return
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     canvas, dpi = fig.canvas, fig.dpi
     try:
-        FigureCanvasAgg(fig)  # attaches itself to the figure while the layout runs
+        _measuring_canvas()(fig)  # attaches itself to the figure while the layout runs
         fig.dpi = PNG_DPI
         try:
             engine.execute(fig)
@@ -432,6 +458,23 @@ def _lay_out(fig: Figure) -> None:
         fig.dpi = dpi
         fig.set_canvas(canvas)
     _keep_layout(fig)
+
+
+@cache
+def _measuring_canvas() -> type:
+    """An Agg canvas whose renderer only measures: one for every figure of the process, so
+    that the text sizes it has measured (matplotlib keeps them per renderer: tick labels,
+    years, scenario names) are measured once, not once per chart; and no picture buffer
+    (10 MB at PNG_DPI) is made for a layout that draws no pixel."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+
+    measurer = RendererAgg(1, 1, PNG_DPI)
+
+    class MeasuringCanvas(FigureCanvasAgg):
+        def get_renderer(self) -> RendererAgg:
+            return measurer
+
+    return MeasuringCanvas
 
 
 def _worker_count(jobs: int) -> int:
@@ -446,7 +489,7 @@ class _Work:
     (a counter shared across processes) until none is left, and counts it in `done`."""
 
     jobs: Sequence[ChartJob]
-    todo: Sequence[int]  # indices into jobs, in pack order
+    todo: Sequence[int]  # indices into jobs, the heaviest first (`ChartJob.weight`)
     labels: Sequence[str]  # each job's page caption, "Biểu 1. ..."
     folder: Path
     formats: tuple[str, ...]
@@ -469,6 +512,7 @@ class _Work:
         pdf = PdfPages(buffer, metadata={"CreationDate": None, "Creator": CREATOR})
         svg = tuple(f for f in self.formats if f == "svg")
         drawn = []
+        read_fonts_into_memory(chartbase.STYLE["font.family"])  # (done once, before the fork)
         with matplotlib.rc_context(chartbase.STYLE):
             while (n := _take(self.taken)) < len(self.todo):
                 i = self.todo[n]
@@ -808,6 +852,7 @@ class _Pack:
     ) -> None:
         """Draw the charts `todo` (in workers unless there is one), their pages into `pages`."""
         workers = _worker_count(len(todo)) if workers is None else min(workers, len(todo))
+        todo = sorted(todo, key=lambda i: -self.jobs[i].weight)  # (stable: then in pack order)
         ctx = multiprocessing.get_context("fork") if workers > 1 else None
         count = (lambda: ctx.Value("i", 0)) if ctx is not None else _LocalCount
         work = _Work(

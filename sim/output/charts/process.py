@@ -312,8 +312,16 @@ def _sendable(exc: BaseException) -> BaseException:
         return RuntimeError("".join(traceback.format_exception(exc)))
 
 
-WARM_UP = (
+def _read_fonts() -> None:
+    from sim.output.charts.base import STYLE
+    from sim.output.charts.fontfiles import read_fonts_into_memory
+
+    read_fonts_into_memory(STYLE["font.family"])
+
+
+WARM_UP: tuple[str | Callable[[], None], ...] = (
     "sim.output.charts.projection",  # matplotlib and the congress charts: needed first
+    _read_fonts,  # the charts' fonts, from memory (fontfiles.py)
     "matplotlib.backends.backend_agg",
     "matplotlib.backends.backend_pdf",  # (and fontTools, for each worker's PDF)
     "pypdfium2",
@@ -322,7 +330,8 @@ WARM_UP = (
     "pandas",  # the sensitivity tables, a later batch
     "sim.output.charts.sensitivity",
 )
-"""What drawing and writing the charts needs, in the order it is needed."""
+"""What drawing and writing the charts needs, in the order it is needed: modules to import,
+and steps to run."""
 
 
 def _warm_up(connection: Any, done: list[str]) -> None:
@@ -334,12 +343,16 @@ def _warm_up(connection: Any, done: list[str]) -> None:
 
     if not done:
         _skip_setter_docs()
-    for name in WARM_UP:
+    for step in WARM_UP:
+        name = step if isinstance(step, str) else step.__name__
         if name in done:
             continue
         if done and connection.poll():
             return
-        importlib.import_module(name)
+        if isinstance(step, str):
+            importlib.import_module(step)
+        else:
+            step()
         done.append(name)
 
 
