@@ -28,7 +28,7 @@ from sim.output.i18n import (
 )
 from sim.output.plan_text import plan_line, whatif_title
 from sim.run import ScenarioResult, solved_in_translation
-from sim.scenario.loader import ScenarioError, load_scenario, parse_setting
+from sim.scenario.loader import parse_setting
 from sim.scenario.parameters import numeric_parameters
 from sim.scenario.values import WHAT_IF, Scenario
 from sim.scenario.writer import toml_value
@@ -155,11 +155,8 @@ def _carried(scenario: Scenario) -> list[list[str]]:
     """[key, TOML value] of each `--set` of the run, and the end year when `--end-year` moved
     it: a file saved from the page must carry them to reproduce what the page started from."""
     carried = []
-    try:
-        as_filed = load_scenario(scenario.files[0], scenario.files[0].parent)
-    except ScenarioError:  # (loaded once already; only a file changed since would fail)
-        as_filed = scenario
-    if as_filed.end_year != scenario.end_year:
+    filed_end_year = scenario.replaced.get("end_year", scenario.end_year)  # (before the options)
+    if filed_end_year != scenario.end_year:
         carried.append(["end_year", toml_value(scenario.end_year)])
     for setting in scenario.settings:
         key, value = parse_setting(setting)
