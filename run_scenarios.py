@@ -9,8 +9,8 @@ import sys
 
 if __name__ == "__main__":
     try:
-        # The chart process first, before the tool and its libraries load: it loads its own on
-        # the other core meanwhile (sim/output/charts/process.py).
+        # The chart process first, before most of the tool loads: it loads matplotlib on the
+        # other core meanwhile (sim/output/charts/process.py).
         from sim.output.charts.process import ChartProcess
 
         charts = ChartProcess.start() if ChartProcess.wanted(sys.argv[1:]) else None

@@ -12,8 +12,8 @@ which holds up better than seconds on a machine shared with other work (the load
 each round is printed: on 2 cores, anything above 1 slows every figure).
 
 Breakdown (in this process, one chart after another, so each part is timed alone): imports (a
-new interpreter importing what the run's process imports, and what the chart process imports:
-the two run at the same time), model (load + project + score), writing (CSVs, the live
+new interpreter importing what the run imports before it forks the chart process, then what
+each of the two imports after the fork, at the same time), model (load + project + score), writing (CSVs, the live
 workbook, whatif.html, manifest), and per chart family (the congress charts; the sensitivity
 charts of `baseline`) the seconds to build the figures, lay them out, draw them as captioned
 PDF pages, write the PDF's fonts, render the pages to PNG files, save SVG (only on request),
@@ -57,12 +57,14 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - start, value
 
 
-def import_seconds(code: str) -> float:
+def import_seconds(code: str, before: str = "pass") -> float:
+    """Seconds a new interpreter takes to run `code` (imports), after `before` (untimed)."""
     out = subprocess.run(
         [
             sys.executable,
             "-c",
-            f"import time; t = time.perf_counter(); {code}; print(time.perf_counter() - t)",
+            f"{before}; import time; t = time.perf_counter(); {code}; "
+            "print(time.perf_counter() - t)",
         ],
         cwd=REPO,
         capture_output=True,
@@ -72,14 +74,25 @@ def import_seconds(code: str) -> float:
     return float(out.stdout)
 
 
+SHARED = (
+    "import sim.output.charts.process as p, importlib; "
+    "[importlib.import_module(n) for n in p.SHARED]"
+)
+
 IMPORTS = {
-    "imports: the run's process": "import sim.cli, sim.run, sim.output.write, sim.output.report",
-    "imports: the chart process": (
-        "import sim.run; import importlib; from sim.output.charts.process import WARM_UP; "
-        "[importlib.import_module(s) if isinstance(s, str) else s() for s in WARM_UP]"
+    "imports: the run's process, before the fork (SHARED)": (SHARED, "pass"),
+    "imports: the run's process, the rest": (
+        "import sim.cli, sim.run, sim.output.write, sim.output.report",
+        SHARED,
+    ),
+    "imports: the chart process (forked with SHARED)": (
+        "[importlib.import_module(s) if isinstance(s, str) else s() for s in p.WARM_UP]",
+        SHARED,
     ),
 }
-"""What each process imports (they import at the same time, on two cores)."""
+"""name -> (what a process imports, what it has imported before, untimed): the run imports
+SHARED and forks the chart process; then both import the rest at the same time, on two
+cores."""
 
 
 def command_seconds(args: Sequence[str], out: Path, cache: Path) -> float:
@@ -228,8 +241,8 @@ def main() -> None:
     loads = []
     for _ in range(args.repeat):
         loads.append(os.getloadavg()[0])
-        for name, code in IMPORTS.items():
-            rows.setdefault(name, []).append(import_seconds(code))
+        for name, (code, before) in IMPORTS.items():
+            rows.setdefault(name, []).append(import_seconds(code, before))
         with tempfile.TemporaryDirectory() as tmp:
             commands = command_round(Path(tmp))
             for name, seconds in stages(Path(tmp) / "stages").items():
