@@ -32,7 +32,9 @@ uniquely defined, so a scenario's correlation matrix is ignored here (the Monte 
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -80,10 +82,34 @@ def design(k: int, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.nda
     check_base_sample(n)
     if k < 1:
         raise ValueError("the Sobol design needs at least one parameter")
-    from scipy.stats import qmc  # lazily: scipy.stats costs ~0.75 s to import
-
+    qmc = _qmc()
     points = qmc.Sobol(2 * k, scramble=True, rng=rng).random_base2(n.bit_length() - 1)
     return points[:, :k], points[:, k:]
+
+
+def _qmc() -> Any:
+    """scipy.stats.qmc, imported lazily: scipy.stats takes 0.75 s to import here, and a plain run
+    needs none of it. 0.3 s of that is scipy writing a note into the docstring of each of its
+    functions (which array libraries it supports: each docstring parsed and written again).
+    Nobody reads help() in a run, so the note is not written while this imports scipy.stats
+    (the same functions, the same numbers: tests/analysis/test_sobol.py). Should scipy rename
+    `xp_capabilities`, this does nothing and the import is as before."""
+    if "scipy.stats" not in sys.modules:
+        try:
+            from scipy._lib import _array_api as api
+        except ImportError:
+            api = None
+        original = getattr(api, "xp_capabilities", None)
+        if callable(original):
+            api.xp_capabilities = lambda *args, **kwargs: lambda f: f  # (the decorator, bare)
+        try:
+            from scipy.stats import qmc
+        finally:
+            if callable(original):
+                api.xp_capabilities = original
+    from scipy.stats import qmc
+
+    return qmc
 
 
 def _terms(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray) -> np.ndarray:
