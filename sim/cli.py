@@ -399,7 +399,6 @@ def _run_with(
 ) -> int:
     # Imported here so that `--help` and argument errors stay instant.
     from sim.output.charts.process import ChartProcessError
-    from sim.output.files import NonFiniteError
     from sim.output.publish import OutputFolderError, check_output_folder, publish
     from sim.output.write import write_run
 
@@ -416,6 +415,8 @@ def _run_with(
         # The numbers first: the charts take most of a run, and a planner in a meeting reads
         # the summary while they are drawn (its progress line is on stderr).
         _to_stdout(lambda: _print_summary(run, args.settings))
+    from sim.output.files import NonFiniteError  # (pandas: once the charts are drawing)
+
     try:
         publish(
             args.out,
@@ -497,7 +498,6 @@ def _compute(
     results = [run_scenario(s) for s in scenarios]
     _check_rebase_year(args.rebase_year, scenarios, args.lang)
     compare = _compare(args.compare, results)  # (a bad base is said before the long analyses)
-    history = _history(args, results)
     tracking = (
         None if args.actuals is None else _tracking(args.actuals, scenarios, results, args.lang)
     )
@@ -512,14 +512,14 @@ def _compute(
         on_progress=_chart_progress(args.lang),
         chart_cache=not args.no_cache,
         tracking=tracking,
-        history=history,
         rebase_year=args.rebase_year,
         actuals_path=args.actuals,
     )
-    if charts is not None:
+    if charts is not None:  # (before the history and the tables load pandas: 0.4 s)
         from sim.output.publish import scratch_folder
 
         start_charts(charts, run, scratch_folder(args.out))
+    run = replace(run, history=_history(args, results))
     if args.sensitivity:
         sensitivity = _sensitivity(scenarios, args.draws, args.seed, args.sobol_n, args.lang)
         run = replace(run, sensitivity=sensitivity)

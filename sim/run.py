@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.core.model import (
+    DERIVED_SUMS,
     SECTORS,
     ModelInputs,
     SectorInputs,
@@ -54,6 +55,7 @@ __all__ = [
     "back_cast",
     "run_scenario",
     "run_plan",
+    "repeats_its_part",
     "solved_in_translation",
     "series_units",
 ]
@@ -172,6 +174,14 @@ def solved_in_translation(scenario: Scenario) -> str | None:
 def run_plan(results: Sequence[ScenarioResult]) -> Plan:
     """The plan of a run (its scenarios share one, `load_scenarios`); NO_PLAN for none."""
     return results[0].scenario.plan if results else NO_PLAN
+
+
+def repeats_its_part(name: str, results: Sequence[ScenarioResult]) -> bool:
+    """True for a derived sum (budget_revenue_total: the budget + land-use fees) when none of
+    `results` has any of the parts it adds: it only repeats its first part, and a table, a
+    summary or a chart leaves it out."""
+    parts = DERIVED_SUMS.get(name)
+    return parts is not None and not any(p in r.series for r in results for p in parts[1:])
 
 
 def series_units(scenario: Scenario, names: Sequence[str]) -> dict[str, str]:

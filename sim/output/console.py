@@ -43,8 +43,7 @@ from sim.output.narrative import (
     verdict_text,
 )
 from sim.output.plan_text import checks_budget_target, no_targets_note
-from sim.output.tables import repeats_its_part
-from sim.run import ScenarioResult, run_plan
+from sim.run import ScenarioResult, repeats_its_part, run_plan
 from sim.scenario.values import WHAT_IF, Scenario
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.core import names as naming
 from sim.core.targets import COMPARISON_TOLERANCE, Target, target_by_key
@@ -30,7 +30,9 @@ from sim.output.i18n import (
 )
 from sim.term.notes import Implausible, LevelWins, NotComparable, Note
 from sim.term.total_fit import Derived, TotalGap, TotalScaled, TotalShifted
-from sim.term.tracking import Rebaselined
+
+if TYPE_CHECKING:
+    from sim.term.tracking import Rebaselined  # (pandas: not loaded for a sentence)
 
 __all__ = [
     "target_label",

@@ -47,8 +47,7 @@ from sim.output.plan_text import (
     report_title,
     source_note,
 )
-from sim.output.tables import repeats_its_part
-from sim.run import ScenarioResult, run_plan
+from sim.run import ScenarioResult, repeats_its_part, run_plan
 from sim.scenario.values import Scenario, SourceNote
 
 __all__ = [

@@ -10,10 +10,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from sim.core.model import DERIVED_SUMS
 from sim.core.targets import ScoreRow
 from sim.output.i18n import residual_text
-from sim.run import ScenarioResult
+from sim.run import ScenarioResult, repeats_its_part
 
 __all__ = [
     "wide_table",
@@ -22,7 +21,6 @@ __all__ = [
     "scorecards",
     "summary_table",
     "SUMMARY_SERIES",
-    "repeats_its_part",
 ]
 
 SUMMARY_SERIES = (
@@ -33,14 +31,6 @@ SUMMARY_SERIES = (
     "budget_revenue_total",
 )
 """The series shown per scenario in the terminal summary and the summary sheet (end-year values)."""
-
-
-def repeats_its_part(name: str, results: Sequence[ScenarioResult]) -> bool:
-    """True for a derived sum (budget_revenue_total: the budget + land-use fees) when none of
-    `results` has any of the parts it adds: it only repeats its first part, and a table, a
-    summary or a chart leaves it out."""
-    parts = DERIVED_SUMS.get(name)
-    return parts is not None and not any(p in r.series for r in results for p in parts[1:])
 
 
 def wide_table(result: ScenarioResult) -> pd.DataFrame:

@@ -1,9 +1,10 @@
 """Everything a run writes, in one place: which files, charts and report sections a run has.
 
 The writers live by what they write (`files`: CSVs and manifest, `live_workbook`, `charts.pack`,
-`report`, `sim.term.rebase`); this module only orchestrates them. It stays apart from `files` so
-that a plain import of the writers does not load the chart and report machinery, which it
-imports only when a run draws charts. `write_run` fills a fresh folder; the CLI hands it to
+`report`, `sim.term.rebase`); this module only orchestrates them, and imports each when it
+writes: `start_charts` sends the congress charts to the chart process before the run has loaded
+pandas and XlsxWriter for its tables (0.4 s), and the chart and report machinery is loaded only
+when a run draws charts. `write_run` fills a fresh folder; the CLI hands it to
 `sim.output.publish.publish`, which swaps the folder in only when everything is written."""
 
 from __future__ import annotations
@@ -18,18 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from sim.output.charts.process import ChartProcess, PackSettings, Recipe
 from sim.output.charts.saved import SavedChart
-from sim.output.files import (
-    write_compare_csvs,
-    write_csvs,
-    write_history_csvs,
-    write_manifest,
-    write_tracking_csvs,
-)
 from sim.output.i18n import LANGS, text, what_if_title
-from sim.output.live_workbook import write_live_workbook
 from sim.output.plan_text import report_title
 from sim.output.publish import MANIFEST_NAME
-from sim.output.whatif import write_whatif
 from sim.run import ScenarioResult, run_plan
 
 if TYPE_CHECKING:
@@ -103,6 +95,8 @@ def write_run(folder: Path, run: RunOutputs, charts: ChartProcess | None = None)
     finally:
         if own is not None:
             own.stop()
+    from sim.output.files import write_manifest
+
     write_manifest(run.results, folder / MANIFEST_NAME, run.argv, run.started, _manifest_extra(run))
 
 
@@ -153,6 +147,17 @@ def _draw_the_rest(charts: ChartProcess, run: RunOutputs) -> None:
 
 def _write_tables(folder: Path, run: RunOutputs) -> None:
     """The CSVs, the live workbook, the what-if page and the files of each analysis."""
+    # (imported here, not with the module: `start_charts` sends the first charts before the
+    # run loads pandas and XlsxWriter for these, 0.4 s)
+    from sim.output.files import (
+        write_compare_csvs,
+        write_csvs,
+        write_history_csvs,
+        write_tracking_csvs,
+    )
+    from sim.output.live_workbook import write_live_workbook
+    from sim.output.whatif import write_whatif
+
     rebased = run.rebased
     probabilities = run.sensitivity.target_probabilities if run.sensitivity is not None else None
     write_csvs(run.results, folder, rebased, probabilities)

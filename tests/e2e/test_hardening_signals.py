@@ -62,11 +62,11 @@ def run(tmp_path, scenario_dir, monkeypatch, capsys):
 
     The workbook is a stub here (it is most of the time of a run without charts, and these
     tests are about the folder around it)."""
-    import sim.output.write as write_module
+    import sim.output.live_workbook as workbook_module
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(
-        write_module, "write_live_workbook", lambda results, path, *a: path.write_bytes(b"xlsx")
+        workbook_module, "write_live_workbook", lambda results, path, *a: path.write_bytes(b"xlsx")
     )
 
     def invoke(*args):
@@ -238,15 +238,15 @@ def test_chart_workers_die_with_a_killed_parent(mode):
 
 
 def _raise_in_write_manifest(monkeypatch, signum):
-    import sim.output.write as write_module
+    import sim.output.files as files_module
 
-    real = write_module.write_manifest
+    real = files_module.write_manifest
 
     def interrupted(*args, **kwargs):
         real(*args, **kwargs)
         signal.raise_signal(signum)
 
-    monkeypatch.setattr(write_module, "write_manifest", interrupted)
+    monkeypatch.setattr(files_module, "write_manifest", interrupted)
 
 
 def _raise_during_the_swap(monkeypatch, signum):
