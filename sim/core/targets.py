@@ -83,6 +83,12 @@ class Target:
         return (self.low + self.high) / 2.0
 
     @property
+    def bound(self) -> float | None:
+        """The one figure a target without a band is drawn at (a one-sided target's bound, a
+        single figure): its low end, else its high end; None for neither."""
+        return self.low if self.low is not None else self.high
+
+    @property
     def goal_value(self) -> float | None:
         """What the goal seeks aim at: `goal`, else the "about" figure, else the low end."""
         if self.goal is not None:

@@ -75,3 +75,10 @@ def test_above_a_band_is_met_above_a_ceiling_alone_is_missed():
     floor = dataclasses.replace(band, low=3.0, high=None)
     assert status_of(floor, 9.0) == ("met", 0.0) and status_of(floor, 2.0)[0] == "missed"
     assert i18n.band_text(ceiling, "vi") == "≤ 4 %/năm"
+
+
+def test_a_target_without_a_band_is_drawn_at_its_bound():
+    base = TARGETS[0]
+    cases = [((80.0, None), 80.0), ((None, 250.0), 250.0), ((6.5, 6.5), 6.5), ((None, None), None)]
+    for (low, high), bound in cases:
+        assert dataclasses.replace(base, low=low, high=high).bound == bound

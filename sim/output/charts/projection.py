@@ -397,7 +397,7 @@ def _average_target(ax: Axes, target: Target, x: float, words: str) -> None:
             label=words,
         )
     else:
-        bound = float(target.low if target.low is not None else target.high or 0.0)
+        bound = float(target.bound or 0.0)
         ax.plot(
             [x],
             [bound],
@@ -569,9 +569,8 @@ def _level_mark(ax: Axes, target: Target, lang: str) -> None:
             label=words,
         )
         return
-    bound = target.low if target.low is not None else target.high
-    if bound is not None:
-        target_point(ax, target.end_year, bound, words)
+    if target.bound is not None:
+        target_point(ax, target.end_year, target.bound, words)
 
 
 def _land_use_target(ax: Axes, results: Sequence[ScenarioResult], lang: str) -> None:
@@ -711,7 +710,7 @@ def _panel_band(ax: Axes, target: Target, reach: float) -> None:
     if low is not None and high is not None and low != high:
         ax.axhspan(low, high, color=BAND_COLOUR, alpha=BAND_ALPHA * 1.5, linewidth=0)
         return
-    bound = low if low is not None else high
+    bound = target.bound
     if bound is None:
         return
     ax.axhline(bound, color="#333333", linewidth=1, linestyle=(0, (4, 2)))

@@ -197,10 +197,9 @@ def _target_marker(
         # zorder under the fan: the spread must stay visible
         shade_target(ax, span, low, high, label, zorder=0.5)
     elif target.low is None or target.high is None:  # a one-sided level: a point at its bound
-        bound = target.low if target.low is not None else target.high
-        if bound is not None:
+        if target.bound is not None:
             label = f"{text('goal', lang)} {band_text(target, lang)}"
-            target_point(ax, target.end_year, bound, label, size=11)
+            target_point(ax, target.end_year, target.bound, label, size=11)
     else:  # a level: a point, or a band at its year
         upper = target.high if target.high != target.low else None
         if upper is None:
