@@ -36,7 +36,7 @@ from sim.analysis.sensitivity import (
 from sim.analysis.sobol import check_base_sample
 from sim.core.model import DERIVED_SUMS
 from sim.core.names import ParameterPath, SeriesName, sector_path
-from sim.core.targets import COMPARISON_TOLERANCE, Target, target_indicator
+from sim.core.targets import Target, target_indicator, within
 from sim.scenario.loader import Scenario
 from sim.scenario.parameters import numeric_parameters
 
@@ -269,8 +269,7 @@ def _plan_band(scenario: Scenario, parameter: str) -> tuple[float, float] | None
 def _inside(value: float, bounds: tuple[float, float] | None) -> str:
     if bounds is None:
         return ""
-    low, high = bounds[0] - COMPARISON_TOLERANCE, bounds[1] + COMPARISON_TOLERANCE
-    where = "inside" if low <= value <= high else "outside"
+    where = "inside" if within(value, *bounds) else "outside"
     return f"; {where} the scenario's range {bounds[0]:g}-{bounds[1]:g}"
 
 

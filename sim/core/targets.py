@@ -27,6 +27,7 @@ __all__ = [
     "status_of",
     "scorecard",
     "target_indicator",
+    "within",
 ]
 
 
@@ -156,6 +157,12 @@ def evaluate(target: Target, years: np.ndarray, levels: np.ndarray) -> np.ndarra
 COMPARISON_TOLERANCE = 1e-9
 """Values this close to a band's end count as on it (16.5 compounded and un-compounded is
 16.500000000000004, which must not read as "exceeded")."""
+
+
+def within(value: float, low: float, high: float) -> bool:
+    """Whether `value` lies in the band low..high, a value within COMPARISON_TOLERANCE of an
+    end counting as on it."""
+    return low - COMPARISON_TOLERANCE <= value <= high + COMPARISON_TOLERANCE
 
 
 def status_of(target: Target, value: float) -> tuple[str, float]:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sim.core import names as naming
-from sim.core.targets import COMPARISON_TOLERANCE, Target, target_by_key
+from sim.core.targets import Target, target_by_key, within
 from sim.core.text import join_and, join_va
 from sim.output.i18n import (
     Bilingual,
@@ -331,8 +331,7 @@ def _found_parts(
         parts.append(text("goal.level_growth", lang).format(what=what, rate=_rate(growth, lang)))
     low, high = float(row.range_low), float(row.range_high)
     if not math.isnan(low):
-        inside = low - COMPARISON_TOLERANCE <= found <= high + COMPARISON_TOLERANCE
-        where = "goal.inside" if inside else "goal.outside"
+        where = "goal.inside" if within(found, low, high) else "goal.outside"
         parts.append(text(where, lang).format(band=format_band(low, high, lang, 3, unit)))
     return parts
 

@@ -82,3 +82,11 @@ def test_a_target_without_a_band_is_drawn_at_its_bound():
     cases = [((80.0, None), 80.0), ((None, 250.0), 250.0), ((6.5, 6.5), 6.5), ((None, None), None)]
     for (low, high), bound in cases:
         assert dataclasses.replace(base, low=low, high=high).bound == bound
+
+
+def test_within_a_band_allows_rounding_at_its_ends():
+    from sim.core.targets import within
+
+    assert within(16.500000000000004, 14.0, 16.5)  # 16.5 compounded and back
+    assert within(14.0, 14.0, 16.5) and within(15.0, 14.0, 16.5)
+    assert not within(16.51, 14.0, 16.5) and not within(13.99, 14.0, 16.5)
