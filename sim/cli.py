@@ -680,8 +680,7 @@ def _sensitivity(
     sobol_n = SOBOL_BASE_SAMPLE if sobol_n is None else sobol_n
     titles = {s.name: s.title(lang) for s in scenarios}
 
-    def shown(label: str) -> str:  # ("Monte Carlo <scenario name>")
-        name = label.removeprefix("Monte Carlo ")
+    def shown(name: str) -> str:  # (the Monte Carlo's scenario)
         return text("progress.monte_carlo", lang).format(scenario=titles.get(name, name))
 
     bar = ProgressBar(sys.stderr, unit=text("progress.draws", lang), lang=lang, show=shown)

@@ -117,7 +117,8 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
 """The files written under <out>/sensitivity and their columns, in order."""
 
 ProgressReport = Callable[[str, int, int], None]
-"""on_progress(label, done, total): a long analysis has done `done` of `total` units (draws)."""
+"""on_progress(label, done, total): a long analysis has done `done` of `total` units (draws);
+`label` names what it is done for (a Monte Carlo: its scenario's name)."""
 
 WIDE_BRACKETS = {"elasticity": (0.0, 3.0), "growth_pct": (0.0, 40.0)}
 """Brackets of the goal seeks that ask "what value is needed": elasticities 0-3 (the range the
@@ -285,7 +286,7 @@ def run_sensitivity(
 
     Scenarios without an [uncertainty] section get only the grid and the goal seeks (the
     analyses that need no distributions). on_progress(label, done, total) is called after each
-    chunk of a Monte Carlo, label "Monte Carlo <scenario>", done and total in draws.
+    chunk of a Monte Carlo, label the scenario's name, done and total in draws.
     """
     if draws < 1:
         raise ValueError("--draws must be at least 1")
@@ -359,8 +360,7 @@ def _uncertainty_parts(
     Sobol, appended to `parts`."""
     parts["tornado"].append(one_at_a_time(scenario))
     parts["spider"].append(spider(scenario))
-    label = f"Monte Carlo {scenario.name}"
-    progress = None if on_progress is None else partial(on_progress, label)
+    progress = None if on_progress is None else partial(on_progress, scenario.name)
     result = monte_carlo(scenario, draws, _rng(seed, scenario.name, 0), progress=progress)
     parts["percentiles"].append(result.percentiles)
     parts["probabilities"].append(result.target_probabilities)

@@ -1066,8 +1066,8 @@ class FakeTerminal(io.StringIO):
 def test_progress_bar_only_on_a_terminal_after_a_delay(scenarios):
     terminal = FakeTerminal()
     bar = ProgressBar(terminal, delay=0.0)
-    bar("Monte Carlo baseline", 500, 1000)
-    bar("Monte Carlo baseline", 1000, 1000)
+    bar("baseline", 500, 1000)
+    bar("baseline", 1000, 1000)
     assert terminal.getvalue().endswith(
         "1,000/1,000 draws, " + terminal.getvalue().split("draws, ")[-1]
     )
@@ -1106,9 +1106,9 @@ def test_progress_lines_speak_the_runs_language(monkeypatch):
         delay=0.0,
         unit="lần rút",
         lang="vi",
-        show=lambda label: f"Mô phỏng Monte Carlo: {titles[label.split()[-1]]}",
+        show=lambda name: f"Mô phỏng Monte Carlo: {titles[name]}",
     )
-    bar("Monte Carlo baseline", 1500, 3000)
+    bar("baseline", 1500, 3000)
     assert terminal.getvalue().startswith(
         "\rMô phỏng Monte Carlo: Kịch bản cơ sở [###############...............] 1.500/3.000 lần rút, "
     )
@@ -1128,3 +1128,18 @@ def test_plain_run_imports_no_scipy_stats():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.slow
+def test_the_runs_monte_carlo_line_names_the_scenario_by_its_title(scenarios, monkeypatch):
+    """The suite labels a Monte Carlo's progress with its scenario's name; the command shows
+    the scenario's title in the run's language."""
+    import sim.cli as cli
+    import sim.output.console as console
+
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(console.ProgressBar.__init__, "__defaults__", (0.0, 30, "draws", "en", None))
+    cli._sensitivity([scenarios["baseline"]], 300_000, 1, 64, "vi")  # (in several chunks)
+    assert "\rMô phỏng Monte Carlo: Kịch bản cơ sở [" in terminal.getvalue()
+    assert "baseline" not in terminal.getvalue()
