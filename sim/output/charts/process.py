@@ -331,26 +331,36 @@ def _read_fonts() -> None:
     read_fonts_into_memory(STYLE["font.family"])
 
 
-WARM_UP: tuple[str | Callable[[], None], ...] = (
-    "sim.output.charts.projection",  # matplotlib and the congress charts: needed first
+FIRST: tuple[str | Callable[[], None], ...] = (
+    "sim.output.charts.projection",  # matplotlib and the congress charts
     _read_fonts,  # the charts' fonts, from memory (fontfiles.py)
-    "matplotlib.backends.backend_agg",
-    "matplotlib.backends.backend_pdf",  # (and fontTools, for each worker's PDF)
-    "pypdfium2",
-    "pypdf",
+    "matplotlib.backends.backend_agg",  # the layout's measuring renderer
+    "matplotlib.backends.backend_pdf",  # each worker's PDF (and fontTools, for its fonts)
+    "pypdfium2",  # each worker's PNG files
     "sim.output.charts.pack",
+)
+"""What every batch needs, loaded before the first batch is drawn even when it is waiting: the
+workers, forked then, inherit it. (Each worker loaded what it lacked itself: the PDF backend
+and fontTools once per worker, 0.2 s each.)"""
+
+LATER: tuple[str | Callable[[], None], ...] = (
+    "pypdf",  # the pack put together, at the end
     "pandas",  # the sensitivity tables, a later batch
     "sim.output.charts.sensitivity",
 )
+"""Loaded only while the run has sent nothing (a worker loads what it lacks when it needs
+it)."""
+
+WARM_UP = FIRST + LATER
 """What drawing and writing the charts needs, in the order it is needed: modules to import,
 and steps to run."""
 
 
 def _warm_up(connection: Any, done: list[str]) -> None:
-    """Import what drawing needs (the workers, forked later, inherit it): matplotlib and the
-    chart modules first, then the rest only while the run has sent nothing (a worker imports
-    what it lacks when it needs it). Called again after each batch: the time between two
-    batches (the sensitivity analysis still computing) is free. `done`: what is imported."""
+    """Import what drawing needs (the workers, forked later, inherit it): FIRST whatever
+    waits, then LATER only while the run has sent nothing. Called again after each batch: the
+    time between two batches (the sensitivity analysis still computing) is free. `done`: the
+    steps taken."""
     import importlib
 
     if not done:
@@ -359,7 +369,7 @@ def _warm_up(connection: Any, done: list[str]) -> None:
         name = step if isinstance(step, str) else step.__name__
         if name in done:
             continue
-        if done and connection.poll():
+        if step not in FIRST and connection.poll():
             return
         if isinstance(step, str):
             importlib.import_module(step)
