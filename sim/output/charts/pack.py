@@ -212,23 +212,23 @@ CHARTS: tuple[tuple[str, ScenariosPlot, str], ...] = (
 
 
 WEIGHTS = {
-    "02_sector_output": 2.5,
-    "03_sector_shares": 1.3,
-    "04_sector_growth": 3.5,
-    "06_budget": 1.7,
-    "07_targets_end_year": 5.0,
+    "02_sector_output": 4.5,  # (hatched bars: PDFium renders a hatch pattern slowly, 0.25 s)
+    "03_sector_shares": 1.8,
+    "04_sector_growth": 3.0,
+    "06_budget": 1.6,
+    "07_targets_end_year": 6.0,
     "08_scorecard": 2.0,
-    "fan": 2.0,
+    "fan": 2.5,
     "probabilities": 1.5,
     "tornado": 3.5,
-    "spider": 4.5,
-    "grid": 5.0,
-    "sobol": 3.5,
+    "spider": 4.0,
+    "grid": 6.0,
+    "sobol": 4.5,
 }
-"""How long a chart takes to draw against a one-panel line chart (1, the default), by its stem
-or kind; measured on the bundled scenarios. The workers take the heaviest chart first, so that
-the last one drawn, while the other core may have nothing left to do, is a light one. A weight
-that is off costs time, never a different chart."""
+"""How long a chart takes to draw and render to PNG against a one-panel line chart (1, the
+default), by its stem or kind; measured on the bundled scenarios. The workers take the
+heaviest chart first, so that the last one drawn, while the other core may have nothing left
+to do, is a light one. A weight that is off costs time, never a different chart."""
 
 NEEDS = {"05_income": ("income_per_capita",), "06_budget": ("budget_revenue",)}
 """Charts drawn only when some scenario of the run has these series."""
