@@ -81,8 +81,9 @@ SHARED = (
 
 IMPORTS = {
     "imports: the run's process, before the fork (SHARED)": (SHARED, "pass"),
-    "imports: the run's process, the rest": (
-        "import sim.cli, sim.run, sim.output.write, sim.output.report",
+    "imports: the run's process, the rest (tables, workbook, report, history)": (
+        "import sim.cli, sim.output.write, sim.output.files, sim.output.live_workbook, "
+        "sim.output.whatif, sim.output.report, sim.term.history",
         SHARED,
     ),
     "imports: the chart process (forked with SHARED)": (
