@@ -231,11 +231,16 @@ def _calibrated(scenario: Scenario, inputs: ModelInputs) -> tuple[ModelInputs, n
     """`calibrate`'s inputs and the shift it applied ((...) points; None without calibration)."""
     if scenario.calibration_total_cagr_pct is None:
         return inputs, None
-    sectors = inputs.sectors
-    shift = calibration_shift_pct(scenario, sectors)
+    shift = calibration_shift_pct(scenario, inputs.sectors)
+    return replace(inputs, sectors=_shifted(scenario, inputs.sectors, shift)), shift
+
+
+def _shifted(scenario: Scenario, sectors: SectorInputs, shift: np.ndarray) -> SectorInputs:
+    """`sectors` with the growth of the calibrated sectors raised by `shift` points ((...): one
+    per draw), every year."""
     mask = np.array([s in scenario.calibration_sectors for s in SECTORS], dtype=float)
-    growth = sectors.growth_pct + shift[..., None, None] * mask[:, None]
-    return replace(inputs, sectors=replace(sectors, growth_pct=growth)), shift
+    growth = np.asarray(sectors.growth_pct, dtype=float) + shift[..., None, None] * mask[:, None]
+    return replace(sectors, growth_pct=growth)
 
 
 CALIBRATION_SHIFT_MAX_POINTS = 50.0
@@ -281,14 +286,11 @@ def _total_with_shift(
     """(shift -> the total's average growth, %/yr, with the calibrated sectors' rates shifted
     by it; the batch shape of a shift). sectors: as given (shares of the level year)."""
     anchor = _anchor(scenario)
-    mask = np.array([s in scenario.calibration_sectors for s in SECTORS], dtype=float)
-    growth = np.asarray(sectors.growth_pct, dtype=float)
 
     def total_with(shift: np.ndarray) -> np.ndarray:
-        shifted = replace(sectors, growth_pct=growth + shift[..., None, None] * mask[:, None])
-        return _total_cagr_pct(shifted, anchor)
+        return _total_cagr_pct(_shifted(scenario, sectors, shift), anchor)
 
-    return total_with, growth.shape[:-2]
+    return total_with, np.shape(sectors.growth_pct)[:-2]
 
 
 def _check_reachable(scenario: Scenario, lowest: np.ndarray, highest: np.ndarray) -> None:
