@@ -341,3 +341,23 @@ def test_figure_legends_of_what_if_titles_fit_the_figure(what_if, lang, stem):
     shown = [t.get_text() for t in legend.get_texts()]
     assert all(r.scenario.title(lang) in shown for r in what_if)
     assert legend_columns(["a", "b", "c"], 8.0, 3) == 3  # short labels keep their columns
+
+
+def test_the_waterfall_key_names_only_the_colours_it_draws(what_if):
+    """A scenario whose parameters all lower the gap had "Raises" in its key all the same."""
+    from matplotlib.colors import to_hex
+
+    from sim.analysis.compare import compare_run
+    from sim.output.charts.compare import DOWN, UP
+
+    plain = [run_scenario(s) for s in load_scenarios([], SCENARIOS)]
+    jobs = compare_chart_jobs(plain, compare_run("baseline", plain), "en", RUN_DATE)
+    keys_seen = []
+    for job in jobs:
+        fig = job.draw()
+        drawn = {to_hex(p.get_facecolor()) for ax in fig.axes for p in ax.patches}
+        keys = {t.get_text() for t in fig.axes[0].get_legend().get_texts()}
+        assert ("Raises" in keys) == (UP.lower() in drawn), (job.stem, keys)
+        assert ("Lowers" in keys) == (DOWN.lower() in drawn), (job.stem, keys)
+        keys_seen.append(keys)
+    assert any("Raises" not in keys or "Lowers" not in keys for keys in keys_seen)  # the case
