@@ -307,6 +307,21 @@ def test_the_scorecard_with_actuals_prints_readably_on_a4(bundled, tracking, lan
         assert text_box.width <= box.width, cell.get_text().get_text()
 
 
+def test_a_scorecard_label_on_two_lines_keeps_clear_of_its_rules(bundled):
+    """"Tổng vốn đầu tư toàn xã hội tăng bình / quân": its two lines filled a row of one line's
+    height (0.11 of a line to spare above and below), the circumflex of "Tổng" on the rule
+    above. A wrapped label's row is taller. (The English labels fit on one line.)"""
+    fig = _job(main_chart_jobs(bundled, "vi", RUN_DATE), "08_scorecard").draw()
+    fig.draw_without_rendering()
+    cells = fig.axes[0].tables[0].get_celld()
+    wrapped = [cell for (r, c), cell in cells.items() if r > 0 and c == 0 and "\n" in cell.get_text().get_text()]
+    assert len(wrapped) >= 2
+    for cell in wrapped:
+        box, text_box = cell.get_window_extent(), cell.get_text().get_window_extent()
+        room = 0.3 * text_box.height / 2  # a third of a line above and below, nearly
+        assert box.y0 + room <= text_box.y0 and text_box.y1 <= box.y1 - room, cell.get_text()
+
+
 @pytest.mark.parametrize(("low", "high"), [(3.0, None), (None, 4.0), (3.0, 4.0)])
 def test_an_average_target_with_one_end_is_a_tick_at_that_end(low, high):
     """A growth target "above 3 %/yr" has no band: it is drawn as a floor (a tick at 3), not

@@ -492,10 +492,13 @@ def table_figure(
     colours: list[list[str]],
     widths: Sequence[float],
     row_height: float | None = None,
+    row_units: Sequence[float] | None = None,
 ):
     """Draw a table filling `ax`: bold shaded header, grey rules, first column left-aligned.
 
-    row_height: fraction of the axes per body row; None fills the axes evenly.
+    row_height: fraction of the axes per body row (the header 1.25 of it); None fills the axes
+    evenly. row_units: each body row's height in row_heights (a taller row for a wrapped
+    label); None, one each.
     """
     ax.axis("off")
     options = {"bbox": (0, 0, 1, 1)} if row_height is None else {"loc": "upper center"}
@@ -518,7 +521,8 @@ def table_figure(
             cell.set_text_props(ha="left")
             cell.PAD = 0.02
         if row_height is not None:
-            cell.set_height(row_height if row > 0 else row_height * 1.25)
+            units = 1.25 if row == 0 else 1.0 if row_units is None else row_units[row - 1]
+            cell.set_height(row_height * units)
     return table
 
 

@@ -765,8 +765,14 @@ def plot_scorecard_table(
     fixed += [BASIS_COLUMN_IN] if rebased else []
     width = round(sum(fixed) + n * column, 2)  # whole pixels at 200 dpi: no half to round
     cells, colours = _scorecard_rows(targets, pairs, bool(rebased), lang)
+    # A row whose label wraps is taller (its two lines touched the rules); with --actuals a
+    # label has its pair of rows.
+    units = [
+        1.0 if rebased else 1.0 + WRAPPED_LINE_ROWS * max(c.count("\n") for c in row)
+        for row in cells
+    ]
     # 4.4 inches hold a title, ten rows, the key and the footer; more rows, a taller figure
-    lines = len(cells) + SCORECARD_EXTRA_ROWS
+    lines = sum(units) + SCORECARD_EXTRA_ROWS
     fig = new_figure(width, round(4.4 * lines / SCORECARD_LINES, 2))
     ax = fig.add_subplot()
     row_height = ROW_HEIGHT * SCORECARD_LINES / lines
@@ -779,11 +785,12 @@ def plot_scorecard_table(
         colours,
         [w / width for w in fixed] + [column / width] * n,
         row_height=row_height,
+        row_units=units,
     )
     if rebased:
         _pair_rows(table, len(targets))
     ax.set_title(f"{text('fig.scorecard', lang)} ({_values_of(targets, lang)})")
-    _status_legend(ax, 1 - row_height * (len(cells) + 1.25) - 0.04, lang)
+    _status_legend(ax, 1 - row_height * (sum(units) + 1.25) - 0.04, lang)
     footer(fig, lang, run_date)
     return fig
 
@@ -874,6 +881,9 @@ def _score_cell(score: ScoreRow, lang: str) -> tuple[str, str]:
 
 ROW_HEIGHT = 0.08
 """A scorecard row's height, as a fraction of the table's axes."""
+
+WRAPPED_LINE_ROWS = 0.4
+"""How much taller a scorecard row is for each line its label wraps onto, in rows."""
 
 
 def _status_legend(ax: Axes, top: float, lang: str) -> None:
