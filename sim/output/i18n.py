@@ -284,8 +284,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "param_high": ("Tham số ở cận trên", "Parameter at its high end"),
     "fig.spider": ("Biểu đồ mạng nhện", "Spider"),
     # --compare: the attribution of a scenario's end-year gap from the base
-    "fig.compare": ("Phân rã chênh lệch so với", "Where the gap from"),
-    "fig.compare_end": ("năm cuối", "comes from"),
+    "fig.compare": ("Phân rã chênh lệch năm cuối: {scenario}", "Where the end-year gap of {scenario}"),
+    "fig.compare_end": ("so với {base}", "from {base} comes from"),
     "compare_up": ("Làm tăng", "Raises"),
     "compare_down": ("Làm giảm", "Lowers"),
     "compare_level": ("Mức của kịch bản", "Scenario level"),

@@ -44,7 +44,9 @@ def test_the_waterfall_title_fits_the_figure(what_if, lang):
     title = fig.axes[0].get_legend().get_title()
     words = title.get_text().replace("\n", " ")
     mark = "(giả định thay đổi)" if lang == "vi" else "(what-if)"
-    assert words.endswith(mark) and words.count(mark) == 2  # the whole title is there
+    assert words.count(mark) == 2  # the whole title is there: both scenarios, each marked
+    for result in what_if[:2]:  # (baseline, covid_shock)
+        assert result.scenario.title(lang) in words, words
     assert _inside(fig, title), words
 
 

@@ -46,13 +46,13 @@ that a line of capitals and wide Vietnamese letters still fits."""
 
 
 def _title(base: ScenarioResult, result: ScenarioResult, lang: str, width_in: float) -> str:
-    """The chart's title, wrapped to the figure's width: the base and the scenario each start a
-    line (a what-if's mark makes both titles longer; one line ran off the right edge)."""
+    """The chart's title, wrapped to the figure's width: the scenario on the first line, the base
+    on the second (a what-if's mark makes both titles longer; one line ran off the right
+    edge)."""
     chars = max(20, int((width_in - 0.4) / TITLE_CHAR_IN))
-    head = (
-        f"{text('fig.compare', lang)} {base.scenario.title(lang)} {text('fig.compare_end', lang)}"
-    )
-    return f"{wrap(head, chars)}\n{wrap('– ' + result.scenario.title(lang), chars)}"
+    head = text("fig.compare", lang).format(scenario=result.scenario.title(lang))
+    tail = text("fig.compare_end", lang).format(base=base.scenario.title(lang))
+    return f"{wrap(head, chars)}\n{wrap(tail, chars)}"
 
 
 @with_style
