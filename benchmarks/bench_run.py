@@ -126,6 +126,7 @@ def family_seconds(family: str, jobs: Sequence[Any], tmp: Path) -> dict[str, flo
 
     from sim.output.charts import base as chartbase
     from sim.output.charts.cache import ChartCache
+    from sim.output.charts.fontfiles import read_fonts_into_memory
     from sim.output.charts.pack import (
         PNG_DPI,
         _add_page,
@@ -137,6 +138,7 @@ def family_seconds(family: str, jobs: Sequence[Any], tmp: Path) -> dict[str, flo
     from sim.output.charts.pages import write_pack
     from sim.output.charts.raster import write_pngs
 
+    read_fonts_into_memory(chartbase.STYLE["font.family"])  # (as a worker has them)
     names = ("build", "layout", "pdf pages", "pdf fonts", "png from pages", "svg", "A4 pack")
     seconds = dict.fromkeys(names, 0.0)
     buffer = io.BytesIO()

@@ -261,8 +261,9 @@ def main(argv: Sequence[str] | None = None, charts: ChartProcess | None = None) 
     """Run the command; the exit code: 0, 1 (results could not be written), 2 (a user error),
     128 + the signal's number when interrupted (130 for Ctrl-C, 143 SIGTERM, 129 SIGHUP).
 
-    `charts`: the chart process, forked by the caller before it imported the tool
-    (run_scenarios.py); stopped here if the run draws no charts. Without it, a run that draws
+    `charts`: the chart process, forked by the caller before it imported most of the tool
+    (run_scenarios.py, `ChartProcess.start`: once the modules both need are imported); stopped
+    here if the run draws no charts. Without it, a run that draws
     charts forks its own."""
     try:
         return _main(argv, charts)
@@ -375,8 +376,8 @@ def _run(
 ) -> int:
     """Compute, publish and summarise the run; the exit code. `charts`: the chart process the
     caller started (and stops); without it, a run that draws charts starts and stops its own,
-    first, before the libraries below load: it loads its own meanwhile, on the other core, and
-    draws while this process computes and writes the rest."""
+    first, before most libraries below load (`ChartProcess.start`): it loads matplotlib
+    meanwhile, on the other core, and draws while this process computes and writes the rest."""
     if args.no_charts:
         return _run_with(args, started, argv, on_swapped, None)
     if charts is not None:

@@ -81,6 +81,21 @@ def test_the_page_carries_the_runs_settings_for_the_saved_file():
     assert payload["ranges"]["sectors.services.growth_pct"] == [15.5, 16.5]
 
 
+def test_the_page_carries_the_end_year_the_run_used():
+    """--end-year outranks a --set of end_year (it is applied last): the page carried both, and
+    a file saved from it took the --set one (the page keeps the last of a key)."""
+    scenario = load_scenarios(["baseline"], SCENARIOS, ["end_year=2027"], 2028)[0]
+    assert scenario.end_year == 2028
+    page = page_of([run_scenario(scenario)])
+    data = json.loads(re.search(r'id="whatif-data">(.*?)</script>', page, re.S).group(1))
+    (payload,) = data["scenarios"]
+    assert payload["carried"] == [["end_year", "2028"]]
+    alone = load_scenarios(["baseline"], SCENARIOS, ["end_year=2027"])[0]
+    page = page_of([run_scenario(alone)])
+    data = json.loads(re.search(r'id="whatif-data">(.*?)</script>', page, re.S).group(1))
+    assert data["scenarios"][0]["carried"] == [["end_year", "2027"]]
+
+
 def test_every_word_the_script_shows_is_in_the_data_in_both_languages():
     """The script's words come from sim.output.i18n through the data: a key the script asks
     for and the data lacks would show the bare key (English, an internal id) in a vi page."""

@@ -230,6 +230,11 @@ default), by its stem or kind; measured on the bundled scenarios. The workers ta
 heaviest chart first, so that the last one drawn, while the other core may have nothing left
 to do, is a light one. A weight that is off costs time, never a different chart."""
 
+def _weight(name: str) -> float:
+    """A chart's weight by its stem or kind (WEIGHTS); 1 for one not there."""
+    return WEIGHTS.get(name, 1.0)
+
+
 NEEDS = {"05_income": ("income_per_capita",), "06_budget": ("budget_revenue",)}
 """Charts drawn only when some scenario of the run has these series."""
 
@@ -263,7 +268,7 @@ def main_chart_jobs(
         words = chart_caption(
             _caption_key(caption, results), first.plan, first.base_year, first.end_year, lang
         )
-        jobs.append(ChartJob(stem, chart, words, _what_if(results, lang), WEIGHTS.get(stem, 1)))
+        jobs.append(ChartJob(stem, chart, words, _what_if(results, lang), _weight(stem)))
     return jobs
 
 
@@ -325,14 +330,14 @@ def sensitivity_chart_jobs(
             draws,
         )
         note = _what_if(results, lang)
-        jobs.append(ChartJob("s01_fan", fan, text("caption.fan", lang), note, WEIGHTS["fan"]))
+        jobs.append(ChartJob("s01_fan", fan, text("caption.fan", lang), note, _weight("fan")))
         jobs.append(
             ChartJob(
                 "s02_probabilities",
                 probabilities,
                 text("caption.probabilities", lang),
                 note,
-                WEIGHTS["probabilities"],
+                _weight("probabilities"),
             )
         )
     per_scenario: tuple[tuple[str, pd.DataFrame, ScenarioTablePlot, str], ...] = (
@@ -357,7 +362,7 @@ def sensitivity_chart_jobs(
                     ScenarioTableChart(plot, table, result, lang, run_date),
                     f"{words} {title}.",
                     _what_if(results, lang),
-                    WEIGHTS[kind],
+                    _weight(kind),
                 )
             )
     return jobs
@@ -512,7 +517,7 @@ class _Work:
         pdf = PdfPages(buffer, metadata={"CreationDate": None, "Creator": CREATOR})
         svg = tuple(f for f in self.formats if f == "svg")
         drawn = []
-        read_fonts_into_memory(chartbase.STYLE["font.family"])  # (done once, before the fork)
+        read_fonts_into_memory(chartbase.STYLE["font.family"])  # (once a process, from bytes read before the fork)
         with matplotlib.rc_context(chartbase.STYLE):
             while (n := _take(self.taken)) < len(self.todo):
                 i = self.todo[n]

@@ -156,11 +156,12 @@ def _carried(scenario: Scenario) -> list[list[str]]:
     it: a file saved from the page must carry them to reproduce what the page started from."""
     carried = []
     filed_end_year = scenario.replaced.get("end_year", scenario.end_year)  # (before the options)
-    if filed_end_year != scenario.end_year:
+    if filed_end_year != scenario.end_year:  # the year the run used, whichever option set it
         carried.append(["end_year", toml_value(scenario.end_year)])
     for setting in scenario.settings:
         key, value = parse_setting(setting)
-        carried.append([key, toml_value(value)])
+        if key != "end_year":  # (said above: --end-year outranks a --set of it)
+            carried.append([key, toml_value(value)])
     return carried
 
 
