@@ -284,13 +284,16 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "param_high": ("Tham số ở cận trên", "Parameter at its high end"),
     "fig.spider": ("Biểu đồ mạng nhện", "Spider"),
     # --compare: the attribution of a scenario's end-year gap from the base
-    "fig.compare": ("Phân rã chênh lệch năm cuối: {scenario}", "Where the end-year gap of {scenario}"),
-    "fig.compare_end": ("so với {base}", "from {base} comes from"),
+    "fig.compare": (
+        "Các yếu tố tạo nên chênh lệch năm {year}: {scenario}",
+        "What makes up the {year} gap: {scenario}",
+    ),
+    "fig.compare_end": ("so với {base}", "against {base}"),
     "compare_up": ("Làm tăng", "Raises"),
     "compare_down": ("Làm giảm", "Lowers"),
     "compare_level": ("Mức của kịch bản", "Scenario level"),
     "caption.compare": (
-        "Chênh lệch năm cuối so với kịch bản gốc, phân cho từng tham số khác nhau theo giá trị "
+        "Chênh lệch năm cuối so với kịch bản gốc, phân bổ cho từng tham số khác nhau theo giá trị "
         "Shapley (không phụ thuộc thứ tự; các phần cộng lại bằng đúng chênh lệch).",
         "The end-year gap from the base scenario, shared among the parameters that differ by "
         "their Shapley values (independent of order; the parts add up to the whole gap).",

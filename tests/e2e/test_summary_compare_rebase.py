@@ -134,7 +134,7 @@ def test_the_pdf_pack_and_the_report_hold_the_compare_view(
     ).stdout
     pages = [page for page in pdf.split("\f") if page.strip()]
     last = " ".join(pages[-1].split())  # (the title wraps before the compared scenario)
-    assert "Where the end-year gap of COVID-19 shock from Baseline comes from" in last
+    assert "What makes up the 2025 gap: COVID-19 shock against Baseline" in last
     assert "Services: growth in 2021" in pages[-1]
     report = (out / "report.html").read_text(encoding="utf-8")
     section = report.split("<h2>Scenario comparison</h2>")[1]

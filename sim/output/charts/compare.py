@@ -50,7 +50,9 @@ def _title(base: ScenarioResult, result: ScenarioResult, lang: str, width_in: fl
     on the second (a what-if's mark makes both titles longer; one line ran off the right
     edge)."""
     chars = max(20, int((width_in - 0.4) / TITLE_CHAR_IN))
-    head = text("fig.compare", lang).format(scenario=result.scenario.title(lang))
+    head = text("fig.compare", lang).format(
+        year=int(result.years[-1]), scenario=result.scenario.title(lang)
+    )
     tail = text("fig.compare_end", lang).format(base=base.scenario.title(lang))
     return f"{wrap(head, chars)}\n{wrap(tail, chars)}"
 
