@@ -386,7 +386,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "probability": ("Xác suất đạt", "Probability of meeting"),
     # mid-term tracking
     "plan": ("kế hoạch", "plan"),
-    "basis": ("Cơ sở", "Basis"),
+    "basis": ("Căn cứ", "Basis"),  # (not "Cơ sở": read beside "Kịch bản cơ sở")
     "rebaselined": ("cập nhật theo thực tế", "re-baselined"),
     "actual_final": ("Thực hiện (chính thức)", "Actual (final)"),
     "actual_estimate": ("Thực hiện (ước tính)", "Actual (estimate)"),
