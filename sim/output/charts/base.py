@@ -138,11 +138,13 @@ CAPTION_LINES = 2
 CAPTION_LINE_IN = CAPTION_PT * 1.2 / 72  # matplotlib's line spacing, 1.2
 
 
-def caption_lines(label: str, width_in: float) -> list[str]:
+@functools.lru_cache(maxsize=256)
+def caption_lines(label: str, width_in: float) -> tuple[str, ...]:
     """The PDF page's caption ("Biểu 9. ..."), wrapped to a figure `width_in` wide (from 1 %
     in to 0.1 in short of the right edge). Wrapped here, by the font's own letter widths, not
     by matplotlib at drawing time, so that the room it needs is known before the figure is laid
-    out."""
+    out (`ChartJob.draw` asks first, for the room; the page's caption is then the same lines,
+    kept)."""
     room = (width_in * 0.99 - 0.1) * 72 / CAPTION_PT  # in ems
     space = _advance_em(" ")
     lines: list[str] = []
@@ -155,7 +157,7 @@ def caption_lines(label: str, width_in: float) -> list[str]:
         else:
             line, used = (f"{line} {word}", used + space + width) if line else (word, width)
     lines.append(line)
-    return lines
+    return tuple(lines)
 
 
 @functools.lru_cache(maxsize=2048)

@@ -109,10 +109,10 @@ def plot_waterfall(
     # The title is the key's, a legend above the first panel: the layout keeps an axes' legend
     # inside its area, so a what-if line added over the figure (`what_if_line`) never covers
     # it, as it would a suptitle or a figure legend (placed at the figure's top edge).
-    steps = [r.contribution for bars in shown.values() for r in bars]
+    parts = [r.contribution for bars in shown.values() for r in bars]
     keys = [  # (a colour no bar has is not in the key)
-        *([Patch(color=UP, label=text("compare_up", lang))] if any(x > 0 for x in steps) else []),
-        *([Patch(color=DOWN, label=text("compare_down", lang))] if any(x < 0 for x in steps) else []),
+        *([Patch(color=UP, label=text("compare_up", lang))] if any(x > 0 for x in parts) else []),
+        *([Patch(color=DOWN, label=text("compare_down", lang))] if any(x < 0 for x in parts) else []),
         Patch(color=LEVEL, label=text("compare_level", lang)),
     ]
     axes[0].legend(

@@ -28,9 +28,9 @@ from typing import Any
 from matplotlib import font_manager
 from matplotlib.font_manager import FontProperties
 
-__all__ = ["WEIGHTS", "read_fonts_into_memory"]
+__all__ = ["FONT_WEIGHTS", "read_fonts_into_memory"]
 
-WEIGHTS = ("normal", "bold")
+FONT_WEIGHTS = ("normal", "bold")
 """The weights the charts' text uses."""
 
 _OPENED: set[tuple[int, tuple[str, ...]]] = set()
@@ -51,7 +51,7 @@ class _FontInMemory(io.BytesIO):
 
 def read_fonts_into_memory(families: list[str] | tuple[str, ...]) -> None:
     """Open the fonts of `families` (the style's `font.family`, first choice first) in each of
-    WEIGHTS from memory, for this process's charts; once per process."""
+    FONT_WEIGHTS from memory, for this process's charts; once per process."""
     key = (os.getpid(), tuple(families))
     if key in _OPENED:
         return
@@ -59,7 +59,7 @@ def read_fonts_into_memory(families: list[str] | tuple[str, ...]) -> None:
     forget = getattr(getattr(font_manager, "_get_font", None), "cache_clear", None)
     if find is None or forget is None:  # a matplotlib that finds its fonts otherwise
         return
-    lists = [find(FontProperties(family=list(families), weight=w)) for w in WEIGHTS]
+    lists = [find(FontProperties(family=list(families), weight=w)) for w in FONT_WEIGHTS]
     forget()  # a font opened from its file before now would be the one kept
     with _opened_from_memory():
         for paths in lists:
