@@ -59,7 +59,6 @@ __all__ = [
     "with_style",
     "line",
     "separate_labels",
-    "wrap",
     "table_figure",
     "shade_target",
 ]
@@ -473,18 +472,6 @@ def separate_labels(ax: Axes, gid: str) -> None:
             x_offset = label.xyann[0] if label.anncoords == "offset points" else 0.0
             label.anncoords = ("offset points", "data")
             label.xyann = (x_offset, y)
-
-
-def wrap(label: str, width: int) -> str:
-    words, lines, line = label.split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "\n".join(lines)
 
 
 def table_figure(

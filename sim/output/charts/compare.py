@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from sim.analysis.compare import Attribution
-from sim.output.charts.base import NumberFormatter, footer, new_figure, with_style, wrap
+from sim.output.charts.base import NumberFormatter, footer, new_figure, with_style
 from sim.output.charts.sensitivity import parameter_label
 from sim.output.i18n import (
     Bilingual,
@@ -25,6 +25,7 @@ from sim.output.i18n import (
     text,
     unit_text,
 )
+from sim.output.linebreak import wrap
 from sim.run import ScenarioResult
 
 __all__ = ["plot_waterfall"]
@@ -112,7 +113,11 @@ def plot_waterfall(
     parts = [r.contribution for bars in shown.values() for r in bars]
     keys = [  # (a colour no bar has is not in the key)
         *([Patch(color=UP, label=text("compare_up", lang))] if any(x > 0 for x in parts) else []),
-        *([Patch(color=DOWN, label=text("compare_down", lang))] if any(x < 0 for x in parts) else []),
+        *(
+            [Patch(color=DOWN, label=text("compare_down", lang))]
+            if any(x < 0 for x in parts)
+            else []
+        ),
         Patch(color=LEVEL, label=text("compare_level", lang)),
     ]
     axes[0].legend(

@@ -42,10 +42,10 @@ from sim.output.charts.base import (
     target_point,
     titled_legend,
     with_style,
-    wrap,
     year_axis,
 )
 from sim.output.i18n import band_text, format_number, format_signed, label_text, text, unit_text
+from sim.output.linebreak import wrap
 from sim.run import ScenarioResult, run_plan
 
 __all__ = [

@@ -24,7 +24,6 @@ from sim.output.charts.base import (
     target_point,
     titled_legend,
     with_style,
-    wrap,
     year_axis,
 )
 from sim.output.i18n import (
@@ -38,6 +37,7 @@ from sim.output.i18n import (
     text,
     unit_text,
 )
+from sim.output.linebreak import wrap
 from sim.run import ScenarioResult, run_plan
 
 __all__ = [

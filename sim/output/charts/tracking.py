@@ -24,7 +24,6 @@ from sim.output.charts.base import (
     scenario_styles,
     table_figure,
     with_style,
-    wrap,
     year_axis,
 )
 from sim.output.i18n import (
@@ -35,6 +34,7 @@ from sim.output.i18n import (
     text,
     unit_text,
 )
+from sim.output.linebreak import wrap
 from sim.run import ScenarioResult
 from sim.scenario.actuals import Actuals
 

@@ -1,0 +1,145 @@
+"""Where a short label breaks onto its next line: between words, never inside one.
+
+Vietnamese writes every syllable apart, so a break at any space can split a word: "bình / quân",
+"co / giãn", "tăng / trưởng". `wrap` breaks a label into as few lines as fit `width`
+characters (one more when that is the only way to keep a word whole) and chooses among the
+breaks by their cost: best after a colon or a comma, worst inside a word of `VI_WORDS` or before
+a number ("năm / 2021", "= / 100"); among equally good breaks, the one with the most even lines.
+
+For chart labels, titles and table cells of a line or three. Running text (a caption, a
+paragraph) wraps as prose does.
+"""
+
+from __future__ import annotations
+
+import itertools
+from functools import lru_cache
+
+__all__ = ["VI_WORDS", "break_cost", "wrap"]
+
+_WORDS = """
+    an ninh; bán lẻ; báo cáo; bảo hiểm; bất định; biểu đồ; bình quân; bổ sung; cận dưới; cận trên;
+    cao hơn; cập nhật; chất lượng; chênh lệch; chi tiêu; chỉ số; chỉ tiêu; chính trị; cho phép;
+    chuyển dịch; co giãn; cơ cấu; cơ sở; còn lại; công nghệ; công nghiệp; công thức; cú sốc;
+    cuối kỳ; dân số; dịch bệnh; dịch vụ; doanh nghiệp; doanh thu; du lịch; dự báo; dự kiến;
+    đại dịch; đại hội; đánh giá; đạt được; địa bàn; địa phương; điều chỉnh; điểm giữa; đô thị;
+    độ lệch; độ nhạy; đóng góp; đơn vị; đầu người; đầu tư; giá trị; giả định; giai đoạn;
+    giải ngân; giao thông; giáo dục; gia đình; ghi chú; hạ tầng; hàng hóa; hàng hoá; hằng năm;
+    hệ số; hiện hành; hiệu chỉnh; hộ nghèo; hợp lý; hương trà; kế hoạch; kết quả; khả năng;
+    khác nhau; khu vực; kiểm tra; kinh doanh; kinh tế; kịch bản; lạc quan; lao động; làm giảm;
+    làm tăng; lệch chuẩn; mô hình; mô phỏng; môi trường; mục tiêu; năng suất; ngân hàng;
+    ngân sách; ngẫu nhiên; nghị quyết; nhà nước; nhiệm kỳ; nhập khẩu; nông lâm; nông nghiệp; nông thôn;
+    phần trăm; phân bổ; phân bố; phát triển; phụ thuộc; phục hồi; quốc phòng; sản phẩm; sản xuất;
+    so sánh; so với; số liệu; sử dụng; tác động; tăng trưởng; tạo nên; tham số; thấp hơn;
+    thay đổi; theo dõi; thị xã; thu nhập; thủy sản; thuỷ sản; thương mại; thường xuyên; thực hiện;
+    thực tế; tích cực; tiêu chí; tiêu cực; tin cậy; tính toán; toàn phần; tổ hợp; tối đa;
+    toàn xã; tối thiểu; tốc độ; trung bình; trung vị; tỷ đồng; tỷ lệ; tỷ trọng; ước tính; văn hóa;
+    việc làm; xác suất; xã hội; xây dựng; xuất khẩu; y tế; yếu tố
+"""
+VI_WORDS = frozenset(" ".join(word.split()) for word in _WORDS.split(";"))
+"""Vietnamese words of two syllables, lower case, that a label must not split: the planning
+words of the tool's texts and of a plan's labels. A longer word is its overlapping pairs
+("độ lệch" + "lệch chuẩn")."""
+
+GOOD, PLAIN, BAD = 0.0, 3.0, 20.0
+"""Break costs: after a colon or a comma; between two words; inside a word or before a number."""
+
+EXTRA_LINE = 10.0
+"""The cost of a line more than the fewest: paid to keep a word whole, not to mend a plain
+break."""
+
+_TRIM = "()[]{}\"'“”‘’.,:;!?"
+_RELATIONS = frozenset("= ≥ ≤ < > %".split())
+
+
+def _number(word: str) -> bool:
+    """A number, a signed number or a unit sign ("2021", "−0,5", "%/năm")."""
+    head = word.lstrip("+−-(")
+    return bool(head) and (head[0].isdigit() or head[0] == "%")
+
+
+def _bare(word: str) -> str:
+    return word.strip(_TRIM).lower()
+
+
+def break_cost(before: str, after: str) -> float:
+    """The cost of ending a line with `before` and starting the next with `after`."""
+    if before[-1] in ":;,.":
+        return GOOD
+    if _number(after) or after in _RELATIONS or before in _RELATIONS:
+        return BAD  # "năm / 2021", "2020 / = 100", "≥ / 80"
+    if before in "-–":
+        return PLAIN  # "Công nghiệp - / xây dựng"
+    if after in "-–" or after[0] == "(":
+        return PLAIN + 1.0  # a line that starts with a dash reads as a list
+    if f"{_bare(before)} {_bare(after)}" in VI_WORDS:
+        return BAD
+    return PLAIN
+
+
+def wrap(label: str, width: int) -> str:
+    """`label` broken into lines of at most `width` characters (a word longer than that on a
+    line of its own), joined by newlines: the fewest lines, or one more to keep a word whole,
+    with the cheapest breaks (`break_cost`), the lines as even as the breaks allow."""
+    return "\n".join(_lines(tuple(label.split()), width))
+
+
+@lru_cache(maxsize=4096)
+def _lines(words: tuple[str, ...], width: int) -> tuple[str, ...]:
+    if not words:
+        return ("",)
+    fewest = len(_greedy(words, width))
+    best: tuple[float, tuple[str, ...]] | None = None
+    for count in (fewest, fewest + 1):
+        found = _cheapest(words, width, count)
+        if found is not None:
+            cost = found[0] + EXTRA_LINE * (count - fewest)
+            if best is None or cost < best[0]:
+                best = (cost, found[1])
+    assert best is not None  # (the greedy lines are one way to fill `fewest` lines)
+    return best[1]
+
+
+def _greedy(words: tuple[str, ...], width: int) -> list[str]:
+    lines: list[str] = []
+    line = ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return lines
+
+
+def _cheapest(
+    words: tuple[str, ...], width: int, count: int
+) -> tuple[float, tuple[str, ...]] | None:
+    """The cheapest way to set `words` on exactly `count` lines (None: there is none): break
+    costs, plus the lines' evenness (the sum of their squared lengths over `width`)."""
+    n = len(words)
+
+    def fits(i: int, j: int) -> bool:  # words[i:j] on one line
+        return j - i == 1 or len(" ".join(words[i:j])) <= width
+
+    # best[k][j]: the cheapest (cost, breaks) for words[:j] on k lines
+    inf = (float("inf"), ())
+    best: list[list[tuple[float, tuple[int, ...]]]] = [[inf] * (n + 1) for _ in range(count + 1)]
+    best[0][0] = (0.0, ())
+    for k in range(1, count + 1):
+        for j in range(1, n + 1):
+            for i in range(k - 1, j):
+                prior = best[k - 1][i]
+                if prior[0] == float("inf") or not fits(i, j):
+                    continue
+                joint = break_cost(words[i - 1], words[i]) if i > 0 else 0.0
+                even = (len(" ".join(words[i:j])) / width) ** 2
+                cost = prior[0] + joint + even
+                if cost < best[k][j][0]:
+                    best[k][j] = (cost, (*prior[1], i))
+    cost, starts = best[count][n]
+    if cost == float("inf"):
+        return None
+    bounds = (*starts, n)
+    return cost, tuple(" ".join(words[a:b]) for a, b in itertools.pairwise(bounds))

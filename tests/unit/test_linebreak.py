@@ -1,0 +1,90 @@
+"""Short labels break between words, never inside a Vietnamese word or before a number."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from sim.output.linebreak import EXTRA_LINE, VI_WORDS, break_cost, wrap
+
+
+@pytest.mark.parametrize(
+    ("label", "width", "lines"),
+    [
+        # the scorecard's label of the investment target ("…tăng bình / quân" before)
+        (
+            "Tổng vốn đầu tư toàn xã hội tăng bình quân",
+            40,
+            ["Tổng vốn đầu tư", "toàn xã hội tăng bình quân"],
+        ),
+        # a waterfall's parameter ("…tăng trưởng năm / 2021" before)
+        (
+            "Công nghiệp - xây dựng: tăng trưởng năm 2021",
+            40,
+            ["Công nghiệp - xây dựng:", "tăng trưởng năm 2021"],
+        ),
+        # "…co giãn theo tăng / trưởng" before
+        (
+            "Thu ngân sách: hệ số co giãn theo tăng trưởng",
+            40,
+            ["Thu ngân sách:", "hệ số co giãn theo tăng trưởng"],
+        ),
+        # one line more rather than "bình / quân"
+        ("Thu nhập bình quân đầu người", 14, ["Thu nhập", "bình quân", "đầu người"]),
+        (
+            "Tốc độ tăng giá trị sản xuất bình quân",
+            18,
+            ["Tốc độ tăng", "giá trị sản xuất", "bình quân"],
+        ),
+        # a number stays with its word; a what-if mark with its bracket
+        ("Kịch bản tích cực (giả định thay đổi)", 26, ["Kịch bản tích cực", "(giả định thay đổi)"]),
+        ("Thu nhập bình quân đầu người năm 2025", 18, ["Thu nhập bình quân", "đầu người năm 2025"]),
+        ("State budget revenue growth", 18, ["State budget", "revenue growth"]),
+        ("fits on one line", 40, ["fits on one line"]),
+        ("", 10, [""]),
+    ],
+)
+def test_a_planners_labels_break_where_a_reader_would(label: str, width: int, lines: list[str]):
+    assert wrap(label, width).split("\n") == lines
+
+
+def test_break_costs_rank_a_colon_a_space_a_word_and_a_number():
+    assert break_cost("xây dựng:", "tăng") < break_cost("tổng", "vốn")
+    assert break_cost("tổng", "vốn") < break_cost("bình", "quân")
+    assert break_cost("năm", "2021") == break_cost("bình", "quân")
+    assert break_cost("2020", "=") == break_cost("=", "100") == break_cost("bình", "quân")
+    assert break_cost("(Bình", "quân)") == break_cost("bình", "quân")  # (brackets, case)
+    assert all(w == w.lower() and len(w.split()) == 2 for w in VI_WORDS)
+
+
+def _cost(lines: list[list[str]], width: int, fewest: int) -> float:
+    """The cost `wrap` minimises, written out for a whole set of lines."""
+    cost = EXTRA_LINE * (len(lines) - fewest)
+    cost += sum(break_cost(a[-1], b[0]) for a, b in itertools.pairwise(lines))
+    return cost + sum((len(" ".join(line)) / width) ** 2 for line in lines)
+
+
+def test_wrap_finds_the_cheapest_lines_of_every_way_to_break_random_labels():
+    """Against every set of breaks (brute force): `wrap` keeps the words in order, no line is
+    wider than `width` unless it is one word, it uses the fewest lines or one more, and no set
+    of breaks allowed costs less."""
+    rng = np.random.default_rng(5)
+    syllables = sorted({s for w in VI_WORDS for s in w.split()}) + ["năm", "2021", "=", "x:"]
+    for _ in range(300):
+        words = list(rng.choice(syllables, size=int(rng.integers(1, 10))))
+        width = int(rng.integers(6, 30))
+        got = [line.split() for line in wrap(" ".join(words), width).split("\n")]
+        assert [w for line in got for w in line] == words
+        assert all(len(line) == 1 or len(" ".join(line)) <= width for line in got)
+        options = []
+        for cuts in itertools.product([False, True], repeat=len(words) - 1):
+            starts = [0] + [i + 1 for i, cut in enumerate(cuts) if cut] + [len(words)]
+            lines = [words[a:b] for a, b in itertools.pairwise(starts)]
+            if all(len(line) == 1 or len(" ".join(line)) <= width for line in lines):
+                options.append(lines)
+        fewest = min(len(lines) for lines in options)
+        assert len(got) in (fewest, fewest + 1)
+        best = min(_cost(lines, width, fewest) for lines in options if len(lines) <= fewest + 1)
+        assert _cost(got, width, fewest) == pytest.approx(best)
