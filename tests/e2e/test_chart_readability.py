@@ -310,13 +310,17 @@ def test_the_scorecard_with_actuals_prints_readably_on_a4(bundled, tracking, lan
 
 
 def test_a_scorecard_label_on_two_lines_keeps_clear_of_its_rules(bundled):
-    """"Tổng vốn đầu tư toàn xã hội tăng bình / quân": its two lines filled a row of one line's
-    height (0.11 of a line to spare above and below), the circumflex of "Tổng" on the rule
+    """A label on two lines ("Tổng vốn đầu tư / toàn xã hội tăng bình quân") filled a row of one
+    line's height (0.11 of a line to spare above and below), the circumflex of "Tổng" on the rule
     above. A wrapped label's row is taller. (The English labels fit on one line.)"""
     fig = _job(main_chart_jobs(bundled, "vi", RUN_DATE), "08_scorecard").draw()
     fig.draw_without_rendering()
     cells = fig.axes[0].tables[0].get_celld()
-    wrapped = [cell for (r, c), cell in cells.items() if r > 0 and c == 0 and "\n" in cell.get_text().get_text()]
+    wrapped = [
+        cell
+        for (r, c), cell in cells.items()
+        if r > 0 and c == 0 and "\n" in cell.get_text().get_text()
+    ]
     assert len(wrapped) >= 2
     for cell in wrapped:
         box, text_box = cell.get_window_extent(), cell.get_text().get_window_extent()
@@ -378,3 +382,54 @@ def test_the_waterfall_key_names_only_the_colours_it_draws(what_if):
         assert ("Lowers" in keys) == (DOWN.lower() in drawn), (job.stem, keys)
         keys_seen.append(keys)
     assert any("Raises" not in keys or "Lowers" not in keys for keys in keys_seen)  # the case
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_waterfall_prints_near_its_size_on_a4_portrait(what_if, lang):
+    """Drawn 11 in wide, three panels stacked, the waterfall shrank to 0.64 on its A4 sheet:
+    labels of 4 pt. Every waterfall (the tallest has a what-if line) now goes on a portrait
+    sheet at 0.9 of its size or more, and every word prints at 7 pt or more but the footer and
+    the what-if line (the same size on every chart: 6.5 and 7 pt before the sheet's scale)."""
+    from matplotlib.text import Text
+
+    from sim.analysis.compare import compare_run
+    from sim.output.charts.pages import sheet
+
+    jobs = compare_chart_jobs(what_if, compare_run("baseline", what_if), lang, RUN_DATE)
+    assert len(jobs) == 2
+    for job in jobs:
+        fig = job.draw()
+        width, height = fig.get_size_inches()
+        sheet_w, sheet_h, scale, _, _ = sheet(width * 72, height * 72)
+        assert sheet_w < sheet_h and scale >= 0.9, (job.stem, width, height, scale)
+        fig.draw_without_rendering()
+        words = [
+            t
+            for t in fig.findobj(Text)
+            if t.get_text().strip() and t.get_visible() and t.get_gid() not in ("footer", "what_if")
+        ]
+        small = [(t.get_text(), t.get_fontsize()) for t in words if t.get_fontsize() * scale < 7]
+        assert not small, (job.stem, scale, small)
+
+
+def test_the_waterfall_names_both_levels_and_the_gap(what_if):
+    """The base's bar carries its end-year level, the scenario's its level and its gap from the
+    base (the "35 billion lower" a planner asks about, here with a what-if); each panel's title is the indicator, its
+    unit under the axis (not "(chỉ số (tổng năm 2020 = 100))" in the title)."""
+    from sim.analysis.compare import compare_run
+    from sim.output.i18n import format_number, format_signed, unit_text
+
+    base, covid = what_if[0], what_if[1]
+    jobs = compare_chart_jobs(what_if, compare_run("baseline", what_if), "vi", RUN_DATE)
+    fig = _job(jobs, "c01_waterfall_covid_shock").draw()
+    budget = covid.scenario.budget_concept
+    for ax, name, decimals in zip(
+        fig.axes, ("output.total", "income_per_capita", budget), (1, 2, 1), strict=True
+    ):
+        start, end = float(base.series[name][-1]), float(covid.series[name][-1])
+        texts = [t.get_text() for t in ax.texts]
+        assert format_number(start, decimals, "vi") in texts
+        gap = format_signed(end - start, decimals, "vi")
+        assert f"{format_number(end, decimals, 'vi')} ({gap})" in texts
+        assert "(" not in ax.get_title() or name == budget  # (the budget's label has its own)
+        assert ax.get_xlabel() == unit_text(covid.units[name], "vi")

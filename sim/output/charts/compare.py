@@ -19,6 +19,7 @@ from sim.output.charts.base import NumberFormatter, footer, new_figure, with_sty
 from sim.output.charts.sensitivity import parameter_label
 from sim.output.i18n import (
     Bilingual,
+    format_number,
     format_signed,
     indicator_label,
     linked_labels,
@@ -31,6 +32,20 @@ from sim.run import ScenarioResult
 __all__ = ["plot_waterfall"]
 
 UP, DOWN, LEVEL = "#009E73", "#D55E00", "#9E9E9E"
+
+WIDTH_IN = 7.4
+"""The figure's width: A4 portrait inside its margins is 180 mm (7.09 in), so the page prints at
+0.96 of its size and its 8 pt labels at 7.7 pt. (At 11 in, three panels stacked, it printed at
+0.64: labels of 4 pt.)"""
+ROW_IN = 0.3
+"""Inches per bar: room for a label of two lines of LABEL_PT."""
+PANEL_IN = 0.8
+"""Inches per panel besides its bars: its title, the tick labels and the unit under them."""
+HEAD_IN = 0.35
+"""Inches above the panels besides the title's lines: the key."""
+LABEL_PT = 8.0
+LABEL_CHARS = 30
+"""A parameter's label wraps at this many characters (about 2.1 in of LABEL_PT)."""
 
 
 def _label(parameter: str, lang: str, labels: dict[str, Bilingual]) -> str:
@@ -58,6 +73,18 @@ def _title(base: ScenarioResult, result: ScenarioResult, lang: str, width_in: fl
     return f"{wrap(head, chars)}\n{wrap(tail, chars)}"
 
 
+def _decimals(levels: Sequence[float]) -> int:
+    """Decimals of a panel's numbers: one for levels in the hundreds (an index, billion VND), two
+    below (million VND per person)."""
+    return 1 if max(abs(x) for x in levels) >= 100 else 2
+
+
+def _signed(value: float, decimals: int, lang: str) -> str:
+    """A contribution with its sign; two decimals where the panel's would show it as 0."""
+    small = abs(value) < 0.5 * 10.0**-decimals
+    return format_signed(value, 2 if small else decimals, lang)
+
+
 @with_style
 def plot_waterfall(
     rows: Sequence[Attribution],
@@ -68,45 +95,49 @@ def plot_waterfall(
 ) -> Figure:
     """The waterfall of `result`'s end-year gap from `base`, one panel per indicator in `rows`
     (the attribution of this scenario; contributions in the indicator's unit). Parameters whose
-    contribution is zero (e.g. a rate of an indicator not shown) are left out of the panel."""
+    contribution is zero (e.g. a rate of an indicator not shown) are left out of the panel.
+
+    Drawn to print on A4 portrait at nearly its size (WIDTH_IN); each panel as tall as its bars.
+    The two level bars carry their values, the scenario's with its gap from the base."""
     indicators = list(dict.fromkeys(r.indicator for r in rows))
     labels = linked_labels(result)
     shown = {
         ind: [r for r in rows if r.indicator == ind and abs(r.contribution) > 1e-9]
         for ind in indicators
     }
-    longest = max((len(v) for v in shown.values()), default=1)
-    fig = new_figure(11.0, 1.4 + (1.2 + 0.32 * (longest + 2)) * len(indicators))
-    axes = fig.subplots(len(indicators), 1, squeeze=False).ravel()
+    bars = [len(shown[ind]) + 2 for ind in indicators]
+    title = _title(base, result, lang, WIDTH_IN)
+    head_in = HEAD_IN + 0.22 * (title.count("\n") + 1)
+    fig = new_figure(WIDTH_IN, head_in + sum(PANEL_IN + ROW_IN * n for n in bars) + 0.45)
+    axes = fig.subplots(
+        len(indicators), 1, squeeze=False, gridspec_kw={"height_ratios": bars}
+    ).ravel()
     for ax, ind in zip(axes, indicators, strict=True):
-        start = float(base.series[ind][-1])
+        start, end = float(base.series[ind][-1]), float(result.series[ind][-1])
+        decimals = _decimals([start, end])
         steps = [r.contribution for r in shown[ind]]
         lefts = start + np.concatenate([[0.0], np.cumsum(steps)[:-1]]) if steps else np.array([])
         y = np.arange(len(steps) + 2)[::-1]
-        ax.barh(y[0], start, color=LEVEL)
+        ax.barh([y[0], y[-1]], [start, end], color=LEVEL)
         for k, (left, step) in enumerate(zip(lefts, steps, strict=True)):
             ax.barh(y[k + 1], step, left=left, color=UP if step > 0 else DOWN)
-            ax.annotate(
-                format_signed(step, 2, lang),
-                (left + max(step, 0.0), y[k + 1]),
-                xytext=(3, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=6.5,
-            )
-        ax.barh(y[-1], float(result.series[ind][-1]), color=LEVEL, hatch="///", edgecolor="white")
+            _annotate(ax, _signed(step, decimals, lang), left + max(step, 0.0), y[k + 1])
+        _annotate(ax, format_number(start, decimals, lang), start, y[0])
+        gap = _signed(end - start, decimals, lang)
+        _annotate(ax, f"{format_number(end, decimals, lang)} ({gap})", end, y[-1], bold=True)
         names = [base.scenario.title(lang)]
-        names += [wrap(_label(r.parameter, lang, labels), 40) for r in shown[ind]]
+        names += [_label(r.parameter, lang, labels) for r in shown[ind]]
         names += [result.scenario.title(lang)]
-        ax.set_yticks(y, names, fontsize=6.5)
-        ends = [start, float(result.series[ind][-1]), *(lefts + steps)] if steps else [start]
+        ax.set_yticks(y, [wrap(name, LABEL_CHARS) for name in names], fontsize=LABEL_PT)
+        ends = [start, end, *(lefts + steps)] if steps else [start, end]
         low, high = min(ends), max(ends)
-        pad = 0.25 * (high - low or abs(high) or 1.0)
-        ax.set_xlim(low - pad, high + pad)  # the gap, not the level, is what the eye must see
+        span = high - low or abs(high) or 1.0
+        # the gap, not the level, is what the eye must see; room on the right for the numbers
+        ax.set_xlim(low - 0.2 * span, high + 0.35 * span)
         ax.xaxis.set_major_formatter(NumberFormatter(lang, None))
-        ax.tick_params(axis="x", labelsize=7)
-        unit = unit_text(result.units.get(ind, ""), lang)
-        ax.set_title(f"{indicator_label(ind, lang, labels)} ({unit})", fontsize=8.5)
+        ax.tick_params(axis="x", labelsize=7.5)
+        ax.set_xlabel(unit_text(result.units.get(ind, ""), lang), fontsize=7.5)
+        ax.set_title(indicator_label(ind, lang, labels), fontsize=9, fontweight="bold")
     # The title is the key's, a legend above the first panel: the layout keeps an axes' legend
     # inside its area, so a what-if line added over the figure (`what_if_line`) never covers
     # it, as it would a suptitle or a figure legend (placed at the figure's top edge).
@@ -123,12 +154,25 @@ def plot_waterfall(
     axes[0].legend(
         handles=keys,
         loc="lower center",
-        bbox_to_anchor=(0.5, 1.06),
+        bbox_to_anchor=(0.5, 1.12),
         ncol=len(keys),
-        fontsize=7.5,
+        fontsize=LABEL_PT,
         frameon=False,
-        title=_title(base, result, lang, fig.get_figwidth()),
+        title=title,
         title_fontproperties={"weight": "bold", "size": 11},
     )
     footer(fig, lang, run_date)
     return fig
+
+
+def _annotate(ax, words: str, x: float, y: float, bold: bool = False) -> None:
+    """A bar's number, just right of its end."""
+    ax.annotate(
+        words,
+        (x, y),
+        xytext=(3, 0),
+        textcoords="offset points",
+        va="center",
+        fontsize=LABEL_PT,
+        fontweight="bold" if bold else "normal",
+    )
