@@ -433,3 +433,33 @@ def test_the_waterfall_names_both_levels_and_the_gap(what_if):
         assert f"{format_number(end, decimals, 'vi')} ({gap})" in texts
         assert "(" not in ax.get_title() or name == budget  # (the budget's label has its own)
         assert ax.get_xlabel() == unit_text(covid.units[name], "vi")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_scorecard_label_wraps_only_when_its_cell_cannot_hold_it(bundled, lang):
+    """Labels wrapped at 40 characters whatever the column's width: "Tổng vốn đầu tư toàn xã hội
+    tăng bình quân" took two lines in a cell that holds it on one. A label wraps to its cell's
+    width: every label that wraps is wider than its cell on one line, and every label fits."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = _job(main_chart_jobs(bundled, lang, RUN_DATE), "08_scorecard").draw()
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw_without_rendering()
+    labels = [c for (r, col), c in fig.axes[0].tables[0].get_celld().items() if r > 0 and col == 0]
+    one_line = 0
+    for cell in labels:
+        words = cell.get_text()
+        room = cell.get_window_extent().width * (1 - 2 * cell.PAD)
+        assert words.get_window_extent(renderer).width <= room, words.get_text()
+        if "\n" in words.get_text():
+            joined = fig.text(
+                0, 0, " ".join(words.get_text().split()), fontsize=words.get_fontsize()
+            )
+            assert joined.get_window_extent(renderer).width > 0.9 * room, words.get_text()
+            joined.remove()
+        else:
+            one_line += 1
+    if lang == "vi":
+        texts = [cell.get_text().get_text() for cell in labels]
+        assert "Tổng vốn đầu tư toàn xã hội tăng bình quân" in texts  # on one line
+        assert one_line >= 8

@@ -159,6 +159,16 @@ def caption_lines(label: str, width_in: float) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def line_chars(label: str, room_in: float, pt: float) -> int:
+    """How many characters of `label` a line of `room_in` inches holds in the regular font at
+    `pt`: all of them if the label fits, else as many as its own letters' average width allows
+    (for `sim.output.linebreak.wrap`, which counts characters)."""
+    width_in = sum(_advance_em(c) for c in label) * 1.02 * pt / 72  # (as `caption_lines`)
+    if width_in <= room_in:
+        return len(label)
+    return max(1, int(len(label) * room_in / width_in))
+
+
 @functools.lru_cache(maxsize=2048)
 def _advance_em(char: str) -> float:
     """How far `char` advances the pen in the charts' regular font, in ems (unhinted)."""
@@ -474,6 +484,13 @@ def separate_labels(ax: Axes, gid: str) -> None:
             label.xyann = (x_offset, y)
 
 
+TABLE_PT = 7.5
+"""The size of a table's text (`table_figure`), points."""
+LABEL_CELL_PAD = 0.02
+"""The padding of a table's first column (its labels, left-aligned), each side, a fraction of
+its width."""
+
+
 def table_figure(
     ax: Axes,
     cells: list[list[str]],
@@ -500,7 +517,7 @@ def table_figure(
         **options,
     )
     table.auto_set_font_size(False)
-    table.set_fontsize(7.5)
+    table.set_fontsize(TABLE_PT)
     for (row, col), cell in table.get_celld().items():
         cell.set_edgecolor("#bbbbbb")
         if row == 0:
@@ -508,7 +525,7 @@ def table_figure(
             cell.set_facecolor("#DDE6F0")
         elif col == 0:
             cell.set_text_props(ha="left")
-            cell.PAD = 0.02
+            cell.PAD = LABEL_CELL_PAD
         if row_height is not None:
             units = 1.25 if row == 0 else 1.0 if row_units is None else row_units[row - 1]
             cell.set_height(row_height * units)
