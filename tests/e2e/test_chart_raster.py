@@ -12,8 +12,9 @@ from conftest import SCENARIOS
 from matplotlib.backends.backend_pdf import PdfPages
 from PIL import Image
 
-from sim.output.charts.base import STYLE
+from sim.output.charts.base import BOTTOM_STRIP_IN, STYLE
 from sim.output.charts.pack import (
+    PNG_BAND_IN,
     PNG_DPI,
     _add_page,
     _last_page,
@@ -21,7 +22,13 @@ from sim.output.charts.pack import (
     main_chart_jobs,
     write_chart_pack,
 )
-from sim.output.charts.raster import CAPTION_RGB, encode_png, png_bytes
+from sim.output.charts.raster import (
+    BAND_GAP_IN,
+    CAPTION_RGB,
+    band_rows,
+    encode_png,
+    png_bytes,
+)
 from sim.run import load_scenarios, run_scenario
 
 RUN_DATE = date(2026, 11, 27)
@@ -63,6 +70,44 @@ def test_the_png_is_the_page_without_its_caption_and_nothing_else_is_left_out(jo
         assert "Biểu 3. Cơ cấu kinh tế" in with_caption[0].get_textpage().get_text_bounded()
         without = pdfium.PdfDocument(pdf_of([job], caption=False))
         assert png_bytes(with_caption[0], PNG_DPI) == png_bytes(without[0], PNG_DPI), job.stem
+        closed = png_bytes(with_caption[0], PNG_DPI, PNG_BAND_IN)
+        assert closed == png_bytes(without[0], PNG_DPI, PNG_BAND_IN), job.stem
+
+
+def _ink_rows(png: bytes) -> np.ndarray:
+    rgb = pixels(png)
+    return rgb[~np.all(rgb == 255, axis=(1, 2))]
+
+
+@pytest.mark.slow
+def test_the_png_closes_the_captions_band_and_cuts_only_white_rows(jobs):
+    """The caption left out left a blank band between the chart and its source line (0.3-0.5
+    in). The PNG now keeps BAND_GAP_IN of it; every row with ink is there, in order."""
+    document = pdfium.PdfDocument(pdf_of(jobs))
+    for k, job in enumerate(jobs):
+        full = png_bytes(document[k], PNG_DPI)
+        closed = png_bytes(pdfium.PdfDocument(pdf_of([job]))[0], PNG_DPI, PNG_BAND_IN)
+        assert np.array_equal(_ink_rows(full), _ink_rows(closed)), job.stem
+        rgb = pixels(closed)
+        white = np.all(rgb == 255, axis=(1, 2))
+        ink = np.flatnonzero(~white)
+        footer_top = ink[np.flatnonzero(np.diff(ink) > 1)[-1] + 1]  # the last line of ink
+        above = ink[ink < footer_top].max()  # the chart's lowest ink
+        assert footer_top - above - 1 == round(BAND_GAP_IN * PNG_DPI), job.stem
+        assert len(white) < len(pixels(full)), job.stem
+
+
+def test_the_band_keeps_a_gap_of_the_white_around_its_row_and_never_cuts_ink():
+    """Hand-made: rows 0-2 ink, 3-9 white, 10 ink (a footer), 11 white."""
+    rgb = np.full((12, 4, 3), 255, dtype=np.uint8)
+    rgb[0:3, 1] = 0
+    rgb[10, 2] = 0
+    assert band_rows(rgb, row_from_foot=5, keep=2) == (5, 10)  # row 6, in the band
+    with Image.open(io.BytesIO(encode_png(rgb, 200, (5, 10)))) as image:
+        assert np.array_equal(np.asarray(image.convert("RGB")), rgb[[0, 1, 2, 3, 4, 10, 11]])
+    assert band_rows(rgb, row_from_foot=1, keep=2) is None  # row 10: ink
+    assert band_rows(rgb, row_from_foot=5, keep=7) is None  # the band is 7 rows
+    assert band_rows(rgb, row_from_foot=50, keep=2) is None  # off the image
 
 
 @pytest.mark.slow
@@ -105,7 +150,10 @@ def test_png_files_are_the_pages_at_200_dpi_with_their_resolution_recorded(jobs,
     for chart, job in zip(saved, jobs[:2], strict=True):
         with Image.open(chart.png) as image:
             width, height = job.draw().get_size_inches()
-            assert image.size == (round(width * PNG_DPI), round(height * PNG_DPI))
+            # as wide as the page; as high less the caption's band (`band_rows`)
+            assert image.size[0] == round(width * PNG_DPI)
+            assert round((height - BOTTOM_STRIP_IN) * PNG_DPI) < image.size[1]
+            assert image.size[1] < round(height * PNG_DPI)
             assert tuple(round(x) for x in image.info["dpi"]) == (PNG_DPI, PNG_DPI)
         assert pixels(chart.png.read_bytes()).min() < 50  # dark ink drawn (not a blank page)
 

@@ -71,6 +71,10 @@ __all__ = [
 
 PNG_DPI = 200
 
+PNG_BAND_IN = chartbase.CAPTION_BASELINE_IN + 0.5 * chartbase.CAPTION_PT / 72
+"""A row in the PDF page's caption band (its first line's middle), inches above the foot: the
+band a PNG closes, as its caption is left out (`sim.output.charts.raster.band_rows`)."""
+
 FORMATS = ("png", "pdf", "svg")
 """The chart formats a run can write: PNG files (for Word), the PDF pack (for print), SVG files."""
 
@@ -434,7 +438,7 @@ def save_figure(
                 with PdfPages(page, metadata={"CreationDate": None}) as pdf:
                     pdf.savefig(fig)
                     _last_page(pdf)  # the hatching on the pack's grid
-                write_pngs(page.getvalue(), [path], PNG_DPI)
+                write_pngs(page.getvalue(), [path], PNG_DPI, band_in=PNG_BAND_IN)
             else:
                 fig.savefig(path, metadata={"Date": None})  # no date: reproducible files
             # The first save ran the layout; keep it for the other formats and the PDF page.
@@ -535,7 +539,7 @@ class _Work:
         pages = buffer.getvalue()
         paths = [self.folder / f"{self.jobs[i].stem}.png" for i in drawn]
         caching = self.cache is not None and "pdf" in self.formats
-        written = write_pngs(pages, paths, PNG_DPI, pages=caching)
+        written = write_pngs(pages, paths, PNG_DPI, pages=caching, band_in=PNG_BAND_IN)
         data = pages if "pdf" in self.formats else None
         self._store(drawn, written)
         return drawn, data
