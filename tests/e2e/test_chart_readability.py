@@ -463,3 +463,21 @@ def test_a_scorecard_label_wraps_only_when_its_cell_cannot_hold_it(bundled, lang
         texts = [cell.get_text().get_text() for cell in labels]
         assert "Tổng vốn đầu tư toàn xã hội tăng bình quân" in texts  # on one line
         assert one_line >= 8
+
+
+def test_the_land_use_floor_shows_when_every_scenario_sits_on_it(bundled):
+    """All three scenarios hold land-use fees at 80 billion a year, the floor itself: the dashed
+    floor, drawn alone, lay under their lines. The side that meets it is now shaded (under the
+    lines), from 80 up over 2021-2025, and the panel's key is that shading."""
+    fig = _job(main_chart_jobs(bundled, "vi", RUN_DATE), "06_budget").draw()
+    ax = fig.axes[1]
+    assert all(np.allclose(r.series["land_use_revenue"][1:], 80.0) for r in bundled)
+    [shaded] = [c for c in ax.collections if c.get_label() == "Mục tiêu ≥ 80 tỷ đồng"]
+    corners = shaded.get_paths()[0].vertices
+    assert corners[:2].tolist() == [[2021.0, 80.0], [2025.0, 80.0]]
+    assert corners[2:4, 1].min() > ax.get_ylim()[1]  # shaded up past the panel's top
+    titles = {r.scenario.title("vi") for r in bundled}
+    scenario_lines = [line for line in ax.lines if line.get_label() in titles]
+    assert len(scenario_lines) == 3
+    assert all(shaded.get_zorder() < line.get_zorder() for line in scenario_lines)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Mục tiêu ≥ 80 tỷ đồng"]

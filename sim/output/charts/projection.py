@@ -577,22 +577,21 @@ def _level_mark(ax: Axes, target: Target, lang: str) -> None:
 
 
 def _land_use_target(ax: Axes, results: Sequence[ScenarioResult], lang: str) -> None:
-    """The 'above 80 billion a year' floor (2021-2025) on the land-use panel, with its own
-    legend, and the panel's scale (room above the highest line and the floor)."""
+    """The 'above 80 billion a year' floor (2021-2025) on the land-use panel, shaded on the
+    side that meets it, with its own legend, and the panel's scale (room above the highest
+    line and the floor)."""
     land_target = _plan_target(results, ("land_use_revenue",), "min_each_year")
     floor = land_target.low if land_target is not None and land_target.low is not None else 0.0
     if _applicable(land_target, results):
         stop = min(land_target.end_year, int(results[0].years[-1]))  # for 2021-2025 only
         value = f"{format_number(floor, 0, lang)} {unit_text(BUDGET_UNIT, lang)}"
-        ax.plot(
-            [land_target.start_year + 1, stop],
-            [floor, floor],
-            color="#333333",
-            linewidth=1,
-            linestyle=(0, (4, 2)),
-            label=text("target_floor", lang).format(value=value),
-        )
-        ax.legend(loc="lower right", handles=ax.get_legend_handles_labels()[0][-1:])
+        label = text("target_floor", lang).format(value=value)
+        # the floor and the side that meets it shaded, under the lines: scenarios that sit on
+        # the floor hid a line drawn alone
+        years = [land_target.start_year + 1, stop]
+        shade_target(ax, years, [floor, floor], None, label, zorder=1)
+        handles, labels = ax.get_legend_handles_labels()
+        ax.legend(loc="lower right", handles=[handles[labels.index(label)]])
     land_values = [r.series["land_use_revenue"] for r in results if "land_use_revenue" in r.series]
     if land_values:
         peak = max(float(np.max(v)) for v in land_values)
