@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sim.core.names import TOTAL, ParameterPath, SeriesName
 from sim.core.text import Bilingual
@@ -210,7 +210,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "The scenario's average growth {period} (hollow)",
     ),
     "target_floor": ("Mục tiêu ≥ {value}", "Target ≥ {value}"),
-    "what_if.was": ("(thay cho {old})", "(was {old})"),
+    "what_if.was": ("thay cho {old}", "was {old}"),
+    "what_if.kept": ("năm {years} giữ nguyên", "{years} unchanged"),
     "band.met_from": ("tính đạt từ {value}", "met from {value}"),
     "index_unit": ("chỉ số, {base} = 100", "index, {base} = 100"),
     "footer": (
@@ -292,15 +293,26 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "compare_up": ("Làm tăng", "Raises"),
     "compare_down": ("Làm giảm", "Lowers"),
     "compare_level": ("Mức của kịch bản", "Scenario level"),
+    "compare_level_cut": (
+        "Mức của kịch bản (trục không bắt đầu từ 0)",
+        "Scenario level (axis not from 0)",
+    ),
     "caption.compare": (
-        "Chênh lệch năm cuối so với kịch bản gốc, phân bổ cho từng tham số khác nhau theo giá trị "
-        "Shapley (không phụ thuộc thứ tự; các phần cộng lại bằng đúng chênh lệch).",
-        "The end-year gap from the base scenario, shared among the parameters that differ by "
-        "their Shapley values (independent of order; the parts add up to the whole gap).",
+        "{scenario} so với {base}: chênh lệch năm {year} phân bổ cho từng tham số khác nhau theo "
+        "phương pháp Shapley (không phụ thuộc thứ tự; các phần cộng lại bằng đúng chênh lệch; số "
+        "đã làm tròn).",
+        "{scenario} against {base}: the {year} gap shared among the parameters that differ by the "
+        "Shapley method (independent of order; the parts add up to the whole gap; figures "
+        "rounded).",
+    ),
+    "compare.pack": (
+        "So sánh kịch bản: các yếu tố tạo nên chênh lệch năm cuối",
+        "Scenario comparison: what makes up the end-year gap",
     ),
     # --compare in the terminal and the report; what-if marks of the page and rebased files
     "compare.heading": (
-        "So sánh với {base}, năm {year} (phân rã Shapley theo các tham số khác nhau)",
+        "So sánh với {base}, năm {year} (phân bổ cho các tham số khác nhau theo phương pháp "
+        "Shapley)",
         "Compared with {base}, {year} (Shapley attribution to the parameters that differ)",
     ),
     "compare.versus": ("{scenario} so với {base}", "{scenario} against {base}"),
@@ -726,10 +738,27 @@ def _change_text(setting: str, scenario: Scenario, lang: str) -> str:
     if parsed.field == "base" and parsed.owner in scenario.indicators:
         unit = scenario.indicators[parsed.owner].unit
     shown = f"{words} {unit_text(unit, lang)}" if unit else words
+    notes = []
     old = scenario.replaced.get(key)
     if isinstance(old, int | float) and not isinstance(old, bool):
-        shown += " " + text("what_if.was", lang).format(old=format_short(old, lang, 3))
-    return shown
+        notes.append(text("what_if.was", lang).format(old=format_short(old, lang, 3)))
+    kept = _kept_years(parsed, scenario)
+    if kept:
+        notes.append(text("what_if.kept", lang).format(years=", ".join(map(str, kept))))
+    return f"{shown} ({'; '.join(notes)})" if notes else shown
+
+
+def _kept_years(parsed: ParameterPath, scenario: Scenario) -> list[int]:
+    """The years of the run whose growth the scenario fixes on its own (`growth_pct_by_year`),
+    so that a --set of the default growth does not reach them (COVID-19's 2021 and 2022)."""
+    if parsed.field != "growth_pct" or parsed.year is not None:
+        return []
+    owners: Mapping[str, Any] = (
+        scenario.sectors if parsed.group == "sectors" else scenario.indicators
+    )
+    owner = owners.get(parsed.owner)
+    by_year = getattr(owner, "growth_pct_by_year", None) or {}
+    return sorted(y for y in by_year if scenario.base_year < y <= scenario.end_year)
 
 
 def what_if_title(title: str, scenarios: Iterable[Scenario], lang: str) -> str:

@@ -2,9 +2,10 @@
 
 Vietnamese writes every syllable apart, so a break at any space can split a word: "bình / quân",
 "co / giãn", "tăng / trưởng". `wrap` breaks a label into as few lines as fit `width`
-characters (one more when that is the only way to keep a word whole) and chooses among the
-breaks by their cost: best after a colon or a comma, worst inside a word of `VI_WORDS` or before
-a number ("năm / 2021", "= / 100"); among equally good breaks, the one with the most even lines.
+characters (one more where that is cheaper: a word kept whole, a number kept with its word)
+and chooses among the breaks by their cost: best after a colon or a comma, worst inside a word
+of `VI_WORDS` or before a number ("năm / 2021", "= / 100"); among equally good breaks, the one
+with the most even lines.
 
 For chart labels, titles and table cells of a line or three. Running text (a caption, a
 paragraph) wraps as prose does.
@@ -13,6 +14,7 @@ paragraph) wraps as prose does.
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from functools import lru_cache
 
 __all__ = ["VI_WORDS", "break_cost", "wrap"]
@@ -21,25 +23,26 @@ _WORDS = """
     an ninh; bán lẻ; báo cáo; bảo hiểm; bất định; biểu đồ; bình quân; bổ sung; cận dưới; cận trên;
     cao hơn; cập nhật; chất lượng; chênh lệch; chi tiêu; chỉ số; chỉ tiêu; chính trị; cho phép;
     chuyển dịch; co giãn; cơ cấu; cơ sở; còn lại; công nghệ; công nghiệp; công thức; cú sốc;
-    cuối kỳ; dân số; dịch bệnh; dịch vụ; doanh nghiệp; doanh thu; du lịch; dự báo; dự kiến;
+    cuối kỳ; dân số; dịch bệnh; dịch vụ; doanh nghiệp; doanh thu; du lịch; dự báo; dự kiến; dụng đất;
     đại dịch; đại hội; đánh giá; đạt được; địa bàn; địa phương; điều chỉnh; điểm giữa; đô thị;
     độ lệch; độ nhạy; đóng góp; đơn vị; đầu người; đầu tư; giá trị; giả định; giai đoạn;
     giải ngân; giao thông; giáo dục; gia đình; ghi chú; hạ tầng; hàng hóa; hàng hoá; hằng năm;
-    hệ số; hiện hành; hiệu chỉnh; hộ nghèo; hợp lý; hương trà; kế hoạch; kết quả; khả năng;
+    hệ số; hiện hành; hiệu chỉnh; hộ nghèo; hợp lý; kế hoạch; kết quả; khả năng;
     khác nhau; khu vực; kiểm tra; kinh doanh; kinh tế; kịch bản; lạc quan; lao động; làm giảm;
     làm tăng; lệch chuẩn; mô hình; mô phỏng; môi trường; mục tiêu; năng suất; ngân hàng;
     ngân sách; ngẫu nhiên; nghị quyết; nhà nước; nhiệm kỳ; nhập khẩu; nông lâm; nông nghiệp; nông thôn;
     phần trăm; phân bổ; phân bố; phát triển; phụ thuộc; phục hồi; quốc phòng; sản phẩm; sản xuất;
     so sánh; so với; số liệu; sử dụng; tác động; tăng trưởng; tạo nên; tham số; thấp hơn;
     thay đổi; theo dõi; thị xã; thu nhập; thủy sản; thuỷ sản; thương mại; thường xuyên; thực hiện;
-    thực tế; tích cực; tiêu chí; tiêu cực; tin cậy; tính toán; toàn phần; tổ hợp; tối đa;
+    thực tế; tích cực; tiền sử; tiêu chí; tiêu cực; tin cậy; tính toán; toàn phần; tổ hợp; tối đa;
     toàn xã; tối thiểu; tốc độ; trung bình; trung vị; tỷ đồng; tỷ lệ; tỷ trọng; ước tính; văn hóa;
     việc làm; xác suất; xã hội; xây dựng; xuất khẩu; y tế; yếu tố
 """
 VI_WORDS = frozenset(" ".join(word.split()) for word in _WORDS.split(";"))
 """Vietnamese words of two syllables, lower case, that a label must not split: the planning
 words of the tool's texts and of a plan's labels. A longer word is its overlapping pairs
-("độ lệch" + "lệch chuẩn")."""
+("độ lệch" + "lệch chuẩn"; "tiền sử" + "sử dụng" + "dụng đất": the land-use fee). No place
+names: they come from the plan."""
 
 GOOD, PLAIN, BAD = 0.0, 3.0, 20.0
 """Break costs: after a colon or a comma; between two words; inside a word or before a number."""
@@ -68,10 +71,12 @@ def break_cost(before: str, after: str) -> float:
         return GOOD
     if _number(after) or after in _RELATIONS or before in _RELATIONS:
         return BAD  # "năm / 2021", "2020 / = 100", "≥ / 80"
+    if after[0] == "(":
+        return GOOD + 1.0  # "Thu ngân sách / (không tính ...)"
     if before in "-–":
         return PLAIN  # "Công nghiệp - / xây dựng"
-    if after in "-–" or after[0] == "(":
-        return PLAIN + 1.0  # a line that starts with a dash reads as a list
+    if after in "-–":
+        return PLAIN + 5.0  # a line that starts with a dash reads as a list item
     if f"{_bare(before)} {_bare(after)}" in VI_WORDS:
         return BAD
     return PLAIN
@@ -79,9 +84,12 @@ def break_cost(before: str, after: str) -> float:
 
 def wrap(label: str, width: int) -> str:
     """`label` broken into lines of at most `width` characters (a word longer than that on a
-    line of its own), joined by newlines: the fewest lines, or one more to keep a word whole,
-    with the cheapest breaks (`break_cost`), the lines as even as the breaks allow."""
-    return "\n".join(_lines(tuple(label.split()), width))
+    line of its own), joined by newlines: the fewest lines, or one more where that is cheaper
+    than the fewest can be (a word kept whole, a number kept with its word), with the cheapest
+    breaks (`break_cost`), the lines as even as the breaks allow. Text is taken in NFC, so that
+    a decomposed "đầu tư" is the word it looks like."""
+    words = tuple(unicodedata.normalize("NFC", label).split())
+    return "\n".join(_lines(words, max(1, width)))
 
 
 @lru_cache(maxsize=4096)
@@ -117,29 +125,33 @@ def _cheapest(
     words: tuple[str, ...], width: int, count: int
 ) -> tuple[float, tuple[str, ...]] | None:
     """The cheapest way to set `words` on exactly `count` lines (None: there is none): break
-    costs, plus the lines' evenness (the sum of their squared lengths over `width`)."""
+    costs, plus the lines' evenness (the sum of their squared lengths over `width`). A line is
+    grown word by word back from its end, and no further once it is too long: the work is
+    lines x words x words a line, not words squared."""
     n = len(words)
-
-    def fits(i: int, j: int) -> bool:  # words[i:j] on one line
-        return j - i == 1 or len(" ".join(words[i:j])) <= width
-
-    # best[k][j]: the cheapest (cost, breaks) for words[:j] on k lines
-    inf = (float("inf"), ())
-    best: list[list[tuple[float, tuple[int, ...]]]] = [[inf] * (n + 1) for _ in range(count + 1)]
-    best[0][0] = (0.0, ())
+    ends = list(itertools.accumulate((len(w) + 1 for w in words), initial=0))
+    joints = [0.0] + [break_cost(a, b) for a, b in itertools.pairwise(words)]
+    inf = float("inf")
+    # cost[k][j], start[k][j]: the cheapest words[:j] on k lines, and where its last line starts
+    cost = [[inf] * (n + 1) for _ in range(count + 1)]
+    start = [[0] * (n + 1) for _ in range(count + 1)]
+    cost[0][0] = 0.0
     for k in range(1, count + 1):
-        for j in range(1, n + 1):
-            for i in range(k - 1, j):
-                prior = best[k - 1][i]
-                if prior[0] == float("inf") or not fits(i, j):
+        for j in range(k, n + 1):
+            for i in range(j - 1, k - 2, -1):  # the last line is words[i:j]
+                length = ends[j] - ends[i] - 1
+                if length > width and j - i > 1:
+                    break
+                if cost[k - 1][i] == inf:
                     continue
-                joint = break_cost(words[i - 1], words[i]) if i > 0 else 0.0
-                even = (len(" ".join(words[i:j])) / width) ** 2
-                cost = prior[0] + joint + even
-                if cost < best[k][j][0]:
-                    best[k][j] = (cost, (*prior[1], i))
-    cost, starts = best[count][n]
-    if cost == float("inf"):
+                total = cost[k - 1][i] + joints[i] + (length / width) ** 2
+                if total < cost[k][j]:
+                    cost[k][j], start[k][j] = total, i
+    if cost[count][n] == inf:
         return None
-    bounds = (*starts, n)
-    return cost, tuple(" ".join(words[a:b]) for a, b in itertools.pairwise(bounds))
+    bounds, j = [n], n
+    for k in range(count, 0, -1):
+        j = start[k][j]
+        bounds.append(j)
+    bounds.reverse()
+    return cost[count][n], tuple(" ".join(words[a:b]) for a, b in itertools.pairwise(bounds))

@@ -132,7 +132,7 @@ def _draw_the_rest(charts: ChartProcess, run: RunOutputs) -> None:
     if compare is None or not compare.attribution:
         return
     for other in LANGS:
-        title = text("caption.compare", other)
+        title = text("compare.pack", other)
         pack = PackSettings(
             f"compare/charts_{other}",
             "compare_charts.pdf",

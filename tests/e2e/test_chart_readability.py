@@ -414,7 +414,8 @@ def test_the_waterfall_prints_near_its_size_on_a4_portrait(what_if, lang):
 
 def test_the_waterfall_names_both_levels_and_the_gap(what_if):
     """The base's bar carries its end-year level, the scenario's its level and its gap from the
-    base (the "35 billion lower" a planner asks about, here with a what-if); each panel's title is the indicator, its
+    base (the "35 billion lower" a planner asks about, here with a what-if), the parts adding
+    up to it as printed (they added up to 0,1 less or more); each panel's title is the indicator, its
     unit under the axis (not "(chỉ số (tổng năm 2020 = 100))" in the title)."""
     from sim.analysis.compare import compare_run
     from sim.output.i18n import format_number, format_signed, unit_text
@@ -427,10 +428,14 @@ def test_the_waterfall_names_both_levels_and_the_gap(what_if):
         fig.axes, ("output.total", "income_per_capita", budget), (1, 2, 1), strict=True
     ):
         start, end = float(base.series[name][-1]), float(covid.series[name][-1])
-        texts = [t.get_text() for t in ax.texts]
-        assert format_number(start, decimals, "vi") in texts
+        texts = [t.get_text() for t in ax.texts if t.get_gid() != "cut"]
+        start, end = round(start, decimals), round(end, decimals)  # the gap as printed
+        assert format_number(start, decimals, "vi") == texts[-2]
         gap = format_signed(end - start, decimals, "vi")
-        assert f"{format_number(end, decimals, 'vi')} ({gap})" in texts
+        assert f"{format_number(end, decimals, 'vi')} ({gap})" == texts[-1]
+        # the parts, as printed, add up to the printed gap
+        parts = [float(t.replace("−", "-").replace(",", ".")) for t in texts[:-2]]
+        assert sum(parts) == pytest.approx(end - start, abs=1e-9)
         assert "(" not in ax.get_title() or name == budget  # (the budget's label has its own)
         assert ax.get_xlabel() == unit_text(covid.units[name], "vi")
 
@@ -481,3 +486,114 @@ def test_the_land_use_floor_shows_when_every_scenario_sits_on_it(bundled):
     assert len(scenario_lines) == 3
     assert all(shaded.get_zorder() < line.get_zorder() for line in scenario_lines)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Mục tiêu ≥ 80 tỷ đồng"]
+
+
+def test_a_waterfall_names_the_what_if_of_the_scenarios_it_shows_only():
+    """With covid_shock changed, the waterfall of optimistic against baseline (neither changed)
+    carried covid's what-if line. Each waterfall names the changes of its two scenarios."""
+    from sim.analysis.compare import compare_run
+
+    results = [
+        run_scenario(s)
+        for s in load_scenarios([], SCENARIOS, ["covid_shock:sectors.services.growth_pct=12"])
+    ]
+    jobs = compare_chart_jobs(results, compare_run("baseline", results), "en", RUN_DATE)
+    notes = {job.stem: job.what_if for job in jobs}
+    assert notes["c02_waterfall_optimistic"] == ""
+    assert notes["c01_waterfall_covid_shock"] == (
+        "what-if: COVID-19 shock: Services: growth = 12 %/yr (was 16; 2021, 2022 unchanged)"
+    )
+
+
+def test_rounded_parts_add_up_to_the_gap_as_printed():
+    """Hand-computed: levels 566,80 and 531,89 print as 566,8 and 531,9, a gap of −34,9; the
+    parts round to −29,7 +4,7 −12,7 +3,1 −0,2 = −34,8, so the part rounding moved furthest up
+    (−0,24 -> −0,2, by 0,04) goes back down a digit, to −0,3."""
+    from sim.output.charts.compare import rounded_parts
+
+    start, end, parts = rounded_parts(566.80, 531.89, [-29.70, 4.67, -12.72, 3.08, -0.24], 1)
+    assert (start, end) == pytest.approx((566.8, 531.9))
+    assert parts == pytest.approx([-29.7, 4.7, -12.7, 3.1, -0.3])
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        steps = list(rng.normal(0, 3, size=int(rng.integers(1, 8))))
+        first = float(rng.uniform(50, 600))
+        start, end, parts = rounded_parts(first, first + sum(steps), steps, 1)
+        assert sum(parts) == pytest.approx(end - start, abs=1e-9)
+        assert all(abs(p - x) < 0.15 + 1e-9 for p, x in zip(parts, steps, strict=True))
+
+
+def test_level_bars_cut_by_the_axis_are_marked_and_the_key_says_so(what_if):
+    """The level bars start off the axis (the gap is what matters): "199,3" looked a sixth as
+    long as "203,6". Each cut bar has a cut mark, and the key says the axis is not from 0; the
+    key fits the figure."""
+    from sim.analysis.compare import compare_run
+
+    for lang, words in (("vi", "trục không bắt đầu từ 0"), ("en", "axis not from 0")):
+        jobs = compare_chart_jobs(what_if, compare_run("baseline", what_if), lang, RUN_DATE)
+        fig = _job(jobs, "c02_waterfall_optimistic").draw()
+        fig.draw_without_rendering()
+        for ax in fig.axes:
+            marks = [t for t in ax.texts if t.get_gid() == "cut"]
+            assert len(marks) == 2 and ax.get_xlim()[0] > 0
+            assert all(m.xy[0] > ax.get_xlim()[0] for m in marks)
+        legend = fig.axes[0].get_legend()
+        assert any(words in t.get_text() for t in legend.get_texts())
+        assert _inside(fig, legend), legend.get_window_extent()
+
+
+def test_the_land_use_floor_is_shaded_to_the_top_of_a_panel_scaled_by_far_larger_fees():
+    """Fees of 1,000 a year over a floor of 80: the panel reaches 1,350, and the shading, which
+    ended at ten times the floor (890), read as a ceiling. It now reaches past the top."""
+    results = [
+        run_scenario(s)
+        for s in load_scenarios([], SCENARIOS, ["indicators.land_use_revenue.base=1000"])
+    ]
+    fig = _job(main_chart_jobs(results, "vi", RUN_DATE), "06_budget").draw()
+    ax = fig.axes[1]
+    [shaded] = [c for c in ax.collections if c.get_label() == "Mục tiêu ≥ 80 tỷ đồng"]
+    assert ax.get_ylim()[1] > 1300
+    assert shaded.get_paths()[0].vertices[:, 1].max() > ax.get_ylim()[1]
+
+
+def test_a_waterfall_of_many_parameters_keeps_the_largest_and_still_prints_at_its_size():
+    """Drawn bar by bar, a waterfall of many differing parameters grew past its A4 sheet (0.72
+    of its size with ten). Above MAX_STEPS a panel keeps the largest parts and one bar for the
+    rest, which is their sum: the panel still adds up, and the chart prints at 0.9 or more."""
+    from sim.analysis.compare import compare_run
+    from sim.output.charts.compare import MAX_STEPS
+    from sim.output.charts.pages import sheet
+
+    settings = [
+        f"optimistic:sectors.{s}.growth_pct_by_year.{y}={g}"
+        for s, g in (("services", 18), ("industry", 17), ("agriculture", 5))
+        for y in (2023, 2024)
+    ]
+    results = [run_scenario(s) for s in load_scenarios([], SCENARIOS, settings)]
+    compare = compare_run("baseline", results)
+    jobs = compare_chart_jobs(results, compare, "en", RUN_DATE)
+    fig = _job(jobs, "c02_waterfall_optimistic").draw()
+    width, height = fig.get_size_inches()
+    assert sheet(width * 72, height * 72)[2] >= 0.9
+    rows = [a for a in compare.attribution if a.scenario == "optimistic"]
+    budget = results[2].scenario.budget_concept
+    parts = sorted(
+        (a.contribution for a in rows if a.indicator == budget and abs(a.contribution) > 1e-9),
+        key=abs,
+    )
+    assert len(parts) > MAX_STEPS
+    ax = fig.axes[2]
+    labels = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
+    n = len(parts) - (MAX_STEPS - 1)
+    assert labels[-2] == f"{n} other parameters" and len(labels) == MAX_STEPS + 2
+    rest = sum(parts[:n])  # the smallest
+    assert any(p.get_width() == pytest.approx(rest) for p in ax.patches)  # the rest's bar
+
+
+def test_a_waterfall_panel_of_small_values_keeps_three_significant_figures():
+    """An indicator below 0.005 printed "0,00" for both levels, the gap and every part."""
+    from sim.output.charts.compare import _decimals
+
+    assert _decimals([566.8, 531.9]) == 1 and _decimals([56.74, 55.61]) == 2
+    assert _decimals([0.0042, 0.0031]) == 5  # 0,00420
+    assert _decimals([0.5, 0.4]) == 3 and _decimals([0.0, 0.0]) == 2

@@ -88,3 +88,13 @@ def test_wrap_finds_the_cheapest_lines_of_every_way_to_break_random_labels():
         assert len(got) in (fewest, fewest + 1)
         best = min(_cost(lines, width, fewest) for lines in options if len(lines) <= fewest + 1)
         assert _cost(got, width, fewest) == pytest.approx(best)
+
+
+def test_decomposed_text_is_read_as_the_words_it_shows_and_a_width_of_zero_is_one():
+    import unicodedata
+
+    label = "Tổng vốn đầu tư toàn xã hội tăng bình quân"
+    decomposed = unicodedata.normalize("NFD", label)
+    assert decomposed != label
+    assert wrap(decomposed, 40) == wrap(label, 40) == "Tổng vốn đầu tư\ntoàn xã hội tăng bình quân"
+    assert wrap("a b", 0) == "a\nb"

@@ -125,3 +125,19 @@ def test_a_bad_scoped_setting_is_named_as_given():
     assert "--set optimistic:sectors.services.grwth_pct=15" in message
     assert "unknown key" in message
     assert len(caught.value.problems) == 1  # (only the scenario it names read it)
+
+
+def test_a_what_if_of_a_growth_says_which_years_the_scenario_fixes_on_its_own():
+    """covid_shock.toml fixes services' growth for 2021 and 2022: a --set of its growth reaches
+    2023-2025 only (the average came out 11.5, not 12), and the note said "= 12 %/năm"."""
+    [covid] = load_scenarios(["covid_shock"], SCENARIOS, [f"{SERVICES}=12"])
+    assert sorted(covid.sectors["services"].growth_pct_by_year) == [2021, 2022]
+    assert scenario_what_if_note(covid, "vi") == (
+        "giả định thay đổi: Dịch vụ: tăng trưởng = 12 %/năm (thay cho 16; năm 2021, 2022 giữ "
+        "nguyên)"
+    )
+    assert scenario_what_if_note(covid, "en") == (
+        "what-if: Services: growth = 12 %/yr (was 16; 2021, 2022 unchanged)"
+    )
+    [baseline] = load_scenarios(["baseline"], SCENARIOS, [f"{SERVICES}=12"])
+    assert scenario_what_if_note(baseline, "en") == "what-if: Services: growth = 12 %/yr (was 16)"

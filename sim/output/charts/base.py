@@ -149,7 +149,7 @@ def caption_lines(label: str, width_in: float) -> tuple[str, ...]:
     lines: list[str] = []
     line, used = "", 0.0
     for word in label.split():
-        width = sum(_advance_em(c) for c in word) * 1.02  # (kerning, rounding: a little over)
+        width = _width_em(word)
         if line and used + space + width > room:
             lines.append(line)
             line, used = word, width
@@ -163,10 +163,16 @@ def line_chars(label: str, room_in: float, pt: float) -> int:
     """How many characters of `label` a line of `room_in` inches holds in the regular font at
     `pt`: all of them if the label fits, else as many as its own letters' average width allows
     (for `sim.output.linebreak.wrap`, which counts characters)."""
-    width_in = sum(_advance_em(c) for c in label) * 1.02 * pt / 72  # (as `caption_lines`)
+    width_in = _width_em(label) * pt / 72
     if width_in <= room_in:
         return len(label)
     return max(1, int(len(label) * room_in / width_in))
+
+
+def _width_em(words: str) -> float:
+    """How wide `words` are in the charts' regular font, in ems: the letters' advances, and a
+    little over (kerning, rounding)."""
+    return sum(_advance_em(c) for c in words) * 1.02
 
 
 @functools.lru_cache(maxsize=2048)
@@ -397,11 +403,13 @@ def shade_target(
     high: Sequence[float] | np.ndarray | None,
     label: str,
     zorder: float | None = None,
+    reach: float | None = None,
 ) -> None:
     """A target over `x`: shaded between its `low` and `high` paths; a one-sided target (one
     of them None: "≥ 3 %/yr", "≤ 250") as its bound, a dashed line, with the side that meets it
-    shaded out to the panel's edge. The shading beyond the bound does not widen the panel's
-    scale (only the bound does)."""
+    shaded out to the panel's edge: `reach` past the bound, by default ten times the bound's
+    size (give the panel's height where its scale is set by larger values). The shading beyond
+    the bound does not widen the panel's scale (only the bound does)."""
     options: dict[str, Any] = {"color": BAND_COLOUR, "alpha": BAND_ALPHA, "linewidth": 0}
     if zorder is not None:
         options["zorder"] = zorder
@@ -410,7 +418,8 @@ def shade_target(
         return
     bound = np.asarray(low if low is not None else high, dtype=float)
     xs = np.asarray(x, dtype=float)
-    reach = 10.0 * (float(np.max(np.abs(bound))) + 1.0)  # far beyond any scale of the panel
+    if reach is None:
+        reach = 10.0 * (float(np.max(np.abs(bound))) + 1.0)  # beyond the scale of most panels
     far = bound + reach if low is not None else bound - reach
     ax.plot(xs, bound, color="#555555", linewidth=1, linestyle=(0, (4, 2)), zorder=zorder)
     vertices = np.concatenate([np.column_stack([xs, bound]), np.column_stack([xs, far])[::-1]])

@@ -7,6 +7,7 @@ scenario's level. The bars add up exactly (`sim.analysis.compare`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date
 
@@ -43,6 +44,9 @@ PANEL_IN = 0.8
 """Inches per panel besides its bars: its title, the tick labels and the unit under them."""
 HEAD_IN = 0.35
 """Inches above the panels besides the title's lines: the key."""
+MAX_STEPS = 6
+"""The most parameter bars in a panel: more are shown as the largest and one for the rest
+(three panels of eight bars print at 0.95 of their size on A4; of fifteen, at 0.6)."""
 LABEL_PT = 8.0
 LABEL_CHARS = 30
 """A parameter's label wraps at this many characters (about 2.1 in of LABEL_PT)."""
@@ -73,16 +77,55 @@ def _title(base: ScenarioResult, result: ScenarioResult, lang: str, width_in: fl
     return f"{wrap(head, chars)}\n{wrap(tail, chars)}"
 
 
+def _steps(
+    rows: Sequence[Attribution], indicator: str, lang: str, labels: dict[str, Bilingual]
+) -> list[tuple[str, float]]:
+    """(label, contribution) of each bar of `indicator`'s panel, in the attribution's order:
+    the parameters whose contribution is not zero; above MAX_STEPS, the MAX_STEPS - 1 largest
+    and one bar for the rest ("4 tham số khác"), so that the chart still prints at its size."""
+    parts = [r for r in rows if r.indicator == indicator and abs(r.contribution) > 1e-9]
+    if len(parts) <= MAX_STEPS:
+        return [(_label(r.parameter, lang, labels), r.contribution) for r in parts]
+    kept = sorted(parts, key=lambda r: -abs(r.contribution))[: MAX_STEPS - 1]
+    steps = [(_label(r.parameter, lang, labels), r.contribution) for r in parts if r in kept]
+    rest = [r.contribution for r in parts if r not in kept]
+    return [*steps, (text("compare.others", lang).format(n=len(rest)), float(sum(rest)))]
+
+
 def _decimals(levels: Sequence[float]) -> int:
-    """Decimals of a panel's numbers: one for levels in the hundreds (an index, billion VND), two
-    below (million VND per person)."""
-    return 1 if max(abs(x) for x in levels) >= 100 else 2
+    """Decimals of a panel's numbers: one for levels in the hundreds (an index, billion VND),
+    two down to 1 (million VND per person), and below that three significant figures."""
+    largest = max(abs(x) for x in levels)
+    if largest >= 100:
+        return 1
+    if largest >= 1 or largest == 0:
+        return 2
+    return min(6, 2 - math.floor(math.log10(largest)))
 
 
 def _signed(value: float, decimals: int, lang: str) -> str:
-    """A contribution with its sign; two decimals where the panel's would show it as 0."""
-    small = abs(value) < 0.5 * 10.0**-decimals
-    return format_signed(value, 2 if small else decimals, lang)
+    """A rounded contribution with its sign; "≈ 0" for a part too small for the decimals."""
+    return "≈ 0" if value == 0 else format_signed(value, decimals, lang)
+
+
+def rounded_parts(
+    start: float, end: float, steps: Sequence[float], decimals: int
+) -> tuple[float, float, list[float]]:
+    """(start, end, steps) as printed, to `decimals`, the steps adding up to end - start as
+    printed: each step rounded, then the steps that rounding moved furthest moved back by one
+    last digit each until they do (largest remainders; "566,8 ... 531,9 (−34,9)" had parts
+    that added up to −34,8)."""
+    unit = 10.0**-decimals
+    first, last = round(start / unit), round(end / unit)
+    raw = [x / unit for x in steps]
+    parts = [round(x) for x in raw]
+    if not parts:
+        return first * unit, first * unit, []
+    while (short := last - first - sum(parts)) != 0:
+        sign = 1 if short > 0 else -1
+        k = max(range(len(parts)), key=lambda i: sign * (raw[i] - parts[i]))
+        parts[k] += sign
+    return first * unit, last * unit, [p * unit for p in parts]
 
 
 @with_style
@@ -101,39 +144,51 @@ def plot_waterfall(
     The two level bars carry their values, the scenario's with its gap from the base."""
     indicators = list(dict.fromkeys(r.indicator for r in rows))
     labels = linked_labels(result)
-    shown = {
-        ind: [r for r in rows if r.indicator == ind and abs(r.contribution) > 1e-9]
+    shown = {ind: _steps(rows, ind, lang, labels) for ind in indicators}
+    lines = [
+        max(wrap(name, LABEL_CHARS).count("\n") + 1 for name, _c in [("", 0.0), *shown[ind]])
         for ind in indicators
-    }
-    bars = [len(shown[ind]) + 2 for ind in indicators]
+    ]
+    # each panel as tall as its bars, a bar as tall as its longest label (two lines a bar)
+    bars = [
+        (len(shown[ind]) + 2) * max(1.0, n / 2) for ind, n in zip(indicators, lines, strict=True)
+    ]
     title = _title(base, result, lang, WIDTH_IN)
     head_in = HEAD_IN + 0.22 * (title.count("\n") + 1)
     fig = new_figure(WIDTH_IN, head_in + sum(PANEL_IN + ROW_IN * n for n in bars) + 0.45)
     axes = fig.subplots(
         len(indicators), 1, squeeze=False, gridspec_kw={"height_ratios": bars}
     ).ravel()
+    cut = False  # a level bar cut short by an axis that does not start at 0
     for ax, ind in zip(axes, indicators, strict=True):
         start, end = float(base.series[ind][-1]), float(result.series[ind][-1])
         decimals = _decimals([start, end])
-        steps = [r.contribution for r in shown[ind]]
+        steps = [c for _name, c in shown[ind]]
         lefts = start + np.concatenate([[0.0], np.cumsum(steps)[:-1]]) if steps else np.array([])
         y = np.arange(len(steps) + 2)[::-1]
         ax.barh([y[0], y[-1]], [start, end], color=LEVEL)
-        for k, (left, step) in enumerate(zip(lefts, steps, strict=True)):
+        shown_start, shown_end, parts = rounded_parts(start, end, steps, decimals)
+        for k, (left, step, part) in enumerate(zip(lefts, steps, parts, strict=True)):
             ax.barh(y[k + 1], step, left=left, color=UP if step > 0 else DOWN)
-            _annotate(ax, _signed(step, decimals, lang), left + max(step, 0.0), y[k + 1])
-        _annotate(ax, format_number(start, decimals, lang), start, y[0])
-        gap = _signed(end - start, decimals, lang)
-        _annotate(ax, f"{format_number(end, decimals, lang)} ({gap})", end, y[-1], bold=True)
+            _annotate(ax, _signed(part, decimals, lang), left + max(step, 0.0), y[k + 1])
+        _annotate(ax, format_number(shown_start, decimals, lang), start, y[0])
+        gap = _signed(shown_end - shown_start, decimals, lang)
+        words = f"{format_number(shown_end, decimals, lang)} ({gap})"
+        _annotate(ax, words, end, y[-1], bold=True)
         names = [base.scenario.title(lang)]
-        names += [_label(r.parameter, lang, labels) for r in shown[ind]]
+        names += [name for name, _c in shown[ind]]
         names += [result.scenario.title(lang)]
         ax.set_yticks(y, [wrap(name, LABEL_CHARS) for name in names], fontsize=LABEL_PT)
         ends = [start, end, *(lefts + steps)] if steps else [start, end]
         low, high = min(ends), max(ends)
         span = high - low or abs(high) or 1.0
         # the gap, not the level, is what the eye must see; room on the right for the numbers
-        ax.set_xlim(low - 0.2 * span, high + 0.35 * span)
+        left = low - 0.2 * span
+        ax.set_xlim(left, high + 0.35 * span)
+        if left > 0:  # the level bars start off the axis: cut marks where they enter it
+            cut = True
+            for level in (y[0], y[-1]):
+                _cut_mark(ax, left + 0.02 * (high + 0.35 * span - left), level)
         ax.xaxis.set_major_formatter(NumberFormatter(lang, None))
         ax.tick_params(axis="x", labelsize=7.5)
         ax.set_xlabel(unit_text(result.units.get(ind, ""), lang), fontsize=7.5)
@@ -141,15 +196,15 @@ def plot_waterfall(
     # The title is the key's, a legend above the first panel: the layout keeps an axes' legend
     # inside its area, so a what-if line added over the figure (`what_if_line`) never covers
     # it, as it would a suptitle or a figure legend (placed at the figure's top edge).
-    parts = [r.contribution for bars in shown.values() for r in bars]
+    drawn = [c for steps in shown.values() for _name, c in steps]
     keys = [  # (a colour no bar has is not in the key)
-        *([Patch(color=UP, label=text("compare_up", lang))] if any(x > 0 for x in parts) else []),
+        *([Patch(color=UP, label=text("compare_up", lang))] if any(x > 0 for x in drawn) else []),
         *(
             [Patch(color=DOWN, label=text("compare_down", lang))]
-            if any(x < 0 for x in parts)
+            if any(x < 0 for x in drawn)
             else []
         ),
-        Patch(color=LEVEL, label=text("compare_level", lang)),
+        Patch(color=LEVEL, label=text("compare_level_cut" if cut else "compare_level", lang)),
     ]
     axes[0].legend(
         handles=keys,
@@ -163,6 +218,20 @@ def plot_waterfall(
     )
     footer(fig, lang, run_date)
     return fig
+
+
+def _cut_mark(ax, x: float, y: float) -> None:
+    """Two white strokes across a level bar near the axis: the bar is cut short there."""
+    ax.annotate(
+        "//",
+        (x, y),
+        ha="center",
+        va="center",
+        color="white",
+        fontsize=LABEL_PT + 4,
+        fontweight="bold",
+        gid="cut",
+    )
 
 
 def _annotate(ax, words: str, x: float, y: float, bold: bool = False) -> None:

@@ -72,8 +72,9 @@ __all__ = [
 PNG_DPI = 200
 
 PNG_BAND_IN = chartbase.CAPTION_BASELINE_IN + 0.5 * chartbase.CAPTION_PT / 72
-"""A row in the PDF page's caption band (its first line's middle), inches above the foot: the
-band a PNG closes, as its caption is left out (`sim.output.charts.raster.band_rows`)."""
+"""A row in the PDF page's caption band (the middle of its lowest line, drawn up from
+CAPTION_BASELINE_IN), inches above the foot: the band a PNG closes, as its caption is left out
+(`sim.output.charts.raster.band_rows`)."""
 
 FORMATS = ("png", "pdf", "svg")
 """The chart formats a run can write: PNG files (for Word), the PDF pack (for print), SVG files."""
@@ -189,7 +190,7 @@ class ChartJob:
     stem: str
     chart: Chart
     caption: str
-    what_if: str = ""  # the run's --set values (`i18n.what_if_note`), above every footer
+    what_if: str = ""  # the --set values of the scenarios it shows (`i18n.what_if_note`)
     weight: float = 1.0  # how long it takes to draw, against a one-panel line chart (WEIGHTS)
 
     def draw(self, label: str = "") -> Figure:
@@ -365,7 +366,7 @@ def sensitivity_chart_jobs(
                     f"s{i:02d}_{kind}_{name}",
                     ScenarioTableChart(plot, table, result, lang, run_date),
                     f"{words} {title}.",
-                    _what_if(results, lang),
+                    _what_if([result], lang),  # (the changes of the scenario it shows)
                     _weight(kind),
                 )
             )
@@ -398,9 +399,13 @@ def compare_chart_jobs(
         rows = tuple(a for a in compare.attribution if a.scenario == result.scenario.name)
         if rows:
             chart = CompareChart(rows, base, result, lang, run_date)
-            caption = f"{text('caption.compare', lang)} {result.scenario.title(lang)}."
+            caption = text("caption.compare", lang).format(
+                scenario=result.scenario.title(lang),
+                base=base.scenario.title(lang),
+                year=int(result.years[-1]),
+            )
             stem = f"c{i:02d}_waterfall_{result.scenario.name}"
-            jobs.append(ChartJob(stem, chart, caption, _what_if(results, lang)))
+            jobs.append(ChartJob(stem, chart, caption, _what_if([base, result], lang)))
     return jobs
 
 

@@ -582,6 +582,10 @@ def _land_use_target(ax: Axes, results: Sequence[ScenarioResult], lang: str) -> 
     line and the floor)."""
     land_target = _plan_target(results, ("land_use_revenue",), "min_each_year")
     floor = land_target.low if land_target is not None and land_target.low is not None else 0.0
+    land_values = [r.series["land_use_revenue"] for r in results if "land_use_revenue" in r.series]
+    top = max([floor, *(float(np.max(v)) for v in land_values)]) * 1.35
+    if land_values:
+        ax.set_ylim(0, top)
     if _applicable(land_target, results):
         stop = min(land_target.end_year, int(results[0].years[-1]))  # for 2021-2025 only
         value = f"{format_number(floor, 0, lang)} {unit_text(BUDGET_UNIT, lang)}"
@@ -589,13 +593,9 @@ def _land_use_target(ax: Axes, results: Sequence[ScenarioResult], lang: str) -> 
         # the floor and the side that meets it shaded, under the lines: scenarios that sit on
         # the floor hid a line drawn alone
         years = [land_target.start_year + 1, stop]
-        shade_target(ax, years, [floor, floor], None, label, zorder=1)
+        shade_target(ax, years, [floor, floor], None, label, zorder=1, reach=2 * top)
         handles, labels = ax.get_legend_handles_labels()
         ax.legend(loc="lower right", handles=[handles[labels.index(label)]])
-    land_values = [r.series["land_use_revenue"] for r in results if "land_use_revenue" in r.series]
-    if land_values:
-        peak = max(float(np.max(v)) for v in land_values)
-        ax.set_ylim(0, max(peak, floor) * 1.35)
 
 
 # ----------------------------------------------------------------------------- 6. targets
@@ -698,7 +698,7 @@ def _target_panel(
     ax.set_xlim(-0.6, len(pairs) - 0.4)
     ax.set_xticks(np.arange(len(pairs)), [""] * len(pairs))
     ax.grid(axis="x", visible=False)
-    ax.set_title(wrap(label_text(target, lang), 18), fontsize=7.5, fontweight="bold")
+    ax.set_title(wrap(label_text(target, lang), 21), fontsize=7.5, fontweight="bold")
     ax.set_ylabel(unit_text(target.unit, lang), fontsize=7)
     ax.yaxis.set_major_formatter(NumberFormatter(lang, None))
     ax.tick_params(axis="y", labelsize=7)

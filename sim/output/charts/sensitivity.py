@@ -3,6 +3,7 @@ spider and the two-way grid. Each takes tidy tables (the ones written to <out>/s
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from datetime import date
 
@@ -349,7 +350,7 @@ def _negligible_note(parameters: Sequence[str], lang: str, labels: dict[str, Bil
         groups.setdefault(who, []).append(what)
     listed = "; ".join(f"{who}: {', '.join(whats)}" for who, whats in groups.items())
     head = text("sobol_negligible", lang).format(threshold=format_number(SOBOL_SHOWN_MIN, 2, lang))
-    return wrap(f"{head}: {listed}.", 125)
+    return "\n".join(textwrap.wrap(f"{head}: {listed}.", 125))  # (prose: not `wrap`)
 
 
 def _panel_grid(fig: Figure, n: int):
