@@ -70,7 +70,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "output": ("Giá trị sản xuất", "Production value"),
     "output.total": ("Tổng giá trị sản xuất", "Total production value"),
     "share": ("Tỷ trọng", "Share"),
-    "growth": ("Tăng trưởng so năm trước", "Growth on previous year"),
+    "growth": ("Tăng trưởng so với năm trước", "Growth on previous year"),
     "cagr": ("Tăng bình quân từ năm gốc", "Average growth since base year"),
     "budget_revenue_total": (
         "Thu ngân sách (kể cả tiền sử dụng đất)",
@@ -121,7 +121,9 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "Các kịch bản so với chỉ tiêu {period} ({values})",
         "Scenarios against the {period} targets ({values})",
     ),
-    "values_of": ("số liệu năm {year}", "values of {year}"),
+    "values.cagr": ("bình quân {period}", "average {period}"),
+    "values.level": ("năm {year}", "{year}"),
+    "values.each_year": ("từng năm", "each year"),
     "no_targets": (
         "Nhiệm kỳ {start}-{end} chưa có chỉ tiêu: các chỉ tiêu hiện có là của giai đoạn {periods}, "
         "ngoài các năm dự báo; không có bảng đánh giá và biểu đồ chỉ tiêu.",
@@ -129,8 +131,11 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "outside the projected years; no scorecard or target charts.",
     ),
     "mark.met": ("✓ đạt", "✓ met"),
-    "mark.exceeded": ("✓↑ vượt cận trên (tính là đạt)", "✓↑ above the band (counts as met)"),
-    "mark.missed": ("✗ không đạt (chênh lệch với khoảng)", "✗ missed (gap to the band)"),
+    "mark.exceeded": (
+        "✓↑ vượt mức cao của chỉ tiêu (tính là đạt)",
+        "✓↑ above the band (counts as met)",
+    ),
+    "mark.missed": ("✗ không đạt (chênh lệch so với chỉ tiêu)", "✗ missed (gap to the band)"),
     "fig.scorecard": ("Bảng đánh giá khả năng đạt chỉ tiêu", "Scorecard"),
     "caption.output_index": (
         "Chỉ số tổng giá trị sản xuất (năm {base} = 100); vùng tô: mục tiêu tăng bình quân "
@@ -161,8 +166,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "Sector shares of total production value in {base} and {end}.",
     ),
     "caption.sector_growth": (
-        "Tốc độ tăng so với năm trước của từng ngành; vùng tô: khoảng mục tiêu {period}.",
-        "Growth on the previous year of each sector; shaded: the {period} target range.",
+        "Tốc độ tăng so với năm trước của từng ngành; thanh xám: khoảng mục tiêu tăng bình quân "
+        "{period}, điểm rỗng: mức tăng bình quân của từng kịch bản.",
+        "Growth on the previous year of each sector; grey bar: the {period} average growth "
+        "target, hollow marks: each scenario's average.",
     ),
     "caption.sector_growth.plain": (
         "Tốc độ tăng so với năm trước của từng ngành.",
@@ -193,8 +200,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "Each scenario's projected value against each target's band (shaded).",
     ),
     "caption.scorecard": (
-        "Giá trị dự báo và đánh giá: ✓ đạt, ✓↑ vượt (phần vượt cận trên), ✗ không đạt "
-        "(chênh lệch so với cận dưới).",
+        "Giá trị dự báo và đánh giá: ✓ đạt, ✓↑ vượt (phần vượt mức cao của chỉ tiêu), ✗ không "
+        "đạt (phần còn thiếu so với chỉ tiêu).",
         "Projected value and status: ✓ met, ✓↑ exceeded (the excess over the upper end), ✗ "
         "missed (gap to the lower end).",
     ),
@@ -212,7 +219,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "target_floor": ("Mục tiêu ≥ {value}", "Target ≥ {value}"),
     "what_if.was": ("thay cho {old}", "was {old}"),
     "what_if.kept": ("năm {years} giữ nguyên", "{years} unchanged"),
-    "band.met_from": ("tính đạt từ {value}", "met from {value}"),
+    "band.met_from": ("đạt khi ≥ {value}", "met from {value}"),
     "index_unit": ("chỉ số, {base} = 100", "index, {base} = 100"),
     "footer": (
         "Nguồn: {source}; tính toán của mô hình. Ngày chạy: {date}.",
@@ -405,7 +412,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "actual": ("Thực hiện", "Actual"),
     "estimate": ("ước", "estimate"),
     "indicator": ("Chỉ số", "Indicator"),
-    "points": ("điểm %", "points"),
+    "points": ("điểm phần trăm", "points"),
     "fig.plan_vs_actual": ("Kế hoạch và thực hiện", "Plan and actual"),
     "fig.deviation": ("Chênh lệch thực hiện so với kế hoạch", "Actual against plan: deviation"),
     "dev.above": ("thực hiện cao hơn kế hoạch", "actual above plan"),
@@ -544,7 +551,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "whatif.chart_growth": ("Tăng trưởng giá trị sản xuất", "Production value growth"),
     "whatif.chart_budget": ("Thu ngân sách", "Budget revenue"),
     "whatif.chart_loaded": ("nét đứt: kịch bản gốc", "dashed: the scenario as loaded"),
-    "whatif.yoy": ("so năm trước", "on previous year"),
+    "whatif.yoy": ("so với năm trước", "on previous year"),
     "whatif.skipped": (
         "Không có trên trang này: {names} ({reason}).",
         "Not on this page: {names} ({reason}).",
@@ -679,7 +686,7 @@ def header_label(name: str, unit: str, lang: str, labels: dict[str, Bilingual]) 
 
 def band_text(target, lang: str, with_unit: bool = True) -> str:
     """A target's band with its unit, in `lang`, saying how it is judged: "15,5-16,5 %/năm",
-    "≥ 80 tỷ đồng/năm", "≈ 600 tỷ đồng, tính đạt từ 600" (an "about" figure judged as at
+    "≥ 80 tỷ đồng/năm", "≈ 600 tỷ đồng, đạt khi ≥ 600" (an "about" figure judged as at
     least the figure), "≈ 600 tỷ đồng ± 2 %" (with the plan's tolerance). No parentheses: the
     terminal and the report put the band in them. Not `with_unit`: the band alone (the
     workbook's unit column has the unit)."""

@@ -180,7 +180,7 @@ def test_deviation_colours_follow_the_sign_and_have_a_key(bundled, tracking, lan
     assert len({above, on_plan, below}) == 3
     seen = set()
     for (row, col), cell in ax.tables[0].get_celld().items():
-        if row == 0 or col < 3:
+        if row == 0 or col < 4:  # (indicator, unit, year, actual)
             continue
         shown = cell.get_text().get_text()
         colour = to_hex(cell.get_facecolor())
@@ -597,3 +597,48 @@ def test_a_waterfall_panel_of_small_values_keeps_three_significant_figures():
     assert _decimals([566.8, 531.9]) == 1 and _decimals([56.74, 55.61]) == 2
     assert _decimals([0.0042, 0.0031]) == 5  # 0,00420
     assert _decimals([0.5, 0.4]) == 3 and _decimals([0.0, 0.0]) == 2
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_deviation_table_gives_each_actual_its_unit_and_every_cell_fits(
+    bundled, tracking, lang
+):
+    """The "actual" column mixed 6,1 (%/yr), 47,2 (million VND a person) and 312,0 (billion
+    VND) with no unit. A unit column names each row's; no text is wider than its cell (the
+    deviation in "điểm phần trăm" included)."""
+    from sim.output.charts.pack import tracking_chart_jobs
+    from sim.output.i18n import unit_text
+
+    fig = _job(tracking_chart_jobs(bundled, tracking, lang, RUN_DATE), "10_deviation").draw()
+    fig.draw_without_rendering()
+    cells = fig.axes[0].tables[0].get_celld()
+    units = {cells[r, 1].get_text().get_text() for r in range(1, 1 + max(r for r, _ in cells))}
+    assert {unit_text("%/yr", lang), unit_text("million VND/person", lang)} <= units
+    points = "điểm phần trăm" if lang == "vi" else "points"
+    assert any(points in c.get_text().get_text() for c in cells.values())
+    for cell in cells.values():
+        box, words = cell.get_window_extent(), cell.get_text().get_window_extent()
+        assert words.width <= box.width, cell.get_text().get_text()
+
+
+def test_the_scorecard_with_actuals_fits_a4_landscape_and_its_two_line_labels_their_pair(
+    bundled, tracking
+):
+    """Twenty rows made the table 7.85 in high: on A4 landscape (7.09 in inside the margins) it
+    printed at 0.9, text at 6.8 pt. It is now at most SCORECARD_MAX_IN high, and a label on two
+    lines stays inside its pair of rows (it ran over the rule above)."""
+    from sim.output.charts.pages import sheet
+    from sim.output.charts.projection import SCORECARD_MAX_IN
+
+    rebased = [r.result for r in tracking.rebased]
+    fig = _job(main_chart_jobs(bundled, "vi", RUN_DATE, rebased), "08_scorecard").draw()
+    width, height = fig.get_size_inches()
+    assert height <= SCORECARD_MAX_IN and sheet(width * 72, height * 72)[2] >= 1.0
+    fig.draw_without_rendering()
+    cells = fig.axes[0].tables[0].get_celld()
+    wrapped = [r for (r, c), cell in cells.items() if c == 0 and "\n" in cell.get_text().get_text()]
+    assert wrapped
+    for row in wrapped:
+        text_box = cells[row, 0].get_text().get_window_extent()
+        top, bottom = cells[row, 0].get_window_extent(), cells[row + 1, 0].get_window_extent()
+        assert bottom.y0 <= text_box.y0 and text_box.y1 <= top.y1, cells[row, 0].get_text()

@@ -303,7 +303,7 @@ def test_target_bands_read_in_each_language():
     bands = {t.key: t for t in TARGETS}
     assert band_text(bands["services_growth"], "vi") == "15,5-16,5 %/năm"
     assert band_text(bands["output_growth"], "vi") == "14-15 %/năm"
-    assert band_text(bands["budget_2025"], "vi") == "≈ 600 tỷ đồng, tính đạt từ 600"
+    assert band_text(bands["budget_2025"], "vi") == "≈ 600 tỷ đồng, đạt khi ≥ 600"
     assert band_text(bands["land_use_each_year"], "en") == "≥ 80 billion VND/yr"
 
 
@@ -326,9 +326,17 @@ def next_term():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("lang", "words"), [("en", "values of 2025"), ("vi", "số liệu năm 2025")])
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "average 2021-2025; 2025; each year"),
+        ("vi", "bình quân 2021-2025; năm 2025; từng năm"),
+    ],
+)
 def test_end_year_chart_names_the_year_its_values_come_from(results_2030, lang, words):
-    """A run to 2030 checks the 2021-2025 targets on 2025 values: the title says 2025."""
+    """A run to 2030 checks the 2021-2025 targets on their values of 2021-2025: averages, 2025
+    levels and each year's, as the title says ("values of 2025" read as if every row were a
+    2025 figure)."""
     fig = _job(main_chart_jobs(results_2030, lang, RUN_DATE), "07_targets_end_year").draw()
     legend_title = fig.legends[0].get_title().get_text()
     assert words in legend_title and "2021-2025" in legend_title

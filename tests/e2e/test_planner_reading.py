@@ -32,7 +32,7 @@ def _scorecard(summary: str) -> list[str]:
 
 def test_an_about_target_says_it_is_met_from_its_figure(bundled):
     vi, en = format_summary(bundled, "vi"), format_summary(bundled, "en")
-    assert "Thu ngân sách năm 2025 (≈ 600 tỷ đồng, tính đạt từ 600) " in vi
+    assert "Thu ngân sách năm 2025 (≈ 600 tỷ đồng, đạt khi ≥ 600) " in vi
     assert "Budget revenue in 2025 (≈ 600 billion VND, met from 600) " in en
 
 

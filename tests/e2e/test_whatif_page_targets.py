@@ -201,7 +201,7 @@ def test_the_bundled_plan_draws_its_600_star_without_a_bar_and_names_its_bands(b
     (mark,) = budget.marks
     assert budget.value(mark["y"]) == pytest.approx(600.0, abs=budget.per_pixel)
     assert mark["bar"] is None  # tolerance 0: "at least the figure"
-    assert "★Mục tiêu ≈ 600 tỷ đồng, tính đạt từ 600" in budget.legend
+    assert "★Mục tiêu ≈ 600 tỷ đồng, đạt khi ≥ 600" in budget.legend
     assert "Mục tiêu 13-15 %/năm" in budget.legend  # the budget's growth band
     assert "Mục tiêu 14-15 %/năm" in output.legend and "Mục tiêu 14-15 %/năm" in growth.legend
 

@@ -10,7 +10,7 @@ from sim.output.i18n import Bilingual, indicator_label
     "name, lang, label",
     [
         ("output.total", "en", "Total production value"),
-        ("growth.total", "vi", "Tăng trưởng so năm trước: Tổng giá trị sản xuất"),
+        ("growth.total", "vi", "Tăng trưởng so với năm trước: Tổng giá trị sản xuất"),
         ("share.services", "en", "Share: Services"),
         ("cagr.retail", "en", "Average growth since base year: Retail"),
         ("retail", "vi", "Bán lẻ"),

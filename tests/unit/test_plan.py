@@ -67,7 +67,7 @@ def test_the_bundled_plan_holds_the_source_figures():
     )
     budget = target_by_key("budget_2025", plan.targets)
     assert budget.approximate and (budget.low, budget.high) == (600.0, 600.0)
-    assert band_text(budget, "vi") == "≈ 600 tỷ đồng, tính đạt từ 600"
+    assert band_text(budget, "vi") == "≈ 600 tỷ đồng, đạt khi ≥ 600"
     assert plan.history.growth_pct["output.services"] == 18.2  # A11
 
 

@@ -94,10 +94,10 @@ def test_every_kind_of_note_is_a_value_its_english_line_and_its_rendering(tmp_pa
         "= 14 % và số thực hiện của Dịch vụ; không phải số thực hiện)",
         "Nông lâm - thủy sản năm 2022 = 3,15 % (tính ngược từ tăng trưởng tổng GTSX năm 2022 = "
         "14 % và số thực hiện của Dịch vụ; không phải số thực hiện)",
-        "Tăng trưởng so năm trước: Thu nhập bình quân đầu người năm 2021 không dùng: năm đó đã "
+        "Tăng trưởng so với năm trước: Thu nhập bình quân đầu người năm 2021 không dùng: năm đó đã "
         "có số liệu giá trị",
-        f"Tăng trưởng so năm trước: Tổng vốn đầu tư toàn xã hội năm 2021 = 40 ({path}:10) nằm "
-        "ngoài mức tăng được coi là hợp lý trong một năm: Tăng trưởng so năm trước: Tổng vốn "
+        f"Tăng trưởng so với năm trước: Tổng vốn đầu tư toàn xã hội năm 2021 = 40 ({path}:10) nằm "
+        "ngoài mức tăng được coi là hợp lý trong một năm: Tăng trưởng so với năm trước: Tổng vốn "
         "đầu tư toàn xã hội 40,0 % (từ -15 đến 30 %); vẫn dùng số đã cho: hãy kiểm tra lại số "
         "liệu",
     ]

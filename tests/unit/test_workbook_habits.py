@@ -85,7 +85,7 @@ def test_bands_in_the_runs_number_format(books, lang, sheet, bands):
     rows = _rows(found[lang][sheet])
     assert [r["band"].value for r in rows[:4]] == bands
     budget = [r["band"].value for r in rows[:10] if r["indicator"].value == "budget_revenue"]
-    about = "≈ 600, tính đạt từ 600" if lang == "vi" else "≈ 600, met from 600"
+    about = "≈ 600, đạt khi ≥ 600" if lang == "vi" else "≈ 600, met from 600"
     assert budget == ["13-15", about]  # the growth band, then "about 600" and how it is judged
 
 

@@ -613,9 +613,19 @@ def targets_in_horizon(results: Sequence[ScenarioResult]) -> tuple[Target, ...]:
 
 
 def _values_of(targets: Sequence[Target], lang: str) -> str:
-    """ "values of 2025": the year(s) the targets' values come from (their end years)."""
-    years = ", ".join(str(y) for y in sorted({t.end_year for t in targets}))
-    return text("values_of", lang).format(year=years)
+    """What the targets' values are, by how they are measured: "bình quân 2021-2025; năm 2025;
+    từng năm" (average growth over the term, an end-year level, each year's value). "Values of
+    2025" read as if every row were a 2025 figure, where most are averages."""
+    parts = []
+    averages = [t for t in targets if t.measure == "cagr"]
+    if averages:
+        parts.append(text("values.cagr", lang).format(period=_periods(averages)))
+    levels = sorted({t.end_year for t in targets if t.measure == "level"})
+    if levels:
+        parts.append(text("values.level", lang).format(year=", ".join(map(str, levels))))
+    if any(t.measure == "min_each_year" for t in targets):
+        parts.append(text("values.each_year", lang))
+    return "; ".join(parts)
 
 
 def _pairs(
@@ -774,9 +784,10 @@ def plot_scorecard_table(
         1.0 if rebased else 1.0 + WRAPPED_LINE_ROWS * max(c.count("\n") for c in row)
         for row in cells
     ]
-    # 4.4 inches hold a title, ten rows, the key and the footer; more rows, a taller figure
+    # 4.4 inches hold a title, ten rows, the key and the footer; more rows, a taller figure,
+    # up to A4 landscape's height inside its margins (taller, it printed at 0.9: 6.8 pt text)
     lines = sum(units) + SCORECARD_EXTRA_ROWS
-    fig = new_figure(width, round(4.4 * lines / SCORECARD_LINES, 2))
+    fig = new_figure(width, min(round(4.4 * lines / SCORECARD_LINES, 2), SCORECARD_MAX_IN))
     ax = fig.add_subplot()
     row_height = ROW_HEIGHT * SCORECARD_LINES / lines
     header = [text("target", lang), text("band", lang)]
@@ -843,18 +854,25 @@ BASIS_COLUMN_IN = 1.45
 SCORECARD_EXTRA_ROWS = 2.75
 """Rows' worth of the scorecard's axes taken by the header (1.25) and the key under it (1.5)."""
 
+SCORECARD_MAX_IN = 7.0
+"""The scorecard's greatest height: A4 landscape inside its margins is 7.09 in high."""
+
 SCORECARD_LINES = 10 + SCORECARD_EXTRA_ROWS
 """The rows of a 4.4-inch scorecard: ten targets (the bundled plan), header and key."""
 
 
 def _pair_rows(table, targets: int) -> None:
     """Join each target's two rows (plan, re-baselined) in its label and band columns: no rule
-    between them, the label on the first."""
+    between them, the label on the first; a label of two lines hangs from the first row's
+    middle into the second (centred on one row, it ran over the rule above)."""
     for k in range(targets):
         top, bottom = 1 + 2 * k, 2 + 2 * k
         for col in (0, 1):
             table[top, col].visible_edges = "LTR"
             table[bottom, col].visible_edges = "LBR"
+        label = table[top, 0].get_text()
+        if "\n" in label.get_text():
+            label.set_verticalalignment("top")
 
 
 HEADER_CHAR_IN = 0.075

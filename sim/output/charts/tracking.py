@@ -151,10 +151,11 @@ def plot_deviation_table(
         mark = "" if status == "final" else f" ({text('estimate', lang)})"
         line = [
             indicator_label(indicator, lang, labels),
+            unit_text(plans[0].units.get(indicator, ""), lang),  # (the actuals mix units)
             str(year),
             f"{format_number(actual, 1, lang)}{mark}",
         ]
-        line_colours = ["white"] * 3
+        line_colours = ["white"] * 4
         for name in names:
             match = deviations[
                 (deviations.scenario == name)
@@ -178,10 +179,10 @@ def plot_deviation_table(
     height = 1.5 + 0.3 * (len(cells) + 1.5)  # and a line for the colour key
     fig = new_figure(max(9.0, 6.0 + 1.6 * len(names)), height)
     ax = fig.add_subplot()
-    header = [text("indicator", lang), text("year", lang), text("actual", lang)] + [
-        wrap(p.scenario.title(lang), 18) for p in plans
-    ]
-    table_figure(ax, cells, header, colours, [0.4, 0.07, 0.13] + [0.4 / len(names)] * len(names))
+    header = [text("indicator", lang), text("unit", lang), text("year", lang)]
+    header += [text("actual", lang)] + [wrap(p.scenario.title(lang), 18) for p in plans]
+    widths = [0.27, 0.13, 0.06, 0.12] + [0.42 / len(names)] * len(names)
+    table_figure(ax, cells, header, colours, widths)
     ax.set_title(text("fig.deviation", lang))
     key = [
         Patch(facecolor=colour, edgecolor="#bbbbbb", label=text(f"dev.{word}", lang))
