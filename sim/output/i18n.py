@@ -225,6 +225,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "Nguồn: {source}; tính toán của mô hình. Ngày chạy: {date}.",
         "Source: {source}; model projections. Run date: {date}.",
     ),
+    "footer.actuals": (
+        "Nguồn: {source}; số liệu thực hiện: {actuals}; tính toán của mô hình. Ngày chạy: {date}.",
+        "Source: {source}; actuals: {actuals}; model projections. Run date: {date}.",
+    ),
     "footer_no_plan": (
         "Nguồn: tính toán của mô hình. Ngày chạy: {date}.",
         "Source: model projections. Run date: {date}.",

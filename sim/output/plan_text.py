@@ -7,8 +7,9 @@ The words themselves are in `sim.output.i18n`; this module fills them in from a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
 from sim.core import names
 from sim.core.model import SECTORS
@@ -18,6 +19,7 @@ from sim.output.i18n import band_text, format_date, text
 from sim.run import ScenarioResult
 
 __all__ = [
+    "actuals_source",
     "footer_text",
     "report_title",
     "source_note",
@@ -33,14 +35,31 @@ __all__ = [
 _BUDGET = ("budget_concept", "budget_revenue")
 
 
-def footer_text(plan: Plan, lang: str, run_date: date) -> str:
-    """A chart's footer: the plan's source, the model, the run date (and the starter mark)."""
+def footer_text(plan: Plan, lang: str, run_date: date, actuals: str = "") -> str:
+    """A chart's footer: the plan's source, where the `actuals` a chart shows come from (their
+    sources, `actuals_source`), the model, the run date (and the starter mark)."""
     day = format_date(run_date, lang)
     if plan.source is None:
         words = text("footer_no_plan", lang).format(date=day)
+    elif actuals:
+        source = plan.source.in_(lang)
+        words = text("footer.actuals", lang).format(source=source, actuals=actuals, date=day)
     else:
         words = text("footer", lang).format(source=plan.source.in_(lang), date=day)
     return f"{text('plan_example_short', lang)}. {words}" if plan.example else words
+
+
+ACTUALS_SOURCE_CHARS = 40
+"""The longest list of the actuals' sources a footer names; longer, the file's name instead."""
+
+
+def actuals_source(observations: Iterable[Any], file_name: str) -> str:
+    """Where a run's actuals come from, for a chart's footer: the sources their file names
+    (its `source` column, each once, in order), or the file's name if it names none or too
+    many to fit."""
+    sources = list(dict.fromkeys(o.source.strip() for o in observations if o.source.strip()))
+    listed = ", ".join(sources)
+    return listed if listed and len(listed) <= ACTUALS_SOURCE_CHARS else file_name
 
 
 def report_title(plan: Plan, base: int, end: int, lang: str) -> str:

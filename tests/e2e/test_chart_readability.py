@@ -642,3 +642,36 @@ def test_the_scorecard_with_actuals_fits_a4_landscape_and_its_two_line_labels_th
         text_box = cells[row, 0].get_text().get_window_extent()
         top, bottom = cells[row, 0].get_window_extent(), cells[row + 1, 0].get_window_extent()
         assert bottom.y0 <= text_box.y0 and text_box.y1 <= top.y1, cells[row, 0].get_text()
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("vi", "số liệu thực hiện: example;"), ("en", "actuals: example;")]
+)
+def test_the_tracking_charts_footers_name_where_the_actuals_come_from(
+    bundled, tracking, lang, words
+):
+    """Charts 9 and 10 named only the congress report and the model, not the source of the
+    actual figures they show: the footer names the actuals' sources (the example file's
+    `source` column says "example")."""
+    from sim.output.charts.pack import tracking_chart_jobs
+
+    for job in tracking_chart_jobs(bundled, tracking, lang, RUN_DATE):
+        fig = job.draw()
+        [footer] = [t for t in fig.texts if t.get_gid() == "footer"]
+        assert words in footer.get_text(), footer.get_text()
+        fig.draw_without_rendering()
+        assert _inside(fig, footer), footer.get_text()
+    congress = _job(main_chart_jobs(bundled, lang, RUN_DATE), "01_output_index").draw()
+    [footer] = [t for t in congress.texts if t.get_gid() == "footer"]
+    assert words.split(":")[0] not in footer.get_text()
+
+
+def test_the_actuals_source_is_their_sources_once_each_or_the_file_name():
+    from types import SimpleNamespace as Row
+
+    from sim.output.plan_text import actuals_source
+
+    rows = [Row(source=s) for s in ("Chi cục Thống kê", "", " Chi cục Thống kê ", "Phòng TC-KH")]
+    assert actuals_source(rows, "a.csv") == "Chi cục Thống kê, Phòng TC-KH"
+    assert actuals_source([Row(source="")], "a.csv") == "a.csv"
+    assert actuals_source([Row(source="x" * 41)], "a.csv") == "a.csv"

@@ -280,11 +280,13 @@ def new_figure(width: float, height: float) -> Figure:
     return fig
 
 
-def footer(fig: Figure, lang: str, run_date: date) -> None:
+def footer(fig: Figure, lang: str, run_date: date, actuals: str = "") -> None:
+    """The source line at the foot of a chart (`plan_text.footer_text`; `actuals`: where the
+    actual figures it shows come from)."""
     fig.text(
         0.01,
         FOOTER_BASELINE_IN / fig.get_figheight(),
-        footer_text(_PLAN.get(), lang, run_date),
+        footer_text(_PLAN.get(), lang, run_date, actuals),
         fontsize=6.5,
         color="#555555",
         ha="left",

@@ -36,7 +36,7 @@ from sim.output.charts.fontfiles import read_fonts_into_memory
 from sim.output.charts.raster import CAPTION_INK, write_pngs
 from sim.output.charts.saved import SavedChart
 from sim.output.i18n import format_number, text, what_if_note
-from sim.output.plan_text import chart_caption
+from sim.output.plan_text import actuals_source, chart_caption
 from sim.run import ScenarioResult
 
 if TYPE_CHECKING:
@@ -145,12 +145,17 @@ class DeviationChart:
     plans: tuple[ScenarioResult, ...]
     lang: str
     run_date: date
+    source: str = ""  # where the actuals come from (`plan_text.actuals_source`)
 
     def draw(self) -> Figure:
         from sim.output.charts.tracking import plot_deviation_table
 
         return plot_deviation_table(
-            deviations=self.deviations, plans=self.plans, lang=self.lang, run_date=self.run_date
+            deviations=self.deviations,
+            plans=self.plans,
+            lang=self.lang,
+            run_date=self.run_date,
+            source=self.source,
         )
 
 
@@ -305,11 +310,17 @@ def tracking_chart_jobs(
         ),
         ChartJob(
             "10_deviation",
-            DeviationChart(tracking.plan_vs_actual, plans, lang, run_date),
+            DeviationChart(
+                tracking.plan_vs_actual, plans, lang, run_date, _actuals_source(tracking.actuals)
+            ),
             text("caption.deviation", lang),
             _what_if(results, lang),
         ),
     ]
+
+
+def _actuals_source(actuals: Actuals) -> str:
+    return actuals_source(actuals.observations, actuals.path.name)
 
 
 def sensitivity_chart_jobs(

@@ -35,6 +35,7 @@ from sim.output.i18n import (
     unit_text,
 )
 from sim.output.linebreak import wrap
+from sim.output.plan_text import actuals_source
 from sim.run import ScenarioResult
 from sim.scenario.actuals import Actuals
 
@@ -77,7 +78,7 @@ def plot_plan_vs_actual(
     handles, names = legend_entries(axes[: len(indicators)])
     ncol = legend_columns(names, fig.get_figwidth(), 4, fontsize=7)
     legend_above(fig, handles, names, ncol, text("fig.plan_vs_actual", lang), fontsize=7)
-    footer(fig, lang, run_date)
+    footer(fig, lang, run_date, actuals_source(actuals.observations, actuals.path.name))
     return fig
 
 
@@ -136,10 +137,15 @@ def _observations(ax: Axes, actuals: Actuals, name: str, lang: str) -> None:
 
 @with_style
 def plot_deviation_table(
-    deviations: pd.DataFrame, plans: Sequence[ScenarioResult], lang: str, run_date: date
+    deviations: pd.DataFrame,
+    plans: Sequence[ScenarioResult],
+    lang: str,
+    run_date: date,
+    source: str = "",
 ) -> Figure:
     """Observation by observation: the actual value and its deviation from each scenario's plan
-    (points for growth rates, % for levels)."""
+    (points for growth rates, % for levels); `source`, where the actuals come from, in the
+    footer."""
     labels = linked_labels(plans[0])
     names = [p.scenario.name for p in plans]
     keys = deviations[["indicator", "year", "actual", "status"]].drop_duplicates(
@@ -189,7 +195,7 @@ def plot_deviation_table(
         for word, colour in DEVIATION_COLOURS.items()
     ]
     ax.legend(handles=key, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=7.5)
-    footer(fig, lang, run_date)
+    footer(fig, lang, run_date, source)
     return fig
 
 
