@@ -261,7 +261,7 @@ def _gap_lines(
     before, after = float(base.series[indicator][-1]), float(result.series[indicator][-1])
     unit = unit_text(result.units.get(indicator, ""), lang)
     lines = [
-        f"    {indicator_label(indicator, lang, labels)} ({unit}): "
+        f"    {indicator_label(indicator, lang, labels)} {i18n.in_brackets(unit)}: "
         f"{format_number(before, 2, lang)} → {format_number(after, 2, lang)}, "
         f"{i18n.text('compare.gap', lang)} {format_part(after - before, 2, lang)}"
     ]

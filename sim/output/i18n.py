@@ -190,8 +190,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "caption.budget.alone": ("Thu ngân sách", "Budget revenue"),
     "caption.budget.corridor": (", vùng tô là mục tiêu tăng {band}", "; shaded: the {band} target"),
     "caption.budget.star": (
-        ", dấu sao là mục tiêu {band} năm {year}",
-        "; star: {band} in {year}",
+        ", dấu sao là mục tiêu năm {year}: {band}",
+        "; star: the {year} target, {band}",
     ),
     "caption.budget.bottom": ("Dưới: thu tiền sử dụng đất", "Bottom: land-use fee revenue"),
     "caption.budget.floor": (", mục tiêu {band}", ", target {band}"),
@@ -309,11 +309,11 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "Scenario level (axis not from 0)",
     ),
     "caption.compare": (
-        "{scenario} so với {base}: chênh lệch năm {year} phân bổ cho từng tham số khác nhau theo "
-        "phương pháp Shapley (không phụ thuộc thứ tự; các phần cộng lại bằng đúng chênh lệch; số "
-        "đã làm tròn).",
-        "{scenario} against {base}: the {year} gap shared among the parameters that differ by the "
-        "Shapley method (independent of order; the parts add up to the whole gap; figures "
+        "{scenario} so với {base}: chênh lệch năm {year} phân bổ cho từng tham số khác nhau giữa "
+        "hai kịch bản theo phương pháp Shapley (không phụ thuộc thứ tự; các phần cộng lại bằng "
+        "đúng chênh lệch; số đã làm tròn).",
+        "{scenario} against {base}: the {year} gap shared out among the parameters that differ by "
+        "the Shapley method (independent of order; the parts add up to the whole gap; figures "
         "rounded).",
     ),
     "compare.pack": (
@@ -330,6 +330,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "compare.gap": ("chênh lệch", "gap"),
     "compare.none": ("không có tham số nào khác", "no parameter differs"),
     "compare.others": ("{n} tham số khác", "{n} other parameters"),
+    "compare.other_years": (" (các năm khác)", " (other years)"),
     "compare.base_level": ("Mức của {title}", "Level of {title}"),
     "compare.sum": ("Tổng các đóng góp = chênh lệch", "Sum of contributions = gap"),
     "compare.section": ("So sánh kịch bản", "Scenario comparison"),
@@ -429,7 +430,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "dots: actual values (hollow: estimates).",
     ),
     "caption.deviation": (
-        "Chênh lệch giữa thực hiện và kế hoạch: điểm phần trăm với tốc độ tăng, % với giá trị.",
+        "Chênh lệch giữa thực hiện và kế hoạch, tính bằng điểm phần trăm đối với tốc độ tăng, "
+        "bằng % đối với giá trị.",
         "Actual minus plan: percentage points for growth rates, % for levels.",
     ),
     "tracking": ("Theo dõi thực hiện giữa kỳ", "Mid-term tracking"),
@@ -602,7 +604,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "sheet.sobol": ("Chỉ số Sobol", "Sobol indices"),
     "sheet.goal_seek": ("Tìm giá trị cần đạt", "Goal seek"),
     "budget_concept_note": (
-        "Các chỉ tiêu thu ngân sách của kế hoạch so với",
+        "Các chỉ tiêu thu ngân sách của kế hoạch được so với",
         "The plan's budget targets are compared with",
     ),
 }
@@ -685,7 +687,13 @@ def indicator_label(name: str, lang: str, labels: dict[str, Bilingual] | None = 
 
 def header_label(name: str, unit: str, lang: str, labels: dict[str, Bilingual]) -> str:
     """ "Label (unit)" for a column header."""
-    return f"{indicator_label(name, lang, labels)} ({unit_text(unit, lang)})"
+    return f"{indicator_label(name, lang, labels)} {in_brackets(unit_text(unit, lang))}"
+
+
+def in_brackets(unit: str) -> str:
+    """A unit in brackets after a label; one with brackets of its own without nesting them:
+    "(chỉ số, tổng năm 2020 = 100)", not "(chỉ số (tổng năm 2020 = 100))"."""
+    return f"({unit.replace(' (', ', ').replace('(', '').replace(')', '')})"
 
 
 def band_text(target, lang: str, with_unit: bool = True) -> str:

@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
-__all__ = ["VI_WORDS", "break_cost", "wrap"]
+__all__ = ["VI_WORDS", "break_cost", "prose_lines", "wrap"]
 
 _WORDS = """
     an ninh; bán lẻ; báo cáo; bảo hiểm; bất định; biểu đồ; bình quân; bổ sung; cận dưới; cận trên;
     cao hơn; cập nhật; chất lượng; chênh lệch; chi tiêu; chỉ số; chỉ tiêu; chính trị; cho phép;
     chuyển dịch; co giãn; cơ cấu; cơ sở; còn lại; công nghệ; công nghiệp; công thức; cú sốc;
     cuối kỳ; dân số; dịch bệnh; dịch vụ; doanh nghiệp; doanh thu; du lịch; dự báo; dự kiến; dụng đất;
-    đại dịch; đại hội; đánh giá; đạt được; địa bàn; địa phương; điều chỉnh; điểm giữa; đô thị;
+    đại dịch; đại hội; dịch covid-19; đánh giá; đạt được; địa bàn; địa phương; điều chỉnh; điểm giữa; đô thị;
     độ lệch; độ nhạy; đóng góp; đơn vị; đầu người; đầu tư; giá trị; giả định; giai đoạn;
     giải ngân; giao thông; giáo dục; gia đình; ghi chú; hạ tầng; hàng hóa; hàng hoá; hằng năm;
     hệ số; hiện hành; hiệu chỉnh; hộ nghèo; hợp lý; kế hoạch; kết quả; khả năng;
@@ -46,6 +47,10 @@ names: they come from the plan."""
 
 GOOD, PLAIN, BAD = 0.0, 3.0, 20.0
 """Break costs: after a colon or a comma; between two words; inside a word or before a number."""
+
+INSIDE_BRACKETS = 6.0
+"""The extra cost of a break inside brackets: "Thu ngân sách / (không tính tiền sử dụng đất)",
+not "Thu ngân sách (không / tính ...)", where the lines are as many either way."""
 
 EXTRA_LINE = 10.0
 """The cost of a line more than the fewest: paid to keep a word whole, not to mend a plain
@@ -130,7 +135,11 @@ def _cheapest(
     lines x words x words a line, not words squared."""
     n = len(words)
     ends = list(itertools.accumulate((len(w) + 1 for w in words), initial=0))
-    joints = [0.0] + [break_cost(a, b) for a, b in itertools.pairwise(words)]
+    depth = list(itertools.accumulate((w.count("(") - w.count(")") for w in words), initial=0))
+    joints = [0.0] + [
+        break_cost(a, b) + (INSIDE_BRACKETS if depth[i] > 0 else 0.0)
+        for i, (a, b) in enumerate(itertools.pairwise(words), start=1)
+    ]
     inf = float("inf")
     # cost[k][j], start[k][j]: the cheapest words[:j] on k lines, and where its last line starts
     cost = [[inf] * (n + 1) for _ in range(count + 1)]
@@ -155,3 +164,27 @@ def _cheapest(
         bounds.append(j)
     bounds.reverse()
     return cost[count][n], tuple(" ".join(words[a:b]) for a, b in itertools.pairwise(bounds))
+
+
+def prose_lines(
+    words: Sequence[str], widths: Sequence[float], room: float, space: float
+) -> list[str]:
+    """Running text (a caption, a note) set line by line, as full as `room` allows (`widths`:
+    each word's, `space`: a space's, in one unit), but never breaking inside a word of
+    `VI_WORDS` or before a number while the line can give its last word to the next ("...của
+    từng kịch / bản" becomes "...của từng / kịch bản")."""
+    lines: list[list[str]] = []
+    line: list[tuple[str, float]] = []
+    used = 0.0
+    for word, width in zip(words, widths, strict=True):
+        if line and used + space + width > room:
+            carried = []
+            if len(line) > 1 and break_cost(line[-1][0], word) >= BAD:
+                carried = [line.pop()]
+            lines.append([w for w, _ in line])
+            line = carried
+            used = sum(w for _, w in line) + space * max(0, len(line) - 1)
+        used += (space if line else 0.0) + width
+        line.append((word, width))
+    lines.append([w for w, _ in line])
+    return [" ".join(words_) for words_ in lines]

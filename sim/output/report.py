@@ -167,7 +167,7 @@ def _projection_table(result: ScenarioResult, lang: str) -> str:
             f"<td>{_e(unit_text(result.units[name], lang))}</td>{values}</tr>"
         )
     return (
-        f"<table><tr><th>{_e(text('parameter', lang))}</th><th>{_e(text('unit', lang))}</th>"
+        f"<table><tr><th>{_e(text('indicator', lang))}</th><th>{_e(text('unit', lang))}</th>"
         f"{years}</tr>{''.join(rows)}</table>"
     )
 

@@ -425,7 +425,7 @@ def test_the_waterfall_names_both_levels_and_the_gap(what_if):
     fig = _job(jobs, "c01_waterfall_covid_shock").draw()
     budget = covid.scenario.budget_concept
     for ax, name, decimals in zip(
-        fig.axes, ("output.total", "income_per_capita", budget), (1, 2, 1), strict=True
+        fig.axes, ("output.total", "income_per_capita", budget), (2, 2, 2), strict=True
     ):
         start, end = float(base.series[name][-1]), float(covid.series[name][-1])
         texts = [t.get_text() for t in ax.texts if t.get_gid() != "cut"]
@@ -594,7 +594,7 @@ def test_a_waterfall_panel_of_small_values_keeps_three_significant_figures():
     """An indicator below 0.005 printed "0,00" for both levels, the gap and every part."""
     from sim.output.charts.compare import _decimals
 
-    assert _decimals([566.8, 531.9]) == 1 and _decimals([56.74, 55.61]) == 2
+    assert _decimals([566.8, 531.9]) == 2 and _decimals([56.74, 55.61]) == 2
     assert _decimals([0.0042, 0.0031]) == 5  # 0,00420
     assert _decimals([0.5, 0.4]) == 3 and _decimals([0.0, 0.0]) == 2
 
@@ -618,7 +618,7 @@ def test_the_deviation_table_gives_each_actual_its_unit_and_every_cell_fits(
     assert any(points in c.get_text().get_text() for c in cells.values())
     for cell in cells.values():
         box, words = cell.get_window_extent(), cell.get_text().get_window_extent()
-        assert words.width <= box.width, cell.get_text().get_text()
+        assert box.x0 <= words.x0 and words.x1 <= box.x1, cell.get_text().get_text()
 
 
 def test_the_scorecard_with_actuals_fits_a4_landscape_and_its_two_line_labels_their_pair(
@@ -675,3 +675,65 @@ def test_the_actuals_source_is_their_sources_once_each_or_the_file_name():
     assert actuals_source(rows, "a.csv") == "Chi cục Thống kê, Phòng TC-KH"
     assert actuals_source([Row(source="")], "a.csv") == "a.csv"
     assert actuals_source([Row(source="x" * 41)], "a.csv") == "a.csv"
+
+
+@pytest.fixture(scope="module")
+def every_job(bundled, tracking):
+    """Every chart a run can draw, in Vietnamese: the congress charts, the tracking charts, the
+    sensitivity charts of the baseline, the compare waterfalls."""
+    from sim.analysis.compare import compare_run
+    from sim.analysis.suite import run_sensitivity
+    from sim.output.charts.pack import sensitivity_chart_jobs, tracking_chart_jobs
+
+    rebased = [r.result for r in tracking.rebased]
+    sensitivity = run_sensitivity([bundled[0].scenario], draws=500, seed=3, sobol_n=2**6)
+    return [
+        *main_chart_jobs(bundled, "vi", RUN_DATE, rebased),
+        *tracking_chart_jobs(bundled, tracking, "vi", RUN_DATE),
+        *sensitivity_chart_jobs(bundled[:1], sensitivity, "vi", RUN_DATE),
+        *compare_chart_jobs(bundled, compare_run("baseline", bundled), "vi", RUN_DATE),
+    ]
+
+
+PRINTED_PT = 6.5
+"""The smallest text on paper: a chart's page on its A4 sheet (the tornado's labels, the source
+line of a shrunk page, printed at 6.1-6.3 pt)."""
+
+
+def test_every_word_of_every_chart_prints_at_6_5_pt_or_more_on_a4(every_job):
+    from matplotlib.table import Table
+    from matplotlib.text import Text
+
+    from sim.output.charts.pages import sheet
+
+    assert len(every_job) >= 16
+    for job in every_job:
+        fig = job.draw("Biểu 1. " + job.caption)  # the page, its caption's room included
+        width, height = fig.get_size_inches()
+        scale = sheet(width * 72, height * 72)[2]
+        texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+        for table in fig.findobj(Table):
+            texts += [cell.get_text() for cell in table.get_celld().values()]
+        small = {
+            (t.get_text()[:40], t.get_fontsize())
+            for t in texts
+            if t.get_fontsize() * scale < PRINTED_PT
+        }
+        assert not small, (job.stem, round(scale, 3), sorted(small)[:5])
+
+
+def test_a_growth_beside_its_own_single_years_is_labelled_the_other_years():
+    """With covid's services growth set to 12, "Services: growth" (−9,8) stood beside "Services:
+    growth in 2021" and "in 2022" and read as all of services' growth."""
+    from sim.analysis.compare import compare_run
+
+    results = [
+        run_scenario(s)
+        for s in load_scenarios([], SCENARIOS, ["covid_shock:sectors.services.growth_pct=12"])
+    ]
+    jobs = compare_chart_jobs(results, compare_run("baseline", results), "en", RUN_DATE)
+    fig = _job(jobs, "c01_waterfall_covid_shock").draw()
+    labels = [t.get_text().replace("\n", " ") for t in fig.axes[0].get_yticklabels()]
+    assert "Services: growth (other years)" in labels
+    assert "Industry & construction: growth (other years)" not in labels  # (not set)
+    assert any(label.startswith("Services: growth in 2021") for label in labels), labels

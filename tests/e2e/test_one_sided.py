@@ -147,8 +147,8 @@ def test_no_land_use_fees_no_land_use_panel_column_or_row(run, results):
     budget = jobs["06_budget"]
     assert len(budget.draw().axes) == 1  # no empty lower panel
     assert budget.caption == (
-        "Thu ngân sách, vùng tô là mục tiêu tăng ≥ 5 %/năm, dấu sao là mục tiêu ≤ 250 tỷ đồng "
-        "năm 2030."
+        "Thu ngân sách, vùng tô là mục tiêu tăng ≥ 5 %/năm, dấu sao là mục tiêu năm 2030: ≤ 250 "
+        "tỷ đồng."
     )
     head = format_summary(results, "vi").splitlines()[0]
     assert head.endswith("Thu nhập   Thu NS  Chỉ tiêu")  # no "Thu NS + đất" column

@@ -98,7 +98,7 @@ def test_the_report_names_its_locality_and_source(run):
     assert "<h1>Dự báo kinh tế xã Thử Nghiệm Đông giai đoạn 2026-2031</h1>" in html
     assert "Nguồn số liệu: Nghị quyết Đại hội Đảng bộ xã Thử Nghiệm Đông, 2026." in html
     assert "mục tiêu tăng bình quân 10-11 %/năm giai đoạn 2027-2031" in html
-    assert "≈ 420 tỷ đồng ± 3 % năm 2031" in html
+    assert "mục tiêu năm 2031: ≈ 420 tỷ đồng ± 3 %" in html
     # the realism check's heading and column name the plan's [history] years, 2021-2026
     assert "<h3>So sánh giả định với thực tế 2022-2026</h3>" in html
     assert "<th>Thực tế 2022-2026</th>" in html

@@ -139,7 +139,7 @@ def test_the_pdf_pack_and_the_report_hold_the_compare_view(
     report = (out / "report.html").read_text(encoding="utf-8")
     section = report.split("<h2>Scenario comparison</h2>")[1]
     assert "<h3>COVID-19 shock against Baseline, 2025</h3>" in section
-    caption = "COVID-19 shock against Baseline: the 2025 gap shared among the parameters"
+    caption = "COVID-19 shock against Baseline: the 2025 gap shared out among the parameters"
     assert section.count("<img ") == 1  # the waterfall, here and not in the charts section
     assert report.count(f"<figcaption>Figure 9. {caption}") == 1  # after the pack's 8
     rows = compare_table(section)

@@ -7,7 +7,14 @@ import itertools
 import numpy as np
 import pytest
 
-from sim.output.linebreak import EXTRA_LINE, VI_WORDS, break_cost, wrap
+from sim.output.linebreak import (
+    EXTRA_LINE,
+    INSIDE_BRACKETS,
+    VI_WORDS,
+    break_cost,
+    prose_lines,
+    wrap,
+)
 
 
 @pytest.mark.parametrize(
@@ -62,7 +69,10 @@ def test_break_costs_rank_a_colon_a_space_a_word_and_a_number():
 def _cost(lines: list[list[str]], width: int, fewest: int) -> float:
     """The cost `wrap` minimises, written out for a whole set of lines."""
     cost = EXTRA_LINE * (len(lines) - fewest)
-    cost += sum(break_cost(a[-1], b[0]) for a, b in itertools.pairwise(lines))
+    for k, (a, b) in enumerate(itertools.pairwise(lines), start=1):
+        before = " ".join(" ".join(line) for line in lines[:k])
+        inside = before.count("(") > before.count(")")
+        cost += break_cost(a[-1], b[0]) + (INSIDE_BRACKETS if inside else 0.0)
     return cost + sum((len(" ".join(line)) / width) ** 2 for line in lines)
 
 
@@ -71,7 +81,8 @@ def test_wrap_finds_the_cheapest_lines_of_every_way_to_break_random_labels():
     wider than `width` unless it is one word, it uses the fewest lines or one more, and no set
     of breaks allowed costs less."""
     rng = np.random.default_rng(5)
-    syllables = sorted({s for w in VI_WORDS for s in w.split()}) + ["năm", "2021", "=", "x:"]
+    syllables = sorted({s for w in VI_WORDS for s in w.split()})
+    syllables += ["năm", "2021", "=", "x:", "(không", "đất)"]
     for _ in range(300):
         words = list(rng.choice(syllables, size=int(rng.integers(1, 10))))
         width = int(rng.integers(6, 30))
@@ -98,3 +109,13 @@ def test_decomposed_text_is_read_as_the_words_it_shows_and_a_width_of_zero_is_on
     assert decomposed != label
     assert wrap(decomposed, 40) == wrap(label, 40) == "Tổng vốn đầu tư\ntoàn xã hội tăng bình quân"
     assert wrap("a b", 0) == "a\nb"
+
+
+def test_prose_carries_a_words_first_syllable_to_the_next_line():
+    """A caption ended its line on "kịch" and began the next with "bản"."""
+    words = "Biểu 4. Tốc độ tăng so với năm trước của từng kịch bản".split()
+    lines = prose_lines(words, [len(w) for w in words], 50, 1)
+    assert lines == ["Biểu 4. Tốc độ tăng so với năm trước của từng", "kịch bản"]
+    plain = "one two three four five six".split()  # (no word to keep whole: as full as fits)
+    assert prose_lines(plain, [len(w) for w in plain], 13, 1) == ["one two three", "four five six"]
+    assert prose_lines(["a"], [1.0], 0.5, 1) == ["a"]  # a word wider than the room: alone

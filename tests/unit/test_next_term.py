@@ -113,7 +113,7 @@ def test_the_report_of_a_term_without_targets_names_no_budget_line(next_term_res
 
     write_report(tmp_path / "r.html", next_term_results, [], "vi", datetime(2026, 11, 27))
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
-    assert "Các chỉ tiêu thu ngân sách của kế hoạch so với" not in html
+    assert "Các chỉ tiêu thu ngân sách của kế hoạch được so với" not in html
     assert "khối riêng, tăng theo tốc độ chung của ba ngành. baseline_2025_2030.toml" in html
     bundled = [run_scenario(load_scenario("baseline", SCENARIOS))]
     write_report(tmp_path / "b.html", bundled, [], "en", datetime(2026, 11, 27))

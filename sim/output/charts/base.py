@@ -28,6 +28,7 @@ from matplotlib.ticker import Formatter, MaxNLocator, MultipleLocator
 from sim.core.plan import NO_PLAN, Plan
 from sim.core.targets import Target
 from sim.output.i18n import format_number
+from sim.output.linebreak import prose_lines
 from sim.output.plan_text import footer_text
 
 if TYPE_CHECKING:
@@ -130,6 +131,8 @@ EXCEEDED_COLOUR = "#8EC3EA"  # a deeper blue: met, and above the band's upper en
 
 BOTTOM_STRIP_IN = 0.45  # inches kept free under the panels: footer line + PDF caption (2 lines)
 FOOTER_BASELINE_IN = 0.05
+FOOTER_PT = 7.0
+"""The source line's size: 6.5 pt printed at 6.2 on a page shrunk to fit A4."""
 CAPTION_BASELINE_IN = 0.2
 CAPTION_PT = 7.0
 CAPTION_LINES = 2
@@ -145,18 +148,8 @@ def caption_lines(label: str, width_in: float) -> tuple[str, ...]:
     out (`ChartJob.draw` asks first, for the room; the page's caption is then the same lines,
     kept)."""
     room = (width_in * 0.99 - 0.1) * 72 / CAPTION_PT  # in ems
-    space = _advance_em(" ")
-    lines: list[str] = []
-    line, used = "", 0.0
-    for word in label.split():
-        width = _width_em(word)
-        if line and used + space + width > room:
-            lines.append(line)
-            line, used = word, width
-        else:
-            line, used = (f"{line} {word}", used + space + width) if line else (word, width)
-    lines.append(line)
-    return tuple(lines)
+    words = label.split()
+    return tuple(prose_lines(words, [_width_em(w) for w in words], room, _advance_em(" ")))
 
 
 def line_chars(label: str, room_in: float, pt: float) -> int:
@@ -243,7 +236,10 @@ class NumberFormatter(Formatter):
             decimals = next(
                 (d for d in range(3) if abs(value * 10**d - round(value * 10**d)) < 1e-6), 2
             )
-        return f"{format_number(value, decimals, self.lang)}{self.suffix}"
+        shown = format_number(value, decimals, self.lang)
+        if shown.startswith("-"):  # a minus sign, as every other number of a chart has
+            shown = "−" + shown[1:]
+        return f"{shown}{self.suffix}"
 
 
 class YearFormatter(Formatter):
@@ -287,7 +283,7 @@ def footer(fig: Figure, lang: str, run_date: date, actuals: str = "") -> None:
         0.01,
         FOOTER_BASELINE_IN / fig.get_figheight(),
         footer_text(_PLAN.get(), lang, run_date, actuals),
-        fontsize=6.5,
+        fontsize=FOOTER_PT,
         color="#555555",
         ha="left",
         va="bottom",

@@ -84,20 +84,27 @@ def _steps(
     the parameters whose contribution is not zero; above MAX_STEPS, the MAX_STEPS - 1 largest
     and one bar for the rest ("4 tham số khác"), so that the chart still prints at its size."""
     parts = [r for r in rows if r.indicator == indicator and abs(r.contribution) > 1e-9]
+    paths = {r.parameter for r in parts}
+
+    def name(path: str) -> str:  # a growth beside its own single years: "(các năm khác)"
+        words = _label(path, lang, labels)
+        if any(p.startswith(f"{path}_by_year.") for p in paths):
+            words += text("compare.other_years", lang)
+        return words
+
     if len(parts) <= MAX_STEPS:
-        return [(_label(r.parameter, lang, labels), r.contribution) for r in parts]
+        return [(name(r.parameter), r.contribution) for r in parts]
     kept = sorted(parts, key=lambda r: -abs(r.contribution))[: MAX_STEPS - 1]
-    steps = [(_label(r.parameter, lang, labels), r.contribution) for r in parts if r in kept]
+    steps = [(name(r.parameter), r.contribution) for r in parts if r in kept]
     rest = [r.contribution for r in parts if r not in kept]
     return [*steps, (text("compare.others", lang).format(n=len(rest)), float(sum(rest)))]
 
 
 def _decimals(levels: Sequence[float]) -> int:
-    """Decimals of a panel's numbers: one for levels in the hundreds (an index, billion VND),
-    two down to 1 (million VND per person), and below that three significant figures."""
+    """Decimals of a panel's numbers: two, as the report's and the terminal's tables of the
+    same parts (one decimal made the chart's "−12,7" the table's "−12,61"); below 1, three
+    significant figures."""
     largest = max(abs(x) for x in levels)
-    if largest >= 100:
-        return 1
     if largest >= 1 or largest == 0:
         return 2
     return min(6, 2 - math.floor(math.log10(largest)))

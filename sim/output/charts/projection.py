@@ -649,7 +649,7 @@ def plot_end_year_comparison(
     targets = targets_in_horizon(results)
     cols = min(5, max(1, len(targets)))
     rows = int(np.ceil(len(targets) / cols)) or 1
-    fig = new_figure(9.0, 1.4 + 2.4 * rows)
+    fig = new_figure(9.4, 1.4 + 2.4 * rows)  # (room for a 21-character panel title)
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False).ravel())
     styles = scenario_styles([r.scenario.name for r in results])
     pairs = _pairs(results, rebased)

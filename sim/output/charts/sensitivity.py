@@ -3,7 +3,6 @@ spider and the two-way grid. Each takes tidy tables (the ones written to <out>/s
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from datetime import date
 
@@ -32,13 +31,14 @@ from sim.output.i18n import (
     band_text,
     format_number,
     format_pct,
+    in_brackets,
     indicator_label,
     label_text,
     linked_labels,
     text,
     unit_text,
 )
-from sim.output.linebreak import wrap
+from sim.output.linebreak import prose_lines, wrap
 from sim.run import ScenarioResult, run_plan
 
 __all__ = [
@@ -125,7 +125,7 @@ def plot_fan_charts(
             if col == 0:
                 ax.set_ylabel(
                     f"{wrap(indicator_label(indicator, lang, labels), 22)}\n"
-                    f"({unit_text(result.units[indicator], lang)})",
+                    f"{in_brackets(unit_text(result.units[indicator], lang))}",
                     fontsize=7.5,
                 )
             year_axis(ax, result.years)
@@ -253,7 +253,7 @@ def plot_target_probabilities(
                     bar.get_y() + bar.get_height() / 2,
                     format_pct(value, 0, lang),
                     va="center",
-                    fontsize=6.5,
+                    fontsize=7,
                 )
     ax.set_yticks(y, [wrap(label_text(t, lang), 34) for t in targets], fontsize=7.5)
     ax.invert_yaxis()
@@ -350,7 +350,8 @@ def _negligible_note(parameters: Sequence[str], lang: str, labels: dict[str, Bil
         groups.setdefault(who, []).append(what)
     listed = "; ".join(f"{who}: {', '.join(whats)}" for who, whats in groups.items())
     head = text("sobol_negligible", lang).format(threshold=format_number(SOBOL_SHOWN_MIN, 2, lang))
-    return "\n".join(textwrap.wrap(f"{head}: {listed}.", 125))  # (prose: not `wrap`)
+    words = f"{head}: {listed}.".split()
+    return "\n".join(prose_lines(words, [len(w) for w in words], 125, 1))  # (prose)
 
 
 def _panel_grid(fig: Figure, n: int):
@@ -376,7 +377,7 @@ def plot_tornado(
     outputs = list(dict.fromkeys(table.output))
     labels = linked_labels(result)
     longest = max((int((table.output == o).sum()) for o in outputs), default=1)
-    fig = new_figure(11.0, 1.6 + 0.3 * longest * int(np.ceil(len(outputs) / 2)))
+    fig = new_figure(11.0, 1.6 + 0.34 * longest * int(np.ceil(len(outputs) / 2)))
     for ax, output in zip(_panel_grid(fig, len(outputs)), outputs, strict=True):
         rows = table[table.output == output].sort_values("swing")
         base = float(rows.output_base.iloc[0])
@@ -405,12 +406,14 @@ def plot_tornado(
             f"[{format_number(lo, 2, lang)}–{format_number(hi, 2, lang)}]"
             for p, lo, hi in zip(rows.parameter, rows.low_value, rows.high_value, strict=True)
         ]
-        ax.set_yticks(y, names, fontsize=6.5)
+        ax.set_yticks(y, names, fontsize=7)
         ax.grid(axis="y", visible=False)
         ax.xaxis.set_major_formatter(NumberFormatter(lang, None))
         ax.tick_params(axis="x", labelsize=7)
         unit = unit_text(str(rows.unit.iloc[0]), lang)
-        ax.set_title(wrap(f"{indicator_label(output, lang, labels)} ({unit})", 40), fontsize=8.5)
+        ax.set_title(
+            wrap(f"{indicator_label(output, lang, labels)} {in_brackets(unit)}", 40), fontsize=8.5
+        )
     title = f"{text('fig.tornado', lang)} – {result.scenario.title(lang)}"
     titled_legend(fig, fig.axes[0], 2, title)
     footer(fig, lang, run_date)
@@ -477,7 +480,9 @@ def plot_spider(spider: pd.DataFrame, result: ScenarioResult, lang: str, run_dat
             )
         ax.axvline(0, color="#555555", linewidth=0.8)
         unit = unit_text(str(rows.unit.iloc[0]), lang)
-        ax.set_title(wrap(f"{indicator_label(output, lang, labels)} ({unit})", 40), fontsize=8.5)
+        ax.set_title(
+            wrap(f"{indicator_label(output, lang, labels)} {in_brackets(unit)}", 40), fontsize=8.5
+        )
         ax.set_xlabel(text("spider_x", lang), fontsize=7.5)
         ax.xaxis.set_major_formatter(NumberFormatter(lang, None))
         ax.yaxis.set_major_formatter(NumberFormatter(lang, None))

@@ -13,13 +13,16 @@ from matplotlib.patches import Patch
 
 from sim.core.names import SeriesName
 from sim.output.charts.base import (
+    LABEL_CELL_PAD,
     MET_COLOUR,
     MISSED_COLOUR,
+    TABLE_PT,
     NumberFormatter,
     footer,
     legend_above,
     legend_columns,
     legend_entries,
+    line_chars,
     new_figure,
     scenario_styles,
     table_figure,
@@ -156,7 +159,7 @@ def plot_deviation_table(
         is_growth = SeriesName.parse(indicator).is_growth
         mark = "" if status == "final" else f" ({text('estimate', lang)})"
         line = [
-            indicator_label(indicator, lang, labels),
+            indicator_label(indicator, lang, labels),  # (wrapped to its cell below)
             unit_text(plans[0].units.get(indicator, ""), lang),  # (the actuals mix units)
             str(year),
             f"{format_number(actual, 1, lang)}{mark}",
@@ -182,12 +185,16 @@ def plot_deviation_table(
             line_colours.append(_deviation_colour(value, on_plan))
         cells.append(line)
         colours.append(line_colours)
+    width = max(9.0, 6.0 + 1.6 * len(names))
+    widths = [0.27, 0.13, 0.06, 0.12] + [0.42 / len(names)] * len(names)
+    room = widths[0] * width * (1 - 2 * LABEL_CELL_PAD) * 0.97  # (the axes' margins)
+    for line in cells:  # a label too long for its cell wraps ("...: Công nghiệp - xây dựng")
+        line[0] = wrap(line[0], line_chars(line[0], room, TABLE_PT))
     height = 1.5 + 0.3 * (len(cells) + 1.5)  # and a line for the colour key
-    fig = new_figure(max(9.0, 6.0 + 1.6 * len(names)), height)
+    fig = new_figure(width, height)
     ax = fig.add_subplot()
     header = [text("indicator", lang), text("unit", lang), text("year", lang)]
     header += [text("actual", lang)] + [wrap(p.scenario.title(lang), 18) for p in plans]
-    widths = [0.27, 0.13, 0.06, 0.12] + [0.42 / len(names)] * len(names)
     table_figure(ax, cells, header, colours, widths)
     ax.set_title(text("fig.deviation", lang))
     key = [
