@@ -53,13 +53,16 @@ ACTUALS_SOURCE_CHARS = 40
 """The longest list of the actuals' sources a footer names; longer, the file's name instead."""
 
 
-def actuals_source(observations: Iterable[Any], file_name: str) -> str:
-    """Where a run's actuals come from, for a chart's footer: the sources their file names
-    (its `source` column, each once, in order), or the file's name if it names none or too
-    many to fit."""
+def actuals_source(actuals: Any) -> str:
+    """Where a run's actuals (`sim.scenario.actuals.Actuals`; None: a run without) come from,
+    for a chart's footer: the sources their file names (its `source` column, each once, in
+    order), or the file's name if it names none or too many to fit; "" without actuals."""
+    if actuals is None:
+        return ""
+    observations: Iterable[Any] = actuals.observations
     sources = list(dict.fromkeys(o.source.strip() for o in observations if o.source.strip()))
     listed = ", ".join(sources)
-    return listed if listed and len(listed) <= ACTUALS_SOURCE_CHARS else file_name
+    return listed if listed and len(listed) <= ACTUALS_SOURCE_CHARS else actuals.path.name
 
 
 def report_title(plan: Plan, base: int, end: int, lang: str) -> str:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from sim.output.charts.process import ChartProcess, PackSettings, Recipe
 from sim.output.charts.saved import SavedChart
 from sim.output.i18n import LANGS, text, what_if_title
-from sim.output.plan_text import report_title
+from sim.output.plan_text import actuals_source, report_title
 from sim.output.publish import MANIFEST_NAME
 from sim.run import ScenarioResult, run_plan
 
@@ -103,7 +103,9 @@ def write_run(folder: Path, run: RunOutputs, charts: ChartProcess | None = None)
 def start_charts(charts: ChartProcess, run: RunOutputs, scratch: Path) -> None:
     """Begin drawing the congress charts (the projections are all they need), under
     `scratch`."""
-    recipe = ("main_chart_jobs", (run.results, run.lang, run.started.date(), run.rebased))
+    actuals = run.tracking.actuals if run.tracking is not None else None
+    day, source = run.started.date(), actuals_source(actuals)
+    recipe = ("main_chart_jobs", (run.results, run.lang, day, run.rebased, source))
     charts.draw(_main_pack(run), [recipe], scratch)
 
 

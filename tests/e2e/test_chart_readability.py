@@ -650,12 +650,20 @@ def test_the_scorecard_with_actuals_fits_a4_landscape_and_its_two_line_labels_th
 def test_the_tracking_charts_footers_name_where_the_actuals_come_from(
     bundled, tracking, lang, words
 ):
-    """Charts 9 and 10 named only the congress report and the model, not the source of the
-    actual figures they show: the footer names the actuals' sources (the example file's
-    `source` column says "example")."""
+    """Charts 9 and 10 (and 7 and 8, which show re-baselined values) named only the congress
+    report and the model, not the source of the actual figures they show: the footer names the
+    actuals' sources (the example file's `source` column says "example")."""
     from sim.output.charts.pack import tracking_chart_jobs
+    from sim.output.plan_text import actuals_source
 
-    for job in tracking_chart_jobs(bundled, tracking, lang, RUN_DATE):
+    rebased = [r.result for r in tracking.rebased]
+    source = actuals_source(tracking.actuals)
+    targets = [
+        job
+        for job in main_chart_jobs(bundled, lang, RUN_DATE, rebased, source)
+        if job.stem in ("07_targets_end_year", "08_scorecard")  # (re-baselined values too)
+    ]
+    for job in [*tracking_chart_jobs(bundled, tracking, lang, RUN_DATE), *targets]:
         fig = job.draw()
         [footer] = [t for t in fig.texts if t.get_gid() == "footer"]
         assert words in footer.get_text(), footer.get_text()
@@ -667,14 +675,20 @@ def test_the_tracking_charts_footers_name_where_the_actuals_come_from(
 
 
 def test_the_actuals_source_is_their_sources_once_each_or_the_file_name():
+    from pathlib import Path
     from types import SimpleNamespace as Row
 
     from sim.output.plan_text import actuals_source
 
-    rows = [Row(source=s) for s in ("Chi cục Thống kê", "", " Chi cục Thống kê ", "Phòng TC-KH")]
-    assert actuals_source(rows, "a.csv") == "Chi cục Thống kê, Phòng TC-KH"
-    assert actuals_source([Row(source="")], "a.csv") == "a.csv"
-    assert actuals_source([Row(source="x" * 41)], "a.csv") == "a.csv"
+    def of(*sources: str) -> Row:
+        return Row(observations=[Row(source=s) for s in sources], path=Path("in/a.csv"))
+
+    assert actuals_source(of("Chi cục Thống kê", "", " Chi cục Thống kê ", "Phòng TC-KH")) == (
+        "Chi cục Thống kê, Phòng TC-KH"
+    )
+    assert actuals_source(of("")) == "a.csv"
+    assert actuals_source(of("x" * 41)) == "a.csv"
+    assert actuals_source(None) == ""
 
 
 @pytest.fixture(scope="module")

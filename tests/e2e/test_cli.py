@@ -197,6 +197,21 @@ def test_actuals_run_adds_tracking_outputs(run, tmp_path):
     assert len(manifest["actuals"]["sha256"]) == 64
 
 
+@pytest.mark.slow
+def test_an_actuals_run_names_the_actuals_source_on_every_page_that_shows_them(run, tmp_path):
+    """The target charts (7, 8: re-baselined beside the plan) and the tracking charts (9, 10)
+    name where the actuals come from in their footer (the example file's sources say
+    "example"); the charts of projections alone (1-6) do not."""
+    from pypdf import PdfReader
+
+    code, _out, err = run("--actuals", str(SCENARIOS / "actuals_example.csv"))
+    assert code == 0, err
+    pages = PdfReader(tmp_path / "results" / "charts" / "chart_pack.pdf").pages
+    named = [" ".join(p.extract_text().split()) for p in pages]
+    assert len(named) == 10
+    assert [("số liệu thực hiện: example" in words) for words in named] == [False] * 6 + [True] * 4
+
+
 def test_bad_actuals_file_is_a_user_error(run, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("indicator,year,value,status\ngrowth.services,2031,5,final\n", encoding="utf-8")

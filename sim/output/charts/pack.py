@@ -261,9 +261,11 @@ def main_chart_jobs(
     lang: str,
     run_date: date,
     rebased: Sequence[ScenarioResult] = (),
+    actuals: str = "",
 ) -> list[ChartJob]:
     """The congress charts for a run, in pack order; `rebased`: each scenario re-baselined
-    through the actuals (--actuals), shown beside the plan in the target charts."""
+    through the actuals (--actuals), shown beside the plan in the target charts, whose footers
+    then name where the actuals come from (`actuals`, `plan_text.actuals_source`)."""
     first = results[0].scenario
     has_targets = bool(charts.targets_in_horizon(results))
     jobs = []
@@ -273,7 +275,7 @@ def main_chart_jobs(
         if stem in TARGET_CHARTS and not has_targets:
             continue
         if stem in TARGET_CHARTS and rebased:
-            plot = partial(TARGET_CHARTS[stem], rebased=tuple(rebased))
+            plot = partial(TARGET_CHARTS[stem], rebased=tuple(rebased), actuals=actuals)
         chart = ScenariosChart(plot, tuple(results), lang, run_date)
         words = chart_caption(
             _caption_key(caption, results), first.plan, first.base_year, first.end_year, lang
@@ -311,16 +313,12 @@ def tracking_chart_jobs(
         ChartJob(
             "10_deviation",
             DeviationChart(
-                tracking.plan_vs_actual, plans, lang, run_date, _actuals_source(tracking.actuals)
+                tracking.plan_vs_actual, plans, lang, run_date, actuals_source(tracking.actuals)
             ),
             text("caption.deviation", lang),
             _what_if(results, lang),
         ),
     ]
-
-
-def _actuals_source(actuals: Actuals) -> str:
-    return actuals_source(actuals.observations, actuals.path.name)
 
 
 def sensitivity_chart_jobs(

@@ -81,7 +81,7 @@ def plot_plan_vs_actual(
     handles, names = legend_entries(axes[: len(indicators)])
     ncol = legend_columns(names, fig.get_figwidth(), 4, fontsize=7)
     legend_above(fig, handles, names, ncol, text("fig.plan_vs_actual", lang), fontsize=7)
-    footer(fig, lang, run_date, actuals_source(actuals.observations, actuals.path.name))
+    footer(fig, lang, run_date, actuals_source(actuals))
     return fig
 
 
