@@ -768,16 +768,23 @@ def _change_text(setting: str, scenario: Scenario, lang: str) -> str:
 
 
 def _kept_years(parsed: ParameterPath, scenario: Scenario) -> list[int]:
-    """The years of the run whose growth the scenario fixes on its own (`growth_pct_by_year`),
-    so that a --set of the default growth does not reach them (COVID-19's 2021 and 2022)."""
-    if parsed.field != "growth_pct" or parsed.year is not None:
+    """The years of the run whose growth the scenario file fixes on its own
+    (`growth_pct_by_year`, not set by this run's --set), so that a --set of the default growth
+    or elasticity does not reach them (COVID-19's 2021 and 2022)."""
+    if parsed.field not in ("growth_pct", "elasticity") or parsed.year is not None:
         return []
     owners: Mapping[str, Any] = (
         scenario.sectors if parsed.group == "sectors" else scenario.indicators
     )
     owner = owners.get(parsed.owner)
     by_year = getattr(owner, "growth_pct_by_year", None) or {}
-    return sorted(y for y in by_year if scenario.base_year < y <= scenario.end_year)
+    own = f"{parsed.group}.{parsed.owner}.growth_pct_by_year."
+    set_here = {s.partition("=")[0].strip().removeprefix(own) for s in scenario.settings}
+    return sorted(
+        y
+        for y in by_year
+        if scenario.base_year < y <= scenario.end_year and str(y) not in set_here
+    )
 
 
 def what_if_title(title: str, scenarios: Iterable[Scenario], lang: str) -> str:

@@ -170,17 +170,24 @@ def prose_lines(
     words: Sequence[str], widths: Sequence[float], room: float, space: float
 ) -> list[str]:
     """Running text (a caption, a note) set line by line, as full as `room` allows (`widths`:
-    each word's, `space`: a space's, in one unit), but never breaking inside a word of
-    `VI_WORDS` or before a number while the line can give its last word to the next ("...của
-    từng kịch / bản" becomes "...của từng / kịch bản")."""
+    each word's, `space`: a space's, in one unit), avoiding a break inside a word of `VI_WORDS`
+    or before a number: the line gives its last words to the next ("...của từng kịch / bản"
+    becomes "...của từng / kịch bản"; "độ lệch chuẩn" goes whole) while it keeps a word and
+    what it gives still fits the next line with the word that did not fit."""
     lines: list[list[str]] = []
     line: list[tuple[str, float]] = []
     used = 0.0
     for word, width in zip(words, widths, strict=True):
         if line and used + space + width > room:
-            carried = []
-            if len(line) > 1 and break_cost(line[-1][0], word) >= BAD:
-                carried = [line.pop()]
+            carried: list[tuple[str, float]] = []
+            while (
+                len(line) > 1 and break_cost(line[-1][0], (carried or [(word, 0.0)])[0][0]) >= BAD
+            ):
+                moved = [line[-1], *carried]
+                if sum(w for _, w in moved) + space * len(moved) + width > room:
+                    break
+                carried = moved
+                line.pop()
             lines.append([w for w, _ in line])
             line = carried
             used = sum(w for _, w in line) + space * max(0, len(line) - 1)

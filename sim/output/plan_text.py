@@ -62,7 +62,10 @@ def actuals_source(actuals: Any) -> str:
     observations: Iterable[Any] = actuals.observations
     sources = list(dict.fromkeys(o.source.strip() for o in observations if o.source.strip()))
     listed = ", ".join(sources)
-    return listed if listed and len(listed) <= ACTUALS_SOURCE_CHARS else actuals.path.name
+    if listed and len(listed) <= ACTUALS_SOURCE_CHARS:
+        return listed
+    name = str(actuals.path.name)
+    return name if len(name) <= ACTUALS_SOURCE_CHARS else name[: ACTUALS_SOURCE_CHARS - 1] + "…"
 
 
 def report_title(plan: Plan, base: int, end: int, lang: str) -> str:

@@ -751,3 +751,31 @@ def test_a_growth_beside_its_own_single_years_is_labelled_the_other_years():
     assert "Services: growth (other years)" in labels
     assert "Industry & construction: growth (other years)" not in labels  # (not set)
     assert any(label.startswith("Services: growth in 2021") for label in labels), labels
+
+
+def test_a_scorecard_of_many_targets_grows_rather_than_squeeze_its_rows(
+    bundled, tracking, monkeypatch
+):
+    """The height cap made 41 rows (the plan's targets twice, with --actuals) 0.17 in each: the
+    text ran over the rules. Past SCORECARD_LINE_MIN_IN a row, the table is not capped."""
+    from sim.output.charts import projection
+
+    targets = projection.targets_in_horizon(bundled)
+    monkeypatch.setattr(projection, "targets_in_horizon", lambda results: (*targets, *targets))
+    rebased = [r.result for r in tracking.rebased]
+    fig = _job(main_chart_jobs(bundled, "vi", RUN_DATE, rebased), "08_scorecard").draw()
+    assert fig.get_size_inches()[1] > projection.SCORECARD_MAX_IN
+    fig.draw_without_rendering()
+    cells = fig.axes[0].tables[0].get_celld()
+    for (row, col), cell in cells.items():
+        if row > 0 and col > 1:  # (scores: one line each)
+            box, words = cell.get_window_extent(), cell.get_text().get_window_extent()
+            assert box.y0 <= words.y0 and words.y1 <= box.y1, cell.get_text().get_text()
+
+
+def test_tick_labels_have_a_minus_sign_and_no_negative_zero():
+    from sim.output.charts.base import NumberFormatter
+
+    assert NumberFormatter("vi", None)(-2.5) == "−2,5"
+    assert NumberFormatter("vi", None)(-0.0) == "0"
+    assert NumberFormatter("vi", 2)(-0.001) == "0,00"

@@ -119,3 +119,17 @@ def test_prose_carries_a_words_first_syllable_to_the_next_line():
     plain = "one two three four five six".split()  # (no word to keep whole: as full as fits)
     assert prose_lines(plain, [len(w) for w in plain], 13, 1) == ["one two three", "four five six"]
     assert prose_lines(["a"], [1.0], 0.5, 1) == ["a"]  # a word wider than the room: alone
+
+
+def test_prose_gives_a_whole_word_to_the_next_line_and_never_overflows_for_it():
+    def lines(text: str, room: int) -> list[str]:
+        words = text.split()
+        return prose_lines(words, [len(w) for w in words], room, 1)
+
+    # a word of three syllables ("độ lệch chuẩn": two pairs of the list) goes whole
+    assert lines("Biểu 3. Trung vị và độ lệch chuẩn", 27) == [
+        "Biểu 3. Trung vị và",
+        "độ lệch chuẩn",
+    ]
+    # "năm" would make the next line 14 wide in a room of 12: the break stays
+    assert lines("abcdefg năm 2021-2025,", 12) == ["abcdefg năm", "2021-2025,"]

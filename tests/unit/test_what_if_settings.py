@@ -141,3 +141,12 @@ def test_a_what_if_of_a_growth_says_which_years_the_scenario_fixes_on_its_own():
     )
     [baseline] = load_scenarios(["baseline"], SCENARIOS, [f"{SERVICES}=12"])
     assert scenario_what_if_note(baseline, "en") == "what-if: Services: growth = 12 %/yr (was 16)"
+
+
+def test_a_year_the_run_sets_itself_is_not_said_to_be_unchanged():
+    settings = [f"{SERVICES}=12", "sectors.services.growth_pct_by_year.2021=3"]
+    [covid] = load_scenarios(["covid_shock"], SCENARIOS, settings)
+    assert scenario_what_if_note(covid, "en") == (
+        "what-if: Services: growth = 12 %/yr (was 16; 2022 unchanged); "
+        "Services: growth in 2021 = 3 %/yr (was 4)"
+    )

@@ -9,6 +9,7 @@ with that format's own canvas (Agg for PNG), whatever the backend.
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from datetime import date
@@ -132,7 +133,7 @@ EXCEEDED_COLOUR = "#8EC3EA"  # a deeper blue: met, and above the band's upper en
 BOTTOM_STRIP_IN = 0.45  # inches kept free under the panels: footer line + PDF caption (2 lines)
 FOOTER_BASELINE_IN = 0.05
 FOOTER_PT = 7.0
-"""The source line's size: 6.5 pt printed at 6.2 on a page shrunk to fit A4."""
+"""The source line's size (6.5 pt printed at 6.2 on a page shrunk to fit A4)."""
 CAPTION_BASELINE_IN = 0.2
 CAPTION_PT = 7.0
 CAPTION_LINES = 2
@@ -148,7 +149,7 @@ def caption_lines(label: str, width_in: float) -> tuple[str, ...]:
     out (`ChartJob.draw` asks first, for the room; the page's caption is then the same lines,
     kept)."""
     room = (width_in * 0.99 - 0.1) * 72 / CAPTION_PT  # in ems
-    words = label.split()
+    words = unicodedata.normalize("NFC", label).split()  # (the word list is in NFC)
     return tuple(prose_lines(words, [_width_em(w) for w in words], room, _advance_em(" ")))
 
 
@@ -238,7 +239,7 @@ class NumberFormatter(Formatter):
             )
         shown = format_number(value, decimals, self.lang)
         if shown.startswith("-"):  # a minus sign, as every other number of a chart has
-            shown = "−" + shown[1:]
+            shown = "−" + shown[1:] if shown.strip("-0,.") else shown[1:]  # (no "−0")
         return f"{shown}{self.suffix}"
 
 

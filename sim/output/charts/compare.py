@@ -102,8 +102,9 @@ def _steps(
 
 def _decimals(levels: Sequence[float]) -> int:
     """Decimals of a panel's numbers: two, as the report's and the terminal's tables of the
-    same parts (one decimal made the chart's "−12,7" the table's "−12,61"); below 1, three
-    significant figures."""
+    same parts (one decimal made the chart's "−12,7" the table's "−12,61"; a part may still
+    differ by its last digit, moved so that the parts add up); below 1, three significant
+    figures."""
     largest = max(abs(x) for x in levels)
     if largest >= 1 or largest == 0:
         return 2
@@ -196,7 +197,7 @@ def plot_waterfall(
             cut = True
             for level in (y[0], y[-1]):
                 _cut_mark(ax, left + 0.02 * (high + 0.35 * span - left), level)
-        ax.xaxis.set_major_formatter(NumberFormatter(lang, None))
+        ax.xaxis.set_major_formatter(NumberFormatter(lang, None if decimals <= 2 else decimals))
         ax.tick_params(axis="x", labelsize=7.5)
         ax.set_xlabel(unit_text(result.units.get(ind, ""), lang), fontsize=7.5)
         ax.set_title(indicator_label(ind, lang, labels), fontsize=9, fontweight="bold")

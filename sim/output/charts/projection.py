@@ -790,7 +790,10 @@ def plot_scorecard_table(
     # 4.4 inches hold a title, ten rows, the key and the footer; more rows, a taller figure,
     # up to A4 landscape's height inside its margins (taller, it printed at 0.9: 6.8 pt text)
     lines = sum(units) + SCORECARD_EXTRA_ROWS
-    fig = new_figure(width, min(round(4.4 * lines / SCORECARD_LINES, 2), SCORECARD_MAX_IN))
+    height = round(4.4 * lines / SCORECARD_LINES, 2)
+    if SCORECARD_MAX_IN / lines >= SCORECARD_LINE_MIN_IN:  # (more rows: no cap, rows keep room)
+        height = min(height, SCORECARD_MAX_IN)
+    fig = new_figure(width, height)
     ax = fig.add_subplot()
     row_height = ROW_HEIGHT * SCORECARD_LINES / lines
     header = [text("target", lang), text("band", lang)]
@@ -858,7 +861,11 @@ SCORECARD_EXTRA_ROWS = 2.75
 """Rows' worth of the scorecard's axes taken by the header (1.25) and the key under it (1.5)."""
 
 SCORECARD_MAX_IN = 7.0
-"""The scorecard's greatest height: A4 landscape inside its margins is 7.09 in high."""
+"""The scorecard's greatest height: A4 landscape inside its margins is 7.09 in high; kept
+while a row still has SCORECARD_LINE_MIN_IN (beyond, the table grows and prints smaller)."""
+SCORECARD_LINE_MIN_IN = 0.3
+"""The least height of a scorecard row's unit of the figure, inches (the bundled plan with
+--actuals: 0.31; at 0.17 the text ran over its rules)."""
 
 SCORECARD_LINES = 10 + SCORECARD_EXTRA_ROWS
 """The rows of a 4.4-inch scorecard: ten targets (the bundled plan), header and key."""
