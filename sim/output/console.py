@@ -258,18 +258,23 @@ def _gap_lines(
 ) -> list[str]:
     """An indicator's gap line, then its largest contributions, one a line."""
     labels = linked_labels(result)
-    before, after = float(base.series[indicator][-1]), float(result.series[indicator][-1])
+    # a parameter that does not move this indicator (a rate of another one) is left out; the
+    # numbers as printed, the parts adding up to the gap (as the chart and the report print them)
+    moving = [a for a in rows if abs(a.contribution) > 1e-9]
+    before, after, parts = i18n.rounded_parts(
+        float(base.series[indicator][-1]),
+        float(result.series[indicator][-1]),
+        [a.contribution for a in moving],
+        2,
+    )
     unit = unit_text(result.units.get(indicator, ""), lang)
     lines = [
         f"    {indicator_label(indicator, lang, labels)} {i18n.in_brackets(unit)}: "
         f"{format_number(before, 2, lang)} → {format_number(after, 2, lang)}, "
         f"{i18n.text('compare.gap', lang)} {format_part(after - before, 2, lang)}"
     ]
-    # a parameter that does not move this indicator (a rate of another one) is left out
-    ranked = sorted(
-        (a for a in rows if abs(a.contribution) > 1e-9), key=lambda a: -abs(a.contribution)
-    )
-    shown = [(parameter_text(a.parameter, lang, labels), a.contribution) for a in ranked]
+    ranked = sorted(zip(moving, parts, strict=True), key=lambda pair: -abs(pair[0].contribution))
+    shown = [(parameter_text(a.parameter, lang, labels), part) for a, part in ranked]
     if len(shown) > TOP_CONTRIBUTIONS + 1:
         rest = sum(value for _, value in shown[TOP_CONTRIBUTIONS:])
         others = i18n.text("compare.others", lang).format(n=len(shown) - TOP_CONTRIBUTIONS)

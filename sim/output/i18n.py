@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sim.core.names import TOTAL, ParameterPath, SeriesName
@@ -1181,6 +1181,27 @@ def format_band(low: float, high: float, lang: str, decimals: int = 2, unit: str
 def parameter_unit(path: str) -> str:
     """The unit of a parameter path's value ("%/yr", "%", "" for an elasticity or a base)."""
     return _UNIT_OF_FIELD.get(ParameterPath.parse(path).field, "")
+
+
+def rounded_parts(
+    start: float, end: float, steps: Sequence[float], decimals: int
+) -> tuple[float, float, list[float]]:
+    """(start, end, steps) as printed, to `decimals`, the steps adding up to end - start as
+    printed: each step rounded, then the steps that rounding moved furthest moved back by one
+    last digit each until they do (largest remainders; "566,8 ... 531,9 (−34,9)" had parts
+    that added up to −34,8). The waterfall, the report's table and the terminal print a gap's
+    parts through it, so they print the same numbers."""
+    unit = 10.0**-decimals
+    first, last = round(start / unit), round(end / unit)
+    raw = [x / unit for x in steps]
+    parts = [round(x) for x in raw]
+    if not parts:
+        return first * unit, first * unit, []
+    while (short := last - first - sum(parts)) != 0:
+        sign = 1 if short > 0 else -1
+        k = max(range(len(parts)), key=lambda i: sign * (raw[i] - parts[i]))
+        parts[k] += sign
+    return first * unit, last * unit, [p * unit for p in parts]
 
 
 def format_part(value: float, decimals: int, lang: str) -> str:

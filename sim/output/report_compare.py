@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING
 from sim.output.i18n import (
     format_number,
     format_part,
+    in_brackets,
     indicator_label,
     linked_labels,
     parameter_text,
+    rounded_parts,
     text,
     unit_text,
 )
@@ -75,28 +77,42 @@ def _table(
     ]
     head = "".join(
         f"<th>{_e(indicator_label(i, lang, labels))} "
-        f"({_e(unit_text(result.units.get(i, ''), lang))})</th>"
+        f"{_e(in_brackets(unit_text(result.units.get(i, ''), lang)))}</th>"
         for i in indicators
     )
 
-    def level(r: ScenarioResult) -> str:
+    # each column as printed, its parts adding up to its gap (`rounded_parts`, as the chart)
+    shown: dict[tuple[str, str], float] = {}
+    for i in indicators:
+        moving = [p for p in parameters if abs(part[(p, i)]) > 1e-9]
+        first, last, parts = rounded_parts(
+            float(base.series[i][-1]),
+            float(result.series[i][-1]),
+            [part[(p, i)] for p in moving],
+            2,
+        )
+        shown |= {("", i): first, ("=", i): last} | dict(
+            zip([(p, i) for p in moving], parts, strict=True)
+        )
+
+    def level(r: ScenarioResult, key: str) -> str:
         cells = "".join(
-            f'<td class="num">{format_number(float(r.series[i][-1]), 2, lang)}</td>'
-            for i in indicators
+            f'<td class="num">{format_number(shown[(key, i)], 2, lang)}</td>' for i in indicators
         )
         title = text("compare.base_level", lang).format(title=r.scenario.title(lang))
         return f"<tr><th>{_e(title)}</th>{cells}</tr>"
 
-    body = [level(base)]
+    body = [level(base, "")]
     for p in parameters:
         cells = "".join(
-            f'<td class="num">{format_part(part[(p, i)], 2, lang)}</td>' for i in indicators
+            f'<td class="num">{format_part(shown.get((p, i), 0.0), 2, lang)}</td>'
+            for i in indicators
         )
         body.append(f"<tr><td>{_e(parameter_text(p, lang, labels))}</td>{cells}</tr>")
-    gaps = [sum(v for (_, ind), v in part.items() if ind == i) for i in indicators]
+    gaps = [shown[("=", i)] - shown[("", i)] for i in indicators]
     sums = "".join(f'<td class="num"><strong>{format_part(g, 2, lang)}</strong></td>' for g in gaps)
     body.append(f"<tr><th>{_e(text('compare.sum', lang))}</th>{sums}</tr>")
-    body.append(level(result))
+    body.append(level(result, "="))
     return (
         f'<table class="compare"><tr><th>{_e(text("parameter", lang))}</th>{head}</tr>'
         f"{''.join(body)}</table>"

@@ -509,7 +509,7 @@ def test_rounded_parts_add_up_to_the_gap_as_printed():
     """Hand-computed: levels 566,80 and 531,89 print as 566,8 and 531,9, a gap of −34,9; the
     parts round to −29,7 +4,7 −12,7 +3,1 −0,2 = −34,8, so the part rounding moved furthest up
     (−0,24 -> −0,2, by 0,04) goes back down a digit, to −0,3."""
-    from sim.output.charts.compare import rounded_parts
+    from sim.output.i18n import rounded_parts
 
     start, end, parts = rounded_parts(566.80, 531.89, [-29.70, 4.67, -12.72, 3.08, -0.24], 1)
     assert (start, end) == pytest.approx((566.8, 531.9))

@@ -24,6 +24,7 @@ from sim.output.i18n import (
     format_signed,
     indicator_label,
     linked_labels,
+    rounded_parts,
     text,
     unit_text,
 )
@@ -114,26 +115,6 @@ def _decimals(levels: Sequence[float]) -> int:
 def _signed(value: float, decimals: int, lang: str) -> str:
     """A rounded contribution with its sign; "≈ 0" for a part too small for the decimals."""
     return "≈ 0" if value == 0 else format_signed(value, decimals, lang)
-
-
-def rounded_parts(
-    start: float, end: float, steps: Sequence[float], decimals: int
-) -> tuple[float, float, list[float]]:
-    """(start, end, steps) as printed, to `decimals`, the steps adding up to end - start as
-    printed: each step rounded, then the steps that rounding moved furthest moved back by one
-    last digit each until they do (largest remainders; "566,8 ... 531,9 (−34,9)" had parts
-    that added up to −34,8)."""
-    unit = 10.0**-decimals
-    first, last = round(start / unit), round(end / unit)
-    raw = [x / unit for x in steps]
-    parts = [round(x) for x in raw]
-    if not parts:
-        return first * unit, first * unit, []
-    while (short := last - first - sum(parts)) != 0:
-        sign = 1 if short > 0 else -1
-        k = max(range(len(parts)), key=lambda i: sign * (raw[i] - parts[i]))
-        parts[k] += sign
-    return first * unit, last * unit, [p * unit for p in parts]
 
 
 @with_style
