@@ -24,6 +24,7 @@ Code builds and parses both through this module only; it imports nothing.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
@@ -195,6 +196,14 @@ class ParameterPath:
         """The single-year override of this yearly rate: sectors.services.growth_pct ->
         sectors.services.growth_pct_by_year.<year>."""
         return ParameterPath(self.group, self.owner, BY_YEAR, year)
+
+    def years_among(self, paths: Iterable[str]) -> set[int]:
+        """The years whose single-year override of this yearly rate (`in_year`) is among
+        `paths`; none for a path of one year itself."""
+        if self.year is not None:
+            return set()
+        found = (ParameterPath.parse(p) for p in paths)
+        return {p.year for p in found if p.year is not None and p == self.in_year(p.year)}
 
     @property
     def every_year(self) -> str:

@@ -778,12 +778,9 @@ def _kept_years(parsed: ParameterPath, scenario: Scenario) -> list[int]:
     )
     owner = owners.get(parsed.owner)
     by_year = getattr(owner, "growth_pct_by_year", None) or {}
-    own = f"{parsed.group}.{parsed.owner}.growth_pct_by_year."
-    set_here = {s.partition("=")[0].strip().removeprefix(own) for s in scenario.settings}
+    set_here = parsed.years_among(s.partition("=")[0].strip() for s in scenario.settings)
     return sorted(
-        y
-        for y in by_year
-        if scenario.base_year < y <= scenario.end_year and str(y) not in set_here
+        y for y in by_year if scenario.base_year < y <= scenario.end_year and y not in set_here
     )
 
 

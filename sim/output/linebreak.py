@@ -102,15 +102,14 @@ def _lines(words: tuple[str, ...], width: int) -> tuple[str, ...]:
     if not words:
         return ("",)
     fewest = len(_greedy(words, width))
-    best: tuple[float, tuple[str, ...]] | None = None
-    for count in (fewest, fewest + 1):
-        found = _cheapest(words, width, count)
-        if found is not None:
-            cost = found[0] + EXTRA_LINE * (count - fewest)
-            if best is None or cost < best[0]:
-                best = (cost, found[1])
-    assert best is not None  # (the greedy lines are one way to fill `fewest` lines)
-    return best[1]
+    cost, start = _costs(words, width, fewest + 1)
+    count = min((fewest, fewest + 1), key=lambda k: cost[k][-1] + EXTRA_LINE * (k - fewest))
+    bounds, j = [len(words)], len(words)
+    for k in range(count, 0, -1):
+        j = start[k][j]
+        bounds.append(j)
+    bounds.reverse()
+    return tuple(" ".join(words[a:b]) for a, b in itertools.pairwise(bounds))
 
 
 def _greedy(words: tuple[str, ...], width: int) -> list[str]:
@@ -126,13 +125,14 @@ def _greedy(words: tuple[str, ...], width: int) -> list[str]:
     return lines
 
 
-def _cheapest(
-    words: tuple[str, ...], width: int, count: int
-) -> tuple[float, tuple[str, ...]] | None:
-    """The cheapest way to set `words` on exactly `count` lines (None: there is none): break
-    costs, plus the lines' evenness (the sum of their squared lengths over `width`). A line is
-    grown word by word back from its end, and no further once it is too long: the work is
-    lines x words x words a line, not words squared."""
+def _costs(
+    words: tuple[str, ...], width: int, most: int
+) -> tuple[list[list[float]], list[list[int]]]:
+    """(cost, start): cost[k][j], the cheapest way to set words[:j] on exactly k lines (inf:
+    there is none), for k up to `most`: break costs, plus the lines' evenness (the sum of their
+    squared lengths over `width`); start[k][j], where its last line starts. A line is grown
+    word by word back from its end, and no further once it is too long: the work is lines x
+    words x words a line, not words squared."""
     n = len(words)
     ends = list(itertools.accumulate((len(w) + 1 for w in words), initial=0))
     depth = list(itertools.accumulate((w.count("(") - w.count(")") for w in words), initial=0))
@@ -141,11 +141,10 @@ def _cheapest(
         for i, (a, b) in enumerate(itertools.pairwise(words), start=1)
     ]
     inf = float("inf")
-    # cost[k][j], start[k][j]: the cheapest words[:j] on k lines, and where its last line starts
-    cost = [[inf] * (n + 1) for _ in range(count + 1)]
-    start = [[0] * (n + 1) for _ in range(count + 1)]
+    cost = [[inf] * (n + 1) for _ in range(most + 1)]
+    start = [[0] * (n + 1) for _ in range(most + 1)]
     cost[0][0] = 0.0
-    for k in range(1, count + 1):
+    for k in range(1, most + 1):
         for j in range(k, n + 1):
             for i in range(j - 1, k - 2, -1):  # the last line is words[i:j]
                 length = ends[j] - ends[i] - 1
@@ -156,14 +155,7 @@ def _cheapest(
                 total = cost[k - 1][i] + joints[i] + (length / width) ** 2
                 if total < cost[k][j]:
                     cost[k][j], start[k][j] = total, i
-    if cost[count][n] == inf:
-        return None
-    bounds, j = [n], n
-    for k in range(count, 0, -1):
-        j = start[k][j]
-        bounds.append(j)
-    bounds.reverse()
-    return cost[count][n], tuple(" ".join(words[a:b]) for a, b in itertools.pairwise(bounds))
+    return cost, start
 
 
 def prose_lines(

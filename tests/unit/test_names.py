@@ -177,3 +177,16 @@ def test_the_run_and_the_analyses_take_units_from_the_one_rule():
     }
     with_fees = replace(scenario, budget_concept="budget_revenue_total")
     assert output_units(with_fees)["budget_revenue_total"] == "billion VND"
+
+
+def test_a_rate_finds_the_years_it_is_overridden_in_among_paths():
+    paths = [
+        "sectors.services.growth_pct_by_year.2021",
+        "sectors.services.growth_pct_by_year.2022",
+        "sectors.industry.growth_pct_by_year.2023",
+        "sectors.services.share_pct",
+    ]
+    services = ParameterPath.parse("sectors.services.growth_pct")
+    assert services.years_among(paths) == {2021, 2022}
+    assert ParameterPath.parse("indicators.budget_revenue.elasticity").years_among(paths) == set()
+    assert ParameterPath.parse(paths[0]).years_among(paths) == set()  # (a year is no rate)

@@ -29,7 +29,7 @@ from matplotlib.ticker import Formatter, MaxNLocator, MultipleLocator
 from sim.core.plan import NO_PLAN, Plan
 from sim.core.targets import Target
 from sim.output.i18n import format_number
-from sim.output.linebreak import prose_lines
+from sim.output.linebreak import prose_lines, wrap
 from sim.output.plan_text import footer_text
 
 if TYPE_CHECKING:
@@ -161,6 +161,13 @@ def line_chars(label: str, room_in: float, pt: float) -> int:
     if width_in <= room_in:
         return len(label)
     return max(1, int(len(label) * room_in / width_in))
+
+
+def cell_label(label: str, column_in: float) -> str:
+    """A label wrapped to a table's first column `column_in` inches wide (`table_figure`: its
+    text size and padding), measured in the font."""
+    room = column_in * (1 - 2 * LABEL_CELL_PAD)
+    return wrap(label, line_chars(label, room, TABLE_PT))
 
 
 def _width_em(words: str) -> float:

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from sim.analysis.compare import Attribution
+from sim.core.names import ParameterPath
 from sim.output.charts.base import NumberFormatter, footer, new_figure, with_style
 from sim.output.charts.sensitivity import parameter_label
 from sim.output.i18n import (
@@ -89,7 +90,7 @@ def _steps(
 
     def name(path: str) -> str:  # a growth beside its own single years: "(các năm khác)"
         words = _label(path, lang, labels)
-        if any(p.startswith(f"{path}_by_year.") for p in paths):
+        if ParameterPath.parse(path).years_among(paths):
             words += text("compare.other_years", lang)
         return words
 
@@ -134,13 +135,22 @@ def plot_waterfall(
     indicators = list(dict.fromkeys(r.indicator for r in rows))
     labels = linked_labels(result)
     shown = {ind: _steps(rows, ind, lang, labels) for ind in indicators}
-    lines = [
-        max(wrap(name, LABEL_CHARS).count("\n") + 1 for name, _c in [("", 0.0), *shown[ind]])
+    names = {  # each bar's label, wrapped, top down: the base, the parts, the scenario
+        ind: [
+            wrap(name, LABEL_CHARS)
+            for name in (
+                base.scenario.title(lang),
+                *(n for n, _c in shown[ind]),
+                result.scenario.title(lang),
+            )
+        ]
         for ind in indicators
-    ]
-    # each panel as tall as its bars, a bar as tall as its longest label (two lines a bar)
+    }
+    # each panel as tall as its bars, a bar as tall as its longest part's label (two lines a bar)
     bars = [
-        (len(shown[ind]) + 2) * max(1.0, n / 2) for ind, n in zip(indicators, lines, strict=True)
+        len(names[ind])
+        * max(1.0, max((n.count("\n") + 1 for n in names[ind][1:-1]), default=1) / 2)
+        for ind in indicators
     ]
     title = _title(base, result, lang, WIDTH_IN)
     head_in = HEAD_IN + 0.22 * (title.count("\n") + 1)
@@ -164,20 +174,17 @@ def plot_waterfall(
         gap = _signed(shown_end - shown_start, decimals, lang)
         words = f"{format_number(shown_end, decimals, lang)} ({gap})"
         _annotate(ax, words, end, y[-1], bold=True)
-        names = [base.scenario.title(lang)]
-        names += [name for name, _c in shown[ind]]
-        names += [result.scenario.title(lang)]
-        ax.set_yticks(y, [wrap(name, LABEL_CHARS) for name in names], fontsize=LABEL_PT)
+        ax.set_yticks(y, names[ind], fontsize=LABEL_PT)
         ends = [start, end, *(lefts + steps)] if steps else [start, end]
         low, high = min(ends), max(ends)
         span = high - low or abs(high) or 1.0
         # the gap, not the level, is what the eye must see; room on the right for the numbers
-        left = low - 0.2 * span
-        ax.set_xlim(left, high + 0.35 * span)
+        left, right = low - 0.2 * span, high + 0.35 * span
+        ax.set_xlim(left, right)
         if left > 0:  # the level bars start off the axis: cut marks where they enter it
             cut = True
             for level in (y[0], y[-1]):
-                _cut_mark(ax, left + 0.02 * (high + 0.35 * span - left), level)
+                _cut_mark(ax, left + 0.02 * (right - left), level)
         ax.xaxis.set_major_formatter(NumberFormatter(lang, None if decimals <= 2 else decimals))
         ax.tick_params(axis="x", labelsize=7.5)
         ax.set_xlabel(unit_text(result.units.get(ind, ""), lang), fontsize=7.5)

@@ -240,6 +240,7 @@ default), by its stem or kind; measured on the bundled scenarios. The workers ta
 heaviest chart first, so that the last one drawn, while the other core may have nothing left
 to do, is a light one. A weight that is off costs time, never a different chart."""
 
+
 def _weight(name: str) -> float:
     """A chart's weight by its stem or kind (WEIGHTS); 1 for one not there."""
     return WEIGHTS.get(name, 1.0)

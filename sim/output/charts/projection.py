@@ -22,21 +22,19 @@ from sim.output.charts.base import (
     BAND_ALPHA,
     BAND_COLOUR,
     EXCEEDED_COLOUR,
-    LABEL_CELL_PAD,
     MET_COLOUR,
     MISSED_COLOUR,
     SECTOR_COLOURS,
     SECTOR_HATCHES,
-    TABLE_PT,
     NumberFormatter,
     band_bounds,
+    cell_label,
     figure_and_axes,
     footer,
     legend_above,
     legend_columns,
     legend_entries,
     line,
-    line_chars,
     new_figure,
     scenario_styles,
     separate_labels,
@@ -779,8 +777,7 @@ def plot_scorecard_table(
     fixed = [first[0] * plain, max(first[1] * plain, bands * BODY_CHAR_IN + 0.15)]
     fixed += [BASIS_COLUMN_IN] if rebased else []
     width = round(sum(fixed) + n * column, 2)  # whole pixels at 200 dpi: no half to round
-    label_room = fixed[0] * (1 - 2 * LABEL_CELL_PAD)
-    cells, colours = _scorecard_rows(targets, pairs, bool(rebased), lang, label_room)
+    cells, colours = _scorecard_rows(targets, pairs, bool(rebased), lang, fixed[0])
     # A row whose label wraps is taller (its two lines touched the rules); with --actuals a
     # label has its pair of rows.
     units = [
@@ -820,17 +817,17 @@ def _scorecard_rows(
     pairs: Sequence[tuple[ScenarioResult, ScenarioResult | None]],
     rebased: bool,
     lang: str,
-    label_room: float,
+    label_in: float,
 ) -> tuple[list[list[str]], list[list[str]]]:
     """The scorecard's body: (cells, colours), a row per target, or with `rebased` two (the
     plan, then the re-baselined result, the target's label and band on the first); a label
-    wraps to `label_room`, the inches its column holds."""
+    wraps to its column, `label_in` inches wide."""
     bases = ["plan", "rebaselined"] if rebased else [""]
     cells, colours = [], []
     for target in targets:
         for k, basis in enumerate(bases):
             row = (
-                [_cell_label(label_text(target, lang), label_room), band_text(target, lang)]
+                [cell_label(label_text(target, lang), label_in), band_text(target, lang)]
                 if k == 0
                 else ["", ""]
             )
@@ -887,11 +884,6 @@ def _pair_rows(table, targets: int) -> None:
 
 HEADER_CHAR_IN = 0.075
 """Width of a character of the table's bold header (7.5 pt), with the cell's padding, inches."""
-
-
-def _cell_label(label: str, room_in: float) -> str:
-    """A target's label wrapped to its cell, `room_in` inches of the table's body text."""
-    return wrap(label, line_chars(label, room_in, TABLE_PT))
 
 
 def _two_line_titles(titles: Sequence[str], chars: int = 18) -> tuple[list[str], int]:

@@ -13,16 +13,14 @@ from matplotlib.patches import Patch
 
 from sim.core.names import SeriesName
 from sim.output.charts.base import (
-    LABEL_CELL_PAD,
     MET_COLOUR,
     MISSED_COLOUR,
-    TABLE_PT,
     NumberFormatter,
+    cell_label,
     footer,
     legend_above,
     legend_columns,
     legend_entries,
-    line_chars,
     new_figure,
     scenario_styles,
     table_figure,
@@ -187,9 +185,9 @@ def plot_deviation_table(
         colours.append(line_colours)
     width = max(9.0, 6.0 + 1.6 * len(names))
     widths = [0.27, 0.13, 0.06, 0.12] + [0.42 / len(names)] * len(names)
-    room = widths[0] * width * (1 - 2 * LABEL_CELL_PAD) * 0.97  # (the axes' margins)
+    column = widths[0] * width * 0.97  # (inches: the axes' margins taken off)
     for line in cells:  # a label too long for its cell wraps ("...: Công nghiệp - xây dựng")
-        line[0] = wrap(line[0], line_chars(line[0], room, TABLE_PT))
+        line[0] = cell_label(line[0], column)
     height = 1.5 + 0.3 * (len(cells) + 1.5)  # and a line for the colour key
     fig = new_figure(width, height)
     ax = fig.add_subplot()
