@@ -13,9 +13,9 @@ each round is printed: on 2 cores, anything above 1 slows every figure).
 
 Breakdown (in this process, one chart after another, so each part is timed alone): imports (a
 new interpreter importing what the run imports before it forks the chart process, then what
-each of the two imports after the fork, at the same time), model (load + project + score), writing (CSVs, the live
-workbook, whatif.html, manifest), and per chart family (the congress charts; the sensitivity
-charts of `baseline`) the seconds to build the figures, lay them out, draw them as captioned
+each of the two imports after the fork, at the same time), model (load + project + score),
+writing (CSVs, the live workbook, whatif.html, manifest), and per chart family (the congress
+charts; the sensitivity charts of `baseline`) the seconds to build the figures, lay them out, draw them as captioned
 PDF pages, write the PDF's fonts, render the pages to PNG files, save SVG (only on request),
 put the pages on A4 sheets, and, with a warm cache, to compute the cache keys and copy every
 chart from the cache.
@@ -27,6 +27,7 @@ benchmarks/RESULTS.md keeps the Monte Carlo figures beside these.
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import os
 import statistics
@@ -154,7 +155,7 @@ def family_seconds(family: str, jobs: Sequence[Any], tmp: Path) -> dict[str, flo
         _last_page(pdf)
         seconds["pdf fonts"] += timed(pdf.close)[0]
     paths = [tmp / f"p{k}.png" for k in range(len(jobs))]
-    pngs = lambda: write_pngs(buffer.getvalue(), paths, PNG_DPI, band_in=PNG_BAND_IN)  # noqa: E731
+    pngs = functools.partial(write_pngs, buffer.getvalue(), paths, PNG_DPI, band_in=PNG_BAND_IN)
     seconds["png from pages"] = timed(pngs)[0]
     pages = PdfReader(io.BytesIO(buffer.getvalue())).pages[: len(jobs)]
     seconds["A4 pack"] = timed(lambda: write_pack(list(pages), io.BytesIO(), {"Title": "t"}))[0]
