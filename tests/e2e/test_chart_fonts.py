@@ -98,3 +98,85 @@ def test_one_measuring_renderer_lays_figures_out_as_their_own_agg_canvas_does():
             own.get_layout_engine().execute(own)
             for a, b in zip(shared.axes, own.axes, strict=True):
                 assert a.get_position().bounds == pytest.approx(b.get_position().bounds, abs=1e-12)
+
+
+EMBED_TWICE = textwrap.dedent(
+    """
+    import io, json, sys
+    from datetime import date
+    from pathlib import Path
+
+    import matplotlib
+    from fontTools.ttLib import TTFont
+    from matplotlib.backends.backend_pdf import PdfPages
+    from pypdf import PdfReader
+
+    from sim.output.charts.base import STYLE
+    from sim.output.charts.fontfiles import embed_outlines_only, read_fonts_into_memory
+    from sim.output.charts.pack import PNG_DPI, _add_page, _last_page, _lay_out, main_chart_jobs
+    from sim.output.charts.raster import write_pngs
+    from sim.run import load_scenarios, run_scenario
+
+    results = [run_scenario(s) for s in load_scenarios([], Path(sys.argv[1]))]
+    jobs = main_chart_jobs(results, "vi", date(2026, 12, 1))
+    jobs = [jobs[1], jobs[6], jobs[7]]  # three panels; a panel per target; the scorecard
+    read_fonts_into_memory(STYLE["font.family"])
+
+    def pages():
+        buffer = io.BytesIO()
+        with matplotlib.rc_context(STYLE):
+            pdf = PdfPages(buffer, metadata={"CreationDate": None})
+            for n, job in enumerate(jobs, start=1):
+                fig = job.draw(f"Biểu {n}. Đường đi")
+                _lay_out(fig)
+                _add_page(pdf, fig, f"Biểu {n}. Đường đi")
+            _last_page(pdf)
+            pdf.close()
+        return buffer.getvalue()
+
+    def fonts(pdf):  # the tables of every embedded font
+        found = []
+        for page in PdfReader(io.BytesIO(pdf)).pages[: len(jobs)]:
+            for ref in page["/Resources"]["/Font"].values():
+                font = ref.get_object()["/DescendantFonts"][0].get_object()
+                data = font["/FontDescriptor"]["/FontFile2"].get_object().get_data()
+                found.append(sorted(TTFont(io.BytesIO(data)).keys()))
+        return found
+
+    def seen(pdf):
+        pngs = write_pngs(pdf, [None] * len(jobs), PNG_DPI)
+        text = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages[: len(jobs)]]
+        return {"fonts": fonts(pdf), "pngs": [png.hex() for png, _ in pngs], "text": text}
+
+    whole = seen(pages())
+    embed_outlines_only()
+    embed_outlines_only()  # (twice: the same)
+    outlines = seen(pages())
+    print(json.dumps({"whole": whole, "outlines": outlines}))
+    """
+)
+
+
+@pytest.mark.slow
+def test_fonts_embedded_without_layout_tables_draw_the_same_pixels_and_text():
+    """The PDF's fonts leave out kerning and the other layout tables (fontfiles.
+    embed_outlines_only): the pages render to the same PNG bytes and give the same text."""
+    from sim.output.charts.fontfiles import LAYOUT_TABLES
+
+    out = subprocess.run(
+        [sys.executable, "-c", EMBED_TWICE, str(SCENARIOS)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    whole, outlines = seen["whole"], seen["outlines"]
+    assert len(whole["fonts"]) >= 6  # each page: regular and bold, each in parts
+    assert all("GPOS" in tables for tables in whole["fonts"])  # DejaVu's kerning
+    for tables in outlines["fonts"]:
+        assert not set(LAYOUT_TABLES) & set(tables)
+        assert {"glyf", "hmtx", "cmap", "loca", "head"} <= set(tables)
+    assert outlines["pngs"] == whole["pngs"]  # pixel for pixel
+    assert outlines["text"] == whole["text"]
+    assert "Biểu 2. Đường đi" in outlines["text"][1]

@@ -32,7 +32,7 @@ from matplotlib.figure import Figure
 from sim.output.charts import base as chartbase
 from sim.output.charts import projection as charts
 from sim.output.charts.children import die_with_parent, stop_signals_blocked
-from sim.output.charts.fontfiles import read_fonts_into_memory
+from sim.output.charts.fontfiles import embed_outlines_only, read_fonts_into_memory
 from sim.output.charts.raster import CAPTION_INK, write_pngs
 from sim.output.charts.saved import SavedChart
 from sim.output.i18n import format_number, text, what_if_note
@@ -536,7 +536,9 @@ class _Work:
         pdf = PdfPages(buffer, metadata={"CreationDate": None, "Creator": CREATOR})
         svg = tuple(f for f in self.formats if f == "svg")
         drawn = []
-        read_fonts_into_memory(chartbase.STYLE["font.family"])  # (once a process, from bytes read before the fork)
+        # Once a process (from the bytes read before the fork):
+        read_fonts_into_memory(chartbase.STYLE["font.family"])
+        embed_outlines_only()
         with matplotlib.rc_context(chartbase.STYLE):
             while (n := _take(self.taken)) < len(self.todo):
                 i = self.todo[n]

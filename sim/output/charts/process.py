@@ -326,9 +326,10 @@ def _sendable(exc: BaseException) -> BaseException:
 
 def _read_fonts() -> None:
     from sim.output.charts.base import STYLE
-    from sim.output.charts.fontfiles import read_fonts_into_memory
+    from sim.output.charts.fontfiles import embed_outlines_only, read_fonts_into_memory
 
     read_fonts_into_memory(STYLE["font.family"])
+    embed_outlines_only()
 
 
 FIRST: tuple[str | Callable[[], None], ...] = (
