@@ -332,3 +332,75 @@ def test_a_scratch_folder_makes_no_folders_for_an_out_not_yet_there(tmp_path):
         shutil.rmtree(scratch)
     beside = scratch_folder(tmp_path / "results")
     assert beside.parent == tmp_path and beside.name.startswith(".results.new-")
+
+
+SETTERS = """
+import hashlib, inspect, io, json, sys
+from datetime import date
+from pathlib import Path
+
+if sys.argv[2] == "skip":
+    from sim.output.charts.process import _skip_setter_docs
+
+    _skip_setter_docs()
+import matplotlib
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.lines import Line2D
+
+from sim.output.charts.base import STYLE
+from sim.output.charts.pack import _add_page, _lay_out, main_chart_jobs
+from sim.run import load_scenarios, run_scenario
+
+
+class Later(Line2D):  # a class made after the import
+    pass
+
+
+line = Later([0, 1], [0, 1])
+line.set(color="red", lw=3, ls="--")  # names and aliases
+try:
+    line.set(colour="blue")
+    refused = ""
+except AttributeError as exc:
+    refused = str(exc)
+results = [run_scenario(s) for s in load_scenarios([], Path(sys.argv[1]))]
+buffer = io.BytesIO()
+with matplotlib.rc_context(STYLE):
+    pdf = PdfPages(buffer, metadata={"CreationDate": None})
+    for job in main_chart_jobs(results, "vi", date(2026, 12, 1))[:7]:
+        fig = job.draw("Biểu 1. Đường đi")
+        _lay_out(fig)
+        _add_page(pdf, fig, "Biểu 1. Đường đi")
+    pdf.close()
+print(json.dumps({
+    "set": [line.get_color(), line.get_linewidth(), line.get_linestyle()],
+    "refused": refused,
+    "listed": "color" in inspect.signature(Line2D.set).parameters,
+    "pages": hashlib.sha256(buffer.getvalue()).hexdigest(),
+}))
+"""
+
+
+@pytest.mark.slow
+def test_artists_without_setter_signatures_set_and_draw_the_same():
+    """The chart process makes matplotlib's classes without their `set` signatures and
+    docstrings (`process._skip_setter_docs`, for a faster import): `set` takes the same names
+    and refuses the same, and the charts are the same bytes."""
+    import json
+
+    def seen(how: str) -> dict:
+        out = subprocess.run(
+            [sys.executable, "-c", SETTERS, str(SCENARIOS), how],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    plain, skipped = seen("plain"), seen("skip")
+    assert plain["listed"] and not skipped["listed"]  # the signatures were skipped
+    assert skipped["set"] == plain["set"] == ["red", 3.0, "--"]
+    assert "unexpected keyword argument 'colour'" in skipped["refused"]
+    assert skipped["refused"] == plain["refused"]
+    assert skipped["pages"] == plain["pages"]
