@@ -5,6 +5,7 @@ import subprocess
 import sys
 from datetime import date, datetime
 
+import numpy as np
 import pytest
 from conftest import REPO, SCENARIOS
 
@@ -556,3 +557,44 @@ def test_the_reports_scorecard_colours_exceeded_apart_from_met(results):
     assert '<td class="num met">14,78 đạt' in row
     assert '<td class="num exceeded">15,28 vượt (+0,28)' in row
     assert "td.exceeded { background: #8EC3EA; }" in _CSS
+
+
+@pytest.mark.slow
+def test_the_grid_heat_map_puts_each_value_on_its_cell():
+    """The grid's heat map is one picture on an even grid (sensitivity._heat_map): each
+    point's colour is drawn where the point is (rows are the y values, from the bottom), as the
+    cells drawn one by one were; an uneven grid is still drawn cell by cell."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.collections import QuadMesh
+    from matplotlib.figure import Figure
+    from matplotlib.image import AxesImage
+
+    from sim.output.charts.sensitivity import _heat_map
+
+    xs = 16 + np.linspace(-2, 2, 41)
+    ys = 15 + np.linspace(-2, 2, 41)
+    gx, gy = np.meshgrid(xs, ys)
+    z = gx * 3 - gy**2 / 4  # rows: ys, columns: xs; uneven in both directions
+
+    def drawn(draw):
+        fig = Figure(figsize=(4, 4), dpi=100)
+        ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
+        mappable = draw(ax)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        return ax, mappable, np.asarray(canvas.buffer_rgba())[:, :, :3]
+
+    ax, image, pixels = drawn(lambda ax: _heat_map(ax, xs, ys, z, "viridis"))
+    assert isinstance(image, AxesImage)
+    assert image.get_extent() == pytest.approx([13.95, 18.05, 12.95, 17.05])
+    _, _, cells = drawn(lambda ax: ax.pcolormesh(xs, ys, z, shading="nearest", cmap="viridis"))
+    height = pixels.shape[0]
+    for i, j in [(0, 0), (40, 0), (0, 40), (40, 40), (20, 7), (5, 33)]:
+        x, y = ax.transData.transform((xs[i], ys[j]))
+        row, col = height - 1 - int(round(y)), int(round(x))
+        expected = np.array(image.cmap(image.norm(z[j, i]))[:3]) * 255
+        assert pixels[row, col] == pytest.approx(expected, abs=2)
+        assert pixels[row, col] == pytest.approx(cells[row, col], abs=2)
+    uneven = np.array([14.0, 15.0, 15.5, 18.0])
+    _, mesh, _ = drawn(lambda ax: _heat_map(ax, uneven, ys[:3], z[:3, :4], "viridis"))
+    assert isinstance(mesh, QuadMesh)

@@ -9,6 +9,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.cm import ScalarMappable
 from matplotlib.figure import Figure
 
 from sim.core.names import ParameterPath
@@ -508,6 +509,31 @@ def _contours(result: ScenarioResult, indicators: tuple[str, ...], measure: str)
     return sorted({v for v in (target.low, target.high) if v is not None})
 
 
+def _heat_map(ax: Axes, xs: np.ndarray, ys: np.ndarray, z: np.ndarray, cmap: str) -> ScalarMappable:
+    """z (rows: ys, columns: xs) as cells of colour, each centred on its point: one picture
+    where the points are evenly spaced (the grid's default), else one patch per cell.
+
+    As patches, the 41 x 41 cells of the default grid were 1,681 paths per panel in the PDF,
+    more than half the time to draw the chart; the picture (resampled, nearest cell, at the
+    page's resolution) looks the same."""
+    dx, dy = _even_step(xs), _even_step(ys)
+    if dx is None or dy is None:
+        return ax.pcolormesh(xs, ys, z, shading="nearest", cmap=cmap)
+    extent = (xs[0] - dx / 2, xs[-1] + dx / 2, ys[0] - dy / 2, ys[-1] + dy / 2)
+    return ax.imshow(
+        z, origin="lower", aspect="auto", extent=extent, cmap=cmap, interpolation="nearest"
+    )
+
+
+def _even_step(values: np.ndarray) -> float | None:
+    """The step between sorted `values` if they are evenly spaced (two or more), else None."""
+    if len(values) < 2:
+        return None
+    steps = np.diff(values)
+    step = float(values[-1] - values[0]) / (len(values) - 1)
+    return step if step > 0 and np.allclose(steps, step, rtol=1e-6, atol=0) else None
+
+
 @with_style
 def plot_grid(grid: pd.DataFrame, result: ScenarioResult, lang: str, run_date: date) -> Figure:
     """Heat maps over services growth x industry growth: the total's average growth with the
@@ -528,7 +554,7 @@ def plot_grid(grid: pd.DataFrame, result: ScenarioResult, lang: str, run_date: d
     )
     for ax, (column, levels, unit, cmap) in zip(axes, panels, strict=True):
         z = table[column].unstack("services_growth_pct").reindex(index=ys, columns=xs).to_numpy()
-        mesh = ax.pcolormesh(xs, ys, z, shading="nearest", cmap=cmap)
+        mesh = _heat_map(ax, xs, ys, z, cmap)
         bar = fig.colorbar(mesh, ax=ax, format=NumberFormatter(lang, None))
         bar.set_label(unit_text(unit, lang), fontsize=7.5)
         if levels:
