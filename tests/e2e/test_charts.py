@@ -520,7 +520,8 @@ def test_tornado_leaves_room_beside_the_scenarios_value(results, sensitivity):
     fig = _sensitivity_job(results, sensitivity, "en", "s03_tornado_optimistic").draw()
     for ax in fig.axes:
         base = ax.get_lines()[0].get_xdata()[0]  # the scenario's value, the black line
-        ends = [base] + [p.get_x() + p.get_width() for p in ax.patches]
+        bars = [bar for bars in ax.containers for bar in bars]
+        ends = [base] + [p.get_x() + p.get_width() for p in bars]
         low, high = ax.get_xlim()
         span = max(ends) - min(ends)
         assert high - max(ends) >= 0.05 * span and min(ends) - low >= 0.05 * span
@@ -598,3 +599,54 @@ def test_the_grid_heat_map_puts_each_value_on_its_cell():
     uneven = np.array([14.0, 15.0, 15.5, 18.0])
     _, mesh, _ = drawn(lambda ax: _heat_map(ax, uneven, ys[:3], z[:3, :4], "viridis"))
     assert isinstance(mesh, QuadMesh)
+
+
+@pytest.mark.slow
+def test_hatched_bars_are_one_path_each_with_the_same_rectangles_limits_and_legend(
+    results, monkeypatch
+):
+    """A hatched sector's bars of a panel are drawn as one path (base.hatched_as_one: PDFium
+    renders a hatch pattern once per path): the same rectangles, the same axis limits (the bars
+    start at 0), the same legend key; in the PDF, a hatch pattern is filled once per panel and
+    sector instead of once per bar."""
+    import io
+
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.patches import PathPatch, Rectangle
+    from pypdf import PdfReader
+
+    from sim.output.charts import projection
+
+    job = _job(main_chart_jobs(results, "vi", RUN_DATE), "02_sector_output")
+
+    def drawn():
+        fig = job.draw()
+        buffer = io.BytesIO()
+        with PdfPages(buffer) as pdf:
+            pdf.savefig(fig)
+        content = PdfReader(io.BytesIO(buffer.getvalue())).pages[0].get_contents().get_data()
+        return fig, content.decode("latin-1").count(" scn")  # fills with a pattern
+
+    merged, merged_fills = drawn()
+    monkeypatch.setattr(projection, "hatched_as_one", lambda bars: None)
+    separate, separate_fills = drawn()
+    years = len(results[0].years)
+    keys = 3  # the legend's hatched keys: industry, agriculture, the rest
+    assert separate_fills == len(results) * 3 * years + keys
+    assert merged_fills == len(results) * 3 + keys
+    for one, each in zip(merged.axes, separate.axes, strict=True):
+        assert one.get_ylim() == each.get_ylim() and one.get_xlim() == each.get_xlim()
+        paths = [p for p in one.patches if isinstance(p, PathPatch)]
+        assert [p.get_hatch() for p in paths] == ["///", "...", "xx"]
+        for path, bars in zip(paths, one.containers[1:], strict=True):
+            corners = path.get_path().vertices.reshape(-1, 5, 2)[:, :4]
+            for corner, bar in zip(corners, bars, strict=True):
+                assert isinstance(bar, Rectangle) and bar.axes is None  # kept for the legend
+                x, y = bar.get_xy()
+                w, h = bar.get_width(), bar.get_height()
+                assert corner == pytest.approx(
+                    np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]])
+                )
+        assert all(isinstance(p, Rectangle) for p in one.patches if not p.get_hatch())
+    shown = merged.legends[0].get_patches()
+    assert [str(key.get_hatch()) for key in shown] == ["", "///", "...", "xx"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
@@ -23,6 +23,8 @@ from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.patches import Patch, PathPatch
+from matplotlib.path import Path as MplPath
 from matplotlib.text import Annotation
 from matplotlib.ticker import Formatter, MaxNLocator, MultipleLocator
 
@@ -60,6 +62,7 @@ __all__ = [
     "legend_above",
     "with_style",
     "line",
+    "hatched_as_one",
     "separate_labels",
     "table_figure",
     "shade_target",
@@ -441,6 +444,46 @@ def line(ax: Axes, years, values, style: dict, label: str) -> None:
         linestyle=style["linestyle"],
         marker=style["marker"],
         markevery=1,
+    )
+
+
+def hatched_as_one(bars: Iterable[Patch]) -> None:
+    """Draw `bars` (rectangles of `bar`/`barh` calls), when they are hatched, as one patch of
+    many rectangles.
+
+    A PDF fills a hatch pattern shape by shape, and PDFium, which renders the charts' PNG files
+    from their pages, draws the pattern's tile again for every shape: 18 dotted bars took 120 ms
+    to render, as one shape 14 ms (chart 2's hatched sectors were nine tenths of its PNG). The
+    look is the same: the same rectangles, fill, white edges and hatch, whose tiles lie on the
+    page's grid either way. The bars stay in their containers (the legend takes its key from
+    them, as before) but leave the axes; bars of differing looks, or a single bar, are left as
+    they are."""
+    drawn = [bar for bar in bars if bar.axes is not None]
+    if len(drawn) < 2 or not drawn[0].get_hatch() or len({_looks(bar) for bar in drawn}) > 1:
+        return
+    ax = drawn[0].axes
+    assert ax is not None
+    paths = [bar.get_patch_transform().transform_path(bar.get_path()) for bar in drawn]
+    shown = [path for path in paths if np.isfinite(path.vertices).all()]  # (a NaN bar: none)
+    one = PathPatch(MplPath.make_compound_path(*shown) if shown else MplPath(np.empty((0, 2))))
+    one.update_from(drawn[0])  # fill, edge, hatch, widths, the data's transform
+    one.set_label("_nolegend_")
+    one.set_zorder(drawn[0].get_zorder())
+    for bar in drawn:
+        one.sticky_edges.x.extend(bar.sticky_edges.x)  # (the bars' bases: no margin below 0)
+        one.sticky_edges.y.extend(bar.sticky_edges.y)
+        bar.remove()
+    ax.add_patch(one)
+
+
+def _looks(bar: Patch) -> tuple[Any, ...]:
+    return (
+        tuple(bar.get_facecolor()),
+        tuple(bar.get_edgecolor()),
+        bar.get_hatch(),
+        bar.get_linewidth(),
+        bar.get_alpha(),
+        bar.get_zorder(),
     )
 
 

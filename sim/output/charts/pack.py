@@ -222,18 +222,18 @@ CHARTS: tuple[tuple[str, ScenariosPlot, str], ...] = (
 
 
 WEIGHTS = {
-    "02_sector_output": 4.5,  # (hatched bars: PDFium renders a hatch pattern slowly, 0.25 s)
-    "03_sector_shares": 1.8,
+    "02_sector_output": 3.0,
+    "03_sector_shares": 1.2,
     "04_sector_growth": 3.0,
-    "06_budget": 1.6,
-    "07_targets_end_year": 6.0,
-    "08_scorecard": 2.0,
-    "fan": 2.5,
-    "probabilities": 1.5,
+    "06_budget": 1.4,
+    "07_targets_end_year": 5.0,
+    "08_scorecard": 1.8,
+    "fan": 3.0,
+    "probabilities": 2.0,
     "tornado": 3.5,
     "spider": 4.0,
-    "grid": 6.0,
-    "sobol": 4.5,
+    "grid": 3.0,
+    "sobol": 4.0,
 }
 """How long a chart takes to draw and render to PNG against a one-panel line chart (1, the
 default), by its stem or kind; measured on the bundled scenarios. The workers take the

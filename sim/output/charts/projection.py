@@ -31,6 +31,7 @@ from sim.output.charts.base import (
     cell_label,
     figure_and_axes,
     footer,
+    hatched_as_one,
     legend_above,
     legend_columns,
     legend_entries,
@@ -178,7 +179,7 @@ def plot_sector_output(results: Sequence[ScenarioResult], lang: str, run_date: d
         bottom = np.zeros(len(r.years))
         for block in _blocks(r):
             values = r.series[names.output(block)]
-            ax.bar(
+            bars = ax.bar(
                 r.years,
                 values,
                 bottom=bottom,
@@ -189,6 +190,7 @@ def plot_sector_output(results: Sequence[ScenarioResult], lang: str, run_date: d
                 linewidth=0.4,
                 label=text(block, lang),
             )
+            hatched_as_one(bars)
             bottom = bottom + values
         ax.set_title(wrap(r.scenario.title(lang), 26))  # a what-if mark lengthens it
         year_axis(ax, r.years)
@@ -224,12 +226,13 @@ def plot_sector_shares(
         for r in results
     ]
     blocks = _blocks(first)
+    bars: dict[str, list[Patch]] = {block: [] for block in blocks}
     for y, (_label, r, col) in enumerate(rows):
         left = 0.0
         outside = 0  # the shares too narrow to hold their number, labelled beside the bar
         for block in blocks:
             share = float(r.series[names.share(block)][col])
-            ax.barh(
+            bars[block] += ax.barh(
                 y,
                 share,
                 left=left,
@@ -258,6 +261,8 @@ def plot_sector_shares(
                 _small_share(ax, left + share / 2, y, share, block, outside, lang)
                 outside += 1
             left += share
+    for block in blocks:
+        hatched_as_one(bars[block])
     ax.set_yticks(range(len(rows)), [label for label, _r, _c in rows])
     ax.set_ylim(-0.5 - SHARE_ROOM, len(rows) - 0.5 + SHARE_ROOM)
     ax.invert_yaxis()

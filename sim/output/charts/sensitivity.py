@@ -17,6 +17,7 @@ from sim.core.targets import Target, find_target
 from sim.output.charts.base import (
     NumberFormatter,
     footer,
+    hatched_as_one,
     legend_above,
     legend_entries,
     new_figure,
@@ -247,6 +248,7 @@ def plot_target_probabilities(
             hatch=("", "///", "...", "xx", "\\\\", "++", "--")[i % 7],
             edgecolor="white",
         )
+        hatched_as_one(bars)
         for bar, value in zip(bars, values, strict=True):
             if np.isfinite(value):
                 ax.text(
@@ -296,7 +298,7 @@ def plot_sobol(sobol: pd.DataFrame, result: ScenarioResult, lang: str, run_date:
         ):
             values = rows[key].to_numpy()
             errors = np.abs(np.vstack([values - rows[f"{key}_low"], rows[f"{key}_high"] - values]))
-            ax.barh(
+            bars = ax.barh(
                 y + offset,
                 values,
                 height=0.38,
@@ -307,6 +309,7 @@ def plot_sobol(sobol: pd.DataFrame, result: ScenarioResult, lang: str, run_date:
                 error_kw={"elinewidth": 0.8, "capsize": 2, "ecolor": "#333333"},
                 label=text(f"sobol_{key}", lang),
             )
+            hatched_as_one(bars)
         ax.set_title(wrap(indicator_label(output.split("@")[0], lang, labels), 40), fontsize=8.5)
         ax.set_xlim(-0.05, 1.05)
         ax.grid(axis="y", visible=False)
@@ -383,7 +386,7 @@ def plot_tornado(
         rows = table[table.output == output].sort_values("swing")
         base = float(rows.output_base.iloc[0])
         y = np.arange(len(rows))
-        ax.barh(
+        low = ax.barh(
             y,
             rows.output_low - base,
             left=base,
@@ -392,6 +395,7 @@ def plot_tornado(
             edgecolor="white",
             label=text("param_low", lang),
         )
+        hatched_as_one(low)
         ax.barh(
             y,
             rows.output_high - base,
