@@ -404,3 +404,48 @@ def test_artists_without_setter_signatures_set_and_draw_the_same():
     assert "unexpected keyword argument 'colour'" in skipped["refused"]
     assert skipped["refused"] == plain["refused"]
     assert skipped["pages"] == plain["pages"]
+
+
+BLAS_THREADS = """
+import ctypes, glob, json, os, sys
+
+from sim.output.charts.process import ChartProcess
+
+charts = ChartProcess.start()
+import numpy
+
+threads = None
+for path in glob.glob(os.path.join(os.path.dirname(numpy.__file__) + ".libs", "*openblas*")):
+    library = ctypes.CDLL(path)
+    for name in ("scipy_openblas_get_num_threads64_", "openblas_get_num_threads64_",
+                 "openblas_get_num_threads"):
+        if hasattr(library, name):
+            threads = getattr(library, name)()
+            break
+charts.stop()
+print(json.dumps({"env": os.environ.get("OPENBLAS_NUM_THREADS"), "threads": threads}))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("given", [None, "2"])
+def test_a_run_that_draws_charts_does_its_matrix_products_in_one_thread(given):
+    """The charts' workers keep the cores busy: the run's BLAS takes one thread
+    (process.ONE_BLAS_THREAD), unless the user's environment chose a number."""
+    import json
+
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    out = subprocess.run(
+        [sys.executable, "-c", BLAS_THREADS],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert seen["env"] == (given or "1")
+    if seen["threads"] is not None:  # numpy's own OpenBLAS (the wheels'), as here
+        assert seen["threads"] == int(given or "1")
