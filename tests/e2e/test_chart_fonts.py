@@ -149,10 +149,11 @@ EMBED_TWICE = textwrap.dedent(
         return {"fonts": fonts(pdf), "pngs": [png.hex() for png, _ in pngs], "text": text}
 
     whole = seen(pages())
-    embed_outlines_only()
-    embed_outlines_only()  # (twice: the same)
-    outlines = seen(pages())
-    print(json.dumps({"whole": whole, "outlines": outlines}))
+    with embed_outlines_only(), embed_outlines_only():  # (nested: the same)
+        outlines = pages()
+    outlines = seen(outlines)
+    after = fonts(pages())  # put back on the way out
+    print(json.dumps({"whole": whole, "outlines": outlines, "after": after}))
     """
 )
 
@@ -177,6 +178,7 @@ def test_fonts_embedded_without_layout_tables_draw_the_same_pixels_and_text():
     for tables in outlines["fonts"]:
         assert not set(LAYOUT_TABLES) & set(tables)
         assert {"glyf", "hmtx", "cmap", "loca", "head"} <= set(tables)
+    assert seen["after"] == whole["fonts"]
     assert outlines["pngs"] == whole["pngs"]  # pixel for pixel
     assert outlines["text"] == whole["text"]
     assert "Biểu 2. Đường đi" in outlines["text"][1]

@@ -100,21 +100,28 @@ the place of each glyph into the PDF; a PDF reader draws a glyph where it is tol
 embedded font's outlines and widths, and never reads these tables."""
 
 
-def embed_outlines_only() -> None:
-    """Fonts embedded in this process's PDFs from now on leave out LAYOUT_TABLES.
+@contextmanager
+def embed_outlines_only() -> Iterator[None]:
+    """While inside, the fonts that PDFs embed leave out LAYOUT_TABLES (wrap a PDF's life in
+    it: fontTools cuts the fonts when the PDF is closed).
 
-    A PDF embeds the part of each font its text uses, cut out by fontTools when the PDF is
-    closed (four cuts per PDF: each weight in two parts). Cutting the layout tables, the
-    kerning above all, was most of that work: a cut took 75 ms with them, 8 ms without. The
-    pages are drawn from the same outlines at the same places, pixel for pixel. fontTools' subsetter drops the tables listed in its options'
-    defaults; should fontTools rename that list, this does nothing and the fonts are embedded
-    whole, as before."""
+    A PDF embeds the part of each font its text uses (four cuts per PDF: each weight in two
+    parts). Cutting the layout tables, the kerning above all, was most of that work: a cut
+    took 75 ms with them, 8 ms without. The pages are drawn from the same outlines at the same
+    places, pixel for pixel. fontTools' subsetter drops the tables listed in its options'
+    defaults, a list of the whole process: it is put back on the way out, so that no other cut
+    (tools/make_chart_fonts.py keeps the kerning) loses them. Should fontTools rename that
+    list, this does nothing and the fonts are embedded whole, as before."""
     from fontTools import subset
 
     options = getattr(subset, "Options", None)
     dropped = getattr(options, "_drop_tables_default", None)
     if not isinstance(dropped, list):
+        yield
         return
     missing = [tag for tag in LAYOUT_TABLES if tag not in dropped]
-    if missing:
-        options._drop_tables_default = dropped + missing  # type: ignore[union-attr]
+    options._drop_tables_default = dropped + missing  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        options._drop_tables_default = dropped  # type: ignore[union-attr]

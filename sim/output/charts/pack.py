@@ -538,8 +538,7 @@ class _Work:
         drawn = []
         # Once a process (from the bytes read before the fork):
         read_fonts_into_memory(chartbase.STYLE["font.family"])
-        embed_outlines_only()
-        with matplotlib.rc_context(chartbase.STYLE):
+        with matplotlib.rc_context(chartbase.STYLE), embed_outlines_only():
             while (n := _take(self.taken)) < len(self.todo):
                 i = self.todo[n]
                 fig = self.jobs[i].draw(self.labels[i])

@@ -27,9 +27,11 @@ import multiprocessing
 import os
 import pickle
 import shutil
+import sys
 import traceback
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -61,11 +63,31 @@ Imported once, by the run, which needs them first; the chart process inherits th
 only matplotlib and the charts meanwhile, and is ready sooner than when it imported them too."""
 
 ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-"""numpy's matrix products in one thread in a run that draws charts (unless the user's
-environment says otherwise). While the charts are drawn their workers keep every core busy,
-and the BLAS threads of the run's matrix products (the Sobol bootstrap) only took turns
-with them, spinning as they waited: 0.7 s of CPU in `baseline --sensitivity`, whose whole
-run took 0.93 of its time and CPU with one thread (8 runs interleaved)."""
+"""numpy's matrix products in one thread in a run that draws charts. While the charts are
+drawn their workers keep every core busy, and the BLAS threads of the run's matrix products
+(the Sobol bootstrap) only took turns with them, spinning as they waited: 0.7 s of CPU in
+`baseline --sensitivity`, whose whole run took 0.93 of its time and CPU with one thread (8
+runs interleaved). OpenBLAS (numpy's own) reads them once, as numpy loads it."""
+
+BLAS_CHOICES = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+"""Variables by which a user chooses BLAS threads: if any is set, the run leaves them all be."""
+
+
+@contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    """ONE_BLAS_THREAD in the environment while numpy loads inside, unless numpy is loaded
+    already (nothing to choose then) or the user chose (BLAS_CHOICES); the environment as it
+    was afterwards, so that no later program the run starts inherits it."""
+    if "numpy" in sys.modules or any(name in os.environ for name in BLAS_CHOICES):
+        yield
+        return
+    os.environ.update(ONE_BLAS_THREAD)
+    try:
+        yield
+    finally:
+        for name in ONE_BLAS_THREAD:
+            os.environ.pop(name, None)
+
 
 POLL_S = 0.1
 """How long the run waits for a word from the chart process before it looks again (a signal
@@ -172,10 +194,9 @@ class ChartProcess:
             return cls()
         import importlib
 
-        for name, value in ONE_BLAS_THREAD.items():
-            os.environ.setdefault(name, value)  # (before numpy loads its BLAS, with SHARED)
-        for name in SHARED:
-            importlib.import_module(name)
+        with _one_blas_thread():
+            for name in SHARED:
+                importlib.import_module(name)
         context = multiprocessing.get_context("fork")
         ours, theirs = context.Pipe()
         with stop_signals_blocked():  # the child resets the handlers first thing
@@ -335,10 +356,9 @@ def _sendable(exc: BaseException) -> BaseException:
 
 def _read_fonts() -> None:
     from sim.output.charts.base import STYLE
-    from sim.output.charts.fontfiles import embed_outlines_only, read_fonts_into_memory
+    from sim.output.charts.fontfiles import read_fonts_into_memory
 
     read_fonts_into_memory(STYLE["font.family"])
-    embed_outlines_only()
 
 
 FIRST: tuple[str | Callable[[], None], ...] = (
