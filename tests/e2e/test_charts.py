@@ -650,3 +650,44 @@ def test_hatched_bars_are_one_path_each_with_the_same_rectangles_limits_and_lege
         assert all(isinstance(p, Rectangle) for p in one.patches if not p.get_hatch())
     shown = merged.legends[0].get_patches()
     assert [str(key.get_hatch()) for key in shown] == ["", "///", "...", "xx"]
+
+
+def test_hatched_as_one_keeps_limits_and_merges_only_bars_that_look_alike():
+    """base.hatched_as_one on made-up bars: a NaN, a negative and a zero-height bar merge with
+    the rest and the axis limits stay those of separate bars; bars of several colours, a single
+    bar, unhatched bars and bars of two axes stay as they are."""
+    from matplotlib.figure import Figure
+    from matplotlib.patches import PathPatch, Rectangle
+
+    from sim.output.charts.base import hatched_as_one
+
+    heights = [3.0, np.nan, -2.0, 0.0, 5.0]
+
+    def panel(merge, **style):
+        fig = Figure()
+        ax = fig.add_subplot()
+        bars = ax.bar(range(5), heights, hatch="//", **style)
+        if merge:
+            hatched_as_one(bars)
+        ax.autoscale_view()
+        return ax
+
+    one, each = panel(True, color="C0"), panel(False, color="C0")
+    assert one.get_ylim() == each.get_ylim() and one.get_xlim() == each.get_xlim()
+    [patch] = one.patches
+    assert isinstance(patch, PathPatch) and patch.get_hatch() == "//"
+    assert len(patch.get_path().vertices) == 4 * 5  # the four finite bars, 5 vertices each
+    assert all(
+        isinstance(p, Rectangle) for p in panel(True, color=["C0", "C1"] * 2 + ["C0"]).patches
+    )
+    fig = Figure()
+    ax = fig.add_subplot()
+    single = ax.bar([0], [1.0], hatch="//")
+    plain = ax.bar([1, 2], [1.0, 2.0])
+    hatched_as_one(single)
+    hatched_as_one(plain)
+    assert len(ax.patches) == 3 and all(isinstance(p, Rectangle) for p in ax.patches)
+    left, right = fig.subplots(1, 2)
+    apart = [*left.bar([0, 1], [1, 2], hatch="//"), *right.bar([0, 1], [1, 2], hatch="//")]
+    hatched_as_one(apart)
+    assert all(isinstance(p, Rectangle) for p in [*left.patches, *right.patches])

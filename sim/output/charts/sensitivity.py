@@ -518,8 +518,9 @@ def _heat_map(ax: Axes, xs: np.ndarray, ys: np.ndarray, z: np.ndarray, cmap: str
     where the points are evenly spaced (the grid's default), else one patch per cell.
 
     As patches, the 41 x 41 cells of the default grid were 1,681 paths per panel in the PDF,
-    more than half the time to draw the chart; the picture (resampled, nearest cell, at the
-    page's resolution) looks the same."""
+    more than half the time to draw the chart; the picture (resampled to the figure's
+    resolution, nearest cell) looks the same. (In an SVG, asked for with --formats, the heat
+    map is that picture too, not cells to edit one by one.)"""
     dx, dy = _even_step(xs), _even_step(ys)
     if dx is None or dy is None:
         return ax.pcolormesh(xs, ys, z, shading="nearest", cmap=cmap)
