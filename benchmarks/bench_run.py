@@ -90,6 +90,7 @@ IMPORTS = {
         SHARED,
     ),
     "imports: the chart process (forked with SHARED)": (
+        "p._skip_setter_docs(); "  # (as _warm_up does first)
         "[importlib.import_module(s) if isinstance(s, str) else s() for s in p.WARM_UP]",
         SHARED,
     ),
@@ -129,7 +130,7 @@ def family_seconds(family: str, jobs: Sequence[Any], tmp: Path) -> dict[str, flo
 
     from sim.output.charts import base as chartbase
     from sim.output.charts.cache import ChartCache
-    from sim.output.charts.fontfiles import read_fonts_into_memory
+    from sim.output.charts.fontfiles import embed_outlines_only, read_fonts_into_memory
     from sim.output.charts.pack import (
         PNG_BAND_IN,
         PNG_DPI,
@@ -146,7 +147,7 @@ def family_seconds(family: str, jobs: Sequence[Any], tmp: Path) -> dict[str, flo
     names = ("build", "layout", "pdf pages", "pdf fonts", "png from pages", "svg", "A4 pack")
     seconds = dict.fromkeys(names, 0.0)
     buffer = io.BytesIO()
-    with matplotlib.rc_context(chartbase.STYLE):
+    with matplotlib.rc_context(chartbase.STYLE), embed_outlines_only():  # (as a worker)
         pdf = PdfPages(buffer, metadata={"CreationDate": None})
         for number, job in enumerate(jobs, start=1):
             t, fig = timed(job.draw)
