@@ -19,6 +19,23 @@ from sim.run import load_scenarios, run_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 
+PAGES = textwrap.dedent(
+    """
+    def pages():  # the charts of `jobs` as captioned pages of one PDF, as a worker draws them
+        buffer = io.BytesIO()
+        with matplotlib.rc_context(STYLE):
+            pdf = PdfPages(buffer, metadata={"CreationDate": None})
+            for n, job in enumerate(jobs, start=1):
+                fig = job.draw(f"Biểu {n}. Đường đi")
+                _lay_out(fig)
+                _add_page(pdf, fig, f"Biểu {n}. Đường đi")
+            _last_page(pdf)
+            pdf.close()
+        return buffer.getvalue()
+    """
+)
+"""The scripts' drawing, put where they say "# PAGES"."""
+
 DRAW_TWICE = textwrap.dedent(
     """
     import io, json, sys
@@ -41,17 +58,7 @@ DRAW_TWICE = textwrap.dedent(
             if line.startswith("syscr:"):
                 return int(line.split()[1])
 
-    def pages():
-        buffer = io.BytesIO()
-        with matplotlib.rc_context(STYLE):
-            pdf = PdfPages(buffer, metadata={"CreationDate": None})
-            for n, job in enumerate(jobs, start=1):
-                fig = job.draw(f"Biểu {n}. Đường đi")
-                _lay_out(fig)
-                _add_page(pdf, fig, f"Biểu {n}. Đường đi")
-            _last_page(pdf)
-            pdf.close()
-        return buffer.getvalue()
+    # PAGES
 
     pages()  # every module loaded, every font opened from its file
     start = reads()
@@ -64,20 +71,25 @@ DRAW_TWICE = textwrap.dedent(
     print(json.dumps({"same": from_files == from_memory, "size": len(from_files),
                       "file_reads": file_reads, "memory_reads": memory_reads}))
     """
-)
+).replace("# PAGES\n", PAGES)
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(not Path("/proc/self/io").exists(), reason="counts reads in /proc (Linux)")
-def test_fonts_from_memory_draw_the_same_pages_with_a_fraction_of_the_reads():
+def _last_json(script: str) -> dict:
+    """What `script`, run in a new interpreter on the bundled scenarios, printed last (JSON)."""
     out = subprocess.run(
-        [sys.executable, "-c", DRAW_TWICE, str(SCENARIOS)],
+        [sys.executable, "-c", script, str(SCENARIOS)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
     )
-    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/io").exists(), reason="counts reads in /proc (Linux)")
+def test_fonts_from_memory_draw_the_same_pages_with_a_fraction_of_the_reads():
+    seen = _last_json(DRAW_TWICE)
     assert seen["same"] and seen["size"] > 30_000  # three pages, byte for byte
     # From its file, FreeType reads a font through Python for each glyph it loads: tens of
     # thousands of reads for three charts; from memory, none (what is left is not the fonts).
@@ -122,17 +134,7 @@ EMBED_TWICE = textwrap.dedent(
     jobs = [jobs[1], jobs[6], jobs[7]]  # three panels; a panel per target; the scorecard
     read_fonts_into_memory(STYLE["font.family"])
 
-    def pages():
-        buffer = io.BytesIO()
-        with matplotlib.rc_context(STYLE):
-            pdf = PdfPages(buffer, metadata={"CreationDate": None})
-            for n, job in enumerate(jobs, start=1):
-                fig = job.draw(f"Biểu {n}. Đường đi")
-                _lay_out(fig)
-                _add_page(pdf, fig, f"Biểu {n}. Đường đi")
-            _last_page(pdf)
-            pdf.close()
-        return buffer.getvalue()
+    # PAGES
 
     def fonts(pdf):  # the tables of every embedded font
         found = []
@@ -155,7 +157,7 @@ EMBED_TWICE = textwrap.dedent(
     after = fonts(pages())  # put back on the way out
     print(json.dumps({"whole": whole, "outlines": outlines, "after": after}))
     """
-)
+).replace("# PAGES\n", PAGES)
 
 
 @pytest.mark.slow
@@ -164,14 +166,7 @@ def test_fonts_embedded_without_layout_tables_draw_the_same_pixels_and_text():
     embed_outlines_only): the pages render to the same PNG bytes and give the same text."""
     from sim.output.charts.fontfiles import LAYOUT_TABLES
 
-    out = subprocess.run(
-        [sys.executable, "-c", EMBED_TWICE, str(SCENARIOS)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    seen = _last_json(EMBED_TWICE)
     whole, outlines = seen["whole"], seen["outlines"]
     assert len(whole["fonts"]) >= 6  # each page: regular and bold, each in parts
     assert all("GPOS" in tables for tables in whole["fonts"])  # DejaVu's kerning
