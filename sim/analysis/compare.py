@@ -50,6 +50,7 @@ __all__ = [
     "attribute",
     "attributed_indicators",
     "differing_parameters",
+    "moves",
     "shapley_values",
 ]
 
@@ -73,6 +74,17 @@ class Attribution:
     year: int
     parameter: str
     contribution: float
+
+
+NEGLIGIBLE = 1e-9
+"""A contribution no larger than this (in the indicator's unit) is a parameter that does not
+move the indicator (a rate of another one): the chart, the report and the terminal leave it
+out."""
+
+
+def moves(contribution: float) -> bool:
+    """Whether a parameter's contribution to a gap is one to show (above NEGLIGIBLE)."""
+    return abs(contribution) > NEGLIGIBLE
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from sim.analysis.compare import moves
 from sim.output import i18n
 from sim.output.i18n import (
     Bilingual,
@@ -260,16 +261,15 @@ def _gap_lines(
     labels = linked_labels(result)
     # a parameter that does not move this indicator (a rate of another one) is left out; the
     # numbers as printed, the parts adding up to the gap (as the chart and the report print them)
-    moving = [a for a in rows if abs(a.contribution) > 1e-9]
+    moving = [a for a in rows if moves(a.contribution)]
     before, after, parts = i18n.rounded_parts(
         float(base.series[indicator][-1]),
         float(result.series[indicator][-1]),
         [a.contribution for a in moving],
         2,
     )
-    unit = unit_text(result.units.get(indicator, ""), lang)
     lines = [
-        f"    {indicator_label(indicator, lang, labels)} {i18n.in_brackets(unit)}: "
+        f"    {i18n.header_label(indicator, result.units.get(indicator, ''), lang, labels)}: "
         f"{format_number(before, 2, lang)} → {format_number(after, 2, lang)}, "
         f"{i18n.text('compare.gap', lang)} {format_part(after - before, 2, lang)}"
     ]

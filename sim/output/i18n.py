@@ -749,7 +749,7 @@ def _change_text(setting: str, scenario: Scenario, lang: str) -> str:
     trưởng = 15 %/năm (thay cho 16)" / "Services: growth = 15 %/yr (was 16)" (short: charts
     show it too)."""
     words = setting_text(setting, lang, scenario_labels(scenario), with_key=False)
-    key = setting.partition("=")[0].strip()
+    key = _setting_key(setting)
     if words.startswith(f"{key} = "):  # (not a parameter: as typed)
         return words
     unit = parameter_unit(key)
@@ -767,6 +767,11 @@ def _change_text(setting: str, scenario: Scenario, lang: str) -> str:
     return f"{shown} ({'; '.join(notes)})" if notes else shown
 
 
+def _setting_key(setting: str) -> str:
+    """The key of a --set setting of a scenario, "KEY=VALUE" (its scope taken off already)."""
+    return setting.partition("=")[0].strip()
+
+
 def _kept_years(parsed: ParameterPath, scenario: Scenario) -> list[int]:
     """The years of the run whose growth the scenario file fixes on its own
     (`growth_pct_by_year`, not set by this run's --set), so that a --set of the default growth
@@ -778,7 +783,7 @@ def _kept_years(parsed: ParameterPath, scenario: Scenario) -> list[int]:
     )
     owner = owners.get(parsed.owner)
     by_year = getattr(owner, "growth_pct_by_year", None) or {}
-    set_here = parsed.years_among(s.partition("=")[0].strip() for s in scenario.settings)
+    set_here = parsed.years_among(_setting_key(s) for s in scenario.settings)
     return sorted(
         y for y in by_year if scenario.base_year < y <= scenario.end_year and y not in set_here
     )

@@ -7,16 +7,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from sim.analysis.compare import moves
 from sim.output.i18n import (
     format_number,
     format_part,
-    in_brackets,
-    indicator_label,
+    header_label,
     linked_labels,
     parameter_text,
     rounded_parts,
     text,
-    unit_text,
 )
 from sim.output.report import _e, figure_html
 from sim.run import ScenarioResult
@@ -73,18 +72,16 @@ def _table(
     parameters = [
         p
         for p in dict.fromkeys(a.parameter for a in rows)
-        if any(abs(part[(p, i)]) > 1e-9 for i in indicators)  # one that moves none: left out
+        if any(moves(part[(p, i)]) for i in indicators)  # one that moves none: left out
     ]
     head = "".join(
-        f"<th>{_e(indicator_label(i, lang, labels))} "
-        f"{_e(in_brackets(unit_text(result.units.get(i, ''), lang)))}</th>"
-        for i in indicators
+        f"<th>{_e(header_label(i, result.units.get(i, ''), lang, labels))}</th>" for i in indicators
     )
 
     # each column as printed, its parts adding up to its gap (`rounded_parts`, as the chart)
     shown: dict[tuple[str, str], float] = {}
     for i in indicators:
-        moving = [p for p in parameters if abs(part[(p, i)]) > 1e-9]
+        moving = [p for p in parameters if moves(part[(p, i)])]
         first, last, parts = rounded_parts(
             float(base.series[i][-1]),
             float(result.series[i][-1]),

@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from sim.analysis.compare import Attribution
+from sim.analysis.compare import Attribution, moves
 from sim.core.names import ParameterPath
 from sim.output.charts.base import NumberFormatter, footer, new_figure, with_style
 from sim.output.charts.sensitivity import parameter_label
@@ -85,7 +85,7 @@ def _steps(
     """(label, contribution) of each bar of `indicator`'s panel, in the attribution's order:
     the parameters whose contribution is not zero; above MAX_STEPS, the MAX_STEPS - 1 largest
     and one bar for the rest ("4 tham số khác"), so that the chart still prints at its size."""
-    parts = [r for r in rows if r.indicator == indicator and abs(r.contribution) > 1e-9]
+    parts = [r for r in rows if r.indicator == indicator and moves(r.contribution)]
     paths = {r.parameter for r in parts}
 
     def name(path: str) -> str:  # a growth beside its own single years: "(các năm khác)"

@@ -124,6 +124,7 @@ class PlanVsActualChart:
     actuals: Actuals
     lang: str
     run_date: date
+    source: str = ""  # where the actuals come from (`plan_text.actuals_source`)
 
     def draw(self) -> Figure:
         from sim.output.charts.tracking import plot_plan_vs_actual
@@ -134,6 +135,7 @@ class PlanVsActualChart:
             actuals=self.actuals,
             lang=self.lang,
             run_date=self.run_date,
+            source=self.source,
         )
 
 
@@ -262,11 +264,11 @@ def main_chart_jobs(
     lang: str,
     run_date: date,
     rebased: Sequence[ScenarioResult] = (),
-    actuals: str = "",
+    source: str = "",
 ) -> list[ChartJob]:
     """The congress charts for a run, in pack order; `rebased`: each scenario re-baselined
     through the actuals (--actuals), shown beside the plan in the target charts, whose footers
-    then name where the actuals come from (`actuals`, `plan_text.actuals_source`)."""
+    then name where the actuals come from (`source`, `plan_text.actuals_source`)."""
     first = results[0].scenario
     has_targets = bool(charts.targets_in_horizon(results))
     jobs = []
@@ -276,7 +278,7 @@ def main_chart_jobs(
         if stem in TARGET_CHARTS and not has_targets:
             continue
         if stem in TARGET_CHARTS and rebased:
-            plot = partial(TARGET_CHARTS[stem], rebased=tuple(rebased), actuals=actuals)
+            plot = partial(TARGET_CHARTS[stem], rebased=tuple(rebased), source=source)
         chart = ScenariosChart(plot, tuple(results), lang, run_date)
         words = chart_caption(
             _caption_key(caption, results), first.plan, first.base_year, first.end_year, lang
@@ -304,18 +306,17 @@ def tracking_chart_jobs(
     """Plan against actual, and the deviation table (runs with --actuals)."""
     plans = tuple(results)
     rebased = tuple(r.result for r in tracking.rebased)
+    source = actuals_source(tracking.actuals)  # (each chart's footer names it)
     return [
         ChartJob(
             "09_plan_vs_actual",
-            PlanVsActualChart(plans, rebased, tracking.actuals, lang, run_date),
+            PlanVsActualChart(plans, rebased, tracking.actuals, lang, run_date, source),
             text("caption.plan_vs_actual", lang),
             _what_if(results, lang),
         ),
         ChartJob(
             "10_deviation",
-            DeviationChart(
-                tracking.plan_vs_actual, plans, lang, run_date, actuals_source(tracking.actuals)
-            ),
+            DeviationChart(tracking.plan_vs_actual, plans, lang, run_date, source),
             text("caption.deviation", lang),
             _what_if(results, lang),
         ),

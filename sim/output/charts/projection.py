@@ -646,11 +646,11 @@ def plot_end_year_comparison(
     lang: str,
     run_date: date,
     rebased: Sequence[ScenarioResult] = (),
-    actuals: str = "",
+    source: str = "",
 ) -> Figure:
     """One small panel per target checked in the run: the band shaded, each scenario's value a
     marker (with --actuals: the plan hollow, the re-baselined result filled beside it; the
-    footer names the actuals' source, `actuals`)."""
+    footer names the actuals' source, `source`)."""
     targets = targets_in_horizon(results)
     cols = min(5, max(1, len(targets)))
     rows = int(np.ceil(len(targets) / cols)) or 1
@@ -668,7 +668,7 @@ def plot_end_year_comparison(
     )
     ncol = legend_columns(labels, fig.get_figwidth(), len(results))
     legend_above(fig, handles, labels, ncol, title)
-    footer(fig, lang, run_date, actuals)
+    footer(fig, lang, run_date, source)
     return fig
 
 
@@ -760,7 +760,7 @@ def plot_scorecard_table(
     lang: str,
     run_date: date,
     rebased: Sequence[ScenarioResult] = (),
-    actuals: str = "",
+    source: str = "",
 ) -> Figure:
     """The scorecard as a table: the targets checked in the run down, scenarios across; ✓ met,
     ✓↑ exceeded with the excess, ✗ missed with the gap. With --actuals each target takes two
@@ -813,7 +813,7 @@ def plot_scorecard_table(
         _pair_rows(table, len(targets))
     ax.set_title(f"{text('fig.scorecard', lang)} ({_values_of(targets, lang)})")
     _status_legend(ax, 1 - row_height * (sum(units) + 1.25) - 0.04, lang)
-    footer(fig, lang, run_date, actuals)
+    footer(fig, lang, run_date, source)
     return fig
 
 

@@ -33,6 +33,7 @@ from sim.output.i18n import (
     band_text,
     format_number,
     format_pct,
+    header_label,
     in_brackets,
     indicator_label,
     label_text,
@@ -415,10 +416,8 @@ def plot_tornado(
         ax.grid(axis="y", visible=False)
         ax.xaxis.set_major_formatter(NumberFormatter(lang, None))
         ax.tick_params(axis="x", labelsize=7)
-        unit = unit_text(str(rows.unit.iloc[0]), lang)
-        ax.set_title(
-            wrap(f"{indicator_label(output, lang, labels)} {in_brackets(unit)}", 40), fontsize=8.5
-        )
+        unit = str(rows.unit.iloc[0])
+        ax.set_title(wrap(header_label(output, unit, lang, labels), 40), fontsize=8.5)
     title = f"{text('fig.tornado', lang)} – {result.scenario.title(lang)}"
     titled_legend(fig, fig.axes[0], 2, title)
     footer(fig, lang, run_date)
@@ -484,10 +483,8 @@ def plot_spider(spider: pd.DataFrame, result: ScenarioResult, lang: str, run_dat
                 label=wrap(parameter_label(parameter, lang, labels), 30),
             )
         ax.axvline(0, color="#555555", linewidth=0.8)
-        unit = unit_text(str(rows.unit.iloc[0]), lang)
-        ax.set_title(
-            wrap(f"{indicator_label(output, lang, labels)} {in_brackets(unit)}", 40), fontsize=8.5
-        )
+        unit = str(rows.unit.iloc[0])
+        ax.set_title(wrap(header_label(output, unit, lang, labels), 40), fontsize=8.5)
         ax.set_xlabel(text("spider_x", lang), fontsize=7.5)
         ax.xaxis.set_major_formatter(NumberFormatter(lang, None))
         ax.yaxis.set_major_formatter(NumberFormatter(lang, None))

@@ -36,7 +36,6 @@ from sim.output.i18n import (
     unit_text,
 )
 from sim.output.linebreak import wrap
-from sim.output.plan_text import actuals_source
 from sim.run import ScenarioResult
 from sim.scenario.actuals import Actuals
 
@@ -52,9 +51,11 @@ def plot_plan_vs_actual(
     actuals: Actuals,
     lang: str,
     run_date: date,
+    source: str = "",
 ) -> Figure:
     """One panel per observed indicator: each scenario's plan (thin), its re-baselined path
-    (thick) and the observations (black; hollow = estimate)."""
+    (thick) and the observations (black; hollow = estimate); `source`, where the actuals come
+    from, in the footer."""
     indicators = list(
         dict.fromkeys(o.indicator for o in actuals.observations if o.indicator in plans[0].series)
     )[:MAX_PANELS]
@@ -79,7 +80,7 @@ def plot_plan_vs_actual(
     handles, names = legend_entries(axes[: len(indicators)])
     ncol = legend_columns(names, fig.get_figwidth(), 4, fontsize=7)
     legend_above(fig, handles, names, ncol, text("fig.plan_vs_actual", lang), fontsize=7)
-    footer(fig, lang, run_date, actuals_source(actuals))
+    footer(fig, lang, run_date, source)
     return fig
 
 
