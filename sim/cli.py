@@ -498,7 +498,9 @@ def _compute(
     _unprojected_target_warnings(scenarios, args.lang)
     results = [run_scenario(s) for s in scenarios]
     _check_rebase_year(args.rebase_year, scenarios, args.lang)
-    compare = _compare(args.compare, results)  # (a bad base is said before the long analyses)
+    compare = _compare(
+        args.compare, results, args.lang
+    )  # (a bad base is said before the long analyses)
     tracking = (
         None if args.actuals is None else _tracking(args.actuals, scenarios, results, args.lang)
     )
@@ -533,9 +535,7 @@ def _print_warnings(scenarios: Sequence[Scenario], lang: str) -> None:
     from sim.output.console import format_warnings
 
     pairs = [
-        (s.filed_title(lang), warning.render(lang))
-        for s in scenarios
-        for warning in s.warnings
+        (s.filed_title(lang), warning.render(lang)) for s in scenarios for warning in s.warnings
     ]
     for line in format_warnings(pairs, lang):
         print(line, file=sys.stderr)
@@ -563,7 +563,7 @@ def _unprojected_target_warnings(scenarios: Sequence[Scenario], lang: str) -> No
         print(f"{text('sum.warning', lang)}: {problem.render(lang)}", file=sys.stderr)
 
 
-def _compare(base: str | None, results: list[ScenarioResult]) -> CompareResult | None:
+def _compare(base: str | None, results: list[ScenarioResult], lang: str) -> CompareResult | None:
     """With --compare: the compare view. Raises _UserError for an unknown base or scenarios of
     different years or structure."""
     if base is None:
@@ -573,7 +573,7 @@ def _compare(base: str | None, results: list[ScenarioResult]) -> CompareResult |
     try:
         return compare_run(base, results)
     except CompareError as exc:
-        raise _UserError(exc) from exc
+        raise _UserError(exc.render(lang)) from exc
 
 
 def _formats(value: str) -> tuple[str, ...]:

@@ -28,13 +28,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from sim.core.model import project, projection_series
+from sim.core.text import Bilingual, vn
 from sim.run import model_inputs
 from sim.scenario.parameters import numeric_parameters
 from sim.scenario.values import Scenario
@@ -61,7 +62,15 @@ BY_YEAR = ".growth_pct_by_year."
 
 
 class CompareError(ValueError):
-    """Two scenarios that cannot be compared (different years or structure)."""
+    """Scenarios that cannot be compared (different years or structure), or an unknown base;
+    `message` says so in both languages (`str()`: the English)."""
+
+    def __init__(self, message: Bilingual) -> None:
+        super().__init__(message.en)
+        self.message = message
+
+    def render(self, lang: str) -> str:
+        return self.message.in_(lang)
 
 
 @dataclass(frozen=True)
@@ -110,37 +119,138 @@ def attributed_indicators(scenario: Scenario) -> tuple[str, ...]:
 
 def check_comparable(base: Scenario, other: Scenario) -> None:
     """Raise CompareError listing every structural difference between the two scenarios."""
-    problems = []
-    checks: list[tuple[str, Any, Any]] = [
-        ("years", (base.base_year, base.end_year), (other.base_year, other.end_year)),
-        ("indicators", tuple(base.indicators), tuple(other.indicators)),
-        ("rules", _rules(base), _rules(other)),
-        ("residual", base.residual, other.residual),
-        ("anchor_year", base.anchor_year, other.anchor_year),
-        ("calibration", _calibration(base), _calibration(other)),
-        ("budget_concept", base.budget_concept, other.budget_concept),
-        (
-            "base_total_bn_vnd given",
-            base.base_total_bn_vnd is None,
-            other.base_total_bn_vnd is None,
-        ),
-    ]
-    for what, mine, theirs in checks:
-        if mine != theirs:
-            problems.append(f"{what}: {base.name} has {mine}, {other.name} has {theirs}")
+    problems = [
+        Bilingual(
+            *(f"{what.in_(lang)}: {_side_by_side(shown, base, other, lang)}" for lang in LANGS)
+        )
+        for what, key, shown in _STRUCTURE
+        if key(base) != key(other)
+    ] + _rule_problems(base, other)
     if problems:
         raise CompareError(
-            f"cannot compare '{other.name}' with '{base.name}': they differ in structure, not "
-            "only in numbers (" + "; ".join(problems) + ")"
+            Bilingual(
+                f"không so sánh được '{other.name}' với '{base.name}': hai kịch bản khác nhau về "
+                "cấu trúc, không chỉ về số liệu (" + "; ".join(p.vi for p in problems) + ")",
+                f"cannot compare '{other.name}' with '{base.name}': they differ in structure, not "
+                "only in numbers (" + "; ".join(p.en for p in problems) + ")",
+            )
         )
 
 
-def _rules(scenario: Scenario) -> dict[str, str]:
-    return {name: ind.rule for name, ind in scenario.indicators.items()}
+LANGS = ("vi", "en")
+
+Shown = Callable[[Scenario, str], str]
+"""How a scenario's value of a structural check reads in a language."""
+
+
+def _side_by_side(shown: Shown, base: Scenario, other: Scenario, lang: str) -> str:
+    """The two scenarios' values: "baseline 2020-2025, optimistic 2020-2030"."""
+    return f"{base.name} {shown(base, lang)}, {other.name} {shown(other, lang)}"
+
+
+RULE_WORDS = {
+    "elasticity": Bilingual("theo hệ số co giãn", "by elasticity"),
+    "growth": Bilingual("theo tốc độ tăng riêng", "by its own growth"),
+}
+
+
+def _rule_problems(base: Scenario, other: Scenario) -> list[Bilingual]:
+    """An indicator of both computed by different rules (an indicator of one only is said by
+    the indicators' check)."""
+    problems = []
+    for name, mine in base.indicators.items():
+        theirs = other.indicators.get(name)
+        if theirs is None or theirs.rule == mine.rule:
+            continue
+        words = [RULE_WORDS.get(ind.rule, Bilingual(ind.rule, ind.rule)) for ind in (mine, theirs)]
+        problems.append(
+            Bilingual(
+                *(
+                    f"{Bilingual('cách tính', 'rule of').in_(lang)} {mine.label.in_(lang)}: "
+                    f"{base.name} {words[0].in_(lang)}, {other.name} {words[1].in_(lang)}"
+                    for lang in LANGS
+                )
+            )
+        )
+    return problems
 
 
 def _calibration(scenario: Scenario) -> tuple[bool, tuple[str, ...]]:
     return scenario.calibration_total_cagr_pct is not None, scenario.calibration_sectors
+
+
+def _calibration_shown(scenario: Scenario, lang: str) -> str:
+    if scenario.calibration_total_cagr_pct is None:
+        return Bilingual("không hiệu chỉnh", "none").in_(lang)
+    sectors = ", ".join(scenario.calibration_sectors)
+    return Bilingual(f"hiệu chỉnh ({sectors})", f"calibrated ({sectors})").in_(lang)
+
+
+def _own_residual_growth(scenario: Scenario) -> bool | None:
+    """Whether the 'other' block grows at its own rate (None: no such block). With and without
+    an own rate it follows two rules, not two values of one parameter."""
+    return None if scenario.residual != "other" else scenario.residual_growth_pct is not None
+
+
+def _residual_growth_shown(scenario: Scenario, lang: str) -> str:
+    if scenario.residual_growth_pct is None:
+        return Bilingual("theo tốc độ chung của ba ngành", "with the three sectors").in_(lang)
+    rate = scenario.residual_growth_pct
+    return Bilingual(f"tốc độ riêng {vn(rate)} %/năm", f"its own {rate:g} %/yr").in_(lang)
+
+
+def _label_of(name: str, scenario: Scenario, lang: str) -> str:
+    indicator = scenario.indicators.get(name)
+    return indicator.label.in_(lang) if indicator is not None else name
+
+
+def _none(lang: str) -> str:
+    return Bilingual("không có", "none").in_(lang)
+
+
+_STRUCTURE: tuple[tuple[Bilingual, Callable[[Scenario], Any], Shown], ...] = (
+    (
+        Bilingual("năm gốc - năm cuối", "years"),
+        lambda s: (s.base_year, s.end_year),
+        lambda s, lang: f"{s.base_year}-{s.end_year}",
+    ),
+    (
+        Bilingual("các chỉ tiêu", "indicators"),
+        lambda s: tuple(s.indicators),
+        lambda s, lang: ", ".join(i.label.in_(lang) for i in s.indicators.values()) or _none(lang),
+    ),
+    (
+        Bilingual("phần chênh lệch tỷ trọng (residual)", "residual"),
+        lambda s: s.residual,
+        lambda s, lang: s.residual or _none(lang),
+    ),
+    (
+        Bilingual("tăng trưởng của khối còn lại", "growth of the other block"),
+        _own_residual_growth,
+        _residual_growth_shown,
+    ),
+    (
+        Bilingual("năm neo số liệu (anchor_year)", "anchor_year"),
+        lambda s: s.anchor_year,
+        lambda s, lang: _none(lang) if s.anchor_year is None else str(s.anchor_year),
+    ),
+    (Bilingual("hiệu chỉnh tăng trưởng", "calibration"), _calibration, _calibration_shown),
+    (
+        Bilingual("chỉ tiêu thu ngân sách (budget_concept)", "budget_concept"),
+        lambda s: s.budget_concept,
+        lambda s, lang: _label_of(s.budget_concept, s, lang),
+    ),
+    (
+        Bilingual("tổng giá trị năm gốc (base_total_bn_vnd)", "base_total_bn_vnd"),
+        lambda s: s.base_total_bn_vnd is None,
+        lambda s, lang: (
+            Bilingual("chỉ số", "an index").in_(lang)
+            if s.base_total_bn_vnd is None
+            else Bilingual("tỷ đồng", "billion VND").in_(lang)
+        ),
+    ),
+)
+"""What two compared scenarios must share: (what, the value compared, how a value reads)."""
 
 
 def _missing_value(scenario: Scenario, path: str) -> float:
@@ -215,8 +325,14 @@ def _players(paths: Sequence[str]) -> dict[str, list[str]]:
         groups.setdefault(".".join(path.split(".")[:2]), []).append(path)
     if len(groups) > MAX_PARAMETERS:
         raise CompareError(
-            f"{len(paths)} parameters in {len(groups)} sectors and indicators differ: more than "
-            f"the {MAX_PARAMETERS} an exact attribution can take (2^{MAX_PARAMETERS} model runs)"
+            Bilingual(
+                f"{len(paths)} tham số thuộc {len(groups)} ngành và chỉ tiêu khác nhau: nhiều hơn "
+                f"{MAX_PARAMETERS}, số tối đa mà phép phân tách chính xác xử lý được "
+                f"(2^{MAX_PARAMETERS} lần chạy mô hình)",
+                f"{len(paths)} parameters in {len(groups)} sectors and indicators differ: more "
+                f"than the {MAX_PARAMETERS} an exact attribution can take "
+                f"(2^{MAX_PARAMETERS} model runs)",
+            )
         )
     return groups
 
@@ -324,7 +440,12 @@ def iter_compared(base_name: str, results: Sequence[Any]) -> list[tuple[Any, Any
     found = [r for r in results if r.scenario.name == base_name]
     if not found:
         names = ", ".join(r.scenario.name for r in results)
-        raise CompareError(f"--compare {base_name}: no such scenario in this run (ran: {names})")
+        raise CompareError(
+            Bilingual(
+                f"--compare {base_name}: lần chạy này không có kịch bản đó (đã chạy: {names})",
+                f"--compare {base_name}: no such scenario in this run (ran: {names})",
+            )
+        )
     return [(found[0], r) for r in results if r is not found[0]]
 
 
@@ -351,7 +472,7 @@ def compare_run(base_name: str, results: Sequence[Any]) -> CompareResult:
             found += _differences(base, other, None)
             shares += _attribute(base.scenario, other.scenario)
         except CompareError as exc:
-            problems.append(str(exc))
+            problems.append(exc.message)
     if problems:
-        raise CompareError("; ".join(problems))
+        raise CompareError(Bilingual(*("; ".join(p.in_(lang) for p in problems) for lang in LANGS)))
     return CompareResult(base_name, tuple(found), tuple(shares))

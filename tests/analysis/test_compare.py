@@ -138,8 +138,12 @@ def test_identical_scenarios_have_no_attribution(bundled):
 def test_different_years_are_refused():
     base = _load("baseline")["baseline"]
     longer = {s.name: s for s in load_scenarios(["baseline"], SCENARIOS, (), 2030)}["baseline"]
-    with pytest.raises(CompareError, match=r"years: baseline has \(2020, 2025\).*\(2020, 2030\)"):
+    with pytest.raises(CompareError, match="years: baseline 2020-2025, baseline 2020-2030") as info:
         attribute(base, longer)
+    assert info.value.render("vi").endswith(
+        "khác nhau về cấu trúc, không chỉ về số liệu "
+        "(năm gốc - năm cuối: baseline 2020-2025, baseline 2020-2030)"
+    )
 
 
 def test_a_different_rule_is_refused():
@@ -151,14 +155,51 @@ def test_a_different_rule_is_refused():
             "indicators.budget_revenue.growth_pct=9",
         ],
     )["baseline"]
-    with pytest.raises(CompareError, match="rules"):
+    with pytest.raises(CompareError) as info:
         attribute(base, other)
+    said = (
+        "Budget revenue (excl. land-use fees): baseline by elasticity, baseline by its own growth"
+    )
+    assert f"(rule of {said})" in str(info.value)
+    assert (
+        "cách tính Thu ngân sách (không tính tiền sử dụng đất): baseline theo hệ số co giãn, "
+        "baseline theo tốc độ tăng riêng" in info.value.render("vi")
+    )
+
+
+def test_an_own_rate_of_the_other_block_against_none_is_refused():
+    # Without its own rate the 'other' block grows with the three sectors: a rule, not a value
+    # the attribution could give the base (it used to end in the model's UnknownParameterError).
+    base = _load("baseline")["baseline"]
+    own = _load("baseline", settings=["structure.residual_growth_pct=20"])["baseline"]
+    for a, b in ((base, own), (own, base)):
+        with pytest.raises(CompareError, match="growth of the other block") as info:
+            attribute(a, b)
+        assert "tăng trưởng của khối còn lại" in info.value.render("vi")
+    assert "with the three sectors, baseline its own 20 %/yr" in str(
+        pytest.raises(CompareError, attribute, base, own).value
+    )
+
+
+def test_two_own_rates_of_the_other_block_are_attributed(bundled):
+    low = _load("baseline", settings=["structure.residual_growth_pct=5"])["baseline"]
+    high = _load("baseline", settings=["structure.residual_growth_pct=20"])["baseline"]
+    rows = attribute(low, high)
+    gap = (
+        run_scenario(high).series["output.total"][-1] - run_scenario(low).series["output.total"][-1]
+    )
+    assert gap > 0
+    assert _by(rows, "output.total") == pytest.approx({"structure.residual_growth_pct": gap})
 
 
 def test_unknown_base_is_named(bundled):
     _, results = bundled
-    with pytest.raises(CompareError, match="--compare nosuch: no such scenario.*baseline"):
+    with pytest.raises(CompareError, match="--compare nosuch: no such scenario.*baseline") as info:
         compare_run("nosuch", list(results.values()))
+    assert info.value.render("vi") == (
+        "--compare nosuch: lần chạy này không có kịch bản đó "
+        "(đã chạy: baseline, covid_shock, optimistic)"
+    )
 
 
 def test_differences_hold_end_year_levels_and_targets(bundled):
@@ -193,7 +234,7 @@ def test_a_compare_run_checks_each_pair_once_and_still_names_one_that_differs(bu
     assert checked == [("baseline", "covid_shock"), ("baseline", "optimistic")]
     assert str(info.value) == (
         "cannot compare 'optimistic' with 'baseline': they differ in structure, not only in "
-        "numbers (years: baseline has (2020, 2025), optimistic has (2020, 2026))"
+        "numbers (years: baseline 2020-2025, optimistic 2020-2026)"
     )
 
 

@@ -44,8 +44,12 @@ def test_unknown_base_is_a_plain_error_and_keeps_earlier_results(run, tmp_path):
     assert run("--no-charts", "--no-history", "baseline")[0] == 0
     before = (tmp_path / "results" / "baseline.csv").read_bytes()
     code, _, err = run("--no-charts", "--no-history", "--compare", "nosuch")
-    assert code != 0
-    assert "--compare nosuch: no such scenario" in err and "Traceback" not in err
+    assert code == 2
+    assert "lỗi: --compare nosuch: lần chạy này không có kịch bản đó" in err
+    assert "Traceback" not in err
+    code, _, err = run("--lang", "en", "--no-charts", "--no-history", "--compare", "nosuch")
+    assert code == 2
+    assert "error: --compare nosuch: no such scenario" in err and "Traceback" not in err
     assert (tmp_path / "results" / "baseline.csv").read_bytes() == before
 
 
@@ -53,8 +57,26 @@ def test_different_years_are_refused_with_a_message(run, tmp_path, scenario_dir)
     text = (scenario_dir / "optimistic.toml").read_text(encoding="utf-8")
     (scenario_dir / "optimistic.toml").write_text("end_year = 2030\n" + text, encoding="utf-8")
     code, _, err = run("--no-charts", "--no-history", "--compare", "baseline")
-    assert code != 0
-    assert "cannot compare 'optimistic' with 'baseline'" in err and "years" in err
+    assert code == 2
+    assert "không so sánh được 'optimistic' với 'baseline'" in err
+    assert "năm gốc - năm cuối: baseline 2020-2025, optimistic 2020-2030" in err
+    code, _, err = run("--lang", "en", "--no-charts", "--no-history", "--compare", "baseline")
+    assert "cannot compare 'optimistic' with 'baseline'" in err
+    assert "years: baseline 2020-2025, optimistic 2020-2030" in err
+
+
+def test_an_own_rate_of_the_other_block_is_refused_without_a_traceback(run, tmp_path):
+    assert run("--no-charts", "--no-history", "baseline")[0] == 0
+    before = (tmp_path / "results" / "baseline.csv").read_bytes()
+    setting = "optimistic:structure.residual_growth_pct=20"
+    code, _, err = run("--no-charts", "--no-history", "--compare", "baseline", "--set", setting)
+    assert code == 2
+    assert "Traceback" not in err
+    assert (
+        "tăng trưởng của khối còn lại: baseline theo tốc độ chung của ba ngành, "
+        "optimistic tốc độ riêng 20 %/năm"
+    ) in err
+    assert (tmp_path / "results" / "baseline.csv").read_bytes() == before
 
 
 @pytest.mark.slow
