@@ -454,3 +454,39 @@ def test_a_run_that_draws_charts_does_its_matrix_products_in_one_thread(given):
     assert seen["env"] == given  # (put back: a program the run starts gets the user's)
     if seen["libraries"]:  # numpy's own OpenBLAS (Linux and Windows wheels), as here
         assert seen["threads"] == int(given or "1")
+
+
+SPY_FORK = """
+import sys
+from datetime import date
+from pathlib import Path
+from sim.analysis.compare import compare_run
+from sim.output.charts import pack
+from sim.run import load_scenarios, run_scenario
+
+results = [run_scenario(s) for s in load_scenarios([], Path("scenarios"))]
+jobs = pack.compare_chart_jobs(results, compare_run("baseline", results), "vi", date(2026, 1, 1))
+
+def spy(work, workers):
+    print("sim.output.charts.compare" in sys.modules, "pandas" in sys.modules)
+    raise SystemExit(0)
+
+pack._start_pool = spy
+assert "sim.output.charts.compare" not in sys.modules
+pack.PackInProgress(Path(sys.argv[1]), "p.pdf", "vi", "t", workers=2).add(jobs, "compare")
+"""
+
+
+@pytest.mark.slow
+def test_a_familys_module_is_loaded_once_before_its_workers_are_forked(tmp_path):
+    """The workers inherit the module that plots their charts: each of them loaded it (with
+    pandas) as it drew its first chart, for each of the three packs of a --compare run. The
+    waterfalls need no pandas."""
+    done = subprocess.run(
+        [sys.executable, "-c", SPY_FORK, str(tmp_path / "c")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert done.stdout.split() == ["True", "False"], done.stderr
+    assert set(pack.FAMILY_MODULES) == {"main", "tracking", "sensitivity", "compare"}

@@ -495,8 +495,7 @@ def test_spider_caption_says_what_k_is(results, sensitivity, lang, words):
 
 @pytest.mark.slow
 def test_sobol_chart_draws_the_parameters_that_matter_and_names_the_rest(results, sensitivity):
-    from sim.output.charts.sensitivity import parameter_label
-    from sim.output.i18n import linked_labels
+    from sim.output.i18n import linked_labels, parameter_text
 
     labels = linked_labels(results[1])  # covid_shock
     table = sensitivity.sobol[sensitivity.sobol.scenario == "covid_shock"]
@@ -507,7 +506,7 @@ def test_sobol_chart_draws_the_parameters_that_matter_and_names_the_rest(results
     width, height = fig.get_size_inches()
     assert height <= 9.0  # was 15.5 in (3108 px) with a row for each of 24 parameters
     drawn = [t.get_text().replace("\n", " ") for t in fig.axes[0].get_yticklabels()]
-    assert sorted(drawn) == sorted(parameter_label(p, "en", labels) for p in matter)
+    assert sorted(drawn) == sorted(parameter_text(p, "en", labels) for p in matter)
     note = figure_texts(fig).replace("\n", " ")
     assert "Not drawn (total index below 0.01 for every output: negligible)" in note
     assert "Retail sales and service revenue: growth, growth in 2021, growth in 2022" in note

@@ -18,13 +18,13 @@ from matplotlib.patches import Patch
 from sim.analysis.compare import Attribution, moves
 from sim.core.names import ParameterPath
 from sim.output.charts.base import NumberFormatter, footer, new_figure, with_style
-from sim.output.charts.sensitivity import parameter_label
 from sim.output.i18n import (
     Bilingual,
     format_number,
     format_signed,
     indicator_label,
     linked_labels,
+    parameter_text,
     rounded_parts,
     text,
     unit_text,
@@ -54,14 +54,6 @@ LABEL_CHARS = 30
 """A parameter's label wraps at this many characters (about 2.1 in of LABEL_PT)."""
 
 
-def _label(parameter: str, lang: str, labels: dict[str, Bilingual]) -> str:
-    """A parameter's label; a group (`sectors.services`, above the cap) by its owner's name."""
-    parts = parameter.split(".")
-    if len(parts) == 2:
-        return labels[parts[1]].in_(lang) if parts[1] in labels else text(parts[1], lang)
-    return parameter_label(parameter, lang, labels)
-
-
 TITLE_CHAR_IN = 0.105
 """Width of a character of the waterfall's bold 11 pt title (DejaVu Sans), inches: generous, so
 that a line of capitals and wide Vietnamese letters still fits."""
@@ -89,7 +81,7 @@ def _steps(
     paths = {r.parameter for r in parts}
 
     def name(path: str) -> str:  # a growth beside its own single years: "(các năm khác)"
-        words = _label(path, lang, labels)
+        words = parameter_text(path, lang, labels)
         if ParameterPath.parse(path).years_among(paths):
             words += text("compare.other_years", lang)
         return words

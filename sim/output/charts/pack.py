@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import importlib
 import io
 import multiprocessing
 import os
@@ -752,7 +753,14 @@ class PackInProgress:
                 report(label, before + done, before + total)
 
         pack = _Pack(
-            jobs, self.folder, self.lang, self.formats, progress, self.cache, first=before + 1
+            jobs,
+            self.folder,
+            self.lang,
+            self.formats,
+            progress,
+            self.cache,
+            first=before + 1,
+            family=family,
         )
         pages, keys = pack.draw(self.workers)
         self.pages += pages
@@ -803,6 +811,17 @@ Progress = Callable[[str, int, int], None]
 """on_progress(label, done, total), as `sim.output.console.ProgressBar` takes it."""
 
 
+FAMILY_MODULES = {
+    "main": "sim.output.charts.projection",
+    "tracking": "sim.output.charts.tracking",
+    "sensitivity": "sim.output.charts.sensitivity",
+    "compare": "sim.output.charts.compare",
+}
+"""The module that plots each family's charts (`SavedChart.family`). It is imported before the
+workers are forked, so that they inherit it: each worker imported it itself as it drew its first
+chart (with pandas, 0.3-0.4 s a worker, again for every pack of a `--compare` run)."""
+
+
 @dataclass(frozen=True)
 class _Pack:
     """What write_chart_pack draws and where."""
@@ -815,6 +834,7 @@ class _Pack:
     cache: ChartCache | None
     first: int = 1  # the number of the first chart ("Biểu 9": the pack had 8 before)
     reported: list[int] = field(default_factory=lambda: [0])  # the last count reported
+    family: str = "main"  # (FAMILY_MODULES)
 
     def labels(self) -> list[str]:
         return [
@@ -892,6 +912,7 @@ class _Pack:
         if ctx is None:
             shares = [work.draw_share(on_drawn)]
         else:
+            importlib.import_module(FAMILY_MODULES[self.family])  # (inherited by the workers)
             pool, futures = _start_pool(work, workers)
             finished = False
             try:

@@ -12,7 +12,6 @@ from matplotlib.axes import Axes
 from matplotlib.cm import ScalarMappable
 from matplotlib.figure import Figure
 
-from sim.core.names import ParameterPath
 from sim.core.targets import Target, find_target
 from sim.output.charts.base import (
     NumberFormatter,
@@ -38,6 +37,7 @@ from sim.output.i18n import (
     indicator_label,
     label_text,
     linked_labels,
+    parameter_text,
     text,
     unit_text,
 )
@@ -52,7 +52,6 @@ __all__ = [
     "plot_tornado",
     "plot_spider",
     "plot_grid",
-    "parameter_label",
 ]
 
 FAN_INDICATORS = ("output.total", "income_per_capita", "budget_revenue")
@@ -71,24 +70,6 @@ _FAN_TARGETS: dict[str, tuple[tuple[str, ...], str]] = {
     "budget_revenue": (("budget_concept", "budget_revenue"), "level"),
 }
 """Each fan indicator's target in the plan: (the indicators it may be checked on, measure)."""
-
-
-def parameter_label(path: str, lang: str, labels: dict[str, Bilingual] | None = None) -> str:
-    """A readable name for a parameter path: 'sectors.services.growth_pct' -> 'Dịch vụ: tăng
-    trưởng (%/năm)'; year overrides say their year."""
-    labels = labels or {}
-    parsed = ParameterPath.parse(path)
-    year = parsed.year
-    # structure.<field> has no owner: its field stands as the name and no field word follows
-    # (it reads "residual_growth_pct: param.", as it always has)
-    name, field = (parsed.owner, parsed.field) if parsed.owner else (parsed.field, "")
-    if parsed.group == "sectors":
-        who = text(name, lang)
-    else:
-        who = labels[name].in_(lang) if name in labels else name
-    what = text(f"param.{field}", lang)
-    label = f"{who}: {what}"
-    return f"{label} {year}" if year is not None else label
 
 
 @with_style
@@ -315,7 +296,7 @@ def plot_sobol(sobol: pd.DataFrame, result: ScenarioResult, lang: str, run_date:
         ax.set_xlim(-0.05, 1.05)
         ax.grid(axis="y", visible=False)
         ax.xaxis.set_major_formatter(NumberFormatter(lang, None))
-    axes[0].set_yticks(y, [wrap(parameter_label(p, lang, labels), 36) for p in parameters])
+    axes[0].set_yticks(y, [wrap(parameter_text(p, lang, labels), 36) for p in parameters])
     axes[0].invert_yaxis()
     for ax in axes:
         ax.tick_params(axis="y", labelsize=7)
@@ -351,7 +332,7 @@ def _negligible_note(parameters: Sequence[str], lang: str, labels: dict[str, Bil
         return ""
     groups: dict[str, list[str]] = {}
     for path in parameters:
-        who, _, what = parameter_label(path, lang, labels).partition(": ")
+        who, _, what = parameter_text(path, lang, labels).partition(": ")
         groups.setdefault(who, []).append(what)
     listed = "; ".join(f"{who}: {', '.join(whats)}" for who, whats in groups.items())
     head = text("sobol_negligible", lang).format(threshold=format_number(SOBOL_SHOWN_MIN, 2, lang))
@@ -408,7 +389,7 @@ def plot_tornado(
         ax.axvline(base, color="black", linewidth=1)
         _pad_around(ax, [base, *rows.output_low, *rows.output_high])
         names = [
-            f"{wrap(parameter_label(p, lang, labels), 34)} "
+            f"{wrap(parameter_text(p, lang, labels), 34)} "
             f"[{format_number(lo, 2, lang)}–{format_number(hi, 2, lang)}]"
             for p, lo, hi in zip(rows.parameter, rows.low_value, rows.high_value, strict=True)
         ]
@@ -480,7 +461,7 @@ def plot_spider(spider: pd.DataFrame, result: ScenarioResult, lang: str, run_dat
                 markevery=every[parameter],
                 markersize=5,
                 markerfacecolor="white" if dash != "-" else colour,
-                label=wrap(parameter_label(parameter, lang, labels), 30),
+                label=wrap(parameter_text(parameter, lang, labels), 30),
             )
         ax.axvline(0, color="#555555", linewidth=0.8)
         unit = str(rows.unit.iloc[0])
