@@ -356,7 +356,11 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "tệp tính lại từ kịch bản giả định thay đổi, không phải kế hoạch đã lập: {changes}",
         "rebased from a what-if, not the filed plan: {changes}",
     ),
-    "spider_x": ("Thay đổi tham số (điểm)", "Change of the parameter (points)"),
+    # (points of percentage: the spider moves only rates and shares, SPIDER_UNITS)
+    "spider_x": (
+        "Thay đổi tham số (điểm phần trăm)",
+        "Change of the parameter (percentage points)",
+    ),
     "fig.grid": ("Lưới hai chiều: dịch vụ và công nghiệp", "Two-way grid: services and industry"),
     "scenario_point": ("Giả định của kịch bản", "The scenario's assumption"),
     "caption.fan": (
@@ -386,9 +390,9 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "The end-year result with each parameter in turn at its low and high end.",
     ),
     "caption.spider": (
-        "Kết quả năm cuối khi từng tham số thay đổi từ -{k} đến +{k} điểm phần trăm quanh giá "
+        "Kết quả năm cuối khi từng tham số thay đổi từ −{k} đến +{k} điểm phần trăm quanh giá "
         "trị của kịch bản.",
-        "The end-year result as each parameter moves from -{k} to +{k} percentage points around "
+        "The end-year result as each parameter moves from −{k} to +{k} percentage points around "
         "the scenario's value.",
     ),
     "caption.grid": (
@@ -860,12 +864,15 @@ def format_date(day, lang: str) -> str:
 def format_number(value: float | None, decimals: int, lang: str, missing: str = "–") -> str:
     """A number with thousands separators: vi 7.250,5 (dot, decimal comma); en 7,250.5.
 
+    A negative number has a minus sign (−1,5), not a hyphen; one rounded to zero has none.
     missing: shown for None or NaN (the terminal, plain ASCII, shows "-")."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return missing
     shown = f"{value:,.{decimals}f}"
     if lang == "vi":
         shown = shown.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    if shown.startswith("-"):  # a true minus sign, as format_signed and the charts' axes have;
+        shown = "−" + shown[1:] if shown.strip("-0,.") else shown[1:]  # none before a zero
     return shown
 
 

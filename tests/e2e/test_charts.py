@@ -55,7 +55,10 @@ def test_vietnamese_number_format():
     assert format_number(1234567.891, 2, "vi") == "1.234.567,89"
     assert format_pct(48.5, 1, "vi") == "48,5 %"
     assert format_number(7250.5, 1, "en") == "7,250.5"
-    assert format_number(-0.71, 2, "vi") == "-0,71"
+    assert format_number(-0.71, 2, "vi") == "−0,71"  # a minus sign, not a hyphen
+    assert format_number(-1234.5, 1, "en") == "−1,234.5"
+    assert format_number(-0.004, 2, "vi") == "0,00"  # no sign before a zero
+    assert format_number(float("nan"), 2, "vi") == "–"
 
 
 def test_units_and_labels_translate():
@@ -485,12 +488,18 @@ def test_spider_lines_differ_in_two_of_colour_style_and_marker(results, sensitiv
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("lang", "words"), [("en", "-2 to +2 percentage points"), ("vi", "-2 đến +2 điểm phần trăm")]
+    ("lang", "words", "axis"),
+    [
+        ("en", "−2 to +2 percentage points", "Change of the parameter (percentage points)"),
+        ("vi", "−2 đến +2 điểm phần trăm", "Thay đổi tham số (điểm phần trăm)"),
+    ],
 )
-def test_spider_caption_says_what_k_is(results, sensitivity, lang, words):
-    """The spider moves each parameter by up to 2 points (`spider`'s default k_points)."""
+def test_spider_caption_says_what_k_is(results, sensitivity, lang, words, axis):
+    """The spider moves each parameter by up to 2 points (`spider`'s default k_points), of
+    percentage (`SPIDER_UNITS`: its parameters are rates and shares); the axis says so too."""
     job = _sensitivity_job(results, sensitivity, lang, "s04_spider_baseline")
     assert words in job.caption and "k" not in job.caption.split("+")[1].split()[0]
+    assert {ax.get_xlabel() for ax in job.draw().axes if ax.get_xlabel()} == {axis}
 
 
 @pytest.mark.slow

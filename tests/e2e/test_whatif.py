@@ -264,6 +264,28 @@ def test_page_model_matches_sim_on_random_parameter_sets(browser, default_page):
     assert worst <= PARITY
 
 
+FORMAT_IN_PAGE = """([lang, cases]) => {
+  whatif.state.lang = lang;
+  return cases.map(([value, decimals]) => whatif.fmt(value, decimals));
+}"""
+
+
+def test_page_formats_numbers_as_sim_on_random_values(browser, default_page):
+    """The page's `fmt` is format_number's twin: random values of every size and sign (with
+    negatives that round to zero, which take no minus sign), 0-3 decimals, both languages."""
+    rng = np.random.default_rng(20261201)
+    scale = 10.0 ** rng.integers(-4, 8, size=600)
+    values = (rng.uniform(-1, 1, size=600) * scale).tolist() + [0.0, -0.0, -0.004, 0.004, -1.0]
+    decimals = rng.integers(0, 4, size=len(values))
+    cases = [(v, int(d)) for v, d in zip(values, decimals, strict=True)]
+    page = Page(browser, default_page)
+    for lang in ("vi", "en"):
+        shown = page.page.evaluate(FORMAT_IN_PAGE, [lang, cases])
+        assert shown == [format_number(v, d, lang) for v, d in cases]
+    assert page.close() == []
+    assert "−" in "".join(shown) and "-" not in "".join(shown)
+
+
 def test_page_and_sim_give_each_target_the_same_status_on_random_bands(browser, default_page):
     """Random bands, floors and ceilings around each target's projected value: the page's
     statuses and gaps equal sim's (status_of), including a ceiling alone exceeded ("missed")

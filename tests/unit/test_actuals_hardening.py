@@ -265,7 +265,7 @@ def test_implausible_figure_is_used_and_flagged(tmp_path, results, capsys):
     notes = (results / "tracking" / "notes.txt").read_text(encoding="utf-8")
     assert notes.startswith(f"actuals: {path} (latest year 2022)")  # (--lang en)
     assert (
-        "Baseline: Growth on previous year: Agriculture, forestry & fishery 2022 = -12 "
+        "Baseline: Growth on previous year: Agriculture, forestry & fishery 2022 = −12 "
         f"({path}:3) is outside the growth taken as plausible for one year"
     ) in notes
 

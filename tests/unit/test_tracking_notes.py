@@ -98,7 +98,7 @@ def test_every_kind_of_note_is_a_value_its_english_line_and_its_rendering(tmp_pa
         "có số liệu giá trị",
         f"Tăng trưởng so với năm trước: Tổng vốn đầu tư toàn xã hội năm 2021 = 40 ({path}:10) nằm "
         "ngoài mức tăng được coi là hợp lý trong một năm: Tăng trưởng so với năm trước: Tổng vốn "
-        "đầu tư toàn xã hội 40,0 % (từ -15 đến 30 %); vẫn dùng số đã cho: hãy kiểm tra lại số "
+        "đầu tư toàn xã hội 40,0 % (từ −15 đến 30 %); vẫn dùng số đã cho: hãy kiểm tra lại số "
         "liệu",
     ]
     shown = "\n".join(vi).replace(str(path), "")

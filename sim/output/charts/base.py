@@ -247,10 +247,7 @@ class NumberFormatter(Formatter):
             decimals = next(
                 (d for d in range(3) if abs(value * 10**d - round(value * 10**d)) < 1e-6), 2
             )
-        shown = format_number(value, decimals, self.lang)
-        if shown.startswith("-"):  # a minus sign, as every other number of a chart has
-            shown = "−" + shown[1:] if shown.strip("-0,.") else shown[1:]  # (no "−0")
-        return f"{shown}{self.suffix}"
+        return f"{format_number(value, decimals, self.lang)}{self.suffix}"  # (with "−")
 
 
 class YearFormatter(Formatter):

@@ -35,15 +35,18 @@ function word(key) {
   return entry ? entry[state.lang] : key;
 }
 
-/* 1.234,5 (vi) or 1,234.5 (en); "–" for a missing number, as sim.output.i18n.format_number. */
+/* 1.234,5 (vi) or 1,234.5 (en); "–" for a missing number; −1,5 with a minus sign, none before
+   a number rounded to zero: as sim.output.i18n.format_number. */
 function fmt(value, decimals) {
   if (value === null || value === undefined || Number.isNaN(value)) return "–";
   const text = value.toFixed(decimals);
-  const [whole, fraction] = text.split(".");
+  const negative = text.startsWith("-");
+  const [whole, fraction] = (negative ? text.slice(1) : text).split(".");
   const group = state.lang === "vi" ? "." : ",";
   const point = state.lang === "vi" ? "," : ".";
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, group);
-  return fraction === undefined ? grouped : grouped + point + fraction;
+  const shown = fraction === undefined ? grouped : grouped + point + fraction;
+  return negative && /[1-9]/.test(shown) ? "−" + shown : shown;
 }
 
 function fmtSigned(value, decimals) {
@@ -988,7 +991,7 @@ window.addEventListener("hashchange", () => {
 });
 
 window.whatifModel = (scenarioSpec) => whatifModel(Object.assign({ targets: DATA.targets, tolerance: DATA.tolerance }, scenarioSpec));
-window.whatif = { update: update, render: render, state: state, data: DATA, scenarioToml: () => scenarioToml(whatifModel(spec(state.values)), "today") };
+window.whatif = { update: update, render: render, state: state, data: DATA, fmt: fmt, scenarioToml: () => scenarioToml(whatifModel(spec(state.values)), "today") };
 
 if (DATA.scenarios.length) {
   readFragment();
