@@ -21,7 +21,8 @@ single-year parameter.
 Above MAX_PARAMETERS differing parameters the parameters are grouped by their sector or indicator
 (`sectors.services`, `indicators.retail`, ...) and the groups are the players; each row then
 names a group. Comparisons need scenarios of the same years and structure (indicators, rules,
-residual, anchor year, calibration); otherwise CompareError says what differs.
+residual and how its block grows, anchor year, calibration, budget concept); otherwise
+CompareError says what differs, in both languages.
 """
 
 from __future__ import annotations
