@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.core.model import project, projection_series
+from sim.core.model import DERIVED_SUMS, project, projection_series
 from sim.core.text import Bilingual, vn
 from sim.run import model_inputs
 from sim.scenario.parameters import numeric_parameters
@@ -61,10 +61,14 @@ MAX_PARAMETERS = 16
 
 BY_YEAR = ".growth_pct_by_year."
 
+LANGS = ("vi", "en")
+"""The languages of CompareError's message."""
+
 
 class CompareError(ValueError):
-    """Scenarios that cannot be compared (different years or structure), or an unknown base;
-    `message` says so in both languages (`str()`: the English)."""
+    """Scenarios that cannot be compared (different years or structure, or more differing
+    groups than an exact attribution takes), or an unknown base; `message` says so in both
+    languages (`str()`: the English)."""
 
     def __init__(self, message: Bilingual) -> None:
         super().__init__(message.en)
@@ -126,7 +130,8 @@ def check_comparable(base: Scenario, other: Scenario) -> None:
         )
         for what, key, shown in _STRUCTURE
         if key(base) != key(other)
-    ] + _rule_problems(base, other)
+    ]
+    problems += _rule_problems(base, other) + _residual_growth_problems(base, other)
     if problems:
         raise CompareError(
             Bilingual(
@@ -137,8 +142,6 @@ def check_comparable(base: Scenario, other: Scenario) -> None:
             )
         )
 
-
-LANGS = ("vi", "en")
 
 Shown = Callable[[Scenario, str], str]
 """How a scenario's value of a structural check reads in a language."""
@@ -152,6 +155,12 @@ def _side_by_side(shown: Shown, base: Scenario, other: Scenario, lang: str) -> s
 RULE_WORDS = {
     "elasticity": Bilingual("theo hệ số co giãn", "by elasticity"),
     "growth": Bilingual("theo tốc độ tăng riêng", "by its own growth"),
+}
+
+RESIDUAL_WORDS = {
+    None: Bilingual("không có", "none"),
+    "normalise": Bilingual("quy về 100 %", "normalised to 100 %"),
+    "other": Bilingual("giữ thành khối riêng", "kept as an 'other' block"),
 }
 
 
@@ -176,37 +185,54 @@ def _rule_problems(base: Scenario, other: Scenario) -> list[Bilingual]:
     return problems
 
 
+def _residual_growth_problems(base: Scenario, other: Scenario) -> list[Bilingual]:
+    """Both keep an 'other' block, one growing at its own rate and the other with the three
+    sectors: two rules, not two values of one parameter (a different residual is said by the
+    residual's check)."""
+    if base.residual != "other" or other.residual != "other":
+        return []
+    if (base.residual_growth_pct is None) == (other.residual_growth_pct is None):
+        return []
+    what = Bilingual("tăng trưởng phần còn lại", "growth of the other block")
+    return [
+        Bilingual(
+            *(
+                f"{what.in_(lang)}: {_side_by_side(_residual_growth_shown, base, other, lang)}"
+                for lang in LANGS
+            )
+        )
+    ]
+
+
+def _residual_growth_shown(scenario: Scenario, lang: str) -> str:
+    rate = scenario.residual_growth_pct
+    if rate is None:
+        return Bilingual("theo tốc độ chung của ba ngành", "with the three sectors").in_(lang)
+    words = Bilingual(f"tốc độ riêng {vn(rate)} %/năm", f"its own {rate:g} %/yr").in_(lang)
+    return words.replace("-", "−")  # (a computed number: a minus sign)
+
+
 def _calibration(scenario: Scenario) -> tuple[bool, tuple[str, ...]]:
     return scenario.calibration_total_cagr_pct is not None, scenario.calibration_sectors
 
 
 def _calibration_shown(scenario: Scenario, lang: str) -> str:
     if scenario.calibration_total_cagr_pct is None:
-        return Bilingual("không hiệu chỉnh", "none").in_(lang)
-    sectors = ", ".join(scenario.calibration_sectors)
-    return Bilingual(f"hiệu chỉnh ({sectors})", f"calibrated ({sectors})").in_(lang)
+        return RESIDUAL_WORDS[None].in_(lang)
+    sectors = ", ".join(scenario.calibration_sectors)  # (as the file names them)
+    return Bilingual(f"điều chỉnh {sectors}", f"adjusting {sectors}").in_(lang)
 
 
-def _own_residual_growth(scenario: Scenario) -> bool | None:
-    """Whether the 'other' block grows at its own rate (None: no such block). With and without
-    an own rate it follows two rules, not two values of one parameter."""
-    return None if scenario.residual != "other" else scenario.residual_growth_pct is not None
-
-
-def _residual_growth_shown(scenario: Scenario, lang: str) -> str:
-    if scenario.residual_growth_pct is None:
-        return Bilingual("theo tốc độ chung của ba ngành", "with the three sectors").in_(lang)
-    rate = scenario.residual_growth_pct
-    return Bilingual(f"tốc độ riêng {vn(rate)} %/năm", f"its own {rate:g} %/yr").in_(lang)
-
-
-def _label_of(name: str, scenario: Scenario, lang: str) -> str:
-    indicator = scenario.indicators.get(name)
-    return indicator.label.in_(lang) if indicator is not None else name
+def _budget_line(scenario: Scenario, lang: str) -> str:
+    """The budget line by its label; a sum of lines (DERIVED_SUMS) as its parts' labels."""
+    parts = DERIVED_SUMS.get(scenario.budget_concept, (scenario.budget_concept,))
+    return " + ".join(
+        scenario.indicators[p].label.in_(lang) if p in scenario.indicators else p for p in parts
+    )
 
 
 def _none(lang: str) -> str:
-    return Bilingual("không có", "none").in_(lang)
+    return RESIDUAL_WORDS[None].in_(lang)
 
 
 _STRUCTURE: tuple[tuple[Bilingual, Callable[[Scenario], Any], Shown], ...] = (
@@ -221,28 +247,29 @@ _STRUCTURE: tuple[tuple[Bilingual, Callable[[Scenario], Any], Shown], ...] = (
         lambda s, lang: ", ".join(i.label.in_(lang) for i in s.indicators.values()) or _none(lang),
     ),
     (
-        Bilingual("phần chênh lệch tỷ trọng (residual)", "residual"),
+        Bilingual("phần chênh lệch tỷ trọng (structure.residual)", "structure.residual"),
         lambda s: s.residual,
-        lambda s, lang: s.residual or _none(lang),
+        lambda s, lang: RESIDUAL_WORDS.get(s.residual, Bilingual(*[str(s.residual)] * 2)).in_(lang),
     ),
     (
-        Bilingual("tăng trưởng của khối còn lại", "growth of the other block"),
-        _own_residual_growth,
-        _residual_growth_shown,
-    ),
-    (
-        Bilingual("năm neo số liệu (anchor_year)", "anchor_year"),
+        Bilingual("năm neo số liệu (structure.anchor_year)", "structure.anchor_year"),
         lambda s: s.anchor_year,
         lambda s, lang: _none(lang) if s.anchor_year is None else str(s.anchor_year),
     ),
-    (Bilingual("hiệu chỉnh tăng trưởng", "calibration"), _calibration, _calibration_shown),
     (
-        Bilingual("chỉ tiêu thu ngân sách (budget_concept)", "budget_concept"),
-        lambda s: s.budget_concept,
-        lambda s, lang: _label_of(s.budget_concept, s, lang),
+        Bilingual("hiệu chỉnh tăng trưởng ([calibration])", "[calibration]"),
+        _calibration,
+        _calibration_shown,
     ),
     (
-        Bilingual("tổng giá trị năm gốc (base_total_bn_vnd)", "base_total_bn_vnd"),
+        Bilingual("dòng thu ngân sách (targets.budget_concept)", "targets.budget_concept"),
+        lambda s: s.budget_concept,
+        _budget_line,
+    ),
+    (
+        Bilingual(
+            "đơn vị của tổng giá trị (structure.base_total_bn_vnd)", "structure.base_total_bn_vnd"
+        ),
         lambda s: s.base_total_bn_vnd is None,
         lambda s, lang: (
             Bilingual("chỉ số", "an index").in_(lang)
@@ -376,7 +403,14 @@ def _attribute(base: Scenario, other: Scenario) -> list[Attribution]:
     pairs = _differing(base, other)
     if not pairs:
         return []
-    players = _players(list(pairs))
+    try:
+        players = _players(list(pairs))
+    except CompareError as exc:  # (said of the pair)
+        pair = Bilingual(
+            f"so sánh '{other.name}' với '{base.name}': ",
+            f"comparing '{other.name}' with '{base.name}': ",
+        )
+        raise CompareError(pair + exc.message) from None
     member = subsets(len(players))
     values: dict[str, np.ndarray] = {}
     for k, paths in enumerate(players.values()):
@@ -475,5 +509,6 @@ def compare_run(base_name: str, results: Sequence[Any]) -> CompareResult:
         except CompareError as exc:
             problems.append(exc.message)
     if problems:
-        raise CompareError(Bilingual(*("; ".join(p.in_(lang) for p in problems) for lang in LANGS)))
+        # (a line for each pair that cannot be compared)
+        raise CompareError(Bilingual(*("\n".join(p.in_(lang) for p in problems) for lang in LANGS)))
     return CompareResult(base_name, tuple(found), tuple(shares))

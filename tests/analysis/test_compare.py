@@ -175,10 +175,44 @@ def test_an_own_rate_of_the_other_block_against_none_is_refused():
     for a, b in ((base, own), (own, base)):
         with pytest.raises(CompareError, match="growth of the other block") as info:
             attribute(a, b)
-        assert "tăng trưởng của khối còn lại" in info.value.render("vi")
+        assert "tăng trưởng phần còn lại" in info.value.render("vi")
     assert "with the three sectors, baseline its own 20 %/yr" in str(
         pytest.raises(CompareError, attribute, base, own).value
     )
+
+
+def test_a_different_residual_is_one_problem_said_in_words():
+    base = _load("baseline")["baseline"]
+    normalised = _load("baseline", settings=["structure.residual=normalise"])["baseline"]
+    with pytest.raises(CompareError) as info:
+        attribute(base, normalised)
+    assert info.value.render("vi").endswith(
+        "(phần chênh lệch tỷ trọng (structure.residual): baseline giữ thành khối riêng, "
+        "baseline quy về 100 %)"
+    )
+    assert "growth of the other block" not in str(info.value)  # (its growth: no second problem)
+
+
+def test_a_different_budget_line_is_named_by_its_labels():
+    base = _load("baseline")["baseline"]
+    total = _load("baseline", settings=["targets.budget_concept=budget_revenue_total"])["baseline"]
+    with pytest.raises(CompareError) as info:
+        attribute(base, total)
+    assert str(info.value).endswith(
+        "(targets.budget_concept: baseline Budget revenue (excl. land-use fees), baseline "
+        "Budget revenue (excl. land-use fees) + Land-use fee revenue)"
+    )
+
+
+def test_too_many_groups_are_said_of_their_pair(bundled, monkeypatch):
+    import sim.analysis.compare as compare
+
+    monkeypatch.setattr(compare, "MAX_PARAMETERS", 2)
+    scenarios, _ = bundled
+    with pytest.raises(CompareError) as info:
+        attribute(scenarios["baseline"], scenarios["covid_shock"])
+    assert info.value.render("vi").startswith("so sánh 'covid_shock' với 'baseline': 9 tham số")
+    assert str(info.value).startswith("comparing 'covid_shock' with 'baseline': 9 parameters")
 
 
 def test_two_own_rates_of_the_other_block_are_attributed(bundled):

@@ -73,7 +73,7 @@ def test_an_own_rate_of_the_other_block_is_refused_without_a_traceback(run, tmp_
     assert code == 2
     assert "Traceback" not in err
     assert (
-        "tăng trưởng của khối còn lại: baseline theo tốc độ chung của ba ngành, "
+        "tăng trưởng phần còn lại: baseline theo tốc độ chung của ba ngành, "
         "optimistic tốc độ riêng 20 %/năm"
     ) in err
     assert (tmp_path / "results" / "baseline.csv").read_bytes() == before
