@@ -19,7 +19,6 @@ from sim.output.i18n import (
     band_text,
     display_width,
     format_number,
-    format_part,
     format_pct,
     format_short,
     format_signed,
@@ -28,6 +27,7 @@ from sim.output.i18n import (
     linked_labels,
     pad,
     parameter_text,
+    range_dash,
     residual_text,
     scenario_labels,
     setting_text,
@@ -271,7 +271,7 @@ def _gap_lines(
     lines = [
         f"    {i18n.header_label(indicator, result.units.get(indicator, ''), lang, labels)}: "
         f"{format_number(before, 2, lang)} → {format_number(after, 2, lang)}, "
-        f"{i18n.text('compare.gap', lang)} {format_part(after - before, 2, lang)}"
+        f"{i18n.text('compare.gap', lang)} {format_signed(after - before, 2, lang)}"
     ]
     ranked = sorted(zip(moving, parts, strict=True), key=lambda pair: -abs(pair[0].contribution))
     shown = [(parameter_text(a.parameter, lang, labels), part) for a, part in ranked]
@@ -280,7 +280,7 @@ def _gap_lines(
         others = i18n.text("compare.others", lang).format(n=len(shown) - TOP_CONTRIBUTIONS)
         shown = [*shown[:TOP_CONTRIBUTIONS], (others, rest)]
     if shown:  # columns by display width, as every table of the summary
-        table = [[name, format_part(v, 2, lang)] for name, v in shown]
+        table = [[name, format_signed(v, 2, lang)] for name, v in shown]
         lines += format_table(table, "<>", indent="      ")
     return lines
 
@@ -421,7 +421,8 @@ def format_history(history, lang: str = "vi", results: Sequence[ScenarioResult] 
     period = history.record.period
     flagged = history.realism[history.realism.flag != ""]
     for r in flagged.itertuples(index=False):
-        band = f"{_fmt(r.supported_low, lang, 2)}-{_fmt(r.supported_high, lang, 2)}"
+        dash = range_dash(r.supported_low, r.supported_high, lang)
+        band = f"{_fmt(r.supported_low, lang, 2)}{dash}{_fmt(r.supported_high, lang, 2)}"
         line = text("his.flag_line", lang).format(
             scenario=titles.get(r.scenario, r.scenario),
             parameter=parameter_text(r.parameter, lang, labels),

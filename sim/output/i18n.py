@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from sim.scenario.values import Scenario
 
 __all__ = [
+    "range_dash",
     "what_if_note",
     "scenario_what_if_note",
     "what_if_title",
@@ -37,7 +38,6 @@ __all__ = [
     "format_number",
     "format_pct",
     "format_signed",
-    "format_part",
     "format_date",
     "residual_text",
     "band_text",
@@ -540,7 +540,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     ),
     "whatif.scenario_value": ("kịch bản", "scenario"),
     "whatif.source_range": ("khoảng nguồn", "source range"),
-    "range_to": ("đến", "to"),  # a range with a negative end, "-5 đến 5" (not "-5--5")
+    "range_to": ("đến", "to"),  # a range with a negative end, "−5 đến 5" (not "−5-5")
     "whatif.results": ("Kết quả dự báo", "Projection"),
     "whatif.changes": ("Thay đổi so với kịch bản", "Changes from the scenario"),
     "whatif.no_changes": ("Chưa thay đổi giả định nào.", "No assumption changed."),
@@ -717,7 +717,8 @@ def band_text(target, lang: str, with_unit: bool = True) -> str:
             return f"≈ {figure}{unit} ± {short(target.tolerance_pct)} %"
         return f"≈ {figure}{unit}, {text('band.met_from', lang).format(value=figure)}"
     if target.low is not None and target.high is not None and target.low != target.high:
-        return f"{short(target.low)}-{short(target.high)}{unit}"
+        dash = range_dash(target.low, target.high, lang)
+        return f"{short(target.low)}{dash}{short(target.high)}{unit}"
     if target.low is None:  # a ceiling: met at or below it
         return f"≤ {short(target.high)}{unit}"
     if target.high is None:
@@ -865,7 +866,7 @@ def format_number(value: float | None, decimals: int, lang: str, missing: str = 
     """A number with thousands separators: vi 7.250,5 (dot, decimal comma); en 7,250.5.
 
     A negative number has a minus sign (−1,5), not a hyphen; one rounded to zero has none.
-    missing: shown for None or NaN (the terminal, plain ASCII, shows "-")."""
+    missing: shown for None or NaN (the terminal's tables show "-")."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return missing
     shown = f"{value:,.{decimals}f}"
@@ -882,7 +883,10 @@ def format_pct(value: float, decimals: int, lang: str) -> str:
 
 
 def format_signed(value: float, decimals: int, lang: str) -> str:
-    """A difference with its sign: +1,25 above zero, −1,25 (a true minus sign) otherwise."""
+    """A difference with its sign: +1,25 above zero, −1,25 (a true minus sign) below; one that
+    rounds to zero is 0,00, with no sign (no "−0,00")."""
+    if round(value, decimals) == 0:
+        return format_number(0.0, decimals, lang)
     return f"{'+' if value > 0 else '−'}{format_number(abs(value), decimals, lang)}"
 
 
@@ -1178,11 +1182,17 @@ def format_short(value: float, lang: str, decimals: int = 2) -> str:
     return shown
 
 
+def range_dash(low: float, high: float, lang: str) -> str:
+    """What joins the two ends of a range: "-" as the source writes ranges ("15,5-16,5"), or
+    "đến" / "to" when an end is negative ("−5 đến 5"): a hyphen beside a minus reads as one."""
+    return f" {text('range_to', lang)} " if min(low, high) < 0 else "-"
+
+
 def format_band(low: float, high: float, lang: str, decimals: int = 2, unit: str = "") -> str:
     """A range in `lang`, the one way ranges are written in sentences and tables: "15,5-16,5
-    %/năm" (vi), "15.5-16.5 %/yr" (en), as the source writes them; with a negative end, where
-    a hyphen would read as a minus, "-5 đến 5" / "-5 to 5"."""
-    dash = f" {text('range_to', lang)} " if min(low, high) < 0 else "-"
+    %/năm" (vi), "15.5-16.5 %/yr" (en), as the source writes them; with a negative end
+    "−5 đến 5" / "−5 to 5" (`range_dash`)."""
+    dash = range_dash(low, high, lang)
     shown = f"{format_short(low, lang, decimals)}{dash}{format_short(high, lang, decimals)}"
     return f"{shown} {unit_text(unit, lang)}" if unit else shown
 
@@ -1211,11 +1221,3 @@ def rounded_parts(
         k = max(range(len(parts)), key=lambda i: sign * (raw[i] - parts[i]))
         parts[k] += sign
     return first * unit, last * unit, [p * unit for p in parts]
-
-
-def format_part(value: float, decimals: int, lang: str) -> str:
-    """A part of a difference: as `format_signed`, but one that rounds to zero is 0,00 (no
-    sign, so that no "−0,00" is shown)."""
-    if round(value, decimals) == 0:
-        return format_number(0.0, decimals, lang)
-    return format_signed(value, decimals, lang)

@@ -25,6 +25,7 @@ from sim.output.i18n import (
     label_text,
     parameter_text,
     parameter_unit,
+    range_dash,
     text,
     unit_text,
 )
@@ -152,7 +153,8 @@ def _two_decimals_band(low: float, high: float, lang: str) -> str:
     if math.isnan(high) or abs(high - low) < 5e-3:
         return _rate(low, lang)
     unit = unit_text("%/yr", lang)
-    return f"{format_number(low, 2, lang)}-{format_number(high, 2, lang)} {unit}"
+    dash = range_dash(low, high, lang)
+    return f"{format_number(low, 2, lang)}{dash}{format_number(high, 2, lang)} {unit}"
 
 
 def _sector_names(sectors: Sequence[str], lang: str) -> str:

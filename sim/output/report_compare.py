@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from sim.analysis.compare import moves
 from sim.output.i18n import (
     format_number,
-    format_part,
+    format_signed,
     header_label,
     linked_labels,
     parameter_text,
@@ -102,12 +102,14 @@ def _table(
     body = [level(base, "")]
     for p in parameters:
         cells = "".join(
-            f'<td class="num">{format_part(shown.get((p, i), 0.0), 2, lang)}</td>'
+            f'<td class="num">{format_signed(shown.get((p, i), 0.0), 2, lang)}</td>'
             for i in indicators
         )
         body.append(f"<tr><td>{_e(parameter_text(p, lang, labels))}</td>{cells}</tr>")
     gaps = [shown[("=", i)] - shown[("", i)] for i in indicators]
-    sums = "".join(f'<td class="num"><strong>{format_part(g, 2, lang)}</strong></td>' for g in gaps)
+    sums = "".join(
+        f'<td class="num"><strong>{format_signed(g, 2, lang)}</strong></td>' for g in gaps
+    )
     body.append(f"<tr><th>{_e(text('compare.sum', lang))}</th>{sums}</tr>")
     body.append(level(result, "="))
     return (

@@ -11,7 +11,14 @@ from conftest import REPO, SCENARIOS
 
 from sim.output.charts.base import scenario_styles
 from sim.output.charts.pack import CHARTS, PNG_DPI, main_chart_jobs, write_chart_pack
-from sim.output.i18n import format_number, format_pct, indicator_label, unit_text
+from sim.output.i18n import (
+    format_band,
+    format_number,
+    format_pct,
+    format_signed,
+    indicator_label,
+    unit_text,
+)
 from sim.output.report import write_report
 from sim.run import load_scenarios, run_scenario
 
@@ -59,6 +66,14 @@ def test_vietnamese_number_format():
     assert format_number(-1234.5, 1, "en") == "−1,234.5"
     assert format_number(-0.004, 2, "vi") == "0,00"  # no sign before a zero
     assert format_number(float("nan"), 2, "vi") == "–"
+    assert [format_signed(v, 2, "vi") for v in (1.234, -1.234, 0.0, -0.001)] == [
+        "+1,23",
+        "−1,23",
+        "0,00",  # (no "−0,00")
+        "0,00",
+    ]
+    assert format_band(-5, 5, "vi", unit="%/yr") == "−5 đến 5 %/năm"
+    assert format_band(15.5, 16.5, "en") == "15.5-16.5"
 
 
 def test_units_and_labels_translate():

@@ -272,11 +272,17 @@ FORMAT_IN_PAGE = """([lang, cases]) => {
 
 def test_page_formats_numbers_as_sim_on_random_values(browser, default_page):
     """The page's `fmt` is format_number's twin: random values of every size and sign (with
-    negatives that round to zero, which take no minus sign), 0-3 decimals, both languages."""
+    negatives that round to zero, which take no minus sign), 0-3 decimals, both languages, and
+    halves, which Python rounds to the even digit and toFixed alone would round up."""
     rng = np.random.default_rng(20261201)
     scale = 10.0 ** rng.integers(-4, 8, size=600)
+    ties = [0.5, 1.5, 2.5, -2.5, 0.125, 0.375, -0.625, 1234.5, 2.675, 1.005]  # (exact or not)
     values = (rng.uniform(-1, 1, size=600) * scale).tolist() + [0.0, -0.0, -0.004, 0.004, -1.0]
-    decimals = rng.integers(0, 4, size=len(values))
+    values += ties * 4  # (each tie at 0-3 decimals, below)
+    decimals = [
+        *rng.integers(0, 4, size=len(values) - 4 * len(ties)),
+        *np.repeat(range(4), len(ties)),
+    ]
     cases = [(v, int(d)) for v, d in zip(values, decimals, strict=True)]
     page = Page(browser, default_page)
     for lang in ("vi", "en"):

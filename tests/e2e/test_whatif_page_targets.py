@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from conftest import REPO, SCENARIOS
 
+from sim.output.i18n import format_band
 from sim.output.whatif import write_whatif
 from sim.run import load_scenarios, run_scenario
 from sim.scenario.loader import load_scenario
@@ -318,11 +319,11 @@ def test_another_localitys_page_names_it(browser, tmp_path):
 
 
 def test_source_ranges_are_written_as_the_report_writes_ranges(browser, tmp_path):
-    """"khoảng nguồn: 15,5-16,5" (not "15,50 – 16,50"), and "-5 đến 5" where an end is negative
-    (sim.output.i18n.format_band's one style per language)."""
+    """"khoảng nguồn: 15,5-16,5" (not "15,50 – 16,50"), and "−5 đến 5" where an end is negative
+    (sim.output.i18n.format_band's one style per language, minus sign included)."""
     page = Opened(browser, write_page(tmp_path / "p", SCENARIOS))
     hints = page.page.inner_text("body")
     page.close()
     assert "kịch bản: 16; khoảng nguồn: 15,5-16,5" in hints
-    assert "khoảng nguồn: -5 đến 5" in hints
+    assert "khoảng nguồn: −5 đến 5" in hints and format_band(-5, 5, "vi") == "−5 đến 5"
     assert " – " not in hints

@@ -36,17 +36,29 @@ function word(key) {
 }
 
 /* 1.234,5 (vi) or 1,234.5 (en); "–" for a missing number; −1,5 with a minus sign, none before
-   a number rounded to zero: as sim.output.i18n.format_number. */
+   a number rounded to zero; an exact tie rounded to the even digit: as
+   sim.output.i18n.format_number (Python's format), for finite numbers. */
 function fmt(value, decimals) {
   if (value === null || value === undefined || Number.isNaN(value)) return "–";
-  const text = value.toFixed(decimals);
-  const negative = text.startsWith("-");
-  const [whole, fraction] = (negative ? text.slice(1) : text).split(".");
+  const text = roundedText(Math.abs(value), decimals);
+  const [whole, fraction] = text.split(".");
   const group = state.lang === "vi" ? "." : ",";
   const point = state.lang === "vi" ? "," : ".";
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, group);
   const shown = fraction === undefined ? grouped : grouped + point + fraction;
-  return negative && /[1-9]/.test(shown) ? "−" + shown : shown;
+  return value < 0 && /[1-9]/.test(shown) ? "−" + shown : shown;
+}
+
+/* A non-negative number to `decimals` places: toFixed, which rounds the number's exact binary
+   value, but takes an exact tie (2.5, 0.125) to the even digit, as Python does, not up. */
+function roundedText(magnitude, decimals) {
+  const exact = magnitude.toFixed(100);
+  const cut = exact.indexOf(".") + 1 + decimals;
+  if (/^50*$/.test(exact.slice(cut))) {
+    const down = exact.slice(0, decimals ? cut : cut - 1);
+    if ("02468".includes(down[down.length - 1])) return down;
+  }
+  return magnitude.toFixed(decimals);
 }
 
 function fmtSigned(value, decimals) {
@@ -138,18 +150,25 @@ function yearsOfScenario() {
 
 // ---------------------------------------------------------------------------- inputs
 
-/* "15,5-16,5", or "-5 đến 5" with a negative end: ranges as sim.output.i18n.format_band writes
-   them (the values as the inputs show them). */
+/* A value as a hint shows it: in full, as its input does, but with a minus sign (the input
+   takes either). */
+function hintText(value) {
+  const text = inputText(value);
+  return text.startsWith("-") ? "−" + text.slice(1) : text;
+}
+
+/* "15,5-16,5", or "−5 đến 5" with a negative end: ranges as sim.output.i18n.format_band writes
+   them (the values in full, as the inputs show them). */
 function rangeText(low, high) {
   const dash = Math.min(low, high) < 0 ? " " + word("range_to") + " " : "-";
-  return inputText(low) + dash + inputText(high);
+  return hintText(low) + dash + hintText(high);
 }
 
 function field(path, label, unit) {
   const id = "p-" + path.replace(/\./g, "-");
   const loaded = scenario().params[path];
   const range = scenario().ranges[path];
-  let hint = word("scenario_value") + ": " + inputText(loaded);
+  let hint = word("scenario_value") + ": " + hintText(loaded);
   if (range) hint += "; " + word("source_range") + ": " + rangeText(range[0], range[1]);
   const input = el("input", {
     id: id,
