@@ -498,9 +498,8 @@ def _compute(
     _unprojected_target_warnings(scenarios, args.lang)
     results = [run_scenario(s) for s in scenarios]
     _check_rebase_year(args.rebase_year, scenarios, args.lang)
-    compare = _compare(
-        args.compare, results, args.lang
-    )  # (a bad base is said before the long analyses)
+    # (a bad base is said before the long analyses)
+    compare = _compare(args.compare, results, args.lang)
     tracking = (
         None if args.actuals is None else _tracking(args.actuals, scenarios, results, args.lang)
     )

@@ -83,7 +83,8 @@ class Rebaselined:
 
     @property
     def notes(self) -> tuple[str, ...]:
-        """The notes in English, as tracking/notes.txt writes them."""
+        """The notes in English (`describe()`; tracking/notes.txt writes them in the run's
+        language, sim.output.narrative)."""
         return tuple(note.describe() for note in self.applied)
 
     def solved_behind(self, indicator: str, latest: int) -> tuple[Derived, ...]:

@@ -765,7 +765,7 @@ class PackInProgress:
         pages, keys = pack.draw(self.workers)
         self.pages += pages
         self.keys += keys
-        self.saved += pack.saved(family=family)
+        self.saved += pack.saved()
 
     def finish(self) -> list[SavedChart]:
         """Write the PDF of every chart added (when the formats have "pdf"); the charts."""
@@ -937,11 +937,11 @@ class _Pack:
             self.reported[0] = done
             self.on_progress("charts", done, len(self.jobs))
 
-    def saved(self, family: str = "main") -> list[SavedChart]:
+    def saved(self) -> list[SavedChart]:
         folder = self.folder
         saved = []
         for number, job in enumerate(self.jobs, start=self.first):
             svg = folder / f"{job.stem}.svg" if "svg" in self.formats else None
             png = folder / f"{job.stem}.png"
-            saved.append(SavedChart(number, job.stem, job.caption, png, svg, family))
+            saved.append(SavedChart(number, job.stem, job.caption, png, svg, self.family))
         return saved

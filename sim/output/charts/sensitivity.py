@@ -331,10 +331,12 @@ def _negligible_note(parameters: Sequence[str], lang: str, labels: dict[str, Bil
     if not parameters:
         return ""
     groups: dict[str, list[str]] = {}
-    for path in parameters:
+    for path in parameters:  # "Bán lẻ: tăng trưởng" under "Bán lẻ"; one of no owner alone
         who, _, what = parameter_text(path, lang, labels).partition(": ")
-        groups.setdefault(who, []).append(what)
-    listed = "; ".join(f"{who}: {', '.join(whats)}" for who, whats in groups.items())
+        groups.setdefault(who, []).extend([what] if what else [])
+    listed = "; ".join(
+        f"{who}: {', '.join(whats)}" if whats else who for who, whats in groups.items()
+    )
     head = text("sobol_negligible", lang).format(threshold=format_number(SOBOL_SHOWN_MIN, 2, lang))
     words = f"{head}: {listed}.".split()
     return "\n".join(prose_lines(words, [len(w) for w in words], 125, 1))  # (prose)
