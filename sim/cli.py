@@ -493,6 +493,7 @@ def _compute(
         scenarios = load_scenarios(args.scenarios, args.scenarios_dir, args.settings, args.end_year)
     except ScenarioError as exc:
         raise _UserError(_with_actuals_problems(exc, args.actuals, args.lang)) from exc
+    _check_inputs_outside(args, scenarios)
     _print_warnings(scenarios, args.lang)
     _plan_warnings(scenarios[0].plan, args.lang)
     _unprojected_target_warnings(scenarios, args.lang)
@@ -608,6 +609,25 @@ def _check_rebase_year(year: int | None, scenarios: Sequence[Scenario], lang: st
                 f"--rebase-year {year} is outside the projection years of {outside}",
             ).in_(lang)
         )
+
+
+def _check_inputs_outside(args: argparse.Namespace, scenarios: Sequence[Scenario]) -> None:
+    """Refuse a run that reads a file (or the scenarios' folder) inside --out: publishing
+    replaces that folder as a whole and would delete it. Raises _UserError naming them all."""
+    from sim.output.publish import OutputFolderError, check_inputs_outside
+
+    inputs = [f for s in scenarios for f in s.files]
+    inputs += [Path(s.plan.file) for s in scenarios if s.plan.file]
+    inputs += [p for p in (args.actuals, args.history) if p is not None]
+    record = scenarios[0].plan.history
+    if record is not None and record.scenario and scenarios[0].plan.file:
+        inputs.append(Path(scenarios[0].plan.file).parent / record.scenario)
+    if args.scenarios_dir.is_dir():
+        inputs.append(args.scenarios_dir)
+    try:
+        check_inputs_outside(args.out, inputs)
+    except OutputFolderError as exc:
+        raise _UserError(exc.render(args.lang)) from exc
 
 
 def _history(args: argparse.Namespace, results: list[ScenarioResult]) -> HistoryResult | None:

@@ -32,14 +32,15 @@ import sys
 import tempfile
 import threading
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from sim.core.text import Bilingual, join_va
+from sim.core.text import Bilingual, join_and, join_va
 
 __all__ = [
     "OutputFolderError",
+    "check_inputs_outside",
     "check_output_folder",
     "publish",
     "remove_leftovers",
@@ -119,6 +120,30 @@ def check_output_folder(out_dir: Path) -> Path:
     target = _through_symlink(Path(out_dir).absolute())
     _check_replaceable(target)
     return target
+
+
+def check_inputs_outside(out_dir: Path, inputs: Iterable[Path]) -> None:
+    """Raise OutputFolderError naming every input (a file or folder the run reads) that lies in
+    the folder a run into `out_dir` replaces as a whole: publishing would delete it with the
+    previous results (e.g. a scenario of `rebased/` run where the last run wrote it)."""
+    target = Path(os.path.realpath(Path(out_dir).absolute()))
+    inside = []
+    for path in dict.fromkeys(inputs):
+        real = Path(os.path.realpath(Path(path).absolute()))
+        if real == target or target in real.parents:
+            inside.append(str(path))
+    if inside:
+        it, them = ("it", "it") if len(inside) == 1 else ("they", "them")
+        raise OutputFolderError(
+            Bilingual(
+                f"{join_va(inside)}: nằm trong thư mục kết quả {out_dir}, thư mục mà lần chạy "
+                f"thay toàn bộ, nên sẽ bị xóa; hãy chép ra ngoài {out_dir} (hoặc chọn --out "
+                "khác) rồi chạy lại. Chưa ghi gì cả.",
+                f"{join_and(inside)}: inside the results folder {out_dir}, which a run replaces "
+                f"as a whole, so {it} would be deleted; copy {them} out of {out_dir} (or choose "
+                "another --out) and run again. Nothing was written.",
+            )
+        )
 
 
 def _through_symlink(out_dir: Path) -> Path:

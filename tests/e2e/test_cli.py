@@ -1,6 +1,7 @@
 """End-to-end: the command line in a temporary folder, atomic results (goldens: tests/golden)."""
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -227,6 +228,30 @@ def test_rebase_year_writes_next_term_files(run, tmp_path):
     assert "base_year = 2025" in written.read_text(encoding="utf-8")
     code, out, err = run("--no-charts", "baseline", "--rebase-year", "2031")
     assert code == 2 and "--rebase-year 2031 nằm ngoài các năm dự báo của baseline" in err
+
+
+def test_a_run_never_deletes_its_own_inputs_inside_out(run, tmp_path):
+    """The swap replaces --out as a whole: a scenario of rebased/ run where the last run wrote
+    it (so too actuals or a scenarios folder inside --out) would be deleted by a run that
+    succeeds. Refused, naming each one, and nothing moves."""
+    assert run("--no-charts", "--no-history", "--rebase-year", "2025")[0] == 0
+    results = tmp_path / "results"
+    rebased = results / "rebased"
+    before = {p.name: p.read_bytes() for p in rebased.iterdir()}
+    code, _, err = run("--no-charts", "--no-history", str(rebased / "baseline_2025_2030.toml"))
+    assert code == 2 and "Traceback" not in err
+    assert "baseline_2025_2030.toml: nằm trong thư mục kết quả results" in err
+    assert "Chưa ghi gì cả" in err
+    assert {p.name: p.read_bytes() for p in rebased.iterdir()} == before
+    mine = results / "mine"
+    shutil.copytree(SCENARIOS, mine)
+    args = ["--no-charts", "--no-history", "--lang", "en", "--scenarios-dir", str(mine)]
+    code, _, err = run(*args, "--actuals", str(results / "baseline.csv"))
+    assert code == 2
+    for name in ("baseline.toml", "plan.toml", "baseline.csv", f" and {mine}: inside the results"):
+        assert name in err
+    assert "so they would be deleted" in err
+    assert sorted(p.name for p in mine.iterdir()) == sorted(p.name for p in SCENARIOS.iterdir())
 
 
 @pytest.mark.slow
