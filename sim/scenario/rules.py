@@ -557,7 +557,7 @@ def _indicator_findings(tables: Mapping[str, Any], horizon: Horizon, where: Wher
             + _rule_parameter_rules(table, INDICATOR, prefix, where)
             + _years_outside(by_year, years, horizon, where),
             _years_dropped(by_year, years, horizon, where),
-        )
+        ) + _unused_rule_parameters(table, INDICATOR, prefix, where)
     return found
 
 
@@ -577,6 +577,41 @@ def _rule_parameter_rules(
             )
             problems.append(Problem(where(f"{prefix}{setting}"), f"{prefix}{key}", MISSING, rule))
     return problems
+
+
+def _unused_rule_parameters(
+    table: Mapping[str, Any], spec: Table, prefix: str, where: Where
+) -> Findings:
+    """A key declared `used_when` a setting that the table sets otherwise (an indicator's
+    growth_pct under rule = "elasticity"): the model never reads it. Set by --set, a what-if
+    that would change nothing: an error. In a file, a warning, unless --set chose the rule (the
+    file's value for the other rule is then left unused on purpose)."""
+    problems, warnings = [], []
+    for key, leaf in spec.fields.items():
+        if not isinstance(leaf, Leaf) or leaf.used_when is None or key not in table:
+            continue
+        setting, value = leaf.used_when
+        rule = table.get(setting)
+        if rule is None or rule == value:
+            continue
+        source, chosen_by = where(f"{prefix}{key}"), where(f"{prefix}{setting}")
+        if source.startswith("--set "):
+            words = Bilingual(
+                f"chỉ tiêu tính theo {setting} = '{rule}', không dùng {key}: giá trị này không "
+                f"thay đổi gì; hãy đặt tham số của quy tắc đó, hoặc thêm --set "
+                f"{prefix}{setting}={value}",
+                f"the indicator follows {setting} = '{rule}', which does not use {key}: this "
+                f"value would change nothing; set that rule's parameter, or add --set "
+                f"{prefix}{setting}={value}",
+            )
+            problems.append(Problem(source, f"{prefix}{key}", table[key], words))
+        elif not chosen_by.startswith("--set "):
+            words = Bilingual(
+                f"bỏ qua: chỉ tiêu có {setting} = '{rule}' không dùng tham số này",
+                f"ignored: indicator {setting} = '{rule}' does not use this parameter",
+            )
+            warnings.append(Problem(source, f"{prefix}{key}", table[key], words))
+    return Findings(problems, warnings)
 
 
 def _indicators(merged: Mapping[str, Any], horizon: Horizon) -> dict[str, Indicator]:

@@ -243,6 +243,41 @@ def test_rule_needs_its_parameter(write_scenario):
     )
 
 
+def test_a_set_its_rule_does_not_use_is_refused_not_a_what_if():
+    """--set of an indicator's growth_pct under rule = "elasticity" changed nothing, yet marked
+    the scenario a what-if: refused, saying which rule and how to switch it."""
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("baseline", SCENARIOS, settings=["indicators.budget_revenue.growth_pct=10"])
+    (problem,) = info.value.problems
+    assert str(problem) == (
+        "--set indicators.budget_revenue.growth_pct=10: indicators.budget_revenue.growth_pct = "
+        "10: the indicator follows rule = 'elasticity', which does not use growth_pct: this value "
+        "would change nothing; set that rule's parameter, or add --set "
+        "indicators.budget_revenue.rule=growth"
+    )
+    assert "không dùng growth_pct: giá trị này không thay đổi gì" in problem.render("vi")
+    switched = load_scenario(
+        "baseline",
+        SCENARIOS,
+        settings=[
+            "indicators.budget_revenue.rule=growth",
+            "indicators.budget_revenue.growth_pct=10",
+        ],
+    )
+    assert switched.indicators["budget_revenue"].growth_pct == 10.0
+    # (the file's elasticity is left unused on purpose: no warning of it)
+    assert not [w for w in switched.warnings if w.key == "indicators.budget_revenue.elasticity"]
+
+
+def test_a_file_key_its_rule_does_not_use_is_a_warning(write_scenario):
+    path = write_scenario("unused", MINIMAL + "growth_pct = 5.0\n")
+    scenario = load_scenario(path, path.parent)
+    assert [str(w) for w in scenario.warnings if "income" in w.key] == [
+        f"{path}: indicators.income_per_capita.growth_pct = 5.0: ignored: indicator rule = "
+        "'elasticity' does not use this parameter"
+    ]
+
+
 def test_bad_choice(write_scenario):
     path = write_scenario("choice", MINIMAL.replace('rule = "elasticity"', 'rule = "elastic"'))
     assert "must be one of 'growth', 'elasticity'" in only_problem(path)
