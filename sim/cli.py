@@ -17,10 +17,11 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.core.text import Bilingual
+from sim.core.text import Bilingual, vn
 from sim.output.notes import NOTE
 from sim.output.publish import STOP_SIGNALS
 from sim.scenario.loader import ScenarioError
@@ -43,193 +44,384 @@ EXIT_INTERRUPTED = 128
 """Interrupted by a signal: the exit code is this plus the signal's number (130 for Ctrl-C)."""
 
 
-def _at_least(minimum: int) -> Callable[[str], int]:
+def _at_least(minimum: int | None, lang: str = "en") -> Callable[[str], int]:
+    """A whole number (of at least `minimum`), or an error said in `lang`."""
+
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be {minimum} or more, not {value}")
+            said = Bilingual(
+                f"cần một số nguyên, không phải {text!r}", f"expected a whole number, not {text!r}"
+            )
+            raise argparse.ArgumentTypeError(said.in_(lang)) from None
+        if minimum is not None and value < minimum:
+            said = Bilingual(
+                f"phải từ {minimum} trở lên, không phải {value}",
+                f"must be {minimum} or more, not {value}",
+            )
+            raise argparse.ArgumentTypeError(said.in_(lang))
         return value
 
     return parse
 
 
-def _power_of_two(text: str) -> int:
+def _power_of_two(lang: str = "en") -> Callable[[str], int]:
     """--sobol-n: a power of two (a Sobol' sequence is balanced in blocks of 2^m points)."""
-    value = _at_least(2)(text)
-    if value & (value - 1):
-        lower = 1 << (value.bit_length() - 1)
-        raise argparse.ArgumentTypeError(
-            f"must be a power of two, e.g. {lower:,} or {2 * lower:,}, not {value:,}"
+
+    def parse(text: str) -> int:
+        value = _at_least(2, lang)(text)
+        if value & (value - 1):
+            low, high = 1 << (value.bit_length() - 1), 1 << value.bit_length()
+            said = Bilingual(
+                f"phải là một lũy thừa của 2, ví dụ {vn(low, ',')} hoặc {vn(high, ',')}, không phải {vn(value, ',')}",
+                f"must be a power of two, e.g. {low:,} or {high:,}, not {value:,}",
+            )
+            raise argparse.ArgumentTypeError(said.in_(lang))
+        return value
+
+    return parse
+
+
+def language_asked(argv: Sequence[str]) -> str:
+    """The language a command line not yet parsed asks for (its last --lang, as argparse takes
+    it): that of --help and of the errors in the arguments themselves. vi unless en."""
+    lang = "vi"
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.partition("=")[2]
+    return "en" if lang == "en" else "vi"
+
+
+ARGPARSE_VI = {
+    "usage: ": "cách dùng: ",
+    "positional arguments": "tham số",
+    "options": "tùy chọn",
+    "show this help message and exit": "in hướng dẫn này rồi dừng",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+    "unrecognized arguments: %s": "không nhận ra tham số: %s",
+    "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
+    "expected one argument": "cần một giá trị",
+    "expected at most one argument": "cần nhiều nhất một giá trị",
+    "expected at least one argument": "cần ít nhất một giá trị",
+    "invalid %(type)s value: %(value)r": "giá trị %(value)r không hợp lệ",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "lựa chọn %(value)r không hợp lệ (chọn một trong %(choices)s)"
+    ),
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "tùy chọn %(option)s chưa rõ: có thể là %(matches)s"
+    ),
+    "ignored explicit argument %r": "bỏ qua giá trị %r",
+    "the following arguments are required: %s": "thiếu tham số bắt buộc: %s",
+}
+"""argparse's own words (its gettext message ids, Python 3.11) in Vietnamese: the usage line,
+the section titles and the errors of a vi command line. An id not listed stays English."""
+
+
+@contextmanager
+def _argparse_words(lang: str) -> Iterator[None]:
+    """argparse speaking `lang` while the command line is parsed (it looks each message up
+    through its module's gettext function, `argparse._`, as it writes it)."""
+    if lang != "vi":
+        yield
+        return
+
+    def said(message: str) -> str:
+        return ARGPARSE_VI.get(message, message)
+
+    def counted(one: str, many: str, n: int) -> str:
+        return said(one if n == 1 else many)
+
+    saved = {name: getattr(argparse, name) for name in ("_", "ngettext")}
+    setattr(argparse, "_", said)  # noqa: B010 (module globals argparse reads at call time)
+    setattr(argparse, "ngettext", counted)  # noqa: B010
+    try:
+        yield
+    finally:
+        for name, function in saved.items():
+            setattr(argparse, name, function)
+
+
+def build_parser(lang: str = "en") -> argparse.ArgumentParser:
+    """The command's arguments, in the order --help lists them, their help and the errors of
+    their types in `lang` (argparse's own words: `_argparse_words`)."""
+    with _argparse_words(lang):
+        parser = argparse.ArgumentParser(
+            prog="run_scenarios.py",
+            description=Bilingual(
+                "Dự báo giá trị sản xuất, thu nhập và thu ngân sách cho từng kịch bản và đối "
+                "chiếu với các chỉ tiêu của kế hoạch đặt cạnh các kịch bản (plan.toml).",
+                "Project output, income and budget for each scenario and check them against "
+                "the targets of the plan beside the scenarios (plan.toml).",
+            ).in_(lang),
         )
-    return value
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The command's arguments, in the order --help lists them."""
-    parser = argparse.ArgumentParser(
-        prog="run_scenarios.py",
-        description="Project output, income and budget for each scenario and check them against "
-        "the targets of the plan beside the scenarios (plan.toml).",
-    )
-    _add_run_arguments(parser)
-    _add_term_arguments(parser)
-    _add_sensitivity_arguments(parser)
-    _add_switches(parser)
+    say = _Words(lang)
+    _add_run_arguments(parser, say)
+    _add_term_arguments(parser, say)
+    _add_sensitivity_arguments(parser, say)
+    _add_switches(parser, say)
     return parser
 
 
-def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
+class _Words:
+    """The help of the arguments, and their placeholders, in one language."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __call__(self, vi: str, en: str) -> str:
+        return vi if self.lang == "vi" else en
+
+    def var(self, name: str) -> str:
+        """A placeholder: FILE / TỆP."""
+        return name if self.lang == "en" else METAVARS_VI.get(name, name)
+
+
+METAVARS_VI = {
+    "NAME_OR_PATH": "TÊN_HOẶC_ĐƯỜNG_DẪN",
+    "[SCENARIO:]KEY=VALUE": "[KỊCH_BẢN:]KHÓA=GIÁ_TRỊ",
+    "BASE": "GỐC",
+    "FILE": "TỆP",
+    "YEAR": "NĂM",
+    "FOLDER": "THƯ_MỤC",
+    "LIST": "DANH_SÁCH",
+}
+
+
+def _add_run_arguments(parser: argparse.ArgumentParser, say: _Words) -> None:
     """Which scenarios, where to, how far, what-if settings and the language."""
     parser.add_argument(
         "scenarios",
         nargs="*",
-        metavar="NAME_OR_PATH",
-        help="scenarios to run: names in --scenarios-dir or paths to .toml files "
-        "(default: every *.toml directly in --scenarios-dir)",
+        metavar=say.var("NAME_OR_PATH"),
+        help=say(
+            "các kịch bản cần chạy: tên trong --scenarios-dir hoặc đường dẫn tới tệp .toml "
+            "(mặc định: mọi tệp *.toml ngay trong --scenarios-dir)",
+            "scenarios to run: names in --scenarios-dir or paths to .toml files "
+            "(default: every *.toml directly in --scenarios-dir)",
+        ),
     )
     parser.add_argument(
         "--scenarios-dir",
         type=Path,
         default=Path("scenarios"),
-        help="folder of scenario files (default: scenarios)",
+        metavar=say.var("FOLDER"),
+        help=say(
+            "thư mục chứa các tệp kịch bản (mặc định: scenarios)",
+            "folder of scenario files (default: scenarios)",
+        ),
     )
     parser.add_argument(
         "--out",
         type=Path,
         default=Path("results"),
-        help="output folder, replaced as a whole when the run succeeds (default: results)",
+        metavar=say.var("FOLDER"),
+        help=say(
+            "thư mục kết quả, được thay toàn bộ khi lần chạy thành công (mặc định: results)",
+            "output folder, replaced as a whole when the run succeeds (default: results)",
+        ),
     )
     parser.add_argument(
         "--end-year",
-        type=int,
+        type=_at_least(None, say.lang),
         default=None,
-        help="project to this year instead of each scenario's end_year",
+        metavar=say.var("YEAR"),
+        help=say(
+            "dự báo đến năm này thay cho end_year của từng kịch bản",
+            "project to this year instead of each scenario's end_year",
+        ),
     )
     parser.add_argument(
         "--set",
         dest="settings",
         action="append",
         default=[],
-        metavar="[SCENARIO:]KEY=VALUE",
-        help="override a scenario value for this run only, e.g. "
-        "--set sectors.industry.growth_pct=10 (every scenario of the run) or "
-        "--set optimistic:sectors.industry.growth_pct=10 (that scenario only); repeatable; "
-        "a scenario changed so is marked what-if in every output",
+        metavar=say.var("[SCENARIO:]KEY=VALUE"),
+        help=say(
+            "thay một giá trị của kịch bản chỉ cho lần chạy này, ví dụ "
+            "--set sectors.industry.growth_pct=10 (mọi kịch bản của lần chạy) hoặc "
+            "--set optimistic:sectors.industry.growth_pct=10 (riêng kịch bản đó); dùng được "
+            'nhiều lần; kịch bản bị thay được đánh dấu "giả định thay đổi" trong mọi kết quả',
+            "override a scenario value for this run only, e.g. "
+            "--set sectors.industry.growth_pct=10 (every scenario of the run) or "
+            "--set optimistic:sectors.industry.growth_pct=10 (that scenario only); repeatable; "
+            "a scenario changed so is marked what-if in every output",
+        ),
     )
     parser.add_argument(
         "--compare",
-        metavar="BASE",
+        metavar=say.var("BASE"),
         default=None,
-        help="compare every other scenario with BASE (e.g. baseline): end-year differences and "
-        "the Shapley attribution of the gap to each differing parameter, under <out>/compare",
+        help=say(
+            "so sánh từng kịch bản khác với GỐC (ví dụ baseline): chênh lệch năm cuối và phần "
+            "chênh lệch do từng tham số khác nhau (phân tách Shapley), trong <out>/compare",
+            "compare every other scenario with BASE (e.g. baseline): end-year differences and "
+            "the Shapley attribution of the gap to each differing parameter, under <out>/compare",
+        ),
     )
     parser.add_argument(
         "--lang",
         choices=("vi", "en"),
         default="vi",
-        help="language of charts, report and workbook headers (default: vi)",
+        help=say(
+            "ngôn ngữ của biểu đồ, báo cáo, bảng tính và thông báo (mặc định: vi)",
+            "language of charts, report, workbook and messages (default: vi)",
+        ),
     )
 
 
-def _add_term_arguments(parser: argparse.ArgumentParser) -> None:
+def _add_term_arguments(parser: argparse.ArgumentParser, say: _Words) -> None:
     """Mid-term tracking against actuals, and scenario files for the next term."""
     parser.add_argument(
         "--actuals",
         type=Path,
         default=None,
-        metavar="FILE",
-        help="observed values (CSV, see scenarios/actuals_example.csv): adds plan "
-        "against actual, re-baselined projections and the growth the rest of "
-        "the term needs",
+        metavar=say.var("FILE"),
+        help=say(
+            "số liệu thực hiện (CSV, xem scenarios/actuals_example.csv): thêm so sánh kế hoạch "
+            "với thực hiện, dự báo cập nhật theo thực hiện và tốc độ tăng cần đạt cho phần còn "
+            "lại của nhiệm kỳ",
+            "observed values (CSV, see scenarios/actuals_example.csv): adds plan "
+            "against actual, re-baselined projections and the growth the rest of "
+            "the term needs",
+        ),
     )
     parser.add_argument(
         "--rebase-year",
-        type=int,
+        type=_at_least(None, say.lang),
         default=None,
-        metavar="YEAR",
-        help="also write, for each scenario, a new scenario file starting from its "
-        "state in YEAR (re-baselined through --actuals when given) into "
-        "<out>/rebased/, to copy into a scenarios folder for the next term",
+        metavar=say.var("YEAR"),
+        help=say(
+            "ghi thêm, cho từng kịch bản, một tệp kịch bản mới bắt đầu từ trạng thái năm NĂM "
+            "(cập nhật theo --actuals nếu có) vào <out>/rebased/, để chép sang thư mục kịch "
+            "bản của nhiệm kỳ sau",
+            "also write, for each scenario, a new scenario file starting from its "
+            "state in YEAR (re-baselined through --actuals when given) into "
+            "<out>/rebased/, to copy into a scenarios folder for the next term",
+        ),
     )
 
 
-def _add_sensitivity_arguments(parser: argparse.ArgumentParser) -> None:
+def _add_sensitivity_arguments(parser: argparse.ArgumentParser, say: _Words) -> None:
     """--sensitivity and its Monte Carlo's draws and seed."""
     parser.add_argument(
         "--sensitivity",
         action="store_true",
-        help="also run the sensitivity and uncertainty analyses (one-at-a-time, two-way grid, "
-        "Monte Carlo, Sobol, goal seek) into <out>/sensitivity/",
+        help=say(
+            "chạy thêm các phân tích độ nhạy và bất định (từng tham số, lưới hai chiều, "
+            "Monte Carlo, Sobol, tìm ngược mục tiêu) vào <out>/sensitivity/",
+            "also run the sensitivity and uncertainty analyses (one-at-a-time, two-way grid, "
+            "Monte Carlo, Sobol, goal seek) into <out>/sensitivity/",
+        ),
     )
     parser.add_argument(
         "--draws",
-        type=_at_least(1),
+        type=_at_least(1, say.lang),
         default=None,
         metavar="N",
-        help="Monte Carlo draws with --sensitivity (default 10,000)",
+        help=say(
+            "số lần mô phỏng Monte Carlo, với --sensitivity (mặc định 10.000)",
+            "Monte Carlo draws with --sensitivity (default 10,000)",
+        ),
     )
     parser.add_argument(
         "--seed",
-        type=_at_least(0),
+        type=_at_least(0, say.lang),
         default=None,
         metavar="S",
-        help="random seed with --sensitivity, for reproducible draws (default: a fresh seed, "
-        "recorded in the manifest)",
+        help=say(
+            "hạt giống ngẫu nhiên, với --sensitivity, để lặp lại đúng các lần mô phỏng (mặc "
+            "định: một hạt mới, ghi vào manifest)",
+            "random seed with --sensitivity, for reproducible draws (default: a fresh seed, "
+            "recorded in the manifest)",
+        ),
     )
     parser.add_argument(
         "--sobol-n",
-        type=_power_of_two,
+        type=_power_of_two(say.lang),
         default=None,
         metavar="N",
-        help="base sample of the Sobol analysis with --sensitivity, a power of two (default "
-        "16,384; the model runs N x (parameters + 2) times)",
+        help=say(
+            "cỡ mẫu gốc của phân tích Sobol, với --sensitivity, một lũy thừa của 2 (mặc định "
+            "16.384; mô hình chạy N x (số tham số + 2) lần)",
+            "base sample of the Sobol analysis with --sensitivity, a power of two (default "
+            "16,384; the model runs N x (parameters + 2) times)",
+        ),
     )
 
 
-def _add_switches(parser: argparse.ArgumentParser) -> None:
+def _add_switches(parser: argparse.ArgumentParser, say: _Words) -> None:
     """Charts, the track record and the terminal summary, on or off; --new-plan."""
     parser.add_argument(
         "--new-plan",
         type=Path,
         default=None,
-        metavar="FOLDER",
-        help="write a commented starter plan.toml and baseline.toml into FOLDER (their values "
-        "are examples to replace) and stop; existing files are never replaced",
+        metavar=say.var("FOLDER"),
+        help=say(
+            "ghi một plan.toml và một baseline.toml mẫu, có chú thích, vào THƯ_MỤC (các giá "
+            "trị là ví dụ để thay) rồi dừng; không bao giờ ghi đè tệp đã có",
+            "write a commented starter plan.toml and baseline.toml into FOLDER (their values "
+            "are examples to replace) and stop; existing files are never replaced",
+        ),
     )
     parser.add_argument(
         "--no-charts",
         action="store_true",
-        help="skip charts, the PDF chart pack and the HTML report (faster)",
+        help=say(
+            "bỏ biểu đồ, tập biểu đồ PDF và báo cáo HTML (nhanh hơn)",
+            "skip charts, the PDF chart pack and the HTML report (faster)",
+        ),
     )
     parser.add_argument(
         "--no-cache",
         action="store_true",
-        help="draw every chart afresh, not from the chart cache (the cache folder is set by "
-        "the environment variable HUONGTRA_SIM_CACHE; HUONGTRA_SIM_CACHE=off turns it off)",
+        help=say(
+            "vẽ lại mọi biểu đồ, không lấy từ bộ nhớ đệm biểu đồ (thư mục của bộ nhớ đệm đặt "
+            "bằng biến môi trường HUONGTRA_SIM_CACHE; HUONGTRA_SIM_CACHE=off để tắt)",
+            "draw every chart afresh, not from the chart cache (the cache folder is set by "
+            "the environment variable HUONGTRA_SIM_CACHE; HUONGTRA_SIM_CACHE=off turns it off)",
+        ),
     )
     parser.add_argument(
         "--formats",
-        type=_formats,
+        type=partial(_formats, lang=say.lang),
         default=("png", "pdf"),
-        metavar="LIST",
-        help="chart formats, comma-separated from png, pdf, svg (default: png,pdf: PNG files "
-        "for Word and the PDF chart pack for print; png is always written, the report shows it)",
+        metavar=say.var("LIST"),
+        help=say(
+            "định dạng biểu đồ, cách nhau bằng dấu phẩy, trong png, pdf, svg (mặc định: "
+            "png,pdf: tệp PNG cho Word và tập biểu đồ PDF để in; luôn có png, báo cáo dùng nó)",
+            "chart formats, comma-separated from png, pdf, svg (default: png,pdf: PNG files "
+            "for Word and the PDF chart pack for print; png is always written, the report "
+            "shows it)",
+        ),
     )
     parser.add_argument(
         "--history",
         type=Path,
         default=None,
-        metavar="FILE",
-        help="the history scenario for the track record and realism check (default: the "
-        "plan's [history] scenario, or its record rates alone)",
+        metavar=say.var("FILE"),
+        help=say(
+            "kịch bản lịch sử cho phần thực hiện giai đoạn trước và kiểm tra tính hiện thực "
+            "(mặc định: kịch bản [history] của kế hoạch, hoặc chỉ các tốc độ đã ghi của nó)",
+            "the history scenario for the track record and realism check (default: the "
+            "plan's [history] scenario, or its record rates alone)",
+        ),
     )
     parser.add_argument(
-        "--no-history", action="store_true", help="skip the track record and realism check"
+        "--no-history",
+        action="store_true",
+        help=say(
+            "bỏ phần thực hiện giai đoạn trước và kiểm tra tính hiện thực",
+            "skip the track record and realism check",
+        ),
     )
-    parser.add_argument("--quiet", action="store_true", help="print only errors and warnings")
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help=say("chỉ in lỗi và cảnh báo", "print only errors and warnings"),
+    )
 
 
 class _UserError(Exception):
@@ -273,7 +465,9 @@ def main(argv: Sequence[str] | None = None, charts: ChartProcess | None = None) 
 
 
 def _main(argv: Sequence[str] | None, charts: ChartProcess | None) -> int:
-    args = build_parser().parse_args(argv)
+    lang = language_asked(sys.argv[1:] if argv is None else argv)
+    with _argparse_words(lang):
+        args = build_parser(lang).parse_args(argv)
     if args.new_plan is not None:
         return _new_plan(args.new_plan, args.lang)
     started = datetime.now().astimezone()
@@ -576,14 +770,16 @@ def _compare(base: str | None, results: list[ScenarioResult], lang: str) -> Comp
         raise _UserError(exc.render(lang)) from exc
 
 
-def _formats(value: str) -> tuple[str, ...]:
+def _formats(value: str, lang: str = "en") -> tuple[str, ...]:
     """--formats png,pdf,svg: the chart formats, in that order, each once; png always."""
     names = [name.strip().lower() for name in value.split(",") if name.strip()]
     unknown = [name for name in names if name not in ("png", "pdf", "svg")]
     if unknown:
-        raise argparse.ArgumentTypeError(
-            f"unknown chart format {', '.join(unknown)}: choose from png, pdf, svg"
+        said = Bilingual(
+            f"không có định dạng biểu đồ {', '.join(unknown)}: chọn trong png, pdf, svg",
+            f"unknown chart format {', '.join(unknown)}: choose from png, pdf, svg",
         )
+        raise argparse.ArgumentTypeError(said.in_(lang))
     return tuple(name for name in ("png", "pdf", "svg") if name == "png" or name in names)
 
 

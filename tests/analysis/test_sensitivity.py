@@ -850,7 +850,8 @@ def test_sobol_n_on_the_command_line(scenario_dir, tmp_path, monkeypatch, capsys
     with pytest.raises(SystemExit) as info:
         main(["--no-charts", "--sensitivity", "--sobol-n", "10000"])
     assert info.value.code == 2
-    assert "must be a power of two, e.g. 8,192 or 16,384, not 10,000" in capsys.readouterr().err
+    said = "phải là một lũy thừa của 2, ví dụ 8.192 hoặc 16.384, không phải 10.000"  # (vi)
+    assert said in capsys.readouterr().err
     assert main(["--no-charts", "--sobol-n", "64"]) == 2
     assert "hãy thêm --sensitivity" in capsys.readouterr().err  # (--lang vi, the default)
     args = ["baseline", "--no-charts", "--no-history", "--quiet", "--sensitivity"]

@@ -1,5 +1,6 @@
 """End-to-end: the command line in a temporary folder, atomic results (goldens: tests/golden)."""
 
+import argparse
 import json
 import shutil
 import subprocess
@@ -10,7 +11,7 @@ import pandas as pd
 import pytest
 from conftest import REPO, SCENARIOS
 
-from sim.cli import main
+from sim.cli import build_parser, main
 from sim.output.publish import publish
 
 BUNDLED = ("baseline", "covid_shock", "optimistic")
@@ -230,6 +231,62 @@ def test_rebase_year_writes_next_term_files(run, tmp_path):
     assert code == 2 and "--rebase-year 2031 nằm ngoài các năm dự báo của baseline" in err
 
 
+@pytest.mark.parametrize(
+    ("args", "vi", "en"),
+    [
+        (["--no-such"], "lỗi: không nhận ra tham số: --no-such", "error: unrecognized arguments"),
+        (
+            ["--sobol-n", "3"],
+            "lỗi: tham số --sobol-n: phải là một lũy thừa của 2, ví dụ 2 hoặc 4, không phải 3",
+            "error: argument --sobol-n: must be a power of two, e.g. 2 or 4, not 3",
+        ),
+        (["--draws", "0"], "tham số --draws: phải từ 1 trở lên, không phải 0", "must be 1 or"),
+        (["--end-year", "abc"], "cần một số nguyên, không phải 'abc'", "expected a whole number"),
+        (["--formats", "jpg"], "không có định dạng biểu đồ jpg: chọn trong", "unknown chart"),
+        (["--compare"], "tham số --compare: cần một giá trị", "expected one argument"),
+    ],
+)
+def test_argument_errors_are_said_in_the_language_asked(capsys, args, vi, en):
+    """The command line is parsed before the run knows its language: its --lang is read first
+    (vi unless en), for argparse's words as for the tool's own checks."""
+    for lang, said, usage in (("vi", vi, "cách dùng: run_scenarios.py"), ("en", en, "usage: ")):
+        with pytest.raises(SystemExit) as info:
+            main([*args, "--lang", lang] if lang == "en" else args)
+        err = capsys.readouterr().err
+        assert info.value.code == 2
+        assert said in err and err.startswith(usage), err
+    assert argparse._("usage: ") == "usage: "  # (argparse's own words are put back)
+
+
+def test_help_is_in_the_language_asked(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    shown = capsys.readouterr().out
+    assert shown.startswith("cách dùng: run_scenarios.py [-h] [--scenarios-dir THƯ_MỤC]")
+    for words in ("tùy chọn:", "in hướng dẫn này rồi dừng", "thay một giá trị của kịch bản"):
+        assert words in shown
+    vi, en = build_parser("vi"), build_parser("en")
+    pairs = list(zip(vi._actions, en._actions, strict=True))
+    assert all(a.help != b.help for a, b in pairs)  # every help said in both languages
+    assert vi.description != en.description
+    with pytest.raises(SystemExit):
+        main(["--help", "--lang=en"])
+    shown = capsys.readouterr().out
+    assert shown.startswith("usage: run_scenarios.py") and "override a scenario value" in shown
+
+
+def test_a_scenario_file_not_in_utf8_names_its_line_and_byte(run, scenario_dir):
+    text = (scenario_dir / "baseline.toml").read_bytes()
+    (scenario_dir / "baseline.toml").write_bytes(
+        text.replace(b"[structure]", b"[structure]\xff", 1)
+    )
+    code, _, err = run("--no-charts", "baseline")
+    line = text[: text.index(b"[structure]")].count(b"\n") + 1
+    assert code == 2 and "Traceback" not in err
+    assert f"không phải văn bản UTF-8: dòng {line} (byte 0xff ở cột 12)" in err
+    assert "codec" not in err
+
+
 def test_a_run_never_deletes_its_own_inputs_inside_out(run, tmp_path):
     """The swap replaces --out as a whole: a scenario of rebased/ run where the last run wrote
     it (so too actuals or a scenarios folder inside --out) would be deleted by a run that
@@ -299,8 +356,8 @@ def test_draws_without_sensitivity_is_a_user_error(run, capsys):
     code, out, err = run("--no-charts", "--draws", "100")
     assert code == 2 and "hãy thêm --sensitivity" in err  # (--lang vi, the default)
     for flag, value, message in (
-        ("--draws", "0", "must be 1 or more"),
-        ("--seed", "-1", "must be 0 or more"),
+        ("--draws", "0", "phải từ 1 trở lên, không phải 0"),
+        ("--seed", "-1", "phải từ 0 trở lên, không phải -1"),
     ):
         with pytest.raises(SystemExit) as info:  # argparse: usage, message, exit code 2
             main(["--no-charts", "--sensitivity", flag, value])
