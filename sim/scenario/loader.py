@@ -217,10 +217,15 @@ def _read_toml_text(path: Path) -> tuple[dict[str, Any], str, str]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        byte = f"0x{data[exc.start]:02x}"
         raise fail(
             Bilingual(
-                f"không phải văn bản UTF-8 ({exc}); hãy lưu tệp với bảng mã UTF-8",
-                f"not UTF-8 text ({exc})",
+                f"không phải văn bản UTF-8: dòng {line} (byte {byte} ở cột {column}); hãy lưu "
+                "tệp với bảng mã UTF-8",
+                f"not UTF-8 text: line {line} (byte {byte} at column {column}); save the file "
+                "as UTF-8",
             )
         ) from None
     document = _parse_toml(text)
@@ -879,6 +884,28 @@ def _merge_files(
     return merged, provenance
 
 
+def _clash(
+    key: str, value: Any, first: tuple[str, Any] | None, end_year: int | None
+) -> Bilingual | None:
+    """Why a --set may not stand beside the options before it: another --set gave the same key
+    another value for this scenario (which would win hangs on their order, and the what-if
+    marks would list both), or --end-year sets the end year it sets."""
+    if key == "end_year" and end_year is not None:
+        return Bilingual(
+            f"--end-year {end_year} cũng đặt năm cuối; hãy dùng một trong hai",
+            f"--end-year {end_year} sets the end year too; use one of the two",
+        )
+    if first is None:
+        return None
+    earlier, earlier_value = first
+    if repr(earlier_value) != repr(value):  # (repr: nan is nan, 1 is not 1.0)
+        return Bilingual(
+            f"{earlier} đã đặt khóa này cho kịch bản này một giá trị khác; hãy giữ một",
+            f"{earlier} already gives this key another value for this scenario; keep one",
+        )
+    return None
+
+
 def _option_layers(
     settings: Sequence[str], end_year: int | None
 ) -> tuple[list[tuple[str, dict[str, Any]]], Findings]:
@@ -887,6 +914,7 @@ def _option_layers(
     Problem."""
     layers: list[tuple[str, dict[str, Any]]] = []
     found = Findings()
+    given: dict[str, tuple[str, Any]] = {}  # key -> (the --set that set it, its value)
     for text in settings:
         try:
             key, value = parse_setting(text)
@@ -894,6 +922,11 @@ def _option_layers(
             found += Findings(exc.problems)
             continue
         label = f"--set {text}"
+        clash = _clash(key, value, given.get(key), end_year)
+        given.setdefault(key, (label, value))
+        if clash is not None:
+            found += Findings([Problem(label, key, value, clash)])
+            continue
         if ParameterPath.parse(key).group in PER_FILE_KEYS:
             rule = Bilingual(
                 "khóa này mô tả tệp; --set chỉ thay đổi giá trị của mô hình (hãy sửa hoặc sao "

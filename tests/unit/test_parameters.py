@@ -45,7 +45,11 @@ def matches(path, pattern):
 
 
 def load(name, settings=()):
-    return load_scenario(name, SCENARIOS, settings=[*EXTRA.get(name, ()), *settings])
+    """The scenario with its EXTRA settings, less those of a key `settings` sets again (two
+    --set of one key are refused)."""
+    keys = {text.partition("=")[0] for text in settings}
+    extra = [text for text in EXTRA.get(name, ()) if text.partition("=")[0] not in keys]
+    return load_scenario(name, SCENARIOS, settings=[*extra, *settings])
 
 
 def series(inputs):

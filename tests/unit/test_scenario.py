@@ -269,6 +269,25 @@ def test_a_set_its_rule_does_not_use_is_refused_not_a_what_if():
     assert not [w for w in switched.warnings if w.key == "indicators.budget_revenue.elasticity"]
 
 
+def test_two_settings_of_one_key_or_end_year_twice_are_refused():
+    """Which of two --set of one key won hung on their order (a general one after a scoped one
+    won), and the what-if marks listed both; --end-year silently beat --set end_year."""
+    key = "sectors.services.growth_pct"
+    for settings in ([f"{key}=10", f"{key}=12"], [f"baseline:{key}=10", f"{key}=12"]):
+        with pytest.raises(ScenarioError) as info:
+            load_scenario("baseline", SCENARIOS, settings=settings)
+        (problem,) = info.value.problems
+        assert str(problem) == (
+            f"--set {key}=12: {key} = 12: --set {settings[0]} already gives this key another "
+            "value for this scenario; keep one"
+        )
+    assert load_scenario("baseline", SCENARIOS, settings=[f"{key}=12", f"{key}=12"])
+    assert load_scenario("optimistic", SCENARIOS, settings=[f"baseline:{key}=10", f"{key}=12"])
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("baseline", SCENARIOS, settings=["end_year=2027"], end_year=2030)
+    assert "--end-year 2030 cũng đặt năm cuối; hãy dùng một trong hai" in info.value.render("vi")
+
+
 def test_a_file_key_its_rule_does_not_use_is_a_warning(write_scenario):
     path = write_scenario("unused", MINIMAL + "growth_pct = 5.0\n")
     scenario = load_scenario(path, path.parent)

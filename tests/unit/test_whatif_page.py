@@ -82,9 +82,9 @@ def test_the_page_carries_the_runs_settings_for_the_saved_file():
 
 
 def test_the_page_carries_the_end_year_the_run_used():
-    """--end-year outranks a --set of end_year (it is applied last): the page carried both, and
-    a file saved from it took the --set one (the page keeps the last of a key)."""
-    scenario = load_scenarios(["baseline"], SCENARIOS, ["end_year=2027"], 2028)[0]
+    """The end year the run used, whichever option set it: --end-year, or a --set of end_year
+    (the two at once are refused: tests/unit/test_scenario.py)."""
+    scenario = load_scenarios(["baseline"], SCENARIOS, [], 2028)[0]
     assert scenario.end_year == 2028
     page = page_of([run_scenario(scenario)])
     data = json.loads(re.search(r'id="whatif-data">(.*?)</script>', page, re.S).group(1))

@@ -160,7 +160,7 @@ def _carried(scenario: Scenario) -> list[list[str]]:
         carried.append(["end_year", toml_value(scenario.end_year)])
     for setting in scenario.settings:
         key, value = parse_setting(setting)
-        if key != "end_year":  # (said above: --end-year outranks a --set of it)
+        if key != "end_year":  # (said above, as the year the run used)
             carried.append([key, toml_value(value)])
     return carried
 
