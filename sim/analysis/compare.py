@@ -39,7 +39,7 @@ from sim.core.model import DERIVED_SUMS, project, projection_series
 from sim.core.text import Bilingual, vn
 from sim.run import model_inputs
 from sim.scenario.parameters import numeric_parameters
-from sim.scenario.values import Scenario
+from sim.scenario.values import Scenario, hint
 
 __all__ = [
     "MAX_PARAMETERS",
@@ -473,15 +473,28 @@ def _differences(base: Any, other: Any, indicators: Sequence[str] | None) -> lis
 def iter_compared(base_name: str, results: Sequence[Any]) -> list[tuple[Any, Any]]:
     """(base result, other result) for every other result; CompareError for an unknown base."""
     found = [r for r in results if r.scenario.name == base_name]
+    names = [r.scenario.name for r in results]
     if not found:
-        names = ", ".join(r.scenario.name for r in results)
+        ran = ", ".join(names)
         raise CompareError(
             Bilingual(
-                f"--compare {base_name}: lần chạy này không có kịch bản đó (đã chạy: {names})",
-                f"--compare {base_name}: no such scenario in this run (ran: {names})",
+                f"--compare {base_name}: lần chạy này không có kịch bản đó",
+                f"--compare {base_name}: no such scenario in this run",
+            )
+            + hint(base_name, names)
+            + Bilingual(f" (đã chạy: {ran})", f" (ran: {ran})")
+        )
+    pairs = [(found[0], r) for r in results if r is not found[0]]
+    if not pairs:
+        raise CompareError(
+            Bilingual(
+                f"--compare {base_name}: lần chạy chỉ có kịch bản gốc, không có kịch bản nào để "
+                "so sánh với nó; hãy chạy thêm kịch bản khác",
+                f"--compare {base_name}: the run has the base alone, no scenario to compare with "
+                "it; run another scenario too",
             )
         )
-    return [(found[0], r) for r in results if r is not found[0]]
+    return pairs
 
 
 @dataclass(frozen=True)

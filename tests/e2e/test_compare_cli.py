@@ -53,6 +53,14 @@ def test_unknown_base_is_a_plain_error_and_keeps_earlier_results(run, tmp_path):
     assert (tmp_path / "results" / "baseline.csv").read_bytes() == before
 
 
+def test_a_misspelt_base_or_a_base_alone_is_said(run):
+    code, _, err = run("--no-charts", "--no-history", "--compare", "Baseline")
+    assert code == 2 and "(có phải ý bạn là 'baseline'?)" in err
+    code, _, err = run("--no-charts", "--no-history", "baseline", "--compare", "baseline")
+    assert code == 2 and "Traceback" not in err
+    assert "lần chạy chỉ có kịch bản gốc, không có kịch bản nào để so sánh với nó" in err
+
+
 def test_different_years_are_refused_with_a_message(run, tmp_path, scenario_dir):
     text = (scenario_dir / "optimistic.toml").read_text(encoding="utf-8")
     (scenario_dir / "optimistic.toml").write_text("end_year = 2030\n" + text, encoding="utf-8")
