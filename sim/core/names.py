@@ -27,8 +27,11 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sim.core.text import Bilingual
+
 __all__ = [
     "BLOCKS",
+    "SECTOR_NAMES",
     "TOTAL",
     "RATE_FAMILIES",
     "SeriesName",
@@ -50,6 +53,14 @@ RATE_FAMILIES = (GROWTH_FAMILY, CAGR_FAMILY)
 FAMILIES = (LEVEL_FAMILY, SHARE_FAMILY, *RATE_FAMILIES)
 TOTAL = "total"
 BY_YEAR = "growth_pct_by_year"
+
+SECTOR_NAMES = {
+    "services": Bilingual("Dịch vụ", "Services"),
+    "industry": Bilingual("Công nghiệp - xây dựng", "Industry & construction"),
+    "agriculture": Bilingual("Nông lâm - thủy sản", "Agriculture, forestry & fishery"),
+}
+"""Each sector's name as a reader sees it (sim.output.i18n's words for the sector keys, and a
+message of a lower layer, take them from here)."""
 
 
 @dataclass(frozen=True)

@@ -44,12 +44,16 @@ _VI_MARKS = str.maketrans({",": ".", ".": ","})
 
 
 def vn(value: float, spec: str = "g") -> str:
-    """A computed number in a Vietnamese message: `format(value, spec)` with thousands points
-    and the decimal comma (1.234,5 for 1234.5 with "g"; 2,50 with ".2f"). Not for years."""
+    """A computed number in a Vietnamese message: `format(value, spec)` with thousands points,
+    the decimal comma and a minus sign (1.234,5 for 1234.5 with "g"; 2,50 with ".2f"; −8).
+    Not for years, nor for a value the reader is to type (a file takes "-" and a point)."""
     grouped = spec if "," in spec else f",{spec}" if spec[:1] in "g.f" else spec
     if spec[:1] in "+-":
         grouped = spec[0] + ("," + spec[1:] if "," not in spec else spec[1:])
     try:
-        return format(value, grouped).translate(_VI_MARKS)
+        shown = format(value, grouped).translate(_VI_MARKS)
     except OverflowError:  # (an int too large for a float, echoed from a file: its digits)
-        return f"{int(value):,d}".translate(_VI_MARKS)
+        shown = f"{int(value):,d}".translate(_VI_MARKS)
+    if shown.startswith("-"):  # (none before a number that rounds to zero)
+        shown = "−" + shown[1:] if shown.strip("-0,.") else shown[1:]
+    return shown

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sim.core.names import TOTAL, ParameterPath, SeriesName
+from sim.core.names import SECTOR_NAMES, TOTAL, ParameterPath, SeriesName
 from sim.core.text import Bilingual
 
 if TYPE_CHECKING:
@@ -61,9 +61,7 @@ class Labelled(Protocol):
 
 _PAIRS: dict[str, tuple[str, str]] = {
     # sectors and blocks
-    "services": ("Dịch vụ", "Services"),
-    "industry": ("Công nghiệp - xây dựng", "Industry & construction"),
-    "agriculture": ("Nông lâm - thủy sản", "Agriculture, forestry & fishery"),
+    **{sector: (name.vi, name.en) for sector, name in SECTOR_NAMES.items()},
     "other": ("Phần còn lại", "Other (residual)"),
     "total": ("Tổng", "Total"),
     # indicator families

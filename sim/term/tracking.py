@@ -25,7 +25,7 @@ from sim.core.model import (
     projection_series,
     yoy_growth_pct,
 )
-from sim.core.names import SeriesName
+from sim.core.names import SECTOR_NAMES, SeriesName
 from sim.core.targets import Target, scorecard, target_indicator
 from sim.core.text import Bilingual, join_and, join_va, vn
 from sim.run import ScenarioResult, model_inputs, series_units
@@ -159,15 +159,17 @@ def _derived_problems(
             continue
         if not total_low <= d.total.value <= total_high:
             continue  # the total itself is flagged as implausible; the solved value with it
+        given_vi = [SECTOR_NAMES[g].vi if g in SECTOR_NAMES else g for g in d.given]
+        sector_vi = SECTOR_NAMES[d.sector].vi if d.sector in SECTOR_NAMES else d.sector
         given = Bilingual(
-            f"với {join_va(list(d.given))} đã có số liệu năm đó, " if d.given else "",
+            f"với {join_va(given_vi)} đã có số liệu năm đó, " if d.given else "",
             f"with {join_and(list(d.given))} observed that year, " if d.given else "",
         )
         rule = Bilingual(
-            f"{given.vi}{d.sector} {d.year} được giải ra từ tổng này trong kịch bản "
+            f"{given.vi}{sector_vi} {d.year} được giải ra từ tổng này trong kịch bản "
             f"'{scenario.name}': {vn(d.value, '.1f')} %, ngoài mức tăng trưởng được coi là hợp "
             f"lý cho một năm ({vn(bounds[0])} đến {vn(bounds[1])} %). Con số giải ra không phải "
-            f"số liệu quan sát: mỗi điểm chênh lệch giữa tổng và các ngành đã cho làm {d.sector} "
+            f"số liệu quan sát: mỗi điểm chênh lệch giữa tổng và các ngành đã cho làm {sector_vi} "
             f"lệch khoảng {vn(d.amplification, '.0f')} điểm. Hãy ghi {d.indicator} {d.year} "
             "(hoặc đối chiếu tổng với các ngành)",
             f"{given.en}{d.sector} {d.year} is solved from this total in scenario "

@@ -25,3 +25,15 @@ def test_indicator_label_is_one_bilingual_value():
     income = load_scenario("baseline", SCENARIOS).indicators["income_per_capita"]
     assert income.label == Bilingual("Thu nhập bình quân đầu người", "Per-capita income")
     assert i18n.label_text(income, "en") == "Per-capita income"
+
+
+def test_a_computed_number_in_a_vietnamese_message():
+    from sim.core.text import vn
+
+    assert [vn(1234.5), vn(2.5, ".2f"), vn(-8), vn(-1234.5), vn(-0.0001, ".2f")] == [
+        "1.234,5",
+        "2,50",
+        "−8",  # a minus sign, as every number the reader sees
+        "−1.234,5",
+        "0,00",  # no sign before a zero
+    ]

@@ -69,6 +69,11 @@ def test_a_solved_sector_outside_its_plausible_range_is_refused(write, baseline)
         "sectors)"
     )
     assert round(SUM22 / A22) == 15
+    assert problem.render("vi").startswith(  # the sectors by their names, a minus sign
+        f"{path}:4: growth.total = 16.0: với Dịch vụ và Công nghiệp - xây dựng đã có số liệu năm "
+        "đó, Nông lâm - thủy sản 2022 được giải ra từ tổng này trong kịch bản 'baseline': 22,4 %, "
+        "ngoài mức tăng trưởng được coi là hợp lý cho một năm (−8 đến 16 %)."
+    )
 
 
 def test_a_solved_sector_inside_the_range_is_labelled_and_cannot_read_already_met_silently(
