@@ -44,6 +44,7 @@ from sim.scenario.loader import (
     unknown_scope_problems,
 )
 from sim.scenario.params import build_inputs
+from sim.scenario.rules import name_from_file
 
 __all__ = [
     "ScenarioResult",
@@ -95,10 +96,12 @@ def load_scenarios(
     problems: list[Problem] = []
     seen_problems: set[str] = set()  # (by text: linear, and a NaN value equals itself)
     plans: PlanCache = {}  # (each plan file read once in this load, never kept beyond it)
+    failed: list[str] = []
     for ref in refs:
         try:
             scenarios.append(load_scenario(ref, folder, settings, end_year, plans))
         except ScenarioError as exc:
+            failed.append(ref)
             for problem in exc.problems:
                 if str(problem) not in seen_problems:
                     seen_problems.add(str(problem))
@@ -125,8 +128,10 @@ def load_scenarios(
         except ScenarioError as exc:
             problems.extend(exc.problems)
     problems.extend(_one_plan(scenarios))
-    if not problems:  # (a scenario that failed to load might be the one a --set names)
-        problems.extend(unknown_scope_problems(settings, [s.name for s in scenarios]))
+    # A --set SCENARIO: that names no scenario of the run, said with the rest; one that failed
+    # to load counts by its file's name (it may be the one the --set names).
+    tried = [s.name for s in scenarios] + [name_from_file(Path(ref)) for ref in failed]
+    problems.extend(unknown_scope_problems(settings, tried))
     if problems:
         raise ScenarioError(problems)
     return scenarios

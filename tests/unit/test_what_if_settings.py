@@ -63,6 +63,21 @@ def test_a_scenario_not_in_the_run_is_an_error_naming_the_known_ones():
     assert unknown_scope_problems([f"optimistic:{SERVICES}=1"], ["baseline"])
 
 
+def test_an_unknown_scenario_is_said_beside_a_bad_value_of_another_setting():
+    """Every problem at once: a bad value that fails a scenario's load used to hide the unknown
+    SCENARIO of another --set (the failed scenario counts by its file's name)."""
+    settings = [f"optimistic:{SERVICES}=abc", f"nosuch:{SERVICES}=1", f"baseline:{SERVICES}=1"]
+    with pytest.raises(ScenarioError) as caught:
+        load_scenarios([], SCENARIOS, settings)
+    said = [str(p) for p in caught.value.problems]
+    assert len(said) == 2, said
+    assert said[0].startswith(f"--set optimistic:{SERVICES}=abc: ")
+    assert said[1] == (
+        f"--set nosuch:{SERVICES}=1: no scenario 'nosuch' in this run; the run's scenarios: "
+        "baseline, covid_shock, optimistic"
+    )
+
+
 def test_a_changed_scenario_is_titled_what_if_in_both_languages_and_a_plain_one_is_not():
     changed = {s.name: s for s in load_scenarios([], SCENARIOS, [f"optimistic:{SERVICES}=15"])}
     optimistic = changed["optimistic"]
