@@ -236,6 +236,12 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "EXAMPLE VALUES of the starter plan, to be replaced with the locality's own",
     ),
     "plan_example_short": ("SỐ LIỆU VÍ DỤ, cần thay", "EXAMPLE VALUES, to replace"),
+    "plan_none": (
+        "Nhiệm kỳ {start}-{end} chưa có chỉ tiêu: không có tệp kế hoạch (plan.toml) cạnh các "
+        "kịch bản; chỉ có số dự báo, không có bảng đánh giá và biểu đồ chỉ tiêu.",
+        "The {start}-{end} term has no targets: there is no plan file (plan.toml) beside the "
+        "scenarios; projections only, no scorecard or target charts.",
+    ),
     "plan_no_targets": (
         "Nhiệm kỳ {start}-{end} chưa có chỉ tiêu: kế hoạch (plan.toml) chưa đặt chỉ tiêu nào; chỉ có "
         "số dự báo, không có bảng đánh giá và biểu đồ chỉ tiêu.",

@@ -122,7 +122,8 @@ def no_targets_note(results: Sequence[ScenarioResult], lang: str) -> str:
     plan = first.plan
     if not plan.targets:
         start, end = plan.term if plan.term is not None else (first.base_year, first.end_year)
-        return text("plan_no_targets", lang).format(start=start, end=end)
+        words = "plan_no_targets" if plan.file else "plan_none"  # (no file: NO_PLAN)
+        return text(words, lang).format(start=start, end=end)
     periods = ", ".join(sorted({_period(t) for t in plan.targets}))
     return text("no_targets", lang).format(
         start=first.base_year, end=first.end_year, periods=periods

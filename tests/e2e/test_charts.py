@@ -399,6 +399,21 @@ def test_the_terminal_says_once_that_the_term_has_no_targets(next_term):
     assert "outside horizon" not in vietnamese and "no targets" not in vietnamese
 
 
+def test_a_run_without_a_plan_file_says_there_is_none(tmp_path):
+    """Without plan.toml beside the scenarios the note said the plan "sets none", as if the
+    file were there."""
+    from sim.output.plan_text import no_targets_note
+
+    (tmp_path / "baseline.toml").write_bytes((SCENARIOS / "baseline.toml").read_bytes())
+    results = [run_scenario(s) for s in load_scenarios(["baseline"], tmp_path)]
+    assert results[0].scenario.plan.file == ""
+    assert no_targets_note(results, "vi") == (
+        "Nhiệm kỳ 2020-2025 chưa có chỉ tiêu: không có tệp kế hoạch (plan.toml) cạnh các "
+        "kịch bản; chỉ có số dự báo, không có bảng đánh giá và biểu đồ chỉ tiêu."
+    )
+    assert "there is no plan file (plan.toml)" in no_targets_note(results, "en")
+
+
 def test_a_run_that_stops_before_the_plans_targets_says_so_once():
     """The bundled plan's targets are for 2021-2025: a run to 2023 scores none of them, and
     says so once, naming their years, in place of a table of "outside horizon"."""
