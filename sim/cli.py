@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 
 __all__ = ["main", "build_parser"]
 
+DEFAULT_FORMATS = ("png", "pdf")
+"""The charts' formats without --formats: PNG files for Word, the PDF pack for print."""
+
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 128
 """Interrupted by a signal: the exit code is this plus the signal's number (130 for Ctrl-C)."""
@@ -387,7 +390,7 @@ def _add_switches(parser: argparse.ArgumentParser, say: _Words) -> None:
     parser.add_argument(
         "--formats",
         type=partial(_formats, lang=say.lang),
-        default=("png", "pdf"),
+        default=None,  # (DEFAULT_FORMATS, once --no-charts is known not to be given with it)
         metavar=say.var("LIST"),
         help=say(
             "định dạng biểu đồ, cách nhau bằng dấu phẩy, trong png, pdf, svg (mặc định: "
@@ -478,6 +481,13 @@ def _main(argv: Sequence[str] | None, charts: ChartProcess | None) -> int:
             "--draws, --seed and --sobol-n apply to --sensitivity; add --sensitivity",
         )
         return _error(said.in_(args.lang), args.lang)
+    if args.formats is not None and args.no_charts:
+        said = Bilingual(
+            "--formats chọn định dạng của biểu đồ, mà --no-charts bỏ biểu đồ; hãy bỏ một trong hai",
+            "--formats chooses the charts' formats, and --no-charts draws none; drop one of them",
+        )
+        return _error(said.in_(args.lang), args.lang)
+    args.formats = args.formats or DEFAULT_FORMATS
     published: list[bool] = []
     with _stop_signals_raise(), _python_warnings_as_notes(args.lang):
         try:

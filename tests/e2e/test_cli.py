@@ -355,6 +355,8 @@ def test_sensitivity_run_writes_its_tables_and_probabilities(run, tmp_path):
 def test_draws_without_sensitivity_is_a_user_error(run, capsys):
     code, out, err = run("--no-charts", "--draws", "100")
     assert code == 2 and "hãy thêm --sensitivity" in err  # (--lang vi, the default)
+    code, out, err = run("--no-charts", "--formats", "png,svg")  # (was ignored silently)
+    assert code == 2 and "--formats chọn định dạng của biểu đồ, mà --no-charts bỏ biểu đồ" in err
     for flag, value, message in (
         ("--draws", "0", "phải từ 1 trở lên, không phải 0"),
         ("--seed", "-1", "phải từ 0 trở lên, không phải -1"),
