@@ -86,6 +86,21 @@ def _power_of_two(lang: str = "en") -> Callable[[str], int]:
     return parse
 
 
+def _folder(lang: str = "en") -> Callable[[str], Path]:
+    """A folder's path; an empty one (an unset shell variable, say) is refused, not taken as
+    the current folder."""
+
+    def parse(text: str) -> Path:
+        if not text.strip():
+            said = Bilingual(
+                "cần tên một thư mục, không phải chuỗi rỗng", "expected a folder, not ''"
+            )
+            raise argparse.ArgumentTypeError(said.in_(lang))
+        return Path(text)
+
+    return parse
+
+
 def language_asked(argv: Sequence[str]) -> str:
     """The language a command line not yet parsed asks for (its last --lang, as argparse takes
     it): that of --help and of the errors in the arguments themselves. vi unless en."""
@@ -359,7 +374,7 @@ def _add_switches(parser: argparse.ArgumentParser, say: _Words) -> None:
     """Charts, the track record and the terminal summary, on or off; --new-plan."""
     parser.add_argument(
         "--new-plan",
-        type=Path,
+        type=_folder(say.lang),
         default=None,
         metavar=say.var("FOLDER"),
         help=say(

@@ -244,6 +244,7 @@ def test_rebase_year_writes_next_term_files(run, tmp_path):
         (["--end-year", "abc"], "cần một số nguyên, không phải 'abc'", "expected a whole number"),
         (["--formats", "jpg"], "không có định dạng biểu đồ jpg: chọn trong", "unknown chart"),
         (["--compare"], "tham số --compare: cần một giá trị", "expected one argument"),
+        (["--new-plan", ""], "cần tên một thư mục, không phải chuỗi rỗng", "expected a folder"),
     ],
 )
 def test_argument_errors_are_said_in_the_language_asked(capsys, args, vi, en):
