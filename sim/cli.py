@@ -869,6 +869,17 @@ def _history(args: argparse.Namespace, results: list[ScenarioResult]) -> History
         history = None
         if history_path is not None:
             history = load_scenarios([str(history_path)], args.scenarios_dir)[0]
+        start = results[0].scenario.base_year
+        if history is not None and history.end_year > start:
+            said = Bilingual(
+                f"{history_path}: kịch bản lịch sử kết thúc năm {history.end_year}, sau năm gốc "
+                f"{start} của lượt chạy: số liệu thực hiện giai đoạn trước phải kết thúc trước "
+                "hoặc tại năm gốc (đây là một kịch bản dự báo?)",
+                f"{history_path}: the history scenario ends in {history.end_year}, after the "
+                f"run's base year {start}: a track record must end at or before the base year "
+                "(is this a projection scenario?)",
+            )
+            raise _UserError(said.in_(args.lang))
         return run_history(history, results, record)
     except ScenarioError as exc:
         raise _UserError(exc.render(args.lang)) from exc

@@ -288,6 +288,14 @@ def test_a_scenario_file_not_in_utf8_names_its_line_and_byte(run, scenario_dir):
     assert "codec" not in err
 
 
+def test_a_projection_given_as_the_history_is_refused(run):
+    """--history names the record of the years before the plan: a scenario ending after the
+    run's base year is a projection, and was taken as 'thực tế 2021-2025'."""
+    code, _, err = run("--no-charts", "--history", str(SCENARIOS / "baseline.toml"))
+    assert code == 2 and "Traceback" not in err
+    assert "kịch bản lịch sử kết thúc năm 2025, sau năm gốc 2020 của lượt chạy" in err
+
+
 def test_a_run_never_deletes_its_own_inputs_inside_out(run, tmp_path):
     """The swap replaces --out as a whole: a scenario of rebased/ run where the last run wrote
     it (so too actuals or a scenarios folder inside --out) would be deleted by a run that
