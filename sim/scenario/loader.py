@@ -511,7 +511,9 @@ def parse_setting(text: str) -> tuple[str, Any]:
     read `5\nend_year=2030` as two keys and drop the second."""
 
     def fail(rule: Bilingual) -> ScenarioError:
-        return ScenarioError([Problem(f"--set {text}", "", None, rule)])
+        # (a control character shown escaped: a line break would break the message's line)
+        shown = "".join(c if ord(c) >= 0x20 and ord(c) != 0x7F else repr(c)[1:-1] for c in text)
+        return ScenarioError([Problem(f"--set {shown}", "", None, rule)])
 
     if len(text) > MAX_SETTING_CHARS:
         raise fail(

@@ -381,8 +381,9 @@ def test_the_corner_of_the_bounds_projects_finite_numbers(tmp_path):
 def test_parse_setting_reads_one_value():
     assert parse_setting("sectors.industry.growth_pct = 10") == ("sectors.industry.growth_pct", 10)
     assert parse_setting("structure.residual=other") == ("structure.residual", "other")
-    with pytest.raises(ScenarioError, match="line break"):
+    with pytest.raises(ScenarioError, match="line break") as info:
         parse_setting("a=1\rb=2")
+    assert info.value.problems[0].source == "--set a=1\\rb=2"  # (echoed on one line)
 
 
 @pytest.mark.slow
