@@ -503,6 +503,8 @@ def _main(argv: Sequence[str] | None, charts: ChartProcess | None) -> int:
         )
         return _error(said.in_(args.lang), args.lang)
     args.formats = args.formats or DEFAULT_FORMATS
+    if args.sensitivity and args.draws is not None and args.draws < FEW_DRAWS:
+        _few_draws_warning(args.draws, args.lang)
     published: list[bool] = []
     with _stop_signals_raise(), _python_warnings_as_notes(args.lang):
         try:
@@ -523,6 +525,25 @@ def _main(argv: Sequence[str] | None, charts: ChartProcess | None) -> int:
             )
             print(said.in_(args.lang), file=sys.stderr)
             return EXIT_INTERRUPTED + signum
+
+
+FEW_DRAWS = 1000
+"""Below this many Monte Carlo draws a run says how coarse its probabilities are."""
+
+
+def _few_draws_warning(draws: int, lang: str) -> None:
+    """The 95 % margin of a probability near one half after `draws` draws, in points: the
+    probabilities and percentiles of so few draws are rough (1 draw: every target 0 or 100 %)."""
+    margin = min(100.0, 196.0 * 0.5 / draws**0.5)
+    said = Bilingual(
+        f"--draws {draws}: với ít hơn {vn(FEW_DRAWS, ',')} lần mô phỏng, xác suất đạt chỉ tiêu và "
+        f"các phân vị rất thô (sai số 95 % của một xác suất tới ±{vn(margin, '.0f')} điểm phần "
+        "trăm)",
+        f"--draws {draws}: with fewer than {FEW_DRAWS:,} draws the target probabilities and "
+        f"percentiles are rough (a probability's 95 % margin up to ±{margin:.0f} percentage "
+        "points)",
+    )
+    print(f"{WARNING.in_(lang)}: {said.in_(lang)}", file=sys.stderr)
 
 
 def _new_plan(folder: Path, lang: str) -> int:

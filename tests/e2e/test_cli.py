@@ -361,6 +361,15 @@ def test_sensitivity_run_writes_its_tables_and_probabilities(run, tmp_path):
     pd.testing.assert_frame_equal(pd.read_csv(folder / "monte_carlo_percentiles.csv"), first)
 
 
+@pytest.mark.slow
+def test_few_draws_say_how_rough_the_probabilities_are(run):
+    code, _, err = run(
+        "--no-charts", "--no-history", "--sensitivity", "--draws", "1", "--seed", "1"
+    )
+    assert code == 0, err  # 1 draw: every probability 0 or 100 %, said to be rough
+    assert "--draws 1: với ít hơn 1.000 lần mô phỏng" in err and "±98 điểm phần trăm" in err
+
+
 def test_draws_without_sensitivity_is_a_user_error(run, capsys):
     code, out, err = run("--no-charts", "--draws", "100")
     assert code == 2 and "hãy thêm --sensitivity" in err  # (--lang vi, the default)
