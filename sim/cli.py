@@ -47,6 +47,11 @@ EXIT_INTERRUPTED = 128
 """Interrupted by a signal: the exit code is this plus the signal's number (130 for Ctrl-C)."""
 
 
+def _refused(lang: str, vi: str, en: str) -> argparse.ArgumentTypeError:
+    """An option's value refused, said in `lang` (argparse prefixes the option's name)."""
+    return argparse.ArgumentTypeError(Bilingual(vi, en).in_(lang))
+
+
 def _at_least(minimum: int | None, lang: str = "en") -> Callable[[str], int]:
     """A whole number (of at least `minimum`), or an error said in `lang`."""
 
@@ -54,16 +59,17 @@ def _at_least(minimum: int | None, lang: str = "en") -> Callable[[str], int]:
         try:
             value = int(text)
         except ValueError:
-            said = Bilingual(
-                f"cần một số nguyên, không phải {text!r}", f"expected a whole number, not {text!r}"
+            vi, en = (
+                f"cần một số nguyên, không phải {text!r}",
+                f"expected a whole number, not {text!r}",
             )
-            raise argparse.ArgumentTypeError(said.in_(lang)) from None
+            raise _refused(lang, vi, en) from None
         if minimum is not None and value < minimum:
-            said = Bilingual(
+            vi, en = (
                 f"phải từ {minimum} trở lên, không phải {value}",
                 f"must be {minimum} or more, not {value}",
             )
-            raise argparse.ArgumentTypeError(said.in_(lang))
+            raise _refused(lang, vi, en)
         return value
 
     return parse
@@ -76,11 +82,12 @@ def _power_of_two(lang: str = "en") -> Callable[[str], int]:
         value = _at_least(2, lang)(text)
         if value & (value - 1):
             low, high = 1 << (value.bit_length() - 1), 1 << value.bit_length()
-            said = Bilingual(
-                f"phải là một lũy thừa của 2, ví dụ {vn(low, ',')} hoặc {vn(high, ',')}, không phải {vn(value, ',')}",
+            raise _refused(
+                lang,
+                f"phải là một lũy thừa của 2, ví dụ {vn(low, ',')} hoặc {vn(high, ',')}, "
+                f"không phải {vn(value, ',')}",
                 f"must be a power of two, e.g. {low:,} or {high:,}, not {value:,}",
             )
-            raise argparse.ArgumentTypeError(said.in_(lang))
         return value
 
     return parse
@@ -92,10 +99,9 @@ def _folder(lang: str = "en") -> Callable[[str], Path]:
 
     def parse(text: str) -> Path:
         if not text.strip():
-            said = Bilingual(
-                "cần tên một thư mục, không phải chuỗi rỗng", "expected a folder, not ''"
+            raise _refused(
+                lang, "cần tên một thư mục, không phải chuỗi rỗng", "expected a folder, not ''"
             )
-            raise argparse.ArgumentTypeError(said.in_(lang))
         return Path(text)
 
     return parse
@@ -821,11 +827,11 @@ def _formats(value: str, lang: str = "en") -> tuple[str, ...]:
     names = [name.strip().lower() for name in value.split(",") if name.strip()]
     unknown = [name for name in names if name not in ("png", "pdf", "svg")]
     if unknown:
-        said = Bilingual(
+        raise _refused(
+            lang,
             f"không có định dạng biểu đồ {', '.join(unknown)}: chọn trong png, pdf, svg",
             f"unknown chart format {', '.join(unknown)}: choose from png, pdf, svg",
         )
-        raise argparse.ArgumentTypeError(said.in_(lang))
     return tuple(name for name in ("png", "pdf", "svg") if name == "png" or name in names)
 
 
