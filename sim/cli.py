@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.core.text import Bilingual, vn
+from sim.output.charts.saved import DEFAULT_FORMATS, FORMATS
 from sim.output.notes import NOTE
 from sim.output.publish import STOP_SIGNALS
 from sim.scenario.loader import ScenarioError
@@ -38,9 +39,6 @@ if TYPE_CHECKING:
     from sim.term.tracking import TrackingResult
 
 __all__ = ["main", "build_parser"]
-
-DEFAULT_FORMATS = ("png", "pdf")
-"""The charts' formats without --formats: PNG files for Word, the PDF pack for print."""
 
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 128
@@ -825,14 +823,14 @@ def _compare(base: str | None, results: list[ScenarioResult], lang: str) -> Comp
 def _formats(value: str, lang: str = "en") -> tuple[str, ...]:
     """--formats png,pdf,svg: the chart formats, in that order, each once; png always."""
     names = [name.strip().lower() for name in value.split(",") if name.strip()]
-    unknown = [name for name in names if name not in ("png", "pdf", "svg")]
+    unknown = [name for name in names if name not in FORMATS]
     if unknown:
         raise _refused(
             lang,
             f"không có định dạng biểu đồ {', '.join(unknown)}: chọn trong png, pdf, svg",
             f"unknown chart format {', '.join(unknown)}: choose from png, pdf, svg",
         )
-    return tuple(name for name in ("png", "pdf", "svg") if name == "png" or name in names)
+    return tuple(name for name in FORMATS if name == "png" or name in names)
 
 
 def _chart_progress(lang: str) -> Callable[[str, int, int], None]:
@@ -866,10 +864,8 @@ def _check_inputs_outside(args: argparse.Namespace, scenarios: Sequence[Scenario
 
     inputs = [f for s in scenarios for f in s.files]
     inputs += [Path(s.plan.file) for s in scenarios if s.plan.file]
-    inputs += [p for p in (args.actuals, args.history) if p is not None]
-    record = scenarios[0].plan.history
-    if record is not None and record.scenario and scenarios[0].plan.file:
-        inputs.append(Path(scenarios[0].plan.file).parent / record.scenario)
+    history = _history_path(args.history, scenarios[0].plan)
+    inputs += [p for p in (args.actuals, history) if p is not None]
     if args.scenarios_dir.is_dir():
         inputs.append(args.scenarios_dir)
     try:
@@ -878,15 +874,21 @@ def _check_inputs_outside(args: argparse.Namespace, scenarios: Sequence[Scenario
         raise _UserError(exc.render(args.lang)) from exc
 
 
+def _history_path(given: Path | None, plan: Plan) -> Path | None:
+    """The history scenario a run reads: --history, else the plan's [history] scenario."""
+    record = plan.history
+    if given is None and record is not None and record.scenario:
+        return Path(plan.file).parent / record.scenario
+    return given
+
+
 def _history(args: argparse.Namespace, results: list[ScenarioResult]) -> HistoryResult | None:
     """The track record: --history, else the plan's [history] (its back-cast scenario, its rates)."""
     from sim.run import run_plan
 
     plan = run_plan(results)
     record = plan.history
-    history_path = args.history
-    if history_path is None and record is not None and record.scenario:
-        history_path = Path(plan.file).parent / record.scenario
+    history_path = _history_path(args.history, plan)
     if args.no_history or (history_path is None and record is None):
         return None
     from sim.run import load_scenarios

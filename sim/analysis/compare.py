@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from sim.core.model import DERIVED_SUMS, project, projection_series
-from sim.core.text import Bilingual, vn
+from sim.core.text import LANGS, Bilingual, minus_sign, vn
 from sim.run import model_inputs
 from sim.scenario.parameters import numeric_parameters
 from sim.scenario.values import Scenario, hint
@@ -60,9 +60,6 @@ MAX_PARAMETERS = 16
 """The most players of an exact Shapley attribution: 2^16 = 65,536 model runs in one call."""
 
 BY_YEAR = ".growth_pct_by_year."
-
-LANGS = ("vi", "en")
-"""The languages of CompareError's message."""
 
 
 class CompareError(ValueError):
@@ -157,8 +154,10 @@ RULE_WORDS = {
     "growth": Bilingual("theo tốc độ tăng riêng", "by its own growth"),
 }
 
+NONE = Bilingual("không có", "none")
+
 RESIDUAL_WORDS = {
-    None: Bilingual("không có", "none"),
+    None: NONE,
     "normalise": Bilingual("quy về 100 %", "normalised to 100 %"),
     "other": Bilingual("giữ thành khối riêng", "kept as an 'other' block"),
 }
@@ -208,8 +207,9 @@ def _residual_growth_shown(scenario: Scenario, lang: str) -> str:
     rate = scenario.residual_growth_pct
     if rate is None:
         return Bilingual("theo tốc độ chung của ba ngành", "with the three sectors").in_(lang)
-    words = Bilingual(f"tốc độ riêng {vn(rate)} %/năm", f"its own {rate:g} %/yr").in_(lang)
-    return words.replace("-", "−")  # (a computed number: a minus sign)
+    return Bilingual(
+        f"tốc độ riêng {vn(rate)} %/năm", f"its own {minus_sign(f'{rate:g}')} %/yr"
+    ).in_(lang)
 
 
 def _calibration(scenario: Scenario) -> tuple[bool, tuple[str, ...]]:
@@ -218,7 +218,7 @@ def _calibration(scenario: Scenario) -> tuple[bool, tuple[str, ...]]:
 
 def _calibration_shown(scenario: Scenario, lang: str) -> str:
     if scenario.calibration_total_cagr_pct is None:
-        return RESIDUAL_WORDS[None].in_(lang)
+        return _none(lang)
     sectors = ", ".join(scenario.calibration_sectors)  # (as the file names them)
     return Bilingual(f"điều chỉnh {sectors}", f"adjusting {sectors}").in_(lang)
 
@@ -232,7 +232,7 @@ def _budget_line(scenario: Scenario, lang: str) -> str:
 
 
 def _none(lang: str) -> str:
-    return RESIDUAL_WORDS[None].in_(lang)
+    return NONE.in_(lang)
 
 
 _STRUCTURE: tuple[tuple[Bilingual, Callable[[Scenario], Any], Shown], ...] = (

@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Bilingual", "join_and", "join_va", "vn"]
+__all__ = ["LANGS", "Bilingual", "join_and", "join_va", "minus_sign", "vn"]
+
+LANGS = ("vi", "en")
+"""The tool's languages."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,12 @@ def vn(value: float, spec: str = "g") -> str:
         shown = format(value, grouped).translate(_VI_MARKS)
     except OverflowError:  # (an int too large for a float, echoed from a file: its digits)
         shown = f"{int(value):,d}".translate(_VI_MARKS)
-    if shown.startswith("-"):  # (none before a number that rounds to zero)
-        shown = "−" + shown[1:] if shown.strip("-0,.") else shown[1:]
-    return shown
+    return minus_sign(shown)
+
+
+def minus_sign(shown: str) -> str:
+    """A formatted number with a minus sign (−1,5) for its hyphen, and no sign before a number
+    that rounds to zero ("-0,00" -> "0,00")."""
+    if not shown.startswith("-"):
+        return shown
+    return "−" + shown[1:] if shown.strip("-0,.") else shown[1:]

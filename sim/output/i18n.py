@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sim.core.names import SECTOR_NAMES, TOTAL, ParameterPath, SeriesName
-from sim.core.text import Bilingual
+from sim.core.text import LANGS, Bilingual, minus_sign
 
 if TYPE_CHECKING:
     from sim.run import ScenarioResult
@@ -49,7 +49,6 @@ __all__ = [
     "parameter_unit",
 ]
 
-LANGS = ("vi", "en")
 
 
 class Labelled(Protocol):
@@ -876,9 +875,7 @@ def format_number(value: float | None, decimals: int, lang: str, missing: str = 
     shown = f"{value:,.{decimals}f}"
     if lang == "vi":
         shown = shown.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    if shown.startswith("-"):  # a true minus sign, as format_signed and the charts' axes have;
-        shown = "−" + shown[1:] if shown.strip("-0,.") else shown[1:]  # none before a zero
-    return shown
+    return minus_sign(shown)  # (as format_signed and the charts' axes have)
 
 
 def format_pct(value: float, decimals: int, lang: str) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.output.charts.process import ChartProcess, PackSettings, Recipe
-from sim.output.charts.saved import SavedChart
+from sim.output.charts.saved import DEFAULT_FORMATS, SavedChart
 from sim.output.i18n import LANGS, text, what_if_title
 from sim.output.plan_text import actuals_source, report_title
 from sim.output.publish import MANIFEST_NAME
@@ -59,7 +59,7 @@ class RunOutputs:
     rebase_year: int | None = None
     actuals_path: Path | None = None
     compare: CompareResult | None = None
-    formats: tuple[str, ...] = ("png", "pdf")  # charts.pack.DEFAULT_FORMATS, without the import
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     on_progress: Callable[[str, int, int], None] | None = None
     chart_cache: bool = True
 

@@ -159,8 +159,8 @@ def _derived_problems(
             continue
         if not total_low <= d.total.value <= total_high:
             continue  # the total itself is flagged as implausible; the solved value with it
-        given_vi = [SECTOR_NAMES[g].vi if g in SECTOR_NAMES else g for g in d.given]
-        sector_vi = SECTOR_NAMES[d.sector].vi if d.sector in SECTOR_NAMES else d.sector
+        given_vi = [SECTOR_NAMES[g].vi for g in d.given]
+        sector_vi = SECTOR_NAMES[d.sector].vi
         given = Bilingual(
             f"với {join_va(given_vi)} đã có số liệu năm đó, " if d.given else "",
             f"with {join_and(list(d.given))} observed that year, " if d.given else "",

@@ -35,7 +35,7 @@ from sim.output.charts import projection as charts
 from sim.output.charts.children import die_with_parent, stop_signals_blocked
 from sim.output.charts.fontfiles import embed_outlines_only, read_fonts_into_memory
 from sim.output.charts.raster import CAPTION_INK, write_pngs
-from sim.output.charts.saved import SavedChart
+from sim.output.charts.saved import DEFAULT_FORMATS, FORMATS, SavedChart
 from sim.output.i18n import format_number, text, what_if_note
 from sim.output.plan_text import actuals_source, chart_caption
 from sim.run import ScenarioResult
@@ -76,13 +76,6 @@ PNG_BAND_IN = chartbase.CAPTION_BASELINE_IN + 0.5 * chartbase.CAPTION_PT / 72
 """A row in the PDF page's caption band (the middle of its lowest line, drawn up from
 CAPTION_BASELINE_IN), inches above the foot: the band a PNG closes, as its caption is left out
 (`sim.output.charts.raster.band_rows`)."""
-
-FORMATS = ("png", "pdf", "svg")
-"""The chart formats a run can write: PNG files (for Word), the PDF pack (for print), SVG files."""
-
-DEFAULT_FORMATS = ("png", "pdf")
-"""What a run writes unless --formats says otherwise: SVG, with every glyph drawn as an outline,
-costs as much as the PNG and is only asked for by those who edit the charts."""
 
 # Chart jobs are sent to worker processes (pickled): each holds its data and a module-level plot
 # function, and `draw()` calls it with the arguments its signature names.
@@ -718,7 +711,9 @@ def write_chart_pack(
     charts' files and its pages; the PDF is then put together from the pages. If drawing stops
     early (an exception, Ctrl-C, SIGTERM) the workers are killed, not waited for, and no PDF is
     left behind."""
-    pack = PackInProgress(folder, pdf_name, lang, title, tuple(formats), cache, on_progress, workers)
+    pack = PackInProgress(
+        folder, pdf_name, lang, title, tuple(formats), cache, on_progress, workers
+    )
     pack.add(jobs)
     return pack.finish()
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["SavedChart"]
+__all__ = ["DEFAULT_FORMATS", "FORMATS", "SavedChart"]
+
+FORMATS = ("png", "pdf", "svg")
+"""The chart formats a run can write: PNG files (for Word), the PDF pack (for print), SVG files."""
+
+DEFAULT_FORMATS = ("png", "pdf")
+"""What a run writes unless --formats says otherwise: SVG, with every glyph drawn as an outline,
+costs as much as the PNG and is only asked for by those who edit the charts."""
 
 
 @dataclass(frozen=True)
